@@ -1,0 +1,130 @@
+/**
+ * The event catalogue: every domain event on the market bus. Each carries an `id` derived only
+ * from what it says, so a consumer that sees an event twice (EventBridge delivers at least once)
+ * can tell, and two processes that observe the same fact publish the same id.
+ */
+import { Schema } from "effect"
+import { Candle } from "../candle/Candle.ts"
+import { Interval } from "../candle/Interval.ts"
+import { EpochMillis, SymbolName, TradeId } from "../trade/Trade.ts"
+
+/** The bus `source` of every event here; the `detail-type` is the event's `_tag`. */
+export const EVENT_SOURCE = "blockchaincore.market"
+
+const EventId = Schema.String.pipe(Schema.check(Schema.isNonEmpty()))
+
+/** A window closed: its final numbers, unless a gap in it is filled later (`complete: false`). */
+export const CandleClosed = Schema.TaggedStruct("CandleClosed", { id: EventId, candle: Candle })
+export type CandleClosed = typeof CandleClosed.Type
+
+/** A closed window changed: a backfilled trade, or a gap in it found or filled. Replaces it. */
+export const CandleRevised = Schema.TaggedStruct("CandleRevised", { id: EventId, candle: Candle })
+export type CandleRevised = typeof CandleRevised.Type
+
+const GapFields = {
+  id: EventId,
+  symbol: SymbolName,
+  /** The missing trade ids, inclusive. */
+  fromId: TradeId,
+  toId: TradeId,
+  /** The trade times on either side of the gap: the missing trades lie between. */
+  fromTime: EpochMillis,
+  toTime: EpochMillis
+}
+
+/** Trade ids are consecutive per symbol; these were skipped over. */
+export const DataGapDetected = Schema.TaggedStruct("DataGapDetected", GapFields)
+export type DataGapDetected = typeof DataGapDetected.Type
+
+/** The end of a gap: filled from REST, or given up on with the reason. */
+export const DataGapFilled = Schema.TaggedStruct("DataGapFilled", {
+  ...GapFields,
+  outcome: Schema.Literals(["filled", "unfillable"]),
+  reason: Schema.optionalKey(Schema.String)
+})
+export type DataGapFilled = typeof DataGapFilled.Type
+
+export const AnomalyRule = Schema.Literals(["price_movement", "volume_spike", "sma_divergence", "robust_zscore_return", "robust_zscore_volume"])
+export type AnomalyRule = typeof AnomalyRule.Type
+
+export const Severity = Schema.Literals(["medium", "high"])
+export type Severity = typeof Severity.Type
+
+/**
+ * A rule fired on a closed candle. Metrics are statistics (ratios, z-scores), not money, so they
+ * are plain numbers; the candle itself keeps its exact decimals.
+ */
+export const AnomalyDetected = Schema.TaggedStruct("AnomalyDetected", {
+  id: EventId,
+  rule: AnomalyRule,
+  severity: Severity,
+  metrics: Schema.Record(Schema.String, Schema.Finite),
+  threshold: Schema.Finite,
+  candle: Candle
+})
+export type AnomalyDetected = typeof AnomalyDetected.Type
+
+/** A notification went out: a condition started (`firing`) or ended (`resolved`). */
+export const AlertSent = Schema.TaggedStruct("AlertSent", {
+  id: EventId,
+  anomalyId: EventId,
+  symbol: SymbolName,
+  interval: Interval,
+  rule: AnomalyRule,
+  state: Schema.Literals(["firing", "resolved"]),
+  channel: Schema.String.pipe(Schema.check(Schema.isNonEmpty())),
+  sentAt: EpochMillis
+})
+export type AlertSent = typeof AlertSent.Type
+
+export const DomainEvent = Schema.Union([CandleClosed, CandleRevised, DataGapDetected, DataGapFilled, AnomalyDetected, AlertSent])
+export type DomainEvent = typeof DomainEvent.Type
+
+export const DomainEventFromJson = Schema.fromJsonString(DomainEvent)
+
+const windowKey = (c: Candle) => `${c.symbol}:${c.interval}:${c.openTime}`
+
+export const candleClosed = (candle: Candle): CandleClosed => ({ _tag: "CandleClosed", id: `candle-closed:${windowKey(candle)}`, candle })
+
+/** The id names the revision's content, so the same revision observed twice has one id. */
+export const candleRevised = (candle: Candle): CandleRevised => ({
+  _tag: "CandleRevised",
+  id: `candle-revised:${windowKey(candle)}:${candle.trades}:${candle.lastTradeId ?? "-"}:${candle.complete ? "complete" : "incomplete"}`,
+  candle
+})
+
+export interface GapFacts {
+  readonly symbol: string
+  readonly fromId: number
+  readonly toId: number
+  readonly fromTime: number
+  readonly toTime: number
+}
+
+export const dataGapDetected = (gap: GapFacts): DataGapDetected => ({
+  _tag: "DataGapDetected",
+  id: `gap-detected:${gap.symbol}:${gap.fromId}-${gap.toId}`,
+  ...pickGap(gap)
+})
+
+export const dataGapFilled = (gap: GapFacts, outcome: "filled" | "unfillable", reason?: string): DataGapFilled => ({
+  _tag: "DataGapFilled",
+  id: `gap-${outcome}:${gap.symbol}:${gap.fromId}-${gap.toId}`,
+  ...pickGap(gap),
+  outcome,
+  ...(reason === undefined ? {} : { reason })
+})
+
+const pickGap = ({ symbol, fromId, toId, fromTime, toTime }: GapFacts) => ({ symbol, fromId, toId, fromTime, toTime })
+
+export const anomalyDetected = (fields: Omit<AnomalyDetected, "_tag" | "id">): AnomalyDetected => ({
+  _tag: "AnomalyDetected",
+  id: `anomaly:${windowKey(fields.candle)}:${fields.rule}`,
+  ...fields
+})
+
+export const alertSent = (fields: Omit<AlertSent, "_tag" | "id">): AlertSent => ({
+  _tag: "AlertSent",
+  id: `alert:${fields.anomalyId}:${fields.state}:${fields.channel}`,
+  ...fields
+})

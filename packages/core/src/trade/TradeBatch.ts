@@ -1,0 +1,71 @@
+/**
+ * `TradeBatch`, the trades queue's message. One batch carries the trades of several symbols of
+ * one shard, because on AWS the bill follows messages, not trades; a batch without trades is a
+ * heartbeat that moves quiet symbols' watermarks so their windows still close.
+ */
+import { Schema } from "effect"
+import { Units8 } from "../decimal/Decimal.ts"
+import { sha256Hex } from "../hash/Sha256.ts"
+import { EpochMillis, SymbolName, TradeId, type Trade } from "./Trade.ts"
+
+/** One trade, compact: `[id, price, qty, time, buyerIsMaker]`. */
+export const CompactTrade = Schema.Tuple([TradeId, Units8, Units8, EpochMillis, Schema.Boolean])
+export type CompactTrade = typeof CompactTrade.Type
+
+/** One symbol's part of a batch. */
+export const SymbolTrades = Schema.Struct({
+  symbol: SymbolName,
+  /** The highest event time the producer had seen for the symbol when it sent the batch. */
+  watermark: EpochMillis,
+  /** Ascending by id. */
+  trades: Schema.Array(CompactTrade)
+}).check(
+  Schema.makeFilter((s) => {
+    for (let i = 1; i < s.trades.length; i++) {
+      if (s.trades[i]![0] <= s.trades[i - 1]![0]) return `trades of ${s.symbol} are not in ascending id order at index ${i}`
+    }
+    return true
+  })
+)
+export type SymbolTrades = typeof SymbolTrades.Type
+
+export const TradeBatch = Schema.Struct({
+  /** The shard of symbols (and SQS FIFO message group) this batch belongs to. */
+  shard: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  /** Counts the producer's (re)connections, so a consumer can tell a reconnect from a gap. */
+  epoch: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  symbols: Schema.Array(SymbolTrades).check(Schema.isMinLength(1))
+})
+export type TradeBatch = typeof TradeBatch.Type
+
+export const TradeBatchFromJson = Schema.fromJsonString(TradeBatch)
+
+export const compactTrade = (t: Trade): CompactTrade => [t.firstId, t.price, t.qty, t.time, t.buyerIsMaker]
+
+export const tradesOf = (part: SymbolTrades): Array<Trade> =>
+  part.trades.map(([id, price, qty, time, buyerIsMaker]) => ({ symbol: part.symbol, firstId: id, lastId: id, price, qty, time, buyerIsMaker }))
+
+/** The shard of a symbol: a stable hash, the same in every process and every release. */
+export const shardOf = (symbol: string, shards: number): number => fnv1a32(symbol, 0x811c9dc5) % shards
+
+/**
+ * The queue's deduplication id: derived from what the batch holds (its id ranges and
+ * watermarks), so a batch sent twice is recognised as the same batch. A SHA-256 keeps it within
+ * SQS's 128 characters whatever the number of symbols.
+ */
+export const deduplicationId = (batch: TradeBatch): string => {
+  const key = batch.symbols
+    .map((s) => `${s.symbol}:${s.trades[0]?.[0] ?? "-"}-${s.trades.at(-1)?.[0] ?? "-"}@${s.watermark}`)
+    .join(",")
+  return `${batch.shard}-${sha256Hex(key)}`
+}
+
+/** FNV-1a over UTF-16 code units, from `seed`. Not cryptographic: a stable spread of keys. */
+const fnv1a32 = (text: string, seed: number): number => {
+  let h = seed >>> 0
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i)
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h >>> 0
+}

@@ -1,0 +1,134 @@
+/** The engine's rules, one scenario each, in numbers a reader can check by hand. */
+import { describe, expect, it } from "vitest"
+import type { Candle } from "../src/candle/Candle.ts"
+import { CandleEngine } from "../src/candle/CandleEngine.ts"
+import type { Trade } from "../src/trade/Trade.ts"
+
+const T0 = Date.UTC(2024, 7, 8, 10, 0)
+const S = 1000
+const M = 60 * S
+
+const trade = (id: number, at: number, price: bigint, qty = 100_000_000n, buyerIsMaker = false): Trade => ({
+  symbol: "BTCUSDT",
+  firstId: id,
+  lastId: id,
+  price,
+  qty,
+  time: T0 + at,
+  buyerIsMaker
+})
+
+const brief = (c: Candle) => ({
+  at: (c.openTime - T0) / M,
+  o: c.open,
+  h: c.high,
+  l: c.low,
+  c: c.close,
+  n: c.trades,
+  complete: c.complete
+})
+
+const minuteEngine = (graceMillis = 0) => new CandleEngine({ intervals: ["1m"], graceMillis })
+
+describe("CandleEngine", () => {
+  it("closes a window when the watermark passes its end plus the grace, not before", () => {
+    const engine = minuteEngine(2 * S)
+    engine.apply(trade(1, 10 * S, 100n))
+    engine.apply(trade(2, M + S, 101n)) // past the end, within the grace
+    expect(engine.drain()).toEqual([])
+    engine.advance("BTCUSDT", T0 + M + 2 * S)
+    expect(engine.drain().map((o) => o._tag === "CandleClosed" && brief(o.candle))).toEqual([
+      { at: 0, o: 100n, h: 100n, l: 100n, c: 100n, n: 1, complete: true }
+    ])
+  })
+
+  it("emits windows without trades at the previous close when a heartbeat moves the watermark", () => {
+    const engine = minuteEngine()
+    engine.apply(trade(1, 10 * S, 100n))
+    engine.apply(trade(2, 20 * S, 105n))
+    engine.advance("BTCUSDT", T0 + 3 * M)
+    const candles = engine.drain().flatMap((o) => (o._tag === "CandleClosed" ? [brief(o.candle)] : []))
+    expect(candles).toEqual([
+      { at: 0, o: 100n, h: 105n, l: 100n, c: 105n, n: 2, complete: true },
+      { at: 1, o: 105n, h: 105n, l: 105n, c: 105n, n: 0, complete: true },
+      { at: 2, o: 105n, h: 105n, l: 105n, c: 105n, n: 0, complete: true }
+    ])
+  })
+
+  it("takes open and close by trade id, whatever order the trades come in", () => {
+    const engine = minuteEngine()
+    engine.apply(trade(1, 1 * S, 100n))
+    engine.apply(trade(3, 3 * S, 103n)) // 2 is missing for now
+    engine.apply(trade(2, 2 * S, 90n))
+    engine.flush()
+    const [closed] = engine.drain().filter((o) => o._tag === "CandleClosed")
+    expect(closed?._tag === "CandleClosed" && brief(closed.candle)).toEqual({ at: 0, o: 100n, h: 103n, l: 90n, c: 103n, n: 3, complete: true })
+  })
+
+  it("marks windows in a gap incomplete, then revises them, and the empty ones after, when it is filled", () => {
+    const engine = minuteEngine()
+    engine.apply(trade(1, 10 * S, 100n))
+    engine.apply(trade(4, 2 * M + 30 * S, 110n)) // 2 and 3 missing
+    engine.advance("BTCUSDT", T0 + 3 * M)
+    const first = engine.drain()
+    expect(first.map((o) => (o._tag === "GapOpened" ? `gap ${o.gap.fromId}-${o.gap.toId}` : o._tag === "CandleClosed" ? brief(o.candle) : o._tag))).toEqual([
+      "gap 2-3",
+      { at: 0, o: 100n, h: 100n, l: 100n, c: 100n, n: 1, complete: false },
+      { at: 1, o: 100n, h: 100n, l: 100n, c: 100n, n: 0, complete: false },
+      { at: 2, o: 110n, h: 110n, l: 110n, c: 110n, n: 1, complete: false }
+    ])
+
+    engine.apply(trade(2, 50 * S, 95n))
+    const partly = engine.drain()
+    expect(partly.map((o) => o._tag === "CandleRevised" && brief(o.candle))).toEqual([
+      { at: 0, o: 100n, h: 100n, l: 95n, c: 95n, n: 2, complete: false },
+      { at: 1, o: 95n, h: 95n, l: 95n, c: 95n, n: 0, complete: false }
+    ])
+
+    engine.apply(trade(3, 55 * S, 97n))
+    const filled = engine.drain()
+    expect(filled[0]).toMatchObject({ _tag: "GapClosed", gap: { fromId: 3, toId: 3 } })
+    expect(filled.slice(1).map((o) => o._tag === "CandleRevised" && brief(o.candle))).toEqual([
+      { at: 0, o: 100n, h: 100n, l: 95n, c: 97n, n: 3, complete: true },
+      { at: 1, o: 97n, h: 97n, l: 97n, c: 97n, n: 0, complete: true },
+      { at: 2, o: 110n, h: 110n, l: 110n, c: 110n, n: 1, complete: true }
+    ])
+    expect(engine.gaps()).toEqual([])
+  })
+
+  it("revises a window it had closed as complete when a gap found later reaches back into it", () => {
+    const engine = minuteEngine()
+    engine.apply(trade(1, 50 * S, 100n))
+    engine.advance("BTCUSDT", T0 + M) // heartbeat: window 0 closes, complete as far as anyone knows
+    expect(engine.drain().map((o) => o._tag === "CandleClosed" && o.candle.complete)).toEqual([true])
+    engine.apply(trade(3, M + 5 * S, 101n))
+    const outputs = engine.drain()
+    expect(outputs.map((o) => o._tag)).toEqual(["GapOpened", "CandleRevised"])
+    expect(outputs[1]?._tag === "CandleRevised" && brief(outputs[1].candle)).toEqual({ at: 0, o: 100n, h: 100n, l: 100n, c: 100n, n: 1, complete: false })
+  })
+
+  it("counts aggregate trades by the ids they stand for", () => {
+    const engine = minuteEngine()
+    engine.apply({ ...trade(10, S, 100n), lastId: 14 })
+    engine.apply({ ...trade(15, 2 * S, 100n), lastId: 15 })
+    engine.apply({ ...trade(12, 2 * S, 100n), lastId: 13 }) // inside an applied aggregate
+    engine.flush()
+    const [closed] = engine.drain()
+    expect(closed?._tag === "CandleClosed" && closed.candle.trades).toBe(6)
+    expect(engine.counters).toMatchObject({ applied: 2, duplicates: 1 })
+  })
+
+  it("sums exactly: quote volume keeps all 16 places of price × quantity", () => {
+    const engine = minuteEngine()
+    engine.apply(trade(1, S, 141_342n, 12_345_678n)) // 0.00141342 × 0.12345678
+    engine.apply(trade(2, S, 141_266n, 1n, true)) // 0.00141266 × 0.00000001, buyer was maker
+    engine.flush()
+    const [closed] = engine.drain()
+    expect(closed?._tag === "CandleClosed" && closed.candle).toMatchObject({
+      volume: 12_345_679n,
+      quoteVolume: 141_342n * 12_345_678n + 141_266n,
+      takerBuyBaseVolume: 12_345_678n,
+      takerBuyQuoteVolume: 141_342n * 12_345_678n
+    })
+  })
+})
