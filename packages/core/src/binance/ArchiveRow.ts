@@ -54,6 +54,15 @@ export const detectArchiveFormat = (fields: ReadonlyArray<string>): ArchiveForma
   return { layout, unit: time.length >= 16 ? "microsecond" : "millisecond" }
 }
 
+const COLUMNS: Record<ArchiveLayout, ReadonlyArray<string>> = {
+  trades: ["id", "price", "qty", "quoteQty", "time", "isBuyerMaker", "isBestMatch"],
+  aggTrades: ["aggTradeId", "price", "qty", "firstTradeId", "lastTradeId", "time", "isBuyerMaker", "isBestMatch"]
+}
+
+/** The schema's message, with its `at [4]` told as the column a person sees in the file. */
+const columnMessage = (layout: ArchiveLayout, message: string): string =>
+  message.replace(/at \[(\d+)\]/g, (_, i: string) => `in column ${Number(i) + 1} (${COLUMNS[layout][Number(i)] ?? "?"})`)
+
 const decoders = {
   trades: {
     millisecond: Schema.decodeUnknownResult(TradesRowMillis),
@@ -77,12 +86,12 @@ export const decodeArchiveRow = (
   const toMillis = format.unit === "microsecond" ? (t: number) => Math.floor(t / 1000) : (t: number) => t
   if (format.layout === "trades") {
     const row = decoders.trades[format.unit](fields)
-    if (Result.isFailure(row)) return Result.fail(row.failure.message)
+    if (Result.isFailure(row)) return Result.fail(columnMessage("trades", row.failure.message))
     const [id, price, qty, , time, buyerIsMaker] = row.success
     return Result.succeed({ symbol, firstId: id, lastId: id, price, qty, time: toMillis(time), buyerIsMaker })
   }
   const row = decoders.aggTrades[format.unit](fields)
-  if (Result.isFailure(row)) return Result.fail(row.failure.message)
+  if (Result.isFailure(row)) return Result.fail(columnMessage("aggTrades", row.failure.message))
   const [, price, qty, firstId, lastId, time, buyerIsMaker] = row.success
   if (lastId < firstId) return Result.fail(`lastTradeId ${lastId} is before firstTradeId ${firstId}`)
   return Result.succeed({ symbol, firstId, lastId, price, qty, time: toMillis(time), buyerIsMaker })
