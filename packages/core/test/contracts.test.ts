@@ -104,6 +104,21 @@ describe("stream frames", () => {
     }
   })
 
+  it("the fast scanner reads large and small decimals exactly", () => {
+    for (const [p, units] of [
+      ["123456789012345", 12_345_678_901_234_500_000_000n],
+      ["99999999.99999999", 9_999_999_999_999_999n],
+      ["90071992.54740993", 9_007_199_254_740_993n],
+      ["0.00000001", 1n],
+      ["0", 0n],
+      ["1234567890123456789.12345678", 123_456_789_012_345_678_912_345_678n]
+    ] as const) {
+      const frame = TRADE.replace('"p":"61837.63000000"', `"p":"${p}"`)
+      expect(scanTradeFrame(frame)?.price, p).toBe(units)
+      expect(Schema.decodeUnknownSync(Units8)(p)).toBe(units)
+    }
+  })
+
   it("the fast scanner accepts only what the schema accepts, with the same result, on mutated frames", () => {
     const decodeSchema = Schema.decodeUnknownResult(StreamFrameFromJson)
     fc.assert(

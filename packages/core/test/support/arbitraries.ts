@@ -35,7 +35,7 @@ export const interleaving = (sequences: ReadonlyArray<ReadonlyArray<Trade>>) =>
     const cursors = sequences.map(() => 0)
     const out: Array<Trade> = []
     for (const pick of picks) {
-      const live = sequences.map((s, i) => i).filter((i) => cursors[i]! < sequences[i]!.length)
+      const live = sequences.map((_, i) => i).filter((i) => cursors[i]! < sequences[i]!.length)
       const i = live[pick % live.length]!
       out.push(sequences[i]![cursors[i]!++]!)
     }
