@@ -1,0 +1,60 @@
+/**
+ * `blockchaincore candles --input FILE [--interval 1m] [--symbol SYMBOL]`: a trade file to
+ * Binance kline CSV on standard output. Rejected rows go to standard error as FILE:LINE: reason.
+ */
+import { Console, Effect, Option, Runtime, Schema, SchemaGetter } from "effect"
+import { Command, Flag } from "effect/cli"
+import { INTERVALS } from "@blockchaincore/core/candle/Interval"
+import { klineCsvRow } from "@blockchaincore/core/candle/KlineCsv"
+import { SymbolName } from "@blockchaincore/core/trade/Trade"
+import { candlesOfFile } from "../candles/CandlesOfFile.ts"
+
+/** Exit code when candles were printed but some rows were rejected (1 means nothing could run). */
+export const EXIT_ROWS_REJECTED = 3
+
+export class RowsRejected extends Schema.TaggedError<RowsRejected>()("RowsRejected", {
+  path: Schema.String,
+  rejected: Schema.Int,
+  lines: Schema.Int
+}) {
+  override readonly [Runtime.errorExitCode] = EXIT_ROWS_REJECTED
+  // Each row was reported as it was met; the summary line says the rest.
+  override readonly [Runtime.errorReported] = false
+}
+
+/** Symbols are accepted in either case ("btcusdt" as in stream names) and used in upper case. */
+const SymbolArgument = Schema.String.pipe(
+  Schema.decodeTo(SymbolName, {
+    decode: SchemaGetter.transform((s: string) => s.toUpperCase()),
+    encode: SchemaGetter.transform((s: string) => s)
+  })
+)
+
+/** Rows reported one by one; past this many only the count is given. */
+const REPORTED_ROWS = 100
+
+export const candlesCommand = Command.make(
+  "candles",
+  {
+    input: Flag.File("input", { mustExist: true }).pipe(
+      Flag.withDescription("A combined-stream recording (NDJSON, gzipped or not), or a public-archive trades or aggTrades CSV")
+    ),
+    interval: Flag.Literals("interval", INTERVALS).pipe(Flag.withDefault("1m"), Flag.withDescription("Kline interval")),
+    symbol: Flag.String("symbol").pipe(
+      Flag.withSchema(SymbolArgument),
+      Flag.optional,
+      Flag.withDescription("Only this symbol (recordings), or the symbol of an archive file not named SYMBOL-trades-DATE.csv")
+    )
+  },
+  Effect.fn("candles")(function*({ input, interval, symbol }) {
+    let reported = 0
+    const result = yield* candlesOfFile(input, { interval, symbol: Option.getOrUndefined(symbol) }, ({ line, reason }) =>
+      reported++ < REPORTED_ROWS ? Console.error(`${input}:${line}: ${reason.replace(/\s*\n\s*/g, "; ")}`) : Effect.void
+    )
+    if (result.candles.length > 0) yield* Console.log(result.candles.map(klineCsvRow).join("\n"))
+    if (result.rejected > 0) {
+      yield* Console.error(`${input}: ${result.rejected} of ${result.lines} lines rejected; candles are from the other lines`)
+      return yield* new RowsRejected({ path: input, rejected: result.rejected, lines: result.lines })
+    }
+  })
+).pipe(Command.withDescription("Print the candles of a trade file as Binance kline CSV"))

@@ -1,0 +1,13 @@
+/** The `blockchaincore` command line: the commands, and the Node layers they run on. */
+import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import { Effect } from "effect"
+import { Command } from "effect/cli"
+import { candlesCommand } from "./CandlesCommand.ts"
+
+const blockchaincore = Command.make("blockchaincore").pipe(
+  Command.withDescription("Exact candles from Binance trades"),
+  Command.withSubcommands([candlesCommand])
+)
+
+export const main = () =>
+  Command.run(blockchaincore, { version: "0.1.0" }).pipe(Effect.provide(NodeServices.layer), NodeRuntime.runMain)

@@ -1,0 +1,42 @@
+/**
+ * The lines of a file, gzipped or not (told by its first two bytes, not its name), as a stream:
+ * a day of raw trades is gigabytes, so nothing here holds more than a chunk at a time.
+ */
+import { open } from "node:fs/promises"
+import { pipeline } from "node:stream"
+import { createGunzip } from "node:zlib"
+import { Schema, Stream } from "effect"
+
+export class InputFileError extends Schema.TaggedError<InputFileError>()("InputFileError", {
+  path: Schema.String,
+  message: Schema.String
+}) {}
+
+const GZIP_MAGIC = [0x1f, 0x8b]
+
+async function* linesOf(path: string): AsyncGenerator<string> {
+  const handle = await open(path, "r")
+  try {
+    const head = Buffer.alloc(2)
+    const { bytesRead } = await handle.read(head, 0, 2, 0)
+    const raw = handle.createReadStream({ start: 0, autoClose: false })
+    const gzipped = bytesRead === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]
+    // pipeline() carries an error of either stream to the one we read from.
+    const source = gzipped ? pipeline(raw, createGunzip(), () => {}) : raw
+    source.setEncoding("utf8")
+    let rest = ""
+    for await (const chunk of source) {
+      const parts = (rest + String(chunk)).split("\n")
+      rest = parts.pop() ?? ""
+      for (const line of parts) yield line.endsWith("\r") ? line.slice(0, -1) : line
+    }
+    if (rest.length > 0) yield rest
+  } finally {
+    await handle.close()
+  }
+}
+
+export const fileLines = (path: string): Stream.Stream<string, InputFileError> =>
+  Stream.fromAsyncIterable(linesOf(path), (cause) =>
+    new InputFileError({ path, message: cause instanceof Error ? cause.message : String(cause) })
+  )
