@@ -191,11 +191,9 @@ export class CandleEngine {
       state.lastTradeTime = saved.lastTradeTime
       state.watermark = saved.watermark
       for (const gap of saved.gaps) state.gaps.push({ symbol: saved.symbol, ...gap })
-      for (const [series, s] of [[state.minute, saved.minute], ...state.rollups.map((r, i) => [r, saved.rollups[i]!] as const)] as const) {
-        series.nextOpenTime = s.nextOpenTime
-        series.lastClose = s.lastClose
-        series.open.push(...s.open.map(restoreAccumulator))
-        series.closed.push(...s.closed.map(restoreAccumulator))
+      restoreSeries(state.minute, saved.minute)
+      state.rollups.forEach((series, i) => restoreSeries(series, saved.rollups[i]!))
+      for (const series of [state.minute, ...state.rollups]) {
         if (series.closed.some((a) => a.revised)) engine.revisedSeries.add(series)
       }
     }
@@ -437,6 +435,14 @@ const seriesSnapshot = (series: Series): SeriesSnapshot => ({
   nextOpenTime: series.nextOpenTime,
   lastClose: series.lastClose
 })
+
+const restoreSeries = (series: Series, saved: SeriesSnapshot): void => {
+  if (series.interval !== saved.interval) throw new Error(`CandleEngine.restore: expected ${series.interval}, got ${saved.interval}`)
+  series.nextOpenTime = saved.nextOpenTime
+  series.lastClose = saved.lastClose
+  series.open.push(...saved.open.map(restoreAccumulator))
+  series.closed.push(...saved.closed.map(restoreAccumulator))
+}
 
 const accumulatorSnapshot = (acc: CandleAccumulator): AccumulatorSnapshot => ({
   openTime: acc.openTime,
