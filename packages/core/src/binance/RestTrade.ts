@@ -1,0 +1,30 @@
+/**
+ * REST `GET /api/v3/historicalTrades` (notes/binance.md): the way to fetch trade ids a stream
+ * missed. Rows: `{"id","price","qty","quoteQty","time","isBuyerMaker","isBestMatch"}`.
+ */
+import { Schema } from "effect"
+import { Units8 } from "../decimal/Decimal.ts"
+import { EpochMillis, TradeId, type Trade } from "../trade/Trade.ts"
+
+export const RestTrade = Schema.Struct({
+  id: TradeId,
+  price: Units8,
+  qty: Units8,
+  quoteQty: Schema.optionalKey(Schema.String),
+  time: EpochMillis,
+  isBuyerMaker: Schema.Boolean,
+  isBestMatch: Schema.optionalKey(Schema.Boolean)
+})
+export type RestTrade = typeof RestTrade.Type
+
+export const HistoricalTradesFromJson = Schema.fromJsonString(Schema.Array(RestTrade))
+
+export const tradeOfRest = (symbol: string, t: RestTrade): Trade => ({
+  symbol,
+  firstId: t.id,
+  lastId: t.id,
+  price: t.price,
+  qty: t.qty,
+  time: t.time,
+  buyerIsMaker: t.isBuyerMaker
+})

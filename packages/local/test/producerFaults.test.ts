@@ -1,0 +1,158 @@
+/**
+ * The producer against a Binance-protocol server that misbehaves on purpose, over loopback. In
+ * every case the trades that reach the queue are exactly the recording's: every id once, none
+ * missing, and the candles built from them equal the candles built from the file.
+ */
+import { createServer, type Server, type Socket } from "node:net"
+import { Effect } from "effect"
+import { expect, it } from "vitest"
+import type { Candle } from "@blockchaincore/core/candle/Candle"
+import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
+import type { Trade } from "@blockchaincore/core/trade/Trade"
+import { loadRecording, type RecordedFrame } from "@blockchaincore/producer/replay/Recording"
+import { type ClientEvent, StreamClient } from "@blockchaincore/producer/stream/StreamClient"
+import { planConnections } from "@blockchaincore/producer/stream/StreamPlan"
+import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { type HarnessRun, runAgainstReplay, testConfig } from "./support/producerHarness.ts"
+
+let recording: ReadonlyArray<RecordedFrame> | undefined
+const frames = () => (recording ??= loadRecording(sharedFile(RECORDING)))
+
+const candles = (trades: Iterable<Trade>): Array<Candle> => {
+  const engine = new CandleEngine({ intervals: ["1m"], graceMillis: 0 })
+  for (const t of trades) engine.apply(t)
+  engine.flush()
+  const byWindow = new Map<string, Candle>()
+  for (const o of engine.drain()) {
+    if (o._tag === "CandleClosed" || o._tag === "CandleRevised") byWindow.set(`${o.candle.symbol}:${o.candle.openTime}`, o.candle)
+  }
+  return [...byWindow.values()].sort((a, b) => (a.symbol + a.openTime < b.symbol + b.openTime ? -1 : 1))
+}
+
+/** Exactly the recording's trades reached the queue, each once, and they make the same candles. */
+const expectLossless = (run: HarnessRun) => {
+  expect(run.complete).toBe(true)
+  const keys = run.trades.map((t) => `${t.symbol}:${t.firstId}`)
+  const expected = frames().map((f) => `${f.trade.symbol}:${f.trade.firstId}`)
+  expect(keys.length).toBe(expected.length)
+  expect(new Set(keys).size).toBe(keys.length)
+  expect([...keys].sort()).toEqual([...expected].sort())
+  expect(candles(run.trades)).toEqual(candles(frames().map((f) => f.trade)))
+  for (const batch of run.batches) {
+    for (const part of batch.symbols) for (let i = 1; i < part.trades.length; i++) expect(part.trades[i]![0]).toBeGreaterThan(part.trades[i - 1]![0])
+  }
+}
+
+describeWithSharedData("the producer against a misbehaving replay server", () => {
+  it("loses nothing on a clean run", async () => {
+    const run = await runAgainstReplay(frames())
+    expectLossless(run)
+    expect(run.metrics.counters.gapsFound).toBe(0)
+  })
+
+  it("reconnects after a dropped connection and fills the trades it missed from REST", async () => {
+    const run = await runAgainstReplay(frames(), { replay: { faults: { dropAt: 5_000 }, missOnReconnect: 300 } })
+    expectLossless(run)
+    expect(run.metrics.counters.reconnects).toBeGreaterThanOrEqual(1)
+    expect(run.metrics.counters.gapsFound).toBeGreaterThanOrEqual(1)
+    expect(run.metrics.counters.tradesBackfilled).toBeGreaterThanOrEqual(1)
+    const tags = run.bus.published.map((e) => e._tag)
+    expect(tags.filter((t) => t === "DataGapDetected").length).toBe(run.metrics.counters.gapsFound)
+    expect(tags.filter((t) => t === "DataGapFilled").length).toBe(run.metrics.counters.gapsFound)
+    expect(tags.indexOf("DataGapDetected")).toBeLessThan(tags.indexOf("DataGapFilled"))
+  })
+
+  it("treats a stalled connection as dead after the idle timeout, reconnects and fills the gap", async () => {
+    const run = await runAgainstReplay(frames(), { replay: { faults: { stallAt: 8_000 } } })
+    expectLossless(run)
+    expect(run.metrics.counters.reconnects).toBeGreaterThanOrEqual(1)
+  })
+
+  it("answers serverShutdown by opening a new connection before the old one closes", async () => {
+    const run = await runAgainstReplay(frames(), { replay: { faults: { shutdownAt: 3_000 }, speed: 200 } })
+    expectLossless(run)
+    expect(run.metrics.counters.rotations).toBe(1)
+    expect(run.metrics.counters.gapsFound).toBe(0)
+  })
+
+  it("drops duplicated frames", async () => {
+    const run = await runAgainstReplay(frames(), { replay: { faults: { duplicateEvery: 7 } } })
+    expectLossless(run)
+    expect(run.metrics.counters.duplicatesDropped).toBeGreaterThanOrEqual(Math.floor(frames().length / 7) - 1)
+  })
+
+  it("fills frames the stream dropped from REST", async () => {
+    const run = await runAgainstReplay(frames(), { replay: { faults: { dropEvery: 997 } } })
+    expectLossless(run)
+    expect(run.metrics.counters.gapsFound).toBeGreaterThanOrEqual(30)
+    expect(run.metrics.counters.gapsUnfillable).toBe(0)
+  })
+
+  it("counts malformed frames, keeps a sample, and goes on", async () => {
+    const run = await runAgainstReplay(frames(), { replay: { faults: { malformedEvery: 101 } } })
+    expectLossless(run)
+    expect(run.metrics.counters.framesMalformed).toBe(Math.floor(frames().length / 101))
+    expect(run.metrics.counters.lastMalformed?.reason).toMatch(/\["data"\]\["t"\]/)
+  })
+
+  it("waits out REST 429 with its Retry-After and still fills every gap", async () => {
+    const run = await runAgainstReplay(frames(), { replay: { faults: { dropEvery: 5_000, rest429: 2 } } })
+    expectLossless(run)
+    expect(run.server.stats.rest429).toBe(2)
+    expect(run.metrics.counters.gapsUnfillable).toBe(0)
+  })
+
+  it("journals batches while the queue is stopped and publishes them, in order, once it is back", async () => {
+    const run = await runAgainstReplay(frames(), {
+      replay: { speed: 400 },
+      during: (queue) =>
+        Effect.gen(function*() {
+          yield* Effect.sleep(300)
+          queue.stop()
+          yield* Effect.sleep(700)
+          queue.start()
+        })
+    })
+    expectLossless(run)
+    expect(run.metrics.publish.journaled).toBeGreaterThan(0)
+    expect(run.metrics.journalSize).toBe(0)
+  })
+
+  it("rotates connections before their maximum age with no gap and no duplicate", async () => {
+    const base = testConfig(0, ["BTCUSDT", "ETHUSDT"]).client
+    const run = await runAgainstReplay(frames(), {
+      replay: { speed: 150 },
+      producer: { client: { ...base, maxConnectionAgeMillis: 700 } }
+    })
+    expectLossless(run)
+    expect(run.metrics.counters.rotations).toBeGreaterThanOrEqual(3)
+    expect(run.metrics.counters.gapsFound).toBe(0)
+  })
+})
+
+it("gives up on an address that never answers within the connect timeout, retries, and leaves nothing behind", async () => {
+  // A loopback listener that accepts connections and never says a word: the WebSocket handshake hangs.
+  const sockets = new Set<Socket>()
+  const silent: Server = createServer((s) => sockets.add(s))
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve))
+  const port = (silent.address() as { port: number }).port
+  const before = process.getActiveResourcesInfo().filter((r) => r === "Timeout").length
+  const events: Array<ClientEvent> = []
+  const client = new StreamClient(
+    planConnections(`ws://127.0.0.1:${port}`, ["BTCUSDT"]),
+    { ...testConfig(port, ["BTCUSDT"]).client, connectTimeoutMillis: 150, backoff: { baseMillis: 20, capMillis: 40 } },
+    { onFrame: () => {}, onEvent: (e) => events.push(e) }
+  )
+  client.start()
+  const deadline = Date.now() + 10_000
+  while (events.filter((e) => e._tag === "ConnectFailed").length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+  client.stop()
+  const failures = events.filter((e) => e._tag === "ConnectFailed")
+  expect(failures.length).toBeGreaterThanOrEqual(3)
+  expect(failures[0]?._tag === "ConnectFailed" && failures[0].message).toMatch(/no answer within 150 ms/)
+  expect(events.some((e) => e._tag === "Connected")).toBe(false)
+  for (const s of sockets) s.destroy()
+  await new Promise<void>((resolve) => silent.close(() => resolve()))
+  await new Promise((r) => setTimeout(r, 50))
+  expect(process.getActiveResourcesInfo().filter((r) => r === "Timeout").length).toBeLessThanOrEqual(before)
+})

@@ -1,0 +1,83 @@
+/**
+ * The producer against the replay server on loopback, publishing into the local queue and bus:
+ * runs until every trade of the recording has reached the queue (or a bounded wait ends), then
+ * stops the producer and returns what arrived.
+ */
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Layer } from "effect"
+import type { Trade } from "@blockchaincore/core/trade/Trade"
+import { tradesOf, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { type ProducerConfig, runProducer } from "@blockchaincore/producer/Producer"
+import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
+import { Journal } from "@blockchaincore/producer/publish/Journal"
+import type { RecordedFrame } from "@blockchaincore/producer/replay/Recording"
+import { type ReplayOptions, ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
+import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
+import { InProcessEventBus } from "../../src/bus/InProcessEventBus.ts"
+import { InProcessTradeQueue } from "../../src/queue/InProcessTradeQueue.ts"
+
+export interface HarnessRun {
+  readonly batches: ReadonlyArray<TradeBatch>
+  readonly trades: ReadonlyArray<Trade>
+  readonly metrics: MetricsSnapshot
+  readonly bus: InProcessEventBus
+  readonly server: ReplayServer
+  readonly complete: boolean
+}
+
+export interface HarnessOptions {
+  readonly replay?: ReplayOptions
+  readonly producer?: Partial<ProducerConfig>
+  /** Runs alongside the producer, e.g. to stop and restart the queue. */
+  readonly during?: (queue: InProcessTradeQueue) => Effect.Effect<void>
+  readonly maxWaitMillis?: number
+}
+
+export const testConfig = (port: number, symbols: ReadonlyArray<string>): ProducerConfig => ({
+  symbols,
+  wsUrl: `ws://127.0.0.1:${port}`,
+  client: {
+    connectTimeoutMillis: 2_000,
+    idleTimeoutMillis: 1_000,
+    controlSpacingMillis: 250,
+    backoff: { baseMillis: 50, capMillis: 400 },
+    maxConnectionAgeMillis: 60 * 60_000
+  },
+  plan: DEFAULT_PLAN,
+  batcher: { shards: 2, maxAgeMillis: 100, maxBytes: 200_000 },
+  rest: { baseUrl: `http://127.0.0.1:${port}`, timeoutMillis: 2_000, weightBudget: 4_800, maxAttempts: 5, maxRetryAfterMillis: 5_000 }
+})
+
+export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, options: HarnessOptions = {}): Promise<HarnessRun> => {
+  const server = new ReplayServer(frames, { pingIntervalMillis: 200, ...options.replay })
+  const port = await server.listen()
+  const queue = new InProcessTradeQueue()
+  const bus = new InProcessEventBus()
+  const expected = new Set(frames.map((f) => `${f.trade.symbol}:${f.trade.firstId}`))
+  const symbols = [...new Set(frames.map((f) => f.trade.symbol))]
+  const arrived = () => {
+    const seen = new Set<string>()
+    for (const b of queue.accepted) for (const part of b.symbols) for (const t of part.trades) seen.add(`${part.symbol}:${t[0]}`)
+    return [...expected].every((k) => seen.has(k))
+  }
+  const deadline = Date.now() + (options.maxWaitMillis ?? 60_000)
+  const layers = Layer.mergeAll(queue.layer(), bus.layer(), Journal.layer(mkdtempSync(join(tmpdir(), "blockchaincore-journal-"))))
+  try {
+    const { metrics, complete } = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function*() {
+          const handle = yield* runProducer({ ...testConfig(port, symbols), ...options.producer })
+          if (options.during !== undefined) yield* Effect.forkScoped(options.during(queue))
+          while (!arrived() && Date.now() < deadline) yield* Effect.sleep(50)
+          return { metrics: handle.metrics(), complete: arrived() }
+        })
+      ).pipe(Effect.provide(layers))
+    )
+    const batches = [...queue.accepted]
+    return { batches, trades: batches.flatMap((b) => b.symbols.flatMap(tradesOf)), metrics, bus, server, complete }
+  } finally {
+    await server.close()
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The producer: Binance's trade streams in, `TradeBatch`es out to the trades queue, losing
+ * nothing. Frames are decoded and sequenced by trade id per symbol; a jump in ids is a gap,
+ * announced on the bus (`DataGapDetected`), filled from REST and announced again
+ * (`DataGapFilled`, or why it could not be). Batches leave through the publisher, which falls
+ * back to the on-disk journal while the queue is away.
+ */
+import { Effect, Queue, Schedule, type Scope } from "effect"
+import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
+import { dataGapDetected, dataGapFilled, type DomainEvent, type GapFacts } from "@blockchaincore/core/events/DomainEvent"
+import { EventBus } from "@blockchaincore/core/ports/EventBus"
+import type { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
+import type { Trade } from "@blockchaincore/core/trade/Trade"
+import { Batcher, type BatcherOptions } from "./batching/Batcher.ts"
+import { BinanceRest, type RestOptions } from "./gaps/BinanceRest.ts"
+import { fillGap } from "./gaps/GapFiller.ts"
+import { type MetricsSnapshot, ProducerMetrics } from "./metrics/ProducerMetrics.ts"
+import type { Journal } from "./publish/Journal.ts"
+import { makePublisher } from "./publish/Publisher.ts"
+import { StreamClient, type StreamClientOptions } from "./stream/StreamClient.ts"
+import { planConnections, type StreamPlanOptions } from "./stream/StreamPlan.ts"
+
+export interface ProducerConfig {
+  /** Upper-case Binance symbols. */
+  readonly symbols: ReadonlyArray<string>
+  readonly wsUrl: string
+  readonly client: StreamClientOptions
+  readonly plan: StreamPlanOptions
+  readonly batcher: BatcherOptions
+  readonly rest: RestOptions
+}
+
+export interface ProducerHandle {
+  readonly metrics: () => MetricsSnapshot
+}
+
+const TICK_MILLIS = 100
+
+export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandle, never, TradeQueue | Journal | EventBus | Scope.Scope> =>
+  Effect.gen(function*() {
+    const bus = yield* EventBus
+    const publisher = yield* makePublisher
+    const metrics = new ProducerMetrics()
+    const rest = new BinanceRest(config.rest)
+    const batcher = new Batcher(config.symbols, config.batcher, 0)
+    const wanted = new Set(config.symbols)
+    const last = new Map<string, { id: number; time: number }>()
+    const gaps = yield* Queue.unbounded<GapFacts>()
+
+    const sequence = (trade: Trade) => {
+      const seen = last.get(trade.symbol)
+      if (seen !== undefined && trade.firstId <= seen.id) {
+        metrics.counters.duplicatesDropped++
+        return
+      }
+      if (seen !== undefined && trade.firstId > seen.id + 1) {
+        metrics.counters.gapsFound++
+        Queue.offerUnsafe(gaps, { symbol: trade.symbol, fromId: seen.id + 1, toId: trade.firstId - 1, fromTime: seen.time, toTime: trade.time })
+      }
+      last.set(trade.symbol, { id: trade.lastId, time: trade.time })
+      metrics.symbol(trade.symbol).trades++
+      batcher.add(trade, Date.now())
+    }
+
+    const onFrame = (text: string) => {
+      const decoded = decodeFrame(text)
+      if (decoded._tag === "Trade") {
+        if (!wanted.has(decoded.trade.symbol)) return
+        metrics.symbol(decoded.trade.symbol).frames++
+        sequence(decoded.trade)
+      } else if (decoded._tag === "Invalid") {
+        metrics.counters.framesMalformed++
+        metrics.counters.lastMalformed = { frame: text.slice(0, 300), reason: decoded.message }
+      }
+    }
+
+    const client = new StreamClient(planConnections(config.wsUrl, config.symbols, config.plan), config.client, {
+      onFrame,
+      onEvent: (event) => {
+        const c = metrics.counters
+        switch (event._tag) {
+          case "Connected":
+            if (!event.rotation && c.connects > 0) c.reconnects++
+            c.connects++
+            batcher.setEpoch(c.connects)
+            break
+          case "ConnectFailed":
+            c.connectFailures++
+            break
+          case "Rotated":
+            c.rotations++
+            break
+          case "Disconnected":
+            break
+        }
+      }
+    })
+
+    const announce = (events: ReadonlyArray<DomainEvent>) =>
+      bus.publish(events).pipe(
+        Effect.catch((e) => Effect.sync(() => metrics.counters.busFailures++).pipe(Effect.andThen(Effect.logWarning(`bus: ${e.message}`))))
+      )
+
+    const fillGaps = Effect.gen(function*() {
+      const gap = yield* Queue.take(gaps)
+      yield* announce([dataGapDetected(gap)])
+      const fill = yield* fillGap(rest, gap)
+      for (const trade of fill.trades) batcher.add(trade, Date.now())
+      metrics.counters.tradesBackfilled += fill.trades.length
+      if (fill.outcome === "filled") metrics.counters.gapsFilled++
+      else metrics.counters.gapsUnfillable++
+      yield* announce([fill.outcome === "filled" ? dataGapFilled(gap, "filled") : dataGapFilled(gap, "unfillable", fill.reason)])
+    }).pipe(Effect.forever)
+
+    // Uninterruptible: batches taken from the batcher must reach the queue or the journal.
+    const flush = Effect.suspend(() => publisher.publish(batcher.takeDue(Date.now()))).pipe(
+      Effect.catch((e) => Effect.logError(`journal: ${e.message}`)),
+      Effect.uninterruptible,
+      Effect.repeat(Schedule.spaced(TICK_MILLIS))
+    )
+    const sample = Effect.sync(() => metrics.sample(Date.now())).pipe(Effect.repeat(Schedule.spaced(1000)))
+
+    yield* Effect.acquireRelease(
+      Effect.sync(() => client.start()),
+      () =>
+        Effect.sync(() => client.stop()).pipe(
+          // What is still pending goes out (or to the journal) before the producer is gone.
+          Effect.andThen(Effect.suspend(() => publisher.publish(batcher.takeAll()))),
+          Effect.catch((e) => Effect.logError(`final flush: ${e.message}`))
+        )
+    )
+    yield* Effect.forkScoped(fillGaps)
+    yield* Effect.forkScoped(flush)
+    yield* Effect.forkScoped(sample)
+
+    return {
+      metrics: () => ({
+        counters: metrics.counters,
+        perSecond: metrics.perSecond(),
+        publish: { ...publisher.stats },
+        journalSize: publisher.journalSize()
+      })
+    }
+  })

@@ -1,0 +1,79 @@
+/**
+ * What the producer counts, and the per-second rates derived from it. Counters only go up; a
+ * rate is the change over the last sampling window (the producer samples once a second).
+ */
+export interface SymbolCounters {
+  frames: number
+  trades: number
+}
+
+export interface ProducerCounters {
+  readonly symbols: Map<string, SymbolCounters>
+  framesMalformed: number
+  /** The last malformed frame (cut to 300 characters) and why it was rejected. */
+  lastMalformed: { readonly frame: string; readonly reason: string } | undefined
+  duplicatesDropped: number
+  connects: number
+  reconnects: number
+  connectFailures: number
+  rotations: number
+  gapsFound: number
+  gapsFilled: number
+  gapsUnfillable: number
+  tradesBackfilled: number
+  busFailures: number
+}
+
+export interface MetricsSnapshot {
+  readonly counters: ProducerCounters
+  readonly perSecond: ReadonlyMap<string, { readonly frames: number; readonly trades: number }>
+  readonly publish: { readonly published: number; readonly journaled: number; readonly lastLatencyMillis: number; readonly failures: number }
+  readonly journalSize: number
+}
+
+export class ProducerMetrics {
+  readonly counters: ProducerCounters = {
+    symbols: new Map(),
+    framesMalformed: 0,
+    lastMalformed: undefined,
+    duplicatesDropped: 0,
+    connects: 0,
+    reconnects: 0,
+    connectFailures: 0,
+    rotations: 0,
+    gapsFound: 0,
+    gapsFilled: 0,
+    gapsUnfillable: 0,
+    tradesBackfilled: 0,
+    busFailures: 0
+  }
+  private previous = new Map<string, SymbolCounters>()
+  private previousAt = Date.now()
+  private rates = new Map<string, { frames: number; trades: number }>()
+
+  symbol(symbol: string): SymbolCounters {
+    let c = this.counters.symbols.get(symbol)
+    if (c === undefined) {
+      c = { frames: 0, trades: 0 }
+      this.counters.symbols.set(symbol, c)
+    }
+    return c
+  }
+
+  /** Takes a sample: rates become the change since the last one. */
+  sample(now: number): void {
+    const seconds = Math.max(0.001, (now - this.previousAt) / 1000)
+    this.rates = new Map(
+      [...this.counters.symbols].map(([s, c]) => {
+        const p = this.previous.get(s) ?? { frames: 0, trades: 0 }
+        return [s, { frames: (c.frames - p.frames) / seconds, trades: (c.trades - p.trades) / seconds }]
+      })
+    )
+    this.previous = new Map([...this.counters.symbols].map(([s, c]) => [s, { ...c }]))
+    this.previousAt = now
+  }
+
+  perSecond(): ReadonlyMap<string, { readonly frames: number; readonly trades: number }> {
+    return this.rates
+  }
+}

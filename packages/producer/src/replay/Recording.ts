@@ -1,0 +1,42 @@
+/**
+ * A recording of Binance's combined trade stream, loaded for replay: each frame's text exactly as
+ * recorded, with what the replay server needs to route and pace it.
+ */
+import { readFileSync } from "node:fs"
+import { gunzipSync } from "node:zlib"
+import { Schema } from "effect"
+import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
+import type { Trade } from "@blockchaincore/core/trade/Trade"
+
+export interface RecordedFrame {
+  /** The frame as recorded, combined-stream envelope included. */
+  readonly text: string
+  /** The stream it belongs to, e.g. "btcusdt@trade". */
+  readonly stream: string
+  readonly trade: Trade
+}
+
+const Envelope = Schema.Struct({ stream: Schema.String })
+const decodeEnvelope = Schema.decodeUnknownSync(Schema.fromJsonString(Envelope))
+
+export class RecordingError extends Schema.TaggedError<RecordingError>()("RecordingError", {
+  path: Schema.String,
+  line: Schema.Int,
+  message: Schema.String
+}) {}
+
+/** Reads a recording (gzipped or not). A line that is not a trade frame is an error: a recording to replay must be clean. */
+export const loadRecording = (path: string): Array<RecordedFrame> => {
+  const bytes = readFileSync(path)
+  const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString("utf8")
+  const frames: Array<RecordedFrame> = []
+  text.split("\n").forEach((line, i) => {
+    if (line.trim().length === 0) return
+    const decoded = decodeFrame(line)
+    if (decoded._tag !== "Trade") {
+      throw new RecordingError({ path, line: i + 1, message: decoded._tag === "Invalid" ? decoded.message : "not a trade frame" })
+    }
+    frames.push({ text: line, stream: decodeEnvelope(line).stream, trade: decoded.trade })
+  })
+  return frames
+}
