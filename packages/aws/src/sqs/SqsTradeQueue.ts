@@ -1,0 +1,76 @@
+/**
+ * The trades queue on AWS: an SQS FIFO queue. Batches go out with SendMessageBatch (at most 10
+ * entries and 256 KiB a request), in order; the message group is the batch's shard, so one
+ * shard's batches stay in order, and the deduplication id derives from the batch's content, so a
+ * batch sent twice within SQS's five minutes is taken once. Throttling and failed entries are
+ * retried with backoff; only a queue that stays unreachable is `QueueUnavailable`.
+ */
+import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs"
+import { Effect, Layer, Schema } from "effect"
+import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
+import { deduplicationId, TradeBatchFromJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+
+export interface SqsTradeQueueOptions {
+  readonly client: SQSClient
+  readonly queueUrl: string
+  readonly maxAttempts: number
+  readonly baseDelayMillis: number
+}
+
+const MAX_ENTRIES = 10
+const MAX_REQUEST_BYTES = 262_144
+
+const encode = Schema.encodeSync(TradeBatchFromJson)
+
+/** Entries in request-sized groups, order kept. */
+export const requestsOf = (batches: ReadonlyArray<TradeBatch>): Array<Array<SendMessageBatchRequestEntry>> => {
+  const requests: Array<Array<SendMessageBatchRequestEntry>> = []
+  let current: Array<SendMessageBatchRequestEntry> = []
+  let bytes = 0
+  batches.forEach((batch, i) => {
+    const body = encode(batch)
+    const size = Buffer.byteLength(body)
+    if (size > MAX_REQUEST_BYTES) throw new Error(`a TradeBatch of ${size} bytes is over SQS's limit: the batcher must split it`)
+    if (current.length === MAX_ENTRIES || bytes + size > MAX_REQUEST_BYTES) {
+      requests.push(current)
+      current = []
+      bytes = 0
+    }
+    current.push({ Id: String(i), MessageBody: body, MessageGroupId: `shard-${batch.shard}`, MessageDeduplicationId: deduplicationId(batch) })
+    bytes += size
+  })
+  if (current.length > 0) requests.push(current)
+  return requests
+}
+
+const sendAll = (options: SqsTradeQueueOptions, entries: ReadonlyArray<SendMessageBatchRequestEntry>): Effect.Effect<void, QueueUnavailable> =>
+  Effect.gen(function*() {
+    let pending = [...entries]
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const result = yield* Effect.tryPromise({
+        try: () => options.client.send(new SendMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: pending })),
+        catch: (e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
+      }).pipe(Effect.result)
+      let problem: string
+      if (result._tag === "Success") {
+        const failed = result.success.Failed ?? []
+        const permanent = failed.find((f) => f.SenderFault === true)
+        if (permanent !== undefined) return yield* new QueueUnavailable({ message: `SQS refused a batch: ${permanent.Code} ${permanent.Message ?? ""}` })
+        const failedIds = new Set(failed.map((f) => f.Id))
+        pending = pending.filter((e) => failedIds.has(e.Id))
+        if (pending.length === 0) return
+        problem = `${failed.length} entries failed (${failed[0]?.Code ?? "?"})`
+      } else {
+        problem = result.failure
+      }
+      if (attempt >= options.maxAttempts) return yield* new QueueUnavailable({ message: `SQS: ${problem} after ${attempt} attempts` })
+      yield* Effect.sleep(Math.min(10_000, options.baseDelayMillis * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2))
+    }
+  })
+
+export const makeSqsTradeQueue = (options: SqsTradeQueueOptions): TradeQueue["Service"] =>
+  TradeQueue.of({
+    publish: (batches) => Effect.forEach(requestsOf(batches), (entries) => sendAll(options, entries), { discard: true })
+  })
+
+export const layerSqsTradeQueue = (options: SqsTradeQueueOptions): Layer.Layer<TradeQueue> => Layer.succeed(TradeQueue, makeSqsTradeQueue(options))

@@ -1,0 +1,136 @@
+/**
+ * The SQS adapter's requests, checked where no real SQS can run: at the SDK's wire. A loopback
+ * HTTP server answers the real SDK's SendMessageBatch calls (AWS JSON protocol), records them,
+ * and throttles or fails entries on command.
+ */
+import { createHash } from "node:crypto"
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import type { AddressInfo } from "node:net"
+import { SQSClient } from "@aws-sdk/client-sqs"
+import { Effect, Schema } from "effect"
+import { afterEach, describe, expect, it } from "vitest"
+import { TradeBatchFromJson, deduplicationId, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { makeSqsTradeQueue } from "../src/sqs/SqsTradeQueue.ts"
+
+interface Entry {
+  readonly Id: string
+  readonly MessageBody: string
+  readonly MessageGroupId: string
+  readonly MessageDeduplicationId: string
+}
+
+const SendMessageBatchRequest = Schema.fromJsonString(
+  Schema.Struct({
+    QueueUrl: Schema.String,
+    Entries: Schema.Array(Schema.Struct({ Id: Schema.String, MessageBody: Schema.String, MessageGroupId: Schema.String, MessageDeduplicationId: Schema.String }))
+  })
+)
+
+/** What the fake does with each request: answer normally, throttle it, or fail some entries. */
+type Behaviour = (request: number, entries: ReadonlyArray<Entry>) => "ok" | "throttle" | { readonly fail: ReadonlyArray<string>; readonly senderFault?: boolean }
+
+const fakeSqs = async (behaviour: Behaviour) => {
+  const requests: Array<{ target: string; entries: ReadonlyArray<Entry> }> = []
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = ""
+    req.on("data", (c) => (body += String(c)))
+    req.on("end", () => {
+      const parsed = Schema.decodeUnknownSync(SendMessageBatchRequest)(body)
+      requests.push({ target: String(req.headers["x-amz-target"]), entries: parsed.Entries })
+      const what = behaviour(requests.length, parsed.Entries)
+      res.setHeader("content-type", "application/x-amz-json-1.0")
+      if (what === "throttle") {
+        res.statusCode = 400
+        return res.end(JSON.stringify({ __type: "com.amazonaws.sqs#ThrottlingException", message: "Rate exceeded" }))
+      }
+      const failing = new Set(what === "ok" ? [] : what.fail)
+      res.end(
+        JSON.stringify({
+          Successful: parsed.Entries.filter((e) => !failing.has(e.Id)).map((e) => ({
+            Id: e.Id,
+            MessageId: `m-${e.Id}`,
+            MD5OfMessageBody: createHash("md5").update(e.MessageBody).digest("hex")
+          })),
+          Failed: parsed.Entries.filter((e) => failing.has(e.Id)).map((e) => ({
+            Id: e.Id,
+            SenderFault: what !== "ok" && what.senderFault === true,
+            Code: "InternalError",
+            Message: "try again"
+          }))
+        })
+      )
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
+  const port = (server.address() as AddressInfo).port
+  const client = new SQSClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: 1
+  })
+  closers.push(() => new Promise<void>((r) => server.close(() => r())))
+  const queue = makeSqsTradeQueue({ client, queueUrl: `http://127.0.0.1:${port}/000000000000/trades.fifo`, maxAttempts: 4, baseDelayMillis: 5 })
+  return { queue, requests }
+}
+
+const closers: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close()
+})
+
+const batch = (shard: number, firstId: number, trades = 1): TradeBatch => ({
+  shard,
+  epoch: 1,
+  symbols: [
+    {
+      symbol: "BTCUSDT",
+      watermark: 1723161255343 + firstId,
+      trades: Array.from({ length: trades }, (_, i) => [firstId + i, 6_183_763_000_000n, 2_000_000n, 1723161255342 + firstId, true] as const)
+    }
+  ]
+})
+
+describe("SqsTradeQueue", () => {
+  it("sends at most 10 entries a request, in order, grouped by shard, deduplicated by content", async () => {
+    const { queue, requests } = await fakeSqs(() => "ok")
+    const batches = Array.from({ length: 23 }, (_, i) => batch(i % 3, 1000 + i))
+    await Effect.runPromise(queue.publish(batches))
+    expect(requests.map((r) => r.entries.length)).toEqual([10, 10, 3])
+    expect(requests[0]!.target).toBe("AmazonSQS.SendMessageBatch")
+    const sent = requests.flatMap((r) => r.entries)
+    expect(sent.map((e) => Schema.decodeUnknownSync(TradeBatchFromJson)(e.MessageBody))).toEqual(batches)
+    expect(sent.map((e) => e.MessageGroupId)).toEqual(batches.map((b) => `shard-${b.shard}`))
+    expect(sent.map((e) => e.MessageDeduplicationId)).toEqual(batches.map(deduplicationId))
+  })
+
+  it("keeps each request within SQS's 256 KiB", async () => {
+    const { queue, requests } = await fakeSqs(() => "ok")
+    await Effect.runPromise(queue.publish(Array.from({ length: 6 }, (_, i) => batch(0, i * 10_000, 1_500))))
+    for (const r of requests) expect(r.entries.reduce((n, e) => n + Buffer.byteLength(e.MessageBody), 0)).toBeLessThanOrEqual(262_144)
+    expect(requests.length).toBeGreaterThan(1)
+  })
+
+  it("retries a throttled request, then succeeds", async () => {
+    const { queue, requests } = await fakeSqs((n) => (n <= 2 ? "throttle" : "ok"))
+    await Effect.runPromise(queue.publish([batch(0, 1)]))
+    expect(requests).toHaveLength(3)
+  })
+
+  it("resends only the entries that failed", async () => {
+    const { queue, requests } = await fakeSqs((n) => (n === 1 ? { fail: ["1", "3"] } : "ok"))
+    await Effect.runPromise(queue.publish([batch(0, 1), batch(0, 2), batch(0, 3), batch(0, 4)]))
+    expect(requests.map((r) => r.entries.map((e) => e.Id))).toEqual([["0", "1", "2", "3"], ["1", "3"]])
+  })
+
+  it("reports the queue unavailable when it stays throttled, and at once on a sender fault", async () => {
+    const throttled = await fakeSqs(() => "throttle")
+    const error = await Effect.runPromise(Effect.flip(throttled.queue.publish([batch(0, 1)])))
+    expect(error._tag).toBe("QueueUnavailable")
+    expect(error.message).toMatch(/ThrottlingException.*after 4 attempts/)
+    const refused = await fakeSqs(() => ({ fail: ["0"], senderFault: true }))
+    const fault = await Effect.runPromise(Effect.flip(refused.queue.publish([batch(0, 1)])))
+    expect(fault.message).toMatch(/refused/)
+    expect(refused.requests).toHaveLength(1)
+  })
+})
