@@ -3,10 +3,13 @@ import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Effect } from "effect"
 import { Command } from "effect/cli"
 import { candlesCommand } from "./CandlesCommand.ts"
+import { produceCommand } from "./ProduceCommand.ts"
+import { recordCommand } from "./RecordCommand.ts"
+import { replayServerCommand } from "./ReplayServerCommand.ts"
 
 const blockchaincore = Command.make("blockchaincore").pipe(
   Command.withDescription("Exact candles from Binance trades"),
-  Command.withSubcommands([candlesCommand])
+  Command.withSubcommands([candlesCommand, produceCommand, recordCommand, replayServerCommand])
 )
 
 export const main = () =>

@@ -128,7 +128,8 @@ export class Batcher {
   }
 }
 
-const digits = (units: bigint): number => units.toString().length + 2
+/** Characters of a Units8 written as a JSON string: at least "0.00000001", plus dot and quotes. */
+const digits = (units: bigint): number => Math.max(units.toString().length, 9) + 3
 
 const estimate = (batch: TradeBatch): number =>
   batch.symbols.reduce(

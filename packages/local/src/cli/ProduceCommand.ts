@@ -1,0 +1,55 @@
+/**
+ * `blockchaincore produce --symbols ... [--ws-url] [--rest-url] [--queue-url]`: the producer on
+ * its own, publishing to an SQS FIFO queue (`--queue-url`), or with no queue URL to the local
+ * in-process queue (the local runtime's consumers read it there). A status line every 10 s.
+ */
+import { SQSClient } from "@aws-sdk/client-sqs"
+import { Console, Effect, Layer, Option, Schedule, Schema } from "effect"
+import { Command, Flag } from "effect/cli"
+import { layerSqsTradeQueue } from "@blockchaincore/aws/sqs/SqsTradeQueue"
+import { DEFAULT_BATCHER } from "@blockchaincore/producer/batching/Batcher"
+import { DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
+import { runProducer } from "@blockchaincore/producer/Producer"
+import { Journal } from "@blockchaincore/producer/publish/Journal"
+import { DEFAULT_CLIENT } from "@blockchaincore/producer/stream/StreamClient"
+import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/StreamConnection"
+import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
+import { InProcessEventBus } from "../bus/InProcessEventBus.ts"
+import { InProcessTradeQueue } from "../queue/InProcessTradeQueue.ts"
+import { statusLine } from "./statusLine.ts"
+import { positiveInt, restUrlFlag, symbolsFlag, wsUrlFlag } from "./flags.ts"
+
+export const produceCommand = Command.make(
+  "produce",
+  {
+    symbols: symbolsFlag,
+    wsUrl: wsUrlFlag,
+    restUrl: restUrlFlag,
+    queueUrl: Flag.String("queue-url").pipe(
+      Flag.withSchema(Schema.String.pipe(Schema.check(Schema.isPattern(/^https:\/\/sqs\.[^\s]+\.fifo$/, { message: "Expected an SQS FIFO queue URL (https://sqs....fifo)" })))),
+      Flag.optional,
+      Flag.withDescription("SQS FIFO queue to publish to; without it, the local in-process queue")
+    ),
+    journalDir: Flag.String("journal-dir").pipe(Flag.withDefault("./data/journal"), Flag.withDescription("Where batches wait while the queue is away")),
+    shards: positiveInt("shards", `Shards of symbols, one message group each (default ${DEFAULT_BATCHER.shards})`)
+  },
+  Effect.fn("produce")(function*(flags) {
+    const queue = Option.match(flags.queueUrl, {
+      onNone: () => new InProcessTradeQueue().layer(),
+      onSome: (queueUrl) => layerSqsTradeQueue({ client: new SQSClient({}), queueUrl, maxAttempts: 6, baseDelayMillis: 200 })
+    })
+    const layers = Layer.mergeAll(queue, new InProcessEventBus().layer(), Journal.layer(flags.journalDir))
+    yield* Effect.gen(function*() {
+      const handle = yield* runProducer({
+        symbols: flags.symbols,
+        wsUrl: flags.wsUrl,
+        client: { ...DEFAULT_CONNECTION, ...DEFAULT_CLIENT },
+        plan: DEFAULT_PLAN,
+        batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) },
+        rest: { ...DEFAULT_REST, baseUrl: flags.restUrl }
+      })
+      yield* Console.error(`producing ${flags.symbols.length} symbols from ${flags.wsUrl}; Ctrl-C to stop`)
+      return yield* Effect.suspend(() => Console.error(statusLine(handle.metrics()))).pipe(Effect.repeat(Schedule.spaced(10_000)), Effect.andThen(Effect.never))
+    }).pipe(Effect.scoped, Effect.provide(layers))
+  })
+).pipe(Command.withDescription("Run the producer: Binance trades to TradeBatches on the trades queue"))

@@ -1,0 +1,42 @@
+/**
+ * `blockchaincore replay-server --input FILE [--port N] [--speed X] [faults]`: Binance's protocol
+ * on 127.0.0.1, replaying a recording, misbehaving on command. Runs until interrupted.
+ */
+import { Console, Effect, Option, Schema } from "effect"
+import { Command, Flag } from "effect/cli"
+import { loadRecording, RecordingError } from "@blockchaincore/producer/replay/Recording"
+import { type ReplayFaults, ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
+import { positiveInt } from "./flags.ts"
+
+export const replayServerCommand = Command.make(
+  "replay-server",
+  {
+    input: Flag.File("input", { mustExist: true }).pipe(Flag.withDescription("A recording of the combined trade stream (NDJSON, gzipped or not)")),
+    port: Flag.Int("port").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))), Flag.withDefault(0), Flag.withDescription("Port on 127.0.0.1 (0: any free port)")),
+    speed: Flag.Finite("speed").pipe(Flag.withSchema(Schema.Finite.check(Schema.isGreaterThan(0))), Flag.optional, Flag.withDescription("Pace by trade time × this factor; without it, as fast as the client reads")),
+    dropAt: positiveInt("drop-at", "Cut the connection after N frames"),
+    stallAt: positiveInt("stall-at", "Go silent (no frames, no pings) after N frames"),
+    shutdownAt: positiveInt("shutdown-at", "Send serverShutdown after N frames, close 2 s later"),
+    duplicateEvery: positiveInt("duplicate-every", "Send every N-th frame twice"),
+    dropEvery: positiveInt("drop-every", "Never send every N-th frame (REST still has it)"),
+    malformedEvery: positiveInt("malformed-every", "Send a malformed frame before every N-th frame"),
+    rest429: positiveInt("rest-429", "Answer the first N REST requests with 429")
+  },
+  Effect.fn("replay-server")(function*(flags) {
+    const frames = yield* Effect.try({
+      try: () => loadRecording(flags.input),
+      catch: (e) => (e instanceof RecordingError ? e : new RecordingError({ path: flags.input, line: 0, message: String(e) }))
+    })
+    const faults: ReplayFaults = Object.fromEntries(
+      (["dropAt", "stallAt", "shutdownAt", "duplicateEvery", "dropEvery", "malformedEvery", "rest429"] as const).flatMap((k) =>
+        Option.isSome(flags[k]) ? [[k, flags[k].value]] : []
+      )
+    )
+    const speed = Option.getOrUndefined(flags.speed)
+    const server = new ReplayServer(frames, { port: flags.port, faults, ...(speed === undefined ? {} : { speed }) })
+    const port = yield* Effect.acquireRelease(Effect.promise(() => server.listen()), () => Effect.promise(() => server.close()))
+    yield* Console.error(`replaying ${frames.length} frames of ${flags.input}`)
+    yield* Console.log(`ws://127.0.0.1:${port}  (REST: http://127.0.0.1:${port})`)
+    return yield* Effect.never
+  }, Effect.scoped)
+).pipe(Command.withDescription("Serve a recording over Binance's protocol on loopback"))
