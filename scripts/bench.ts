@@ -7,50 +7,20 @@
  * the engine sees one long gap-free day of two symbols rather than the same minutes again. Each
  * pass runs several times, alternating, and the best run of each counts (the least disturbed by
  * the rest of the machine).
+ *
+ * Then the producer, in a process of its own so that its memory is its own (bench/producer.ts).
  */
-import { readFileSync } from "node:fs"
+import { spawnSync } from "node:child_process"
 import { resolve } from "node:path"
-import { gunzipSync } from "node:zlib"
 import { decodeFrame } from "../packages/core/src/binance/FrameDecoder.ts"
 import { CandleEngine } from "../packages/core/src/candle/CandleEngine.ts"
+import { DEFAULT_RECORDING, readRecording, replicate } from "./bench/replicate.ts"
 
-const DEFAULT_INPUT = resolve(import.meta.dirname, "../../shared/data/binance-spot-trade-stream-BTCUSDT-ETHUSDT-20240808T2354Z.ndjson.gz")
 const TARGET_TRADES = 2_000_000
 const ROUNDS = 5
 
-const input = process.argv.includes("--input") ? process.argv[process.argv.indexOf("--input") + 1]! : DEFAULT_INPUT
-const original = gunzipSync(readFileSync(input)).toString("utf8").split("\n").filter((l) => l.length > 0)
-
-/**
- * Copies of the recording, each shifted past the previous one: trade ids by each symbol's own id
- * span (so ids stay consecutive per symbol), times by whole minutes.
- */
-const replicate = (frames: ReadonlyArray<string>, target: number): Array<string> => {
-  const field = (f: string, key: string) => Number(new RegExp(`"${key}":(\\d+)`).exec(f)![1])
-  const symbolOf = (f: string) => /"s":"([A-Z0-9]+)"/.exec(f)![1]!
-  const idRange = new Map<string, { lo: number; hi: number }>()
-  for (const f of frames) {
-    const id = field(f, "t")
-    const range = idRange.get(symbolOf(f)) ?? { lo: id, hi: id }
-    idRange.set(symbolOf(f), { lo: Math.min(range.lo, id), hi: Math.max(range.hi, id) })
-  }
-  const spans = new Map([...idRange].map(([s, { lo, hi }]) => [s, hi - lo + 1]))
-  const times = frames.map((f) => field(f, "T"))
-  const timeSpan = Math.ceil((Math.max(...times) - Math.min(...times) + 1) / 60_000) * 60_000
-  const out: Array<string> = []
-  for (let copy = 0; out.length < target; copy++) {
-    for (const f of frames) {
-      const idShift = copy * spans.get(symbolOf(f))!
-      const text = f
-        .replace(/"t":(\d+)/, (_, t: string) => `"t":${Number(t) + idShift}`)
-        .replace(/"E":(\d+)/, (_, t: string) => `"E":${Number(t) + copy * timeSpan}`)
-        .replace(/"T":(\d+)/, (_, t: string) => `"T":${Number(t) + copy * timeSpan}`)
-      // As a socket hands it over: the text decoded from the frame's bytes, one flat string.
-      out.push(Buffer.from(text, "utf8").toString("utf8"))
-    }
-  }
-  return out
-}
+const input = process.argv.includes("--input") ? process.argv[process.argv.indexOf("--input") + 1]! : DEFAULT_RECORDING
+const original = readRecording(input)
 
 const frames = replicate(original, TARGET_TRADES)
 
@@ -96,3 +66,7 @@ console.log(`closed 1m candles: ${candles.toLocaleString("en-US")}, frames rejec
 console.log(`JSON.parse only : ${bestParse.toFixed(0)} ms  ${perSecond(bestParse)} frames/s`)
 console.log(`engine          : ${bestEngine.toFixed(0)} ms  ${perSecond(bestEngine)} trades/s (decode, dedupe, exact candles)`)
 console.log(`ratio engine/parse: ${(bestEngine / bestParse).toFixed(3)}`)
+
+console.log("")
+const producer = spawnSync(process.execPath, ["--expose-gc", resolve(import.meta.dirname, "bench/producer.ts"), input], { stdio: "inherit" })
+process.exitCode = producer.status ?? 1

@@ -48,6 +48,9 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     const run = await runAgainstReplay(frames())
     expectLossless(run)
     expect(run.metrics.counters.gapsFound).toBe(0)
+    expect(run.metrics.counters.symbols.get("BTCUSDT")).toEqual({ frames: 19_904, trades: 19_904 })
+    expect(run.metrics.counters.symbols.get("ETHUSDT")).toEqual({ frames: 14_515, trades: 14_515 })
+    expect(run.metrics.publish.lastLatencyMillis).toBeGreaterThanOrEqual(0)
   })
 
   it("reconnects after a dropped connection and fills the trades it missed from REST", async () => {
@@ -116,6 +119,17 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     expectLossless(run)
     expect(run.metrics.publish.journaled).toBeGreaterThan(0)
     expect(run.metrics.journalSize).toBe(0)
+  })
+
+  it("spreads 2,500 streams over three connections, subscribing within Binance's message rate", async () => {
+    const symbols = [...Array.from({ length: 2_498 }, (_, i) => `FAKE${i}USDT`), "BTCUSDT", "ETHUSDT"]
+    // 100 streams a SUBSCRIBE: 9 messages on a full connection, more than 5 if sent at once.
+    const plan = { maxStreamsPerConnection: 1_000, streamsInUrl: 100, streamsPerSubscribe: 100 }
+    const run = await runAgainstReplay(frames(), { replay: { startDelayMillis: 3_000 }, producer: { symbols, plan } })
+    expectLossless(run)
+    expect(run.server.stats.connections).toBe(3)
+    expect(run.server.stats.subscribes).toBe(22)
+    expect(run.server.stats.closedForRate).toBe(0)
   })
 
   it("rotates connections before their maximum age with no gap and no duplicate", async () => {

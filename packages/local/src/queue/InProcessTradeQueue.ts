@@ -10,8 +10,15 @@ import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 export class InProcessTradeQueue {
   private readonly shards = new Map<number, Array<TradeBatch>>()
   private running = true
-  /** Every batch ever accepted, in order of acceptance. */
+  /** Every batch ever accepted, in order of acceptance, if asked for (tests); else empty. */
   readonly accepted: Array<TradeBatch> = []
+  /** Trades accepted so far. */
+  tradesAccepted = 0
+  private readonly keepHistory: boolean
+
+  constructor(options: { readonly keepHistory?: boolean } = {}) {
+    this.keepHistory = options.keepHistory ?? false
+  }
 
   publish(batches: ReadonlyArray<TradeBatch>): Effect.Effect<void, QueueUnavailable> {
     return Effect.suspend(() => {
@@ -20,7 +27,8 @@ export class InProcessTradeQueue {
         const shard = this.shards.get(batch.shard) ?? []
         shard.push(batch)
         this.shards.set(batch.shard, shard)
-        this.accepted.push(batch)
+        if (this.keepHistory) this.accepted.push(batch)
+        for (const part of batch.symbols) this.tradesAccepted += part.trades.length
       }
       return Effect.void
     })

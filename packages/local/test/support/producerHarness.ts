@@ -53,7 +53,7 @@ export const testConfig = (port: number, symbols: ReadonlyArray<string>): Produc
 export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, options: HarnessOptions = {}): Promise<HarnessRun> => {
   const server = new ReplayServer(frames, { pingIntervalMillis: 200, ...options.replay })
   const port = await server.listen()
-  const queue = new InProcessTradeQueue()
+  const queue = new InProcessTradeQueue({ keepHistory: true })
   const bus = new InProcessEventBus()
   const expected = new Set(frames.map((f) => `${f.trade.symbol}:${f.trade.firstId}`))
   const symbols = [...new Set(frames.map((f) => f.trade.symbol))]

@@ -37,6 +37,8 @@ export interface ReplayOptions {
   readonly speed?: number
   readonly port?: number
   readonly pingIntervalMillis?: number
+  /** Wait after a connection opens before its first frame (default 10 ms): time for SUBSCRIBE. */
+  readonly startDelayMillis?: number
   /** Frames the market moves on while a dropped client reconnects (default 50). */
   readonly missOnReconnect?: number
   readonly faults?: ReplayFaults
@@ -50,6 +52,8 @@ export interface ReplayStats {
   rest429: number
   subscribes: number
   pongs: number
+  /** Connections closed for sending more than 5 messages a second. */
+  closedForRate: number
 }
 
 const MALFORMED = '{"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":"not-an-id"}}'
@@ -57,7 +61,7 @@ const MALFORMED = '{"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCU
 const CHUNK = 256
 
 export class ReplayServer {
-  readonly stats: ReplayStats = { connections: 0, framesSent: 0, restRequests: 0, rest429: 0, subscribes: 0, pongs: 0 }
+  readonly stats: ReplayStats = { connections: 0, framesSent: 0, restRequests: 0, rest429: 0, subscribes: 0, pongs: 0, closedForRate: 0 }
   private readonly frames: ReadonlyArray<RecordedFrame>
   private readonly options: ReplayOptions
   private readonly faults: ReplayFaults
@@ -139,12 +143,16 @@ export class ReplayServer {
       // Binance closes a connection that sends more than 5 messages a second.
       const now = Date.now()
       controlTimes = [...controlTimes.filter((t) => now - t < 1000), now]
-      if (controlTimes.length > 5) return ws.close(1008, "too many messages")
+      if (controlTimes.length > 5) {
+        this.stats.closedForRate++
+        return ws.close(1008, "too many messages")
+      }
       const request = parseControl(String(data))
       if (request === undefined) return ws.send(JSON.stringify({ error: { code: 2, msg: "Invalid request" } }))
       if (request.method === "SUBSCRIBE") {
         this.stats.subscribes++
         for (const s of request.params) streams.add(s)
+        if (idle) later(0, pump)
       } else if (request.method === "UNSUBSCRIBE") {
         for (const s of request.params) streams.delete(s)
       } else if (request.method === "LIST_SUBSCRIPTIONS") {
@@ -196,11 +204,14 @@ export class ReplayServer {
       return true
     }
 
+    /** The pump ran out of frames for this connection's streams; a SUBSCRIBE restarts it. */
+    let idle = false
     const pump = (): void => {
+      idle = false
       if (this.options.speed === undefined) {
         // A chunk at a time, the next once the socket has taken this one: the reader sets the pace.
-        for (let i = 0; i < CHUNK - 1; i++) if (!sendNext()) return
-        sendNext(() => setImmediate(pump))
+        for (let i = 0; i < CHUNK - 1; i++) if (!sendNext()) return void (idle = true)
+        if (!sendNext(() => setImmediate(pump))) idle = true
         return
       }
       // Paced: everything whose trade time, scaled by the speed, has come; then sleep until the next.
@@ -213,8 +224,7 @@ export class ReplayServer {
       const next = this.frames[cursor]
       if (next !== undefined) later(Math.max(1, (next.trade.time - due) / speed), pump)
     }
-    // Give the client a moment to send SUBSCRIBE before the first frame.
-    later(10, pump)
+    later(this.options.startDelayMillis ?? 10, pump)
   }
 
   private rest(req: IncomingMessage, res: ServerResponse): void {

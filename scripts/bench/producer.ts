@@ -1,0 +1,78 @@
+/**
+ * The producer's figures: frames per second from a replay server (in a child process, as fast
+ * as the producer reads) to batches published on the local queue, and the producer's memory
+ * with 200 symbols subscribed once the stream has gone through.
+ */
+import { spawn } from "node:child_process"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { Effect, Layer } from "effect"
+import { InProcessEventBus } from "../../packages/local/src/bus/InProcessEventBus.ts"
+import { InProcessTradeQueue } from "../../packages/local/src/queue/InProcessTradeQueue.ts"
+import { DEFAULT_BATCHER } from "../../packages/producer/src/batching/Batcher.ts"
+import { DEFAULT_REST } from "../../packages/producer/src/gaps/BinanceRest.ts"
+import { runProducer } from "../../packages/producer/src/Producer.ts"
+import { Journal } from "../../packages/producer/src/publish/Journal.ts"
+import { DEFAULT_CLIENT } from "../../packages/producer/src/stream/StreamClient.ts"
+import { DEFAULT_CONNECTION } from "../../packages/producer/src/stream/StreamConnection.ts"
+import { DEFAULT_PLAN } from "../../packages/producer/src/stream/StreamPlan.ts"
+import { readRecording, replicate } from "./replicate.ts"
+
+const FRAMES = 500_000
+const SYMBOLS = 200
+const BIN = resolve(import.meta.dirname, "../../packages/local/bin/blockchaincore.ts")
+
+const dir = mkdtempSync(join(tmpdir(), "blockchaincore-bench-"))
+const file = join(dir, "replicated.ndjson")
+const frameCount = (() => {
+  const frames = replicate(readRecording(process.argv[2]!), FRAMES)
+  writeFileSync(file, frames.join("\n"))
+  return frames.length
+})()
+
+const server = spawn(process.execPath, [BIN, "replay-server", "--input", file], { stdio: ["ignore", "pipe", "inherit"] })
+const url = await new Promise<string>((done) => {
+  let out = ""
+  server.stdout.on("data", (d) => {
+    out += String(d)
+    const m = /ws:\/\/127\.0\.0\.1:(\d+)/.exec(out)
+    if (m !== null) done(m[0])
+  })
+})
+
+const queue = new InProcessTradeQueue()
+const symbols = ["BTCUSDT", "ETHUSDT", ...Array.from({ length: SYMBOLS - 2 }, (_, i) => `BENCH${i}USDT`)]
+const published = () => queue.tradesAccepted
+globalThis.gc?.()
+const baseline = process.memoryUsage()
+
+const result = await Effect.runPromise(
+  Effect.scoped(
+    Effect.gen(function*() {
+      const started = Date.now()
+      const handle = yield* runProducer({
+        symbols,
+        wsUrl: url,
+        client: { ...DEFAULT_CONNECTION, ...DEFAULT_CLIENT },
+        plan: DEFAULT_PLAN,
+        batcher: DEFAULT_BATCHER,
+        rest: { ...DEFAULT_REST, baseUrl: url.replace("ws://", "http://") }
+      })
+      const deadline = Date.now() + 300_000
+      while (published() < frameCount && Date.now() < deadline) yield* Effect.sleep(20)
+      const elapsed = Date.now() - started
+      // Batches leave the local queue as a consumer takes them; here nobody does, so drop them.
+      for (let shard = 0; shard < DEFAULT_BATCHER.shards; shard++) queue.take(shard, Number.MAX_SAFE_INTEGER)
+      globalThis.gc?.()
+      const memory = process.memoryUsage()
+      return { elapsed, memory, metrics: handle.metrics() }
+    })
+  ).pipe(Effect.provide(Layer.mergeAll(queue.layer(), new InProcessEventBus().layer(), Journal.layer(join(dir, "journal")))))
+)
+server.kill("SIGINT")
+
+const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`
+console.log(`producer: ${frameCount.toLocaleString("en-US")} frames from the replay server to ${result.metrics.publish.published.toLocaleString("en-US")} published batches, ${SYMBOLS} symbols subscribed`)
+console.log(`producer: ${result.elapsed} ms  ${Math.round((published() / result.elapsed) * 1000).toLocaleString("en-US")} frames/s (connect, decode, sequence, batch, publish)`)
+console.log(`producer memory after the stream, ${SYMBOLS} symbols: heap ${mib(result.memory.heapUsed - baseline.heapUsed)} above the process's baseline (${mib(baseline.heapUsed)}); process rss ${mib(result.memory.rss)}`)
