@@ -140,6 +140,7 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     })
     expectLossless(run)
     expect(run.metrics.counters.rotations).toBeGreaterThanOrEqual(3)
+    expect(run.server.stats.pongs).toBeGreaterThan(0)
     expect(run.metrics.counters.gapsFound).toBe(0)
   })
 })

@@ -46,6 +46,8 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
     const wanted = new Set(config.symbols)
     const last = new Map<string, { id: number; time: number }>()
     const gaps = yield* Queue.unbounded<GapFacts>()
+    // Malformed frames are logged with a sample, at most one a second: a flood must not drown the log.
+    const malformed = yield* Queue.dropping<{ readonly frame: string; readonly reason: string }>(1)
 
     const sequence = (trade: Trade) => {
       const seen = last.get(trade.symbol)
@@ -71,6 +73,7 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       } else if (decoded._tag === "Invalid") {
         metrics.counters.framesMalformed++
         metrics.counters.lastMalformed = { frame: text.slice(0, 300), reason: decoded.message }
+        Queue.offerUnsafe(malformed, metrics.counters.lastMalformed)
       }
     }
 
@@ -118,6 +121,11 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       Effect.uninterruptible,
       Effect.repeat(Schedule.spaced(TICK_MILLIS))
     )
+    const logMalformed = Queue.take(malformed).pipe(
+      Effect.flatMap((m) => Effect.logWarning(`malformed frame (${metrics.counters.framesMalformed} so far): ${m.reason.replace(/\s*\n\s*/g, "; ")}: ${m.frame}`)),
+      Effect.andThen(Effect.sleep(1000)),
+      Effect.forever
+    )
     const sample = Effect.sync(() => metrics.sample(Date.now())).pipe(Effect.repeat(Schedule.spaced(1000)))
 
     yield* Effect.acquireRelease(
@@ -132,6 +140,7 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
     yield* Effect.forkScoped(fillGaps)
     yield* Effect.forkScoped(flush)
     yield* Effect.forkScoped(sample)
+    yield* Effect.forkScoped(logMalformed)
 
     return {
       metrics: () => ({
