@@ -1,7 +1,8 @@
 /**
- * A candle as a row of Binance's kline CSV (the public archive's and the REST API's twelve
- * columns): openTime, open, high, low, close, volume, closeTime, quoteAssetVolume,
- * numberOfTrades, takerBuyBaseVolume, takerBuyQuoteVolume, ignore. Decimals with 8 places.
+ * A candle as Binance writes a kline: the twelve columns of the public archive's CSV and of the
+ * REST API's array (openTime, open, high, low, close, volume, closeTime, quoteAssetVolume,
+ * numberOfTrades, takerBuyBaseVolume, takerBuyQuoteVolume, ignore). Decimals with 8 places, as
+ * strings, exactly as Binance's API sends them.
  */
 import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "../decimal/Decimal.ts"
 import type { Candle } from "./Candle.ts"
@@ -9,18 +10,21 @@ import type { Candle } from "./Candle.ts"
 const price = (units: bigint) => formatUnits(units, PRICE_SCALE, 8)
 const quote = (units: bigint) => formatUnits(units, QUOTE_SCALE, 8)
 
-export const klineCsvRow = (c: Candle): string =>
-  [
-    c.openTime,
-    price(c.open),
-    price(c.high),
-    price(c.low),
-    price(c.close),
-    price(c.volume),
-    c.closeTime,
-    quote(c.quoteVolume),
-    c.trades,
-    price(c.takerBuyBaseVolume),
-    quote(c.takerBuyQuoteVolume),
-    c.ignore
-  ].join(",")
+export type KlineRow = readonly [number, string, string, string, string, string, number, string, number, string, string, string]
+
+export const klineRow = (c: Candle): KlineRow => [
+  c.openTime,
+  price(c.open),
+  price(c.high),
+  price(c.low),
+  price(c.close),
+  price(c.volume),
+  c.closeTime,
+  quote(c.quoteVolume),
+  c.trades,
+  price(c.takerBuyBaseVolume),
+  quote(c.takerBuyQuoteVolume),
+  c.ignore
+]
+
+export const klineCsvRow = (c: Candle): string => klineRow(c).join(",")

@@ -4,7 +4,7 @@ import { Flag } from "effect/cli"
 import { SymbolName } from "@blockchaincore/core/trade/Trade"
 
 /** "btcusdt,ETHUSDT" → ["BTCUSDT", "ETHUSDT"]: stream names are lower case, REST symbols upper. */
-const SymbolList = Schema.String.pipe(
+export const SymbolList = Schema.String.pipe(
   Schema.decodeTo(Schema.Array(SymbolName).check(Schema.isMinLength(1)), {
     decode: SchemaGetter.transform((s: string) => [...new Set(s.split(",").map((x) => x.trim().toUpperCase()).filter((x) => x.length > 0))]),
     encode: SchemaGetter.transform((symbols: ReadonlyArray<string>) => symbols.join(","))

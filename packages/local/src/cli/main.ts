@@ -6,10 +6,11 @@ import { candlesCommand } from "./CandlesCommand.ts"
 import { produceCommand } from "./ProduceCommand.ts"
 import { recordCommand } from "./RecordCommand.ts"
 import { replayServerCommand } from "./ReplayServerCommand.ts"
+import { startCommand } from "./StartCommand.ts"
 
 const blockchaincore = Command.make("blockchaincore").pipe(
   Command.withDescription("Exact candles from Binance trades"),
-  Command.withSubcommands([candlesCommand, produceCommand, recordCommand, replayServerCommand])
+  Command.withSubcommands([startCommand, candlesCommand, produceCommand, recordCommand, replayServerCommand])
 )
 
 export const main = () =>

@@ -34,6 +34,21 @@ export class InProcessTradeQueue {
     })
   }
 
+  /** The shards that hold batches. */
+  shardsWithBatches(): Array<number> {
+    return [...this.shards].filter(([, batches]) => batches.length > 0).map(([shard]) => shard)
+  }
+
+  /** The oldest batch of a shard, left in place until `ack`: delivery is at least once. */
+  peek(shard: number): TradeBatch | undefined {
+    return this.shards.get(shard)?.[0]
+  }
+
+  /** The oldest batch of the shard has been processed. */
+  ack(shard: number): void {
+    this.shards.get(shard)?.shift()
+  }
+
   /** Takes up to `max` batches of one shard, oldest first. */
   take(shard: number, max: number): Array<TradeBatch> {
     return (this.shards.get(shard) ?? []).splice(0, max)

@@ -1,0 +1,37 @@
+/**
+ * `blockchaincore start` (`npm start`): the local runtime. Live Binance by default; `--replay FILE`
+ * serves a recording from a replay server started in-process instead.
+ */
+import { Console, Effect, Option, Schema } from "effect"
+import { Command, Flag } from "effect/cli"
+import { runLocalRuntime } from "../runtime/LocalRuntime.ts"
+import { restUrlFlag, SymbolList, wsUrlFlag } from "./flags.ts"
+
+export const startCommand = Command.make(
+  "start",
+  {
+    symbols: Flag.String("symbols").pipe(
+      Flag.withSchema(SymbolList),
+      Flag.optional,
+      Flag.withDescription("Comma-separated symbols (default btcusdt,ethusdt, or a replay's symbols)")
+    ),
+    wsUrl: wsUrlFlag,
+    restUrl: restUrlFlag,
+    replay: Flag.File("replay", { mustExist: true }).pipe(Flag.optional, Flag.withDescription("Replay this recording instead of connecting to Binance")),
+    speed: Flag.Finite("speed").pipe(Flag.withSchema(Schema.Finite.check(Schema.isGreaterThan(0))), Flag.optional, Flag.withDescription("Replay pace (trade time × X); default as fast as it is read")),
+    dataDir: Flag.String("data-dir").pipe(Flag.withDefault("./data"), Flag.withDescription("Where the candle store and the journal live")),
+    port: Flag.Int("port").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))), Flag.withDefault(8787), Flag.withDescription("HTTP API port on 127.0.0.1"))
+  },
+  Effect.fn("start")(function*(flags) {
+    const runtime = yield* runLocalRuntime({
+      symbols: Option.getOrUndefined(flags.symbols),
+      wsUrl: flags.wsUrl,
+      restUrl: flags.restUrl,
+      replay: Option.match(flags.replay, { onNone: () => undefined, onSome: (file) => ({ file, speed: Option.getOrUndefined(flags.speed) }) }),
+      dataDir: flags.dataDir,
+      port: flags.port
+    })
+    yield* Console.log(`BlockchainCore: ${runtime.symbols.join(", ")} → http://127.0.0.1:${runtime.port}/api/v3/klines?symbol=${runtime.symbols[0]}&interval=1m  (Ctrl-C to stop)`)
+    return yield* Effect.never
+  }, Effect.scoped)
+).pipe(Command.withDescription("Run the whole pipeline locally: producer, queue, processor, store, HTTP API"))

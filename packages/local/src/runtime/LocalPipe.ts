@@ -1,0 +1,60 @@
+/**
+ * The local pipe: what the EventBridge Pipe does on AWS, in-process. It reads each shard of the
+ * trades queue in order and hands every batch to the processor; a batch leaves the queue only
+ * once processed, so a failure means it is delivered again (at least once, in order per shard).
+ */
+import { Effect, Schedule } from "effect"
+import { Processor } from "@blockchaincore/services/processor/Processor"
+import type { InProcessTradeQueue } from "../queue/InProcessTradeQueue.ts"
+
+export interface PipeStats {
+  batches: number
+  failures: number
+  redeliveries: number
+}
+
+export interface PipeOptions {
+  /** Deliver every batch twice, as an at-least-once queue may: for tests of idempotency. */
+  readonly deliverTwice?: boolean
+}
+
+export const runLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats, options: PipeOptions = {}) =>
+  Effect.gen(function*() {
+    const processor = yield* Processor
+    const pass = Effect.gen(function*() {
+      let moved = false
+      for (const shard of queue.shardsWithBatches()) {
+        const batch = queue.peek(shard)
+        if (batch === undefined) continue
+        const done = yield* processor.process(batch).pipe(
+          Effect.andThen(options.deliverTwice === true ? processor.process(batch) : Effect.void),
+          Effect.as(true),
+          Effect.catch((e) => Effect.logWarning(`processing a batch of shard ${shard} failed, will retry: ${e.message}`).pipe(Effect.as(false)))
+        )
+        if (done) {
+          queue.ack(shard)
+          stats.batches++
+          if (options.deliverTwice === true) stats.redeliveries++
+          moved = true
+        } else {
+          stats.failures++
+        }
+      }
+      return moved
+    })
+    // Drain while there is work; rest briefly when there is none.
+    yield* pass.pipe(Effect.repeat({ until: (moved) => !moved }), Effect.andThen(Effect.sleep(20)), Effect.forever)
+  })
+
+/** Processes whatever is still queued, for a clean stop. */
+export const drainLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats) =>
+  Effect.gen(function*() {
+    const processor = yield* Processor
+    for (const shard of queue.shardsWithBatches()) {
+      for (let batch = queue.peek(shard); batch !== undefined; batch = queue.peek(shard)) {
+        yield* processor.process(batch)
+        queue.ack(shard)
+        stats.batches++
+      }
+    }
+  }).pipe(Effect.retry({ times: 5, schedule: Schedule.spaced(100) }))

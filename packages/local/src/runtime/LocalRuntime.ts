@@ -1,0 +1,115 @@
+/**
+ * The whole pipeline in one process (`npm start`): the producer (against Binance, or against a
+ * replay server started here), the in-process trades queue, the local pipe into the processor,
+ * the candle store in the data directory, the in-process bus, and the HTTP API on 127.0.0.1.
+ *
+ * Stopping (the scope closing, e.g. Ctrl-C) goes in order: the producer stops and flushes its
+ * batches to the queue, the pipe processes what is queued, the API closes. The engine's state is
+ * saved with every batch, so a restart continues without losing or double counting a trade.
+ */
+import { join } from "node:path"
+import { Effect, Layer, Schedule, type Scope } from "effect"
+import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { DEFAULT_BATCHER } from "@blockchaincore/producer/batching/Batcher"
+import { DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
+import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
+import { runProducer } from "@blockchaincore/producer/Producer"
+import { Journal } from "@blockchaincore/producer/publish/Journal"
+import { loadRecording } from "@blockchaincore/producer/replay/Recording"
+import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
+import { DEFAULT_CLIENT } from "@blockchaincore/producer/stream/StreamClient"
+import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/StreamConnection"
+import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
+import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
+import { InProcessEventBus } from "../bus/InProcessEventBus.ts"
+import { statusLine } from "../cli/statusLine.ts"
+import { startHttpApi } from "../http/HttpApi.ts"
+import { prometheusText } from "../http/PrometheusText.ts"
+import { InProcessTradeQueue } from "../queue/InProcessTradeQueue.ts"
+import { layerSqliteCandleStore } from "../store/SqliteCandleStore.ts"
+import { drainLocalPipe, type PipeStats, runLocalPipe } from "./LocalPipe.ts"
+
+export interface LocalRuntimeConfig {
+  readonly symbols: ReadonlyArray<string> | undefined
+  readonly wsUrl: string
+  readonly restUrl: string
+  readonly replay: { readonly file: string; readonly speed: number | undefined } | undefined
+  readonly dataDir: string
+  readonly port: number
+  readonly deliverTwice?: boolean
+  readonly statusEveryMillis?: number
+}
+
+export interface LocalRuntime {
+  readonly port: number
+  readonly symbols: ReadonlyArray<string>
+  readonly queue: InProcessTradeQueue
+  readonly bus: InProcessEventBus
+  readonly pipe: PipeStats
+  readonly metrics: () => MetricsSnapshot
+}
+
+const DEFAULT_SYMBOLS = ["BTCUSDT", "ETHUSDT"]
+
+export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<LocalRuntime, unknown, Scope.Scope> =>
+  Effect.gen(function*() {
+    let wsUrl = config.wsUrl
+    let restUrl = config.restUrl
+    let symbols = config.symbols
+    if (config.replay !== undefined) {
+      const frames = loadRecording(config.replay.file)
+      const speed = config.replay.speed
+      const server = new ReplayServer(frames, speed === undefined ? {} : { speed })
+      const port = yield* Effect.acquireRelease(Effect.promise(() => server.listen()), () => Effect.promise(() => server.close()))
+      wsUrl = `ws://127.0.0.1:${port}`
+      restUrl = `http://127.0.0.1:${port}`
+      symbols ??= [...new Set(frames.map((f) => f.trade.symbol))]
+    }
+    const chosen = symbols ?? DEFAULT_SYMBOLS
+
+    const queue = new InProcessTradeQueue()
+    const bus = new InProcessEventBus()
+    const pipe: PipeStats = { batches: 0, failures: 0, redeliveries: 0 }
+    const services = Layer.mergeAll(queue.layer(), bus.layer(), Journal.layer(join(config.dataDir, "journal")), layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")))
+    const context = yield* Layer.build(Layer.provideMerge(Processor.layer(DEFAULT_ENGINE), services))
+
+    return yield* Effect.gen(function*() {
+      const store = yield* CandleStore
+      let producerMetrics: () => MetricsSnapshot = () => {
+        throw new Error("the producer has not started")
+      }
+      const api = yield* Effect.acquireRelease(
+        Effect.promise(() =>
+          startHttpApi(
+            {
+              store,
+              health: () => {
+                const m = producerMetrics()
+                return { status: m.counters.connects > 0 ? "ok" : "connecting", symbols: chosen, queueDepth: queue.depth, batchesProcessed: pipe.batches, journal: m.journalSize }
+              },
+              metrics: () => prometheusText(producerMetrics(), pipe, queue.depth)
+            },
+            config.port
+          )
+        ),
+        ({ server }) => Effect.promise(() => new Promise<void>((r) => server.close(() => r())))
+      )
+      yield* Effect.addFinalizer(() => drainLocalPipe(queue, pipe).pipe(Effect.catch((e) => Effect.logError(`final drain: ${String(e)}`))))
+      yield* Effect.forkScoped(runLocalPipe(queue, pipe, config.deliverTwice === true ? { deliverTwice: true } : {}))
+      const producer = yield* runProducer({
+        symbols: chosen,
+        wsUrl,
+        client: { ...DEFAULT_CONNECTION, ...DEFAULT_CLIENT },
+        plan: DEFAULT_PLAN,
+        batcher: DEFAULT_BATCHER,
+        rest: { ...DEFAULT_REST, baseUrl: restUrl }
+      })
+      producerMetrics = producer.metrics
+      yield* Effect.forkScoped(
+        Effect.suspend(() => Effect.logInfo(`${statusLine(producer.metrics())} | processed ${pipe.batches} batches`)).pipe(
+          Effect.repeat(Schedule.spaced(config.statusEveryMillis ?? 60_000))
+        )
+      )
+      return { port: api.port, symbols: chosen, queue, bus, pipe, metrics: producer.metrics }
+    }).pipe(Effect.provideContext(context))
+  })

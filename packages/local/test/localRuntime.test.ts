@@ -1,0 +1,108 @@
+/**
+ * The whole local pipeline on the real recording: replay server, producer, queue, pipe,
+ * processor, store, bus and HTTP API in one process. The stored candles must be those of
+ * `blockchaincore candles` on the same file, through every kind of delivery and a restart.
+ */
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Schema } from "effect"
+import { expect, it } from "vitest"
+import type { KlineRow } from "@blockchaincore/core/candle/KlineCsv"
+import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
+import { candlesOfFile } from "../src/candles/CandlesOfFile.ts"
+import { type LocalRuntime, runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+
+const TRADES = 34_419
+
+const KlinesResponse = Schema.Array(Schema.Tuple([
+  Schema.Number, Schema.String, Schema.String, Schema.String, Schema.String, Schema.String,
+  Schema.Number, Schema.String, Schema.Number, Schema.String, Schema.String, Schema.String
+]))
+
+const klines = async (port: number, symbol: string, interval = "1m"): Promise<ReadonlyArray<KlineRow>> => {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v3/klines?symbol=${symbol}&interval=${interval}&startTime=0&limit=1000`)
+  return Schema.decodeUnknownSync(KlinesResponse)(await res.json())
+}
+
+/** `blockchaincore candles` on the file, per symbol, all but each symbol's last window (still open in a live run). */
+const expectedKlines = async (interval: "1m" | "5m") => {
+  const result = await Effect.runPromise(candlesOfFile(sharedFile(RECORDING), { interval, symbol: undefined }, () => Effect.void))
+  const bySymbol = new Map<string, Array<KlineRow>>()
+  for (const c of result.candles) bySymbol.set(c.symbol, [...(bySymbol.get(c.symbol) ?? []), klineRow(c)])
+  return new Map([...bySymbol].map(([s, rows]) => [s, rows.slice(0, -1)]))
+}
+
+/** Runs the runtime until every trade has been processed (bounded), then lets `check` look, then stops it. */
+const runUntilProcessed = <A>(dataDir: string, options: { deliverTwice?: boolean; speed?: number; stopAfterTrades?: number }, check: (rt: LocalRuntime) => Promise<A>) =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function*() {
+        const rt = yield* runLocalRuntime({
+          symbols: undefined,
+          wsUrl: "ws://unused",
+          restUrl: "http://unused",
+          replay: { file: sharedFile(RECORDING), speed: options.speed },
+          dataDir,
+          port: 0,
+          ...(options.deliverTwice === true ? { deliverTwice: true } : {})
+        })
+        const target = options.stopAfterTrades ?? TRADES
+        const accepted = () => [...rt.metrics().counters.symbols.values()].reduce((n, s) => n + s.trades, 0)
+        const deadline = Date.now() + 60_000
+        while ((accepted() < target || rt.queue.depth > 0 || rt.metrics().journalSize > 0) && Date.now() < deadline) yield* Effect.sleep(50)
+        yield* Effect.sleep(300) // the last batches: flushed every 100 ms, processed at once
+        while (rt.queue.depth > 0 && Date.now() < deadline) yield* Effect.sleep(50)
+        return yield* Effect.promise(() => check(rt))
+      })
+    )
+  )
+
+describeWithSharedData("the local runtime on the real recording", () => {
+  it("stores exactly the candles of `blockchaincore candles`, and serves them as Binance klines", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "blockchaincore-runtime-"))
+    const expected1m = await expectedKlines("1m")
+    const expected5m = await expectedKlines("5m")
+    await runUntilProcessed(dir, {}, async (rt) => {
+      for (const symbol of ["BTCUSDT", "ETHUSDT"]) {
+        const served = await klines(rt.port, symbol)
+        expect(served.slice(0, expected1m.get(symbol)!.length)).toEqual(expected1m.get(symbol))
+        const served5m = await klines(rt.port, symbol, "5m")
+        expect(served5m.slice(0, expected5m.get(symbol)!.length)).toEqual(expected5m.get(symbol))
+      }
+      expect(rt.bus.published.filter((e) => e._tag === "CandleClosed").length).toBeGreaterThan(20)
+      expect(rt.pipe.failures).toBe(0)
+    })
+  })
+
+  it("stores the same candles when every batch is delivered twice", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "blockchaincore-runtime-"))
+    const expected = await expectedKlines("1m")
+    await runUntilProcessed(dir, { deliverTwice: true }, async (rt) => {
+      expect(rt.pipe.redeliveries).toBeGreaterThan(0)
+      for (const symbol of ["BTCUSDT", "ETHUSDT"]) {
+        const served = await klines(rt.port, symbol)
+        expect(served.slice(0, expected.get(symbol)!.length)).toEqual(expected.get(symbol))
+      }
+      const closed = rt.bus.published.filter((e) => e._tag === "CandleClosed").map((e) => e.id)
+      // Redelivery repeats nothing: the second delivery applies no trade, so it closes no window.
+      expect(new Set(closed).size).toBe(closed.length)
+    })
+  })
+
+  it("continues after a stop mid-replay without losing or double counting a trade", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "blockchaincore-runtime-"))
+    const expected = await expectedKlines("1m")
+    await runUntilProcessed(dir, { speed: 300, stopAfterTrades: 12_000 }, async (rt) => {
+      const served = await klines(rt.port, "BTCUSDT")
+      expect(served.length).toBeLessThan(expected.get("BTCUSDT")!.length)
+    })
+    await runUntilProcessed(dir, {}, async (rt) => {
+      for (const symbol of ["BTCUSDT", "ETHUSDT"]) {
+        const served = await klines(rt.port, symbol)
+        expect(served.slice(0, expected.get(symbol)!.length)).toEqual(expected.get(symbol))
+      }
+    })
+  })
+})

@@ -1,0 +1,93 @@
+/**
+ * The processor: a `TradeBatch` in; candles stored, domain events out. Per symbol it restores
+ * the candle engine's state from the candle store, applies the symbol's trades and watermark,
+ * stores what closed or was revised, publishes the events, and only then saves the state,
+ * conditionally on the version it read. A crash in between means the batch comes again: the
+ * engine applies each trade id once, and the events it repeats carry the same ids, so consumers
+ * see nothing new. A version conflict (another processor got there first) redoes the symbol
+ * from the state that won.
+ */
+import { Context, Effect, Layer } from "effect"
+import type { Candle } from "@blockchaincore/core/candle/Candle"
+import { CandleEngine, type EngineOptions, type EngineOutput } from "@blockchaincore/core/candle/CandleEngine"
+import { candleClosed, candleRevised, type DomainEvent } from "@blockchaincore/core/events/DomainEvent"
+import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
+import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+import { tradesOf, type SymbolTrades, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+
+export interface ProcessResult {
+  readonly applied: number
+  readonly duplicates: number
+  readonly candles: number
+  readonly events: number
+}
+
+export const DEFAULT_ENGINE: EngineOptions = { intervals: ["1m", "5m", "15m", "1h", "4h", "1d"], graceMillis: 2_000 }
+
+/** Tries of a symbol that keeps losing the race for its state before the batch fails (and is redelivered). */
+const MAX_CONFLICTS = 5
+
+export class Processor extends Context.Service<Processor, {
+  readonly process: (batch: TradeBatch) => Effect.Effect<ProcessResult, StoreUnavailable | BusUnavailable>
+}>()("@blockchaincore/services/processor/Processor") {
+  static readonly layer = (options: EngineOptions = DEFAULT_ENGINE) =>
+    Layer.effect(
+      Processor,
+      Effect.gen(function*() {
+        const store = yield* CandleStore
+        const bus = yield* EventBus
+
+        const processSymbol = Effect.fn("Processor.processSymbol")(function*(part: SymbolTrades) {
+          const { version, state } = yield* store.loadState(part.symbol)
+          const engine = state === undefined
+            ? new CandleEngine(options)
+            : CandleEngine.restore({ version: 1, options: { intervals: [...options.intervals], graceMillis: options.graceMillis }, counters: { applied: 0, duplicates: 0, conflicts: 0, unplaceable: 0 }, symbols: [state] })
+          for (const trade of tradesOf(part)) engine.apply(trade)
+          engine.advance(part.symbol, part.watermark)
+          const outputs = engine.drain()
+          const candles = candlesOf(outputs)
+          if (candles.length > 0) yield* store.putCandles(candles)
+          const events = eventsOf(outputs)
+          if (events.length > 0) yield* bus.publish(events)
+          const saved = engine.snapshot().symbols[0]
+          if (saved !== undefined) yield* store.saveState(part.symbol, saved, version)
+          return { applied: engine.counters.applied, duplicates: engine.counters.duplicates, candles: candles.length, events: events.length }
+        })
+
+        const retried = (part: SymbolTrades) =>
+          processSymbol(part).pipe(
+            Effect.retry({ times: MAX_CONFLICTS, while: (e) => e._tag === "VersionConflict" }),
+            Effect.catchTag("VersionConflict", (e) => Effect.die(`state of ${e.symbol} kept changing under the processor`))
+          )
+
+        return Processor.of({
+          process: (batch) =>
+            Effect.forEach(batch.symbols, retried).pipe(
+              Effect.map((results) =>
+                results.reduce<ProcessResult>(
+                  (a, r) => ({ applied: a.applied + r.applied, duplicates: a.duplicates + r.duplicates, candles: a.candles + r.candles, events: a.events + r.events }),
+                  { applied: 0, duplicates: 0, candles: 0, events: 0 }
+                )
+              )
+            )
+        })
+      })
+    )
+}
+
+const candlesOf = (outputs: ReadonlyArray<EngineOutput>): Array<Candle> =>
+  outputs.flatMap((o) => (o._tag === "CandleClosed" || o._tag === "CandleRevised" ? [o.candle] : []))
+
+const eventsOf = (outputs: ReadonlyArray<EngineOutput>): Array<DomainEvent> =>
+  outputs.flatMap((o): Array<DomainEvent> => {
+    switch (o._tag) {
+      case "CandleClosed":
+        return [candleClosed(o.candle)]
+      case "CandleRevised":
+        return [candleRevised(o.candle)]
+      // Gaps are the producer's to announce: it knows whether REST can fill them.
+      case "GapOpened":
+      case "GapClosed":
+        return []
+    }
+  })
