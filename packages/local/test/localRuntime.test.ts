@@ -49,11 +49,10 @@ const runUntilProcessed = <A>(dataDir: string, options: { deliverTwice?: boolean
           ...(options.deliverTwice === true ? { deliverTwice: true } : {})
         })
         const target = options.stopAfterTrades ?? TRADES
-        const accepted = () => [...rt.metrics().counters.symbols.values()].reduce((n, s) => n + s.trades, 0)
+        // Done when the queue has taken the trades (the batcher holds them up to a second) and
+        // the pipe has processed every batch (a batch leaves the queue only once processed).
         const deadline = Date.now() + 60_000
-        while ((accepted() < target || rt.queue.depth > 0 || rt.metrics().journalSize > 0) && Date.now() < deadline) yield* Effect.sleep(50)
-        yield* Effect.sleep(300) // the last batches: flushed every 100 ms, processed at once
-        while (rt.queue.depth > 0 && Date.now() < deadline) yield* Effect.sleep(50)
+        while ((rt.queue.tradesAccepted < target || rt.queue.depth > 0) && Date.now() < deadline) yield* Effect.sleep(50)
         return yield* Effect.promise(() => check(rt))
       })
     )
