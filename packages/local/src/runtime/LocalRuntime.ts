@@ -8,7 +8,14 @@
  * saved with every batch, so a restart continues without losing or double counting a trade.
  */
 import { join } from "node:path"
-import { Effect, Layer, Schedule, type Scope } from "effect"
+import { Effect, FiberSet, Layer, Schedule, type Scope } from "effect"
+import { Notifier } from "@blockchaincore/core/ports/Notifier"
+import { Alerter } from "@blockchaincore/services/alert/Alerter"
+import { AnomalyDetector } from "@blockchaincore/services/anomaly/AnomalyDetector"
+import type { Consumer } from "@blockchaincore/services/consumers/Consumer"
+import { alertConsumer, anomalyConsumer, webhookConsumer } from "@blockchaincore/services/consumers/consumers"
+import { makeWebhookNotifier } from "@blockchaincore/services/webhook/WebhookNotifier"
+import { layerLogNotifier } from "../notify/LogNotifier.ts"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { DEFAULT_BATCHER } from "@blockchaincore/producer/batching/Batcher"
 import { DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
@@ -21,7 +28,7 @@ import { DEFAULT_CLIENT } from "@blockchaincore/producer/stream/StreamClient"
 import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/StreamConnection"
 import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
 import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
-import { InProcessEventBus } from "../bus/InProcessEventBus.ts"
+import { type BusOptions, InProcessEventBus } from "../bus/InProcessEventBus.ts"
 import { statusLine } from "../cli/statusLine.ts"
 import { startHttpApi } from "../http/HttpApi.ts"
 import { prometheusText } from "../http/PrometheusText.ts"
@@ -38,6 +45,9 @@ export interface LocalRuntimeConfig {
   readonly port: number
   readonly deliverTwice?: boolean
   readonly statusEveryMillis?: number
+  /** A Slack- or Discord-style webhook for the webhook consumer; without it, that consumer is off. */
+  readonly webhookUrl?: string
+  readonly bus?: BusOptions
 }
 
 export interface LocalRuntime {
@@ -68,10 +78,11 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
     const chosen = symbols ?? DEFAULT_SYMBOLS
 
     const queue = new InProcessTradeQueue()
-    const bus = new InProcessEventBus()
+    const bus = new InProcessEventBus(config.bus ?? { keepHistory: true })
     const pipe: PipeStats = { batches: 0, failures: 0, redeliveries: 0 }
     const services = Layer.mergeAll(queue.layer(), bus.layer(), Journal.layer(join(config.dataDir, "journal")), layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")))
-    const context = yield* Layer.build(Layer.provideMerge(Processor.layer(DEFAULT_ENGINE), services))
+    const serviceLayers = Layer.mergeAll(Processor.layer(DEFAULT_ENGINE), AnomalyDetector.layer(), Alerter.layer().pipe(Layer.provide(layerLogNotifier)))
+    const context = yield* Layer.build(Layer.provideMerge(serviceLayers, services))
 
     return yield* Effect.gen(function*() {
       const store = yield* CandleStore
@@ -94,6 +105,27 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
         ),
         ({ server }) => Effect.promise(() => new Promise<void>((r) => server.close(() => r())))
       )
+      const deliveries = yield* FiberSet.make()
+      const run = yield* FiberSet.runtime(deliveries)<AnomalyDetector | Alerter>()
+      // Each delivery runs on its own fibre; a failed one is retried, then logged: one consumer's
+      // trouble never stops the bus or the others.
+      const subscribe = (consumer: Consumer<AnomalyDetector | Alerter>) =>
+        bus.subscribe(consumer.pattern, (event) => {
+          run(
+            consumer.handle(event).pipe(
+              Effect.retry({ times: 3, schedule: Schedule.exponential(100) }),
+              Effect.catch((e) => Effect.logError(`consumer ${consumer.name}: ${e.message}`))
+            )
+          )
+        })
+      subscribe(anomalyConsumer)
+      subscribe(alertConsumer)
+      if (config.webhookUrl !== undefined) {
+        const webhook = makeWebhookNotifier(config.webhookUrl)
+        bus.subscribe(webhookConsumer.pattern, (event) => {
+          run(webhookConsumer.handle(event).pipe(Effect.provideService(Notifier, webhook), Effect.catch((e) => Effect.logError(`consumer webhook: ${e.message}`))))
+        })
+      }
       yield* Effect.addFinalizer(() => drainLocalPipe(queue, pipe).pipe(Effect.catch((e) => Effect.logError(`final drain: ${String(e)}`))))
       yield* Effect.forkScoped(runLocalPipe(queue, pipe, config.deliverTwice === true ? { deliverTwice: true } : {}))
       const producer = yield* runProducer({

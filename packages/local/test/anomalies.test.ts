@@ -1,0 +1,83 @@
+/**
+ * Anomalies end to end: a copy of the real recording altered so BTCUSDT jumps 20% at 00:00,
+ * replayed through the local runtime. The jump is detected on its candle, alerted once (however
+ * the bus orders and repeats deliveries), and posted to a webhook on loopback.
+ */
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect } from "effect"
+import { expect, it } from "vitest"
+import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
+import { loadRecording } from "@blockchaincore/producer/replay/Recording"
+import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+
+const JUMP_AT = Date.UTC(2024, 7, 9, 0, 0)
+
+/** The recording with BTCUSDT's prices from 00:00 on raised by 20%, exactly. */
+const alteredRecording = (): string => {
+  const lines = loadRecording(sharedFile(RECORDING)).map((f) => {
+    if (f.trade.symbol !== "BTCUSDT" || f.trade.time < JUMP_AT) return f.text
+    const raised = formatUnits((f.trade.price * 12n) / 10n, PRICE_SCALE, 8)
+    return f.text.replace(/"p":"[0-9.]+"/, `"p":"${raised}"`)
+  })
+  const file = join(mkdtempSync(join(tmpdir(), "blockchaincore-altered-")), "altered.ndjson")
+  writeFileSync(file, lines.join("\n"))
+  return file
+}
+
+const runOn = (file: string, webhookUrl: string, shuffleAndRepeat: boolean) =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function*() {
+        const rt = yield* runLocalRuntime({
+          symbols: undefined,
+          wsUrl: "ws://unused",
+          restUrl: "http://unused",
+          replay: { file, speed: undefined },
+          dataDir: mkdtempSync(join(tmpdir(), "blockchaincore-anomaly-")),
+          port: 0,
+          webhookUrl,
+          bus: { keepHistory: true, shuffleAndRepeat }
+        })
+        const deadline = Date.now() + 60_000
+        while ((rt.queue.tradesAccepted < 34_419 || rt.queue.depth > 0) && Date.now() < deadline) yield* Effect.sleep(50)
+        // Consumers run on their own fibres: give the alert its moment.
+        while (!rt.bus.published.some((e) => e._tag === "AlertSent") && Date.now() < deadline) yield* Effect.sleep(50)
+        yield* Effect.sleep(200)
+        return rt.bus.published
+      })
+    )
+  )
+
+describeWithSharedData("anomalies and alerts on an altered recording", () => {
+  for (const shuffleAndRepeat of [false, true]) {
+    it(`detects the 20% jump on its candle, alerts once, posts to the webhook${shuffleAndRepeat ? " (bus shuffling and repeating)" : ""}`, async () => {
+      const posts: Array<string> = []
+      const hook = createServer((req, res) => {
+        let body = ""
+        req.on("data", (c) => (body += String(c)))
+        req.on("end", () => {
+          posts.push(body)
+          res.end("ok")
+        })
+      })
+      await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r))
+      try {
+        const events = await runOn(alteredRecording(), `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, shuffleAndRepeat)
+        const jumps = events.filter((e) => e._tag === "AnomalyDetected" && e.rule === "price_movement" && e.candle.symbol === "BTCUSDT" && e.candle.interval === "1m")
+        expect(jumps.length).toBeGreaterThanOrEqual(1)
+        expect(new Set(jumps.map((e) => e._tag === "AnomalyDetected" && e.candle.openTime))).toEqual(new Set([JUMP_AT]))
+        expect(jumps[0]).toMatchObject({ severity: "high" })
+        const alerts = events.filter((e) => e._tag === "AlertSent" && e.rule === "price_movement" && e.symbol === "BTCUSDT" && e.interval === "1m" && e.state === "firing")
+        expect(alerts).toHaveLength(1)
+        expect(posts.some((p) => p.includes("BTCUSDT 1m: price_movement (high)"))).toBe(true)
+      } finally {
+        await new Promise<void>((r) => hook.close(() => r()))
+      }
+    })
+  }
+})

@@ -1,0 +1,38 @@
+/**
+ * The anomaly service: on each `CandleClosed`, the rules on that symbol's history of the interval
+ * (read from the candle store, not from the order events arrive in), and an `AnomalyDetected`
+ * for each rule that fires. Event ids are derived from the candle and rule, so a repeated
+ * delivery yields the same events, which consumers recognise.
+ */
+import { Context, Effect, Layer } from "effect"
+import { type AnomalyConfig, settingsFor } from "@blockchaincore/core/anomaly/AnomalyConfig"
+import { evaluate } from "@blockchaincore/core/anomaly/AnomalyRules"
+import { anomalyDetected, type AnomalyDetected, type CandleClosed } from "@blockchaincore/core/events/DomainEvent"
+import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
+import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+
+export class AnomalyDetector extends Context.Service<AnomalyDetector, {
+  readonly onCandleClosed: (event: CandleClosed) => Effect.Effect<ReadonlyArray<AnomalyDetected>, StoreUnavailable | BusUnavailable>
+}>()("@blockchaincore/services/anomaly/AnomalyDetector") {
+  static readonly layer = (config: AnomalyConfig = { overrides: [] }) =>
+    Layer.effect(
+      AnomalyDetector,
+      Effect.gen(function*() {
+        const store = yield* CandleStore
+        const bus = yield* EventBus
+        return AnomalyDetector.of({
+          onCandleClosed: Effect.fn("AnomalyDetector.onCandleClosed")(function*(event: CandleClosed) {
+            const { candle } = event
+            const settings = settingsFor(config, candle.symbol, candle.interval)
+            const needed = Math.max(settings.robustWindow, settings.smaSlow, settings.volumeLookback) + 1
+            const stored = yield* store.candles({ symbol: candle.symbol, interval: candle.interval, endTime: candle.openTime - 1, limit: needed - 1 })
+            // The event's own candle is the one judged, whatever the store holds for it by now.
+            const history = [...stored, candle]
+            const anomalies = evaluate(history, settings).map((f) => anomalyDetected({ ...f, metrics: { ...f.metrics }, candle }))
+            if (anomalies.length > 0) yield* bus.publish(anomalies)
+            return anomalies
+          })
+        })
+      })
+    )
+}

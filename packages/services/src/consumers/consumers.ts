@@ -1,0 +1,52 @@
+/**
+ * The consumer registry: every consumer of the market bus, one declaration each. To add one,
+ * write its handler and add its declaration here (README, "Add a consumer").
+ */
+import { Effect } from "effect"
+import { EVENT_SOURCE } from "@blockchaincore/core/events/DomainEvent"
+import { Notifier } from "@blockchaincore/core/ports/Notifier"
+import { Alerter } from "../alert/Alerter.ts"
+import { AnomalyDetector } from "../anomaly/AnomalyDetector.ts"
+import type { Consumer } from "./Consumer.ts"
+
+export const anomalyConsumer: Consumer<AnomalyDetector> = {
+  name: "anomaly",
+  description: "Runs the anomaly rules on every closed candle",
+  pattern: { source: [EVENT_SOURCE], "detail-type": ["CandleClosed"] },
+  needs: ["CandleStore", "EventBus"],
+  handle: (event) => (event._tag === "CandleClosed" ? AnomalyDetector.use((a) => a.onCandleClosed(event)).pipe(Effect.asVoid) : Effect.void)
+}
+
+export const alertConsumer: Consumer<Alerter> = {
+  name: "alert",
+  description: "Turns anomalies into notifications, one per condition, with a cooldown; resolves them",
+  pattern: { source: [EVENT_SOURCE], "detail-type": ["AnomalyDetected", "CandleClosed"] },
+  needs: ["Notifier", "EventBus"],
+  handle: (event) =>
+    event._tag === "AnomalyDetected"
+      ? Alerter.use((a) => a.onAnomaly(event)).pipe(Effect.asVoid)
+      : event._tag === "CandleClosed"
+        ? Alerter.use((a) => a.onCandleClosed(event)).pipe(Effect.asVoid)
+        : Effect.void
+}
+
+/**
+ * The worked example of README's "Add a consumer": high-severity anomalies to a Slack- or
+ * Discord-style webhook, as they are detected (the alert service's cooldown does not apply).
+ */
+export const webhookConsumer: Consumer<Notifier> = {
+  name: "webhook",
+  description: "Posts high-severity anomalies to a chat webhook",
+  pattern: { source: [EVENT_SOURCE], "detail-type": ["AnomalyDetected"], detail: { severity: ["high"] } },
+  needs: ["Webhook"],
+  handle: (event) =>
+    event._tag === "AnomalyDetected"
+      ? Notifier.use((n) =>
+        n.notify({
+          subject: `${event.candle.symbol} ${event.candle.interval}: ${event.rule} (${event.severity})`,
+          body: Object.entries(event.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", "),
+          severity: event.severity
+        })
+      )
+      : Effect.void
+}
