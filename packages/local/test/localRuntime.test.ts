@@ -11,6 +11,8 @@ import { expect, it } from "vitest"
 import type { KlineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { candlesOfFile } from "../src/candles/CandlesOfFile.ts"
+import { queryArchive } from "../src/query/ArchiveQuery.ts"
+import { loadRecording } from "@blockchaincore/producer/replay/Recording"
 import { type LocalRuntime, runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
 import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
 
@@ -32,6 +34,13 @@ const expectedKlines = async (interval: "1m" | "5m") => {
   const bySymbol = new Map<string, Array<KlineRow>>()
   for (const c of result.candles) bySymbol.set(c.symbol, [...(bySymbol.get(c.symbol) ?? []), klineRow(c)])
   return new Map([...bySymbol].map(([s, rows]) => [s, rows.slice(0, -1)]))
+}
+
+/** Every recorded trade id is in the archive exactly once (Parquet files and staging together). */
+const expectArchiveExact = async (dir: string) => {
+  const result = await Effect.runPromise(queryArchive(dir, "SELECT symbol, trade_id, count(*) AS n FROM trades GROUP BY ALL ORDER BY symbol, trade_id"))
+  const recorded = loadRecording(sharedFile(RECORDING)).map((f) => [f.trade.symbol, String(f.trade.firstId), "1"])
+  expect(result.rows).toEqual([...recorded].sort((a, b) => (a[0]! + a[1]!.padStart(12, "0") < b[0]! + b[1]!.padStart(12, "0") ? -1 : 1)))
 }
 
 /** Runs the runtime until every trade has been processed (bounded), then lets `check` look, then stops it. */
@@ -73,6 +82,7 @@ describeWithSharedData("the local runtime on the real recording", () => {
       expect(rt.bus.published.filter((e) => e._tag === "CandleClosed").length).toBeGreaterThan(20)
       expect(rt.pipe.failures).toBe(0)
     })
+    await expectArchiveExact(dir)
   })
 
   it("stores the same candles when every batch is delivered twice", async () => {
@@ -88,6 +98,7 @@ describeWithSharedData("the local runtime on the real recording", () => {
       // Redelivery repeats nothing: the second delivery applies no trade, so it closes no window.
       expect(new Set(closed).size).toBe(closed.length)
     })
+    await expectArchiveExact(dir)
   })
 
   it("continues after a stop mid-replay without losing or double counting a trade", async () => {
@@ -103,5 +114,6 @@ describeWithSharedData("the local runtime on the real recording", () => {
         expect(served.slice(0, expected.get(symbol)!.length)).toEqual(expected.get(symbol))
       }
     })
+    await expectArchiveExact(dir)
   })
 })

@@ -4,13 +4,14 @@ import { Effect } from "effect"
 import { Command } from "effect/cli"
 import { candlesCommand } from "./CandlesCommand.ts"
 import { produceCommand } from "./ProduceCommand.ts"
+import { queryCommand } from "./QueryCommand.ts"
 import { recordCommand } from "./RecordCommand.ts"
 import { replayServerCommand } from "./ReplayServerCommand.ts"
 import { startCommand } from "./StartCommand.ts"
 
 const blockchaincore = Command.make("blockchaincore").pipe(
   Command.withDescription("Exact candles from Binance trades"),
-  Command.withSubcommands([startCommand, candlesCommand, produceCommand, recordCommand, replayServerCommand])
+  Command.withSubcommands([startCommand, candlesCommand, queryCommand, produceCommand, recordCommand, replayServerCommand])
 )
 
 export const main = () =>

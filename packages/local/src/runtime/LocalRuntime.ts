@@ -13,7 +13,9 @@ import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { Alerter } from "@blockchaincore/services/alert/Alerter"
 import { AnomalyDetector } from "@blockchaincore/services/anomaly/AnomalyDetector"
 import type { Consumer } from "@blockchaincore/services/consumers/Consumer"
-import { alertConsumer, anomalyConsumer, webhookConsumer } from "@blockchaincore/services/consumers/consumers"
+import { Archiver } from "@blockchaincore/services/archival/Archiver"
+import { alertConsumer, anomalyConsumer, archivalConsumer, webhookConsumer } from "@blockchaincore/services/consumers/consumers"
+import { layerLocalTradeArchive } from "../archive/LocalTradeArchive.ts"
 import { makeWebhookNotifier } from "@blockchaincore/services/webhook/WebhookNotifier"
 import { layerLogNotifier } from "../notify/LogNotifier.ts"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
@@ -80,8 +82,8 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
     const queue = new InProcessTradeQueue()
     const bus = new InProcessEventBus(config.bus ?? { keepHistory: true })
     const pipe: PipeStats = { batches: 0, failures: 0, redeliveries: 0 }
-    const services = Layer.mergeAll(queue.layer(), bus.layer(), Journal.layer(join(config.dataDir, "journal")), layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")))
-    const serviceLayers = Layer.mergeAll(Processor.layer(DEFAULT_ENGINE), AnomalyDetector.layer(), Alerter.layer().pipe(Layer.provide(layerLogNotifier)))
+    const services = Layer.mergeAll(queue.layer(), bus.layer(), Journal.layer(join(config.dataDir, "journal")), layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")), layerLocalTradeArchive(join(config.dataDir, "archive")))
+    const serviceLayers = Layer.mergeAll(Processor.layer(DEFAULT_ENGINE), AnomalyDetector.layer(), Alerter.layer().pipe(Layer.provide(layerLogNotifier)), Archiver.layer)
     const context = yield* Layer.build(Layer.provideMerge(serviceLayers, services))
 
     return yield* Effect.gen(function*() {
@@ -106,10 +108,10 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
         ({ server }) => Effect.promise(() => new Promise<void>((r) => server.close(() => r())))
       )
       const deliveries = yield* FiberSet.make()
-      const run = yield* FiberSet.runtime(deliveries)<AnomalyDetector | Alerter>()
+      const run = yield* FiberSet.runtime(deliveries)<AnomalyDetector | Alerter | Archiver>()
       // Each delivery runs on its own fibre; a failed one is retried, then logged: one consumer's
       // trouble never stops the bus or the others.
-      const subscribe = (consumer: Consumer<AnomalyDetector | Alerter>) =>
+      const subscribe = (consumer: Consumer<AnomalyDetector | Alerter | Archiver>) =>
         bus.subscribe(consumer.pattern, (event) => {
           run(
             consumer.handle(event).pipe(
@@ -120,6 +122,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
         })
       subscribe(anomalyConsumer)
       subscribe(alertConsumer)
+      subscribe(archivalConsumer)
       if (config.webhookUrl !== undefined) {
         const webhook = makeWebhookNotifier(config.webhookUrl)
         bus.subscribe(webhookConsumer.pattern, (event) => {

@@ -7,6 +7,7 @@ import { EVENT_SOURCE } from "@blockchaincore/core/events/DomainEvent"
 import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { Alerter } from "../alert/Alerter.ts"
 import { AnomalyDetector } from "../anomaly/AnomalyDetector.ts"
+import { Archiver } from "../archival/Archiver.ts"
 import type { Consumer } from "./Consumer.ts"
 
 export const anomalyConsumer: Consumer<AnomalyDetector> = {
@@ -28,6 +29,14 @@ export const alertConsumer: Consumer<Alerter> = {
       : event._tag === "CandleClosed"
         ? Alerter.use((a) => a.onCandleClosed(event)).pipe(Effect.asVoid)
         : Effect.void
+}
+
+export const archivalConsumer: Consumer<Archiver> = {
+  name: "archival",
+  description: "Compacts a closed hour's trades, and a closed day's candles, into Parquet",
+  pattern: { source: [EVENT_SOURCE], "detail-type": ["CandleClosed", "CandleRevised"], detail: { candle: { interval: ["1h", "1d"] } } },
+  needs: ["CandleStore", "TradeArchive"],
+  handle: (event) => (event._tag === "CandleClosed" || event._tag === "CandleRevised" ? Archiver.use((a) => a.onCandle(event)) : Effect.void)
 }
 
 /**

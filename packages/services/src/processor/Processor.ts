@@ -1,5 +1,5 @@
 /**
- * The processor: a `TradeBatch` in; candles stored, domain events out. Per symbol it restores
+ * The processor: a `TradeBatch` in; candles stored, trades staged for the archive, domain events out. Per symbol it restores
  * the candle engine's state from the candle store, applies the symbol's trades and watermark,
  * stores what closed or was revised, publishes the events, and only then saves the state,
  * conditionally on the version it read. A crash in between means the batch comes again: the
@@ -13,6 +13,7 @@ import { CandleEngine, type EngineOptions, type EngineOutput } from "@blockchain
 import { candleClosed, candleRevised, type DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+import { type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { tradesOf, type SymbolTrades, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 
 export interface ProcessResult {
@@ -28,7 +29,7 @@ export const DEFAULT_ENGINE: EngineOptions = { intervals: ["1m", "5m", "15m", "1
 const MAX_CONFLICTS = 5
 
 export class Processor extends Context.Service<Processor, {
-  readonly process: (batch: TradeBatch) => Effect.Effect<ProcessResult, StoreUnavailable | BusUnavailable>
+  readonly process: (batch: TradeBatch) => Effect.Effect<ProcessResult, StoreUnavailable | BusUnavailable | ArchiveUnavailable>
 }>()("@blockchaincore/services/processor/Processor") {
   static readonly layer = (options: EngineOptions = DEFAULT_ENGINE) =>
     Layer.effect(
@@ -36,6 +37,7 @@ export class Processor extends Context.Service<Processor, {
       Effect.gen(function*() {
         const store = yield* CandleStore
         const bus = yield* EventBus
+        const archive = yield* TradeArchive
 
         const processSymbol = Effect.fn("Processor.processSymbol")(function*(part: SymbolTrades) {
           const { version, state } = yield* store.loadState(part.symbol)
@@ -45,6 +47,8 @@ export class Processor extends Context.Service<Processor, {
           for (const trade of tradesOf(part)) engine.apply(trade)
           engine.advance(part.symbol, part.watermark)
           const outputs = engine.drain()
+          // Staged before the state is saved: a crash before the save stages them again, once each.
+          yield* archive.stage(tradesOf(part))
           const candles = candlesOf(outputs)
           if (candles.length > 0) yield* store.putCandles(candles)
           const events = eventsOf(outputs)

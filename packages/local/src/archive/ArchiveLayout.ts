@@ -1,0 +1,21 @@
+/**
+ * Where archived data lives and what its columns are called: the Hive partitions and column
+ * names the Glue tables have on AWS, so the same SQL runs on Athena and on the local archive.
+ */
+import { join } from "node:path"
+
+export const TRADE_COLUMNS = "trade_id BIGINT, price DECIMAL(38,8), qty DECIMAL(38,8), quote_qty DECIMAL(38,16), trade_time BIGINT, is_buyer_maker BOOLEAN"
+export const CANDLE_COLUMNS =
+  "open_time BIGINT, open DECIMAL(38,8), high DECIMAL(38,8), low DECIMAL(38,8), close DECIMAL(38,8), volume DECIMAL(38,8), close_time BIGINT, quote_volume DECIMAL(38,16), trades BIGINT, taker_buy_base_volume DECIMAL(38,8), taker_buy_quote_volume DECIMAL(38,16), complete BOOLEAN"
+
+const day = (time: number) => new Date(time).toISOString().slice(0, 10)
+const hourOf = (time: number) => new Date(time).toISOString().slice(11, 13)
+
+export const tradesFile = (root: string, symbol: string, hourStart: number) =>
+  join(root, "trades", `symbol=${symbol}`, `date=${day(hourStart)}`, `hour=${hourOf(hourStart)}`, "trades.parquet")
+
+export const candlesFile = (root: string, interval: string, symbol: string, dayStart: number) =>
+  join(root, "candles", `interval=${interval}`, `symbol=${symbol}`, `date=${day(dayStart)}`, "candles.parquet")
+
+export const tradesGlob = (root: string) => join(root, "trades", "*", "*", "*", "*.parquet")
+export const candlesGlob = (root: string) => join(root, "candles", "*", "*", "*", "*.parquet")

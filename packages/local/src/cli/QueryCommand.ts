@@ -1,0 +1,17 @@
+/** `blockchaincore query "SQL" [--data-dir ./data] [--format table|csv|json]`: SQL over the local archive. */
+import { Console, Effect } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { formatCsv, formatJson, formatTable, queryArchive } from "../query/ArchiveQuery.ts"
+
+export const queryCommand = Command.make(
+  "query",
+  {
+    sql: Argument.String("sql").pipe(Argument.withDescription("SQL over the tables `trades` and `candles`")),
+    dataDir: Flag.String("data-dir").pipe(Flag.withDefault("./data"), Flag.withDescription("The local runtime's data directory")),
+    format: Flag.Literals("format", ["table", "csv", "json"]).pipe(Flag.withDefault("table"))
+  },
+  Effect.fn("query")(function*({ sql, dataDir, format }) {
+    const result = yield* queryArchive(dataDir, sql)
+    yield* Console.log(format === "csv" ? formatCsv(result) : format === "json" ? formatJson(result) : formatTable(result))
+  })
+).pipe(Command.withDescription("Query the local archive and candles with SQL (DuckDB; the Athena tables' names)"))
