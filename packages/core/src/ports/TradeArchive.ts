@@ -14,8 +14,13 @@ export class ArchiveUnavailable extends Schema.TaggedError<ArchiveUnavailable>()
   message: Schema.String
 }) {}
 
+/** A trade as archived: with enrichment's large-trade flag. */
+export interface ArchivedTrade extends Trade {
+  readonly large: boolean
+}
+
 export class TradeArchive extends Context.Service<TradeArchive, {
-  readonly stage: (trades: ReadonlyArray<Trade>) => Effect.Effect<void, ArchiveUnavailable>
+  readonly stage: (trades: ReadonlyArray<ArchivedTrade>) => Effect.Effect<void, ArchiveUnavailable>
   /** Writes the staged trades of `symbol` in the hour starting at `hourStart` as that hour's file. */
   readonly compactHour: (symbol: string, hourStart: number) => Effect.Effect<number, ArchiveUnavailable>
   /** Writes a day's candles of one symbol and interval as that day's file. */

@@ -4,7 +4,7 @@
  */
 import { join } from "node:path"
 
-export const TRADE_COLUMNS = "trade_id BIGINT, price DECIMAL(38,8), qty DECIMAL(38,8), quote_qty DECIMAL(38,16), trade_time BIGINT, is_buyer_maker BOOLEAN"
+export const TRADE_COLUMNS = "trade_id BIGINT, price DECIMAL(38,8), qty DECIMAL(38,8), quote_qty DECIMAL(38,16), trade_time BIGINT, is_buyer_maker BOOLEAN, is_large BOOLEAN"
 export const CANDLE_COLUMNS =
   "open_time BIGINT, open DECIMAL(38,8), high DECIMAL(38,8), low DECIMAL(38,8), close DECIMAL(38,8), volume DECIMAL(38,8), close_time BIGINT, quote_volume DECIMAL(38,16), trades BIGINT, taker_buy_base_volume DECIMAL(38,8), taker_buy_quote_volume DECIMAL(38,16), complete BOOLEAN"
 

@@ -24,7 +24,7 @@ const csv = (rows: ReadonlyArray<ReadonlyArray<string | number | boolean>>) => r
 export const STAGING_SCHEMA = `
   CREATE TABLE IF NOT EXISTS staged_trades (
     symbol TEXT NOT NULL, trade_id INTEGER NOT NULL, price TEXT NOT NULL, qty TEXT NOT NULL, quote_qty TEXT NOT NULL,
-    trade_time INTEGER NOT NULL, is_buyer_maker INTEGER NOT NULL, PRIMARY KEY (symbol, trade_id)
+    trade_time INTEGER NOT NULL, is_buyer_maker INTEGER NOT NULL, is_large INTEGER NOT NULL, PRIMARY KEY (symbol, trade_id)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS compacted_hours (symbol TEXT NOT NULL, hour_start INTEGER NOT NULL, PRIMARY KEY (symbol, hour_start));
 `
@@ -46,7 +46,7 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive, 
         (db) => Effect.sync(() => db.close())
       )
       const duck = yield* Effect.tryPromise({ try: () => DuckDBInstance.create(":memory:"), catch: fail("start DuckDB") })
-      const insert = db.prepare("INSERT OR IGNORE INTO staged_trades VALUES (?, ?, ?, ?, ?, ?, ?)")
+      const insert = db.prepare("INSERT OR IGNORE INTO staged_trades VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
       const hourRows = db.prepare("SELECT * FROM staged_trades WHERE symbol = ? AND trade_time >= ? AND trade_time < ? ORDER BY trade_id")
       const markCompacted = db.prepare("INSERT OR IGNORE INTO compacted_hours VALUES (?, ?)")
 
@@ -78,7 +78,7 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive, 
               db.exec("BEGIN")
               try {
                 for (const t of trades) {
-                  insert.run(t.symbol, t.firstId, formatUnits(t.price, PRICE_SCALE, 8), formatUnits(t.qty, PRICE_SCALE, 8), formatUnits(t.price * t.qty, QUOTE_SCALE, 16), t.time, t.buyerIsMaker ? 1 : 0)
+                  insert.run(t.symbol, t.firstId, formatUnits(t.price, PRICE_SCALE, 8), formatUnits(t.qty, PRICE_SCALE, 8), formatUnits(t.price * t.qty, QUOTE_SCALE, 16), t.time, t.buyerIsMaker ? 1 : 0, t.large ? 1 : 0)
                 }
                 db.exec("COMMIT")
               } catch (e) {
@@ -95,7 +95,7 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive, 
             yield* writeParquet(
               tradesFile(root, symbol, hourStart),
               TRADE_COLUMNS,
-              rows.map((r) => [Number(r["trade_id"]), String(r["price"]), String(r["qty"]), String(r["quote_qty"]), Number(r["trade_time"]), Number(r["is_buyer_maker"]) === 1])
+              rows.map((r) => [Number(r["trade_id"]), String(r["price"]), String(r["qty"]), String(r["quote_qty"]), Number(r["trade_time"]), Number(r["is_buyer_maker"]) === 1, Number(r["is_large"]) === 1])
             )
             yield* Effect.try({ try: () => markCompacted.run(symbol, hourStart), catch: fail("mark compacted") })
             return rows.length

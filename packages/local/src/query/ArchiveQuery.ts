@@ -45,7 +45,7 @@ export const queryArchive = (dataDir: string, sql: string): Effect.Effect<QueryR
             for (const r of db.prepare("SELECT * FROM staged_trades").all()) {
               const time = Number(r["trade_time"])
               if (compacted.has(`${String(r["symbol"])}|${time - (time % 3_600_000)}`)) continue
-              staged.push([r["symbol"], dateOf(time), hourOf(time), r["trade_id"], r["price"], r["qty"], r["quote_qty"], time, Number(r["is_buyer_maker"]) === 1].join(","))
+              staged.push([r["symbol"], dateOf(time), hourOf(time), r["trade_id"], r["price"], r["qty"], r["quote_qty"], time, Number(r["is_buyer_maker"]) === 1, Number(r["is_large"]) === 1].join(","))
             }
           } finally {
             db.close()

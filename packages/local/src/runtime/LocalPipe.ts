@@ -1,9 +1,11 @@
 /**
  * The local pipe: what the EventBridge Pipe does on AWS, in-process. It reads each shard of the
- * trades queue in order and hands every batch to the processor; a batch leaves the queue only
+ * trades queue in order and hands every batch through enrichment to the processor; a batch leaves the queue only
  * once processed, so a failure means it is delivered again (at least once, in order per shard).
  */
 import { Effect, Schedule } from "effect"
+import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { Processor } from "@blockchaincore/services/processor/Processor"
 import type { InProcessTradeQueue } from "../queue/InProcessTradeQueue.ts"
 
@@ -21,13 +23,15 @@ export interface PipeOptions {
 export const runLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats, options: PipeOptions = {}) =>
   Effect.gen(function*() {
     const processor = yield* Processor
+    const enricher = yield* Enricher
+    const deliver = (batch: TradeBatch) => enricher.enrich(batch).pipe(Effect.flatMap(processor.process))
     const pass = Effect.gen(function*() {
       let moved = false
       for (const shard of queue.shardsWithBatches()) {
         const batch = queue.peek(shard)
         if (batch === undefined) continue
-        const done = yield* processor.process(batch).pipe(
-          Effect.andThen(options.deliverTwice === true ? processor.process(batch) : Effect.void),
+        const done = yield* deliver(batch).pipe(
+          Effect.andThen(options.deliverTwice === true ? deliver(batch) : Effect.void),
           Effect.as(true),
           Effect.catch((e) => Effect.logWarning(`processing a batch of shard ${shard} failed, will retry: ${e.message}`).pipe(Effect.as(false)))
         )
@@ -50,9 +54,10 @@ export const runLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats, optio
 export const drainLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats) =>
   Effect.gen(function*() {
     const processor = yield* Processor
+    const enricher = yield* Enricher
     for (const shard of queue.shardsWithBatches()) {
       for (let batch = queue.peek(shard); batch !== undefined; batch = queue.peek(shard)) {
-        yield* processor.process(batch)
+        yield* enricher.enrich(batch).pipe(Effect.flatMap(processor.process))
         queue.ack(shard)
         stats.batches++
       }

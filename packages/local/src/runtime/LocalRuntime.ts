@@ -8,7 +8,10 @@
  * saved with every batch, so a restart continues without losing or double counting a trade.
  */
 import { join } from "node:path"
-import { Effect, FiberSet, Layer, Schedule, type Scope } from "effect"
+import { Effect, FiberSet, Layer, Schedule, Schema, type Scope } from "effect"
+import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
+import { ExchangeInfo, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
+import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { Alerter } from "@blockchaincore/services/alert/Alerter"
 import { AnomalyDetector } from "@blockchaincore/services/anomaly/AnomalyDetector"
@@ -83,7 +86,8 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
     const bus = new InProcessEventBus(config.bus ?? { keepHistory: true })
     const pipe: PipeStats = { batches: 0, failures: 0, redeliveries: 0 }
     const services = Layer.mergeAll(queue.layer(), bus.layer(), Journal.layer(join(config.dataDir, "journal")), layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")), layerLocalTradeArchive(join(config.dataDir, "archive")))
-    const serviceLayers = Layer.mergeAll(Processor.layer(DEFAULT_ENGINE), AnomalyDetector.layer(), Alerter.layer().pipe(Layer.provide(layerLogNotifier)), Archiver.layer)
+    const instruments = instrumentsOf(Schema.decodeUnknownSync(ExchangeInfo)(BUNDLED_EXCHANGE_INFO))
+    const serviceLayers = Layer.mergeAll(Processor.layer(DEFAULT_ENGINE), Enricher.layer(defaultEnrichment(instruments)), AnomalyDetector.layer(), Alerter.layer().pipe(Layer.provide(layerLogNotifier)), Archiver.layer)
     const context = yield* Layer.build(Layer.provideMerge(serviceLayers, services))
 
     return yield* Effect.gen(function*() {

@@ -1,5 +1,5 @@
 /**
- * The processor: a `TradeBatch` in; candles stored, trades staged for the archive, domain events out. Per symbol it restores
+ * The processor: an enriched `TradeBatch` in; candles stored, trades staged for the archive, domain events out. Per symbol it restores
  * the candle engine's state from the candle store, applies the symbol's trades and watermark,
  * stores what closed or was revised, publishes the events, and only then saves the state,
  * conditionally on the version it read. A crash in between means the batch comes again: the
@@ -14,7 +14,8 @@ import { candleClosed, candleRevised, type DomainEvent } from "@blockchaincore/c
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
 import { type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
-import { tradesOf, type SymbolTrades, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import type { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
+import { tradesOf, type SymbolTrades } from "@blockchaincore/core/trade/TradeBatch"
 
 export interface ProcessResult {
   readonly applied: number
@@ -29,7 +30,7 @@ export const DEFAULT_ENGINE: EngineOptions = { intervals: ["1m", "5m", "15m", "1
 const MAX_CONFLICTS = 5
 
 export class Processor extends Context.Service<Processor, {
-  readonly process: (batch: TradeBatch) => Effect.Effect<ProcessResult, StoreUnavailable | BusUnavailable | ArchiveUnavailable>
+  readonly process: (batch: EnrichedTradeBatch) => Effect.Effect<ProcessResult, StoreUnavailable | BusUnavailable | ArchiveUnavailable>
 }>()("@blockchaincore/services/processor/Processor") {
   static readonly layer = (options: EngineOptions = DEFAULT_ENGINE) =>
     Layer.effect(
@@ -39,7 +40,7 @@ export class Processor extends Context.Service<Processor, {
         const bus = yield* EventBus
         const archive = yield* TradeArchive
 
-        const processSymbol = Effect.fn("Processor.processSymbol")(function*(part: SymbolTrades) {
+        const processSymbol = Effect.fn("Processor.processSymbol")(function*(part: SymbolTrades, large: ReadonlySet<string>) {
           const { version, state } = yield* store.loadState(part.symbol)
           const engine = state === undefined
             ? new CandleEngine(options)
@@ -48,7 +49,7 @@ export class Processor extends Context.Service<Processor, {
           engine.advance(part.symbol, part.watermark)
           const outputs = engine.drain()
           // Staged before the state is saved: a crash before the save stages them again, once each.
-          yield* archive.stage(tradesOf(part))
+          yield* archive.stage(tradesOf(part).map((t) => ({ ...t, large: large.has(`${t.symbol}:${t.firstId}`) })))
           const candles = candlesOf(outputs)
           if (candles.length > 0) yield* store.putCandles(candles)
           const events = eventsOf(outputs)
@@ -58,15 +59,15 @@ export class Processor extends Context.Service<Processor, {
           return { applied: engine.counters.applied, duplicates: engine.counters.duplicates, candles: candles.length, events: events.length }
         })
 
-        const retried = (part: SymbolTrades) =>
-          processSymbol(part).pipe(
+        const retried = (part: SymbolTrades, large: ReadonlySet<string>) =>
+          processSymbol(part, large).pipe(
             Effect.retry({ times: MAX_CONFLICTS, while: (e) => e._tag === "VersionConflict" }),
             Effect.catchTag("VersionConflict", (e) => Effect.die(`state of ${e.symbol} kept changing under the processor`))
           )
 
         return Processor.of({
-          process: (batch) =>
-            Effect.forEach(batch.symbols, retried).pipe(
+          process: (enriched) =>
+            Effect.forEach(enriched.batch.symbols, (part) => retried(part, new Set(enriched.largeTrades.map((t) => `${t.symbol}:${t.id}`)))).pipe(
               Effect.map((results) =>
                 results.reduce<ProcessResult>(
                   (a, r) => ({ applied: a.applied + r.applied, duplicates: a.duplicates + r.duplicates, candles: a.candles + r.candles, events: a.events + r.events }),

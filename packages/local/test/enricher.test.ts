@@ -1,0 +1,42 @@
+/** Enrichment against the real local store: drops what the processor applied, adds instruments and large trades. */
+import { Effect, Layer, Schema } from "effect"
+import { expect, it } from "vitest"
+import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
+import { ExchangeInfo, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
+import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
+import { layerSqliteCandleStore } from "../src/store/SqliteCandleStore.ts"
+
+const U = 100_000_000n
+const T = 1_723_161_255_000
+
+it("drops applied trades (keeping gap fills), names the instrument, flags large trades", async () => {
+  const instruments = instrumentsOf(Schema.decodeUnknownSync(ExchangeInfo)(BUNDLED_EXCHANGE_INFO))
+  const layer = Enricher.layer(defaultEnrichment(instruments)).pipe(Layer.provideMerge(layerSqliteCandleStore(":memory:")))
+  const batch: TradeBatch = {
+    shard: 0,
+    epoch: 1,
+    symbols: [{
+      symbol: "BTCUSDT",
+      watermark: T + 10,
+      trades: [
+        [100, 60_000n * U, U / 10n, T, false], // applied already
+        [103, 60_000n * U, U / 10n, T + 1, false], // inside the open gap 102..104: a fill
+        [110, 60_000n * U, 2n * U, T + 2, true] // new, and 120,000 USDT: large
+      ]
+    }]
+  }
+  const enriched = await Effect.runPromise(
+    Effect.gen(function*() {
+      const store = yield* CandleStore
+      const state = { symbol: "BTCUSDT", highestId: 105, lastTradeTime: T, watermark: T, gaps: [{ fromId: 102, toId: 104, fromTime: T, toTime: T }], minute: { interval: "1m" as const, open: [], closed: [], nextOpenTime: -1, lastClose: 0n }, rollups: [] }
+      yield* store.saveState("BTCUSDT", state, 0)
+      return yield* Enricher.use((e) => e.enrich(batch))
+    }).pipe(Effect.provide(layer))
+  )
+  expect(enriched.batch.symbols[0]!.trades.map((t) => t[0])).toEqual([103, 110])
+  expect(enriched.dropped).toBe(1)
+  expect(enriched.instruments).toEqual([{ symbol: "BTCUSDT", baseAsset: "BTC", quoteAsset: "USDT", tickSize: 1_000_000n, stepSize: 1_000n }])
+  expect(enriched.largeTrades).toEqual([{ symbol: "BTCUSDT", id: 110, notional: 60_000n * U * 2n * U }])
+})
