@@ -48,7 +48,10 @@ const runOn = (file: string, webhookUrl: string, shuffleAndRepeat: boolean) =>
         // Consumers run on their own fibres: give the alert its moment.
         while (!rt.bus.published.some((e) => e._tag === "AlertSent") && Date.now() < deadline) yield* Effect.sleep(50)
         yield* Effect.sleep(200)
-        return rt.bus.published
+        const served = yield* Effect.promise(() => fetch(`http://127.0.0.1:${rt.port}/api/anomalies?symbol=BTCUSDT&rule=price_movement`).then((r) => r.json()))
+        const alerts = yield* Effect.promise(() => fetch(`http://127.0.0.1:${rt.port}/api/alerts?symbol=BTCUSDT`).then((r) => r.json()))
+        const bad = yield* Effect.promise(() => fetch(`http://127.0.0.1:${rt.port}/api/anomalies?severity=extreme`).then((r) => r.status))
+        return { events: rt.bus.published, served, alerts, bad }
       })
     )
   )
@@ -67,7 +70,7 @@ describeWithSharedData("anomalies and alerts on an altered recording", () => {
       })
       await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r))
       try {
-        const events = await runOn(alteredRecording(), `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, shuffleAndRepeat)
+        const { events, served, alerts: servedAlerts, bad } = await runOn(alteredRecording(), `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, shuffleAndRepeat)
         const jumps = events.filter((e) => e._tag === "AnomalyDetected" && e.rule === "price_movement" && e.candle.symbol === "BTCUSDT" && e.candle.interval === "1m")
         expect(jumps.length).toBeGreaterThanOrEqual(1)
         expect(new Set(jumps.map((e) => e._tag === "AnomalyDetected" && e.candle.openTime))).toEqual(new Set([JUMP_AT]))
@@ -75,6 +78,10 @@ describeWithSharedData("anomalies and alerts on an altered recording", () => {
         const alerts = events.filter((e) => e._tag === "AlertSent" && e.rule === "price_movement" && e.symbol === "BTCUSDT" && e.interval === "1m" && e.state === "firing")
         expect(alerts).toHaveLength(1)
         expect(posts.some((p) => p.includes("BTCUSDT 1m: price_movement (high)"))).toBe(true)
+        expect(Array.isArray(served) && served.length).toBeGreaterThanOrEqual(1)
+        expect(JSON.stringify(served)).toContain('"rule":"price_movement"')
+        expect(JSON.stringify(servedAlerts)).toContain('"state":"firing"')
+        expect(bad).toBe(400)
       } finally {
         await new Promise<void>((r) => hook.close(() => r()))
       }

@@ -55,6 +55,7 @@ const runUntilProcessed = <A>(dataDir: string, options: { deliverTwice?: boolean
           replay: { file: sharedFile(RECORDING), speed: options.speed },
           dataDir,
           port: 0,
+          bus: { keepHistory: true },
           ...(options.deliverTwice === true ? { deliverTwice: true } : {})
         })
         const target = options.stopAfterTrades ?? TRADES

@@ -11,6 +11,8 @@ import { Interval } from "@blockchaincore/core/candle/Interval"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import type { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { SymbolName } from "@blockchaincore/core/trade/Trade"
+import { AnomalyDetected, AnomalyRule, Severity } from "@blockchaincore/core/events/DomainEvent"
+import type { InProcessEventBus } from "../bus/InProcessEventBus.ts"
 
 const IntFromString = (what: string, minimum: number, maximum: number) =>
   Schema.FiniteFromString.check(Schema.isInt(), Schema.isBetween({ minimum, maximum }, { message: `${what} must be an integer from ${minimum} to ${maximum}` }))
@@ -23,8 +25,22 @@ export const KlinesQuery = Schema.Struct({
   limit: Schema.optionalKey(IntFromString("limit", 1, 1000))
 })
 
+export const AnomaliesQuery = Schema.Struct({
+  symbol: Schema.optionalKey(SymbolName),
+  rule: Schema.optionalKey(AnomalyRule),
+  severity: Schema.optionalKey(Severity),
+  limit: Schema.optionalKey(IntFromString("limit", 1, 1000))
+})
+
+export const AlertsQuery = Schema.Struct({
+  symbol: Schema.optionalKey(SymbolName),
+  rule: Schema.optionalKey(AnomalyRule),
+  limit: Schema.optionalKey(IntFromString("limit", 1, 1000))
+})
+
 export interface ApiSources {
   readonly store: CandleStore["Service"]
+  readonly bus: InProcessEventBus
   readonly health: () => Record<string, unknown>
   readonly metrics: () => string
 }
@@ -62,6 +78,22 @@ const handle = async (sources: ApiSources, req: IncomingMessage, res: ServerResp
           return { symbol, status: "TRADING", baseAsset: symbol.slice(0, symbol.length - quote.length), quoteAsset: quote, isSpotTradingAllowed: true, permissions: ["SPOT"] }
         })
       })
+    }
+    case "/api/anomalies": {
+      const query = Schema.decodeUnknownResult(AnomaliesQuery)(Object.fromEntries(url.searchParams))
+      if (Result.isFailure(query)) return json(res, 400, { code: -1100, msg: query.failure.message.replace(/\s*\n\s*/g, "; ") })
+      const q = query.success
+      const found = sources.bus.recentAnomalies.filter((a) =>
+        (q.symbol === undefined || a.candle.symbol === q.symbol) && (q.rule === undefined || a.rule === q.rule) && (q.severity === undefined || a.severity === q.severity)
+      )
+      return json(res, 200, found.slice(-(q.limit ?? 100)).reverse().map((a) => Schema.encodeSync(AnomalyDetected)(a)))
+    }
+    case "/api/alerts": {
+      const query = Schema.decodeUnknownResult(AlertsQuery)(Object.fromEntries(url.searchParams))
+      if (Result.isFailure(query)) return json(res, 400, { code: -1100, msg: query.failure.message.replace(/\s*\n\s*/g, "; ") })
+      const q = query.success
+      const found = sources.bus.recentAlerts.filter((a) => (q.symbol === undefined || a.symbol === q.symbol) && (q.rule === undefined || a.rule === q.rule))
+      return json(res, 200, found.slice(-(q.limit ?? 100)).reverse())
     }
     case "/health":
       return json(res, 200, sources.health())

@@ -83,7 +83,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
     const chosen = symbols ?? DEFAULT_SYMBOLS
 
     const queue = new InProcessTradeQueue()
-    const bus = new InProcessEventBus(config.bus ?? { keepHistory: true })
+    const bus = new InProcessEventBus(config.bus ?? {})
     const pipe: PipeStats = { batches: 0, failures: 0, redeliveries: 0 }
     const services = Layer.mergeAll(queue.layer(), bus.layer(), Journal.layer(join(config.dataDir, "journal")), layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")), layerLocalTradeArchive(join(config.dataDir, "archive")))
     const instruments = instrumentsOf(Schema.decodeUnknownSync(ExchangeInfo)(BUNDLED_EXCHANGE_INFO))
@@ -100,6 +100,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
           startHttpApi(
             {
               store,
+              bus,
               health: () => {
                 const m = producerMetrics()
                 return { status: m.counters.connects > 0 ? "ok" : "connecting", symbols: chosen, queueDepth: queue.depth, batchesProcessed: pipe.batches, journal: m.journalSize }

@@ -54,7 +54,7 @@ export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, opt
   const server = new ReplayServer(frames, { pingIntervalMillis: 200, ...options.replay })
   const port = await server.listen()
   const queue = new InProcessTradeQueue({ keepHistory: true })
-  const bus = new InProcessEventBus()
+  const bus = new InProcessEventBus({ keepHistory: true })
   const expected = new Set(frames.map((f) => `${f.trade.symbol}:${f.trade.firstId}`))
   const symbols = [...new Set(frames.map((f) => f.trade.symbol))]
   const arrived = () => {
