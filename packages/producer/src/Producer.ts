@@ -34,7 +34,8 @@ export interface ProducerHandle {
   readonly metrics: () => MetricsSnapshot
 }
 
-const TICK_MILLIS = 100
+/** How often due batches are looked for: a window-closing batch waits at most this long. */
+const TICK_MILLIS = 25
 
 export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandle, never, TradeQueue | Journal | EventBus | Scope.Scope> =>
   Effect.gen(function*() {

@@ -15,7 +15,7 @@ const size = (b: TradeBatch) => Buffer.byteLength(Schema.encodeSync(TradeBatchFr
 describe("Batcher", () => {
   it("sends one batch per shard per interval however many trades come in it", () => {
     const symbols = ["BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT", "ADAUSDT"]
-    const batcher = new Batcher(symbols, { shards: 3, maxAgeMillis: 1_000, maxBytes: 200_000 }, 1)
+    const batcher = new Batcher(symbols, { shards: 3, maxAgeMillis: 1_000, maxBytes: 200_000, closeAfterMillis: 100 }, 1)
     let sent: Array<TradeBatch> = []
     for (let ms = 0; ms < 10_000; ms += 10) {
       for (const [i, s] of symbols.entries()) batcher.add(trade(s, ms * 10 + i, T0 + ms), ms)
@@ -31,7 +31,7 @@ describe("Batcher", () => {
   it("never builds a batch over the size limit, and loses and reorders no trade", () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.bigInt({ min: 1n, max: 1000n }), fc.bigInt({ min: 1n, max: 10n ** 25n })), { minLength: 1, maxLength: 3_000, size: "max" }), fc.integer({ min: 2_000, max: 30_000 }), (prices, maxBytes) => {
-        const batcher = new Batcher(["BTCUSDT", "ETHUSDT"], { shards: 1, maxAgeMillis: 1_000, maxBytes }, 1)
+        const batcher = new Batcher(["BTCUSDT", "ETHUSDT"], { shards: 1, maxAgeMillis: 1_000, maxBytes, closeAfterMillis: 100 }, 1)
         const out: Array<TradeBatch> = []
         prices.forEach((p, i) => {
           batcher.add(trade(i % 3 === 0 ? "ETHUSDT" : "BTCUSDT", i, T0 + i, p), 0)
@@ -48,7 +48,7 @@ describe("Batcher", () => {
   })
 
   it("sends heartbeats that move a quiet symbol's watermark with the stream's time", () => {
-    const batcher = new Batcher(["BTCUSDT", "QUIETUSDT"], { shards: 1, maxAgeMillis: 1_000, maxBytes: 200_000 }, 1)
+    const batcher = new Batcher(["BTCUSDT", "QUIETUSDT"], { shards: 1, maxAgeMillis: 1_000, maxBytes: 200_000, closeAfterMillis: 100 }, 1)
     batcher.add(trade("BTCUSDT", 1, T0), 0)
     const [first] = batcher.takeDue(1_000)
     expect(first!.symbols.find((s) => s.symbol === "QUIETUSDT")).toEqual({ symbol: "QUIETUSDT", watermark: T0, trades: [] })
@@ -58,5 +58,21 @@ describe("Batcher", () => {
     batcher.add(trade("BTCUSDT", 2, T0 + 5_000), 3_000)
     const [second] = batcher.takeDue(4_000)
     expect(second!.symbols.map((s) => [s.symbol, s.watermark])).toEqual([["BTCUSDT", T0 + 5_000], ["QUIETUSDT", T0 + 5_000]])
+  })
+
+  it("sends every shard at once when the stream passes a minute boundary plus the grace", () => {
+    const M0 = Date.UTC(2024, 7, 9, 0, 0)
+    const batcher = new Batcher(["BTCUSDT", "ETHUSDT"], { shards: 2, maxAgeMillis: 1_000, maxBytes: 200_000, closeAfterMillis: 100 }, 1)
+    batcher.add(trade("BTCUSDT", 1, M0 - 500), 0)
+    batcher.add(trade("ETHUSDT", 1, M0 - 400), 0)
+    batcher.add(trade("BTCUSDT", 2, M0 + 50), 10)
+    expect(batcher.takeDue(20)).toEqual([]) // past the boundary, not past the grace: wait
+    batcher.add(trade("BTCUSDT", 3, M0 + 120), 30)
+    const batches = batcher.takeDue(40) // young batches, but they close the minute
+    expect(batches.flatMap((b) => b.symbols.map((s) => [s.symbol, s.watermark]))).toEqual(
+      expect.arrayContaining([["BTCUSDT", M0 + 120], ["ETHUSDT", M0 + 120]])
+    )
+    batcher.add(trade("BTCUSDT", 4, M0 + 200), 50)
+    expect(batcher.takeDue(60)).toEqual([]) // once per minute
   })
 })

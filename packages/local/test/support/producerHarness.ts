@@ -46,7 +46,7 @@ export const testConfig = (port: number, symbols: ReadonlyArray<string>): Produc
     maxConnectionAgeMillis: 60 * 60_000
   },
   plan: DEFAULT_PLAN,
-  batcher: { shards: 2, maxAgeMillis: 100, maxBytes: 200_000 },
+  batcher: { shards: 2, maxAgeMillis: 100, maxBytes: 200_000, closeAfterMillis: 100 },
   rest: { baseUrl: `http://127.0.0.1:${port}`, timeoutMillis: 2_000, weightBudget: 4_800, maxAttempts: 5, maxRetryAfterMillis: 5_000 }
 })
 

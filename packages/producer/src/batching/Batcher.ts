@@ -13,9 +13,15 @@ export interface BatcherOptions {
   readonly maxAgeMillis: number
   /** Bytes of a batch's JSON; SQS takes at most 262,144 per message. */
   readonly maxBytes: number
+  /**
+   * When the stream's time passes a minute boundary by this much (the processor's grace), every
+   * shard goes out at once instead of within `maxAgeMillis`: that batch closes the minute's
+   * windows, and waiting would only delay every candle.
+   */
+  readonly closeAfterMillis: number
 }
 
-export const DEFAULT_BATCHER: BatcherOptions = { shards: 4, maxAgeMillis: 1_000, maxBytes: 200_000 }
+export const DEFAULT_BATCHER: BatcherOptions = { shards: 4, maxAgeMillis: 1_000, maxBytes: 200_000, closeAfterMillis: 100 }
 
 /** A compact trade's JSON is at most this much beyond its decimals' digits: ids, time, punctuation. */
 const TRADE_OVERHEAD = 56
@@ -35,6 +41,9 @@ export class Batcher {
   private readonly watermark = new Map<string, number>()
   private readonly sentWatermark = new Map<string, number>()
   private streamTime = -1
+  /** The stream time at which every shard next goes out at once (a minute boundary plus the grace). */
+  private nextClose = -1
+  private closeDue = false
   private epoch: number
 
   constructor(symbols: ReadonlyArray<string>, options: BatcherOptions, epoch: number) {
@@ -62,16 +71,25 @@ export class Batcher {
     shard.bytes += TRADE_OVERHEAD + digits(trade.price) + digits(trade.qty)
     if (shard.since < 0) shard.since = now
     if (trade.time > (this.watermark.get(trade.symbol) ?? -1)) this.watermark.set(trade.symbol, trade.time)
-    if (trade.time > this.streamTime) this.streamTime = trade.time
+    if (trade.time > this.streamTime) {
+      this.streamTime = trade.time
+      if (this.nextClose < 0) this.nextClose = trade.time - (trade.time % 60_000) + 60_000 + this.options.closeAfterMillis
+      if (trade.time >= this.nextClose) {
+        this.closeDue = true
+        this.nextClose = trade.time - ((trade.time - this.options.closeAfterMillis) % 60_000) + 60_000
+      }
+    }
   }
 
   /** The batches due at `now`: shards past their age, or past the size at which they must go. */
   takeDue(now: number): Array<TradeBatch> {
     const out: Array<TradeBatch> = []
+    const closing = this.closeDue
+    this.closeDue = false
     this.shards.forEach((shard, index) => {
       const full = shard.bytes >= this.options.maxBytes
       const old = shard.since >= 0 ? now - shard.since >= this.options.maxAgeMillis : this.heartbeatDue(index, now)
-      if (full || old) out.push(...this.take(index))
+      if (closing || full || old) out.push(...this.take(index))
     })
     return out
   }
