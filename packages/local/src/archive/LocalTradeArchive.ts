@@ -1,5 +1,7 @@
 /**
- * The local archive: trades staged in SQLite (a trade id once, by primary key), compacted with
+ * The local archive: trades staged in SQLite, one row per symbol part of a batch (a redelivered
+ * batch is the same row, by primary key; a trade id is taken once when the parts are read back),
+ * compacted with
  * DuckDB into one Parquet file per symbol and hour, and candles into one per interval, symbol and
  * day, under `<data>/archive`. A file is written to a temporary name and renamed, so a reader
  * never sees half of one; recompacting an hour (a late trade) rewrites it whole.
@@ -11,20 +13,54 @@ import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, Layer } from "effect"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
-import { ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
+import { type ArchivedTrade, ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { CANDLE_COLUMNS, candlesFile, TRADE_COLUMNS, tradesFile } from "./ArchiveLayout.ts"
 
 const HOUR = 3_600_000
 
+/**
+ * A staged part: its trades as lines of the archive's CSV (TRADE_COLUMNS), formatted once when
+ * staged, so compaction only has to pick lines and hand them to DuckDB.
+ */
+const encodeStaged = (trades: ReadonlyArray<ArchivedTrade>): string =>
+  trades
+    .map((t) =>
+      `${t.firstId},${formatUnits(t.price, PRICE_SCALE, 8)},${formatUnits(t.qty, PRICE_SCALE, 8)},${formatUnits(t.price * t.qty, QUOTE_SCALE, 16)},${t.time},${t.buyerIsMaker},${t.large}`
+    )
+    .join("\n")
+
+export interface StagedRow {
+  readonly id: number
+  readonly time: number
+  /** The row in TRADE_COLUMNS order, as CSV. */
+  readonly line: string
+}
+
+const STAGED_LINE = /^(0|[1-9][0-9]{0,15}),[0-9]+\.[0-9]{8},[0-9]+\.[0-9]{8},[0-9]+\.[0-9]{16},([0-9]{1,16}),(true|false),(true|false)$/
+
+/** The trades of staged parts, each id once, in id order; a line not of that shape is a corrupt store. */
+export const stagedRows = (bodies: ReadonlyArray<string>): Array<StagedRow> => {
+  const byId = new Map<number, StagedRow>()
+  for (const body of bodies) {
+    for (const line of body.split("\n")) {
+      const m = STAGED_LINE.exec(line)
+      if (m === null) throw new Error(`corrupt staged trade: ${line.slice(0, 120)}`)
+      const id = Number(m[1])
+      byId.set(id, { id, time: Number(m[2]), line })
+    }
+  }
+  return [...byId.values()].sort((a, b) => a.id - b.id)
+}
+
 const fail = (what: string) => (e: unknown) => new ArchiveUnavailable({ message: `${what}: ${e instanceof Error ? e.message : String(e)}` })
 
 /** Rows as CSV for DuckDB to read with declared column types: decimals stay text until DuckDB parses them exactly. */
-const csv = (rows: ReadonlyArray<ReadonlyArray<string | number | boolean>>) => rows.map((r) => r.join(",")).join("\n")
+const csv = (rows: ReadonlyArray<string | ReadonlyArray<string | number | boolean>>) => rows.map((r) => (typeof r === "string" ? r : r.join(","))).join("\n")
 
 export const STAGING_SCHEMA = `
-  CREATE TABLE IF NOT EXISTS staged_trades (
-    symbol TEXT NOT NULL, trade_id INTEGER NOT NULL, price TEXT NOT NULL, qty TEXT NOT NULL, quote_qty TEXT NOT NULL,
-    trade_time INTEGER NOT NULL, is_buyer_maker INTEGER NOT NULL, is_large INTEGER NOT NULL, PRIMARY KEY (symbol, trade_id)
+  CREATE TABLE IF NOT EXISTS staged_parts (
+    symbol TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, min_time INTEGER NOT NULL, max_time INTEGER NOT NULL,
+    body TEXT NOT NULL, PRIMARY KEY (symbol, first_id, last_id)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS compacted_hours (symbol TEXT NOT NULL, hour_start INTEGER NOT NULL, PRIMARY KEY (symbol, hour_start));
 `
@@ -46,12 +82,12 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive, 
         (db) => Effect.sync(() => db.close())
       )
       const duck = yield* Effect.tryPromise({ try: () => DuckDBInstance.create(":memory:"), catch: fail("start DuckDB") })
-      const insert = db.prepare("INSERT OR IGNORE INTO staged_trades VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      const hourRows = db.prepare("SELECT * FROM staged_trades WHERE symbol = ? AND trade_time >= ? AND trade_time < ? ORDER BY trade_id")
+      const insert = db.prepare("INSERT OR IGNORE INTO staged_parts VALUES (?, ?, ?, ?, ?, ?)")
+      const hourParts = db.prepare("SELECT body FROM staged_parts WHERE symbol = ? AND max_time >= ? AND min_time < ?")
       const markCompacted = db.prepare("INSERT OR IGNORE INTO compacted_hours VALUES (?, ?)")
 
       /** Writes rows to `file` as Parquet through DuckDB, atomically. */
-      const writeParquet = (file: string, columns: string, rows: ReadonlyArray<ReadonlyArray<string | number | boolean>>) =>
+      const writeParquet = (file: string, columns: string, rows: ReadonlyArray<string | ReadonlyArray<string | number | boolean>>) =>
         Effect.tryPromise({
           try: async () => {
             mkdirSync(dirname(file), { recursive: true })
@@ -75,28 +111,32 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive, 
         stage: (trades) =>
           Effect.try({
             try: () => {
-              db.exec("BEGIN")
-              try {
-                for (const t of trades) {
-                  insert.run(t.symbol, t.firstId, formatUnits(t.price, PRICE_SCALE, 8), formatUnits(t.qty, PRICE_SCALE, 8), formatUnits(t.price * t.qty, QUOTE_SCALE, 16), t.time, t.buyerIsMaker ? 1 : 0, t.large ? 1 : 0)
+              const bySymbol = new Map<string, Array<ArchivedTrade>>()
+              for (const t of trades) {
+                const list = bySymbol.get(t.symbol)
+                if (list === undefined) bySymbol.set(t.symbol, [t])
+                else list.push(t)
+              }
+              for (const [symbol, list] of bySymbol) {
+                let minTime = Infinity
+                let maxTime = -Infinity
+                for (const t of list) {
+                  if (t.time < minTime) minTime = t.time
+                  if (t.time > maxTime) maxTime = t.time
                 }
-                db.exec("COMMIT")
-              } catch (e) {
-                db.exec("ROLLBACK")
-                throw e
+                insert.run(symbol, list[0]!.firstId, list.at(-1)!.lastId, minTime, maxTime, encodeStaged(list))
               }
             },
             catch: fail("stage")
           }),
         compactHour: (symbol, hourStart) =>
           Effect.gen(function*() {
-            const rows = yield* Effect.try({ try: () => hourRows.all(symbol, hourStart, hourStart + HOUR), catch: fail("read staging") })
+            const rows = yield* Effect.try({
+              try: () => stagedRows(hourParts.all(symbol, hourStart, hourStart + HOUR).map((p) => String(p["body"]))).filter((r) => r.time >= hourStart && r.time < hourStart + HOUR),
+              catch: fail("read staging")
+            })
             if (rows.length === 0) return 0
-            yield* writeParquet(
-              tradesFile(root, symbol, hourStart),
-              TRADE_COLUMNS,
-              rows.map((r) => [Number(r["trade_id"]), String(r["price"]), String(r["qty"]), String(r["quote_qty"]), Number(r["trade_time"]), Number(r["is_buyer_maker"]) === 1, Number(r["is_large"]) === 1])
-            )
+            yield* writeParquet(tradesFile(root, symbol, hourStart), TRADE_COLUMNS, rows.map((r) => r.line))
             yield* Effect.try({ try: () => markCompacted.run(symbol, hourStart), catch: fail("mark compacted") })
             return rows.length
           }),

@@ -13,6 +13,7 @@ import { Effect, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
 import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { CANDLE_COLUMNS, TRADE_COLUMNS, tradesGlob } from "../archive/ArchiveLayout.ts"
+import { stagedRows } from "../archive/LocalTradeArchive.ts"
 
 export class QueryFailed extends Schema.TaggedError<QueryFailed>()("QueryFailed", { message: Schema.String }) {}
 
@@ -42,10 +43,13 @@ export const queryArchive = (dataDir: string, sql: string): Effect.Effect<QueryR
           const db = new DatabaseSync(stagingPath, { readOnly: true })
           try {
             const compacted = new Set(db.prepare("SELECT symbol, hour_start FROM compacted_hours").all().map((r) => `${String(r["symbol"])}|${Number(r["hour_start"])}`))
-            for (const r of db.prepare("SELECT * FROM staged_trades").all()) {
-              const time = Number(r["trade_time"])
-              if (compacted.has(`${String(r["symbol"])}|${time - (time % 3_600_000)}`)) continue
-              staged.push([r["symbol"], dateOf(time), hourOf(time), r["trade_id"], r["price"], r["qty"], r["quote_qty"], time, Number(r["is_buyer_maker"]) === 1, Number(r["is_large"]) === 1].join(","))
+            const symbols = db.prepare("SELECT DISTINCT symbol FROM staged_parts").all().map((r) => String(r["symbol"]))
+            for (const symbol of symbols) {
+              const bodies = db.prepare("SELECT body FROM staged_parts WHERE symbol = ?").all(symbol).map((r) => String(r["body"]))
+              for (const row of stagedRows(bodies)) {
+                if (compacted.has(`${symbol}|${row.time - (row.time % 3_600_000)}`)) continue
+                staged.push(`${symbol},${dateOf(row.time)},${hourOf(row.time)},${row.line}`)
+              }
             }
           } finally {
             db.close()

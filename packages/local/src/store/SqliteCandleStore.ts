@@ -9,7 +9,7 @@ import { DatabaseSync } from "node:sqlite"
 import { Effect, Layer, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
 import { SymbolSnapshot } from "@blockchaincore/core/candle/EngineSnapshot"
-import { CandleStore, StoreUnavailable, VersionConflict } from "@blockchaincore/core/ports/CandleStore"
+import { CandleStore, StoreUnavailable, VersionConflict, type VersionedState } from "@blockchaincore/core/ports/CandleStore"
 
 const CandleJson = Schema.fromJsonString(Candle)
 const StateJson = Schema.fromJsonString(SymbolSnapshot)
@@ -33,6 +33,10 @@ export const makeSqliteCandleStore = (db: DatabaseSync): CandleStore["Service"] 
   const decodeCandle = Schema.decodeUnknownSync(CandleJson)
   const upsert = db.prepare("INSERT INTO candles (symbol, interval, open_time, body) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET body = excluded.body")
   const loadState = db.prepare("SELECT version, body FROM engine_state WHERE symbol = ?")
+  const loadVersion = db.prepare("SELECT version FROM engine_state WHERE symbol = ?")
+  // The last state this process saved or read, per symbol: a row still at that version need not
+  // be read and decoded again (snapshots are immutable values).
+  const known = new Map<string, VersionedState>()
   const insertState = db.prepare("INSERT INTO engine_state (symbol, version, body) VALUES (?, 1, ?) ON CONFLICT DO NOTHING")
   const updateState = db.prepare("UPDATE engine_state SET version = version + 1, body = ? WHERE symbol = ? AND version = ?")
   const range = db.prepare("SELECT body FROM candles WHERE symbol = ? AND interval = ? AND open_time BETWEEN ? AND ? ORDER BY open_time ASC LIMIT ?")
@@ -42,15 +46,21 @@ export const makeSqliteCandleStore = (db: DatabaseSync): CandleStore["Service"] 
   return CandleStore.of({
     loadState: (symbol) =>
       attempt("loadState", () => {
+        const cached = known.get(symbol)
+        if (cached !== undefined && Number(loadVersion.get(symbol)?.["version"] ?? 0) === cached.version) return cached
         const row = loadState.get(symbol)
         if (row === undefined) return { version: 0, state: undefined }
-        return { version: Number(row["version"]), state: Schema.decodeUnknownSync(StateJson)(String(row["body"])) }
+        const state: VersionedState = { version: Number(row["version"]), state: Schema.decodeUnknownSync(StateJson)(String(row["body"])) }
+        known.set(symbol, state)
+        return state
       }),
     saveState: (symbol, state, expectedVersion) =>
       attempt("saveState", () => {
         const body = Schema.encodeSync(StateJson)(state)
         const changes = expectedVersion === 0 ? insertState.run(symbol, body).changes : updateState.run(body, symbol, expectedVersion).changes
-        return Number(changes) === 1
+        const saved = Number(changes) === 1
+        if (saved) known.set(symbol, { version: expectedVersion + 1, state })
+        return saved
       }).pipe(
         Effect.flatMap((saved) => (saved ? Effect.succeed(expectedVersion + 1) : Effect.fail(new VersionConflict({ symbol, expected: expectedVersion }))))
       ),

@@ -70,6 +70,8 @@ export class ReplayServer {
   private readonly http: Server
   private readonly wss: WebSocketServer
   private readonly live = new Set<WebSocket>()
+  /** Where paced replay began: the wall time of the first frame sent and its trade time. */
+  pacingOrigin: { readonly wall: number; readonly trade: number } | undefined
   private head = 0
   private dropped = false
   private stalled = false
@@ -218,7 +220,7 @@ export class ReplayServer {
       const speed = this.options.speed
       const first = this.frames[cursor]
       if (first === undefined) return
-      paceStart ??= { wall: Date.now(), trade: first.trade.time }
+      paceStart ??= this.pacingOrigin ??= { wall: Date.now(), trade: first.trade.time }
       const due = paceStart.trade + (Date.now() - paceStart.wall) * speed
       while (this.frames[cursor] !== undefined && this.frames[cursor]!.trade.time <= due) if (!sendNext()) return
       const next = this.frames[cursor]

@@ -1,0 +1,85 @@
+/**
+ * The whole local pipeline's figures (replay server → producer → queue → enrichment → processor
+ * → store → bus):
+ * - throughput: the recording replicated, served as fast as it is read, until every trade is
+ *   processed into stored candles;
+ * - latency from a window's end to its `CandleClosed` on the bus, replaying at real speed: the
+ *   window's end is mapped to wall time through the replay's pacing origin.
+ */
+import { spawn } from "node:child_process"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { Effect } from "effect"
+import { loadRecording } from "../../packages/producer/src/replay/Recording.ts"
+import { ReplayServer } from "../../packages/producer/src/replay/ReplayServer.ts"
+import { runLocalRuntime } from "../../packages/local/src/runtime/LocalRuntime.ts"
+import { readRecording, replicate } from "./replicate.ts"
+
+const THROUGHPUT_TRADES = 300_000
+const BIN = resolve(import.meta.dirname, "../../packages/local/bin/blockchaincore.ts")
+const LATENCY_SECONDS = Number(process.env["BENCH_LATENCY_SECONDS"] ?? 200)
+const recordingPath = process.argv[2]!
+const dir = mkdtempSync(join(tmpdir(), "blockchaincore-pipeline-"))
+
+const runtimeAgainst = (port: number, name: string) =>
+  runLocalRuntime({
+    symbols: ["BTCUSDT", "ETHUSDT"],
+    wsUrl: `ws://127.0.0.1:${port}`,
+    restUrl: `http://127.0.0.1:${port}`,
+    replay: undefined,
+    dataDir: join(dir, name),
+    port: 0,
+    statusEveryMillis: 3_600_000
+  })
+
+const replicated = join(dir, "replicated.ndjson")
+writeFileSync(replicated, replicate(readRecording(recordingPath), THROUGHPUT_TRADES).join("\n"))
+
+// The server is Binance's stand-in, not part of the pipeline: it runs in a process of its own.
+const server = spawn(process.execPath, [BIN, "replay-server", "--input", replicated], { stdio: ["ignore", "pipe", "ignore"] })
+const serverPort = await new Promise<number>((done) => {
+  let out = ""
+  server.stdout.on("data", (d) => {
+    out += String(d)
+    const m = /ws:\/\/127\.0\.0\.1:(\d+)/.exec(out)
+    if (m !== null) done(Number(m[1]))
+  })
+})
+const expectedTrades = loadRecording(replicated).length
+const throughput = await Effect.runPromise(
+  Effect.scoped(
+    Effect.gen(function*() {
+      const started = Date.now()
+      const rt = yield* runtimeAgainst(serverPort, "throughput")
+      while (rt.queue.tradesAccepted < expectedTrades && Date.now() - started < 600_000) yield* Effect.sleep(10)
+      const queued = Date.now() - started
+      while (rt.queue.depth > 0 && Date.now() - started < 600_000) yield* Effect.sleep(10)
+      return { trades: expectedTrades, millis: Date.now() - started, queued, batches: rt.pipe.batches }
+    })
+  )
+)
+server.kill("SIGINT")
+console.log(`pipeline: ${throughput.trades.toLocaleString("en-US")} trades from replay to stored candles in ${throughput.millis} ms: ${Math.round((throughput.trades / throughput.millis) * 1000).toLocaleString("en-US")} trades/s (${throughput.batches} batches; all on the queue after ${throughput.queued} ms)`)
+
+const latencies = await Effect.runPromise(
+  Effect.scoped(
+    Effect.gen(function*() {
+      const server = new ReplayServer(loadRecording(recordingPath), { speed: 1 })
+      const port = yield* Effect.acquireRelease(Effect.promise(() => server.listen()), () => Effect.promise(() => server.close()))
+      const rt = yield* runtimeAgainst(port, "latency")
+      const samples: Array<number> = []
+      rt.bus.subscribe({ "detail-type": ["CandleClosed"], detail: { candle: { interval: ["1m"] } } }, (event) => {
+        const origin = server.pacingOrigin
+        if (event._tag !== "CandleClosed" || origin === undefined) return
+        const windowEndWall = origin.wall + (event.candle.closeTime + 1 - origin.trade)
+        samples.push(Date.now() - windowEndWall)
+      })
+      yield* Effect.sleep(LATENCY_SECONDS * 1000)
+      return samples
+    })
+  )
+)
+const sorted = [...latencies].sort((a, b) => a - b)
+const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
+console.log(`pipeline: window end → CandleClosed at real speed, ${sorted.length} windows over ${LATENCY_SECONDS} s: p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${sorted.at(-1)} ms`)
