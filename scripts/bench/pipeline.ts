@@ -18,7 +18,7 @@ import { readRecording, replicate } from "./replicate.ts"
 
 const THROUGHPUT_TRADES = 300_000
 const BIN = resolve(import.meta.dirname, "../../packages/local/bin/blockchaincore.ts")
-const LATENCY_SECONDS = Number(process.env["BENCH_LATENCY_SECONDS"] ?? 200)
+const LATENCY_SECONDS = Number(process.env["BENCH_LATENCY_SECONDS"] ?? 320)
 const recordingPath = process.argv[2]!
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-pipeline-"))
 
@@ -74,12 +74,16 @@ const latencies = await Effect.runPromise(
         if (event._tag !== "CandleClosed" || origin === undefined) return
         const windowEndWall = origin.wall + (event.candle.closeTime + 1 - origin.trade)
         samples.push(Date.now() - windowEndWall)
+        if (process.env["BENCH_VERBOSE"] !== undefined) console.log(`pipeline-sample ${event.candle.symbol} ${new Date(event.candle.openTime).toISOString()} ${Date.now() - windowEndWall} ms`)
       })
       yield* Effect.sleep(LATENCY_SECONDS * 1000)
       return samples
     })
   )
 )
-const sorted = [...latencies].sort((a, b) => a - b)
+// The first minute after start closes while code paths are still being compiled on first use:
+// reported on its own, the steady state after it.
+const firstMinute = latencies.slice(0, 2)
+const sorted = latencies.slice(2).sort((a, b) => a - b)
 const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
-console.log(`pipeline: window end → CandleClosed at real speed, ${sorted.length} windows over ${LATENCY_SECONDS} s: p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${sorted.at(-1)} ms`)
+console.log(`pipeline: window end → CandleClosed at real speed, ${sorted.length} windows over ${LATENCY_SECONDS} s after the first minute: p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${sorted.at(-1)} ms (first minute after start: ${firstMinute.join(", ")} ms)`)
