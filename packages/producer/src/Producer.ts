@@ -35,7 +35,7 @@ export interface ProducerHandle {
 }
 
 /** How often due batches are looked for: a window-closing batch waits at most this long. */
-const TICK_MILLIS = 25
+const TICK_MILLIS = 10
 
 export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandle, never, TradeQueue | Journal | EventBus | Scope.Scope> =>
   Effect.gen(function*() {

@@ -47,7 +47,7 @@ export const runLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats, optio
       return moved
     })
     // Drain while there is work; rest briefly when there is none.
-    yield* pass.pipe(Effect.repeat({ until: (moved) => !moved }), Effect.andThen(Effect.sleep(20)), Effect.forever)
+    yield* pass.pipe(Effect.repeat({ until: (moved) => !moved }), Effect.andThen(Effect.sleep(5)), Effect.forever)
   })
 
 /** Processes whatever is still queued, for a clean stop. */

@@ -71,6 +71,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
     let wsUrl = config.wsUrl
     let restUrl = config.restUrl
     let symbols = config.symbols
+    let replayProgress = () => ""
     if (config.replay !== undefined) {
       const frames = loadRecording(config.replay.file)
       const speed = config.replay.speed
@@ -79,6 +80,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
       wsUrl = `ws://127.0.0.1:${port}`
       restUrl = `http://127.0.0.1:${port}`
       symbols ??= [...new Set(frames.map((f) => f.trade.symbol))]
+      replayProgress = () => ` | replay ${Math.min(100, Math.floor((server.stats.framesSent / frames.length) * 100))}% of ${frames.length} frames`
     }
     const chosen = symbols ?? DEFAULT_SYMBOLS
 
@@ -146,7 +148,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
       })
       producerMetrics = producer.metrics
       yield* Effect.forkScoped(
-        Effect.suspend(() => Effect.logInfo(`${statusLine(producer.metrics())} | processed ${pipe.batches} batches`)).pipe(
+        Effect.suspend(() => Effect.logInfo(`${statusLine(producer.metrics())} | processed ${pipe.batches} batches${replayProgress()}`)).pipe(
           Effect.repeat(Schedule.spaced(config.statusEveryMillis ?? 60_000))
         )
       )

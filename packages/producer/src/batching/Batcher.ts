@@ -21,7 +21,7 @@ export interface BatcherOptions {
   readonly closeAfterMillis: number
 }
 
-export const DEFAULT_BATCHER: BatcherOptions = { shards: 4, maxAgeMillis: 1_000, maxBytes: 200_000, closeAfterMillis: 100 }
+export const DEFAULT_BATCHER: BatcherOptions = { shards: 4, maxAgeMillis: 1_000, maxBytes: 200_000, closeAfterMillis: 50 }
 
 /** A compact trade's JSON is at most this much beyond its decimals' digits: ids, time, punctuation. */
 const TRADE_OVERHEAD = 56

@@ -24,7 +24,7 @@ export interface ProcessResult {
   readonly events: number
 }
 
-export const DEFAULT_ENGINE: EngineOptions = { intervals: ["1m", "5m", "15m", "1h", "4h", "1d"], graceMillis: 100 }
+export const DEFAULT_ENGINE: EngineOptions = { intervals: ["1m", "5m", "15m", "1h", "4h", "1d"], graceMillis: 50 }
 
 /** Tries of a symbol that keeps losing the race for its state before the batch fails (and is redelivered). */
 const MAX_CONFLICTS = 5
