@@ -19,7 +19,7 @@ import {
   dataGapFilled,
   DomainEventFromJson
 } from "../src/events/DomainEvent.ts"
-import { deduplicationId, shardOf, TradeBatchFromJson, type TradeBatch } from "../src/trade/TradeBatch.ts"
+import { deduplicationId, encodeTradeBatchJson, shardOf, TradeBatchFromJson, type TradeBatch } from "../src/trade/TradeBatch.ts"
 import { describeWithSharedData, hasSharedData, recordingFrames } from "./support/sharedData.ts"
 
 const TRADE =
@@ -191,6 +191,26 @@ describe("TradeBatch", () => {
     const json = Schema.encodeSync(TradeBatchFromJson)(batch)
     expect(json).toContain('"61837.63000000"')
     expect(Schema.decodeUnknownSync(TradeBatchFromJson)(json)).toEqual(batch)
+  })
+
+  it("has a direct JSON encoder that writes exactly what the schema writes", () => {
+    const arbitraryBatch = fc.record({
+      shard: fc.nat(63),
+      epoch: fc.nat(1000),
+      symbols: fc.array(
+        fc.record({
+          symbol: fc.constantFrom("BTCUSDT", "ETHUSDT", "XRPETH"),
+          watermark: fc.nat(2 ** 45),
+          trades: fc
+            .uniqueArray(fc.tuple(fc.nat(2 ** 40), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.nat(2 ** 45), fc.boolean()), { maxLength: 5, selector: (t) => t[0] })
+            .map((ts) => ts.sort((a, b) => a[0] - b[0]))
+        }),
+        { minLength: 1, maxLength: 3 }
+      )
+    })
+    fc.assert(fc.property(arbitraryBatch, (b) => {
+      expect(encodeTradeBatchJson(b)).toBe(Schema.encodeSync(TradeBatchFromJson)(b))
+    }))
   })
 
   it("rejects trades out of id order, and empty batches", () => {

@@ -28,6 +28,11 @@ export interface ProducerConfig {
   readonly plan: StreamPlanOptions
   readonly batcher: BatcherOptions
   readonly rest: RestOptions
+  /**
+   * The last trade already delivered downstream per symbol (e.g. from the processor's stored
+   * state): after a restart, trades up to it are dropped and a jump past it is a gap to fill.
+   */
+  readonly resumeFrom?: ReadonlyMap<string, { readonly id: number; readonly time: number }>
 }
 
 export interface ProducerHandle {
@@ -45,7 +50,7 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
     const rest = new BinanceRest(config.rest)
     const batcher = new Batcher(config.symbols, config.batcher, 0)
     const wanted = new Set(config.symbols)
-    const last = new Map<string, { id: number; time: number }>()
+    const last = new Map<string, { id: number; time: number }>(config.resumeFrom ?? [])
     const gaps = yield* Queue.unbounded<GapFacts>()
     // Malformed frames are logged with a sample, at most one a second: a flood must not drown the log.
     const malformed = yield* Queue.dropping<{ readonly frame: string; readonly reason: string }>(1)

@@ -6,9 +6,9 @@
  * retried with backoff; only a queue that stays unreachable is `QueueUnavailable`.
  */
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer } from "effect"
 import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
-import { deduplicationId, TradeBatchFromJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { deduplicationId, encodeTradeBatchJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 
 export interface SqsTradeQueueOptions {
   readonly client: SQSClient
@@ -20,7 +20,6 @@ export interface SqsTradeQueueOptions {
 const MAX_ENTRIES = 10
 const MAX_REQUEST_BYTES = 262_144
 
-const encode = Schema.encodeSync(TradeBatchFromJson)
 
 /** Entries in request-sized groups, order kept. */
 export const requestsOf = (batches: ReadonlyArray<TradeBatch>): Array<Array<SendMessageBatchRequestEntry>> => {
@@ -28,7 +27,7 @@ export const requestsOf = (batches: ReadonlyArray<TradeBatch>): Array<Array<Send
   let current: Array<SendMessageBatchRequestEntry> = []
   let bytes = 0
   batches.forEach((batch, i) => {
-    const body = encode(batch)
+    const body = encodeTradeBatchJson(batch)
     const size = Buffer.byteLength(body)
     if (size > MAX_REQUEST_BYTES) throw new Error(`a TradeBatch of ${size} bytes is over SQS's limit: the batcher must split it`)
     if (current.length === MAX_ENTRIES || bytes + size > MAX_REQUEST_BYTES) {

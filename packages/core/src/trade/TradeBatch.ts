@@ -4,7 +4,7 @@
  * heartbeat that moves quiet symbols' watermarks so their windows still close.
  */
 import { Schema } from "effect"
-import { Units8 } from "../decimal/Decimal.ts"
+import { formatUnits, PRICE_SCALE, Units8 } from "../decimal/Decimal.ts"
 import { sha256Hex } from "../hash/Sha256.ts"
 import { EpochMillis, SymbolName, TradeId, type Trade } from "./Trade.ts"
 
@@ -39,6 +39,22 @@ export const TradeBatch = Schema.Struct({
 export type TradeBatch = typeof TradeBatch.Type
 
 export const TradeBatchFromJson = Schema.fromJsonString(TradeBatch)
+
+/**
+ * A batch's JSON, exactly what `TradeBatchFromJson` encodes (a test holds them equal), written
+ * directly: batches are encoded once per publish, and the schema's generic encoder costs more
+ * than the rest of publishing.
+ */
+export const encodeTradeBatchJson = (batch: TradeBatch): string =>
+  JSON.stringify({
+    shard: batch.shard,
+    epoch: batch.epoch,
+    symbols: batch.symbols.map((s) => ({
+      symbol: s.symbol,
+      watermark: s.watermark,
+      trades: s.trades.map(([id, price, qty, time, m]) => [id, formatUnits(price, PRICE_SCALE, 8), formatUnits(qty, PRICE_SCALE, 8), time, m])
+    }))
+  })
 
 export const compactTrade = (t: Trade): CompactTrade => [t.firstId, t.price, t.qty, t.time, t.buyerIsMaker]
 

@@ -74,6 +74,7 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive, 
           try: () => {
             mkdirSync(root, { recursive: true })
             const db = new DatabaseSync(join(root, "staging.sqlite"))
+            db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
             db.exec(STAGING_SCHEMA)
             return db
           },

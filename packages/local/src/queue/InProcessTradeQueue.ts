@@ -1,14 +1,26 @@
 /**
  * The local trades queue: what SQS FIFO is on AWS, in-process. Batches keep their order within a
  * shard (the FIFO message group); a stopped queue refuses batches, as an unreachable SQS would,
- * and the producer's journal holds them until it is started again.
+ * and the producer's journal holds them until it is started again. Given a file, it is durable
+ * like SQS: a batch stays on disk from `publish` until `ack`, so a process killed outright loses
+ * nothing that was queued.
  */
-import { Effect, Layer } from "effect"
+import { DatabaseSync, type StatementSync } from "node:sqlite"
+import { Effect, Layer, Schema } from "effect"
 import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
-import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { encodeTradeBatchJson, TradeBatchFromJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+
+interface Queued {
+  readonly seq: number
+  readonly batch: TradeBatch
+}
 
 export class InProcessTradeQueue {
-  private readonly shards = new Map<number, Array<TradeBatch>>()
+  private readonly shards = new Map<number, Array<Queued>>()
+  private readonly db: DatabaseSync | undefined
+  private seq = 0
+  private insert: StatementSync | undefined
+  private remove: StatementSync | undefined
   private running = true
   /** Every batch ever accepted, in order of acceptance, if asked for (tests); else empty. */
   readonly accepted: Array<TradeBatch> = []
@@ -16,22 +28,61 @@ export class InProcessTradeQueue {
   tradesAccepted = 0
   private readonly keepHistory: boolean
 
-  constructor(options: { readonly keepHistory?: boolean } = {}) {
+  constructor(options: { readonly keepHistory?: boolean; readonly path?: string } = {}) {
     this.keepHistory = options.keepHistory ?? false
+    if (options.path !== undefined) {
+      this.db = new DatabaseSync(options.path)
+      // WAL with NORMAL sync survives the process being killed (not a power cut) at a fraction of the fsyncs.
+      this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+      this.db.exec("CREATE TABLE IF NOT EXISTS queued (seq INTEGER PRIMARY KEY, shard INTEGER NOT NULL, body TEXT NOT NULL)")
+      const decode = Schema.decodeUnknownSync(TradeBatchFromJson)
+      for (const row of this.db.prepare("SELECT seq, body FROM queued ORDER BY seq").all()) {
+        const queued = { seq: Number(row["seq"]), batch: decode(String(row["body"])) }
+        this.enqueue(queued)
+        this.seq = queued.seq
+      }
+    }
+  }
+
+  private enqueue(queued: Queued): void {
+    const shard = this.shards.get(queued.batch.shard)
+    if (shard === undefined) this.shards.set(queued.batch.shard, [queued])
+    else shard.push(queued)
+  }
+
+  /** Closes the file of a durable queue; what is in it stays for the next process. */
+  close(): void {
+    this.db?.close()
   }
 
   publish(batches: ReadonlyArray<TradeBatch>): Effect.Effect<void, QueueUnavailable> {
     return Effect.suspend(() => {
       if (!this.running) return Effect.fail(new QueueUnavailable({ message: "the local queue is stopped" }))
-      for (const batch of batches) {
-        const shard = this.shards.get(batch.shard) ?? []
-        shard.push(batch)
-        this.shards.set(batch.shard, shard)
-        if (this.keepHistory) this.accepted.push(batch)
-        for (const part of batch.symbols) this.tradesAccepted += part.trades.length
+      const queued = batches.map((batch) => ({ seq: ++this.seq, batch }))
+      if (this.db !== undefined) {
+        const db = this.db
+        const write = Effect.try({
+          try: () => {
+            const insert = (this.insert ??= db.prepare("INSERT INTO queued VALUES (?, ?, ?)"))
+            db.exec("BEGIN")
+            for (const q of queued) insert.run(q.seq, q.batch.shard, encodeTradeBatchJson(q.batch))
+            db.exec("COMMIT")
+          },
+          catch: (e) => new QueueUnavailable({ message: `the local queue's file: ${e instanceof Error ? e.message : String(e)}` })
+        })
+        return write.pipe(Effect.tap(() => Effect.sync(() => this.accept(queued))))
       }
+      this.accept(queued)
       return Effect.void
     })
+  }
+
+  private accept(queued: ReadonlyArray<Queued>): void {
+    for (const q of queued) {
+      this.enqueue(q)
+      if (this.keepHistory) this.accepted.push(q.batch)
+      for (const part of q.batch.symbols) this.tradesAccepted += part.trades.length
+    }
   }
 
   /** The shards that hold batches. */
@@ -41,17 +92,20 @@ export class InProcessTradeQueue {
 
   /** The oldest batch of a shard, left in place until `ack`: delivery is at least once. */
   peek(shard: number): TradeBatch | undefined {
-    return this.shards.get(shard)?.[0]
+    return this.shards.get(shard)?.[0]?.batch
   }
 
   /** The oldest batch of the shard has been processed. */
   ack(shard: number): void {
-    this.shards.get(shard)?.shift()
+    const done = this.shards.get(shard)?.shift()
+    if (done !== undefined && this.db !== undefined) (this.remove ??= this.db.prepare("DELETE FROM queued WHERE seq = ?")).run(done.seq)
   }
 
   /** Takes up to `max` batches of one shard, oldest first. */
   take(shard: number, max: number): Array<TradeBatch> {
-    return (this.shards.get(shard) ?? []).splice(0, max)
+    const taken = (this.shards.get(shard) ?? []).splice(0, max)
+    if (this.db !== undefined) for (const q of taken) (this.remove ??= this.db.prepare("DELETE FROM queued WHERE seq = ?")).run(q.seq)
+    return taken.map((q) => q.batch)
   }
 
   stop(): void {

@@ -7,6 +7,7 @@
  * batches to the queue, the pipe processes what is queued, the API closes. The engine's state is
  * saved with every batch, so a restart continues without losing or double counting a trade.
  */
+import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { Effect, FiberSet, Layer, Schedule, Schema, type Scope } from "effect"
 import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
@@ -84,7 +85,11 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
     }
     const chosen = symbols ?? DEFAULT_SYMBOLS
 
-    const queue = new InProcessTradeQueue()
+    yield* Effect.sync(() => mkdirSync(config.dataDir, { recursive: true }))
+    const queue = yield* Effect.acquireRelease(
+      Effect.sync(() => new InProcessTradeQueue({ path: join(config.dataDir, "queue.sqlite") })),
+      (q) => Effect.sync(() => q.close())
+    )
     const bus = new InProcessEventBus(config.bus ?? {})
     const pipe: PipeStats = { batches: 0, failures: 0, redeliveries: 0 }
     const services = Layer.mergeAll(queue.layer(), bus.layer(), Journal.layer(join(config.dataDir, "journal")), layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")), layerLocalTradeArchive(join(config.dataDir, "archive")))
@@ -138,7 +143,14 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
       }
       yield* Effect.addFinalizer(() => drainLocalPipe(queue, pipe).pipe(Effect.catch((e) => Effect.logError(`final drain: ${String(e)}`))))
       yield* Effect.forkScoped(runLocalPipe(queue, pipe, config.deliverTwice === true ? { deliverTwice: true } : {}))
+      // Resume where the processor stands: a trade id past it is a gap the producer fills from REST.
+      const resumeFrom = new Map<string, { readonly id: number; readonly time: number }>()
+      for (const symbol of chosen) {
+        const { state } = yield* store.loadState(symbol)
+        if (state !== undefined && state.highestId >= 0) resumeFrom.set(symbol, { id: state.highestId, time: state.lastTradeTime })
+      }
       const producer = yield* runProducer({
+        resumeFrom,
         symbols: chosen,
         wsUrl,
         client: { ...DEFAULT_CONNECTION, ...DEFAULT_CLIENT },

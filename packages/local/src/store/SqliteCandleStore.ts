@@ -28,6 +28,8 @@ const attempt = <A>(what: string, run: () => A) =>
   Effect.try({ try: run, catch: (e) => new StoreUnavailable({ message: `${what}: ${e instanceof Error ? e.message : String(e)}` }) })
 
 export const makeSqliteCandleStore = (db: DatabaseSync): CandleStore["Service"] => {
+  // WAL with NORMAL sync survives the process being killed (not a power cut) at a fraction of the fsyncs.
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
   db.exec(SCHEMA)
   const encodeCandle = Schema.encodeSync(CandleJson)
   const decodeCandle = Schema.decodeUnknownSync(CandleJson)
