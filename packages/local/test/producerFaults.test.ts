@@ -121,6 +121,24 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     expect(run.metrics.journalSize).toBe(0)
   })
 
+  it("after a restart, resumes from the last delivered ids: trades up to them dropped, the jump past them filled from REST", async () => {
+    const btc = frames().filter((f) => f.trade.symbol === "BTCUSDT")
+    const eth = frames().filter((f) => f.trade.symbol === "ETHUSDT")
+    const lastBtc = btc[3_000]!.trade
+    const lastEth = eth[2_000]!.trade
+    const resumeFrom = new Map([["BTCUSDT", { id: lastBtc.firstId, time: lastBtc.time }], ["ETHUSDT", { id: lastEth.firstId, time: lastEth.time }]])
+    const expected = frames().filter((f) => f.trade.firstId > (f.trade.symbol === "BTCUSDT" ? lastBtc.firstId : lastEth.firstId))
+    // The producer was down while the market moved on 10,000 frames.
+    const run = await runAgainstReplay(frames(), { replay: { startAt: 10_000 }, producer: { resumeFrom }, expected })
+    expect(run.complete).toBe(true)
+    const keys = run.trades.map((t) => `${t.symbol}:${t.firstId}`)
+    expect(new Set(keys).size).toBe(keys.length)
+    expect([...keys].sort()).toEqual(expected.map((f) => `${f.trade.symbol}:${f.trade.firstId}`).sort())
+    expect(run.metrics.counters.gapsFound).toBe(2)
+    // Exactly the trades between the last delivered ids and where the market was on reconnecting.
+    expect(run.metrics.counters.tradesBackfilled).toBe(expected.filter((f) => frames().indexOf(f) < 10_000).length)
+  })
+
   it("spreads 2,500 streams over three connections, subscribing within Binance's message rate", async () => {
     const symbols = [...Array.from({ length: 2_498 }, (_, i) => `FAKE${i}USDT`), "BTCUSDT", "ETHUSDT"]
     // 100 streams a SUBSCRIBE: 9 messages on a full connection, more than 5 if sent at once.

@@ -33,6 +33,8 @@ export interface HarnessOptions {
   /** Runs alongside the producer, e.g. to stop and restart the queue. */
   readonly during?: (queue: InProcessTradeQueue) => Effect.Effect<void>
   readonly maxWaitMillis?: number
+  /** The trades that must arrive (default: every trade of the recording). */
+  readonly expected?: ReadonlyArray<RecordedFrame>
 }
 
 export const testConfig = (port: number, symbols: ReadonlyArray<string>): ProducerConfig => ({
@@ -55,7 +57,7 @@ export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, opt
   const port = await server.listen()
   const queue = new InProcessTradeQueue({ keepHistory: true })
   const bus = new InProcessEventBus({ keepHistory: true })
-  const expected = new Set(frames.map((f) => `${f.trade.symbol}:${f.trade.firstId}`))
+  const expected = new Set((options.expected ?? frames).map((f) => `${f.trade.symbol}:${f.trade.firstId}`))
   const symbols = [...new Set(frames.map((f) => f.trade.symbol))]
   const arrived = () => {
     const seen = new Set<string>()

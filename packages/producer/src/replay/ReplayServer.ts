@@ -39,6 +39,8 @@ export interface ReplayOptions {
   readonly pingIntervalMillis?: number
   /** Wait after a connection opens before its first frame (default 10 ms): time for SUBSCRIBE. */
   readonly startDelayMillis?: number
+  /** Frames the market has moved on by when the first client connects (default 0). */
+  readonly startAt?: number
   /** Frames the market moves on while a dropped client reconnects (default 50). */
   readonly missOnReconnect?: number
   readonly faults?: ReplayFaults
@@ -72,7 +74,7 @@ export class ReplayServer {
   private readonly live = new Set<WebSocket>()
   /** Where paced replay began: the wall time of the first frame sent and its trade time. */
   pacingOrigin: { readonly wall: number; readonly trade: number } | undefined
-  private head = 0
+  private head: number
   private dropped = false
   private stalled = false
   private shutdownSent = false
@@ -81,6 +83,7 @@ export class ReplayServer {
     this.frames = frames
     this.options = options
     this.faults = options.faults ?? {}
+    this.head = options.startAt ?? 0
     const last = new Map<string, number>()
     frames.forEach((f, i) => last.set(f.stream, i))
     for (const i of last.values()) this.lastOfStream.add(i)
