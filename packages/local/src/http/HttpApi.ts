@@ -5,7 +5,6 @@
  * is decoded with a schema; a bad one gets Binance's error shape with what was wrong.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
 import { Effect, Result, Schema } from "effect"
 import { Interval } from "@blockchaincore/core/candle/Interval"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
@@ -112,5 +111,9 @@ export const startHttpApi = (sources: ApiSources, port: number): Promise<{ reado
       handle(sources, req, res).catch((e: unknown) => json(res, 500, { code: -1000, msg: e instanceof Error ? e.message : String(e) }))
     })
     server.once("error", reject)
-    server.listen(port, "127.0.0.1", () => resolve({ server, port: (server.address() as AddressInfo).port }))
+    server.listen(port, "127.0.0.1", () => {
+      const address = server.address()
+      if (address === null || typeof address === "string") reject(new Error("the API is not on a TCP port"))
+      else resolve({ server, port: address.port })
+    })
   })

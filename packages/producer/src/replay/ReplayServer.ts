@@ -9,7 +9,6 @@
  * `missOnReconnect` frames later, the trades a real client misses while it is away.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
 import { Option, Schema } from "effect"
 import { WebSocketServer, type WebSocket } from "ws"
 import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
@@ -99,7 +98,11 @@ export class ReplayServer {
   listen(): Promise<number> {
     return new Promise((resolve, reject) => {
       this.http.once("error", reject)
-      this.http.listen(this.options.port ?? 0, "127.0.0.1", () => resolve((this.http.address() as AddressInfo).port))
+      this.http.listen(this.options.port ?? 0, "127.0.0.1", () => {
+        const address = this.http.address()
+        if (address === null || typeof address === "string") reject(new Error("the replay server is not on a TCP port"))
+        else resolve(address.port)
+      })
     })
   }
 
