@@ -6,18 +6,17 @@
  * - latency from a window's end to its `CandleClosed` on the bus, replaying at real speed: the
  *   window's end is mapped to wall time through the replay's pacing origin.
  */
-import { spawn } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { join } from "node:path"
 import { Effect } from "effect"
 import { loadRecording } from "../../packages/producer/src/replay/Recording.ts"
 import { ReplayServer } from "../../packages/producer/src/replay/ReplayServer.ts"
 import { runLocalRuntime } from "../../packages/local/src/runtime/LocalRuntime.ts"
+import { startReplayServerProcess } from "./replayServerProcess.ts"
 import { readRecording, replicate } from "./replicate.ts"
 
 const THROUGHPUT_TRADES = 300_000
-const BIN = resolve(import.meta.dirname, "../../packages/local/bin/blockchaincore.ts")
 const LATENCY_SECONDS = Number(process.env["BENCH_LATENCY_SECONDS"] ?? 320)
 const recordingPath = process.argv[2]!
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-pipeline-"))
@@ -36,16 +35,8 @@ const runtimeAgainst = (port: number, name: string) =>
 const replicated = join(dir, "replicated.ndjson")
 writeFileSync(replicated, replicate(readRecording(recordingPath), THROUGHPUT_TRADES).join("\n"))
 
-// The server is Binance's stand-in, not part of the pipeline: it runs in a process of its own.
-const server = spawn(process.execPath, [BIN, "replay-server", "--input", replicated], { stdio: ["ignore", "pipe", "ignore"] })
-const serverPort = await new Promise<number>((done) => {
-  let out = ""
-  server.stdout.on("data", (d) => {
-    out += String(d)
-    const m = /ws:\/\/127\.0\.0\.1:(\d+)/.exec(out)
-    if (m !== null) done(Number(m[1]))
-  })
-})
+const server = await startReplayServerProcess(replicated)
+const serverPort = server.port
 const expectedTrades = loadRecording(replicated).length
 const throughput = await Effect.runPromise(
   Effect.scoped(
@@ -59,7 +50,7 @@ const throughput = await Effect.runPromise(
     })
   )
 )
-server.kill("SIGINT")
+server.child.kill("SIGINT")
 console.log(`pipeline: ${throughput.trades.toLocaleString("en-US")} trades from replay to stored candles in ${throughput.millis} ms: ${Math.round((throughput.trades / throughput.millis) * 1000).toLocaleString("en-US")} trades/s (${throughput.batches} batches; all on the queue after ${throughput.queued} ms)`)
 
 const latencies = await Effect.runPromise(

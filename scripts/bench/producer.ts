@@ -3,10 +3,9 @@
  * as the producer reads) to batches published on the local queue, and the producer's memory
  * with 200 symbols subscribed once the stream has gone through.
  */
-import { spawn } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { join } from "node:path"
 import { Effect, Layer } from "effect"
 import { InProcessEventBus } from "../../packages/local/src/bus/InProcessEventBus.ts"
 import { InProcessTradeQueue } from "../../packages/local/src/queue/InProcessTradeQueue.ts"
@@ -17,11 +16,11 @@ import { Journal } from "../../packages/producer/src/publish/Journal.ts"
 import { DEFAULT_CLIENT } from "../../packages/producer/src/stream/StreamClient.ts"
 import { DEFAULT_CONNECTION } from "../../packages/producer/src/stream/StreamConnection.ts"
 import { DEFAULT_PLAN } from "../../packages/producer/src/stream/StreamPlan.ts"
+import { startReplayServerProcess } from "./replayServerProcess.ts"
 import { readRecording, replicate } from "./replicate.ts"
 
 const FRAMES = 500_000
 const SYMBOLS = 200
-const BIN = resolve(import.meta.dirname, "../../packages/local/bin/blockchaincore.ts")
 
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-bench-"))
 const file = join(dir, "replicated.ndjson")
@@ -31,15 +30,8 @@ const frameCount = (() => {
   return frames.length
 })()
 
-const server = spawn(process.execPath, [BIN, "replay-server", "--input", file], { stdio: ["ignore", "pipe", "inherit"] })
-const url = await new Promise<string>((done) => {
-  let out = ""
-  server.stdout.on("data", (d) => {
-    out += String(d)
-    const m = /ws:\/\/127\.0\.0\.1:(\d+)/.exec(out)
-    if (m !== null) done(m[0])
-  })
-})
+const server = await startReplayServerProcess(file)
+const url = `ws://127.0.0.1:${server.port}`
 
 const queue = new InProcessTradeQueue()
 const symbols = ["BTCUSDT", "ETHUSDT", ...Array.from({ length: SYMBOLS - 2 }, (_, i) => `BENCH${i}USDT`)]
@@ -70,7 +62,7 @@ const result = await Effect.runPromise(
     })
   ).pipe(Effect.provide(Layer.mergeAll(queue.layer(), new InProcessEventBus().layer(), Journal.layer(join(dir, "journal")))))
 )
-server.kill("SIGINT")
+server.child.kill("SIGINT")
 
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`
 console.log(`producer: ${frameCount.toLocaleString("en-US")} frames from the replay server to ${result.metrics.publish.published.toLocaleString("en-US")} published batches, ${SYMBOLS} symbols subscribed`)

@@ -8,6 +8,10 @@ export const TRADE_COLUMNS = "trade_id BIGINT, price DECIMAL(38,8), qty DECIMAL(
 export const CANDLE_COLUMNS =
   "open_time BIGINT, open DECIMAL(38,8), high DECIMAL(38,8), low DECIMAL(38,8), close DECIMAL(38,8), volume DECIMAL(38,8), close_time BIGINT, quote_volume DECIMAL(38,16), trades BIGINT, taker_buy_base_volume DECIMAL(38,8), taker_buy_quote_volume DECIMAL(38,16), complete BOOLEAN"
 
+/** "a BIGINT, b DECIMAL(38,8)" as read_csv's columns = {...} argument. */
+export const csvColumnTypes = (columns: string) =>
+  columns.split(", ").map((c) => `'${c.split(" ")[0]}': '${c.split(" ").slice(1).join(" ")}'`).join(", ")
+
 const day = (time: number) => new Date(time).toISOString().slice(0, 10)
 const hourOf = (time: number) => new Date(time).toISOString().slice(11, 13)
 

@@ -14,7 +14,7 @@ import { Effect, Layer } from "effect"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { type ArchivedTrade, ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
-import { CANDLE_COLUMNS, candlesFile, TRADE_COLUMNS, tradesFile } from "./ArchiveLayout.ts"
+import { CANDLE_COLUMNS, candlesFile, csvColumnTypes, TRADE_COLUMNS, tradesFile } from "./ArchiveLayout.ts"
 
 const HOUR = 3_600_000
 
@@ -97,8 +97,7 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive, 
             writeFileSync(source, csv(rows))
             const connection = await duck.connect()
             try {
-              const types = columns.split(", ").map((c) => `'${c.split(" ")[0]}': '${c.split(" ").slice(1).join(" ")}'`).join(", ")
-              await connection.run(`COPY (SELECT * FROM read_csv('${source}', header = false, columns = {${types}})) TO '${temporary}' (FORMAT parquet)`)
+              await connection.run(`COPY (SELECT * FROM read_csv('${source}', header = false, columns = {${csvColumnTypes(columns)}})) TO '${temporary}' (FORMAT parquet)`)
             } finally {
               connection.closeSync()
               rmSync(source, { force: true })

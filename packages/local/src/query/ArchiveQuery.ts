@@ -12,7 +12,7 @@ import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
 import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
-import { CANDLE_COLUMNS, TRADE_COLUMNS, tradesGlob } from "../archive/ArchiveLayout.ts"
+import { CANDLE_COLUMNS, csvColumnTypes, TRADE_COLUMNS, tradesGlob } from "../archive/ArchiveLayout.ts"
 import { stagedRows } from "../archive/LocalTradeArchive.ts"
 
 export class QueryFailed extends Schema.TaggedError<QueryFailed>()("QueryFailed", { message: Schema.String }) {}
@@ -22,7 +22,6 @@ export interface QueryResult {
   readonly rows: ReadonlyArray<ReadonlyArray<string | null>>
 }
 
-const columnTypes = (columns: string) => columns.split(", ").map((c) => `'${c.split(" ")[0]}': '${c.split(" ").slice(1).join(" ")}'`).join(", ")
 const dateOf = (t: number) => new Date(t).toISOString().slice(0, 10)
 const hourOf = (t: number) => new Date(t).toISOString().slice(11, 13)
 
@@ -56,7 +55,7 @@ export const queryArchive = (dataDir: string, sql: string): Effect.Effect<QueryR
           }
         }
         writeFileSync(stagedCsv, staged.join("\n"))
-        const stagedSql = `SELECT * FROM read_csv('${stagedCsv}', header = false, columns = {${columnTypes(`${partitions}, ${TRADE_COLUMNS}`)}})`
+        const stagedSql = `SELECT * FROM read_csv('${stagedCsv}', header = false, columns = {${csvColumnTypes(`${partitions}, ${TRADE_COLUMNS}`)}})`
         const parquet = globSync(tradesGlob(archive)).length > 0
           ? `SELECT symbol, date, hour, ${TRADE_COLUMNS.split(", ").map((x) => x.split(" ")[0]).join(", ")} FROM read_parquet('${tradesGlob(archive)}', hive_partitioning = true, hive_types = {'symbol': VARCHAR, 'date': VARCHAR, 'hour': VARCHAR}) UNION ALL `
           : ""
@@ -82,7 +81,7 @@ export const queryArchive = (dataDir: string, sql: string): Effect.Effect<QueryR
           }
         }
         writeFileSync(candlesCsv, rows.join("\n"))
-        await c.run(`CREATE VIEW candles AS SELECT * FROM read_csv('${candlesCsv}', header = false, columns = {${columnTypes(`interval VARCHAR, symbol VARCHAR, date VARCHAR, ${CANDLE_COLUMNS}`)}})`)
+        await c.run(`CREATE VIEW candles AS SELECT * FROM read_csv('${candlesCsv}', header = false, columns = {${csvColumnTypes(`interval VARCHAR, symbol VARCHAR, date VARCHAR, ${CANDLE_COLUMNS}`)}})`)
 
         const result = await c.runAndReadAll(sql)
         return {

@@ -1,0 +1,17 @@
+/** `blockchaincore replay-server` in a child process (Binance's stand-in is not what is measured); resolves with it and its port. */
+import { type ChildProcess, spawn } from "node:child_process"
+import { resolve } from "node:path"
+
+const BIN = resolve(import.meta.dirname, "../../packages/local/bin/blockchaincore.ts")
+
+export const startReplayServerProcess = (recording: string): Promise<{ readonly child: ChildProcess; readonly port: number }> =>
+  new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, "replay-server", "--input", recording], { stdio: ["ignore", "pipe", "inherit"] })
+    let out = ""
+    child.stdout!.on("data", (d) => {
+      out += String(d)
+      const m = /ws:\/\/127\.0\.0\.1:(\d+)/.exec(out)
+      if (m !== null) done({ child, port: Number(m[1]) })
+    })
+    child.once("exit", (code) => fail(new Error(`replay-server exited with ${code}`)))
+  })
