@@ -113,7 +113,11 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
     const fillGaps = Effect.gen(function*() {
       const gap = yield* Queue.take(gaps)
       yield* announce([dataGapDetected(gap)])
+      const size = gap.toId - gap.fromId + 1
+      yield* Effect.logInfo(`backfill: ${gap.symbol} trades ${gap.fromId}..${gap.toId} (${size}) from REST; ${Queue.sizeUnsafe(gaps)} more gaps waiting`)
+      const started = Date.now()
       const fill = yield* fillGap(rest, gap)
+      yield* Effect.logInfo(`backfill: ${gap.symbol} ${fill.outcome === "filled" ? "filled" : `could not be filled (${fill.reason})`}: ${fill.trades.length} of ${size} trades in ${Date.now() - started} ms`)
       for (const trade of fill.trades) batcher.add(trade, Date.now())
       metrics.counters.tradesBackfilled += fill.trades.length
       if (fill.outcome === "filled") metrics.counters.gapsFilled++

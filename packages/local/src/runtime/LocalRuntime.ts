@@ -102,6 +102,13 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
       let producerMetrics: () => MetricsSnapshot = () => {
         throw new Error("the producer has not started")
       }
+      // Registered first, so it runs last: the summary after everything queued was processed.
+      yield* Effect.addFinalizer(() =>
+        Effect.try(() => `stopped: ${statusLine(producerMetrics())} | processed ${pipe.batches} batches`).pipe(
+          Effect.flatMap((line) => Effect.logInfo(line)),
+          Effect.ignore
+        )
+      )
       const api = yield* Effect.acquireRelease(
         Effect.promise(() =>
           startHttpApi(

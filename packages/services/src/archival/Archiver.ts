@@ -22,12 +22,16 @@ export class Archiver extends Context.Service<Archiver, {
       return Archiver.of({
         onCandle: Effect.fn("Archiver.onCandle")(function*(event: CandleClosed | CandleRevised) {
           const { symbol, interval, openTime } = event.candle
-          if (interval === "1h") yield* archive.compactHour(symbol, openTime)
+          if (interval === "1h") {
+            const trades = yield* archive.compactHour(symbol, openTime)
+            yield* Effect.logInfo(`archive: ${symbol} ${new Date(openTime).toISOString().slice(0, 13)}h compacted, ${trades} trades`)
+          }
           if (interval === "1d") {
             for (const i of INTERVALS) {
               const candles = yield* store.candles({ symbol, interval: i, startTime: openTime, endTime: openTime + DAY - 1, limit: 1440 })
               yield* archive.writeCandles(candles)
             }
+            yield* Effect.logInfo(`archive: ${symbol} ${new Date(openTime).toISOString().slice(0, 10)} candles written`)
           }
         })
       })
