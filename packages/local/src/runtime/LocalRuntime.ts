@@ -9,9 +9,7 @@
  */
 import { mkdirSync } from "node:fs"
 import { join } from "node:path"
-import { Effect, FiberSet, Layer, Schedule, Schema, type Scope } from "effect"
-import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
-import { ExchangeInfo, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
+import { Effect, FiberSet, Layer, Schedule, type Scope } from "effect"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { Alerter } from "@blockchaincore/services/alert/Alerter"
@@ -40,6 +38,7 @@ import { startHttpApi } from "../http/HttpApi.ts"
 import { prometheusText } from "../http/PrometheusText.ts"
 import { InProcessTradeQueue } from "../queue/InProcessTradeQueue.ts"
 import { layerSqliteCandleStore } from "../store/SqliteCandleStore.ts"
+import { loadInstruments } from "./Instruments.ts"
 import { drainLocalPipe, type PipeStats, runLocalPipe } from "./LocalPipe.ts"
 
 export interface LocalRuntimeConfig {
@@ -93,7 +92,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
     const bus = new InProcessEventBus(config.bus ?? {})
     const pipe: PipeStats = { batches: 0, failures: 0, redeliveries: 0 }
     const services = Layer.mergeAll(queue.layer(), bus.layer(), Journal.layer(join(config.dataDir, "journal")), layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")), layerLocalTradeArchive(join(config.dataDir, "archive")))
-    const instruments = instrumentsOf(Schema.decodeUnknownSync(ExchangeInfo)(BUNDLED_EXCHANGE_INFO))
+    const { instruments } = yield* loadInstruments(restUrl, chosen, config.dataDir)
     const serviceLayers = Layer.mergeAll(Processor.layer(DEFAULT_ENGINE), Enricher.layer(defaultEnrichment(instruments)), AnomalyDetector.layer(), Alerter.layer().pipe(Layer.provide(layerLogNotifier)), Archiver.layer)
     const context = yield* Layer.build(Layer.provideMerge(serviceLayers, services))
 
