@@ -21,7 +21,7 @@ import { CandleAccumulator } from "./CandleAccumulator.ts"
 import type { Candle } from "./Candle.ts"
 import { type Interval, intervalMillis, windowClose, windowOpen } from "./Interval.ts"
 import type { Trade } from "../trade/Trade.ts"
-import type { AccumulatorSnapshot, EngineSnapshot, SeriesSnapshot } from "./EngineSnapshot.ts"
+import type { AccumulatorSnapshot, EngineSnapshot, SeriesSnapshot, SymbolSnapshot } from "./EngineSnapshot.ts"
 
 const MINUTE = intervalMillis["1m"]
 
@@ -198,6 +198,16 @@ export class CandleEngine {
       }
     }
     return engine
+  }
+
+  /** An engine holding one symbol's saved state (as a processor keeps it per symbol). */
+  static forSymbol(options: EngineOptions, state: SymbolSnapshot): CandleEngine {
+    return CandleEngine.restore({
+      version: 1,
+      options: { intervals: [...options.intervals], graceMillis: options.graceMillis },
+      counters: { applied: 0, duplicates: 0, conflicts: 0, unplaceable: 0 },
+      symbols: [state]
+    })
   }
 
   /** The open gaps of every symbol. */

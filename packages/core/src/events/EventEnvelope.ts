@@ -18,6 +18,3 @@ export const envelopeOf = (event: DomainEvent): EventEnvelope => ({
   "detail-type": event._tag,
   detail: encodeEvent(event)
 })
-
-/** The event inside an envelope (a bus delivery, a Lambda's input), decoded, not trusted. */
-export const decodeEnvelopeDetail = Schema.decodeUnknownResult(DomainEvent)

@@ -56,8 +56,6 @@ export const encodeTradeBatchJson = (batch: TradeBatch): string =>
     }))
   })
 
-export const compactTrade = (t: Trade): CompactTrade => [t.firstId, t.price, t.qty, t.time, t.buyerIsMaker]
-
 export const tradesOf = (part: SymbolTrades): Array<Trade> =>
   part.trades.map(([id, price, qty, time, buyerIsMaker]) => ({ symbol: part.symbol, firstId: id, lastId: id, price, qty, time, buyerIsMaker }))
 

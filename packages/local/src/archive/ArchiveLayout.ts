@@ -3,10 +3,21 @@
  * names the Glue tables have on AWS, so the same SQL runs on Athena and on the local archive.
  */
 import { join } from "node:path"
+import type { Candle } from "@blockchaincore/core/candle/Candle"
+import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 
 export const TRADE_COLUMNS = "trade_id BIGINT, price DECIMAL(38,8), qty DECIMAL(38,8), quote_qty DECIMAL(38,16), trade_time BIGINT, is_buyer_maker BOOLEAN, is_large BOOLEAN"
 export const CANDLE_COLUMNS =
   "open_time BIGINT, open DECIMAL(38,8), high DECIMAL(38,8), low DECIMAL(38,8), close DECIMAL(38,8), volume DECIMAL(38,8), close_time BIGINT, quote_volume DECIMAL(38,16), trades BIGINT, taker_buy_base_volume DECIMAL(38,8), taker_buy_quote_volume DECIMAL(38,16), complete BOOLEAN"
+
+const price = (u: bigint) => formatUnits(u, PRICE_SCALE, 8)
+const quote = (u: bigint) => formatUnits(u, QUOTE_SCALE, 16)
+
+/** A candle's values in CANDLE_COLUMNS order. */
+export const candleColumns = (c: Candle): ReadonlyArray<string | number | boolean> => [
+  c.openTime, price(c.open), price(c.high), price(c.low), price(c.close), price(c.volume), c.closeTime,
+  quote(c.quoteVolume), c.trades, price(c.takerBuyBaseVolume), quote(c.takerBuyQuoteVolume), c.complete
+]
 
 /** "a BIGINT, b DECIMAL(38,8)" as read_csv's columns = {...} argument. */
 export const csvColumnTypes = (columns: string) =>
@@ -22,4 +33,3 @@ export const candlesFile = (root: string, interval: string, symbol: string, dayS
   join(root, "candles", `interval=${interval}`, `symbol=${symbol}`, `date=${day(dayStart)}`, "candles.parquet")
 
 export const tradesGlob = (root: string) => join(root, "trades", "*", "*", "*", "*.parquet")
-export const candlesGlob = (root: string) => join(root, "candles", "*", "*", "*", "*.parquet")

@@ -14,7 +14,7 @@ import { Effect, Layer } from "effect"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { type ArchivedTrade, ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
-import { CANDLE_COLUMNS, candlesFile, csvColumnTypes, TRADE_COLUMNS, tradesFile } from "./ArchiveLayout.ts"
+import { CANDLE_COLUMNS, candleColumns, candlesFile, csvColumnTypes, TRADE_COLUMNS, tradesFile } from "./ArchiveLayout.ts"
 
 const HOUR = 3_600_000
 
@@ -144,13 +144,7 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive, 
           Effect.gen(function*() {
             const first = candles[0]
             if (first === undefined) return
-            const p = (u: bigint) => formatUnits(u, PRICE_SCALE, 8)
-            const q = (u: bigint) => formatUnits(u, QUOTE_SCALE, 16)
-            yield* writeParquet(
-              candlesFile(root, first.interval, first.symbol, first.openTime - (first.openTime % 86_400_000)),
-              CANDLE_COLUMNS,
-              candles.map((c) => [c.openTime, p(c.open), p(c.high), p(c.low), p(c.close), p(c.volume), c.closeTime, q(c.quoteVolume), c.trades, p(c.takerBuyBaseVolume), q(c.takerBuyQuoteVolume), c.complete])
-            )
+            yield* writeParquet(candlesFile(root, first.interval, first.symbol, first.openTime - (first.openTime % 86_400_000)), CANDLE_COLUMNS, candles.map(candleColumns))
           })
       })
     })

@@ -11,8 +11,7 @@ import { DatabaseSync } from "node:sqlite"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
-import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
-import { CANDLE_COLUMNS, csvColumnTypes, TRADE_COLUMNS, tradesGlob } from "../archive/ArchiveLayout.ts"
+import { CANDLE_COLUMNS, candleColumns, csvColumnTypes, TRADE_COLUMNS, tradesGlob } from "../archive/ArchiveLayout.ts"
 import { stagedRows } from "../archive/LocalTradeArchive.ts"
 
 export class QueryFailed extends Schema.TaggedError<QueryFailed>()("QueryFailed", { message: Schema.String }) {}
@@ -25,6 +24,55 @@ export interface QueryResult {
 const dateOf = (t: number) => new Date(t).toISOString().slice(0, 10)
 const hourOf = (t: number) => new Date(t).toISOString().slice(11, 13)
 
+/** Runs `read` on the SQLite file at `path`, opened read-only, or gives [] if there is none. */
+const readSqlite = (path: string, read: (db: DatabaseSync) => Array<string>): Array<string> => {
+  if (!existsSync(path)) return []
+  const db = new DatabaseSync(path, { readOnly: true })
+  try {
+    return read(db)
+  } finally {
+    db.close()
+  }
+}
+
+/** Staged trades of the hours no Parquet file holds yet, as CSV lines with their partitions. */
+const stagedTradeLines = (stagingPath: string) =>
+  readSqlite(stagingPath, (db) => {
+    const compacted = new Set(db.prepare("SELECT symbol, hour_start FROM compacted_hours").all().map((r) => `${String(r["symbol"])}|${Number(r["hour_start"])}`))
+    const lines: Array<string> = []
+    for (const { symbol } of db.prepare("SELECT DISTINCT symbol FROM staged_parts").all()) {
+      const bodies = db.prepare("SELECT body FROM staged_parts WHERE symbol = ?").all(String(symbol)).map((r) => String(r["body"]))
+      for (const row of stagedRows(bodies)) {
+        if (compacted.has(`${String(symbol)}|${row.time - (row.time % 3_600_000)}`)) continue
+        lines.push(`${String(symbol)},${dateOf(row.time)},${hourOf(row.time)},${row.line}`)
+      }
+    }
+    return lines
+  })
+
+/** Every stored candle as a CSV line: interval, symbol, date, then CANDLE_COLUMNS. */
+const storedCandleLines = (storePath: string) =>
+  readSqlite(storePath, (db) => {
+    const decode = Schema.decodeUnknownSync(Schema.fromJsonString(Candle))
+    return db.prepare("SELECT body FROM candles").all().map((r) => {
+      const c = decode(String(r["body"]))
+      return [c.interval, c.symbol, dateOf(c.openTime), ...candleColumns(c)].join(",")
+    })
+  })
+
+/**
+ * The lines as a relation with `columns` ("name TYPE, ..."), through a CSV file in `file`; with
+ * no lines, an empty relation of the same columns (DuckDB cannot read an empty CSV).
+ */
+const csvRelation = (file: string, lines: ReadonlyArray<string>, columns: string): string => {
+  if (lines.length === 0) {
+    const typed = columns.split(", ").map((c) => `CAST(NULL AS ${c.split(" ").slice(1).join(" ")}) AS ${c.split(" ")[0]}`)
+    return `SELECT ${typed.join(", ")} WHERE false`
+  }
+  writeFileSync(file, lines.join("\n"))
+  return `SELECT * FROM read_csv('${file}', header = false, columns = {${csvColumnTypes(columns)}})`
+}
+
 export const queryArchive = (dataDir: string, sql: string): Effect.Effect<QueryResult, QueryFailed> =>
   Effect.tryPromise({
     try: async () => {
@@ -34,28 +82,7 @@ export const queryArchive = (dataDir: string, sql: string): Effect.Effect<QueryR
       try {
         const archive = join(dataDir, "archive")
         const partitions = "symbol VARCHAR, date VARCHAR, hour VARCHAR"
-        // Staged trades of the hours no Parquet file holds yet.
-        const stagedCsv = join(scratch, "staged.csv")
-        const stagingPath = join(archive, "staging.sqlite")
-        const staged: Array<string> = []
-        if (existsSync(stagingPath)) {
-          const db = new DatabaseSync(stagingPath, { readOnly: true })
-          try {
-            const compacted = new Set(db.prepare("SELECT symbol, hour_start FROM compacted_hours").all().map((r) => `${String(r["symbol"])}|${Number(r["hour_start"])}`))
-            const symbols = db.prepare("SELECT DISTINCT symbol FROM staged_parts").all().map((r) => String(r["symbol"]))
-            for (const symbol of symbols) {
-              const bodies = db.prepare("SELECT body FROM staged_parts WHERE symbol = ?").all(symbol).map((r) => String(r["body"]))
-              for (const row of stagedRows(bodies)) {
-                if (compacted.has(`${symbol}|${row.time - (row.time % 3_600_000)}`)) continue
-                staged.push(`${symbol},${dateOf(row.time)},${hourOf(row.time)},${row.line}`)
-              }
-            }
-          } finally {
-            db.close()
-          }
-        }
-        writeFileSync(stagedCsv, staged.join("\n"))
-        const stagedSql = `SELECT * FROM read_csv('${stagedCsv}', header = false, columns = {${csvColumnTypes(`${partitions}, ${TRADE_COLUMNS}`)}})`
+        const stagedSql = csvRelation(join(scratch, "staged.csv"), stagedTradeLines(join(archive, "staging.sqlite")), `${partitions}, ${TRADE_COLUMNS}`)
         const parquet = globSync(tradesGlob(archive)).length > 0
           ? `SELECT symbol, date, hour, ${TRADE_COLUMNS.split(", ").map((x) => x.split(" ")[0]).join(", ")} FROM read_parquet('${tradesGlob(archive)}', hive_partitioning = true, hive_types = {'symbol': VARCHAR, 'date': VARCHAR, 'hour': VARCHAR}) UNION ALL `
           : ""
@@ -63,25 +90,8 @@ export const queryArchive = (dataDir: string, sql: string): Effect.Effect<QueryR
         // both: the file wins, each trade id once.
         await c.run(`CREATE VIEW trades AS SELECT * FROM (${parquet}${stagedSql}) QUALIFY row_number() OVER (PARTITION BY symbol, trade_id) = 1`)
 
-        const candlesCsv = join(scratch, "candles.csv")
-        const storePath = join(dataDir, "candles.sqlite")
-        const rows: Array<string> = []
-        if (existsSync(storePath)) {
-          const db = new DatabaseSync(storePath, { readOnly: true })
-          try {
-            const decode = Schema.decodeUnknownSync(Schema.fromJsonString(Candle))
-            const p = (u: bigint) => formatUnits(u, PRICE_SCALE, 8)
-            const q = (u: bigint) => formatUnits(u, QUOTE_SCALE, 16)
-            for (const r of db.prepare("SELECT body FROM candles").all()) {
-              const k = decode(String(r["body"]))
-              rows.push([k.interval, k.symbol, dateOf(k.openTime), k.openTime, p(k.open), p(k.high), p(k.low), p(k.close), p(k.volume), k.closeTime, q(k.quoteVolume), k.trades, p(k.takerBuyBaseVolume), q(k.takerBuyQuoteVolume), k.complete].join(","))
-            }
-          } finally {
-            db.close()
-          }
-        }
-        writeFileSync(candlesCsv, rows.join("\n"))
-        await c.run(`CREATE VIEW candles AS SELECT * FROM read_csv('${candlesCsv}', header = false, columns = {${csvColumnTypes(`interval VARCHAR, symbol VARCHAR, date VARCHAR, ${CANDLE_COLUMNS}`)}})`)
+        const candlesSql = csvRelation(join(scratch, "candles.csv"), storedCandleLines(join(dataDir, "candles.sqlite")), `interval VARCHAR, symbol VARCHAR, date VARCHAR, ${CANDLE_COLUMNS}`)
+        await c.run(`CREATE VIEW candles AS ${candlesSql}`)
 
         const result = await c.runAndReadAll(sql)
         return {

@@ -42,9 +42,7 @@ export class Processor extends Context.Service<Processor, {
 
         const processSymbol = Effect.fn("Processor.processSymbol")(function*(part: SymbolTrades, large: ReadonlySet<string>) {
           const { version, state } = yield* store.loadState(part.symbol)
-          const engine = state === undefined
-            ? new CandleEngine(options)
-            : CandleEngine.restore({ version: 1, options: { intervals: [...options.intervals], graceMillis: options.graceMillis }, counters: { applied: 0, duplicates: 0, conflicts: 0, unplaceable: 0 }, symbols: [state] })
+          const engine = state === undefined ? new CandleEngine(options) : CandleEngine.forSymbol(options, state)
           for (const trade of tradesOf(part)) engine.apply(trade)
           engine.advance(part.symbol, part.watermark)
           const outputs = engine.drain()

@@ -2,7 +2,7 @@
  * A notifier that posts to a Slack- or Discord-style incoming webhook: a JSON body with the
  * message as `text` (Slack) and `content` (Discord), so one URL of either kind works.
  */
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { Notifier, NotifyFailed } from "@blockchaincore/core/ports/Notifier"
 
 export const makeWebhookNotifier = (url: string, timeoutMillis = 10_000): Notifier["Service"] =>
@@ -23,5 +23,3 @@ export const makeWebhookNotifier = (url: string, timeoutMillis = 10_000): Notifi
         catch: (e) => new NotifyFailed({ channel: "webhook", message: e instanceof Error ? e.message : String(e) })
       })
   })
-
-export const layerWebhookNotifier = (url: string): Layer.Layer<Notifier> => Layer.succeed(Notifier, makeWebhookNotifier(url))
