@@ -1,16 +1,15 @@
 /**
  * The SQS adapter's requests, checked where no real SQS can run: at the SDK's wire. A loopback
- * HTTP server answers the real SDK's SendMessageBatch calls (AWS JSON protocol), records them,
+ * endpoint answers the real SDK's SendMessageBatch calls (AWS JSON protocol), records them,
  * and throttles or fails entries on command.
  */
 import { createHash } from "node:crypto"
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
 import { SQSClient } from "@aws-sdk/client-sqs"
 import { Effect, Schema } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { TradeBatchFromJson, deduplicationId, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { makeSqsTradeQueue } from "../src/sqs/SqsTradeQueue.ts"
+import { json, startWireFake, TEST_CREDENTIALS, type WireAnswer } from "./support/wireFake.ts"
 
 interface Entry {
   readonly Id: string
@@ -31,46 +30,33 @@ type Behaviour = (request: number, entries: ReadonlyArray<Entry>) => "ok" | "thr
 
 const fakeSqs = async (behaviour: Behaviour) => {
   const requests: Array<{ target: string; entries: ReadonlyArray<Entry> }> = []
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = ""
-    req.on("data", (c) => (body += String(c)))
-    req.on("end", () => {
-      const parsed = Schema.decodeUnknownSync(SendMessageBatchRequest)(body)
-      requests.push({ target: String(req.headers["x-amz-target"]), entries: parsed.Entries })
-      const what = behaviour(requests.length, parsed.Entries)
-      res.setHeader("content-type", "application/x-amz-json-1.0")
-      if (what === "throttle") {
-        res.statusCode = 400
-        return res.end(JSON.stringify({ __type: "com.amazonaws.sqs#ThrottlingException", message: "Rate exceeded" }))
-      }
-      const failing = new Set(what === "ok" ? [] : what.fail)
-      res.end(
-        JSON.stringify({
-          Successful: parsed.Entries.filter((e) => !failing.has(e.Id)).map((e) => ({
-            Id: e.Id,
-            MessageId: `m-${e.Id}`,
-            MD5OfMessageBody: createHash("md5").update(e.MessageBody).digest("hex")
-          })),
-          Failed: parsed.Entries.filter((e) => failing.has(e.Id)).map((e) => ({
-            Id: e.Id,
-            SenderFault: what !== "ok" && what.senderFault === true,
-            Code: "InternalError",
-            Message: "try again"
-          }))
-        })
-      )
-    })
+  const fake = await startWireFake((request, i): WireAnswer => {
+    const parsed = Schema.decodeUnknownSync(SendMessageBatchRequest)(request.body)
+    requests.push({ target: request.operation, entries: parsed.Entries })
+    const what = behaviour(i, parsed.Entries)
+    if (what === "throttle") return json({ __type: "com.amazonaws.sqs#ThrottlingException", message: "Rate exceeded" }, 400, "application/x-amz-json-1.0")
+    const failing = new Set(what === "ok" ? [] : what.fail)
+    return json(
+      {
+        Successful: parsed.Entries.filter((e) => !failing.has(e.Id)).map((e) => ({
+          Id: e.Id,
+          MessageId: `m-${e.Id}`,
+          MD5OfMessageBody: createHash("md5").update(e.MessageBody).digest("hex")
+        })),
+        Failed: parsed.Entries.filter((e) => failing.has(e.Id)).map((e) => ({
+          Id: e.Id,
+          SenderFault: what !== "ok" && what.senderFault === true,
+          Code: "InternalError",
+          Message: "try again"
+        }))
+      },
+      200,
+      "application/x-amz-json-1.0"
+    )
   })
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
-  const port = (server.address() as AddressInfo).port
-  const client = new SQSClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    maxAttempts: 1
-  })
-  closers.push(() => new Promise<void>((r) => server.close(() => r())))
-  const queue = makeSqsTradeQueue({ client, queueUrl: `http://127.0.0.1:${port}/000000000000/trades.fifo`, maxAttempts: 4, baseDelayMillis: 5 })
+  closers.push(fake.close)
+  const client = new SQSClient({ endpoint: fake.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 })
+  const queue = makeSqsTradeQueue({ client, queueUrl: `${fake.endpoint}/000000000000/trades.fifo`, maxAttempts: 4, baseDelayMillis: 5 })
   return { queue, requests }
 }
 

@@ -8,6 +8,7 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs"
 import { Effect, Layer } from "effect"
 import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
+import { type Outcome, sendUntilTaken } from "../retry/RetryFailed.ts"
 import { deduplicationId, encodeTradeBatchJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 
 export interface SqsTradeQueueOptions {
@@ -43,29 +44,20 @@ export const requestsOf = (batches: ReadonlyArray<TradeBatch>): Array<Array<Send
 }
 
 const sendAll = (options: SqsTradeQueueOptions, entries: ReadonlyArray<SendMessageBatchRequestEntry>): Effect.Effect<void, QueueUnavailable> =>
-  Effect.gen(function*() {
-    let pending = [...entries]
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const result = yield* Effect.tryPromise({
-        try: () => options.client.send(new SendMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: pending })),
-        catch: (e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
-      }).pipe(Effect.result)
-      let problem: string
-      if (result._tag === "Success") {
-        const failed = result.success.Failed ?? []
-        const permanent = failed.find((f) => f.SenderFault === true)
-        if (permanent !== undefined) return yield* new QueueUnavailable({ message: `SQS refused a batch: ${permanent.Code} ${permanent.Message ?? ""}` })
-        const failedIds = new Set(failed.map((f) => f.Id))
-        pending = pending.filter((e) => failedIds.has(e.Id))
-        if (pending.length === 0) return
-        problem = `${failed.length} entries failed (${failed[0]?.Code ?? "?"})`
-      } else {
-        problem = result.failure
-      }
-      if (attempt >= options.maxAttempts) return yield* new QueueUnavailable({ message: `SQS: ${problem} after ${attempt} attempts` })
-      yield* Effect.sleep(Math.min(10_000, options.baseDelayMillis * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2))
-    }
-  })
+  sendUntilTaken(
+    options,
+    entries,
+    async (pending): Promise<Outcome<SendMessageBatchRequestEntry>> => {
+      const result = await options.client.send(new SendMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: [...pending] }))
+      const failed = result.Failed ?? []
+      const permanent = failed.find((f) => f.SenderFault === true)
+      if (permanent !== undefined) return { _tag: "Refused", reason: `SQS refused a batch: ${permanent.Code} ${permanent.Message ?? ""}` }
+      const failedIds = new Set(failed.map((f) => f.Id))
+      const again = pending.filter((e) => failedIds.has(e.Id))
+      return again.length === 0 ? { _tag: "Done" } : { _tag: "Retry", failed: again, reason: `${failed.length} entries failed (${failed[0]?.Code ?? "?"})` }
+    },
+    (reason) => new QueueUnavailable({ message: reason.startsWith("SQS") ? reason : `SQS: ${reason}` })
+  )
 
 export const makeSqsTradeQueue = (options: SqsTradeQueueOptions): TradeQueue["Service"] =>
   TradeQueue.of({

@@ -11,8 +11,8 @@ import { DatabaseSync } from "node:sqlite"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
-import { CANDLE_COLUMNS, candleColumns, csvColumnTypes, TRADE_COLUMNS, tradesGlob } from "../archive/ArchiveLayout.ts"
-import { stagedRows } from "../archive/LocalTradeArchive.ts"
+import { CANDLE_COLUMNS, candleColumns, csvColumnTypes, TRADE_COLUMNS } from "@blockchaincore/core/archive/ArchiveLayout"
+import { stagedRows } from "@blockchaincore/core/archive/StagedTrades"
 
 export class QueryFailed extends Schema.TaggedError<QueryFailed>()("QueryFailed", { message: Schema.String }) {}
 
@@ -83,8 +83,9 @@ export const queryArchive = (dataDir: string, sql: string): Effect.Effect<QueryR
         const archive = join(dataDir, "archive")
         const partitions = "symbol VARCHAR, date VARCHAR, hour VARCHAR"
         const stagedSql = csvRelation(join(scratch, "staged.csv"), stagedTradeLines(join(archive, "staging.sqlite")), `${partitions}, ${TRADE_COLUMNS}`)
-        const parquet = globSync(tradesGlob(archive)).length > 0
-          ? `SELECT symbol, date, hour, ${TRADE_COLUMNS.split(", ").map((x) => x.split(" ")[0]).join(", ")} FROM read_parquet('${tradesGlob(archive)}', hive_partitioning = true, hive_types = {'symbol': VARCHAR, 'date': VARCHAR, 'hour': VARCHAR}) UNION ALL `
+        const tradesGlob = join(archive, "trades", "*", "*", "*", "*.parquet")
+        const parquet = globSync(tradesGlob).length > 0
+          ? `SELECT symbol, date, hour, ${TRADE_COLUMNS.split(", ").map((x) => x.split(" ")[0]).join(", ")} FROM read_parquet('${tradesGlob}', hive_partitioning = true, hive_types = {'symbol': VARCHAR, 'date': VARCHAR, 'hour': VARCHAR}) UNION ALL `
           : ""
         // An hour whose file was written but not yet marked compacted (a stop in between) is in
         // both: the file wins, each trade id once.

@@ -13,6 +13,7 @@ import { Effect, FiberSet, Layer, Schedule, type Scope } from "effect"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { Alerter } from "@blockchaincore/services/alert/Alerter"
+import { layerInMemoryAlertConditions } from "../store/InMemoryAlertConditions.ts"
 import { AnomalyDetector } from "@blockchaincore/services/anomaly/AnomalyDetector"
 import type { Consumer } from "@blockchaincore/services/consumers/Consumer"
 import { Archiver } from "@blockchaincore/services/archival/Archiver"
@@ -93,7 +94,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
     const pipe: PipeStats = { batches: 0, failures: 0, redeliveries: 0 }
     const services = Layer.mergeAll(queue.layer(), bus.layer(), Journal.layer(join(config.dataDir, "journal")), layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")), layerLocalTradeArchive(join(config.dataDir, "archive")))
     const { instruments } = yield* loadInstruments(restUrl, chosen, config.dataDir)
-    const serviceLayers = Layer.mergeAll(Processor.layer(DEFAULT_ENGINE), Enricher.layer(defaultEnrichment(instruments)), AnomalyDetector.layer(), Alerter.layer().pipe(Layer.provide(layerLogNotifier)), Archiver.layer)
+    const serviceLayers = Layer.mergeAll(Processor.layer(DEFAULT_ENGINE), Enricher.layer(defaultEnrichment(instruments)), AnomalyDetector.layer(), Alerter.layer().pipe(Layer.provide(Layer.mergeAll(layerLogNotifier, layerInMemoryAlertConditions))), Archiver.layer)
     const context = yield* Layer.build(Layer.provideMerge(serviceLayers, services))
 
     return yield* Effect.gen(function*() {

@@ -1,19 +1,23 @@
 /**
  * The alert service: `AnomalyDetected` → a notification, through the notifier, without storms
  * (core/alert/AlertPolicy.ts: one alert per condition, one "resolved", a cooldown), and an
- * `AlertSent` for each notification. Closed candles drive resolution. The conditions' state is
- * this process's; the AWS handler keeps it in the candle table.
+ * `AlertSent` for each notification. Closed candles drive resolution. The conditions live in the
+ * `AlertConditions` port, written before the notification goes out and only if unchanged since
+ * read: two deliveries of one anomaly, handled at once, send one alert. A notification that
+ * fails puts the condition back as it was, so the retried event alerts.
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Schedule } from "effect"
 import { type AlertPolicy, conditionKey, type ConditionState, DEFAULT_ALERT_POLICY, onFinding, onQuietCandle } from "@blockchaincore/core/alert/AlertPolicy"
 import { alertSent, type AlertSent, type AnomalyDetected, type AnomalyRule, type CandleClosed } from "@blockchaincore/core/events/DomainEvent"
 import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
+import { AlertConditions, type StoredCondition } from "@blockchaincore/core/ports/AlertConditions"
+import type { StoreUnavailable, VersionConflict } from "@blockchaincore/core/ports/CandleStore"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import { Notifier, type NotifyFailed } from "@blockchaincore/core/ports/Notifier"
 
 export class Alerter extends Context.Service<Alerter, {
-  readonly onAnomaly: (event: AnomalyDetected) => Effect.Effect<ReadonlyArray<AlertSent>, NotifyFailed | BusUnavailable>
-  readonly onCandleClosed: (event: CandleClosed) => Effect.Effect<ReadonlyArray<AlertSent>, NotifyFailed | BusUnavailable>
+  readonly onAnomaly: (event: AnomalyDetected) => Effect.Effect<ReadonlyArray<AlertSent>, AlertFailure>
+  readonly onCandleClosed: (event: CandleClosed) => Effect.Effect<ReadonlyArray<AlertSent>, AlertFailure>
 }>()("@blockchaincore/services/alert/Alerter") {
   static readonly layer = (policy: AlertPolicy = DEFAULT_ALERT_POLICY) =>
     Layer.effect(
@@ -21,7 +25,7 @@ export class Alerter extends Context.Service<Alerter, {
       Effect.gen(function*() {
         const notifier = yield* Notifier
         const bus = yield* EventBus
-        const conditions = new Map<string, { readonly state: ConditionState; readonly anomaly: AnomalyDetected }>()
+        const conditions = yield* AlertConditions
 
         const send = Effect.fn("Alerter.send")(function*(anomaly: AnomalyDetected, state: "firing" | "resolved") {
           const c = anomaly.candle
@@ -38,30 +42,60 @@ export class Alerter extends Context.Service<Alerter, {
           return sent
         })
 
+        /** Saves the new state, then notifies; a failed notification restores the old state. */
+        const transition = Effect.fn("Alerter.transition")(function*(
+          key: string,
+          stored: StoredCondition | undefined,
+          state: ConditionState,
+          anomaly: AnomalyDetected,
+          notify: "firing" | "resolved" | undefined
+        ) {
+          const version = stored?.version ?? 0
+          yield* conditions.save(key, state, anomaly, version)
+          if (notify === undefined) return undefined
+          return yield* send(anomaly, notify).pipe(
+            Effect.tapError(() => stored === undefined ? Effect.void : conditions.save(key, stored.state, stored.anomaly, version + 1).pipe(Effect.ignore))
+          )
+        })
+
         return Alerter.of({
-          onAnomaly: Effect.fn("Alerter.onAnomaly")(function*(anomaly: AnomalyDetected) {
-            const key = conditionKey(anomaly.candle.symbol, anomaly.candle.interval, anomaly.rule)
-            // Event time, not wall-clock time: a replay alerts as the live market would have.
-            const [decision, state] = onFinding(policy, conditions.get(key)?.state, anomaly.candle.openTime, anomaly.candle.closeTime)
-            conditions.set(key, { state, anomaly })
-            return decision === "firing" ? [yield* send(anomaly, "firing")] : []
-          }),
-          onCandleClosed: Effect.fn("Alerter.onCandleClosed")(function*(event: CandleClosed) {
-            const c = event.candle
-            const out: Array<AlertSent> = []
-            for (const rule of RULES) {
-              const key = conditionKey(c.symbol, c.interval, rule)
-              const current = conditions.get(key)
-              if (current === undefined) continue
-              const [decision, state] = onQuietCandle(policy, current.state, c.interval, c.openTime)
-              if (state !== undefined) conditions.set(key, { state, anomaly: current.anomaly })
-              if (decision === "resolved") out.push(yield* send(current.anomaly, "resolved"))
-            }
-            return out
-          })
+          onAnomaly: (anomaly) =>
+            Effect.gen(function*() {
+              const key = conditionKey(anomaly.candle.symbol, anomaly.candle.interval, anomaly.rule)
+              const stored = (yield* conditions.load([key])).get(key)
+              // Event time, not wall-clock time: a replay alerts as the live market would have.
+              const [decision, state] = onFinding(policy, stored?.state, anomaly.candle.openTime, anomaly.candle.closeTime)
+              const sent = yield* transition(key, stored, state, anomaly, decision === "firing" ? "firing" : undefined)
+              return sent === undefined ? [] : [sent]
+            }).pipe(retryOnConflict),
+          onCandleClosed: (event) =>
+            Effect.gen(function*() {
+              const c = event.candle
+              const keys = RULES.map((rule) => conditionKey(c.symbol, c.interval, rule))
+              const stored = yield* conditions.load(keys)
+              const out: Array<AlertSent> = []
+              for (const key of keys) {
+                const current = stored.get(key)
+                if (current === undefined) continue
+                const [decision, state] = onQuietCandle(policy, current.state, c.interval, c.openTime)
+                if (state === undefined || (decision !== "resolved" && sameState(state, current.state))) continue
+                const sent = yield* transition(key, current, state, current.anomaly, decision === "resolved" ? "resolved" : undefined)
+                if (sent !== undefined) out.push(sent)
+              }
+              return out
+            }).pipe(retryOnConflict)
         })
       })
     )
 }
+
+export type AlertFailure = NotifyFailed | BusUnavailable | StoreUnavailable | VersionConflict
+
+/** Someone else changed a condition between our read and write: read again and decide again. */
+const retryOnConflict = <A, R>(effect: Effect.Effect<A, AlertFailure, R>) =>
+  effect.pipe(Effect.retry({ times: 5, schedule: Schedule.spaced(10), while: (e) => e._tag === "VersionConflict" }))
+
+const sameState = (a: ConditionState, b: ConditionState) =>
+  a.firing === b.firing && a.lastFiredOpenTime === b.lastFiredOpenTime && a.lastAlertAt === b.lastAlertAt && a.notified === b.notified
 
 const RULES: ReadonlyArray<AnomalyRule> = ["price_movement", "volume_spike", "sma_divergence", "robust_zscore_return", "robust_zscore_volume"]

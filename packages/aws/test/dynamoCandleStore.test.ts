@@ -1,0 +1,76 @@
+/**
+ * The DynamoDB adapters against dynalite (a DynamoDB that runs here), over HTTP with the real SDK:
+ * exact decimals survive the round trip, the state is written only at the version read, batches
+ * over DynamoDB's 25-item limit are split, and Binance's klines paging holds.
+ */
+import { Effect, Exit } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { anomalyDetected } from "@blockchaincore/core/events/DomainEvent"
+import { makeDynamoAlertConditions } from "../src/dynamodb/DynamoAlertConditions.ts"
+import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
+import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
+import { candleAt, snapshotOf } from "./support/fixtures.ts"
+import { startDynalite } from "./support/standIns.ts"
+
+let dynamo: Awaited<ReturnType<typeof startDynalite>>
+beforeAll(async () => {
+  dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE })
+})
+afterAll(() => dynamo.close())
+
+const store = () => makeDynamoCandleStore({ client: dynamo.client, candlesTable: "candles", stateTable: "state" })
+const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
+const T0 = Date.UTC(2024, 7, 8, 23, 0)
+
+describe("DynamoCandleStore (dynalite)", () => {
+  it("keeps every digit of every decimal, and a revision replaces its candle", async () => {
+    const s = store()
+    const original = candleAt("BTCUSDT", T0)
+    const revised = { ...candleAt("BTCUSDT", T0, "99999999999.99999999"), trades: 43 }
+    await run(s.putCandles([original]))
+    expect(await run(s.candles({ symbol: "BTCUSDT", interval: "1m", limit: 10 }))).toEqual([original])
+    await run(s.putCandles([revised]))
+    expect(await run(s.candles({ symbol: "BTCUSDT", interval: "1m", limit: 10 }))).toEqual([revised])
+  })
+
+  it("writes more than 25 candles in one call and pages like Binance's klines", async () => {
+    const s = store()
+    const candles = Array.from({ length: 60 }, (_, i) => candleAt("ETHUSDT", T0 + i * 60_000))
+    await run(s.putCandles(candles))
+    const latest = await run(s.candles({ symbol: "ETHUSDT", interval: "1m", limit: 5 }))
+    expect(latest.map((c) => c.openTime)).toEqual(candles.slice(-5).map((c) => c.openTime))
+    const fromStart = await run(s.candles({ symbol: "ETHUSDT", interval: "1m", startTime: T0 + 10 * 60_000, limit: 3 }))
+    expect(fromStart.map((c) => c.openTime)).toEqual([10, 11, 12].map((i) => T0 + i * 60_000))
+    const bounded = await run(s.candles({ symbol: "ETHUSDT", interval: "1m", startTime: T0, endTime: T0 + 59 * 60_000, limit: 1000 }))
+    expect(bounded).toEqual(candles)
+    expect(await run(s.candles({ symbol: "ETHUSDT", interval: "5m", limit: 5 }))).toEqual([])
+  })
+
+  it("saves a state only at the version it was read at", async () => {
+    const s = store()
+    const snapshot = snapshotOf("XRPETH", 7, T0)
+    expect(await run(s.loadState("XRPETH"))).toEqual({ version: 0, state: undefined })
+    expect(await run(s.saveState("XRPETH", snapshot, 0))).toBe(1)
+    const conflict = await Effect.runPromiseExit(s.saveState("XRPETH", snapshot, 0))
+    expect(Exit.isFailure(conflict) && JSON.stringify(conflict.cause)).toContain("VersionConflict")
+    expect(await run(s.saveState("XRPETH", snapshot, 1))).toBe(2)
+    expect(await run(s.loadState("XRPETH"))).toEqual({ version: 2, state: snapshot })
+    expect(await run(s.symbols())).toContain("XRPETH")
+  })
+})
+
+describe("DynamoAlertConditions (dynalite)", () => {
+  it("round-trips a condition and refuses a stale write", async () => {
+    const conditions = makeDynamoAlertConditions(dynamo.client, "conditions")
+    const candle = candleAt("BTCUSDT", T0)
+    const anomaly = anomalyDetected({ candle, rule: "price_movement", severity: "high", metrics: { change: 0.2 }, threshold: 0.05 })
+    const key = "BTCUSDT|1m|price_movement"
+    const state = { firing: true, lastFiredOpenTime: T0, lastAlertAt: T0 + 60_000, notified: true }
+    expect((await run(conditions.load([key]))).size).toBe(0)
+    await run(conditions.save(key, state, anomaly, 0))
+    const loaded = await run(conditions.load([key, "ETHUSDT|1m|volume_spike"]))
+    expect(loaded.get(key)).toEqual({ state, anomaly, version: 1 })
+    const stale = await Effect.runPromiseExit(conditions.save(key, state, anomaly, 0))
+    expect(Exit.isFailure(stale) && JSON.stringify(stale.cause)).toContain("VersionConflict")
+  })
+})

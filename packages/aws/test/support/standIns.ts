@@ -1,0 +1,60 @@
+/**
+ * Real stand-ins for AWS on loopback, spoken to by the real SDK over HTTP: dynalite for DynamoDB
+ * (with the stack's tables; dynalite has no TTL, which only deletes, so none is set) and s3rver for S3 (with one bucket).
+ */
+import { mkdtempSync, rmSync } from "node:fs"
+import type { AddressInfo } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3"
+import dynalite from "dynalite"
+import S3rver from "s3rver"
+import type { TableKeys } from "../../src/dynamodb/Tables.ts"
+
+const credentials = { accessKeyId: "test", secretAccessKey: "test" }
+
+export const portOf = (address: AddressInfo | string | null): number => {
+  if (address === null || typeof address === "string") throw new Error(`not a TCP address: ${String(address)}`)
+  return address.port
+}
+
+export const startDynalite = async (tables: Readonly<Record<string, TableKeys>>) => {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${portOf(server.address())}`, region: "us-east-1", credentials, maxAttempts: 1 })
+  for (const [name, keys] of Object.entries(tables)) {
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: Object.entries(keys.fields).map(([AttributeName, type]) => ({ AttributeName, AttributeType: type === "string" ? "S" : "N" })),
+        KeySchema: [{ AttributeName: keys.hashKey, KeyType: "HASH" }, ...(keys.rangeKey === undefined ? [] : [{ AttributeName: keys.rangeKey, KeyType: "RANGE" as const }])]
+      })
+    )
+  }
+  return {
+    client,
+    close: async () => {
+      client.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}
+
+export const startS3rver = async (bucket: string) => {
+  const directory = mkdtempSync(join(tmpdir(), "s3rver-"))
+  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory })
+  const address = await server.run()
+  // s3rver checks signatures against its one built-in key pair.
+  const client = new S3Client({ endpoint: `http://127.0.0.1:${address.port}`, region: "us-east-1", credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }, forcePathStyle: true, maxAttempts: 1 })
+  await client.send(new CreateBucketCommand({ Bucket: bucket }))
+  return {
+    client,
+    close: async () => {
+      client.destroy()
+      await server.close()
+      rmSync(directory, { recursive: true, force: true })
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Writes rows as one Parquet file, with DuckDB: rows go in as CSV with declared column types, so
+ * decimals stay text until DuckDB parses them as exact DECIMALs. The file is written under a
+ * temporary name and renamed, so a reader never sees half of one. Used by the local archive
+ * (the file is the archive) and the S3 archive (the file is uploaded, then deleted).
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs"
+import { dirname } from "node:path"
+import type { DuckDBInstance } from "@duckdb/node-api"
+import { csvColumnTypes } from "@blockchaincore/core/archive/ArchiveLayout"
+
+export type Row = string | ReadonlyArray<string | number | boolean>
+
+const csv = (rows: ReadonlyArray<Row>) => rows.map((r) => (typeof r === "string" ? r : r.join(","))).join("\n")
+
+export const writeParquetFile = async (duck: DuckDBInstance, file: string, columns: string, rows: ReadonlyArray<Row>): Promise<void> => {
+  mkdirSync(dirname(file), { recursive: true })
+  const source = `${file}.csv`
+  const temporary = `${file}.tmp`
+  writeFileSync(source, csv(rows))
+  const connection = await duck.connect()
+  try {
+    await connection.run(`COPY (SELECT * FROM read_csv('${source}', header = false, columns = {${csvColumnTypes(columns)}})) TO '${temporary}' (FORMAT parquet)`)
+  } finally {
+    connection.closeSync()
+    rmSync(source, { force: true })
+  }
+  renameSync(temporary, file)
+}
