@@ -22,7 +22,8 @@ export const portOf = (address: AddressInfo | string | null): number => {
 export const startDynalite = async (tables: Readonly<Record<string, TableKeys>>) => {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${portOf(server.address())}`, region: "us-east-1", credentials, maxAttempts: 1 })
+  const endpoint = `http://127.0.0.1:${portOf(server.address())}`
+  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 })
   for (const [name, keys] of Object.entries(tables)) {
     await client.send(
       new CreateTableCommand({
@@ -35,6 +36,7 @@ export const startDynalite = async (tables: Readonly<Record<string, TableKeys>>)
   }
   return {
     client,
+    endpoint,
     close: async () => {
       client.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -47,10 +49,12 @@ export const startS3rver = async (bucket: string) => {
   const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory })
   const address = await server.run()
   // s3rver checks signatures against its one built-in key pair.
-  const client = new S3Client({ endpoint: `http://127.0.0.1:${address.port}`, region: "us-east-1", credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }, forcePathStyle: true, maxAttempts: 1 })
+  const endpoint = `http://127.0.0.1:${address.port}`
+  const client = new S3Client({ endpoint, region: "us-east-1", credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }, forcePathStyle: true, maxAttempts: 1 })
   await client.send(new CreateBucketCommand({ Bucket: bucket }))
   return {
     client,
+    endpoint,
     close: async () => {
       client.destroy()
       await server.close()

@@ -114,11 +114,12 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
           startHttpApi(
             {
               store,
-              bus,
-              health: () => {
-                const m = producerMetrics()
-                return { status: m.counters.connects > 0 ? "ok" : "connecting", symbols: chosen, queueDepth: queue.depth, batchesProcessed: pipe.batches, journal: m.journalSize }
-              },
+              history: { anomalies: () => bus.recentAnomalies, alerts: () => bus.recentAlerts },
+              health: () =>
+                Effect.sync(() => {
+                  const m = producerMetrics()
+                  return { status: m.counters.connects > 0 ? "ok" : "connecting", symbols: chosen, queueDepth: queue.depth, batchesProcessed: pipe.batches, journal: m.journalSize }
+                }),
               metrics: () => prometheusText(producerMetrics(), pipe, queue.depth)
             },
             config.port

@@ -22,7 +22,7 @@ export const alertConsumer: Consumer<Alerter> = {
   name: "alert",
   description: "Turns anomalies into notifications, one per condition, with a cooldown; resolves them",
   pattern: { source: [EVENT_SOURCE], "detail-type": ["AnomalyDetected", "CandleClosed"] },
-  needs: ["Notifier", "EventBus"],
+  needs: ["Notifier", "EventBus", "AlertConditions"],
   handle: (event) =>
     event._tag === "AnomalyDetected"
       ? Alerter.use((a) => a.onAnomaly(event)).pipe(Effect.asVoid)
@@ -59,3 +59,6 @@ export const webhookConsumer: Consumer<Notifier> = {
       )
       : Effect.void
 }
+
+/** Every consumer, in the order their subscriptions are declared. */
+export const REGISTRY: ReadonlyArray<Consumer<AnomalyDetector | Alerter | Archiver | Notifier>> = [anomalyConsumer, alertConsumer, archivalConsumer, webhookConsumer]

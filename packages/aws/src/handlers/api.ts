@@ -1,0 +1,52 @@
+/**
+ * The read-only API on AWS: a function URL (CORS is the URL's) in front of the same API the
+ * local runtime serves (services/api/ReadApi.ts), over the DynamoDB candle store. Anomaly and
+ * alert history is not kept on AWS yet: those endpoints answer 404 there.
+ */
+import { Effect, ManagedRuntime, Schema } from "effect"
+import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { answer } from "@blockchaincore/services/api/ReadApi"
+import { oneLine } from "../pipe/PipePayload.ts"
+import { candleStoreLayer } from "../runtime/AwsLayers.ts"
+
+/** A function URL request (payload format 2.0); other fields are ignored. */
+export const UrlRequest = Schema.Struct({
+  rawPath: Schema.String,
+  rawQueryString: Schema.optionalKey(Schema.String),
+  requestContext: Schema.Struct({ http: Schema.Struct({ method: Schema.String }) })
+})
+
+export interface UrlResponse {
+  readonly statusCode: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+export const respond = (event: unknown) =>
+  Effect.gen(function*() {
+    const request = Schema.decodeUnknownResult(UrlRequest)(event)
+    if (request._tag === "Failure") {
+      return { statusCode: 400, headers: { "content-type": "application/json" }, body: JSON.stringify({ code: -1, msg: `not a function URL request: ${oneLine(request.failure)}` }) }
+    }
+    const store = yield* CandleStore
+    const { rawPath, rawQueryString, requestContext } = request.success
+    const result = yield* answer(
+      {
+        store,
+        health: () =>
+          store.symbols().pipe(
+            Effect.map((symbols) => ({ status: "ok", symbols })),
+            Effect.catch((e) => Effect.succeed({ status: "degraded", problem: e.message }))
+          )
+      },
+      requestContext.http.method,
+      rawPath,
+      new URLSearchParams(rawQueryString ?? "")
+    )
+    // Closed candles change once a minute: a short cache spares the table repeated reads.
+    return { statusCode: result.status, headers: { "content-type": result.contentType, "cache-control": result.status === 200 ? "max-age=5" : "no-store" }, body: result.body } satisfies UrlResponse
+  })
+
+const runtime = ManagedRuntime.make(candleStoreLayer)
+
+export const handler = (event: unknown): Promise<UrlResponse> => runtime.runPromise(respond(event))

@@ -1,0 +1,171 @@
+/**
+ * The Lambda handlers as deployed, fed real-shaped events: an SQS batch as the pipe hands it to
+ * the enrichment, the enrichment's answer as the pipe hands it to the processor, EventBridge
+ * events to a consumer, function URL requests to the API. DynamoDB is dynalite and S3 is s3rver
+ * (both real, over HTTP); EventBridge, which cannot run here, is a wire fake that records
+ * PutEvents. The handlers find them through the SDK's standard endpoint variables and SST's
+ * linked-resource variables, exactly as in Lambda.
+ */
+import { createHash } from "node:crypto"
+import { ListObjectsV2Command } from "@aws-sdk/client-s3"
+import { Effect, Schema } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
+import { encodeTradeBatchJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
+import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
+import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
+import { startDynalite, startS3rver } from "./support/standIns.ts"
+import { json, startWireFake } from "./support/wireFake.ts"
+
+const T0 = Date.UTC(2024, 7, 8, 23, 54)
+const PutEvents = Schema.fromJsonString(Schema.Struct({ Entries: Schema.Array(Schema.Struct({ DetailType: Schema.String, Detail: Schema.String })) }))
+
+let dynamo: Awaited<ReturnType<typeof startDynalite>>
+let s3: Awaited<ReturnType<typeof startS3rver>>
+let eventBridge: Awaited<ReturnType<typeof startWireFake>>
+/** While set, PutEvents fails every entry of this symbol (an outage seen by one shard's events). */
+let failSymbol: string | undefined
+const published: Array<DomainEvent> = []
+
+beforeAll(async () => {
+  dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE })
+  s3 = await startS3rver("archive")
+  eventBridge = await startWireFake((request) => {
+    const entries = Schema.decodeUnknownSync(PutEvents)(request.body).Entries
+    const failing = entries.map((e) => failSymbol !== undefined && e.Detail.includes(`"symbol":"${failSymbol}"`))
+    entries.forEach((e, i) => {
+      if (!failing[i]) published.push(Schema.decodeUnknownSync(DomainEvent)(JSON.parse(e.Detail)))
+    })
+    return json({ FailedEntryCount: failing.filter(Boolean).length, Entries: failing.map((f, i) => (f ? { ErrorCode: "InternalFailure", ErrorMessage: "down" } : { EventId: `e${i}` })) })
+  })
+  Object.assign(process.env, {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
+    SST_RESOURCE_App: JSON.stringify({ name: "blockchaincore", stage: "test" }),
+    SST_RESOURCE_Candles: JSON.stringify({ name: "candles", type: "sst.aws.Dynamo" }),
+    SST_RESOURCE_EngineState: JSON.stringify({ name: "state", type: "sst.aws.Dynamo" }),
+    SST_RESOURCE_AlertConditions: JSON.stringify({ name: "conditions", type: "sst.aws.Dynamo" }),
+    SST_RESOURCE_Archive: JSON.stringify({ name: "archive", type: "sst.aws.Bucket" }),
+    SST_RESOURCE_Market: JSON.stringify({ name: "market", arn: "arn:aws:events:us-east-1:000000000000:event-bus/market", type: "sst.aws.Bus" }),
+    CONSUMER: "anomaly"
+  })
+})
+afterAll(async () => {
+  await Promise.all([dynamo.close(), s3.close(), eventBridge.close()])
+})
+
+/** `minutes` of one trade every 10 s, ids from `firstId`, stream time advanced to `until`. */
+const batchOf = (symbol: string, shard: number, firstId: number, from: number, count: number, until: number): TradeBatch => ({
+  shard,
+  epoch: 1,
+  symbols: [{
+    symbol,
+    watermark: until,
+    trades: Array.from({ length: count }, (_, i) => [firstId + i, 6_183_763_000_000n + BigInt(i) * 1_000_000n, 2_000_000n + BigInt(i), from + i * 10_000, i % 2 === 0] as const)
+  }]
+})
+
+/** An SQS record exactly as an EventBridge Pipe hands it to its enrichment. */
+const sqsRecord = (messageId: string, group: string, body: string) => ({
+  messageId,
+  receiptHandle: `AQEB${messageId}`,
+  body,
+  attributes: { ApproximateReceiveCount: "1", SentTimestamp: String(T0), SequenceNumber: "18849496460467696128", MessageGroupId: group, SenderId: "AIDAEXAMPLE", MessageDeduplicationId: createHash("sha256").update(body).digest("hex"), ApproximateFirstReceiveTimestamp: String(T0) },
+  messageAttributes: {},
+  md5OfBody: createHash("md5").update(body).digest("hex"),
+  eventSource: "aws:sqs",
+  eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:blockchaincore-test-Trades.fifo",
+  awsRegion: "us-east-1"
+})
+
+const handlers = async () => ({
+  enrichment: (await import("../src/handlers/enrichment.ts")).handler,
+  processor: (await import("../src/handlers/processor.ts")).handler,
+  consumer: (await import("../src/handlers/consumer.ts")).handler,
+  api: (await import("../src/handlers/api.ts")).handler
+})
+
+const stored = (symbol: string) => Effect.runPromise(makeDynamoCandleStore({ client: dynamo.client, candlesTable: "candles", stateTable: "state" }).candles({ symbol, interval: "1m", limit: 100 }))
+
+describe("Lambda handlers", () => {
+  it("pipe: enrichment then processor; a malformed message fails alone, its neighbours are stored", async () => {
+    const { enrichment, processor } = await handlers()
+    const records = [
+      sqsRecord("m1", "shard-0", encodeTradeBatchJson(batchOf("BTCUSDT", 0, 100, T0, 12, T0 + 2 * 60_000 + 1_000))),
+      sqsRecord("m2", "shard-0", `{"shard":0,"epoch":1,"symbols":[{"symbol":"BTCUSDT","watermark":1,"trades":[[1,"oops"]]}]}`),
+      sqsRecord("m3", "shard-1", encodeTradeBatchJson(batchOf("ETHUSDT", 1, 500, T0, 12, T0 + 2 * 60_000 + 1_000)))
+    ]
+    const items = await enrichment(records)
+    expect(items).toHaveLength(3)
+    expect(items[1]).toMatchObject({ messageId: "m2", group: "shard-0", malformed: expect.stringMatching(/m2.*not a TradeBatch.*trades/) })
+    const report = await processor(items)
+    expect(report).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }] })
+    expect((await stored("BTCUSDT")).map((c) => [c.openTime, c.trades])).toEqual([[T0, 6], [T0 + 60_000, 6]])
+    expect((await stored("ETHUSDT")).map((c) => c.trades)).toEqual([6, 6])
+    expect(published.flatMap((e) => (e._tag === "CandleClosed" && e.candle.interval === "1m" ? [`${e.candle.symbol} ${e.candle.openTime - T0}`] : [])).sort()).toEqual(["BTCUSDT 0", "BTCUSDT 60000", "ETHUSDT 0", "ETHUSDT 60000"])
+    const staged = await s3.client.send(new ListObjectsV2Command({ Bucket: "archive", Prefix: "staging/" }))
+    expect(staged.Contents?.map((o) => o.Key).sort()).toEqual([`staging/trades/symbol=BTCUSDT/hour=${T0 - (T0 % 3_600_000)}/100-111.csv`, `staging/trades/symbol=ETHUSDT/hour=${T0 - (T0 % 3_600_000)}/500-511.csv`])
+
+    // The same batch again (SQS delivers at least once): nothing changes.
+    const again = await processor(await enrichment(records.slice(0, 1)))
+    expect(again.batchItemFailures).toEqual([])
+    expect((await stored("BTCUSDT")).map((c) => c.trades)).toEqual([6, 6])
+  })
+
+  it("pipe: a failure fails its message and the rest of its group, other groups go on", async () => {
+    const { enrichment, processor } = await handlers()
+    const later = T0 + 2 * 60_000
+    failSymbol = "BTCUSDT"
+    const records = [
+      sqsRecord("m4", "shard-0", encodeTradeBatchJson(batchOf("BTCUSDT", 0, 112, later, 6, later + 60_000 + 1_000))),
+      sqsRecord("m5", "shard-1", encodeTradeBatchJson(batchOf("ETHUSDT", 1, 512, later, 6, later + 60_000 + 1_000))),
+      sqsRecord("m6", "shard-0", encodeTradeBatchJson(batchOf("BTCUSDT", 0, 118, later + 60_000, 6, later + 2 * 60_000 + 1_000)))
+    ]
+    const report = await processor(await enrichment(records))
+    failSymbol = undefined
+    expect(report).toEqual({ batchItemFailures: [{ itemIdentifier: "m4" }, { itemIdentifier: "m6" }] })
+    expect((await stored("ETHUSDT")).map((c) => c.trades)).toEqual([6, 6, 6])
+    // Redelivered once EventBridge is back, in order: BTCUSDT catches up.
+    const redelivered = await processor(await enrichment(records.filter((r) => r.messageId !== "m5")))
+    expect(redelivered.batchItemFailures).toEqual([])
+    expect((await stored("BTCUSDT")).map((c) => c.trades)).toEqual([6, 6, 6, 6])
+  })
+
+  it("bus: a consumer handles a CandleClosed event as EventBridge delivers it, and counts a malformed one", async () => {
+    const { consumer } = await handlers()
+    const closed = published.find((e) => e._tag === "CandleClosed")
+    if (closed === undefined) throw new Error("the pipe test published no CandleClosed")
+    const event = {
+      version: "0",
+      id: "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+      "detail-type": "CandleClosed",
+      source: "blockchaincore.market",
+      account: "000000000000",
+      time: "2024-08-08T23:56:00Z",
+      region: "us-east-1",
+      resources: [],
+      detail: Schema.encodeSync(DomainEvent)(closed)
+    }
+    expect(await consumer(event)).toBe("handled")
+    expect(await consumer({ ...event, detail: { _tag: "CandleClosed", id: "x" } })).toBe("malformed")
+    expect(REGISTRY.map((c) => c.name)).toEqual(["anomaly", "alert", "archival", "webhook"])
+  })
+
+  it("API: klines from the candle table through a function URL request; a bad query is a 400 naming the field", async () => {
+    const { api } = await handlers()
+    const request = (rawPath: string, rawQueryString: string) => ({ version: "2.0", rawPath, rawQueryString, headers: {}, requestContext: { http: { method: "GET", path: rawPath } }, isBase64Encoded: false })
+    const klines = await api(request("/api/v3/klines", "symbol=BTCUSDT&interval=1m&limit=2"))
+    expect(klines.statusCode).toBe(200)
+    const rows: unknown = JSON.parse(klines.body)
+    expect(Array.isArray(rows) && rows.map((r: ReadonlyArray<unknown>) => r[0])).toEqual([T0 + 2 * 60_000, T0 + 3 * 60_000])
+    const bad = await api(request("/api/v3/klines", "symbol=BTCUSDT&interval=7m"))
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toMatch(/interval/)
+    expect((await api({ nonsense: true })).statusCode).toBe(400)
+  })
+})
