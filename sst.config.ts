@@ -2,7 +2,8 @@
 
 /**
  * The AWS app. Personal and dev stages can be removed whole; `prod` is protected from
- * `sst remove` and keeps its data stores if a resource is ever replaced or deleted.
+ * `sst remove` and keeps its data stores if a resource is ever replaced or deleted. The region is
+ * Tokyo: Binance's matching engine runs there, and its API refuses some other regions.
  * The stacks (stacks/, one module per concern) are imported inside run(): SST does not allow
  * imports at the top of this file.
  */
@@ -13,11 +14,14 @@ export default $config({
       name: "blockchaincore",
       home: "aws",
       protect: prod,
-      removal: prod ? "retain" : "remove"
+      removal: prod ? "retain" : "remove",
+      providers: { aws: { region: "ap-northeast-1" } }
     }
   },
   async run() {
-    // The stacks arrive with the AWS issue (#5); until then the app deploys nothing.
-    return {}
+    const { app } = await import("./stacks/index.ts")
+    const { deployConfig } = await import("./stacks/config.ts")
+    const { REGISTRY } = await import("./packages/services/src/consumers/consumers.ts")
+    return app(deployConfig(process.env), REGISTRY)
   }
 })

@@ -7,7 +7,7 @@ import { SQSClient } from "@aws-sdk/client-sqs"
 import { Console, Effect, Layer, Option, Schedule, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { layerSqsTradeQueue } from "@blockchaincore/aws/sqs/SqsTradeQueue"
-import { DEFAULT_BATCHER } from "@blockchaincore/producer/batching/Batcher"
+import { DEFAULT_BATCHER, SQS_BATCHER } from "@blockchaincore/producer/batching/Batcher"
 import { DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
 import { runProducer } from "@blockchaincore/producer/Producer"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
@@ -45,7 +45,7 @@ export const produceCommand = Command.make(
         wsUrl: flags.wsUrl,
         client: { ...DEFAULT_CONNECTION, ...DEFAULT_CLIENT },
         plan: DEFAULT_PLAN,
-        batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) },
+        batcher: { ...(Option.isSome(flags.queueUrl) ? SQS_BATCHER : DEFAULT_BATCHER), shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) },
         rest: { ...DEFAULT_REST, baseUrl: flags.restUrl }
       })
       yield* Console.error(`producing ${flags.symbols.length} symbols from ${flags.wsUrl}; Ctrl-C to stop`)

@@ -5,7 +5,8 @@
 import { Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runLocalRuntime } from "../runtime/LocalRuntime.ts"
-import { restUrlFlag, SymbolList, wsUrlFlag } from "./flags.ts"
+import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
+import { restUrlFlag, wsUrlFlag } from "./flags.ts"
 
 export const startCommand = Command.make(
   "start",

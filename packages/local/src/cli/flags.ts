@@ -1,15 +1,7 @@
 /** Flags shared by the commands, each decoded with a schema. */
-import { Schema, SchemaGetter } from "effect"
+import { Schema } from "effect"
 import { Flag } from "effect/cli"
-import { SymbolName } from "@blockchaincore/core/trade/Trade"
-
-/** "btcusdt,ETHUSDT" → ["BTCUSDT", "ETHUSDT"]: stream names are lower case, REST symbols upper. */
-export const SymbolList = Schema.String.pipe(
-  Schema.decodeTo(Schema.Array(SymbolName).check(Schema.isMinLength(1)), {
-    decode: SchemaGetter.transform((s: string) => [...new Set(s.split(",").map((x) => x.trim().toUpperCase()).filter((x) => x.length > 0))]),
-    encode: SchemaGetter.transform((symbols: ReadonlyArray<string>) => symbols.join(","))
-  })
-)
+import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
 
 const WsUrl = Schema.String.pipe(Schema.check(Schema.isPattern(/^wss?:\/\/[^\s]+$/, { message: "Expected a ws:// or wss:// URL" })))
 const HttpUrl = Schema.String.pipe(Schema.check(Schema.isPattern(/^https?:\/\/[^\s]+$/, { message: "Expected an http:// or https:// URL" })))

@@ -1,0 +1,222 @@
+/**
+ * The whole infrastructure program, run offline under Pulumi's mocks (test/offline), asserted on
+ * resource by resource: what a wrong pattern, a missing permission or a pipe pointed at the wrong
+ * target would break in production, caught before any deploy.
+ */
+import { beforeAll, describe, expect, it } from "vitest"
+import { CANDLE_COLUMNS, columnsOf, TRADE_COLUMNS } from "../../packages/core/src/archive/ArchiveLayout.ts"
+import { REGISTRY } from "../../packages/services/src/consumers/consumers.ts"
+import type { Port } from "../../packages/services/src/consumers/Consumer.ts"
+import { type OfflineRun, type Resource, runOffline } from "./offline/offlineApp.ts"
+
+let dev: OfflineRun
+let prod: OfflineRun
+let extra: OfflineRun
+
+beforeAll(async () => {
+  dev = await runOffline("dev", "config")
+  prod = await runOffline("prod", "config", { SST_SECRET_AlertEmail: "ops@example.com", SST_SECRET_AlertSms: "+15550100", BLOCKCHAINCORE_SYMBOLS: "btcusdt,ethusdt,solusdt" })
+  extra = await runOffline("dev", "extra")
+})
+
+const all = (run: OfflineRun, type: string) => run.resources.filter((r) => r.type === type)
+const one = (run: OfflineRun, type: string, name: string): Resource => {
+  const found = run.resources.filter((r) => r.type === type && r.name === name)
+  const [first] = found
+  if (first === undefined || found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${all(run, type).map((r) => r.name).join(", ")}`)
+  return first
+}
+const str = (r: Resource, key: string): string => {
+  const v = r.inputs[key]
+  if (typeof v !== "string") throw new Error(`${r.name}.${key} is not a string: ${JSON.stringify(v)}`)
+  return v
+}
+const json = (r: Resource, key: string): unknown => JSON.parse(str(r, key))
+const arnOf = (r: Resource) => r.arn
+
+interface Statement {
+  readonly Effect: string
+  readonly Action: ReadonlyArray<string>
+  readonly Resource?: ReadonlyArray<string>
+  readonly Principal?: Record<string, ReadonlyArray<string>>
+}
+const statementsOf = (policy: unknown): ReadonlyArray<Statement> => {
+  if (typeof policy !== "string") throw new Error(`not a policy document: ${JSON.stringify(policy)}`)
+  const parsed: { Statement: ReadonlyArray<Statement> } = JSON.parse(policy)
+  return parsed.Statement
+}
+const roleStatements = (run: OfflineRun, role: string): ReadonlyArray<Statement> => {
+  const inline = one(run, "aws:iam/role:Role", role).inputs["inlinePolicies"]
+  if (!Array.isArray(inline)) return []
+  return inline.flatMap((p: { policy: unknown }) => statementsOf(p.policy))
+}
+/** The resources a role's statements name, without the "/*" of their contents. */
+const namedResources = (statements: ReadonlyArray<Statement>) => new Set(statements.flatMap((s) => s.Resource ?? []).map((r) => r.replace(/\/\*$/, "")))
+
+describe("the infrastructure program, offline", () => {
+  it("pipe: from the trades queue, through the enrichment function, to the processor function", () => {
+    const pipe = one(dev, "aws:pipes/pipe:Pipe", "TradesPipe")
+    const queue = one(dev, "aws:sqs/queue:Queue", "TradesQueue")
+    const enrichment = one(dev, "aws:lambda/function:Function", "EnrichmentFunction")
+    const processor = one(dev, "aws:lambda/function:Function", "ProcessorFunction")
+    expect(pipe.inputs["source"]).toBe(arnOf(queue))
+    expect(pipe.inputs["enrichment"]).toBe(arnOf(enrichment))
+    expect(pipe.inputs["target"]).toBe(arnOf(processor))
+    expect(pipe.inputs["targetParameters"]).toEqual({ lambdaFunctionParameters: { invocationType: "REQUEST_RESPONSE" } })
+    expect(pipe.inputs["sourceParameters"]).toEqual({ sqsQueueParameters: { batchSize: 10 } })
+    expect(pipe.inputs["desiredState"]).toBe("RUNNING")
+    expect(enrichment.inputs["handler"]).toBe("index.handler")
+
+    // Its role: assumable by Pipes only, allowed exactly the queue and the two functions.
+    const role = one(dev, "aws:iam/role:Role", "TradesPipeRole")
+    expect(statementsOf(role.inputs["assumeRolePolicy"]).map((s) => s.Principal)).toEqual([{ Service: ["pipes.amazonaws.com"] }])
+    const policy = one(dev, "aws:iam/rolePolicy:RolePolicy", "TradesPipePolicy")
+    expect(statementsOf(policy.inputs["policy"]).map((s) => [s.Action, s.Resource])).toEqual([
+      [["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], [arnOf(queue)]],
+      [["lambda:InvokeFunction"], [arnOf(enrichment), arnOf(processor)]]
+    ])
+  })
+
+  it("queue: FIFO, encrypted, redriven to an encrypted FIFO dead-letter queue after 5 receipts", () => {
+    const queue = one(dev, "aws:sqs/queue:Queue", "TradesQueue")
+    const dlq = one(dev, "aws:sqs/queue:Queue", "TradesDeadLetterQueue")
+    expect(queue.inputs).toMatchObject({ fifoQueue: true, contentBasedDeduplication: false, sqsManagedSseEnabled: true, visibilityTimeoutSeconds: 180 })
+    expect(str(queue, "name")).toMatch(/\.fifo$/)
+    expect(json(queue, "redrivePolicy")).toEqual({ deadLetterTargetArn: arnOf(dlq), maxReceiveCount: 5 })
+    expect(dlq.inputs).toMatchObject({ fifoQueue: true, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 })
+  })
+
+  it("bus: one rule per registry entry, each with exactly that entry's pattern, on the market bus", () => {
+    const bus = one(dev, "aws:cloudwatch/eventBus:EventBus", "MarketBus")
+    const rules = all(dev, "aws:cloudwatch/eventRule:EventRule")
+    expect(rules).toHaveLength(REGISTRY.length)
+    for (const consumer of REGISTRY) {
+      const rule = one(dev, "aws:cloudwatch/eventRule:EventRule", `MarketSubscriber${consumer.name}Rule`)
+      expect(json(rule, "eventPattern")).toEqual(consumer.pattern)
+      expect(rule.inputs["eventBusName"]).toBe(bus.physical)
+      const fn = one(dev, "aws:lambda/function:Function", `MarketSubscriber${consumer.name}FunctionFunction`)
+      expect(fn.inputs["environment"]).toMatchObject({ variables: { CONSUMER: consumer.name } })
+    }
+  })
+
+  it("registry: adding an entry adds exactly one subscription, with its pattern", () => {
+    const before = all(dev, "aws:cloudwatch/eventRule:EventRule").map((r) => r.name)
+    const after = all(extra, "aws:cloudwatch/eventRule:EventRule").map((r) => r.name)
+    expect(after.filter((n) => !before.includes(n))).toEqual(["MarketSubscriberauditRule"])
+    expect(before.filter((n) => !after.includes(n))).toEqual([])
+    expect(json(one(extra, "aws:cloudwatch/eventRule:EventRule", "MarketSubscriberauditRule"), "eventPattern")).toEqual({ source: ["blockchaincore.market"], "detail-type": ["DataGapDetected"] })
+    expect(all(extra, "aws:lambda/function:Function").length - all(dev, "aws:lambda/function:Function").length).toBe(1)
+    expect(all(extra, "aws:cloudwatch/eventTarget:EventTarget").length - all(dev, "aws:cloudwatch/eventTarget:EventTarget").length).toBe(1)
+  })
+
+  it("IAM: each function's statements name only the resources it uses", () => {
+    const physical = (type: string, name: string) => arnOf(one(dev, type, name))
+    const table = (name: string) => physical("aws:dynamodb/table:Table", `${name}Table`)
+    const resources: Record<Exclude<Port, "Webhook">, ReadonlyArray<string>> = {
+      CandleStore: [table("Candles"), table("EngineState")],
+      AlertConditions: [table("AlertConditions")],
+      TradeArchive: [physical("aws:s3/bucket:Bucket", "ArchiveBucket")],
+      Notifier: [physical("aws:sns/topic:Topic", "AlertsTopic")],
+      EventBus: [physical("aws:cloudwatch/eventBus:EventBus", "MarketBus")]
+    }
+    const expected: Record<string, ReadonlyArray<string>> = {
+      EnrichmentRole: resources.CandleStore,
+      ProcessorRole: [...resources.CandleStore, ...resources.TradeArchive, ...resources.EventBus],
+      ApiRole: resources.CandleStore,
+      ProducerTaskRole: [physical("aws:sqs/queue:Queue", "TradesQueue"), "*"],
+      ...Object.fromEntries(REGISTRY.map((c) => [`MarketSubscriber${c.name}FunctionRole`, c.needs.flatMap((p) => (p === "Webhook" ? [] : resources[p]))]))
+    }
+    for (const [role, names] of Object.entries(expected)) expect([...namedResources(roleStatements(dev, role))].sort(), role).toEqual([...names].sort())
+    // The producer's "*" is SST's ECS exec channel (ssmmessages), nothing that holds data.
+    expect(roleStatements(dev, "ProducerTaskRole").filter((s) => s.Resource?.includes("*")).flatMap((s) => s.Action).every((a) => a.startsWith("ssmmessages:"))).toBe(true)
+  })
+
+  it("encryption on every store: queues, tables, bucket, topics, Athena results; the bucket is never public", () => {
+    for (const q of all(dev, "aws:sqs/queue:Queue")) expect(q.inputs["sqsManagedSseEnabled"], q.name).toBe(true)
+    const tables = all(dev, "aws:dynamodb/table:Table")
+    expect(tables.map((t) => t.name).sort()).toEqual(["AlertConditionsTable", "CandlesTable", "EngineStateTable"])
+    for (const t of tables) expect(t.inputs["serverSideEncryption"], t.name).toEqual({ enabled: true })
+    const bucket = one(dev, "aws:s3/bucket:Bucket", "ArchiveBucket").physical
+    const sse = one(dev, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "ArchiveEncryption")
+    expect(sse.inputs).toMatchObject({ bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] })
+    expect(all(dev, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0]?.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true })
+    for (const t of all(dev, "aws:sns/topic:Topic")) expect(t.inputs["kmsMasterKeyId"], t.name).toBe("alias/aws/sns")
+    expect(one(dev, "aws:athena/workgroup:Workgroup", "Athena").inputs["configuration"]).toMatchObject({
+      enforceWorkgroupConfiguration: true,
+      bytesScannedCutoffPerQuery: 10 * 1024 ** 3,
+      resultConfiguration: { outputLocation: `s3://${bucket}/athena-results/`, encryptionConfiguration: { encryptionOption: "SSE_KMS" } }
+    })
+  })
+
+  it("archive: staging expires, old archive moves to Infrequent Access, Glue tables project the partitions (no crawler)", () => {
+    const bucket = one(dev, "aws:s3/bucket:Bucket", "ArchiveBucket").physical
+    const lifecycle = one(dev, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "ArchiveLifecycle")
+    expect(lifecycle.inputs["rules"]).toEqual(expect.arrayContaining([
+      expect.objectContaining({ status: "Enabled", filter: { prefix: "staging/" }, expiration: { days: 7 } }),
+      expect.objectContaining({ status: "Enabled", filter: { prefix: "archive/" }, transitions: [{ days: 30, storageClass: "STANDARD_IA" }] })
+    ]))
+    expect(all(dev, "aws:glue/crawler:Crawler")).toEqual([])
+    const trades = one(dev, "aws:glue/catalogTable:CatalogTable", "TradesTable")
+    expect(trades.inputs["parameters"]).toMatchObject({
+      "projection.enabled": "true",
+      "projection.symbol.type": "enum",
+      "projection.symbol.values": "BTCUSDT,ETHUSDT",
+      "projection.hour.range": "0,23",
+      "storage.location.template": `s3://${bucket}/archive/trades/symbol=\${symbol}/date=\${date}/hour=\${hour}/`
+    })
+    expect(one(prod, "aws:glue/catalogTable:CatalogTable", "TradesTable").inputs["parameters"]).toMatchObject({ "projection.symbol.values": "BTCUSDT,ETHUSDT,SOLUSDT" })
+    const columns = (r: Resource): unknown => {
+      const descriptor = r.inputs["storageDescriptor"]
+      return typeof descriptor === "object" && descriptor !== null && "columns" in descriptor ? descriptor.columns : undefined
+    }
+    expect(columns(trades)).toEqual(columnsOf(TRADE_COLUMNS).map((c) => ({ name: c.name, type: c.type.toLowerCase() })))
+    expect(columns(one(dev, "aws:glue/catalogTable:CatalogTable", "CandlesTable"))).toEqual(columnsOf(CANDLE_COLUMNS).map((c) => ({ name: c.name, type: c.type.toLowerCase() })))
+  })
+
+  it("alarms: dead letters, errors in every function, pipe failures, no CandleClosed for five minutes, all to the ops topic", () => {
+    const ops = arnOf(one(dev, "aws:sns/topic:Topic", "OpsTopic"))
+    const alarms = all(dev, "aws:cloudwatch/metricAlarm:MetricAlarm")
+    for (const a of alarms) expect(a.inputs["alarmActions"], a.name).toEqual([ops])
+    const alarm = (name: string) => one(dev, "aws:cloudwatch/metricAlarm:MetricAlarm", name).inputs
+    expect(alarm("DeadLetterAlarm")).toMatchObject({ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: one(dev, "aws:sqs/queue:Queue", "TradesDeadLetterQueue").physical }, threshold: 0, comparisonOperator: "GreaterThanThreshold" })
+    expect(alarm("PipeFailuresAlarm")).toMatchObject({ namespace: "AWS/EventBridge/Pipes", metricName: "ExecutionFailed", dimensions: { PipeName: one(dev, "aws:pipes/pipe:Pipe", "TradesPipe").physical } })
+    expect(alarm("NoCandleClosedAlarm")).toMatchObject({
+      namespace: "AWS/Events",
+      metricName: "MatchedEvents",
+      dimensions: { RuleName: one(dev, "aws:cloudwatch/eventRule:EventRule", "MarketSubscriberanomalyRule").physical },
+      period: 60,
+      evaluationPeriods: 5,
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      treatMissingData: "breaching"
+    })
+    const functions = all(dev, "aws:lambda/function:Function").map((f) => f.physical).sort()
+    const watched = alarms.filter((a) => a.inputs["namespace"] === "AWS/Lambda" && a.inputs["metricName"] === "Errors").map((a) => JSON.stringify(a.inputs["dimensions"]))
+    expect(watched.sort()).toEqual(functions.map((f) => JSON.stringify({ FunctionName: f })).sort())
+  })
+
+  it("stages: prod is protected and retains its data; dev is removable", () => {
+    expect(prod.app).toMatchObject({ name: "blockchaincore", protect: true, removal: "retain" })
+    expect(dev.app).toMatchObject({ protect: false, removal: "remove" })
+    for (const t of all(prod, "aws:dynamodb/table:Table")) expect(t.inputs, t.name).toMatchObject({ deletionProtectionEnabled: true, pointInTimeRecovery: { enabled: true } })
+    for (const t of all(dev, "aws:dynamodb/table:Table")) expect(t.inputs["deletionProtectionEnabled"], t.name).toBe(false)
+    expect(one(prod, "aws:athena/workgroup:Workgroup", "Athena").inputs["forceDestroy"]).toBe(false)
+  })
+
+  it("alerts: e-mail and SMS subscriptions come from the stage's secrets", () => {
+    const subscriptions = (run: OfflineRun) => all(run, "aws:sns/topicSubscription:TopicSubscription").map((s) => [s.name, s.inputs["protocol"], s.inputs["endpoint"]])
+    expect(subscriptions(dev)).toEqual([])
+    expect(subscriptions(prod).sort()).toEqual([["AlertsEmail", "email", "ops@example.com"], ["AlertsSms", "sms", "+15550100"], ["OpsEmail", "email", "ops@example.com"]])
+  })
+
+  it("producer: one ARM Fargate task of the smallest size, no NAT gateway; API: a GET-only function URL", () => {
+    const task = one(dev, "aws:ecs/taskDefinition:TaskDefinition", "ProducerTask")
+    expect(task.inputs).toMatchObject({ cpu: "256", memory: "512", requiresCompatibilities: ["FARGATE"], runtimePlatform: { cpuArchitecture: "ARM64" } })
+    expect(one(dev, "aws:ecs/service:Service", "ProducerService").inputs).toMatchObject({ desiredCount: 1 })
+    expect(all(dev, "aws:ec2/natGateway:NatGateway")).toEqual([])
+    expect(all(dev, "aws:ec2/instance:Instance")).toEqual([])
+    const url = all(dev, "aws:lambda/functionUrl:FunctionUrl")
+    expect(url).toHaveLength(1)
+    expect(url[0]?.inputs).toMatchObject({ authorizationType: "NONE", cors: { allowMethods: ["GET"], allowOrigins: ["*"] } })
+  })
+})

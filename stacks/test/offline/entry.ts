@@ -1,0 +1,127 @@
+/**
+ * Runs the infrastructure program under Pulumi's mocks, in its own process (the mocks are
+ * process-wide), and prints every resource it declared as JSON on stdout. Bundled by
+ * `offlineApp.ts` the way the SST CLI bundles `sst.config.ts`.
+ *
+ * OFFLINE_STAGE: the stage; OFFLINE_MODE: "config" runs sst.config.ts's run(), "extra" calls the
+ * stacks with the consumer registry and one entry more.
+ */
+import * as aws from "@pulumi/aws"
+import * as pulumi from "@pulumi/pulumi"
+import * as sst from "../../../.sst/platform/src/components/index.ts"
+import { Effect } from "effect"
+import config from "../../../sst.config.ts"
+import type { Consumer } from "../../../packages/services/src/consumers/Consumer.ts"
+import { REGISTRY } from "../../../packages/services/src/consumers/consumers.ts"
+import { deployConfig } from "../../config.ts"
+import { app } from "../../index.ts"
+
+interface Recorded {
+  readonly type: string
+  readonly name: string
+  readonly inputs: Record<string, unknown>
+  /** The physical name and ARN the mocks gave it: what other resources refer to it by. */
+  readonly physical: string
+  readonly arn: string
+}
+
+const stage = process.env["OFFLINE_STAGE"] ?? "dev"
+const ACCOUNT = "123456789012"
+const REGION = "ap-northeast-1"
+const recorded: Array<Recorded> = []
+
+const capitalised = (s: string) => s.replace(/[^A-Za-z0-9]/g, "")
+
+type Statement = { effect?: string; actions?: Array<string>; resources?: Array<string>; principals?: Array<{ type: string; identifiers: Array<string> }>; conditions?: Array<{ test: string; variable: string; values: Array<string> }> }
+
+/** Pulumi marks values derived from secrets with its signature key: the assertions want the values. */
+const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
+const unsecret = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(unsecret)
+  if (typeof value !== "object" || value === null) return value
+  if (SECRET_SIGNATURE in value && "value" in value) return unsecret(value.value)
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unsecret(v)]))
+}
+
+const asRecord = (value: unknown): Record<string, unknown> => (typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {})
+
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      const inputs = asRecord(unsecret(args.inputs))
+      const service = args.type.split(":")[1]?.split("/")[0] ?? "x"
+      const physical = typeof inputs["name"] === "string" ? inputs["name"] : `${capitalised(args.name)}-physical`
+      const arn = `arn:aws:${service}:${REGION}:${ACCOUNT}:${physical}`
+      recorded.push({ type: args.type, name: args.name, inputs, physical, arn })
+      return {
+        id: `${args.name}-id`,
+        state: {
+          ...inputs,
+          name: physical,
+          arn,
+          url: service === "sqs" ? `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physical}` : `https://${physical}.example`,
+          functionUrl: `https://${physical}.lambda-url.${REGION}.on.aws/`,
+          bucket: physical,
+          invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/${physical}`
+        }
+      }
+    },
+    call: (args) => {
+      const inputs: Record<string, unknown> = args.inputs
+      switch (args.token) {
+        case "aws:index/getRegion:getRegion":
+          return { name: REGION, region: REGION, id: REGION }
+        case "aws:index/getPartition:getPartition":
+          return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+          return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/test`, userId: "test", id: ACCOUNT }
+        case "aws:iam/getPolicyDocument:getPolicyDocument": {
+          const statements = (inputs["statements"] ?? []) as Array<Statement>
+          return {
+            statements,
+            json: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: statements.map((s) => ({
+                Effect: s.effect === undefined ? "Allow" : s.effect.charAt(0).toUpperCase() + s.effect.slice(1).toLowerCase(),
+                Action: s.actions,
+                ...(s.resources === undefined ? {} : { Resource: s.resources }),
+                ...(s.principals === undefined ? {} : { Principal: Object.fromEntries(s.principals.map((p) => [p.type, p.identifiers])) }),
+                ...(s.conditions === undefined ? {} : { Condition: Object.fromEntries(s.conditions.map((c) => [c.test, { [c.variable]: c.values }])) })
+              }))
+            })
+          }
+        }
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+          return { names: [`${REGION}a`, `${REGION}c`, `${REGION}d`], zoneIds: ["apne1-az4", "apne1-az1", "apne1-az2"], id: REGION }
+        default:
+          process.stderr.write(`unmocked call ${args.token}\n`)
+          return inputs
+      }
+    }
+  },
+  "blockchaincore",
+  stage,
+  false
+)
+
+Object.assign(globalThis, { aws, sst })
+
+const main = async () => {
+  const settings = config.app({ stage })
+  const extra: Consumer<never> = {
+    name: "audit",
+    description: "An extra consumer, to see the stacks follow the registry",
+    pattern: { source: ["blockchaincore.market"], "detail-type": ["DataGapDetected"] },
+    needs: ["CandleStore"],
+    handle: () => Effect.void
+  }
+  const outputs = process.env["OFFLINE_MODE"] === "extra" ? app(deployConfig(process.env), [...REGISTRY, extra]) : await config.run()
+  await new Promise<void>((resolve) => pulumi.all(Object.values(outputs ?? {})).apply(() => resolve()))
+  await pulumi.runtime.disconnect()
+  process.stdout.write(JSON.stringify({ app: settings, resources: recorded }))
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+  process.exit(1)
+})
