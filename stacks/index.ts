@@ -32,6 +32,7 @@ export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer<unkno
     ...bus.subscriptions.map((s) => ({ name: `Consumer${s.consumer.name[0]?.toUpperCase() ?? ""}${s.consumer.name.slice(1)}`, fn: s.subscription.nodes.function.name }))
   ]
   alarms(topics, trades, bus, watched)
+  const functionNames = $resolve(watched.map((w) => w.fn)).apply((names) => names.join(","))
   return {
     queue: trades.queue.url,
     deadLetterQueue: trades.deadLetter.url,
@@ -41,6 +42,8 @@ export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer<unkno
     archive: stores.archive.name,
     athenaWorkgroup: stores.athena.name,
     glueDatabase: stores.database.name,
-    producer: producers.service.nodes.service.name
+    producer: producers.service.nodes.service.name,
+    cluster: producers.cluster.nodes.cluster.name,
+    functions: functionNames
   }
 }

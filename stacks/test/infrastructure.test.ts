@@ -209,6 +209,14 @@ describe("the infrastructure program, offline", () => {
     expect(subscriptions(prod).sort()).toEqual([["AlertsEmail", "email", "ops@example.com"], ["AlertsSms", "sms", "+15550100"], ["OpsEmail", "email", "ops@example.com"]])
   })
 
+  it("functions: Node 24, JSON logs without Lambda's per-invocation lines, a month's retention", () => {
+    for (const f of all(dev, "aws:lambda/function:Function")) {
+      expect(f.inputs["runtime"], f.name).toBe("nodejs24.x")
+      expect(f.inputs["loggingConfig"], f.name).toMatchObject({ logFormat: "JSON", systemLogLevel: "WARN", applicationLogLevel: "INFO" })
+    }
+    for (const g of all(dev, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.name.includes("Function"))) expect(g.inputs["retentionInDays"], g.name).toBe(30)
+  })
+
   it("producer: one ARM Fargate task of the smallest size, no NAT gateway; API: a GET-only function URL", () => {
     const task = one(dev, "aws:ecs/taskDefinition:TaskDefinition", "ProducerTask")
     expect(task.inputs).toMatchObject({ cpu: "256", memory: "512", requiresCompatibilities: ["FARGATE"], runtimePlatform: { cpuArchitecture: "ARM64" } })

@@ -60,17 +60,16 @@ describe("DynamoCandleStore (dynalite)", () => {
 })
 
 describe("DynamoAlertConditions (dynalite)", () => {
-  it("round-trips a condition and refuses a stale write", async () => {
+  it("round-trips a symbol and interval's conditions and refuses a stale write", async () => {
     const conditions = makeDynamoAlertConditions(dynamo.client, "conditions")
     const candle = candleAt("BTCUSDT", T0)
     const anomaly = anomalyDetected({ candle, rule: "price_movement", severity: "high", metrics: { change: 0.2 }, threshold: 0.05 })
-    const key = "BTCUSDT|1m|price_movement"
     const state = { firing: true, lastFiredOpenTime: T0, lastAlertAt: T0 + 60_000, notified: true }
-    expect((await run(conditions.load([key]))).size).toBe(0)
-    await run(conditions.save(key, state, anomaly, 0))
-    const loaded = await run(conditions.load([key, "ETHUSDT|1m|volume_spike"]))
-    expect(loaded.get(key)).toEqual({ state, anomaly, version: 1 })
-    const stale = await Effect.runPromiseExit(conditions.save(key, state, anomaly, 0))
+    expect(await run(conditions.load("BTCUSDT", "1m"))).toEqual({ version: 0, conditions: new Map() })
+    await run(conditions.save("BTCUSDT", "1m", new Map([["price_movement", { state, anomaly }]]), 0))
+    expect(await run(conditions.load("BTCUSDT", "1m"))).toEqual({ version: 1, conditions: new Map([["price_movement", { state, anomaly }]]) })
+    expect((await run(conditions.load("BTCUSDT", "5m"))).version).toBe(0)
+    const stale = await Effect.runPromiseExit(conditions.save("BTCUSDT", "1m", new Map(), 0))
     expect(Exit.isFailure(stale) && JSON.stringify(stale.cause)).toContain("VersionConflict")
   })
 })

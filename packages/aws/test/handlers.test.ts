@@ -7,7 +7,8 @@
  * linked-resource variables, exactly as in Lambda.
  */
 import { createHash } from "node:crypto"
-import { ListObjectsV2Command } from "@aws-sdk/client-s3"
+import { gunzipSync } from "node:zlib"
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
 import { Effect, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
@@ -15,6 +16,7 @@ import { encodeTradeBatchJson, type TradeBatch } from "@blockchaincore/core/trad
 import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
 import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
+import { encodeMessageBody } from "../src/sqs/MessageBody.ts"
 import { startDynalite, startS3rver } from "./support/standIns.ts"
 import { json, startWireFake } from "./support/wireFake.ts"
 
@@ -98,7 +100,8 @@ describe("Lambda handlers", () => {
     const records = [
       sqsRecord("m1", "shard-0", encodeTradeBatchJson(batchOf("BTCUSDT", 0, 100, T0, 12, T0 + 2 * 60_000 + 1_000))),
       sqsRecord("m2", "shard-0", `{"shard":0,"epoch":1,"symbols":[{"symbol":"BTCUSDT","watermark":1,"trades":[[1,"oops"]]}]}`),
-      sqsRecord("m3", "shard-1", encodeTradeBatchJson(batchOf("ETHUSDT", 1, 500, T0, 12, T0 + 2 * 60_000 + 1_000)))
+      // Compressed, as the SQS adapter sends them; the others plain JSON, as older producers did.
+      sqsRecord("m3", "shard-1", encodeMessageBody(batchOf("ETHUSDT", 1, 500, T0, 12, T0 + 2 * 60_000 + 1_000)))
     ]
     const items = await enrichment(records)
     expect(items).toHaveLength(3)
@@ -108,8 +111,12 @@ describe("Lambda handlers", () => {
     expect((await stored("BTCUSDT")).map((c) => [c.openTime, c.trades])).toEqual([[T0, 6], [T0 + 60_000, 6]])
     expect((await stored("ETHUSDT")).map((c) => c.trades)).toEqual([6, 6])
     expect(published.flatMap((e) => (e._tag === "CandleClosed" && e.candle.interval === "1m" ? [`${e.candle.symbol} ${e.candle.openTime - T0}`] : [])).sort()).toEqual(["BTCUSDT 0", "BTCUSDT 60000", "ETHUSDT 0", "ETHUSDT 60000"])
+    // One staging object for the invocation, holding both symbols' trades.
     const staged = await s3.client.send(new ListObjectsV2Command({ Bucket: "archive", Prefix: "staging/" }))
-    expect(staged.Contents?.map((o) => o.Key).sort()).toEqual([`staging/trades/symbol=BTCUSDT/hour=${T0 - (T0 % 3_600_000)}/100-111.csv`, `staging/trades/symbol=ETHUSDT/hour=${T0 - (T0 % 3_600_000)}/500-511.csv`])
+    expect(staged.Contents?.map((o) => o.Key)).toEqual([expect.stringMatching(new RegExp(`^staging/trades/hour=${T0 - (T0 % 3_600_000)}/[0-9a-f]{32}\\.csv\\.gz$`))])
+    const object = await s3.client.send(new GetObjectCommand({ Bucket: "archive", Key: staged.Contents?.[0]?.Key ?? "" }))
+    const lines = gunzipSync((await object.Body?.transformToByteArray()) ?? new Uint8Array()).toString("utf8").split("\n")
+    expect(lines.map((l) => l.split(",")[0])).toEqual([...Array(12).fill("BTCUSDT"), ...Array(12).fill("ETHUSDT")])
 
     // The same batch again (SQS delivers at least once): nothing changes.
     const again = await processor(await enrichment(records.slice(0, 1)))

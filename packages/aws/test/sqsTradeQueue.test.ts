@@ -7,7 +7,8 @@ import { createHash } from "node:crypto"
 import { SQSClient } from "@aws-sdk/client-sqs"
 import { Effect, Schema } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
-import { TradeBatchFromJson, deduplicationId, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { deduplicationId, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { TradeBatchFromMessageBody } from "../src/sqs/MessageBody.ts"
 import { makeSqsTradeQueue } from "../src/sqs/SqsTradeQueue.ts"
 import { json, startWireFake, TEST_CREDENTIALS, type WireAnswer } from "./support/wireFake.ts"
 
@@ -85,16 +86,25 @@ describe("SqsTradeQueue", () => {
     expect(requests.map((r) => r.entries.length)).toEqual([10, 10, 3])
     expect(requests[0]!.target).toBe("AmazonSQS.SendMessageBatch")
     const sent = requests.flatMap((r) => r.entries)
-    expect(sent.map((e) => Schema.decodeUnknownSync(TradeBatchFromJson)(e.MessageBody))).toEqual(batches)
+    expect(sent.map((e) => Schema.decodeUnknownSync(TradeBatchFromMessageBody)(e.MessageBody))).toEqual(batches)
     expect(sent.map((e) => e.MessageGroupId)).toEqual(batches.map((b) => `shard-${b.shard}`))
     expect(sent.map((e) => e.MessageDeduplicationId)).toEqual(batches.map(deduplicationId))
   })
 
   it("keeps each request within SQS's 256 KiB", async () => {
     const { queue, requests } = await fakeSqs(() => "ok")
-    await Effect.runPromise(queue.publish(Array.from({ length: 6 }, (_, i) => batch(0, i * 10_000, 1_500))))
+    // Prices that do not repeat, so the compressed bodies stay big: ten of them exceed 256 KiB.
+    let seed = 7
+    const noisy = (firstId: number): TradeBatch => ({
+      shard: 0,
+      epoch: 1,
+      symbols: [{ symbol: "BTCUSDT", watermark: 1723161255343 + firstId + 3_000, trades: Array.from({ length: 3_000 }, (_, i) => [firstId + i, 6_000_000_000_000n + BigInt((seed = (seed * 48271) % 2147483647)), BigInt(seed % 99_999_999) + 1n, 1723161255342 + firstId + i, seed % 2 === 0] as const) }]
+    })
+    const batches = Array.from({ length: 10 }, (_, i) => noisy(i * 10_000))
+    await Effect.runPromise(queue.publish(batches))
     for (const r of requests) expect(r.entries.reduce((n, e) => n + Buffer.byteLength(e.MessageBody), 0)).toBeLessThanOrEqual(262_144)
     expect(requests.length).toBeGreaterThan(1)
+    expect(requests.flatMap((r) => r.entries.map((e) => Schema.decodeUnknownSync(TradeBatchFromMessageBody)(e.MessageBody)))).toEqual(batches)
   })
 
   it("retries a throttled request, then succeeds", async () => {

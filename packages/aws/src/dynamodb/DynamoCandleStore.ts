@@ -3,8 +3,9 @@
  * - candles: partition `series` ("BTCUSDT#1m"), sort `openTime`; the candle as its schema's JSON
  *   in `body`, so prices and volumes stay the exact decimal strings of the contract (a DynamoDB
  *   number would come back as a JavaScript float).
- * - state: partition `symbol`; the engine's snapshot in `body` and a `version`, written with a
- *   condition on the version read, so two processors cannot both save over one state.
+ * - state: partition `symbol`; the engine's snapshot, gzipped JSON, in `body` (written once a
+ *   minute per symbol: gzip takes it from three write units to one) and a `version`, written with
+ *   a condition on the version read, so two processors cannot both save over one state.
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb"
@@ -13,6 +14,7 @@ import { Candle } from "@blockchaincore/core/candle/Candle"
 import { SymbolSnapshot } from "@blockchaincore/core/candle/EngineSnapshot"
 import { CandleStore, StoreUnavailable, VersionConflict, type VersionedState } from "@blockchaincore/core/ports/CandleStore"
 import { attemptDynamo, writeAll } from "./DynamoWrites.ts"
+import { gzippedJson } from "./GzippedJson.ts"
 
 export interface DynamoCandleStoreOptions {
   readonly client: DynamoDBClient
@@ -21,8 +23,8 @@ export interface DynamoCandleStoreOptions {
 }
 
 const CandleJson = Schema.fromJsonString(Candle)
-const StateJson = Schema.fromJsonString(SymbolSnapshot)
-const StateItem = Schema.Struct({ symbol: Schema.String, version: Schema.Int, body: StateJson })
+const StateBody = gzippedJson(SymbolSnapshot)
+const StateItem = Schema.Struct({ symbol: Schema.String, version: Schema.Int, body: StateBody })
 const CandleItem = Schema.Struct({ body: CandleJson })
 const SymbolItem = Schema.Struct({ symbol: Schema.String })
 
@@ -31,7 +33,7 @@ export const seriesOf = (symbol: string, interval: string) => `${symbol}#${inter
 export const makeDynamoCandleStore = (options: DynamoCandleStoreOptions): CandleStore["Service"] => {
   const doc = DynamoDBDocumentClient.from(options.client)
   const encodeCandle = Schema.encodeSync(CandleJson)
-  const encodeState = Schema.encodeSync(StateJson)
+  const encodeState = Schema.encodeSync(StateBody)
   return CandleStore.of({
     loadState: (symbol) =>
       attemptDynamo("loadState", () => doc.send(new GetCommand({ TableName: options.stateTable, Key: { symbol }, ConsistentRead: true }))).pipe(

@@ -8,11 +8,11 @@ import { Effect, Layer, ManagedRuntime, Schema } from "effect"
 import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
 import { ExchangeInfo, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
 import { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
-import { TradeBatchFromJson } from "@blockchaincore/core/trade/TradeBatch"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { oneLine, PipeBatch, type PipeItem, PipeSqsRecord } from "../pipe/PipePayload.ts"
 import { candleStoreLayer } from "../runtime/AwsLayers.ts"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
+import { TradeBatchFromMessageBody } from "../sqs/MessageBody.ts"
 
 const encodeEnriched = Schema.encodeSync(EnrichedTradeBatch)
 
@@ -31,7 +31,7 @@ export const enrichRecords = (event: unknown) =>
       }
       const { messageId, body, attributes } = record.success
       const group = attributes.MessageGroupId ?? ""
-      const batch = Schema.decodeUnknownResult(TradeBatchFromJson)(body)
+      const batch = Schema.decodeUnknownResult(TradeBatchFromMessageBody)(body)
       if (batch._tag === "Failure") {
         const reason = `message ${messageId} (record ${index}, group ${group}): body is not a TradeBatch: ${oneLine(batch.failure)}`
         yield* reportMalformed("enrichment", reason)

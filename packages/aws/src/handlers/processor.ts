@@ -4,9 +4,13 @@
  * item that fails to process fails with every later item of its message group (shard), which
  * keeps each shard's order; items of other groups go on. Redelivery is safe: the processor is
  * idempotent per trade id.
+ * The invocation's trades are staged for the archive first, in one object: if that fails, every
+ * item fails before any state moved; if an item fails later, its redelivery stages its trades
+ * again, and compaction takes each trade once.
  */
 import { Effect, Layer, ManagedRuntime, Schema } from "effect"
-import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
+import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
+import { archivedTradesOf, DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
 import { type BatchItemFailures, oneLine, PipeBatch, PipeItem } from "../pipe/PipePayload.ts"
 import { candleStoreLayer, eventBusLayer, tradeArchiveLayer } from "../runtime/AwsLayers.ts"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
@@ -19,10 +23,20 @@ export const processItems = (event: unknown) =>
       Effect.mapError((e) => new Error(`the pipe's target payload is not a list: ${oneLine(e)}`))
     )
     const processor = yield* Processor
+    const archive = yield* TradeArchive
+    const decoded = items.map((raw) => ({ raw, item: Schema.decodeUnknownResult(PipeItem)(raw) }))
+    const staged = yield* archive.stage(decoded.flatMap(({ item }) => (item._tag === "Success" && "enriched" in item.success ? archivedTradesOf(item.success.enriched) : []))).pipe(Effect.result)
+    if (staged._tag === "Failure") {
+      yield* Effect.logError(`staging the invocation's trades failed, every message will be redelivered: ${staged.failure.message}`)
+      const ids = decoded.flatMap(({ raw }) => {
+        const id = Schema.decodeUnknownResult(MessageId)(raw)
+        return id._tag === "Success" ? [{ itemIdentifier: id.success.messageId }] : []
+      })
+      return { batchItemFailures: ids } satisfies BatchItemFailures
+    }
     const failed: Array<string> = []
     const stoppedGroups = new Set<string>()
-    for (const [index, raw] of items.entries()) {
-      const item = Schema.decodeUnknownResult(PipeItem)(raw)
+    for (const [index, { raw, item }] of decoded.entries()) {
       if (item._tag === "Failure") {
         const id = Schema.decodeUnknownResult(MessageId)(raw)
         if (id._tag === "Failure") return yield* Effect.fail(new Error(`item ${index} of the pipe's batch has no messageId: ${oneLine(item.failure)}`))
@@ -49,6 +63,6 @@ export const processItems = (event: unknown) =>
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) } satisfies BatchItemFailures
   })
 
-const runtime = ManagedRuntime.make(Processor.layer(DEFAULT_ENGINE).pipe(Layer.provide(Layer.mergeAll(candleStoreLayer, eventBusLayer, tradeArchiveLayer))))
+const runtime = ManagedRuntime.make(Processor.layer(DEFAULT_ENGINE, "by-caller").pipe(Layer.provideMerge(Layer.mergeAll(candleStoreLayer, eventBusLayer, tradeArchiveLayer))))
 
 export const handler = (event: unknown): Promise<BatchItemFailures> => runtime.runPromise(processItems(event))

@@ -1,22 +1,25 @@
 /**
  * The trade archive on AWS: an S3 bucket.
- * - Staging: each batch's trades of one symbol and hour are one object,
- *   `staging/trades/symbol=S/hour=H/<firstId>-<lastId>.csv` (H the hour's start in ms): a batch
- *   delivered twice writes the same key with the same body. The bucket's lifecycle expires
+ * - Staging: each call's trades of one hour, all symbols, are one gzipped CSV object (a line per
+ *   trade, led by its symbol), `staging/trades/hour=H/<content hash>.csv.gz` (H the hour's start
+ *   in ms): the processor stages each invocation's trades in one call, so S3 sees one PUT per
+ *   invocation, not one per symbol; the same trades staged twice write the same key. The bucket's lifecycle expires
  *   staging once compaction has long had its chance.
  * - Compaction: an hour's staged objects are read, each trade id taken once, and written with
  *   DuckDB as one Parquet object under the Hive partitions the Glue tables project
  *   (`archive/trades/symbol=/date=/hour=/trades.parquet`); candles likewise under
  *   `archive/candles/interval=/symbol=/date=/candles.parquet`. A late trade recompacts its hour.
  */
+import { createHash } from "node:crypto"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { gunzipSync, gzipSync } from "node:zlib"
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, Layer } from "effect"
 import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, TRADE_COLUMNS, tradesKey } from "@blockchaincore/core/archive/ArchiveLayout"
-import { bySymbolAndHour, encodeStaged, stagedRows } from "@blockchaincore/core/archive/StagedTrades"
+import { byHour, encodeStagedWithSymbols, stagedRowsOfSymbol } from "@blockchaincore/core/archive/StagedTrades"
 import { ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { type Row, writeParquetFile } from "@blockchaincore/services/archival/ParquetFile"
 
@@ -28,7 +31,7 @@ export interface S3TradeArchiveOptions {
 export const ARCHIVE_PREFIX = "archive/"
 export const STAGING_PREFIX = "staging/"
 
-export const stagingPrefix = (symbol: string, hourStart: number) => `${STAGING_PREFIX}trades/symbol=${symbol}/hour=${hourStart}/`
+export const stagingPrefix = (hourStart: number) => `${STAGING_PREFIX}trades/hour=${hourStart}/`
 
 const fail = (what: string) => (e: unknown) => new ArchiveUnavailable({ message: `${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` })
 
@@ -73,7 +76,10 @@ export const layerS3TradeArchive = (options: S3TradeArchiveOptions): Layer.Layer
             keys,
             (key) =>
               Effect.tryPromise({
-                try: async () => (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToString() ?? "",
+                try: async () => {
+                  const bytes = await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToByteArray()
+                  return bytes === undefined ? "" : gunzipSync(bytes).toString("utf8")
+                },
                 catch: fail(`get ${key}`)
               }),
             { concurrency: 8 }
@@ -83,14 +89,17 @@ export const layerS3TradeArchive = (options: S3TradeArchiveOptions): Layer.Layer
       return TradeArchive.of({
         stage: (trades) =>
           Effect.forEach(
-            bySymbolAndHour(trades).values(),
-            (g) => put(`${stagingPrefix(g.symbol, g.hourStart)}${g.trades[0]?.firstId ?? 0}-${g.trades.at(-1)?.lastId ?? 0}.csv`, encodeStaged(g.trades), "text/csv"),
+            byHour(trades),
+            ([hourStart, inHour]) => {
+              const body = encodeStagedWithSymbols(inHour)
+              return put(`${stagingPrefix(hourStart)}${createHash("sha256").update(body).digest("hex").slice(0, 32)}.csv.gz`, new Uint8Array(gzipSync(body)), "application/gzip")
+            },
             { concurrency: 8, discard: true }
           ),
         compactHour: (symbol, hourStart) =>
           Effect.gen(function*() {
-            const bodies = yield* stagedBodies(stagingPrefix(symbol, hourStart))
-            const rows = yield* Effect.try({ try: () => stagedRows(bodies.filter((b) => b.length > 0)), catch: fail(`read staging of ${symbol}`) })
+            const bodies = yield* stagedBodies(stagingPrefix(hourStart))
+            const rows = yield* Effect.try({ try: () => stagedRowsOfSymbol(symbol, bodies), catch: fail(`read staging of ${symbol}`) })
             if (rows.length === 0) return 0
             yield* uploadParquet(tradesKey(symbol, hourStart), TRADE_COLUMNS, rows.map((r) => r.line))
             return rows.length

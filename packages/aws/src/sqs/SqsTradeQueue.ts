@@ -1,7 +1,7 @@
 /**
  * The trades queue on AWS: an SQS FIFO queue. Batches go out with SendMessageBatch (at most 10
  * entries and 256 KiB a request), in order; the message group is the batch's shard, so one
- * shard's batches stay in order, and the deduplication id derives from the batch's content, so a
+ * shard's batches stay in order; bodies are compressed (MessageBody.ts); the deduplication id derives from the batch's content, so a
  * batch sent twice within SQS's five minutes is taken once. Throttling and failed entries are
  * retried with backoff; only a queue that stays unreachable is `QueueUnavailable`.
  */
@@ -9,7 +9,8 @@ import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSCli
 import { Effect, Layer } from "effect"
 import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import { type Outcome, sendUntilTaken } from "../retry/RetryFailed.ts"
-import { deduplicationId, encodeTradeBatchJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { deduplicationId, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { encodeMessageBody } from "./MessageBody.ts"
 
 export interface SqsTradeQueueOptions {
   readonly client: SQSClient
@@ -28,7 +29,7 @@ export const requestsOf = (batches: ReadonlyArray<TradeBatch>): Array<Array<Send
   let current: Array<SendMessageBatchRequestEntry> = []
   let bytes = 0
   batches.forEach((batch, i) => {
-    const body = encodeTradeBatchJson(batch)
+    const body = encodeMessageBody(batch)
     const size = Buffer.byteLength(body)
     if (size > MAX_REQUEST_BYTES) throw new Error(`a TradeBatch of ${size} bytes is over SQS's limit: the batcher must split it`)
     if (current.length === MAX_ENTRIES || bytes + size > MAX_REQUEST_BYTES) {

@@ -6,7 +6,6 @@
  */
 import type { Interval } from "../candle/Interval.ts"
 import { intervalMillis } from "../candle/Interval.ts"
-import type { AnomalyRule } from "../events/DomainEvent.ts"
 
 export interface AlertPolicy {
   readonly cooldownMillis: number
@@ -26,8 +25,6 @@ export interface ConditionState {
 }
 
 export type Decision = "firing" | "resolved" | "silent"
-
-export const conditionKey = (symbol: string, interval: Interval, rule: AnomalyRule) => `${symbol}|${interval}|${rule}`
 
 /** A finding on the candle opening at `openTime`, seen at `now`. */
 export const onFinding = (policy: AlertPolicy, state: ConditionState | undefined, openTime: number, now: number): [Decision, ConditionState] => {

@@ -37,6 +37,28 @@ export const stagedRows = (bodies: ReadonlyArray<string>): Array<StagedRow> => {
   return [...byId.values()].sort((a, b) => a.id - b.id)
 }
 
+/** Trades of any symbols, each line led by its symbol: for staging objects that hold many symbols. */
+export const encodeStagedWithSymbols = (trades: ReadonlyArray<ArchivedTrade>): string =>
+  trades.map((t) => `${t.symbol},${encodeStaged([t])}`).join("\n")
+
+/** `symbol`'s trades in staged objects written by `encodeStagedWithSymbols`, each id once, in id order. */
+export const stagedRowsOfSymbol = (symbol: string, bodies: ReadonlyArray<string>): Array<StagedRow> => {
+  const prefix = `${symbol},`
+  return stagedRows(bodies.map((body) => body.split("\n").filter((line) => line.startsWith(prefix)).map((line) => line.slice(prefix.length)).join("\n")).filter((b) => b.length > 0))
+}
+
+/** Trades by the hour of their time, for staging per hour. */
+export const byHour = <T extends { readonly time: number }>(trades: ReadonlyArray<T>): Map<number, Array<T>> => {
+  const groups = new Map<number, Array<T>>()
+  for (const t of trades) {
+    const hourStart = t.time - (t.time % 3_600_000)
+    const group = groups.get(hourStart)
+    if (group === undefined) groups.set(hourStart, [t])
+    else group.push(t)
+  }
+  return groups
+}
+
 /** Trades split by symbol and by the hour of their time, for staging per hour. */
 export const bySymbolAndHour = <T extends { readonly symbol: string; readonly time: number }>(trades: ReadonlyArray<T>): Map<string, { symbol: string; hourStart: number; trades: Array<T> }> => {
   const groups = new Map<string, { symbol: string; hourStart: number; trades: Array<T> }>()

@@ -7,7 +7,7 @@ import { SQSClient } from "@aws-sdk/client-sqs"
 import { Console, Effect, Layer, Option, Schedule, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { layerSqsTradeQueue } from "@blockchaincore/aws/sqs/SqsTradeQueue"
-import { DEFAULT_BATCHER, SQS_BATCHER } from "@blockchaincore/producer/batching/Batcher"
+import { DEFAULT_BATCHER, sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
 import { DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
 import { runProducer } from "@blockchaincore/producer/Producer"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
@@ -31,7 +31,7 @@ export const produceCommand = Command.make(
       Flag.withDescription("SQS FIFO queue to publish to; without it, the local in-process queue")
     ),
     journalDir: Flag.String("journal-dir").pipe(Flag.withDefault("./data/journal"), Flag.withDescription("Where batches wait while the queue is away")),
-    shards: positiveInt("shards", `Shards of symbols, one message group each (default ${DEFAULT_BATCHER.shards})`)
+    shards: positiveInt("shards", `Shards of symbols, one message group each (default: one per symbol on SQS, else ${DEFAULT_BATCHER.shards})`)
   },
   Effect.fn("produce")(function*(flags) {
     const queue = Option.match(flags.queueUrl, {
@@ -45,7 +45,7 @@ export const produceCommand = Command.make(
         wsUrl: flags.wsUrl,
         client: { ...DEFAULT_CONNECTION, ...DEFAULT_CLIENT },
         plan: DEFAULT_PLAN,
-        batcher: { ...(Option.isSome(flags.queueUrl) ? SQS_BATCHER : DEFAULT_BATCHER), shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) },
+        batcher: ((base) => ({ ...base, shards: Option.getOrElse(flags.shards, () => base.shards) }))(Option.isSome(flags.queueUrl) ? sqsBatcher(flags.symbols.length) : DEFAULT_BATCHER),
         rest: { ...DEFAULT_REST, baseUrl: flags.restUrl }
       })
       yield* Console.error(`producing ${flags.symbols.length} symbols from ${flags.wsUrl}; Ctrl-C to stop`)

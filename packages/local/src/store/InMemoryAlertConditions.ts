@@ -3,17 +3,18 @@
  * firing (the next finding alerts again, once).
  */
 import { Effect, Layer } from "effect"
-import { AlertConditions, type StoredCondition } from "@blockchaincore/core/ports/AlertConditions"
+import { AlertConditions, type ConditionGroup, EMPTY_GROUP } from "@blockchaincore/core/ports/AlertConditions"
 import { VersionConflict } from "@blockchaincore/core/ports/CandleStore"
 
 export const layerInMemoryAlertConditions: Layer.Layer<AlertConditions> = Layer.sync(AlertConditions, () => {
-  const conditions = new Map<string, StoredCondition>()
+  const groups = new Map<string, ConditionGroup>()
   return AlertConditions.of({
-    load: (keys) => Effect.sync(() => new Map(keys.flatMap((k) => { const c = conditions.get(k); return c === undefined ? [] : [[k, c] as const] }))),
-    save: (key, state, anomaly, expectedVersion) =>
+    load: (symbol, interval) => Effect.sync(() => groups.get(`${symbol}|${interval}`) ?? EMPTY_GROUP),
+    save: (symbol, interval, conditions, expectedVersion) =>
       Effect.suspend(() => {
-        if ((conditions.get(key)?.version ?? 0) !== expectedVersion) return Effect.fail(new VersionConflict({ symbol: key, expected: expectedVersion }))
-        conditions.set(key, { state, anomaly, version: expectedVersion + 1 })
+        const key = `${symbol}|${interval}`
+        if ((groups.get(key)?.version ?? 0) !== expectedVersion) return Effect.fail(new VersionConflict({ symbol: key, expected: expectedVersion }))
+        groups.set(key, { version: expectedVersion + 1, conditions: new Map(conditions) })
         return Effect.void
       })
   })

@@ -24,12 +24,14 @@ export interface BatcherOptions {
 export const DEFAULT_BATCHER: BatcherOptions = { shards: 4, maxAgeMillis: 1_000, maxBytes: 200_000, closeAfterMillis: 50 }
 
 /**
- * On SQS every message is paid for, at the queue, the pipe and both functions: batches wait up
- * to 20 s (or until full). Candles lose nothing by it, since every shard is flushed as the
- * stream passes each minute's end; only the archive staging and open-candle views are up to
- * 20 s behind.
+ * On SQS every message is paid for (at the queue, the pipe, both functions, and in the S3
+ * object and state write each symbol's part of it costs): a shard waits until the stream passes
+ * a minute's end (any symbol's trade past it flushes every shard), or until its batch is full.
+ * Candles lose nothing by it. The age limit, two minutes, is only the heartbeat of a stream with
+ * no trades at all; shorter, it would flush just before the minute's end and send each minute
+ * twice. One shard per symbol, so each symbol's minute is one message of its own.
  */
-export const SQS_BATCHER: BatcherOptions = { ...DEFAULT_BATCHER, maxAgeMillis: 20_000 }
+export const sqsBatcher = (symbols: number): BatcherOptions => ({ ...DEFAULT_BATCHER, shards: Math.max(1, Math.min(symbols, 100)), maxAgeMillis: 120_000 })
 
 /** A compact trade's JSON is at most this much beyond its decimals' digits: ids, time, punctuation. */
 const TRADE_OVERHEAD = 56
@@ -58,7 +60,9 @@ export class Batcher {
     this.options = options
     this.epoch = epoch
     this.shards = Array.from({ length: options.shards }, () => new Shard())
-    for (const s of symbols) this.shardBySymbol.set(s, shardOf(s, options.shards))
+    // The configured symbols spread evenly (in name order, so the same set always maps the same
+    // way); with as many shards as symbols each symbol's minute is one message of its own.
+    ;[...new Set(symbols)].sort().forEach((s, i) => this.shardBySymbol.set(s, i % options.shards))
   }
 
   /** A new connection epoch: later batches carry it. */

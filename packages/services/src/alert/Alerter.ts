@@ -7,10 +7,10 @@
  * fails puts the condition back as it was, so the retried event alerts.
  */
 import { Context, Effect, Layer, Schedule } from "effect"
-import { type AlertPolicy, conditionKey, type ConditionState, DEFAULT_ALERT_POLICY, onFinding, onQuietCandle } from "@blockchaincore/core/alert/AlertPolicy"
+import { type AlertPolicy, type ConditionState, DEFAULT_ALERT_POLICY, onFinding, onQuietCandle } from "@blockchaincore/core/alert/AlertPolicy"
 import { alertSent, type AlertSent, type AnomalyDetected, type AnomalyRule, type CandleClosed } from "@blockchaincore/core/events/DomainEvent"
 import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
-import { AlertConditions, type StoredCondition } from "@blockchaincore/core/ports/AlertConditions"
+import { AlertConditions, type Condition, type ConditionGroup } from "@blockchaincore/core/ports/AlertConditions"
 import type { StoreUnavailable, VersionConflict } from "@blockchaincore/core/ports/CandleStore"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import { Notifier, type NotifyFailed } from "@blockchaincore/core/ports/Notifier"
@@ -42,47 +42,50 @@ export class Alerter extends Context.Service<Alerter, {
           return sent
         })
 
-        /** Saves the new state, then notifies; a failed notification restores the old state. */
-        const transition = Effect.fn("Alerter.transition")(function*(
-          key: string,
-          stored: StoredCondition | undefined,
-          state: ConditionState,
-          anomaly: AnomalyDetected,
-          notify: "firing" | "resolved" | undefined
+        /** Saves the group's new conditions, then notifies; a failed notification puts the group back. */
+        const commit = Effect.fn("Alerter.commit")(function*(
+          c: AnomalyDetected["candle"],
+          group: ConditionGroup,
+          next: ReadonlyMap<AnomalyRule, Condition>,
+          notifications: ReadonlyArray<readonly [AnomalyDetected, "firing" | "resolved"]>
         ) {
-          const version = stored?.version ?? 0
-          yield* conditions.save(key, state, anomaly, version)
-          if (notify === undefined) return undefined
-          return yield* send(anomaly, notify).pipe(
-            Effect.tapError(() => stored === undefined ? Effect.void : conditions.save(key, stored.state, stored.anomaly, version + 1).pipe(Effect.ignore))
-          )
+          yield* conditions.save(c.symbol, c.interval, next, group.version)
+          const sent: Array<AlertSent> = []
+          for (const [anomaly, state] of notifications) {
+            sent.push(yield* send(anomaly, state).pipe(
+              Effect.tapError(() => conditions.save(c.symbol, c.interval, group.conditions, group.version + 1).pipe(Effect.ignore))
+            ))
+          }
+          return sent
         })
 
         return Alerter.of({
           onAnomaly: (anomaly) =>
             Effect.gen(function*() {
-              const key = conditionKey(anomaly.candle.symbol, anomaly.candle.interval, anomaly.rule)
-              const stored = (yield* conditions.load([key])).get(key)
+              const c = anomaly.candle
+              const group = yield* conditions.load(c.symbol, c.interval)
               // Event time, not wall-clock time: a replay alerts as the live market would have.
-              const [decision, state] = onFinding(policy, stored?.state, anomaly.candle.openTime, anomaly.candle.closeTime)
-              const sent = yield* transition(key, stored, state, anomaly, decision === "firing" ? "firing" : undefined)
-              return sent === undefined ? [] : [sent]
+              const [decision, state] = onFinding(policy, group.conditions.get(anomaly.rule)?.state, c.openTime, c.closeTime)
+              const next = new Map(group.conditions).set(anomaly.rule, { state, anomaly })
+              return yield* commit(c, group, next, decision === "firing" ? [[anomaly, "firing"]] : [])
             }).pipe(retryOnConflict),
           onCandleClosed: (event) =>
             Effect.gen(function*() {
               const c = event.candle
-              const keys = RULES.map((rule) => conditionKey(c.symbol, c.interval, rule))
-              const stored = yield* conditions.load(keys)
-              const out: Array<AlertSent> = []
-              for (const key of keys) {
-                const current = stored.get(key)
-                if (current === undefined) continue
+              const group = yield* conditions.load(c.symbol, c.interval)
+              if (group.conditions.size === 0) return []
+              const next = new Map(group.conditions)
+              const resolved: Array<readonly [AnomalyDetected, "resolved"]> = []
+              let changed = false
+              for (const [rule, current] of group.conditions) {
                 const [decision, state] = onQuietCandle(policy, current.state, c.interval, c.openTime)
-                if (state === undefined || (decision !== "resolved" && sameState(state, current.state))) continue
-                const sent = yield* transition(key, current, state, current.anomaly, decision === "resolved" ? "resolved" : undefined)
-                if (sent !== undefined) out.push(sent)
+                if (state === undefined) continue
+                if (!sameState(state, current.state)) changed = true
+                next.set(rule, { state, anomaly: current.anomaly })
+                if (decision === "resolved") resolved.push([current.anomaly, "resolved"])
               }
-              return out
+              if (!changed && resolved.length === 0) return []
+              return yield* commit(c, group, next, resolved)
             }).pipe(retryOnConflict)
         })
       })
@@ -97,5 +100,3 @@ const retryOnConflict = <A, R>(effect: Effect.Effect<A, AlertFailure, R>) =>
 
 const sameState = (a: ConditionState, b: ConditionState) =>
   a.firing === b.firing && a.lastFiredOpenTime === b.lastFiredOpenTime && a.lastAlertAt === b.lastAlertAt && a.notified === b.notified
-
-const RULES: ReadonlyArray<AnomalyRule> = ["price_movement", "volume_spike", "sma_divergence", "robust_zscore_return", "robust_zscore_volume"]

@@ -13,7 +13,7 @@ import { CandleEngine, type EngineOptions, type EngineOutput } from "@blockchain
 import { candleClosed, candleRevised, type DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
-import { type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
+import { type ArchivedTrade, type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import type { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
 import { tradesOf, type SymbolTrades } from "@blockchaincore/core/trade/TradeBatch"
 
@@ -32,7 +32,12 @@ const MAX_CONFLICTS = 5
 export class Processor extends Context.Service<Processor, {
   readonly process: (batch: EnrichedTradeBatch) => Effect.Effect<ProcessResult, StoreUnavailable | BusUnavailable | ArchiveUnavailable>
 }>()("@blockchaincore/services/processor/Processor") {
-  static readonly layer = (options: EngineOptions = DEFAULT_ENGINE) =>
+  /**
+   * `staging`: "each-batch" stages every batch's trades before saving its state; "by-caller"
+   * leaves it to the caller, which stages (durably) before calling `process`, as the AWS
+   * processor does to write one archive object per invocation instead of one per symbol.
+   */
+  static readonly layer = (options: EngineOptions = DEFAULT_ENGINE, staging: "each-batch" | "by-caller" = "each-batch") =>
     Layer.effect(
       Processor,
       Effect.gen(function*() {
@@ -47,7 +52,7 @@ export class Processor extends Context.Service<Processor, {
           engine.advance(part.symbol, part.watermark)
           const outputs = engine.drain()
           // Staged before the state is saved: a crash before the save stages them again, once each.
-          yield* archive.stage(tradesOf(part).map((t) => ({ ...t, large: large.has(`${t.symbol}:${t.firstId}`) })))
+          if (staging === "each-batch") yield* archive.stage(archivedOf(part, large))
           const candles = candlesOf(outputs)
           if (candles.length > 0) yield* store.putCandles(candles)
           const events = eventsOf(outputs)
@@ -65,7 +70,7 @@ export class Processor extends Context.Service<Processor, {
 
         return Processor.of({
           process: (enriched) =>
-            Effect.forEach(enriched.batch.symbols, (part) => retried(part, new Set(enriched.largeTrades.map((t) => `${t.symbol}:${t.id}`)))).pipe(
+            Effect.forEach(enriched.batch.symbols, (part) => retried(part, largeSet(enriched))).pipe(
               Effect.map((results) =>
                 results.reduce<ProcessResult>(
                   (a, r) => ({ applied: a.applied + r.applied, duplicates: a.duplicates + r.duplicates, candles: a.candles + r.candles, events: a.events + r.events }),
@@ -76,6 +81,17 @@ export class Processor extends Context.Service<Processor, {
         })
       })
     )
+}
+
+const largeSet = (enriched: EnrichedTradeBatch) => new Set(enriched.largeTrades.map((t) => `${t.symbol}:${t.id}`))
+
+const archivedOf = (part: SymbolTrades, large: ReadonlySet<string>): Array<ArchivedTrade> =>
+  tradesOf(part).map((t) => ({ ...t, large: large.has(`${t.symbol}:${t.firstId}`) }))
+
+/** A batch's trades as the archive keeps them, with their large-trade flags. */
+export const archivedTradesOf = (enriched: EnrichedTradeBatch): Array<ArchivedTrade> => {
+  const large = largeSet(enriched)
+  return enriched.batch.symbols.flatMap((part) => archivedOf(part, large))
 }
 
 const candlesOf = (outputs: ReadonlyArray<EngineOutput>): Array<Candle> =>

@@ -1,0 +1,48 @@
+/**
+ * `npm run cost -- [--symbols 10] [--rate 25] [--minutes 61]`: a monthly AWS cost estimate, per
+ * service, from the requests the AWS adapters make in a local run at that rate (scripts/cost/),
+ * with the price table and the assumptions printed. Also runs one symbol more, to show what each
+ * further symbol adds. The run starts at 23:00 UTC so it closes one hour and one day.
+ */
+import { parseArgs } from "node:util"
+import { Schema } from "effect"
+import { countedRun } from "./cost/CountedRun.ts"
+import { estimate, type Estimate } from "./cost/Estimate.ts"
+import { PRICES, REGION } from "./cost/Prices.ts"
+import { symbolsFor } from "./cost/SyntheticMarket.ts"
+
+const PositiveInt = (name: string, max: number) =>
+  Schema.FiniteFromString.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: max }, { message: `--${name} must be a whole number from 1 to ${max}` }))
+
+const Args = Schema.Struct({
+  symbols: PositiveInt("symbols", 20),
+  rate: PositiveInt("rate", 1000),
+  minutes: PositiveInt("minutes", 24 * 60)
+})
+
+const { values } = parseArgs({ options: { symbols: { type: "string", default: "10" }, rate: { type: "string", default: "25" }, minutes: { type: "string", default: "61" } } })
+const args = Schema.decodeUnknownResult(Args)(values)
+if (args._tag === "Failure") {
+  console.error(`cost: ${args.failure.message}`)
+  process.exit(2)
+}
+const { symbols, rate, minutes } = args.success
+
+const money = (n: number) => `$${n.toFixed(2).padStart(7)}`
+const print = (title: string, e: Estimate) => {
+  console.log(`\n${title}`)
+  for (const l of e.lines) console.log(`  ${l.service.padEnd(24)} ${money(l.dollars)}   ${l.usage}`)
+  console.log(`  ${"Total".padEnd(24)} ${money(e.total)}`)
+}
+
+const START = Date.UTC(2024, 7, 8, 23, 0)
+console.error(`counting: ${symbols} symbols at ${rate} trades/s for ${minutes} minutes of stream time (and ${symbols + 1} symbols, for the marginal cost)...`)
+const base = estimate(await countedRun(symbolsFor(symbols), rate, START, minutes), PRICES)
+const more = estimate(await countedRun(symbolsFor(symbols + 1), rate, START, minutes), PRICES)
+
+print(`Monthly AWS cost, ${symbols} symbols at ${rate} trades/s each (${REGION}, on-demand list prices, no free tier)`, base)
+console.log(`\nEach further symbol adds about ${money(more.total - base.total).trim()} a month (${symbols + 1} symbols: ${money(more.total).trim()}).`)
+console.log("\nAssumptions")
+for (const a of base.assumptions) console.log(`  - ${a}`)
+console.log(`\nPrice table (${REGION}, USD; scripts/cost/Prices.ts)`)
+for (const [k, v] of Object.entries(PRICES)) console.log(`  ${k.padEnd(32)} ${v}`)
