@@ -66,8 +66,14 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
         Queue.offerUnsafe(gaps, { symbol: trade.symbol, fromId: seen.id + 1, toId: trade.firstId - 1, fromTime: seen.time, toTime: trade.time })
       }
       last.set(trade.symbol, { id: trade.lastId, time: trade.time })
-      metrics.symbol(trade.symbol).trades++
-      batcher.add(trade, Date.now())
+      const counters = metrics.symbol(trade.symbol)
+      const now = Date.now()
+      counters.trades++
+      if (trade.time >= counters.lastTradeTime) {
+        counters.lastTradeTime = trade.time
+        counters.lastTradeAt = now
+      }
+      batcher.add(trade, now)
     }
 
     const onFrame = (text: string) => {
@@ -91,6 +97,7 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
           case "Connected":
             if (!event.rotation && c.connects > 0) c.reconnects++
             c.connects++
+            c.connectionsUp.add(event.connection)
             batcher.setEpoch(c.connects)
             break
           case "ConnectFailed":
@@ -100,6 +107,7 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
             c.rotations++
             break
           case "Disconnected":
+            c.connectionsUp.delete(event.connection)
             break
         }
       }

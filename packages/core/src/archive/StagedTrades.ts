@@ -58,16 +58,3 @@ export const byHour = <T extends { readonly time: number }>(trades: ReadonlyArra
   }
   return groups
 }
-
-/** Trades split by symbol and by the hour of their time, for staging per hour. */
-export const bySymbolAndHour = <T extends { readonly symbol: string; readonly time: number }>(trades: ReadonlyArray<T>): Map<string, { symbol: string; hourStart: number; trades: Array<T> }> => {
-  const groups = new Map<string, { symbol: string; hourStart: number; trades: Array<T> }>()
-  for (const t of trades) {
-    const hourStart = t.time - (t.time % 3_600_000)
-    const key = `${t.symbol}|${hourStart}`
-    const group = groups.get(key)
-    if (group === undefined) groups.set(key, { symbol: t.symbol, hourStart, trades: [t] })
-    else group.trades.push(t)
-  }
-  return groups
-}

@@ -9,7 +9,7 @@
  */
 import { mkdirSync } from "node:fs"
 import { join } from "node:path"
-import { Effect, FiberSet, Layer, Schedule, type Scope } from "effect"
+import { Effect, FiberSet, Layer, Schedule, Schema, type Scope } from "effect"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { Alerter } from "@blockchaincore/services/alert/Alerter"
@@ -36,6 +36,10 @@ import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Pr
 import { type BusOptions, InProcessEventBus } from "../bus/InProcessEventBus.ts"
 import { statusLine } from "../cli/statusLine.ts"
 import { startHttpApi } from "../http/HttpApi.ts"
+import { liveEvents } from "../http/LiveEvents.ts"
+import { DASHBOARD_DIR } from "../http/StaticFiles.ts"
+import { pipelineHealth } from "./Health.ts"
+import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { prometheusText } from "../http/PrometheusText.ts"
 import { InProcessTradeQueue } from "../queue/InProcessTradeQueue.ts"
 import { layerSqliteCandleStore } from "../store/SqliteCandleStore.ts"
@@ -54,6 +58,8 @@ export interface LocalRuntimeConfig {
   /** A Slack- or Discord-style webhook for the webhook consumer; without it, that consumer is off. */
   readonly webhookUrl?: string
   readonly bus?: BusOptions
+  /** Where the built dashboard is; packages/web/dist by default. */
+  readonly dashboardDir?: string
 }
 
 export interface LocalRuntime {
@@ -102,6 +108,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
       let producerMetrics: () => MetricsSnapshot = () => {
         throw new Error("the producer has not started")
       }
+      let producerStarted = false
       // Registered first, so it runs last: the summary after everything queued was processed.
       yield* Effect.addFinalizer(() =>
         Effect.try(() => `stopped: ${statusLine(producerMetrics())} | processed ${pipe.batches} batches`).pipe(
@@ -109,23 +116,28 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
           Effect.ignore
         )
       )
+      const health = () => pipelineHealth(chosen, producerStarted ? producerMetrics() : undefined, queue.depth, pipe.batches, Date.now())
+      const live = liveEvents(bus, health)
       const api = yield* Effect.acquireRelease(
         Effect.promise(() =>
           startHttpApi(
             {
               store,
               history: { anomalies: () => bus.recentAnomalies, alerts: () => bus.recentAlerts },
-              health: () =>
-                Effect.sync(() => {
-                  const m = producerMetrics()
-                  return { status: m.counters.connects > 0 ? "ok" : "connecting", symbols: chosen, queueDepth: queue.depth, batchesProcessed: pipe.batches, journal: m.journalSize }
-                }),
+              health: () => Effect.sync(() => Schema.encodeSync(PipelineHealth)(health())),
               metrics: () => prometheusText(producerMetrics(), pipe, queue.depth)
             },
-            config.port
+            config.port,
+            { live, dashboard: config.dashboardDir ?? DASHBOARD_DIR }
           )
         ),
-        ({ server }) => Effect.promise(() => new Promise<void>((r) => server.close(() => r())))
+        ({ server }) =>
+          Effect.promise(() =>
+            new Promise<void>((r) => {
+              live.close()
+              server.close(() => r())
+            })
+          )
       )
       const deliveries = yield* FiberSet.make()
       const run = yield* FiberSet.runtime(deliveries)<AnomalyDetector | Alerter | Archiver>()
@@ -167,6 +179,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
         rest: { ...DEFAULT_REST, baseUrl: restUrl }
       })
       producerMetrics = producer.metrics
+      producerStarted = true
       yield* Effect.forkScoped(
         Effect.suspend(() => Effect.logInfo(`${statusLine(producer.metrics())} | processed ${pipe.batches} batches${replayProgress()}`)).pipe(
           Effect.repeat(Schedule.spaced(config.statusEveryMillis ?? 60_000))

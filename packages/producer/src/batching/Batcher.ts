@@ -101,7 +101,11 @@ export class Batcher {
     this.shards.forEach((shard, index) => {
       const full = shard.bytes >= this.options.maxBytes
       const old = shard.since >= 0 ? now - shard.since >= this.options.maxAgeMillis : this.heartbeatDue(index, now)
-      if (closing || full || old) out.push(...this.take(index))
+      if (closing || full || old) {
+        out.push(...this.take(index))
+        // A shard just sent owes no heartbeat until a whole interval has passed.
+        this.lastHeartbeat.set(index, now)
+      }
     })
     return out
   }

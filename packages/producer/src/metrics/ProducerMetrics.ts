@@ -5,6 +5,10 @@
 export interface SymbolCounters {
   frames: number
   trades: number
+  /** Exchange time of the latest trade seen, 0 before the first. */
+  lastTradeTime: number
+  /** Wall-clock time that trade arrived, 0 before the first: a replay's trades are old on arrival. */
+  lastTradeAt: number
 }
 
 export interface ProducerCounters {
@@ -14,6 +18,8 @@ export interface ProducerCounters {
   lastMalformed: { readonly frame: string; readonly reason: string } | undefined
   duplicatesDropped: number
   connects: number
+  /** The stream connections up now, by their index in the connection plan. */
+  readonly connectionsUp: Set<number>
   reconnects: number
   connectFailures: number
   rotations: number
@@ -38,6 +44,7 @@ export class ProducerMetrics {
     lastMalformed: undefined,
     duplicatesDropped: 0,
     connects: 0,
+    connectionsUp: new Set(),
     reconnects: 0,
     connectFailures: 0,
     rotations: 0,
@@ -54,7 +61,7 @@ export class ProducerMetrics {
   symbol(symbol: string): SymbolCounters {
     let c = this.counters.symbols.get(symbol)
     if (c === undefined) {
-      c = { frames: 0, trades: 0 }
+      c = { frames: 0, trades: 0, lastTradeTime: 0, lastTradeAt: 0 }
       this.counters.symbols.set(symbol, c)
     }
     return c
@@ -65,7 +72,7 @@ export class ProducerMetrics {
     const seconds = Math.max(0.001, (now - this.previousAt) / 1000)
     this.rates = new Map(
       [...this.counters.symbols].map(([s, c]) => {
-        const p = this.previous.get(s) ?? { frames: 0, trades: 0 }
+        const p = this.previous.get(s) ?? { frames: 0, trades: 0, lastTradeTime: 0, lastTradeAt: 0 }
         return [s, { frames: (c.frames - p.frames) / seconds, trades: (c.trades - p.trades) / seconds }]
       })
     )

@@ -1,0 +1,33 @@
+/**
+ * The pipeline's health as the local runtime's `/health` reports it and the dashboard shows it:
+ * whether the producer is connected, per symbol how old its last trade is and how many trades a
+ * second arrive, reconnects, open gaps, queue depth.
+ */
+import { Schema } from "effect"
+
+export const ProducerStatus = Schema.Literals(["ok", "connecting", "disconnected"])
+export type ProducerStatus = typeof ProducerStatus.Type
+
+export const SymbolHealth = Schema.Struct({
+  symbol: Schema.String,
+  tradesPerSecond: Schema.Finite,
+  /** Exchange time of the latest trade, null before the first. */
+  lastTradeTime: Schema.NullOr(Schema.Finite),
+  /** Seconds since that trade arrived, null before the first. */
+  lastTradeAgeSeconds: Schema.NullOr(Schema.Finite)
+})
+export type SymbolHealth = typeof SymbolHealth.Type
+
+export const PipelineHealth = Schema.Struct({
+  status: ProducerStatus,
+  now: Schema.Finite,
+  connectionsUp: Schema.Int,
+  reconnects: Schema.Int,
+  gapsOpen: Schema.Int,
+  gapsFilled: Schema.Int,
+  queueDepth: Schema.Int,
+  batchesProcessed: Schema.Int,
+  journal: Schema.Int,
+  symbols: Schema.Array(SymbolHealth)
+})
+export type PipelineHealth = typeof PipelineHealth.Type

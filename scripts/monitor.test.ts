@@ -1,0 +1,63 @@
+/**
+ * `monitor --local` against a real local API (the runtime's HTTP server over an in-memory candle
+ * store and an in-process bus holding an anomaly): what it gathers and how it prints.
+ */
+import { Effect } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { anomalyDetected } from "@blockchaincore/core/events/DomainEvent"
+import { InProcessEventBus } from "@blockchaincore/local/bus/InProcessEventBus"
+import { startHttpApi } from "@blockchaincore/local/http/HttpApi"
+import { makeSqliteCandleStore } from "@blockchaincore/local/store/SqliteCandleStore"
+import { DatabaseSync } from "node:sqlite"
+import type { Server } from "node:http"
+import { candleAt } from "../packages/aws/test/support/fixtures.ts"
+import { localSnapshot } from "./monitor/LocalSource.ts"
+import { render } from "./monitor/Snapshot.ts"
+import { answerOf, planStop } from "./ops/StopPlan.ts"
+import { decodeOutputs, dotEnv } from "./ops/SstOutputs.ts"
+import { opsArgs } from "./ops/Stage.ts"
+
+const T0 = Date.UTC(2024, 7, 8, 23, 54)
+let server: Server
+let base: string
+
+beforeAll(async () => {
+  const store = makeSqliteCandleStore(new DatabaseSync(":memory:"))
+  await Effect.runPromise(store.putCandles([candleAt("BTCUSDT", T0 - 60_000), candleAt("BTCUSDT", T0), candleAt("ETHUSDT", T0, "2650.10000000")]))
+  const bus = new InProcessEventBus({ keepHistory: true })
+  await Effect.runPromise(bus.publish([anomalyDetected({ candle: candleAt("BTCUSDT", T0), rule: "price_movement", severity: "high", metrics: { change: 0.2 }, threshold: 0.05 })]))
+  const started = await startHttpApi({ store, history: { anomalies: () => bus.recentAnomalies, alerts: () => bus.recentAlerts }, health: () => Effect.succeed({ status: "ok", queueDepth: 3 }) }, 0)
+  server = started.server
+  base = `http://127.0.0.1:${started.port}`
+})
+afterAll(() => new Promise<void>((r) => server.close(() => r())))
+
+describe("monitor --local", () => {
+  it("shows health, the last candle per symbol and recent anomalies", async () => {
+    const text = render(await localSnapshot(base, T0 + 120_000))
+    expect(text).toContain("local runtime at http://127.0.0.1:")
+    expect(text).toContain("status ok · queueDepth 3")
+    expect(text).toMatch(/BTCUSDT\s+2024-08-08 23:54\s+close 61234\.56789012\s+\(60 s ago\)/)
+    expect(text).toMatch(/ETHUSDT\s+2024-08-08 23:54\s+close 2650\.10000000/)
+    expect(text).toContain("2024-08-08 23:54  BTCUSDT 1m price_movement (high)")
+  })
+})
+
+describe("operator scripts' decisions", () => {
+  it("stop refuses prod unless told twice", () => {
+    expect(planStop("prod", false)._tag).toBe("Refuse")
+    expect(planStop("prod", true)._tag).toBe("Ask")
+    expect(answerOf("prod", "yes", "prd")).toBe("cancel")
+    expect(answerOf("prod", "yes", "prod")).toBe("yes")
+    expect(answerOf("dev", "FAST", undefined)).toBe("fast")
+    expect(answerOf("dev", "whatever", undefined)).toBe("cancel")
+  })
+
+  it("arguments and outputs are decoded, and .env is written from the outputs", () => {
+    expect(() => opsArgs(["--stage", "Prod!"], {})).toThrow(/--stage: a stage is lower-case/)
+    expect(opsArgs([], { SST_STAGE: "alice" }).stage).toBe("alice")
+    expect(() => decodeOutputs(JSON.stringify({ queue: "q" }))).toThrow(/not this app's outputs/)
+    const outputs = { queue: "https://sqs/q.fifo", deadLetterQueue: "https://sqs/d.fifo", bus: "b", pipe: "p", api: "https://api/", archive: "a", athenaWorkgroup: "w", glueDatabase: "g", producer: "s", cluster: "c", functions: "f1,f2" }
+    expect(dotEnv("dev", decodeOutputs(JSON.stringify(outputs)))).toContain("QUEUE_URL=https://sqs/q.fifo\n")
+  })
+})
