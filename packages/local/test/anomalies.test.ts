@@ -5,29 +5,14 @@
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
-import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
-import { loadRecording } from "@blockchaincore/producer/replay/Recording"
 import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
-
-const JUMP_AT = Date.UTC(2024, 7, 9, 0, 0)
-
-/** The recording with BTCUSDT's prices from 00:00 on raised by 20%, exactly. */
-const alteredRecording = (): string => {
-  const lines = loadRecording(sharedFile(RECORDING)).map((f) => {
-    if (f.trade.symbol !== "BTCUSDT" || f.trade.time < JUMP_AT) return f.text
-    const raised = formatUnits((f.trade.price * 12n) / 10n, PRICE_SCALE, 8)
-    return f.text.replace(/"p":"[0-9.]+"/, `"p":"${raised}"`)
-  })
-  const file = join(mkdtempSync(join(tmpdir(), "blockchaincore-altered-")), "altered.ndjson")
-  writeFileSync(file, lines.join("\n"))
-  return file
-}
+import { describeWithSharedData } from "../../core/test/support/sharedData.ts"
+import { alteredRecording, JUMP_AT } from "./support/alteredRecording.ts"
 
 const runOn = (file: string, webhookUrl: string, shuffleAndRepeat: boolean) =>
   Effect.runPromise(

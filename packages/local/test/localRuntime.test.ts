@@ -9,6 +9,7 @@ import { join } from "node:path"
 import { Effect, Schema } from "effect"
 import { expect, it } from "vitest"
 import type { KlineRow } from "@blockchaincore/core/candle/KlineCsv"
+import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { candlesOfFile } from "../src/candles/CandlesOfFile.ts"
 import { queryArchive } from "../src/query/ArchiveQuery.ts"
@@ -85,9 +86,10 @@ describeWithSharedData("the local runtime on the real recording", () => {
       const get = (path: string) => fetch(`http://127.0.0.1:${rt.port}${path}`)
       const info = await (await get("/api/v3/exchangeInfo")).json()
       expect(JSON.stringify(info)).toContain('{"symbol":"BTCUSDT","status":"TRADING","baseAsset":"BTC","quoteAsset":"USDT"')
-      const health = await (await get("/health")).json()
+      const health = Schema.decodeUnknownSync(PipelineHealth)(await (await get("/health")).json())
       expect(health).toMatchObject({ status: "ok", queueDepth: 0, connectionsUp: 1, gapsOpen: 0 })
-      expect(health.symbols.map((s: { symbol: string }) => s.symbol)).toEqual(["BTCUSDT", "ETHUSDT"])
+      expect(health.symbols.map((s) => s.symbol)).toEqual(["BTCUSDT", "ETHUSDT"])
+      expect(health.symbols.every((s) => s.lastTradeTime !== null && s.tradesPerSecond >= 0)).toBe(true)
       const metrics = await (await get("/metrics")).text()
       expect(metrics).toContain('blockchaincore_trades_total{symbol="BTCUSDT"} 19904')
       expect(metrics).toMatch(/# TYPE blockchaincore_queue_depth gauge\nblockchaincore_queue_depth 0/)

@@ -123,6 +123,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
           startHttpApi(
             {
               store,
+              symbols: () => chosen,
               history: { anomalies: () => bus.recentAnomalies, alerts: () => bus.recentAlerts },
               health: () => Effect.sync(() => Schema.encodeSync(PipelineHealth)(health())),
               metrics: () => prometheusText(producerMetrics(), pipe, queue.depth)

@@ -1,0 +1,13 @@
+/**
+ * What the banner says: plainly, when the producer is disconnected or a gap in the trades is
+ * open (and so some candles are incomplete until it is filled); nothing when all is well.
+ */
+import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
+
+export const bannerText = (h: PipelineHealth | undefined): string | undefined => {
+  if (h === undefined) return undefined
+  if (h.status === "disconnected") return `The producer is disconnected from Binance (reconnecting; ${h.reconnects} reconnects so far): candles are not closing.`
+  if (h.status === "connecting") return "Connecting to Binance…"
+  if (h.gapsOpen > 0) return `${h.gapsOpen} gap${h.gapsOpen === 1 ? "" : "s"} in the trades ${h.gapsOpen === 1 ? "is" : "are"} open: the candles it covers are incomplete until it is filled.`
+  return undefined
+}

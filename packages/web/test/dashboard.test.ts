@@ -1,0 +1,140 @@
+/**
+ * The dashboard in headless Chromium (Debian's `chromium`, driven by playwright-core) against
+ * the local runtime replaying a copy of the real recording in which BTCUSDT jumps 20% at 00:00:
+ * candles for BTCUSDT, then ETHUSDT; a candle that closes while the page is open appears without
+ * a reload; the anomaly shows as a marker on its candle and in the list; a symbol without trades
+ * says so; a phone-sized screen has no sideways scrolling. No request leaves 127.0.0.1. A
+ * screenshot of each state is kept in artifacts/dashboard/.
+ */
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { Effect, Exit, Scope } from "effect"
+import { chromium, type Browser, type Page } from "playwright-core"
+import { afterAll, beforeAll, expect, it } from "vitest"
+import { runLocalRuntime } from "@blockchaincore/local/runtime/LocalRuntime"
+import { bannerText } from "../src/Banner.ts"
+import { buildDashboard } from "../build.ts"
+import { describeWithSharedData } from "../../core/test/support/sharedData.ts"
+import { alteredRecording, JUMP_AT } from "../../local/test/support/alteredRecording.ts"
+
+const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium"
+const ARTIFACTS = resolve(import.meta.dirname, "../../../artifacts/dashboard")
+const WAIT = 90_000
+
+let browser: Browser
+let scope: Scope.Closeable
+let base: string
+const offHost: Array<string> = []
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+
+const open = async (path: string, viewport = { width: 1280, height: 900 }) => {
+  const page = await browser.newPage({ viewport })
+  await page.route("**/*", (route) => {
+    const host = new URL(route.request().url()).hostname
+    if (host === "127.0.0.1") return route.continue()
+    offHost.push(route.request().url())
+    return route.abort()
+  })
+  page.on("pageerror", (e) => offHost.push(`page error: ${e.message}`))
+  await page.goto(`${base}${path}`)
+  return page
+}
+
+const chartData = (page: Page, key: string) => page.locator("#chart").getAttribute(`data-${key}`)
+
+describeWithSharedData("the dashboard in headless Chromium", () => {
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs Debian's chromium package (or set CHROMIUM_PATH)`)
+    mkdirSync(ARTIFACTS, { recursive: true })
+    const dashboard = await buildDashboard("")
+    scope = Effect.runSync(Scope.make())
+    const rt = await Effect.runPromise(
+      runLocalRuntime({
+        symbols: ["BTCUSDT", "ETHUSDT", "XRPUSDT"],
+        wsUrl: "ws://unused",
+        restUrl: "http://unused",
+        replay: { file: alteredRecording(), speed: 12 },
+        dataDir: mkdtempSync(join(tmpdir(), "blockchaincore-dashboard-")),
+        port: 0,
+        dashboardDir: dashboard,
+        statusEveryMillis: 3_600_000
+      }).pipe(Scope.provide(scope))
+    )
+    base = `http://127.0.0.1:${rt.port}`
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    if (scope !== undefined) await Effect.runPromise(Scope.close(scope, Exit.void))
+  })
+
+  it("shows BTCUSDT's candles, then ETHUSDT's, and a new candle without a reload", async () => {
+    const page = await open("/?symbol=BTCUSDT&interval=1m")
+    await page.waitForFunction(() => Number(document.getElementById("chart")?.dataset["candles"] ?? 0) >= 1, undefined, { timeout: WAIT })
+    expect(await chartData(page, "symbol")).toBe("BTCUSDT")
+    await expect.poll(() => page.locator("#legend").textContent()).toMatch(/O \d+\.\d{8} {2}H \d+\.\d{8}/)
+    await expect.poll(() => page.locator("#health tr[data-symbol='BTCUSDT'] td").nth(2).textContent()).not.toBe("")
+    await shot(page, "1-btcusdt")
+
+    await page.selectOption("#symbol", "ETHUSDT")
+    await page.waitForFunction(() => document.getElementById("chart")?.dataset["symbol"] === "ETHUSDT" && Number(document.getElementById("chart")?.dataset["candles"] ?? 0) >= 1, undefined, { timeout: WAIT })
+    expect(await page.locator("#legend").textContent()).toMatch(/C 2\d{3}\.\d{8}/) // ETH was about $2,600
+    await shot(page, "2-ethusdt")
+
+    // The same page, never reloaded: a marker on the window object would not survive a reload.
+    await page.evaluate(() => Object.assign(window, { stillTheSamePage: true }))
+    const before = Number(await chartData(page, "last-open"))
+    await page.waitForFunction((t) => Number(document.getElementById("chart")?.dataset["lastOpen"] ?? 0) > t, before, { timeout: WAIT })
+    expect(await page.evaluate(() => "stillTheSamePage" in window)).toBe(true)
+    expect(await page.locator("#mode").getAttribute("data-mode")).toBe("live")
+    await shot(page, "3-new-candle")
+    await page.close()
+  })
+
+  it("marks the anomaly on its candle and lists it; filters the list", async () => {
+    const page = await open("/?symbol=BTCUSDT&interval=1m")
+    await page.waitForFunction((t) => (document.getElementById("chart")?.dataset["markers"] ?? "").split(",").includes(String(t)), JUMP_AT, { timeout: WAIT })
+    const listed = page.locator(`#anomalies li[data-symbol='BTCUSDT'][data-interval='1m'][data-open-time='${JUMP_AT}'][data-rule='price_movement']`)
+    await expect.poll(() => listed.count()).toBe(1)
+    expect(await listed.textContent()).toContain("2024-08-09 00:00  BTCUSDT 1m  price movement  (high)")
+    await shot(page, "4-anomaly")
+
+    await page.selectOption("#filter-symbol", "ETHUSDT")
+    expect(await listed.count()).toBe(0)
+    await page.selectOption("#filter-symbol", "")
+    await page.selectOption("#filter-severity", "high")
+    expect(await listed.count()).toBe(1)
+    await page.close()
+  })
+
+  it("says plainly when a symbol has no data yet", async () => {
+    const page = await open("/?symbol=XRPUSDT&interval=1m")
+    await expect.poll(() => page.locator("#no-data").isVisible(), { timeout: WAIT }).toBe(true)
+    expect(await page.locator("#no-data").textContent()).toBe("No candles yet for XRPUSDT 1m: the first appears when its 1m window closes.")
+    await shot(page, "5-no-data")
+    await page.close()
+  })
+
+  it("fits a phone-sized screen", async () => {
+    const page = await open("/?symbol=BTCUSDT&interval=5m", { width: 390, height: 844 })
+    await page.waitForFunction(() => Number(document.getElementById("chart")?.dataset["candles"] ?? 0) >= 1, undefined, { timeout: WAIT })
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    const chartBox = await page.locator("#chart").boundingBox()
+    expect(chartBox?.width).toBeLessThanOrEqual(390)
+    expect(chartBox?.height).toBeGreaterThan(200)
+    await shot(page, "6-phone")
+    await page.close()
+    expect(offHost).toEqual([])
+  })
+})
+
+it("the banner says when the producer is disconnected or a gap is open, and nothing when all is well", () => {
+  const healthy = { status: "ok" as const, now: 0, connectionsUp: 1, reconnects: 0, gapsOpen: 0, gapsFilled: 0, queueDepth: 0, batchesProcessed: 0, journal: 0, symbols: [] }
+  expect(bannerText(healthy)).toBeUndefined()
+  expect(bannerText({ ...healthy, status: "disconnected", connectionsUp: 0, reconnects: 3 })).toMatch(/disconnected from Binance .*3 reconnects/)
+  expect(bannerText({ ...healthy, gapsOpen: 1 })).toMatch(/1 gap in the trades is open: the candles it covers are incomplete/)
+  expect(bannerText(undefined)).toBeUndefined()
+})
