@@ -57,7 +57,7 @@ describe("operator scripts' decisions", () => {
     expect(() => opsArgs(["--stage", "Prod!"], {})).toThrow(/--stage: a stage is lower-case/)
     expect(opsArgs([], { SST_STAGE: "alice" }).stage).toBe("alice")
     expect(() => decodeOutputs(JSON.stringify({ queue: "q" }))).toThrow(/not this app's outputs/)
-    const outputs = { queue: "https://sqs/q.fifo", deadLetterQueue: "https://sqs/d.fifo", bus: "b", pipe: "p", api: "https://api/", archive: "a", athenaWorkgroup: "w", glueDatabase: "g", producer: "s", cluster: "c", functions: "f1,f2" }
+    const outputs = { queue: "https://sqs/q.fifo", deadLetterQueue: "https://sqs/d.fifo", bus: "b", pipe: "p", api: "https://api/", dashboard: "https://d.cloudfront.net", archive: "a", athenaWorkgroup: "w", glueDatabase: "g", producer: "s", cluster: "c", functions: "f1,f2" }
     expect(dotEnv("dev", decodeOutputs(JSON.stringify(outputs)))).toContain("QUEUE_URL=https://sqs/q.fifo\n")
   })
 })

@@ -22,6 +22,7 @@ writeFileSync(join(root, ".env"), dotEnv(stage, outputs))
 
 console.log(`
 Stage ${stage} is up. Wrote .env.
+  Dashboard      ${outputs.dashboard}
   API            ${outputs.api}api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5
   Trades queue   ${outputs.queue}
   Archive        s3://${outputs.archive}/archive/  (Athena workgroup ${outputs.athenaWorkgroup}, database ${outputs.glueDatabase})

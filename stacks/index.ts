@@ -39,6 +39,7 @@ export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer<unkno
     bus: bus.bus.name,
     pipe: trades.pipe.name,
     api: site.api.url,
+    dashboard: site.dashboard.url,
     archive: stores.archive.name,
     athenaWorkgroup: stores.athena.name,
     glueDatabase: stores.database.name,

@@ -1,7 +1,9 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 /**
  * The web side: the read-only API as a function with a URL (GET only, CORS open: it serves
- * public market data), linked to the candle tables and nothing else.
+ * public market data), linked to the candle tables and nothing else; and the dashboard
+ * (packages/web) as a static site, built with that URL as its API. The dashboard polls it: the
+ * function URL has no live events.
  */
 import { baseFunction, HANDLERS } from "./functions.ts"
 import type { Storage } from "./storage.ts"
@@ -15,5 +17,10 @@ export const web = (storage: Storage) => {
     link: [storage.candles, storage.engineState],
     url: { cors: { allowOrigins: ["*"], allowMethods: ["GET"], allowHeaders: ["content-type"] } }
   })
-  return { api }
+  const dashboard = new sst.aws.StaticSite("Dashboard", {
+    path: "packages/web",
+    build: { command: "../../node_modules/.bin/node build.ts", output: "dist" },
+    environment: { API_URL: api.url }
+  })
+  return { api, dashboard }
 }

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest"
 import { CANDLE_COLUMNS, columnsOf, TRADE_COLUMNS } from "../../packages/core/src/archive/ArchiveLayout.ts"
 import { REGISTRY } from "../../packages/services/src/consumers/consumers.ts"
 import type { Port } from "../../packages/services/src/consumers/Consumer.ts"
+import { buildDashboard } from "../../packages/web/build.ts"
 import { type OfflineRun, type Resource, runOffline } from "./offline/offlineApp.ts"
 
 let dev: OfflineRun
@@ -14,6 +15,8 @@ let prod: OfflineRun
 let extra: OfflineRun
 
 beforeAll(async () => {
+  // The static site checks its build output exists (the build itself is the CLI's, mocked here).
+  await buildDashboard("")
   dev = await runOffline("dev", "config")
   prod = await runOffline("prod", "config", { SST_SECRET_AlertEmail: "ops@example.com", SST_SECRET_AlertSms: "+15550100", BLOCKCHAINCORE_SYMBOLS: "btcusdt,ethusdt,solusdt" })
   extra = await runOffline("dev", "extra")
@@ -226,5 +229,9 @@ describe("the infrastructure program, offline", () => {
     const url = all(dev, "aws:lambda/functionUrl:FunctionUrl")
     expect(url).toHaveLength(1)
     expect(url[0]?.inputs).toMatchObject({ authorizationType: "NONE", cors: { allowMethods: ["GET"], allowOrigins: ["*"] } })
+    // The dashboard: built with the API's URL, served from a bucket through CloudFront.
+    const build = all(dev, "command:local:Command").find((c) => c.name.startsWith("Dashboard"))
+    expect(build?.inputs).toMatchObject({ create: "../../node_modules/.bin/node build.ts", environment: { API_URL: expect.stringMatching(/^https:\/\//) } })
+    expect(all(dev, "aws:cloudfront/distribution:Distribution").length).toBeGreaterThanOrEqual(1)
   })
 })

@@ -26,7 +26,7 @@ const empty = (text: string) => item(text, "empty", {})
 export const anomalyMatches = (a: AnomalyDetected, f: Filters) =>
   (f.symbol === "" || a.candle.symbol === f.symbol) && (f.rule === "" || a.rule === f.rule) && (f.severity === "" || a.severity === f.severity)
 
-const NOT_KEPT = "This deployment keeps no history of them: new ones appear here as they happen, and go to the alert topic."
+const NOT_KEPT = "This deployment keeps no history of anomalies and alerts: they go to its alert topic (e-mail, SMS)."
 
 export const renderAnomalies = (list: HTMLElement, all: ReadonlyArray<AnomalyDetected>, f: Filters, kept: boolean): void => {
   const shown = all.filter((a) => anomalyMatches(a, f))
