@@ -24,7 +24,7 @@ export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer<unkno
   })
   const trades = market(stores, bus)
   const site = web(stores)
-  const producers = producer(trades, config.symbols)
+  const producers = producer(trades, stores, config.symbols)
   const watched = [
     { name: "Enrichment", fn: trades.enrichment.name },
     { name: "Processor", fn: trades.processor.name },

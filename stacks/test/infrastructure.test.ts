@@ -126,7 +126,7 @@ describe("the infrastructure program, offline", () => {
       EnrichmentRole: resources.CandleStore,
       ProcessorRole: [...resources.CandleStore, ...resources.TradeArchive, ...resources.EventBus],
       ApiRole: resources.CandleStore,
-      ProducerTaskRole: [physical("aws:sqs/queue:Queue", "TradesQueue"), "*"],
+      ProducerTaskRole: [physical("aws:sqs/queue:Queue", "TradesQueue"), table("EngineState"), "*"],
       ...Object.fromEntries(REGISTRY.map((c) => [`MarketSubscriber${c.name}FunctionRole`, c.needs.flatMap((p) => (p === "Webhook" ? [] : resources[p]))]))
     }
     for (const [role, names] of Object.entries(expected)) expect([...namedResources(roleStatements(dev, role))].sort(), role).toEqual([...names].sort())
@@ -224,6 +224,8 @@ describe("the infrastructure program, offline", () => {
     const task = one(dev, "aws:ecs/taskDefinition:TaskDefinition", "ProducerTask")
     expect(task.inputs).toMatchObject({ cpu: "256", memory: "512", requiresCompatibilities: ["FARGATE"], runtimePlatform: { cpuArchitecture: "ARM64" } })
     expect(one(dev, "aws:ecs/service:Service", "ProducerService").inputs).toMatchObject({ desiredCount: 1 })
+    const container = JSON.parse(String(task.inputs["containerDefinitions"]))[0]
+    expect(container.environment).toEqual(expect.arrayContaining([{ name: "STATE_TABLE", value: one(dev, "aws:dynamodb/table:Table", "EngineStateTable").physical }]))
     expect(all(dev, "aws:ec2/natGateway:NatGateway")).toEqual([])
     expect(all(dev, "aws:ec2/instance:Instance")).toEqual([])
     const url = all(dev, "aws:lambda/functionUrl:FunctionUrl")

@@ -6,7 +6,10 @@
 import { SQSClient } from "@aws-sdk/client-sqs"
 import { Console, Effect, Layer, Option, Schedule, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { makeDynamoCandleStore } from "@blockchaincore/aws/dynamodb/DynamoCandleStore"
 import { layerSqsTradeQueue } from "@blockchaincore/aws/sqs/SqsTradeQueue"
+import { resumePoints } from "../runtime/ResumePoints.ts"
 import { DEFAULT_BATCHER, sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
 import { DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
 import { runProducer } from "@blockchaincore/producer/Producer"
@@ -30,6 +33,11 @@ export const produceCommand = Command.make(
       Flag.optional,
       Flag.withDescription("SQS FIFO queue to publish to; without it, the local in-process queue")
     ),
+    stateTable: Flag.String("state-table").pipe(
+      Flag.withSchema(Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_.-]{3,255}$/, { message: "Expected a DynamoDB table name" }))),
+      Flag.optional,
+      Flag.withDescription("The processor's state table (DynamoDB): resume each symbol after its last processed trade, so a restart's missed trades are filled from REST")
+    ),
     journalDir: Flag.String("journal-dir").pipe(Flag.withDefault("./data/journal"), Flag.withDescription("Where batches wait while the queue is away")),
     shards: positiveInt("shards", `Shards of symbols, one message group each (default: one per symbol on SQS, else ${DEFAULT_BATCHER.shards})`)
   },
@@ -39,8 +47,15 @@ export const produceCommand = Command.make(
       onSome: (queueUrl) => layerSqsTradeQueue({ client: new SQSClient({}), queueUrl, maxAttempts: 6, baseDelayMillis: 200 })
     })
     const layers = Layer.mergeAll(queue, new InProcessEventBus().layer(), Journal.layer(flags.journalDir))
+    // Where the processor stands, per symbol: a trade id past it is a gap the producer fills from REST.
+    const resumeFrom = yield* Option.match(flags.stateTable, {
+      onNone: () => Effect.succeed(new Map<string, { readonly id: number; readonly time: number }>()),
+      // Only states are read: the candle table's name is not needed.
+      onSome: (table) => resumePoints(makeDynamoCandleStore({ client: new DynamoDBClient({}), candlesTable: table, stateTable: table }), flags.symbols)
+    })
     yield* Effect.gen(function*() {
       const handle = yield* runProducer({
+        resumeFrom,
         symbols: flags.symbols,
         wsUrl: flags.wsUrl,
         client: { ...DEFAULT_CONNECTION, ...DEFAULT_CLIENT },

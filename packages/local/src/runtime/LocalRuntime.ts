@@ -39,6 +39,7 @@ import { startHttpApi } from "../http/HttpApi.ts"
 import { liveEvents } from "../http/LiveEvents.ts"
 import { DASHBOARD_DIR } from "../http/StaticFiles.ts"
 import { pipelineHealth } from "./Health.ts"
+import { resumePoints } from "./ResumePoints.ts"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { prometheusText } from "../http/PrometheusText.ts"
 import { InProcessTradeQueue } from "../queue/InProcessTradeQueue.ts"
@@ -165,11 +166,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
       yield* Effect.addFinalizer(() => drainLocalPipe(queue, pipe).pipe(Effect.catch((e) => Effect.logError(`final drain: ${String(e)}`))))
       yield* Effect.forkScoped(runLocalPipe(queue, pipe, config.deliverTwice === true ? { deliverTwice: true } : {}))
       // Resume where the processor stands: a trade id past it is a gap the producer fills from REST.
-      const resumeFrom = new Map<string, { readonly id: number; readonly time: number }>()
-      for (const symbol of chosen) {
-        const { state } = yield* store.loadState(symbol)
-        if (state !== undefined && state.highestId >= 0) resumeFrom.set(symbol, { id: state.highestId, time: state.lastTradeTime })
-      }
+      const resumeFrom = yield* resumePoints(store, chosen)
       const producer = yield* runProducer({
         resumeFrom,
         symbols: chosen,

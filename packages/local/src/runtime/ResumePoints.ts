@@ -1,0 +1,17 @@
+/**
+ * Where the producer resumes, per symbol: after the last trade the processor applied, as its
+ * stored state says (the local store, or the state table on AWS). A trade id past that point is
+ * then a gap the producer fills from REST, so a restart loses no trade.
+ */
+import { Effect } from "effect"
+import type { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+
+export const resumePoints = (store: CandleStore["Service"], symbols: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const points = new Map<string, { readonly id: number; readonly time: number }>()
+    for (const symbol of symbols) {
+      const { state } = yield* store.loadState(symbol)
+      if (state !== undefined && state.highestId >= 0) points.set(symbol, { id: state.highestId, time: state.lastTradeTime })
+    }
+    return points
+  })
