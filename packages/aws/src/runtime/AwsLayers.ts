@@ -8,7 +8,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
 import { S3Client } from "@aws-sdk/client-s3"
 import { SNSClient } from "@aws-sdk/client-sns"
-import { Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { makeWebhookNotifier } from "@blockchaincore/services/webhook/WebhookNotifier"
 import { layerDynamoAlertConditions } from "../dynamodb/DynamoAlertConditions.ts"
@@ -35,4 +35,13 @@ export const alertConditionsLayer = Layer.suspend(() => layerDynamoAlertConditio
 export const eventBusLayer = Layer.suspend(() => layerEventBridgeEventBus({ client: eventBridge(), busName: linkedName("Market"), ...RETRY }))
 export const tradeArchiveLayer = Layer.suspend(() => layerS3TradeArchive({ client: s3(), bucket: linkedName("Archive") }))
 export const snsNotifierLayer = Layer.suspend(() => layerSnsNotifier({ client: sns(), topicArn: linkedArn("Alerts"), ...RETRY }))
-export const webhookNotifierLayer = Layer.suspend(() => Layer.succeed(Notifier, makeWebhookNotifier(linkedValue("WebhookUrl"))))
+/** The `WebhookUrl` secret is "none" until set: the webhook consumer is then off, as it is locally without `--webhook-url`. */
+export const webhookNotifierLayer = Layer.suspend(() => {
+  const url = linkedValue("WebhookUrl")
+  return Layer.succeed(
+    Notifier,
+    url === "none" || url === ""
+      ? Notifier.of({ channel: "webhook (off)", notify: (n) => Effect.logDebug(`webhook off (secret WebhookUrl not set): ${n.subject}`) })
+      : makeWebhookNotifier(url)
+  )
+})

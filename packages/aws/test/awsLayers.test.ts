@@ -1,0 +1,19 @@
+/**
+ * The AWS layers read the function's linked resources: a missing link fails naming it, and the
+ * webhook consumer is off (notifies nowhere, fails nothing) while its secret is "none".
+ */
+import { Cause, Effect, Exit } from "effect"
+import { describe, expect, it } from "vitest"
+import { Notifier } from "@blockchaincore/core/ports/Notifier"
+import { candleStoreLayer, webhookNotifierLayer } from "../src/runtime/AwsLayers.ts"
+
+describe("AWS layers from linked resources", () => {
+  it("turns the webhook consumer off while its secret is unset, and names a missing link", async () => {
+    process.env["SST_RESOURCE_App"] = JSON.stringify({ name: "blockchaincore", stage: "test" })
+    process.env["SST_RESOURCE_WebhookUrl"] = JSON.stringify({ type: "sst.sst.Secret", value: "none" })
+    const channel = await Effect.runPromise(Notifier.use((n) => n.notify({ subject: "s", body: "b", severity: "high" }).pipe(Effect.as(n.channel))).pipe(Effect.provide(webhookNotifierLayer)))
+    expect(channel).toBe("webhook (off)")
+    const missing = await Effect.runPromiseExit(Effect.void.pipe(Effect.provide(candleStoreLayer)))
+    expect(Exit.isFailure(missing) && Cause.pretty(missing.cause)).toMatch(/linked resource Candles: Missing key/)
+  })
+})
