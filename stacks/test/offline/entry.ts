@@ -9,7 +9,7 @@
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
 import * as sst from "../../../.sst/platform/src/components/index.ts"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import config from "../../../sst.config.ts"
 import type { Consumer } from "../../../packages/services/src/consumers/Consumer.ts"
 import { REGISTRY } from "../../../packages/services/src/consumers/consumers.ts"
@@ -32,7 +32,14 @@ const recorded: Array<Recorded> = []
 
 const capitalised = (s: string) => s.replace(/[^A-Za-z0-9]/g, "")
 
-type Statement = { effect?: string; actions?: Array<string>; resources?: Array<string>; principals?: Array<{ type: string; identifiers: Array<string> }>; conditions?: Array<{ test: string; variable: string; values: Array<string> }> }
+/** A policy statement as `getPolicyDocument` takes it, decoded from the call's inputs. */
+const Statements = Schema.Array(Schema.Struct({
+  effect: Schema.optional(Schema.String),
+  actions: Schema.optional(Schema.Array(Schema.String)),
+  resources: Schema.optional(Schema.Array(Schema.String)),
+  principals: Schema.optional(Schema.Array(Schema.Struct({ type: Schema.String, identifiers: Schema.Array(Schema.String) }))),
+  conditions: Schema.optional(Schema.Array(Schema.Struct({ test: Schema.String, variable: Schema.String, values: Schema.Array(Schema.String) })))
+}))
 
 /** Pulumi marks values derived from secrets with its signature key: the assertions want the values. */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
@@ -76,7 +83,7 @@ pulumi.runtime.setMocks(
         case "aws:index/getCallerIdentity:getCallerIdentity":
           return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/test`, userId: "test", id: ACCOUNT }
         case "aws:iam/getPolicyDocument:getPolicyDocument": {
-          const statements = (inputs["statements"] ?? []) as Array<Statement>
+          const statements = Schema.decodeUnknownSync(Statements)(inputs["statements"] ?? [])
           return {
             statements,
             json: JSON.stringify({

@@ -19,14 +19,14 @@ export interface LiveEvents {
 
 export const liveEvents = (bus: InProcessEventBus, health: () => PipelineHealth, healthEveryMillis = 2_000): LiveEvents => {
   const clients = new Set<ServerResponse>()
-  const send = (name: string, data: unknown) => {
-    const chunk = `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`
+  const send = (name: string, data: () => unknown) => {
+    // Nobody watching (the usual case on a busy runtime): nothing is encoded.
+    if (clients.size === 0) return
+    const chunk = `event: ${name}\ndata: ${JSON.stringify(data())}\n\n`
     for (const res of clients) res.write(chunk)
   }
-  bus.subscribe({ source: [EVENT_SOURCE], "detail-type": ["CandleClosed", "CandleRevised", "AnomalyDetected", "AlertSent"] }, (event) => send(event._tag, encodeEvent(event)))
-  const timer = setInterval(() => {
-    if (clients.size > 0) send("health", encodeHealth(health()))
-  }, healthEveryMillis)
+  bus.subscribe({ source: [EVENT_SOURCE], "detail-type": ["CandleClosed", "CandleRevised", "AnomalyDetected", "AlertSent"] }, (event) => send(event._tag, () => encodeEvent(event)))
+  const timer = setInterval(() => send("health", () => encodeHealth(health())), healthEveryMillis)
   timer.unref()
   return {
     attach: (res) => {
