@@ -72,6 +72,6 @@ console.log("")
 const producer = spawnSync(process.execPath, ["--expose-gc", resolve(import.meta.dirname, "bench/producer.ts"), input], { stdio: "inherit" })
 console.log("")
 // The whole local pipeline; its latency part replays at real speed for a few minutes.
-const pipeline = spawnSync(process.execPath, [resolve(import.meta.dirname, "bench/pipeline.ts"), input], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
+const pipeline = spawnSync(process.execPath, [resolve(import.meta.dirname, "bench/pipeline.ts"), input], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 512 * 1024 * 1024 })
 for (const line of pipeline.stdout.split("\n")) if (line.startsWith("pipeline:")) console.log(line)
 process.exitCode = producer.status === 0 && pipeline.status === 0 ? 0 : 1
