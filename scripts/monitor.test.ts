@@ -1,11 +1,11 @@
 /**
  * `monitor --local` against a real local API (the runtime's HTTP server over an in-memory candle
- * store and an in-process bus holding an anomaly): what it gathers and how it prints.
+ * store and an event history holding an anomaly): what it gathers and how it prints.
  */
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { anomalyDetected } from "@blockchaincore/core/events/DomainEvent"
-import { InProcessEventBus } from "@blockchaincore/local/bus/InProcessEventBus"
+import { makeInMemoryEventHistory } from "@blockchaincore/local/store/InMemoryEventHistory"
 import { startHttpApi } from "@blockchaincore/local/http/HttpApi"
 import { makeSqliteCandleStore } from "@blockchaincore/local/store/SqliteCandleStore"
 import { DatabaseSync } from "node:sqlite"
@@ -24,9 +24,9 @@ let base: string
 beforeAll(async () => {
   const store = makeSqliteCandleStore(new DatabaseSync(":memory:"))
   await Effect.runPromise(store.putCandles([candleAt("BTCUSDT", T0 - 60_000), candleAt("BTCUSDT", T0), candleAt("ETHUSDT", T0, "2650.10000000")]))
-  const bus = new InProcessEventBus({ keepHistory: true })
-  await Effect.runPromise(bus.publish([anomalyDetected({ candle: candleAt("BTCUSDT", T0), rule: "price_movement", severity: "high", metrics: { change: 0.2 }, threshold: 0.05 })]))
-  const started = await startHttpApi({ store, history: { anomalies: () => bus.recentAnomalies, alerts: () => bus.recentAlerts }, health: () => Effect.succeed({ status: "ok", queueDepth: 3 }) }, 0)
+  const history = makeInMemoryEventHistory()
+  await Effect.runPromise(history.record(anomalyDetected({ candle: candleAt("BTCUSDT", T0), rule: "price_movement", severity: "high", metrics: { change: 0.2 }, threshold: 0.05 })))
+  const started = await startHttpApi({ store, history, health: () => Effect.succeed({ status: "ok", queueDepth: 3 }) }, 0)
   server = started.server
   base = `http://127.0.0.1:${started.port}`
 })

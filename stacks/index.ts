@@ -18,6 +18,7 @@ export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer<unkno
   const bus = events(registry, {
     CandleStore: [stores.candles, stores.engineState],
     AlertConditions: [stores.alertConditions],
+    EventHistory: [stores.history],
     TradeArchive: [stores.archive],
     Notifier: [topics.alerts],
     Webhook: [topics.webhookUrl]

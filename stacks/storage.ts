@@ -1,6 +1,7 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 /**
- * Storage: the DynamoDB tables (candles, per-symbol processor state, alert conditions with TTL),
+ * Storage: the DynamoDB tables (candles, per-symbol processor state, alert conditions and the
+ * recent anomalies and alerts, both with TTL),
  * the archive bucket (encrypted, never public, staging expiring, old archive moving to cheaper
  * storage), a Glue database whose tables project the archive's Hive partitions (no crawler to
  * run or pay for), and an Athena workgroup with a result location and a per-query scan limit.
@@ -8,7 +9,7 @@
  * point-in-time recovery.
  */
 import { CANDLE_COLUMNS, CANDLE_PARTITIONS, columnsOf, TRADE_COLUMNS, TRADE_PARTITIONS } from "../packages/core/src/archive/ArchiveLayout.ts"
-import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, STATE_TABLE, type TableKeys } from "../packages/aws/src/dynamodb/Tables.ts"
+import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, type TableKeys } from "../packages/aws/src/dynamodb/Tables.ts"
 
 /** Staged trades are compacted within the hour; a week is ample for a retry or a late trade. */
 export const STAGING_EXPIRY_DAYS = 7
@@ -40,6 +41,7 @@ export const storage = (symbols: ReadonlyArray<string>) => {
   const candles = table("Candles", CANDLES_TABLE)
   const engineState = table("EngineState", STATE_TABLE)
   const alertConditions = table("AlertConditions", ALERT_CONDITIONS_TABLE)
+  const history = table("History", HISTORY_TABLE)
 
   const archive = new sst.aws.Bucket("Archive", { enforceHttps: true })
   new aws.s3.BucketServerSideEncryptionConfiguration("ArchiveEncryption", {
@@ -107,7 +109,7 @@ export const storage = (symbols: ReadonlyArray<string>) => {
     }
   })
 
-  return { candles, engineState, alertConditions, archive, database, trades, candleArchive, athena }
+  return { candles, engineState, alertConditions, history, archive, database, trades, candleArchive, athena }
 }
 
 export type Storage = ReturnType<typeof storage>

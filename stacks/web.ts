@@ -1,7 +1,7 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 /**
  * The web side: the read-only API as a function with a URL (GET only, CORS open: it serves
- * public market data), linked to the candle tables and nothing else; and the dashboard
+ * public market data), linked to the candle tables and the history table and nothing else; and the dashboard
  * (packages/web) as a static site, built with that URL as its API. The dashboard polls it: the
  * function URL has no live events.
  */
@@ -12,9 +12,9 @@ export const web = (storage: Storage) => {
   const api = new sst.aws.Function("Api", {
     ...baseFunction,
     handler: `${HANDLERS}/api.handler`,
-    description: "Read-only API: Binance-shaped klines and exchangeInfo from the candle table",
+    description: "Read-only API: Binance-shaped klines and exchangeInfo, recent anomalies and alerts",
     timeout: "10 seconds",
-    link: [storage.candles, storage.engineState],
+    link: [storage.candles, storage.engineState, storage.history],
     url: { cors: { allowOrigins: ["*"], allowMethods: ["GET"], allowHeaders: ["content-type"] } }
   })
   const dashboard = new sst.aws.StaticSite("Dashboard", {

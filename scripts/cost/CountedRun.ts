@@ -23,7 +23,8 @@ import { envelopeOf } from "@blockchaincore/core/events/EventEnvelope"
 import { matches } from "@blockchaincore/core/events/EventPattern"
 import { layerDynamoAlertConditions } from "@blockchaincore/aws/dynamodb/DynamoAlertConditions"
 import { layerDynamoCandleStore } from "@blockchaincore/aws/dynamodb/DynamoCandleStore"
-import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, STATE_TABLE } from "@blockchaincore/aws/dynamodb/Tables"
+import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "@blockchaincore/aws/dynamodb/Tables"
+import { layerDynamoEventHistory } from "@blockchaincore/aws/dynamodb/DynamoEventHistory"
 import { layerEventBridgeEventBus } from "@blockchaincore/aws/eventbridge/EventBridgeEventBus"
 import { enrichRecords } from "@blockchaincore/aws/handlers/enrichment"
 import { processItems } from "@blockchaincore/aws/handlers/processor"
@@ -77,7 +78,7 @@ const chunks = (bytes: number) => Math.max(1, Math.ceil(bytes / 65_536))
 const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }
 
 export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: number, start: number, minutes: number): Promise<CountedRun> => {
-  const dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE })
+  const dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE, history: HISTORY_TABLE })
   const s3 = await startS3rver("archive")
   const sqsBatches: Array<ReadonlyArray<{ Id: string; MessageBody: string; MessageGroupId: string }>> = []
   const sqs = await startWireFake((request) => {
@@ -126,6 +127,7 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
       AnomalyDetector.layer(),
       Alerter.layer().pipe(Layer.provide(Layer.mergeAll(layerSnsNotifier({ client: snsClient, topicArn: "arn:aws:sns:ap-northeast-1:123456789012:alerts", ...retry }), layerDynamoAlertConditions(dynamoClient, "conditions")))),
       Archiver.layer,
+      layerDynamoEventHistory(dynamoClient, "history"),
       Layer.succeed(Notifier, makeWebhookNotifier("http://127.0.0.1:9/unused"))
     ).pipe(Layer.provideMerge(Layer.mergeAll(store, bus, archive)))
   )

@@ -118,6 +118,7 @@ describe("the infrastructure program, offline", () => {
     const resources: Record<Exclude<Port, "Webhook">, ReadonlyArray<string>> = {
       CandleStore: [table("Candles"), table("EngineState")],
       AlertConditions: [table("AlertConditions")],
+      EventHistory: [table("History")],
       TradeArchive: [physical("aws:s3/bucket:Bucket", "ArchiveBucket")],
       Notifier: [physical("aws:sns/topic:Topic", "AlertsTopic")],
       EventBus: [physical("aws:cloudwatch/eventBus:EventBus", "MarketBus")]
@@ -125,7 +126,7 @@ describe("the infrastructure program, offline", () => {
     const expected: Record<string, ReadonlyArray<string>> = {
       EnrichmentRole: resources.CandleStore,
       ProcessorRole: [...resources.CandleStore, ...resources.TradeArchive, ...resources.EventBus],
-      ApiRole: resources.CandleStore,
+      ApiRole: [...resources.CandleStore, ...resources.EventHistory],
       ProducerTaskRole: [physical("aws:sqs/queue:Queue", "TradesQueue"), table("EngineState"), "*"],
       ...Object.fromEntries(REGISTRY.map((c) => [`MarketSubscriber${c.name}FunctionRole`, c.needs.flatMap((p) => (p === "Webhook" ? [] : resources[p]))]))
     }
@@ -137,7 +138,7 @@ describe("the infrastructure program, offline", () => {
   it("encryption on every store: queues, tables, bucket, topics, Athena results; the bucket is never public", () => {
     for (const q of all(dev, "aws:sqs/queue:Queue")) expect(q.inputs["sqsManagedSseEnabled"], q.name).toBe(true)
     const tables = all(dev, "aws:dynamodb/table:Table")
-    expect(tables.map((t) => t.name).sort()).toEqual(["AlertConditionsTable", "CandlesTable", "EngineStateTable"])
+    expect(tables.map((t) => t.name).sort()).toEqual(["AlertConditionsTable", "CandlesTable", "EngineStateTable", "HistoryTable"])
     for (const t of tables) expect(t.inputs["serverSideEncryption"], t.name).toEqual({ enabled: true })
     const bucket = one(dev, "aws:s3/bucket:Bucket", "ArchiveBucket").physical
     const sse = one(dev, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "ArchiveEncryption")

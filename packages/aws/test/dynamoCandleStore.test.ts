@@ -5,16 +5,17 @@
  */
 import { Effect, Exit } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { anomalyDetected } from "@blockchaincore/core/events/DomainEvent"
+import { alertSent, anomalyDetected } from "@blockchaincore/core/events/DomainEvent"
+import { makeDynamoEventHistory } from "../src/dynamodb/DynamoEventHistory.ts"
 import { makeDynamoAlertConditions } from "../src/dynamodb/DynamoAlertConditions.ts"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
-import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
+import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
 import { candleAt, snapshotOf } from "./support/fixtures.ts"
 import { startDynalite } from "./support/standIns.ts"
 
 let dynamo: Awaited<ReturnType<typeof startDynalite>>
 beforeAll(async () => {
-  dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE })
+  dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE, history: HISTORY_TABLE })
 })
 afterAll(() => dynamo.close())
 
@@ -71,5 +72,18 @@ describe("DynamoAlertConditions (dynalite)", () => {
     expect((await run(conditions.load("BTCUSDT", "5m"))).version).toBe(0)
     const stale = await Effect.runPromiseExit(conditions.save("BTCUSDT", "1m", new Map(), 0))
     expect(Exit.isFailure(stale) && JSON.stringify(stale.cause)).toContain("VersionConflict")
+  })
+})
+
+describe("DynamoEventHistory (dynalite)", () => {
+  it("keeps each event once and reads the newest first", async () => {
+    const history = makeDynamoEventHistory(dynamo.client, "history")
+    const anomaly = (minute: number) => anomalyDetected({ candle: candleAt("BTCUSDT", T0 + minute * 60_000), rule: "volume_spike", severity: "medium", metrics: { ratio: 3.2 }, threshold: 3 })
+    for (const minute of [2, 0, 1, 1]) await run(history.record(anomaly(minute)))
+    const alert = alertSent({ anomalyId: anomaly(1).id, symbol: "BTCUSDT", interval: "1m", rule: "volume_spike", state: "firing", channel: "sns", sentAt: T0 + 119_999 })
+    await run(history.record(alert))
+    expect(await run(history.anomalies(10))).toEqual([anomaly(2), anomaly(1), anomaly(0)])
+    expect(await run(history.anomalies(1))).toEqual([anomaly(2)])
+    expect(await run(history.alerts(10))).toEqual([alert])
   })
 })

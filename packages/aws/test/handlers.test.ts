@@ -15,7 +15,7 @@ import { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { encodeTradeBatchJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
-import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
+import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
 import { encodeMessageBody } from "../src/sqs/MessageBody.ts"
 import { startDynalite, startS3rver } from "./support/standIns.ts"
 import { json, startWireFake } from "./support/wireFake.ts"
@@ -31,7 +31,7 @@ let failSymbol: string | undefined
 const published: Array<DomainEvent> = []
 
 beforeAll(async () => {
-  dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE })
+  dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE, history: HISTORY_TABLE })
   s3 = await startS3rver("archive")
   eventBridge = await startWireFake((request) => {
     const entries = Schema.decodeUnknownSync(PutEvents)(request.body).Entries
@@ -52,6 +52,7 @@ beforeAll(async () => {
     SST_RESOURCE_Candles: JSON.stringify({ name: "candles", type: "sst.aws.Dynamo" }),
     SST_RESOURCE_EngineState: JSON.stringify({ name: "state", type: "sst.aws.Dynamo" }),
     SST_RESOURCE_AlertConditions: JSON.stringify({ name: "conditions", type: "sst.aws.Dynamo" }),
+    SST_RESOURCE_History: JSON.stringify({ name: "history", type: "sst.aws.Dynamo" }),
     SST_RESOURCE_Archive: JSON.stringify({ name: "archive", type: "sst.aws.Bucket" }),
     SST_RESOURCE_Market: JSON.stringify({ name: "market", arn: "arn:aws:events:us-east-1:000000000000:event-bus/market", type: "sst.aws.Bus" }),
     CONSUMER: "anomaly"
@@ -160,7 +161,7 @@ describe("Lambda handlers", () => {
     }
     expect(await consumer(event)).toBe("handled")
     expect(await consumer({ ...event, detail: { _tag: "CandleClosed", id: "x" } })).toBe("malformed")
-    expect(REGISTRY.map((c) => c.name)).toEqual(["anomaly", "alert", "archival", "webhook"])
+    expect(REGISTRY.map((c) => c.name)).toEqual(["anomaly", "alert", "archival", "history", "webhook"])
   })
 
   it("API: klines from the candle table through a function URL request; a bad query is a 400 naming the field", async () => {
@@ -174,5 +175,7 @@ describe("Lambda handlers", () => {
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toMatch(/interval/)
     expect((await api({ nonsense: true })).statusCode).toBe(400)
+    const anomalies = await api(request("/api/anomalies", "symbol=BTCUSDT"))
+    expect([anomalies.statusCode, JSON.parse(anomalies.body)]).toEqual([200, []])
   })
 })

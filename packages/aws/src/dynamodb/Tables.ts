@@ -13,3 +13,4 @@ export interface TableKeys {
 export const CANDLES_TABLE: TableKeys = { fields: { series: "string", openTime: "number" }, hashKey: "series", rangeKey: "openTime" }
 export const STATE_TABLE: TableKeys = { fields: { symbol: "string" }, hashKey: "symbol" }
 export const ALERT_CONDITIONS_TABLE: TableKeys = { fields: { key: "string" }, hashKey: "key", ttl: "expiresAt" }
+export const HISTORY_TABLE: TableKeys = { fields: { kind: "string", at: "string" }, hashKey: "kind", rangeKey: "at", ttl: "expiresAt" }

@@ -1,13 +1,14 @@
 /**
  * The read-only API on AWS: a function URL (CORS is the URL's) in front of the same API the
- * local runtime serves (services/api/ReadApi.ts), over the DynamoDB candle store. Anomaly and
- * alert history is not kept on AWS yet: those endpoints answer 404 there.
+ * local runtime serves (services/api/ReadApi.ts), over the DynamoDB candle store and the
+ * history table the history consumer keeps.
  */
-import { Effect, ManagedRuntime, Schema } from "effect"
+import { Effect, Layer, ManagedRuntime, Schema } from "effect"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import { answer } from "@blockchaincore/services/api/ReadApi"
 import { oneLine } from "../pipe/PipePayload.ts"
-import { candleStoreLayer } from "../runtime/AwsLayers.ts"
+import { candleStoreLayer, eventHistoryLayer } from "../runtime/AwsLayers.ts"
 
 /** A function URL request (payload format 2.0); other fields are ignored. */
 export const UrlRequest = Schema.Struct({
@@ -29,10 +30,12 @@ export const respond = (event: unknown) =>
       return { statusCode: 400, headers: { "content-type": "application/json" }, body: JSON.stringify({ code: -1, msg: `not a function URL request: ${oneLine(request.failure)}` }) }
     }
     const store = yield* CandleStore
+    const history = yield* EventHistory
     const { rawPath, rawQueryString, requestContext } = request.success
     const result = yield* answer(
       {
         store,
+        history,
         health: () =>
           store.symbols().pipe(
             Effect.map((symbols) => ({ status: "ok", symbols })),
@@ -47,6 +50,6 @@ export const respond = (event: unknown) =>
     return { statusCode: result.status, headers: { "content-type": result.contentType, "cache-control": result.status === 200 ? "max-age=5" : "no-store" }, body: result.body } satisfies UrlResponse
   })
 
-const runtime = ManagedRuntime.make(candleStoreLayer)
+const runtime = ManagedRuntime.make(Layer.mergeAll(candleStoreLayer, eventHistoryLayer))
 
 export const handler = (event: unknown): Promise<UrlResponse> => runtime.runPromise(respond(event))

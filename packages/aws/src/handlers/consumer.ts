@@ -11,9 +11,9 @@ import { Alerter } from "@blockchaincore/services/alert/Alerter"
 import { AnomalyDetector } from "@blockchaincore/services/anomaly/AnomalyDetector"
 import { Archiver } from "@blockchaincore/services/archival/Archiver"
 import type { Consumer } from "@blockchaincore/services/consumers/Consumer"
-import { alertConsumer, anomalyConsumer, archivalConsumer, webhookConsumer } from "@blockchaincore/services/consumers/consumers"
+import { alertConsumer, anomalyConsumer, archivalConsumer, historyConsumer, webhookConsumer } from "@blockchaincore/services/consumers/consumers"
 import { oneLine } from "../pipe/PipePayload.ts"
-import { alertConditionsLayer, candleStoreLayer, eventBusLayer, snsNotifierLayer, tradeArchiveLayer, webhookNotifierLayer } from "../runtime/AwsLayers.ts"
+import { alertConditionsLayer, candleStoreLayer, eventBusLayer, eventHistoryLayer, snsNotifierLayer, tradeArchiveLayer, webhookNotifierLayer } from "../runtime/AwsLayers.ts"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
 
 /** An EventBridge event as a rule hands it to Lambda; other fields are ignored. */
@@ -47,10 +47,11 @@ const RUNNERS = {
   anomaly: () => runner(anomalyConsumer, AnomalyDetector.layer().pipe(Layer.provide(Layer.mergeAll(candleStoreLayer, eventBusLayer)))),
   alert: () => runner(alertConsumer, Alerter.layer().pipe(Layer.provide(Layer.mergeAll(snsNotifierLayer, eventBusLayer, alertConditionsLayer)))),
   archival: () => runner(archivalConsumer, Archiver.layer.pipe(Layer.provide(Layer.mergeAll(candleStoreLayer, tradeArchiveLayer)))),
+  history: () => runner(historyConsumer, eventHistoryLayer),
   webhook: () => runner(webhookConsumer, webhookNotifierLayer)
 } as const
 
-export const ConsumerName = Schema.Literals(["anomaly", "alert", "archival", "webhook"])
+export const ConsumerName = Schema.Literals(["anomaly", "alert", "archival", "history", "webhook"])
 
 let run: ((event: unknown) => Promise<ConsumerOutcome>) | undefined
 

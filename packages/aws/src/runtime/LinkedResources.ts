@@ -18,7 +18,7 @@ const decodeLink = <A>(name: string, field: string, schema: Schema.Codec<A, unkn
 }
 
 /** Tables, buckets and buses: their name. */
-export const linkedName = (name: "Candles" | "EngineState" | "AlertConditions" | "Archive" | "Market") => decodeLink(name, "name", Schema.NonEmptyString)
+export const linkedName = (name: "Candles" | "EngineState" | "AlertConditions" | "History" | "Archive" | "Market") => decodeLink(name, "name", Schema.NonEmptyString)
 
 /** Topics: their ARN. */
 export const linkedArn = (name: "Alerts") => decodeLink(name, "arn", Schema.NonEmptyString)

@@ -5,7 +5,7 @@
  * and repeat deliveries to prove consumers do not depend on either.
  */
 import { Effect, Layer } from "effect"
-import type { AlertSent, AnomalyDetected, DomainEvent } from "@blockchaincore/core/events/DomainEvent"
+import type { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { envelopeOf } from "@blockchaincore/core/events/EventEnvelope"
 import { type EventPattern, matches } from "@blockchaincore/core/events/EventPattern"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
@@ -22,13 +22,8 @@ interface Subscription {
   readonly deliver: (event: DomainEvent) => void
 }
 
-/** Anomalies and alerts kept for the API's recent lists, the newest last. */
-const RECENT = 1_000
-
 export class InProcessEventBus {
   readonly published: Array<DomainEvent> = []
-  readonly recentAnomalies: Array<AnomalyDetected> = []
-  readonly recentAlerts: Array<AlertSent> = []
   readonly counts = new Map<DomainEvent["_tag"], number>()
   private readonly subscriptions: Array<Subscription> = []
   private readonly options: BusOptions
@@ -42,8 +37,6 @@ export class InProcessEventBus {
       for (const event of events) {
         if (this.options.keepHistory === true) this.published.push(event)
         this.counts.set(event._tag, (this.counts.get(event._tag) ?? 0) + 1)
-        if (event._tag === "AnomalyDetected") keepRecent(this.recentAnomalies, event)
-        if (event._tag === "AlertSent") keepRecent(this.recentAlerts, event)
       }
       const deliveries = this.options.shuffleAndRepeat === true ? shuffle([...events, ...events]) : events
       for (const event of deliveries) {
@@ -62,10 +55,6 @@ export class InProcessEventBus {
   }
 }
 
-const keepRecent = <A>(list: Array<A>, item: A) => {
-  list.push(item)
-  if (list.length > RECENT) list.splice(0, list.length - RECENT)
-}
 
 const shuffle = <A>(xs: Array<A>): Array<A> => {
   for (let i = xs.length - 1; i > 0; i--) {

@@ -17,7 +17,9 @@ import { layerInMemoryAlertConditions } from "../store/InMemoryAlertConditions.t
 import { AnomalyDetector } from "@blockchaincore/services/anomaly/AnomalyDetector"
 import type { Consumer } from "@blockchaincore/services/consumers/Consumer"
 import { Archiver } from "@blockchaincore/services/archival/Archiver"
-import { alertConsumer, anomalyConsumer, archivalConsumer, webhookConsumer } from "@blockchaincore/services/consumers/consumers"
+import { alertConsumer, anomalyConsumer, archivalConsumer, historyConsumer, webhookConsumer } from "@blockchaincore/services/consumers/consumers"
+import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
+import { layerInMemoryEventHistory } from "../store/InMemoryEventHistory.ts"
 import { layerLocalTradeArchive } from "../archive/LocalTradeArchive.ts"
 import { makeWebhookNotifier } from "@blockchaincore/services/webhook/WebhookNotifier"
 import { layerLogNotifier } from "../notify/LogNotifier.ts"
@@ -101,7 +103,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
     const pipe: PipeStats = { batches: 0, failures: 0, redeliveries: 0 }
     const services = Layer.mergeAll(queue.layer(), bus.layer(), Journal.layer(join(config.dataDir, "journal")), layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")), layerLocalTradeArchive(join(config.dataDir, "archive")))
     const { instruments } = yield* loadInstruments(restUrl, chosen, config.dataDir)
-    const serviceLayers = Layer.mergeAll(Processor.layer(DEFAULT_ENGINE), Enricher.layer(defaultEnrichment(instruments)), AnomalyDetector.layer(), Alerter.layer().pipe(Layer.provide(Layer.mergeAll(layerLogNotifier, layerInMemoryAlertConditions))), Archiver.layer)
+    const serviceLayers = Layer.mergeAll(Processor.layer(DEFAULT_ENGINE), Enricher.layer(defaultEnrichment(instruments)), AnomalyDetector.layer(), Alerter.layer().pipe(Layer.provide(Layer.mergeAll(layerLogNotifier, layerInMemoryAlertConditions))), Archiver.layer, layerInMemoryEventHistory)
     const context = yield* Layer.build(Layer.provideMerge(serviceLayers, services))
 
     return yield* Effect.gen(function*() {
@@ -117,6 +119,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
           Effect.ignore
         )
       )
+      const history = yield* EventHistory
       const health = () => pipelineHealth(chosen, producerStarted ? producerMetrics() : undefined, queue.depth, pipe.batches, Date.now())
       const live = liveEvents(bus, health)
       const api = yield* Effect.acquireRelease(
@@ -125,7 +128,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
             {
               store,
               symbols: () => chosen,
-              history: { anomalies: () => bus.recentAnomalies, alerts: () => bus.recentAlerts },
+              history,
               health: () => Effect.sync(() => Schema.encodeSync(PipelineHealth)(health())),
               metrics: () => prometheusText(producerMetrics(), pipe, queue.depth)
             },
@@ -142,10 +145,10 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
           )
       )
       const deliveries = yield* FiberSet.make()
-      const run = yield* FiberSet.runtime(deliveries)<AnomalyDetector | Alerter | Archiver>()
+      const run = yield* FiberSet.runtime(deliveries)<AnomalyDetector | Alerter | Archiver | EventHistory>()
       // Each delivery runs on its own fibre; a failed one is retried, then logged: one consumer's
       // trouble never stops the bus or the others.
-      const subscribe = (consumer: Consumer<AnomalyDetector | Alerter | Archiver>) =>
+      const subscribe = (consumer: Consumer<AnomalyDetector | Alerter | Archiver | EventHistory>) =>
         bus.subscribe(consumer.pattern, (event) => {
           run(
             consumer.handle(event).pipe(
@@ -157,6 +160,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
       subscribe(anomalyConsumer)
       subscribe(alertConsumer)
       subscribe(archivalConsumer)
+      subscribe(historyConsumer)
       if (config.webhookUrl !== undefined) {
         const webhook = makeWebhookNotifier(config.webhookUrl)
         bus.subscribe(webhookConsumer.pattern, (event) => {

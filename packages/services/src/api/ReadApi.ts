@@ -8,7 +8,8 @@
 import { Effect, Result, Schema } from "effect"
 import { Interval } from "@blockchaincore/core/candle/Interval"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
-import { AnomalyDetected, AnomalyRule, type AlertSent, Severity } from "@blockchaincore/core/events/DomainEvent"
+import { AlertSent, AnomalyDetected, AnomalyRule, Severity } from "@blockchaincore/core/events/DomainEvent"
+import type { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import type { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { SymbolName } from "@blockchaincore/core/trade/Trade"
 
@@ -36,18 +37,14 @@ export const AlertsQuery = Schema.Struct({
   limit: Schema.optionalKey(IntFromString("limit", 1, 1000))
 })
 
-/** Recent anomalies and alerts, oldest first. */
-export interface EventHistory {
-  readonly anomalies: () => ReadonlyArray<AnomalyDetected>
-  readonly alerts: () => ReadonlyArray<AlertSent>
-}
+const HISTORY_WINDOW = 1_000
 
 export interface ApiSources {
   readonly store: CandleStore["Service"]
   /** The symbols exchangeInfo lists: the configured ones where known, else those with candles. */
   readonly symbols?: () => ReadonlyArray<string>
   /** Absent where the deployment keeps no history: those endpoints answer 404. */
-  readonly history?: EventHistory
+  readonly history?: EventHistory["Service"]
   readonly health: () => Effect.Effect<Record<string, unknown>>
   readonly metrics?: () => string
 }
@@ -101,18 +98,19 @@ const route = (sources: ApiSources, method: string, path: string, params: Record
       if (Result.isFailure(query)) return badQuery(query.failure)
       const q = query.success
       if (sources.history === undefined) return json(404, { code: -1, msg: "This deployment keeps no anomaly history" })
-      const found = sources.history.anomalies().filter((a) =>
+      // Filters apply to the most recent thousand.
+      const found = (yield* sources.history.anomalies(HISTORY_WINDOW)).filter((a) =>
         (q.symbol === undefined || a.candle.symbol === q.symbol) && (q.rule === undefined || a.rule === q.rule) && (q.severity === undefined || a.severity === q.severity)
       )
-      return json(200, found.slice(-(q.limit ?? 100)).reverse().map((a) => Schema.encodeSync(AnomalyDetected)(a)))
+      return json(200, found.slice(0, q.limit ?? 100).map((a) => Schema.encodeSync(AnomalyDetected)(a)))
     }
     case "/api/alerts": {
       const query = Schema.decodeUnknownResult(AlertsQuery)(params)
       if (Result.isFailure(query)) return badQuery(query.failure)
       const q = query.success
       if (sources.history === undefined) return json(404, { code: -1, msg: "This deployment keeps no alert history" })
-      const found = sources.history.alerts().filter((a) => (q.symbol === undefined || a.symbol === q.symbol) && (q.rule === undefined || a.rule === q.rule))
-      return json(200, found.slice(-(q.limit ?? 100)).reverse())
+      const found = (yield* sources.history.alerts(HISTORY_WINDOW)).filter((a) => (q.symbol === undefined || a.symbol === q.symbol) && (q.rule === undefined || a.rule === q.rule))
+      return json(200, found.slice(0, q.limit ?? 100).map((a) => Schema.encodeSync(AlertSent)(a)))
     }
     case "/health":
       return json(200, yield* sources.health())

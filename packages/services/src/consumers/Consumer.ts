@@ -8,7 +8,7 @@ import type { Effect } from "effect"
 import type { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import type { EventPattern } from "@blockchaincore/core/events/EventPattern"
 
-export type Port = "AlertConditions" | "CandleStore" | "EventBus" | "Notifier" | "TradeArchive" | "Webhook"
+export type Port = "AlertConditions" | "CandleStore" | "EventBus" | "EventHistory" | "Notifier" | "TradeArchive" | "Webhook"
 
 export interface Consumer<R> {
   readonly name: string

@@ -4,6 +4,7 @@
  */
 import { Effect } from "effect"
 import { EVENT_SOURCE } from "@blockchaincore/core/events/DomainEvent"
+import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { Alerter } from "../alert/Alerter.ts"
 import { AnomalyDetector } from "../anomaly/AnomalyDetector.ts"
@@ -60,5 +61,14 @@ export const webhookConsumer: Consumer<Notifier> = {
       : Effect.void
 }
 
+/** Keeps anomalies and alerts for the API and the dashboard's lists. */
+export const historyConsumer: Consumer<EventHistory> = {
+  name: "history",
+  description: "Keeps the recent anomalies and alerts for the API and the dashboard",
+  pattern: { source: [EVENT_SOURCE], "detail-type": ["AnomalyDetected", "AlertSent"] },
+  needs: ["EventHistory"],
+  handle: (event) => (event._tag === "AnomalyDetected" || event._tag === "AlertSent" ? EventHistory.use((h) => h.record(event)) : Effect.void)
+}
+
 /** Every consumer, in the order their subscriptions are declared. */
-export const REGISTRY: ReadonlyArray<Consumer<AnomalyDetector | Alerter | Archiver | Notifier>> = [anomalyConsumer, alertConsumer, archivalConsumer, webhookConsumer]
+export const REGISTRY: ReadonlyArray<Consumer<AnomalyDetector | Alerter | Archiver | Notifier | EventHistory>> = [anomalyConsumer, alertConsumer, archivalConsumer, historyConsumer, webhookConsumer]

@@ -1,0 +1,48 @@
+/**
+ * Recent anomalies and alerts on AWS: a DynamoDB table, partition `kind` ("anomaly" or "alert"),
+ * sort `at` (the event's time, zero-padded, then its id: newest first by a descending query,
+ * and a redelivered event writes the same item). Items expire (TTL `expiresAt`) after a month.
+ * Two partitions suit the volume: a few alerts a minute at most, thanks to the alert policy.
+ */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb"
+import { Clock, Effect, Layer, Schema } from "effect"
+import { AlertSent, AnomalyDetected } from "@blockchaincore/core/events/DomainEvent"
+import { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+import { EventHistory, historyTime, type HistoryEvent } from "@blockchaincore/core/ports/EventHistory"
+import { attemptDynamo } from "./DynamoWrites.ts"
+
+export const HISTORY_TTL_SECONDS = 30 * 24 * 3600
+
+const AnomalyJson = Schema.fromJsonString(AnomalyDetected)
+const AlertJson = Schema.fromJsonString(AlertSent)
+
+const sortKey = (event: HistoryEvent) => `${String(historyTime(event)).padStart(15, "0")}#${event.id}`
+
+export const makeDynamoEventHistory = (client: DynamoDBClient, table: string): EventHistory["Service"] => {
+  const doc = DynamoDBDocumentClient.from(client)
+  const newest = <A>(kind: string, schema: Schema.Codec<A, string>, limit: number) =>
+    attemptDynamo(`recent ${kind}s`, () =>
+      doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: "kind = :kind", ExpressionAttributeValues: { ":kind": kind }, ScanIndexForward: false, Limit: limit }))
+    ).pipe(
+      Effect.flatMap((out) =>
+        Effect.forEach(out.Items ?? [], (item) => Schema.decodeUnknownEffect(Schema.Struct({ body: schema }))(item).pipe(Effect.map((i) => i.body))).pipe(
+          Effect.mapError((e) => new StoreUnavailable({ message: `corrupt ${kind} in ${table}: ${e.message}` }))
+        )
+      )
+    )
+  return EventHistory.of({
+    record: (event) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const item = event._tag === "AnomalyDetected"
+          ? { kind: "anomaly", body: Schema.encodeSync(AnomalyJson)(event) }
+          : { kind: "alert", body: Schema.encodeSync(AlertJson)(event) }
+        yield* attemptDynamo("record history", () => doc.send(new PutCommand({ TableName: table, Item: { ...item, at: sortKey(event), expiresAt: Math.floor(now / 1000) + HISTORY_TTL_SECONDS } })))
+      }),
+    anomalies: (limit) => newest("anomaly", AnomalyJson, limit),
+    alerts: (limit) => newest("alert", AlertJson, limit)
+  })
+}
+
+export const layerDynamoEventHistory = (client: DynamoDBClient, table: string): Layer.Layer<EventHistory> => Layer.succeed(EventHistory, makeDynamoEventHistory(client, table))
