@@ -56,16 +56,17 @@ export class CandleChart {
     this.publish()
   }
 
-  /** A closed (or revised) candle: appended, or replacing the bar it revises. */
-  upsert(row: KlineRow): void {
+  /** A closed (or revised) candle: appended, or replacing the bar it revises. False if not drawn. */
+  upsert(row: KlineRow): boolean {
     const historical = row[0] < this.lastOpen
-    if (historical && !this.times.has(row[0])) return // older than what is loaded: nothing to redraw
+    if (historical && !this.times.has(row[0])) return false // older than what is loaded: nothing to redraw
     this.candles.update(candleOf(row), historical)
     this.volume.update(volumeOf(row), historical)
     this.remember(row[0])
     // While the chart is young, keep every bar in view as it grows; later, leave the user's zoom alone.
     if (this.times.size <= FIT_WHILE_FEWER_THAN) this.chart.timeScale().fitContent()
     this.publish()
+    return true
   }
 
   mark(marked: ReadonlyArray<Marked>): void {

@@ -151,7 +151,7 @@ start()
           const c = event.candle
           if (c.symbol !== ui.symbol.value || c.interval !== ui.interval.value) return
           const row = klineRow(c)
-          chart.upsert(row)
+          if (!chart.upsert(row)) return
           if (event._tag === "CandleClosed") legend(row)
           noData(false)
           markAnomalies()

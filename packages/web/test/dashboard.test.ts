@@ -3,7 +3,8 @@
  * the local runtime replaying a copy of the real recording in which BTCUSDT jumps 20% at 00:00:
  * candles for BTCUSDT, then ETHUSDT; a candle that closes while the page is open appears without
  * a reload; the anomaly shows as a marker on its candle and in the list; a symbol without trades
- * says so; a phone-sized screen has no sideways scrolling. No request leaves 127.0.0.1. A
+ * says so; the banner appears when the producer's Binance goes away; a phone-sized screen has
+ * no sideways scrolling. No request leaves 127.0.0.1. A
  * screenshot of each state is kept in artifacts/dashboard/.
  */
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs"
@@ -14,7 +15,9 @@ import { chromium, type Browser, type Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { runLocalRuntime } from "@blockchaincore/local/runtime/LocalRuntime"
 import { bannerText } from "../src/Banner.ts"
-import { buildDashboard } from "../build.ts"
+import { buildDashboard, WEB_DIST } from "../build.ts"
+import { loadRecording } from "@blockchaincore/producer/replay/Recording"
+import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
 import { describeWithSharedData } from "../../core/test/support/sharedData.ts"
 import { alteredRecording, JUMP_AT } from "../../local/test/support/alteredRecording.ts"
 
@@ -116,6 +119,31 @@ describeWithSharedData("the dashboard in headless Chromium", () => {
     expect(await page.locator("#no-data").textContent()).toBe("No candles yet for XRPUSDT 1m: the first appears when its 1m window closes.")
     await shot(page, "5-no-data")
     await page.close()
+  })
+
+  it("shows a banner when the producer loses its connection", async () => {
+    // A runtime of its own, streaming from a Binance-protocol server the test can take away.
+    const server = new ReplayServer(loadRecording(alteredRecording()), { speed: 30 })
+    const port = await server.listen()
+    const own = Effect.runSync(Scope.make())
+    try {
+      const rt = await Effect.runPromise(
+        runLocalRuntime({ symbols: ["BTCUSDT", "ETHUSDT"], wsUrl: `ws://127.0.0.1:${port}`, restUrl: `http://127.0.0.1:${port}`, replay: undefined, dataDir: mkdtempSync(join(tmpdir(), "blockchaincore-banner-")), port: 0, dashboardDir: WEB_DIST, statusEveryMillis: 3_600_000 }).pipe(Scope.provide(own))
+      )
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+      await page.goto(`http://127.0.0.1:${rt.port}/?symbol=BTCUSDT`)
+      await expect.poll(() => page.locator("#health-summary").textContent(), { timeout: WAIT }).toMatch(/^producer ok · 1 connection/)
+      await page.waitForFunction(() => Number(document.getElementById("chart")?.dataset["candles"] ?? 0) >= 2, undefined, { timeout: WAIT })
+      expect(await page.locator("#banner").isVisible()).toBe(false)
+      await server.close()
+      await expect.poll(() => page.locator("#banner").textContent(), { timeout: WAIT }).toMatch(/^The producer is disconnected from Binance/)
+      expect(await page.locator("#banner").isVisible()).toBe(true)
+      await shot(page, "7-disconnected")
+      await page.close()
+    } finally {
+      await server.close().catch(() => undefined)
+      await Effect.runPromise(Scope.close(own, Exit.void))
+    }
   })
 
   it("fits a phone-sized screen", async () => {
