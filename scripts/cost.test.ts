@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest"
 import { countedRun } from "./cost/CountedRun.ts"
 import { estimate } from "./cost/Estimate.ts"
 import { PRICES } from "./cost/Prices.ts"
+import { ratesOf } from "./cost/MeasuredRates.ts"
 import { symbolsFor } from "./cost/SyntheticMarket.ts"
 
 describe("scripts/cost", () => {
@@ -32,5 +33,14 @@ describe("scripts/cost", () => {
     expect(e.lines.map((l) => l.service)).toEqual(expect.arrayContaining(["Fargate (producer)", "SQS FIFO", "EventBridge Pipes", "DynamoDB requests", "S3 requests", "EventBridge bus", "CloudWatch"]))
     expect(e.total).toBeCloseTo(e.lines.reduce((n, l) => n + l.dollars, 0), 10)
     expect(e.lines.every((l) => Number.isFinite(l.dollars) && l.dollars >= 0)).toBe(true)
+  })
+})
+
+describe("scripts/cost --from-local", () => {
+  it("takes the symbols and their mean trade rate, rounded up, from a runtime's health", () => {
+    const symbol = (name: string, tradesPerSecond: number) => ({ symbol: name, tradesPerSecond, lastTradeTime: 1, lastTradeAgeSeconds: 0.1 })
+    const health = { status: "ok" as const, now: 0, connectionsUp: 1, reconnects: 0, gapsOpen: 0, gapsFilled: 0, queueDepth: 0, batchesProcessed: 0, journal: 0, symbols: [symbol("BTCUSDT", 30.5), symbol("ETHUSDT", 20), symbol("XRPUSDT", 0)] }
+    expect(ratesOf(health)).toEqual({ symbols: 3, rate: 17 })
+    expect(ratesOf({ ...health, symbols: [] })).toEqual({ symbols: 1, rate: 1 })
   })
 })

@@ -3,12 +3,15 @@
  * service, from the requests the AWS adapters make in a local run at that rate (scripts/cost/),
  * with the price table and the assumptions printed. Also runs one symbol more, to show what each
  * further symbol adds. The run starts at 23:00 UTC so it closes one hour and one day.
+ * `--from-local http://127.0.0.1:8787` takes the symbols and their trade rate from a running local
+ * runtime instead (its /health: the symbols streamed and their trades per second, averaged).
  */
 import { parseArgs } from "node:util"
 import { Schema } from "effect"
 import { countedRun } from "./cost/CountedRun.ts"
 import { estimate, type Estimate } from "./cost/Estimate.ts"
 import { PRICES, REGION } from "./cost/Prices.ts"
+import { measuredRates } from "./cost/MeasuredRates.ts"
 import { symbolsFor } from "./cost/SyntheticMarket.ts"
 
 const PositiveInt = (name: string, max: number) =>
@@ -17,16 +20,18 @@ const PositiveInt = (name: string, max: number) =>
 const Args = Schema.Struct({
   symbols: PositiveInt("symbols", 20),
   rate: PositiveInt("rate", 1000),
-  minutes: PositiveInt("minutes", 24 * 60)
+  minutes: PositiveInt("minutes", 24 * 60),
+  "from-local": Schema.optionalKey(Schema.String.check(Schema.isPattern(/^https?:\/\/[^\s]+$/, { message: "--from-local takes a local runtime's URL, like http://127.0.0.1:8787" })))
 })
 
-const { values } = parseArgs({ options: { symbols: { type: "string", default: "10" }, rate: { type: "string", default: "25" }, minutes: { type: "string", default: "61" } } })
+const { values } = parseArgs({ options: { symbols: { type: "string", default: "10" }, rate: { type: "string", default: "25" }, minutes: { type: "string", default: "61" }, "from-local": { type: "string" } } })
 const args = Schema.decodeUnknownResult(Args)(values)
 if (args._tag === "Failure") {
   console.error(`cost: ${args.failure.message}`)
   process.exit(2)
 }
-const { symbols, rate, minutes } = args.success
+const { minutes } = args.success
+const { symbols, rate } = args.success["from-local"] === undefined ? args.success : await measuredRates(args.success["from-local"])
 
 const money = (n: number) => `$${n.toFixed(2).padStart(7)}`
 const print = (title: string, e: Estimate) => {

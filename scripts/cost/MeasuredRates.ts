@@ -1,0 +1,23 @@
+/**
+ * The symbols and trade rate a running local runtime measures (its `/health`, decoded with the
+ * pipeline-health schema): the count of symbols streamed and their mean trades per second,
+ * rounded up, for the cost run to reproduce.
+ */
+import { Schema } from "effect"
+import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
+
+export const ratesOf = (health: PipelineHealth): { readonly symbols: number; readonly rate: number } => {
+  const symbols = Math.max(1, health.symbols.length)
+  const mean = health.symbols.reduce((n, s) => n + s.tradesPerSecond, 0) / symbols
+  return { symbols, rate: Math.max(1, Math.ceil(mean)) }
+}
+
+export const measuredRates = async (base: string): Promise<{ readonly symbols: number; readonly rate: number }> => {
+  const response = await fetch(new URL("/health", base))
+  if (!response.ok) throw new Error(`${base}/health: HTTP ${response.status}`)
+  const health = Schema.decodeUnknownResult(PipelineHealth)(await response.json())
+  if (health._tag === "Failure") throw new Error(`${base}/health is not a local runtime's health: ${health.failure.message}`)
+  const measured = ratesOf(health.success)
+  console.error(`measured by the local runtime at ${base}: ${measured.symbols} symbols at ${measured.rate} trades/s each (mean, rounded up)`)
+  return measured
+}
