@@ -11,6 +11,9 @@ import type { Market } from "./market.ts"
 
 export const NO_CANDLE_MINUTES = 5
 
+/** Fires on the first occurrence within five minutes; quiet (no data) is fine. */
+const ANY_IN_FIVE_MINUTES = { statistic: "Sum", period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching" } as const
+
 export const alertTopics = () => {
   const alertEmail = new sst.Secret("AlertEmail", "none")
   const alertSms = new sst.Secret("AlertSms", "none")
@@ -49,12 +52,7 @@ export const alarms = (topics: AlertTopics, market: Market, events: Events, func
       namespace: "AWS/Lambda",
       metricName: "Errors",
       dimensions: { FunctionName: fn },
-      statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching"
+      ...ANY_IN_FIVE_MINUTES
     })
   )
   const pipeFailures = alarm("PipeFailuresAlarm", topics.ops, {
@@ -62,12 +60,7 @@ export const alarms = (topics: AlertTopics, market: Market, events: Events, func
     namespace: "AWS/EventBridge/Pipes",
     metricName: "ExecutionFailed",
     dimensions: { PipeName: market.pipe.name },
-    statistic: "Sum",
-    period: 300,
-    evaluationPeriods: 1,
-    threshold: 0,
-    comparisonOperator: "GreaterThanThreshold",
-    treatMissingData: "notBreaching"
+    ...ANY_IN_FIVE_MINUTES
   })
   // The anomaly subscription matches every CandleClosed: its rule's matches are the candles closing.
   const anomaly = events.subscriptions.find((s) => s.consumer.name === "anomaly")
