@@ -10,9 +10,9 @@
  * Nothing is sampled or assumed here: counts, sizes and local durations are what happened.
  */
 import { createHash } from "node:crypto"
-import { type AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { type AttributeValue, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb"
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
-import { S3Client } from "@aws-sdk/client-s3"
+import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3"
 import { SNSClient } from "@aws-sdk/client-sns"
 import { SQSClient } from "@aws-sdk/client-sqs"
 import { Effect, Layer, ManagedRuntime, Schema } from "effect"
@@ -247,7 +247,6 @@ const add = (a: Snapshot, b: Snapshot): Snapshot => ({
 })
 
 const s3Objects = async (client: S3Client) => {
-  const { ListObjectsV2Command } = await import("@aws-sdk/client-s3")
   const out: Array<{ key: string; size: number }> = []
   let token: string | undefined
   do {
@@ -260,7 +259,6 @@ const s3Objects = async (client: S3Client) => {
 
 /** Read with the uncounted client: measuring is not part of the bill. */
 const meanItemBytes = async (client: DynamoDBClient, table: string) => {
-  const { ScanCommand } = await import("@aws-sdk/client-dynamodb")
   let items = 0
   let bytes = 0
   let start: Record<string, AttributeValue> | undefined

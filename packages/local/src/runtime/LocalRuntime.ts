@@ -108,10 +108,12 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
 
     return yield* Effect.gen(function*() {
       const store = yield* CandleStore
-      let producerMetrics: () => MetricsSnapshot = () => {
-        throw new Error("the producer has not started")
+      // The producer starts last (after the API and the consumers); until then it has no metrics.
+      let started: (() => MetricsSnapshot) | undefined
+      const producerMetrics = (): MetricsSnapshot => {
+        if (started === undefined) throw new Error("the producer has not started")
+        return started()
       }
-      let producerStarted = false
       // Registered first, so it runs last: the summary after everything queued was processed.
       yield* Effect.addFinalizer(() =>
         Effect.try(() => `stopped: ${statusLine(producerMetrics())} | processed ${pipe.batches} batches`).pipe(
@@ -120,7 +122,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
         )
       )
       const history = yield* EventHistory
-      const health = () => pipelineHealth(chosen, producerStarted ? producerMetrics() : undefined, queue.depth, pipe.batches, Date.now())
+      const health = () => pipelineHealth(chosen, started?.(), queue.depth, pipe.batches, Date.now())
       const live = liveEvents(bus, health)
       const api = yield* Effect.acquireRelease(
         Effect.promise(() =>
@@ -180,8 +182,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
         batcher: DEFAULT_BATCHER,
         rest: { ...DEFAULT_REST, baseUrl: restUrl }
       })
-      producerMetrics = producer.metrics
-      producerStarted = true
+      started = producer.metrics
       yield* Effect.forkScoped(
         Effect.suspend(() => Effect.logInfo(`${statusLine(producer.metrics())} | processed ${pipe.batches} batches${replayProgress()}`)).pipe(
           Effect.repeat(Schedule.spaced(config.statusEveryMillis ?? 60_000))

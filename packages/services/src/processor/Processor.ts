@@ -70,7 +70,10 @@ export class Processor extends Context.Service<Processor, {
 
         return Processor.of({
           process: (enriched) =>
-            Effect.forEach(enriched.batch.symbols, (part) => retried(part, largeSet(enriched))).pipe(
+            Effect.suspend(() => {
+              const large = largeSet(enriched)
+              return Effect.forEach(enriched.batch.symbols, (part) => retried(part, large))
+            }).pipe(
               Effect.map((results) =>
                 results.reduce<ProcessResult>(
                   (a, r) => ({ applied: a.applied + r.applied, duplicates: a.duplicates + r.duplicates, candles: a.candles + r.candles, events: a.events + r.events }),
