@@ -29,6 +29,7 @@ import { layerEventBridgeEventBus } from "@blockchaincore/aws/eventbridge/EventB
 import { enrichRecords } from "@blockchaincore/aws/handlers/enrichment"
 import { processItems } from "@blockchaincore/aws/handlers/processor"
 import { layerS3TradeArchive } from "@blockchaincore/aws/s3/S3TradeArchive"
+import { layerS3TradeStaging } from "@blockchaincore/aws/s3/S3TradeStaging"
 import { layerSnsNotifier } from "@blockchaincore/aws/sns/SnsNotifier"
 import { makeSqsTradeQueue } from "@blockchaincore/aws/sqs/SqsTradeQueue"
 import { Batcher, sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
@@ -118,7 +119,7 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
   const retry = { maxAttempts: 3, baseDelayMillis: 10 }
   const store = layerDynamoCandleStore({ client: dynamoClient, candlesTable: "candles", stateTable: "state" })
   const bus = layerEventBridgeEventBus({ client: ebClient, busName: "market", ...retry })
-  const archive = layerS3TradeArchive({ client: s3Client, bucket: "archive" })
+  const archive = Layer.merge(layerS3TradeArchive({ client: s3Client, bucket: "archive" }), layerS3TradeStaging({ client: s3Client, bucket: "archive" }))
   const instruments = instrumentsOf(Schema.decodeUnknownSync(ExchangeInfo)(BUNDLED_EXCHANGE_INFO))
   const runtime = ManagedRuntime.make(
     Layer.mergeAll(

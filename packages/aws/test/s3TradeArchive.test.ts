@@ -8,11 +8,13 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
 import { DuckDBInstance } from "@duckdb/node-api"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
+import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { layerS3TradeArchive } from "../src/s3/S3TradeArchive.ts"
+import { layerS3TradeStaging } from "../src/s3/S3TradeStaging.ts"
 import { candleAt, tradeAt } from "./support/fixtures.ts"
 import { startS3rver } from "./support/standIns.ts"
 
@@ -27,8 +29,12 @@ afterAll(async () => {
 })
 
 const HOUR = Date.UTC(2024, 7, 8, 23)
-const withArchive = <A, E>(use: (archive: TradeArchive["Service"]) => Effect.Effect<A, E>) =>
-  Effect.runPromise(TradeArchive.use(use).pipe(Effect.provide(layerS3TradeArchive({ client: s3.client, bucket: "archive" }))))
+const withArchive = <A, E>(use: (archive: TradeArchive["Service"], staging: TradeStaging["Service"]) => Effect.Effect<A, E>) =>
+  Effect.runPromise(
+    Effect.gen(function*() {
+      return yield* use(yield* TradeArchive, yield* TradeStaging)
+    }).pipe(Effect.provide(Layer.mergeAll(layerS3TradeArchive({ client: s3.client, bucket: "archive" }), layerS3TradeStaging({ client: s3.client, bucket: "archive" }))))
+  )
 
 const parquetRows = async (key: string, sql: string) => {
   const object = await s3.client.send(new GetObjectCommand({ Bucket: "archive", Key: key }))
@@ -45,10 +51,10 @@ describe("S3TradeArchive (s3rver)", () => {
   it("compacts staged batches into one Parquet object per symbol and hour, each trade once, exact", async () => {
     const trades = Array.from({ length: 300 }, (_, i) => tradeAt("BTCUSDT", 1000 + i, HOUR + i * 11_000))
     const batches = [trades.slice(0, 120), trades.slice(120, 300), trades.slice(100, 200)]
-    const count = await withArchive((archive) =>
+    const count = await withArchive((archive, staging) =>
       Effect.gen(function*() {
-        for (const batch of batches) yield* archive.stage(batch)
-        yield* archive.stage(batches[0]!)
+        for (const batch of batches) yield* staging.stage(batch)
+        yield* staging.stage(batches[0]!)
         return yield* archive.compactHour("BTCUSDT", HOUR)
       })
     )

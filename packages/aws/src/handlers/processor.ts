@@ -9,10 +9,10 @@
  * again, and compaction takes each trade once.
  */
 import { Effect, Layer, ManagedRuntime, Schema } from "effect"
-import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
+import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { archivedTradesOf, DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
 import { type BatchItemFailures, oneLine, PipeBatch, PipeItem } from "../pipe/PipePayload.ts"
-import { candleStoreLayer, eventBusLayer, tradeArchiveLayer } from "../runtime/AwsLayers.ts"
+import { candleStoreLayer, eventBusLayer, tradeStagingLayer } from "../runtime/AwsLayers.ts"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
 
 const MessageId = Schema.Struct({ messageId: Schema.NonEmptyString, group: Schema.optionalKey(Schema.String) })
@@ -23,9 +23,9 @@ export const processItems = (event: unknown) =>
       Effect.mapError((e) => new Error(`the pipe's target payload is not a list: ${oneLine(e)}`))
     )
     const processor = yield* Processor
-    const archive = yield* TradeArchive
+    const staging = yield* TradeStaging
     const decoded = items.map((raw) => ({ raw, item: Schema.decodeUnknownResult(PipeItem)(raw) }))
-    const staged = yield* archive.stage(decoded.flatMap(({ item }) => (item._tag === "Success" && "enriched" in item.success ? archivedTradesOf(item.success.enriched) : []))).pipe(Effect.result)
+    const staged = yield* staging.stage(decoded.flatMap(({ item }) => (item._tag === "Success" && "enriched" in item.success ? archivedTradesOf(item.success.enriched) : []))).pipe(Effect.result)
     if (staged._tag === "Failure") {
       yield* Effect.logError(`staging the invocation's trades failed, every message will be redelivered: ${staged.failure.message}`)
       const ids = decoded.flatMap(({ raw }) => {
@@ -63,6 +63,6 @@ export const processItems = (event: unknown) =>
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) } satisfies BatchItemFailures
   })
 
-const runtime = ManagedRuntime.make(Processor.layer(DEFAULT_ENGINE, "by-caller").pipe(Layer.provideMerge(Layer.mergeAll(candleStoreLayer, eventBusLayer, tradeArchiveLayer))))
+const runtime = ManagedRuntime.make(Processor.layer(DEFAULT_ENGINE, "by-caller").pipe(Layer.provideMerge(Layer.mergeAll(candleStoreLayer, eventBusLayer, tradeStagingLayer))))
 
 export const handler = (event: unknown): Promise<BatchItemFailures> => runtime.runPromise(processItems(event))

@@ -16,6 +16,7 @@ import { layerDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
 import { layerDynamoEventHistory } from "../dynamodb/DynamoEventHistory.ts"
 import { layerEventBridgeEventBus } from "../eventbridge/EventBridgeEventBus.ts"
 import { layerS3TradeArchive } from "../s3/S3TradeArchive.ts"
+import { layerS3TradeStaging } from "../s3/S3TradeStaging.ts"
 import { layerSnsNotifier } from "../sns/SnsNotifier.ts"
 import { linkedArn, linkedName, linkedValue } from "./LinkedResources.ts"
 
@@ -35,6 +36,8 @@ export const candleStoreLayer = Layer.suspend(() => layerDynamoCandleStore({ cli
 export const eventHistoryLayer = Layer.suspend(() => layerDynamoEventHistory(dynamo(), linkedName("History")))
 export const alertConditionsLayer = Layer.suspend(() => layerDynamoAlertConditions(dynamo(), linkedName("AlertConditions")))
 export const eventBusLayer = Layer.suspend(() => layerEventBridgeEventBus({ client: eventBridge(), busName: linkedName("Market"), ...RETRY }))
+export const tradeStagingLayer = Layer.suspend(() => layerS3TradeStaging({ client: s3(), bucket: linkedName("Archive") }))
+/** Loads DuckDB when built: only the archival consumer builds it. */
 export const tradeArchiveLayer = Layer.suspend(() => layerS3TradeArchive({ client: s3(), bucket: linkedName("Archive") }))
 export const snsNotifierLayer = Layer.suspend(() => layerSnsNotifier({ client: sns(), topicArn: linkedArn("Alerts"), ...RETRY }))
 /** The `WebhookUrl` secret is "none" until set: the webhook consumer is then off, as it is locally without `--webhook-url`. */

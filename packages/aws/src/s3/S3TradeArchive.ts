@@ -1,53 +1,35 @@
 /**
- * The trade archive on AWS: an S3 bucket.
- * - Staging: each call's trades of one hour, all symbols, are one gzipped CSV object (a line per
- *   trade, led by its symbol), `staging/trades/hour=H/<content hash>.csv.gz` (H the hour's start
- *   in ms): the processor stages each invocation's trades in one call, so S3 sees one PUT per
- *   invocation, not one per symbol; the same trades staged twice write the same key. The bucket's lifecycle expires
- *   staging once compaction has long had its chance.
- * - Compaction: an hour's staged objects are read, each trade id taken once, and written with
- *   DuckDB as one Parquet object under the Hive partitions the Glue tables project
- *   (`archive/trades/symbol=/date=/hour=/trades.parquet`); candles likewise under
- *   `archive/candles/interval=/symbol=/date=/candles.parquet`. A late trade recompacts its hour.
+ * The trade archive on AWS: compaction of what S3TradeStaging.ts staged. An hour's staged
+ * objects are read, each trade id taken once, and written with DuckDB as one Parquet object
+ * under the Hive partitions the Glue tables project
+ * (`archive/trades/symbol=/date=/hour=/trades.parquet`); candles likewise under
+ * `archive/candles/interval=/symbol=/date=/candles.parquet`. A late trade recompacts its hour.
+ * DuckDB is imported when the layer is built, not when this module loads: only the archival
+ * consumer builds it, and only its function has the native package installed (stacks/functions.ts).
  */
-import { createHash } from "node:crypto"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { gunzipSync, gzipSync } from "node:zlib"
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3"
-import { DuckDBInstance } from "@duckdb/node-api"
+import { gunzipSync } from "node:zlib"
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
 import { Effect, Layer } from "effect"
 import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, TRADE_COLUMNS, tradesKey } from "@blockchaincore/core/archive/ArchiveLayout"
-import { byHour, encodeStagedWithSymbols, stagedRowsOfSymbol } from "@blockchaincore/core/archive/StagedTrades"
-import { ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
+import { stagedRowsOfSymbol } from "@blockchaincore/core/archive/StagedTrades"
+import { type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { type Row, writeParquetFile } from "@blockchaincore/services/archival/ParquetFile"
+import { ARCHIVE_PREFIX, putObject, type S3ArchiveOptions, s3Failure as fail, stagingPrefix } from "./S3TradeStaging.ts"
 
-export interface S3TradeArchiveOptions {
-  readonly client: S3Client
-  readonly bucket: string
-}
-
-export const ARCHIVE_PREFIX = "archive/"
-export const STAGING_PREFIX = "staging/"
-
-export const stagingPrefix = (hourStart: number) => `${STAGING_PREFIX}trades/hour=${hourStart}/`
-
-const fail = (what: string) => (e: unknown) => new ArchiveUnavailable({ message: `${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` })
-
-export const layerS3TradeArchive = (options: S3TradeArchiveOptions): Layer.Layer<TradeArchive, ArchiveUnavailable> =>
+export const layerS3TradeArchive = (options: S3ArchiveOptions): Layer.Layer<TradeArchive, ArchiveUnavailable> =>
   Layer.effect(
     TradeArchive,
     Effect.gen(function*() {
       const { client, bucket } = options
+      const { DuckDBInstance } = yield* Effect.tryPromise({ try: () => import("@duckdb/node-api"), catch: fail("load DuckDB") })
       const duck = yield* Effect.tryPromise({ try: () => DuckDBInstance.create(":memory:"), catch: fail("start DuckDB") })
       const scratch = yield* Effect.acquireRelease(
         Effect.sync(() => mkdtempSync(join(tmpdir(), "archive-"))),
         (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
       )
-
-      const put = (key: string, body: string | Uint8Array, contentType: string) =>
-        Effect.tryPromise({ try: () => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType })), catch: fail(`put ${key}`) })
 
       const uploadParquet = (key: string, columns: string, rows: ReadonlyArray<Row>) =>
         Effect.tryPromise({
@@ -61,7 +43,7 @@ export const layerS3TradeArchive = (options: S3TradeArchiveOptions): Layer.Layer
             }
           },
           catch: fail(`write ${key}`)
-        }).pipe(Effect.flatMap((body) => put(`${ARCHIVE_PREFIX}${key}`, body, "application/vnd.apache.parquet")))
+        }).pipe(Effect.flatMap((body) => putObject(options, `${ARCHIVE_PREFIX}${key}`, body, "application/vnd.apache.parquet")))
 
       const stagedBodies = (prefix: string) =>
         Effect.gen(function*() {
@@ -87,15 +69,6 @@ export const layerS3TradeArchive = (options: S3TradeArchiveOptions): Layer.Layer
         })
 
       return TradeArchive.of({
-        stage: (trades) =>
-          Effect.forEach(
-            byHour(trades),
-            ([hourStart, inHour]) => {
-              const body = encodeStagedWithSymbols(inHour)
-              return put(`${stagingPrefix(hourStart)}${createHash("sha256").update(body).digest("hex").slice(0, 32)}.csv.gz`, new Uint8Array(gzipSync(body)), "application/gzip")
-            },
-            { concurrency: 8, discard: true }
-          ),
         compactHour: (symbol, hourStart) =>
           Effect.gen(function*() {
             const bodies = yield* stagedBodies(stagingPrefix(hourStart))
@@ -113,4 +86,3 @@ export const layerS3TradeArchive = (options: S3TradeArchiveOptions): Layer.Layer
       })
     })
   )
-

@@ -1,6 +1,6 @@
 /**
- * The raw trade archive. The processor stages every trade it applies (idempotently: a trade id
- * is staged once however often its batch comes); the archival service compacts a closed hour of
+ * The raw trade archive. The processor stages every trade it applies (the `TradeStaging` port);
+ * the archival service compacts a closed hour of
  * one symbol into one Parquet file under Hive partitions
  * (`trades/symbol=.../date=.../hour=...`), and a closed day's candles likewise
  * (`candles/interval=.../symbol=.../date=...`). On AWS, S3 with Glue tables for Athena; locally,
@@ -20,7 +20,6 @@ export interface ArchivedTrade extends Trade {
 }
 
 export class TradeArchive extends Context.Service<TradeArchive, {
-  readonly stage: (trades: ReadonlyArray<ArchivedTrade>) => Effect.Effect<void, ArchiveUnavailable>
   /** Writes the staged trades of `symbol` in the hour starting at `hourStart` as that hour's file. */
   readonly compactHour: (symbol: string, hourStart: number) => Effect.Effect<number, ArchiveUnavailable>
   /** Writes a day's candles of one symbol and interval as that day's file. */

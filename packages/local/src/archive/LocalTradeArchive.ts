@@ -10,9 +10,10 @@ import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { DuckDBInstance } from "@duckdb/node-api"
-import { Effect, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { type ArchivedTrade, ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
+import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, HOUR_MILLIS, TRADE_COLUMNS, tradesKey } from "@blockchaincore/core/archive/ArchiveLayout"
 import { encodeStaged, stagedRows } from "@blockchaincore/core/archive/StagedTrades"
 import { type Row, writeParquetFile } from "@blockchaincore/services/archival/ParquetFile"
@@ -27,9 +28,9 @@ export const STAGING_SCHEMA = `
   CREATE TABLE IF NOT EXISTS compacted_hours (symbol TEXT NOT NULL, hour_start INTEGER NOT NULL, PRIMARY KEY (symbol, hour_start));
 `
 
-export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive, ArchiveUnavailable> =>
-  Layer.effect(
-    TradeArchive,
+/** Staging and compaction share one SQLite file, so one layer provides both ports. */
+export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive | TradeStaging, ArchiveUnavailable> =>
+  Layer.effectContext(
     Effect.gen(function*() {
       const db = yield* Effect.acquireRelease(
         Effect.try({
@@ -52,7 +53,7 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive, 
       const writeParquet = (key: string, columns: string, rows: ReadonlyArray<Row>) =>
         Effect.tryPromise({ try: () => writeParquetFile(duck, join(root, key), columns, rows), catch: fail(`write ${key}`) })
 
-      return TradeArchive.of({
+      const staging = TradeStaging.of({
         stage: (trades) =>
           Effect.try({
             try: () => {
@@ -73,7 +74,9 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive, 
               }
             },
             catch: fail("stage")
-          }),
+          })
+      })
+      const archive = TradeArchive.of({
         compactHour: (symbol, hourStart) =>
           Effect.gen(function*() {
             const rows = yield* Effect.try({
@@ -92,5 +95,6 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive, 
             yield* writeParquet(candlesKey(first.interval, first.symbol, first.openTime - (first.openTime % DAY_MILLIS)), CANDLE_COLUMNS, candles.map(candleColumns))
           })
       })
+      return Context.make(TradeStaging, staging).pipe(Context.add(TradeArchive, archive))
     })
   )

@@ -13,7 +13,8 @@ import { CandleEngine, type EngineOptions, type EngineOutput } from "@blockchain
 import { candleClosed, candleRevised, type DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
-import { type ArchivedTrade, type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
+import type { ArchivedTrade, ArchiveUnavailable } from "@blockchaincore/core/ports/TradeArchive"
+import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import type { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
 import { tradesOf, type SymbolTrades } from "@blockchaincore/core/trade/TradeBatch"
 
@@ -33,17 +34,17 @@ export class Processor extends Context.Service<Processor, {
   readonly process: (batch: EnrichedTradeBatch) => Effect.Effect<ProcessResult, StoreUnavailable | BusUnavailable | ArchiveUnavailable>
 }>()("@blockchaincore/services/processor/Processor") {
   /**
-   * `staging`: "each-batch" stages every batch's trades before saving its state; "by-caller"
+   * `stagedBy`: "each-batch" stages every batch's trades before saving its state; "by-caller"
    * leaves it to the caller, which stages (durably) before calling `process`, as the AWS
    * processor does to write one archive object per invocation instead of one per symbol.
    */
-  static readonly layer = (options: EngineOptions = DEFAULT_ENGINE, staging: "each-batch" | "by-caller" = "each-batch") =>
+  static readonly layer = (options: EngineOptions = DEFAULT_ENGINE, stagedBy: "each-batch" | "by-caller" = "each-batch") =>
     Layer.effect(
       Processor,
       Effect.gen(function*() {
         const store = yield* CandleStore
         const bus = yield* EventBus
-        const archive = yield* TradeArchive
+        const staging = yield* TradeStaging
 
         const processSymbol = Effect.fn("Processor.processSymbol")(function*(part: SymbolTrades, large: ReadonlySet<string>) {
           const { version, state } = yield* store.loadState(part.symbol)
@@ -52,7 +53,7 @@ export class Processor extends Context.Service<Processor, {
           engine.advance(part.symbol, part.watermark)
           const outputs = engine.drain()
           // Staged before the state is saved: a crash before the save stages them again, once each.
-          if (staging === "each-batch") yield* archive.stage(archivedOf(part, large))
+          if (stagedBy === "each-batch") yield* staging.stage(archivedOf(part, large))
           const candles = candlesOf(outputs)
           if (candles.length > 0) yield* store.putCandles(candles)
           const events = eventsOf(outputs)
