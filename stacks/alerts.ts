@@ -3,8 +3,14 @@
  * Alerts: the topic the alert service publishes to, with this stage's subscriptions from its
  * secrets (`sst secret set AlertEmail you@example.com`, `AlertSms +15550100`; "none" leaves a
  * channel off; mobile push is one more subscription of protocol "application" to a platform
- * endpoint ARN), an ops topic, and the alarms that page ops: messages in the dead-letter queue,
- * errors in any function, pipe failures, and no CandleClosed on the bus for five minutes.
+ * endpoint ARN), an ops topic, and the alarms that page ops: messages in either dead-letter
+ * queue (trades, consumer failures), errors in any function, pipe failures whole or partial,
+ * throttled API requests, and no CandleClosed on the bus for five minutes.
+ *
+ * Both topics are encrypted with a customer-managed KMS key whose policy lets CloudWatch use it:
+ * with the AWS-managed `alias/aws/sns` key CloudWatch cannot publish, and no alarm would ever
+ * reach anyone. The key costs $1 a month (rotation on: +$1 after each of the first two yearly
+ * rotations) plus $0.03 per 10,000 requests, which SNS's data-key caching keeps to a few.
  */
 import type { Events } from "./events.ts"
 import type { Market } from "./market.ts"
@@ -14,18 +20,41 @@ export const NO_CANDLE_MINUTES = 5
 /** Fires on the first occurrence within five minutes; quiet (no data) is fine. */
 const ANY_IN_FIVE_MINUTES = { statistic: "Sum", period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching" } as const
 
+const topicsKey = () => {
+  const account = aws.getCallerIdentityOutput().accountId
+  return new aws.kms.Key("TopicsKey", {
+    description: "Encrypts the Alerts and Ops topics; CloudWatch alarms may use it to publish",
+    enableKeyRotation: true,
+    deletionWindowInDays: 7,
+    policy: aws.iam.getPolicyDocumentOutput({
+      statements: [
+        { sid: "AccountAdministers", effect: "Allow", actions: ["kms:*"], principals: [{ type: "AWS", identifiers: [$interpolate`arn:aws:iam::${account}:root`] }], resources: ["*"] },
+        {
+          sid: "CloudWatchAlarmsPublish",
+          effect: "Allow",
+          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+          resources: ["*"],
+          conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account] }]
+        }
+      ]
+    }).json
+  })
+}
+
 export const alertTopics = () => {
   const alertEmail = new sst.Secret("AlertEmail", "none")
   const alertSms = new sst.Secret("AlertSms", "none")
   const webhookUrl = new sst.Secret("WebhookUrl", "none")
-  const alerts = new sst.aws.SnsTopic("Alerts", { transform: { topic: { kmsMasterKeyId: "alias/aws/sns" } } })
-  const ops = new sst.aws.SnsTopic("Ops", { transform: { topic: { kmsMasterKeyId: "alias/aws/sns" } } })
+  const key = topicsKey()
+  const alerts = new sst.aws.SnsTopic("Alerts", { transform: { topic: { kmsMasterKeyId: key.arn } } })
+  const ops = new sst.aws.SnsTopic("Ops", { transform: { topic: { kmsMasterKeyId: key.arn } } })
   const subscribe = (name: string, topic: sst.aws.SnsTopic, protocol: string, endpoint: $util.Output<string>) =>
     endpoint.apply((value) => (value === "none" ? undefined : new aws.sns.TopicSubscription(name, { topic: topic.arn, protocol, endpoint: value })))
   subscribe("AlertsEmail", alerts, "email", alertEmail.value)
   subscribe("AlertsSms", alerts, "sms", alertSms.value)
   subscribe("OpsEmail", ops, "email", alertEmail.value)
-  return { alerts, ops, alertEmail, alertSms, webhookUrl }
+  return { alerts, ops, key, alertEmail, alertSms, webhookUrl }
 }
 
 export type AlertTopics = ReturnType<typeof alertTopics>
@@ -33,12 +62,12 @@ export type AlertTopics = ReturnType<typeof alertTopics>
 const alarm = (name: string, topic: sst.aws.SnsTopic, args: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions">) =>
   new aws.cloudwatch.MetricAlarm(name, { ...args, alarmActions: [topic.arn], okActions: [topic.arn] })
 
-export const alarms = (topics: AlertTopics, market: Market, events: Events, functions: ReadonlyArray<{ readonly name: string; readonly fn: $util.Output<string> | $util.Input<string> }>) => {
-  const deadLetters = alarm("DeadLetterAlarm", topics.ops, {
-    alarmDescription: "Trade batches in the dead-letter queue: they failed processing five times",
+const messagesWaiting = (name: string, topic: sst.aws.SnsTopic, queue: sst.aws.Queue, description: string) =>
+  alarm(name, topic, {
+    alarmDescription: description,
     namespace: "AWS/SQS",
     metricName: "ApproximateNumberOfMessagesVisible",
-    dimensions: { QueueName: market.deadLetter.nodes.queue.name },
+    dimensions: { QueueName: queue.nodes.queue.name },
     statistic: "Maximum",
     period: 60,
     evaluationPeriods: 1,
@@ -46,6 +75,10 @@ export const alarms = (topics: AlertTopics, market: Market, events: Events, func
     comparisonOperator: "GreaterThanThreshold",
     treatMissingData: "notBreaching"
   })
+
+export const alarms = (topics: AlertTopics, market: Market, events: Events, api: sst.aws.Function, functions: ReadonlyArray<{ readonly name: string; readonly fn: $util.Output<string> | $util.Input<string> }>) => {
+  const deadLetters = messagesWaiting("DeadLetterAlarm", topics.ops, market.deadLetter, "Trade batches in the dead-letter queue: they failed processing five times")
+  const consumerFailures = messagesWaiting("ConsumerFailuresAlarm", topics.ops, events.failures, "Bus events a consumer failed after its retries: fix the cause, then `npm run aws:redrive`")
   const functionErrors = functions.map(({ name, fn }) =>
     alarm(`${name}ErrorsAlarm`, topics.ops, {
       alarmDescription: `Errors in the ${name} function`,
@@ -60,6 +93,21 @@ export const alarms = (topics: AlertTopics, market: Market, events: Events, func
     namespace: "AWS/EventBridge/Pipes",
     metricName: "ExecutionFailed",
     dimensions: { PipeName: market.pipe.name },
+    ...ANY_IN_FIVE_MINUTES
+  })
+  // The processor reports a failed message without failing its invocation: only the pipe sees it.
+  const pipePartialFailures = alarm("PipePartialFailuresAlarm", topics.ops, {
+    alarmDescription: "The trades pipe had messages fail processing: a poison message holds its group until it reaches the dead-letter queue",
+    namespace: "AWS/EventBridge/Pipes",
+    metricName: "ExecutionPartiallyFailed",
+    dimensions: { PipeName: market.pipe.name },
+    ...ANY_IN_FIVE_MINUTES
+  })
+  const apiThrottles = alarm("ApiThrottlesAlarm", topics.ops, {
+    alarmDescription: "The public API function is throttled at its concurrency cap: a request flood, or a cap too low",
+    namespace: "AWS/Lambda",
+    metricName: "Throttles",
+    dimensions: { FunctionName: api.name },
     ...ANY_IN_FIVE_MINUTES
   })
   // The anomaly subscription matches every CandleClosed: its rule's matches are the candles closing.
@@ -77,5 +125,5 @@ export const alarms = (topics: AlertTopics, market: Market, events: Events, func
     comparisonOperator: "LessThanThreshold",
     treatMissingData: "breaching"
   })
-  return { deadLetters, functionErrors, pipeFailures, noCandles }
+  return { deadLetters, consumerFailures, functionErrors, pipeFailures, pipePartialFailures, apiThrottles, noCandles }
 }

@@ -2,17 +2,27 @@
 /**
  * The market bus and its subscriptions: one per entry of the consumer registry
  * (packages/services/src/consumers/consumers.ts), each with exactly that entry's event pattern,
- * running the consumer handler with `CONSUMER` set to the entry's name and linked to the
- * resources of the ports the entry says it needs, and nothing else. Adding a consumer to the
- * registry adds its subscription here, with no change to this file.
+ * running the consumer handler with `CONSUMER` set to the entry's name, linked to the resources
+ * of the ports the entry says it needs and allowed the consumer side of each (stacks/access.ts),
+ * nothing else. Adding a consumer to the registry adds its subscription here, with no change to
+ * this file.
+ *
+ * Nothing is dropped: an event the bus cannot deliver to the function goes to the rule target's
+ * dead-letter queue, and an event whose handler still fails after Lambda's asynchronous retries
+ * goes to the function's on-failure destination; both are the `ConsumerFailures` queue, which
+ * pages ops (stacks/alerts.ts) and is replayed with `npm run aws:redrive`.
  */
 import type { Consumer, Port } from "../packages/services/src/consumers/Consumer.ts"
 import type { EventPattern, Matcher } from "../packages/core/src/events/EventPattern.ts"
+import { consumerGrants, type Grants } from "./access.ts"
 import { baseFunction, HANDLERS, withDuckDb } from "./functions.ts"
 
-export interface EventLinks {
-  readonly ports: Readonly<Record<Exclude<Port, "EventBus">, ReadonlyArray<sst.Linkable<Record<string, unknown>> | $util.Resource>>>
-}
+export type PortLinks = Readonly<Record<Exclude<Port, "EventBus">, ReadonlyArray<sst.Linkable<Record<string, unknown>> | $util.Resource>>>
+
+/** Lambda's asynchronous retries before an event goes to the failure queue (AWS allows 0 to 2). */
+export const CONSUMER_RETRIES = 2
+/** A failed event is kept this long for a redrive: SQS's maximum. */
+export const FAILURE_RETENTION_SECONDS = 14 * 24 * 3600
 
 /** An EventBridge pattern in the shape SST's subscriber takes (it renames `detailType` back). */
 export const subscriberPattern = (pattern: EventPattern) => {
@@ -31,28 +41,54 @@ export const subscriberPattern = (pattern: EventPattern) => {
 
 const isMatchers = (value: EventPattern[string]): value is ReadonlyArray<Matcher> => Array.isArray(value)
 
-export const events = (registry: ReadonlyArray<Consumer<unknown>>, links: EventLinks["ports"]) => {
-  const bus = new sst.aws.Bus("Market")
+export const marketBus = () => new sst.aws.Bus("Market")
+
+export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer<unknown>>, links: PortLinks, grants: Grants) => {
+  const failures = new sst.aws.Queue("ConsumerFailures", {
+    transform: { queue: { sqsManagedSseEnabled: true, messageRetentionSeconds: FAILURE_RETENTION_SECONDS } }
+  })
+  const byPort = consumerGrants(grants)
   const subscriptions = registry.map((consumer) => {
     const linked = consumer.needs.flatMap((port) => (port === "EventBus" ? [bus] : links[port]))
-    return {
-      consumer,
-      subscription: bus.subscribe(
-        consumer.name,
-        {
-          ...baseFunction,
-          ...(consumer.needs.includes("TradeArchive") ? withDuckDb : {}),
-          handler: `${HANDLERS}/consumer.handler`,
-          description: consumer.description,
-          timeout: "1 minute",
-          environment: { CONSUMER: consumer.name },
-          link: linked
-        },
-        { pattern: subscriberPattern(consumer.pattern) }
-      )
-    }
+    const subscription = bus.subscribe(
+      consumer.name,
+      {
+        ...baseFunction,
+        ...(consumer.needs.includes("TradeArchive") ? withDuckDb : {}),
+        handler: `${HANDLERS}/consumer.handler`,
+        description: consumer.description,
+        timeout: "1 minute",
+        environment: { CONSUMER: consumer.name },
+        link: linked,
+        permissions: [...consumer.needs.flatMap((port) => byPort[port]), { actions: ["sqs:SendMessage"], resources: [failures.arn] }]
+      },
+      {
+        pattern: subscriberPattern(consumer.pattern),
+        transform: { target: { deadLetterConfig: { arn: failures.arn } } }
+      }
+    )
+    const fn = subscription.nodes.function
+    new aws.lambda.FunctionEventInvokeConfig(`${consumer.name}FailureDestination`, {
+      functionName: fn.name,
+      maximumRetryAttempts: CONSUMER_RETRIES,
+      destinationConfig: { onFailure: { destination: failures.arn } }
+    })
+    return { consumer, subscription }
   })
-  return { bus, subscriptions }
+  // The bus may put undeliverable events into the failure queue, from these rules only.
+  new aws.sqs.QueuePolicy("ConsumerFailuresPolicy", {
+    queueUrl: failures.url,
+    policy: aws.iam.getPolicyDocumentOutput({
+      statements: [{
+        effect: "Allow",
+        actions: ["sqs:SendMessage"],
+        principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+        resources: [failures.arn],
+        conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: subscriptions.map((s) => s.subscription.nodes.rule.arn) }]
+      }]
+    }).json
+  })
+  return { bus, failures, subscriptions }
 }
 
 export type Events = ReturnType<typeof events>

@@ -1,50 +1,61 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 /**
  * The whole app, stack by stack. `sst.config.ts` calls this from `run()`; the offline tests call
- * it with the registry (and with one entry more) to check what it declares.
+ * it with the registry (and with one entry more), in deploy and in dev mode, to check what it
+ * declares. Every output is valid in both modes: under `sst dev` the producer is a local process
+ * and has no ECS service to name.
  */
 import type { Consumer } from "../packages/services/src/consumers/Consumer.ts"
+import { grants } from "./access.ts"
 import { alarms, alertTopics } from "./alerts.ts"
 import type { DeployConfig } from "./config.ts"
-import { events } from "./events.ts"
+import { events, marketBus } from "./events.ts"
+import { linksCarryNamesOnly } from "./links.ts"
 import { market } from "./market.ts"
 import { producer } from "./producer.ts"
 import { storage } from "./storage.ts"
 import { web } from "./web.ts"
 
 export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer<unknown>>) => {
+  linksCarryNamesOnly()
   const stores = storage(config.symbols)
   const topics = alertTopics()
-  const bus = events(registry, {
+  const bus = marketBus()
+  const allowed = grants({ storage: stores, bus, alerts: topics.alerts, topicsKey: topics.key })
+  const consumers = events(bus, registry, {
     CandleStore: [stores.candles, stores.engineState],
     AlertConditions: [stores.alertConditions],
     EventHistory: [stores.history],
     TradeArchive: [stores.archive],
     Notifier: [topics.alerts],
     Webhook: [topics.webhookUrl]
-  })
-  const trades = market(stores, bus)
-  const site = web(stores)
-  const producers = producer(trades, stores, config.symbols)
+  }, allowed)
+  const trades = market(stores, consumers, allowed)
+  const site = web(stores, allowed, config)
+  const producers = producer(trades, stores, bus, allowed, config)
   const watched = [
     { name: "Enrichment", fn: trades.enrichment.name },
     { name: "Processor", fn: trades.processor.name },
     { name: "Api", fn: site.api.name },
-    ...bus.subscriptions.map((s) => ({ name: `Consumer${s.consumer.name[0]?.toUpperCase() ?? ""}${s.consumer.name.slice(1)}`, fn: s.subscription.nodes.function.name }))
+    ...consumers.subscriptions.map((s) => ({ name: `Consumer${s.consumer.name[0]?.toUpperCase() ?? ""}${s.consumer.name.slice(1)}`, fn: s.subscription.nodes.function.name }))
   ]
-  alarms(topics, trades, bus, watched)
+  alarms(topics, trades, consumers, site.api, watched)
   const functionNames = $resolve(watched.map((w) => w.fn)).apply((names) => names.join(","))
   return {
+    stage: $app.stage,
+    region: aws.getRegionOutput().region,
     queue: trades.queue.url,
     deadLetterQueue: trades.deadLetter.url,
-    bus: bus.bus.name,
+    consumerFailures: consumers.failures.url,
+    bus: bus.name,
     pipe: trades.pipe.name,
     api: site.api.url,
-    dashboard: site.dashboard.url,
+    dashboard: site.router.url,
     archive: stores.archive.name,
     athenaWorkgroup: stores.athena.name,
     glueDatabase: stores.database.name,
-    producer: producers.service.nodes.service.name,
+    // Under `sst dev` the producer runs locally (dev.command): there is no ECS service.
+    producer: $dev ? "local (sst dev)" : producers.service.nodes.service.name,
     cluster: producers.cluster.nodes.cluster.name,
     functions: functionNames
   }

@@ -4,18 +4,32 @@
  * encryption) with its dead-letter queue, and the EventBridge Pipe that reads it in order, hands
  * each batch of messages to the enrichment function and its answer to the processor function.
  * The pipe's role may read and delete messages of this queue and invoke these two functions,
- * nothing else. The processor reports failed messages; after `MAX_RECEIVES` receipts a message
- * moves to the dead-letter queue (and the ops alarm fires).
+ * nothing else. The processor reports failed messages (the pipe's execution then counts as
+ * partially failed, which pages ops); after `MAX_RECEIVES` receipts a message moves to the
+ * dead-letter queue (and the ops alarm fires).
  */
+import type { Grants } from "./access.ts"
 import type { Events } from "./events.ts"
-import { baseFunction, HANDLERS, withDuckDb } from "./functions.ts"
+import { baseFunction, HANDLERS } from "./functions.ts"
 import type { Storage } from "./storage.ts"
 
 export const MAX_RECEIVES = 5
 /** At most this many messages per pipe invocation: FIFO sources allow 10. */
 export const PIPE_BATCH_SIZE = 10
+/** Each of the pipe's two functions may run this long. */
+export const PIPE_FUNCTION_TIMEOUT_SECONDS = 60
+/**
+ * AWS's guidance for SQS sources (Lambda's event source mappings, which Pipes' SQS polling
+ * follows) is a visibility timeout of at least six times the function timeout: a message must
+ * not reappear, and be received a second time out of order, while an execution that holds it
+ * can still be running, throttled or retried. One execution here is enrichment then processor,
+ * at most 2 × 60 s, and Pipes caps a synchronous execution at 5 minutes; 6 × 60 s = 6 minutes
+ * covers both. The price is how long a poison message holds its group: 6 min × 5 receipts =
+ * 30 minutes, paged after the first by the partial-failure alarm.
+ */
+export const VISIBILITY_TIMEOUT_SECONDS = 6 * PIPE_FUNCTION_TIMEOUT_SECONDS
 
-export const market = (storage: Storage, events: Events) => {
+export const market = (storage: Storage, events: Events, grants: Grants) => {
   const encrypted = { sqsManagedSseEnabled: true }
   const deadLetter = new sst.aws.Queue("TradesDeadLetter", {
     fifo: true,
@@ -24,8 +38,7 @@ export const market = (storage: Storage, events: Events) => {
   const queue = new sst.aws.Queue("Trades", {
     // The producer sends a content-derived deduplication id, so content-based deduplication is off.
     fifo: { contentBasedDeduplication: false },
-    // Longer than enrichment and processor together may take, so a message in flight is not received twice.
-    visibilityTimeout: "3 minutes",
+    visibilityTimeout: `${VISIBILITY_TIMEOUT_SECONDS} seconds`,
     dlq: { queue: deadLetter.arn, retry: MAX_RECEIVES },
     transform: { queue: { ...encrypted, messageRetentionSeconds: 4 * 24 * 3600 } }
   })
@@ -34,16 +47,17 @@ export const market = (storage: Storage, events: Events) => {
     ...baseFunction,
     handler: `${HANDLERS}/enrichment.handler`,
     description: "Pipe enrichment: decodes trade batches, drops trades already applied, adds instruments and large-trade flags",
-    timeout: "1 minute",
-    link: [storage.candles, storage.engineState]
+    timeout: `${PIPE_FUNCTION_TIMEOUT_SECONDS} seconds`,
+    link: [storage.candles, storage.engineState],
+    permissions: [grants.readState]
   })
   const processor = new sst.aws.Function("Processor", {
     ...baseFunction,
-    ...withDuckDb,
     handler: `${HANDLERS}/processor.handler`,
     description: "Pipe target: candles from trades, stored; trades staged for the archive; domain events on the bus",
-    timeout: "1 minute",
-    link: [storage.candles, storage.engineState, storage.archive, events.bus]
+    timeout: `${PIPE_FUNCTION_TIMEOUT_SECONDS} seconds`,
+    link: [storage.candles, storage.engineState, storage.archive, events.bus],
+    permissions: [grants.readState, grants.writeState, grants.writeCandles, grants.stageTrades, grants.publishEvents]
   })
 
   const role = new aws.iam.Role("TradesPipeRole", {

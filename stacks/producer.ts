@@ -1,30 +1,43 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 /**
  * The producer: one Fargate task (ARM, the smallest size) streaming the configured symbols from
- * Binance to the trades queue. Its VPC has public subnets only (no NAT gateway to pay for): the
- * task gets a public address to reach Binance, and nothing reaches it. Under `sst dev` it runs on
- * the developer's machine through `dev.command` instead, against the stage's real queue. It reads
- * the processor's state table at start, to resume each symbol after its last processed trade (a
- * restart's missed trades are filled from Binance's REST API, not lost).
+ * Binance to the trades queue, its entry point packages/aws/src/producer/main.ts. Its VPC has
+ * public subnets only (no NAT gateway to pay for): the task gets a public address to reach
+ * Binance, and nothing reaches it. It may send to the trades queue, read the processor's state
+ * table (to resume each symbol after its last processed trade: a restart's missed trades are
+ * filled from REST) and announce gaps on the market bus; nothing else.
+ *
+ * The container's health check reads the producer's heartbeat; in `prod` the deploy waits for a
+ * healthy, stable task, so a task that crash-loops fails the deploy instead of reporting success.
+ * Under `sst dev` the same entry point runs on the developer's machine (`dev.command`) against the
+ * stage's real queue, with the task role's permissions.
+ * On Fargate Spot (a stage setting) an interruption is a stop and a restart: the trades in between
+ * are a gap, filled from REST when the new task starts.
  */
+import type { Grant, Grants } from "./access.ts"
+import type { DeployConfig } from "./config.ts"
 import type { Market } from "./market.ts"
 import type { Storage } from "./storage.ts"
 
+export const PRODUCER_ENTRY = "packages/aws/src/producer/main.ts"
 
-
-export const producer = (market: Market, storage: Storage, symbols: ReadonlyArray<string>) => {
+export const producer = (market: Market, storage: Storage, bus: sst.aws.Bus, grants: Grants, config: DeployConfig) => {
   const vpc = new sst.aws.Vpc("Vpc", { az: 2 })
   const cluster = new sst.aws.Cluster("Cluster", { vpc })
+  const sendTrades: Grant = { actions: ["sqs:SendMessage"], resources: [market.queue.arn] }
   const service = new sst.aws.Service("Producer", {
     cluster,
     architecture: "arm64",
     cpu: "0.25 vCPU",
     memory: "0.5 GB",
-    image: { context: ".", dockerfile: "packages/producer/Dockerfile" },
-    environment: { QUEUE_URL: market.queue.url, STATE_TABLE: storage.engineState.name, SYMBOLS: symbols.join(",") },
-    link: [market.queue, storage.engineState],
+    image: { context: ".", dockerfile: "packages/aws/Dockerfile" },
+    environment: { QUEUE_URL: market.queue.url, STATE_TABLE: storage.engineState.name, BUS_NAME: bus.name, SYMBOLS: config.symbols.join(",") },
+    permissions: [sendTrades, grants.readState, grants.publishEvents],
+    health: { command: ["CMD", "node", "/app/healthcheck.mjs"], startPeriod: "60 seconds", interval: "30 seconds", timeout: "5 seconds", retries: 3 },
+    wait: $app.stage === "prod",
+    ...(config.producerCapacity === "spot" ? { capacity: "spot" as const } : {}),
     logging: { retention: "1 month" },
-    dev: { command: `node packages/local/bin/blockchaincore.ts produce --queue-url "$QUEUE_URL" --state-table "$STATE_TABLE" --symbols "$SYMBOLS" --journal-dir ./data/journal` }
+    dev: { command: `node_modules/.bin/node ${PRODUCER_ENTRY}` }
   })
   return { vpc, cluster, service }
 }

@@ -1,26 +1,40 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 /**
- * The web side: the read-only API as a function with a URL (GET only, CORS open: it serves
- * public market data), linked to the candle tables and the history table and nothing else; and the dashboard
- * (packages/web) as a static site, built with that URL as its API. The dashboard polls it: the
- * function URL has no live events.
+ * The web side, behind one CloudFront distribution (a Router): the dashboard (packages/web) from
+ * a bucket at `/`, and the read-only API function at `/api/*` and `/health`, same origin. CloudFront
+ * keeps what the function says it may: klines of closed windows for an hour (a closed candle only
+ * changes by a rare revision, which then shows within the hour), everything else for 5 seconds,
+ * with the query string in the cache key. So a dashboard's polling and the same request from many
+ * clients reach the function once per lifetime. What is not cached (a flood of distinct URLs) is
+ * bounded by the function's concurrency cap when the stage sets one (stacks/config.ts), with an
+ * alarm on throttling (stacks/alerts.ts). The function reads candles, symbols and history, nothing else.
  */
+import type { Grants } from "./access.ts"
+import type { DeployConfig } from "./config.ts"
 import { baseFunction, HANDLERS } from "./functions.ts"
 import type { Storage } from "./storage.ts"
 
-export const web = (storage: Storage) => {
+export const API_ROUTES = ["/api", "/health"] as const
+
+export const web = (storage: Storage, grants: Grants, config: DeployConfig) => {
   const api = new sst.aws.Function("Api", {
     ...baseFunction,
     handler: `${HANDLERS}/api.handler`,
     description: "Read-only API: Binance-shaped klines and exchangeInfo, recent anomalies and alerts",
     timeout: "10 seconds",
     link: [storage.candles, storage.engineState, storage.history],
+    permissions: [grants.readCandles, grants.listSymbols, grants.readHistory],
+    ...(config.apiConcurrency === undefined ? {} : { concurrency: { reserved: config.apiConcurrency } }),
     url: { cors: { allowOrigins: ["*"], allowMethods: ["GET"], allowHeaders: ["content-type"] } }
   })
+  const router = new sst.aws.Router("Web")
+  for (const path of API_ROUTES) router.route(path, api.url)
   const dashboard = new sst.aws.StaticSite("Dashboard", {
     path: "packages/web",
     build: { command: "../../node_modules/.bin/node build.ts", output: "dist" },
-    environment: { API_URL: api.url }
+    // Same origin as the API: the page calls its own host.
+    environment: { API_URL: "" },
+    router: { instance: router }
   })
-  return { api, dashboard }
+  return { api, router, dashboard }
 }

@@ -68,7 +68,7 @@ describe("the infrastructure program, offline", () => {
     expect(pipe.inputs["targetParameters"]).toEqual({ lambdaFunctionParameters: { invocationType: "REQUEST_RESPONSE" } })
     expect(pipe.inputs["sourceParameters"]).toEqual({ sqsQueueParameters: { batchSize: 10 } })
     expect(pipe.inputs["desiredState"]).toBe("RUNNING")
-    expect(enrichment.inputs["handler"]).toBe("index.handler")
+    expect(enrichment.inputs["handler"]).toBe("packages/aws/src/handlers/enrichment.handler")
 
     // Its role: assumable by Pipes only, allowed exactly the queue and the two functions.
     const role = one(dev, "aws:iam/role:Role", "TradesPipeRole")
@@ -83,7 +83,7 @@ describe("the infrastructure program, offline", () => {
   it("queue: FIFO, encrypted, redriven to an encrypted FIFO dead-letter queue after 5 receipts", () => {
     const queue = one(dev, "aws:sqs/queue:Queue", "TradesQueue")
     const dlq = one(dev, "aws:sqs/queue:Queue", "TradesDeadLetterQueue")
-    expect(queue.inputs).toMatchObject({ fifoQueue: true, contentBasedDeduplication: false, sqsManagedSseEnabled: true, visibilityTimeoutSeconds: 180 })
+    expect(queue.inputs).toMatchObject({ fifoQueue: true, contentBasedDeduplication: false, sqsManagedSseEnabled: true, visibilityTimeoutSeconds: 360 })
     expect(str(queue, "name")).toMatch(/\.fifo$/)
     expect(json(queue, "redrivePolicy")).toEqual({ deadLetterTargetArn: arnOf(dlq), maxReceiveCount: 5 })
     expect(dlq.inputs).toMatchObject({ fifoQueue: true, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 })
@@ -112,27 +112,60 @@ describe("the infrastructure program, offline", () => {
     expect(all(extra, "aws:cloudwatch/eventTarget:EventTarget").length - all(dev, "aws:cloudwatch/eventTarget:EventTarget").length).toBe(1)
   })
 
-  it("IAM: each function's statements name only the resources it uses", () => {
-    const physical = (type: string, name: string) => arnOf(one(dev, type, name))
-    const table = (name: string) => physical("aws:dynamodb/table:Table", `${name}Table`)
-    const resources: Record<Exclude<Port, "Webhook">, ReadonlyArray<string>> = {
-      CandleStore: [table("Candles"), table("EngineState")],
-      AlertConditions: [table("AlertConditions")],
-      EventHistory: [table("History")],
-      TradeArchive: [physical("aws:s3/bucket:Bucket", "ArchiveBucket")],
-      Notifier: [physical("aws:sns/topic:Topic", "AlertsTopic")],
-      EventBus: [physical("aws:cloudwatch/eventBus:EventBus", "MarketBus")]
-    }
+  it("IAM: each role may do exactly what its code does, on exactly its resources, and no service-wide wildcard", () => {
+    const arn = (type: string, name: string) => arnOf(one(dev, type, name))
+    const table = (name: string) => arn("aws:dynamodb/table:Table", `${name}Table`)
+    const bucket = arn("aws:s3/bucket:Bucket", "ArchiveBucket")
+    const bus = arn("aws:cloudwatch/eventBus:EventBus", "MarketBus")
+    const failures = arn("aws:sqs/queue:Queue", "ConsumerFailuresQueue")
+    const allowed = (statements: ReadonlyArray<Statement>) =>
+      statements.flatMap((s) => s.Action.flatMap((a) => (s.Resource ?? []).map((r) => `${a} ${r}`))).sort()
+    const grants = (...pairs: ReadonlyArray<readonly [ReadonlyArray<string>, string]>) => pairs.flatMap(([actions, resource]) => actions.map((a) => `${a} ${resource}`)).sort()
+    const failed = [["sqs:SendMessage"], failures] as const
     const expected: Record<string, ReadonlyArray<string>> = {
-      EnrichmentRole: resources.CandleStore,
-      ProcessorRole: [...resources.CandleStore, ...resources.TradeArchive, ...resources.EventBus],
-      ApiRole: [...resources.CandleStore, ...resources.EventHistory],
-      ProducerTaskRole: [physical("aws:sqs/queue:Queue", "TradesQueue"), table("EngineState"), "*"],
-      ...Object.fromEntries(REGISTRY.map((c) => [`MarketSubscriber${c.name}FunctionRole`, c.needs.flatMap((p) => (p === "Webhook" ? [] : resources[p]))]))
+      EnrichmentRole: grants([["dynamodb:GetItem"], table("EngineState")]),
+      ProcessorRole: grants(
+        [["dynamodb:GetItem", "dynamodb:PutItem"], table("EngineState")],
+        [["dynamodb:BatchWriteItem"], table("Candles")],
+        [["s3:PutObject"], `${bucket}/staging/*`],
+        [["events:PutEvents"], bus]
+      ),
+      // The public API reads, and nothing else.
+      ApiRole: grants([["dynamodb:Query"], table("Candles")], [["dynamodb:Scan"], table("EngineState")], [["dynamodb:Query"], table("History")]),
+      // The producer sends and reads its resume points; it cannot receive, delete or purge.
+      ProducerTaskRole: grants(
+        [["sqs:SendMessage"], arn("aws:sqs/queue:Queue", "TradesQueue")],
+        [["dynamodb:GetItem"], table("EngineState")],
+        [["events:PutEvents"], bus],
+        // SST's ECS exec channel (`sst shell`), nothing that holds data.
+        [["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"], "*"]
+      ),
+      MarketSubscriberanomalyFunctionRole: grants([["dynamodb:Query"], table("Candles")], [["events:PutEvents"], bus], failed),
+      MarketSubscriberalertFunctionRole: grants(
+        [["dynamodb:GetItem", "dynamodb:PutItem"], table("AlertConditions")],
+        [["sns:Publish"], arn("aws:sns/topic:Topic", "AlertsTopic")],
+        [["kms:GenerateDataKey*", "kms:Decrypt"], arn("aws:kms/key:Key", "TopicsKey")],
+        [["events:PutEvents"], bus],
+        failed
+      ),
+      MarketSubscriberarchivalFunctionRole: grants(
+        [["dynamodb:Query"], table("Candles")],
+        [["s3:ListBucket"], bucket],
+        [["s3:GetObject"], `${bucket}/staging/*`],
+        [["s3:PutObject"], `${bucket}/archive/*`],
+        failed
+      ),
+      MarketSubscriberhistoryFunctionRole: grants([["dynamodb:PutItem"], table("History")], failed),
+      MarketSubscriberwebhookFunctionRole: grants(failed)
     }
-    for (const [role, names] of Object.entries(expected)) expect([...namedResources(roleStatements(dev, role))].sort(), role).toEqual([...names].sort())
-    // The producer's "*" is SST's ECS exec channel (ssmmessages), nothing that holds data.
-    expect(roleStatements(dev, "ProducerTaskRole").filter((s) => s.Resource?.includes("*")).flatMap((s) => s.Action).every((a) => a.startsWith("ssmmessages:"))).toBe(true)
+    for (const [role, actions] of Object.entries(expected)) expect(allowed(roleStatements(dev, role)), role).toEqual(actions)
+    // Every function role is in the table above.
+    const functionRoles = all(dev, "aws:iam/role:Role").map((r) => r.name).filter((n) => n.endsWith("FunctionRole") || ["EnrichmentRole", "ProcessorRole", "ApiRole"].includes(n))
+    expect(functionRoles.sort()).toEqual(Object.keys(expected).filter((n) => n !== "ProducerTaskRole").sort())
+    // No role anywhere is granted a whole service.
+    for (const role of all(dev, "aws:iam/role:Role")) {
+      for (const statement of roleStatements(dev, role.name)) for (const action of statement.Action) expect(action, role.name).not.toMatch(/^[a-z0-9-]+:\*$|^\*$/)
+    }
   })
 
   it("encryption on every store: queues, tables, bucket, topics, Athena results; the bucket is never public", () => {
@@ -144,7 +177,11 @@ describe("the infrastructure program, offline", () => {
     const sse = one(dev, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "ArchiveEncryption")
     expect(sse.inputs).toMatchObject({ bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] })
     expect(all(dev, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0]?.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true })
-    for (const t of all(dev, "aws:sns/topic:Topic")) expect(t.inputs["kmsMasterKeyId"], t.name).toBe("alias/aws/sns")
+    // Both topics under the customer-managed key whose policy lets CloudWatch alarms publish.
+    const key = one(dev, "aws:kms/key:Key", "TopicsKey")
+    for (const t of all(dev, "aws:sns/topic:Topic")) expect(t.inputs["kmsMasterKeyId"], t.name).toBe(arnOf(key))
+    expect(key.inputs["enableKeyRotation"]).toBe(true)
+    expect(statementsOf(key.inputs["policy"])).toContainEqual(expect.objectContaining({ Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Principal: { Service: ["cloudwatch.amazonaws.com"] } }))
     expect(one(dev, "aws:athena/workgroup:Workgroup", "Athena").inputs["configuration"]).toMatchObject({
       enforceWorkgroupConfiguration: true,
       bytesScannedCutoffPerQuery: 10 * 1024 ** 3,
@@ -234,7 +271,8 @@ describe("the infrastructure program, offline", () => {
     expect(url[0]?.inputs).toMatchObject({ authorizationType: "NONE", cors: { allowMethods: ["GET"], allowOrigins: ["*"] } })
     // The dashboard: built with the API's URL, served from a bucket through CloudFront.
     const build = all(dev, "command:local:Command").find((c) => c.name.startsWith("Dashboard"))
-    expect(build?.inputs).toMatchObject({ create: "../../node_modules/.bin/node build.ts", environment: { API_URL: expect.stringMatching(/^https:\/\//) } })
+    // Same origin: the dashboard and the API behind one CloudFront distribution.
+    expect(build?.inputs).toMatchObject({ create: "../../node_modules/.bin/node build.ts", environment: { API_URL: "" } })
     expect(all(dev, "aws:cloudfront/distribution:Distribution").length).toBeGreaterThanOrEqual(1)
   })
 })

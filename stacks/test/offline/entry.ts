@@ -123,9 +123,9 @@ const main = async () => {
     handle: () => Effect.void
   }
   const outputs = process.env["OFFLINE_MODE"] === "extra" ? app(deployConfig(process.env), [...REGISTRY, extra]) : await config.run()
-  await new Promise<void>((resolve) => pulumi.all(Object.values(outputs ?? {})).apply(() => resolve()))
+  const resolved = await new Promise<Record<string, unknown>>((resolve) => pulumi.output(outputs ?? {}).apply((o) => resolve(asRecord(unsecret(o)))))
   await pulumi.runtime.disconnect()
-  process.stdout.write(JSON.stringify({ app: settings, resources: recorded }))
+  process.stdout.write(JSON.stringify({ app: settings, resources: recorded, outputs: resolved }))
 }
 
 main().catch((e: unknown) => {

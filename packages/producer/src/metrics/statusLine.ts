@@ -1,5 +1,5 @@
 /** The producer's metrics as one line for a terminal. */
-import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
+import type { MetricsSnapshot } from "./ProducerMetrics.ts"
 
 export const statusLine = (m: MetricsSnapshot): string => {
   const c = m.counters

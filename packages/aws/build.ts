@@ -1,0 +1,35 @@
+/**
+ * The producer's container files: `node packages/aws/build.ts OUTDIR` bundles the Fargate entry
+ * point and its health check with esbuild into OUTDIR/producer.mjs and OUTDIR/healthcheck.mjs,
+ * each loadable with no node_modules beside it. ws's optional native speed-ups (bufferutil,
+ * utf-8-validate) are left out: ws loads without them. Run by packages/aws/Dockerfile.
+ */
+import { join, resolve } from "node:path"
+import { build } from "esbuild"
+
+export const PRODUCER_FILES = { producer: "src/producer/main.ts", healthcheck: "src/producer/healthcheck.ts" } as const
+
+export const buildProducer = async (outdir: string) => {
+  const result = await build({
+    entryPoints: Object.entries(PRODUCER_FILES).map(([out, entry]) => ({ in: join(import.meta.dirname, entry), out })),
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node24",
+    mainFields: ["module", "main"],
+    minify: true,
+    external: ["bufferutil", "utf-8-validate"],
+    banner: { js: `import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);` },
+    metafile: true,
+    logLevel: "warning"
+  })
+  return result.metafile
+}
+
+if (import.meta.main) {
+  const outdir = resolve(process.argv[2] ?? "dist/producer")
+  await buildProducer(outdir)
+  console.error(`producer bundled into ${outdir}`)
+}

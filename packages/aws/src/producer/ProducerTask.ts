@@ -1,0 +1,80 @@
+/**
+ * The producer as it runs on Fargate (and under `sst dev` on the developer's machine): Binance
+ * trades to the SQS FIFO trades queue, gap announcements to the market bus, resuming each symbol
+ * after the last trade the processor stored in the state table (a restart's missed trades are a
+ * gap, filled from REST). Batches wait in a journal on the task's disk while SQS is away. A
+ * heartbeat file tells the container's health check the program is alive and connected.
+ */
+import { writeFileSync } from "node:fs"
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
+import { SQSClient } from "@aws-sdk/client-sqs"
+import { Clock, Effect, Layer, Schedule, Schema } from "effect"
+import { sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
+import { DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
+import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
+import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
+import { runProducer } from "@blockchaincore/producer/Producer"
+import { Journal } from "@blockchaincore/producer/publish/Journal"
+import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
+import { DEFAULT_CLIENT } from "@blockchaincore/producer/stream/StreamClient"
+import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/StreamConnection"
+import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
+import { makeDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
+import { layerEventBridgeEventBus } from "../eventbridge/EventBridgeEventBus.ts"
+import { oneLine } from "../pipe/PipePayload.ts"
+import { layerSqsTradeQueue } from "../sqs/SqsTradeQueue.ts"
+import { encodeHeartbeat, HEARTBEAT_EVERY_MILLIS } from "./Heartbeat.ts"
+import { ProducerEnvironment, type ProducerSettings, producerSettings } from "./ProducerEnvironment.ts"
+
+export class ProducerConfigError extends Schema.TaggedError<ProducerConfigError>()("ProducerConfigError", {
+  message: Schema.String
+}) {}
+
+export const STATUS_EVERY_MILLIS = 60_000
+
+export const settingsFromEnvironment = (env: Readonly<Record<string, string | undefined>>) =>
+  Schema.decodeUnknownEffect(ProducerEnvironment)(env).pipe(
+    Effect.map(producerSettings),
+    Effect.mapError((e) => new ProducerConfigError({ message: `the producer's environment: ${oneLine(e)}` }))
+  )
+
+/** Rewrites the heartbeat file; "connected" is remembered between beats. */
+const heartbeat = (file: string, metrics: () => MetricsSnapshot, startedAt: number) => {
+  let connectedAt = 0
+  return Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    if (metrics().counters.connectionsUp.size > 0) connectedAt = now
+    yield* Effect.try({ try: () => writeFileSync(file, encodeHeartbeat({ at: now, connectedAt, startedAt })), catch: (e) => e }).pipe(
+      Effect.catch((e) => Effect.logWarning(`heartbeat ${file} not written: ${e instanceof Error ? e.message : String(e)}`))
+    )
+  })
+}
+
+export const runProducerTask = (settings: ProducerSettings) =>
+  Effect.gen(function*() {
+    const retry = { maxAttempts: 6, baseDelayMillis: 200 }
+    const layers = Layer.mergeAll(
+      layerSqsTradeQueue({ client: new SQSClient({}), queueUrl: settings.queueUrl, ...retry }),
+      layerEventBridgeEventBus({ client: new EventBridgeClient({ maxAttempts: 1 }), busName: settings.busName, ...retry }),
+      Journal.layer(settings.journalDir)
+    )
+    // Only states are read: the candle table is not needed.
+    const store = makeDynamoCandleStore({ client: new DynamoDBClient({}), candlesTable: settings.stateTable, stateTable: settings.stateTable })
+    const resumeFrom = yield* resumePoints(store, settings.symbols)
+    const startedAt = yield* Clock.currentTimeMillis
+    return yield* Effect.gen(function*() {
+      const handle = yield* runProducer({
+        resumeFrom,
+        symbols: settings.symbols,
+        wsUrl: settings.wsUrl,
+        client: { ...DEFAULT_CONNECTION, ...DEFAULT_CLIENT },
+        plan: DEFAULT_PLAN,
+        batcher: sqsBatcher(settings.symbols.length),
+        rest: { ...DEFAULT_REST, baseUrl: settings.restUrl }
+      })
+      yield* Effect.logInfo(`producing ${settings.symbols.join(",")} from ${settings.wsUrl} to ${settings.queueUrl}`)
+      yield* Effect.forkScoped(heartbeat(settings.healthFile, handle.metrics, startedAt).pipe(Effect.repeat(Schedule.spaced(HEARTBEAT_EVERY_MILLIS))))
+      return yield* Effect.suspend(() => Effect.logInfo(statusLine(handle.metrics()))).pipe(Effect.delay(STATUS_EVERY_MILLIS), Effect.forever)
+    }).pipe(Effect.scoped, Effect.provide(layers))
+  })
