@@ -23,6 +23,8 @@ interface Recorded {
   /** The physical name and ARN the mocks gave it: what other resources refer to it by. */
   readonly physical: string
   readonly arn: string
+  /** What a component registered as its outputs. */
+  readonly outputs?: Record<string, unknown>
 }
 
 const stage = process.env["OFFLINE_STAGE"] ?? "dev"
@@ -68,6 +70,7 @@ pulumi.runtime.setMocks(
           arn,
           url: service === "sqs" ? `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physical}` : `https://${physical}.example`,
           functionUrl: `https://${physical}.lambda-url.${REGION}.on.aws/`,
+          domainName: `${physical.toLowerCase()}.cloudfront.net`,
           bucket: physical,
           invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/${physical}`
         }
@@ -113,6 +116,28 @@ pulumi.runtime.setMocks(
 
 Object.assign(globalThis, { aws, sst })
 
+/**
+ * SST's own components (a dev command, a router route) are Pulumi components: the mocks see
+ * neither their arguments nor what they register, so what each registers as its outputs is
+ * recorded here, resolved, under the component's type and name.
+ */
+const components: Array<Promise<Recorded>> = []
+// registerOutputs is protected: reached through Reflect, as a test harness may.
+const prototype: object = pulumi.ComponentResource.prototype
+const registerOutputs: unknown = Reflect.get(prototype, "registerOutputs")
+if (typeof registerOutputs !== "function") throw new Error("Pulumi's ComponentResource has no registerOutputs: the pinned versions changed")
+Reflect.set(prototype, "registerOutputs", function (this: pulumi.ComponentResource, outputs: unknown) {
+  components.push(
+    new Promise((resolve) =>
+      pulumi.all([this.urn, pulumi.output(outputs ?? {})]).apply(([urn, registered]) => {
+        const [type = "", name = ""] = urn.split("::").slice(-2)
+        resolve({ type: type.split("$").at(-1) ?? type, name, inputs: {}, outputs: asRecord(unsecret(registered)), physical: name, arn: "" })
+      })
+    )
+  )
+  return Reflect.apply(registerOutputs, this, [outputs])
+})
+
 const main = async () => {
   const settings = config.app({ stage })
   const extra: Consumer<never> = {
@@ -122,8 +147,19 @@ const main = async () => {
     needs: ["CandleStore"],
     handle: () => Effect.void
   }
-  const outputs = process.env["OFFLINE_MODE"] === "extra" ? app(deployConfig(process.env), [...REGISTRY, extra]) : await config.run()
-  const resolved = await new Promise<Record<string, unknown>>((resolve) => pulumi.output(outputs ?? {}).apply((o) => resolve(asRecord(unsecret(o)))))
+  // Inside a stack, as the SST CLI runs the program: stack transformations need one.
+  let resolved: Record<string, unknown> = {}
+  await pulumi.runtime.runInPulumiStack(async () => {
+    const outputs = process.env["OFFLINE_MODE"] === "extra" ? app(deployConfig(process.env), [...REGISTRY, extra]) : await config.run()
+    resolved = await new Promise<Record<string, unknown>>((resolve) => pulumi.output(outputs ?? {}).apply((o) => resolve(asRecord(unsecret(o)))))
+    return undefined
+  })
+  for (const component of await Promise.all(components)) {
+    const mocked = recorded.findIndex((r) => r.type === component.type && r.name === component.name)
+    // Pulumi registers a component's outputs again, empty, once it has initialised: merge the calls.
+    if (mocked >= 0) recorded.splice(mocked, 1, { ...recorded[mocked]!, outputs: { ...recorded[mocked]?.outputs, ...component.outputs } })
+    else recorded.push(component)
+  }
   await pulumi.runtime.disconnect()
   process.stdout.write(JSON.stringify({ app: settings, resources: recorded, outputs: resolved }))
 }

@@ -26,6 +26,8 @@ export interface Resource {
   readonly inputs: Record<string, unknown>
   readonly physical: string
   readonly arn: string
+  /** What a component registered as its outputs. */
+  readonly outputs?: Record<string, unknown>
 }
 
 export interface OfflineRun {
