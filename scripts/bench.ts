@@ -2,7 +2,7 @@
  * `npm run bench`: the candle engine on raw frame text, next to a pass that only JSON.parses the
  * same frames, in one process.
  *
- * The real recording (../shared/data, or the copy given with --input) is replicated until it holds
+ * The real recording (packages/core/test/data, or the copy given with --input) is replicated until it holds
  * at least 2 million trades, each copy's trade ids and times shifted past the previous copy's, so
  * the engine sees one long gap-free day of two symbols rather than the same minutes again. Each
  * pass runs several times, alternating, and the best run of each counts (the least disturbed by

@@ -135,7 +135,7 @@ describe("stream frames", () => {
   })
 })
 
-/** Without ../shared/data this still runs, on the one frame written above. */
+/** Without the recording this still runs, on the one frame written above. */
 const recordingFramesOrNone = () => (hasSharedData ? recordingFrames() : [TRADE])
 
 describeWithSharedData("the real recording", () => {

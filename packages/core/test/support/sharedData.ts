@@ -1,17 +1,21 @@
 /**
- * The real Binance data in ../shared/data (beside the project root). A user's own clone may not
- * have it: then the tests that read it are reported as skipped, never as passed.
+ * The real Binance data the tests read, kept in the repository (packages/core/test/data, under
+ * 1 MB; its README says where each file comes from). Were it missing, the tests that read it
+ * would fail under CI=true (a CI run must never pass on tests that did not run) and be reported
+ * as skipped elsewhere, never as passed.
  */
 import { existsSync, readFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { gunzipSync } from "node:zlib"
 import { describe } from "vitest"
 
-export const SHARED_DATA = resolve(import.meta.dirname, "../../../../../shared/data")
+export const SHARED_DATA = resolve(import.meta.dirname, "../data")
 
 export const hasSharedData = existsSync(SHARED_DATA)
 
-/** `describe` when ../shared/data is there, a visibly skipped `describe` when it is not. */
+if (!hasSharedData && process.env["CI"] === "true") throw new Error(`the tests' real data is missing: ${SHARED_DATA} (CI=true: refusing to skip the tests that read it)`)
+
+/** `describe` when the data is there, a visibly skipped `describe` when it is not. */
 export const describeWithSharedData = (name: string, body: () => void) =>
   hasSharedData ? describe(name, body) : describe.skip(`${name} (skipped: ${SHARED_DATA} is absent)`, body)
 
