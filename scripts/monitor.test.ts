@@ -14,7 +14,7 @@ import { candleAt } from "../packages/aws/test/support/fixtures.ts"
 import { localSnapshot } from "./monitor/LocalSource.ts"
 import { render } from "./monitor/Snapshot.ts"
 import { answerOf, planStop } from "./ops/StopPlan.ts"
-import { decodeOutputs, dotEnv } from "./ops/SstOutputs.ts"
+import { decodeOutputs, dotEnv, outputsOf } from "./ops/SstOutputs.ts"
 import { opsArgs } from "./ops/Stage.ts"
 
 const T0 = Date.UTC(2024, 7, 8, 23, 54)
@@ -53,11 +53,22 @@ describe("operator scripts' decisions", () => {
     expect(answerOf("dev", "whatever", undefined)).toBe("cancel")
   })
 
-  it("arguments and outputs are decoded, and .env is written from the outputs", () => {
-    expect(() => opsArgs(["--stage", "Prod!"], {})).toThrow(/--stage: a stage is lower-case/)
-    expect(opsArgs([], { SST_STAGE: "alice" }).stage).toBe("alice")
+  it("arguments are decoded, the stage and region given explicitly", () => {
+    expect(() => opsArgs(["--stage", "Prod!", "--region", "ap-northeast-1"])).toThrow(/--stage: a stage is lower-case/)
+    expect(() => opsArgs(["--region", "ap-northeast-1"])).toThrow(/--stage is required/)
+    expect(() => opsArgs(["--stage", "dev"])).toThrow(/--region is required/)
+    expect(() => opsArgs(["--stage", "dev", "--region", "tokyo"])).toThrow(/--region: an AWS region/)
+    expect(opsArgs(["--stage", "alice", "--region", "eu-west-1"])).toEqual({ _tag: "Aws", stage: "alice", region: "eu-west-1", confirmProd: false })
+    expect(() => opsArgs(["--local", "http://127.0.0.1:8787"])).toThrow(/acts on a deployed stage only/)
+    expect(opsArgs(["--local", "http://127.0.0.1:8787"], { allowLocal: true })).toEqual({ _tag: "Local", local: "http://127.0.0.1:8787" })
+  })
+
+  it("outputs of another stage or region are refused; .env is written from the stage's own", () => {
     expect(() => decodeOutputs(JSON.stringify({ queue: "q" }))).toThrow(/not this app's outputs/)
-    const outputs = { queue: "https://sqs/q.fifo", deadLetterQueue: "https://sqs/d.fifo", bus: "b", pipe: "p", api: "https://api/", dashboard: "https://d.cloudfront.net", archive: "a", athenaWorkgroup: "w", glueDatabase: "g", producer: "s", cluster: "c", functions: "f1,f2" }
-    expect(dotEnv("dev", decodeOutputs(JSON.stringify(outputs)))).toContain("QUEUE_URL=https://sqs/q.fifo\n")
+    const outputs = { stage: "prod", region: "ap-northeast-1", queue: "https://sqs/q.fifo", deadLetterQueue: "https://sqs/d.fifo", consumerFailures: "https://sqs/f", bus: "b", pipe: "p", api: "https://api/", dashboard: "https://d.cloudfront.net", archive: "a", athenaWorkgroup: "w", glueDatabase: "g", producer: "s", cluster: "c", functions: "f1,f2" }
+    const text = JSON.stringify(outputs)
+    expect(() => outputsOf(text, "dev", "ap-northeast-1")).toThrow(/holds stage prod in ap-northeast-1, not dev in ap-northeast-1: refusing/)
+    expect(() => outputsOf(text, "prod", "us-east-1")).toThrow(/refusing to act on another stage's resources/)
+    expect(dotEnv(outputsOf(text, "prod", "ap-northeast-1"))).toContain("QUEUE_URL=https://sqs/q.fifo\nDEAD_LETTER_QUEUE_URL=https://sqs/d.fifo\nCONSUMER_FAILURES_URL=https://sqs/f\n")
   })
 })

@@ -1,15 +1,15 @@
 /**
- * `npm run aws:start -- --stage dev`: deploys the stage (`sst deploy`), writes `.env` from its
+ * `npm run aws:start -- --stage dev --region ap-northeast-1`: deploys the stage (`sst deploy`), writes `.env` from its
  * outputs, and prints the URLs and the commands to watch it.
  */
 import { spawnSync } from "node:child_process"
-import { readFileSync, writeFileSync } from "node:fs"
+import { writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
-import { opsArgs } from "./ops/Stage.ts"
-import { decodeOutputs, dotEnv } from "./ops/SstOutputs.ts"
+import { awsArgs } from "./ops/Stage.ts"
+import { dotEnv, readStageOutputs } from "./ops/SstOutputs.ts"
 
 const root = resolve(import.meta.dirname, "..")
-const { stage } = opsArgs(process.argv.slice(2), process.env)
+const { stage, region } = awsArgs(process.argv.slice(2))
 
 console.error(`deploying stage ${stage} (sst deploy); this takes a few minutes the first time`)
 const deploy = spawnSync(join(root, "node_modules/.bin/sst"), ["deploy", "--stage", stage], { cwd: root, stdio: "inherit" })
@@ -17,19 +17,21 @@ if (deploy.status !== 0) {
   console.error(`sst deploy failed (exit ${deploy.status ?? "signal"}): nothing written`)
   process.exit(deploy.status ?? 1)
 }
-const outputs = decodeOutputs(readFileSync(join(root, ".sst/outputs.json"), "utf8"))
-writeFileSync(join(root, ".env"), dotEnv(stage, outputs))
+const outputs = readStageOutputs(root, stage, region)
+writeFileSync(join(root, ".env"), dotEnv(outputs))
 
 console.log(`
 Stage ${stage} is up. Wrote .env.
   Dashboard      ${outputs.dashboard}
-  API            ${outputs.api}api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5
+  API            ${outputs.dashboard}/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5
   Trades queue   ${outputs.queue}
   Archive        s3://${outputs.archive}/archive/  (Athena workgroup ${outputs.athenaWorkgroup}, database ${outputs.glueDatabase})
 
+Failed bus events (after fixing their cause):
+  npm run aws:redrive -- --stage ${stage} --region ${region}
 Watch it:
-  npm run aws:monitor -- --stage ${stage}          queues, pipe, functions, last candles, cost
+  npm run aws:monitor -- --stage ${stage} --region ${region}   queues, pipe, functions, last candles, cost
   npx sst dev --stage ${stage}                     run the functions and the producer locally, live
   aws logs tail /aws/lambda/<function> --follow   any function's log (names: npx sst state list --stage ${stage})
 Tear it down:
-  npm run aws:stop -- --stage ${stage}`)
+  npm run aws:stop -- --stage ${stage} --region ${region}`)

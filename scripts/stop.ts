@@ -1,20 +1,19 @@
 /**
- * `npm run aws:stop -- --stage dev`: asks yes / fast / cancel (scripts/ops/StopPlan.ts), then
+ * `npm run aws:stop -- --stage dev --region ap-northeast-1`: asks yes / fast / cancel (scripts/ops/StopPlan.ts), then
  * `sst remove`. Draining ("yes") scales the producer to zero and waits, at most ten minutes,
  * for the trades queue to empty.
  */
 import { spawnSync } from "node:child_process"
-import { readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { createInterface } from "node:readline/promises"
 import { ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs"
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs"
-import { opsArgs } from "./ops/Stage.ts"
-import { decodeOutputs } from "./ops/SstOutputs.ts"
+import { awsArgs } from "./ops/Stage.ts"
+import { readStageOutputs } from "./ops/SstOutputs.ts"
 import { answerOf, planStop } from "./ops/StopPlan.ts"
 
 const root = resolve(import.meta.dirname, "..")
-const { stage, confirmProd } = opsArgs(process.argv.slice(2), process.env)
+const { stage, region, confirmProd } = awsArgs(process.argv.slice(2))
 const plan = planStop(stage, confirmProd)
 if (plan._tag === "Refuse") {
   console.error(plan.reason)
@@ -32,10 +31,10 @@ if (answer === "cancel") {
 }
 
 if (answer === "yes") {
-  const outputs = decodeOutputs(readFileSync(join(root, ".sst/outputs.json"), "utf8"))
+  const outputs = readStageOutputs(root, stage, region)
   console.error(`stopping the producer (${outputs.producer}) and draining the trades queue...`)
-  await new ECSClient({}).send(new UpdateServiceCommand({ cluster: outputs.cluster, service: outputs.producer, desiredCount: 0 }))
-  const sqs = new SQSClient({})
+  await new ECSClient({ region }).send(new UpdateServiceCommand({ cluster: outputs.cluster, service: outputs.producer, desiredCount: 0 }))
+  const sqs = new SQSClient({ region })
   const deadline = Date.now() + 10 * 60_000
   for (;;) {
     const attributes = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.queue, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }))).Attributes ?? {}

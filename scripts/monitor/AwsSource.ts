@@ -24,7 +24,7 @@ const attempt = async <A>(problems: Array<string>, what: string, run: () => Prom
 
 export const awsSnapshot = async (stage: string, outputs: AppOutputs, now: number): Promise<Snapshot> => {
   const problems: Array<string> = []
-  const sqs = new SQSClient({})
+  const sqs = new SQSClient({ region: outputs.region })
   const depth = async (url: string) => {
     const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }))).Attributes ?? {}
     return { waiting: Number(a["ApproximateNumberOfMessages"] ?? 0), inFlight: Number(a["ApproximateNumberOfMessagesNotVisible"] ?? 0) }
@@ -34,7 +34,7 @@ export const awsSnapshot = async (stage: string, outputs: AppOutputs, now: numbe
     return { depth: main.waiting, inFlight: main.inFlight, deadLetters: dead.waiting + dead.inFlight }
   })
   const pipe = await attempt(problems, "pipe", async () => {
-    const p = await new PipesClient({}).send(new DescribePipeCommand({ Name: outputs.pipe }))
+    const p = await new PipesClient({ region: outputs.region }).send(new DescribePipeCommand({ Name: outputs.pipe }))
     return { state: p.CurrentState ?? "UNKNOWN", reason: p.StateReason }
   })
   const names = outputs.functions.split(",").filter((n) => n.length > 0)
@@ -44,7 +44,7 @@ export const awsSnapshot = async (stage: string, outputs: AppOutputs, now: numbe
       { Id: `e${i}`, MetricStat: { Metric: { Namespace: "AWS/Lambda", MetricName: "Errors", Dimensions: [{ Name: "FunctionName", Value: name }] }, Period: 3600, Stat: "Sum" } },
       { Id: `d${i}`, MetricStat: { Metric: { Namespace: "AWS/Lambda", MetricName: "Duration", Dimensions: [{ Name: "FunctionName", Value: name }] }, Period: 3600, Stat: "p99" } }
     ])
-    const result = await new CloudWatchClient({}).send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: new Date(now - 3_600_000), EndTime: new Date(now) }))
+    const result = await new CloudWatchClient({ region: outputs.region }).send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: new Date(now - 3_600_000), EndTime: new Date(now) }))
     const value = (id: string) => result.MetricDataResults?.find((r) => r.Id === id)?.Values?.[0]
     return names.map((name, i) => ({ name, invocations: value(`i${i}`) ?? 0, errors: value(`e${i}`) ?? 0, p99Millis: value(`d${i}`) }))
   })) ?? []

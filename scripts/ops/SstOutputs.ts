@@ -1,13 +1,20 @@
 /**
  * What a deploy leaves behind: `sst deploy` writes the app's outputs (stacks/index.ts) to
- * `.sst/outputs.json`. Decoded with a schema (a stale or foreign file fails naming the key), and
- * written as `.env` for scripts and tools that read the stage's resources.
+ * `.sst/outputs.json`, whichever stage it deployed last. Decoded with a schema (a stale or
+ * foreign file fails naming the key), checked against the stage and region the operator named
+ * (so `--stage dev` never acts on prod's resources because prod was deployed last), and written
+ * as `.env` for scripts and tools that read the stage's resources.
  */
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
 import { Schema } from "effect"
 
 export const AppOutputs = Schema.Struct({
+  stage: Schema.String,
+  region: Schema.String,
   queue: Schema.String,
   deadLetterQueue: Schema.String,
+  consumerFailures: Schema.String,
   bus: Schema.String,
   pipe: Schema.String,
   api: Schema.String,
@@ -28,12 +35,26 @@ export const decodeOutputs = (text: string): AppOutputs => {
   return decoded.success
 }
 
-export const dotEnv = (stage: string, o: AppOutputs): string =>
+/** The outputs, if they are the named stage's in the named region; else a refusal that says how to get them. */
+export const outputsOf = (text: string, stage: string, region: string): AppOutputs => {
+  const outputs = decodeOutputs(text)
+  if (outputs.stage !== stage || outputs.region !== region) {
+    throw new Error(`.sst/outputs.json holds stage ${outputs.stage} in ${outputs.region}, not ${stage} in ${region}: refusing to act on another stage's resources (run \`npx sst deploy --stage ${stage}\` to write ${stage}'s outputs)`)
+  }
+  return outputs
+}
+
+export const readStageOutputs = (root: string, stage: string, region: string): AppOutputs =>
+  outputsOf(readFileSync(join(root, ".sst/outputs.json"), "utf8"), stage, region)
+
+export const dotEnv = (o: AppOutputs): string =>
   [
-    `# Written by scripts/start.ts for stage ${stage}; regenerated on every start.`,
-    `SST_STAGE=${stage}`,
+    `# Written by scripts/start.ts for stage ${o.stage}; regenerated on every start.`,
+    `SST_STAGE=${o.stage}`,
+    `AWS_REGION=${o.region}`,
     `QUEUE_URL=${o.queue}`,
     `DEAD_LETTER_QUEUE_URL=${o.deadLetterQueue}`,
+    `CONSUMER_FAILURES_URL=${o.consumerFailures}`,
     `BUS_NAME=${o.bus}`,
     `PIPE_NAME=${o.pipe}`,
     `API_URL=${o.api}`,

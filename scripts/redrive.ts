@@ -1,0 +1,29 @@
+/**
+ * `npm run aws:redrive -- --stage dev --region ap-northeast-1`: replays the bus events that a
+ * consumer failed after its retries (the `ConsumerFailures` queue, whose alarm pages ops), on the
+ * function that failed each, once its cause is fixed. Prints what was replayed and what was kept.
+ */
+import { resolve } from "node:path"
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda"
+import { SQSClient } from "@aws-sdk/client-sqs"
+import { Effect, Layer } from "effect"
+import { FunctionInvoker, InvokeFailed, redrive } from "./ops/Redrive.ts"
+import { awsArgs } from "./ops/Stage.ts"
+import { readStageOutputs } from "./ops/SstOutputs.ts"
+
+const root = resolve(import.meta.dirname, "..")
+const { stage, region } = awsArgs(process.argv.slice(2))
+const outputs = readStageOutputs(root, stage, region)
+const lambda = new LambdaClient({ region })
+const invoker = Layer.succeed(FunctionInvoker, FunctionInvoker.of({
+  invoke: (functionArn, event) =>
+    Effect.tryPromise({
+      try: () => lambda.send(new InvokeCommand({ FunctionName: functionArn, InvocationType: "Event", Payload: new TextEncoder().encode(JSON.stringify(event)) })),
+      catch: (e) => new InvokeFailed({ message: `invoke ${functionArn}: ${e instanceof Error ? e.message : String(e)}` })
+    })
+}))
+
+const report = await Effect.runPromise(redrive(new SQSClient({ region }), outputs.consumerFailures).pipe(Effect.provide(invoker)))
+console.log(`replayed ${report.replayed} failed events of stage ${stage}`)
+for (const line of report.kept) console.log(`kept ${line}`)
+process.exitCode = report.kept.length === 0 ? 0 : 3
