@@ -1,0 +1,103 @@
+/**
+ * What keeps the deployed system honest when something fails, offline: nothing a consumer fails is
+ * dropped, every failure pages a person through a topic CloudWatch can publish to, the public
+ * API is capped and cached, the producer's deploy waits for a healthy task, and Spot is a setting.
+ */
+import { beforeAll, describe, expect, it } from "vitest"
+import { REGISTRY } from "../../packages/services/src/consumers/consumers.ts"
+import { buildDashboard } from "../../packages/web/build.ts"
+import { CONSUMER_RETRIES } from "../events.ts"
+import { VISIBILITY_TIMEOUT_SECONDS } from "../market.ts"
+import { type OfflineRun, type Resource, runOffline } from "./offline/offlineApp.ts"
+
+let dev: OfflineRun
+let prod: OfflineRun
+
+beforeAll(async () => {
+  await buildDashboard("")
+  dev = await runOffline("dev", "config")
+  prod = await runOffline("prod", "config", { BLOCKCHAINCORE_API_CONCURRENCY: "5", BLOCKCHAINCORE_PRODUCER_CAPACITY: "spot" })
+}, 180_000)
+
+const all = (run: OfflineRun, type: string) => run.resources.filter((r) => r.type === type)
+const one = (run: OfflineRun, type: string, name: string): Resource => {
+  const found = all(run, type).filter((r) => r.name === name)
+  const [first] = found
+  if (first === undefined || found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`)
+  return first
+}
+
+describe("failures are kept and page a person", () => {
+  it("every consumer's failed events go to the failure queue: the rule's dead-letter queue and the function's on-failure destination", () => {
+    const failures = one(dev, "aws:sqs/queue:Queue", "ConsumerFailuresQueue")
+    expect(failures.inputs).toMatchObject({ sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 })
+    for (const consumer of REGISTRY) {
+      const fn = one(dev, "aws:lambda/function:Function", `MarketSubscriber${consumer.name}FunctionFunction`)
+      expect(one(dev, "aws:cloudwatch/eventTarget:EventTarget", `MarketSubscriber${consumer.name}Target`).inputs).toMatchObject({ deadLetterConfig: { arn: failures.arn } })
+      expect(one(dev, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", `${consumer.name}FailureDestination`).inputs).toEqual({
+        functionName: fn.physical,
+        maximumRetryAttempts: CONSUMER_RETRIES,
+        destinationConfig: { onFailure: { destination: failures.arn } }
+      })
+    }
+    // Only the bus, for these rules, may put undelivered events there.
+    const policy = JSON.parse(String(one(dev, "aws:sqs/queuePolicy:QueuePolicy", "ConsumerFailuresPolicy").inputs["policy"]))
+    expect(policy.Statement).toEqual([expect.objectContaining({
+      Effect: "Allow",
+      Action: ["sqs:SendMessage"],
+      Principal: { Service: ["events.amazonaws.com"] },
+      Resource: [failures.arn],
+      Condition: { ArnEquals: { "aws:SourceArn": all(dev, "aws:cloudwatch/eventRule:EventRule").map((r) => r.arn) } }
+    })])
+  })
+
+  it("alarms on both dead-letter queues, partial pipe failures and API throttling, to the ops topic", () => {
+    const ops = one(dev, "aws:sns/topic:Topic", "OpsTopic").arn
+    const alarm = (name: string) => one(dev, "aws:cloudwatch/metricAlarm:MetricAlarm", name).inputs
+    expect(alarm("ConsumerFailuresAlarm")).toMatchObject({ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: one(dev, "aws:sqs/queue:Queue", "ConsumerFailuresQueue").physical }, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [ops] })
+    expect(alarm("DeadLetterAlarm")).toMatchObject({ dimensions: { QueueName: one(dev, "aws:sqs/queue:Queue", "TradesDeadLetterQueue").physical }, alarmActions: [ops] })
+    expect(alarm("PipePartialFailuresAlarm")).toMatchObject({ namespace: "AWS/EventBridge/Pipes", metricName: "ExecutionPartiallyFailed", dimensions: { PipeName: one(dev, "aws:pipes/pipe:Pipe", "TradesPipe").physical }, threshold: 0, alarmActions: [ops] })
+    expect(alarm("ApiThrottlesAlarm")).toMatchObject({ namespace: "AWS/Lambda", metricName: "Throttles", dimensions: { FunctionName: one(dev, "aws:lambda/function:Function", "ApiFunction").physical }, alarmActions: [ops] })
+  })
+
+  it("a poison message cannot be received twice while an execution may still hold it: visibility is 6 × the functions' timeout", () => {
+    const queue = one(dev, "aws:sqs/queue:Queue", "TradesQueue")
+    expect(queue.inputs["visibilityTimeoutSeconds"]).toBe(VISIBILITY_TIMEOUT_SECONDS)
+    for (const name of ["EnrichmentFunction", "ProcessorFunction"]) expect(6 * Number(one(dev, "aws:lambda/function:Function", name).inputs["timeout"])).toBeLessThanOrEqual(VISIBILITY_TIMEOUT_SECONDS)
+    expect(VISIBILITY_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(300) // Pipes' cap on a synchronous execution
+  })
+})
+
+describe("the public API cannot run up the bill", () => {
+  it("its concurrency is capped where the stage sets it, and left alone where it does not (a new account has nothing to reserve)", () => {
+    expect(one(prod, "aws:lambda/function:Function", "ApiFunction").inputs["reservedConcurrentExecutions"]).toBe(5)
+    expect(one(dev, "aws:lambda/function:Function", "ApiFunction").inputs["reservedConcurrentExecutions"]).toBeUndefined()
+  })
+
+  it("is served with the dashboard through one CloudFront distribution that keeps what the function lets it", () => {
+    expect(all(dev, "sst:aws:RouterUrlRoute").map((r) => r.name).sort()).toEqual(["WebRoute/api", "WebRoute/health"])
+    expect(all(dev, "aws:cloudfront/distribution:Distribution")).toHaveLength(1)
+    // The router's cache policy honours the origin's Cache-Control (no default lifetime) and keys on the query.
+    expect(one(dev, "aws:cloudfront/cachePolicy:CachePolicy", "WebServerCachePolicy").inputs).toMatchObject({
+      defaultTtl: 0,
+      minTtl: 0,
+      parametersInCacheKeyAndForwardedToOrigin: { queryStringsConfig: { queryStringBehavior: "all" } }
+    })
+  })
+})
+
+describe("the producer's service", () => {
+  it("has a container health check on the producer's heartbeat, and prod's deploy waits for a steady, healthy task", () => {
+    const task = one(dev, "aws:ecs/taskDefinition:TaskDefinition", "ProducerTask")
+    const [container] = JSON.parse(String(task.inputs["containerDefinitions"]))
+    expect(container.healthCheck).toEqual({ command: ["CMD", "node", "/app/healthcheck.mjs"], startPeriod: 60, interval: 30, timeout: 5, retries: 3 })
+    expect(container.environment).toEqual(expect.arrayContaining([{ name: "BUS_NAME", value: one(dev, "aws:cloudwatch/eventBus:EventBus", "MarketBus").physical }]))
+    expect(one(prod, "aws:ecs/service:Service", "ProducerService").inputs).toMatchObject({ waitForSteadyState: true, deploymentCircuitBreaker: { enable: true, rollback: true } })
+    expect(one(dev, "aws:ecs/service:Service", "ProducerService").inputs["waitForSteadyState"]).toBe(false)
+  })
+
+  it("runs on Fargate Spot when the stage says so, on-demand otherwise", () => {
+    expect(one(prod, "aws:ecs/service:Service", "ProducerService").inputs["capacityProviderStrategies"]).toEqual([{ capacityProvider: "FARGATE", weight: 0 }, { capacityProvider: "FARGATE_SPOT", weight: 1 }])
+    expect(one(dev, "aws:ecs/service:Service", "ProducerService").inputs).toMatchObject({ launchType: "FARGATE" })
+  })
+})
