@@ -177,5 +177,8 @@ describe("Lambda handlers", () => {
     expect((await api({ nonsense: true })).statusCode).toBe(400)
     const anomalies = await api(request("/api/anomalies", "symbol=BTCUSDT"))
     expect([anomalies.statusCode, JSON.parse(anomalies.body)]).toEqual([200, []])
+    // What CloudFront may keep: closed windows an hour, the rest 5 s, failures not at all.
+    const closed = await api(request("/api/v3/klines", `symbol=BTCUSDT&interval=1m&endTime=${T0 + 5 * 60_000}`))
+    expect([klines.headers["cache-control"], closed.headers["cache-control"], bad.headers["cache-control"], anomalies.headers["cache-control"]]).toEqual(["public, max-age=5", "public, max-age=3600", "no-store", "public, max-age=5"])
   })
 })

@@ -1,12 +1,14 @@
 /**
- * The read-only API on AWS: a function URL (CORS is the URL's) in front of the same API the
- * local runtime serves (services/api/ReadApi.ts), over the DynamoDB candle store and the
- * history table the history consumer keeps.
+ * The read-only API on AWS: a function URL (CORS is the URL's), behind the dashboard's CloudFront
+ * distribution, in front of the same API the local runtime serves (services/api/ReadApi.ts), over
+ * the DynamoDB candle store and the history table the history consumer keeps. Each answer says
+ * how long CloudFront may keep it (api/CacheControl.ts).
  */
-import { Effect, Layer, ManagedRuntime, Schema } from "effect"
+import { Clock, Effect, Layer, ManagedRuntime, Schema } from "effect"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import { answer } from "@blockchaincore/services/api/ReadApi"
+import { cacheControl } from "../api/CacheControl.ts"
 import { oneLine } from "../pipe/PipePayload.ts"
 import { candleStoreLayer, eventHistoryLayer } from "../runtime/AwsLayers.ts"
 
@@ -32,6 +34,7 @@ export const respond = (event: unknown) =>
     const store = yield* CandleStore
     const history = yield* EventHistory
     const { rawPath, rawQueryString, requestContext } = request.success
+    const query = new URLSearchParams(rawQueryString ?? "")
     const result = yield* answer(
       {
         store,
@@ -44,10 +47,10 @@ export const respond = (event: unknown) =>
       },
       requestContext.http.method,
       rawPath,
-      new URLSearchParams(rawQueryString ?? "")
+      query
     )
-    // Closed candles change once a minute: a short cache spares the table repeated reads.
-    return { statusCode: result.status, headers: { "content-type": result.contentType, "cache-control": result.status === 200 ? "max-age=5" : "no-store" }, body: result.body } satisfies UrlResponse
+    const now = yield* Clock.currentTimeMillis
+    return { statusCode: result.status, headers: { "content-type": result.contentType, "cache-control": cacheControl(result.status, rawPath, query, now) }, body: result.body } satisfies UrlResponse
   })
 
 const runtime = ManagedRuntime.make(Layer.mergeAll(candleStoreLayer, eventHistoryLayer))

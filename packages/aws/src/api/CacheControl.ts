@@ -1,0 +1,18 @@
+/**
+ * How long CloudFront (stacks/web.ts) may keep an API answer. Klines that all lie in windows long
+ * closed only change by a rare revision (a late or backfilled trade), so they are kept an hour
+ * and a revision shows within it; anything that can include the open window, or a list that grows
+ * (anomalies, alerts, health), is kept 5 seconds, which still turns any number of identical
+ * requests into one function call per 5 seconds. Failures are not kept.
+ */
+export const CLOSED_MAX_AGE_SECONDS = 3600
+export const LIVE_MAX_AGE_SECONDS = 5
+/** A window this far in the past has closed and been processed (the producer sends at least every 2 minutes). */
+export const SETTLED_AFTER_MILLIS = 3 * 60_000
+
+export const cacheControl = (status: number, path: string, query: URLSearchParams, now: number): string => {
+  if (status !== 200) return "no-store"
+  const endTime = Number(query.get("endTime") ?? Number.NaN)
+  const settled = path === "/api/v3/klines" && Number.isSafeInteger(endTime) && endTime < now - SETTLED_AFTER_MILLIS
+  return `public, max-age=${settled ? CLOSED_MAX_AGE_SECONDS : LIVE_MAX_AGE_SECONDS}`
+}
