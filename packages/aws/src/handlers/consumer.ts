@@ -52,14 +52,18 @@ const RUNNERS = {
 } as const
 
 export const ConsumerName = Schema.Literals(["anomaly", "alert", "archival", "history", "webhook"])
+export type ConsumerName = typeof ConsumerName.Type
+
+/** The handler of one registry entry, as its function runs it. */
+export const consumerHandler = (name: ConsumerName): ((event: unknown) => Promise<ConsumerOutcome>) => RUNNERS[name]()
 
 let run: ((event: unknown) => Promise<ConsumerOutcome>) | undefined
 
 export const handler = (event: unknown): Promise<ConsumerOutcome> => {
   if (run === undefined) {
     const name = Schema.decodeUnknownResult(ConsumerName)(process.env["CONSUMER"])
-    if (name._tag === "Failure") throw new Error(`CONSUMER must name a registry entry: ${oneLine(name.failure)}`)
-    run = RUNNERS[name.success]()
+    if (name._tag === "Failure") return Promise.reject(new Error(`CONSUMER must name a registry entry: ${oneLine(name.failure)}`))
+    run = consumerHandler(name.success)
   }
   return run(event)
 }
