@@ -32,6 +32,9 @@ describe("scripts/cost", () => {
     const e = estimate(run, PRICES)
     expect(e.lines.map((l) => l.service)).toEqual(expect.arrayContaining(["Fargate (producer)", "SQS FIFO", "EventBridge Pipes", "DynamoDB requests", "S3 requests", "EventBridge bus", "CloudWatch"]))
     expect(e.total).toBeCloseTo(e.lines.reduce((n, l) => n + l.dollars, 0), 10)
+    const fargate = e.lines.find((l) => l.service === "Fargate (producer)")?.dollars ?? 0
+    expect(e.totalOnSpot).toBeCloseTo(e.total - 0.7 * fargate, 10)
+    expect(e.lines.find((l) => l.service === "KMS (topics' key)")?.dollars).toBeGreaterThanOrEqual(1)
     expect(e.lines.every((l) => Number.isFinite(l.dollars) && l.dollars >= 0)).toBe(true)
   })
 })

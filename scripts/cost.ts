@@ -38,6 +38,7 @@ const print = (title: string, e: Estimate) => {
   console.log(`\n${title}`)
   for (const l of e.lines) console.log(`  ${l.service.padEnd(24)} ${money(l.dollars)}   ${l.usage}`)
   console.log(`  ${"Total".padEnd(24)} ${money(e.total)}`)
+  console.log(`  ${"Total, producer on Spot".padEnd(24)} ${money(e.totalOnSpot)}   BLOCKCHAINCORE_PRODUCER_CAPACITY=spot: an interruption is a restart whose missed trades are filled from REST`)
 }
 
 const START = Date.UTC(2024, 7, 8, 23, 0)

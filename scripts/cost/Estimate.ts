@@ -21,8 +21,18 @@ export interface Line {
 export interface Estimate {
   readonly lines: ReadonlyArray<Line>
   readonly total: number
+  /** The total with the producer on Fargate Spot (a stage setting: stacks/config.ts). */
+  readonly totalOnSpot: number
   readonly assumptions: ReadonlyArray<string>
 }
+
+/**
+ * Alarms besides one per function's errors (stacks/alerts.ts): the two dead-letter queues, pipe
+ * failures whole and partial, API throttling, no CandleClosed.
+ */
+export const ALARMS_BESIDE_FUNCTION_ERRORS = 6
+/** Functions besides the consumers: enrichment, processor, API. */
+const PIPE_AND_API_FUNCTIONS = 3
 
 const MONTH_MINUTES = HOURS_PER_MONTH * 60
 /** Pipes long-poll the queue even when it is empty; AWS does not publish the poller count. */
@@ -37,7 +47,7 @@ const DURATION_FACTOR = 2
 
 const FUNCTIONS: Readonly<Record<string, { readonly gb: number; readonly x86: boolean }>> = {
   enrichment: { gb: 0.5, x86: false },
-  processor: { gb: 1, x86: true },
+  processor: { gb: 0.5, x86: false },
   anomaly: { gb: 0.5, x86: false },
   alert: { gb: 0.5, x86: false },
   archival: { gb: 1, x86: true },
@@ -80,7 +90,8 @@ export const estimate = (run: CountedRun, prices: PriceTable): Estimate => {
   const lines: Array<Line> = []
   const line = (service: string, usage: string, dollars: number) => lines.push({ service, usage, dollars })
 
-  line("Fargate (producer)", `${PRODUCER_VCPU} vCPU, ${PRODUCER_GB} GB, ARM, ${HOURS_PER_MONTH} h`, HOURS_PER_MONTH * (PRODUCER_VCPU * prices.fargateArmVcpuHour + PRODUCER_GB * prices.fargateArmGbHour))
+  const fargate = HOURS_PER_MONTH * (PRODUCER_VCPU * prices.fargateArmVcpuHour + PRODUCER_GB * prices.fargateArmGbHour)
+  line("Fargate (producer)", `${PRODUCER_VCPU} vCPU, ${PRODUCER_GB} GB, ARM, ${HOURS_PER_MONTH} h, on-demand`, fargate)
   line("Public IPv4 (producer)", `1 address, ${HOURS_PER_MONTH} h`, HOURS_PER_MONTH * prices.publicIpv4Hour)
   line("ECR (producer image)", `${IMAGE_GB} GB stored`, IMAGE_GB * prices.ecrStoragePerGbMonth)
 
@@ -116,19 +127,23 @@ export const estimate = (run: CountedRun, prices: PriceTable): Estimate => {
   line("EventBridge bus", `${fmt(events)} events published (64 KB chunks)`, (events / 1e6) * prices.eventBridgePerMillionEvents)
   const publishes = run.publishes * perMonth
   line("SNS", `${fmt(publishes)} alert publishes (+ e-mail deliveries at $${prices.snsEmailPerHundredThousand}/100k)`, (publishes / 1e6) * prices.snsPerMillionPublishes)
-  const alarms = 3 + 3 + REGISTRY.length
+  const alarms = ALARMS_BESIDE_FUNCTION_ERRORS + PIPE_AND_API_FUNCTIONS + REGISTRY.length
   const logGb = (lambdaInvocations * LOG_BYTES_PER_INVOCATION) / 1024 ** 3
   line("CloudWatch", `${alarms} alarms, ${logGb.toFixed(2)} GB of logs`, alarms * prices.cloudWatchAlarmMonth + logGb * prices.cloudWatchLogsIngestedPerGb)
+  // SNS asks KMS for a data key per publish at worst (it caches them); CloudWatch's alarm publishes are few.
+  line("KMS (topics' key)", `1 customer-managed key, at most ${fmt(publishes)} requests`, prices.kmsKeyMonth + (publishes / 10_000) * prices.kmsPerTenThousandRequests)
+  line("SQS (consumer failures)", "a standard queue, empty unless a consumer fails: nothing polls it", 0)
 
   const total = lines.reduce((n, l) => n + l.dollars, 0)
   return {
     lines,
     total,
+    totalOnSpot: total - fargate * prices.fargateSpotDiscount,
     assumptions: [
       `${run.symbols} symbols at ${run.rate} trades/s each: ${fmt(run.trades)} synthetic trades over ${run.minutes} minutes of stream time, scaled to ${HOURS_PER_MONTH} hours; a consumer's work on each candle interval scaled by that interval's candles a month`,
       "counted, not assumed: SQS messages and send requests (the SQS adapter), pipe batches (one per send request), DynamoDB capacity units (reported by the table), S3 requests and bytes, EventBridge events, SNS publishes, invocations of every function",
       `assumed: the pipe's idle long polling, ${ASSUMED_IDLE_RECEIVES_PER_MINUTE} receives a minute; Lambda durations = local durations × ${DURATION_FACTOR}; ${LOG_BYTES_PER_INVOCATION} bytes of log lines per invocation (the functions log errors and compactions only); a ${IMAGE_GB} GB producer image`,
-      "not included: free tiers, data transfer (the producer's inbound stream is free), Athena ($5 per TB scanned, per query), KMS requests (AWS-managed keys, S3 bucket keys), storage growth after the first month"
+      "not included: free tiers, data transfer (the producer's inbound stream is free), Athena ($5 per TB scanned, per query), requests to AWS-managed keys (S3 bucket keys), the API's and dashboard's traffic (CloudFront and the API function: per viewer, see the README), storage growth after the first month"
     ]
   }
 }

@@ -9,6 +9,8 @@ export const REGION = "ap-northeast-1"
 export const PRICES = {
   fargateArmVcpuHour: 0.04045,
   fargateArmGbHour: 0.00442,
+  /** Fargate Spot's discount on the on-demand price: about 70% in Tokyo, and it varies. */
+  fargateSpotDiscount: 0.7,
   publicIpv4Hour: 0.005,
   sqsFifoPerMillionRequests: 0.5,
   pipesPerMillionRequests: 0.4,
@@ -26,7 +28,9 @@ export const PRICES = {
   snsEmailPerHundredThousand: 2.0,
   cloudWatchAlarmMonth: 0.1,
   cloudWatchLogsIngestedPerGb: 0.76,
-  ecrStoragePerGbMonth: 0.1
+  ecrStoragePerGbMonth: 0.1,
+  kmsKeyMonth: 1.0,
+  kmsPerTenThousandRequests: 0.03
 } as const
 
 export type PriceTable = typeof PRICES

@@ -30,6 +30,9 @@ const SymbolItem = Schema.Struct({ symbol: Schema.String })
 
 export const seriesOf = (symbol: string, interval: string) => `${symbol}#${interval}`
 
+/** DynamoDB's item limit is 400 KB, the attribute names and key included: room is left for them. */
+export const STATE_ITEM_LIMIT_BYTES = 390 * 1024
+
 export const makeDynamoCandleStore = (options: DynamoCandleStoreOptions): CandleStore["Service"] => {
   const doc = DynamoDBDocumentClient.from(options.client)
   const encodeCandle = Schema.encodeSync(CandleJson)
@@ -46,13 +49,18 @@ export const makeDynamoCandleStore = (options: DynamoCandleStoreOptions): Candle
             )
         )
       ),
-    saveState: (symbol, state, expectedVersion) =>
-      Effect.tryPromise({
+    saveState: (symbol, state, expectedVersion) => {
+      const body = encodeState(state)
+      // The engine's gap horizon keeps a state far smaller; past DynamoDB's item limit the put could never succeed.
+      if (body.byteLength > STATE_ITEM_LIMIT_BYTES) {
+        return Effect.fail(new StoreUnavailable({ message: `state of ${symbol} is ${Math.round(body.byteLength / 1024)} KB gzipped, over DynamoDB's 400 KB item limit` }))
+      }
+      return Effect.tryPromise({
         try: () =>
           doc.send(
             new PutCommand({
               TableName: options.stateTable,
-              Item: { symbol, version: expectedVersion + 1, body: encodeState(state) },
+              Item: { symbol, version: expectedVersion + 1, body },
               ...(expectedVersion === 0
                 ? { ConditionExpression: "attribute_not_exists(#symbol)", ExpressionAttributeNames: { "#symbol": "symbol" } }
                 : { ConditionExpression: "#version = :expected", ExpressionAttributeNames: { "#version": "version" }, ExpressionAttributeValues: { ":expected": expectedVersion } })
@@ -62,7 +70,8 @@ export const makeDynamoCandleStore = (options: DynamoCandleStoreOptions): Candle
           e instanceof ConditionalCheckFailedException
             ? new VersionConflict({ symbol, expected: expectedVersion })
             : new StoreUnavailable({ message: `saveState: ${e instanceof Error ? e.message : String(e)}` })
-      }).pipe(Effect.as(expectedVersion + 1)),
+      }).pipe(Effect.as(expectedVersion + 1))
+    },
     putCandles: (candles) =>
       writeAll(
         doc,

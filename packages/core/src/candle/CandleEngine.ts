@@ -25,6 +25,15 @@ import type { AccumulatorSnapshot, EngineSnapshot, SeriesSnapshot, SymbolSnapsho
 
 const MINUTE = intervalMillis["1m"]
 
+/**
+ * A gap still open this long after its missing trades (in stream time) is abandoned: its windows
+ * stay marked incomplete, and trades for it that arrive later are not applied. Without a horizon a
+ * gap that can never be filled would keep every closed window after it forever, and a symbol's
+ * state would outgrow what a store can hold (DynamoDB's 400 KB item). A day of windows of every
+ * interval is about 1,900 accumulators, well under that gzipped.
+ */
+export const GAP_HORIZON_MILLIS = 24 * 60 * MINUTE
+
 export interface EngineOptions {
   /** The intervals to emit. 1m windows are always built, since the others roll up from them. */
   readonly intervals: ReadonlyArray<Interval>
@@ -57,6 +66,8 @@ export interface EngineCounters {
    * backwards against id order, which Binance does not do): counted, not applied.
    */
   unplaceable: number
+  /** Gaps still open past the horizon (`GAP_HORIZON_MILLIS`), given up: their windows stay incomplete. */
+  gapsAbandoned: number
 }
 
 /** The windows of one symbol and interval. */
@@ -96,7 +107,7 @@ class SymbolState {
 
 export class CandleEngine {
   readonly options: EngineOptions
-  readonly counters: EngineCounters = { applied: 0, duplicates: 0, conflicts: 0, unplaceable: 0 }
+  readonly counters: EngineCounters = { applied: 0, duplicates: 0, conflicts: 0, unplaceable: 0, gapsAbandoned: 0 }
   private readonly symbols = new Map<string, SymbolState>()
   private readonly rollupIntervals: ReadonlyArray<Interval>
   private readonly emitsMinute: boolean
@@ -205,7 +216,7 @@ export class CandleEngine {
     return CandleEngine.restore({
       version: 1,
       options: { intervals: [...options.intervals], graceMillis: options.graceMillis },
-      counters: { applied: 0, duplicates: 0, conflicts: 0, unplaceable: 0 },
+      counters: { applied: 0, duplicates: 0, conflicts: 0, unplaceable: 0, gapsAbandoned: 0 },
       symbols: [state]
     })
   }
@@ -290,6 +301,7 @@ export class CandleEngine {
    * trade (a gap found next starts there) that overlap no open gap.
    */
   private prune(state: SymbolState, series: Series): void {
+    this.abandonStaleGaps(state)
     const keepFrom = windowOpen(series.interval, Math.max(state.lastTradeTime, 0))
     const closed = series.closed
     let drop = 0
@@ -299,6 +311,17 @@ export class CandleEngine {
       drop++
     }
     if (drop > 0) closed.splice(0, drop)
+  }
+
+  private abandonStaleGaps(state: SymbolState): void {
+    const horizon = state.lastTradeTime - GAP_HORIZON_MILLIS
+    for (let i = state.gaps.length - 1; i >= 0; i--) {
+      const gap = state.gaps[i]!
+      if (gap.toTime < horizon) {
+        state.gaps.splice(i, 1)
+        this.counters.gapsAbandoned++
+      }
+    }
   }
 
   private openGap(state: SymbolState, trade: Trade): void {

@@ -66,7 +66,9 @@ export const EngineSnapshot = Schema.Struct({
     applied: Count,
     duplicates: Count,
     conflicts: Count,
-    unplaceable: Count
+    unplaceable: Count,
+    /** Absent in snapshots written before gaps had a horizon. */
+    gapsAbandoned: Schema.optionalKey(Count)
   }),
   symbols: Schema.Array(SymbolSnapshot)
 })
