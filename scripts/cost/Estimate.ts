@@ -41,7 +41,8 @@ const ASSUMED_IDLE_RECEIVES_PER_MINUTE = 15
 const LOG_BYTES_PER_INVOCATION = 40
 const PRODUCER_VCPU = 0.25
 const PRODUCER_GB = 0.5
-const IMAGE_GB = 0.35
+/** node:24-alpine and the two bundled files (packages/aws/Dockerfile). */
+const IMAGE_GB = 0.06
 /** Local durations (dynalite, s3rver on loopback) doubled, for the network between services. */
 const DURATION_FACTOR = 2
 
