@@ -88,21 +88,11 @@ export const alarms = (topics: AlertTopics, market: Market, events: Events, api:
       ...ANY_IN_FIVE_MINUTES
     })
   )
-  const pipeFailures = alarm("PipeFailuresAlarm", topics.ops, {
-    alarmDescription: "The trades pipe failed executions (enrichment or target)",
-    namespace: "AWS/EventBridge/Pipes",
-    metricName: "ExecutionFailed",
-    dimensions: { PipeName: market.pipe.name },
-    ...ANY_IN_FIVE_MINUTES
-  })
+  const pipeAlarm = (name: string, metricName: string, alarmDescription: string) =>
+    alarm(name, topics.ops, { alarmDescription, namespace: "AWS/EventBridge/Pipes", metricName, dimensions: { PipeName: market.pipe.name }, ...ANY_IN_FIVE_MINUTES })
+  const pipeFailures = pipeAlarm("PipeFailuresAlarm", "ExecutionFailed", "The trades pipe failed executions (enrichment or target)")
   // The processor reports a failed message without failing its invocation: only the pipe sees it.
-  const pipePartialFailures = alarm("PipePartialFailuresAlarm", topics.ops, {
-    alarmDescription: "The trades pipe had messages fail processing: a poison message holds its group until it reaches the dead-letter queue",
-    namespace: "AWS/EventBridge/Pipes",
-    metricName: "ExecutionPartiallyFailed",
-    dimensions: { PipeName: market.pipe.name },
-    ...ANY_IN_FIVE_MINUTES
-  })
+  const pipePartialFailures = pipeAlarm("PipePartialFailuresAlarm", "ExecutionPartiallyFailed", "The trades pipe had messages fail processing: a poison message holds its group until it reaches the dead-letter queue")
   const apiThrottles = alarm("ApiThrottlesAlarm", topics.ops, {
     alarmDescription: "The public API function is throttled at its concurrency cap: a request flood, or a cap too low",
     namespace: "AWS/Lambda",

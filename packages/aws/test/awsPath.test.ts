@@ -35,7 +35,7 @@ import { layerEventBridgeEventBus } from "../src/eventbridge/EventBridgeEventBus
 import { layerSqsTradeQueue } from "../src/sqs/SqsTradeQueue.ts"
 import { startBusRouter } from "./support/busRouter.ts"
 import { startPipe } from "./support/pipePoller.ts"
-import { startDynalite, startS3rver } from "./support/standIns.ts"
+import { linkedResources, startDynalite, startS3rver } from "./support/standIns.ts"
 
 const REGION = "us-east-1"
 const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }
@@ -86,15 +86,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
     AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${fauxqs.port}`,
-    SST_RESOURCE_App: JSON.stringify({ name: "blockchaincore", stage: "test" }),
-    SST_RESOURCE_Candles: JSON.stringify({ name: "candles", type: "sst.aws.Dynamo" }),
-    SST_RESOURCE_EngineState: JSON.stringify({ name: "state", type: "sst.aws.Dynamo" }),
-    SST_RESOURCE_AlertConditions: JSON.stringify({ name: "conditions", type: "sst.aws.Dynamo" }),
-    SST_RESOURCE_History: JSON.stringify({ name: "history", type: "sst.aws.Dynamo" }),
-    SST_RESOURCE_Archive: JSON.stringify({ name: "archive", type: "sst.aws.Bucket" }),
-    SST_RESOURCE_Market: JSON.stringify({ name: "market", arn: "arn:aws:events:us-east-1:000000000000:event-bus/market", type: "sst.aws.Bus" }),
-    SST_RESOURCE_Alerts: JSON.stringify({ arn: topic, type: "sst.aws.SnsTopic" }),
-    SST_RESOURCE_WebhookUrl: JSON.stringify({ value: "none", type: "sst.sst.Secret" })
+    ...linkedResources({ Alerts: { arn: topic, type: "sst.aws.SnsTopic" }, WebhookUrl: { value: "none", type: "sst.sst.Secret" } })
   })
   const enrichment = (await import("../src/handlers/enrichment.ts")).handler
   const processor = (await import("../src/handlers/processor.ts")).handler

@@ -17,7 +17,7 @@ import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
 import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
 import { encodeMessageBody } from "../src/sqs/MessageBody.ts"
-import { startDynalite, startS3rver } from "./support/standIns.ts"
+import { linkedResources, startDynalite, startS3rver } from "./support/standIns.ts"
 import { json, startWireFake } from "./support/wireFake.ts"
 
 const T0 = Date.UTC(2024, 7, 8, 23, 54)
@@ -48,13 +48,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
-    SST_RESOURCE_App: JSON.stringify({ name: "blockchaincore", stage: "test" }),
-    SST_RESOURCE_Candles: JSON.stringify({ name: "candles", type: "sst.aws.Dynamo" }),
-    SST_RESOURCE_EngineState: JSON.stringify({ name: "state", type: "sst.aws.Dynamo" }),
-    SST_RESOURCE_AlertConditions: JSON.stringify({ name: "conditions", type: "sst.aws.Dynamo" }),
-    SST_RESOURCE_History: JSON.stringify({ name: "history", type: "sst.aws.Dynamo" }),
-    SST_RESOURCE_Archive: JSON.stringify({ name: "archive", type: "sst.aws.Bucket" }),
-    SST_RESOURCE_Market: JSON.stringify({ name: "market", arn: "arn:aws:events:us-east-1:000000000000:event-bus/market", type: "sst.aws.Bus" }),
+    ...linkedResources(),
     CONSUMER: "anomaly"
   })
 })

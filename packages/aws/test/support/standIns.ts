@@ -62,3 +62,15 @@ export const startS3rver = async (bucket: string) => {
     }
   }
 }
+
+/** SST's linked-resource variables for the stack's tables, bucket and bus, as the stand-ins name them. */
+export const linkedResources = (extra: Readonly<Record<string, Record<string, string>>> = {}): Record<string, string> => ({
+  SST_RESOURCE_App: JSON.stringify({ name: "blockchaincore", stage: "test" }),
+  SST_RESOURCE_Candles: JSON.stringify({ name: "candles", type: "sst.aws.Dynamo" }),
+  SST_RESOURCE_EngineState: JSON.stringify({ name: "state", type: "sst.aws.Dynamo" }),
+  SST_RESOURCE_AlertConditions: JSON.stringify({ name: "conditions", type: "sst.aws.Dynamo" }),
+  SST_RESOURCE_History: JSON.stringify({ name: "history", type: "sst.aws.Dynamo" }),
+  SST_RESOURCE_Archive: JSON.stringify({ name: "archive", type: "sst.aws.Bucket" }),
+  SST_RESOURCE_Market: JSON.stringify({ name: "market", arn: "arn:aws:events:us-east-1:000000000000:event-bus/market", type: "sst.aws.Bus" }),
+  ...Object.fromEntries(Object.entries(extra).map(([name, link]) => [`SST_RESOURCE_${name}`, JSON.stringify(link)]))
+})
