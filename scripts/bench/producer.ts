@@ -13,8 +13,8 @@ import { DEFAULT_BATCHER } from "../../packages/producer/src/batching/Batcher.ts
 import { DEFAULT_REST } from "../../packages/producer/src/gaps/BinanceRest.ts"
 import { runProducer } from "../../packages/producer/src/Producer.ts"
 import { Journal } from "../../packages/producer/src/publish/Journal.ts"
-import { DEFAULT_CLIENT } from "../../packages/producer/src/stream/StreamClient.ts"
-import { DEFAULT_CONNECTION } from "../../packages/producer/src/stream/StreamConnection.ts"
+import { DEFAULT_SUPERVISOR } from "../../packages/producer/src/stream/ConnectionSupervisor.ts"
+import { DEFAULT_CONNECTION } from "../../packages/producer/src/stream/WireConnection.ts"
 import { DEFAULT_PLAN } from "../../packages/producer/src/stream/StreamPlan.ts"
 import { startReplayServerProcess } from "./replayServerProcess.ts"
 import { readRecording, replicate } from "./replicate.ts"
@@ -46,7 +46,7 @@ const result = await Effect.runPromise(
       const handle = yield* runProducer({
         symbols,
         wsUrl: url,
-        client: { ...DEFAULT_CONNECTION, ...DEFAULT_CLIENT },
+        client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
         plan: DEFAULT_PLAN,
         batcher: DEFAULT_BATCHER,
         rest: { ...DEFAULT_REST, baseUrl: url.replace("ws://", "http://") }

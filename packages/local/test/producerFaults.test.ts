@@ -3,15 +3,12 @@
  * every case the trades that reach the queue are exactly the recording's: every id once, none
  * missing, and the candles built from them equal the candles built from the file.
  */
-import { createServer, type Server, type Socket } from "node:net"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { loadRecording, type RecordedFrame } from "@blockchaincore/producer/replay/Recording"
-import { type ClientEvent, StreamClient } from "@blockchaincore/producer/stream/StreamClient"
-import { planConnections } from "@blockchaincore/producer/stream/StreamPlan"
 import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
 import { type HarnessRun, runAgainstReplay, testConfig } from "./support/producerHarness.ts"
 
@@ -161,31 +158,4 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     expect(run.server.stats.pongs).toBeGreaterThan(0)
     expect(run.metrics.counters.gapsFound).toBe(0)
   })
-})
-
-it("gives up on an address that never answers within the connect timeout, retries, and leaves nothing behind", async () => {
-  // A loopback listener that accepts connections and never says a word: the WebSocket handshake hangs.
-  const sockets = new Set<Socket>()
-  const silent: Server = createServer((s) => sockets.add(s))
-  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve))
-  const port = (silent.address() as { port: number }).port
-  const before = process.getActiveResourcesInfo().filter((r) => r === "Timeout").length
-  const events: Array<ClientEvent> = []
-  const client = new StreamClient(
-    planConnections(`ws://127.0.0.1:${port}`, ["BTCUSDT"]),
-    { ...testConfig(port, ["BTCUSDT"]).client, connectTimeoutMillis: 150, backoff: { baseMillis: 20, capMillis: 40 } },
-    { onFrame: () => {}, onEvent: (e) => events.push(e) }
-  )
-  client.start()
-  const deadline = Date.now() + 10_000
-  while (events.filter((e) => e._tag === "ConnectFailed").length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-  client.stop()
-  const failures = events.filter((e) => e._tag === "ConnectFailed")
-  expect(failures.length).toBeGreaterThanOrEqual(3)
-  expect(failures[0]?._tag === "ConnectFailed" && failures[0].message).toMatch(/no answer within 150 ms/)
-  expect(events.some((e) => e._tag === "Connected")).toBe(false)
-  for (const s of sockets) s.destroy()
-  await new Promise<void>((resolve) => silent.close(() => resolve()))
-  await new Promise((r) => setTimeout(r, 50))
-  expect(process.getActiveResourcesInfo().filter((r) => r === "Timeout").length).toBeLessThanOrEqual(before)
 })

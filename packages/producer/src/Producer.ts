@@ -5,7 +5,7 @@
  * (`DataGapFilled`, or why it could not be). Batches leave through the publisher, which falls
  * back to the on-disk journal while the queue is away.
  */
-import { Effect, Queue, Schedule, type Scope } from "effect"
+import { Effect, Queue, Schedule, type Scope, Stream } from "effect"
 import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
 import { dataGapDetected, dataGapFilled, type DomainEvent, type GapFacts } from "@blockchaincore/core/events/DomainEvent"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
@@ -17,14 +17,14 @@ import { fillGap } from "./gaps/GapFiller.ts"
 import { type MetricsSnapshot, ProducerMetrics } from "./metrics/ProducerMetrics.ts"
 import type { Journal } from "./publish/Journal.ts"
 import { makePublisher } from "./publish/Publisher.ts"
-import { StreamClient, type StreamClientOptions } from "./stream/StreamClient.ts"
+import { type ClientEvent, superviseConnections, type SupervisorOptions } from "./stream/ConnectionSupervisor.ts"
 import { planConnections, type StreamPlanOptions } from "./stream/StreamPlan.ts"
 
 export interface ProducerConfig {
   /** Upper-case Binance symbols. */
   readonly symbols: ReadonlyArray<string>
   readonly wsUrl: string
-  readonly client: StreamClientOptions
+  readonly client: SupervisorOptions
   readonly plan: StreamPlanOptions
   readonly batcher: BatcherOptions
   readonly rest: RestOptions
@@ -89,29 +89,28 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       }
     }
 
-    const client = new StreamClient(planConnections(config.wsUrl, config.symbols, config.plan), config.client, {
-      onFrame,
-      onEvent: (event) => {
-        const c = metrics.counters
-        switch (event._tag) {
-          case "Connected":
-            if (!event.rotation && c.connects > 0) c.reconnects++
-            c.connects++
-            c.connectionsUp.add(event.connection)
-            batcher.setEpoch(c.connects)
-            break
-          case "ConnectFailed":
-            c.connectFailures++
-            break
-          case "Rotated":
-            c.rotations++
-            break
-          case "Disconnected":
-            c.connectionsUp.delete(event.connection)
-            break
-        }
+    const onEvent = (event: ClientEvent) => {
+      const c = metrics.counters
+      metrics.connectionEvent(event)
+      switch (event._tag) {
+        case "Connected":
+          if (!event.rotation && c.connects > 0) c.reconnects++
+          c.connects++
+          c.connectionsUp.add(event.connection)
+          batcher.setEpoch(c.connects)
+          break
+        case "ConnectFailed":
+          c.connectFailures++
+          break
+        case "Rotated":
+          c.rotations++
+          break
+        case "Disconnected":
+          c.connectionsUp.delete(event.connection)
+          break
       }
-    })
+    }
+    const frames = superviseConnections(planConnections(config.wsUrl, config.symbols, config.plan), config.client, (event) => Effect.sync(() => onEvent(event)))
 
     const announce = (events: ReadonlyArray<DomainEvent>) =>
       bus.publish(events).pipe(
@@ -146,15 +145,14 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
     )
     const sample = Effect.sync(() => metrics.sample(Date.now())).pipe(Effect.repeat(Schedule.spaced(1000)))
 
-    yield* Effect.acquireRelease(
-      Effect.sync(() => client.start()),
-      () =>
-        Effect.sync(() => client.stop()).pipe(
-          // What is still pending goes out (or to the journal) before the producer is gone.
-          Effect.andThen(Effect.suspend(() => publisher.publish(batcher.takeAll()))),
-          Effect.catch((e) => Effect.logError(`final flush: ${e.message}`))
-        )
+    // Finalizers run last first: the connections (forked below) are gone before this final flush,
+    // so what is still pending goes out (or to the journal) before the producer is.
+    yield* Effect.addFinalizer(() =>
+      Effect.suspend(() => publisher.publish(batcher.takeAll())).pipe(Effect.catch((e) => Effect.logError(`final flush: ${e.message}`)))
     )
+    yield* Effect.forkScoped(frames.pipe(Stream.runForEachArray((batch) => Effect.sync(() => {
+      for (const frame of batch) onFrame(frame.text)
+    }))))
     yield* Effect.forkScoped(fillGaps)
     yield* Effect.forkScoped(flush)
     yield* Effect.forkScoped(sample)

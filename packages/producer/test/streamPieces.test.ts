@@ -1,7 +1,6 @@
 /** The pure parts of the stream client: connection plans, backoff, the attempt limit. */
 import { describe, expect, it } from "vitest"
 import { AttemptLimiter } from "../src/stream/AttemptLimiter.ts"
-import { backoffDelay } from "../src/stream/Backoff.ts"
 import { planConnections } from "../src/stream/StreamPlan.ts"
 
 describe("planConnections", () => {
@@ -24,16 +23,6 @@ describe("planConnections", () => {
       expect(p.url.length).toBeLessThan(2_500)
       expect(p.subscribes.length).toBeLessThanOrEqual(5)
     }
-  })
-})
-
-describe("backoffDelay", () => {
-  const policy = { baseMillis: 500, capMillis: 30_000 }
-  it("doubles from the base, with half of it jittered, up to the cap", () => {
-    expect([0, 1, 2, 3].map((a) => backoffDelay(policy, a, 0))).toEqual([250, 500, 1000, 2000])
-    expect([0, 1, 2, 3].map((a) => backoffDelay(policy, a, 1))).toEqual([500, 1000, 2000, 4000])
-    expect(backoffDelay(policy, 50, 1)).toBe(30_000)
-    expect(backoffDelay(policy, 50, 0)).toBe(15_000)
   })
 })
 

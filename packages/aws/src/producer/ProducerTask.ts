@@ -17,8 +17,8 @@ import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import { runProducer } from "@blockchaincore/producer/Producer"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
 import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
-import { DEFAULT_CLIENT } from "@blockchaincore/producer/stream/StreamClient"
-import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/StreamConnection"
+import { DEFAULT_SUPERVISOR } from "@blockchaincore/producer/stream/ConnectionSupervisor"
+import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/WireConnection"
 import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
 import { makeDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
 import { layerEventBridgeEventBus } from "../eventbridge/EventBridgeEventBus.ts"
@@ -68,7 +68,7 @@ export const runProducerTask = (settings: ProducerSettings) =>
         resumeFrom,
         symbols: settings.symbols,
         wsUrl: settings.wsUrl,
-        client: { ...DEFAULT_CONNECTION, ...DEFAULT_CLIENT },
+        client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
         plan: DEFAULT_PLAN,
         batcher: sqsBatcher(settings.symbols.length),
         rest: { ...DEFAULT_REST, baseUrl: settings.restUrl }

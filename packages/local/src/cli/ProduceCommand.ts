@@ -11,8 +11,8 @@ import { DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import { runProducer } from "@blockchaincore/producer/Producer"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
-import { DEFAULT_CLIENT } from "@blockchaincore/producer/stream/StreamClient"
-import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/StreamConnection"
+import { DEFAULT_SUPERVISOR } from "@blockchaincore/producer/stream/ConnectionSupervisor"
+import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/WireConnection"
 import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
 import { InProcessEventBus } from "../bus/InProcessEventBus.ts"
 import { InProcessTradeQueue } from "../queue/InProcessTradeQueue.ts"
@@ -34,7 +34,7 @@ export const produceCommand = Command.make(
         resumeFrom: new Map(),
         symbols: flags.symbols,
         wsUrl: flags.wsUrl,
-        client: { ...DEFAULT_CONNECTION, ...DEFAULT_CLIENT },
+        client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
         plan: DEFAULT_PLAN,
         batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) },
         rest: { ...DEFAULT_REST, baseUrl: flags.restUrl }

@@ -6,10 +6,10 @@
  */
 import { createWriteStream } from "node:fs"
 import { createGzip } from "node:zlib"
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Option, Stream } from "effect"
 import { Command, Flag } from "effect/cli"
-import { DEFAULT_CLIENT, StreamClient } from "@blockchaincore/producer/stream/StreamClient"
-import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/StreamConnection"
+import { DEFAULT_SUPERVISOR, superviseConnections } from "@blockchaincore/producer/stream/ConnectionSupervisor"
+import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/WireConnection"
 import { planConnections } from "@blockchaincore/producer/stream/StreamPlan"
 import { positiveInt, symbolsFlag, wsUrlFlag } from "./flags.ts"
 
@@ -23,34 +23,24 @@ export const recordCommand = Command.make(
   },
   Effect.fn("record")(function*({ symbols, out, wsUrl, seconds }) {
     let frames = 0
-    yield* Effect.acquireRelease(
+    const { target } = yield* Effect.acquireRelease(
       Effect.sync(() => {
         const file = createWriteStream(out)
         const sink = out.endsWith(".gz") ? createGzip() : undefined
         sink?.pipe(file)
-        const target = sink ?? file
-        const client = new StreamClient(planConnections(wsUrl, symbols), { ...DEFAULT_CONNECTION, ...DEFAULT_CLIENT }, {
-          onFrame: (text) => {
-            frames++
-            target.write(`${text}\n`)
-          },
-          onEvent: (e) => {
-            if (e._tag !== "Connected") process.stderr.write(`record: ${JSON.stringify(e)}\n`)
-          }
-        })
-        client.start()
-        return { client, target, file }
+        return { target: sink ?? file, file }
       }),
-      ({ client, target, file }) =>
-        Effect.promise(
-          () =>
-            new Promise<void>((resolve) => {
-              client.stop()
-              file.once("close", () => resolve())
-              target.end()
-            })
-        )
+      ({ target, file }) =>
+        Effect.callback<void>((resume) => {
+          file.once("close", () => resume(Effect.void))
+          target.end()
+        })
     )
+    const stream = superviseConnections(planConnections(wsUrl, symbols), { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR })
+    yield* Effect.forkScoped(stream.pipe(Stream.runForEachArray((batch) => Effect.sync(() => {
+      for (const frame of batch) target.write(`${frame.text}\n`)
+      frames += batch.length
+    }))))
     yield* Console.error(`recording ${symbols.join(", ")} to ${out}; Ctrl-C to stop`)
     yield* Option.match(seconds, { onNone: () => Effect.never, onSome: (s) => Effect.sleep(s * 1000) })
     yield* Console.error(`${frames} frames written`)

@@ -31,8 +31,8 @@ import { runProducer } from "@blockchaincore/producer/Producer"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
 import { loadRecording } from "@blockchaincore/producer/replay/Recording"
 import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
-import { DEFAULT_CLIENT } from "@blockchaincore/producer/stream/StreamClient"
-import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/StreamConnection"
+import { DEFAULT_SUPERVISOR } from "@blockchaincore/producer/stream/ConnectionSupervisor"
+import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/WireConnection"
 import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
 import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
 import { type BusOptions, InProcessEventBus } from "../bus/InProcessEventBus.ts"
@@ -177,7 +177,7 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
         resumeFrom,
         symbols: chosen,
         wsUrl,
-        client: { ...DEFAULT_CONNECTION, ...DEFAULT_CLIENT },
+        client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
         plan: DEFAULT_PLAN,
         batcher: DEFAULT_BATCHER,
         rest: { ...DEFAULT_REST, baseUrl: restUrl }

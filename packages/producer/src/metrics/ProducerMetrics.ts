@@ -2,6 +2,7 @@
  * What the producer counts, and the per-second rates derived from it. Counters only go up; a
  * rate is the change over the last sampling window (the producer samples once a second).
  */
+import type { ClientEvent } from "../stream/ConnectionSupervisor.ts"
 export interface SymbolCounters {
   frames: number
   trades: number
@@ -20,6 +21,8 @@ export interface ProducerCounters {
   connects: number
   /** The stream connections up now, by their index in the connection plan. */
   readonly connectionsUp: Set<number>
+  /** What each connection is doing, and since when: for the health endpoint and the dashboard. */
+  readonly connections: Map<number, ConnectionState>
   reconnects: number
   connectFailures: number
   rotations: number
@@ -37,6 +40,16 @@ export interface MetricsSnapshot {
   readonly journalSize: number
 }
 
+/**
+ * A connection's state: up; connecting (a first attempt, or after a loss); or down (attempts
+ * failing), with the last failure. `since` is when it entered the state, not the last attempt.
+ */
+export interface ConnectionState {
+  readonly state: "up" | "connecting" | "down"
+  readonly since: number
+  readonly detail: string
+}
+
 export class ProducerMetrics {
   readonly counters: ProducerCounters = {
     symbols: new Map(),
@@ -45,6 +58,7 @@ export class ProducerMetrics {
     duplicatesDropped: 0,
     connects: 0,
     connectionsUp: new Set(),
+    connections: new Map(),
     reconnects: 0,
     connectFailures: 0,
     rotations: 0,
@@ -78,6 +92,30 @@ export class ProducerMetrics {
     )
     this.previous = new Map([...this.counters.symbols].map(([s, c]) => [s, { ...c }]))
     this.previousAt = now
+  }
+
+  /** Follows a connection's state from the supervisor's events. */
+  connectionEvent(event: ClientEvent): void {
+    const states = this.counters.connections
+    const was = states.get(event.connection)
+    const enter = (state: ConnectionState["state"], detail: string) =>
+      states.set(event.connection, { state, since: was?.state === state ? was.since : event.at, detail })
+    switch (event._tag) {
+      case "Connecting":
+        if (was?.state !== "up" && was?.state !== "down") enter("connecting", "")
+        break
+      case "ConnectFailed":
+        enter("down", event.message)
+        break
+      case "Connected":
+        enter("up", "")
+        break
+      case "Disconnected":
+        enter("connecting", event.detail)
+        break
+      case "Rotated":
+        break
+    }
   }
 
   perSecond(): ReadonlyMap<string, { readonly frames: number; readonly trades: number }> {
