@@ -4,10 +4,14 @@
  */
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 
+/** "since 13:02:05 UTC" (or nothing where the deployment does not say). */
+const sinceText = (since: number | null | undefined): string => (since === null || since === undefined ? "" : ` since ${new Date(since).toISOString().slice(11, 19)} UTC`)
+const becauseText = (detail: string | undefined): string => (detail === undefined || detail === "" ? "" : ` (${detail})`)
+
 export const bannerText = (h: PipelineHealth | undefined): string | undefined => {
   if (h === undefined) return undefined
-  if (h.status === "disconnected") return `The producer is disconnected from Binance (reconnecting; ${h.reconnects} reconnects so far): candles are not closing.`
-  if (h.status === "connecting") return "Connecting to Binance…"
+  if (h.status === "disconnected") return `The producer is down${sinceText(h.since)}${becauseText(h.detail)}, retrying; ${h.reconnects} reconnects so far: candles are not closing.`
+  if (h.status === "connecting") return `Connecting to Binance${sinceText(h.since)}…${becauseText(h.detail)}`
   if (h.gapsOpen > 0) return `${h.gapsOpen} gap${h.gapsOpen === 1 ? "" : "s"} in the trades ${h.gapsOpen === 1 ? "is" : "are"} open: the candles it covers are incomplete until it is filled.`
   return undefined
 }

@@ -136,7 +136,7 @@ describeWithSharedData("the dashboard in headless Chromium", () => {
       await page.waitForFunction(() => Number(document.getElementById("chart")?.dataset["candles"] ?? 0) >= 2, undefined, { timeout: WAIT })
       expect(await page.locator("#banner").isVisible()).toBe(false)
       await server.close()
-      await expect.poll(() => page.locator("#banner").textContent(), { timeout: WAIT }).toMatch(/^The producer is disconnected from Binance/)
+      await expect.poll(() => page.locator("#banner").textContent(), { timeout: WAIT }).toMatch(/^The producer is down since \d\d:\d\d:\d\d UTC \(cannot reach ws:\/\/127\.0\.0\.1:\d+\/stream/)
       expect(await page.locator("#banner").isVisible()).toBe(true)
       await shot(page, "7-disconnected")
       await page.close()
@@ -162,7 +162,9 @@ describeWithSharedData("the dashboard in headless Chromium", () => {
 it("the banner says when the producer is disconnected or a gap is open, and nothing when all is well", () => {
   const healthy = { status: "ok" as const, now: 0, connectionsUp: 1, reconnects: 0, gapsOpen: 0, gapsFilled: 0, queueDepth: 0, batchesProcessed: 0, journal: 0, symbols: [] }
   expect(bannerText(healthy)).toBeUndefined()
-  expect(bannerText({ ...healthy, status: "disconnected", connectionsUp: 0, reconnects: 3 })).toMatch(/disconnected from Binance .*3 reconnects/)
+  expect(bannerText({ ...healthy, status: "disconnected", since: Date.UTC(2024, 7, 9, 0, 1, 2), detail: "cannot reach wss://stream.binance.com:9443/stream: ENOTFOUND", connectionsUp: 0, reconnects: 3 }))
+    .toBe("The producer is down since 00:01:02 UTC (cannot reach wss://stream.binance.com:9443/stream: ENOTFOUND), retrying; 3 reconnects so far: candles are not closing.")
+  expect(bannerText({ ...healthy, status: "connecting", since: Date.UTC(2024, 7, 9, 0, 1, 2) })).toBe("Connecting to Binance since 00:01:02 UTC…")
   expect(bannerText({ ...healthy, gapsOpen: 1 })).toMatch(/1 gap in the trades is open: the candles it covers are incomplete/)
   expect(bannerText(undefined)).toBeUndefined()
 })

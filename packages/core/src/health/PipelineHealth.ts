@@ -21,6 +21,10 @@ export type SymbolHealth = typeof SymbolHealth.Type
 export const PipelineHealth = Schema.Struct({
   status: ProducerStatus,
   now: Schema.Finite,
+  /** When the producer entered its status (connecting or down since ...); absent where not tracked. */
+  since: Schema.optionalKey(Schema.NullOr(Schema.Finite)),
+  /** Why it is not ok: the last connection failure or loss. */
+  detail: Schema.optionalKey(Schema.String),
   connectionsUp: Schema.Int,
   reconnects: Schema.Int,
   gapsOpen: Schema.Int,

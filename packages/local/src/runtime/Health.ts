@@ -2,10 +2,24 @@
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 
+/**
+ * The producer's status from its connections: disconnected while any is down (attempts failing),
+ * connecting while any is being (re)opened, ok when all are up; since the earliest of those.
+ */
+const producerStatus = (m: MetricsSnapshot | undefined): Pick<PipelineHealth, "status" | "since" | "detail"> => {
+  const states = [...(m?.counters.connections.values() ?? [])]
+  const worst = (state: "down" | "connecting") => states.filter((s) => s.state === state).sort((a, b) => a.since - b.since)
+  const down = worst("down")
+  const connecting = worst("connecting")
+  if (down[0] !== undefined) return { status: "disconnected", since: down[0].since, detail: down[0].detail }
+  if (connecting[0] !== undefined || states.length === 0) return { status: "connecting", since: connecting[0]?.since ?? null, detail: connecting[0]?.detail ?? "" }
+  return { status: "ok", since: Math.min(...states.map((s) => s.since)), detail: "" }
+}
+
 export const pipelineHealth = (symbols: ReadonlyArray<string>, m: MetricsSnapshot | undefined, queueDepth: number, batchesProcessed: number, now: number): PipelineHealth => {
   const c = m?.counters
   return {
-    status: c === undefined || c.connects === 0 ? "connecting" : c.connectionsUp.size === 0 ? "disconnected" : "ok",
+    ...producerStatus(m),
     now,
     connectionsUp: c?.connectionsUp.size ?? 0,
     reconnects: c?.reconnects ?? 0,
