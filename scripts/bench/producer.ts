@@ -3,7 +3,8 @@
  * as the producer reads) to batches published on the local queue, and the producer's memory
  * with 200 symbols subscribed once the stream has gone through.
  */
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Layer } from "effect"
@@ -17,18 +18,14 @@ import { DEFAULT_SUPERVISOR } from "../../packages/producer/src/stream/Connectio
 import { DEFAULT_CONNECTION } from "../../packages/producer/src/stream/WireConnection.ts"
 import { DEFAULT_PLAN } from "../../packages/producer/src/stream/StreamPlan.ts"
 import { startReplayServerProcess } from "./replayServerProcess.ts"
-import { readRecording, replicate } from "./replicate.ts"
 
 const FRAMES = 500_000
 const SYMBOLS = 200
 
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-bench-"))
 const file = join(dir, "replicated.ndjson")
-const frameCount = (() => {
-  const frames = replicate(readRecording(process.argv[2]!), FRAMES)
-  writeFileSync(file, frames.join("\n"))
-  return frames.length
-})()
+// Made in a process of its own, so that this process's memory is the producer's alone.
+const frameCount = Number(spawnSync(process.execPath, [join(import.meta.dirname, "replicate.ts"), process.argv[2]!, file, String(FRAMES)], { encoding: "utf8" }).stdout)
 
 const server = await startReplayServerProcess(file)
 const url = `ws://127.0.0.1:${server.port}`
@@ -52,13 +49,18 @@ const result = await Effect.runPromise(
         rest: { ...DEFAULT_REST, baseUrl: url.replace("ws://", "http://") }
       })
       const deadline = Date.now() + 300_000
-      while (published() < frameCount && Date.now() < deadline) yield* Effect.sleep(20)
+      // A consumer takes the batches as they come, as the pipe does: the producer's memory is its own.
+      let peakRss = 0
+      while (published() < frameCount && Date.now() < deadline) {
+        for (let shard = 0; shard < DEFAULT_BATCHER.shards; shard++) queue.take(shard, Number.MAX_SAFE_INTEGER)
+        peakRss = Math.max(peakRss, process.memoryUsage().rss)
+        yield* Effect.sleep(20)
+      }
       const elapsed = Date.now() - started
-      // Batches leave the local queue as a consumer takes them; here nobody does, so drop them.
       for (let shard = 0; shard < DEFAULT_BATCHER.shards; shard++) queue.take(shard, Number.MAX_SAFE_INTEGER)
       globalThis.gc?.()
       const memory = process.memoryUsage()
-      return { elapsed, memory, metrics: handle.metrics() }
+      return { elapsed, memory, peakRss, metrics: handle.metrics() }
     })
   ).pipe(Effect.provide(Layer.mergeAll(queue.layer(), new InProcessEventBus().layer(), Journal.layer(join(dir, "journal")))))
 )
@@ -67,4 +69,4 @@ server.child.kill("SIGINT")
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`
 console.log(`producer: ${frameCount.toLocaleString("en-US")} frames from the replay server to ${result.metrics.publish.published.toLocaleString("en-US")} published batches, ${SYMBOLS} symbols subscribed`)
 console.log(`producer: ${result.elapsed} ms  ${Math.round((published() / result.elapsed) * 1000).toLocaleString("en-US")} frames/s (connect, decode, sequence, batch, publish)`)
-console.log(`producer memory after the stream, ${SYMBOLS} symbols: heap ${mib(result.memory.heapUsed - baseline.heapUsed)} above the process's baseline (${mib(baseline.heapUsed)}); process rss ${mib(result.memory.rss)}`)
+console.log(`producer memory, ${SYMBOLS} symbols, batches consumed as they come: peak rss ${mib(result.peakRss)} while streaming; after it, rss ${mib(result.memory.rss)}, heap ${mib(result.memory.heapUsed - baseline.heapUsed)} above the process's baseline (${mib(baseline.heapUsed)}, rss ${mib(baseline.rss)} before the producer started)`)

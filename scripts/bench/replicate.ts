@@ -39,3 +39,12 @@ export const replicate = (frames: ReadonlyArray<string>, target: number): Array<
   return out
 }
 
+
+/** `node scripts/bench/replicate.ts RECORDING OUT FRAMES`: the replicated recording as a file, made in a process of its own. */
+if (import.meta.main) {
+  const [input, out, target] = process.argv.slice(2)
+  const frames = replicate(readRecording(input ?? DEFAULT_RECORDING), Number(target ?? 500_000))
+  const { writeFileSync } = await import("node:fs")
+  writeFileSync(out ?? "replicated.ndjson", frames.join("\n"))
+  process.stdout.write(String(frames.length))
+}

@@ -137,6 +137,23 @@ describe("the connection supervisor, on the TestClock", () => {
     )
   })
 
+  it.effect("closes every connection, replacements included, when the stream ends", () => {
+    const sockets: Array<RawConnection> = []
+    return withServer((c) => {
+      sockets.push(c)
+      c.socket.write(Buffer.concat([handshakeAnswer(c.request), textFrame(`hello ${sockets.length}`)]))
+    }, (url) =>
+      Effect.gen(function*() {
+        const run = yield* supervise(url, { ...OPTIONS, idleTimeoutMillis: 24 * 60 * 60_000 })
+        yield* until(() => run.frames.length === 1)
+        yield* TestClock.adjust(OPTIONS.maxConnectionAgeMillis)
+        yield* until(() => run.frames.length === 2)
+        yield* Fiber.interrupt(run.fiber)
+        yield* until(() => sockets.length === 2 && sockets.every((s) => s.socket.destroyed))
+      })
+    )
+  })
+
   it.effect("rotates at once on serverShutdown", () => {
     const sockets: Array<RawConnection> = []
     return withServer((c) => {

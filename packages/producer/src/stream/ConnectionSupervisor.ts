@@ -82,7 +82,8 @@ export const superviseConnections = (
   limiter: AttemptLimiter = new AttemptLimiter()
 ): Stream.Stream<Frame> =>
   Stream.callback<Frame>(
-    (out) => {
+    (out) => Effect.gen(function*() {
+      const parent = yield* Effect.scope
       const now = Clock.currentTimeMillis
       const takeTurn = Effect.gen(function*() {
         for (;;) {
@@ -94,10 +95,13 @@ export const superviseConnections = (
 
       const slot = (plan: ConnectionPlan) => {
         const label = `connection ${plan.index}`
-        /** One attempt, in a scope of its own that the caller closes when the connection is done. */
+        /**
+         * One attempt, in a scope of its own that the caller closes when the connection is done;
+         * a child of the supervisor's, so that ending the stream ends every connection too.
+         */
         const openOwned = Effect.gen(function*() {
           yield* takeTurn
-          const scope = yield* Scope.make()
+          const scope = yield* Scope.fork(parent)
           const connection = yield* openConnection(plan, options).pipe(Scope.provide(scope), Effect.onError(() => Scope.close(scope, Exit.void)))
           return { connection, scope } satisfies Owned
         })
@@ -127,18 +131,18 @@ export const superviseConnections = (
           Effect.gen(function*() {
             const rotate = yield* Deferred.make<"age" | "serverShutdown">()
             const delivered = yield* Deferred.make<void>()
+            let shutdown = false
             const consumer = yield* owned.connection.frames.pipe(
-              Stream.runForEachArray((texts) =>
-                Effect.gen(function*() {
-                  yield* Deferred.succeed(delivered, undefined)
-                  const frames: Array<Frame> = []
-                  for (const text of texts) {
-                    if (isShutdown(text)) yield* Deferred.succeed(rotate, "serverShutdown")
-                    else frames.push({ text, connection: plan.index })
-                  }
-                  if (frames.length > 0) yield* Queue.offerAll(out, frames)
-                })
-              ),
+              Stream.runForEachArray((texts) => {
+                const frames: Array<Frame> = []
+                for (const text of texts) {
+                  if (isShutdown(text)) shutdown = true
+                  else frames.push({ text, connection: plan.index })
+                }
+                Deferred.doneUnsafe(delivered, Exit.void)
+                const signal = shutdown ? Deferred.succeed(rotate, "serverShutdown") : Effect.void
+                return frames.length > 0 ? Effect.andThen(signal, Queue.offerAll(out, frames)) : signal
+              }),
               Effect.forkIn(owned.scope)
             )
             // Both end with the connection's scope: nothing of a retired connection lingers.
@@ -155,6 +159,8 @@ export const superviseConnections = (
               Deferred.await(current.rotate).pipe(Effect.map((why) => ({ _tag: "rotate" as const, why })))
             )
             if (next._tag === "lost") {
+              // The supervisor itself is being stopped: nothing to replace.
+              if (Exit.isFailure(next.exit) && Cause.hasInterruptsOnly(next.exit.cause)) return yield* Effect.interrupt
               const error = Exit.isFailure(next.exit) ? Cause.squash(next.exit.cause) : undefined
               const reason = error !== null && typeof error === "object" && "reason" in error && (error.reason === "idle" || error.reason === "error" || error.reason === "closed-by-server") ? error.reason : "closed-by-server"
               const detail = error instanceof Error ? error.message : "the stream ended"
@@ -185,7 +191,7 @@ export const superviseConnections = (
         })
       }
 
-      return Effect.forEach(plans, (plan) => Effect.forkScoped(slot(plan)), { discard: true })
-    },
+      yield* Effect.forEach(plans, (plan) => Effect.forkScoped(slot(plan)), { discard: true })
+    }),
     { bufferSize: FRAME_BUFFER, strategy: "suspend" }
   )

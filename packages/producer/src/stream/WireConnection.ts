@@ -111,7 +111,11 @@ export const openConnection = (plan: ConnectionPlan, options: ConnectionOptions)
         duration: Duration.millis(options.idleTimeoutMillis),
         orElse: () => Stream.fail(new ConnectionLost({ reason: "idle", detail: `nothing received for ${options.idleTimeoutMillis} ms` }))
       }),
-      Stream.tap(() => Effect.sync(() => ws.isPaused && Queue.sizeUnsafe(received) <= LOW_WATER && ws.resume())),
+      // Once per chunk, not per frame: resume a paused socket once it has been drained.
+      Stream.mapArray((chunk) => {
+        if (ws.isPaused && Queue.sizeUnsafe(received) <= LOW_WATER) ws.resume()
+        return chunk
+      }),
       Stream.filter((r): r is string => r !== 0)
     )
     return { frames, send, buffered: () => Queue.sizeUnsafe(received) }
