@@ -5,7 +5,7 @@
  * (`DataGapFilled`, or why it could not be). Batches leave through the publisher, which falls
  * back to the on-disk journal while the queue is away.
  */
-import { Effect, Queue, Schedule, type Scope, Stream } from "effect"
+import { Clock, Effect, Queue, Schedule, type Scope, Stream } from "effect"
 import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
 import { dataGapDetected, dataGapFilled, type DomainEvent, type GapFacts } from "@blockchaincore/core/events/DomainEvent"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
@@ -46,7 +46,7 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
   Effect.gen(function*() {
     const bus = yield* EventBus
     const publisher = yield* makePublisher
-    const metrics = new ProducerMetrics()
+    const metrics = new ProducerMetrics(yield* Clock.currentTimeMillis)
     const rest = new BinanceRest(config.rest)
     const batcher = new Batcher(config.symbols, config.batcher, 0)
     const wanted = new Set(config.symbols)
@@ -55,7 +55,7 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
     // Malformed frames are logged with a sample, at most one a second: a flood must not drown the log.
     const malformed = yield* Queue.dropping<{ readonly frame: string; readonly reason: string }>(1)
 
-    const sequence = (trade: Trade) => {
+    const sequence = (trade: Trade, now: number) => {
       const seen = last.get(trade.symbol)
       if (seen !== undefined && trade.firstId <= seen.id) {
         metrics.counters.duplicatesDropped++
@@ -67,7 +67,6 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       }
       last.set(trade.symbol, { id: trade.lastId, time: trade.time })
       const counters = metrics.symbol(trade.symbol)
-      const now = Date.now()
       counters.trades++
       if (trade.time >= counters.lastTradeTime) {
         counters.lastTradeTime = trade.time
@@ -76,12 +75,12 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       batcher.add(trade, now)
     }
 
-    const onFrame = (text: string) => {
+    const onFrame = (text: string, now: number) => {
       const decoded = decodeFrame(text)
       if (decoded._tag === "Trade") {
         if (!wanted.has(decoded.trade.symbol)) return
         metrics.symbol(decoded.trade.symbol).frames++
-        sequence(decoded.trade)
+        sequence(decoded.trade, now)
       } else if (decoded._tag === "Invalid") {
         metrics.counters.framesMalformed++
         metrics.counters.lastMalformed = { frame: text.slice(0, 300), reason: decoded.message }
@@ -122,10 +121,11 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       yield* announce([dataGapDetected(gap)])
       const size = gap.toId - gap.fromId + 1
       yield* Effect.logInfo(`backfill: ${gap.symbol} trades ${gap.fromId}..${gap.toId} (${size}) from REST; ${Queue.sizeUnsafe(gaps)} more gaps waiting`)
-      const started = Date.now()
+      const started = yield* Clock.currentTimeMillis
       const fill = yield* fillGap(rest, gap)
-      yield* Effect.logInfo(`backfill: ${gap.symbol} ${fill.outcome === "filled" ? "filled" : `could not be filled (${fill.reason})`}: ${fill.trades.length} of ${size} trades in ${Date.now() - started} ms`)
-      for (const trade of fill.trades) batcher.add(trade, Date.now())
+      const now = yield* Clock.currentTimeMillis
+      yield* Effect.logInfo(`backfill: ${gap.symbol} ${fill.outcome === "filled" ? "filled" : `could not be filled (${fill.reason})`}: ${fill.trades.length} of ${size} trades in ${now - started} ms`)
+      for (const trade of fill.trades) batcher.add(trade, now)
       metrics.counters.tradesBackfilled += fill.trades.length
       if (fill.outcome === "filled") metrics.counters.gapsFilled++
       else metrics.counters.gapsUnfillable++
@@ -133,7 +133,7 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
     }).pipe(Effect.forever)
 
     // Uninterruptible: batches taken from the batcher must reach the queue or the journal.
-    const flush = Effect.suspend(() => publisher.publish(batcher.takeDue(Date.now()))).pipe(
+    const flush = Clock.currentTimeMillis.pipe(Effect.flatMap((now) => publisher.publish(batcher.takeDue(now))),
       Effect.catch((e) => Effect.logError(`journal: ${e.message}`)),
       Effect.uninterruptible,
       Effect.repeat(Schedule.spaced(TICK_MILLIS))
@@ -143,16 +143,16 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       Effect.andThen(Effect.sleep(1000)),
       Effect.forever
     )
-    const sample = Effect.sync(() => metrics.sample(Date.now())).pipe(Effect.repeat(Schedule.spaced(1000)))
+    const sample = Clock.currentTimeMillis.pipe(Effect.map((now) => metrics.sample(now)), Effect.repeat(Schedule.spaced(1000)))
 
     // Finalizers run last first: the connections (forked below) are gone before this final flush,
     // so what is still pending goes out (or to the journal) before the producer is.
     yield* Effect.addFinalizer(() =>
       Effect.suspend(() => publisher.publish(batcher.takeAll())).pipe(Effect.catch((e) => Effect.logError(`final flush: ${e.message}`)))
     )
-    yield* Effect.forkScoped(frames.pipe(Stream.runForEachArray((batch) => Effect.sync(() => {
-      for (const frame of batch) onFrame(frame.text)
-    }))))
+    yield* Effect.forkScoped(frames.pipe(Stream.runForEachArray((batch) => Clock.currentTimeMillis.pipe(Effect.map((now) => {
+      for (const frame of batch) onFrame(frame.text, now)
+    })))))
     yield* Effect.forkScoped(fillGaps)
     yield* Effect.forkScoped(flush)
     yield* Effect.forkScoped(sample)

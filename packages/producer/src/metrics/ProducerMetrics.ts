@@ -69,8 +69,12 @@ export class ProducerMetrics {
     busFailures: 0
   }
   private previous = new Map<string, SymbolCounters>()
-  private previousAt = Date.now()
+  private previousAt: number
   private rates = new Map<string, { frames: number; trades: number }>()
+
+  constructor(startedAt: number) {
+    this.previousAt = startedAt
+  }
 
   symbol(symbol: string): SymbolCounters {
     let c = this.counters.symbols.get(symbol)

@@ -3,7 +3,7 @@
  * has gone to the journal, every later one follows it there until the journal is drained, so the
  * queue never sees them out of order.
  */
-import { Effect, Result } from "effect"
+import { Clock, Effect, Result } from "effect"
 import { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { Journal } from "./Journal.ts"
@@ -46,11 +46,11 @@ export const makePublisher = Effect.gen(function*() {
         stats.journaled += batches.length
         return
       }
-      const started = Date.now()
+      const started = yield* Clock.currentTimeMillis
       const sent = yield* queue.publish(batches).pipe(Effect.result)
       if (Result.isSuccess(sent)) {
         stats.published += batches.length
-        stats.lastLatencyMillis = Date.now() - started
+        stats.lastLatencyMillis = (yield* Clock.currentTimeMillis) - started
         return
       }
       stats.failures++
