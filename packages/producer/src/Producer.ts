@@ -5,7 +5,7 @@
  * (`DataGapFilled`, or why it could not be). Batches leave through the publisher, which falls
  * back to the on-disk journal while the queue is away.
  */
-import { Clock, Effect, Queue, Schedule, type Scope, Stream } from "effect"
+import { Cause, Clock, Deferred, Effect, Exit, Queue, Schedule, Schema, type Scope, Stream } from "effect"
 import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
 import { dataGapDetected, dataGapFilled, type DomainEvent, type GapFacts } from "@blockchaincore/core/events/DomainEvent"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
@@ -35,8 +35,24 @@ export interface ProducerConfig {
   readonly resumeFrom?: ReadonlyMap<string, { readonly id: number; readonly time: number }>
 }
 
+/** A part of the producer died: it cannot go on, and says which part and why. */
+export class ProducerStopped extends Schema.TaggedError<ProducerStopped>()("ProducerStopped", {
+  part: Schema.String,
+  reason: Schema.String
+}) {
+  override get message() {
+    return `the producer's ${this.part} stopped: ${this.reason}`
+  }
+}
+
 export interface ProducerHandle {
   readonly metrics: () => MetricsSnapshot
+  /**
+   * Fails as soon as any part of the producer (the streams, the flush, the gap filler) dies;
+   * never succeeds. The caller races its own work with it, so that a producer that cannot go on
+   * ends the process with the reason instead of leaving a half-working pipeline.
+   */
+  readonly stopped: Effect.Effect<never, ProducerStopped>
 }
 
 /** How often due batches are looked for: a window-closing batch waits at most this long. */
@@ -150,15 +166,24 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
     yield* Effect.addFinalizer(() =>
       Effect.suspend(() => publisher.publish(batcher.takeAll())).pipe(Effect.catch((e) => Effect.logError(`final flush: ${e.message}`)))
     )
-    yield* Effect.forkScoped(frames.pipe(Stream.runForEachArray((batch) => Clock.currentTimeMillis.pipe(Effect.map((now) => {
+    const stopped = yield* Deferred.make<never, ProducerStopped>()
+    /** Forked for the producer's life; its death (not its interruption at the end) stops the producer. */
+    const part = (name: string, effect: Effect.Effect<unknown, unknown>) =>
+      Effect.forkScoped(effect.pipe(Effect.onExit((exit) =>
+        Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)
+          ? Effect.logError(`the producer's ${name} stopped`, exit.cause).pipe(Effect.andThen(Deferred.fail(stopped, new ProducerStopped({ part: name, reason: Cause.pretty(exit.cause).split("\n")[0] ?? "" }))))
+          : Effect.void
+      )))
+    yield* part("streams", frames.pipe(Stream.runForEachArray((batch) => Clock.currentTimeMillis.pipe(Effect.map((now) => {
       for (const frame of batch) onFrame(frame.text, now)
     })))))
-    yield* Effect.forkScoped(fillGaps)
-    yield* Effect.forkScoped(flush)
-    yield* Effect.forkScoped(sample)
-    yield* Effect.forkScoped(logMalformed)
+    yield* part("gap filler", fillGaps)
+    yield* part("flush", flush)
+    yield* part("sampler", sample)
+    yield* part("malformed-frame log", logMalformed)
 
     return {
+      stopped: Deferred.await(stopped),
       metrics: () => ({
         counters: metrics.counters,
         perSecond: metrics.perSecond(),

@@ -75,6 +75,8 @@ export const runProducerTask = (settings: ProducerSettings) =>
       })
       yield* Effect.logInfo(`producing ${settings.symbols.join(",")} from ${settings.wsUrl} to ${settings.queueUrl}`)
       yield* Effect.forkScoped(heartbeat(settings.healthFile, handle.metrics, startedAt).pipe(Effect.repeat(Schedule.spaced(HEARTBEAT_EVERY_MILLIS))))
-      return yield* Effect.suspend(() => Effect.logInfo(statusLine(handle.metrics()))).pipe(Effect.delay(STATUS_EVERY_MILLIS), Effect.forever)
+      const status = Effect.suspend(() => Effect.logInfo(statusLine(handle.metrics()))).pipe(Effect.delay(STATUS_EVERY_MILLIS), Effect.forever)
+      // A producer that cannot go on ends the task with the reason (and ECS starts another).
+      return yield* Effect.raceFirst(status, handle.stopped)
     }).pipe(Effect.scoped, Effect.provide(layers))
   })

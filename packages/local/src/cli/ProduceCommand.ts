@@ -40,7 +40,8 @@ export const produceCommand = Command.make(
         rest: { ...DEFAULT_REST, baseUrl: flags.restUrl }
       })
       yield* Console.error(`producing ${flags.symbols.length} symbols from ${flags.wsUrl}; Ctrl-C to stop`)
-      return yield* Effect.suspend(() => Console.error(statusLine(handle.metrics()))).pipe(Effect.repeat(Schedule.spaced(10_000)), Effect.andThen(Effect.never))
+      const status = Effect.suspend(() => Console.error(statusLine(handle.metrics()))).pipe(Effect.repeat(Schedule.spaced(10_000)), Effect.andThen(Effect.never))
+      return yield* Effect.raceFirst(status, handle.stopped)
     }).pipe(Effect.scoped, Effect.provide(layers))
   })
 ).pipe(Command.withDescription("Run the producer: Binance trades to TradeBatches on the local queue"))

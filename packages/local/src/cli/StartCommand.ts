@@ -33,6 +33,7 @@ export const startCommand = Command.make(
       port: flags.port
     })
     yield* Console.log(`BlockchainCore: ${runtime.symbols.join(", ")} → http://127.0.0.1:${runtime.port}/api/v3/klines?symbol=${runtime.symbols[0]}&interval=1m  (Ctrl-C to stop)`)
-    return yield* Effect.never
+    // Runs until Ctrl-C, or until the producer cannot go on: then the process ends with the reason.
+    return yield* runtime.stopped
   }, Effect.scoped)
 ).pipe(Command.withDescription("Run the whole pipeline locally: producer, queue, processor, store, HTTP API"))

@@ -27,7 +27,7 @@ import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { DEFAULT_BATCHER } from "@blockchaincore/producer/batching/Batcher"
 import { DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
-import { runProducer } from "@blockchaincore/producer/Producer"
+import { type ProducerStopped, runProducer } from "@blockchaincore/producer/Producer"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
 import { loadRecording } from "@blockchaincore/producer/replay/Recording"
 import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
@@ -72,6 +72,8 @@ export interface LocalRuntime {
   readonly bus: InProcessEventBus
   readonly pipe: PipeStats
   readonly metrics: () => MetricsSnapshot
+  /** Fails when the producer cannot go on (see ProducerHandle.stopped); never succeeds. */
+  readonly stopped: Effect.Effect<never, ProducerStopped>
 }
 
 const DEFAULT_SYMBOLS = ["BTCUSDT", "ETHUSDT"]
@@ -188,6 +190,6 @@ export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<Local
           Effect.repeat(Schedule.spaced(config.statusEveryMillis ?? 60_000))
         )
       )
-      return { port: api.port, symbols: chosen, queue, bus, pipe, metrics: producer.metrics }
+      return { port: api.port, symbols: chosen, queue, bus, pipe, metrics: producer.metrics, stopped: producer.stopped }
     }).pipe(Effect.provideContext(context))
   })
