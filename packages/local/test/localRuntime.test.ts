@@ -8,34 +8,14 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Schema } from "effect"
 import { expect, it } from "vitest"
-import type { KlineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
-import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
-import { candlesOfFile } from "../src/candles/CandlesOfFile.ts"
 import { queryArchive } from "../src/query/ArchiveQuery.ts"
 import { loadRecording } from "@blockchaincore/producer/replay/Recording"
 import { type LocalRuntime, runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
 import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { expectedKlines, klines } from "./support/klines.ts"
 
 const TRADES = 34_419
-
-const KlinesResponse = Schema.Array(Schema.Tuple([
-  Schema.Number, Schema.String, Schema.String, Schema.String, Schema.String, Schema.String,
-  Schema.Number, Schema.String, Schema.Number, Schema.String, Schema.String, Schema.String
-]))
-
-const klines = async (port: number, symbol: string, interval = "1m"): Promise<ReadonlyArray<KlineRow>> => {
-  const res = await fetch(`http://127.0.0.1:${port}/api/v3/klines?symbol=${symbol}&interval=${interval}&startTime=0&limit=1000`)
-  return Schema.decodeUnknownSync(KlinesResponse)(await res.json())
-}
-
-/** `blockchaincore candles` on the file, per symbol, all but each symbol's last window (still open in a live run). */
-const expectedKlines = async (interval: "1m" | "5m") => {
-  const result = await Effect.runPromise(candlesOfFile(sharedFile(RECORDING), { interval, symbol: undefined }, () => Effect.void))
-  const bySymbol = new Map<string, Array<KlineRow>>()
-  for (const c of result.candles) bySymbol.set(c.symbol, [...(bySymbol.get(c.symbol) ?? []), klineRow(c)])
-  return new Map([...bySymbol].map(([s, rows]) => [s, rows.slice(0, -1)]))
-}
 
 /** Every recorded trade id is in the archive exactly once (Parquet files and staging together). */
 const expectArchiveExact = async (dir: string) => {
