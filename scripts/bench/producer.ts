@@ -17,7 +17,7 @@ import { Journal } from "../../packages/producer/src/publish/Journal.ts"
 import { DEFAULT_SUPERVISOR } from "../../packages/producer/src/stream/ConnectionSupervisor.ts"
 import { DEFAULT_CONNECTION } from "../../packages/producer/src/stream/WireConnection.ts"
 import { DEFAULT_PLAN } from "../../packages/producer/src/stream/StreamPlan.ts"
-import { startReplayServerProcess } from "./replayServerProcess.ts"
+import { startFramedServerProcess } from "./replayServerProcess.ts"
 
 const FRAMES = 500_000
 const SYMBOLS = 200
@@ -27,7 +27,7 @@ const file = join(dir, "replicated.ndjson")
 // Made in a process of its own, so that this process's memory is the producer's alone.
 const frameCount = Number(spawnSync(process.execPath, [join(import.meta.dirname, "replicate.ts"), process.argv[2]!, file, String(FRAMES)], { encoding: "utf8" }).stdout)
 
-const server = await startReplayServerProcess(file)
+const server = await startFramedServerProcess(file)
 const url = `ws://127.0.0.1:${server.port}`
 
 const queue = new InProcessTradeQueue()

@@ -15,3 +15,16 @@ export const startReplayServerProcess = (recording: string): Promise<{ readonly 
     })
     child.once("exit", (code) => fail(new Error(`replay-server exited with ${code}`)))
   })
+
+/** The bench's framed stream server (framedStreamServer.ts) in a child process: cheaper per frame than any client. */
+export const startFramedServerProcess = (recording: string): Promise<{ readonly child: ChildProcess; readonly port: number }> =>
+  new Promise((done, fail) => {
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, "framedStreamServer.ts"), recording], { stdio: ["ignore", "pipe", "inherit"] })
+    let out = ""
+    child.stdout!.on("data", (d) => {
+      out += String(d)
+      const m = /ws:\/\/127\.0\.0\.1:(\d+)/.exec(out)
+      if (m !== null) done({ child, port: Number(m[1]) })
+    })
+    child.once("exit", (code) => fail(new Error(`the framed stream server exited with ${code}`)))
+  })

@@ -175,7 +175,7 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
           : Effect.void
       )))
     yield* part("streams", frames.pipe(Stream.runForEachArray((batch) => Clock.currentTimeMillis.pipe(Effect.map((now) => {
-      for (const frame of batch) onFrame(frame.text, now)
+      for (const text of batch) onFrame(text, now)
     })))))
     yield* part("gap filler", fillGaps)
     yield* part("flush", flush)

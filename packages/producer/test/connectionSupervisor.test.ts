@@ -8,7 +8,7 @@ import { Effect, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect } from "vitest"
 import { AttemptLimiter } from "../src/stream/AttemptLimiter.ts"
-import { type ClientEvent, type Frame, superviseConnections, type SupervisorOptions } from "../src/stream/ConnectionSupervisor.ts"
+import { type ClientEvent, superviseConnections, type SupervisorOptions } from "../src/stream/ConnectionSupervisor.ts"
 import { handshakeAnswer, type RawConnection, startRawServer, textFrame } from "./support/rawWebSocketServer.ts"
 
 const OPTIONS: SupervisorOptions = {
@@ -34,7 +34,7 @@ const withServer = <A, E>(onHandshake: (c: RawConnection) => void, use: (url: st
 const supervise = (url: string, options: SupervisorOptions, limiter?: AttemptLimiter) =>
   Effect.gen(function*() {
     const events: Array<ClientEvent> = []
-    const frames: Array<Frame> = []
+    const frames: Array<string> = []
     const fiber = yield* superviseConnections(plan(url), options, (e) => Effect.sync(() => void events.push(e)), limiter).pipe(
       Stream.runForEach((f) => Effect.sync(() => void frames.push(f))),
       Effect.forkChild
@@ -108,7 +108,7 @@ describe("the connection supervisor, on the TestClock", () => {
         yield* until(() => run.frames.length === 1)
         yield* TestClock.adjust(OPTIONS.idleTimeoutMillis)
         yield* until(() => run.frames.length === 2)
-        expect(run.frames.map((f) => f.text)).toEqual(["hello 1", "hello 2"])
+        expect(run.frames).toEqual(["hello 1", "hello 2"])
         const lost = tags(run.events, "Disconnected")[0]
         expect(lost?._tag === "Disconnected" && lost.reason).toBe("idle")
         yield* Fiber.interrupt(run.fiber)
@@ -164,7 +164,7 @@ describe("the connection supervisor, on the TestClock", () => {
       Effect.gen(function*() {
         const run = yield* supervise(url, OPTIONS)
         yield* until(() => run.frames.length === 2 && sockets[0]?.socket.destroyed === true)
-        expect(run.frames.map((f) => f.text)).toEqual(["hello 1", "hello 2"])
+        expect(run.frames).toEqual(["hello 1", "hello 2"])
         expect(tags(run.events, "Rotated").map((e) => e._tag === "Rotated" && e.why)).toEqual(["serverShutdown"])
         yield* Fiber.interrupt(run.fiber)
       })

@@ -38,7 +38,7 @@ export const recordCommand = Command.make(
     )
     const stream = superviseConnections(planConnections(wsUrl, symbols), { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR })
     yield* Effect.forkScoped(stream.pipe(Stream.runForEachArray((batch) => Effect.sync(() => {
-      for (const frame of batch) target.write(`${frame.text}\n`)
+      for (const text of batch) target.write(`${text}\n`)
       frames += batch.length
     }))))
     yield* Console.error(`recording ${symbols.join(", ")} to ${out}; Ctrl-C to stop`)

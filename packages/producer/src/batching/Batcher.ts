@@ -162,8 +162,15 @@ export class Batcher {
   }
 }
 
-/** Characters of a Units8 written as a JSON string: at least "0.00000001", plus dot and quotes. */
-const digits = (units: bigint): number => Math.max(units.toString().length, 9) + 3
+/**
+ * Characters of a Units8 written as a JSON string: at least "0.00000001", plus dot and quotes.
+ * Counted from the number's logarithm, without writing it out (this runs twice per trade): the
+ * `+ 2` may count one digit too many, never one too few, so a batch is never larger than estimated.
+ */
+const digits = (units: bigint): number => {
+  const n = Number(units)
+  return Math.max(n < 1 ? 1 : Math.floor(Math.log10(n)) + 2, 9) + 3
+}
 
 const estimate = (batch: TradeBatch): number =>
   batch.symbols.reduce(

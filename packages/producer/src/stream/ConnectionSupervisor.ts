@@ -1,6 +1,6 @@
 /**
  * Keeps one connection per `ConnectionPlan` alive, as one supervised fiber tree, and hands every
- * frame to one pull-based stream:
+ * frame's text to one pull-based stream:
  * - a connection that cannot be opened is retried on `reconnectSchedule` (exponential, jittered,
  *   capped), and every attempt of every connection waits its turn under Binance's limit on
  *   connection attempts per IP (`AttemptLimiter`, on `Clock`);
@@ -41,11 +41,6 @@ export type ClientEvent =
   | { readonly _tag: "ConnectFailed"; readonly connection: number; readonly message: string; readonly retryInMillis: number; readonly attempt: number; readonly at: number }
   | { readonly _tag: "Rotated"; readonly connection: number; readonly why: "age" | "serverShutdown"; readonly at: number }
 
-export interface Frame {
-  readonly text: string
-  readonly connection: number
-}
-
 /** Frames waiting for the consumer, over all connections. */
 export const FRAME_BUFFER = 8_192
 
@@ -80,8 +75,8 @@ export const superviseConnections = (
   options: SupervisorOptions,
   report: (event: ClientEvent) => Effect.Effect<void> = () => Effect.void,
   limiter: AttemptLimiter = new AttemptLimiter()
-): Stream.Stream<Frame> =>
-  Stream.callback<Frame>(
+): Stream.Stream<string> =>
+  Stream.callback<string>(
     (out) => Effect.gen(function*() {
       const parent = yield* Effect.scope
       const now = Clock.currentTimeMillis
@@ -134,10 +129,14 @@ export const superviseConnections = (
             let shutdown = false
             const consumer = yield* owned.connection.frames.pipe(
               Stream.runForEachArray((texts) => {
-                const frames: Array<Frame> = []
-                for (const text of texts) {
-                  if (isShutdown(text)) shutdown = true
-                  else frames.push({ text, connection: plan.index })
+                // A frame is its text: no object per frame on the hot path.
+                let frames: ReadonlyArray<string> = texts
+                for (let i = 0; i < texts.length; i++) {
+                  if (isShutdown(texts[i]!)) {
+                    shutdown = true
+                    frames = texts.filter((t) => !isShutdown(t))
+                    break
+                  }
                 }
                 Deferred.doneUnsafe(delivered, Exit.void)
                 const signal = shutdown ? Deferred.succeed(rotate, "serverShutdown") : Effect.void

@@ -1,0 +1,50 @@
+/**
+ * `node scripts/bench/framedStreamServer.ts FILE`: a WebSocket server for the producer's bench,
+ * in a process of its own, that costs next to nothing per frame: every line of FILE is framed
+ * once, up front, into one buffer, and each connection gets the handshake and then that buffer
+ * in large writes as fast as the socket takes them. So the producer, not the server, sets the
+ * pace (the project's replay server sends frame by frame through ws and is the slower side).
+ * Prints `ws://127.0.0.1:PORT` when listening.
+ */
+import { createHash } from "node:crypto"
+import { readFileSync } from "node:fs"
+import { createServer, type IncomingMessage } from "node:http"
+import type { Socket } from "node:net"
+
+const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+const CHUNK = 1 << 20
+
+const frameOf = (line: string): Buffer => {
+  const body = Buffer.from(line)
+  const head = body.length < 126 ? Buffer.from([0x81, body.length]) : Buffer.from([0x81, 126, body.length >> 8, body.length & 0xff])
+  return Buffer.concat([head, body])
+}
+
+const lines = readFileSync(process.argv[2] ?? "", "utf8").split("\n").filter((l) => l.length > 0)
+const framed = Buffer.concat(lines.map(frameOf))
+
+const server = createServer((_req, res) => {
+  res.writeHead(404)
+  res.end()
+})
+server.on("upgrade", (request: IncomingMessage, socket: Socket) => {
+  socket.on("error", () => socket.destroy())
+  socket.on("data", () => {})
+  const accept = createHash("sha1").update(`${request.headers["sec-websocket-key"] ?? ""}${GUID}`).digest("base64")
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
+  let at = 0
+  const pump = () => {
+    while (at < framed.length) {
+      const end = Math.min(framed.length, at + CHUNK)
+      const more = socket.write(framed.subarray(at, end))
+      at = end
+      if (!more) return void socket.once("drain", pump)
+    }
+  }
+  pump()
+})
+server.listen(0, "127.0.0.1", () => {
+  const address = server.address()
+  if (address !== null && typeof address !== "string") process.stdout.write(`ws://127.0.0.1:${address.port}\n`)
+})
+process.on("SIGINT", () => process.exit(0))
