@@ -4,6 +4,7 @@
  * once, up front, into one buffer, and each connection gets the handshake and then that buffer
  * in large writes as fast as the socket takes them. So the producer, not the server, sets the
  * pace (the project's replay server sends frame by frame through ws and is the slower side).
+ * With a rate (`FILE RATE`, frames a second) it paces instead, 50 ms at a time, for a steady state.
  * Prints `ws://127.0.0.1:PORT` when listening.
  */
 import { createHash } from "node:crypto"
@@ -21,7 +22,9 @@ const frameOf = (line: string): Buffer => {
 }
 
 const lines = readFileSync(process.argv[2] ?? "", "utf8").split("\n").filter((l) => l.length > 0)
-const framed = Buffer.concat(lines.map(frameOf))
+const frames = lines.map(frameOf)
+const framed = Buffer.concat(frames)
+const rate = Number(process.argv[3] ?? "0")
 
 const server = createServer((_req, res) => {
   res.writeHead(404)
@@ -32,6 +35,16 @@ server.on("upgrade", (request: IncomingMessage, socket: Socket) => {
   socket.on("data", () => {})
   const accept = createHash("sha1").update(`${request.headers["sec-websocket-key"] ?? ""}${GUID}`).digest("base64")
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
+  if (rate > 0) {
+    let next = 0
+    const perTick = Math.max(1, Math.round(rate / 20))
+    const tick = setInterval(() => {
+      if (socket.destroyed || next >= frames.length) return void clearInterval(tick)
+      socket.write(Buffer.concat(frames.slice(next, next + perTick)))
+      next += perTick
+    }, 50)
+    return
+  }
   let at = 0
   const pump = () => {
     while (at < framed.length) {

@@ -27,11 +27,43 @@ const file = join(dir, "replicated.ndjson")
 // Made in a process of its own, so that this process's memory is the producer's alone.
 const frameCount = Number(spawnSync(process.execPath, [join(import.meta.dirname, "replicate.ts"), process.argv[2]!, file, String(FRAMES)], { encoding: "utf8" }).stdout)
 
+const symbols = ["BTCUSDT", "ETHUSDT", ...Array.from({ length: SYMBOLS - 2 }, (_, i) => `BENCH${i}USDT`)]
+
+// Steady state: the same 200 symbols at a paced 20,000 frames a second (several times all of
+// Binance spot's usual trade rate), batches consumed as they come; RSS sampled after 20 s.
+const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`
+const STEADY_RATE = 20_000
+const STEADY_SECONDS = 20
+const paced = await startFramedServerProcess(file, STEADY_RATE)
+const steady = await Effect.runPromise(
+  Effect.scoped(
+    Effect.gen(function*() {
+      const steadyQueue = new InProcessTradeQueue()
+      const handle = yield* runProducer({
+        symbols,
+        wsUrl: `ws://127.0.0.1:${paced.port}`,
+        client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
+        plan: DEFAULT_PLAN,
+        batcher: DEFAULT_BATCHER,
+        rest: { ...DEFAULT_REST, baseUrl: `http://127.0.0.1:${paced.port}` }
+      }).pipe(Effect.provide(Layer.mergeAll(steadyQueue.layer(), new InProcessEventBus().layer(), Journal.layer(join(dir, "journal-steady")))))
+      const samples: Array<number> = []
+      for (let s = 0; s < STEADY_SECONDS * 10; s++) {
+        for (let shard = 0; shard < DEFAULT_BATCHER.shards; shard++) steadyQueue.take(shard, Number.MAX_SAFE_INTEGER)
+        if (s >= STEADY_SECONDS * 5) samples.push(process.memoryUsage().rss)
+        yield* Effect.sleep(100)
+      }
+      return { rss: Math.max(...samples), frames: [...handle.metrics().counters.symbols.values()].reduce((n, c) => n + c.frames, 0) }
+    })
+  )
+)
+paced.child.kill("SIGINT")
+const steadyLine = `producer steady state, ${SYMBOLS} symbols at ${STEADY_RATE.toLocaleString("en-US")} frames/s paced: ${steady.frames.toLocaleString("en-US")} frames in ${STEADY_SECONDS} s, peak rss ${mib(steady.rss)} over the last ${STEADY_SECONDS / 2} s, measured first, in a process that has not seen a flood`
+
 const server = await startFramedServerProcess(file)
 const url = `ws://127.0.0.1:${server.port}`
 
 const queue = new InProcessTradeQueue()
-const symbols = ["BTCUSDT", "ETHUSDT", ...Array.from({ length: SYMBOLS - 2 }, (_, i) => `BENCH${i}USDT`)]
 const published = () => queue.tradesAccepted
 globalThis.gc?.()
 const baseline = process.memoryUsage()
@@ -66,7 +98,8 @@ const result = await Effect.runPromise(
 )
 server.child.kill("SIGINT")
 
-const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`
+console.log(steadyLine)
 console.log(`producer: ${frameCount.toLocaleString("en-US")} frames from the replay server to ${result.metrics.publish.published.toLocaleString("en-US")} published batches, ${SYMBOLS} symbols subscribed`)
 console.log(`producer: ${result.elapsed} ms  ${Math.round((published() / result.elapsed) * 1000).toLocaleString("en-US")} frames/s (connect, decode, sequence, batch, publish)`)
-console.log(`producer memory, ${SYMBOLS} symbols, batches consumed as they come: peak rss ${mib(result.peakRss)} while streaming; after it, rss ${mib(result.memory.rss)}, heap ${mib(result.memory.heapUsed - baseline.heapUsed)} above the process's baseline (${mib(baseline.heapUsed)}, rss ${mib(baseline.rss)} before the producer started)`)
+console.log(`producer memory, ${SYMBOLS} symbols, batches consumed as they come: peak rss ${mib(result.peakRss)} while streaming; after it, rss ${mib(result.memory.rss)}, heap ${mib(result.memory.heapUsed - baseline.heapUsed)} above the process's baseline (${mib(baseline.heapUsed)}, rss ${mib(baseline.rss)} before this run, after the steady-state one)`)
+

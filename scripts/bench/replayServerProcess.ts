@@ -17,9 +17,9 @@ export const startReplayServerProcess = (recording: string): Promise<{ readonly 
   })
 
 /** The bench's framed stream server (framedStreamServer.ts) in a child process: cheaper per frame than any client. */
-export const startFramedServerProcess = (recording: string): Promise<{ readonly child: ChildProcess; readonly port: number }> =>
+export const startFramedServerProcess = (recording: string, framesPerSecond?: number): Promise<{ readonly child: ChildProcess; readonly port: number }> =>
   new Promise((done, fail) => {
-    const child = spawn(process.execPath, [resolve(import.meta.dirname, "framedStreamServer.ts"), recording], { stdio: ["ignore", "pipe", "inherit"] })
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, "framedStreamServer.ts"), recording, ...(framesPerSecond === undefined ? [] : [String(framesPerSecond)])], { stdio: ["ignore", "pipe", "inherit"] })
     let out = ""
     child.stdout!.on("data", (d) => {
       out += String(d)
