@@ -42,6 +42,12 @@ const supervise = (url: string, options: SupervisorOptions, limiter?: AttemptLim
     return { events, frames, fiber }
   })
 
+/** A server that answers each connection with the handshake and "hello N" in one write, and keeps its sockets. */
+const greeting = (sockets: Array<RawConnection>) => (c: RawConnection) => {
+  sockets.push(c)
+  c.socket.write(Buffer.concat([handshakeAnswer(c.request), textFrame(`hello ${sockets.length}`)]))
+}
+
 const tags = (events: ReadonlyArray<ClientEvent>, tag: ClientEvent["_tag"]) => events.filter((e) => e._tag === tag)
 
 describe("the connection supervisor, on the TestClock", () => {
@@ -118,10 +124,7 @@ describe("the connection supervisor, on the TestClock", () => {
 
   it.effect("rotates before 23 hours: the replacement opens beside the old one, which is closed once the new one delivers", () => {
     const sockets: Array<RawConnection> = []
-    return withServer((c) => {
-      sockets.push(c)
-      c.socket.write(Buffer.concat([handshakeAnswer(c.request), textFrame(`hello ${sockets.length}`)]))
-    }, (url) =>
+    return withServer(greeting(sockets), (url) =>
       Effect.gen(function*() {
         const run = yield* supervise(url, { ...OPTIONS, idleTimeoutMillis: 24 * 60 * 60_000 })
         yield* until(() => run.frames.length === 1)
@@ -139,10 +142,7 @@ describe("the connection supervisor, on the TestClock", () => {
 
   it.effect("closes every connection, replacements included, when the stream ends", () => {
     const sockets: Array<RawConnection> = []
-    return withServer((c) => {
-      sockets.push(c)
-      c.socket.write(Buffer.concat([handshakeAnswer(c.request), textFrame(`hello ${sockets.length}`)]))
-    }, (url) =>
+    return withServer(greeting(sockets), (url) =>
       Effect.gen(function*() {
         const run = yield* supervise(url, { ...OPTIONS, idleTimeoutMillis: 24 * 60 * 60_000 })
         yield* until(() => run.frames.length === 1)
