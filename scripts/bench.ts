@@ -12,7 +12,11 @@
  * and the whole local pipeline (bench/pipeline.ts).
  */
 import { spawnSync } from "node:child_process"
-import { resolve } from "node:path"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { build } from "esbuild"
+import { PRODUCER_V8_FLAG } from "../packages/aws/build.ts"
 import { decodeFrame } from "../packages/core/src/binance/FrameDecoder.ts"
 import { CandleEngine } from "../packages/core/src/candle/CandleEngine.ts"
 import { DEFAULT_RECORDING, readRecording, replicate } from "./bench/replicate.ts"
@@ -69,7 +73,21 @@ console.log(`engine          : ${bestEngine.toFixed(0)} ms  ${perSecond(bestEngi
 console.log(`ratio engine/parse: ${(bestEngine / bestParse).toFixed(3)}`)
 
 console.log("")
-const producer = spawnSync(process.execPath, ["--expose-gc", resolve(import.meta.dirname, "bench/producer.ts"), input], { stdio: "inherit" })
+// The producer as its image runs it (packages/aws/Dockerfile): bundled, not type-stripped at load
+// (which alone costs tens of MB), with the same cap on V8's young generation.
+const producerBundle = join(mkdtempSync(join(tmpdir(), "blockchaincore-bench-producer-")), "producer.mjs")
+await build({
+  entryPoints: [resolve(import.meta.dirname, "bench/producer.ts")],
+  outfile: producerBundle,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node24",
+  external: ["bufferutil", "utf-8-validate"],
+  banner: { js: `import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);` },
+  logLevel: "warning"
+})
+const producer = spawnSync(process.execPath, ["--expose-gc", PRODUCER_V8_FLAG, producerBundle, input], { stdio: "inherit", env: { ...process.env, BENCH_DIR: resolve(import.meta.dirname, "bench") } })
 console.log("")
 // The whole local pipeline; its latency part replays at real speed for a few minutes.
 const pipeline = spawnSync(process.execPath, [resolve(import.meta.dirname, "bench/pipeline.ts"), input], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 512 * 1024 * 1024 })

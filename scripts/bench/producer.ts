@@ -17,7 +17,7 @@ import { Journal } from "../../packages/producer/src/publish/Journal.ts"
 import { DEFAULT_SUPERVISOR } from "../../packages/producer/src/stream/ConnectionSupervisor.ts"
 import { DEFAULT_CONNECTION } from "../../packages/producer/src/stream/WireConnection.ts"
 import { DEFAULT_PLAN } from "../../packages/producer/src/stream/StreamPlan.ts"
-import { startFramedServerProcess } from "./replayServerProcess.ts"
+import { BENCH_DIR, startFramedServerProcess } from "./replayServerProcess.ts"
 
 const FRAMES = 500_000
 const SYMBOLS = 200
@@ -25,7 +25,7 @@ const SYMBOLS = 200
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-bench-"))
 const file = join(dir, "replicated.ndjson")
 // Made in a process of its own, so that this process's memory is the producer's alone.
-const frameCount = Number(spawnSync(process.execPath, [join(import.meta.dirname, "replicate.ts"), process.argv[2]!, file, String(FRAMES)], { encoding: "utf8" }).stdout)
+const frameCount = Number(spawnSync(process.execPath, [join(BENCH_DIR, "replicate.ts"), process.argv[2]!, file, String(FRAMES)], { encoding: "utf8" }).stdout)
 
 const symbols = ["BTCUSDT", "ETHUSDT", ...Array.from({ length: SYMBOLS - 2 }, (_, i) => `BENCH${i}USDT`)]
 

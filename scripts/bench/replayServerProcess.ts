@@ -2,7 +2,9 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { resolve } from "node:path"
 
-const BIN = resolve(import.meta.dirname, "../../packages/local/bin/blockchaincore.ts")
+/** scripts/bench, also when this runs from a bundle elsewhere (bench.ts runs the producer's part bundled). */
+export const BENCH_DIR = process.env["BENCH_DIR"] ?? import.meta.dirname
+const BIN = resolve(BENCH_DIR, "../../packages/local/bin/blockchaincore.ts")
 
 export const startReplayServerProcess = (recording: string): Promise<{ readonly child: ChildProcess; readonly port: number }> =>
   new Promise((done, fail) => {
@@ -19,7 +21,7 @@ export const startReplayServerProcess = (recording: string): Promise<{ readonly 
 /** The bench's framed stream server (framedStreamServer.ts) in a child process: cheaper per frame than any client. */
 export const startFramedServerProcess = (recording: string, framesPerSecond?: number): Promise<{ readonly child: ChildProcess; readonly port: number }> =>
   new Promise((done, fail) => {
-    const child = spawn(process.execPath, [resolve(import.meta.dirname, "framedStreamServer.ts"), recording, ...(framesPerSecond === undefined ? [] : [String(framesPerSecond)])], { stdio: ["ignore", "pipe", "inherit"] })
+    const child = spawn(process.execPath, [resolve(BENCH_DIR, "framedStreamServer.ts"), recording, ...(framesPerSecond === undefined ? [] : [String(framesPerSecond)])], { stdio: ["ignore", "pipe", "inherit"] })
     let out = ""
     child.stdout!.on("data", (d) => {
       out += String(d)

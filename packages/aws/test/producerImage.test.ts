@@ -7,7 +7,7 @@
  * heartbeat, and SIGTERM stops it cleanly.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs"
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { createServer, type Server } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { loadRecording } from "@blockchaincore/producer/replay/Recording"
 import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
 import { RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
-import { buildProducer } from "../build.ts"
+import { buildProducer, PRODUCER_V8_FLAG } from "../build.ts"
 import { STATE_TABLE } from "../src/dynamodb/Tables.ts"
 import { encodeHeartbeat } from "../src/producer/Heartbeat.ts"
 import { TradeBatchFromMessageBody } from "../src/sqs/MessageBody.ts"
@@ -68,6 +68,11 @@ const runNode = (args: ReadonlyArray<string>, env: Readonly<Record<string, strin
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
 
 describe("the producer's image", () => {
+  it("runs in the image with the V8 flag the bench measured", () => {
+    const cmd = /^CMD (.+)$/m.exec(readFileSync(join(import.meta.dirname, "../Dockerfile"), "utf8"))?.[1] ?? ""
+    expect(JSON.parse(cmd)).toEqual(["node", PRODUCER_V8_FLAG, "/app/producer.mjs"])
+  })
+
   it("bundles no native module and nothing of the local edge", () => {
     expect(metafileInputs.some((p) => p.includes("@duckdb"))).toBe(false)
     expect(metafileInputs.some((p) => p.includes("packages/local/"))).toBe(false)
