@@ -1,7 +1,7 @@
 /**
  * `node scripts/bench/framedStreamServer.ts FILE`: a WebSocket server for the producer's bench,
- * in a process of its own, that costs next to nothing per frame: every line of FILE is framed
- * once, up front, into one buffer, and each connection gets the handshake and then that buffer
+ * in a process of its own, that costs next to nothing per frame: the lines of FILE a connection
+ * asks for (the streams its URL names) are framed once into one buffer, and it gets the handshake and that buffer
  * in large writes as fast as the socket takes them. So the producer, not the server, sets the
  * pace (the project's replay server sends frame by frame through ws and is the slower side).
  * With a rate (`FILE RATE`, frames a second) it paces instead, 50 ms at a time, for a steady state.
@@ -22,8 +22,14 @@ const frameOf = (line: string): Buffer => {
 }
 
 const lines = readFileSync(process.argv[2] ?? "", "utf8").split("\n").filter((l) => l.length > 0)
-const frames = lines.map(frameOf)
-const framed = Buffer.concat(frames)
+// Framed once at start, so a connection costs a filter and a copy, not a framing of every line.
+const streams = lines.map((line) => /^\{"stream":"([^"]+)"/.exec(line)?.[1] ?? "")
+const allFrames = lines.map(frameOf)
+/** Each connection gets the frames of the streams its URL names (SUBSCRIBEd ones get nothing). */
+const framesFor = (url: string): Array<Buffer> => {
+  const named = new Set(new URL(url, "http://127.0.0.1").searchParams.get("streams")?.split("/") ?? [])
+  return allFrames.filter((_, i) => named.has(streams[i]!))
+}
 const rate = Number(process.argv[3] ?? "0")
 
 const server = createServer((_req, res) => {
@@ -35,6 +41,8 @@ server.on("upgrade", (request: IncomingMessage, socket: Socket) => {
   socket.on("data", () => {})
   const accept = createHash("sha1").update(`${request.headers["sec-websocket-key"] ?? ""}${GUID}`).digest("base64")
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
+  const frames = framesFor(request.url ?? "/")
+  const framed = Buffer.concat(frames)
   if (rate > 0) {
     let next = 0
     const perTick = Math.max(1, Math.round(rate / 20))

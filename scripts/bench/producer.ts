@@ -60,46 +60,55 @@ const steady = await Effect.runPromise(
 paced.child.kill("SIGINT")
 const steadyLine = `producer steady state, ${SYMBOLS} symbols at ${STEADY_RATE.toLocaleString("en-US")} frames/s paced: ${steady.frames.toLocaleString("en-US")} frames in ${STEADY_SECONDS} s, peak rss ${mib(steady.rss)} over the last ${STEADY_SECONDS / 2} s, measured first, in a process that has not seen a flood`
 
-const server = await startFramedServerProcess(file)
-const url = `ws://127.0.0.1:${server.port}`
-
-const queue = new InProcessTradeQueue()
-const published = () => queue.tradesAccepted
-globalThis.gc?.()
-const baseline = process.memoryUsage()
-
-const result = await Effect.runPromise(
-  Effect.scoped(
-    Effect.gen(function*() {
-      const started = Date.now()
-      const handle = yield* runProducer({
-        symbols,
-        wsUrl: url,
-        client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
-        plan: DEFAULT_PLAN,
-        batcher: DEFAULT_BATCHER,
-        rest: { ...DEFAULT_REST, baseUrl: url.replace("ws://", "http://") }
-      })
-      const deadline = Date.now() + 300_000
-      // A consumer takes the batches as they come, as the pipe does: the producer's memory is its own.
-      let peakRss = 0
-      while (published() < frameCount && Date.now() < deadline) {
+/** The replicated recording as fast as the producer reads it, with `symbolList` subscribed. */
+const floodRun = async (symbolList: ReadonlyArray<string>, journal: string) => {
+  const server = await startFramedServerProcess(file)
+  const url = `ws://127.0.0.1:${server.port}`
+  const queue = new InProcessTradeQueue()
+  const published = () => queue.tradesAccepted
+  globalThis.gc?.()
+  const baseline = process.memoryUsage()
+  const result = await Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function*() {
+        const started = Date.now()
+        const handle = yield* runProducer({
+          symbols: symbolList,
+          wsUrl: url,
+          client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
+          plan: DEFAULT_PLAN,
+          batcher: DEFAULT_BATCHER,
+          rest: { ...DEFAULT_REST, baseUrl: url.replace("ws://", "http://") }
+        })
+        const deadline = Date.now() + 300_000
+        // A consumer takes the batches as they come, as the pipe does: the producer's memory is its own.
+        let peakRss = 0
+        while (published() < frameCount && Date.now() < deadline) {
+          for (let shard = 0; shard < DEFAULT_BATCHER.shards; shard++) queue.take(shard, Number.MAX_SAFE_INTEGER)
+          peakRss = Math.max(peakRss, process.memoryUsage().rss)
+          yield* Effect.sleep(20)
+        }
+        const elapsed = Date.now() - started
         for (let shard = 0; shard < DEFAULT_BATCHER.shards; shard++) queue.take(shard, Number.MAX_SAFE_INTEGER)
-        peakRss = Math.max(peakRss, process.memoryUsage().rss)
-        yield* Effect.sleep(20)
-      }
-      const elapsed = Date.now() - started
-      for (let shard = 0; shard < DEFAULT_BATCHER.shards; shard++) queue.take(shard, Number.MAX_SAFE_INTEGER)
-      globalThis.gc?.()
-      const memory = process.memoryUsage()
-      return { elapsed, memory, peakRss, metrics: handle.metrics() }
-    })
-  ).pipe(Effect.provide(Layer.mergeAll(queue.layer(), new InProcessEventBus().layer(), Journal.layer(join(dir, "journal")))))
-)
-server.child.kill("SIGINT")
+        globalThis.gc?.()
+        const memory = process.memoryUsage()
+        return { elapsed, memory, peakRss, metrics: handle.metrics(), published: published() }
+      })
+    ).pipe(Effect.provide(Layer.mergeAll(queue.layer(), new InProcessEventBus().layer(), Journal.layer(join(dir, journal)))))
+  )
+  server.child.kill("SIGINT")
+  return { ...result, baseline }
+}
+
+const result = await floodRun(symbols, "journal")
+const baseline = result.baseline
+// All of Binance spot is about 3,000 trade streams: three connections of 1,000, most subscribed by SUBSCRIBE.
+const ALL_SPOT = 3_000
+const wide = await floodRun(["BTCUSDT", "ETHUSDT", ...Array.from({ length: ALL_SPOT - 2 }, (_, i) => `SPOT${i}USDT`)], "journal-wide")
 
 console.log(steadyLine)
 console.log(`producer: ${frameCount.toLocaleString("en-US")} frames from the replay server to ${result.metrics.publish.published.toLocaleString("en-US")} published batches, ${SYMBOLS} symbols subscribed`)
-console.log(`producer: ${result.elapsed} ms  ${Math.round((published() / result.elapsed) * 1000).toLocaleString("en-US")} frames/s (connect, decode, sequence, batch, publish)`)
+console.log(`producer: ${result.elapsed} ms  ${Math.round((result.published / result.elapsed) * 1000).toLocaleString("en-US")} frames/s (connect, decode, sequence, batch, publish)`)
 console.log(`producer memory, ${SYMBOLS} symbols, batches consumed as they come: peak rss ${mib(result.peakRss)} while streaming; after it, rss ${mib(result.memory.rss)}, heap ${mib(result.memory.heapUsed - baseline.heapUsed)} above the process's baseline (${mib(baseline.heapUsed)}, rss ${mib(baseline.rss)} before this run, after the steady-state one)`)
 
+console.log(`producer, ${ALL_SPOT.toLocaleString("en-US")} streams (${wide.metrics.counters.connects} connections): ${wide.elapsed} ms  ${Math.round((wide.published / wide.elapsed) * 1000).toLocaleString("en-US")} frames/s, peak rss ${mib(wide.peakRss)}`)
