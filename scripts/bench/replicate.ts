@@ -1,5 +1,5 @@
 /** The stream recording, replicated to any length for benchmarks. */
-import { readFileSync } from "node:fs"
+import { readFileSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { gunzipSync } from "node:zlib"
 
@@ -44,7 +44,6 @@ export const replicate = (frames: ReadonlyArray<string>, target: number): Array<
 if (import.meta.main) {
   const [input, out, target] = process.argv.slice(2)
   const frames = replicate(readRecording(input ?? DEFAULT_RECORDING), Number(target ?? 500_000))
-  const { writeFileSync } = await import("node:fs")
   writeFileSync(out ?? "replicated.ndjson", frames.join("\n"))
   process.stdout.write(String(frames.length))
 }

@@ -11,6 +11,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from "@aw
 import { Context, Effect, Schema } from "effect"
 
 export class InvokeFailed extends Schema.TaggedError<InvokeFailed>()("InvokeFailed", { message: Schema.String }) {}
+export class FailureQueueUnavailable extends Schema.TaggedError<FailureQueueUnavailable>()("FailureQueueUnavailable", { message: Schema.String }) {}
 
 /** Starts a function asynchronously with an event (Lambda's `Event` invocation). */
 export class FunctionInvoker extends Context.Service<FunctionInvoker, {
@@ -48,7 +49,8 @@ export interface RedriveReport {
   readonly kept: ReadonlyArray<string>
 }
 
-const sqsCall = <A>(what: string, run: () => Promise<A>) => Effect.tryPromise({ try: run, catch: (e) => new InvokeFailed({ message: `${what}: ${e instanceof Error ? e.message : String(e)}` }) })
+const sqsCall = <A>(what: string, run: () => Promise<A>) =>
+  Effect.tryPromise({ try: run, catch: (e) => new FailureQueueUnavailable({ message: `${what}: ${e instanceof Error ? e.message : String(e)}` }) })
 
 /** Drains the queue once: every message is looked at once; a kept message seen again ends the run. */
 export const redrive = (sqs: SQSClient, queueUrl: string, visibilitySeconds = 300) =>

@@ -105,25 +105,9 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
     }
 
     const onEvent = (event: ClientEvent) => {
-      const c = metrics.counters
       metrics.connectionEvent(event)
-      switch (event._tag) {
-        case "Connected":
-          if (!event.rotation && c.connects > 0) c.reconnects++
-          c.connects++
-          c.connectionsUp.add(event.connection)
-          batcher.setEpoch(c.connects)
-          break
-        case "ConnectFailed":
-          c.connectFailures++
-          break
-        case "Rotated":
-          c.rotations++
-          break
-        case "Disconnected":
-          c.connectionsUp.delete(event.connection)
-          break
-      }
+      // A new connection is a new epoch for the batches that follow.
+      if (event._tag === "Connected") batcher.setEpoch(metrics.counters.connects)
     }
     const frames = superviseConnections(planConnections(config.wsUrl, config.symbols, config.plan), config.client, (event) => Effect.sync(() => onEvent(event)))
 

@@ -8,7 +8,7 @@
  * files npm would fetch for an x86_64 function.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
-import { dirname, join, relative } from "node:path"
+import { join, relative } from "node:path"
 import { Schema } from "effect"
 import { build } from "esbuild"
 
@@ -107,5 +107,3 @@ export const buildAsSst = async (root: string, outRoot: string, request: BuildRe
   }
   return { request, out, handler: relative(out, bundle).replace(/\.mjs$/, request.handler.slice(dot)), bundle, bundleBytes: statSync(bundle).size, installed }
 }
-
-export const bundleDir = (built: BuiltFunction) => dirname(built.bundle)

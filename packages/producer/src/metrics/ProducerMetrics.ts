@@ -98,9 +98,10 @@ export class ProducerMetrics {
     this.previousAt = now
   }
 
-  /** Follows a connection's state from the supervisor's events. */
+  /** Follows the connections from the supervisor's events: their states and the counts. */
   connectionEvent(event: ClientEvent): void {
-    const states = this.counters.connections
+    const c = this.counters
+    const states = c.connections
     const was = states.get(event.connection)
     const enter = (state: ConnectionState["state"], detail: string) =>
       states.set(event.connection, { state, since: was?.state === state ? was.since : event.at, detail })
@@ -109,15 +110,21 @@ export class ProducerMetrics {
         if (was?.state !== "up" && was?.state !== "down") enter("connecting", "")
         break
       case "ConnectFailed":
+        c.connectFailures++
         enter("down", event.message)
         break
       case "Connected":
+        if (!event.rotation && c.connects > 0) c.reconnects++
+        c.connects++
+        c.connectionsUp.add(event.connection)
         enter("up", "")
         break
       case "Disconnected":
+        c.connectionsUp.delete(event.connection)
         enter("connecting", event.detail)
         break
       case "Rotated":
+        c.rotations++
         break
     }
   }

@@ -14,9 +14,9 @@
  * Frames wait in a bounded buffer: a consumer that falls behind stops the reading, down to the
  * sockets (WireConnection.ts), instead of growing memory.
  */
-import { Cause, Clock, Deferred, Duration, Effect, Exit, Fiber, Queue, Schedule, Scope, Stream } from "effect"
+import { Clock, Deferred, Duration, Effect, Exit, Fiber, Queue, Schedule, Scope, Stream } from "effect"
 import { AttemptLimiter } from "./AttemptLimiter.ts"
-import { type ConnectFailed, type ConnectionLost, type ConnectionOptions, openConnection, type OpenConnection } from "./WireConnection.ts"
+import { type ConnectFailed, ConnectionLost, type ConnectionOptions, openConnection, type OpenConnection } from "./WireConnection.ts"
 import type { ConnectionPlan } from "./StreamPlan.ts"
 
 export interface BackoffPolicy {
@@ -154,17 +154,17 @@ export const superviseConnections = (
           let current = yield* serve(yield* connect(false))
           for (;;) {
             const next = yield* Effect.raceFirst(
-              Fiber.join(current.consumer).pipe(Effect.exit, Effect.map((exit) => ({ _tag: "lost" as const, exit }))),
+              // A consumer that is interrupted (the supervisor stopping) interrupts this wait too.
+              Fiber.join(current.consumer).pipe(
+                Effect.match({ onSuccess: () => new ConnectionLost({ reason: "closed-by-server", detail: "the stream ended" }), onFailure: (lost) => lost }),
+                Effect.map((lost) => ({ _tag: "lost" as const, lost }))
+              ),
               Deferred.await(current.rotate).pipe(Effect.map((why) => ({ _tag: "rotate" as const, why })))
             )
             if (next._tag === "lost") {
-              // The supervisor itself is being stopped: nothing to replace.
-              if (Exit.isFailure(next.exit) && Cause.hasInterruptsOnly(next.exit.cause)) return yield* Effect.interrupt
-              const error = Exit.isFailure(next.exit) ? Cause.squash(next.exit.cause) : undefined
-              const reason = error !== null && typeof error === "object" && "reason" in error && (error.reason === "idle" || error.reason === "error" || error.reason === "closed-by-server") ? error.reason : "closed-by-server"
-              const detail = error instanceof Error ? error.message : "the stream ended"
-              yield* report({ _tag: "Disconnected", connection: plan.index, reason, detail, at: yield* now })
-              yield* Effect.logWarning(`${label} lost (${detail}); reconnecting`)
+              const { reason, message } = next.lost
+              yield* report({ _tag: "Disconnected", connection: plan.index, reason, detail: message, at: yield* now })
+              yield* Effect.logWarning(`${label} lost (${message}); reconnecting`)
               yield* retire(current)
               current = yield* serve(yield* connect(false))
               continue
