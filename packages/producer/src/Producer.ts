@@ -10,10 +10,10 @@ import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
 import { dataGapDetected, dataGapFilled, type DomainEvent, type GapFacts } from "@blockchaincore/core/events/DomainEvent"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
 import type { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
-import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { Batcher, type BatcherOptions } from "./batching/Batcher.ts"
 import { BinanceRest, type RestOptions } from "./gaps/BinanceRest.ts"
 import { fillGap } from "./gaps/GapFiller.ts"
+import { makeMetricsExport } from "./metrics/MetricsExport.ts"
 import { type MetricsSnapshot, ProducerMetrics } from "./metrics/ProducerMetrics.ts"
 import type { Journal } from "./publish/Journal.ts"
 import { makePublisher } from "./publish/Publisher.ts"
@@ -65,38 +65,43 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
     const metrics = new ProducerMetrics(yield* Clock.currentTimeMillis)
     const rest = new BinanceRest(config.rest)
     const batcher = new Batcher(config.symbols, config.batcher, 0)
-    const wanted = new Set(config.symbols)
-    const last = new Map<string, { id: number; time: number }>(config.resumeFrom ?? [])
+    /** Per wanted symbol, found with one lookup per frame: its counters and the last trade delivered. */
+    const symbols = new Map(config.symbols.map((symbol) => {
+      const resume = config.resumeFrom?.get(symbol)
+      return [symbol, { counters: metrics.symbol(symbol), last: resume === undefined ? undefined : { ...resume } }]
+    }))
     const gaps = yield* Queue.unbounded<GapFacts>()
     // Malformed frames are logged with a sample, at most one a second: a flood must not drown the log.
     const malformed = yield* Queue.dropping<{ readonly frame: string; readonly reason: string }>(1)
 
-    const sequence = (trade: Trade, now: number) => {
-      const seen = last.get(trade.symbol)
-      if (seen !== undefined && trade.firstId <= seen.id) {
-        metrics.counters.duplicatesDropped++
-        return
-      }
-      if (seen !== undefined && trade.firstId > seen.id + 1) {
-        metrics.counters.gapsFound++
-        Queue.offerUnsafe(gaps, { symbol: trade.symbol, fromId: seen.id + 1, toId: trade.firstId - 1, fromTime: seen.time, toTime: trade.time })
-      }
-      last.set(trade.symbol, { id: trade.lastId, time: trade.time })
-      const counters = metrics.symbol(trade.symbol)
-      counters.trades++
-      if (trade.time >= counters.lastTradeTime) {
-        counters.lastTradeTime = trade.time
-        counters.lastTradeAt = now
-      }
-      batcher.add(trade, now)
-    }
-
     const onFrame = (text: string, now: number) => {
       const decoded = decodeFrame(text)
       if (decoded._tag === "Trade") {
-        if (!wanted.has(decoded.trade.symbol)) return
-        metrics.symbol(decoded.trade.symbol).frames++
-        sequence(decoded.trade, now)
+        const trade = decoded.trade
+        const state = symbols.get(trade.symbol)
+        if (state === undefined) return
+        const counters = state.counters
+        counters.frames++
+        const seen = state.last
+        if (seen !== undefined && trade.firstId <= seen.id) {
+          metrics.counters.duplicatesDropped++
+          return
+        }
+        if (seen === undefined) state.last = { id: trade.lastId, time: trade.time }
+        else {
+          if (trade.firstId > seen.id + 1) {
+            metrics.counters.gapsFound++
+            Queue.offerUnsafe(gaps, { symbol: trade.symbol, fromId: seen.id + 1, toId: trade.firstId - 1, fromTime: seen.time, toTime: trade.time })
+          }
+          seen.id = trade.lastId
+          seen.time = trade.time
+        }
+        counters.trades++
+        if (trade.time >= counters.lastTradeTime) {
+          counters.lastTradeTime = trade.time
+          counters.lastTradeAt = now
+        }
+        batcher.add(trade, now)
       } else if (decoded._tag === "Invalid") {
         metrics.counters.framesMalformed++
         metrics.counters.lastMalformed = { frame: text.slice(0, 300), reason: decoded.message }
@@ -143,7 +148,20 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       Effect.andThen(Effect.sleep(1000)),
       Effect.forever
     )
-    const sample = Clock.currentTimeMillis.pipe(Effect.map((now) => metrics.sample(now)), Effect.repeat(Schedule.spaced(1000)))
+    const snapshot = (): MetricsSnapshot => ({
+      counters: metrics.counters,
+      perSecond: metrics.perSecond(),
+      publish: { ...publisher.stats },
+      journalSize: publisher.journalSize()
+    })
+    const exportMetrics = makeMetricsExport()
+    const sample = Clock.currentTimeMillis.pipe(
+      Effect.flatMap((now) => Effect.suspend(() => {
+        metrics.sample(now)
+        return exportMetrics(snapshot())
+      })),
+      Effect.repeat(Schedule.spaced(1000))
+    )
 
     // Finalizers run last first: the connections (forked below) are gone before this final flush,
     // so what is still pending goes out (or to the journal) before the producer is.
@@ -168,11 +186,6 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
 
     return {
       stopped: Deferred.await(stopped),
-      metrics: () => ({
-        counters: metrics.counters,
-        perSecond: metrics.perSecond(),
-        publish: { ...publisher.stats },
-        journalSize: publisher.journalSize()
-      })
+      metrics: snapshot
     }
   })

@@ -28,15 +28,16 @@ describe("Batcher", () => {
     expect(count(sent) + count(batcher.takeAll())).toBe(1000 * symbols.length)
   })
 
-  it("never builds a batch over the size limit, and loses and reorders no trade", () => {
+  it("never builds a batch over the size limit, and loses and reorders no trade, whether batches are taken after every trade or once after a flood", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.bigInt({ min: 1n, max: 1000n }), fc.bigInt({ min: 1n, max: 10n ** 25n })), { minLength: 1, maxLength: 3_000, size: "max" }), fc.integer({ min: 2_000, max: 30_000 }), (prices, maxBytes) => {
+      fc.property(fc.array(fc.oneof(fc.bigInt({ min: 1n, max: 1000n }), fc.bigInt({ min: 1n, max: 10n ** 25n })), { minLength: 1, maxLength: 3_000, size: "max" }), fc.integer({ min: 2_000, max: 30_000 }), fc.boolean(), (prices, maxBytes, takeEach) => {
         const batcher = new Batcher(["BTCUSDT", "ETHUSDT"], { shards: 1, maxAgeMillis: 1_000, maxBytes, closeAfterMillis: 100 }, 1)
         const out: Array<TradeBatch> = []
         prices.forEach((p, i) => {
           batcher.add(trade(i % 3 === 0 ? "ETHUSDT" : "BTCUSDT", i, T0 + i, p), 0)
-          out.push(...batcher.takeDue(0))
+          if (takeEach) out.push(...batcher.takeDue(0))
         })
+        out.push(...batcher.takeDue(0))
         out.push(...batcher.takeAll())
         for (const b of out) expect(size(b)).toBeLessThanOrEqual(maxBytes)
         const ids = out.flatMap((b) => b.symbols.flatMap(tradesOf)).map((t) => t.firstId)
@@ -44,6 +45,20 @@ describe("Batcher", () => {
         for (const b of out) for (const part of b.symbols) for (const [, , , time] of part.trades) expect(part.watermark).toBeGreaterThanOrEqual(time)
       }),
       { numRuns: 60 }
+    )
+  })
+
+  it("sends a symbol's trades in id order however they arrived (a gap filled after later trades)", () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray([...Array(400).keys()], { minLength: 400 }), (ids) => {
+        const batcher = new Batcher(["BTCUSDT"], { shards: 1, maxAgeMillis: 1_000, maxBytes: 5_000, closeAfterMillis: 100 }, 1)
+        for (const id of ids) batcher.add(trade("BTCUSDT", id, T0), 0)
+        const out = [...batcher.takeDue(0), ...batcher.takeAll()]
+        // The schema refuses a batch whose trades are not ascending by id.
+        for (const b of out) expect(Schema.decodeUnknownSync(TradeBatchFromJson)(Schema.encodeSync(TradeBatchFromJson)(b))).toEqual(b)
+        expect(out.flatMap((b) => b.symbols.flatMap(tradesOf)).map((t) => t.firstId).sort((a, b) => a - b)).toEqual([...Array(400).keys()])
+      }),
+      { numRuns: 30 }
     )
   })
 

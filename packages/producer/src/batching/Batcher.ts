@@ -5,7 +5,7 @@
  * interval, carrying the stream's time as its symbols' watermark, so quiet symbols' windows
  * close too.
  */
-import { shardOf, type SymbolTrades, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { type CompactTrade, shardOf, type SymbolTrades, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 
 export interface BatcherOptions {
@@ -38,8 +38,23 @@ const TRADE_OVERHEAD = 56
 /** The batch's own fields and one symbol's, generously. */
 const SYMBOL_OVERHEAD = 80
 
+/** One symbol: its shard, the trades waiting (already in the batch's compact form), its watermarks. */
+interface SymbolSlot {
+  readonly symbol: string
+  readonly shard: number
+  trades: Array<CompactTrade>
+  /** Whether the waiting trades arrived in id order (they nearly always do), so sending need not sort. */
+  ascending: boolean
+  watermark: number
+  sentWatermark: number
+}
+
 class Shard {
-  readonly trades = new Map<string, Array<Trade>>()
+  /** Its symbols, in name order. */
+  readonly slots: Array<SymbolSlot> = []
+  /** Symbols with trades waiting. */
+  waiting = 0
+  /** At least the JSON size of the shard's batch (see `digits`); a batch goes out before this passes the limit. */
   bytes = SYMBOL_OVERHEAD
   since = -1
 }
@@ -47,9 +62,11 @@ class Shard {
 export class Batcher {
   readonly options: BatcherOptions
   private readonly shards: Array<Shard>
-  private readonly shardBySymbol = new Map<string, number>()
-  private readonly watermark = new Map<string, number>()
-  private readonly sentWatermark = new Map<string, number>()
+  /** Shards that went out when full, waiting for the next `takeDue`. */
+  private readonly sealed: Array<TradeBatch> = []
+  /** One lookup per trade: everything the batcher keeps about a symbol is in its slot. */
+  private readonly slots = new Map<string, SymbolSlot>()
+  private readonly lastHeartbeat = new Map<number, number>()
   private streamTime = -1
   /** The stream time at which every shard next goes out at once (a minute boundary plus the grace). */
   private nextClose = -1
@@ -62,7 +79,7 @@ export class Batcher {
     this.shards = Array.from({ length: options.shards }, () => new Shard())
     // The configured symbols spread evenly (in name order, so the same set always maps the same
     // way); with as many shards as symbols each symbol's minute is one message of its own.
-    ;[...new Set(symbols)].sort().forEach((s, i) => this.shardBySymbol.set(s, i % options.shards))
+    ;[...new Set(symbols)].sort().forEach((s, i) => this.slotOf(s, i % options.shards))
   }
 
   /** A new connection epoch: later batches carry it. */
@@ -71,18 +88,24 @@ export class Batcher {
   }
 
   add(trade: Trade, now: number): void {
-    const index = this.shardBySymbol.get(trade.symbol) ?? shardOf(trade.symbol, this.options.shards)
-    const shard = this.shards[index]!
-    let list = shard.trades.get(trade.symbol)
-    if (list === undefined) {
-      list = []
-      shard.trades.set(trade.symbol, list)
-      shard.bytes += SYMBOL_OVERHEAD
+    const slot = this.slots.get(trade.symbol) ?? this.slotOf(trade.symbol, shardOf(trade.symbol, this.options.shards))
+    const shard = this.shards[slot.shard]!
+    const tradeBytes = TRADE_OVERHEAD + digits(trade.price) + digits(trade.qty)
+    // A shard that this trade would take past the limit goes out as it is, at once: in a flood,
+    // waiting for the next `takeDue` would mean a batch to cut up after the fact.
+    if (shard.waiting > 0 && shard.bytes + tradeBytes + (slot.trades.length === 0 ? SYMBOL_OVERHEAD : 0) > this.options.maxBytes) {
+      this.sealed.push(...this.take(slot.shard))
+      this.lastHeartbeat.set(slot.shard, now)
     }
-    list.push(trade)
-    shard.bytes += TRADE_OVERHEAD + digits(trade.price) + digits(trade.qty)
+    const trades = slot.trades
+    if (trades.length === 0) {
+      shard.waiting++
+      shard.bytes += SYMBOL_OVERHEAD
+    } else if (trades[trades.length - 1]![0] > trade.firstId) slot.ascending = false
+    trades.push([trade.firstId, trade.price, trade.qty, trade.time, trade.buyerIsMaker])
+    shard.bytes += tradeBytes
     if (shard.since < 0) shard.since = now
-    if (trade.time > (this.watermark.get(trade.symbol) ?? -1)) this.watermark.set(trade.symbol, trade.time)
+    if (trade.time > slot.watermark) slot.watermark = trade.time
     if (trade.time > this.streamTime) {
       this.streamTime = trade.time
       if (this.nextClose < 0) this.nextClose = trade.time - (trade.time % 60_000) + 60_000 + this.options.closeAfterMillis
@@ -95,7 +118,7 @@ export class Batcher {
 
   /** The batches due at `now`: shards past their age, or past the size at which they must go. */
   takeDue(now: number): Array<TradeBatch> {
-    const out: Array<TradeBatch> = []
+    const out = this.sealed.splice(0)
     const closing = this.closeDue
     this.closeDue = false
     this.shards.forEach((shard, index) => {
@@ -112,10 +135,16 @@ export class Batcher {
 
   /** Everything pending, due or not: at shutdown. */
   takeAll(): Array<TradeBatch> {
-    return this.shards.flatMap((_, index) => this.take(index))
+    return [...this.sealed.splice(0), ...this.shards.flatMap((_, index) => this.take(index))]
   }
 
-  private lastHeartbeat = new Map<number, number>()
+  private slotOf(symbol: string, shard: number): SymbolSlot {
+    const slot: SymbolSlot = { symbol, shard, trades: [], ascending: true, watermark: -1, sentWatermark: -1 }
+    this.slots.set(symbol, slot)
+    this.shards[shard]!.slots.push(slot)
+    return slot
+  }
+
   private heartbeatDue(index: number, now: number): boolean {
     const last = this.lastHeartbeat.get(index) ?? -Infinity
     if (now - last < this.options.maxAgeMillis) return false
@@ -126,54 +155,32 @@ export class Batcher {
   private take(index: number): Array<TradeBatch> {
     const shard = this.shards[index]!
     const parts: Array<SymbolTrades> = []
-    for (const [symbol, shardIndex] of this.shardBySymbol) {
-      if (shardIndex !== index) continue
-      const trades = (shard.trades.get(symbol) ?? []).sort((a, b) => a.firstId - b.firstId)
-      const watermark = Math.max(this.watermark.get(symbol) ?? -1, this.streamTime)
-      if (trades.length === 0 && (watermark < 0 || watermark === this.sentWatermark.get(symbol))) continue
-      this.sentWatermark.set(symbol, watermark)
-      parts.push({ symbol, watermark, trades: trades.map((t) => [t.firstId, t.price, t.qty, t.time, t.buyerIsMaker] as const) })
+    for (const slot of shard.slots) {
+      const trades = slot.ascending ? slot.trades : slot.trades.sort((a, b) => a[0] - b[0])
+      const watermark = Math.max(slot.watermark, this.streamTime)
+      if (trades.length === 0 && (watermark < 0 || watermark === slot.sentWatermark)) continue
+      slot.sentWatermark = watermark
+      slot.trades = []
+      slot.ascending = true
+      parts.push({ symbol: slot.symbol, watermark, trades })
     }
-    shard.trades.clear()
+    shard.waiting = 0
     shard.bytes = SYMBOL_OVERHEAD
     shard.since = -1
     if (parts.length === 0) return []
-    return this.split({ shard: index, epoch: this.epoch, symbols: parts })
-  }
-
-  /** Halves a batch whose trades went past the size limit between two checks. */
-  private split(batch: TradeBatch): Array<TradeBatch> {
-    const count = batch.symbols.reduce((n, s) => n + s.trades.length, 0)
-    if (count <= 1 || estimate(batch) <= this.options.maxBytes) return [batch]
-    const half = Math.ceil(count / 2)
-    const first: Array<SymbolTrades> = []
-    const second: Array<SymbolTrades> = []
-    let seen = 0
-    for (const part of batch.symbols) {
-      const cut = Math.max(0, Math.min(part.trades.length, half - seen))
-      seen += part.trades.length
-      // The first half's watermark must not run ahead of the trades the second half still holds.
-      const held = part.trades[cut]
-      if (cut > 0) first.push({ ...part, trades: part.trades.slice(0, cut), watermark: held === undefined ? part.watermark : held[3] - 1 })
-      if (cut < part.trades.length) second.push({ ...part, trades: part.trades.slice(cut) })
-      else if (cut === 0) second.push(part)
-    }
-    return [...this.split({ ...batch, symbols: first }), ...this.split({ ...batch, symbols: second })]
+    return [{ shard: index, epoch: this.epoch, symbols: parts }]
   }
 }
+
+const POWERS_OF_TEN = Array.from({ length: 40 }, (_, k) => 10n ** BigInt(k))
 
 /**
- * Characters of a Units8 written as a JSON string: at least "0.00000001", plus dot and quotes.
- * Counted from the number's logarithm, without writing it out (this runs twice per trade): the
- * `+ 2` may count one digit too many, never one too few, so a batch is never larger than estimated.
+ * Characters of a Units8 written as a JSON string: its digits, at least nine ("0.00000001"), plus
+ * the dot, the quotes and the leading "0" of a value below one. Counted by comparison, without
+ * writing the number out (this runs twice per trade).
  */
 const digits = (units: bigint): number => {
-  const n = Number(units)
-  return Math.max(n < 1 ? 1 : Math.floor(Math.log10(n)) + 2, 9) + 3
+  let k = 9
+  while (k < POWERS_OF_TEN.length && units >= POWERS_OF_TEN[k]!) k++
+  return (k < POWERS_OF_TEN.length ? k : units.toString().length) + 3
 }
-
-const estimate = (batch: TradeBatch): number =>
-  batch.symbols.reduce(
-    (n, s) => n + SYMBOL_OVERHEAD + s.trades.reduce((m, t) => m + TRADE_OVERHEAD + digits(t[1]) + digits(t[2]), 0),
-    0
-  )
