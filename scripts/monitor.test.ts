@@ -2,14 +2,18 @@
  * `monitor --local` against a real local API (the runtime's HTTP server over an in-memory candle
  * store and an event history holding an anomaly): what it gathers and how it prints.
  */
-import { Effect } from "effect"
+import { createServer } from "node:http"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Context, Effect, Exit, Layer, Scope } from "effect"
+import { HttpRouter, HttpServer } from "effect/http"
+import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
+import { HealthReport, readApiRoutes, ServedSymbols } from "@blockchaincore/services/api/ReadApiServer"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { anomalyDetected } from "@blockchaincore/core/events/DomainEvent"
 import { makeInMemoryEventHistory } from "@blockchaincore/local/store/InMemoryEventHistory"
-import { startHttpApi } from "@blockchaincore/local/http/HttpApi"
 import { makeSqliteCandleStore } from "@blockchaincore/local/store/SqliteCandleStore"
 import { DatabaseSync } from "node:sqlite"
-import type { Server } from "node:http"
 import { candleAt } from "../packages/aws/test/support/fixtures.ts"
 import { localSnapshot } from "./monitor/LocalSource.ts"
 import { render } from "./monitor/Snapshot.ts"
@@ -18,7 +22,7 @@ import { decodeOutputs, dotEnv, outputsOf } from "./ops/SstOutputs.ts"
 import { opsArgs } from "./ops/Stage.ts"
 
 const T0 = Date.UTC(2024, 7, 8, 23, 54)
-let server: Server
+const scope = Effect.runSync(Scope.make())
 let base: string
 
 beforeAll(async () => {
@@ -26,17 +30,22 @@ beforeAll(async () => {
   await Effect.runPromise(store.putCandles([candleAt("BTCUSDT", T0 - 60_000), candleAt("BTCUSDT", T0), candleAt("ETHUSDT", T0, "2650.10000000")]))
   const history = makeInMemoryEventHistory()
   await Effect.runPromise(history.record(anomalyDetected({ candle: candleAt("BTCUSDT", T0), rule: "price_movement", severity: "high", metrics: { change: 0.2 }, threshold: 0.05 })))
-  const started = await startHttpApi({ store, history, health: () => Effect.succeed({ status: "ok", queueDepth: 3 }) }, 0)
-  server = started.server
-  base = `http://127.0.0.1:${started.port}`
+  const health = Layer.succeed(HealthReport, { current: Effect.succeed({ status: "ok" as const, symbols: ["BTCUSDT", "ETHUSDT"] }) })
+  const served = HttpRouter.serve(readApiRoutes, { disableLogger: true, disableListenLog: true }).pipe(
+    Layer.provide(Layer.mergeAll(Layer.succeed(CandleStore, store), Layer.succeed(EventHistory, history), health, ServedSymbols.fixed(["BTCUSDT", "ETHUSDT"]))),
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+  )
+  const context = await Effect.runPromise(Layer.buildWithScope(served, scope))
+  const address = Context.get(context, HttpServer.HttpServer).address
+  base = `http://127.0.0.1:${address._tag === "UnixPathAddress" ? 0 : address.port}`
 })
-afterAll(() => new Promise<void>((r) => server.close(() => r())))
+afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))
 
 describe("monitor --local", () => {
   it("shows health, the last candle per symbol and recent anomalies", async () => {
     const text = render(await localSnapshot(base, T0 + 120_000))
     expect(text).toContain("local runtime at http://127.0.0.1:")
-    expect(text).toContain("status ok · queueDepth 3")
+    expect(text).toContain("status ok")
     expect(text).toMatch(/BTCUSDT\s+2024-08-08 23:54\s+close 61234\.56789012\s+\(60 s ago\)/)
     expect(text).toMatch(/ETHUSDT\s+2024-08-08 23:54\s+close 2650\.10000000/)
     expect(text).toContain("2024-08-08 23:54  BTCUSDT 1m price_movement (high)")

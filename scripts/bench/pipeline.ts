@@ -9,7 +9,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect } from "effect"
+import { Effect, Stream } from "effect"
 import { loadRecording } from "../../packages/producer/src/replay/Recording.ts"
 import { ReplayServer } from "../../packages/producer/src/replay/ReplayServer.ts"
 import { runLocalRuntime } from "../../packages/local/src/runtime/LocalRuntime.ts"
@@ -60,13 +60,14 @@ const latencies = await Effect.runPromise(
       const port = yield* Effect.acquireRelease(Effect.promise(() => server.listen()), () => Effect.promise(() => server.close()))
       const rt = yield* runtimeAgainst(port, "latency")
       const samples: Array<number> = []
-      rt.bus.subscribe({ "detail-type": ["CandleClosed"], detail: { candle: { interval: ["1m"] } } }, (event) => {
+      const closed = yield* rt.bus.events({ "detail-type": ["CandleClosed"], detail: { candle: { interval: ["1m"] } } })
+      yield* Effect.forkScoped(Stream.runForEach(closed, (event) => Effect.sync(() => {
         const origin = server.pacingOrigin
         if (event._tag !== "CandleClosed" || origin === undefined) return
         const windowEndWall = origin.wall + (event.candle.closeTime + 1 - origin.trade)
         samples.push(Date.now() - windowEndWall)
         if (process.env["BENCH_VERBOSE"] !== undefined) console.log(`pipeline-sample ${event.candle.symbol} ${new Date(event.candle.openTime).toISOString()} ${Date.now() - windowEndWall} ms`)
-      })
+      })))
       yield* Effect.sleep(LATENCY_SECONDS * 1000)
       return samples
     })

@@ -46,7 +46,7 @@ const steady = await Effect.runPromise(
         plan: DEFAULT_PLAN,
         batcher: DEFAULT_BATCHER,
         rest: { ...DEFAULT_REST, baseUrl: `http://127.0.0.1:${paced.port}` }
-      }).pipe(Effect.provide(Layer.mergeAll(steadyQueue.layer(), new InProcessEventBus().layer(), Journal.layer(join(dir, "journal-steady")))))
+      }).pipe(Effect.provide(Layer.mergeAll(steadyQueue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, "journal-steady")))))
       const samples: Array<number> = []
       for (let s = 0; s < STEADY_SECONDS * 10; s++) {
         for (let shard = 0; shard < DEFAULT_BATCHER.shards; shard++) steadyQueue.take(shard, Number.MAX_SAFE_INTEGER)
@@ -94,7 +94,7 @@ const floodRun = async (symbolList: ReadonlyArray<string>, journal: string) => {
         const memory = process.memoryUsage()
         return { elapsed, memory, peakRss, metrics: handle.metrics(), published: published() }
       })
-    ).pipe(Effect.provide(Layer.mergeAll(queue.layer(), new InProcessEventBus().layer(), Journal.layer(join(dir, journal)))))
+    ).pipe(Effect.provide(Layer.mergeAll(queue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, journal)))))
   )
   server.child.kill("SIGINT")
   return { ...result, baseline }

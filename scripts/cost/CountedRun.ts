@@ -15,7 +15,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3"
 import { SNSClient } from "@aws-sdk/client-sns"
 import { SQSClient } from "@aws-sdk/client-sqs"
-import { Effect, Layer, ManagedRuntime, Schema } from "effect"
+import { Effect, Exit, Layer, ManagedRuntime, Schema, Scope } from "effect"
 import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
 import { ExchangeInfo, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
 import { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
@@ -33,14 +33,12 @@ import { layerS3TradeStaging } from "@blockchaincore/aws/s3/S3TradeStaging"
 import { layerSnsNotifier } from "@blockchaincore/aws/sns/SnsNotifier"
 import { makeSqsTradeQueue } from "@blockchaincore/aws/sqs/SqsTradeQueue"
 import { Batcher, sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
-import { Alerter } from "@blockchaincore/services/alert/Alerter"
-import { AnomalyDetector } from "@blockchaincore/services/anomaly/AnomalyDetector"
-import { Archiver } from "@blockchaincore/services/archival/Archiver"
+import type { PortLayers } from "@blockchaincore/services/consumers/Consumer"
 import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
 import { makeWebhookNotifier } from "@blockchaincore/services/webhook/WebhookNotifier"
-import { Notifier } from "@blockchaincore/core/ports/Notifier"
+import { Webhook } from "@blockchaincore/core/ports/Webhook"
 import { startDynalite, startS3rver } from "../../packages/aws/test/support/standIns.ts"
 import { json, startWireFake } from "../../packages/aws/test/support/wireFake.ts"
 import { countCapacity, countCommands, difference, newCounters, snapshot, type Snapshot } from "./AwsCounters.ts"
@@ -121,17 +119,21 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
   const bus = layerEventBridgeEventBus({ client: ebClient, busName: "market", ...retry })
   const archive = Layer.merge(layerS3TradeArchive({ client: s3Client, bucket: "archive" }), layerS3TradeStaging({ client: s3Client, bucket: "archive" }))
   const instruments = instrumentsOf(Schema.decodeUnknownSync(ExchangeInfo)(BUNDLED_EXCHANGE_INFO))
+  const ports: PortLayers = {
+    AlertConditions: layerDynamoAlertConditions(dynamoClient, "conditions"),
+    CandleStore: store,
+    EventBus: bus,
+    EventHistory: layerDynamoEventHistory(dynamoClient, "history"),
+    Notifier: layerSnsNotifier({ client: snsClient, topicArn: "arn:aws:sns:ap-northeast-1:123456789012:alerts", ...retry }),
+    TradeArchive: layerS3TradeArchive({ client: s3Client, bucket: "archive" }),
+    Webhook: Layer.succeed(Webhook, makeWebhookNotifier("http://127.0.0.1:9/unused"))
+  }
   const runtime = ManagedRuntime.make(
-    Layer.mergeAll(
-      Enricher.layer(defaultEnrichment(instruments)),
-      Processor.layer(DEFAULT_ENGINE, "by-caller"),
-      AnomalyDetector.layer(),
-      Alerter.layer().pipe(Layer.provide(Layer.mergeAll(layerSnsNotifier({ client: snsClient, topicArn: "arn:aws:sns:ap-northeast-1:123456789012:alerts", ...retry }), layerDynamoAlertConditions(dynamoClient, "conditions")))),
-      Archiver.layer,
-      layerDynamoEventHistory(dynamoClient, "history"),
-      Layer.succeed(Notifier, makeWebhookNotifier("http://127.0.0.1:9/unused"))
-    ).pipe(Layer.provideMerge(Layer.mergeAll(store, bus, archive)))
+    Layer.mergeAll(Enricher.layer(defaultEnrichment(instruments)), Processor.layer(DEFAULT_ENGINE, "by-caller")).pipe(Layer.provideMerge(Layer.mergeAll(store, bus, archive)))
   )
+  // Each consumer on the same ports, as its own function would run it.
+  const consumerScope = Effect.runSync(Scope.make())
+  const handlers = new Map(await runtime.runPromise(Effect.forEach(REGISTRY, (c) => Effect.map(c.handlerOn(ports), (h) => [c.name, h] as const)).pipe(Scope.provide(consumerScope))))
 
   const queue = makeSqsTradeQueue({ client: sqsClient, queueUrl: `${sqs.endpoint}/123456789012/trades.fifo`, maxAttempts: 3, baseDelayMillis: 10 })
   const batcher = new Batcher(symbolNames, sqsBatcher(symbolNames.length), 1)
@@ -176,7 +178,7 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
         const entry = run.consumers.get(key) ?? { consumer: consumer.name, kind, invocations: { count: 0, millis: 0 }, requests: snapshot(newCounters()) }
         run.consumers.set(key, entry)
         const before = snapshot(counters)
-        await timed(entry.invocations, () => runtime.runPromise(consumer.handle(event).pipe(Effect.catch((e) => Effect.logWarning(`${consumer.name}: ${e.message}`)))))
+        await timed(entry.invocations, () => runtime.runPromise((handlers.get(consumer.name) ?? (() => Effect.void))(event).pipe(Effect.catch((e) => Effect.logWarning(`${consumer.name}: ${e.message}`)))))
         const delta = difference(snapshot(counters), before)
         entry.requests = add(entry.requests, delta)
       }
@@ -235,6 +237,7 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
       candleItemBytes
     }
   } finally {
+    await Effect.runPromise(Scope.close(consumerScope, Exit.void))
     await runtime.dispose()
     for (const c of [dynamoClient, s3Client, ebClient, snsClient, sqsClient]) c.destroy()
     await Promise.all([dynamo.close(), s3.close(), sqs.close(), eventBridge.close(), sns.close()])

@@ -4,14 +4,14 @@
  */
 import { Cause, Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
-import { Notifier } from "@blockchaincore/core/ports/Notifier"
-import { candleStoreLayer, webhookNotifierLayer } from "../src/runtime/AwsLayers.ts"
+import { Webhook } from "@blockchaincore/core/ports/Webhook"
+import { candleStoreLayer, webhookLayer } from "../src/runtime/AwsLayers.ts"
 
 describe("AWS layers from linked resources", () => {
   it("turns the webhook consumer off while its secret is unset, and names a missing link", async () => {
     process.env["SST_RESOURCE_App"] = JSON.stringify({ name: "blockchaincore", stage: "test" })
     process.env["SST_RESOURCE_WebhookUrl"] = JSON.stringify({ type: "sst.sst.Secret", value: "none" })
-    const channel = await Effect.runPromise(Notifier.use((n) => n.notify({ subject: "s", body: "b", severity: "high" }).pipe(Effect.as(n.channel))).pipe(Effect.provide(webhookNotifierLayer)))
+    const channel = await Effect.runPromise(Webhook.use((n) => n.notify({ subject: "s", body: "b", severity: "high" }).pipe(Effect.as(n.channel))).pipe(Effect.provide(webhookLayer)))
     expect(channel).toBe("webhook (off)")
     const missing = await Effect.runPromiseExit(Effect.void.pipe(Effect.provide(candleStoreLayer)))
     expect(Exit.isFailure(missing) && Cause.pretty(missing.cause)).toMatch(/linked resource Candles: Missing key/)

@@ -12,6 +12,7 @@ import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { queryArchive } from "../src/query/ArchiveQuery.ts"
 import { loadRecording } from "@blockchaincore/producer/replay/Recording"
 import { type LocalRuntime, runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
+type Runtime = LocalRuntime["Service"]
 import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
 import { expectedKlines, klines } from "./support/klines.ts"
 
@@ -25,7 +26,7 @@ const expectArchiveExact = async (dir: string) => {
 }
 
 /** Runs the runtime until every trade has been processed (bounded), then lets `check` look, then stops it. */
-const runUntilProcessed = <A>(dataDir: string, options: { deliverTwice?: boolean; speed?: number; stopAfterTrades?: number }, check: (rt: LocalRuntime) => Promise<A>) =>
+const runUntilProcessed = <A>(dataDir: string, options: { deliverTwice?: boolean; speed?: number; stopAfterTrades?: number }, check: (rt: Runtime) => Promise<A>) =>
   Effect.runPromise(
     Effect.scoped(
       Effect.gen(function*() {

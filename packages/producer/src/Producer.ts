@@ -47,6 +47,8 @@ export class ProducerStopped extends Schema.TaggedError<ProducerStopped>()("Prod
 
 export interface ProducerHandle {
   readonly metrics: () => MetricsSnapshot
+  /** Adds what was counted since the last export to the Effect metrics (the sampler does it every second). */
+  readonly exportMetrics: Effect.Effect<void>
   /**
    * Fails as soon as any part of the producer (the streams, the flush, the gap filler) dies;
    * never succeeds. The caller races its own work with it, so that a producer that cannot go on
@@ -154,12 +156,11 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       publish: { ...publisher.stats },
       journalSize: publisher.journalSize()
     })
-    const exportMetrics = makeMetricsExport()
+    const exportSnapshot = makeMetricsExport()
+    const exportMetrics = Effect.suspend(() => exportSnapshot(snapshot()))
     const sample = Clock.currentTimeMillis.pipe(
-      Effect.flatMap((now) => Effect.suspend(() => {
-        metrics.sample(now)
-        return exportMetrics(snapshot())
-      })),
+      Effect.flatMap((now) => Effect.sync(() => metrics.sample(now))),
+      Effect.andThen(exportMetrics),
       Effect.repeat(Schedule.spaced(1000))
     )
 
@@ -186,6 +187,7 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
 
     return {
       stopped: Deferred.await(stopped),
-      metrics: snapshot
+      metrics: snapshot,
+      exportMetrics
     }
   })

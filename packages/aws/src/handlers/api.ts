@@ -1,13 +1,13 @@
 /**
- * The read-only API on AWS: a function URL (CORS is the URL's), behind the dashboard's CloudFront
- * distribution, in front of the same API the local runtime serves (services/api/ReadApi.ts), over
- * the DynamoDB candle store and the history table the history consumer keeps. Each answer says
- * how long CloudFront may keep it (api/CacheControl.ts).
+ * The read API on AWS: a function URL (CORS is the URL's), behind the dashboard's CloudFront
+ * distribution, serving the same API definition as the local runtime (services/api/ReadApi.ts)
+ * through Effect's web handler, over the DynamoDB candle store and the history table the history
+ * consumer keeps. Each answer says how long CloudFront may keep it (api/CacheControl.ts).
  */
-import { Clock, Effect, Layer, ManagedRuntime, Schema } from "effect"
-import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
-import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
-import { answer } from "@blockchaincore/services/api/ReadApi"
+import { Clock, Effect, Layer, Schema } from "effect"
+import { HttpRouter, HttpServer } from "effect/http"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
+import { HealthReport, readApiRoutes, ServedSymbols } from "@blockchaincore/services/api/ReadApiServer"
 import { cacheControl } from "../api/CacheControl.ts"
 import { oneLine } from "../pipe/PipePayload.ts"
 import { candleStoreLayer, eventHistoryLayer } from "../runtime/AwsLayers.ts"
@@ -16,6 +16,7 @@ import { candleStoreLayer, eventHistoryLayer } from "../runtime/AwsLayers.ts"
 export const UrlRequest = Schema.Struct({
   rawPath: Schema.String,
   rawQueryString: Schema.optionalKey(Schema.String),
+  headers: Schema.optionalKey(Schema.Record(Schema.String, Schema.String)),
   requestContext: Schema.Struct({ http: Schema.Struct({ method: Schema.String }) })
 })
 
@@ -25,34 +26,34 @@ export interface UrlResponse {
   readonly body: string
 }
 
-export const respond = (event: unknown) =>
+const ports = Layer.mergeAll(candleStoreLayer, eventHistoryLayer)
+const { handler: serve } = HttpRouter.toWebHandler(
+  readApiRoutes.pipe(Layer.provide(Layer.mergeAll(ServedSymbols.fromStore, HealthReport.ofStore).pipe(Layer.provideMerge(ports))), Layer.provide(HttpServer.layerServices)),
+  { disableLogger: true }
+)
+
+export const respond = (event: unknown): Effect.Effect<UrlResponse> =>
   Effect.gen(function*() {
     const request = Schema.decodeUnknownResult(UrlRequest)(event)
     if (request._tag === "Failure") {
       return { statusCode: 400, headers: { "content-type": "application/json" }, body: JSON.stringify({ code: -1, msg: `not a function URL request: ${oneLine(request.failure)}` }) }
     }
-    const store = yield* CandleStore
-    const history = yield* EventHistory
-    const { rawPath, rawQueryString, requestContext } = request.success
-    const query = new URLSearchParams(rawQueryString ?? "")
-    const result = yield* answer(
-      {
-        store,
-        history,
-        health: () =>
-          store.symbols().pipe(
-            Effect.map((symbols) => ({ status: "ok", symbols })),
-            Effect.catch((e) => Effect.succeed({ status: "degraded", problem: e.message }))
-          )
-      },
-      requestContext.http.method,
-      rawPath,
-      query
-    )
+    const { rawPath, rawQueryString, headers, requestContext } = request.success
+    const query = rawQueryString ?? ""
+    const webRequest = Effect.try({
+      try: () => new Request(`https://api.invalid${rawPath}${query === "" ? "" : `?${query}`}`, { method: requestContext.http.method, ...(headers === undefined ? {} : { headers }) }),
+      catch: (e) => errorMessage(e)
+    })
+    const built = yield* Effect.result(webRequest)
+    if (built._tag === "Failure") return { statusCode: 400, headers: { "content-type": "application/json" }, body: JSON.stringify({ code: -1100, msg: `a request no HTTP server would take: ${built.failure}` }) }
+    const response = yield* Effect.promise(() => serve(built.success))
+    const body = yield* Effect.promise(() => response.text())
     const now = yield* Clock.currentTimeMillis
-    return { statusCode: result.status, headers: { "content-type": result.contentType, "cache-control": cacheControl(result.status, rawPath, query, now) }, body: result.body } satisfies UrlResponse
+    return {
+      statusCode: response.status,
+      headers: { ...Object.fromEntries(response.headers), "cache-control": cacheControl(response.status, rawPath, new URLSearchParams(query), now) },
+      body
+    }
   })
 
-const runtime = ManagedRuntime.make(Layer.mergeAll(candleStoreLayer, eventHistoryLayer))
-
-export const handler = (event: unknown): Promise<UrlResponse> => runtime.runPromise(respond(event))
+export const handler = (event: unknown): Promise<UrlResponse> => Effect.runPromise(respond(event))

@@ -1,19 +1,16 @@
 /**
  * The function behind every bus subscription: `CONSUMER` (set per subscription by
- * stacks/events.ts) names the registry entry; its handler runs with the AWS layers of what it
- * needs. An event that does not decode is logged and counted, not retried (it never will decode);
- * a failure to handle it throws, so Lambda retries the event and, after its retries, keeps it in
+ * stacks/events.ts) names the registry entry, whose handler runs on the AWS ports it takes. An
+ * event that does not decode is logged and counted, not retried (it never will decode); a
+ * failure to handle it throws, so Lambda retries the event and, after its retries, keeps it in
  * the subscription's failure destination.
  */
-import { Effect, Layer, ManagedRuntime, Schema } from "effect"
+import { Context, Effect, Layer, ManagedRuntime, Schema } from "effect"
 import { DomainEvent, EVENT_SOURCE } from "@blockchaincore/core/events/DomainEvent"
-import { Alerter } from "@blockchaincore/services/alert/Alerter"
-import { AnomalyDetector } from "@blockchaincore/services/anomaly/AnomalyDetector"
-import { Archiver } from "@blockchaincore/services/archival/Archiver"
-import type { Consumer } from "@blockchaincore/services/consumers/Consumer"
-import { alertConsumer, anomalyConsumer, archivalConsumer, historyConsumer, webhookConsumer } from "@blockchaincore/services/consumers/consumers"
+import type { EventHandler } from "@blockchaincore/services/consumers/Consumer"
+import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
 import { oneLine } from "../pipe/PipePayload.ts"
-import { alertConditionsLayer, candleStoreLayer, eventBusLayer, eventHistoryLayer, snsNotifierLayer, tradeArchiveLayer, webhookNotifierLayer } from "../runtime/AwsLayers.ts"
+import { AWS_PORTS } from "../runtime/AwsLayers.ts"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
 
 /** An EventBridge event as a rule hands it to Lambda; other fields are ignored. */
@@ -24,38 +21,24 @@ export const BusEvent = Schema.Struct({
   detail: DomainEvent
 })
 
+export const ConsumerName = Schema.Literals(REGISTRY.map((c) => c.name))
+
 export type ConsumerOutcome = "handled" | "malformed"
 
-const runner = <R, E>(consumer: Consumer<R>, layer: Layer.Layer<R, E>) => {
-  const runtime = ManagedRuntime.make(layer)
-  return (event: unknown): Promise<ConsumerOutcome> =>
-    runtime.runPromise(
-      Effect.gen(function*() {
-        const decoded = Schema.decodeUnknownResult(BusEvent)(event)
-        if (decoded._tag === "Failure") {
-          yield* reportMalformed(`consumer ${consumer.name}`, `event is not a market event: ${oneLine(decoded.failure)}`)
-          return "malformed" as const
-        }
-        yield* consumer.handle(decoded.success.detail).pipe(Effect.mapError((e) => new Error(`consumer ${consumer.name}: ${e._tag}: ${e.message}`)))
-        return "handled" as const
-      })
-    )
-}
-
-/** The registry's entries with their AWS layers: a consumer added to the registry is added here. */
-const RUNNERS = {
-  anomaly: () => runner(anomalyConsumer, AnomalyDetector.layer().pipe(Layer.provide(Layer.mergeAll(candleStoreLayer, eventBusLayer)))),
-  alert: () => runner(alertConsumer, Alerter.layer().pipe(Layer.provide(Layer.mergeAll(snsNotifierLayer, eventBusLayer, alertConditionsLayer)))),
-  archival: () => runner(archivalConsumer, Archiver.layer.pipe(Layer.provide(Layer.mergeAll(candleStoreLayer, tradeArchiveLayer)))),
-  history: () => runner(historyConsumer, eventHistoryLayer),
-  webhook: () => runner(webhookConsumer, webhookNotifierLayer)
-} as const
-
-export const ConsumerName = Schema.Literals(["anomaly", "alert", "archival", "history", "webhook"])
-export type ConsumerName = typeof ConsumerName.Type
+class Handler extends Context.Service<Handler, EventHandler>()("@blockchaincore/aws/handlers/consumer/Handler") {}
 
 /** The handler of one registry entry, as its function runs it. */
-export const consumerHandler = (name: ConsumerName): ((event: unknown) => Promise<ConsumerOutcome>) => RUNNERS[name]()
+export const consumerHandler = (name: string): ((event: unknown) => Promise<ConsumerOutcome>) => {
+  const entry = REGISTRY.find((c) => c.name === name)
+  const runtime = ManagedRuntime.make(Layer.effect(Handler, entry === undefined ? Effect.die(`no consumer ${name} in the registry`) : entry.handlerOn(AWS_PORTS)))
+  return (event) =>
+    runtime.runPromise(Effect.gen(function*() {
+      const decoded = Schema.decodeUnknownResult(BusEvent)(event)
+      if (decoded._tag === "Failure") return yield* reportMalformed(`consumer ${name}`, `event is not a market event: ${oneLine(decoded.failure)}`).pipe(Effect.as("malformed" as const))
+      yield* (yield* Handler)(decoded.success.detail).pipe(Effect.mapError((e) => new Error(`consumer ${name}: ${e._tag}: ${e.message}`)))
+      return "handled" as const
+    }))
+}
 
 let run: ((event: unknown) => Promise<ConsumerOutcome>) | undefined
 

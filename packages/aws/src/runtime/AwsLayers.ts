@@ -8,9 +8,10 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
 import { S3Client } from "@aws-sdk/client-s3"
 import { SNSClient } from "@aws-sdk/client-sns"
-import { Effect, Layer } from "effect"
-import { Notifier } from "@blockchaincore/core/ports/Notifier"
-import { makeWebhookNotifier } from "@blockchaincore/services/webhook/WebhookNotifier"
+import { Layer } from "effect"
+import { Webhook } from "@blockchaincore/core/ports/Webhook"
+import type { PortLayers } from "@blockchaincore/services/consumers/Consumer"
+import { makeWebhookNotifier, webhookOff } from "@blockchaincore/services/webhook/WebhookNotifier"
 import { layerDynamoAlertConditions } from "../dynamodb/DynamoAlertConditions.ts"
 import { layerDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
 import { layerDynamoEventHistory } from "../dynamodb/DynamoEventHistory.ts"
@@ -41,12 +42,18 @@ export const tradeStagingLayer = Layer.suspend(() => layerS3TradeStaging({ clien
 export const tradeArchiveLayer = Layer.suspend(() => layerS3TradeArchive({ client: s3(), bucket: linkedName("Archive") }))
 export const snsNotifierLayer = Layer.suspend(() => layerSnsNotifier({ client: sns(), topicArn: linkedArn("Alerts"), ...RETRY }))
 /** The `WebhookUrl` secret is "none" until set: the webhook consumer is then off, as it is locally without `--webhook-url`. */
-export const webhookNotifierLayer = Layer.suspend(() => {
+export const webhookLayer = Layer.suspend(() => {
   const url = linkedValue("WebhookUrl")
-  return Layer.succeed(
-    Notifier,
-    url === "none" || url === ""
-      ? Notifier.of({ channel: "webhook (off)", notify: (n) => Effect.logDebug(`webhook off (secret WebhookUrl not set): ${n.subject}`) })
-      : makeWebhookNotifier(url)
-  )
+  return Layer.succeed(Webhook, url === "none" || url === "" ? webhookOff("secret WebhookUrl not set") : makeWebhookNotifier(url))
 })
+
+/** Each port as AWS provides it; a consumer's function builds only those its entry takes. */
+export const AWS_PORTS: PortLayers = {
+  AlertConditions: alertConditionsLayer,
+  CandleStore: candleStoreLayer,
+  EventBus: eventBusLayer,
+  EventHistory: eventHistoryLayer,
+  Notifier: snsNotifierLayer,
+  TradeArchive: tradeArchiveLayer,
+  Webhook: webhookLayer
+}

@@ -20,7 +20,7 @@ export interface Delivery {
   readonly event: { readonly id: string; readonly "detail-type": string; readonly detail: unknown }
 }
 
-export const startBusRouter = async (registry: ReadonlyArray<Consumer<unknown>>, handlers: Readonly<Record<string, (event: unknown) => Promise<unknown>>>) => {
+export const startBusRouter = async (registry: ReadonlyArray<Consumer>, handlers: Readonly<Record<string, (event: unknown) => Promise<unknown>>>) => {
   const pending: Array<Delivery> = []
   const delivered: Array<Delivery> = []
   const failed: Array<Delivery & { readonly error: string }> = []

@@ -1,10 +1,12 @@
 /**
- * The local market bus: what EventBridge does on AWS, in-process. Each subscription has an
- * EventBridge event pattern, matched against the event's envelope exactly as AWS matches it.
- * Like EventBridge, it promises neither order nor a single delivery; tests can make it shuffle
- * and repeat deliveries to prove consumers do not depend on either.
+ * The local market bus: what EventBridge does on AWS, in-process, over an Effect `PubSub`.
+ * Publishing only hands the events over: each subscriber reads its own subscription, filtered by
+ * an EventBridge event pattern matched against the envelope exactly as AWS matches it, in a
+ * fiber of its own, so a slow or failing subscriber never holds up or breaks the publisher. Like
+ * EventBridge, it promises neither order nor a single delivery; tests can make it shuffle and
+ * repeat deliveries to prove consumers do not depend on either.
  */
-import { Effect, Layer } from "effect"
+import { Context, Effect, Layer, PubSub, type Scope, Stream } from "effect"
 import type { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { envelopeOf } from "@blockchaincore/core/events/EventEnvelope"
 import { type EventPattern, matches } from "@blockchaincore/core/events/EventPattern"
@@ -13,48 +15,49 @@ import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventB
 export interface BusOptions {
   /** Deliver each published set of events in a random order, every event twice. */
   readonly shuffleAndRepeat?: boolean
-  /** Keep every published event (tests, the API's recent lists); off, only counts are kept. */
+  /** Keep every published event (tests); off, only counts are kept. */
   readonly keepHistory?: boolean
 }
 
-interface Subscription {
-  readonly pattern: EventPattern
-  readonly deliver: (event: DomainEvent) => void
-}
-
-export class InProcessEventBus {
-  readonly published: Array<DomainEvent> = []
-  readonly counts = new Map<DomainEvent["_tag"], number>()
-  private readonly subscriptions: Array<Subscription> = []
-  private readonly options: BusOptions
-
-  constructor(options: BusOptions = {}) {
-    this.options = options
-  }
-
-  publish(events: ReadonlyArray<DomainEvent>): Effect.Effect<void, BusUnavailable> {
-    return Effect.sync(() => {
-      for (const event of events) {
-        if (this.options.keepHistory === true) this.published.push(event)
-        this.counts.set(event._tag, (this.counts.get(event._tag) ?? 0) + 1)
-      }
-      const deliveries = this.options.shuffleAndRepeat === true ? shuffle([...events, ...events]) : events
-      for (const event of deliveries) {
-        const envelope = envelopeOf(event)
-        for (const s of this.subscriptions) if (matches(s.pattern, envelope)) s.deliver(event)
-      }
+export class InProcessEventBus extends Context.Service<InProcessEventBus, {
+  readonly publish: (events: ReadonlyArray<DomainEvent>) => Effect.Effect<void, BusUnavailable>
+  /**
+   * The events matching `pattern` from now on. The subscription is taken when the stream is
+   * run; with `subscribed`, it is taken at once, so nothing published after it returns is missed.
+   */
+  readonly events: (pattern: EventPattern) => Effect.Effect<Stream.Stream<DomainEvent>, never, Scope.Scope>
+  /** Every event published, if asked for (tests); else empty. */
+  readonly published: ReadonlyArray<DomainEvent>
+  readonly counts: ReadonlyMap<DomainEvent["_tag"], number>
+}>()("@blockchaincore/local/bus/InProcessEventBus") {
+  static readonly make = (options: BusOptions = {}) =>
+    Effect.gen(function*() {
+      const pubsub = yield* PubSub.unbounded<DomainEvent>()
+      const published: Array<DomainEvent> = []
+      const counts = new Map<DomainEvent["_tag"], number>()
+      return InProcessEventBus.of({
+        publish: (events) =>
+          Effect.suspend(() => {
+            for (const event of events) {
+              if (options.keepHistory === true) published.push(event)
+              counts.set(event._tag, (counts.get(event._tag) ?? 0) + 1)
+            }
+            return PubSub.publishAll(pubsub, options.shuffleAndRepeat === true ? shuffle([...events, ...events]) : events)
+          }),
+        events: (pattern) =>
+          Effect.map(PubSub.subscribe(pubsub), (subscription) => Stream.fromSubscription(subscription).pipe(Stream.filter((event) => matches(pattern, envelopeOf(event))))),
+        published,
+        counts
+      })
     })
-  }
 
-  subscribe(pattern: EventPattern, deliver: (event: DomainEvent) => void): void {
-    this.subscriptions.push({ pattern, deliver })
-  }
-
-  layer(): Layer.Layer<EventBus> {
-    return Layer.succeed(EventBus, EventBus.of({ publish: (events) => this.publish(events) }))
-  }
+  /** The bus, both as itself (to subscribe) and as the `EventBus` port (to publish). */
+  static readonly layer = (options: BusOptions = {}): Layer.Layer<InProcessEventBus | EventBus> =>
+    Layer.effect(EventBus, Effect.gen(function*() {
+      const bus = yield* InProcessEventBus
+      return EventBus.of({ publish: bus.publish })
+    })).pipe(Layer.provideMerge(Layer.effect(InProcessEventBus, InProcessEventBus.make(options))))
 }
-
 
 const shuffle = <A>(xs: Array<A>): Array<A> => {
   for (let i = xs.length - 1; i > 0; i--) {

@@ -28,7 +28,7 @@ export const produceCommand = Command.make(
     shards: positiveInt("shards", `Shards of symbols, one message group each (default ${DEFAULT_BATCHER.shards})`)
   },
   Effect.fn("produce")(function*(flags) {
-    const layers = Layer.mergeAll(new InProcessTradeQueue().layer(), new InProcessEventBus().layer(), Journal.layer(flags.journalDir))
+    const layers = Layer.mergeAll(new InProcessTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(flags.journalDir))
     yield* Effect.gen(function*() {
       const handle = yield* runProducer({
         resumeFrom: new Map(),

@@ -6,7 +6,8 @@
  * nothing that was queued.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite"
-import { Effect, Layer, Schema } from "effect"
+import { Context, Effect, Latch, Layer, Schema, type Scope } from "effect"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import { encodeTradeBatchJson, TradeBatchFromJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 
@@ -27,6 +28,8 @@ export class InProcessTradeQueue {
   /** Trades accepted so far. */
   tradesAccepted = 0
   private readonly keepHistory: boolean
+  /** Open once a batch has arrived since the reader last closed it: the reader waits on it instead of polling. */
+  readonly arrivals = Latch.makeUnsafe(false)
 
   constructor(options: { readonly keepHistory?: boolean; readonly path?: string } = {}) {
     this.keepHistory = options.keepHistory ?? false
@@ -83,6 +86,7 @@ export class InProcessTradeQueue {
       if (this.keepHistory) this.accepted.push(q.batch)
       for (const part of q.batch.symbols) this.tradesAccepted += part.trades.length
     }
+    this.arrivals.openUnsafe()
   }
 
   /** The shards that hold batches. */
@@ -127,3 +131,21 @@ export class InProcessTradeQueue {
     return Layer.succeed(TradeQueue, TradeQueue.of({ publish: (batches) => this.publish(batches) }))
   }
 }
+
+/** The local runtime's queue, for the pipe that reads it and for what reports its depth. */
+export class LocalTradeQueue extends Context.Service<LocalTradeQueue, InProcessTradeQueue>()("@blockchaincore/local/queue/LocalTradeQueue") {
+  /** A durable queue in `path`, closed with the scope; both as itself and as the `TradeQueue` port. */
+  static readonly layer = (path: string): Layer.Layer<LocalTradeQueue | TradeQueue, QueueUnavailable> =>
+    Layer.effect(TradeQueue, Effect.gen(function*() {
+      const queue = yield* LocalTradeQueue
+      return TradeQueue.of({ publish: (batches) => queue.publish(batches) })
+    })).pipe(
+      Layer.provideMerge(Layer.effect(LocalTradeQueue, openQueue(path)))
+    )
+}
+
+const openQueue = (path: string): Effect.Effect<InProcessTradeQueue, QueueUnavailable, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.try({ try: () => new InProcessTradeQueue({ path }), catch: (e) => new QueueUnavailable({ message: `the local queue's file ${path}: ${errorMessage(e)}` }) }),
+    (queue) => Effect.sync(() => queue.close())
+  )

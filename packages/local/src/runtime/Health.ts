@@ -1,6 +1,11 @@
 /** The local runtime's health (core/health/PipelineHealth.ts) from the producer's metrics, the queue and the pipe. */
+import { Clock, Effect, Layer } from "effect"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
+import { HealthReport } from "@blockchaincore/services/api/ReadApiServer"
+import { LocalTradeQueue } from "../queue/InProcessTradeQueue.ts"
+import { LocalPipeStats } from "./LocalPipe.ts"
+import { ProducerMonitor } from "./ProducerMonitor.ts"
 
 /**
  * The producer's status from its connections: disconnected while any is down (attempts failing),
@@ -40,3 +45,16 @@ export const pipelineHealth = (symbols: ReadonlyArray<string>, m: MetricsSnapsho
     })
   }
 }
+
+/** `/health` of the local runtime: connecting until the producer has started, then from its connections. */
+export const localHealthReport = (symbols: ReadonlyArray<string>) =>
+  Layer.effect(HealthReport, Effect.gen(function*() {
+    const monitor = yield* ProducerMonitor
+    const queue = yield* LocalTradeQueue
+    const pipe = yield* LocalPipeStats
+    return {
+      current: Effect.gen(function*() {
+        return pipelineHealth(symbols, yield* monitor.metrics, queue.depth, pipe.batches, yield* Clock.currentTimeMillis)
+      })
+    }
+  }))

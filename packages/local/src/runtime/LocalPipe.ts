@@ -1,19 +1,25 @@
 /**
  * The local pipe: what the EventBridge Pipe does on AWS, in-process. It reads each shard of the
- * trades queue in order and hands every batch through enrichment to the processor; a batch leaves the queue only
- * once processed, so a failure means it is delivered again (at least once, in order per shard).
+ * trades queue in order and hands every batch through enrichment to the processor; a batch leaves
+ * the queue only once processed, so a failure means it is delivered again (at least once, in
+ * order per shard). With nothing to do it waits for the queue's next arrival; a batch that failed
+ * is delivered again after `FAILURE_PAUSE`.
  */
-import { Effect, Schedule } from "effect"
+import { Context, Duration, Effect, Metric, Schedule } from "effect"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { Processor } from "@blockchaincore/services/processor/Processor"
 import type { InProcessTradeQueue } from "../queue/InProcessTradeQueue.ts"
+import { batchesProcessed, batchFailures } from "./PipeMetrics.ts"
 
 export interface PipeStats {
   batches: number
   failures: number
   redeliveries: number
 }
+
+/** The running pipe's counts, for health and tests. */
+export class LocalPipeStats extends Context.Service<LocalPipeStats, PipeStats>()("@blockchaincore/local/runtime/LocalPipeStats") {}
 
 export interface PipeOptions {
   /** Deliver every batch twice, as an at-least-once queue may: for tests of idempotency. */
@@ -27,6 +33,7 @@ export const runLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats, optio
     const deliver = (batch: TradeBatch) => enricher.enrich(batch).pipe(Effect.flatMap(processor.process))
     const pass = Effect.gen(function*() {
       let moved = false
+      let failed = false
       for (const shard of queue.shardsWithBatches()) {
         const batch = queue.peek(shard)
         if (batch === undefined) continue
@@ -38,17 +45,29 @@ export const runLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats, optio
         if (done) {
           queue.ack(shard)
           stats.batches++
+          yield* Metric.update(batchesProcessed, 1)
           if (options.deliverTwice === true) stats.redeliveries++
           moved = true
         } else {
           stats.failures++
+          yield* Metric.update(batchFailures, 1)
+          failed = true
         }
       }
-      return moved
+      return { moved, failed }
     })
-    // Drain while there is work; rest briefly when there is none.
-    yield* pass.pipe(Effect.repeat({ until: (moved) => !moved }), Effect.andThen(Effect.sleep(5)), Effect.forever)
+    // Closed before each pass, so an arrival during the pass reopens it and is not missed.
+    const cycle = Effect.gen(function*() {
+      yield* queue.arrivals.close
+      const { moved, failed } = yield* pass
+      if (failed) yield* Effect.sleep(FAILURE_PAUSE)
+      else if (!moved) yield* queue.arrivals.await
+    })
+    yield* Effect.forever(cycle)
   })
+
+/** How long a batch that failed waits before it is delivered again. */
+const FAILURE_PAUSE = Duration.millis(100)
 
 /** Processes whatever is still queued, for a clean stop. */
 export const drainLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats) =>
@@ -60,6 +79,7 @@ export const drainLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats) =>
         yield* enricher.enrich(batch).pipe(Effect.flatMap(processor.process))
         queue.ack(shard)
         stats.batches++
+        yield* Metric.update(batchesProcessed, 1)
       }
     }
   }).pipe(Effect.retry({ times: 5, schedule: Schedule.spaced(100) }))

@@ -15,6 +15,7 @@ import { Journal } from "@blockchaincore/producer/publish/Journal"
 import type { RecordedFrame } from "@blockchaincore/producer/replay/Recording"
 import { type ReplayOptions, ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
 import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
+import { EventBus } from "@blockchaincore/core/ports/EventBus"
 import { InProcessEventBus } from "../../src/bus/InProcessEventBus.ts"
 import { InProcessTradeQueue } from "../../src/queue/InProcessTradeQueue.ts"
 
@@ -22,7 +23,7 @@ export interface HarnessRun {
   readonly batches: ReadonlyArray<TradeBatch>
   readonly trades: ReadonlyArray<Trade>
   readonly metrics: MetricsSnapshot
-  readonly bus: InProcessEventBus
+  readonly bus: InProcessEventBus["Service"]
   readonly server: ReplayServer
   readonly complete: boolean
 }
@@ -56,7 +57,7 @@ export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, opt
   const server = new ReplayServer(frames, { pingIntervalMillis: 200, ...options.replay })
   const port = await server.listen()
   const queue = new InProcessTradeQueue({ keepHistory: true })
-  const bus = new InProcessEventBus({ keepHistory: true })
+  const bus = Effect.runSync(InProcessEventBus.make({ keepHistory: true }))
   const expected = new Set((options.expected ?? frames).map((f) => `${f.trade.symbol}:${f.trade.firstId}`))
   const symbols = [...new Set(frames.map((f) => f.trade.symbol))]
   const arrived = () => {
@@ -65,7 +66,7 @@ export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, opt
     return [...expected].every((k) => seen.has(k))
   }
   const deadline = Date.now() + (options.maxWaitMillis ?? 60_000)
-  const layers = Layer.mergeAll(queue.layer(), bus.layer(), Journal.layer(mkdtempSync(join(tmpdir(), "blockchaincore-journal-"))))
+  const layers = Layer.mergeAll(queue.layer(), Layer.succeed(EventBus, EventBus.of({ publish: bus.publish })), Journal.layer(mkdtempSync(join(tmpdir(), "blockchaincore-journal-"))))
   try {
     const { metrics, complete } = await Effect.runPromise(
       Effect.scoped(

@@ -1,124 +1,114 @@
 /**
- * The read-only API, whatever carries it: the local runtime's HTTP server and the AWS API
- * function both hand it a method, a path and query parameters and send back its answer. Candles
- * are served in Binance's own REST shapes (`/api/v3/klines`, `/api/v3/exchangeInfo`), so existing
- * Binance clients and charting tools read them unchanged. Every query is decoded with a schema; a
- * bad one gets Binance's error shape with what was wrong.
+ * The read-only API, one definition for every side of it: the local runtime serves it, the AWS
+ * API function serves it, the dashboard calls it through a client derived from it, and `/docs`
+ * is generated from it. Candles are in Binance's own REST shapes (`/api/v3/klines`,
+ * `/api/v3/exchangeInfo`), so existing Binance clients and charting tools read them unchanged;
+ * errors are in Binance's shape (BinanceError.ts). Nothing here runs on a server only: the
+ * dashboard bundles this file.
  */
-import { Effect, Result, Schema } from "effect"
+import { Schema } from "effect"
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, OpenApi } from "effect/http-api"
 import { Interval } from "@blockchaincore/core/candle/Interval"
-import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { AlertSent, AnomalyDetected, AnomalyRule, Severity } from "@blockchaincore/core/events/DomainEvent"
-import type { EventHistory } from "@blockchaincore/core/ports/EventHistory"
-import type { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { SymbolName } from "@blockchaincore/core/trade/Trade"
+import { BadRequest, NotFound, Unavailable } from "./BinanceError.ts"
 
 const IntFromString = (what: string, minimum: number, maximum: number) =>
   Schema.FiniteFromString.check(Schema.isInt(), Schema.isBetween({ minimum, maximum }, { message: `${what} must be an integer from ${minimum} to ${maximum}` }))
+
+const Limit = IntFromString("limit", 1, 1000)
 
 export const KlinesQuery = Schema.Struct({
   symbol: SymbolName,
   interval: Interval,
   startTime: Schema.optionalKey(IntFromString("startTime", 0, Number.MAX_SAFE_INTEGER)),
   endTime: Schema.optionalKey(IntFromString("endTime", 0, Number.MAX_SAFE_INTEGER)),
-  limit: Schema.optionalKey(IntFromString("limit", 1, 1000))
+  limit: Schema.optionalKey(Limit)
+})
+
+/**
+ * A Binance kline row: open time, open, high, low, close, volume, close time, quote volume,
+ * trades, taker buy base volume, taker buy quote volume, ignore. Decimals as exact strings.
+ */
+export const KlineRow = Schema.Tuple([Schema.Number, Schema.String, Schema.String, Schema.String, Schema.String, Schema.String, Schema.Number, Schema.String, Schema.Number, Schema.String, Schema.String, Schema.String])
+export type KlineRow = typeof KlineRow.Type
+
+export const ListedSymbol = Schema.Struct({
+  symbol: Schema.String,
+  status: Schema.String,
+  baseAsset: Schema.String,
+  quoteAsset: Schema.String,
+  isSpotTradingAllowed: Schema.Boolean,
+  permissions: Schema.Array(Schema.String)
+})
+
+/** The part of Binance's exchangeInfo a chart or a client needs to list what is served. */
+export const ExchangeInfoAnswer = Schema.Struct({
+  timezone: Schema.String,
+  serverTime: Schema.Number,
+  rateLimits: Schema.Array(Schema.Unknown),
+  exchangeFilters: Schema.Array(Schema.Unknown),
+  symbols: Schema.Array(ListedSymbol)
 })
 
 export const AnomaliesQuery = Schema.Struct({
   symbol: Schema.optionalKey(SymbolName),
   rule: Schema.optionalKey(AnomalyRule),
   severity: Schema.optionalKey(Severity),
-  limit: Schema.optionalKey(IntFromString("limit", 1, 1000))
+  limit: Schema.optionalKey(Limit)
 })
 
 export const AlertsQuery = Schema.Struct({
   symbol: Schema.optionalKey(SymbolName),
   rule: Schema.optionalKey(AnomalyRule),
-  limit: Schema.optionalKey(IntFromString("limit", 1, 1000))
+  limit: Schema.optionalKey(Limit)
 })
 
-const HISTORY_WINDOW = 1_000
+/** What a deployment without the producer in its process (AWS) can say of itself: whether its store answers. */
+export const StoreHealth = Schema.Struct({
+  status: Schema.Literals(["ok", "degraded"]),
+  symbols: Schema.Array(Schema.String),
+  problem: Schema.optionalKey(Schema.String)
+})
+export type StoreHealth = typeof StoreHealth.Type
 
-export interface ApiSources {
-  readonly store: CandleStore["Service"]
-  /** The symbols exchangeInfo lists: the configured ones where known, else those with candles. */
-  readonly symbols?: () => ReadonlyArray<string>
-  /** Absent where the deployment keeps no history: those endpoints answer 404. */
-  readonly history?: EventHistory["Service"]
-  readonly health: () => Effect.Effect<Record<string, unknown>>
-  readonly metrics?: () => string
-}
+/**
+ * Turns a query that does not decode into Binance's 400 (which code, from what was wrong), and a
+ * store that cannot answer into a 503. Every endpoint has it.
+ */
+export class BinanceErrors extends HttpApiMiddleware.Service<BinanceErrors>()("@blockchaincore/services/api/BinanceErrors", {
+  error: [BadRequest, Unavailable]
+}) {}
 
-export interface ApiAnswer {
-  readonly status: number
-  readonly contentType: string
-  readonly body: string
-}
+export class MarketApi extends HttpApiGroup.make("market", { topLevel: true })
+  .add(
+    HttpApiEndpoint.get("klines", "/api/v3/klines", { query: KlinesQuery, success: Schema.Array(KlineRow) })
+      .annotate(OpenApi.Description, "Candles in Binance's kline shape; the most recent `limit` (500 by default) unless `startTime` is given"),
+    HttpApiEndpoint.get("exchangeInfo", "/api/v3/exchangeInfo", { success: ExchangeInfoAnswer })
+      .annotate(OpenApi.Description, "The symbols served")
+  ) {}
 
-/** Known quote assets, longest first, to split a symbol into base and quote for exchangeInfo. */
-const QUOTES = ["FDUSD", "USDT", "USDC", "TUSD", "BUSD", "BTC", "ETH", "BNB", "EUR", "TRY", "BRL"]
+export class HistoryApi extends HttpApiGroup.make("history", { topLevel: true })
+  .add(
+    HttpApiEndpoint.get("anomalies", "/api/anomalies", { query: AnomaliesQuery, success: Schema.Array(AnomalyDetected), error: NotFound })
+      .annotate(OpenApi.Description, "Recent anomalies, newest first (filters apply to the most recent thousand)"),
+    HttpApiEndpoint.get("alerts", "/api/alerts", { query: AlertsQuery, success: Schema.Array(AlertSent), error: NotFound })
+      .annotate(OpenApi.Description, "Recent alerts, newest first")
+  ) {}
 
-const json = (status: number, body: unknown): ApiAnswer => ({ status, contentType: "application/json", body: JSON.stringify(body) })
+export class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
+  .add(
+    HttpApiEndpoint.get("health", "/health", { success: Schema.Union([PipelineHealth, StoreHealth]) })
+      .annotate(OpenApi.Description, "The pipeline's health: the producer's connections, per symbol the last trade's age, gaps, queue depth (locally); whether the store answers (on AWS)")
+  ) {}
 
-const badQuery = (e: { readonly message: string }) => json(400, { code: -1100, msg: e.message.replace(/\s*\n\s*/g, "; ") })
-
-export const answer = (sources: ApiSources, method: string, path: string, params: URLSearchParams): Effect.Effect<ApiAnswer> =>
-  route(sources, method, path, Object.fromEntries(params)).pipe(
-    Effect.catch((e) => Effect.succeed(json(503, { code: -1001, msg: `${e._tag}: ${e.message}` })))
-  )
-
-const route = (sources: ApiSources, method: string, path: string, params: Record<string, string>) =>
-  Effect.gen(function*() {
-  if (method !== "GET") return json(405, { code: -1, msg: "Only GET" })
-  switch (path) {
-    case "/api/v3/klines": {
-      const query = Schema.decodeUnknownResult(KlinesQuery)(params)
-      if (Result.isFailure(query)) return badQuery(query.failure)
-      const q = query.success
-      const candles = yield* (
-        sources.store.candles({ symbol: q.symbol, interval: q.interval, limit: q.limit ?? 500, ...(q.startTime === undefined ? {} : { startTime: q.startTime }), ...(q.endTime === undefined ? {} : { endTime: q.endTime }) })
-      )
-      return json(200, candles.map(klineRow))
-    }
-    case "/api/v3/exchangeInfo": {
-      const symbols = sources.symbols === undefined ? yield* sources.store.symbols() : sources.symbols()
-      return json(200, {
-        timezone: "UTC",
-        serverTime: Date.now(),
-        rateLimits: [],
-        exchangeFilters: [],
-        symbols: symbols.map((symbol) => {
-          const quote = QUOTES.find((q) => symbol.endsWith(q) && symbol.length > q.length) ?? ""
-          return { symbol, status: "TRADING", baseAsset: symbol.slice(0, symbol.length - quote.length), quoteAsset: quote, isSpotTradingAllowed: true, permissions: ["SPOT"] }
-        })
-      })
-    }
-    case "/api/anomalies": {
-      const query = Schema.decodeUnknownResult(AnomaliesQuery)(params)
-      if (Result.isFailure(query)) return badQuery(query.failure)
-      const q = query.success
-      if (sources.history === undefined) return json(404, { code: -1, msg: "This deployment keeps no anomaly history" })
-      // Filters apply to the most recent thousand.
-      const found = (yield* sources.history.anomalies(HISTORY_WINDOW)).filter((a) =>
-        (q.symbol === undefined || a.candle.symbol === q.symbol) && (q.rule === undefined || a.rule === q.rule) && (q.severity === undefined || a.severity === q.severity)
-      )
-      return json(200, found.slice(0, q.limit ?? 100).map((a) => Schema.encodeSync(AnomalyDetected)(a)))
-    }
-    case "/api/alerts": {
-      const query = Schema.decodeUnknownResult(AlertsQuery)(params)
-      if (Result.isFailure(query)) return badQuery(query.failure)
-      const q = query.success
-      if (sources.history === undefined) return json(404, { code: -1, msg: "This deployment keeps no alert history" })
-      const found = (yield* sources.history.alerts(HISTORY_WINDOW)).filter((a) => (q.symbol === undefined || a.symbol === q.symbol) && (q.rule === undefined || a.rule === q.rule))
-      return json(200, found.slice(0, q.limit ?? 100).map((a) => Schema.encodeSync(AlertSent)(a)))
-    }
-    case "/health":
-      return json(200, yield* sources.health())
-    case "/metrics":
-      if (sources.metrics === undefined) return json(404, { code: -1, msg: "No metrics here: see CloudWatch" })
-      return { status: 200, contentType: "text/plain; version=0.0.4", body: sources.metrics() }
-    default:
-      return json(404, { code: -1, msg: `No such endpoint: ${path}` })
-  }
-  })
-
+export class ReadApi extends HttpApi.make("blockchaincore")
+  .add(MarketApi)
+  .add(HistoryApi)
+  .add(SystemApi)
+  .middleware(BinanceErrors)
+  .annotateMerge(OpenApi.annotations({
+    title: "BlockchainCore read API",
+    description: "Candles with exactly the numbers of Binance's klines, the anomalies found in them and the alerts sent. Errors are Binance's `{\"code\", \"msg\"}`."
+  })) {}

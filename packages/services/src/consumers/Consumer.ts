@@ -1,19 +1,66 @@
 /**
  * A consumer of domain events, declared once: its name, the EventBridge pattern of the events it
- * wants, its handler, and the ports it needs (from which the AWS stack derives its permissions).
- * `stacks/events.ts` turns each declaration into a bus rule; the local runtime subscribes the
- * same handler in-process.
+ * wants, its handler, the ports it needs (from which the AWS stack derives its permissions) and
+ * the layer its handler runs on, made from a deployment's port layers. `stacks/events.ts` turns
+ * each declaration into a bus rule; the consumer function on AWS and the local runtime both run
+ * an entry with `entry.layer(ports)`, the ports being each deployment's own.
  */
-import type { Effect } from "effect"
+import { Effect, Layer, type Scope } from "effect"
 import type { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import type { EventPattern } from "@blockchaincore/core/events/EventPattern"
+import type { AlertConditions } from "@blockchaincore/core/ports/AlertConditions"
+import type { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import type { EventBus } from "@blockchaincore/core/ports/EventBus"
+import type { EventHistory } from "@blockchaincore/core/ports/EventHistory"
+import type { Notifier } from "@blockchaincore/core/ports/Notifier"
+import type { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
+import type { Webhook } from "@blockchaincore/core/ports/Webhook"
 
-export type Port = "AlertConditions" | "CandleStore" | "EventBus" | "EventHistory" | "Notifier" | "TradeArchive" | "Webhook"
+/** A deployment's layer of each port a consumer may need. */
+export interface PortLayers {
+  readonly AlertConditions: Layer.Layer<AlertConditions, unknown>
+  readonly CandleStore: Layer.Layer<CandleStore, unknown>
+  readonly EventBus: Layer.Layer<EventBus, unknown>
+  readonly EventHistory: Layer.Layer<EventHistory, unknown>
+  readonly Notifier: Layer.Layer<Notifier, unknown>
+  readonly TradeArchive: Layer.Layer<TradeArchive, unknown>
+  readonly Webhook: Layer.Layer<Webhook, unknown>
+}
 
-export interface Consumer<R> {
+export type Port = keyof PortLayers
+
+/** What a consumer's handling may fail with: retried, then kept as a failure. */
+export interface ConsumerFailure {
+  readonly _tag: string
+  readonly message: string
+}
+
+/** A consumer's handler once its layer is built: one event at a time. */
+export type EventHandler = (event: DomainEvent) => Effect.Effect<void, ConsumerFailure>
+
+export interface Consumer {
+  readonly name: string
+  readonly description: string
+  readonly pattern: EventPattern
+  /** The ports its layer takes from `PortLayers`, for the AWS stack's grants (a test holds the two equal). */
+  readonly needs: ReadonlyArray<Port>
+  /** Builds the handler on a deployment's ports; what it builds lives as long as the scope. */
+  readonly handlerOn: (ports: PortLayers) => Effect.Effect<EventHandler, unknown, Scope.Scope>
+}
+
+/** A registry entry from its handler, written against the services it needs, and the layer of those services. */
+export const defineConsumer = <R>(spec: {
   readonly name: string
   readonly description: string
   readonly pattern: EventPattern
   readonly needs: ReadonlyArray<Port>
-  readonly handle: (event: DomainEvent) => Effect.Effect<void, { readonly _tag: string; readonly message: string }, R>
-}
+  readonly layer: (ports: PortLayers) => Layer.Layer<R, unknown>
+  readonly handle: (event: DomainEvent) => Effect.Effect<void, ConsumerFailure, R>
+}): Consumer => ({
+  name: spec.name,
+  description: spec.description,
+  pattern: spec.pattern,
+  needs: spec.needs,
+  handlerOn: (ports) =>
+    Effect.map(Layer.build(spec.layer(ports)), (context) => (event: DomainEvent) => spec.handle(event).pipe(Effect.provideContext(context)))
+})

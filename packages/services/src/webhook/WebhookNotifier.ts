@@ -23,3 +23,7 @@ export const makeWebhookNotifier = (url: string, timeoutMillis = 10_000): Notifi
         catch: (e) => new NotifyFailed({ channel: "webhook", message: e instanceof Error ? e.message : String(e) })
       })
   })
+
+/** The webhook when no URL is configured: it logs what it would have posted. */
+export const webhookOff = (why: string): Notifier["Service"] =>
+  Notifier.of({ channel: "webhook (off)", notify: (n) => Effect.logDebug(`webhook off (${why}): ${n.subject}`) })

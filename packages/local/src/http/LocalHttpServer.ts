@@ -1,0 +1,26 @@
+/**
+ * The local runtime's one HTTP surface on 127.0.0.1: the read API with `/openapi.json` and
+ * `/docs` (services/api/ReadApiServer.ts), the dashboard's live events (`/api/events`), the
+ * Prometheus metrics (`/metrics`) and the dashboard's files (`/`), served by Effect's Node HTTP
+ * server. A request's failure is a response, never an exception in the process.
+ */
+import { createServer } from "node:http"
+import { resolve } from "node:path"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Effect, Layer } from "effect"
+import { HttpRouter, HttpServerResponse, HttpStaticServer } from "effect/http"
+import { readApiRoutes } from "@blockchaincore/services/api/ReadApiServer"
+import { liveEventsRoute } from "./LiveEventsRoute.ts"
+import { metricsRoute } from "./MetricsRoute.ts"
+
+export const DASHBOARD_DIR = resolve(import.meta.dirname, "../../../web/dist")
+
+/** Binance's shape for a path nothing serves. */
+const notFound = HttpRouter.add("*", "/api/*", (request) =>
+  Effect.succeed(HttpServerResponse.jsonUnsafe({ code: -1, msg: `No such endpoint: ${request.method} ${request.url.split("?")[0]}` }, { status: 404 })))
+
+export const localHttpServer = (options: { readonly port: number; readonly dashboardDir: string }) =>
+  HttpRouter.serve(
+    Layer.mergeAll(readApiRoutes, liveEventsRoute, metricsRoute, notFound, HttpStaticServer.layer({ root: options.dashboardDir, index: "index.html", cacheControl: "no-cache" })),
+    { disableListenLog: true, disableLogger: true }
+  ).pipe(Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port, host: "127.0.0.1" })))

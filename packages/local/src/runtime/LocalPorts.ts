@@ -1,0 +1,59 @@
+/**
+ * The local deployment's ports, each built once, in the data directory or in memory: the durable
+ * trades queue, the in-process bus, the producer's journal, the SQLite candle store, the Parquet
+ * archive, the event history, the alert conditions, the terminal as notifier and the webhook
+ * (off without a URL). `portLayersOf` hands the built ports to the consumers' registry entries.
+ */
+import { mkdirSync } from "node:fs"
+import { join } from "node:path"
+import { Context, Effect, Layer } from "effect"
+import { AlertConditions } from "@blockchaincore/core/ports/AlertConditions"
+import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { EventBus } from "@blockchaincore/core/ports/EventBus"
+import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
+import { Notifier } from "@blockchaincore/core/ports/Notifier"
+import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
+import { Webhook } from "@blockchaincore/core/ports/Webhook"
+import { Journal } from "@blockchaincore/producer/publish/Journal"
+import type { PortLayers } from "@blockchaincore/services/consumers/Consumer"
+import { makeWebhookNotifier, webhookOff } from "@blockchaincore/services/webhook/WebhookNotifier"
+import { layerLocalTradeArchive } from "../archive/LocalTradeArchive.ts"
+import { type BusOptions, InProcessEventBus } from "../bus/InProcessEventBus.ts"
+import { layerLogNotifier } from "../notify/LogNotifier.ts"
+import { LocalTradeQueue } from "../queue/InProcessTradeQueue.ts"
+import { layerInMemoryAlertConditions } from "../store/InMemoryAlertConditions.ts"
+import { layerInMemoryEventHistory } from "../store/InMemoryEventHistory.ts"
+import { layerSqliteCandleStore } from "../store/SqliteCandleStore.ts"
+
+export interface LocalPortsConfig {
+  readonly dataDir: string
+  readonly bus?: BusOptions
+  /** A Slack- or Discord-style webhook; without it, the webhook consumer only logs. */
+  readonly webhookUrl?: string
+}
+
+export const localPorts = (config: LocalPortsConfig) =>
+  Layer.mergeAll(
+    LocalTradeQueue.layer(join(config.dataDir, "queue.sqlite")),
+    InProcessEventBus.layer(config.bus ?? {}),
+    Journal.layer(join(config.dataDir, "journal")),
+    layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")),
+    layerLocalTradeArchive(join(config.dataDir, "archive")),
+    layerInMemoryEventHistory,
+    layerInMemoryAlertConditions,
+    layerLogNotifier,
+    Layer.succeed(Webhook, config.webhookUrl === undefined ? webhookOff("no --webhook-url") : makeWebhookNotifier(config.webhookUrl))
+  ).pipe(Layer.provide(Layer.effectDiscard(Effect.sync(() => mkdirSync(config.dataDir, { recursive: true })))))
+
+export type LocalPortServices = AlertConditions | CandleStore | EventBus | EventHistory | Notifier | TradeArchive | Webhook
+
+/** The ports already built, as the layers a consumer's entry takes: every consumer shares them. */
+export const portLayersOf = (context: Context.Context<LocalPortServices>): PortLayers => ({
+  AlertConditions: Layer.succeed(AlertConditions, Context.get(context, AlertConditions)),
+  CandleStore: Layer.succeed(CandleStore, Context.get(context, CandleStore)),
+  EventBus: Layer.succeed(EventBus, Context.get(context, EventBus)),
+  EventHistory: Layer.succeed(EventHistory, Context.get(context, EventHistory)),
+  Notifier: Layer.succeed(Notifier, Context.get(context, Notifier)),
+  TradeArchive: Layer.succeed(TradeArchive, Context.get(context, TradeArchive)),
+  Webhook: Layer.succeed(Webhook, Context.get(context, Webhook))
+})
