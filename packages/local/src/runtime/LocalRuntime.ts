@@ -118,6 +118,14 @@ const consumers = Layer.effectDiscard(Effect.gen(function*() {
   }
 }))
 
+/** Logged when the runtime has stopped, after the pipe processed what was queued: what it did. */
+const stoppedSummary = Layer.effectDiscard(Effect.gen(function*() {
+  const monitor = yield* ProducerMonitor
+  const stats = yield* LocalPipeStats
+  yield* Effect.addFinalizer(() =>
+    Effect.flatMap(monitor.metrics, (m) => Effect.logInfo(`stopped: ${m === undefined ? "the producer never started" : statusLine(m)} | processed ${stats.batches} batches`)))
+}))
+
 const pipe = (options: { readonly deliverTwice?: boolean }) =>
   Layer.effectDiscard(Effect.gen(function*() {
     const queue = yield* LocalTradeQueue
@@ -147,7 +155,6 @@ const producer = (config: LocalRuntimeConfig) =>
     yield* (yield* ProducerMonitor).attach(handle)
     const status = Effect.suspend(() => Effect.logInfo(`${statusLine(handle.metrics())} | processed ${stats.batches} batches${source.progress()}`))
     yield* Effect.forkScoped(status.pipe(Effect.delay(config.statusEveryMillis ?? 60_000), Effect.repeat(Schedule.spaced(config.statusEveryMillis ?? 60_000))))
-    // Runs last of the producer's finalizers: the summary once everything queued was processed.
     const address = server.address
     return {
       port: address._tag === "UnixPathAddress" ? 0 : address.port,
@@ -160,18 +167,21 @@ const producer = (config: LocalRuntimeConfig) =>
     }
   }))
 
-export const localRuntimeLayer = (config: LocalRuntimeConfig) => {
+/** Everything but the producer: the ports, the services, the HTTP server, the consumers and the pipe. */
+export const localRuntimeBelowProducer = (config: LocalRuntimeConfig) => {
   const ports = localPorts({ dataDir: config.dataDir, ...(config.bus === undefined ? {} : { bus: config.bus }), ...(config.webhookUrl === undefined ? {} : { webhookUrl: config.webhookUrl }) })
-  const base = Layer.mergeAll(ports, MarketSource.layer(config), ProducerMonitor.layer, Layer.sync(LocalPipeStats, (): PipeStats => ({ batches: 0, failures: 0, redeliveries: 0 })))
+  const base = Layer.provideMerge(stoppedSummary, Layer.mergeAll(ports, MarketSource.layer(config), ProducerMonitor.layer, Layer.sync(LocalPipeStats, (): PipeStats => ({ batches: 0, failures: 0, redeliveries: 0 }))))
   const withServices = Layer.provideMerge(pipelineServices(config.dataDir), base)
   const http = Layer.unwrap(Effect.gen(function*() {
     const source = yield* MarketSource
     return localHttpServer({ port: config.port, dashboardDir: config.dashboardDir ?? DASHBOARD_DIR }).pipe(Layer.provide(Layer.mergeAll(localHealthReport(source.symbols), ServedSymbols.fixed(source.symbols))))
   }))
   const withHttp = Layer.provideMerge(http, withServices)
-  const running = Layer.provideMerge(Layer.mergeAll(consumers, pipe(config.deliverTwice === true ? { deliverTwice: true } : {})), withHttp)
-  return producer(config).pipe(Layer.provide(running), Layer.provide(Layer.succeed(Metric.MetricRegistry, new Map())))
+  return Layer.provideMerge(Layer.mergeAll(consumers, pipe(config.deliverTwice === true ? { deliverTwice: true } : {})), withHttp)
 }
+
+export const localRuntimeLayer = (config: LocalRuntimeConfig) =>
+  producer(config).pipe(Layer.provide(localRuntimeBelowProducer(config)), Layer.provide(Layer.succeed(Metric.MetricRegistry, new Map())))
 
 /** Starts the runtime in the caller's scope; it runs until that scope closes. */
 export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<LocalRuntime["Service"], Layer.Error<ReturnType<typeof localRuntimeLayer>>, Scope.Scope> =>
