@@ -10,6 +10,7 @@ import { Effect, Layer } from "effect"
 import { FunctionInvoker, InvokeFailed, redrive } from "./ops/Redrive.ts"
 import { awsArgs } from "./ops/Stage.ts"
 import { readStageOutputs } from "./ops/SstOutputs.ts"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 const root = resolve(import.meta.dirname, "..")
 const { stage, region } = awsArgs(process.argv.slice(2))
@@ -19,7 +20,7 @@ const invoker = Layer.succeed(FunctionInvoker, FunctionInvoker.of({
   invoke: (functionArn, event) =>
     Effect.tryPromise({
       try: () => lambda.send(new InvokeCommand({ FunctionName: functionArn, InvocationType: "Event", Payload: new TextEncoder().encode(JSON.stringify(event)) })),
-      catch: (e) => new InvokeFailed({ message: `invoke ${functionArn}: ${e instanceof Error ? e.message : String(e)}` })
+      catch: (e) => new InvokeFailed({ message: `invoke ${functionArn}: ${errorMessage(e)}` })
     })
 }))
 

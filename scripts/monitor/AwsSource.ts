@@ -12,12 +12,13 @@ import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs"
 import type { AppOutputs } from "../ops/SstOutputs.ts"
 import { lastCandles } from "./LocalSource.ts"
 import type { Snapshot } from "./Snapshot.ts"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 const attempt = async <A>(problems: Array<string>, what: string, run: () => Promise<A>): Promise<A | undefined> => {
   try {
     return await run()
   } catch (e) {
-    problems.push(`${what}: ${e instanceof Error ? e.message : String(e)}`)
+    problems.push(`${what}: ${errorMessage(e)}`)
     return undefined
   }
 }

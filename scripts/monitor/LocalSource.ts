@@ -4,6 +4,7 @@
  */
 import { Schema } from "effect"
 import type { Snapshot } from "./Snapshot.ts"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 const Health = Schema.Record(Schema.String, Schema.Unknown)
 const ExchangeInfo = Schema.Struct({ symbols: Schema.Array(Schema.Struct({ symbol: Schema.String })) })
@@ -35,7 +36,7 @@ export const lastCandles = async (base: string, now: number): Promise<Snapshot["
 export const localSnapshot = async (base: string, now: number): Promise<Snapshot> => {
   const problems: Array<string> = []
   const health = await get(base, "/health", Health).catch((e: unknown) => {
-    problems.push(`health: ${e instanceof Error ? e.message : String(e)}`)
+    problems.push(`health: ${errorMessage(e)}`)
     return undefined
   })
   const anomalies = await get(base, "/api/anomalies?limit=5", Anomalies)

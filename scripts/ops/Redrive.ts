@@ -9,6 +9,7 @@
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs"
 import { Context, Effect, Schema } from "effect"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 export class InvokeFailed extends Schema.TaggedError<InvokeFailed>()("InvokeFailed", { message: Schema.String }) {}
 export class FailureQueueUnavailable extends Schema.TaggedError<FailureQueueUnavailable>()("FailureQueueUnavailable", { message: Schema.String }) {}
@@ -50,7 +51,7 @@ export interface RedriveReport {
 }
 
 const sqsCall = <A>(what: string, run: () => Promise<A>) =>
-  Effect.tryPromise({ try: run, catch: (e) => new FailureQueueUnavailable({ message: `${what}: ${e instanceof Error ? e.message : String(e)}` }) })
+  Effect.tryPromise({ try: run, catch: (e) => new FailureQueueUnavailable({ message: `${what}: ${errorMessage(e)}` }) })
 
 /** Drains the queue once: every message is looked at once; a kept message seen again ends the run. */
 export const redrive = (sqs: SQSClient, queueUrl: string, visibilitySeconds = 300) =>

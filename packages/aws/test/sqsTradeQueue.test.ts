@@ -7,7 +7,8 @@ import { createHash } from "node:crypto"
 import { SQSClient } from "@aws-sdk/client-sqs"
 import { Effect, Schema } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
-import { deduplicationId, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { deduplicationId } from "../src/sqs/DeduplicationId.ts"
 import { TradeBatchFromMessageBody } from "../src/sqs/MessageBody.ts"
 import { makeSqsTradeQueue } from "../src/sqs/SqsTradeQueue.ts"
 import { json, startWireFake, TEST_CREDENTIALS, type WireAnswer } from "./support/wireFake.ts"
@@ -79,6 +80,14 @@ const batch = (shard: number, firstId: number, trades = 1): TradeBatch => ({
 })
 
 describe("SqsTradeQueue", () => {
+  it("derives a batch's deduplication id from its content, within SQS's 128 characters", () => {
+    const id = deduplicationId(batch(3, 1000, 5))
+    expect(id).toMatch(/^3-[0-9a-f]{64}$/)
+    expect(deduplicationId(structuredClone(batch(3, 1000, 5)))).toBe(id)
+    expect(deduplicationId(batch(3, 1000, 6))).not.toBe(id)
+    expect(deduplicationId(batch(3, 1001, 5))).not.toBe(id)
+  })
+
   it("sends at most 10 entries a request, in order, grouped by shard, deduplicated by content", async () => {
     const { queue, requests } = await fakeSqs(() => "ok")
     const batches = Array.from({ length: 23 }, (_, i) => batch(i % 3, 1000 + i))

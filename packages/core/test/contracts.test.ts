@@ -19,7 +19,7 @@ import {
   dataGapFilled,
   DomainEventFromJson
 } from "../src/events/DomainEvent.ts"
-import { deduplicationId, encodeTradeBatchJson, shardOf, TradeBatchFromJson, type TradeBatch } from "../src/trade/TradeBatch.ts"
+import { encodeTradeBatchJson, shardOf, TradeBatchFromJson, type TradeBatch } from "../src/trade/TradeBatch.ts"
 import { describeWithSharedData, hasSharedData, recordingFrames } from "./support/sharedData.ts"
 
 const TRADE =
@@ -217,13 +217,6 @@ describe("TradeBatch", () => {
     const twisted = JSON.stringify({ shard: 0, epoch: 0, symbols: [{ symbol: "BTCUSDT", watermark: 2, trades: [[2, "1", "1", 1, true], [1, "1", "1", 1, true]] }] })
     expect(() => Schema.decodeUnknownSync(TradeBatchFromJson)(twisted)).toThrow(/ascending id order at index 1/)
     expect(() => Schema.decodeUnknownSync(TradeBatchFromJson)('{"shard":0,"epoch":0,"symbols":[]}')).toThrow(/symbols/)
-  })
-
-  it("derives its deduplication id from its content, within SQS's 128 characters", () => {
-    const id = deduplicationId(batch)
-    expect(id).toMatch(/^3-[0-9a-f]{64}$/)
-    expect(deduplicationId(structuredClone(batch))).toBe(id)
-    expect(deduplicationId({ ...batch, symbols: [{ ...batch.symbols[0]!, watermark: 1723161255344 }, batch.symbols[1]!] })).not.toBe(id)
   })
 
   it("puts a symbol in the same shard every time", () => {

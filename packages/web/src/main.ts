@@ -8,6 +8,7 @@ import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { Interval } from "@blockchaincore/core/candle/Interval"
 import { AnomalyRule, type AlertSent, type AnomalyDetected } from "@blockchaincore/core/events/DomainEvent"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import * as Api from "./ApiClient.ts"
 import { CandleChart } from "./CandleChart.ts"
 import { renderAlerts, renderAnomalies, type Filters } from "./EventLists.ts"
@@ -59,7 +60,7 @@ const options = (select: HTMLSelectElement, values: ReadonlyArray<readonly [stri
 
 const showError = (e: unknown) => {
   ui.error.hidden = false
-  ui.error.textContent = `Could not reach the API: ${e instanceof Error ? e.message : String(e)}`
+  ui.error.textContent = `Could not reach the API: ${errorMessage(e)}`
 }
 
 const filters = (): Filters => ({ symbol: ui.filterSymbol.value, rule: ui.filterRule.value, severity: ui.filterSeverity.value })

@@ -4,13 +4,14 @@
  * `version` written under a condition, and `expiresAt` (epoch seconds, the table's TTL attribute)
  * a week after the last write: a symbol and interval quiet that long have resolved and cooled down.
  */
-import { ConditionalCheckFailedException, type DynamoDBClient } from "@aws-sdk/client-dynamodb"
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb"
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb"
 import { Clock, Effect, Layer, Schema } from "effect"
 import { AnomalyDetected, AnomalyRule } from "@blockchaincore/core/events/DomainEvent"
 import { AlertConditions, EMPTY_GROUP } from "@blockchaincore/core/ports/AlertConditions"
-import { StoreUnavailable, VersionConflict } from "@blockchaincore/core/ports/CandleStore"
+import { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
 import { attemptDynamo } from "./DynamoWrites.ts"
+import { putVersioned } from "./VersionedPut.ts"
 import { gzippedJson } from "./GzippedJson.ts"
 
 export const CONDITION_TTL_SECONDS = 7 * 24 * 3600
@@ -39,22 +40,7 @@ export const makeDynamoAlertConditions = (client: DynamoDBClient, table: string)
         const key = `${symbol}|${interval}`
         const now = yield* Clock.currentTimeMillis
         const body = encode([...conditions].map(([rule, c]) => ({ rule, state: c.state, anomaly: c.anomaly })))
-        yield* Effect.tryPromise({
-          try: () =>
-            doc.send(
-              new PutCommand({
-                TableName: table,
-                Item: { key, version: expectedVersion + 1, body, expiresAt: Math.floor(now / 1000) + CONDITION_TTL_SECONDS },
-                ...(expectedVersion === 0
-                  ? { ConditionExpression: "attribute_not_exists(#key)", ExpressionAttributeNames: { "#key": "key" } }
-                  : { ConditionExpression: "#version = :expected", ExpressionAttributeNames: { "#version": "version" }, ExpressionAttributeValues: { ":expected": expectedVersion } })
-              })
-            ),
-          catch: (e) =>
-            e instanceof ConditionalCheckFailedException
-              ? new VersionConflict({ symbol: key, expected: expectedVersion })
-              : new StoreUnavailable({ message: `save alert conditions: ${e instanceof Error ? e.message : String(e)}` })
-        })
+        yield* putVersioned(doc, { table, key: ["key", key], expectedVersion, attributes: { body, expiresAt: Math.floor(now / 1000) + CONDITION_TTL_SECONDS } })
       })
   })
 }

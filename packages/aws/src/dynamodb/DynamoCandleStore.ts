@@ -7,13 +7,14 @@
  *   minute per symbol: gzip takes it from three write units to one) and a `version`, written with
  *   a condition on the version read, so two processors cannot both save over one state.
  */
-import { ConditionalCheckFailedException, type DynamoDBClient } from "@aws-sdk/client-dynamodb"
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb"
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb"
 import { Effect, Layer, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
 import { SymbolSnapshot } from "@blockchaincore/core/candle/EngineSnapshot"
-import { CandleStore, StoreUnavailable, VersionConflict, type VersionedState } from "@blockchaincore/core/ports/CandleStore"
+import { CandleStore, StoreUnavailable, type VersionedState } from "@blockchaincore/core/ports/CandleStore"
 import { attemptDynamo, writeAll } from "./DynamoWrites.ts"
+import { putVersioned } from "./VersionedPut.ts"
 import { gzippedJson } from "./GzippedJson.ts"
 
 export interface DynamoCandleStoreOptions {
@@ -55,22 +56,7 @@ export const makeDynamoCandleStore = (options: DynamoCandleStoreOptions): Candle
       if (body.byteLength > STATE_ITEM_LIMIT_BYTES) {
         return Effect.fail(new StoreUnavailable({ message: `state of ${symbol} is ${Math.round(body.byteLength / 1024)} KB gzipped, over DynamoDB's 400 KB item limit` }))
       }
-      return Effect.tryPromise({
-        try: () =>
-          doc.send(
-            new PutCommand({
-              TableName: options.stateTable,
-              Item: { symbol, version: expectedVersion + 1, body },
-              ...(expectedVersion === 0
-                ? { ConditionExpression: "attribute_not_exists(#symbol)", ExpressionAttributeNames: { "#symbol": "symbol" } }
-                : { ConditionExpression: "#version = :expected", ExpressionAttributeNames: { "#version": "version" }, ExpressionAttributeValues: { ":expected": expectedVersion } })
-            })
-          ),
-        catch: (e) =>
-          e instanceof ConditionalCheckFailedException
-            ? new VersionConflict({ symbol, expected: expectedVersion })
-            : new StoreUnavailable({ message: `saveState: ${e instanceof Error ? e.message : String(e)}` })
-      }).pipe(Effect.as(expectedVersion + 1))
+      return putVersioned(doc, { table: options.stateTable, key: ["symbol", symbol], expectedVersion, attributes: { body } })
     },
     putCandles: (candles) =>
       writeAll(

@@ -5,13 +5,14 @@
  */
 import { gunzipSync, gzipSync } from "node:zlib"
 import { Effect, Schema, SchemaGetter, SchemaIssue } from "effect"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 const GzippedText = Schema.Uint8Array.pipe(
   Schema.decodeTo(Schema.String, {
     decode: SchemaGetter.transformEffect<string, Uint8Array>((bytes, options) =>
       Effect.try({
         try: () => gunzipSync(bytes).toString("utf8"),
-        catch: (e) => new SchemaIssue.InvalidValue({ message: `bytes that do not gunzip (${e instanceof Error ? e.message : String(e)})` }, bytes, options)
+        catch: (e) => new SchemaIssue.InvalidValue({ message: `bytes that do not gunzip (${errorMessage(e)})` }, bytes, options)
       })
     ),
     encode: SchemaGetter.transform((text: string) => new Uint8Array(gzipSync(text)))

@@ -10,6 +10,7 @@ import { Effect, Layer } from "effect"
 import type { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { envelopeOf } from "@blockchaincore/core/events/EventEnvelope"
 import { BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
+import { chunksOf } from "@blockchaincore/core/batching/chunksOf"
 import { type Outcome, type RetryOptions, sendUntilTaken } from "../retry/RetryFailed.ts"
 
 export interface EventBridgeEventBusOptions extends RetryOptions {
@@ -32,22 +33,11 @@ export const entryOf = (busName: string) => (event: DomainEvent): PutEventsReque
 
 /** Entries in request-sized groups, order kept. */
 export const putEventsRequestsOf = (entries: ReadonlyArray<PutEventsRequestEntry>): Array<Array<PutEventsRequestEntry>> => {
-  const requests: Array<Array<PutEventsRequestEntry>> = []
-  let current: Array<PutEventsRequestEntry> = []
-  let bytes = 0
   for (const entry of entries) {
     const size = entrySize(entry)
     if (size > MAX_REQUEST_BYTES) throw new Error(`an event of ${size} bytes is over EventBridge's 256 KB`)
-    if (current.length === MAX_ENTRIES || bytes + size > MAX_REQUEST_BYTES) {
-      requests.push(current)
-      current = []
-      bytes = 0
-    }
-    current.push(entry)
-    bytes += size
   }
-  if (current.length > 0) requests.push(current)
-  return requests
+  return chunksOf(entries, { count: MAX_ENTRIES, bytes: MAX_REQUEST_BYTES, sizeOf: entrySize })
 }
 
 const putAll = (options: EventBridgeEventBusOptions, entries: ReadonlyArray<PutEventsRequestEntry>) =>

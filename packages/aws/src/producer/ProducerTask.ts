@@ -26,6 +26,7 @@ import { oneLine } from "../pipe/PipePayload.ts"
 import { layerSqsTradeQueue } from "../sqs/SqsTradeQueue.ts"
 import { encodeHeartbeat, HEARTBEAT_EVERY_MILLIS } from "./Heartbeat.ts"
 import { ProducerEnvironment, type ProducerSettings, producerSettings } from "./ProducerEnvironment.ts"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 export class ProducerConfigError extends Schema.TaggedError<ProducerConfigError>()("ProducerConfigError", {
   message: Schema.String
@@ -46,7 +47,7 @@ const heartbeat = (file: string, metrics: () => MetricsSnapshot, startedAt: numb
     const now = yield* Clock.currentTimeMillis
     if (metrics().counters.connectionsUp.size > 0) connectedAt = now
     yield* Effect.try({ try: () => writeFileSync(file, encodeHeartbeat({ at: now, connectedAt, startedAt })), catch: (e) => e }).pipe(
-      Effect.catch((e) => Effect.logWarning(`heartbeat ${file} not written: ${e instanceof Error ? e.message : String(e)}`))
+      Effect.catch((e) => Effect.logWarning(`heartbeat ${file} not written: ${errorMessage(e)}`))
     )
   })
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs"
 import { decodeHeartbeat, judge } from "./Heartbeat.ts"
 import { DEFAULT_HEALTH_FILE } from "./ProducerEnvironment.ts"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 const file = process.env["HEALTH_FILE"] ?? DEFAULT_HEALTH_FILE
 const verdict = (() => {
@@ -13,7 +14,7 @@ const verdict = (() => {
   try {
     text = readFileSync(file, "utf8")
   } catch (e) {
-    return { healthy: false, reason: `no heartbeat file ${file}: ${e instanceof Error ? e.message : String(e)}` } as const
+    return { healthy: false, reason: `no heartbeat file ${file}: ${errorMessage(e)}` } as const
   }
   const beat = decodeHeartbeat(text)
   return beat._tag === "Failure" ? ({ healthy: false, reason: `heartbeat file ${file}: ${beat.failure.message}` } as const) : judge(beat.success, Date.now())

@@ -1,10 +1,12 @@
 /**
  * Sends a batch API's entries until all are taken: entries the service reports as failed are sent
- * again, alone, with exponential backoff and jitter; a request that fails whole (throttling, a
- * network error) is repeated. Used by the SQS, EventBridge and SNS adapters, whose batch calls
- * all answer "these entries failed" rather than failing the request.
+ * again, alone, on the project's retry schedule; a request that fails whole (throttling, a
+ * network error) is repeated. Used by the SQS, EventBridge, SNS and DynamoDB adapters, whose
+ * batch calls all answer "these entries failed" rather than failing the request.
  */
 import { Effect } from "effect"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
+import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 
 export interface RetryOptions {
   readonly maxAttempts: number
@@ -18,30 +20,32 @@ export type Outcome<E> =
   /** An entry can never succeed (the sender's fault): stop. */
   | { readonly _tag: "Refused"; readonly reason: string }
 
+/** Why an attempt did not take every entry: worth another attempt, or not. */
+type Missed = { readonly _tag: "Retryable"; readonly reason: string } | { readonly _tag: "Refused"; readonly reason: string }
+
 export const sendUntilTaken = <E, X>(
   options: RetryOptions,
   entries: ReadonlyArray<E>,
   send: (entries: ReadonlyArray<E>) => Promise<Outcome<E>>,
   unavailable: (reason: string) => X
 ): Effect.Effect<void, X> =>
-  Effect.gen(function*() {
+  Effect.suspend(() => {
     let pending = entries
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const result = yield* Effect.tryPromise({
-        try: () => send(pending),
-        catch: (e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
-      }).pipe(Effect.result)
-      let problem: string
-      if (result._tag === "Success") {
-        const outcome = result.success
-        if (outcome._tag === "Done") return
-        if (outcome._tag === "Refused") return yield* Effect.fail(unavailable(outcome.reason))
+    let attempts = 0
+    const attempt = Effect.suspend(() => {
+      attempts++
+      return Effect.tryPromise({ try: () => send(pending), catch: (e): Missed => ({ _tag: "Retryable", reason: errorMessage(e) }) })
+    }).pipe(
+      Effect.flatMap((outcome): Effect.Effect<void, Missed> => {
+        if (outcome._tag === "Done") return Effect.void
+        if (outcome._tag === "Refused") return Effect.fail({ _tag: "Refused", reason: outcome.reason })
         pending = outcome.failed
-        problem = outcome.reason
-      } else {
-        problem = result.failure
-      }
-      if (attempt >= options.maxAttempts) return yield* Effect.fail(unavailable(`${problem} after ${attempt} attempts`))
-      yield* Effect.sleep(Math.min(10_000, options.baseDelayMillis * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2))
-    }
+        return Effect.fail({ _tag: "Retryable", reason: outcome.reason })
+      })
+    )
+    return attempt.pipe(
+      Effect.retry({ schedule: retrySchedule({ baseMillis: options.baseDelayMillis, capMillis: 10_000 }), times: options.maxAttempts - 1, while: (missed) => missed._tag === "Retryable" }),
+      Effect.mapError((missed) => unavailable(missed._tag === "Refused" ? missed.reason : `${missed.reason} after ${attempts} attempts`))
+    )
   })
+

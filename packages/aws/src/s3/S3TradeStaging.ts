@@ -14,6 +14,7 @@ import { Effect, Layer } from "effect"
 import { byHour, encodeStagedWithSymbols } from "@blockchaincore/core/archive/StagedTrades"
 import { ArchiveUnavailable } from "@blockchaincore/core/ports/TradeArchive"
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 export interface S3ArchiveOptions {
   readonly client: S3Client
@@ -25,7 +26,7 @@ export const STAGING_PREFIX = "staging/"
 
 export const stagingPrefix = (hourStart: number) => `${STAGING_PREFIX}trades/hour=${hourStart}/`
 
-export const s3Failure = (what: string) => (e: unknown) => new ArchiveUnavailable({ message: `${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` })
+export const s3Failure = (what: string) => (e: unknown) => new ArchiveUnavailable({ message: `${what}: ${errorMessage(e)}` })
 
 export const putObject = (options: S3ArchiveOptions, key: string, body: string | Uint8Array, contentType: string) =>
   Effect.tryPromise({

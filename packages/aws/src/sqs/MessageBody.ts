@@ -7,6 +7,7 @@
 import { gunzipSync, gzipSync } from "node:zlib"
 import { Effect, Schema, SchemaGetter, SchemaIssue } from "effect"
 import { encodeTradeBatchJson, type TradeBatch, TradeBatchFromJson } from "@blockchaincore/core/trade/TradeBatch"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 const PREFIX = "gz:"
 
@@ -19,7 +20,7 @@ const BodyText = Schema.String.pipe(
       if (!body.startsWith(PREFIX)) return Effect.succeed(body)
       return Effect.try({
         try: () => gunzipSync(Buffer.from(body.slice(PREFIX.length), "base64")).toString("utf8"),
-        catch: (e) => new SchemaIssue.InvalidValue({ message: `a gz: body that does not gunzip (${e instanceof Error ? e.message : String(e)})` }, body, options)
+        catch: (e) => new SchemaIssue.InvalidValue({ message: `a gz: body that does not gunzip (${errorMessage(e)})` }, body, options)
       })
     }),
     encode: SchemaGetter.transform((json: string) => PREFIX + gzipSync(json).toString("base64"))

@@ -9,7 +9,9 @@ import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSCli
 import { Effect, Layer } from "effect"
 import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import { type Outcome, sendUntilTaken } from "../retry/RetryFailed.ts"
-import { deduplicationId, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { deduplicationId } from "./DeduplicationId.ts"
+import { chunksOf } from "@blockchaincore/core/batching/chunksOf"
 import { encodeMessageBody } from "./MessageBody.ts"
 
 export interface SqsTradeQueueOptions {
@@ -25,23 +27,13 @@ const MAX_REQUEST_BYTES = 262_144
 
 /** Entries in request-sized groups, order kept. */
 export const requestsOf = (batches: ReadonlyArray<TradeBatch>): Array<Array<SendMessageBatchRequestEntry>> => {
-  const requests: Array<Array<SendMessageBatchRequestEntry>> = []
-  let current: Array<SendMessageBatchRequestEntry> = []
-  let bytes = 0
-  batches.forEach((batch, i) => {
+  const entries = batches.map((batch, i): SendMessageBatchRequestEntry => {
     const body = encodeMessageBody(batch)
     const size = Buffer.byteLength(body)
     if (size > MAX_REQUEST_BYTES) throw new Error(`a TradeBatch of ${size} bytes is over SQS's limit: the batcher must split it`)
-    if (current.length === MAX_ENTRIES || bytes + size > MAX_REQUEST_BYTES) {
-      requests.push(current)
-      current = []
-      bytes = 0
-    }
-    current.push({ Id: String(i), MessageBody: body, MessageGroupId: `shard-${batch.shard}`, MessageDeduplicationId: deduplicationId(batch) })
-    bytes += size
+    return { Id: String(i), MessageBody: body, MessageGroupId: `shard-${batch.shard}`, MessageDeduplicationId: deduplicationId(batch) }
   })
-  if (current.length > 0) requests.push(current)
-  return requests
+  return chunksOf(entries, { count: MAX_ENTRIES, bytes: MAX_REQUEST_BYTES, sizeOf: (e) => Buffer.byteLength(e.MessageBody ?? "") })
 }
 
 const sendAll = (options: SqsTradeQueueOptions, entries: ReadonlyArray<SendMessageBatchRequestEntry>): Effect.Effect<void, QueueUnavailable> =>

@@ -10,6 +10,7 @@ import { Schema } from "effect"
 import { matches } from "@blockchaincore/core/events/EventPattern"
 import type { Consumer } from "@blockchaincore/services/consumers/Consumer"
 import { json, startWireFake } from "./wireFake.ts"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 const PutEvents = Schema.fromJsonString(Schema.Struct({
   Entries: Schema.Array(Schema.Struct({ EventBusName: Schema.String, Source: Schema.String, DetailType: Schema.String, Detail: Schema.String }))
@@ -47,7 +48,7 @@ export const startBusRouter = async (registry: ReadonlyArray<Consumer>, handlers
           error = ""
           break
         } catch (e) {
-          error = e instanceof Error ? e.message : String(e)
+          error = errorMessage(e)
         }
       }
       if (error === "") delivered.push(next)

@@ -5,7 +5,6 @@
  */
 import { Schema } from "effect"
 import { formatUnits, PRICE_SCALE, Units8 } from "../decimal/Decimal.ts"
-import { sha256Hex } from "../hash/Sha256.ts"
 import { EpochMillis, SymbolName, TradeId, type Trade } from "./Trade.ts"
 
 /** One trade, compact: `[id, price, qty, time, buyerIsMaker]`. */
@@ -61,18 +60,6 @@ export const tradesOf = (part: SymbolTrades): Array<Trade> =>
 
 /** The shard of a symbol: a stable hash, the same in every process and every release. */
 export const shardOf = (symbol: string, shards: number): number => fnv1a32(symbol, 0x811c9dc5) % shards
-
-/**
- * The queue's deduplication id: derived from what the batch holds (its id ranges and
- * watermarks), so a batch sent twice is recognised as the same batch. A SHA-256 keeps it within
- * SQS's 128 characters whatever the number of symbols.
- */
-export const deduplicationId = (batch: TradeBatch): string => {
-  const key = batch.symbols
-    .map((s) => `${s.symbol}:${s.trades[0]?.[0] ?? "-"}-${s.trades.at(-1)?.[0] ?? "-"}@${s.watermark}`)
-    .join(",")
-  return `${batch.shard}-${sha256Hex(key)}`
-}
 
 /** FNV-1a over UTF-16 code units, from `seed`. Not cryptographic: a stable spread of keys. */
 const fnv1a32 = (text: string, seed: number): number => {

@@ -17,8 +17,9 @@ import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, HOUR_MILLIS, TRADE_COLUMNS, tradesKey } from "@blockchaincore/core/archive/ArchiveLayout"
 import { encodeStaged, stagedRows } from "@blockchaincore/core/archive/StagedTrades"
 import { type Row, writeParquetFile } from "@blockchaincore/services/archival/ParquetFile"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
-const fail = (what: string) => (e: unknown) => new ArchiveUnavailable({ message: `${what}: ${e instanceof Error ? e.message : String(e)}` })
+const fail = (what: string) => (e: unknown) => new ArchiveUnavailable({ message: `${what}: ${errorMessage(e)}` })
 
 export const STAGING_SCHEMA = `
   CREATE TABLE IF NOT EXISTS staged_parts (

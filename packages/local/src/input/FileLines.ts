@@ -6,6 +6,7 @@ import { open } from "node:fs/promises"
 import { pipeline } from "node:stream"
 import { createGunzip } from "node:zlib"
 import { Schema, Stream } from "effect"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 export class InputFileError extends Schema.TaggedError<InputFileError>()("InputFileError", {
   path: Schema.String,
@@ -38,5 +39,5 @@ async function* linesOf(path: string): AsyncGenerator<string> {
 
 export const fileLines = (path: string): Stream.Stream<string, InputFileError> =>
   Stream.fromAsyncIterable(linesOf(path), (cause) =>
-    new InputFileError({ path, message: cause instanceof Error ? cause.message : String(cause) })
+    new InputFileError({ path, message: errorMessage(cause) })
   )

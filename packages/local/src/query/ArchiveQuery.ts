@@ -13,6 +13,7 @@ import { Effect, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
 import { CANDLE_COLUMNS, candleColumns, csvColumnTypes, TRADE_COLUMNS } from "@blockchaincore/core/archive/ArchiveLayout"
 import { stagedRows } from "@blockchaincore/core/archive/StagedTrades"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 export class QueryFailed extends Schema.TaggedError<QueryFailed>()("QueryFailed", { message: Schema.String }) {}
 
@@ -104,7 +105,7 @@ export const queryArchive = (dataDir: string, sql: string): Effect.Effect<QueryR
         rmSync(scratch, { recursive: true, force: true })
       }
     },
-    catch: (e) => new QueryFailed({ message: e instanceof Error ? e.message : String(e) })
+    catch: (e) => new QueryFailed({ message: errorMessage(e) })
   })
 
 /** Columns padded to their widest value, with a rule under the header. */

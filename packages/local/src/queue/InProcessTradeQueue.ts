@@ -71,7 +71,7 @@ export class InProcessTradeQueue {
             for (const q of queued) insert.run(q.seq, q.batch.shard, encodeTradeBatchJson(q.batch))
             db.exec("COMMIT")
           },
-          catch: (e) => new QueueUnavailable({ message: `the local queue's file: ${e instanceof Error ? e.message : String(e)}` })
+          catch: (e) => new QueueUnavailable({ message: `the local queue's file: ${errorMessage(e)}` })
         })
         return write.pipe(Effect.tap(() => Effect.sync(() => this.accept(queued))))
       }

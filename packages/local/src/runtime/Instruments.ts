@@ -8,6 +8,7 @@ import { join } from "node:path"
 import { Effect, Option, Schema } from "effect"
 import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
 import { ExchangeInfo, ExchangeInfoFromJson, type Instrument, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 export type InstrumentSource = "binance" | "cache" | "bundled"
 
@@ -21,7 +22,7 @@ export const loadInstruments = (restUrl: string, symbols: ReadonlyArray<string>,
       if (!res.ok) throw new Error(`HTTP ${res.status}`)
       return res.text()
     },
-    catch: (e) => (e instanceof Error ? e.message : String(e))
+    catch: (e) => errorMessage(e)
   }).pipe(
     Effect.flatMap((text) => Option.match(decode(text), { onNone: () => Effect.fail("an exchangeInfo that does not decode"), onSome: (info) => Effect.succeed({ text, info }) })),
     Effect.tap(({ text }) => Effect.sync(() => writeFileSync(cacheFile, text))),

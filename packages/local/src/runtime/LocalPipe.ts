@@ -3,9 +3,10 @@
  * trades queue in order and hands every batch through enrichment to the processor; a batch leaves
  * the queue only once processed, so a failure means it is delivered again (at least once, in
  * order per shard). With nothing to do it waits for the queue's next arrival; a batch that failed
- * is delivered again after `FAILURE_PAUSE`.
+ * is delivered again on the retry schedule (`REDELIVERY`).
  */
-import { Context, Duration, Effect, Metric, Schedule } from "effect"
+import { Context, Effect, Metric } from "effect"
+import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { Processor } from "@blockchaincore/services/processor/Processor"
@@ -56,18 +57,19 @@ export const runLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats, optio
       }
       return { moved, failed }
     })
-    // Closed before each pass, so an arrival during the pass reopens it and is not missed.
+    // Closed before each pass, so an arrival during the pass reopens it and is not missed. A
+    // pass with a failure fails, and is run again on the retry schedule until one goes through.
     const cycle = Effect.gen(function*() {
       yield* queue.arrivals.close
       const { moved, failed } = yield* pass
-      if (failed) yield* Effect.sleep(FAILURE_PAUSE)
-      else if (!moved) yield* queue.arrivals.await
-    })
+      if (failed) return yield* Effect.fail("a batch failed")
+      if (!moved) yield* queue.arrivals.await
+    }).pipe(Effect.retry(REDELIVERY))
     yield* Effect.forever(cycle)
   })
 
-/** How long a batch that failed waits before it is delivered again. */
-const FAILURE_PAUSE = Duration.millis(100)
+/** When a batch that failed is delivered again. */
+const REDELIVERY = retrySchedule({ baseMillis: 100, capMillis: 5_000 })
 
 /** Processes whatever is still queued, for a clean stop. */
 export const drainLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats) =>
@@ -82,4 +84,4 @@ export const drainLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats) =>
         yield* Metric.update(batchesProcessed, 1)
       }
     }
-  }).pipe(Effect.retry({ times: 5, schedule: Schedule.spaced(100) }))
+  }).pipe(Effect.retry({ times: 5, schedule: REDELIVERY }))

@@ -10,6 +10,7 @@ import { Effect, Layer, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
 import { SymbolSnapshot } from "@blockchaincore/core/candle/EngineSnapshot"
 import { CandleStore, StoreUnavailable, VersionConflict, type VersionedState } from "@blockchaincore/core/ports/CandleStore"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 const CandleJson = Schema.fromJsonString(Candle)
 const StateJson = Schema.fromJsonString(SymbolSnapshot)
@@ -25,7 +26,7 @@ const SCHEMA = `
 `
 
 const attempt = <A>(what: string, run: () => A) =>
-  Effect.try({ try: run, catch: (e) => new StoreUnavailable({ message: `${what}: ${e instanceof Error ? e.message : String(e)}` }) })
+  Effect.try({ try: run, catch: (e) => new StoreUnavailable({ message: `${what}: ${errorMessage(e)}` }) })
 
 export const makeSqliteCandleStore = (db: DatabaseSync): CandleStore["Service"] => {
   // WAL with NORMAL sync survives the process being killed (not a power cut) at a fraction of the fsyncs.

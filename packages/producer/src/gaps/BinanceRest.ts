@@ -3,7 +3,9 @@
  * budget (6000 a minute per IP; we stay under our own lower limit, synchronised from the
  * `X-MBX-USED-WEIGHT-1m` header) and honouring 429 and 418 with their `Retry-After`.
  */
-import { Effect, Result, Schema } from "effect"
+import { Clock, Data, Duration, Effect, Result, Schedule, Schema } from "effect"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
+import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { HistoricalTradesFromJson, tradeOfRest } from "@blockchaincore/core/binance/RestTrade"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 
@@ -26,6 +28,15 @@ export const DEFAULT_REST: Omit<RestOptions, "baseUrl"> = { timeoutMillis: 10_00
 
 const HISTORICAL_TRADES_WEIGHT = 25
 
+/** An attempt worth repeating: the network failed, or Binance asked us to wait (`retryAfterMillis`). */
+class Again extends Data.TaggedError("Again")<{ readonly error: RestError; readonly retryAfterMillis?: number }> {}
+
+/** The project's retry schedule, except that Binance's Retry-After, when it sends one, is the wait. */
+const REST_RETRY = retrySchedule({ baseMillis: 1_000, capMillis: 30_000 }).pipe(
+  Schedule.setInputType<Again | RestError>(),
+  Schedule.modifyDelay(({ duration, input }) => Effect.succeed(input._tag === "Again" && input.retryAfterMillis !== undefined ? Duration.millis(input.retryAfterMillis) : duration))
+)
+
 export class BinanceRest {
   readonly options: RestOptions
   /** Request counts, for the producer's metrics. */
@@ -41,42 +52,35 @@ export class BinanceRest {
   historicalTrades(symbol: string, fromId: number, limit: number): Effect.Effect<Array<Trade>, RestError> {
     const url = `${this.options.baseUrl.replace(/\/+$/, "")}/api/v3/historicalTrades?symbol=${symbol}&fromId=${fromId}&limit=${Math.min(1000, limit)}`
     const self = this
-    return Effect.gen(function*() {
-      for (let attempt = 1; ; attempt++) {
-        yield* self.waitForWeight()
-        self.counters.requests++
-        const response = yield* Effect.tryPromise({
-          try: (signal) => fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(self.options.timeoutMillis)]) }),
-          catch: (e) => new RestError({ url, message: e instanceof Error ? e.message : String(e) })
-        }).pipe(Effect.result)
-        if (Result.isFailure(response)) {
-          if (attempt >= self.options.maxAttempts) return yield* response.failure
-          yield* Effect.sleep(Math.min(30_000, 500 * 2 ** attempt))
-          continue
-        }
-        const res = response.success
-        self.noteWeight(res.headers.get("x-mbx-used-weight-1m"))
-        if (res.status === 429 || res.status === 418) {
-          self.counters.rateLimited++
-          const waitMillis = Number(res.headers.get("retry-after") ?? "60") * 1000
-          if (waitMillis > self.options.maxRetryAfterMillis || attempt >= self.options.maxAttempts) {
-            return yield* new RestError({ url, message: `HTTP ${res.status}, Retry-After ${waitMillis / 1000} s` })
-          }
-          yield* Effect.sleep(waitMillis)
-          continue
-        }
-        const body = yield* Effect.promise(() => res.text())
-        if (!res.ok) return yield* new RestError({ url, message: `HTTP ${res.status}: ${body.slice(0, 200)}` })
-        const trades = Schema.decodeUnknownResult(HistoricalTradesFromJson)(body)
-        if (Result.isFailure(trades)) return yield* new RestError({ url, message: `unexpected response: ${trades.failure.message}` })
-        return trades.success.map((t) => tradeOfRest(symbol, t))
+    const attempt: Effect.Effect<Array<Trade>, Again | RestError> = Effect.gen(function*() {
+      yield* self.waitForWeight()
+      self.counters.requests++
+      const res = yield* Effect.tryPromise({
+        try: (signal) => fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(self.options.timeoutMillis)]) }),
+        catch: (e) => new Again({ error: new RestError({ url, message: errorMessage(e) }) })
+      })
+      self.noteWeight(res.headers.get("x-mbx-used-weight-1m"))
+      if (res.status === 429 || res.status === 418) {
+        self.counters.rateLimited++
+        const retryAfterMillis = Number(res.headers.get("retry-after") ?? "60") * 1000
+        const error = new RestError({ url, message: `HTTP ${res.status}, Retry-After ${retryAfterMillis / 1000} s` })
+        // A Retry-After this long is a ban, not a pause: the request fails.
+        return yield* retryAfterMillis > self.options.maxRetryAfterMillis ? Effect.fail(error) : Effect.fail(new Again({ error, retryAfterMillis }))
       }
+      const body = yield* Effect.promise(() => res.text())
+      if (!res.ok) return yield* new RestError({ url, message: `HTTP ${res.status}: ${body.slice(0, 200)}` })
+      const trades = Schema.decodeUnknownResult(HistoricalTradesFromJson)(body)
+      if (Result.isFailure(trades)) return yield* new RestError({ url, message: `unexpected response: ${trades.failure.message}` })
+      return trades.success.map((t) => tradeOfRest(symbol, t))
     })
+    return attempt.pipe(
+      Effect.retry({ schedule: REST_RETRY, times: this.options.maxAttempts - 1, while: (e) => e._tag === "Again" }),
+      Effect.mapError((e) => (e._tag === "Again" ? e.error : e))
+    )
   }
 
   private waitForWeight(): Effect.Effect<void> {
-    return Effect.suspend(() => {
-      const now = Date.now()
+    return Effect.flatMap(Clock.currentTimeMillis, (now) => {
       const minute = Math.floor(now / 60_000)
       if (minute !== this.minute) {
         this.minute = minute

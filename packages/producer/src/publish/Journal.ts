@@ -9,6 +9,7 @@ import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { Context, Effect, Layer, Schema } from "effect"
 import { TradeBatchFromJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 export class JournalError extends Schema.TaggedError<JournalError>()("JournalError", {
   path: Schema.String,
@@ -30,7 +31,7 @@ export class Journal extends Context.Service<Journal, {
         const linesPath = join(dir, "journal.ndjson")
         const offsetPath = join(dir, "journal.offset")
         const io = <A>(path: string, run: () => Promise<A>) =>
-          Effect.tryPromise({ try: run, catch: (e) => new JournalError({ path, message: e instanceof Error ? e.message : String(e) }) })
+          Effect.tryPromise({ try: run, catch: (e) => new JournalError({ path, message: errorMessage(e) }) })
         yield* io(dir, () => mkdir(dir, { recursive: true }))
         const text = yield* io(linesPath, () => readFile(linesPath, "utf8").catch(() => ""))
         const offset = Number(yield* io(offsetPath, () => readFile(offsetPath, "utf8").catch(() => "0"))) || 0

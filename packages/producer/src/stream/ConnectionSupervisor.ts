@@ -15,6 +15,7 @@
  * sockets (WireConnection.ts), instead of growing memory.
  */
 import { Clock, Deferred, Duration, Effect, Exit, Fiber, Queue, Schedule, Scope, Stream } from "effect"
+import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { AttemptLimiter } from "./AttemptLimiter.ts"
 import { type ConnectFailed, ConnectionLost, type ConnectionOptions, openConnection, type OpenConnection } from "./WireConnection.ts"
 import type { ConnectionPlan } from "./StreamPlan.ts"
@@ -44,12 +45,8 @@ export type ClientEvent =
 /** Frames waiting for the consumer, over all connections. */
 export const FRAME_BUFFER = 8_192
 
-/** Exponential from the base, jittered (×0.8 to ×1.2), never longer than the cap. */
-export const reconnectSchedule = (policy: BackoffPolicy) =>
-  Schedule.exponential(Duration.millis(policy.baseMillis)).pipe(
-    Schedule.jittered,
-    Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, Duration.millis(policy.capMillis))))
-  )
+/** The project's retry schedule (core/retry/RetrySchedule.ts) with the connection's numbers. */
+export const reconnectSchedule = (policy: BackoffPolicy) => retrySchedule(policy)
 
 const isShutdown = (text: string) => text.startsWith('{"stream":"!serverShutdown"') || text.startsWith('{"e":"serverShutdown"')
 

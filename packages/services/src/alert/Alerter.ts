@@ -6,7 +6,8 @@
  * read: two deliveries of one anomaly, handled at once, send one alert. A notification that
  * fails puts the condition back as it was, so the retried event alerts.
  */
-import { Context, Effect, Layer, Schedule } from "effect"
+import { Context, Effect, Layer } from "effect"
+import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { type AlertPolicy, type ConditionState, DEFAULT_ALERT_POLICY, onFinding, onQuietCandle } from "@blockchaincore/core/alert/AlertPolicy"
 import { alertSent, type AlertSent, type AnomalyDetected, type AnomalyRule, type CandleClosed } from "@blockchaincore/core/events/DomainEvent"
 import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
@@ -96,7 +97,7 @@ export type AlertFailure = NotifyFailed | BusUnavailable | StoreUnavailable | Ve
 
 /** Someone else changed a condition between our read and write: read again and decide again. */
 const retryOnConflict = <A, R>(effect: Effect.Effect<A, AlertFailure, R>) =>
-  effect.pipe(Effect.retry({ times: 5, schedule: Schedule.spaced(10), while: (e) => e._tag === "VersionConflict" }))
+  effect.pipe(Effect.retry({ times: 5, schedule: retrySchedule({ baseMillis: 10, capMillis: 200 }), while: (e) => e._tag === "VersionConflict" }))
 
 const sameState = (a: ConditionState, b: ConditionState) =>
   a.firing === b.firing && a.lastFiredOpenTime === b.lastFiredOpenTime && a.lastAlertAt === b.lastAlertAt && a.notified === b.notified

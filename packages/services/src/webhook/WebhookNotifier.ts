@@ -4,6 +4,7 @@
  */
 import { Effect } from "effect"
 import { Notifier, NotifyFailed } from "@blockchaincore/core/ports/Notifier"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 export const makeWebhookNotifier = (url: string, timeoutMillis = 10_000): Notifier["Service"] =>
   Notifier.of({
@@ -20,7 +21,7 @@ export const makeWebhookNotifier = (url: string, timeoutMillis = 10_000): Notifi
           })
           if (!res.ok) throw new Error(`HTTP ${res.status}`)
         },
-        catch: (e) => new NotifyFailed({ channel: "webhook", message: e instanceof Error ? e.message : String(e) })
+        catch: (e) => new NotifyFailed({ channel: "webhook", message: errorMessage(e) })
       })
   })
 
