@@ -1,52 +1,13 @@
-/**
- * The function behind every bus subscription: `CONSUMER` (set per subscription by
- * stacks/events.ts) names the registry entry, whose handler runs on the AWS ports it takes. An
- * event that does not decode is logged and counted, not retried (it never will decode); a
- * failure to handle it throws, so Lambda retries the event and, after its retries, keeps it in
- * the subscription's failure destination.
- */
-import { Context, Effect, Layer, ManagedRuntime, Schema } from "effect"
-import { DomainEvent, EVENT_SOURCE } from "@blockchaincore/core/events/DomainEvent"
-import type { EventHandler } from "@blockchaincore/services/consumers/Consumer"
-import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
+/** Every bus subscription's function: `CONSUMER` (stacks/events.ts) names the registry entry it runs on the AWS ports. */
+import { Schema } from "effect"
+import { ConsumerName, consumerOn, type ConsumerOutcome } from "../consumers/ConsumerFunction.ts"
 import { oneLine } from "../pipe/PipePayload.ts"
 import { AWS_PORTS } from "../runtime/AwsLayers.ts"
-import { reportMalformed } from "../runtime/MalformedInput.ts"
 
-/** An EventBridge event as a rule hands it to Lambda; other fields are ignored. */
-export const BusEvent = Schema.Struct({
-  id: Schema.String,
-  source: Schema.Literal(EVENT_SOURCE),
-  "detail-type": Schema.String,
-  detail: DomainEvent
-})
+export { ConsumerName } from "../consumers/ConsumerFunction.ts"
+export const consumerHandler = consumerOn(AWS_PORTS)
+const name = Schema.decodeUnknownResult(ConsumerName)(process.env["CONSUMER"])
+const run = name._tag === "Success" ? consumerHandler(name.success) : undefined
 
-export const ConsumerName = Schema.Literals(REGISTRY.map((c) => c.name))
-
-export type ConsumerOutcome = "handled" | "malformed"
-
-class Handler extends Context.Service<Handler, EventHandler>()("@blockchaincore/aws/handlers/consumer/Handler") {}
-
-/** The handler of one registry entry, as its function runs it. */
-export const consumerHandler = (name: string): ((event: unknown) => Promise<ConsumerOutcome>) => {
-  const entry = REGISTRY.find((c) => c.name === name)
-  const runtime = ManagedRuntime.make(Layer.effect(Handler, entry === undefined ? Effect.die(`no consumer ${name} in the registry`) : entry.handlerOn(AWS_PORTS)))
-  return (event) =>
-    runtime.runPromise(Effect.gen(function*() {
-      const decoded = Schema.decodeUnknownResult(BusEvent)(event)
-      if (decoded._tag === "Failure") return yield* reportMalformed(`consumer ${name}`, `event is not a market event: ${oneLine(decoded.failure)}`).pipe(Effect.as("malformed" as const))
-      yield* (yield* Handler)(decoded.success.detail).pipe(Effect.mapError((e) => new Error(`consumer ${name}: ${e._tag}: ${e.message}`)))
-      return "handled" as const
-    }))
-}
-
-let run: ((event: unknown) => Promise<ConsumerOutcome>) | undefined
-
-export const handler = (event: unknown): Promise<ConsumerOutcome> => {
-  if (run === undefined) {
-    const name = Schema.decodeUnknownResult(ConsumerName)(process.env["CONSUMER"])
-    if (name._tag === "Failure") return Promise.reject(new Error(`CONSUMER must name a registry entry: ${oneLine(name.failure)}`))
-    run = consumerHandler(name.success)
-  }
-  return run(event)
-}
+export const handler = (event: unknown): Promise<ConsumerOutcome> =>
+  run === undefined ? Promise.reject(new Error(`CONSUMER must name a registry entry: ${name._tag === "Failure" ? oneLine(name.failure) : ""}`)) : run(event)

@@ -1,0 +1,42 @@
+/**
+ * The pipe's enrichment step: SQS records in, one item per record out, in order. A body that
+ * is not a TradeBatch becomes a `malformed` item (logged and counted here) so the processor can
+ * report that one message failed without failing its neighbours; a store outage fails the whole
+ * invocation, and the pipe retries the batch.
+ */
+import { Effect, Schema } from "effect"
+import { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
+import { Enricher } from "@blockchaincore/services/enrichment/Enricher"
+import { reportMalformed } from "../runtime/MalformedInput.ts"
+import { oneLine, PipeBatch, type PipeItem, PipeSqsRecord } from "./PipePayload.ts"
+import { TradeBatchFromMessageBody } from "../sqs/MessageBody.ts"
+
+const encodeEnriched = Schema.encodeSync(EnrichedTradeBatch)
+
+export const enrichRecords = (event: unknown) =>
+  Effect.gen(function*() {
+    const records = yield* Schema.decodeUnknownEffect(PipeBatch)(event).pipe(
+      Effect.mapError((e) => new Error(`the pipe's enrichment payload is not a list of records: ${oneLine(e)}`))
+    )
+    const enricher = yield* Enricher
+    const out: Array<unknown> = []
+    for (const [index, raw] of records.entries()) {
+      const record = Schema.decodeUnknownResult(PipeSqsRecord)(raw)
+      if (record._tag === "Failure") {
+        // Without a messageId the pipe cannot be told which message this was: fail the batch.
+        return yield* Effect.fail(new Error(`record ${index} of the pipe's batch is not an SQS record: ${oneLine(record.failure)}`))
+      }
+      const { messageId, body, attributes } = record.success
+      const group = attributes.MessageGroupId ?? ""
+      const batch = Schema.decodeUnknownResult(TradeBatchFromMessageBody)(body)
+      if (batch._tag === "Failure") {
+        const reason = `message ${messageId} (record ${index}, group ${group}): body is not a TradeBatch: ${oneLine(batch.failure)}`
+        yield* reportMalformed("enrichment", reason)
+        out.push({ messageId, group, malformed: reason } satisfies PipeItem)
+        continue
+      }
+      const enriched = yield* enricher.enrich(batch.success)
+      out.push({ messageId, group, enriched: encodeEnriched(enriched) })
+    }
+    return out
+  })
