@@ -6,6 +6,7 @@
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import ccxt from "ccxt"
 import { Effect, Schema } from "effect"
 import { expect, it } from "vitest"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
@@ -77,6 +78,23 @@ describeWithSharedData("the local runtime on the real recording", () => {
       const bad = await get("/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5000")
       expect(bad.status).toBe(400)
       expect(JSON.stringify(await bad.json())).toContain("limit must be an integer from 1 to 1000")
+      // ccxt, Binance's most used client library, reads the klines as it reads Binance's.
+      const exchange = new ccxt.binance({ urls: { api: { public: `http://127.0.0.1:${rt.port}/api/v3` } } })
+      const raw: unknown = await exchange.publicGetKlines({ symbol: "BTCUSDT", interval: "1m", startTime: 0, limit: 3 })
+      const ohlcv = exchange.parseOHLCVs([...Schema.decodeUnknownSync(Schema.Array(Schema.Array(Schema.Unknown)))(raw)])
+      const first = expected1m.get("BTCUSDT")![0]!
+      expect(ohlcv[0]).toEqual([first[0], Number(first[1]), Number(first[2]), Number(first[3]), Number(first[4]), Number(first[5])])
+      // Binance's codes for what was wrong, and its shape for an endpoint that does not exist.
+      expect(await (await get("/api/v3/klines?symbol=btc&interval=1m")).json()).toMatchObject({ code: -1121 })
+      expect(await (await get("/api/v3/klines?symbol=BTCUSDT&interval=7m")).json()).toMatchObject({ code: -1120 })
+      expect(await (await get("/api/v3/klines?interval=1m")).json()).toMatchObject({ code: -1102 })
+      const missing = await get("/api/v3/nothing")
+      expect([missing.status, await missing.json()]).toEqual([404, { code: -1, msg: "No such endpoint: GET /api/v3/nothing" }])
+      // The API's own description, and a reference to browse it.
+      const openapi: unknown = await (await get("/openapi.json")).json()
+      expect(JSON.stringify(openapi)).toContain('"/api/v3/klines"')
+      const docs = await get("/docs")
+      expect([docs.status, docs.headers.get("content-type")]).toEqual([200, expect.stringContaining("text/html")])
       const limited = await (await get("/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=2")).json()
       expect(Array.isArray(limited) && limited.length).toBe(2)
     })

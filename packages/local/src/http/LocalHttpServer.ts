@@ -9,6 +9,8 @@ import { resolve } from "node:path"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { HttpRouter, HttpServerResponse, HttpStaticServer } from "effect/http"
+import { HttpApiScalar } from "effect/http-api"
+import { ReadApi } from "@blockchaincore/services/api/ReadApi"
 import { readApiRoutes } from "@blockchaincore/services/api/ReadApiServer"
 import { liveEventsRoute } from "./LiveEventsRoute.ts"
 import { metricsRoute } from "./MetricsRoute.ts"
@@ -19,8 +21,15 @@ export const DASHBOARD_DIR = resolve(import.meta.dirname, "../../../web/dist")
 const notFound = HttpRouter.add("*", "/api/*", (request) =>
   Effect.succeed(HttpServerResponse.jsonUnsafe({ code: -1, msg: `No such endpoint: ${request.method} ${request.url.split("?")[0]}` }, { status: 404 })))
 
+/**
+ * The browsable reference of the API, with its script inside the page (the runtime may have no
+ * internet). Not on AWS: the script is 3 MB, which would sit in the API function's bundle and
+ * slow every cold start; there, `/openapi.json` is the reference.
+ */
+const docs = HttpApiScalar.layer(ReadApi, { path: "/docs" })
+
 export const localHttpServer = (options: { readonly port: number; readonly dashboardDir: string }) =>
   HttpRouter.serve(
-    Layer.mergeAll(readApiRoutes, liveEventsRoute, metricsRoute, notFound, HttpStaticServer.layer({ root: options.dashboardDir, index: "index.html", cacheControl: "no-cache" })),
+    Layer.mergeAll(readApiRoutes, docs, liveEventsRoute, metricsRoute, notFound, HttpStaticServer.layer({ root: options.dashboardDir, index: "index.html", cacheControl: "no-cache" })),
     { disableListenLog: true, disableLogger: true }
   ).pipe(Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port, host: "127.0.0.1" })))

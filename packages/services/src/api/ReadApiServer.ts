@@ -1,11 +1,11 @@
 /**
  * The read API (ReadApi.ts) implemented over the ports: the candle store, the event history, and
- * what the deployment says of the symbols it serves and of its health. As routes: the API, its
- * OpenAPI document at `/openapi.json` and a browsable reference at `/docs`. The local runtime
+ * what the deployment says of the symbols it serves and of its health. As routes: the API and its
+ * OpenAPI document at `/openapi.json` (the local runtime adds a browsable reference at `/docs`). The local runtime
  * serves these routes with Node's HTTP server; the AWS API function turns them into a web handler.
  */
 import { Clock, Context, Effect, Layer, Schema, SchemaIssue } from "effect"
-import { HttpApiBuilder, HttpApiError, HttpApiScalar } from "effect/http-api"
+import { HttpApiBuilder, HttpApiError } from "effect/http-api"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
@@ -134,8 +134,8 @@ const BinanceErrorsLive = Layer.succeed(BinanceErrors, (httpEffect) =>
   Effect.catch(httpEffect, (error) =>
     Effect.fail(HttpApiError.HttpApiSchemaError.is(error) && error.kind === "Query" && Schema.isSchemaError(error.cause) ? badRequestOf(error.cause.issue) : error)))
 
-/** The API's routes, with `/openapi.json` and `/docs`, needing the ports and the deployment's `ServedSymbols` and `HealthReport`. */
-export const readApiRoutes = Layer.mergeAll(
-  HttpApiBuilder.layer(ReadApi, { openapiPath: "/openapi.json" }).pipe(Layer.provide(Layer.mergeAll(MarketHandlers, HistoryHandlers, SystemHandlers))),
-  HttpApiScalar.layer(ReadApi, { path: "/docs" })
-).pipe(Layer.provideMerge(BinanceErrorsLive))
+/** The API's routes with `/openapi.json`, needing the ports and the deployment's `ServedSymbols` and `HealthReport`. */
+export const readApiRoutes = HttpApiBuilder.layer(ReadApi, { openapiPath: "/openapi.json" }).pipe(
+  Layer.provide(Layer.mergeAll(MarketHandlers, HistoryHandlers, SystemHandlers)),
+  Layer.provideMerge(BinanceErrorsLive)
+)
