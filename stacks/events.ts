@@ -43,7 +43,7 @@ const isMatchers = (value: EventPattern[string]): value is ReadonlyArray<Matcher
 
 export const marketBus = () => new sst.aws.Bus("Market")
 
-export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer<unknown>>, links: PortLinks, grants: Grants) => {
+export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer>, links: PortLinks, grants: Grants) => {
   const failures = new sst.aws.Queue("ConsumerFailures", {
     transform: { queue: { sqsManagedSseEnabled: true, messageRetentionSeconds: FAILURE_RETENTION_SECONDS } }
   })

@@ -16,7 +16,7 @@ import { producer } from "./producer.ts"
 import { storage } from "./storage.ts"
 import { web } from "./web.ts"
 
-export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer<unknown>>) => {
+export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer>) => {
   linksCarryNamesOnly()
   const stores = storage(config.symbols)
   const topics = alertTopics()

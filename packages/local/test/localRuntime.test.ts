@@ -42,10 +42,12 @@ const runUntilProcessed = <A>(dataDir: string, options: { deliverTwice?: boolean
           ...(options.deliverTwice === true ? { deliverTwice: true } : {})
         })
         const target = options.stopAfterTrades ?? TRADES
-        // Done when the queue has taken the trades (the batcher holds them up to a second) and
-        // the pipe has processed every batch (a batch leaves the queue only once processed).
+        // Done when the queue has taken the trades (the batcher holds them up to a second; after a
+        // restart, those already processed are dropped as duplicates) and the pipe has processed
+        // every batch (a batch leaves the queue only once processed).
+        const taken = () => rt.queue.tradesAccepted + rt.metrics().counters.duplicatesDropped
         const deadline = Date.now() + 60_000
-        while ((rt.queue.tradesAccepted < target || rt.queue.depth > 0) && Date.now() < deadline) yield* Effect.sleep(50)
+        while ((taken() < target || rt.queue.depth > 0) && Date.now() < deadline) yield* Effect.sleep(50)
         return yield* Effect.promise(() => check(rt))
       })
     )

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi"
 import * as sst from "../../../.sst/platform/src/components/index.ts"
 import { Effect, Schema } from "effect"
 import config from "../../../sst.config.ts"
-import type { Consumer } from "../../../packages/services/src/consumers/Consumer.ts"
+import { type Consumer, defineConsumer } from "../../../packages/services/src/consumers/Consumer.ts"
 import { REGISTRY } from "../../../packages/services/src/consumers/consumers.ts"
 import { deployConfig } from "../../config.ts"
 import { app } from "../../index.ts"
@@ -140,13 +140,14 @@ Reflect.set(prototype, "registerOutputs", function (this: pulumi.ComponentResour
 
 const main = async () => {
   const settings = config.app({ stage })
-  const extra: Consumer<never> = {
+  const extra: Consumer = defineConsumer({
     name: "audit",
     description: "An extra consumer, to see the stacks follow the registry",
     pattern: { source: ["blockchaincore.market"], "detail-type": ["DataGapDetected"] },
     needs: ["CandleStore"],
+    layer: (ports) => ports.CandleStore,
     handle: () => Effect.void
-  }
+  })
   // Inside a stack, as the SST CLI runs the program: stack transformations need one.
   let resolved: Record<string, unknown> = {}
   await pulumi.runtime.runInPulumiStack(async () => {
