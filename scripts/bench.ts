@@ -8,8 +8,10 @@
  * pass runs several times, alternating, and the best run of each counts (the least disturbed by
  * the rest of the machine).
  *
- * Then the producer, in a process of its own so that its memory is its own (bench/producer.ts),
- * and the whole local pipeline (bench/pipeline.ts).
+ * Then whole processes on the same frames gzipped: `blockchaincore candles` against tardis-dev and
+ * against a process that only gunzips and parses (bench/candlesCommand.ts); the producer, in a
+ * process of its own so that its memory is its own (bench/producer.ts); and the whole local
+ * pipeline (bench/pipeline.ts).
  */
 import { spawnSync } from "node:child_process"
 import { mkdtempSync } from "node:fs"
@@ -19,6 +21,7 @@ import { build } from "esbuild"
 import { PRODUCER_V8_FLAG } from "../packages/aws/build.ts"
 import { decodeFrame } from "../packages/core/src/binance/FrameDecoder.ts"
 import { CandleEngine } from "../packages/core/src/candle/CandleEngine.ts"
+import { measureCandleProcesses, type ProcessFigure } from "./bench/candlesCommand.ts"
 import { DEFAULT_RECORDING, readRecording, replicate } from "./bench/replicate.ts"
 
 const TARGET_TRADES = 2_000_000
@@ -71,6 +74,19 @@ console.log(`closed 1m candles: ${candles.toLocaleString("en-US")}, frames rejec
 console.log(`JSON.parse only : ${bestParse.toFixed(0)} ms  ${perSecond(bestParse)} frames/s`)
 console.log(`engine          : ${bestEngine.toFixed(0)} ms  ${perSecond(bestEngine)} trades/s (decode, dedupe, exact candles)`)
 console.log(`ratio engine/parse: ${(bestEngine / bestParse).toFixed(3)}`)
+
+// Whole processes on the same file: the CLI against tardis-dev and against the floor.
+const processes = measureCandleProcesses(input, TARGET_TRADES)
+const ms = (n: number) => `${Math.round(n).toLocaleString("en-US")} ms`
+const row = (f: ProcessFigure) => `${f.name.padEnd(38)}: ${ms(f.millis).padStart(9)}, peak rss ${f.peakMiB.toFixed(0)} MiB`
+console.log("")
+console.log(`whole process, ${frames.length.toLocaleString("en-US")} frames gzipped (median of 3 runs each):`)
+console.log(row(processes.ours))
+console.log(row(processes.tardis))
+console.log(row(processes.floor))
+const speedup = processes.tardis.millis / processes.ours.millis
+const overFloor = processes.ours.millis / processes.floor.millis
+console.log(`candles vs tardis-dev: ${speedup.toFixed(2)}× as fast (goal ≥ 2); vs the floor: ${overFloor.toFixed(2)}× (goal ≤ 1.25); peak ${processes.ours.peakMiB.toFixed(0)} MiB (goal ≤ 200)`)
 
 console.log("")
 // The producer as its image runs it (packages/aws/Dockerfile): bundled, not type-stripped at load

@@ -3,7 +3,7 @@
  * store and an event history holding an anomaly): what it gathers and how it prints.
  */
 import { createServer } from "node:http"
-import { NodeHttpServer } from "@effect/platform-node"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Context, Effect, Exit, Layer, Scope } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"

@@ -4,7 +4,7 @@
  * pending batches are sent or journaled, and the process exits 0, a requested stop. A
  * configuration or start-up failure ends the process with the reason and a non-zero code.
  */
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Effect, Exit, Runtime } from "effect"
 import { runProducerTask, settingsFromEnvironment } from "./ProducerTask.ts"
 

@@ -43,17 +43,20 @@ export const candlesOfFile = <R>(
     let lines = 0
     let rejected = 0
     yield* fileLines(path).pipe(
-      Stream.runForEach((text) => {
-        const line = ++lines
-        const decoded = decoder.decode(text)
-        if (decoded._tag === "Trade") {
-          engine.apply(decoded.trade)
-          if (line % 8192 === 0) keep()
-          return Effect.void
+      Stream.runForEach((chunk) => {
+        const rejections: Array<Rejection> = []
+        for (const text of chunk) {
+          const line = ++lines
+          const decoded = decoder.decode(text)
+          if (decoded._tag === "Trade") {
+            engine.apply(decoded.trade)
+            if (line % 8192 === 0) keep()
+          } else if (decoded._tag === "Rejected") {
+            rejected++
+            rejections.push({ line, reason: decoded.reason })
+          }
         }
-        if (decoded._tag === "Skipped") return Effect.void
-        rejected++
-        return onRejected({ line, reason: decoded.reason })
+        return rejections.length === 0 ? Effect.void : Effect.forEach(rejections, onRejected, { discard: true })
       })
     )
     engine.flush()

@@ -1,7 +1,6 @@
 /** `blockchaincore query "SQL" [--data-dir ./data] [--format table|csv|json]`: SQL over the local archive. */
 import { Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { formatCsv, formatJson, formatTable, queryArchive } from "../query/ArchiveQuery.ts"
 
 export const queryCommand = Command.make(
   "query",
@@ -11,6 +10,8 @@ export const queryCommand = Command.make(
     format: Flag.Literals("format", ["table", "csv", "json"]).pipe(Flag.withDefault("table"))
   },
   Effect.fn("query")(function*({ sql, dataDir, format }) {
+    // DuckDB is loaded when a query runs, not with the CLI (every other command would carry it).
+    const { formatCsv, formatJson, formatTable, queryArchive } = yield* Effect.promise(() => import("../query/ArchiveQuery.ts"))
     const result = yield* queryArchive(dataDir, sql)
     yield* Console.log(format === "csv" ? formatCsv(result) : format === "json" ? formatJson(result) : formatTable(result))
   })

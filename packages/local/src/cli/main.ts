@@ -1,5 +1,6 @@
 /** The `blockchaincore` command line: the commands, and the Node layers they run on. */
-import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect } from "effect"
 import { Command } from "effect/cli"
 import { candlesCommand } from "./CandlesCommand.ts"

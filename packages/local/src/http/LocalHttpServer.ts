@@ -6,7 +6,7 @@
  */
 import { createServer } from "node:http"
 import { resolve } from "node:path"
-import { NodeHttpServer } from "@effect/platform-node"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Effect, Layer } from "effect"
 import { HttpRouter, HttpServerResponse, HttpStaticServer } from "effect/http"
 import { HttpApiScalar } from "effect/http-api"
