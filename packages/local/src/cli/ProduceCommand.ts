@@ -7,15 +7,7 @@
 import { Console, Effect, Layer, Option, Schedule } from "effect"
 import { Command, Flag } from "effect/cli"
 import { DEFAULT_BATCHER } from "@blockchaincore/producer/batching/Batcher"
-import { DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
-import { runProducer } from "@blockchaincore/producer/Producer"
-import { Journal } from "@blockchaincore/producer/publish/Journal"
-import { DEFAULT_SUPERVISOR } from "@blockchaincore/producer/stream/ConnectionSupervisor"
-import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/WireConnection"
-import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
-import { InProcessEventBus } from "../bus/InProcessEventBus.ts"
-import { InProcessTradeQueue } from "../queue/InProcessTradeQueue.ts"
 import { positiveInt, restUrlFlag, symbolsFlag, wsUrlFlag } from "./flags.ts"
 
 export const produceCommand = Command.make(
@@ -28,6 +20,15 @@ export const produceCommand = Command.make(
     shards: positiveInt("shards", `Shards of symbols, one message group each (default ${DEFAULT_BATCHER.shards})`)
   },
   Effect.fn("produce")(function*(flags) {
+    // The producer (and ws, SQLite) is loaded when this command runs: see cli/main.ts.
+    const { DEFAULT_REST } = yield* Effect.promise(() => import("@blockchaincore/producer/gaps/BinanceRest"))
+    const { runProducer } = yield* Effect.promise(() => import("@blockchaincore/producer/Producer"))
+    const { Journal } = yield* Effect.promise(() => import("@blockchaincore/producer/publish/Journal"))
+    const { DEFAULT_SUPERVISOR } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/ConnectionSupervisor"))
+    const { DEFAULT_CONNECTION } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/WireConnection"))
+    const { DEFAULT_PLAN } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/StreamPlan"))
+    const { InProcessEventBus } = yield* Effect.promise(() => import("../bus/InProcessEventBus.ts"))
+    const { InProcessTradeQueue } = yield* Effect.promise(() => import("../queue/InProcessTradeQueue.ts"))
     const layers = Layer.mergeAll(new InProcessTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(flags.journalDir))
     yield* Effect.gen(function*() {
       const handle = yield* runProducer({

@@ -8,9 +8,6 @@ import { createWriteStream } from "node:fs"
 import { createGzip } from "node:zlib"
 import { Console, Effect, Option, Stream } from "effect"
 import { Command, Flag } from "effect/cli"
-import { DEFAULT_SUPERVISOR, superviseConnections } from "@blockchaincore/producer/stream/ConnectionSupervisor"
-import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/WireConnection"
-import { planConnections } from "@blockchaincore/producer/stream/StreamPlan"
 import { positiveInt, symbolsFlag, wsUrlFlag } from "./flags.ts"
 
 export const recordCommand = Command.make(
@@ -22,6 +19,10 @@ export const recordCommand = Command.make(
     seconds: positiveInt("seconds", "Stop after this many seconds")
   },
   Effect.fn("record")(function*({ symbols, out, wsUrl, seconds }) {
+    // The connection code (and ws) is loaded when a command needs it: see cli/main.ts.
+    const { DEFAULT_SUPERVISOR, superviseConnections } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/ConnectionSupervisor"))
+    const { DEFAULT_CONNECTION } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/WireConnection"))
+    const { planConnections } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/StreamPlan"))
     let frames = 0
     const { target } = yield* Effect.acquireRelease(
       Effect.sync(() => {

@@ -5,7 +5,7 @@
 import { Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { loadRecording, RecordingError } from "@blockchaincore/producer/replay/Recording"
-import { type ReplayFaults, ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
+import type { ReplayFaults } from "@blockchaincore/producer/replay/ReplayServer"
 import { positiveInt } from "./flags.ts"
 
 export const replayServerCommand = Command.make(
@@ -33,6 +33,8 @@ export const replayServerCommand = Command.make(
       )
     )
     const speed = Option.getOrUndefined(flags.speed)
+    // The server (and ws) is loaded when this command runs: see cli/main.ts.
+    const { ReplayServer } = yield* Effect.promise(() => import("@blockchaincore/producer/replay/ReplayServer"))
     const server = new ReplayServer(frames, { port: flags.port, faults, ...(speed === undefined ? {} : { speed }) })
     const port = yield* Effect.acquireRelease(Effect.promise(() => server.listen()), () => Effect.promise(() => server.close()))
     yield* Console.error(`replaying ${frames.length} frames of ${flags.input}`)

@@ -1,4 +1,8 @@
-/** The `blockchaincore` command line: the commands, and the Node layers they run on. */
+/**
+ * The `blockchaincore` command line: the commands, and the Node layers they run on. Each command
+ * loads what only it needs (the runtime, DuckDB, the producer and ws) when it runs, so that a
+ * short command, `candles` above all, starts fast and stays small.
+ */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect } from "effect"
