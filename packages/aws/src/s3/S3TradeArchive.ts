@@ -13,7 +13,7 @@ import { join } from "node:path"
 import { gunzipSync } from "node:zlib"
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
 import { Effect, Layer } from "effect"
-import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, TRADE_COLUMNS, tradesKey } from "@blockchaincore/core/archive/ArchiveLayout"
+import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, STAGED_TRADE_COLUMNS, TRADES_OF_STAGED, tradesKey } from "@blockchaincore/core/archive/ArchiveLayout"
 import { stagedRowsOfSymbol } from "@blockchaincore/core/archive/StagedTrades"
 import { type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { type Row, writeParquetFile } from "@blockchaincore/services/archival/ParquetFile"
@@ -31,11 +31,11 @@ export const layerS3TradeArchive = (options: S3ArchiveOptions): Layer.Layer<Trad
         (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
       )
 
-      const uploadParquet = (key: string, columns: string, rows: ReadonlyArray<Row>) =>
+      const uploadParquet = (key: string, columns: string, rows: ReadonlyArray<Row>, select?: string) =>
         Effect.tryPromise({
           try: async () => {
             const file = join(scratch, key)
-            await writeParquetFile(duck, file, columns, rows)
+            await writeParquetFile(duck, file, columns, rows, select)
             try {
               return readFileSync(file)
             } finally {
@@ -74,7 +74,7 @@ export const layerS3TradeArchive = (options: S3ArchiveOptions): Layer.Layer<Trad
             const bodies = yield* stagedBodies(stagingPrefix(hourStart))
             const rows = yield* Effect.try({ try: () => stagedRowsOfSymbol(symbol, bodies), catch: fail(`read staging of ${symbol}`) })
             if (rows.length === 0) return 0
-            yield* uploadParquet(tradesKey(symbol, hourStart), TRADE_COLUMNS, rows.map((r) => r.line))
+            yield* uploadParquet(tradesKey(symbol, hourStart), STAGED_TRADE_COLUMNS, rows.map((r) => r.line), TRADES_OF_STAGED)
             return rows.length
           }),
         writeCandles: (candles) =>

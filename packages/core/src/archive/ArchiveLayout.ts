@@ -8,6 +8,21 @@ import type { Candle } from "../candle/Candle.ts"
 import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "../decimal/Decimal.ts"
 
 export const TRADE_COLUMNS = "trade_id BIGINT, price DECIMAL(38,8), qty DECIMAL(38,8), quote_qty DECIMAL(38,16), trade_time BIGINT, is_buyer_maker BOOLEAN, is_large BOOLEAN"
+/** A staged trade (StagedTrades.ts): prices and quantities as integer units of 1e-8. */
+export const STAGED_TRADE_COLUMNS = "trade_id BIGINT, price_units HUGEINT, qty_units HUGEINT, trade_time BIGINT, is_buyer_maker BOOLEAN, is_large BOOLEAN"
+/**
+ * Staged trades as TRADE_COLUMNS, exactly: DuckDB multiplies DECIMALs without rounding, and a
+ * price or quantity has 8 places, a quote 16.
+ */
+export const TRADES_OF_STAGED = [
+  "trade_id",
+  "CAST(CAST(price_units AS DECIMAL(38,0)) * 0.00000001 AS DECIMAL(38,8)) AS price",
+  "CAST(CAST(qty_units AS DECIMAL(38,0)) * 0.00000001 AS DECIMAL(38,8)) AS qty",
+  "CAST(CAST(price_units AS DECIMAL(38,0)) * CAST(qty_units AS DECIMAL(38,0)) * 0.0000000000000001 AS DECIMAL(38,16)) AS quote_qty",
+  "trade_time",
+  "is_buyer_maker",
+  "is_large"
+].join(", ")
 export const CANDLE_COLUMNS =
   "open_time BIGINT, open DECIMAL(38,8), high DECIMAL(38,8), low DECIMAL(38,8), close DECIMAL(38,8), volume DECIMAL(38,8), close_time BIGINT, quote_volume DECIMAL(38,16), trades BIGINT, taker_buy_base_volume DECIMAL(38,8), taker_buy_quote_volume DECIMAL(38,16), complete BOOLEAN"
 

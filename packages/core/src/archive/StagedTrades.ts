@@ -1,37 +1,45 @@
 /**
  * Trades as staged for the archive before their hour is compacted: one CSV line per trade in
- * TRADE_COLUMNS order, formatted once when staged, so compaction only picks lines and hands them
- * to the Parquet writer. A batch delivered twice stages the same lines again; reading them back
- * takes each trade id once.
+ * STAGED_TRADE_COLUMNS order, prices and quantities as integer units (1e-8), which is all the hot
+ * path writes; compaction has DuckDB turn them into the archive's exact decimals and the quote
+ * quantity (TRADES_OF_STAGED), in native code off the JavaScript thread. Lines staged by earlier
+ * releases (decimals, with the quote) are read as well. A batch delivered twice stages the same
+ * lines again; reading them back takes each trade id once.
  */
-import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "../decimal/Decimal.ts"
 import type { ArchivedTrade } from "../ports/TradeArchive.ts"
 
 export const encodeStaged = (trades: ReadonlyArray<ArchivedTrade>): string =>
-  trades
-    .map((t) =>
-      `${t.firstId},${formatUnits(t.price, PRICE_SCALE, 8)},${formatUnits(t.qty, PRICE_SCALE, 8)},${formatUnits(t.price * t.qty, QUOTE_SCALE, 16)},${t.time},${t.buyerIsMaker},${t.large}`
-    )
-    .join("\n")
+  trades.map((t) => `${t.firstId},${t.price},${t.qty},${t.time},${t.buyerIsMaker},${t.large}`).join("\n")
 
 export interface StagedRow {
   readonly id: number
   readonly time: number
-  /** The row in TRADE_COLUMNS order, as CSV. */
+  /** The row in STAGED_TRADE_COLUMNS order, as CSV. */
   readonly line: string
 }
 
-const STAGED_LINE = /^(0|[1-9][0-9]{0,15}),[0-9]+\.[0-9]{8},[0-9]+\.[0-9]{8},[0-9]+\.[0-9]{16},([0-9]{1,16}),(true|false),(true|false)$/
+const UNITS_LINE = /^(0|[1-9][0-9]{0,15}),(0|[1-9][0-9]{0,37}),(0|[1-9][0-9]{0,37}),([0-9]{1,16}),(true|false),(true|false)$/
+/** A line as releases before the units form staged it: decimals with 8 places, and the quote. */
+const DECIMAL_LINE = /^(0|[1-9][0-9]{0,15}),([0-9]+)\.([0-9]{8}),([0-9]+)\.([0-9]{8}),[0-9]+\.[0-9]{16},([0-9]{1,16}),(true|false),(true|false)$/
 
-/** The trades of staged parts, each id once, in id order; a line not of that shape is a corrupt store. */
+/** A decimal with exactly 8 places as integer units, without leading zeros. */
+const unitsOf = (whole: string, fraction: string) => (whole + fraction).replace(/^0+(?=[0-9])/, "")
+
+/** The trades of staged parts, each id once, in id order; a line of neither shape is a corrupt store. */
 export const stagedRows = (bodies: ReadonlyArray<string>): Array<StagedRow> => {
   const byId = new Map<number, StagedRow>()
   for (const body of bodies) {
     for (const line of body.split("\n")) {
-      const m = STAGED_LINE.exec(line)
-      if (m === null) throw new Error(`corrupt staged trade: ${line.slice(0, 120)}`)
-      const id = Number(m[1])
-      byId.set(id, { id, time: Number(m[2]), line })
+      const m = UNITS_LINE.exec(line)
+      if (m !== null) {
+        const id = Number(m[1])
+        byId.set(id, { id, time: Number(m[4]), line })
+        continue
+      }
+      const old = DECIMAL_LINE.exec(line)
+      if (old === null) throw new Error(`corrupt staged trade: ${line.slice(0, 120)}`)
+      const id = Number(old[1])
+      byId.set(id, { id, time: Number(old[6]), line: `${old[1]},${unitsOf(old[2]!, old[3]!)},${unitsOf(old[4]!, old[5]!)},${old[6]},${old[7]},${old[8]}` })
     }
   }
   return [...byId.values()].sort((a, b) => a.id - b.id)

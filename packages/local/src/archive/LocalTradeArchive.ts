@@ -14,7 +14,7 @@ import { Context, Effect, Layer } from "effect"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { type ArchivedTrade, ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
-import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, HOUR_MILLIS, TRADE_COLUMNS, tradesKey } from "@blockchaincore/core/archive/ArchiveLayout"
+import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, HOUR_MILLIS, STAGED_TRADE_COLUMNS, TRADES_OF_STAGED, tradesKey } from "@blockchaincore/core/archive/ArchiveLayout"
 import { encodeStaged, stagedRows } from "@blockchaincore/core/archive/StagedTrades"
 import { type Row, writeParquetFile } from "@blockchaincore/services/archival/ParquetFile"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
@@ -51,8 +51,8 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive |
       const hourParts = db.prepare("SELECT body FROM staged_parts WHERE symbol = ? AND max_time >= ? AND min_time < ?")
       const markCompacted = db.prepare("INSERT OR IGNORE INTO compacted_hours VALUES (?, ?)")
 
-      const writeParquet = (key: string, columns: string, rows: ReadonlyArray<Row>) =>
-        Effect.tryPromise({ try: () => writeParquetFile(duck, join(root, key), columns, rows), catch: fail(`write ${key}`) })
+      const writeParquet = (key: string, columns: string, rows: ReadonlyArray<Row>, select?: string) =>
+        Effect.tryPromise({ try: () => writeParquetFile(duck, join(root, key), columns, rows, select), catch: fail(`write ${key}`) })
 
       const staging = TradeStaging.of({
         stage: (trades) =>
@@ -85,7 +85,7 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive |
               catch: fail("read staging")
             })
             if (rows.length === 0) return 0
-            yield* writeParquet(tradesKey(symbol, hourStart), TRADE_COLUMNS, rows.map((r) => r.line))
+            yield* writeParquet(tradesKey(symbol, hourStart), STAGED_TRADE_COLUMNS, rows.map((r) => r.line), TRADES_OF_STAGED)
             yield* Effect.try({ try: () => markCompacted.run(symbol, hourStart), catch: fail("mark compacted") })
             return rows.length
           }),

@@ -11,7 +11,7 @@ import { DatabaseSync } from "node:sqlite"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
-import { CANDLE_COLUMNS, candleColumns, csvColumnTypes, TRADE_COLUMNS } from "@blockchaincore/core/archive/ArchiveLayout"
+import { CANDLE_COLUMNS, candleColumns, csvColumnTypes, STAGED_TRADE_COLUMNS, TRADE_COLUMNS, TRADES_OF_STAGED } from "@blockchaincore/core/archive/ArchiveLayout"
 import { stagedRows } from "@blockchaincore/core/archive/StagedTrades"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
@@ -62,16 +62,17 @@ const storedCandleLines = (storePath: string) =>
   })
 
 /**
- * The lines as a relation with `columns` ("name TYPE, ..."), through a CSV file in `file`; with
- * no lines, an empty relation of the same columns (DuckDB cannot read an empty CSV).
+ * The lines as a relation with `columns` ("name TYPE, ..."), through a CSV file in `file`, its
+ * columns made by `select` (those of `output`); with no lines, an empty relation of `output`
+ * (DuckDB cannot read an empty CSV).
  */
-const csvRelation = (file: string, lines: ReadonlyArray<string>, columns: string): string => {
+const csvRelation = (file: string, lines: ReadonlyArray<string>, columns: string, select = "*", output = columns): string => {
   if (lines.length === 0) {
-    const typed = columns.split(", ").map((c) => `CAST(NULL AS ${c.split(" ").slice(1).join(" ")}) AS ${c.split(" ")[0]}`)
+    const typed = output.split(", ").map((c) => `CAST(NULL AS ${c.split(" ").slice(1).join(" ")}) AS ${c.split(" ")[0]}`)
     return `SELECT ${typed.join(", ")} WHERE false`
   }
   writeFileSync(file, lines.join("\n"))
-  return `SELECT * FROM read_csv('${file}', header = false, columns = {${csvColumnTypes(columns)}})`
+  return `SELECT ${select} FROM read_csv('${file}', header = false, columns = {${csvColumnTypes(columns)}})`
 }
 
 export const queryArchive = (dataDir: string, sql: string): Effect.Effect<QueryResult, QueryFailed> =>
@@ -83,7 +84,7 @@ export const queryArchive = (dataDir: string, sql: string): Effect.Effect<QueryR
       try {
         const archive = join(dataDir, "archive")
         const partitions = "symbol VARCHAR, date VARCHAR, hour VARCHAR"
-        const stagedSql = csvRelation(join(scratch, "staged.csv"), stagedTradeLines(join(archive, "staging.sqlite")), `${partitions}, ${TRADE_COLUMNS}`)
+        const stagedSql = csvRelation(join(scratch, "staged.csv"), stagedTradeLines(join(archive, "staging.sqlite")), `${partitions}, ${STAGED_TRADE_COLUMNS}`, `symbol, date, hour, ${TRADES_OF_STAGED}`, `${partitions}, ${TRADE_COLUMNS}`)
         const tradesGlob = join(archive, "trades", "*", "*", "*", "*.parquet")
         const parquet = globSync(tradesGlob).length > 0
           ? `SELECT symbol, date, hour, ${TRADE_COLUMNS.split(", ").map((x) => x.split(" ")[0]).join(", ")} FROM read_parquet('${tradesGlob}', hive_partitioning = true, hive_types = {'symbol': VARCHAR, 'date': VARCHAR, 'hour': VARCHAR}) UNION ALL `

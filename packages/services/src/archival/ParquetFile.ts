@@ -13,14 +13,15 @@ export type Row = string | ReadonlyArray<string | number | boolean>
 
 const csv = (rows: ReadonlyArray<Row>) => rows.map((r) => (typeof r === "string" ? r : r.join(","))).join("\n")
 
-export const writeParquetFile = async (duck: DuckDBInstance, file: string, columns: string, rows: ReadonlyArray<Row>): Promise<void> => {
+/** `select` (over the CSV's `columns`) makes the file's columns; all of the CSV's by default. */
+export const writeParquetFile = async (duck: DuckDBInstance, file: string, columns: string, rows: ReadonlyArray<Row>, select = "*"): Promise<void> => {
   mkdirSync(dirname(file), { recursive: true })
   const source = `${file}.csv`
   const temporary = `${file}.tmp`
   writeFileSync(source, csv(rows))
   const connection = await duck.connect()
   try {
-    await connection.run(`COPY (SELECT * FROM read_csv('${source}', header = false, columns = {${csvColumnTypes(columns)}})) TO '${temporary}' (FORMAT parquet)`)
+    await connection.run(`COPY (SELECT ${select} FROM read_csv('${source}', header = false, columns = {${csvColumnTypes(columns)}})) TO '${temporary}' (FORMAT parquet)`)
   } finally {
     connection.closeSync()
     rmSync(source, { force: true })

@@ -1,0 +1,29 @@
+/** Staged trades: units on the hot path, read back each id once, and lines staged by earlier releases (decimals) read as the same trades. */
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { encodeStaged, stagedRows } from "../src/archive/StagedTrades.ts"
+import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "../src/decimal/Decimal.ts"
+import type { ArchivedTrade } from "../src/ports/TradeArchive.ts"
+
+const trade = (id: number, price: bigint, qty: bigint): ArchivedTrade => ({ symbol: "BTCUSDT", firstId: id, lastId: id, price, qty, time: 1_723_161_255_000 + id, buyerIsMaker: id % 2 === 0, large: id % 3 === 0 })
+
+/** A line as releases before the units form wrote it. */
+const legacyLine = (t: ArchivedTrade) =>
+  `${t.firstId},${formatUnits(t.price, PRICE_SCALE, 8)},${formatUnits(t.qty, PRICE_SCALE, 8)},${formatUnits(t.price * t.qty, QUOTE_SCALE, 16)},${t.time},${t.buyerIsMaker},${t.large}`
+
+describe("staged trades", () => {
+  it("read back each id once, in id order, whether staged as units or, by an earlier release, as decimals", () => {
+    fc.assert(fc.property(fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 1e9 }), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.bigInt({ min: 0n, max: 10n ** 17n })), { minLength: 1, maxLength: 50, selector: ([id]) => id }), (specs) => {
+      const trades = specs.map(([id, p, q]) => trade(id, p, q))
+      const fromUnits = stagedRows([encodeStaged(trades), encodeStaged(trades.slice(0, 3))])
+      const fromDecimals = stagedRows([trades.map(legacyLine).join("\n")])
+      expect(fromDecimals).toEqual(fromUnits)
+      const ids = [...new Set(trades.map((t) => t.firstId))].sort((a, b) => a - b)
+      expect(fromUnits.map((r) => r.id)).toEqual(ids)
+    }))
+  })
+
+  it("refuses a line of neither shape", () => {
+    expect(() => stagedRows(["1,2,3"])).toThrow(/corrupt staged trade/)
+  })
+})
