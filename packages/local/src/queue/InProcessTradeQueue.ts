@@ -6,10 +6,11 @@
  * nothing that was queued.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite"
-import { Context, Effect, Latch, Layer, Schema, type Scope } from "effect"
+import { Context, Effect, Latch, Layer, type Scope } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
-import { encodeTradeBatchJson, TradeBatchFromJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { decodeQueuedBody, encodeQueuedBody } from "./QueuedBody.ts"
 
 interface Queued {
   readonly seq: number
@@ -38,9 +39,8 @@ export class InProcessTradeQueue {
       // WAL with NORMAL sync survives the process being killed (not a power cut) at a fraction of the fsyncs.
       this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
       this.db.exec("CREATE TABLE IF NOT EXISTS queued (seq INTEGER PRIMARY KEY, shard INTEGER NOT NULL, body TEXT NOT NULL)")
-      const decode = Schema.decodeUnknownSync(TradeBatchFromJson)
       for (const row of this.db.prepare("SELECT seq, body FROM queued ORDER BY seq").all()) {
-        const queued = { seq: Number(row["seq"]), batch: decode(String(row["body"])) }
+        const queued = { seq: Number(row["seq"]), batch: decodeQueuedBody(String(row["body"])) }
         this.enqueue(queued)
         this.seq = queued.seq
       }
@@ -68,7 +68,7 @@ export class InProcessTradeQueue {
           try: () => {
             const insert = (this.insert ??= db.prepare("INSERT INTO queued VALUES (?, ?, ?)"))
             db.exec("BEGIN")
-            for (const q of queued) insert.run(q.seq, q.batch.shard, encodeTradeBatchJson(q.batch))
+            for (const q of queued) insert.run(q.seq, q.batch.shard, encodeQueuedBody(q.batch))
             db.exec("COMMIT")
           },
           catch: (e) => new QueueUnavailable({ message: `the local queue's file: ${errorMessage(e)}` })
