@@ -25,24 +25,26 @@ const DECIMAL_LINE = /^(0|[1-9][0-9]{0,15}),([0-9]+)\.([0-9]{8}),([0-9]+)\.([0-9
 /** A decimal with exactly 8 places as integer units, without leading zeros. */
 const unitsOf = (whole: string, fraction: string) => (whole + fraction).replace(/^0+(?=[0-9])/, "")
 
-/** The trades of staged parts, each id once, in id order; a line of neither shape is a corrupt store. */
+/** The trades of staged parts, each id once (its last staging), in id order; a line of neither shape is a corrupt store. */
 export const stagedRows = (bodies: ReadonlyArray<string>): Array<StagedRow> => {
-  const byId = new Map<number, StagedRow>()
+  const rows: Array<StagedRow> = []
   for (const body of bodies) {
     for (const line of body.split("\n")) {
       const m = UNITS_LINE.exec(line)
       if (m !== null) {
-        const id = Number(m[1])
-        byId.set(id, { id, time: Number(m[4]), line })
+        rows.push({ id: Number(m[1]), time: Number(m[4]), line })
         continue
       }
       const old = DECIMAL_LINE.exec(line)
       if (old === null) throw new Error(`corrupt staged trade: ${line.slice(0, 120)}`)
-      const id = Number(old[1])
-      byId.set(id, { id, time: Number(old[6]), line: `${old[1]},${unitsOf(old[2]!, old[3]!)},${unitsOf(old[4]!, old[5]!)},${old[6]},${old[7]},${old[8]}` })
+      rows.push({ id: Number(old[1]), time: Number(old[6]), line: `${old[1]},${unitsOf(old[2]!, old[3]!)},${unitsOf(old[4]!, old[5]!)},${old[6]},${old[7]},${old[8]}` })
     }
   }
-  return [...byId.values()].sort((a, b) => a.id - b.id)
+  // Staged parts are each in id order, so the (stable) sort has little to do; of equal ids the last staged stays.
+  rows.sort((a, b) => a.id - b.id)
+  const once: Array<StagedRow> = []
+  for (let i = 0; i < rows.length; i++) if (i + 1 === rows.length || rows[i + 1]!.id !== rows[i]!.id) once.push(rows[i]!)
+  return once
 }
 
 /** Trades of any symbols, each line led by its symbol: for staging objects that hold many symbols. */
