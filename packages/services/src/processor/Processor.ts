@@ -17,6 +17,7 @@ import type { ArchivedTrade, ArchiveUnavailable } from "@blockchaincore/core/por
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import type { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
 import { tradesOf, type SymbolTrades } from "@blockchaincore/core/trade/TradeBatch"
+import type { Trade } from "@blockchaincore/core/trade/Trade"
 
 export interface ProcessResult {
   readonly applied: number
@@ -49,11 +50,12 @@ export class Processor extends Context.Service<Processor, {
         const processSymbol = Effect.fn("Processor.processSymbol")(function*(part: SymbolTrades, large: ReadonlySet<string>) {
           const { version, state } = yield* store.loadState(part.symbol)
           const engine = state === undefined ? new CandleEngine(options) : CandleEngine.forSymbol(options, state)
-          for (const trade of tradesOf(part)) engine.apply(trade)
+          const trades = tradesOf(part)
+          for (const trade of trades) engine.apply(trade)
           engine.advance(part.symbol, part.watermark)
           const outputs = engine.drain()
           // Staged before the state is saved: a crash before the save stages them again, once each.
-          if (stagedBy === "each-batch") yield* staging.stage(archivedOf(part, large))
+          if (stagedBy === "each-batch") yield* staging.stage(archivedOf(trades, large))
           const candles = candlesOf(outputs)
           if (candles.length > 0) yield* store.putCandles(candles)
           const events = eventsOf(outputs)
@@ -89,13 +91,14 @@ export class Processor extends Context.Service<Processor, {
 
 const largeSet = (enriched: EnrichedTradeBatch) => new Set(enriched.largeTrades.map((t) => `${t.symbol}:${t.id}`))
 
-const archivedOf = (part: SymbolTrades, large: ReadonlySet<string>): Array<ArchivedTrade> =>
-  tradesOf(part).map((t) => ({ ...t, large: large.has(`${t.symbol}:${t.firstId}`) }))
+/** Most batches hold no large trade: then no key is built per trade. */
+const archivedOf = (trades: ReadonlyArray<Trade>, large: ReadonlySet<string>): Array<ArchivedTrade> =>
+  trades.map((t) => ({ ...t, large: large.size > 0 && large.has(`${t.symbol}:${t.firstId}`) }))
 
 /** A batch's trades as the archive keeps them, with their large-trade flags. */
 export const archivedTradesOf = (enriched: EnrichedTradeBatch): Array<ArchivedTrade> => {
   const large = largeSet(enriched)
-  return enriched.batch.symbols.flatMap((part) => archivedOf(part, large))
+  return enriched.batch.symbols.flatMap((part) => archivedOf(tradesOf(part), large))
 }
 
 const candlesOf = (outputs: ReadonlyArray<EngineOutput>): Array<Candle> =>
