@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto"
 import { gunzipSync } from "node:zlib"
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
+import fc from "fast-check"
 import { Effect, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
@@ -174,5 +175,38 @@ describe("Lambda handlers", () => {
     // What CloudFront may keep: closed windows an hour, the rest 5 s, failures not at all.
     const closed = await api(request("/api/v3/klines", `symbol=BTCUSDT&interval=1m&endTime=${T0 + 5 * 60_000}`))
     expect([klines.headers["cache-control"], closed.headers["cache-control"], bad.headers["cache-control"], anomalies.headers["cache-control"]]).toEqual(["public, max-age=5", "public, max-age=3600", "no-store", "public, max-age=5"])
+  })
+
+  it("edges: garbage in the pipe's records, bus events and function URL requests is refused by its schema and spares the good data around it", async () => {
+    const { enrichment, processor, consumer, api } = await handlers()
+    const valid = (n: number) => encodeTradeBatchJson(batchOf("BTCUSDT", 0, 50_000_000 + n * 100, T0 + 86_400_000 + n * 600_000, 3, T0 + 86_400_000 + n * 600_000 + 30_000))
+    const garbage = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+      // A body cut short, anywhere before its end.
+      fc.integer({ min: 1, max: valid(0).length - 1 }).map((cut) => valid(0).slice(0, cut)),
+      fc.constantFrom("gz:", "gz:!!!!", "\u0000", "{\"shard\":-1,\"epoch\":0,\"symbols\":[]}")
+    )
+    let n = 0
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(fc.constant(undefined), garbage), { minLength: 1, maxLength: 6 }), async (bodies) => {
+        const records = bodies.map((body, i) => sqsRecord(`f${n}-${i}`, `shard-${i % 2}`, body ?? valid(++n)))
+        const items = await enrichment(records)
+        expect(items).toHaveLength(records.length)
+        const malformed = items.flatMap((item, i) => (typeof item === "object" && item !== null && "malformed" in item ? [records[i]!.messageId] : []))
+        expect(malformed).toEqual(records.filter((_, i) => bodies[i] !== undefined).map((r) => r.messageId))
+        // Only the malformed fail: each fails alone, the valid ones of their groups are stored.
+        expect((await processor(items)).batchItemFailures.map((f) => f.itemIdentifier)).toEqual(malformed)
+      }),
+      { numRuns: 15 }
+    )
+    // Whatever arrives as a bus event or a function URL request is an answer, never an exception.
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), async (event) => {
+        expect(await consumer(event)).toBe("malformed")
+        expect((await api(event)).statusCode).toBe(400)
+      }),
+      { numRuns: 100 }
+    )
   })
 })
