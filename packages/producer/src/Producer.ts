@@ -7,6 +7,7 @@
  */
 import { Cause, Clock, Deferred, Effect, Exit, Queue, Schedule, Schema, type Scope, Stream } from "effect"
 import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
+import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { dataGapDetected, dataGapFilled, type DomainEvent, type GapFacts } from "@blockchaincore/core/events/DomainEvent"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
 import type { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
@@ -146,7 +147,7 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       Effect.repeat(Schedule.spaced(TICK_MILLIS))
     )
     const logMalformed = Queue.take(malformed).pipe(
-      Effect.flatMap((m) => Effect.logWarning(`malformed frame (${metrics.counters.framesMalformed} so far): ${m.reason.replace(/\s*\n\s*/g, "; ")}: ${m.frame}`)),
+      Effect.flatMap((m) => Effect.logWarning(`malformed frame (${metrics.counters.framesMalformed} so far): ${oneLine({ message: m.reason })}: ${m.frame}`)),
       Effect.andThen(Effect.sleep(1000)),
       Effect.forever
     )

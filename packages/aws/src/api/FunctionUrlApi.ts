@@ -6,10 +6,9 @@
  */
 import { Clock, Effect, Layer, Schema } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
-import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { HealthReport, readApiRoutes, ServedSymbols } from "@blockchaincore/services/api/ReadApiServer"
 import { cacheControl } from "./CacheControl.ts"
-import { oneLine } from "../pipe/PipePayload.ts"
+import { errorMessage, oneLine } from "@blockchaincore/core/errors/errorMessage"
 import type { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import type { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 

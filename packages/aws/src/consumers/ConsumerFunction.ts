@@ -9,7 +9,7 @@ import { Context, Effect, Layer, ManagedRuntime, Schema } from "effect"
 import { DomainEvent, EVENT_SOURCE } from "@blockchaincore/core/events/DomainEvent"
 import type { EventHandler } from "@blockchaincore/services/consumers/Consumer"
 import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
-import { oneLine } from "../pipe/PipePayload.ts"
+import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import type { PortLayers } from "@blockchaincore/services/consumers/Consumer"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
 

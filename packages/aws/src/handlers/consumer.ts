@@ -1,7 +1,7 @@
 /** Every bus subscription's function: `CONSUMER` (stacks/events.ts) names the registry entry it runs on the AWS ports. */
 import { Schema } from "effect"
 import { ConsumerName, consumerOn, type ConsumerOutcome } from "../consumers/ConsumerFunction.ts"
-import { oneLine } from "../pipe/PipePayload.ts"
+import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { AWS_PORTS } from "../runtime/AwsLayers.ts"
 
 export { ConsumerName } from "../consumers/ConsumerFunction.ts"

@@ -8,7 +8,8 @@ import { Effect, Schema } from "effect"
 import { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
 import { Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
-import { oneLine, PipeBatch, type PipeItem, PipeSqsRecord } from "./PipePayload.ts"
+import { oneLine } from "@blockchaincore/core/errors/errorMessage"
+import { PipeBatch, type PipeItem, PipeSqsRecord } from "./PipePayload.ts"
 import { TradeBatchFromMessageBody } from "../sqs/MessageBody.ts"
 
 const encodeEnriched = Schema.encodeSync(EnrichedTradeBatch)

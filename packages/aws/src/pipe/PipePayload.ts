@@ -29,6 +29,3 @@ export interface BatchItemFailures {
 
 /** A batch as a whole must be a list; its items are decoded one by one so one bad item spares the rest. */
 export const PipeBatch = Schema.Array(Schema.Unknown)
-
-/** Schema errors on one line, for logs and reports. */
-export const oneLine = (e: { readonly message: string }) => e.message.replace(/\s*\n\s*/g, "; ")

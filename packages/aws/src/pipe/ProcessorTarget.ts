@@ -13,7 +13,8 @@ import type { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTrad
 import { archivedTradesOf, Processor } from "@blockchaincore/services/processor/Processor"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
 import { type FifoRecord, processFifoPartially } from "./FifoPartialBatch.ts"
-import { type BatchItemFailures, oneLine, PipeBatch, PipeItem } from "./PipePayload.ts"
+import { oneLine } from "@blockchaincore/core/errors/errorMessage"
+import { type BatchItemFailures, PipeBatch, PipeItem } from "./PipePayload.ts"
 
 const MessageId = Schema.Struct({ messageId: Schema.NonEmptyString, group: Schema.optionalKey(Schema.String) })
 

@@ -22,7 +22,7 @@ import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/WireConnecti
 import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
 import { makeDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
 import { layerEventBridgeEventBus } from "../eventbridge/EventBridgeEventBus.ts"
-import { oneLine } from "../pipe/PipePayload.ts"
+import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { layerSqsTradeQueue } from "../sqs/SqsTradeQueue.ts"
 import { encodeHeartbeat, HEARTBEAT_EVERY_MILLIS } from "./Heartbeat.ts"
 import { ProducerEnvironment, type ProducerSettings, producerSettings } from "./ProducerEnvironment.ts"

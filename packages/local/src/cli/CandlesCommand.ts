@@ -6,6 +6,7 @@ import { Console, Effect, Option, Runtime, Schema, SchemaGetter } from "effect"
 import { Command, Flag } from "effect/cli"
 import { INTERVALS } from "@blockchaincore/core/candle/Interval"
 import { klineCsvRow } from "@blockchaincore/core/candle/KlineCsv"
+import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { SymbolName } from "@blockchaincore/core/trade/Trade"
 import { candlesOfFile } from "../candles/CandlesOfFile.ts"
 
@@ -49,7 +50,7 @@ export const candlesCommand = Command.make(
   Effect.fn("candles")(function*({ input, interval, symbol }) {
     let reported = 0
     const result = yield* candlesOfFile(input, { interval, symbol: Option.getOrUndefined(symbol) }, ({ line, reason }) =>
-      reported++ < REPORTED_ROWS ? Console.error(`${input}:${line}: ${reason.replace(/\s*\n\s*/g, "; ")}`) : Effect.void
+      reported++ < REPORTED_ROWS ? Console.error(`${input}:${line}: ${oneLine({ message: reason })}`) : Effect.void
     )
     if (result.candles.length > 0) yield* Console.log(result.candles.map(klineCsvRow).join("\n"))
     if (result.rejected > 0) {

@@ -7,6 +7,7 @@
 import { Clock, Context, Effect, Layer, Schema, SchemaIssue } from "effect"
 import { HttpApiBuilder, HttpApiError } from "effect/http-api"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
+import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
 import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
@@ -101,7 +102,7 @@ const SystemHandlers = HttpApiBuilder.group(ReadApi, "system", (handlers) =>
 
 /** Binance's code for a query that does not decode: which parameter, and whether it was missing. */
 export const badRequestOf = (issue: SchemaIssue.Issue): BadRequest => {
-  const msg = new Schema.SchemaError(issue).message.replace(/\s*\n\s*/g, "; ")
+  const msg = oneLine(new Schema.SchemaError(issue))
   const pointer = firstPointer(issue)
   const parameter = pointer?.path[0]
   if (pointer?.issue._tag === "MissingKey") return { code: -1102, msg: `Mandatory parameter '${String(parameter)}' was not sent, was empty/null, or malformed.` }
