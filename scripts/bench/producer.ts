@@ -11,12 +11,8 @@ import { Effect, Layer } from "effect"
 import { InProcessEventBus } from "../../packages/local/src/bus/InProcessEventBus.ts"
 import { InProcessTradeQueue } from "../../packages/local/src/queue/InProcessTradeQueue.ts"
 import { DEFAULT_BATCHER } from "../../packages/producer/src/batching/Batcher.ts"
-import { DEFAULT_REST } from "../../packages/producer/src/gaps/BinanceRest.ts"
-import { runProducer } from "../../packages/producer/src/Producer.ts"
+import { producerConfig, runProducer } from "../../packages/producer/src/Producer.ts"
 import { Journal } from "../../packages/producer/src/publish/Journal.ts"
-import { DEFAULT_SUPERVISOR } from "../../packages/producer/src/stream/ConnectionSupervisor.ts"
-import { DEFAULT_CONNECTION } from "../../packages/producer/src/stream/WireConnection.ts"
-import { DEFAULT_PLAN } from "../../packages/producer/src/stream/StreamPlan.ts"
 import { BENCH_DIR, startFramedServerProcess } from "./replayServerProcess.ts"
 
 const FRAMES = 500_000
@@ -39,14 +35,7 @@ const steady = await Effect.runPromise(
   Effect.scoped(
     Effect.gen(function*() {
       const steadyQueue = new InProcessTradeQueue()
-      const handle = yield* runProducer({
-        symbols,
-        wsUrl: `ws://127.0.0.1:${paced.port}`,
-        client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
-        plan: DEFAULT_PLAN,
-        batcher: DEFAULT_BATCHER,
-        rest: { ...DEFAULT_REST, baseUrl: `http://127.0.0.1:${paced.port}` }
-      }).pipe(Effect.provide(Layer.mergeAll(steadyQueue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, "journal-steady")))))
+      const handle = yield* runProducer(producerConfig(symbols, { wsUrl: `ws://127.0.0.1:${paced.port}`, restUrl: `http://127.0.0.1:${paced.port}` })).pipe(Effect.provide(Layer.mergeAll(steadyQueue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, "journal-steady")))))
       const samples: Array<number> = []
       for (let s = 0; s < STEADY_SECONDS * 10; s++) {
         for (let shard = 0; shard < DEFAULT_BATCHER.shards; shard++) steadyQueue.take(shard, Number.MAX_SAFE_INTEGER)
@@ -72,14 +61,7 @@ const floodRun = async (symbolList: ReadonlyArray<string>, journal: string) => {
     Effect.scoped(
       Effect.gen(function*() {
         const started = Date.now()
-        const handle = yield* runProducer({
-          symbols: symbolList,
-          wsUrl: url,
-          client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
-          plan: DEFAULT_PLAN,
-          batcher: DEFAULT_BATCHER,
-          rest: { ...DEFAULT_REST, baseUrl: url.replace("ws://", "http://") }
-        })
+        const handle = yield* runProducer(producerConfig(symbolList, { wsUrl: url, restUrl: url.replace("ws://", "http://") }))
         const deadline = Date.now() + 300_000
         // A consumer takes the batches as they come, as the pipe does: the producer's memory is its own.
         let peakRss = 0

@@ -11,15 +11,16 @@ import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { dataGapDetected, dataGapFilled, type DomainEvent, type GapFacts } from "@blockchaincore/core/events/DomainEvent"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
 import type { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
-import { Batcher, type BatcherOptions } from "./batching/Batcher.ts"
-import { BinanceRest, type RestOptions } from "./gaps/BinanceRest.ts"
+import { Batcher, type BatcherOptions, DEFAULT_BATCHER } from "./batching/Batcher.ts"
+import { BinanceRest, DEFAULT_REST, type RestOptions } from "./gaps/BinanceRest.ts"
 import { fillGap } from "./gaps/GapFiller.ts"
 import { makeMetricsExport } from "./metrics/MetricsExport.ts"
 import { type MetricsSnapshot, ProducerMetrics } from "./metrics/ProducerMetrics.ts"
 import type { Journal } from "./publish/Journal.ts"
 import { makePublisher } from "./publish/Publisher.ts"
-import { type ClientEvent, superviseConnections, type SupervisorOptions } from "./stream/ConnectionSupervisor.ts"
-import { planConnections, type StreamPlanOptions } from "./stream/StreamPlan.ts"
+import { type ClientEvent, DEFAULT_SUPERVISOR, superviseConnections, type SupervisorOptions } from "./stream/ConnectionSupervisor.ts"
+import { DEFAULT_PLAN, planConnections, type StreamPlanOptions } from "./stream/StreamPlan.ts"
+import { DEFAULT_CONNECTION } from "./stream/WireConnection.ts"
 
 export interface ProducerConfig {
   /** Upper-case Binance symbols. */
@@ -35,6 +36,21 @@ export interface ProducerConfig {
    */
   readonly resumeFrom?: ReadonlyMap<string, { readonly id: number; readonly time: number }>
 }
+
+/** A producer of `symbols` from Binance (or a stand-in at these URLs), every part on its defaults unless overridden. */
+export const producerConfig = (
+  symbols: ReadonlyArray<string>,
+  urls: { readonly wsUrl: string; readonly restUrl: string },
+  overrides: Partial<Pick<ProducerConfig, "batcher" | "resumeFrom">> = {}
+): ProducerConfig => ({
+  symbols,
+  wsUrl: urls.wsUrl,
+  client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
+  plan: DEFAULT_PLAN,
+  batcher: DEFAULT_BATCHER,
+  rest: { ...DEFAULT_REST, baseUrl: urls.restUrl },
+  ...overrides
+})
 
 /** A part of the producer died: it cannot go on, and says which part and why. */
 export class ProducerStopped extends Schema.TaggedError<ProducerStopped>()("ProducerStopped", {

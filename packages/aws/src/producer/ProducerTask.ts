@@ -11,15 +11,11 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
 import { SQSClient } from "@aws-sdk/client-sqs"
 import { Clock, Effect, Layer, Schedule, Schema } from "effect"
 import { sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
-import { DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
-import { runProducer } from "@blockchaincore/producer/Producer"
+import { producerConfig, runProducer } from "@blockchaincore/producer/Producer"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
 import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
-import { DEFAULT_SUPERVISOR } from "@blockchaincore/producer/stream/ConnectionSupervisor"
-import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/WireConnection"
-import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
 import { makeDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
 import { layerEventBridgeEventBus } from "../eventbridge/EventBridgeEventBus.ts"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
@@ -65,15 +61,7 @@ export const runProducerTask = (settings: ProducerSettings) =>
     const resumeFrom = yield* resumePoints(store, settings.symbols)
     const startedAt = yield* Clock.currentTimeMillis
     return yield* Effect.gen(function*() {
-      const handle = yield* runProducer({
-        resumeFrom,
-        symbols: settings.symbols,
-        wsUrl: settings.wsUrl,
-        client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
-        plan: DEFAULT_PLAN,
-        batcher: sqsBatcher(settings.symbols.length),
-        rest: { ...DEFAULT_REST, baseUrl: settings.restUrl }
-      })
+      const handle = yield* runProducer(producerConfig(settings.symbols, settings, { resumeFrom, batcher: sqsBatcher(settings.symbols.length) }))
       yield* Effect.logInfo(`producing ${settings.symbols.join(",")} from ${settings.wsUrl} to ${settings.queueUrl}`)
       yield* Effect.forkScoped(heartbeat(settings.healthFile, handle.metrics, startedAt).pipe(Effect.repeat(Schedule.spaced(HEARTBEAT_EVERY_MILLIS))))
       const status = Effect.suspend(() => Effect.logInfo(statusLine(handle.metrics()))).pipe(Effect.delay(STATUS_EVERY_MILLIS), Effect.forever)

@@ -21,25 +21,13 @@ export const produceCommand = Command.make(
   },
   Effect.fn("produce")(function*(flags) {
     // The producer (and ws, SQLite) is loaded when this command runs: see cli/main.ts.
-    const { DEFAULT_REST } = yield* Effect.promise(() => import("@blockchaincore/producer/gaps/BinanceRest"))
-    const { runProducer } = yield* Effect.promise(() => import("@blockchaincore/producer/Producer"))
+    const { producerConfig, runProducer } = yield* Effect.promise(() => import("@blockchaincore/producer/Producer"))
     const { Journal } = yield* Effect.promise(() => import("@blockchaincore/producer/publish/Journal"))
-    const { DEFAULT_SUPERVISOR } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/ConnectionSupervisor"))
-    const { DEFAULT_CONNECTION } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/WireConnection"))
-    const { DEFAULT_PLAN } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/StreamPlan"))
     const { InProcessEventBus } = yield* Effect.promise(() => import("../bus/InProcessEventBus.ts"))
     const { InProcessTradeQueue } = yield* Effect.promise(() => import("../queue/InProcessTradeQueue.ts"))
     const layers = Layer.mergeAll(new InProcessTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(flags.journalDir))
     yield* Effect.gen(function*() {
-      const handle = yield* runProducer({
-        resumeFrom: new Map(),
-        symbols: flags.symbols,
-        wsUrl: flags.wsUrl,
-        client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
-        plan: DEFAULT_PLAN,
-        batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) },
-        rest: { ...DEFAULT_REST, baseUrl: flags.restUrl }
-      })
+      const handle = yield* runProducer(producerConfig(flags.symbols, flags, { batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) } }))
       yield* Console.error(`producing ${flags.symbols.length} symbols from ${flags.wsUrl}; Ctrl-C to stop`)
       const status = Effect.suspend(() => Console.error(statusLine(handle.metrics()))).pipe(Effect.repeat(Schedule.spaced(10_000)), Effect.andThen(Effect.never))
       return yield* Effect.raceFirst(status, handle.stopped)

@@ -15,17 +15,12 @@
  */
 import { Context, Effect, Layer, Metric, Schedule, type Scope, Stream } from "effect"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
-import { DEFAULT_BATCHER } from "@blockchaincore/producer/batching/Batcher"
-import { DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
-import { type ProducerStopped, runProducer } from "@blockchaincore/producer/Producer"
+import { type ProducerStopped, producerConfig, runProducer } from "@blockchaincore/producer/Producer"
 import { loadRecording } from "@blockchaincore/producer/replay/Recording"
 import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
 import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
-import { DEFAULT_SUPERVISOR } from "@blockchaincore/producer/stream/ConnectionSupervisor"
-import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
-import { DEFAULT_CONNECTION } from "@blockchaincore/producer/stream/WireConnection"
 import { ServedSymbols } from "@blockchaincore/services/api/ReadApiServer"
 import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
@@ -143,15 +138,7 @@ const producer = (config: LocalRuntimeConfig) =>
     const server = yield* HttpServer.HttpServer
     // Resume where the processor stands: a trade id past it is a gap the producer fills from REST.
     const resumeFrom = yield* resumePoints(yield* CandleStore, source.symbols)
-    const handle = yield* runProducer({
-      resumeFrom,
-      symbols: source.symbols,
-      wsUrl: source.wsUrl,
-      client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
-      plan: DEFAULT_PLAN,
-      batcher: DEFAULT_BATCHER,
-      rest: { ...DEFAULT_REST, baseUrl: source.restUrl }
-    })
+    const handle = yield* runProducer(producerConfig(source.symbols, source, { resumeFrom }))
     yield* (yield* ProducerMonitor).attach(handle)
     const status = Effect.suspend(() => Effect.logInfo(`${statusLine(handle.metrics())} | processed ${stats.batches} batches${source.progress()}`))
     yield* Effect.forkScoped(status.pipe(Effect.delay(config.statusEveryMillis ?? 60_000), Effect.repeat(Schedule.spaced(config.statusEveryMillis ?? 60_000))))
