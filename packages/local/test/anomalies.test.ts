@@ -29,7 +29,7 @@ const runOn = (file: string, webhookUrl: string, shuffleAndRepeat: boolean) =>
           bus: { keepHistory: true, shuffleAndRepeat }
         })
         const deadline = Date.now() + 60_000
-        while ((rt.queue.tradesAccepted < 34_419 || rt.queue.depth > 0) && Date.now() < deadline) yield* Effect.sleep(50)
+        yield* rt.queue.until(() => rt.queue.tradesAccepted >= 34_419 && rt.queue.depth === 0, 60_000)
         // Consumers run on their own fibres: give the alert its moment.
         while (!rt.bus.published.some((e) => e._tag === "AlertSent") && Date.now() < deadline) yield* Effect.sleep(50)
         yield* Effect.sleep(200)

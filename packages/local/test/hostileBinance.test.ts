@@ -33,8 +33,7 @@ describeWithSharedData("a Binance the producer has never met, misbehaving every 
             statusEveryMillis: 3_600_000
           })
           // Bounded: until every trade has been taken by the queue and processed, at most 90 s.
-          const deadline = Date.now() + 90_000
-          while ((rt.queue.tradesAccepted < frames.length || rt.queue.depth > 0) && Date.now() < deadline) yield* Effect.sleep(50)
+          yield* rt.queue.until(() => rt.queue.tradesAccepted >= frames.length && rt.queue.depth === 0, 90_000)
           const served = new Map<string, unknown>()
           for (const symbol of ["BTCUSDT", "ETHUSDT"]) served.set(symbol, yield* Effect.promise(() => klines(rt.port, symbol)))
           return { served, metrics: rt.metrics() }

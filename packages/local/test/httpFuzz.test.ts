@@ -106,8 +106,7 @@ describeWithSharedData("the local HTTP surface under hostile input", () => {
     const dir = mkdtempSync(join(tmpdir(), "blockchaincore-fuzz-"))
     await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
       const rt = yield* runLocalRuntime(config(dir))
-      const deadline = Date.now() + 60_000
-      while ((rt.queue.tradesAccepted < 34_419 || rt.queue.depth > 0) && Date.now() < deadline) yield* Effect.sleep(50)
+      yield* rt.queue.until(() => rt.queue.tradesAccepted >= 34_419 && rt.queue.depth === 0, 60_000)
       const served = () => Promise.all(["1m", "5m", "1h"].flatMap((interval) => ["BTCUSDT", "ETHUSDT"].map((symbol) => klines(rt.port, symbol, interval))))
       const before = yield* Effect.promise(served)
       expect(before[0]!.length).toBeGreaterThan(0)

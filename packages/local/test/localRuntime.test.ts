@@ -46,8 +46,7 @@ const runUntilProcessed = <A>(dataDir: string, options: { deliverTwice?: boolean
         // restart, those already processed are dropped as duplicates) and the pipe has processed
         // every batch (a batch leaves the queue only once processed).
         const taken = () => rt.queue.tradesAccepted + rt.metrics().counters.duplicatesDropped
-        const deadline = Date.now() + 60_000
-        while ((taken() < target || rt.queue.depth > 0) && Date.now() < deadline) yield* Effect.sleep(50)
+        yield* rt.queue.until(() => taken() >= target && rt.queue.depth === 0, 60_000)
         return yield* Effect.promise(() => check(rt))
       })
     )

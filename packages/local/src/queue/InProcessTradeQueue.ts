@@ -6,7 +6,7 @@
  * nothing that was queued.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite"
-import { Context, Effect, Latch, Layer, type Scope } from "effect"
+import { Context, Duration, Effect, Latch, Layer, type Scope } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
@@ -31,6 +31,8 @@ export class InProcessTradeQueue {
   private readonly keepHistory: boolean
   /** Open once a batch has arrived since the reader last closed it: the reader waits on it instead of polling. */
   readonly arrivals = Latch.makeUnsafe(false)
+  /** Opened whenever batches arrive or leave: for whoever waits on the queue's state (tests, a clean stop), without polling. */
+  readonly activity = Latch.makeUnsafe(false)
 
   constructor(options: { readonly keepHistory?: boolean; readonly path?: string } = {}) {
     this.keepHistory = options.keepHistory ?? false
@@ -51,6 +53,22 @@ export class InProcessTradeQueue {
     const shard = this.shards.get(queued.batch.shard)
     if (shard === undefined) this.shards.set(queued.batch.shard, [queued])
     else shard.push(queued)
+  }
+
+  /**
+   * Completes when `done()` holds, checked again each time batches arrive or leave, or with false
+   * after `limitMillis`: a wait on the queue's own events, bounded in time.
+   */
+  until(done: () => boolean, limitMillis: number): Effect.Effect<boolean> {
+    const activity = this.activity
+    const wait: Effect.Effect<true> = Effect.gen(function*() {
+      for (;;) {
+        yield* activity.close
+        if (done()) return true as const
+        yield* activity.await
+      }
+    })
+    return wait.pipe(Effect.timeoutOrElse({ duration: Duration.millis(limitMillis), orElse: () => Effect.succeed(false) }))
   }
 
   /** Closes the file of a durable queue; what is in it stays for the next process. */
@@ -87,6 +105,7 @@ export class InProcessTradeQueue {
       for (const part of q.batch.symbols) this.tradesAccepted += part.trades.length
     }
     this.arrivals.openUnsafe()
+    this.activity.openUnsafe()
   }
 
   /** The shards that hold batches. */
@@ -103,12 +122,14 @@ export class InProcessTradeQueue {
   ack(shard: number): void {
     const done = this.shards.get(shard)?.shift()
     if (done !== undefined && this.db !== undefined) (this.remove ??= this.db.prepare("DELETE FROM queued WHERE seq = ?")).run(done.seq)
+    this.activity.openUnsafe()
   }
 
   /** Takes up to `max` batches of one shard, oldest first. */
   take(shard: number, max: number): Array<TradeBatch> {
     const taken = (this.shards.get(shard) ?? []).splice(0, max)
     if (this.db !== undefined) for (const q of taken) (this.remove ??= this.db.prepare("DELETE FROM queued WHERE seq = ?")).run(q.seq)
+    this.activity.openUnsafe()
     return taken.map((q) => q.batch)
   }
 

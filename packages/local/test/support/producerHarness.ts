@@ -65,7 +65,6 @@ export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, opt
     for (const b of queue.accepted) for (const part of b.symbols) for (const t of part.trades) seen.add(`${part.symbol}:${t[0]}`)
     return [...expected].every((k) => seen.has(k))
   }
-  const deadline = Date.now() + (options.maxWaitMillis ?? 60_000)
   const layers = Layer.mergeAll(queue.layer(), Layer.succeed(EventBus, EventBus.of({ publish: bus.publish })), Journal.layer(mkdtempSync(join(tmpdir(), "blockchaincore-journal-"))))
   try {
     const { metrics, complete } = await Effect.runPromise(
@@ -73,7 +72,7 @@ export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, opt
         Effect.gen(function*() {
           const handle = yield* runProducer({ ...testConfig(port, symbols), ...options.producer })
           if (options.during !== undefined) yield* Effect.forkScoped(options.during(queue))
-          while (!arrived() && Date.now() < deadline) yield* Effect.sleep(50)
+          yield* queue.until(arrived, options.maxWaitMillis ?? 60_000)
           return { metrics: handle.metrics(), complete: arrived() }
         })
       ).pipe(Effect.provide(layers))
