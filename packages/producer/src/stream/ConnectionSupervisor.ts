@@ -1,9 +1,9 @@
 /**
  * Keeps one connection per `ConnectionPlan` alive, as one supervised fiber tree, and hands every
  * frame's text to one pull-based stream:
- * - a connection that cannot be opened is retried on `reconnectSchedule` (exponential, jittered,
- *   capped), and every attempt of every connection waits its turn under Binance's limit on
- *   connection attempts per IP (`AttemptLimiter`, on `Clock`);
+ * - a connection that cannot be opened is retried on the project's `retrySchedule`
+ *   (exponential, jittered, capped), and every attempt of every connection waits its turn under
+ *   Binance's limit on connection attempts per IP (`AttemptLimiter`, on `Clock`);
  * - a connection that is lost (closed, errored, silent past the idle timeout) is replaced;
  * - before a connection reaches its maximum age (Binance cuts at 24 h), and at once on
  *   `serverShutdown`, a replacement is opened beside it, and the old connection's scope is closed
@@ -15,18 +15,14 @@
  * sockets (WireConnection.ts), instead of growing memory.
  */
 import { Clock, Deferred, Duration, Effect, Exit, Fiber, Queue, Schedule, Scope, Stream } from "effect"
-import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
+import { type RetryPolicy, retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { AttemptLimiter } from "./AttemptLimiter.ts"
 import { type ConnectFailed, ConnectionLost, type ConnectionOptions, openConnection, type OpenConnection } from "./WireConnection.ts"
 import type { ConnectionPlan } from "./StreamPlan.ts"
 
-export interface BackoffPolicy {
-  readonly baseMillis: number
-  readonly capMillis: number
-}
 
 export interface SupervisorOptions extends ConnectionOptions {
-  readonly backoff: BackoffPolicy
+  readonly backoff: RetryPolicy
   readonly maxConnectionAgeMillis: number
 }
 
@@ -45,8 +41,6 @@ export type ClientEvent =
 /** Frames waiting for the consumer, over all connections. */
 export const FRAME_BUFFER = 8_192
 
-/** The project's retry schedule (core/retry/RetrySchedule.ts) with the connection's numbers. */
-export const reconnectSchedule = (policy: BackoffPolicy) => retrySchedule(policy)
 
 const isShutdown = (text: string) => text.startsWith('{"stream":"!serverShutdown"') || text.startsWith('{"e":"serverShutdown"')
 
@@ -103,7 +97,7 @@ export const superviseConnections = (
             yield* report({ _tag: "Connecting", connection: plan.index, at: yield* now })
             const owned = yield* openOwned.pipe(
               Effect.retry({
-                schedule: reconnectSchedule(options.backoff).pipe(
+                schedule: retrySchedule(options.backoff).pipe(
                   Schedule.tap((meta: Schedule.Metadata<Duration.Duration, ConnectFailed>) =>
                     Effect.gen(function*() {
                       failures = meta.attempt
