@@ -5,7 +5,7 @@
  * order per shard). With nothing to do it waits for the queue's next arrival; a batch that failed
  * is delivered again on the retry schedule (`REDELIVERY`).
  */
-import { Context, Effect, Metric } from "effect"
+import { Context, Data, Effect, Metric } from "effect"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { Enricher } from "@blockchaincore/services/enrichment/Enricher"
@@ -62,11 +62,14 @@ export const runLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats, optio
     const cycle = Effect.gen(function*() {
       yield* queue.arrivals.close
       const { moved, failed } = yield* pass
-      if (failed) return yield* Effect.fail("a batch failed")
+      if (failed) return yield* new RedeliveryDue()
       if (!moved) yield* queue.arrivals.await
     }).pipe(Effect.retry(REDELIVERY))
     yield* Effect.forever(cycle)
   })
+
+/** A pass left a failed batch on the queue (logged with its reason where it failed). */
+class RedeliveryDue extends Data.TaggedError("RedeliveryDue") {}
 
 /** When a batch that failed is delivered again. */
 const REDELIVERY = retrySchedule({ baseMillis: 100, capMillis: 5_000 })
