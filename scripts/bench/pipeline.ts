@@ -16,7 +16,7 @@ import { runLocalRuntime } from "../../packages/local/src/runtime/LocalRuntime.t
 import { startFramedServerProcess } from "./replayServerProcess.ts"
 import { readRecording, replicate } from "./replicate.ts"
 
-const THROUGHPUT_TRADES = 300_000
+const THROUGHPUT_TRADES = Number(process.env["BENCH_PIPELINE_TRADES"] ?? 300_000)
 const LATENCY_SECONDS = Number(process.env["BENCH_LATENCY_SECONDS"] ?? 320)
 const recordingPath = process.argv[2]!
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-pipeline-"))
@@ -44,16 +44,18 @@ const throughput = await Effect.runPromise(
       const started = Date.now()
       const rt = yield* runtimeAgainst(serverPort, "throughput")
       const ready = Date.now() - started
+      const cpuAtReady = process.cpuUsage()
       while (rt.queue.tradesAccepted < expectedTrades && Date.now() - started < 600_000) yield* Effect.sleep(10)
       const queued = Date.now() - started
       while (rt.queue.depth > 0 && Date.now() - started < 600_000) yield* Effect.sleep(10)
-      return { trades: expectedTrades, millis: Date.now() - started, ready, queued, batches: rt.pipe.batches }
+      const cpu = process.cpuUsage(cpuAtReady)
+      return { trades: expectedTrades, millis: Date.now() - started, ready, queued, batches: rt.pipe.batches, cpuMillis: (cpu.user + cpu.system) / 1000 }
     })
   )
 )
 server.child.kill("SIGINT")
 const streaming = throughput.millis - throughput.ready
-console.log(`pipeline: ${throughput.trades.toLocaleString("en-US")} trades from replay to stored candles in ${streaming} ms after a start-up of ${throughput.ready} ms: ${Math.round((throughput.trades / streaming) * 1000).toLocaleString("en-US")} trades/s sustained (${throughput.batches} batches; all on the queue ${throughput.queued - throughput.ready} ms in)`)
+console.log(`pipeline: ${throughput.trades.toLocaleString("en-US")} trades from replay to stored candles in ${streaming} ms after a start-up of ${throughput.ready} ms: ${Math.round((throughput.trades / streaming) * 1000).toLocaleString("en-US")} trades/s sustained (${throughput.batches} batches; all on the queue ${throughput.queued - throughput.ready} ms in; the runtime's CPU time ${Math.round(throughput.cpuMillis)} ms, ${((throughput.cpuMillis * 1000) / throughput.trades).toFixed(2)} µs a trade)`)
 
 const latencies = await Effect.runPromise(
   Effect.scoped(

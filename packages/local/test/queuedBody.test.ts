@@ -1,4 +1,4 @@
-/** The local queue's file: batches written as units read back equal, and so do bodies written as decimals by earlier releases. */
+/** The local queue's file: batches written read back equal, in binary or (beyond int64) units JSON, and so do bodies written as decimals by earlier releases. */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { encodeTradeBatchJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
@@ -21,6 +21,24 @@ describe("the local queue's bodies", () => {
       expect(decodeQueuedBody(encodeQueuedBody(b))).toEqual(b)
       expect(decodeQueuedBody(encodeTradeBatchJson(b))).toEqual(b)
     }))
+  })
+
+  it("writes a batch whose values fit int64 in binary, and one that does not as units JSON", () => {
+    const trades: TradeBatch["symbols"][number]["trades"] = [[1, 6_012_345_000_000n, 1_234_000n, 1_723_161_240_123, true], [2, 2n ** 63n - 1n, 0n, 1_723_161_240_124, false]]
+    const fits: TradeBatch = { shard: 3, epoch: 2, symbols: [{ symbol: "BTCUSDT", watermark: 1_723_161_240_124, trades }] }
+    expect(encodeQueuedBody(fits)).toBeInstanceOf(Uint8Array)
+    const beyond: TradeBatch = { ...fits, symbols: [{ ...fits.symbols[0]!, trades: [...trades, [3, 2n ** 63n, 1n, 1_723_161_240_125, true]] }] }
+    expect(typeof encodeQueuedBody(beyond)).toBe("string")
+    expect(decodeQueuedBody(encodeQueuedBody(beyond))).toEqual(beyond)
+  })
+
+  it("refuses a binary body cut short, or one whose batch breaks the schema", () => {
+    const body = encodeQueuedBody({ shard: 0, epoch: 0, symbols: [{ symbol: "BTCUSDT", watermark: 2, trades: [[1, 1n, 1n, 1, true], [2, 1n, 1n, 2, false]] }] })
+    expect(body).toBeInstanceOf(Uint8Array)
+    if (typeof body === "string") return
+    expect(() => decodeQueuedBody(body.subarray(0, body.length - 1))).toThrow(/cannot hold 2 trades/)
+    const swapped = encodeQueuedBody({ shard: 0, epoch: 0, symbols: [{ symbol: "BTCUSDT", watermark: 2, trades: [[2, 1n, 1n, 1, true], [1, 1n, 1n, 2, false]] }] })
+    expect(() => decodeQueuedBody(swapped)).toThrow(/ascending id order/)
   })
 
   it("refuses a body whose batch breaks the schema (trades out of id order)", () => {

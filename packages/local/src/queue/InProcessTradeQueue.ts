@@ -10,7 +10,10 @@ import { Context, Duration, Effect, Latch, Layer, type Scope } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
-import { decodeQueuedBody, encodeQueuedBody } from "./QueuedBody.ts"
+import { decodeQueuedBody, encodeQueuedBody, type QueuedBody } from "./QueuedBody.ts"
+
+/** A body as SQLite returns it: a BLOB (binary form) or TEXT (earlier forms). */
+const queuedBodyOf = (value: unknown): QueuedBody => (value instanceof Uint8Array ? value : String(value))
 
 interface Queued {
   readonly seq: number
@@ -42,7 +45,7 @@ export class InProcessTradeQueue {
       this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
       this.db.exec("CREATE TABLE IF NOT EXISTS queued (seq INTEGER PRIMARY KEY, shard INTEGER NOT NULL, body TEXT NOT NULL)")
       for (const row of this.db.prepare("SELECT seq, body FROM queued ORDER BY seq").all()) {
-        const queued = { seq: Number(row["seq"]), batch: decodeQueuedBody(String(row["body"])) }
+        const queued = { seq: Number(row["seq"]), batch: decodeQueuedBody(queuedBodyOf(row["body"])) }
         this.enqueue(queued)
         this.seq = queued.seq
       }
