@@ -45,17 +45,19 @@ const throughput = await Effect.runPromise(
       const rt = yield* runtimeAgainst(serverPort, "throughput")
       const ready = Date.now() - started
       const cpuAtReady = process.cpuUsage()
+      const threadAtReady = process.threadCpuUsage()
       while (rt.queue.tradesAccepted < expectedTrades && Date.now() - started < 600_000) yield* Effect.sleep(10)
       const queued = Date.now() - started
       while (rt.queue.depth > 0 && Date.now() - started < 600_000) yield* Effect.sleep(10)
       const cpu = process.cpuUsage(cpuAtReady)
-      return { trades: expectedTrades, millis: Date.now() - started, ready, queued, batches: rt.pipe.batches, cpuMillis: (cpu.user + cpu.system) / 1000 }
+      const thread = process.threadCpuUsage(threadAtReady)
+      return { trades: expectedTrades, millis: Date.now() - started, ready, queued, batches: rt.pipe.batches, cpuMillis: (cpu.user + cpu.system) / 1000, mainMillis: (thread.user + thread.system) / 1000 }
     })
   )
 )
 server.child.kill("SIGINT")
 const streaming = throughput.millis - throughput.ready
-console.log(`pipeline: ${throughput.trades.toLocaleString("en-US")} trades from replay to stored candles in ${streaming} ms after a start-up of ${throughput.ready} ms: ${Math.round((throughput.trades / streaming) * 1000).toLocaleString("en-US")} trades/s sustained (${throughput.batches} batches; all on the queue ${throughput.queued - throughput.ready} ms in; the runtime's CPU time ${Math.round(throughput.cpuMillis)} ms, ${((throughput.cpuMillis * 1000) / throughput.trades).toFixed(2)} µs a trade)`)
+console.log(`pipeline: ${throughput.trades.toLocaleString("en-US")} trades from replay to stored candles in ${streaming} ms after a start-up of ${throughput.ready} ms: ${Math.round((throughput.trades / streaming) * 1000).toLocaleString("en-US")} trades/s sustained (${throughput.batches} batches; all on the queue ${throughput.queued - throughput.ready} ms in; CPU ${((throughput.cpuMillis * 1000) / throughput.trades).toFixed(2)} µs a trade, of which the main thread ${((throughput.mainMillis * 1000) / throughput.trades).toFixed(2)} µs)`)
 
 const latencies = await Effect.runPromise(
   Effect.scoped(

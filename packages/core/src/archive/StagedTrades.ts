@@ -1,15 +1,76 @@
 /**
- * Trades as staged for the archive before their hour is compacted: one CSV line per trade in
- * STAGED_TRADE_COLUMNS order, prices and quantities as integer units (1e-8), which is all the hot
- * path writes; compaction has DuckDB turn them into the archive's exact decimals and the quote
- * quantity (TRADES_OF_STAGED), in native code off the JavaScript thread. Lines staged by earlier
- * releases (decimals, with the quote) are read as well. A batch delivered twice stages the same
- * lines again; reading them back takes each trade id once.
+ * Trades as staged for the archive before their hour is compacted. The hot path writes them in
+ * binary (`encodeStagedBody`): typed arrays of ids, times, prices and quantities as integer units
+ * (1e-8) and flags, a copy of memory per field. Reading them back (`stagedRows`) gives one CSV
+ * line per trade in STAGED_TRADE_COLUMNS order, from which compaction has DuckDB make the
+ * archive's exact decimals and the quote quantity (TRADES_OF_STAGED). Trades with a value beyond
+ * int64 are staged as such lines directly, and so are all trades staged by earlier releases
+ * (units, or decimals with the quote), which are read as well. A batch delivered twice stages the
+ * same trades again; reading them back takes each trade id once.
  */
+import { freshBytes, type Scratch } from "../binary/Scratch.ts"
 import type { ArchivedTrade } from "../ports/TradeArchive.ts"
 
+/** The trades as CSV lines of units, in STAGED_TRADE_COLUMNS order. */
 export const encodeStaged = (trades: ReadonlyArray<ArchivedTrade>): string =>
   trades.map((t) => `${t.firstId},${t.price},${t.qty},${t.time},${t.buyerIsMaker},${t.large}`).join("\n")
+
+/** A staged part as the store holds it: binary, or CSV lines. */
+export type StagedBody = Uint8Array | string
+
+const MAGIC = new TextEncoder().encode("bcstage1")
+/** Per trade: id and time (float64, exact for safe integers), price and quantity (int64 units), flags (a byte). */
+const BYTES_PER_TRADE = 33
+const MAKER = 1
+const LARGE = 2
+
+/**
+ * The trades in binary, or as CSV lines if a price or quantity is beyond int64. Given a `Scratch`,
+ * the bytes are its own, valid until its next use: for a caller that copies them at once.
+ */
+export const encodeStagedBody = (trades: ReadonlyArray<ArchivedTrade>, into: Pick<Scratch, "bytes"> = freshBytes): StagedBody => {
+  const n = trades.length
+  const bytes = into.bytes(MAGIC.length + n * BYTES_PER_TRADE)
+  bytes.set(MAGIC)
+  const numbers = new Float64Array(bytes.buffer, bytes.byteOffset + MAGIC.length, 2 * n)
+  const units = new BigInt64Array(bytes.buffer, bytes.byteOffset + MAGIC.length + 16 * n, 2 * n)
+  const flags = new Uint8Array(bytes.buffer, bytes.byteOffset + MAGIC.length + 32 * n, n)
+  for (let i = 0; i < n; i++) {
+    const t = trades[i]!
+    numbers[i] = t.firstId
+    numbers[n + i] = t.time
+    units[i] = t.price
+    units[n + i] = t.qty
+    // A typed array keeps a bigint modulo 2^64: a value that does not read back does not fit.
+    if (units[i] !== t.price || units[n + i] !== t.qty) return encodeStaged(trades)
+    flags[i] = (t.buyerIsMaker ? MAKER : 0) | (t.large ? LARGE : 0)
+  }
+  return bytes
+}
+
+/** A body as SQLite returns it: a BLOB is binary, anything else text. */
+export const stagedBodyOf = (value: unknown): StagedBody => (value instanceof Uint8Array ? value : String(value))
+
+const binaryRows = (body: Uint8Array, rows: Array<StagedRow>): void => {
+  // SQLite may hand back a view anywhere in its buffer: copied, so that the arrays are aligned.
+  const own = body.byteOffset % 8 === 0 ? body : body.slice()
+  const n = (own.byteLength - MAGIC.length) / BYTES_PER_TRADE
+  if (!Number.isInteger(n) || MAGIC.some((b, i) => own[i] !== b)) throw new Error(`corrupt staged part: ${own.byteLength} bytes`)
+  const numbers = new Float64Array(own.buffer, own.byteOffset + MAGIC.length, 2 * n)
+  const units = new BigInt64Array(own.buffer, own.byteOffset + MAGIC.length + 16 * n, 2 * n)
+  const flags = new Uint8Array(own.buffer, own.byteOffset + MAGIC.length + 32 * n, n)
+  for (let i = 0; i < n; i++) {
+    const id = numbers[i]!
+    const time = numbers[n + i]!
+    const price = units[i]!
+    const qty = units[n + i]!
+    const f = flags[i]!
+    if (!Number.isSafeInteger(id) || id < 0 || !Number.isSafeInteger(time) || time < 0 || price < 0n || qty < 0n || f > (MAKER | LARGE)) {
+      throw new Error(`corrupt staged trade at ${i} of a binary part`)
+    }
+    rows.push({ id, time, line: `${id},${price},${qty},${time},${(f & MAKER) !== 0},${(f & LARGE) !== 0}` })
+  }
+}
 
 export interface StagedRow {
   readonly id: number
@@ -26,9 +87,13 @@ const DECIMAL_LINE = /^(0|[1-9][0-9]{0,15}),([0-9]+)\.([0-9]{8}),([0-9]+)\.([0-9
 const unitsOf = (whole: string, fraction: string) => (whole + fraction).replace(/^0+(?=[0-9])/, "")
 
 /** The trades of staged parts, each id once (its last staging), in id order; a line of neither shape is a corrupt store. */
-export const stagedRows = (bodies: ReadonlyArray<string>): Array<StagedRow> => {
+export const stagedRows = (bodies: ReadonlyArray<StagedBody>): Array<StagedRow> => {
   const rows: Array<StagedRow> = []
   for (const body of bodies) {
+    if (typeof body !== "string") {
+      binaryRows(body, rows)
+      continue
+    }
     for (const line of body.split("\n")) {
       const m = UNITS_LINE.exec(line)
       if (m !== null) {

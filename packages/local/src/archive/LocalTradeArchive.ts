@@ -15,8 +15,9 @@ import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { type ArchivedTrade, ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, HOUR_MILLIS, STAGED_TRADE_COLUMNS, TRADES_OF_STAGED, tradesKey } from "@blockchaincore/core/archive/ArchiveLayout"
-import { encodeStaged, stagedRows } from "@blockchaincore/core/archive/StagedTrades"
+import { encodeStagedBody, stagedBodyOf, stagedRows } from "@blockchaincore/core/archive/StagedTrades"
 import { type Row, writeParquetFile } from "@blockchaincore/services/archival/ParquetFile"
+import { Scratch } from "@blockchaincore/core/binary/Scratch"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 const fail = (what: string) => (e: unknown) => new ArchiveUnavailable({ message: `${what}: ${errorMessage(e)}` })
@@ -48,6 +49,8 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive |
       )
       const duck = yield* Effect.tryPromise({ try: () => DuckDBInstance.create(":memory:"), catch: fail("start DuckDB") })
       const insert = db.prepare("INSERT OR IGNORE INTO staged_parts VALUES (?, ?, ?, ?, ?, ?)")
+      // SQLite copies each body as it inserts it.
+      const scratch = new Scratch()
       const hourParts = db.prepare("SELECT body FROM staged_parts WHERE symbol = ? AND max_time >= ? AND min_time < ?")
       const markCompacted = db.prepare("INSERT OR IGNORE INTO compacted_hours VALUES (?, ?)")
 
@@ -71,7 +74,7 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive |
                   if (t.time < minTime) minTime = t.time
                   if (t.time > maxTime) maxTime = t.time
                 }
-                insert.run(symbol, list[0]!.firstId, list.at(-1)!.lastId, minTime, maxTime, encodeStaged(list))
+                insert.run(symbol, list[0]!.firstId, list.at(-1)!.lastId, minTime, maxTime, encodeStagedBody(list, scratch))
               }
             },
             catch: fail("stage")
@@ -81,7 +84,7 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive |
         compactHour: (symbol, hourStart) =>
           Effect.gen(function*() {
             const rows = yield* Effect.try({
-              try: () => stagedRows(hourParts.all(symbol, hourStart, hourStart + HOUR_MILLIS).map((p) => String(p["body"]))).filter((r) => r.time >= hourStart && r.time < hourStart + HOUR_MILLIS),
+              try: () => stagedRows(hourParts.all(symbol, hourStart, hourStart + HOUR_MILLIS).map((p) => stagedBodyOf(p["body"]))).filter((r) => r.time >= hourStart && r.time < hourStart + HOUR_MILLIS),
               catch: fail("read staging")
             })
             if (rows.length === 0) return 0

@@ -12,7 +12,7 @@ import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
 import { CANDLE_COLUMNS, candleColumns, csvColumnTypes, STAGED_TRADE_COLUMNS, TRADE_COLUMNS, TRADES_OF_STAGED } from "@blockchaincore/core/archive/ArchiveLayout"
-import { stagedRows } from "@blockchaincore/core/archive/StagedTrades"
+import { stagedBodyOf, stagedRows } from "@blockchaincore/core/archive/StagedTrades"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 export class QueryFailed extends Schema.TaggedError<QueryFailed>()("QueryFailed", { message: Schema.String }) {}
@@ -42,7 +42,7 @@ const stagedTradeLines = (stagingPath: string) =>
     const compacted = new Set(db.prepare("SELECT symbol, hour_start FROM compacted_hours").all().map((r) => `${String(r["symbol"])}|${Number(r["hour_start"])}`))
     const lines: Array<string> = []
     for (const { symbol } of db.prepare("SELECT DISTINCT symbol FROM staged_parts").all()) {
-      const bodies = db.prepare("SELECT body FROM staged_parts WHERE symbol = ?").all(String(symbol)).map((r) => String(r["body"]))
+      const bodies = db.prepare("SELECT body FROM staged_parts WHERE symbol = ?").all(String(symbol)).map((r) => stagedBodyOf(r["body"]))
       for (const row of stagedRows(bodies)) {
         if (compacted.has(`${String(symbol)}|${row.time - (row.time % 3_600_000)}`)) continue
         lines.push(`${String(symbol)},${dateOf(row.time)},${hourOf(row.time)},${row.line}`)

@@ -10,15 +10,23 @@ import { Context, Duration, Effect, Latch, Layer, type Scope } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
-import { decodeQueuedBody, encodeQueuedBody, type QueuedBody } from "./QueuedBody.ts"
+import { decodeQueuedBody, encodeQueuedBody, type QueuedBody, readQueuedBinary } from "./QueuedBody.ts"
 
 /** A body as SQLite returns it: a BLOB (binary form) or TEXT (earlier forms). */
 const queuedBodyOf = (value: unknown): QueuedBody => (value instanceof Uint8Array ? value : String(value))
 
 interface Queued {
   readonly seq: number
-  readonly batch: TradeBatch
+  readonly shard: number
+  /**
+   * A durable queue holds what it wrote, the binary body: one object outside V8's heap instead of
+   * a tuple and two bigints per trade that every young-generation collection would copy while a
+   * backlog waits. A batch is read from it when the pipe takes it.
+   */
+  readonly held: Uint8Array | TradeBatch
 }
+
+const batchOf = (q: Queued): TradeBatch => (q.held instanceof Uint8Array ? readQueuedBinary(q.held) : q.held)
 
 export class InProcessTradeQueue {
   private readonly shards = new Map<number, Array<Queued>>()
@@ -45,7 +53,8 @@ export class InProcessTradeQueue {
       this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
       this.db.exec("CREATE TABLE IF NOT EXISTS queued (seq INTEGER PRIMARY KEY, shard INTEGER NOT NULL, body TEXT NOT NULL)")
       for (const row of this.db.prepare("SELECT seq, body FROM queued ORDER BY seq").all()) {
-        const queued = { seq: Number(row["seq"]), batch: decodeQueuedBody(queuedBodyOf(row["body"])) }
+        const batch = decodeQueuedBody(queuedBodyOf(row["body"]))
+        const queued = { seq: Number(row["seq"]), shard: batch.shard, held: batch }
         this.enqueue(queued)
         this.seq = queued.seq
       }
@@ -53,8 +62,8 @@ export class InProcessTradeQueue {
   }
 
   private enqueue(queued: Queued): void {
-    const shard = this.shards.get(queued.batch.shard)
-    if (shard === undefined) this.shards.set(queued.batch.shard, [queued])
+    const shard = this.shards.get(queued.shard)
+    if (shard === undefined) this.shards.set(queued.shard, [queued])
     else shard.push(queued)
   }
 
@@ -82,30 +91,34 @@ export class InProcessTradeQueue {
   publish(batches: ReadonlyArray<TradeBatch>): Effect.Effect<void, QueueUnavailable> {
     return Effect.suspend(() => {
       if (!this.running) return Effect.fail(new QueueUnavailable({ message: "the local queue is stopped" }))
-      const queued = batches.map((batch) => ({ seq: ++this.seq, batch }))
-      if (this.db !== undefined) {
-        const db = this.db
-        const write = Effect.try({
-          try: () => {
-            const insert = (this.insert ??= db.prepare("INSERT INTO queued VALUES (?, ?, ?)"))
-            db.exec("BEGIN")
-            for (const q of queued) insert.run(q.seq, q.batch.shard, encodeQueuedBody(q.batch))
-            db.exec("COMMIT")
-          },
-          catch: (e) => new QueueUnavailable({ message: `the local queue's file: ${errorMessage(e)}` })
-        })
-        return write.pipe(Effect.tap(() => Effect.sync(() => this.accept(queued))))
+      if (this.db === undefined) {
+        this.accept(batches, batches.map((batch) => ({ seq: ++this.seq, shard: batch.shard, held: batch })))
+        return Effect.void
       }
-      this.accept(queued)
-      return Effect.void
+      const db = this.db
+      return Effect.try({
+        try: () => {
+          const insert = (this.insert ??= db.prepare("INSERT INTO queued VALUES (?, ?, ?)"))
+          db.exec("BEGIN")
+          const queued = batches.map((batch): Queued => {
+            const body = encodeQueuedBody(batch)
+            const seq = ++this.seq
+            insert.run(seq, batch.shard, body)
+            return { seq, shard: batch.shard, held: typeof body === "string" ? batch : body }
+          })
+          db.exec("COMMIT")
+          this.accept(batches, queued)
+        },
+        catch: (e) => new QueueUnavailable({ message: `the local queue's file: ${errorMessage(e)}` })
+      })
     })
   }
 
-  private accept(queued: ReadonlyArray<Queued>): void {
-    for (const q of queued) {
-      this.enqueue(q)
-      if (this.keepHistory) this.accepted.push(q.batch)
-      for (const part of q.batch.symbols) this.tradesAccepted += part.trades.length
+  private accept(batches: ReadonlyArray<TradeBatch>, queued: ReadonlyArray<Queued>): void {
+    for (const q of queued) this.enqueue(q)
+    for (const batch of batches) {
+      if (this.keepHistory) this.accepted.push(batch)
+      for (const part of batch.symbols) this.tradesAccepted += part.trades.length
     }
     this.arrivals.openUnsafe()
     this.activity.openUnsafe()
@@ -118,7 +131,8 @@ export class InProcessTradeQueue {
 
   /** The oldest batch of a shard, left in place until `ack`: delivery is at least once. */
   peek(shard: number): TradeBatch | undefined {
-    return this.shards.get(shard)?.[0]?.batch
+    const head = this.shards.get(shard)?.[0]
+    return head === undefined ? undefined : batchOf(head)
   }
 
   /** The oldest batch of the shard has been processed. */
@@ -133,7 +147,7 @@ export class InProcessTradeQueue {
     const taken = (this.shards.get(shard) ?? []).splice(0, max)
     if (this.db !== undefined) for (const q of taken) (this.remove ??= this.db.prepare("DELETE FROM queued WHERE seq = ?")).run(q.seq)
     this.activity.openUnsafe()
-    return taken.map((q) => q.batch)
+    return taken.map(batchOf)
   }
 
   stop(): void {

@@ -8,7 +8,7 @@
  * batch read back is checked against the `TradeBatch` schema; a body that fails it is a corrupt file.
  */
 import { Schema } from "effect"
-import { TradeBatch, TradeBatchFromJson } from "@blockchaincore/core/trade/TradeBatch"
+import { type CompactTrade, TradeBatch, TradeBatchFromJson } from "@blockchaincore/core/trade/TradeBatch"
 
 const UNITS_MARK = "u1"
 
@@ -21,6 +21,8 @@ const Header = Schema.fromJsonString(Schema.Struct({
 const decodeHeader = Schema.decodeUnknownSync(Header)
 
 /** The header's length (uint32) leads; the arrays start at the next multiple of 8. */
+const UTF8 = new TextDecoder()
+
 const align8 = (n: number) => Math.ceil(n / 8) * 8
 
 const encodeBinary = (batch: TradeBatch): Uint8Array | undefined => {
@@ -33,11 +35,11 @@ const encodeBinary = (batch: TradeBatch): Uint8Array | undefined => {
   for (const s of batch.symbols) n += s.trades.length
   const numbersAt = align8(4 + header.length)
   const bytes = new Uint8Array(numbersAt + n * 32 + n)
-  new DataView(bytes.buffer).setUint32(0, header.length, true)
+  new DataView(bytes.buffer, bytes.byteOffset).setUint32(0, header.length, true)
   bytes.set(header, 4)
-  const numbers = new Float64Array(bytes.buffer, numbersAt, n * 2)
-  const units = new BigInt64Array(bytes.buffer, numbersAt + n * 16, n * 2)
-  const makers = new Uint8Array(bytes.buffer, numbersAt + n * 32, n)
+  const numbers = new Float64Array(bytes.buffer, bytes.byteOffset + numbersAt, n * 2)
+  const units = new BigInt64Array(bytes.buffer, bytes.byteOffset + numbersAt + n * 16, n * 2)
+  const makers = new Uint8Array(bytes.buffer, bytes.byteOffset + numbersAt + n * 32, n)
   let i = 0
   for (const s of batch.symbols) {
     for (const [id, price, qty, time, buyerIsMaker] of s.trades) {
@@ -54,11 +56,15 @@ const encodeBinary = (batch: TradeBatch): Uint8Array | undefined => {
   return bytes
 }
 
-const decodeBinary = (bytes: Uint8Array): unknown => {
+/**
+ * The batch in a binary body, as written: for bodies this process holds. One read from the file
+ * goes through `decodeQueuedBody`, which checks it against the schema.
+ */
+export const readQueuedBinary = (bytes: Uint8Array): TradeBatch => {
   // SQLite hands back a view that may start anywhere in its buffer: copied, so the arrays are aligned.
   const own = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice()
   const headerLength = new DataView(own.buffer, own.byteOffset).getUint32(0, true)
-  const header = decodeHeader(new TextDecoder().decode(own.subarray(4, 4 + headerLength)))
+  const header = decodeHeader(UTF8.decode(own.subarray(4, 4 + headerLength)))
   let n = 0
   for (const s of header.symbols) n += s.count
   const numbersAt = own.byteOffset + align8(4 + headerLength)
@@ -73,8 +79,8 @@ const decodeBinary = (bytes: Uint8Array): unknown => {
     symbols: header.symbols.map((s) => ({
       symbol: s.symbol,
       watermark: s.watermark,
-      trades: Array.from({ length: s.count }, () => {
-        const trade = [numbers[2 * i], units[2 * i], units[2 * i + 1], numbers[2 * i + 1], makers[i] === 1]
+      trades: Array.from({ length: s.count }, (): CompactTrade => {
+        const trade: CompactTrade = [numbers[2 * i]!, units[2 * i]!, units[2 * i + 1]!, numbers[2 * i + 1]!, makers[i] === 1]
         i++
         return trade
       })
@@ -111,7 +117,7 @@ export const encodeQueuedBody = (batch: TradeBatch): QueuedBody => encodeBinary(
 
 export const decodeQueuedBody = (body: QueuedBody): TradeBatch =>
   typeof body !== "string"
-    ? validate(decodeBinary(body))
+    ? validate(readQueuedBinary(body))
     : body.startsWith(UNITS_MARK)
     ? validate(decodeUnits(body.slice(UNITS_MARK.length)))
     : decodeDecimals(body)
