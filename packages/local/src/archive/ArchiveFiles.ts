@@ -1,0 +1,68 @@
+/**
+ * The archive's files under `<data>/archive`: one Parquet file per symbol and hour of trades,
+ * compacted from the staging table, and one per interval, symbol and day of candles. A file is
+ * written to a temporary name and renamed, so a reader never sees half of one; recompacting an
+ * hour (a late trade) rewrites it whole. This runs on the archive's worker thread (ArchiveWorker.ts).
+ */
+import { join } from "node:path"
+import { DatabaseSync } from "node:sqlite"
+import { DuckDBInstance } from "@duckdb/node-api"
+import { Effect, type Scope } from "effect"
+import type { Candle } from "@blockchaincore/core/candle/Candle"
+import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, HOUR_MILLIS, STAGED_TRADE_COLUMNS, TRADES_OF_STAGED, tradesKey } from "@blockchaincore/core/archive/ArchiveLayout"
+import { stagedBodyOf, stagedRows } from "@blockchaincore/core/archive/StagedTrades"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
+import { ArchiveUnavailable } from "@blockchaincore/core/ports/TradeArchive"
+import { type Row, writeParquetFile } from "@blockchaincore/services/archival/ParquetFile"
+
+export const STAGING_FILE = "staging.sqlite"
+
+export const archiveFailure = (what: string) => (e: unknown) => new ArchiveUnavailable({ message: `${what}: ${errorMessage(e)}` })
+const fail = archiveFailure
+
+export interface ArchiveFiles {
+  /** Writes the staged trades of `symbol` in the hour from `hourStart` as that hour's file; how many. */
+  readonly compactHour: (symbol: string, hourStart: number) => Effect.Effect<number, ArchiveUnavailable>
+  readonly writeCandles: (candles: ReadonlyArray<Candle>) => Effect.Effect<void, ArchiveUnavailable>
+}
+
+export const makeArchiveFiles = (root: string): Effect.Effect<ArchiveFiles, ArchiveUnavailable, Scope.Scope> =>
+  Effect.gen(function*() {
+    // Closed with the scope, after any file being written: a DuckDB left open when its thread ends aborts the process.
+    const duck = yield* Effect.acquireRelease(
+      Effect.tryPromise({ try: () => DuckDBInstance.create(":memory:"), catch: fail("start DuckDB") }),
+      (instance) => Effect.sync(() => instance.closeSync())
+    )
+    const writeParquet = (key: string, columns: string, rows: ReadonlyArray<Row>, select?: string) =>
+      Effect.tryPromise({ try: () => writeParquetFile(duck, join(root, key), columns, rows, select), catch: fail(`write ${key}`) }).pipe(Effect.uninterruptible)
+
+    // A read-only connection of its own per compaction: the pipeline's thread is the staging table's one writer.
+    const readHour = (symbol: string, hourStart: number) =>
+      Effect.try({
+        try: () => {
+          const db = new DatabaseSync(join(root, STAGING_FILE), { readOnly: true })
+          try {
+            const bodies = db.prepare("SELECT body FROM staged_parts WHERE symbol = ? AND max_time >= ? AND min_time < ?").all(symbol, hourStart, hourStart + HOUR_MILLIS)
+            return stagedRows(bodies.map((p) => stagedBodyOf(p["body"]))).filter((r) => r.time >= hourStart && r.time < hourStart + HOUR_MILLIS)
+          } finally {
+            db.close()
+          }
+        },
+        catch: fail("read staging")
+      })
+
+    return {
+      compactHour: (symbol, hourStart) =>
+        Effect.gen(function*() {
+          const rows = yield* readHour(symbol, hourStart)
+          if (rows.length > 0) yield* writeParquet(tradesKey(symbol, hourStart), STAGED_TRADE_COLUMNS, rows.map((r) => r.line), TRADES_OF_STAGED)
+          return rows.length
+        }),
+      writeCandles: (candles) =>
+        Effect.gen(function*() {
+          const first = candles[0]
+          if (first === undefined) return
+          yield* writeParquet(candlesKey(first.interval, first.symbol, first.openTime - (first.openTime % DAY_MILLIS)), CANDLE_COLUMNS, candles.map(candleColumns))
+        })
+    }
+  })
