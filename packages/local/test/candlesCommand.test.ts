@@ -1,26 +1,13 @@
-/** `blockchaincore candles`, run as a user runs it: the real bin in a child process. */
-import { execFile } from "node:child_process"
+/** `blockchaincore candles`, run as a user runs it (support/cli.ts). */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { gzipSync } from "node:zlib"
 import { describe, expect, it } from "vitest"
 import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { runCli } from "./support/cli.ts"
 
-const BIN = resolve(import.meta.dirname, "../bin/blockchaincore.ts")
-
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const run = (...args: Array<string>): Promise<Run> =>
-  new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr })
-    })
-  })
+const run = runCli
 
 const rows = (text: string) => text.split("\n").filter((l) => l.length > 0)
 const scratch = () => mkdtempSync(join(tmpdir(), "blockchaincore-candles-"))
@@ -120,7 +107,7 @@ describe("candles on files made here", () => {
 
   it("refuses a missing file and an unknown interval before doing anything", async () => {
     expect((await run("candles", "--input", "/nonexistent/trades.csv")).stderr).toMatch(/--input.*does not exist/)
-    const bad = await run("candles", "--input", BIN, "--interval", "7m")
+    const bad = await run("candles", "--input", resolve(import.meta.dirname, "../bin/blockchaincore.ts"), "--interval", "7m")
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/--interval.*"7m"/)
   })

@@ -32,7 +32,8 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive |
         Effect.try({
           try: () => {
             mkdirSync(root, { recursive: true })
-            const db = new DatabaseSync(join(root, STAGING_FILE))
+            // A backfill beside the runtime stages into the same file: a writer waits for the other's lock.
+            const db = new DatabaseSync(join(root, STAGING_FILE), { timeout: 5_000 })
             db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
             db.exec(STAGING_SCHEMA)
             return db

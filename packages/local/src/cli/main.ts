@@ -7,6 +7,7 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect } from "effect"
 import { Command } from "effect/cli"
+import { backfillCommand } from "./BackfillCommand.ts"
 import { candlesCommand } from "./CandlesCommand.ts"
 import { produceCommand } from "./ProduceCommand.ts"
 import { queryCommand } from "./QueryCommand.ts"
@@ -16,7 +17,7 @@ import { startCommand } from "./StartCommand.ts"
 
 const blockchaincore = Command.make("blockchaincore").pipe(
   Command.withDescription("Exact candles from Binance trades"),
-  Command.withSubcommands([startCommand, candlesCommand, queryCommand, produceCommand, recordCommand, replayServerCommand])
+  Command.withSubcommands([startCommand, candlesCommand, queryCommand, backfillCommand, produceCommand, recordCommand, replayServerCommand])
 )
 
 export const main = () =>

@@ -9,6 +9,7 @@ import { pipeline } from "node:stream"
 import { createGunzip } from "node:zlib"
 import { Schema, Stream } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
+import { lineChunks } from "@blockchaincore/core/text/lineChunks"
 
 export class InputFileError extends Schema.TaggedError<InputFileError>()("InputFileError", {
   path: Schema.String,
@@ -29,13 +30,7 @@ async function* linesOf(path: string): AsyncGenerator<ReadonlyArray<string>> {
     // pipeline() carries an error of either stream to the one we read from.
     const source = gzipped ? pipeline(raw, createGunzip({ chunkSize: CHUNK_BYTES }), () => {}) : raw
     source.setEncoding("utf8")
-    let rest = ""
-    for await (const chunk of source) {
-      const parts = (rest + String(chunk)).split("\n")
-      rest = parts.pop() ?? ""
-      yield parts.map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line))
-    }
-    if (rest.length > 0) yield [rest]
+    yield* lineChunks(source)
   } finally {
     await handle.close()
   }

@@ -97,7 +97,8 @@ export const layerSqliteCandleStore = (path: string): Layer.Layer<CandleStore, S
     Effect.acquireRelease(
       attempt("open", () => {
         if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true })
-        return new DatabaseSync(path)
+        // A backfill beside the runtime writes the same file: a writer waits for the other's lock.
+        return new DatabaseSync(path, { timeout: 5_000 })
       }),
       (db) => Effect.sync(() => db.close())
     ).pipe(Effect.map(makeSqliteCandleStore))

@@ -1,0 +1,74 @@
+/**
+ * Binance's public data archive (data.binance.vision): which files hold a period's trades, where
+ * they are, and what their `.CHECKSUM` says. Daily files are `data/spot/daily/KIND/SYMBOL/
+ * SYMBOL-KIND-YYYY-MM-DD.zip`, monthly ones `data/spot/monthly/KIND/SYMBOL/SYMBOL-KIND-YYYY-MM.zip`;
+ * a month asked for whole is one monthly file instead of its days. Each zip holds one CSV.
+ */
+import { Schema } from "effect"
+
+export const BINANCE_PUBLIC_ARCHIVE = "https://data.binance.vision"
+
+export const ArchiveKind = Schema.Literals(["trades", "aggTrades"])
+export type ArchiveKind = typeof ArchiveKind.Type
+
+/** A UTC calendar date, YYYY-MM-DD, that exists. */
+export const ArchiveDate = Schema.String.check(
+  Schema.makeFilter((s) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return "Expected a date as YYYY-MM-DD"
+    return new Date(`${s}T00:00:00Z`).toISOString().startsWith(s) ? true : `${s} is not a date`
+  })
+)
+
+export interface ArchiveFile {
+  readonly symbol: string
+  readonly kind: ArchiveKind
+  readonly period: "daily" | "monthly"
+  /** The file's name, e.g. BTCUSDT-trades-2024-01-05.zip. */
+  readonly name: string
+  /** Its path below the archive's base URL. */
+  readonly path: string
+  /** The UTC millisecond range its trades fall in: [from, to). */
+  readonly from: number
+  readonly to: number
+}
+
+const DAY = 86_400_000
+const dayOf = (millis: number) => new Date(millis).toISOString().slice(0, 10)
+const monthStart = (year: number, month: number) => Date.UTC(year, month, 1)
+
+const file = (symbol: string, kind: ArchiveKind, period: "daily" | "monthly", stamp: string, from: number, to: number): ArchiveFile => {
+  const name = `${symbol}-${kind}-${stamp}.zip`
+  return { symbol, kind, period, name, path: `data/spot/${period}/${kind}/${symbol}/${name}`, from, to }
+}
+
+/**
+ * The files holding `symbol`'s trades from `from` to `to`, both days included, in time order:
+ * a calendar month inside the range as its monthly file, the other days as daily files.
+ */
+export const archiveFiles = (symbol: string, kind: ArchiveKind, from: string, to: string): Array<ArchiveFile> => {
+  const files: Array<ArchiveFile> = []
+  const end = Date.parse(`${to}T00:00:00Z`) + DAY
+  for (let day = Date.parse(`${from}T00:00:00Z`); day < end;) {
+    const d = new Date(day)
+    const start = monthStart(d.getUTCFullYear(), d.getUTCMonth())
+    const next = monthStart(d.getUTCFullYear(), d.getUTCMonth() + 1)
+    if (day === start && next <= end) {
+      files.push(file(symbol, kind, "monthly", dayOf(start).slice(0, 7), start, next))
+      day = next
+    } else {
+      files.push(file(symbol, kind, "daily", dayOf(day), day, day + DAY))
+      day += DAY
+    }
+  }
+  return files
+}
+
+/** A `.CHECKSUM` file: `<sha256 hex>  <file name>`. */
+const CHECKSUM_LINE = /^([0-9a-fA-F]{64}) [ *]?(\S+)$/
+
+/** The SHA-256 a `.CHECKSUM` publishes for `name`, or why it does not. */
+export const checksumOf = (text: string, name: string): { readonly sha256: string } | { readonly problem: string } => {
+  const m = CHECKSUM_LINE.exec(text.trim())
+  if (m === null) return { problem: `not a CHECKSUM line: ${JSON.stringify(text.slice(0, 100))}` }
+  return m[2] === name ? { sha256: m[1]!.toLowerCase() } : { problem: `the CHECKSUM names ${m[2]}, not ${name}` }
+}

@@ -1,0 +1,73 @@
+/**
+ * `blockchaincore backfill --symbols BTCUSDT,ETHUSDT --from 2024-01-01 [--to 2024-01-31]
+ * [--kind trades|aggTrades] [--data-dir ./data] [--archive-url URL]`: history from Binance's public
+ * data archive into the local candle store and archive (the producer package's Backfill.ts), with
+ * progress on stderr every two seconds. Run again after an interruption, it goes on from the
+ * first file it had not finished. Beside a running `blockchaincore start` on the same data
+ * directory, what it stores is served at once.
+ */
+import { join } from "node:path"
+import { Clock, Console, Effect, Layer, Option, Schedule, Schema } from "effect"
+import { Command, Flag } from "effect/cli"
+import { FetchHttpClient } from "effect/http"
+import { ArchiveDate, ArchiveKind, BINANCE_PUBLIC_ARCHIVE } from "@blockchaincore/core/binance/PublicArchive"
+import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
+import { symbolsFlag } from "./flags.ts"
+
+const yesterday = (now: number) => new Date(now - 86_400_000).toISOString().slice(0, 10)
+
+export class BackfillRangeError extends Schema.TaggedError<BackfillRangeError>()("BackfillRangeError", { message: Schema.String }) {}
+
+/** Some files could not be loaded; what was loaded stays, and the same command retries the rest. */
+export class BackfillIncomplete extends Schema.TaggedError<BackfillIncomplete>()("BackfillIncomplete", { message: Schema.String }) {}
+
+export const backfillCommand = Command.make(
+  "backfill",
+  {
+    symbols: symbolsFlag,
+    from: Flag.String("from").pipe(Flag.withSchema(ArchiveDate), Flag.withDescription("First UTC day, YYYY-MM-DD")),
+    to: Flag.String("to").pipe(Flag.withSchema(ArchiveDate), Flag.optional, Flag.withDescription("Last UTC day, included (default yesterday, the last day published)")),
+    kind: Flag.Literals("kind", ArchiveKind.literals).pipe(Flag.withDefault("trades"), Flag.withDescription("trades (candles and the trade archive) or aggTrades (candles only)")),
+    dataDir: Flag.String("data-dir").pipe(Flag.withDefault("./data"), Flag.withDescription("The local runtime's data directory")),
+    archiveUrl: Flag.String("archive-url").pipe(Flag.withSchema(HttpUrl), Flag.withDefault(BINANCE_PUBLIC_ARCHIVE), Flag.withDescription("The archive's base URL (or a mirror's)")),
+    tries: Flag.Int("tries").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))), Flag.withDefault(5), Flag.withDescription("Tries of a file whose download breaks or does not match its checksum"))
+  },
+  Effect.fn("backfill")(function*(flags) {
+    const now = yield* Clock.currentTimeMillis
+    const to = Option.getOrElse(flags.to, () => yesterday(now))
+    if (to < flags.from) return yield* new BackfillRangeError({ message: `--to ${to} is before --from ${flags.from}` })
+    // The stores and DuckDB load when a backfill runs, not with the CLI.
+    const { runBackfill } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/Backfill"))
+    const { BackfillProgress } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/BackfillProgress"))
+    const { BackfillLedger } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/BackfillLedger"))
+    const { layerSqliteCandleStore } = yield* Effect.promise(() => import("../store/SqliteCandleStore.ts"))
+    const { layerLocalTradeArchive } = yield* Effect.promise(() => import("../archive/LocalTradeArchive.ts"))
+    const { DEFAULT_ENGINE } = yield* Effect.promise(() => import("@blockchaincore/services/processor/Processor"))
+
+    const progress = new BackfillProgress(now)
+    const report = Effect.suspend(() => Clock.currentTimeMillis.pipe(Effect.flatMap((t) => Console.error(progress.line(t)))))
+    const stores = Layer.mergeAll(
+      layerSqliteCandleStore(join(flags.dataDir, "candles.sqlite")),
+      layerLocalTradeArchive(join(flags.dataDir, "archive")),
+      BackfillLedger.directory(join(flags.dataDir, "backfill", "done")),
+      FetchHttpClient.layer
+    )
+    const { failures } = yield* Effect.scoped(Effect.gen(function*() {
+      yield* Effect.forkScoped(report.pipe(Effect.repeat(Schedule.spaced("2 seconds")), Effect.delay("2 seconds")))
+      return yield* runBackfill({
+        symbols: flags.symbols,
+        from: flags.from,
+        to,
+        kind: flags.kind,
+        intervals: DEFAULT_ENGINE.intervals,
+        archiveUrl: flags.archiveUrl,
+        downloadDir: join(flags.dataDir, "backfill", "downloads"),
+        tries: flags.tries
+      }, progress)
+    })).pipe(Effect.provide(stores))
+    yield* Console.log(progress.line(yield* Clock.currentTimeMillis))
+    if (failures.length > 0) {
+      return yield* new BackfillIncomplete({ message: `${failures.length} file(s) failed: ${failures.map((f) => `${f.name} (${f.message})`).join("; ")}. Run the same command again to retry them.` })
+    }
+  })
+).pipe(Command.withDescription("Load a period from Binance's public data archive into the candle store and the trade archive"))

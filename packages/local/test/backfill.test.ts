@@ -1,0 +1,119 @@
+/**
+ * `blockchaincore backfill`, run as a user runs it, against a stand-in for Binance's public
+ * archive on loopback (support/publicArchive.ts) built from the repository's real data: the
+ * published klines reproduced, a day also collected live merged trade by trade, and the faults a
+ * download meets (a day not published, a connection cut mid-file, bytes that do not match their
+ * checksum once or always), with a second run going on from where the first stopped.
+ */
+import { mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect } from "effect"
+import { afterEach, expect, it } from "vitest"
+import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
+import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
+import { loadRecording } from "@blockchaincore/producer/replay/Recording"
+import { queryArchive } from "../src/query/ArchiveQuery.ts"
+import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
+import { layerSqliteCandleStore } from "../src/store/SqliteCandleStore.ts"
+import { csvRows, describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { runCli } from "./support/cli.ts"
+import { type ArchiveFault, type PublicArchiveServer, startPublicArchive } from "./support/publicArchive.ts"
+
+const servers: Array<PublicArchiveServer> = []
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close()
+})
+const serve = async (files: ReadonlyMap<string, string>, faults?: ReadonlyMap<string, ArchiveFault>) => {
+  const server = await startPublicArchive(files, faults)
+  servers.push(server)
+  return server
+}
+const scratch = () => mkdtempSync(join(tmpdir(), "blockchaincore-backfill-"))
+const daily = (kind: string, symbol: string, day: string) => `data/spot/daily/${kind}/${symbol}/${symbol}-${kind}-${day}.zip`
+
+const storedCandles = (dataDir: string, symbol: string, interval: "1m" | "5m", from: number, to: number) =>
+  Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+    const store = yield* CandleStore
+    return yield* store.candles({ symbol, interval, startTime: from, endTime: to, limit: 2000 })
+  }).pipe(Effect.provide(layerSqliteCandleStore(join(dataDir, "candles.sqlite"))))))
+
+/** The recording's trades as the archive's raw trades files, per symbol and UTC day; `alter` may change a trade's quantity. */
+const rawTradeFiles = (alter?: { readonly symbol: string; readonly id: number; readonly qty: string }) => {
+  const files = new Map<string, Array<string>>()
+  for (const { trade: t } of loadRecording(sharedFile(RECORDING))) {
+    const path = daily("trades", t.symbol, new Date(t.time).toISOString().slice(0, 10))
+    const qty = alter?.symbol === t.symbol && alter.id === t.firstId ? alter.qty : formatUnits(t.qty, PRICE_SCALE, 8)
+    const quote = formatUnits(t.price * t.qty, 2 * PRICE_SCALE, 8)
+    files.set(path, [...(files.get(path) ?? []), `${t.firstId},${formatUnits(t.price, PRICE_SCALE, 8)},${qty},${quote},${t.time},${t.buyerIsMaker ? "True" : "False"},True`])
+  }
+  return new Map([...files].map(([path, lines]) => [path, `${lines.join("\n")}\n`]))
+}
+
+describeWithSharedData("backfill from the public archive", () => {
+  it("stores XRPETH 2019-10-11 candles equal to Binance's published 1m and 5m klines, every window of the day", async () => {
+    const server = await serve(new Map([[daily("aggTrades", "XRPETH", "2019-10-11"), readFileSync(sharedFile("XRPETH-aggTrades-2019-10-11.csv"), "utf8")]]))
+    const dir = scratch()
+    const run = await runCli("backfill", "--symbols", "xrpeth", "--from", "2019-10-11", "--to", "2019-10-11", "--kind", "aggTrades", "--data-dir", dir, "--archive-url", server.url)
+    expect(run.stderr + run.stdout).toMatch(/files 1\/1 \(1 loaded/)
+    expect(run.code).toBe(0)
+    const day = Date.UTC(2019, 9, 11)
+    for (const [interval, file] of [["1m", "XRPETH-1m-klines-2019-10-11.ohlcv.csv"], ["5m", "XRPETH-5m-klines-2019-10-11.ohlcv.csv"]] as const) {
+      const stored = await storedCandles(dir, "XRPETH", interval, day, day + 86_399_999)
+      const published = csvRows(file).map((r) => r.join(","))
+      expect(stored.map((c) => klineRow(c).slice(0, 6).join(","))).toEqual(published)
+      expect(stored.every((c) => c.complete)).toBe(true)
+    }
+  })
+
+  it("merges days collected live: each trade once in SQL, a differing trade reported and the archive's kept, through a missing day, a cut connection and a corrupt download", async () => {
+    const dir = scratch()
+    // Live first: the runtime replays the recording into the same data directory.
+    await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+      const rt = yield* runLocalRuntime({ symbols: undefined, wsUrl: "ws://unused", restUrl: "http://unused", replay: { file: sharedFile(RECORDING), speed: undefined }, dataDir: dir, port: 0 })
+      yield* rt.queue.until(() => rt.queue.tradesAccepted >= 34_419 && rt.queue.depth === 0, 60_000)
+    })))
+    const first = loadRecording(sharedFile(RECORDING)).find((f) => f.trade.symbol === "BTCUSDT")!.trade
+    const files = rawTradeFiles({ symbol: "BTCUSDT", id: first.firstId, qty: "7.00000000" })
+    const btcFirstDay = daily("trades", "BTCUSDT", "2024-08-08")
+    const ethSecondDay = daily("trades", "ETHUSDT", "2024-08-09")
+    const server = await serve(files, new Map([
+      [btcFirstDay, { cutAfter: 5_000 }],
+      [ethSecondDay, { corruptTimes: 1 }]
+    ]))
+    const run = await runCli("backfill", "--symbols", "BTCUSDT,ETHUSDT", "--from", "2024-08-07", "--to", "2024-08-09", "--data-dir", dir, "--archive-url", server.url)
+    const said = run.stdout + run.stderr
+    expect(run.code).toBe(0)
+    expect(said).toMatch(/BTCUSDT-trades-2024-08-07\.zip: not published/)
+    expect(said).toMatch(/files 6\/6 \(4 loaded, 0 already done, 2 not published, 0 failed\)/)
+    expect(said).toMatch(/differed from live \(archive kept\)/)
+    expect(said).toMatch(/BTCUSDT 1m 2024-08-08T23:54:00\.000Z: the store had .* the archive says/)
+    // The cut download resumed where it stopped; the corrupt one was fetched again.
+    expect(server.requests.filter((p) => p === btcFirstDay)).toHaveLength(2)
+    expect(server.requests.filter((p) => p === ethSecondDay)).toHaveLength(2)
+
+    const counts = await Effect.runPromise(queryArchive(dir, "SELECT count(*) AS n, count(DISTINCT symbol || ':' || trade_id) AS d FROM trades"))
+    expect(counts.rows).toEqual([["34419", "34419"]])
+    const altered = await Effect.runPromise(queryArchive(dir, `SELECT qty FROM trades WHERE symbol = 'BTCUSDT' AND trade_id = ${first.firstId}`))
+    expect(altered.rows).toEqual([["7.00000000"]])
+  })
+
+  it("fails a file whose bytes never match its checksum, naming both digests, goes on with the others, and a second run loads only that file", async () => {
+    const files = rawTradeFiles()
+    const broken = daily("trades", "ETHUSDT", "2024-08-08")
+    const dir = scratch()
+    const bad = await serve(files, new Map([[broken, { corruptTimes: Infinity }]]))
+    const first = await runCli("backfill", "--symbols", "BTCUSDT,ETHUSDT", "--from", "2024-08-08", "--to", "2024-08-09", "--data-dir", dir, "--archive-url", bad.url, "--tries", "2")
+    expect(first.code).toBe(1)
+    expect(first.stdout + first.stderr).toMatch(/ETHUSDT-trades-2024-08-08\.zip: SHA-256 [0-9a-f]{64} is not the published [0-9a-f]{64}/)
+    expect(first.stdout + first.stderr).toMatch(/Run the same command again to retry them/)
+    const good = await serve(files)
+    const second = await runCli("backfill", "--symbols", "BTCUSDT,ETHUSDT", "--from", "2024-08-08", "--to", "2024-08-09", "--data-dir", dir, "--archive-url", good.url)
+    expect(second.code).toBe(0)
+    expect(second.stdout).toMatch(/files 4\/4 \(1 loaded, 3 already done, 0 not published, 0 failed\)/)
+    expect(good.requests.filter((p) => p.endsWith(".zip"))).toEqual([broken])
+    const counts = await Effect.runPromise(queryArchive(dir, "SELECT count(*) AS n FROM trades"))
+    expect(counts.rows).toEqual([["34419"]])
+  })
+})

@@ -1,0 +1,38 @@
+/**
+ * A backfill's progress as it goes: files, bytes, trades, the rate, and the time left, estimated
+ * from the files still to do at the pace of those done so far.
+ */
+export class BackfillProgress {
+  files = 0
+  filesDone = 0
+  filesSkipped = 0
+  filesMissing = 0
+  filesFailed = 0
+  bytes = 0
+  trades = 0
+  candles = 0
+  rejected = 0
+  disagreements = 0
+  readonly startedAt: number
+
+  constructor(startedAt: number) {
+    this.startedAt = startedAt
+  }
+
+  /** Files worked through, whatever their outcome. */
+  get finished(): number {
+    return this.filesDone + this.filesSkipped + this.filesMissing + this.filesFailed
+  }
+
+  line(now: number): string {
+    const seconds = Math.max(0.001, (now - this.startedAt) / 1000)
+    const worked = this.filesDone + this.filesFailed
+    const left = this.files - this.finished
+    const eta = worked === 0 || left === 0 ? "" : ` | about ${formatSeconds((seconds / worked) * left)} left`
+    return `backfill: files ${this.finished}/${this.files} (${this.filesDone} loaded, ${this.filesSkipped} already done, ${this.filesMissing} not published, ${this.filesFailed} failed)` +
+      ` | ${(this.bytes / 1_048_576).toFixed(1)} MiB | ${this.trades.toLocaleString("en-US")} trades, ${Math.round(this.trades / seconds).toLocaleString("en-US")}/s` +
+      ` | ${this.candles.toLocaleString("en-US")} candles${this.disagreements > 0 ? `, ${this.disagreements} differed from live (archive kept)` : ""}${eta}`
+  }
+}
+
+const formatSeconds = (s: number) => (s < 90 ? `${Math.ceil(s)} s` : s < 5400 ? `${Math.ceil(s / 60)} min` : `${(s / 3600).toFixed(1)} h`)
