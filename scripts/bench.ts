@@ -108,5 +108,5 @@ console.log("")
 // The whole local pipeline; its latency part replays at real speed for a few minutes.
 // With the V8 flag that the CLI's shebang gives `blockchaincore start`.
 const pipeline = spawnSync(process.execPath, [PRODUCER_V8_FLAG, resolve(import.meta.dirname, "bench/pipeline.ts"), input], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 512 * 1024 * 1024 })
-for (const line of pipeline.stdout.split("\n")) if (line.startsWith("pipeline:")) console.log(line)
+for (const line of pipeline.stdout.split("\n")) if (line.startsWith("pipeline")) console.log(line)
 process.exitCode = producer.status === 0 && pipeline.status === 0 ? 0 : 1
