@@ -11,7 +11,8 @@
  * Then whole processes on the same frames gzipped: `blockchaincore candles` against tardis-dev and
  * against a process that only gunzips and parses (bench/candlesCommand.ts); the producer, in a
  * process of its own so that its memory is its own (bench/producer.ts); and the whole local
- * pipeline (bench/pipeline.ts).
+ * pipeline (bench/pipeline.ts), its first run apart and the median of three after it; and
+ * `blockchaincore backfill` from a loopback archive (bench/backfill.ts).
  */
 import { spawnSync } from "node:child_process"
 import { mkdtempSync } from "node:fs"
@@ -109,4 +110,7 @@ console.log("")
 // With the V8 flag that the CLI's shebang gives `blockchaincore start`.
 const pipeline = spawnSync(process.execPath, [PRODUCER_V8_FLAG, resolve(import.meta.dirname, "bench/pipeline.ts"), input], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 512 * 1024 * 1024 })
 for (const line of pipeline.stdout.split("\n")) if (line.startsWith("pipeline")) console.log(line)
-process.exitCode = producer.status === 0 && pipeline.status === 0 ? 0 : 1
+// History: `blockchaincore backfill` from a loopback archive.
+const backfill = spawnSync(process.execPath, [resolve(import.meta.dirname, "bench/backfill.ts"), input], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
+for (const line of backfill.stdout.split("\n")) if (line.startsWith("backfill")) console.log(line)
+process.exitCode = producer.status === 0 && pipeline.status === 0 && backfill.status === 0 ? 0 : 1
