@@ -66,6 +66,9 @@ export type AnomalyConfig = typeof AnomalyConfig.Type
 
 export const AnomalyConfigFromJson = Schema.fromJsonString(AnomalyConfig)
 
+/** How many closed candles before the one judged the rules look at. */
+export const historyNeeded = (settings: RuleSettings): number => Math.max(settings.robustWindow, settings.smaSlow, settings.volumeLookback)
+
 /** The settings for one symbol and interval: defaults, then matching overrides in order. */
 export const settingsFor = (config: AnomalyConfig, symbol: string, interval: Interval): RuleSettings =>
   config.overrides

@@ -27,6 +27,8 @@ export const Candle = Schema.Struct({
   firstTradeId: Schema.NullOr(TradeId),
   lastTradeId: Schema.NullOr(TradeId),
   /** False while trade ids that may fall in this window are missing (a gap not yet filled). */
-  complete: Schema.Boolean
+  complete: Schema.Boolean,
+  /** Set when the candle is Binance's own kline rather than made from trades here (a warm start's history). */
+  source: Schema.optionalKey(Schema.Literal("exchange"))
 })
 export interface Candle extends Schema.Schema.Type<typeof Candle> {}

@@ -6,7 +6,8 @@
  *   HTTP        the API, live events, metrics and dashboard on 127.0.0.1 (up before the producer)
  *   consumers   every registry entry, subscribed to the bus in a fiber of its own
  *   pipe        the queue into enrichment and the processor
- *   producer    against Binance, or against a replay server started here
+ *   producer    against Binance, or against a replay server started here; live, a warm start
+ *               first fills the anomaly rules' history from Binance's klines
  *
  * Layers are released in the reverse order: the producer stops and flushes its batches to the
  * queue, the pipe processes what is queued, the consumers and the API stop, the stores close.
@@ -21,6 +22,8 @@ import { type ProducerStopped, producerConfig, runProducer } from "@blockchainco
 import { loadRecording } from "@blockchaincore/producer/replay/Recording"
 import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
 import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
+import { warmStart } from "@blockchaincore/producer/backfill/WarmStart"
+import { BinanceRest, DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
 import { ServedSymbols } from "@blockchaincore/services/api/ReadApiServer"
 import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
@@ -138,6 +141,11 @@ const producer = (config: LocalRuntimeConfig) =>
     const server = yield* HttpServer.HttpServer
     // Resume where the processor stands: a trade id past it is a gap the producer fills from REST.
     const resumeFrom = yield* resumePoints(yield* CandleStore, source.symbols)
+    // Live, the anomaly rules get their history from Binance's klines in the background; a
+    // replay's candles are from another day, so it has none to take.
+    if (config.replay === undefined) {
+      yield* Effect.forkScoped(warmStart(new BinanceRest({ ...DEFAULT_REST, baseUrl: source.restUrl }), source.symbols, DEFAULT_ENGINE.intervals))
+    }
     const handle = yield* runProducer(producerConfig(source.symbols, source, { resumeFrom }))
     yield* (yield* ProducerMonitor).attach(handle)
     const status = Effect.suspend(() => Effect.logInfo(`${statusLine(handle.metrics())} | processed ${stats.batches} batches${source.progress()}`))

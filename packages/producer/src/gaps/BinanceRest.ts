@@ -8,6 +8,9 @@ import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { HistoricalTradesFromJson, tradeOfRest } from "@blockchaincore/core/binance/RestTrade"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
+import { candleOfRestKline, RestKlinesFromJson } from "@blockchaincore/core/binance/RestKline"
+import type { Candle } from "@blockchaincore/core/candle/Candle"
+import type { Interval } from "@blockchaincore/core/candle/Interval"
 
 export class RestError extends Schema.TaggedError<RestError>()("RestError", {
   url: Schema.String,
@@ -27,6 +30,8 @@ export interface RestOptions {
 export const DEFAULT_REST: Omit<RestOptions, "baseUrl"> = { timeoutMillis: 10_000, weightBudget: 4_800, maxAttempts: 6, maxRetryAfterMillis: 120_000 }
 
 const HISTORICAL_TRADES_WEIGHT = 25
+/** Binance's weight of a klines request of up to 100 candles is 2 (5 up to 1000): the larger, always. */
+const KLINES_WEIGHT = 5
 
 /** An attempt worth repeating: the network failed, or Binance asked us to wait (`retryAfterMillis`). */
 class Again extends Data.TaggedError("Again")<{ readonly error: RestError; readonly retryAfterMillis?: number }> {}
@@ -50,10 +55,24 @@ export class BinanceRest {
 
   /** Up to `limit` (≤ 1000) trades of `symbol` from id `fromId` on, in id order. */
   historicalTrades(symbol: string, fromId: number, limit: number): Effect.Effect<Array<Trade>, RestError> {
-    const url = `${this.options.baseUrl.replace(/\/+$/, "")}/api/v3/historicalTrades?symbol=${symbol}&fromId=${fromId}&limit=${Math.min(1000, limit)}`
+    return this.get(`/api/v3/historicalTrades?symbol=${symbol}&fromId=${fromId}&limit=${Math.min(1000, limit)}`, HISTORICAL_TRADES_WEIGHT, HistoricalTradesFromJson).pipe(
+      Effect.map((trades) => trades.map((t) => tradeOfRest(symbol, t)))
+    )
+  }
+
+  /** The last `limit` (≤ 1000) klines of `symbol` at `interval`, the one still open included, oldest first. */
+  klines(symbol: string, interval: Interval, limit: number): Effect.Effect<Array<Candle>, RestError> {
+    return this.get(`/api/v3/klines?symbol=${symbol}&interval=${interval}&limit=${Math.min(1000, limit)}`, KLINES_WEIGHT, RestKlinesFromJson).pipe(
+      Effect.map((rows) => rows.map((k) => candleOfRestKline(symbol, interval, k)))
+    )
+  }
+
+  /** A GET within the weight budget, retried on network failures and on Binance's Retry-After, its body decoded by `schema`. */
+  private get<A>(path: string, weight: number, schema: Schema.Codec<A, string>): Effect.Effect<A, RestError> {
+    const url = `${this.options.baseUrl.replace(/\/+$/, "")}${path}`
     const self = this
-    const attempt: Effect.Effect<Array<Trade>, Again | RestError> = Effect.gen(function*() {
-      yield* self.waitForWeight()
+    const attempt: Effect.Effect<A, Again | RestError> = Effect.gen(function*() {
+      yield* self.waitForWeight(weight)
       self.counters.requests++
       const res = yield* Effect.tryPromise({
         try: (signal) => fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(self.options.timeoutMillis)]) }),
@@ -69,9 +88,9 @@ export class BinanceRest {
       }
       const body = yield* Effect.promise(() => res.text())
       if (!res.ok) return yield* new RestError({ url, message: `HTTP ${res.status}: ${body.slice(0, 200)}` })
-      const trades = Schema.decodeUnknownResult(HistoricalTradesFromJson)(body)
-      if (Result.isFailure(trades)) return yield* new RestError({ url, message: `unexpected response: ${trades.failure.message}` })
-      return trades.success.map((t) => tradeOfRest(symbol, t))
+      const decoded = Schema.decodeUnknownResult(schema)(body)
+      if (Result.isFailure(decoded)) return yield* new RestError({ url, message: `unexpected response: ${decoded.failure.message}` })
+      return decoded.success
     })
     return attempt.pipe(
       Effect.retry({ schedule: REST_RETRY, times: this.options.maxAttempts - 1, while: (e) => e._tag === "Again" }),
@@ -79,18 +98,18 @@ export class BinanceRest {
     )
   }
 
-  private waitForWeight(): Effect.Effect<void> {
+  private waitForWeight(weight: number): Effect.Effect<void> {
     return Effect.flatMap(Clock.currentTimeMillis, (now) => {
       const minute = Math.floor(now / 60_000)
       if (minute !== this.minute) {
         this.minute = minute
         this.usedWeight = 0
       }
-      if (this.usedWeight + HISTORICAL_TRADES_WEIGHT <= this.options.weightBudget) {
-        this.usedWeight += HISTORICAL_TRADES_WEIGHT
+      if (this.usedWeight + weight <= this.options.weightBudget) {
+        this.usedWeight += weight
         return Effect.void
       }
-      return Effect.sleep((minute + 1) * 60_000 - now).pipe(Effect.andThen(this.waitForWeight()))
+      return Effect.sleep((minute + 1) * 60_000 - now).pipe(Effect.andThen(this.waitForWeight(weight)))
     })
   }
 

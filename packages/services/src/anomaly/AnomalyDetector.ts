@@ -5,7 +5,7 @@
  * delivery yields the same events, which consumers recognise.
  */
 import { Context, Effect, Layer } from "effect"
-import { type AnomalyConfig, settingsFor } from "@blockchaincore/core/anomaly/AnomalyConfig"
+import { type AnomalyConfig, historyNeeded, settingsFor } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { evaluate } from "@blockchaincore/core/anomaly/AnomalyRules"
 import { anomalyDetected, type AnomalyDetected, type CandleClosed } from "@blockchaincore/core/events/DomainEvent"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
@@ -24,8 +24,7 @@ export class AnomalyDetector extends Context.Service<AnomalyDetector, {
           onCandleClosed: Effect.fn("AnomalyDetector.onCandleClosed")(function*(event: CandleClosed) {
             const { candle } = event
             const settings = settingsFor(config, candle.symbol, candle.interval)
-            const needed = Math.max(settings.robustWindow, settings.smaSlow, settings.volumeLookback) + 1
-            const stored = yield* store.candles({ symbol: candle.symbol, interval: candle.interval, endTime: candle.openTime - 1, limit: needed - 1 })
+            const stored = yield* store.candles({ symbol: candle.symbol, interval: candle.interval, endTime: candle.openTime - 1, limit: historyNeeded(settings) })
             // The event's own candle is the one judged, whatever the store holds for it by now.
             const history = [...stored, candle]
             const anomalies = evaluate(history, settings).map((f) => anomalyDetected({ ...f, metrics: { ...f.metrics }, candle }))
