@@ -16,7 +16,7 @@ import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { archiveFailure as fail, STAGING_FILE } from "./ArchiveFiles.ts"
 import { ArchiveWorker } from "./ArchiveWorkerClient.ts"
 
-export const STAGING_SCHEMA = `
+const STAGING_SCHEMA = `
   CREATE TABLE IF NOT EXISTS staged_parts (
     symbol TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, min_time INTEGER NOT NULL, max_time INTEGER NOT NULL,
     body TEXT NOT NULL, PRIMARY KEY (symbol, first_id, last_id)

@@ -73,7 +73,11 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
     const writeCandles = (file: ArchiveFile, candles: ReadonlyArray<Candle>, shown: { n: number }) =>
       Effect.gen(function*() {
         const byInterval = new Map<Interval, Array<Candle>>()
-        for (const c of candles) byInterval.set(c.interval, [...(byInterval.get(c.interval) ?? []), c])
+        for (const c of candles) {
+          const group = byInterval.get(c.interval)
+          if (group === undefined) byInterval.set(c.interval, [c])
+          else group.push(c)
+        }
         for (const [interval, group] of byInterval) {
           const stored = yield* store.candles({ symbol: file.symbol, interval, startTime: group[0]!.openTime, endTime: group.at(-1)!.openTime, limit: group.length + 1 })
           const held = new Map(stored.map((c) => [c.openTime, c]))
