@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect } from "effect"
+import { Effect, Schedule, Stream } from "effect"
 import { expect, it } from "vitest"
 import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
 import { describeWithSharedData } from "../../core/test/support/sharedData.ts"
@@ -28,13 +28,17 @@ const runOn = (file: string, webhookUrl: string, shuffleAndRepeat: boolean) =>
           webhookUrl,
           bus: { keepHistory: true, shuffleAndRepeat }
         })
-        const deadline = Date.now() + 60_000
+        const alertSent = yield* rt.bus.events({ "detail-type": ["AlertSent"] })
         yield* rt.queue.until(() => rt.queue.tradesAccepted >= 34_419 && rt.queue.depth === 0, 60_000)
-        // Consumers run on their own fibres: give the alert its moment.
-        while (!rt.bus.published.some((e) => e._tag === "AlertSent") && Date.now() < deadline) yield* Effect.sleep(50)
-        yield* Effect.sleep(200)
-        const served = yield* Effect.promise(() => fetch(`http://127.0.0.1:${rt.port}/api/anomalies?symbol=BTCUSDT&rule=price_movement`).then((r) => r.json()))
-        const alerts = yield* Effect.promise(() => fetch(`http://127.0.0.1:${rt.port}/api/alerts?symbol=BTCUSDT`).then((r) => r.json()))
+        // Consumers run on their own fibres: wait for the alert on the bus, then for the history
+        // consumer to serve it, each on the event itself and bounded, not for a duration.
+        yield* Stream.runHead(alertSent).pipe(Effect.timeout("60 seconds"))
+        const get = (path: string) => Effect.promise(() => fetch(`http://127.0.0.1:${rt.port}${path}`).then((r) => r.json() as Promise<unknown>))
+        const alerts = yield* get("/api/alerts?symbol=BTCUSDT").pipe(
+          Effect.repeat({ until: (a) => Array.isArray(a) && a.length > 0, schedule: Schedule.spaced("10 millis") }),
+          Effect.timeout("30 seconds")
+        )
+        const served = yield* get("/api/anomalies?symbol=BTCUSDT&rule=price_movement")
         const bad = yield* Effect.promise(() => fetch(`http://127.0.0.1:${rt.port}/api/anomalies?severity=extreme`).then((r) => r.status))
         return { events: rt.bus.published, served, alerts, bad }
       })

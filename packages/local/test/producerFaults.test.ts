@@ -3,7 +3,7 @@
  * every case the trades that reach the queue are exactly the recording's: every id once, none
  * missing, and the candles built from them equal the candles built from the file.
  */
-import { Effect } from "effect"
+import { Effect, Schedule } from "effect"
 import { expect, it } from "vitest"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
@@ -105,11 +105,16 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
   it("journals batches while the queue is stopped and publishes them, in order, once it is back", async () => {
     const run = await runAgainstReplay(frames(), {
       replay: { speed: 400 },
-      during: (queue) =>
+      during: (queue, producer) =>
         Effect.gen(function*() {
-          yield* Effect.sleep(300)
+          // Stopped once trades flow, started again once the producer has journaled batches the
+          // queue refused: each step waits on the event itself (bounded), not on a duration.
+          yield* queue.until(() => queue.tradesAccepted >= 3_000, 30_000)
           queue.stop()
-          yield* Effect.sleep(700)
+          yield* Effect.sync(() => producer.metrics().publish.journaled).pipe(
+            Effect.repeat({ until: (journaled) => journaled >= 3, schedule: Schedule.spaced("5 millis") }),
+            Effect.timeout("30 seconds")
+          )
           queue.start()
         })
     })

@@ -9,7 +9,7 @@ import { join } from "node:path"
 import { Effect, Layer } from "effect"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { tradesOf, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
-import { type ProducerConfig, runProducer } from "@blockchaincore/producer/Producer"
+import { type ProducerConfig, type ProducerHandle, runProducer } from "@blockchaincore/producer/Producer"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
 import type { RecordedFrame } from "@blockchaincore/producer/replay/Recording"
@@ -32,7 +32,7 @@ export interface HarnessOptions {
   readonly replay?: ReplayOptions
   readonly producer?: Partial<ProducerConfig>
   /** Runs alongside the producer, e.g. to stop and restart the queue. */
-  readonly during?: (queue: InProcessTradeQueue) => Effect.Effect<void>
+  readonly during?: (queue: InProcessTradeQueue, producer: ProducerHandle) => Effect.Effect<void, unknown>
   readonly maxWaitMillis?: number
   /** The trades that must arrive (default: every trade of the recording). */
   readonly expected?: ReadonlyArray<RecordedFrame>
@@ -71,7 +71,7 @@ export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, opt
       Effect.scoped(
         Effect.gen(function*() {
           const handle = yield* runProducer({ ...testConfig(port, symbols), ...options.producer })
-          if (options.during !== undefined) yield* Effect.forkScoped(options.during(queue))
+          if (options.during !== undefined) yield* Effect.forkScoped(options.during(queue, handle))
           yield* queue.until(arrived, options.maxWaitMillis ?? 60_000)
           return { metrics: handle.metrics(), complete: arrived() }
         })
