@@ -5,7 +5,7 @@
  * download meets (a day not published, a connection cut mid-file, bytes that do not match their
  * checksum once or always), with a second run going on from where the first stopped.
  */
-import { mkdtempSync, readFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
@@ -65,6 +65,8 @@ describeWithSharedData("backfill from the public archive", () => {
       expect(stored.map((c) => klineRow(c).slice(0, 6).join(","))).toEqual(published)
       expect(stored.every((c) => c.complete)).toBe(true)
     }
+    // The day's candle files, as the archival service writes them for a closed day.
+    expect(existsSync(join(dir, "archive/candles/interval=5m/symbol=XRPETH/date=2019-10-11/candles.parquet"))).toBe(true)
   })
 
   it("merges days collected live: each trade once in SQL, a differing trade reported and the archive's kept, through a missing day, a cut connection and a corrupt download", async () => {

@@ -40,18 +40,21 @@ export const backfillCommand = Command.make(
     const { runBackfill } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/Backfill"))
     const { BackfillProgress } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/BackfillProgress"))
     const { BackfillLedger } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/BackfillLedger"))
+    const { ArchiveHandoff } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/ArchiveHandoff"))
+    const { Archiver } = yield* Effect.promise(() => import("@blockchaincore/services/archival/Archiver"))
     const { layerSqliteCandleStore } = yield* Effect.promise(() => import("../store/SqliteCandleStore.ts"))
     const { layerLocalTradeArchive } = yield* Effect.promise(() => import("../archive/LocalTradeArchive.ts"))
     const { DEFAULT_ENGINE } = yield* Effect.promise(() => import("@blockchaincore/services/processor/Processor"))
 
     const progress = new BackfillProgress(now)
     const report = Effect.suspend(() => Clock.currentTimeMillis.pipe(Effect.flatMap((t) => Console.error(progress.line(t)))))
-    const stores = Layer.mergeAll(
-      layerSqliteCandleStore(join(flags.dataDir, "candles.sqlite")),
-      layerLocalTradeArchive(join(flags.dataDir, "archive")),
-      BackfillLedger.directory(join(flags.dataDir, "backfill", "done")),
-      FetchHttpClient.layer
-    )
+    const ports = Layer.mergeAll(layerSqliteCandleStore(join(flags.dataDir, "candles.sqlite")), layerLocalTradeArchive(join(flags.dataDir, "archive")))
+    // Locally there is no bus between processes: the archival service is called directly.
+    const handoff = Layer.effect(ArchiveHandoff, Effect.gen(function*() {
+      const archiver = yield* Archiver
+      return ArchiveHandoff.of({ loaded: (revisions) => Effect.forEach(revisions, archiver.onCandle, { discard: true }) })
+    })).pipe(Layer.provide(Archiver.layer))
+    const stores = Layer.mergeAll(handoff, BackfillLedger.directory(join(flags.dataDir, "backfill", "done")), FetchHttpClient.layer).pipe(Layer.provideMerge(ports))
     const { failures } = yield* Effect.scoped(Effect.gen(function*() {
       yield* Effect.forkScoped(report.pipe(Effect.repeat(Schedule.spaced("2 seconds")), Effect.delay("2 seconds")))
       return yield* runBackfill({

@@ -3,7 +3,8 @@
  * its files in time order are downloaded and verified (ArchiveDownload.ts), read row by row, run
  * through one candle engine (so a window across two files, and the empty minutes at a day's end,
  * come out as Binance's klines have them), their candles written to the candle store as complete
- * ones and their trades staged and compacted into the archive's hourly files, where each trade id
+ * ones and their trades staged, and the file's hours and days handed to the archival service
+ * (ArchiveHandoff.ts), which compacts them into the archive's hourly files, where each trade id
  * is kept once, so days also collected live are merged rather than doubled. Staged after the live
  * trades, the archive's copy of a trade is the one kept; a candle the store already held that
  * differs from the archive's is reported, and the archive's replaces it.
@@ -21,9 +22,11 @@ import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
 import type { Interval } from "@blockchaincore/core/candle/Interval"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
-import { type ArchivedTrade, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
+import type { ArchivedTrade } from "@blockchaincore/core/ports/TradeArchive"
+import { candleRevised } from "@blockchaincore/core/events/DomainEvent"
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { downloadArchiveFile } from "./ArchiveDownload.ts"
+import { ArchiveHandoff } from "./ArchiveHandoff.ts"
 import { BackfillLedger } from "./BackfillLedger.ts"
 import type { BackfillProgress } from "./BackfillProgress.ts"
 import { zipLines } from "./ZipLines.ts"
@@ -52,7 +55,6 @@ const REJECTIONS_SHOWN = 5
 /** Differences from live candles shown per file (all are counted). */
 const DISAGREEMENTS_SHOWN = 5
 const CANDLES_PER_WRITE = 2_000
-const HOUR = 3_600_000
 const HEADER_FIRST_COLUMNS = new Set(["id", "agg_trade_id", "aggTradeId", "a", "trade_id"])
 
 const sameCandle = (a: Candle, b: Candle) =>
@@ -63,7 +65,7 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
   Effect.gen(function*() {
     const store = yield* CandleStore
     const staging = yield* TradeStaging
-    const archive = yield* TradeArchive
+    const handoff = yield* ArchiveHandoff
     const ledger = yield* BackfillLedger
     const failures: Array<FileFailure> = []
     const plan = request.symbols.map((symbol) => ({ symbol, files: archiveFiles(symbol, request.kind, request.from, request.to) }))
@@ -100,8 +102,9 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         const downloaded = yield* downloadArchiveFile(file, { baseUrl: request.archiveUrl, dir: request.downloadDir, tries: request.tries, onBytes: (n) => (progress.bytes += n) })
         // Binance's klines are final: no grace, and a window closes when the data passes its end.
         const engine = carried ?? new CandleEngine({ intervals: [...request.intervals], graceMillis: 0 })
-        const hours = new Set<number>()
         const pending: Array<Candle> = []
+        /** The file's hours with trades (their trades were staged) and its days: the archive's files to make. */
+        const archived: Array<Candle> = []
         const shown = { n: 0 }
         let format: ArchiveFormat | undefined
         let line = 0
@@ -113,13 +116,14 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
             while (pending.length >= CANDLES_PER_WRITE || (all && pending.length > 0)) {
               const batch = pending.splice(0, CANDLES_PER_WRITE)
               yield* writeCandles(file, batch, shown)
+              for (const c of batch) if ((c.interval === "1h" && c.trades > 0 && request.kind === "trades") || c.interval === "1d") archived.push(c)
               candles += batch.length
             }
           })
         yield* zipLines(downloaded.path).pipe(
           Stream.runForEach((chunk) =>
             Effect.gen(function*() {
-              const archived: Array<ArchivedTrade> = []
+              const staged: Array<ArchivedTrade> = []
               const before = trades
               for (const text of chunk) {
                 line++
@@ -134,12 +138,9 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
                 }
                 engine.apply(row.success)
                 trades++
-                if (request.kind === "trades") {
-                  archived.push({ ...row.success, large: false })
-                  hours.add(row.success.time - (row.success.time % HOUR))
-                }
+                if (request.kind === "trades") staged.push({ ...row.success, large: false })
               }
-              if (archived.length > 0) yield* staging.stage(archived)
+              if (staged.length > 0) yield* staging.stage(staged)
               progress.trades += trades - before
               yield* takeCandles(false)
             })
@@ -148,7 +149,7 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         // The file covers its whole period: every window up to its end is final, traded in or not.
         engine.advance(file.symbol, file.to)
         yield* takeCandles(true)
-        for (const hour of [...hours].sort((a, b) => a - b)) yield* archive.compactHour(file.symbol, hour)
+        yield* handoff.loaded(archived.map(candleRevised))
         const state = engine.snapshot().symbols.find((s) => s.symbol === file.symbol) ?? null
         yield* ledger.markDone({ name: file.name, trades, candles, state })
         // Loaded and recorded: the zip is not needed again (a year of a busy symbol is tens of GB).
@@ -188,4 +189,4 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
     return { failures }
   })
 
-export type BackfillServices = CandleStore | TradeStaging | TradeArchive | BackfillLedger | HttpClient.HttpClient
+export type BackfillServices = CandleStore | TradeStaging | ArchiveHandoff | BackfillLedger | HttpClient.HttpClient
