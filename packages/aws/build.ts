@@ -1,6 +1,7 @@
 /**
  * The producer's container files: `node packages/aws/build.ts OUTDIR` bundles the Fargate entry
- * point and its health check with esbuild into OUTDIR/producer.mjs and OUTDIR/healthcheck.mjs,
+ * point, its health check and the backfill task with esbuild into OUTDIR/producer.mjs,
+ * OUTDIR/healthcheck.mjs and OUTDIR/backfill.mjs,
  * each loadable with no node_modules beside it. ws's optional native speed-ups (bufferutil,
  * utf-8-validate) are left out: ws loads without them. Run by packages/aws/Dockerfile.
  */
@@ -16,7 +17,8 @@ import { build } from "esbuild"
  */
 export const PRODUCER_V8_FLAG = "--max-semi-space-size=8"
 
-export const PRODUCER_FILES = { producer: "src/producer/main.ts", healthcheck: "src/producer/healthcheck.ts" } as const
+/** The image's programs: the producer (its CMD), its health check, and the backfill task's command. */
+export const PRODUCER_FILES = { producer: "src/producer/main.ts", healthcheck: "src/producer/healthcheck.ts", backfill: "src/backfill/main.ts" } as const
 
 export const buildProducer = async (outdir: string) => {
   const result = await build({

@@ -1,6 +1,6 @@
 /**
  * `blockchaincore backfill`, run as a user runs it, against a stand-in for Binance's public
- * archive on loopback (support/publicArchive.ts) built from the repository's real data: the
+ * archive on loopback (core/test/support/publicArchive.ts) built from the repository's real data: the
  * published klines reproduced, a day also collected live merged trade by trade, and the faults a
  * download meets (a day not published, a connection cut mid-file, bytes that do not match their
  * checksum once or always), with a second run going on from where the first stopped.
@@ -19,7 +19,7 @@ import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
 import { layerSqliteCandleStore } from "../src/store/SqliteCandleStore.ts"
 import { csvRows, describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
 import { runCli } from "./support/cli.ts"
-import { type ArchiveFault, type PublicArchiveServer, startPublicArchive } from "./support/publicArchive.ts"
+import { type ArchiveFault, type PublicArchiveServer, startPublicArchive } from "../../core/test/support/publicArchive.ts"
 
 const servers: Array<PublicArchiveServer> = []
 afterEach(async () => {

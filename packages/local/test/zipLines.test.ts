@@ -6,7 +6,7 @@ import { Effect, Stream } from "effect"
 import fc from "fast-check"
 import { expect, it } from "vitest"
 import { zipLines } from "@blockchaincore/producer/backfill/ZipLines"
-import { zipOf } from "./support/publicArchive.ts"
+import { zipOf } from "../../core/test/support/publicArchive.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-zip-"))
 const linesOf = (path: string) => Effect.runPromise(zipLines(path).pipe(Stream.runCollect, Effect.map((chunks) => [...chunks].flat())))
