@@ -48,6 +48,8 @@ export const grants = ({ storage, bus, alerts, topicsKey }: Granted) => ({
     on(["s3:GetObject"], $interpolate`${storage.archive.arn}/staging/*`),
     on(["s3:PutObject"], $interpolate`${storage.archive.arn}/archive/*`)
   ],
+  /** S3BackfillLedger: the backfill's record of finished files (listing lets S3 answer a missing one with 404, not 403) */
+  backfillLedger: [on(["s3:GetObject", "s3:PutObject"], $interpolate`${storage.archive.arn}/backfill/*`), on(["s3:ListBucket"], storage.archive.arn)],
   /** EventBridgeEventBus */
   publishEvents: on(["events:PutEvents"], bus.arn),
   /** SnsNotifier, on a topic encrypted with the topics' key */

@@ -57,6 +57,11 @@ export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer>) => 
     // Under `sst dev` the producer runs locally (dev.command): there is no ECS service.
     producer: $dev ? "local (sst dev)" : producers.service.nodes.service.name,
     cluster: producers.cluster.nodes.cluster.name,
-    functions: functionNames
+    functions: functionNames,
+    // The backfill task, for `npm run aws:backfill` (ECS RunTask).
+    backfillTask: producers.backfill.taskDefinition,
+    backfillContainer: producers.backfill.containers.apply((names) => names[0] ?? "Backfill"),
+    backfillSubnets: producers.backfill.subnets.apply((ids) => ids.join(",")),
+    backfillSecurityGroups: producers.backfill.securityGroups.apply((ids) => ids.join(","))
   }
 }

@@ -13,6 +13,8 @@
  * stage's real queue, with the task role's permissions.
  * On Fargate Spot (a stage setting) an interruption is a stop and a restart: the trades in between
  * are a gap, filled from REST when the new task starts.
+ *
+ * Beside it, the backfill task: not a service but a task definition run on demand.
  */
 import type { Grant, Grants } from "./access.ts"
 import type { DeployConfig } from "./config.ts"
@@ -20,6 +22,7 @@ import type { Market } from "./market.ts"
 import type { Storage } from "./storage.ts"
 
 export const PRODUCER_ENTRY = "packages/aws/src/producer/main.ts"
+export const BACKFILL_ENTRY = "packages/aws/src/backfill/main.ts"
 
 export const producer = (market: Market, storage: Storage, bus: sst.aws.Bus, grants: Grants, config: DeployConfig) => {
   const vpc = new sst.aws.Vpc("Vpc", { az: 2 })
@@ -39,5 +42,22 @@ export const producer = (market: Market, storage: Storage, bus: sst.aws.Bus, gra
     logging: { retention: "1 month" },
     dev: { command: `node_modules/.bin/node ${PRODUCER_ENTRY}` }
   })
-  return { vpc, cluster, service }
+  // History from Binance's public archive, run on demand (`npm run aws:backfill`): the same image,
+  // its other program. It writes candles, stages trades, keeps its ledger under backfill/ in the
+  // bucket and hands each file's hours and days to the archival function over the bus.
+  const backfill = new sst.aws.Task("Backfill", {
+    cluster,
+    architecture: "arm64",
+    cpu: "1 vCPU",
+    memory: "2 GB",
+    image: { context: ".", dockerfile: "packages/aws/Dockerfile" },
+    // The producer image's V8 flag (packages/aws/build.ts PRODUCER_V8_FLAG; the offline test holds them equal).
+    command: ["node", "--max-semi-space-size=8", "/app/backfill.mjs"],
+    link: [storage.candles, storage.engineState, storage.archive, bus],
+    permissions: [grants.writeCandles, grants.readCandles, grants.stageTrades, ...grants.backfillLedger, grants.publishEvents],
+    publicIp: true,
+    logging: { retention: "1 month" },
+    dev: { command: `node_modules/.bin/node ${BACKFILL_ENTRY}` }
+  })
+  return { vpc, cluster, service, backfill }
 }

@@ -25,7 +25,12 @@ export const AppOutputs = Schema.Struct({
   producer: Schema.String,
   cluster: Schema.String,
   /** The app's Lambda functions, comma-separated. */
-  functions: Schema.String
+  functions: Schema.String,
+  /** The backfill task: its definition, container, and where it runs (comma-separated); absent from deploys before it existed. */
+  backfillTask: Schema.optionalKey(Schema.String),
+  backfillContainer: Schema.optionalKey(Schema.String),
+  backfillSubnets: Schema.optionalKey(Schema.String),
+  backfillSecurityGroups: Schema.optionalKey(Schema.String)
 })
 export type AppOutputs = typeof AppOutputs.Type
 

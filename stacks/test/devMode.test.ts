@@ -18,7 +18,7 @@ beforeAll(async () => {
   deploy = await runOffline("alice", "config")
 }, 180_000)
 
-const OUTPUTS = ["stage", "region", "queue", "deadLetterQueue", "consumerFailures", "bus", "pipe", "api", "dashboard", "archive", "athenaWorkgroup", "glueDatabase", "producer", "cluster", "functions"]
+const OUTPUTS = ["stage", "region", "queue", "deadLetterQueue", "consumerFailures", "bus", "pipe", "api", "dashboard", "archive", "athenaWorkgroup", "glueDatabase", "producer", "cluster", "functions", "backfillTask", "backfillContainer", "backfillSubnets", "backfillSecurityGroups"]
 
 describe("sst dev", () => {
   it("runs the whole program, and every output resolves in dev and in deploy mode", () => {

@@ -8,6 +8,7 @@ import { CANDLE_COLUMNS, columnsOf, TRADE_COLUMNS } from "../../packages/core/sr
 import { REGISTRY } from "../../packages/services/src/consumers/consumers.ts"
 import type { Port } from "../../packages/services/src/consumers/Consumer.ts"
 import { buildDashboard } from "../../packages/web/build.ts"
+import { PRODUCER_V8_FLAG } from "../../packages/aws/build.ts"
 import { type OfflineRun, type Resource, runOffline } from "./offline/offlineApp.ts"
 
 let dev: OfflineRun
@@ -140,6 +141,16 @@ describe("the infrastructure program, offline", () => {
         // SST's ECS exec channel (`sst shell`), nothing that holds data.
         [["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"], "*"]
       ),
+      // The backfill writes candles and staging, keeps its ledger, hands hours and days to the bus.
+      BackfillTaskRole: grants(
+        [["dynamodb:BatchWriteItem"], table("Candles")],
+        [["dynamodb:Query"], table("Candles")],
+        [["s3:PutObject"], `${bucket}/staging/*`],
+        [["s3:GetObject", "s3:PutObject"], `${bucket}/backfill/*`],
+        [["s3:ListBucket"], bucket],
+        [["events:PutEvents"], bus],
+        [["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"], "*"]
+      ),
       MarketSubscriberanomalyFunctionRole: grants([["dynamodb:Query"], table("Candles")], [["events:PutEvents"], bus], failed),
       MarketSubscriberalertFunctionRole: grants(
         [["dynamodb:GetItem", "dynamodb:PutItem"], table("AlertConditions")],
@@ -161,7 +172,7 @@ describe("the infrastructure program, offline", () => {
     for (const [role, actions] of Object.entries(expected)) expect(allowed(roleStatements(dev, role)), role).toEqual(actions)
     // Every function role is in the table above.
     const functionRoles = all(dev, "aws:iam/role:Role").map((r) => r.name).filter((n) => n.endsWith("FunctionRole") || ["EnrichmentRole", "ProcessorRole", "ApiRole"].includes(n))
-    expect(functionRoles.sort()).toEqual(Object.keys(expected).filter((n) => n !== "ProducerTaskRole").sort())
+    expect(functionRoles.sort()).toEqual(Object.keys(expected).filter((n) => !n.endsWith("TaskRole")).sort())
     // No role anywhere is granted a whole service.
     for (const role of all(dev, "aws:iam/role:Role")) {
       for (const statement of roleStatements(dev, role.name)) for (const action of statement.Action) expect(action, role.name).not.toMatch(/^[a-z0-9-]+:\*$|^\*$/)
@@ -264,6 +275,11 @@ describe("the infrastructure program, offline", () => {
     expect(one(dev, "aws:ecs/service:Service", "ProducerService").inputs).toMatchObject({ desiredCount: 1 })
     const container = JSON.parse(String(task.inputs["containerDefinitions"]))[0]
     expect(container.environment).toEqual(expect.arrayContaining([{ name: "STATE_TABLE", value: one(dev, "aws:dynamodb/table:Table", "EngineStateTable").physical }]))
+    // The backfill: the same image's other program, a task definition run on demand (no service).
+    const backfill = one(dev, "aws:ecs/taskDefinition:TaskDefinition", "BackfillTask")
+    expect(backfill.inputs).toMatchObject({ requiresCompatibilities: ["FARGATE"], runtimePlatform: { cpuArchitecture: "ARM64" } })
+    expect(JSON.parse(String(backfill.inputs["containerDefinitions"]))[0].command).toEqual(["node", PRODUCER_V8_FLAG, "/app/backfill.mjs"])
+    expect(all(dev, "aws:ecs/service:Service").map((r) => r.name)).toEqual(["ProducerService"])
     expect(all(dev, "aws:ec2/natGateway:NatGateway")).toEqual([])
     expect(all(dev, "aws:ec2/instance:Instance")).toEqual([])
     const url = all(dev, "aws:lambda/functionUrl:FunctionUrl")
