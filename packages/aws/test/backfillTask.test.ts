@@ -11,17 +11,24 @@ import { copyFileSync, mkdtempSync } from "node:fs"
 import { createServer, type Server } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { ListObjectsV2Command } from "@aws-sdk/client-s3"
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
 import { Effect } from "effect"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
-import { type PublicArchiveServer, startPublicArchive } from "../../core/test/support/publicArchive.ts"
-import { csvRows, describeWithSharedData, sharedFile } from "../../core/test/support/sharedData.ts"
-import { readFileSync } from "node:fs"
+import { type PublicArchiveServer, rawTradeFiles, startPublicArchive } from "../../core/test/support/publicArchive.ts"
+import { csvRows, describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { readFileSync, writeFileSync } from "node:fs"
+import { DuckDBInstance } from "@duckdb/node-api"
+import { loadRecording } from "@blockchaincore/producer/replay/Recording"
+import { layerS3TradeArchive } from "../src/s3/S3TradeArchive.ts"
+import { makeS3TradeStaging } from "../src/s3/S3TradeStaging.ts"
+import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { buildProducer } from "../build.ts"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
 import { CANDLES_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
 import { linkedResources, portOf, startDynalite, startS3rver } from "./support/standIns.ts"
+
+const recorded = () => loadRecording(sharedFile(RECORDING)).map((f) => f.trade)
 
 let image: string
 let dynamo: Awaited<ReturnType<typeof startDynalite>>
@@ -38,7 +45,10 @@ beforeAll(async () => {
   copyFileSync(join(out, "backfill.mjs"), join(image, "backfill.mjs"))
   dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE })
   s3 = await startS3rver("archive")
-  archive = await startPublicArchive(new Map([["data/spot/daily/aggTrades/XRPETH/XRPETH-aggTrades-2019-10-11.zip", readFileSync(sharedFile("XRPETH-aggTrades-2019-10-11.csv"), "utf8")]]))
+  archive = await startPublicArchive(new Map([
+    ["data/spot/daily/aggTrades/XRPETH/XRPETH-aggTrades-2019-10-11.zip", readFileSync(sharedFile("XRPETH-aggTrades-2019-10-11.csv"), "utf8")],
+    ...rawTradeFiles(recorded())
+  ]))
   eventBridge = createServer((req, res) => {
     let body = ""
     req.on("data", (c) => (body += String(c)))
@@ -116,5 +126,29 @@ describeWithSharedData("the backfill task", () => {
     expect(again.code, again.output).toBe(0)
     expect(again.output).toMatch(/files 1\/1 \(0 loaded, 1 already done/)
     expect(putEvents).toHaveLength(1)
+  }, 90_000)
+
+  it("stages raw trades beside the live ones, and the archival function's compaction of the hours it is handed keeps each trade once: one answer for Athena", async () => {
+    const hour = Date.UTC(2024, 7, 8, 23)
+    const live = recorded().filter((t) => t.symbol === "BTCUSDT" && t.time < hour + 3_600_000)
+    // Live, the processor staged the first half of the hour's trades.
+    await Effect.runPromise(makeS3TradeStaging({ client: s3.client, bucket: "archive" }).stage(live.slice(0, live.length >> 1).map((t) => ({ ...t, large: false }))))
+    putEvents.length = 0
+    const run = await runTask({ BACKFILL_SYMBOLS: "BTCUSDT", BACKFILL_FROM: "2024-08-08", BACKFILL_TO: "2024-08-08", BACKFILL_ARCHIVE_URL: archive.url })
+    expect(run.code, run.output).toBe(0)
+    const handed = putEvents.map((e) => (JSON.parse(e.Detail) as { candle: { interval: string; openTime: number; symbol: string } }).candle)
+    expect(handed.map((c) => [c.symbol, c.interval, c.openTime])).toEqual([["BTCUSDT", "1h", hour], ["BTCUSDT", "1d", Date.UTC(2024, 7, 8)]])
+    // What the archival function does with the 1h revision.
+    await Effect.runPromise(Effect.gen(function*() {
+      const archive = yield* TradeArchive
+      yield* archive.compactHour("BTCUSDT", hour)
+    }).pipe(Effect.provide(layerS3TradeArchive({ client: s3.client, bucket: "archive" }))))
+    const object = await s3.client.send(new GetObjectCommand({ Bucket: "archive", Key: "archive/trades/symbol=BTCUSDT/date=2024-08-08/hour=23/trades.parquet" }))
+    const file = join(mkdtempSync(join(tmpdir(), "backfill-parquet-")), "trades.parquet")
+    writeFileSync(file, (await object.Body?.transformToByteArray()) ?? new Uint8Array())
+    const connection = await (await DuckDBInstance.create(":memory:")).connect()
+    const rows = (await connection.runAndReadAll(`SELECT count(*) AS n, count(DISTINCT trade_id) AS ids FROM read_parquet('${file}')`)).getRowObjectsJson()
+    connection.closeSync()
+    expect(rows).toEqual([{ n: String(live.length), ids: String(live.length) }])
   }, 90_000)
 })

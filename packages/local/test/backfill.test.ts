@@ -12,14 +12,13 @@ import { Effect } from "effect"
 import { afterEach, expect, it } from "vitest"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
-import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { loadRecording } from "@blockchaincore/producer/replay/Recording"
 import { queryArchive } from "../src/query/ArchiveQuery.ts"
 import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
 import { layerSqliteCandleStore } from "../src/store/SqliteCandleStore.ts"
 import { csvRows, describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
 import { runCli } from "./support/cli.ts"
-import { type ArchiveFault, type PublicArchiveServer, startPublicArchive } from "../../core/test/support/publicArchive.ts"
+import { type ArchiveFault, dailyPath, type PublicArchiveServer, rawTradeFiles as rawFilesOf, startPublicArchive } from "../../core/test/support/publicArchive.ts"
 
 const servers: Array<PublicArchiveServer> = []
 afterEach(async () => {
@@ -31,7 +30,7 @@ const serve = async (files: ReadonlyMap<string, string>, faults?: ReadonlyMap<st
   return server
 }
 const scratch = () => mkdtempSync(join(tmpdir(), "blockchaincore-backfill-"))
-const daily = (kind: string, symbol: string, day: string) => `data/spot/daily/${kind}/${symbol}/${symbol}-${kind}-${day}.zip`
+const daily = dailyPath
 
 const storedCandles = (dataDir: string, symbol: string, interval: "1m" | "5m", from: number, to: number) =>
   Effect.runPromise(Effect.scoped(Effect.gen(function*() {
@@ -39,17 +38,8 @@ const storedCandles = (dataDir: string, symbol: string, interval: "1m" | "5m", f
     return yield* store.candles({ symbol, interval, startTime: from, endTime: to, limit: 2000 })
   }).pipe(Effect.provide(layerSqliteCandleStore(join(dataDir, "candles.sqlite"))))))
 
-/** The recording's trades as the archive's raw trades files, per symbol and UTC day; `alter` may change a trade's quantity. */
-const rawTradeFiles = (alter?: { readonly symbol: string; readonly id: number; readonly qty: string }) => {
-  const files = new Map<string, Array<string>>()
-  for (const { trade: t } of loadRecording(sharedFile(RECORDING))) {
-    const path = daily("trades", t.symbol, new Date(t.time).toISOString().slice(0, 10))
-    const qty = alter?.symbol === t.symbol && alter.id === t.firstId ? alter.qty : formatUnits(t.qty, PRICE_SCALE, 8)
-    const quote = formatUnits(t.price * t.qty, 2 * PRICE_SCALE, 8)
-    files.set(path, [...(files.get(path) ?? []), `${t.firstId},${formatUnits(t.price, PRICE_SCALE, 8)},${qty},${quote},${t.time},${t.buyerIsMaker ? "True" : "False"},True`])
-  }
-  return new Map([...files].map(([path, lines]) => [path, `${lines.join("\n")}\n`]))
-}
+const recordedTrades = () => loadRecording(sharedFile(RECORDING)).map((f) => f.trade)
+const rawTradeFiles = (alter?: { readonly symbol: string; readonly id: number; readonly qty: string }) => rawFilesOf(recordedTrades(), alter)
 
 describeWithSharedData("backfill from the public archive", () => {
   it("stores XRPETH 2019-10-11 candles equal to Binance's published 1m and 5m klines, every window of the day", async () => {

@@ -8,6 +8,25 @@ import { createHash } from "node:crypto"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { crc32, deflateRawSync } from "node:zlib"
+import { formatUnits, PRICE_SCALE } from "../../src/decimal/Decimal.ts"
+import type { Trade } from "../../src/trade/Trade.ts"
+
+/** The archive's path of a daily file. */
+export const dailyPath = (kind: string, symbol: string, day: string) => `data/spot/daily/${kind}/${symbol}/${symbol}-${kind}-${day}.zip`
+
+/** Trades as the archive's raw trades files, per symbol and UTC day; `alter` may change one trade's quantity. */
+export const rawTradeFiles = (trades: ReadonlyArray<Trade>, alter?: { readonly symbol: string; readonly id: number; readonly qty: string }): Map<string, string> => {
+  const files = new Map<string, Array<string>>()
+  for (const t of trades) {
+    const path = dailyPath("trades", t.symbol, new Date(t.time).toISOString().slice(0, 10))
+    const qty = alter?.symbol === t.symbol && alter.id === t.firstId ? alter.qty : formatUnits(t.qty, PRICE_SCALE, 8)
+    const quote = formatUnits(t.price * t.qty, 2 * PRICE_SCALE, 8)
+    const lines = files.get(path) ?? []
+    lines.push(`${t.firstId},${formatUnits(t.price, PRICE_SCALE, 8)},${qty},${quote},${t.time},${t.buyerIsMaker ? "True" : "False"},True`)
+    files.set(path, lines)
+  }
+  return new Map([...files].map(([path, lines]) => [path, `${lines.join("\n")}\n`]))
+}
 
 /** A zip holding `name` with `text`, deflated, as Binance's files are. */
 export const zipOf = (name: string, text: string): Buffer => {
