@@ -18,6 +18,8 @@ import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
 import { layerSqliteCandleStore } from "../src/store/SqliteCandleStore.ts"
 import { csvRows, describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
 import { runCli } from "./support/cli.ts"
+import { klines } from "./support/klines.ts"
+import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { type ArchiveFault, dailyPath, type PublicArchiveServer, rawTradeFiles as rawFilesOf, startPublicArchive } from "../../core/test/support/publicArchive.ts"
 
 const servers: Array<PublicArchiveServer> = []
@@ -89,6 +91,16 @@ describeWithSharedData("backfill from the public archive", () => {
     expect(counts.rows).toEqual([["34419", "34419"]])
     const altered = await Effect.runPromise(queryArchive(dir, `SELECT qty FROM trades WHERE symbol = 'BTCUSDT' AND trade_id = ${first.firstId}`))
     expect(altered.rows).toEqual([["7.00000000"]])
+
+    // The runtime started again on the same directory serves the backfilled period as klines: the
+    // rest of 2024-08-09, which the live recording never reached, each window complete.
+    const noon = Date.UTC(2024, 7, 9, 12)
+    const served = await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+      const rt = yield* runLocalRuntime({ symbols: undefined, wsUrl: "ws://unused", restUrl: "http://unused", replay: { file: sharedFile(RECORDING), speed: undefined }, dataDir: dir, port: 0 })
+      return yield* Effect.promise(() => klines(rt.port, "ETHUSDT", "1h", noon))
+    })))
+    const lastEth = loadRecording(sharedFile(RECORDING)).filter((f) => f.trade.symbol === "ETHUSDT").at(-1)!.trade
+    expect(served.map((k) => [k[0], k[4], k[5], k[8]])).toEqual(Array.from({ length: 12 }, (_, i) => [noon + i * 3_600_000, formatUnits(lastEth.price, PRICE_SCALE, 8), "0.00000000", 0]))
   })
 
   it("fails a file whose bytes never match its checksum, naming both digests, goes on with the others, and a second run loads only that file", async () => {

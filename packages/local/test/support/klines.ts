@@ -9,8 +9,8 @@ const KlinesResponse = Schema.Array(Schema.Tuple([
   Schema.Number, Schema.String, Schema.Number, Schema.String, Schema.String, Schema.String
 ]))
 
-export const klines = async (port: number, symbol: string, interval = "1m"): Promise<ReadonlyArray<KlineRow>> => {
-  const res = await fetch(`http://127.0.0.1:${port}/api/v3/klines?symbol=${symbol}&interval=${interval}&startTime=0&limit=1000`)
+export const klines = async (port: number, symbol: string, interval = "1m", startTime = 0): Promise<ReadonlyArray<KlineRow>> => {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v3/klines?symbol=${symbol}&interval=${interval}&startTime=${startTime}&limit=1000`)
   return Schema.decodeUnknownSync(KlinesResponse)(await res.json())
 }
 
