@@ -46,6 +46,11 @@ export interface ArchiveFormat {
   readonly unit: TimeUnit
 }
 
+const HEADER_FIRST_COLUMNS = new Set(["id", "agg_trade_id", "aggTradeId", "a", "trade_id"])
+
+/** A header row (some archive files, and files saved by other tools, have one): its first column names a column. */
+export const isHeaderRow = (fields: ReadonlyArray<string>): boolean => HEADER_FIRST_COLUMNS.has(fields[0] ?? "")
+
 /** The layout and time unit of a file, read off one of its rows; undefined if it is neither. */
 export const detectArchiveFormat = (fields: ReadonlyArray<string>): ArchiveFormat | undefined => {
   const layout = fields.length === 7 ? "trades" : fields.length === 8 ? "aggTrades" : undefined

@@ -5,7 +5,7 @@
  */
 import { basename } from "node:path"
 import { Result } from "effect"
-import { type ArchiveFormat, decodeArchiveRow, detectArchiveFormat } from "@blockchaincore/core/binance/ArchiveRow"
+import { type ArchiveFormat, decodeArchiveRow, detectArchiveFormat, isHeaderRow } from "@blockchaincore/core/binance/ArchiveRow"
 import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 
@@ -20,7 +20,6 @@ export type FileFormat = { readonly kind: "stream" } | ({ readonly kind: "archiv
 export const symbolFromFileName = (path: string): string | undefined =>
   /^([A-Z0-9]{2,20})-(?:trades|aggTrades)-/.exec(basename(path))?.[1]
 
-const HEADER_FIRST_COLUMNS = new Set(["id", "agg_trade_id", "aggTradeId", "a", "trade_id"])
 
 export class TradeFileDecoder {
   format: FileFormat | undefined
@@ -44,7 +43,7 @@ export class TradeFileDecoder {
     }
     if (this.format?.kind !== "archive") return this.decodeFrameLine(line)
     const fields = line.split(",")
-    if (HEADER_FIRST_COLUMNS.has(fields[0] ?? "")) return { _tag: "Skipped" }
+    if (isHeaderRow(fields)) return { _tag: "Skipped" }
     if (this.archiveSymbol === undefined) {
       return { _tag: "Rejected", reason: "archive rows do not name their symbol: pass --symbol, or keep the archive's file name (SYMBOL-trades-DATE.csv)" }
     }
@@ -59,7 +58,7 @@ export class TradeFileDecoder {
       return "detected"
     }
     const fields = line.split(",")
-    if (HEADER_FIRST_COLUMNS.has(fields[0] ?? "")) return { _tag: "Skipped" }
+    if (isHeaderRow(fields)) return { _tag: "Skipped" }
     const archive = detectArchiveFormat(fields)
     if (archive === undefined) return { _tag: "Rejected", reason: "neither a JSON trade frame nor a trades (7 columns) or aggTrades (8 columns) CSV row" }
     this.format = { kind: "archive", ...archive }

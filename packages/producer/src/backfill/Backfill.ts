@@ -16,7 +16,7 @@
 import { rm } from "node:fs/promises"
 import { Clock, Effect, Result, Stream } from "effect"
 import type { HttpClient } from "effect/http"
-import { type ArchiveFormat, decodeArchiveRow, detectArchiveFormat } from "@blockchaincore/core/binance/ArchiveRow"
+import { type ArchiveFormat, decodeArchiveRow, detectArchiveFormat, isHeaderRow } from "@blockchaincore/core/binance/ArchiveRow"
 import { type ArchiveFile, archiveFiles, type ArchiveKind } from "@blockchaincore/core/binance/PublicArchive"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
@@ -55,7 +55,6 @@ const REJECTIONS_SHOWN = 5
 /** Differences from live candles shown per file (all are counted). */
 const DISAGREEMENTS_SHOWN = 5
 const CANDLES_PER_WRITE = 2_000
-const HEADER_FIRST_COLUMNS = new Set(["id", "agg_trade_id", "aggTradeId", "a", "trade_id"])
 
 const sameCandle = (a: Candle, b: Candle) =>
   a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume &&
@@ -129,7 +128,7 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
                 line++
                 if (text.length === 0) continue
                 const fields = text.split(",")
-                if (HEADER_FIRST_COLUMNS.has(fields[0] ?? "")) continue
+                if (isHeaderRow(fields)) continue
                 format ??= detectArchiveFormat(fields)
                 const row = format === undefined ? Result.fail("neither a trades (7 columns) nor an aggTrades (8 columns) row") : decodeArchiveRow(format, file.symbol, fields)
                 if (Result.isFailure(row)) {
