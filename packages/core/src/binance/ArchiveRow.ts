@@ -51,14 +51,6 @@ const HEADER_FIRST_COLUMNS = new Set(["id", "agg_trade_id", "aggTradeId", "a", "
 /** A header row (some archive files, and files saved by other tools, have one): its first column names a column. */
 export const isHeaderRow = (fields: ReadonlyArray<string>): boolean => HEADER_FIRST_COLUMNS.has(fields[0] ?? "")
 
-/** The layout and time unit of a file, read off one of its rows; undefined if it is neither. */
-export const detectArchiveFormat = (fields: ReadonlyArray<string>): ArchiveFormat | undefined => {
-  const layout = fields.length === 7 ? "trades" : fields.length === 8 ? "aggTrades" : undefined
-  if (layout === undefined) return undefined
-  const time = fields[layout === "trades" ? 4 : 5] ?? ""
-  return { layout, unit: time.length >= 16 ? "microsecond" : "millisecond" }
-}
-
 const COLUMNS: Record<ArchiveLayout, ReadonlyArray<string>> = {
   trades: ["id", "price", "qty", "quoteQty", "time", "isBuyerMaker", "isBestMatch"],
   aggTrades: ["aggTradeId", "price", "qty", "firstTradeId", "lastTradeId", "time", "isBuyerMaker", "isBestMatch"]
@@ -78,6 +70,20 @@ const decoders = {
     microsecond: Schema.decodeUnknownResult(AggTradesRowMicros)
   }
 } as const
+
+/**
+ * The layout and time unit of a file, read off one of its rows: its column count and time's
+ * digits say which, and the row must then decode as such; undefined if it does not (a stray
+ * line before the data decides nothing).
+ */
+export const detectArchiveFormat = (fields: ReadonlyArray<string>): ArchiveFormat | undefined => {
+  const layout = fields.length === 7 ? "trades" : fields.length === 8 ? "aggTrades" : undefined
+  if (layout === undefined) return undefined
+  const time = fields[layout === "trades" ? 4 : 5] ?? ""
+  const unit = time.length >= 16 ? "microsecond" : "millisecond"
+  const decoded: Result.Result<unknown, unknown> = layout === "trades" ? decoders.trades[unit](fields) : decoders.aggTrades[unit](fields)
+  return Result.isSuccess(decoded) ? { layout, unit } : undefined
+}
 
 /**
  * One archive row as a trade of `symbol` (the archive names the symbol only in the file name),

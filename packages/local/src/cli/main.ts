@@ -5,8 +5,9 @@
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
-import { Effect } from "effect"
-import { Command } from "effect/cli"
+import { Console, Effect } from "effect"
+import { CliError, Command } from "effect/cli"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { backfillCommand } from "./BackfillCommand.ts"
 import { candlesCommand } from "./CandlesCommand.ts"
 import { produceCommand } from "./ProduceCommand.ts"
@@ -20,5 +21,16 @@ const blockchaincore = Command.make("blockchaincore").pipe(
   Command.withSubcommands([startCommand, candlesCommand, queryCommand, backfillCommand, produceCommand, recordCommand, replayServerCommand])
 )
 
+/**
+ * A command that fails says why in one line on stderr and exits 1 (bad SQL, a file that is not
+ * there, a failed backfill): a stack trace is for bugs, which a defect still prints. The CLI's own
+ * usage errors it has printed already, with the help.
+ */
+const reported = <A, E, R>(program: Effect.Effect<A, E, R>) =>
+  program.pipe(
+    Effect.tapError((e) => (CliError.isCliError(e) ? Effect.void : Console.error(`blockchaincore: ${errorMessage(e)}`))),
+    Effect.tapDefect((defect) => Console.error(`blockchaincore: a bug, please report it: ${defect instanceof Error ? (defect.stack ?? defect.message) : String(defect)}`))
+  )
+
 export const main = () =>
-  Command.run(blockchaincore, { version: "0.1.0" }).pipe(Effect.provide(NodeServices.layer), NodeRuntime.runMain)
+  Command.run(blockchaincore, { version: "0.1.0" }).pipe(reported, Effect.provide(NodeServices.layer), (program) => NodeRuntime.runMain(program, { disableErrorReporting: true }))

@@ -4,7 +4,7 @@
  * public-archive raw trades CSV, or a public-archive aggTrades CSV (ms or µs timestamps).
  */
 import { basename } from "node:path"
-import { Result } from "effect"
+import { Result, Schema } from "effect"
 import { type ArchiveFormat, decodeArchiveRow, detectArchiveFormat, isHeaderRow } from "@blockchaincore/core/binance/ArchiveRow"
 import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
@@ -20,6 +20,10 @@ export type FileFormat = { readonly kind: "stream" } | ({ readonly kind: "archiv
 export const symbolFromFileName = (path: string): string | undefined =>
   /^([A-Z0-9]{2,20})-(?:trades|aggTrades)-/.exec(basename(path))?.[1]
 
+
+/** Whether a line is JSON at all, for telling a recording from a stray line before its first frame. */
+const isJsonObject = (line: string): boolean => Result.isSuccess(decodeJsonObject(line))
+const decodeJsonObject = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Record(Schema.String, Schema.Unknown)))
 
 export class TradeFileDecoder {
   format: FileFormat | undefined
@@ -42,8 +46,8 @@ export class TradeFileDecoder {
       if (detected !== "detected") return detected
     }
     if (this.format?.kind !== "archive") return this.decodeFrameLine(line)
+    // A header is a first line only (detect() skips it): one after the data is a bad row.
     const fields = line.split(",")
-    if (isHeaderRow(fields)) return { _tag: "Skipped" }
     if (this.archiveSymbol === undefined) {
       return { _tag: "Rejected", reason: "archive rows do not name their symbol: pass --symbol, or keep the archive's file name (SYMBOL-trades-DATE.csv)" }
     }
@@ -51,9 +55,14 @@ export class TradeFileDecoder {
     return Result.isSuccess(row) ? { _tag: "Trade", trade: row.success } : { _tag: "Rejected", reason: row.failure }
   }
 
-  /** Decides the file's format from its first data line (a header line decides nothing). */
+  /**
+   * Decides the file's format from its first data line. A header line decides nothing, and nor
+   * does a line that is neither a JSON object nor a row of 7 or 8 columns: it is rejected, and the
+   * next line decides.
+   */
   private detect(line: string): "detected" | DecodedLine {
     if (line.trimStart().startsWith("{")) {
+      if (!isJsonObject(line)) return { _tag: "Rejected", reason: "neither a JSON trade frame nor a trades (7 columns) or aggTrades (8 columns) CSV row" }
       this.format = { kind: "stream" }
       return "detected"
     }

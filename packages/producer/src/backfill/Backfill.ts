@@ -128,7 +128,8 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
                 line++
                 if (text.length === 0) continue
                 const fields = text.split(",")
-                if (isHeaderRow(fields)) continue
+                // A header only before the first row: one after it is a bad row.
+                if (format === undefined && isHeaderRow(fields)) continue
                 format ??= detectArchiveFormat(fields)
                 const row = format === undefined ? Result.fail("neither a trades (7 columns) nor an aggTrades (8 columns) row") : decodeArchiveRow(format, file.symbol, fields)
                 if (Result.isFailure(row)) {
