@@ -9,6 +9,7 @@
  * same trades again; reading them back takes each trade id once.
  */
 import { freshBytes, type Scratch } from "../binary/Scratch.ts"
+import { aligned, BYTES_PER_TRADE, setTrade, tradeColumns } from "../binary/TradeColumns.ts"
 import type { ArchivedTrade } from "../ports/TradeArchive.ts"
 
 /** The trades as CSV lines of units, in STAGED_TRADE_COLUMNS order. */
@@ -18,9 +19,8 @@ export const encodeStaged = (trades: ReadonlyArray<ArchivedTrade>): string =>
 /** A staged part as the store holds it: binary, or CSV lines. */
 export type StagedBody = Uint8Array | string
 
+/** Eight bytes, so that the columns after it (core/binary/TradeColumns.ts) are aligned. */
 const MAGIC = new TextEncoder().encode("bcstage1")
-/** Per trade: id and time (float64, exact for safe integers), price and quantity (int64 units), flags (a byte). */
-const BYTES_PER_TRADE = 33
 const MAKER = 1
 const LARGE = 2
 
@@ -32,18 +32,10 @@ export const encodeStagedBody = (trades: ReadonlyArray<ArchivedTrade>, into: Pic
   const n = trades.length
   const bytes = into.bytes(MAGIC.length + n * BYTES_PER_TRADE)
   bytes.set(MAGIC)
-  const numbers = new Float64Array(bytes.buffer, bytes.byteOffset + MAGIC.length, 2 * n)
-  const units = new BigInt64Array(bytes.buffer, bytes.byteOffset + MAGIC.length + 16 * n, 2 * n)
-  const flags = new Uint8Array(bytes.buffer, bytes.byteOffset + MAGIC.length + 32 * n, n)
+  const columns = tradeColumns(bytes, MAGIC.length, n)
   for (let i = 0; i < n; i++) {
     const t = trades[i]!
-    numbers[i] = t.firstId
-    numbers[n + i] = t.time
-    units[i] = t.price
-    units[n + i] = t.qty
-    // A typed array keeps a bigint modulo 2^64: a value that does not read back does not fit.
-    if (units[i] !== t.price || units[n + i] !== t.qty) return encodeStaged(trades)
-    flags[i] = (t.buyerIsMaker ? MAKER : 0) | (t.large ? LARGE : 0)
+    if (!setTrade(columns, i, t.firstId, t.time, t.price, t.qty, (t.buyerIsMaker ? MAKER : 0) | (t.large ? LARGE : 0))) return encodeStaged(trades)
   }
   return bytes
 }
@@ -52,18 +44,15 @@ export const encodeStagedBody = (trades: ReadonlyArray<ArchivedTrade>, into: Pic
 export const stagedBodyOf = (value: unknown): StagedBody => (value instanceof Uint8Array ? value : String(value))
 
 const binaryRows = (body: Uint8Array, rows: Array<StagedRow>): void => {
-  // SQLite may hand back a view anywhere in its buffer: copied, so that the arrays are aligned.
-  const own = body.byteOffset % 8 === 0 ? body : body.slice()
+  const own = aligned(body)
   const n = (own.byteLength - MAGIC.length) / BYTES_PER_TRADE
   if (!Number.isInteger(n) || MAGIC.some((b, i) => own[i] !== b)) throw new Error(`corrupt staged part: ${own.byteLength} bytes`)
-  const numbers = new Float64Array(own.buffer, own.byteOffset + MAGIC.length, 2 * n)
-  const units = new BigInt64Array(own.buffer, own.byteOffset + MAGIC.length + 16 * n, 2 * n)
-  const flags = new Uint8Array(own.buffer, own.byteOffset + MAGIC.length + 32 * n, n)
+  const { ids, times, prices, qtys, flags } = tradeColumns(own, MAGIC.length, n)
   for (let i = 0; i < n; i++) {
-    const id = numbers[i]!
-    const time = numbers[n + i]!
-    const price = units[i]!
-    const qty = units[n + i]!
+    const id = ids[i]!
+    const time = times[i]!
+    const price = prices[i]!
+    const qty = qtys[i]!
     const f = flags[i]!
     if (!Number.isSafeInteger(id) || id < 0 || !Number.isSafeInteger(time) || time < 0 || price < 0n || qty < 0n || f > (MAKER | LARGE)) {
       throw new Error(`corrupt staged trade at ${i} of a binary part`)

@@ -1,13 +1,13 @@
 /**
  * A batch as the local queue's file keeps it. Written for every batch and read only after a
- * restart, so writing is what must be cheap: the trades go into typed arrays (ids and times as
- * float64, exact for safe integers; prices and quantities as int64 units of 1e-8) behind a small
- * JSON header, a copy of memory per field instead of a number formatted per field. A batch with a
+ * restart, so writing is what must be cheap: the trades go into binary columns
+ * (core/binary/TradeColumns.ts) behind a small JSON header. A batch with a
  * value beyond int64 is written as units JSON behind a `u1` mark instead, and bodies written
  * before either existed, `TradeBatchFromJson`'s decimals, are read as well. Whatever the form, the
  * batch read back is checked against the `TradeBatch` schema; a body that fails it is a corrupt file.
  */
 import { Schema } from "effect"
+import { aligned, BYTES_PER_TRADE, setTrade, tradeColumns } from "@blockchaincore/core/binary/TradeColumns"
 import { type CompactTrade, TradeBatch, TradeBatchFromJson } from "@blockchaincore/core/trade/TradeBatch"
 
 const UNITS_MARK = "u1"
@@ -20,10 +20,10 @@ const Header = Schema.fromJsonString(Schema.Struct({
 }))
 const decodeHeader = Schema.decodeUnknownSync(Header)
 
-/** The header's length (uint32) leads; the arrays start at the next multiple of 8. */
 const UTF8 = new TextDecoder()
 
-const align8 = (n: number) => Math.ceil(n / 8) * 8
+/** The header's length (uint32) leads, then the header; the trade columns start at the next multiple of 8. */
+const columnsAt = (headerLength: number) => Math.ceil((4 + headerLength) / 8) * 8
 
 const encodeBinary = (batch: TradeBatch): Uint8Array | undefined => {
   const header = new TextEncoder().encode(JSON.stringify({
@@ -33,24 +33,14 @@ const encodeBinary = (batch: TradeBatch): Uint8Array | undefined => {
   }))
   let n = 0
   for (const s of batch.symbols) n += s.trades.length
-  const numbersAt = align8(4 + header.length)
-  const bytes = new Uint8Array(numbersAt + n * 32 + n)
-  new DataView(bytes.buffer, bytes.byteOffset).setUint32(0, header.length, true)
+  const bytes = new Uint8Array(columnsAt(header.length) + n * BYTES_PER_TRADE)
+  new DataView(bytes.buffer).setUint32(0, header.length, true)
   bytes.set(header, 4)
-  const numbers = new Float64Array(bytes.buffer, bytes.byteOffset + numbersAt, n * 2)
-  const units = new BigInt64Array(bytes.buffer, bytes.byteOffset + numbersAt + n * 16, n * 2)
-  const makers = new Uint8Array(bytes.buffer, bytes.byteOffset + numbersAt + n * 32, n)
+  const columns = tradeColumns(bytes, columnsAt(header.length), n)
   let i = 0
   for (const s of batch.symbols) {
     for (const [id, price, qty, time, buyerIsMaker] of s.trades) {
-      numbers[2 * i] = id
-      numbers[2 * i + 1] = time
-      units[2 * i] = price
-      units[2 * i + 1] = qty
-      // A typed array keeps a bigint modulo 2^64: a value that does not read back does not fit.
-      if (units[2 * i] !== price || units[2 * i + 1] !== qty) return undefined
-      makers[i] = buyerIsMaker ? 1 : 0
-      i++
+      if (!setTrade(columns, i++, id, time, price, qty, buyerIsMaker ? 1 : 0)) return undefined
     }
   }
   return bytes
@@ -61,17 +51,13 @@ const encodeBinary = (batch: TradeBatch): Uint8Array | undefined => {
  * goes through `decodeQueuedBody`, which checks it against the schema.
  */
 export const readQueuedBinary = (bytes: Uint8Array): TradeBatch => {
-  // SQLite hands back a view that may start anywhere in its buffer: copied, so the arrays are aligned.
-  const own = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice()
+  const own = aligned(bytes)
   const headerLength = new DataView(own.buffer, own.byteOffset).getUint32(0, true)
   const header = decodeHeader(UTF8.decode(own.subarray(4, 4 + headerLength)))
   let n = 0
   for (const s of header.symbols) n += s.count
-  const numbersAt = own.byteOffset + align8(4 + headerLength)
-  if (own.byteLength !== numbersAt - own.byteOffset + n * 33) throw new Error(`a queued body of ${own.byteLength} bytes cannot hold ${n} trades`)
-  const numbers = new Float64Array(own.buffer, numbersAt, n * 2)
-  const units = new BigInt64Array(own.buffer, numbersAt + n * 16, n * 2)
-  const makers = new Uint8Array(own.buffer, numbersAt + n * 32, n)
+  if (own.byteLength !== columnsAt(headerLength) + n * BYTES_PER_TRADE) throw new Error(`a queued body of ${own.byteLength} bytes cannot hold ${n} trades`)
+  const { ids, times, prices, qtys, flags } = tradeColumns(own, columnsAt(headerLength), n)
   let i = 0
   return {
     shard: header.shard,
@@ -80,7 +66,7 @@ export const readQueuedBinary = (bytes: Uint8Array): TradeBatch => {
       symbol: s.symbol,
       watermark: s.watermark,
       trades: Array.from({ length: s.count }, (): CompactTrade => {
-        const trade: CompactTrade = [numbers[2 * i]!, units[2 * i]!, units[2 * i + 1]!, numbers[2 * i + 1]!, makers[i] === 1]
+        const trade: CompactTrade = [ids[i]!, prices[i]!, qtys[i]!, times[i]!, flags[i] === 1]
         i++
         return trade
       })
