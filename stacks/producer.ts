@@ -28,12 +28,14 @@ export const producer = (market: Market, storage: Storage, bus: sst.aws.Bus, gra
   const vpc = new sst.aws.Vpc("Vpc", { az: 2 })
   const cluster = new sst.aws.Cluster("Cluster", { vpc })
   const sendTrades: Grant = { actions: ["sqs:SendMessage"], resources: [market.queue.arn] }
+  // One image, two programs: the producer (its CMD) and the backfill.
+  const image = { context: ".", dockerfile: "packages/aws/Dockerfile" }
   const service = new sst.aws.Service("Producer", {
     cluster,
     architecture: "arm64",
     cpu: "0.25 vCPU",
     memory: "0.5 GB",
-    image: { context: ".", dockerfile: "packages/aws/Dockerfile" },
+    image,
     environment: { QUEUE_URL: market.queue.url, STATE_TABLE: storage.engineState.name, BUS_NAME: bus.name, SYMBOLS: config.symbols.join(",") },
     permissions: [sendTrades, grants.readState, grants.publishEvents],
     health: { command: ["CMD", "node", "/app/healthcheck.mjs"], startPeriod: "60 seconds", interval: "30 seconds", timeout: "5 seconds", retries: 3 },
@@ -50,7 +52,7 @@ export const producer = (market: Market, storage: Storage, bus: sst.aws.Bus, gra
     architecture: "arm64",
     cpu: "1 vCPU",
     memory: "2 GB",
-    image: { context: ".", dockerfile: "packages/aws/Dockerfile" },
+    image,
     // The producer image's V8 flag (packages/aws/build.ts PRODUCER_V8_FLAG; the offline test holds them equal).
     command: ["node", "--max-semi-space-size=8", "/app/backfill.mjs"],
     link: [storage.candles, storage.engineState, storage.archive, bus],

@@ -11,6 +11,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
 import { S3Client } from "@aws-sdk/client-s3"
 import { Clock, Effect, Layer, Schedule, Schema } from "effect"
 import { FetchHttpClient } from "effect/http"
+import { DEFAULT_TRIES } from "@blockchaincore/core/binance/PublicArchive"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { ArchiveHandoff } from "@blockchaincore/producer/backfill/ArchiveHandoff"
 import { runBackfill } from "@blockchaincore/producer/backfill/Backfill"
@@ -51,7 +52,7 @@ export const runBackfillTask = (environment: Readonly<Record<string, string | un
         intervals: DEFAULT_ENGINE.intervals,
         archiveUrl: archiveUrlOf(env),
         downloadDir: env.BACKFILL_DOWNLOAD_DIR ?? "/tmp/backfill",
-        tries: 5
+        tries: DEFAULT_TRIES
       }, progress)
     }).pipe(Effect.scoped, Effect.provide(layers))
     yield* report

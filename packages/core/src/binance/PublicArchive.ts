@@ -8,6 +8,9 @@ import { Schema } from "effect"
 
 export const BINANCE_PUBLIC_ARCHIVE = "https://data.binance.vision"
 
+/** Tries of a file whose download breaks or does not match its checksum: a cut connection resumes, so each makes progress. */
+export const DEFAULT_TRIES = 5
+
 export const ArchiveKind = Schema.Literals(["trades", "aggTrades"])
 export type ArchiveKind = typeof ArchiveKind.Type
 

@@ -9,8 +9,7 @@
 import { join } from "node:path"
 import { Clock, Console, Effect, Layer, Option, Schedule, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import { FetchHttpClient } from "effect/http"
-import { ArchiveDate, ArchiveKind, BINANCE_PUBLIC_ARCHIVE } from "@blockchaincore/core/binance/PublicArchive"
+import { ArchiveDate, ArchiveKind, BINANCE_PUBLIC_ARCHIVE, DEFAULT_TRIES } from "@blockchaincore/core/binance/PublicArchive"
 import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
 import { symbolsFlag } from "./flags.ts"
 
@@ -30,7 +29,7 @@ export const backfillCommand = Command.make(
     kind: Flag.Literals("kind", ArchiveKind.literals).pipe(Flag.withDefault("trades"), Flag.withDescription("trades (candles and the trade archive) or aggTrades (candles only)")),
     dataDir: Flag.String("data-dir").pipe(Flag.withDefault("./data"), Flag.withDescription("The local runtime's data directory")),
     archiveUrl: Flag.String("archive-url").pipe(Flag.withSchema(HttpUrl), Flag.withDefault(BINANCE_PUBLIC_ARCHIVE), Flag.withDescription("The archive's base URL (or a mirror's)")),
-    tries: Flag.Int("tries").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))), Flag.withDefault(5), Flag.withDescription("Tries of a file whose download breaks or does not match its checksum"))
+    tries: Flag.Int("tries").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))), Flag.withDefault(DEFAULT_TRIES), Flag.withDescription("Tries of a file whose download breaks or does not match its checksum"))
   },
   Effect.fn("backfill")(function*(flags) {
     const now = yield* Clock.currentTimeMillis
@@ -45,6 +44,7 @@ export const backfillCommand = Command.make(
     const { layerSqliteCandleStore } = yield* Effect.promise(() => import("../store/SqliteCandleStore.ts"))
     const { layerLocalTradeArchive } = yield* Effect.promise(() => import("../archive/LocalTradeArchive.ts"))
     const { DEFAULT_ENGINE } = yield* Effect.promise(() => import("@blockchaincore/services/processor/Processor"))
+    const { FetchHttpClient } = yield* Effect.promise(() => import("effect/http"))
 
     const progress = new BackfillProgress(now)
     const report = Effect.suspend(() => Clock.currentTimeMillis.pipe(Effect.flatMap((t) => Console.error(progress.line(t)))))

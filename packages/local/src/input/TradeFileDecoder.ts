@@ -22,8 +22,8 @@ export const symbolFromFileName = (path: string): string | undefined =>
 
 
 /** Whether a line is JSON at all, for telling a recording from a stray line before its first frame. */
-const isJsonObject = (line: string): boolean => Result.isSuccess(decodeJsonObject(line))
 const decodeJsonObject = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Record(Schema.String, Schema.Unknown)))
+const isJsonObject = (line: string): boolean => Result.isSuccess(decodeJsonObject(line))
 
 export class TradeFileDecoder {
   format: FileFormat | undefined

@@ -14,7 +14,7 @@
  * not a trade, so it stays out of the trade archive.
  */
 import { rm } from "node:fs/promises"
-import { Clock, Effect, Result, Stream } from "effect"
+import { Array as Arr, Clock, Effect, Result, Stream } from "effect"
 import type { HttpClient } from "effect/http"
 import { type ArchiveFormat, decodeArchiveRow, detectArchiveFormat, isHeaderRow } from "@blockchaincore/core/binance/ArchiveRow"
 import { type ArchiveFile, archiveFiles, type ArchiveKind } from "@blockchaincore/core/binance/PublicArchive"
@@ -41,7 +41,7 @@ export interface BackfillRequest {
   readonly archiveUrl: string
   /** Where downloads are kept while they are fetched and read. */
   readonly downloadDir: string
-  /** Tries of a file whose download breaks or does not match its checksum. */
+  /** Tries of a file whose download breaks or does not match its checksum (DEFAULT_TRIES). */
   readonly tries: number
 }
 
@@ -73,13 +73,8 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
     /** Writes candles, counting (and showing a few of) those that differ from what the store held. */
     const writeCandles = (file: ArchiveFile, candles: ReadonlyArray<Candle>, shown: { n: number }) =>
       Effect.gen(function*() {
-        const byInterval = new Map<Interval, Array<Candle>>()
-        for (const c of candles) {
-          const group = byInterval.get(c.interval)
-          if (group === undefined) byInterval.set(c.interval, [c])
-          else group.push(c)
-        }
-        for (const [interval, group] of byInterval) {
+        for (const group of Object.values(Arr.groupBy(candles, (c) => c.interval))) {
+          const interval = group[0].interval
           const stored = yield* store.candles({ symbol: file.symbol, interval, startTime: group[0]!.openTime, endTime: group.at(-1)!.openTime, limit: group.length + 1 })
           const held = new Map(stored.map((c) => [c.openTime, c]))
           for (const c of group) {
@@ -106,6 +101,7 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         const archived: Array<Candle> = []
         const shown = { n: 0 }
         let format: ArchiveFormat | undefined
+        let rejectionsShown = 0
         let line = 0
         let trades = 0
         let candles = 0
@@ -133,7 +129,8 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
                 format ??= detectArchiveFormat(fields)
                 const row = format === undefined ? Result.fail("neither a trades (7 columns) nor an aggTrades (8 columns) row") : decodeArchiveRow(format, file.symbol, fields)
                 if (Result.isFailure(row)) {
-                  if (progress.rejected++ < REJECTIONS_SHOWN) yield* Effect.logWarning(`${file.name} line ${line}: ${row.failure}`)
+                  progress.rejected++
+                  if (rejectionsShown++ < REJECTIONS_SHOWN) yield* Effect.logWarning(`${file.name} line ${line}: ${row.failure}`)
                   continue
                 }
                 engine.apply(row.success)

@@ -8,8 +8,7 @@
  */
 import { Clock, Effect } from "effect"
 import { type AnomalyConfig, historyNeeded, settingsFor } from "@blockchaincore/core/anomaly/AnomalyConfig"
-import type { Interval } from "@blockchaincore/core/candle/Interval"
-import { windowOpen } from "@blockchaincore/core/candle/Interval"
+import { type Interval, windowOpen } from "@blockchaincore/core/candle/Interval"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import type { BinanceRest } from "../gaps/BinanceRest.ts"
 
