@@ -67,6 +67,8 @@ export interface ArchiveFault {
   readonly cutAfter?: number
   /** Serve altered bytes for this many requests (Infinity: always). */
   readonly corruptTimes?: number
+  /** Send this many bytes on the first request, then nothing more, the connection left open. */
+  readonly stallAfter?: number
 }
 
 export interface PublicArchiveServer {
@@ -109,6 +111,10 @@ export const startPublicArchive = async (files: ReadonlyMap<string, string>, fau
     if (start >= body.length) return void res.writeHead(416).end()
     const part = body.subarray(start)
     res.writeHead(range === null ? 200 : 206, { "content-length": part.length, ...(range === null ? {} : { "content-range": `bytes ${start}-${body.length - 1}/${body.length}` }) })
+    if (n === 1 && fault.stallAfter !== undefined) {
+      res.write(part.subarray(0, fault.stallAfter))
+      return
+    }
     if (n === 1 && fault.cutAfter !== undefined) {
       // Half the file, then the connection goes away, as a flaky network does.
       res.write(part.subarray(0, fault.cutAfter), () => res.destroy())
@@ -120,6 +126,9 @@ export const startPublicArchive = async (files: ReadonlyMap<string, string>, fau
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections()
+      server.close(() => resolve())
+    })
   }
 }

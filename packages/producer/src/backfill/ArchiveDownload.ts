@@ -1,7 +1,8 @@
 /**
  * One public-archive file fetched and verified: its `.CHECKSUM` first (a 404 there means the file
  * is not published, which is not an error of ours), then the zip into `<dir>/NAME.part`, resumed
- * with a Range request after a cut connection, then its SHA-256 against the published one. A
+ * with a Range request after a cut connection or a peer gone silent, then its SHA-256 against the
+ * published one. A
  * file that does not match is deleted and fetched again from nothing; one that never matches
  * fails with both digests. Only a verified file is renamed to its own name.
  */
@@ -9,7 +10,7 @@ import { createHash } from "node:crypto"
 import { createReadStream } from "node:fs"
 import { mkdir, open, rename, rm, stat } from "node:fs/promises"
 import { join } from "node:path"
-import { Effect, Schema, Stream } from "effect"
+import { Duration, Effect, Schema, Stream } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
 import { type ArchiveFile, checksumOf } from "@blockchaincore/core/binance/PublicArchive"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
@@ -40,7 +41,12 @@ export interface DownloadOptions {
   readonly tries: number
   /** Called with the bytes of each chunk as it arrives, for progress. */
   readonly onBytes?: (n: number) => void
+  /** How long the archive may leave a request without its answer, or a download without its next bytes (IDLE_MILLIS). */
+  readonly idleMillis?: number
 }
+
+/** A peer that says nothing for this long is taken for gone: the try fails and the next resumes. */
+export const IDLE_MILLIS = 30_000
 
 const RETRY = retrySchedule({ baseMillis: 500, capMillis: 10_000 })
 
@@ -61,8 +67,14 @@ export const downloadArchiveFile = (file: ArchiveFile, options: DownloadOptions)
     const io = <A>(what: string, run: () => Promise<A>) => Effect.tryPromise({ try: run, catch: (e) => new Transient({ message: `${what}: ${errorMessage(e)}` }) })
     yield* io("create the download directory", () => mkdir(options.dir, { recursive: true }))
 
-    const checksumText = yield* client.execute(HttpClientRequest.get(`${url}.CHECKSUM`)).pipe(
-      Effect.mapError((e) => new Transient({ message: `CHECKSUM: ${e.message}` })),
+    const idle = options.idleMillis ?? IDLE_MILLIS
+    const silent = (what: string) => new Transient({ message: `${what}: no answer for ${idle / 1000} s` })
+    const execute = (request: HttpClientRequest.HttpClientRequest, what: string) =>
+      client.execute(request).pipe(
+        Effect.mapError((e) => new Transient({ message: `${what}: ${e.message}` })),
+        Effect.timeoutOrElse({ duration: Duration.millis(idle), orElse: () => Effect.fail(silent(what)) })
+      )
+    const checksumText = yield* execute(HttpClientRequest.get(`${url}.CHECKSUM`), "CHECKSUM").pipe(
       Effect.flatMap((response): Effect.Effect<string, NotPublished | Transient> =>
         response.status === 404 ? Effect.fail(new NotPublished({ url })) :
         response.status !== 200 ? Effect.fail(new Transient({ message: `CHECKSUM: HTTP ${response.status}` })) :
@@ -80,7 +92,7 @@ export const downloadArchiveFile = (file: ArchiveFile, options: DownloadOptions)
     const fetchOnce = Effect.gen(function*() {
       const have = yield* io("stat", () => sizeOf(partial))
       const request = HttpClientRequest.get(url).pipe(have > 0 ? HttpClientRequest.setHeader("range", `bytes=${have}-`) : (r) => r)
-      const response = yield* client.execute(request).pipe(Effect.mapError((e) => new Transient({ message: e.message })))
+      const response = yield* execute(request, file.name)
       if (response.status === 404) return yield* new NotPublished({ url })
       // 206 continues the partial file; 200 is the whole file again; 416 means it was already whole.
       if (response.status !== 200 && response.status !== 206 && response.status !== 416) return yield* new Transient({ message: `HTTP ${response.status}` })
@@ -88,6 +100,7 @@ export const downloadArchiveFile = (file: ArchiveFile, options: DownloadOptions)
         const handle = yield* io("open", () => open(partial, response.status === 206 ? "a" : "w"))
         yield* response.stream.pipe(
           Stream.mapError((e) => new Transient({ message: `the connection broke after ${fetched} bytes: ${e.message}` })),
+          Stream.timeoutOrElse({ duration: Duration.millis(idle), orElse: () => Stream.fail(silent(`${file.name} after ${fetched} bytes`)) }),
           Stream.runForEach((chunk) => io("write", () => handle.write(chunk)).pipe(Effect.tap(() => Effect.sync(() => {
             fetched += chunk.length
             options.onBytes?.(chunk.length)
