@@ -12,6 +12,7 @@ import { InProcessEventBus } from "../../packages/local/src/bus/InProcessEventBu
 import { InProcessTradeQueue } from "../../packages/local/src/queue/InProcessTradeQueue.ts"
 import { DEFAULT_BATCHER } from "../../packages/producer/src/batching/Batcher.ts"
 import { producerConfig, runProducer } from "../../packages/producer/src/Producer.ts"
+import { OutboundHttp } from "../../packages/producer/src/http/OutboundHttp.ts"
 import { Journal } from "../../packages/producer/src/publish/Journal.ts"
 import { BENCH_DIR, startFramedServerProcess } from "./replayServerProcess.ts"
 
@@ -35,7 +36,7 @@ const steady = await Effect.runPromise(
   Effect.scoped(
     Effect.gen(function*() {
       const steadyQueue = new InProcessTradeQueue()
-      const handle = yield* runProducer(producerConfig(symbols, { wsUrl: `ws://127.0.0.1:${paced.port}`, restUrl: `http://127.0.0.1:${paced.port}` })).pipe(Effect.provide(Layer.mergeAll(steadyQueue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, "journal-steady")))))
+      const handle = yield* runProducer(producerConfig(symbols, { wsUrl: `ws://127.0.0.1:${paced.port}`, restUrl: `http://127.0.0.1:${paced.port}` })).pipe(Effect.provide(Layer.mergeAll(steadyQueue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, "journal-steady")), OutboundHttp)))
       const samples: Array<number> = []
       for (let s = 0; s < STEADY_SECONDS * 10; s++) {
         for (let shard = 0; shard < DEFAULT_BATCHER.shards; shard++) steadyQueue.take(shard, Number.MAX_SAFE_INTEGER)
@@ -76,7 +77,7 @@ const floodRun = async (symbolList: ReadonlyArray<string>, journal: string) => {
         const memory = process.memoryUsage()
         return { elapsed, memory, peakRss, metrics: handle.metrics(), published: published() }
       })
-    ).pipe(Effect.provide(Layer.mergeAll(queue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, journal)))))
+    ).pipe(Effect.provide(Layer.mergeAll(queue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, journal)), OutboundHttp)))
   )
   server.child.kill("SIGINT")
   return { ...result, baseline }

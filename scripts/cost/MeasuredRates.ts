@@ -3,7 +3,8 @@
  * pipeline-health schema): the count of symbols streamed and their mean trades per second,
  * rounded up, for the cost run to reproduce.
  */
-import { Schema } from "effect"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
+import { getJson } from "../ops/HttpGet.ts"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 
 export const ratesOf = (health: PipelineHealth): { readonly symbols: number; readonly rate: number } => {
@@ -13,11 +14,10 @@ export const ratesOf = (health: PipelineHealth): { readonly symbols: number; rea
 }
 
 export const measuredRates = async (base: string): Promise<{ readonly symbols: number; readonly rate: number }> => {
-  const response = await fetch(new URL("/health", base))
-  if (!response.ok) throw new Error(`${base}/health: HTTP ${response.status}`)
-  const health = Schema.decodeUnknownResult(PipelineHealth)(await response.json())
-  if (health._tag === "Failure") throw new Error(`${base}/health is not a local runtime's health: ${health.failure.message}`)
-  const measured = ratesOf(health.success)
+  const health = await getJson(new URL("/health", base), PipelineHealth).catch((e: unknown) => {
+    throw new Error(`${base}/health is not a local runtime's health: ${errorMessage(e)}`)
+  })
+  const measured = ratesOf(health)
   console.error(`measured by the local runtime at ${base}: ${measured.symbols} symbols at ${measured.rate} trades/s each (mean, rounded up)`)
   return measured
 }

@@ -5,19 +5,14 @@
 import { Schema } from "effect"
 import type { Snapshot } from "./Snapshot.ts"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
+import { getJson } from "../ops/HttpGet.ts"
 
 const Health = Schema.Record(Schema.String, Schema.Unknown)
 const ExchangeInfo = Schema.Struct({ symbols: Schema.Array(Schema.Struct({ symbol: Schema.String })) })
 const KlineHead = Schema.Tuple([Schema.Number, Schema.String, Schema.String, Schema.String, Schema.String])
 const Anomalies = Schema.Array(Schema.Struct({ rule: Schema.String, severity: Schema.String, candle: Schema.Struct({ symbol: Schema.String, interval: Schema.String, openTime: Schema.Number }) }))
 
-export const get = async <A>(base: string, path: string, schema: Schema.Codec<A, unknown>): Promise<A> => {
-  const response = await fetch(new URL(path, base))
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`)
-  const decoded = Schema.decodeUnknownResult(schema)(await response.json())
-  if (decoded._tag === "Failure") throw new Error(`${path}: unexpected answer: ${decoded.failure.message}`)
-  return decoded.success
-}
+export const get = <A>(base: string, path: string, schema: Schema.Codec<A, unknown>): Promise<A> => getJson(new URL(path, base), schema)
 
 /** The last closed 1m candle of every symbol the API knows, from Binance-shaped klines. */
 export const lastCandles = async (base: string, now: number): Promise<Snapshot["lastCandles"]> => {

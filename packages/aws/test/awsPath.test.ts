@@ -36,6 +36,7 @@ import { layerSqsTradeQueue } from "../src/sqs/SqsTradeQueue.ts"
 import { startBusRouter } from "./support/busRouter.ts"
 import { startPipe } from "./support/pipePoller.ts"
 import { linkedResources, startDynalite, startS3rver } from "./support/standIns.ts"
+import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 
 const REGION = "us-east-1"
 const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }
@@ -102,7 +103,8 @@ beforeAll(async () => {
   const layers = Layer.mergeAll(
     layerSqsTradeQueue({ client: sqs, queueUrl, maxAttempts: 3, baseDelayMillis: 20 }),
     layerEventBridgeEventBus({ busName: "market", maxAttempts: 3, baseDelayMillis: 20, client: new (await import("@aws-sdk/client-eventbridge")).EventBridgeClient({ endpoint: bus.endpoint, region: REGION, credentials }) }),
-    Journal.layer(journal)
+    Journal.layer(journal),
+    OutboundHttp
   )
   const trades = (m: { readonly counters: { readonly symbols: ReadonlyMap<string, { readonly trades: number }> } }) => [...m.counters.symbols.values()].reduce((n, s) => n + s.trades, 0)
   await Effect.runPromise(

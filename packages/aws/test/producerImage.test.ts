@@ -20,7 +20,7 @@ import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
 import { RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
 import { buildProducer, PRODUCER_V8_FLAG } from "../build.ts"
 import { STATE_TABLE } from "../src/dynamodb/Tables.ts"
-import { encodeHeartbeat } from "../src/producer/Heartbeat.ts"
+import { encodeHeartbeat, type Heartbeat, verdictOnFile } from "../src/producer/Heartbeat.ts"
 import { TradeBatchFromMessageBody } from "../src/sqs/MessageBody.ts"
 import { portOf, startDynalite } from "./support/standIns.ts"
 
@@ -135,16 +135,30 @@ describe("the producer's image", () => {
     expect(stderr).not.toMatch(/Error|uncaught/i)
   }, 90_000)
 
-  it("its health check fails on a stale heartbeat, a long disconnection or none, saying why", () => {
+  it("its health check judges the heartbeat at the time it is given: stale, a long disconnection, none, or healthy", () => {
+    const now = Date.UTC(2026, 11, 1, 12)
+    const file = "/var/run/health.json"
+    const at = (beat: Heartbeat) => verdictOnFile(file, { text: encodeHeartbeat(beat) }, now)
+    expect(at({ at: now - 60_000, connectedAt: now - 60_000, startedAt: now - 120_000 })).toEqual({ healthy: false, reason: "no heartbeat for 60 s" })
+    expect(at({ at: now, connectedAt: now - 10 * 60_000, startedAt: now - 20 * 60_000 })).toEqual({ healthy: false, reason: "no stream connection for 600 s" })
+    expect(at({ at: now, connectedAt: 0, startedAt: now - 2 * 60_000 })).toEqual({ healthy: true })
+    expect(at({ at: now - 5_000, connectedAt: now - 5_000, startedAt: now - 60 * 60_000 })).toEqual({ healthy: true })
+    expect(verdictOnFile(file, { text: "{}" }, now)).toMatchObject({ healthy: false, reason: expect.stringMatching(/^heartbeat file \/var\/run\/health.json: /) })
+    expect(verdictOnFile(file, { missing: "ENOENT" }, now)).toEqual({ healthy: false, reason: "no heartbeat file /var/run/health.json: ENOENT" })
+  })
+
+  it("its health check process exits 1 with the reason on stderr when unhealthy, 0 when healthy", () => {
     const file = join(image, "judged.json")
+    const judgeFile = () => runNode(["healthcheck.mjs"], { HEALTH_FILE: file })
+    // Far from every limit, so that the moment the process reads its clock does not matter.
     const now = Date.now()
-    const judge = () => runNode(["healthcheck.mjs"], { HEALTH_FILE: file })
-    writeFileSync(file, encodeHeartbeat({ at: now - 60_000, connectedAt: now - 60_000, startedAt: now - 120_000 }))
-    expect([judge().status, judge().stderr]).toEqual([1, expect.stringMatching(/no heartbeat for 60 s/)])
-    writeFileSync(file, encodeHeartbeat({ at: now, connectedAt: now - 10 * 60_000, startedAt: now - 20 * 60_000 }))
-    expect([judge().status, judge().stderr]).toEqual([1, expect.stringMatching(/no stream connection for 600 s/)])
+    writeFileSync(file, encodeHeartbeat({ at: now - 24 * 3_600_000, connectedAt: 0, startedAt: 0 }))
+    const stale = judgeFile()
+    expect([stale.status, stale.stderr]).toEqual([1, expect.stringMatching(/^unhealthy: no heartbeat for \d+ s\n$/)])
+    writeFileSync(file, encodeHeartbeat({ at: now, connectedAt: now, startedAt: now }))
+    expect([judgeFile().status, judgeFile().stderr]).toEqual([0, ""])
     writeFileSync(file, "{}")
-    expect(judge().status).toBe(1)
+    expect(judgeFile().status).toBe(1)
     expect(runNode(["healthcheck.mjs"], { HEALTH_FILE: join(image, "missing.json") }).stderr).toMatch(/no heartbeat file/)
   })
 })

@@ -26,8 +26,8 @@ const servers: Array<PublicArchiveServer> = []
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.close()
 })
-const serve = async (files: ReadonlyMap<string, string>, faults?: ReadonlyMap<string, ArchiveFault>) => {
-  const server = await startPublicArchive(files, faults)
+const serve = async (files: ReadonlyMap<string, string>, faults?: ReadonlyMap<string, ArchiveFault>, options?: { readonly http10?: boolean }) => {
+  const server = await startPublicArchive(files, faults, options)
   servers.push(server)
   return server
 }
@@ -59,6 +59,20 @@ describeWithSharedData("backfill from the public archive", () => {
     }
     // The day's candle files, as the archival service writes them for a closed day.
     expect(existsSync(join(dir, "archive/candles/interval=5m/symbol=XRPETH/date=2019-10-11/candles.parquet"))).toBe(true)
+  })
+
+  it("loads exactly from a static HTTP/1.0 server that closes each connection right after its answer, five runs of five", async () => {
+    const server = await serve(new Map([[daily("aggTrades", "XRPETH", "2019-10-11"), readFileSync(sharedFile("XRPETH-aggTrades-2019-10-11.csv"), "utf8")]]), undefined, { http10: true })
+    const day = Date.UTC(2019, 9, 11)
+    const published = csvRows("XRPETH-1m-klines-2019-10-11.ohlcv.csv").map((r) => r.join(","))
+    for (let i = 0; i < 5; i++) {
+      const dir = scratch()
+      const run = await runCli("backfill", "--symbols", "XRPETH", "--from", "2019-10-11", "--to", "2019-10-11", "--kind", "aggTrades", "--data-dir", dir, "--archive-url", server.url)
+      expect(run.stderr + run.stdout).toMatch(/files 1\/1 \(1 loaded/)
+      expect(run.code).toBe(0)
+      const stored = await storedCandles(dir, "XRPETH", "1m", day, day + 86_399_999)
+      expect(stored.map((c) => klineRow(c).slice(0, 6).join(","))).toEqual(published)
+    }
   })
 
   it("merges days collected live: each trade once in SQL, a differing trade reported and the archive's kept, through a missing day, a cut connection and a corrupt download", async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
+import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 import { loadInstruments } from "../src/runtime/Instruments.ts"
 
 const EXCHANGE_INFO = {
@@ -26,16 +27,16 @@ it("asks Binance, caches its answer, and falls back to the cache and then the bu
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
   const address = server.address()
   const url = `http://127.0.0.1:${address !== null && typeof address === "object" ? address.port : 0}`
-  const live = await Effect.runPromise(loadInstruments(url, ["SOLUSDT"], dir))
+  const live = await Effect.runPromise(loadInstruments(url, ["SOLUSDT"], dir).pipe(Effect.provide(OutboundHttp)))
   expect(live).toEqual({ source: "binance", instruments: [{ symbol: "SOLUSDT", baseAsset: "SOL", quoteAsset: "USDT", tickSize: 1_000_000n, stepSize: 100_000n }] })
   expect(requests[0]).toBe(`/api/v3/exchangeInfo?symbols=${encodeURIComponent('["SOLUSDT"]')}`)
   await new Promise<void>((r) => server.close(() => r()))
 
-  const cached = await Effect.runPromise(loadInstruments(url, ["SOLUSDT"], dir))
+  const cached = await Effect.runPromise(loadInstruments(url, ["SOLUSDT"], dir).pipe(Effect.provide(OutboundHttp)))
   expect(cached.source).toBe("cache")
   expect(cached.instruments).toEqual(live.instruments)
 
-  const bundled = await Effect.runPromise(loadInstruments(url, ["BTCUSDT"], mkdtempSync(join(tmpdir(), "blockchaincore-instruments-"))))
+  const bundled = await Effect.runPromise(loadInstruments(url, ["BTCUSDT"], mkdtempSync(join(tmpdir(), "blockchaincore-instruments-"))).pipe(Effect.provide(OutboundHttp)))
   expect(bundled.source).toBe("bundled")
   expect(bundled.instruments.some((i) => i.symbol === "BTCUSDT")).toBe(true)
 })

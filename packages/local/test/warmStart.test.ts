@@ -2,12 +2,14 @@
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { DEFAULT_RULES, historyNeeded } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { HttpClient } from "effect/http"
 import { BinanceRest, DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
+import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 import { warmStart } from "@blockchaincore/producer/backfill/WarmStart"
 import { layerSqliteCandleStore } from "../src/store/SqliteCandleStore.ts"
 
@@ -36,14 +38,14 @@ const klinesServer = Effect.acquireRelease(
   ({ server }) => Effect.promise(() => new Promise<void>((resolve) => server.close(() => resolve())))
 )
 
-const storeLayer = layerSqliteCandleStore(":memory:")
+const storeLayer = Layer.merge(layerSqliteCandleStore(":memory:"), OutboundHttp)
 
 describe("a warm start", () => {
   it.effect("fills the rules' history from the exchange, marked as its, without the window still open", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(NOW)
       const binance = yield* klinesServer
-      const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 })
+      const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 }, yield* HttpClient.HttpClient)
       expect(yield* warmStart(rest, ["BTCUSDT"], ["1m"])).toBe(historyNeeded(DEFAULT_RULES))
       const store = yield* CandleStore
       const stored = yield* store.candles({ symbol: "BTCUSDT", interval: "1m", endTime: NOW, limit: 1000 })
@@ -59,7 +61,7 @@ describe("a warm start", () => {
     Effect.gen(function*() {
       yield* TestClock.setTime(NOW)
       const binance = yield* klinesServer
-      const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 })
+      const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 }, yield* HttpClient.HttpClient)
       const store = yield* CandleStore
       const lastClosed = NOW - (NOW % MINUTE) - MINUTE
       const ours: Candle = {

@@ -6,6 +6,7 @@
  * back to the on-disk journal while the queue is away.
  */
 import { Cause, Clock, Deferred, Effect, Exit, Queue, Schedule, Schema, type Scope, Stream } from "effect"
+import { HttpClient } from "effect/http"
 import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { dataGapDetected, dataGapFilled, type DomainEvent, type GapFacts } from "@blockchaincore/core/events/DomainEvent"
@@ -77,12 +78,12 @@ export interface ProducerHandle {
 /** How often due batches are looked for: a window-closing batch waits at most this long. */
 const TICK_MILLIS = 10
 
-export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandle, never, TradeQueue | Journal | EventBus | Scope.Scope> =>
+export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandle, never, TradeQueue | Journal | EventBus | HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const bus = yield* EventBus
     const publisher = yield* makePublisher
     const metrics = new ProducerMetrics(yield* Clock.currentTimeMillis)
-    const rest = new BinanceRest(config.rest)
+    const rest = new BinanceRest(config.rest, yield* HttpClient.HttpClient)
     const batcher = new Batcher(config.symbols, config.batcher, 0)
     /** Per wanted symbol, found with one lookup per frame: its counters and the last trade delivered. */
     const symbols = new Map(config.symbols.map((symbol) => {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Fiber } from "effect"
-import { FetchHttpClient } from "effect/http"
+import { OutboundHttp } from "../src/http/OutboundHttp.ts"
 import { TestClock } from "effect/testing"
 import { archiveFiles } from "@blockchaincore/core/binance/PublicArchive"
 import { dailyPath, startPublicArchive } from "../../core/test/support/publicArchive.ts"
@@ -28,7 +28,7 @@ describe("an archive download", () => {
         (server) => Effect.promise(() => server.close())
       )
       const dir = mkdtempSync(join(tmpdir(), "archive-download-"))
-      const download = yield* Effect.forkChild(downloadArchiveFile(file, { baseUrl: archive.url, dir, tries: 3, idleMillis: 30_000 }).pipe(Effect.provide(FetchHttpClient.layer)))
+      const download = yield* Effect.forkChild(downloadArchiveFile(file, { baseUrl: archive.url, dir, tries: 3, idleMillis: 30_000 }).pipe(Effect.provide(OutboundHttp)))
       for (let i = 0; i < 5_000 && download.pollUnsafe() === undefined; i++) {
         yield* turn
         if (i % 25 === 24) yield* TestClock.adjust("5 seconds")

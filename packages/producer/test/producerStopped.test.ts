@@ -15,6 +15,7 @@ import { DEFAULT_BATCHER } from "../src/batching/Batcher.ts"
 import { ProducerStopped, runProducer } from "../src/Producer.ts"
 import { Journal } from "../src/publish/Journal.ts"
 import { loadRecording } from "../src/replay/Recording.ts"
+import { OutboundHttp } from "../src/http/OutboundHttp.ts"
 import { ReplayServer } from "../src/replay/ReplayServer.ts"
 import { DEFAULT_PLAN } from "../src/stream/StreamPlan.ts"
 
@@ -37,7 +38,7 @@ describe("a producer that cannot go on", () => {
           })
           // Bounded: the first flush comes within a tick of the first trades.
           return yield* handle.stopped.pipe(Effect.timeout(30_000), Effect.exit)
-        })).pipe(Effect.provide(Layer.mergeAll(broken, bus, Journal.layer(mkdtempSync(join(tmpdir(), "producer-stopped-"))))))
+        })).pipe(Effect.provide(Layer.mergeAll(broken, bus, OutboundHttp, Journal.layer(mkdtempSync(join(tmpdir(), "producer-stopped-"))))))
       )
       expect(Exit.isFailure(exit)).toBe(true)
       const error = Exit.isFailure(exit) ? exit.cause.reasons.map((r) => ("error" in r ? r.error : undefined)).find((e) => e !== undefined) : undefined

@@ -10,12 +10,12 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
 import { S3Client } from "@aws-sdk/client-s3"
 import { Clock, Effect, Layer, Schedule, Schema } from "effect"
-import { FetchHttpClient } from "effect/http"
 import { DEFAULT_TRIES } from "@blockchaincore/core/binance/PublicArchive"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { ArchiveHandoff } from "@blockchaincore/producer/backfill/ArchiveHandoff"
 import { runBackfill } from "@blockchaincore/producer/backfill/Backfill"
 import { BackfillProgress } from "@blockchaincore/producer/backfill/BackfillProgress"
+import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 import { DEFAULT_ENGINE } from "@blockchaincore/services/processor/Processor"
 import { layerDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
 import { layerEventBridgeEventBus } from "../eventbridge/EventBridgeEventBus.ts"
@@ -38,7 +38,7 @@ export const runBackfillTask = (environment: Readonly<Record<string, string | un
       layerS3TradeStaging({ client: s3, bucket }),
       ArchiveHandoff.viaBus.pipe(Layer.provide(layerEventBridgeEventBus({ client: new EventBridgeClient({ maxAttempts: 1 }), busName: linkedName("Market"), maxAttempts: 6, baseDelayMillis: 200 }))),
       layerS3BackfillLedger(s3, bucket),
-      FetchHttpClient.layer
+      OutboundHttp
     )
     const progress = new BackfillProgress(yield* Clock.currentTimeMillis)
     const report = Effect.suspend(() => Clock.currentTimeMillis.pipe(Effect.flatMap((t) => Effect.logInfo(progress.line(t)))))

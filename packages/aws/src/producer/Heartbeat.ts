@@ -34,3 +34,10 @@ export const judge = (beat: Heartbeat, now: number): Verdict => {
 
 export const encodeHeartbeat = Schema.encodeSync(Schema.fromJsonString(Heartbeat))
 export const decodeHeartbeat = Schema.decodeUnknownResult(Schema.fromJsonString(Heartbeat))
+
+/** The health check's verdict on the heartbeat file as read (or why it could not be), at `now`. */
+export const verdictOnFile = (file: string, read: { readonly text: string } | { readonly missing: string }, now: number): Verdict => {
+  if ("missing" in read) return { healthy: false, reason: `no heartbeat file ${file}: ${read.missing}` }
+  const beat = decodeHeartbeat(read.text)
+  return beat._tag === "Failure" ? { healthy: false, reason: `heartbeat file ${file}: ${beat.failure.message}` } : judge(beat.success, now)
+}

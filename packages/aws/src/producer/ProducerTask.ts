@@ -14,6 +14,7 @@ import { sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import { producerConfig, runProducer } from "@blockchaincore/producer/Producer"
+import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
 import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
 import { makeDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
@@ -54,7 +55,8 @@ export const runProducerTask = (settings: ProducerSettings) =>
     const layers = Layer.mergeAll(
       layerSqsTradeQueue({ client: new SQSClient({}), queueUrl: settings.queueUrl, ...retry }),
       layerEventBridgeEventBus({ client: new EventBridgeClient({ maxAttempts: 1 }), busName: settings.busName, ...retry }),
-      Journal.layer(settings.journalDir)
+      Journal.layer(settings.journalDir),
+      OutboundHttp
     )
     // Only states are read: the candle table is not needed.
     const store = makeDynamoCandleStore({ client: new DynamoDBClient({}), candlesTable: settings.stateTable, stateTable: settings.stateTable })

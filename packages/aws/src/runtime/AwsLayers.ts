@@ -11,6 +11,7 @@ import { SNSClient } from "@aws-sdk/client-sns"
 import { Layer } from "effect"
 import { Webhook } from "@blockchaincore/core/ports/Webhook"
 import type { PortLayers } from "@blockchaincore/services/consumers/Consumer"
+import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 import { makeWebhookNotifier, webhookOff } from "@blockchaincore/services/webhook/WebhookNotifier"
 import { layerDynamoAlertConditions } from "../dynamodb/DynamoAlertConditions.ts"
 import { layerDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
@@ -44,7 +45,7 @@ export const snsNotifierLayer = Layer.suspend(() => layerSnsNotifier({ client: s
 /** The `WebhookUrl` secret is "none" until set: the webhook consumer is then off, as it is locally without `--webhook-url`. */
 export const webhookLayer = Layer.suspend(() => {
   const url = linkedValue("WebhookUrl")
-  return Layer.succeed(Webhook, url === "none" || url === "" ? webhookOff("secret WebhookUrl not set") : makeWebhookNotifier(url))
+  return url === "none" || url === "" ? Layer.succeed(Webhook, webhookOff("secret WebhookUrl not set")) : Layer.effect(Webhook, makeWebhookNotifier(url)).pipe(Layer.provide(OutboundHttp))
 })
 
 /** Each port as AWS provides it; a consumer's function builds only those its entry takes. */

@@ -1,5 +1,5 @@
 /**
- * REST `GET /api/v3/historicalTrades` (notes/binance.md): the way to fetch trade ids a stream
+ * REST `GET /api/v3/historicalTrades` (core/BINANCE.md): the way to fetch trade ids a stream
  * missed. Rows: `{"id","price","qty","quoteQty","time","isBuyerMaker","isBestMatch"}`.
  */
 import { Schema } from "effect"

@@ -1,5 +1,5 @@
 /**
- * Binance WebSocket market-data frames (notes/binance.md): trade, aggTrade and serverShutdown
+ * Binance WebSocket market-data frames (core/BINANCE.md): trade, aggTrade and serverShutdown
  * events, raw (`/ws/<stream>`) or wrapped in the combined-stream envelope
  * (`/stream?streams=...`: `{"stream":"btcusdt@trade","data":{...}}`).
  */

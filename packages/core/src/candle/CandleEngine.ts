@@ -1,7 +1,7 @@
 /**
  * The candle engine: trades in, closed and revised candles out, for many symbols at once.
  *
- * The rules it keeps (notes/binance.md, "Kline semantics", and the design's "Semantics"):
+ * The rules it keeps (core/BINANCE.md, "Kline semantics", and the design's "Semantics"):
  * - Windows by trade time. 1m windows are built from trades; longer intervals are rolled up from
  *   closed 1m windows, so they equal that roll-up by construction.
  * - A window closes when its symbol's watermark (the highest trade or heartbeat time seen) passes

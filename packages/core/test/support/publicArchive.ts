@@ -9,6 +9,7 @@ import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { crc32, deflateRawSync } from "node:zlib"
 import { formatUnits, PRICE_SCALE } from "../../src/decimal/Decimal.ts"
+import { startHttp10Peer } from "./http10Peer.ts"
 import type { Trade } from "../../src/trade/Trade.ts"
 
 /** The archive's path of a daily file. */
@@ -82,10 +83,16 @@ const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex
 
 /**
  * Serves each `files` entry (path below the base URL → CSV text) as a zip with its CHECKSUM;
- * `faults` by path.
+ * `faults` by path. With `http10`, it answers as a static HTTP/1.0 file server does (each answer
+ * in one write, then the connection closed), and `faults` are not used.
  */
-export const startPublicArchive = async (files: ReadonlyMap<string, string>, faults: ReadonlyMap<string, ArchiveFault> = new Map()): Promise<PublicArchiveServer> => {
+export const startPublicArchive = async (
+  files: ReadonlyMap<string, string>,
+  faults: ReadonlyMap<string, ArchiveFault> = new Map(),
+  options: { readonly http10?: boolean } = {}
+): Promise<PublicArchiveServer> => {
   const zips = new Map([...files].map(([path, text]) => [path, zipOf(path.split("/").at(-1)!.replace(/\.zip$/, ".csv"), text)]))
+  if (options.http10 === true) return startStaticHttp10Archive(zips)
   const served = new Map<string, number>()
   const requests: Array<string> = []
   const server: Server = createServer((req, res) => {
@@ -131,4 +138,25 @@ export const startPublicArchive = async (files: ReadonlyMap<string, string>, fau
       server.close(() => resolve())
     })
   }
+}
+
+/** The archive as a static HTTP/1.0 server: CHECKSUMs, whole files and Range requests, each connection closed after its answer. */
+const startStaticHttp10Archive = async (zips: ReadonlyMap<string, Buffer>): Promise<PublicArchiveServer> => {
+  const requests: Array<string> = []
+  const peer = await startHttp10Peer((request) => {
+    const path = request.path.split("?")[0]!.slice(1)
+    requests.push(path)
+    if (path.endsWith(".CHECKSUM")) {
+      const zip = zips.get(path.slice(0, -".CHECKSUM".length))
+      return zip === undefined ? { status: 404 } : { status: 200, body: `${sha256(zip)}  ${path.split("/").at(-1)!.slice(0, -".CHECKSUM".length)}\n` }
+    }
+    const zip = zips.get(path)
+    if (zip === undefined) return { status: 404 }
+    const start = Number(/^bytes=(\d+)-$/.exec(request.headers["range"] ?? "")?.[1] ?? "0")
+    if (start >= zip.length) return { status: 416 }
+    return start === 0
+      ? { status: 200, headers: { "content-type": "application/zip" }, body: zip }
+      : { status: 206, headers: { "content-range": `bytes ${start}-${zip.length - 1}/${zip.length}` }, body: zip.subarray(start) }
+  })
+  return { url: peer.url, requests, close: peer.close }
 }

@@ -44,7 +44,7 @@ export const backfillCommand = Command.make(
     const { layerSqliteCandleStore } = yield* Effect.promise(() => import("../store/SqliteCandleStore.ts"))
     const { layerLocalTradeArchive } = yield* Effect.promise(() => import("../archive/LocalTradeArchive.ts"))
     const { DEFAULT_ENGINE } = yield* Effect.promise(() => import("@blockchaincore/services/processor/Processor"))
-    const { FetchHttpClient } = yield* Effect.promise(() => import("effect/http"))
+    const { OutboundHttp } = yield* Effect.promise(() => import("@blockchaincore/producer/http/OutboundHttp"))
 
     const progress = new BackfillProgress(now)
     const report = Effect.suspend(() => Clock.currentTimeMillis.pipe(Effect.flatMap((t) => Console.error(progress.line(t)))))
@@ -54,7 +54,7 @@ export const backfillCommand = Command.make(
       const archiver = yield* Archiver
       return ArchiveHandoff.of({ loaded: (revisions) => Effect.forEach(revisions, archiver.onCandle, { discard: true }) })
     })).pipe(Layer.provide(Archiver.layer))
-    const stores = Layer.mergeAll(handoff, BackfillLedger.directory(join(flags.dataDir, "backfill", "done")), FetchHttpClient.layer).pipe(Layer.provideMerge(ports))
+    const stores = Layer.mergeAll(handoff, BackfillLedger.directory(join(flags.dataDir, "backfill", "done")), OutboundHttp).pipe(Layer.provideMerge(ports))
     const { failures } = yield* Effect.scoped(Effect.gen(function*() {
       yield* Effect.forkScoped(report.pipe(Effect.repeat(Schedule.spaced("2 seconds")), Effect.delay("2 seconds")))
       return yield* runBackfill({

@@ -5,6 +5,7 @@
 import { Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import type { LocalRuntimeConfig } from "../runtime/LocalRuntime.ts"
+import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
 import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
 import { restUrlFlag, wsUrlFlag } from "./flags.ts"
 
@@ -21,6 +22,7 @@ export const startCommand = Command.make(
     replay: Flag.File("replay", { mustExist: true }).pipe(Flag.optional, Flag.withDescription("Replay this recording instead of connecting to Binance")),
     speed: Flag.Finite("speed").pipe(Flag.withSchema(Schema.Finite.check(Schema.isGreaterThan(0))), Flag.optional, Flag.withDescription("Replay pace (trade time × X); default as fast as it is read")),
     dataDir: Flag.String("data-dir").pipe(Flag.withDefault("./data"), Flag.withDescription("Where the candle store and the journal live")),
+    webhookUrl: Flag.String("webhook-url").pipe(Flag.withSchema(HttpUrl), Flag.optional, Flag.withDescription("A Slack- or Discord-style incoming webhook: turns on the webhook consumer (high-severity anomalies)")),
     port: Flag.Int("port").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))), Flag.withDefault(8787), Flag.withDescription("HTTP API port on 127.0.0.1"))
   },
   Effect.fn("start")(function*(flags) {
@@ -33,7 +35,8 @@ export const startCommand = Command.make(
       restUrl: flags.restUrl,
       replay: Option.match(flags.replay, { onNone: () => undefined, onSome: (file) => ({ file, speed: Option.getOrUndefined(flags.speed) }) }),
       dataDir: flags.dataDir,
-      port: flags.port
+      port: flags.port,
+      ...Option.match(flags.webhookUrl, { onNone: () => ({}), onSome: (webhookUrl) => ({ webhookUrl }) })
     }
     const runtime = yield* runLocalRuntime(config)
     yield* Console.log(`BlockchainCore: ${runtime.symbols.join(", ")} → http://127.0.0.1:${runtime.port}/api/v3/klines?symbol=${runtime.symbols[0]}&interval=1m  (Ctrl-C to stop)`)

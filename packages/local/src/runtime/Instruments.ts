@@ -5,27 +5,30 @@
  */
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { Effect, Option, Schema } from "effect"
+import { Duration, Effect, Option, Schema } from "effect"
+import { HttpClient, HttpClientRequest } from "effect/http"
 import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
 import { ExchangeInfo, ExchangeInfoFromJson, type Instrument, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
-import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 export type InstrumentSource = "binance" | "cache" | "bundled"
 
-export const loadInstruments = (restUrl: string, symbols: ReadonlyArray<string>, dataDir: string): Effect.Effect<{ readonly instruments: ReadonlyArray<Instrument>; readonly source: InstrumentSource }> => {
+export const loadInstruments = (
+  restUrl: string,
+  symbols: ReadonlyArray<string>,
+  dataDir: string
+): Effect.Effect<{ readonly instruments: ReadonlyArray<Instrument>; readonly source: InstrumentSource }, never, HttpClient.HttpClient> => {
   const cacheFile = join(dataDir, "exchangeInfo.json")
   const decode = Schema.decodeUnknownOption(ExchangeInfoFromJson)
-  const fromBinance = Effect.tryPromise({
-    try: async (signal) => {
-      const url = `${restUrl.replace(/\/+$/, "")}/api/v3/exchangeInfo?symbols=${encodeURIComponent(JSON.stringify(symbols))}`
-      const res = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]) })
-      if (!res.ok) throw new Error(`HTTP ${res.status}`)
-      return res.text()
-    },
-    catch: (e) => errorMessage(e)
-  }).pipe(
+  const url = `${restUrl.replace(/\/+$/, "")}/api/v3/exchangeInfo?symbols=${encodeURIComponent(JSON.stringify(symbols))}`
+  const fromBinance = HttpClient.HttpClient.pipe(
+    Effect.flatMap((client) => client.execute(HttpClientRequest.get(url))),
+    Effect.flatMap((res) => Effect.map(res.text, (text) => ({ status: res.status, text }))),
+    Effect.mapError((e) => e.message),
+    Effect.flatMap(({ status, text }) => status === 200 ? Effect.succeed(text) : Effect.fail(`HTTP ${status}`)),
+    Effect.timeoutOrElse({ duration: Duration.seconds(5), orElse: () => Effect.fail("no answer in 5 s") }),
     Effect.flatMap((text) => Option.match(decode(text), { onNone: () => Effect.fail("an exchangeInfo that does not decode"), onSome: (info) => Effect.succeed({ text, info }) })),
-    Effect.tap(({ text }) => Effect.sync(() => writeFileSync(cacheFile, text))),
+    // A cache that cannot be written (a full disk) costs only the cache.
+    Effect.tap(({ text }) => Effect.try(() => writeFileSync(cacheFile, text)).pipe(Effect.catch((e) => Effect.logWarning(`exchangeInfo not cached in ${cacheFile}: ${e.message}`)))),
     Effect.map(({ info }) => ({ instruments: instrumentsOf(info), source: "binance" as const }))
   )
   const fromCache = Effect.try({ try: () => readFileSync(cacheFile, "utf8"), catch: () => "no cached exchangeInfo" }).pipe(

@@ -42,7 +42,7 @@ export const localPorts = (config: LocalPortsConfig) =>
     layerInMemoryEventHistory,
     layerInMemoryAlertConditions,
     layerLogNotifier,
-    Layer.succeed(Webhook, config.webhookUrl === undefined ? webhookOff("no --webhook-url") : makeWebhookNotifier(config.webhookUrl))
+    config.webhookUrl === undefined ? Layer.succeed(Webhook, webhookOff("no --webhook-url")) : Layer.effect(Webhook, makeWebhookNotifier(config.webhookUrl))
   ).pipe(Layer.provide(Layer.effectDiscard(Effect.sync(() => mkdirSync(config.dataDir, { recursive: true })))))
 
 export type LocalPortServices = AlertConditions | CandleStore | EventBus | EventHistory | Notifier | TradeArchive | Webhook

@@ -24,17 +24,19 @@ import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
 import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
 import { warmStart } from "@blockchaincore/producer/backfill/WarmStart"
 import { BinanceRest, DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
+import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 import { ServedSymbols } from "@blockchaincore/services/api/ReadApiServer"
 import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
-import { HttpServer } from "effect/http"
+import { HttpClient, HttpServer } from "effect/http"
 import { type BusOptions, InProcessEventBus } from "../bus/InProcessEventBus.ts"
 import { DASHBOARD_DIR, localHttpServer } from "../http/LocalHttpServer.ts"
 import { type InProcessTradeQueue, LocalTradeQueue } from "../queue/InProcessTradeQueue.ts"
 import { localHealthReport } from "./Health.ts"
 import { loadInstruments } from "./Instruments.ts"
 import { drainLocalPipe, LocalPipeStats, type PipeStats, runLocalPipe } from "./LocalPipe.ts"
+import { consumerDropped, consumerFailures } from "./PipeMetrics.ts"
 import { localPorts, type LocalPortServices, portLayersOf } from "./LocalPorts.ts"
 import { ProducerMonitor } from "./ProducerMonitor.ts"
 import { CONSUMER_RETRY } from "./ConsumerRetry.ts"
@@ -110,9 +112,15 @@ const consumers = Layer.effectDiscard(Effect.gen(function*() {
   for (const entry of REGISTRY) {
     const handle = yield* entry.handlerOn(ports)
     const events = yield* bus.events(entry.pattern)
-    // A failure is retried, then logged: one consumer's trouble never stops the bus or the others.
+    const failures = Metric.withAttributes(consumerFailures, { consumer: entry.name })
+    const dropped = Metric.withAttributes(consumerDropped, { consumer: entry.name })
+    // A failure is counted, retried, then logged: one consumer's trouble never stops the bus or the others.
     yield* Effect.forkScoped(Stream.runForEach(events, (event) =>
-      handle(event).pipe(Effect.retry(CONSUMER_RETRY), Effect.catch((e) => Effect.logError(`consumer ${entry.name}: ${e.message}`)))))
+      handle(event).pipe(
+        Effect.tapError(() => Metric.update(failures, 1)),
+        Effect.retry(CONSUMER_RETRY),
+        Effect.catch((e) => Metric.update(dropped, 1).pipe(Effect.andThen(Effect.logError(`consumer ${entry.name}: ${e.message}`))))
+      )))
   }
 }))
 
@@ -144,7 +152,7 @@ const producer = (config: LocalRuntimeConfig) =>
     // Live, the anomaly rules get their history from Binance's klines in the background; a
     // replay's candles are from another day, so it has none to take.
     if (config.replay === undefined) {
-      yield* Effect.forkScoped(warmStart(new BinanceRest({ ...DEFAULT_REST, baseUrl: source.restUrl }), source.symbols, DEFAULT_ENGINE.intervals))
+      yield* Effect.forkScoped(warmStart(new BinanceRest({ ...DEFAULT_REST, baseUrl: source.restUrl }, yield* HttpClient.HttpClient), source.symbols, DEFAULT_ENGINE.intervals))
     }
     const handle = yield* runProducer(producerConfig(source.symbols, source, { resumeFrom }))
     yield* (yield* ProducerMonitor).attach(handle)
@@ -165,7 +173,10 @@ const producer = (config: LocalRuntimeConfig) =>
 /** Everything but the producer: the ports, the services, the HTTP server, the consumers and the pipe. */
 export const localRuntimeBelowProducer = (config: LocalRuntimeConfig) => {
   const ports = localPorts({ dataDir: config.dataDir, ...(config.bus === undefined ? {} : { bus: config.bus }), ...(config.webhookUrl === undefined ? {} : { webhookUrl: config.webhookUrl }) })
-  const base = Layer.provideMerge(stoppedSummary, Layer.mergeAll(ports, MarketSource.layer(config), ProducerMonitor.layer, Layer.sync(LocalPipeStats, (): PipeStats => ({ batches: 0, failures: 0, redeliveries: 0 }))))
+  const base = Layer.provideMerge(stoppedSummary, Layer.mergeAll(ports, MarketSource.layer(config), ProducerMonitor.layer, Layer.sync(LocalPipeStats, (): PipeStats => ({ batches: 0, failures: 0, redeliveries: 0 })))).pipe(
+    // Every call out (REST, exchangeInfo, the webhook) shares the one client.
+    Layer.provideMerge(OutboundHttp)
+  )
   const withServices = Layer.provideMerge(pipelineServices(config.dataDir), base)
   const http = Layer.unwrap(Effect.gen(function*() {
     const source = yield* MarketSource

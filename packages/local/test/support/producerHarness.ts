@@ -16,6 +16,7 @@ import type { RecordedFrame } from "@blockchaincore/producer/replay/Recording"
 import { type ReplayOptions, ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
 import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
+import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 import { InProcessEventBus } from "../../src/bus/InProcessEventBus.ts"
 import { InProcessTradeQueue } from "../../src/queue/InProcessTradeQueue.ts"
 
@@ -65,7 +66,7 @@ export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, opt
     for (const b of queue.accepted) for (const part of b.symbols) for (const t of part.trades) seen.add(`${part.symbol}:${t[0]}`)
     return [...expected].every((k) => seen.has(k))
   }
-  const layers = Layer.mergeAll(queue.layer(), Layer.succeed(EventBus, EventBus.of({ publish: bus.publish })), Journal.layer(mkdtempSync(join(tmpdir(), "blockchaincore-journal-"))))
+  const layers = Layer.mergeAll(queue.layer(), OutboundHttp, Layer.succeed(EventBus, EventBus.of({ publish: bus.publish })), Journal.layer(mkdtempSync(join(tmpdir(), "blockchaincore-journal-"))))
   try {
     const { metrics, complete } = await Effect.runPromise(
       Effect.scoped(

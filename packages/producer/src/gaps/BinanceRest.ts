@@ -4,7 +4,7 @@
  * `X-MBX-USED-WEIGHT-1m` header) and honouring 429 and 418 with their `Retry-After`.
  */
 import { Clock, Data, Duration, Effect, Result, Schedule, Schema } from "effect"
-import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
+import { type HttpClient, HttpClientRequest } from "effect/http"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { HistoricalTradesFromJson, tradeOfRest } from "@blockchaincore/core/binance/RestTrade"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
@@ -14,7 +14,9 @@ import type { Interval } from "@blockchaincore/core/candle/Interval"
 
 export class RestError extends Schema.TaggedError<RestError>()("RestError", {
   url: Schema.String,
-  message: Schema.String
+  message: Schema.String,
+  /** The HTTP status, when Binance answered: 451 is a location it does not serve. */
+  status: Schema.optional(Schema.Number)
 }) {}
 
 export interface RestOptions {
@@ -49,8 +51,12 @@ export class BinanceRest {
   private usedWeight = 0
   private minute = -1
 
-  constructor(options: RestOptions) {
+  private readonly client: HttpClient.HttpClient
+
+  /** `client` is the process's one outbound client (OutboundHttp). */
+  constructor(options: RestOptions, client: HttpClient.HttpClient) {
     this.options = options
+    this.client = client
   }
 
   /** Up to `limit` (≤ 1000) trades of `symbol` from id `fromId` on, in id order. */
@@ -74,20 +80,21 @@ export class BinanceRest {
     const attempt: Effect.Effect<A, Again | RestError> = Effect.gen(function*() {
       yield* self.waitForWeight(weight)
       self.counters.requests++
-      const res = yield* Effect.tryPromise({
-        try: (signal) => fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(self.options.timeoutMillis)]) }),
-        catch: (e) => new Again({ error: new RestError({ url, message: errorMessage(e) }) })
-      })
-      self.noteWeight(res.headers.get("x-mbx-used-weight-1m"))
-      if (res.status === 429 || res.status === 418) {
+      const timedOut = () => Effect.fail(new Again({ error: new RestError({ url, message: `no answer in ${self.options.timeoutMillis / 1000} s` }) }))
+      const { response, body } = yield* self.client.execute(HttpClientRequest.get(url)).pipe(
+        Effect.flatMap((response) => Effect.map(response.text, (body) => ({ response, body }))),
+        Effect.mapError((e) => new Again({ error: new RestError({ url, message: e.message }) })),
+        Effect.timeoutOrElse({ duration: Duration.millis(self.options.timeoutMillis), orElse: timedOut })
+      )
+      self.noteWeight(response.headers["x-mbx-used-weight-1m"])
+      if (response.status === 429 || response.status === 418) {
         self.counters.rateLimited++
-        const retryAfterMillis = Number(res.headers.get("retry-after") ?? "60") * 1000
-        const error = new RestError({ url, message: `HTTP ${res.status}, Retry-After ${retryAfterMillis / 1000} s` })
+        const retryAfterMillis = Number(response.headers["retry-after"] ?? "60") * 1000
+        const error = new RestError({ url, status: response.status, message: `HTTP ${response.status}, Retry-After ${retryAfterMillis / 1000} s` })
         // A Retry-After this long is a ban, not a pause: the request fails.
         return yield* retryAfterMillis > self.options.maxRetryAfterMillis ? Effect.fail(error) : Effect.fail(new Again({ error, retryAfterMillis }))
       }
-      const body = yield* Effect.promise(() => res.text())
-      if (!res.ok) return yield* new RestError({ url, message: `HTTP ${res.status}: ${body.slice(0, 200)}` })
+      if (response.status < 200 || response.status > 299) return yield* new RestError({ url, status: response.status, message: `HTTP ${response.status}: ${body.slice(0, 200)}` })
       const decoded = Schema.decodeUnknownResult(schema)(body)
       if (Result.isFailure(decoded)) return yield* new RestError({ url, message: `unexpected response: ${decoded.failure.message}` })
       return decoded.success
@@ -113,8 +120,8 @@ export class BinanceRest {
     })
   }
 
-  private noteWeight(header: string | null): void {
+  private noteWeight(header: string | undefined): void {
     const used = Number(header)
-    if (header !== null && Number.isFinite(used)) this.usedWeight = Math.max(this.usedWeight, used)
+    if (header !== undefined && Number.isFinite(used)) this.usedWeight = Math.max(this.usedWeight, used)
   }
 }
