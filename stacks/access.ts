@@ -66,5 +66,7 @@ export const consumerGrants = (g: Grants): Record<Port, ReadonlyArray<Grant>> =>
   TradeArchive: g.compactArchive,
   Notifier: g.notify,
   EventBus: [g.publishEvents],
-  Webhook: []
+  Webhook: [],
+  // Settings, not a service: they arrive in the function's environment.
+  AnomalySettings: []
 })

@@ -8,25 +8,51 @@
  *   reserve (AWS keeps 10 unreserved), and the deploy must work there.
  * - `BLOCKCHAINCORE_PRODUCER_CAPACITY`: `on-demand` (default) or `spot` (Fargate Spot, about 70%
  *   cheaper; an interruption is a restart whose missed trades are filled from REST).
+ * - `BLOCKCHAINCORE_ANOMALY_CONFIG`: a JSON file of anomaly settings per symbol and interval (the
+ *   format of `start --anomaly-config`, README "Anomalies and alerts"), decoded here so a bad file
+ *   fails the deploy naming the path and the field; the anomaly function gets it in its
+ *   environment (at most 3,500 characters of JSON: Lambda's environment holds 4 KB in all).
  * Secrets (alert e-mail, SMS number, webhook URL) are `sst.Secret`s, set per stage with
  * `sst secret set`.
  */
-import { Schema } from "effect"
+import { readFileSync } from "node:fs"
+import { Result, Schema } from "effect"
+import type { AnomalyConfig } from "../packages/core/src/anomaly/AnomalyConfig.ts"
+import { anomalyConfigOf } from "../packages/core/src/anomaly/AnomalySettings.ts"
 import { SymbolList } from "../packages/core/src/trade/SymbolList.ts"
 
 export interface DeployConfig {
   readonly symbols: ReadonlyArray<string>
   readonly apiConcurrency: number | undefined
   readonly producerCapacity: "on-demand" | "spot"
+  /** The anomaly settings from BLOCKCHAINCORE_ANOMALY_CONFIG's file; the defaults when unset. */
+  readonly anomalyConfig: AnomalyConfig | undefined
 }
+
+/** Lambda's environment holds 4 KB in all: the settings leave room for the rest. */
+export const ANOMALY_CONFIG_MAX_CHARS = 3_500
 
 const DeployEnvironment = Schema.Struct({
   BLOCKCHAINCORE_SYMBOLS: Schema.optionalKey(SymbolList),
   BLOCKCHAINCORE_API_CONCURRENCY: Schema.optionalKey(Schema.NumberFromString.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 1000 }))),
-  BLOCKCHAINCORE_PRODUCER_CAPACITY: Schema.optionalKey(Schema.Literals(["on-demand", "spot"]))
+  BLOCKCHAINCORE_PRODUCER_CAPACITY: Schema.optionalKey(Schema.Literals(["on-demand", "spot"])),
+  BLOCKCHAINCORE_ANOMALY_CONFIG: Schema.optionalKey(Schema.String)
 })
 
-const VARIABLES = ["BLOCKCHAINCORE_SYMBOLS", "BLOCKCHAINCORE_API_CONCURRENCY", "BLOCKCHAINCORE_PRODUCER_CAPACITY"] as const
+const VARIABLES = ["BLOCKCHAINCORE_SYMBOLS", "BLOCKCHAINCORE_API_CONCURRENCY", "BLOCKCHAINCORE_PRODUCER_CAPACITY", "BLOCKCHAINCORE_ANOMALY_CONFIG"] as const
+
+const anomalyConfigFile = (path: string): AnomalyConfig => {
+  let text: string
+  try {
+    text = readFileSync(path, "utf8")
+  } catch (e) {
+    throw new Error(`deploy configuration: BLOCKCHAINCORE_ANOMALY_CONFIG: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  const config = Result.getOrThrowWith(anomalyConfigOf(text, path), (problem) => new Error(`deploy configuration: BLOCKCHAINCORE_ANOMALY_CONFIG: ${problem}`))
+  const size = JSON.stringify(config).length
+  if (size > ANOMALY_CONFIG_MAX_CHARS) throw new Error(`deploy configuration: BLOCKCHAINCORE_ANOMALY_CONFIG: ${path} is ${size} characters as JSON, more than the ${ANOMALY_CONFIG_MAX_CHARS} a function's environment can hold`)
+  return config
+}
 
 export const deployConfig = (env: Readonly<Record<string, string | undefined>>): DeployConfig => {
   const set = Object.fromEntries(VARIABLES.flatMap((name) => {
@@ -39,6 +65,7 @@ export const deployConfig = (env: Readonly<Record<string, string | undefined>>):
   return {
     symbols: config.BLOCKCHAINCORE_SYMBOLS ?? ["BTCUSDT", "ETHUSDT"],
     apiConcurrency: config.BLOCKCHAINCORE_API_CONCURRENCY,
-    producerCapacity: config.BLOCKCHAINCORE_PRODUCER_CAPACITY ?? "on-demand"
+    producerCapacity: config.BLOCKCHAINCORE_PRODUCER_CAPACITY ?? "on-demand",
+    anomalyConfig: config.BLOCKCHAINCORE_ANOMALY_CONFIG === undefined ? undefined : anomalyConfigFile(config.BLOCKCHAINCORE_ANOMALY_CONFIG)
   }
 }

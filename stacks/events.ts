@@ -12,12 +12,14 @@
  * goes to the function's on-failure destination; both are the `ConsumerFailures` queue, which
  * pages ops (stacks/alerts.ts) and is replayed with `npm run aws:redrive`.
  */
+import type { AnomalyConfig } from "../packages/core/src/anomaly/AnomalyConfig.ts"
+import { ANOMALY_CONFIG_ENV } from "../packages/core/src/anomaly/AnomalySettings.ts"
 import type { Consumer, Port } from "../packages/services/src/consumers/Consumer.ts"
 import type { EventPattern, Matcher } from "../packages/core/src/events/EventPattern.ts"
 import { consumerGrants, type Grants } from "./access.ts"
-import { baseFunction, HANDLERS, withDuckDb } from "./functions.ts"
+import { baseFunction, HANDLERS, nodejsFor, withDuckDb } from "./functions.ts"
 
-export type PortLinks = Readonly<Record<Exclude<Port, "EventBus">, ReadonlyArray<sst.Linkable<Record<string, unknown>> | $util.Resource>>>
+export type PortLinks = Readonly<Record<Exclude<Port, "EventBus" | "AnomalySettings">, ReadonlyArray<sst.Linkable<Record<string, unknown>> | $util.Resource>>>
 
 /** Lambda's asynchronous retries before an event goes to the failure queue (AWS allows 0 to 2). */
 export const CONSUMER_RETRIES = 2
@@ -43,22 +45,27 @@ const isMatchers = (value: EventPattern[string]): value is ReadonlyArray<Matcher
 
 export const marketBus = () => new sst.aws.Bus("Market")
 
-export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer>, links: PortLinks, grants: Grants) => {
+export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer>, links: PortLinks, grants: Grants, settings: { readonly anomalyConfig: AnomalyConfig | undefined }) => {
   const failures = new sst.aws.Queue("ConsumerFailures", {
     transform: { queue: { sqsManagedSseEnabled: true, messageRetentionSeconds: FAILURE_RETENTION_SECONDS } }
   })
   const byPort = consumerGrants(grants)
   const subscriptions = registry.map((consumer) => {
-    const linked = consumer.needs.flatMap((port) => (port === "EventBus" ? [bus] : links[port]))
+    const linked = consumer.needs.flatMap((port) => (port === "EventBus" ? [bus] : port === "AnomalySettings" ? [] : links[port]))
     const subscription = bus.subscribe(
       consumer.name,
       {
         ...baseFunction,
         ...(consumer.needs.includes("TradeArchive") ? withDuckDb : {}),
+        // The consumer handler imports every port's adapter, the webhook's client among them.
+        nodejs: nodejsFor({ duckDb: consumer.needs.includes("TradeArchive"), outboundHttp: true }),
         handler: `${HANDLERS}/consumer.handler`,
         description: consumer.description,
         timeout: "1 minute",
-        environment: { CONSUMER: consumer.name },
+        environment: {
+          CONSUMER: consumer.name,
+          ...(consumer.needs.includes("AnomalySettings") && settings.anomalyConfig !== undefined ? { [ANOMALY_CONFIG_ENV]: JSON.stringify(settings.anomalyConfig) } : {})
+        },
         link: linked,
         permissions: [...consumer.needs.flatMap((port) => byPort[port]), { actions: ["sqs:SendMessage"], resources: [failures.arn] }]
       },

@@ -14,6 +14,7 @@ import { existsSync } from "node:fs"
 import { execFileSync } from "node:child_process"
 import { join } from "node:path"
 import awsPackage from "../packages/aws/package.json" with { type: "json" }
+import producerPackage from "../packages/producer/package.json" with { type: "json" }
 
 export const HANDLERS = "packages/aws/src/handlers"
 
@@ -23,12 +24,21 @@ export const DUCKDB_LAMBDA_BINDING = "@duckdb/node-bindings-linux-x64"
 /** Pinned exactly in packages/aws/package.json: what the tests load is what Lambda gets. */
 export const DUCKDB_VERSION = awsPackage.dependencies[DUCKDB]
 
+/**
+ * The one outbound HTTP client's engine (packages/producer/src/http/OutboundHttp.ts). Bundled, it
+ * would add 840 KiB to a bundle; external, it is installed beside the bundles that import it: the
+ * consumer function's (one handler for every consumer, the webhook's among them). The pipe's
+ * functions and the API never import it.
+ */
+export const UNDICI = "undici"
+export const UNDICI_VERSION = producerPackage.dependencies[UNDICI]
+
 export const baseFunction = {
   runtime: "nodejs24.x",
   architecture: "arm64",
   memory: "512 MB",
   logging: { retention: "1 month", format: "json" },
-  nodejs: { esbuild: { external: [DUCKDB] } },
+  nodejs: { esbuild: { external: [DUCKDB, UNDICI] } },
   transform: {
     function: (args: aws.lambda.FunctionArgs) => {
       args.loggingConfig = $output(args.loggingConfig).apply((c) => ({ logFormat: "JSON", ...c, systemLogLevel: "WARN", applicationLogLevel: "INFO" }))
@@ -54,6 +64,14 @@ export const ensureLinuxBinding = async (dir: string): Promise<void> => {
 export const withDuckDb = {
   architecture: "x86_64",
   memory: "1024 MB",
-  nodejs: { esbuild: { external: [DUCKDB] }, install: { [DUCKDB]: DUCKDB_VERSION, [DUCKDB_LAMBDA_BINDING]: DUCKDB_VERSION } },
   hook: { postbuild: ensureLinuxBinding }
 } satisfies Partial<sst.aws.FunctionArgs>
+
+/** What a function installs beside its bundle: DuckDB where it writes Parquet, undici where its handler can call out. */
+export const nodejsFor = (uses: { readonly duckDb: boolean; readonly outboundHttp: boolean }) => ({
+  esbuild: { external: [DUCKDB, UNDICI] },
+  install: {
+    ...(uses.duckDb ? { [DUCKDB]: DUCKDB_VERSION, [DUCKDB_LAMBDA_BINDING]: DUCKDB_VERSION } : {}),
+    ...(uses.outboundHttp ? { [UNDICI]: UNDICI_VERSION } : {})
+  }
+}) satisfies sst.aws.FunctionArgs["nodejs"]

@@ -29,7 +29,7 @@ export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer>) => 
     TradeArchive: [stores.archive],
     Notifier: [topics.alerts],
     Webhook: [topics.webhookUrl]
-  }, allowed)
+  }, allowed, config)
   const trades = market(stores, consumers, allowed)
   const site = web(stores, allowed, config)
   const producers = producer(trades, stores, bus, allowed, config)

@@ -40,6 +40,7 @@ import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Pr
 import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 import { makeWebhookNotifier } from "@blockchaincore/services/webhook/WebhookNotifier"
 import { Webhook } from "@blockchaincore/core/ports/Webhook"
+import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { startDynalite, startS3rver } from "../../packages/aws/test/support/standIns.ts"
 import { json, startWireFake } from "../../packages/aws/test/support/wireFake.ts"
 import { countCapacity, countCommands, difference, newCounters, snapshot, type Snapshot } from "./AwsCounters.ts"
@@ -121,6 +122,7 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
   const archive = Layer.merge(layerS3TradeArchive({ client: s3Client, bucket: "archive" }), layerS3TradeStaging({ client: s3Client, bucket: "archive" }))
   const instruments = instrumentsOf(Schema.decodeUnknownSync(ExchangeInfo)(BUNDLED_EXCHANGE_INFO))
   const ports: PortLayers = {
+    AnomalySettings: AnomalySettings.defaults,
     AlertConditions: layerDynamoAlertConditions(dynamoClient, "conditions"),
     CandleStore: store,
     EventBus: bus,

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs"
 import { beforeAll, describe, expect, it } from "vitest"
 import { buildDashboard } from "../../packages/web/build.ts"
-import { DUCKDB, DUCKDB_LAMBDA_BINDING, DUCKDB_VERSION } from "../functions.ts"
+import { DUCKDB, DUCKDB_LAMBDA_BINDING, DUCKDB_VERSION, UNDICI, UNDICI_VERSION } from "../functions.ts"
 import { loadAsLambda } from "./offline/loadAsLambda.ts"
 import { type OfflineRun, runOffline } from "./offline/offlineApp.ts"
 
@@ -64,7 +64,7 @@ describe("every function, built as SST builds it and loaded as Lambda loads it",
     expect(DUCKDB_VERSION).toBe(installedVersion)
     for (const built of run.builds) {
       const usesArchive = built.request.functionID === "MarketSubscriberarchivalFunction"
-      expect(Object.keys(built.installed).length > 0, built.request.functionID).toBe(usesArchive)
+      expect(DUCKDB in built.installed, built.request.functionID).toBe(usesArchive)
       if (usesArchive) {
         expect(built.installed).toMatchObject({ [DUCKDB]: DUCKDB_VERSION, [DUCKDB_LAMBDA_BINDING]: DUCKDB_VERSION })
         expect(built.request.properties.architecture).toBe("x86_64")
@@ -75,6 +75,23 @@ describe("every function, built as SST builds it and loaded as Lambda loads it",
       expect(readFileSync(built.bundle, "utf8"), built.request.functionID).not.toContain("duckdb.node")
     }
   })
+
+  it("undici only where a call can go out: installed, pinned, beside the consumer functions' bundles alone, bundled nowhere, and loaded when the webhook's client is built", async () => {
+    const installedVersion: unknown = JSON.parse(readFileSync(`node_modules/${UNDICI}/package.json`, "utf8")).version
+    expect(UNDICI_VERSION).toBe(installedVersion)
+    for (const built of run.builds) {
+      const consumer = built.request.functionID.startsWith("MarketSubscriber")
+      expect(built.installed[UNDICI], built.request.functionID).toBe(consumer ? UNDICI_VERSION : undefined)
+      const bundle = readFileSync(built.bundle, "utf8")
+      // undici's HTTP parser, a wasm module in its source: never inside a bundle; the pipe and the API do not import it at all.
+      expect(bundle, built.request.functionID).not.toContain("llhttp")
+      expect(/from\s*"undici"/.test(bundle), built.request.functionID).toBe(consumer)
+    }
+    // With a webhook URL set, the first call builds the client, which loads undici from beside the bundle.
+    const webhook = run.builds.find((b) => b.request.functionID === "MarketSubscriberwebhookFunction")!
+    const outcome = await loadAsLambda(webhook, { ...environmentOf(webhook.request.functionID), SST_RESOURCE_WebhookUrl: JSON.stringify({ value: "http://127.0.0.1:9/hook", type: "sst.sst.Secret" }) })
+    expect(outcome.answer, outcome.stderr).toBe('returned "malformed"')
+  }, 60_000)
 
   it("keeps every bundle under 1.5 MiB for cold starts", () => {
     for (const built of run.builds) expect(built.bundleBytes, built.request.functionID).toBeLessThan(1.5 * 1024 * 1024)

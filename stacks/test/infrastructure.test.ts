@@ -3,6 +3,7 @@
  * resource by resource: what a wrong pattern, a missing permission or a pipe pointed at the wrong
  * target would break in production, caught before any deploy.
  */
+import { writeReadmeConsumer } from "../../packages/local/test/support/readme.ts"
 import { beforeAll, describe, expect, it } from "vitest"
 import { CANDLE_COLUMNS, columnsOf, TRADE_COLUMNS } from "../../packages/core/src/archive/ArchiveLayout.ts"
 import { REGISTRY } from "../../packages/services/src/consumers/consumers.ts"
@@ -20,7 +21,8 @@ beforeAll(async () => {
   await buildDashboard("")
   dev = await runOffline("dev", "config")
   prod = await runOffline("prod", "config", { SST_SECRET_AlertEmail: "ops@example.com", SST_SECRET_AlertSms: "+15550100", BLOCKCHAINCORE_SYMBOLS: "btcusdt,ethusdt,solusdt" })
-  extra = await runOffline("dev", "extra")
+  // The README's "Add a consumer" example, pasted as it stands (packages/local/test/readme.test.ts runs it locally).
+  extra = await runOffline("dev", "extra", { OFFLINE_EXTRA_CONSUMER: writeReadmeConsumer() })
 })
 
 const all = (run: OfflineRun, type: string) => run.resources.filter((r) => r.type === type)
@@ -103,12 +105,17 @@ describe("the infrastructure program, offline", () => {
     }
   })
 
-  it("registry: adding an entry adds exactly one subscription, with its pattern", () => {
+  it("registry: adding the README's example adds exactly its subscription: its rule with its pattern, its function, its failure destination", () => {
     const before = all(dev, "aws:cloudwatch/eventRule:EventRule").map((r) => r.name)
     const after = all(extra, "aws:cloudwatch/eventRule:EventRule").map((r) => r.name)
-    expect(after.filter((n) => !before.includes(n))).toEqual(["MarketSubscriberauditRule"])
+    expect(after.filter((n) => !before.includes(n))).toEqual(["MarketSubscriberhourlyClosesRule"])
     expect(before.filter((n) => !after.includes(n))).toEqual([])
-    expect(json(one(extra, "aws:cloudwatch/eventRule:EventRule", "MarketSubscriberauditRule"), "eventPattern")).toEqual({ source: ["blockchaincore.market"], "detail-type": ["DataGapDetected"] })
+    expect(json(one(extra, "aws:cloudwatch/eventRule:EventRule", "MarketSubscriberhourlyClosesRule"), "eventPattern")).toEqual({ source: ["blockchaincore.market"], "detail-type": ["CandleClosed"], detail: { candle: { interval: ["1h"] } } })
+    const fn = one(extra, "aws:lambda/function:Function", "MarketSubscriberhourlyClosesFunctionFunction")
+    expect(fn.inputs["environment"]).toMatchObject({ variables: { CONSUMER: "hourlyCloses" } })
+    const failures = one(extra, "aws:sqs/queue:Queue", "ConsumerFailuresQueue")
+    expect(one(extra, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "hourlyClosesFailureDestination").inputs).toMatchObject({ functionName: fn.physical, destinationConfig: { onFailure: { destination: failures.arn } } })
+    expect(one(extra, "aws:cloudwatch/eventTarget:EventTarget", "MarketSubscriberhourlyClosesTarget").inputs).toMatchObject({ deadLetterConfig: { arn: failures.arn } })
     expect(all(extra, "aws:lambda/function:Function").length - all(dev, "aws:lambda/function:Function").length).toBe(1)
     expect(all(extra, "aws:cloudwatch/eventTarget:EventTarget").length - all(dev, "aws:cloudwatch/eventTarget:EventTarget").length).toBe(1)
   })

@@ -3,6 +3,9 @@
  * dropped, every failure pages a person through a topic CloudWatch can publish to, the public
  * API is capped and cached, the producer's deploy waits for a healthy task, and Spot is a setting.
  */
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { REGISTRY } from "../../packages/services/src/consumers/consumers.ts"
 import { buildDashboard } from "../../packages/web/build.ts"
@@ -12,11 +15,14 @@ import { type OfflineRun, type Resource, runOffline } from "./offline/offlineApp
 
 let dev: OfflineRun
 let prod: OfflineRun
+const ANOMALY_SETTINGS = { overrides: [{ symbol: "BTCUSDT", interval: "1m", settings: { priceMovementPct: 10 } }] }
+const ANOMALY_FILE = join(mkdtempSync(join(tmpdir(), "anomaly-settings-")), "anomaly.json")
+writeFileSync(ANOMALY_FILE, JSON.stringify(ANOMALY_SETTINGS))
 
 beforeAll(async () => {
   await buildDashboard("")
   dev = await runOffline("dev", "config")
-  prod = await runOffline("prod", "config", { BLOCKCHAINCORE_API_CONCURRENCY: "5", BLOCKCHAINCORE_PRODUCER_CAPACITY: "spot" })
+  prod = await runOffline("prod", "config", { BLOCKCHAINCORE_API_CONCURRENCY: "5", BLOCKCHAINCORE_PRODUCER_CAPACITY: "spot", BLOCKCHAINCORE_ANOMALY_CONFIG: ANOMALY_FILE })
 }, 180_000)
 
 const all = (run: OfflineRun, type: string) => run.resources.filter((r) => r.type === type)
@@ -26,6 +32,20 @@ const one = (run: OfflineRun, type: string, name: string): Resource => {
   if (first === undefined || found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`)
   return first
 }
+
+describe("the stage's settings", () => {
+  it("the anomaly settings file reaches the anomaly function, and only it, as ANOMALY_CONFIG", () => {
+    for (const consumer of REGISTRY) {
+      const variables = (run: OfflineRun): Record<string, unknown> => {
+        const environment = one(run, "aws:lambda/function:Function", `MarketSubscriber${consumer.name}FunctionFunction`).inputs["environment"]
+        return typeof environment === "object" && environment !== null && "variables" in environment && typeof environment.variables === "object" && environment.variables !== null ? { ...environment.variables } : {}
+      }
+      expect(variables(prod)["ANOMALY_CONFIG"], consumer.name).toBe(consumer.name === "anomaly" ? JSON.stringify(ANOMALY_SETTINGS) : undefined)
+      expect(variables(prod)["CONSUMER"], consumer.name).toBe(consumer.name)
+      expect(variables(dev)["ANOMALY_CONFIG"], consumer.name).toBeUndefined()
+    }
+  })
+})
 
 describe("failures are kept and page a person", () => {
   it("every consumer's failed events go to the failure queue: the rule's dead-letter queue and the function's on-failure destination", () => {

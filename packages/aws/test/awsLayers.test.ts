@@ -5,7 +5,8 @@
 import { Cause, Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
 import { Webhook } from "@blockchaincore/core/ports/Webhook"
-import { candleStoreLayer, webhookLayer } from "../src/runtime/AwsLayers.ts"
+import { candleStoreLayer } from "../src/runtime/AwsLayers.ts"
+import { webhookLayer } from "../src/runtime/AwsPorts.ts"
 
 describe("AWS layers from linked resources", () => {
   it("turns the webhook consumer off while its secret is unset, and names a missing link", async () => {

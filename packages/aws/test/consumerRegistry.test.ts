@@ -12,6 +12,7 @@ import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { Webhook } from "@blockchaincore/core/ports/Webhook"
+import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import type { Port, PortLayers } from "@blockchaincore/services/consumers/Consumer"
 import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
 
@@ -22,6 +23,7 @@ const recording = (taken: Set<Port>): PortLayers => {
     return layer
   }
   return {
+    get AnomalySettings() { return take("AnomalySettings", Layer.effect(AnomalySettings, Effect.die("not built"))) },
     get AlertConditions() { return take("AlertConditions", Layer.effect(AlertConditions, Effect.die("not built"))) },
     get CandleStore() { return take("CandleStore", Layer.effect(CandleStore, Effect.die("not built"))) },
     get EventBus() { return take("EventBus", Layer.effect(EventBus, Effect.die("not built"))) },

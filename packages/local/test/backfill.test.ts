@@ -75,6 +75,33 @@ describeWithSharedData("backfill from the public archive", () => {
     }
   })
 
+  it("loads a month without its monthly file from its daily files, and names each day missing in both", async () => {
+    const server = await serve(new Map([[daily("aggTrades", "XRPETH", "2019-10-11"), readFileSync(sharedFile("XRPETH-aggTrades-2019-10-11.csv"), "utf8")]]))
+    const dir = scratch()
+    const run = await runCli("backfill", "--symbols", "XRPETH", "--from", "2019-10-01", "--to", "2019-10-31", "--kind", "aggTrades", "--data-dir", dir, "--archive-url", server.url)
+    const said = run.stdout + run.stderr
+    expect(run.code, said).toBe(0)
+    expect(said).toMatch(/XRPETH-aggTrades-2019-10\.zip: not published \(yet\); its 31 daily files instead/)
+    expect(said).toMatch(/files 31\/31 \(1 loaded, 0 already done, 30 not published, 0 failed\)/)
+    const missing = Array.from({ length: 31 }, (_, i) => `XRPETH-aggTrades-2019-10-${String(i + 1).padStart(2, "0")}`).filter((d) => !d.endsWith("-11"))
+    expect(said).toContain(`backfill asked for aggTrades of XRPETH from 2019-10-01 to 2019-10-31: loaded 1 file(s) now, 0 before; not published: ${missing.join(", ")}`)
+    const day = Date.UTC(2019, 9, 11)
+    const stored = await storedCandles(dir, "XRPETH", "1m", day, day + 86_399_999)
+    expect(stored.map((c) => klineRow(c).slice(0, 6).join(","))).toEqual(csvRows("XRPETH-1m-klines-2019-10-11.ohlcv.csv").map((r) => r.join(",")))
+    // Run again: the month goes on with its days (the loaded one is not loaded twice), and still asks for the monthly file no more.
+    const again = await runCli("backfill", "--symbols", "XRPETH", "--from", "2019-10-01", "--to", "2019-10-31", "--kind", "aggTrades", "--data-dir", dir, "--archive-url", server.url)
+    expect(again.stdout + again.stderr).toMatch(/files 31\/31 \(0 loaded, 1 already done, 30 not published, 0 failed\)/)
+    expect(server.requests.filter((p) => p.includes("monthly"))).toHaveLength(1)
+  })
+
+  it("says so, and ends non-zero, when nothing of what was asked is published", async () => {
+    const server = await serve(new Map())
+    const run = await runCli("backfill", "--symbols", "XRPETH", "--from", "2019-10-11", "--to", "2019-10-12", "--kind", "aggTrades", "--data-dir", scratch(), "--archive-url", server.url)
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain("backfill asked for aggTrades of XRPETH from 2019-10-11 to 2019-10-12: nothing of it is loaded; not published: XRPETH-aggTrades-2019-10-11, XRPETH-aggTrades-2019-10-12")
+    expect(run.stderr).toContain(`nothing was loaded: no file of 2019-10-11 to 2019-10-12 is published at ${server.url}`)
+  })
+
   it("merges days collected live: each trade once in SQL, a differing trade reported and the archive's kept, through a missing day, a cut connection and a corrupt download", async () => {
     const dir = scratch()
     // Live first: the runtime replays the recording into the same data directory.

@@ -138,9 +138,15 @@ Reflect.set(prototype, "registerOutputs", function (this: pulumi.ComponentResour
   return Reflect.apply(registerOutputs, this, [outputs])
 })
 
+const isConsumer = (value: unknown): value is Consumer =>
+  typeof value === "object" && value !== null && "name" in value && "pattern" in value && "needs" in value && "handlerOn" in value
+
 const main = async () => {
   const settings = config.app({ stage })
-  const extra: Consumer = defineConsumer({
+  // The README's consumer example when a test wrote it out (packages/local/test/support/readme.ts), else a small one of our own.
+  const readmeConsumer = process.env["OFFLINE_EXTRA_CONSUMER"]
+  const pasted: unknown = readmeConsumer === undefined ? undefined : Object.values(await import(readmeConsumer))[0]
+  const extra: Consumer = isConsumer(pasted) ? pasted : defineConsumer({
     name: "audit",
     description: "An extra consumer, to see the stacks follow the registry",
     pattern: { source: ["blockchaincore.market"], "detail-type": ["DataGapDetected"] },

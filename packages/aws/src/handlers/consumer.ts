@@ -2,7 +2,7 @@
 import { Schema } from "effect"
 import { ConsumerName, consumerOn, type ConsumerOutcome } from "../consumers/ConsumerFunction.ts"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
-import { AWS_PORTS } from "../runtime/AwsLayers.ts"
+import { AWS_PORTS } from "../runtime/AwsPorts.ts"
 
 export { ConsumerName } from "../consumers/ConsumerFunction.ts"
 export const consumerHandler = consumerOn(AWS_PORTS)

@@ -9,10 +9,6 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
 import { S3Client } from "@aws-sdk/client-s3"
 import { SNSClient } from "@aws-sdk/client-sns"
 import { Layer } from "effect"
-import { Webhook } from "@blockchaincore/core/ports/Webhook"
-import type { PortLayers } from "@blockchaincore/services/consumers/Consumer"
-import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
-import { makeWebhookNotifier, webhookOff } from "@blockchaincore/services/webhook/WebhookNotifier"
 import { layerDynamoAlertConditions } from "../dynamodb/DynamoAlertConditions.ts"
 import { layerDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
 import { layerDynamoEventHistory } from "../dynamodb/DynamoEventHistory.ts"
@@ -20,7 +16,7 @@ import { layerEventBridgeEventBus } from "../eventbridge/EventBridgeEventBus.ts"
 import { layerS3TradeArchive } from "../s3/S3TradeArchive.ts"
 import { layerS3TradeStaging } from "../s3/S3TradeStaging.ts"
 import { layerSnsNotifier } from "../sns/SnsNotifier.ts"
-import { linkedArn, linkedName, linkedValue } from "./LinkedResources.ts"
+import { linkedArn, linkedName } from "./LinkedResources.ts"
 
 const once = <A>(make: () => A): (() => A) => {
   let value: A | undefined
@@ -42,19 +38,3 @@ export const tradeStagingLayer = Layer.suspend(() => layerS3TradeStaging({ clien
 /** Loads DuckDB when built: only the archival consumer builds it. */
 export const tradeArchiveLayer = Layer.suspend(() => layerS3TradeArchive({ client: s3(), bucket: linkedName("Archive") }))
 export const snsNotifierLayer = Layer.suspend(() => layerSnsNotifier({ client: sns(), topicArn: linkedArn("Alerts"), ...RETRY }))
-/** The `WebhookUrl` secret is "none" until set: the webhook consumer is then off, as it is locally without `--webhook-url`. */
-export const webhookLayer = Layer.suspend(() => {
-  const url = linkedValue("WebhookUrl")
-  return url === "none" || url === "" ? Layer.succeed(Webhook, webhookOff("secret WebhookUrl not set")) : Layer.effect(Webhook, makeWebhookNotifier(url)).pipe(Layer.provide(OutboundHttp))
-})
-
-/** Each port as AWS provides it; a consumer's function builds only those its entry takes. */
-export const AWS_PORTS: PortLayers = {
-  AlertConditions: alertConditionsLayer,
-  CandleStore: candleStoreLayer,
-  EventBus: eventBusLayer,
-  EventHistory: eventHistoryLayer,
-  Notifier: snsNotifierLayer,
-  TradeArchive: tradeArchiveLayer,
-  Webhook: webhookLayer
-}

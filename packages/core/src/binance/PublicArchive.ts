@@ -2,7 +2,9 @@
  * Binance's public data archive (data.binance.vision): which files hold a period's trades, where
  * they are, and what their `.CHECKSUM` says. Daily files are `data/spot/daily/KIND/SYMBOL/
  * SYMBOL-KIND-YYYY-MM-DD.zip`, monthly ones `data/spot/monthly/KIND/SYMBOL/SYMBOL-KIND-YYYY-MM.zip`;
- * a month asked for whole is one monthly file instead of its days. Each zip holds one CSV.
+ * a month asked for whole is one monthly file instead of its days, and its days again where that
+ * file is not published (yet: Binance publishes a month's file some days after it ends; some
+ * symbols have daily files only). Each zip holds one CSV.
  */
 import { Schema } from "effect"
 
@@ -18,7 +20,9 @@ export type ArchiveKind = typeof ArchiveKind.Type
 export const ArchiveDate = Schema.String.check(
   Schema.makeFilter((s) => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return "Expected a date as YYYY-MM-DD"
-    return new Date(`${s}T00:00:00Z`).toISOString().startsWith(s) ? true : `${s} is not a date`
+    // Date.parse gives NaN for a month 13 and rolls a 31st of April over to May: both are refused.
+    const time = Date.parse(`${s}T00:00:00Z`)
+    return !Number.isNaN(time) && new Date(time).toISOString().startsWith(s) ? true : `${s} is not a date`
   })
 )
 
@@ -39,7 +43,7 @@ const DAY = 86_400_000
 const dayOf = (millis: number) => new Date(millis).toISOString().slice(0, 10)
 const monthStart = (year: number, month: number) => Date.UTC(year, month, 1)
 
-const file = (symbol: string, kind: ArchiveKind, period: "daily" | "monthly", stamp: string, from: number, to: number): ArchiveFile => {
+const fileOf = (symbol: string, kind: ArchiveKind, period: "daily" | "monthly", stamp: string, from: number, to: number): ArchiveFile => {
   const name = `${symbol}-${kind}-${stamp}.zip`
   return { symbol, kind, period, name, path: `data/spot/${period}/${kind}/${symbol}/${name}`, from, to }
 }
@@ -56,14 +60,22 @@ export const archiveFiles = (symbol: string, kind: ArchiveKind, from: string, to
     const start = monthStart(d.getUTCFullYear(), d.getUTCMonth())
     const next = monthStart(d.getUTCFullYear(), d.getUTCMonth() + 1)
     if (day === start && next <= end) {
-      files.push(file(symbol, kind, "monthly", dayOf(start).slice(0, 7), start, next))
+      files.push(fileOf(symbol, kind, "monthly", dayOf(start).slice(0, 7), start, next))
       day = next
     } else {
-      files.push(file(symbol, kind, "daily", dayOf(day), day, day + DAY))
+      files.push(fileOf(symbol, kind, "daily", dayOf(day), day, day + DAY))
       day += DAY
     }
   }
   return files
+}
+
+/** The daily files of a monthly file's month, in order; a daily file is its own only day. */
+export const daysOf = (file: ArchiveFile): Array<ArchiveFile> => {
+  if (file.period === "daily") return [file]
+  const days: Array<ArchiveFile> = []
+  for (let day = file.from; day < file.to; day += DAY) days.push(fileOf(file.symbol, file.kind, "daily", dayOf(day), day, day + DAY))
+  return days
 }
 
 /** A `.CHECKSUM` file: `<sha256 hex>  <file name>`. */

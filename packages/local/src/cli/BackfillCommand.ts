@@ -37,7 +37,7 @@ export const backfillCommand = Command.make(
     if (to < flags.from) return yield* new BackfillRangeError({ message: `--to ${to} is before --from ${flags.from}` })
     // The stores and DuckDB load when a backfill runs, not with the CLI.
     const { runBackfill } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/Backfill"))
-    const { BackfillProgress } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/BackfillProgress"))
+    const { BackfillProgress, backfillSummary } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/BackfillProgress"))
     const { BackfillLedger } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/BackfillLedger"))
     const { ArchiveHandoff } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/ArchiveHandoff"))
     const { Archiver } = yield* Effect.promise(() => import("@blockchaincore/services/archival/Archiver"))
@@ -55,7 +55,7 @@ export const backfillCommand = Command.make(
       return ArchiveHandoff.of({ loaded: (revisions) => Effect.forEach(revisions, archiver.onCandle, { discard: true }) })
     })).pipe(Layer.provide(Archiver.layer))
     const stores = Layer.mergeAll(handoff, BackfillLedger.directory(join(flags.dataDir, "backfill", "done")), OutboundHttp).pipe(Layer.provideMerge(ports))
-    const { failures } = yield* Effect.scoped(Effect.gen(function*() {
+    const { failures, missing } = yield* Effect.scoped(Effect.gen(function*() {
       yield* Effect.forkScoped(report.pipe(Effect.repeat(Schedule.spaced("2 seconds")), Effect.delay("2 seconds")))
       return yield* runBackfill({
         symbols: flags.symbols,
@@ -69,8 +69,11 @@ export const backfillCommand = Command.make(
       }, progress)
     })).pipe(Effect.provide(stores))
     yield* Console.log(progress.line(yield* Clock.currentTimeMillis))
+    const summary = backfillSummary({ symbols: flags.symbols, from: flags.from, to, kind: flags.kind }, progress, missing)
+    yield* Console.log(summary.text)
     if (failures.length > 0) {
       return yield* new BackfillIncomplete({ message: `${failures.length} file(s) failed: ${failures.map((f) => `${f.name} (${f.message})`).join("; ")}. Run the same command again to retry them.` })
     }
+    if (summary.nothing) return yield* new BackfillIncomplete({ message: `nothing was loaded: no file of ${flags.from} to ${to} is published at ${flags.archiveUrl}` })
   })
 ).pipe(Command.withDescription("Load a period from Binance's public data archive into the candle store and the trade archive"))

@@ -2,12 +2,23 @@
  * `blockchaincore start` (`npm start`): the local runtime. Live Binance by default; `--replay FILE`
  * serves a recording from a replay server started in-process instead.
  */
-import { Console, Effect, Option, Schema } from "effect"
+import { readFile } from "node:fs/promises"
+import { Console, Effect, Option, Result, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import type { LocalRuntimeConfig } from "../runtime/LocalRuntime.ts"
+import { anomalyConfigOf } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
 import { restUrlFlag, wsUrlFlag } from "./flags.ts"
+
+/** The --anomaly-config file is not settings: its path and the field at fault. */
+export class AnomalyConfigError extends Schema.TaggedError<AnomalyConfigError>()("AnomalyConfigError", { message: Schema.String }) {}
+
+const readAnomalyConfig = (path: string) =>
+  Effect.tryPromise({ try: () => readFile(path, "utf8"), catch: (e) => new AnomalyConfigError({ message: `--anomaly-config ${path}: ${errorMessage(e)}` }) }).pipe(
+    Effect.flatMap((text) => Result.match(anomalyConfigOf(text, path), { onSuccess: Effect.succeed, onFailure: (problem) => Effect.fail(new AnomalyConfigError({ message: `--anomaly-config ${problem}` })) }))
+  )
 
 export const startCommand = Command.make(
   "start",
@@ -23,12 +34,14 @@ export const startCommand = Command.make(
     speed: Flag.Finite("speed").pipe(Flag.withSchema(Schema.Finite.check(Schema.isGreaterThan(0))), Flag.optional, Flag.withDescription("Replay pace (trade time × X); default as fast as it is read")),
     dataDir: Flag.String("data-dir").pipe(Flag.withDefault("./data"), Flag.withDescription("Where the candle store and the journal live")),
     webhookUrl: Flag.String("webhook-url").pipe(Flag.withSchema(HttpUrl), Flag.optional, Flag.withDescription("A Slack- or Discord-style incoming webhook: turns on the webhook consumer (high-severity anomalies)")),
+    anomalyConfig: Flag.File("anomaly-config", { mustExist: true }).pipe(Flag.optional, Flag.withDescription("A JSON file of anomaly settings per symbol and interval (README, \"Anomalies and alerts\"); the defaults without")),
     port: Flag.Int("port").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))), Flag.withDefault(8787), Flag.withDescription("HTTP API port on 127.0.0.1"))
   },
   Effect.fn("start")(function*(flags) {
     // Loaded when `start` runs, not with the CLI: the runtime (HTTP server, DuckDB, the producer)
     // would add half a second and 70 MB to every other command, `candles` included.
     const { runLocalRuntime } = yield* Effect.promise(() => import("../runtime/LocalRuntime.ts"))
+    const anomalyConfig = yield* Option.match(flags.anomalyConfig, { onNone: () => Effect.succeed(undefined), onSome: readAnomalyConfig })
     const config: LocalRuntimeConfig = {
       symbols: Option.getOrUndefined(flags.symbols),
       wsUrl: flags.wsUrl,
@@ -36,7 +49,8 @@ export const startCommand = Command.make(
       replay: Option.match(flags.replay, { onNone: () => undefined, onSome: (file) => ({ file, speed: Option.getOrUndefined(flags.speed) }) }),
       dataDir: flags.dataDir,
       port: flags.port,
-      ...Option.match(flags.webhookUrl, { onNone: () => ({}), onSome: (webhookUrl) => ({ webhookUrl }) })
+      ...Option.match(flags.webhookUrl, { onNone: () => ({}), onSome: (webhookUrl) => ({ webhookUrl }) }),
+      ...(anomalyConfig === undefined ? {} : { anomalyConfig })
     }
     const runtime = yield* runLocalRuntime(config)
     yield* Console.log(`BlockchainCore: ${runtime.symbols.join(", ")} → http://127.0.0.1:${runtime.port}/api/v3/klines?symbol=${runtime.symbols[0]}&interval=1m  (Ctrl-C to stop)`)

@@ -7,6 +7,8 @@
 import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { Context, Effect, Layer } from "effect"
+import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
+import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { AlertConditions } from "@blockchaincore/core/ports/AlertConditions"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
@@ -30,6 +32,8 @@ export interface LocalPortsConfig {
   readonly bus?: BusOptions
   /** A Slack- or Discord-style webhook; without it, the webhook consumer only logs. */
   readonly webhookUrl?: string
+  /** The anomaly rules' settings (`--anomaly-config`); the defaults without. */
+  readonly anomalyConfig?: AnomalyConfig
 }
 
 export const localPorts = (config: LocalPortsConfig) =>
@@ -42,13 +46,15 @@ export const localPorts = (config: LocalPortsConfig) =>
     layerInMemoryEventHistory,
     layerInMemoryAlertConditions,
     layerLogNotifier,
+    config.anomalyConfig === undefined ? AnomalySettings.defaults : AnomalySettings.layer(config.anomalyConfig),
     config.webhookUrl === undefined ? Layer.succeed(Webhook, webhookOff("no --webhook-url")) : Layer.effect(Webhook, makeWebhookNotifier(config.webhookUrl))
   ).pipe(Layer.provide(Layer.effectDiscard(Effect.sync(() => mkdirSync(config.dataDir, { recursive: true })))))
 
-export type LocalPortServices = AlertConditions | CandleStore | EventBus | EventHistory | Notifier | TradeArchive | Webhook
+export type LocalPortServices = AnomalySettings | AlertConditions | CandleStore | EventBus | EventHistory | Notifier | TradeArchive | Webhook
 
 /** The ports already built, as the layers a consumer's entry takes: every consumer shares them. */
 export const portLayersOf = (context: Context.Context<LocalPortServices>): PortLayers => ({
+  AnomalySettings: Layer.succeed(AnomalySettings, Context.get(context, AnomalySettings)),
   AlertConditions: Layer.succeed(AlertConditions, Context.get(context, AlertConditions)),
   CandleStore: Layer.succeed(CandleStore, Context.get(context, CandleStore)),
   EventBus: Layer.succeed(EventBus, Context.get(context, EventBus)),

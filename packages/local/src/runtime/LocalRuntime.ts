@@ -15,6 +15,8 @@
  * counting a trade. Each run has its own metric registry.
  */
 import { Context, Effect, Layer, Metric, Schedule, type Scope, Stream } from "effect"
+import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
+import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
@@ -26,6 +28,7 @@ import { warmStart } from "@blockchaincore/producer/backfill/WarmStart"
 import { BinanceRest, DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
 import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 import { ServedSymbols } from "@blockchaincore/services/api/ReadApiServer"
+import type { Consumer } from "@blockchaincore/services/consumers/Consumer"
 import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
@@ -53,6 +56,10 @@ export interface LocalRuntimeConfig {
   /** A Slack- or Discord-style webhook for the webhook consumer; without it, that consumer only logs. */
   readonly webhookUrl?: string
   readonly bus?: BusOptions
+  /** The anomaly rules' settings per symbol and interval; the defaults without. */
+  readonly anomalyConfig?: AnomalyConfig
+  /** The consumers subscribed to the bus; the registry's by default. */
+  readonly consumers?: ReadonlyArray<Consumer>
   /** Where the built dashboard is; packages/web/dist by default. */
   readonly dashboardDir?: string
 }
@@ -106,10 +113,10 @@ const pipelineServices = (dataDir: string) =>
   )
 
 /** Every registry entry on the local ports, each reading its own bus subscription in its own fiber. */
-const consumers = Layer.effectDiscard(Effect.gen(function*() {
+const consumers = (registry: ReadonlyArray<Consumer>) => Layer.effectDiscard(Effect.gen(function*() {
   const bus = yield* InProcessEventBus
   const ports = portLayersOf(yield* Effect.context<LocalPortServices>())
-  for (const entry of REGISTRY) {
+  for (const entry of registry) {
     const handle = yield* entry.handlerOn(ports)
     const events = yield* bus.events(entry.pattern)
     const failures = Metric.withAttributes(consumerFailures, { consumer: entry.name })
@@ -152,7 +159,7 @@ const producer = (config: LocalRuntimeConfig) =>
     // Live, the anomaly rules get their history from Binance's klines in the background; a
     // replay's candles are from another day, so it has none to take.
     if (config.replay === undefined) {
-      yield* Effect.forkScoped(warmStart(new BinanceRest({ ...DEFAULT_REST, baseUrl: source.restUrl }, yield* HttpClient.HttpClient), source.symbols, DEFAULT_ENGINE.intervals))
+      yield* Effect.forkScoped(warmStart(new BinanceRest({ ...DEFAULT_REST, baseUrl: source.restUrl }, yield* HttpClient.HttpClient), source.symbols, DEFAULT_ENGINE.intervals, yield* AnomalySettings))
     }
     const handle = yield* runProducer(producerConfig(source.symbols, source, { resumeFrom }))
     yield* (yield* ProducerMonitor).attach(handle)
@@ -172,7 +179,12 @@ const producer = (config: LocalRuntimeConfig) =>
 
 /** Everything but the producer: the ports, the services, the HTTP server, the consumers and the pipe. */
 export const localRuntimeBelowProducer = (config: LocalRuntimeConfig) => {
-  const ports = localPorts({ dataDir: config.dataDir, ...(config.bus === undefined ? {} : { bus: config.bus }), ...(config.webhookUrl === undefined ? {} : { webhookUrl: config.webhookUrl }) })
+  const ports = localPorts({
+    dataDir: config.dataDir,
+    ...(config.bus === undefined ? {} : { bus: config.bus }),
+    ...(config.webhookUrl === undefined ? {} : { webhookUrl: config.webhookUrl }),
+    ...(config.anomalyConfig === undefined ? {} : { anomalyConfig: config.anomalyConfig })
+  })
   const base = Layer.provideMerge(stoppedSummary, Layer.mergeAll(ports, MarketSource.layer(config), ProducerMonitor.layer, Layer.sync(LocalPipeStats, (): PipeStats => ({ batches: 0, failures: 0, redeliveries: 0 })))).pipe(
     // Every call out (REST, exchangeInfo, the webhook) shares the one client.
     Layer.provideMerge(OutboundHttp)
@@ -183,7 +195,7 @@ export const localRuntimeBelowProducer = (config: LocalRuntimeConfig) => {
     return localHttpServer({ port: config.port, dashboardDir: config.dashboardDir ?? DASHBOARD_DIR }).pipe(Layer.provide(Layer.mergeAll(localHealthReport(source.symbols), ServedSymbols.fixed(source.symbols))))
   }))
   const withHttp = Layer.provideMerge(http, withServices)
-  return Layer.provideMerge(Layer.mergeAll(consumers, pipe(config.deliverTwice === true ? { deliverTwice: true } : {})), withHttp)
+  return Layer.provideMerge(Layer.mergeAll(consumers(config.consumers ?? REGISTRY), pipe(config.deliverTwice === true ? { deliverTwice: true } : {})), withHttp)
 }
 
 export const localRuntimeLayer = (config: LocalRuntimeConfig) =>

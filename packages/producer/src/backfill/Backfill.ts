@@ -17,7 +17,7 @@ import { rm } from "node:fs/promises"
 import { Array as Arr, Clock, Effect, Result, Stream } from "effect"
 import type { HttpClient } from "effect/http"
 import { type ArchiveFormat, decodeArchiveRow, detectArchiveFormat, isHeaderRow } from "@blockchaincore/core/binance/ArchiveRow"
-import { type ArchiveFile, archiveFiles, type ArchiveKind } from "@blockchaincore/core/binance/PublicArchive"
+import { type ArchiveFile, archiveFiles, type ArchiveKind, daysOf } from "@blockchaincore/core/binance/PublicArchive"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
 import type { Interval } from "@blockchaincore/core/candle/Interval"
@@ -154,9 +154,26 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         return engine
       })
 
+    /** A monthly file whose month is (partly) loaded from daily files already goes on with its days. */
+    const dayDone = (month: ArchiveFile) => Effect.map(Effect.forEach(daysOf(month), (day) => ledger.done(day.name)), (done) => done.some((d) => d !== undefined))
+    /** Files not published, by name, for the summary. */
+    const missing: Array<string> = []
+
     for (const { symbol, files } of plan) {
       let engine: CandleEngine | undefined
-      for (const file of files) {
+      const queue = [...files]
+      /** A month's file stands aside for its days: they take its place in the queue and in the count. */
+      const inDays = (month: ArchiveFile) => {
+        const days = daysOf(month)
+        queue.unshift(...days)
+        progress.files += days.length - 1
+        return days.length
+      }
+      for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+        if (file.period === "monthly" && (yield* dayDone(file)) && (yield* ledger.done(file.name)) === undefined) {
+          inDays(file)
+          continue
+        }
         const done = yield* ledger.done(file.name)
         if (done !== undefined) {
           progress.filesSkipped++
@@ -172,8 +189,11 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         // A file missing or failed breaks the run of trades: the next one starts afresh, not from a close before the hole.
         engine = undefined
         const error = outcome.failure
-        if (error._tag === "NotPublished") {
+        if (error._tag === "NotPublished" && file.period === "monthly") {
+          yield* Effect.logInfo(`${file.name}: not published (yet); its ${inDays(file)} daily files instead`)
+        } else if (error._tag === "NotPublished") {
           progress.filesMissing++
+          missing.push(file.name)
           yield* Effect.logWarning(`${file.name}: not published (${error.url})`)
         } else {
           progress.filesFailed++
@@ -183,7 +203,7 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
       }
       yield* Effect.logInfo(progress.line(yield* Clock.currentTimeMillis)).pipe(Effect.annotateLogs("symbol", symbol))
     }
-    return { failures }
+    return { failures, missing }
   })
 
 export type BackfillServices = CandleStore | TradeStaging | ArchiveHandoff | BackfillLedger | HttpClient.HttpClient

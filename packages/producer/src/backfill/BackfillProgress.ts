@@ -35,4 +35,20 @@ export class BackfillProgress {
   }
 }
 
+/**
+ * What a finished run says last: what was asked, what was loaded, and each file that is not
+ * published, by name; `nothing` when none of what was asked is in the store.
+ */
+export const backfillSummary = (
+  asked: { readonly symbols: ReadonlyArray<string>; readonly from: string; readonly to: string; readonly kind: string },
+  progress: BackfillProgress,
+  missing: ReadonlyArray<string>
+): { readonly text: string; readonly nothing: boolean } => {
+  const what = `${asked.kind} of ${asked.symbols.join(",")} from ${asked.from} to ${asked.to}`
+  const nothing = progress.filesDone + progress.filesSkipped === 0
+  const loaded = nothing ? "nothing of it is loaded" : `loaded ${progress.filesDone} file(s) now, ${progress.filesSkipped} before`
+  const absent = missing.length === 0 ? "" : `; not published: ${missing.map((name) => name.replace(/\.zip$/, "")).join(", ")}`
+  return { text: `backfill asked for ${what}: ${loaded}${absent}`, nothing }
+}
+
 const formatSeconds = (s: number) => (s < 90 ? `${Math.ceil(s)} s` : s < 5400 ? `${Math.ceil(s / 60)} min` : `${(s / 3600).toFixed(1)} h`)

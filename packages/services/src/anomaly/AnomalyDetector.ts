@@ -5,7 +5,8 @@
  * delivery yields the same events, which consumers recognise.
  */
 import { Context, Effect, Layer } from "effect"
-import { type AnomalyConfig, historyNeeded, settingsFor } from "@blockchaincore/core/anomaly/AnomalyConfig"
+import { historyNeeded, settingsFor } from "@blockchaincore/core/anomaly/AnomalyConfig"
+import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { evaluate } from "@blockchaincore/core/anomaly/AnomalyRules"
 import { anomalyDetected, type AnomalyDetected, type CandleClosed } from "@blockchaincore/core/events/DomainEvent"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
@@ -14,10 +15,12 @@ import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/C
 export class AnomalyDetector extends Context.Service<AnomalyDetector, {
   readonly onCandleClosed: (event: CandleClosed) => Effect.Effect<ReadonlyArray<AnomalyDetected>, StoreUnavailable | BusUnavailable>
 }>()("@blockchaincore/services/anomaly/AnomalyDetector") {
-  static readonly layer = (config: AnomalyConfig = { overrides: [] }) =>
+  /** The rules with the deployment's settings (AnomalySettings), per symbol and interval. */
+  static readonly layer =
     Layer.effect(
       AnomalyDetector,
       Effect.gen(function*() {
+        const config = yield* AnomalySettings
         const store = yield* CandleStore
         const bus = yield* EventBus
         return AnomalyDetector.of({

@@ -8,6 +8,7 @@
 import { Effect, Layer, type Scope } from "effect"
 import type { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import type { EventPattern } from "@blockchaincore/core/events/EventPattern"
+import type { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import type { AlertConditions } from "@blockchaincore/core/ports/AlertConditions"
 import type { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import type { EventBus } from "@blockchaincore/core/ports/EventBus"
@@ -16,8 +17,16 @@ import type { Notifier } from "@blockchaincore/core/ports/Notifier"
 import type { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import type { Webhook } from "@blockchaincore/core/ports/Webhook"
 
-/** A deployment's layer of each port a consumer may need. */
+/**
+ * How a consumer writes the domain's exact decimals (a candle's `close` is a bigint of 1e-8
+ * units): `decimal(event.candle.close)` is "61685.99". Here, beside `defineConsumer`, because
+ * every consumer that prints a price needs it.
+ */
+export { decimal, quoteDecimal, ratio } from "@blockchaincore/core/decimal/DecimalText"
+
+/** A deployment's layer of each port a consumer may need, and of its anomaly settings. */
 export interface PortLayers {
+  readonly AnomalySettings: Layer.Layer<AnomalySettings, unknown>
   readonly AlertConditions: Layer.Layer<AlertConditions, unknown>
   readonly CandleStore: Layer.Layer<CandleStore, unknown>
   readonly EventBus: Layer.Layer<EventBus, unknown>

@@ -9,14 +9,14 @@ import { Webhook } from "@blockchaincore/core/ports/Webhook"
 import { Alerter } from "../alert/Alerter.ts"
 import { AnomalyDetector } from "../anomaly/AnomalyDetector.ts"
 import { Archiver } from "../archival/Archiver.ts"
-import { type Consumer, defineConsumer } from "./Consumer.ts"
+import { type Consumer, decimal, defineConsumer } from "./Consumer.ts"
 
 export const anomalyConsumer = defineConsumer({
   name: "anomaly",
   description: "Runs the anomaly rules on every closed candle",
   pattern: { source: [EVENT_SOURCE], "detail-type": ["CandleClosed"] },
-  needs: ["CandleStore", "EventBus"],
-  layer: (ports) => AnomalyDetector.layer().pipe(Layer.provide(Layer.mergeAll(ports.CandleStore, ports.EventBus))),
+  needs: ["CandleStore", "EventBus", "AnomalySettings"],
+  layer: (ports) => AnomalyDetector.layer.pipe(Layer.provide(Layer.mergeAll(ports.CandleStore, ports.EventBus, ports.AnomalySettings))),
   handle: (event) => (event._tag === "CandleClosed" ? AnomalyDetector.use((a) => a.onCandleClosed(event)).pipe(Effect.asVoid) : Effect.void)
 })
 
@@ -58,7 +58,7 @@ export const webhookConsumer = defineConsumer({
       ? Webhook.use((n) =>
         n.notify({
           subject: `${event.candle.symbol} ${event.candle.interval}: ${event.rule} (${event.severity})`,
-          body: Object.entries(event.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", "),
+          body: `close ${decimal(event.candle.close)} at ${new Date(event.candle.openTime).toISOString()}; ${Object.entries(event.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")}`,
           severity: event.severity
         })
       )

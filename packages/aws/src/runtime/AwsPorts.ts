@@ -1,0 +1,42 @@
+/**
+ * Every port as AWS provides it, with the stage's anomaly settings, for the consumer function: a
+ * consumer builds only those its entry takes. Apart from AwsLayers.ts because the webhook pulls in
+ * the outbound HTTP client (undici, installed beside the consumer function's bundle, not bundled):
+ * the pipe's functions and the API never import it.
+ */
+import { Effect, Layer, Result } from "effect"
+import { ANOMALY_CONFIG_ENV, AnomalySettings, anomalyConfigOf } from "@blockchaincore/core/anomaly/AnomalySettings"
+import { Webhook } from "@blockchaincore/core/ports/Webhook"
+import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
+import type { PortLayers } from "@blockchaincore/services/consumers/Consumer"
+import { makeWebhookNotifier, webhookOff } from "@blockchaincore/services/webhook/WebhookNotifier"
+import { alertConditionsLayer, candleStoreLayer, eventBusLayer, eventHistoryLayer, snsNotifierLayer, tradeArchiveLayer } from "./AwsLayers.ts"
+import { linkedValue } from "./LinkedResources.ts"
+
+/** The `WebhookUrl` secret is "none" until set: the webhook consumer is then off, as it is locally without `--webhook-url`. */
+export const webhookLayer = Layer.suspend(() => {
+  const url = linkedValue("WebhookUrl")
+  return url === "none" || url === "" ? Layer.succeed(Webhook, webhookOff("secret WebhookUrl not set")) : Layer.effect(Webhook, makeWebhookNotifier(url)).pipe(Layer.provide(OutboundHttp))
+})
+
+/** The stage's anomaly settings, in the anomaly function's environment (stacks/events.ts); the defaults without. */
+export const anomalySettingsLayer = Layer.suspend(() => {
+  const text = process.env[ANOMALY_CONFIG_ENV]
+  if (text === undefined || text === "") return AnomalySettings.defaults
+  return Result.match(anomalyConfigOf(text, ANOMALY_CONFIG_ENV), {
+    onSuccess: AnomalySettings.layer,
+    onFailure: (problem) => Layer.effect(AnomalySettings, Effect.fail(new Error(`the anomaly settings: ${problem}`)))
+  })
+})
+
+/** Each port as AWS provides it; a consumer's function builds only those its entry takes. */
+export const AWS_PORTS: PortLayers = {
+  AnomalySettings: anomalySettingsLayer,
+  AlertConditions: alertConditionsLayer,
+  CandleStore: candleStoreLayer,
+  EventBus: eventBusLayer,
+  EventHistory: eventHistoryLayer,
+  Notifier: snsNotifierLayer,
+  TradeArchive: tradeArchiveLayer,
+  Webhook: webhookLayer
+}
