@@ -9,6 +9,7 @@
 import { Clock, Effect } from "effect"
 import { type AnomalyConfig, historyNeeded, settingsFor } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { type Interval, windowOpen } from "@blockchaincore/core/candle/Interval"
+import { LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRefused"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import type { BinanceRest } from "../gaps/BinanceRest.ts"
 
@@ -16,8 +17,11 @@ export const warmStart = (rest: BinanceRest, symbols: ReadonlyArray<string>, int
   Effect.gen(function*() {
     const store = yield* CandleStore
     let filled = 0
+    // Refused once (HTTP 451), refused for every symbol and interval: said once, and the rest not asked.
+    let refused = false
     for (const symbol of symbols) {
       for (const interval of intervals) {
+        if (refused) break
         const needed = historyNeeded(settingsFor(config, symbol, interval))
         const fill = Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
@@ -30,7 +34,13 @@ export const warmStart = (rest: BinanceRest, symbols: ReadonlyArray<string>, int
           if (missing.length > 0) yield* store.putCandles(missing)
           return missing.length
         })
-        filled += yield* fill.pipe(Effect.catch((e) => Effect.logWarning(`warm start of ${symbol} ${interval} skipped: ${e.message}`).pipe(Effect.as(0))))
+        filled += yield* fill.pipe(Effect.catch((e) => {
+          if (e._tag === "RestError" && e.status === LOCATION_REFUSED_STATUS) {
+            refused = true
+            return Effect.logWarning(`warm start skipped: ${e.message}`).pipe(Effect.as(0))
+          }
+          return Effect.logWarning(`warm start of ${symbol} ${interval} skipped: ${e.message}`).pipe(Effect.as(0))
+        }))
       }
     }
     yield* Effect.logInfo(`warm start: ${filled} candles of ${symbols.length} symbol(s) taken from Binance's klines`)

@@ -6,6 +6,7 @@
 import { Clock, Data, Duration, Effect, Result, Schedule, Schema } from "effect"
 import { type HttpClient, HttpClientRequest } from "effect/http"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
+import { LOCATION_REFUSED, LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRefused"
 import { HistoricalTradesFromJson, tradeOfRest } from "@blockchaincore/core/binance/RestTrade"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { candleOfRestKline, RestKlinesFromJson } from "@blockchaincore/core/binance/RestKline"
@@ -94,6 +95,7 @@ export class BinanceRest {
         // A Retry-After this long is a ban, not a pause: the request fails.
         return yield* retryAfterMillis > self.options.maxRetryAfterMillis ? Effect.fail(error) : Effect.fail(new Again({ error, retryAfterMillis }))
       }
+      if (response.status === LOCATION_REFUSED_STATUS) return yield* new RestError({ url, status: response.status, message: LOCATION_REFUSED })
       if (response.status < 200 || response.status > 299) return yield* new RestError({ url, status: response.status, message: `HTTP ${response.status}: ${body.slice(0, 200)}` })
       const decoded = Schema.decodeUnknownResult(schema)(body)
       if (Result.isFailure(decoded)) return yield* new RestError({ url, message: `unexpected response: ${decoded.failure.message}` })

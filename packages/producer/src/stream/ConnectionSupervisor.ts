@@ -17,6 +17,7 @@
 import { Clock, Deferred, Duration, Effect, Exit, Fiber, Queue, Schedule, Scope, Stream } from "effect"
 import { type RetryPolicy, retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { AttemptLimiter } from "./AttemptLimiter.ts"
+import { REFUSED_RETRY_MILLIS } from "@blockchaincore/core/binance/LocationRefused"
 import { type ConnectFailed, ConnectionLost, type ConnectionOptions, openConnection, type OpenConnection } from "./WireConnection.ts"
 import type { ConnectionPlan } from "./StreamPlan.ts"
 
@@ -98,6 +99,10 @@ export const superviseConnections = (
             const owned = yield* openOwned.pipe(
               Effect.retry({
                 schedule: retrySchedule(options.backoff).pipe(
+                  Schedule.setInputType<ConnectFailed>(),
+                  // A refused location is asked again every few minutes, not hammered.
+                  Schedule.modifyDelay(({ duration, input }) =>
+                    Effect.succeed(input.refused === true ? Duration.max(duration, Duration.millis(REFUSED_RETRY_MILLIS)) : duration)),
                   Schedule.tap((meta: Schedule.Metadata<Duration.Duration, ConnectFailed>) =>
                     Effect.gen(function*() {
                       failures = meta.attempt

@@ -11,6 +11,7 @@
  */
 import { Cause, Deferred, Duration, Effect, Exit, Queue, Schema, type Scope, Stream } from "effect"
 import WebSocket from "ws"
+import { LOCATION_REFUSED, LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRefused"
 import type { ConnectionPlan } from "./StreamPlan.ts"
 
 export interface ConnectionOptions {
@@ -26,7 +27,9 @@ export const DEFAULT_CONNECTION: ConnectionOptions = { connectTimeoutMillis: 10_
 
 export class ConnectFailed extends Schema.TaggedError<ConnectFailed>()("ConnectFailed", {
   url: Schema.String,
-  reason: Schema.String
+  reason: Schema.String,
+  /** Binance refused this location (HTTP 451): retried slowly. */
+  refused: Schema.optional(Schema.Boolean)
 }) {
   override get message() {
     return `cannot reach ${this.url}: ${this.reason}`
@@ -63,17 +66,18 @@ export const openConnection = (plan: ConnectionPlan, options: ConnectionOptions)
   Effect.gen(function*() {
     const received = yield* Queue.unbounded<Received, ConnectionLost>()
     const opened = yield* Deferred.make<void, ConnectFailed>()
-    const failed = (reason: string) => new ConnectFailed({ url: plan.url, reason })
-    const lost = (reason: ConnectionLost["reason"], detail: string) => {
+    const failed = (reason: string, refused = false) => new ConnectFailed({ url: plan.url, reason, ...(refused ? { refused } : {}) })
+    const lost = (reason: ConnectionLost["reason"], detail: string, refused = false) => {
       // Before the handshake completes, the opening fails; after, the stream does (both once).
-      Deferred.doneUnsafe(opened, Exit.fail(failed(reason === "error" ? detail : `closed during the handshake (${detail})`)))
+      Deferred.doneUnsafe(opened, Exit.fail(failed(reason === "error" ? detail : `closed during the handshake (${detail})`, refused)))
       Queue.failCauseUnsafe(received, Cause.fail(new ConnectionLost({ reason, detail })))
     }
     const ws = yield* Effect.acquireRelease(
       Effect.sync(() => {
         const socket = new WebSocket(plan.url, { perMessageDeflate: false })
         socket.on("open", () => Deferred.doneUnsafe(opened, Exit.void))
-        socket.on("unexpected-response", (_request, response) => lost("error", `HTTP ${response.statusCode ?? "?"}`))
+        socket.on("unexpected-response", (_request, response) =>
+          response.statusCode === LOCATION_REFUSED_STATUS ? lost("error", LOCATION_REFUSED, true) : lost("error", `HTTP ${response.statusCode ?? "?"}`))
         socket.on("message", (data, isBinary) => {
           if (isBinary) {
             Queue.offerUnsafe(received, 0)
