@@ -21,6 +21,18 @@ const DOWN = "#ef5350"
 /** lightweight-charts takes UTC seconds, branded as its `UTCTimestamp`. */
 const seconds = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp
 
+/**
+ * The browser's language where Intl takes it, else English: a browser started in the POSIX locale
+ * says "en-US@posix", which Intl refuses, and the chart (which formats with it) would not draw.
+ */
+const chartLocale = (): string => {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([navigator.language]).length > 0 ? navigator.language : "en-US"
+  } catch {
+    return "en-US"
+  }
+}
+
 export class CandleChart {
   private readonly chart: IChartApi
   private readonly candles: ISeriesApi<"Candlestick">
@@ -37,7 +49,8 @@ export class CandleChart {
       layout: { background: { color: "#0f1419" }, textColor: "#c9d1d9", attributionLogo: false },
       grid: { vertLines: { color: "#1f2933" }, horzLines: { color: "#1f2933" } },
       timeScale: { timeVisible: true, secondsVisible: false, maxBarSpacing: 36, rightOffset: 2 },
-      rightPriceScale: { scaleMargins: { top: 0.08, bottom: 0.28 } }
+      rightPriceScale: { scaleMargins: { top: 0.08, bottom: 0.28 } },
+      localization: { locale: chartLocale() }
     })
     this.candles = this.chart.addSeries(CandlestickSeries, { upColor: UP, downColor: DOWN, wickUpColor: UP, wickDownColor: DOWN, borderVisible: false })
     this.volume = this.chart.addSeries(HistogramSeries, { priceScaleId: "volume", priceFormat: { type: "volume" } })
