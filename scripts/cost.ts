@@ -6,32 +6,22 @@
  * `--from-local http://127.0.0.1:8787` takes the symbols and their trade rate from a running local
  * runtime instead (its /health: the symbols streamed and their trades per second, averaged).
  */
-import { parseArgs } from "node:util"
-import { Schema } from "effect"
+import { type CostArgs, costArgs } from "./cost/CostArgs.ts"
 import { countedRun } from "./cost/CountedRun.ts"
 import { estimate, type Estimate } from "./cost/Estimate.ts"
 import { PRICES, REGION } from "./cost/Prices.ts"
 import { measuredRates } from "./cost/MeasuredRates.ts"
 import { symbolsFor } from "./cost/SyntheticMarket.ts"
 
-const PositiveInt = (name: string, max: number) =>
-  Schema.FiniteFromString.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: max }, { message: `--${name} must be a whole number from 1 to ${max}` }))
-
-const Args = Schema.Struct({
-  symbols: PositiveInt("symbols", 20),
-  rate: PositiveInt("rate", 1000),
-  minutes: PositiveInt("minutes", 24 * 60),
-  "from-local": Schema.optionalKey(Schema.String.check(Schema.isPattern(/^https?:\/\/[^\s]+$/, { message: "--from-local takes a local runtime's URL, like http://127.0.0.1:8787" })))
-})
-
-const { values } = parseArgs({ options: { symbols: { type: "string", default: "10" }, rate: { type: "string", default: "25" }, minutes: { type: "string", default: "61" }, "from-local": { type: "string" } } })
-const args = Schema.decodeUnknownResult(Args)(values)
-if (args._tag === "Failure") {
-  console.error(`cost: ${args.failure.message}`)
+let args: CostArgs
+try {
+  args = costArgs(process.argv.slice(2))
+} catch (e) {
+  console.error(`cost: ${e instanceof Error ? e.message : String(e)}`)
   process.exit(2)
 }
-const { minutes } = args.success
-const { symbols, rate } = args.success["from-local"] === undefined ? args.success : await measuredRates(args.success["from-local"])
+const { minutes } = args
+const { symbols, rate } = args["from-local"] === undefined ? args : await measuredRates(args["from-local"])
 
 const money = (n: number) => `$${n.toFixed(2).padStart(7)}`
 const print = (title: string, e: Estimate) => {
