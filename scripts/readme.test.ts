@@ -30,7 +30,7 @@ const readmeCommands = (): ReadonlyArray<string> => {
       else if (/^(\$ )?np[mx] /.test(raw)) commands.push(raw.replace(/^\$ /, "").replace(/\s+#.*$/, "").trim())
     }
   }
-  for (const inline of README.matchAll(/`(np[mx] [^`]+)`/g)) commands.push(inline[1]!.trim())
+  for (const inline of README.matchAll(/`(np[mx] [^`]+)`/g)) commands.push(inline[1]!.replace(/\s+/g, " ").trim())
   return [...new Set(commands)]
 }
 
@@ -144,12 +144,13 @@ const asCli = (command: string): Array<string> => {
 
 /** Commands that cannot run here, and why: their flags are still checked. */
 const NOT_HERE: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^npm (install|test)$|^npm ci && npm test$/, "installs, or runs this very test suite"],
+  [/^npm (install|test)$|^npm (ci|install) && npm test$/, "installs, or runs this very test suite"],
   [/^npm start$/, "live Binance, which this machine cannot reach: the same command on loopback is run below"],
   [/^npm run bench$/, "minutes of measurement; its figures are in the README and the issue notes"],
   [/^npx sst /, "SST's own CLI against an AWS account"],
   [/^npm run aws:/, "an AWS stage: its arguments are decoded by the script's schema below"],
-  [/^npm start -- --webhook-url /, "run end to end by packages/local/test/webhookFlag.test.ts"]
+  [/^npm start -- --webhook-url /, "run end to end by packages/local/test/webhookFlag.test.ts"],
+  [/^npm start -- --anomaly-config /, "run end to end by packages/local/test/anomalyConfig.test.ts"]
 ]
 
 describe("the README's commands", () => {
@@ -182,8 +183,8 @@ describe("the README's commands", () => {
     // The operator scripts, decoded as they decode their arguments (each would then act on AWS).
     const scripts = COMMANDS.filter((c) => /^npm run (aws:|cost)\S* -- /.test(c))
     for (const command of scripts) {
-      const argv = filled(words(command, true).slice(4), { "--symbols": "BTCUSDT", "--from": "2024-01-01", "--to": "2024-12-31" })
       const script = words(command, false)[2]!
+      const argv = script === "aws:backfill" ? filled(words(command, true).slice(4), { "--to": "2024-12-31" }) : words(command, true).slice(4)
       const decode = script === "aws:backfill" ? () => backfillArgs(argv, "2024-12-31") : script === "cost" ? () => costArgs(argv) : () => opsArgs(argv, { allowLocal: script === "aws:monitor" })
       expect(decode, command).not.toThrow()
     }

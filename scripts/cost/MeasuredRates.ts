@@ -15,7 +15,7 @@ export const ratesOf = (health: PipelineHealth): { readonly symbols: number; rea
 
 export const measuredRates = async (base: string): Promise<{ readonly symbols: number; readonly rate: number }> => {
   const health = await getJson(new URL("/health", base), PipelineHealth).catch((e: unknown) => {
-    throw new Error(`${base}/health is not a local runtime's health: ${errorMessage(e)}`)
+    throw new Error(`cannot take the rates from ${base}/health: ${errorMessage(e)}`)
   })
   const measured = ratesOf(health)
   console.error(`measured by the local runtime at ${base}: ${measured.symbols} symbols at ${measured.rate} trades/s each (mean, rounded up)`)

@@ -83,8 +83,7 @@ describeWithSharedData("backfill from the public archive", () => {
     expect(run.code, said).toBe(0)
     expect(said).toMatch(/XRPETH-aggTrades-2019-10\.zip: not published \(yet\); its 31 daily files instead/)
     expect(said).toMatch(/files 31\/31 \(1 loaded, 0 already done, 30 not published, 0 failed\)/)
-    const missing = Array.from({ length: 31 }, (_, i) => `XRPETH-aggTrades-2019-10-${String(i + 1).padStart(2, "0")}`).filter((d) => !d.endsWith("-11"))
-    expect(said).toContain(`backfill asked for aggTrades of XRPETH from 2019-10-01 to 2019-10-31: loaded 1 file(s) now, 0 before; not published: ${missing.join(", ")}`)
+    expect(said).toContain("backfill asked for aggTrades of XRPETH from 2019-10-01 to 2019-10-31: loaded 1 file(s) now, 0 before; not published: XRPETH-aggTrades-2019-10-01 to 2019-10-10, XRPETH-aggTrades-2019-10-12 to 2019-10-31")
     const day = Date.UTC(2019, 9, 11)
     const stored = await storedCandles(dir, "XRPETH", "1m", day, day + 86_399_999)
     expect(stored.map((c) => klineRow(c).slice(0, 6).join(","))).toEqual(csvRows("XRPETH-1m-klines-2019-10-11.ohlcv.csv").map((r) => r.join(",")))
@@ -98,7 +97,7 @@ describeWithSharedData("backfill from the public archive", () => {
     const server = await serve(new Map())
     const run = await runCli("backfill", "--symbols", "XRPETH", "--from", "2019-10-11", "--to", "2019-10-12", "--kind", "aggTrades", "--data-dir", scratch(), "--archive-url", server.url)
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain("backfill asked for aggTrades of XRPETH from 2019-10-11 to 2019-10-12: nothing of it is loaded; not published: XRPETH-aggTrades-2019-10-11, XRPETH-aggTrades-2019-10-12")
+    expect(run.stdout).toContain("backfill asked for aggTrades of XRPETH from 2019-10-11 to 2019-10-12: nothing of it is loaded; not published: XRPETH-aggTrades-2019-10-11 to 2019-10-12")
     expect(run.stderr).toContain(`nothing was loaded: no file of 2019-10-11 to 2019-10-12 is published at ${server.url}`)
   })
 

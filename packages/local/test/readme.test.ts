@@ -1,7 +1,7 @@
 /**
  * The README is a contract. Its consumer example, pasted as it stands, runs in the local runtime
  * (here) and gets its rule, function and failure destination in the synthesized AWS program
- * (stacks/test/readmeConsumer.test.ts).
+ * (stacks/test/infrastructure.test.ts, "registry: adding the README's example ...").
  */
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"

@@ -93,6 +93,14 @@ describe("the outbound client against an HTTP/1.0 peer that closes right after a
   })
 })
 
+describe("the outbound client and redirects", () => {
+  it("follows a redirect, as fetch did: a webhook moved, an archive behind a mirror", async () => {
+    const server = await peer((request) => request.path === "/old" ? { status: 302, headers: { location: "/new" } } : { status: 200, body: `at ${request.path}` })
+    const exit = await run(Effect.flatMap(HttpClient.get(`${server.url}/old`), (response) => response.text))
+    expect(exit).toEqual(Exit.succeed("at /new"))
+  })
+})
+
 describe("the outbound client against peers that fail", () => {
   const faults = [
     ["FINs mid-body", { status: 200, body: "x".repeat(200_000), behaviour: "finMidBody" }],

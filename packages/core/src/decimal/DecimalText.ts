@@ -16,7 +16,7 @@ export const quoteDecimal = (units: bigint, minPlaces = 2): string => formatUnit
 /** `a / b` of two values in the same units, as a number: for display and thresholds, not money. */
 export const ratio = (a: bigint, b: bigint): number => {
   if (b === 0n) return Number.NaN
-  // Twelve significant digits survive the division; a double holds fifteen.
+  // Twelve decimal places survive the division (a double holds fifteen significant digits).
   const scaled = (a * 10n ** 12n) / b
   return Number(scaled) / 1e12
 }

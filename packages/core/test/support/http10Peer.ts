@@ -32,7 +32,7 @@ export interface Http10Peer {
   readonly close: () => Promise<void>
 }
 
-const REASONS: Readonly<Record<number, string>> = { 200: "OK", 206: "Partial Content", 404: "Not Found", 416: "Range Not Satisfiable", 429: "Too Many Requests", 451: "Unavailable For Legal Reasons", 500: "Internal Server Error" }
+const REASONS: Readonly<Record<number, string>> = { 200: "OK", 302: "Found", 206: "Partial Content", 404: "Not Found", 416: "Range Not Satisfiable", 429: "Too Many Requests", 451: "Unavailable For Legal Reasons", 500: "Internal Server Error" }
 
 /** Head and body of one request, once all of it (by Content-Length) has arrived. */
 const parseRequest = (bytes: Buffer): PeerRequest | undefined => {

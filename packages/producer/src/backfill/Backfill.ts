@@ -170,14 +170,14 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         return days.length
       }
       for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-        if (file.period === "monthly" && (yield* dayDone(file)) && (yield* ledger.done(file.name)) === undefined) {
-          inDays(file)
-          continue
-        }
         const done = yield* ledger.done(file.name)
         if (done !== undefined) {
           progress.filesSkipped++
           engine = done.state === null ? undefined : CandleEngine.forSymbol({ intervals: [...request.intervals], graceMillis: 0 }, done.state)
+          continue
+        }
+        if (file.period === "monthly" && (yield* dayDone(file))) {
+          inDays(file)
           continue
         }
         const outcome = yield* loadFile(file, engine).pipe(Effect.result)
@@ -186,12 +186,15 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
           engine = outcome.success
           continue
         }
-        // A file missing or failed breaks the run of trades: the next one starts afresh, not from a close before the hole.
-        engine = undefined
         const error = outcome.failure
         if (error._tag === "NotPublished" && file.period === "monthly") {
+          // Nothing of it was applied (the download comes first): its days go on from the same engine.
           yield* Effect.logInfo(`${file.name}: not published (yet); its ${inDays(file)} daily files instead`)
-        } else if (error._tag === "NotPublished") {
+          continue
+        }
+        // A file missing or failed breaks the run of trades: the next one starts afresh, not from a close before the hole.
+        engine = undefined
+        if (error._tag === "NotPublished") {
           progress.filesMissing++
           missing.push(file.name)
           yield* Effect.logWarning(`${file.name}: not published (${error.url})`)

@@ -47,8 +47,28 @@ export const backfillSummary = (
   const what = `${asked.kind} of ${asked.symbols.join(",")} from ${asked.from} to ${asked.to}`
   const nothing = progress.filesDone + progress.filesSkipped === 0
   const loaded = nothing ? "nothing of it is loaded" : `loaded ${progress.filesDone} file(s) now, ${progress.filesSkipped} before`
-  const absent = missing.length === 0 ? "" : `; not published: ${missing.map((name) => name.replace(/\.zip$/, "")).join(", ")}`
+  const absent = missing.length === 0 ? "" : `; not published: ${runsOf(missing).join(", ")}`
   return { text: `backfill asked for ${what}: ${loaded}${absent}`, nothing }
+}
+
+/**
+ * Daily files as runs of consecutive days: "X-trades-2017-08-01 to 2021-03-31" for the 1,339 days
+ * before a symbol was listed, rather than each name.
+ */
+const runsOf = (names: ReadonlyArray<string>): Array<string> => {
+  const runs: Array<{ prefix: string; first: string; last: string; lastDay: number }> = []
+  for (const name of names) {
+    const m = /^(.*)-(\d{4}-\d{2}-\d{2})\.zip$/.exec(name)
+    const prefix = m?.[1] ?? name.replace(/\.zip$/, "")
+    const date = m?.[2]
+    const day = date === undefined ? Number.NaN : Date.parse(`${date}T00:00:00Z`)
+    const run = runs.at(-1)
+    if (run !== undefined && date !== undefined && run.prefix === prefix && day === run.lastDay + 86_400_000) {
+      run.last = date
+      run.lastDay = day
+    } else runs.push({ prefix, first: date ?? "", last: date ?? "", lastDay: day })
+  }
+  return runs.map((r) => (r.first === "" ? r.prefix : r.first === r.last ? `${r.prefix}-${r.first}` : `${r.prefix}-${r.first} to ${r.last}`))
 }
 
 const formatSeconds = (s: number) => (s < 90 ? `${Math.ceil(s)} s` : s < 5400 ? `${Math.ceil(s / 60)} min` : `${(s / 3600).toFixed(1)} h`)

@@ -90,7 +90,9 @@ export class BinanceRest {
       self.noteWeight(response.headers["x-mbx-used-weight-1m"])
       if (response.status === 429 || response.status === 418) {
         self.counters.rateLimited++
-        const retryAfterMillis = Number(response.headers["retry-after"] ?? "60") * 1000
+        // Binance sends seconds; anything else (an HTTP date, nothing) is taken as its usual minute.
+        const seconds = Number(response.headers["retry-after"] ?? "60")
+        const retryAfterMillis = (Number.isFinite(seconds) && seconds >= 0 ? seconds : 60) * 1000
         const error = new RestError({ url, status: response.status, message: `HTTP ${response.status}, Retry-After ${retryAfterMillis / 1000} s` })
         // A Retry-After this long is a ban, not a pause: the request fails.
         return yield* retryAfterMillis > self.options.maxRetryAfterMillis ? Effect.fail(error) : Effect.fail(new Again({ error, retryAfterMillis }))

@@ -10,8 +10,14 @@
  * A test keeps `fetch(` out of production code.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import type { Layer } from "effect"
-import type { HttpClient } from "effect/http"
+import { Effect, Layer } from "effect"
+import { HttpClient } from "effect/http"
+
+/** Redirects followed, as `fetch` followed them (a moved webhook, a mirror of the archive). */
+const MAX_REDIRECTS = 5
 
 /** The client on a scoped undici agent of its own, closed with the layer's scope. */
-export const OutboundHttp: Layer.Layer<HttpClient.HttpClient> = NodeHttpClient.layerUndici
+export const OutboundHttp: Layer.Layer<HttpClient.HttpClient> = Layer.effect(
+  HttpClient.HttpClient,
+  Effect.map(HttpClient.HttpClient, HttpClient.followRedirects(MAX_REDIRECTS))
+).pipe(Layer.provide(NodeHttpClient.layerUndici))

@@ -1,12 +1,15 @@
 /**
  * A Chromium for the dashboard test, wherever the machine has one, in this order: `CHROMIUM_PATH`;
  * a system Chromium or Chrome (Debian's `chromium`, which `.ci/run` installs); the Chromium
- * shipped inside the `@sparticuz/chromium` npm package (a devDependency), so that `npm install &&
- * npm test` passes on a fresh Linux machine with no browser at all. Each candidate is launched,
+ * shipped inside the `@sparticuz/chromium` npm package (a devDependency; x86_64 only), with the
+ * libraries it needs beyond glibc, so that `npm install && npm test` passes on a fresh x86_64
+ * Linux machine with no browser at all. Each candidate is launched,
  * not just found: one that cannot run is passed over, and when none runs the error lists each
  * with why.
  */
 import { existsSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { type Browser, chromium } from "playwright-core"
 
 export interface LaunchedBrowser {
@@ -31,7 +34,15 @@ const candidates = (): ReadonlyArray<Candidate> => {
     ...SYSTEM.map((path) => ({ source: path, path: async () => (existsSync(path) ? path : undefined), args: async () => FLAGS })),
     {
       source: "@sparticuz/chromium (npm)",
-      path: async () => (await import("@sparticuz/chromium")).default.executablePath(),
+      path: async () => {
+        const sparticuz = await import("@sparticuz/chromium")
+        const path = await sparticuz.default.executablePath()
+        // The libraries it needs beyond glibc (NSS, NSPR, expat) ship with it, but it unpacks them
+        // only on Amazon Linux: unpacked here too, so that a machine without them runs it.
+        const libraries = await sparticuz.inflate(fileURLToPath(new URL("../bin/al2023.tar.br", import.meta.resolve("@sparticuz/chromium"))))
+        sparticuz.setupLambdaEnvironment(join(libraries, "lib"))
+        return path
+      },
       // Its flags are Lambda's: one process, which a closed page would end with the browser.
       args: async () => [...(await import("@sparticuz/chromium")).default.args.filter((a) => a !== "--single-process"), "--lang=en-US"]
     }
