@@ -12,6 +12,7 @@ import { BinanceRest, DEFAULT_REST } from "@blockchaincore/producer/gaps/Binance
 import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 import { warmStart } from "@blockchaincore/producer/backfill/WarmStart"
 import { layerSqliteCandleStore } from "../src/store/SqliteCandleStore.ts"
+import { startHttp10Peer } from "../../core/test/support/http10Peer.ts"
 
 const NOW = Date.UTC(2026, 10, 27, 12, 30, 15)
 const MINUTE = 60_000
@@ -73,4 +74,28 @@ describe("a warm start", () => {
       const [kept] = yield* store.candles({ symbol: "BTCUSDT", interval: "1m", startTime: lastClosed, endTime: lastClosed, limit: 1 })
       expect(kept).toEqual(ours)
     }).pipe(Effect.scoped, Effect.provide(storeLayer)))
+
+  it.effect("completes against a server that answers as HTTP/1.0 servers do (FIN right after each answer), 20 runs of 20", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const lastOpen = NOW - (NOW % MINUTE)
+      const binance = yield* Effect.acquireRelease(
+        Effect.promise(() => startHttp10Peer((request) => {
+          const limit = Number(new URL(request.path, "http://x").searchParams.get("limit"))
+          const rows = Array.from({ length: limit }, (_, i) => {
+            const open = lastOpen - (limit - 1 - i) * MINUTE
+            return [open, "100.00000000", "101.00000000", "99.00000000", "100.50000000", "2.00000000", open + MINUTE - 1, "201.00000000", 7, "1.00000000", "100.50000000", "0"]
+          })
+          return { status: 200, body: JSON.stringify(rows) }
+        })),
+        (peer) => Effect.promise(() => peer.close())
+      )
+      const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 }, yield* HttpClient.HttpClient)
+      for (let i = 0; i < 20; i++) {
+        // Each run on a fresh store, so that each asks Binance again.
+        const filled = yield* warmStart(rest, ["BTCUSDT", "ETHUSDT"], ["1m", "5m"]).pipe(Effect.provide(layerSqliteCandleStore(":memory:")))
+        expect(filled).toBe(4 * historyNeeded(DEFAULT_RULES))
+      }
+      expect(binance.requests).toHaveLength(80)
+    }).pipe(Effect.scoped, Effect.provide(OutboundHttp)))
 })

@@ -20,6 +20,7 @@ import { type Http10Peer, type PeerAnswer, type PeerRequest, startHttp10Peer } f
 import { makeWebhookNotifier } from "@blockchaincore/services/webhook/WebhookNotifier"
 import { downloadArchiveFile } from "../src/backfill/ArchiveDownload.ts"
 import { BinanceRest, DEFAULT_REST, RestError } from "../src/gaps/BinanceRest.ts"
+import { fillGap } from "../src/gaps/GapFiller.ts"
 import { OutboundHttp } from "../src/http/OutboundHttp.ts"
 
 const RUNS = 20
@@ -79,6 +80,24 @@ describe("the outbound client against an HTTP/1.0 peer that closes right after a
         return { trades: got.length, last: got.at(-1)?.price, candles: candles.length, close: candles[0]?.close }
       }))
       expect(exit).toEqual(Exit.succeed({ trades: 1000, last: 6_168_599_000_999n, candles: 61, close: 6_165_000_000_000n }))
+    }
+  })
+
+  it(`fills a gap of 2,500 trade ids, three pages, ${RUNS} runs of ${RUNS}`, async () => {
+    const server = await peer((request) => {
+      const url = new URL(request.path, "http://x")
+      const from = Number(url.searchParams.get("fromId"))
+      const limit = Number(url.searchParams.get("limit"))
+      const page = Array.from({ length: limit }, (_, i) => ({ id: from + i, price: "61685.99000000", qty: "0.00100000", quoteQty: "61.68599000", time: 1_723_161_255_000 + from + i, isBuyerMaker: false, isBestMatch: true }))
+      return { status: 200, body: JSON.stringify(page) }
+    })
+    for (let i = 0; i < RUNS; i++) {
+      const exit = await run(Effect.gen(function*() {
+        const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl: server.url, maxAttempts: 1 }, yield* HttpClient.HttpClient)
+        const fill = yield* fillGap(rest, { symbol: "BTCUSDT", fromId: 10_000, toId: 12_499, fromTime: 0, toTime: 0 })
+        return { outcome: fill.outcome, trades: fill.trades.length, ids: fill.trades.every((t, k) => t.firstId === 10_000 + k) }
+      }))
+      expect(exit).toEqual(Exit.succeed({ outcome: "filled", trades: 2_500, ids: true }))
     }
   })
 
