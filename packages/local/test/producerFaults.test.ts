@@ -81,6 +81,22 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     expect(run.metrics.counters.duplicatesDropped).toBeGreaterThanOrEqual(Math.floor(frames().length / 7) - 1)
   })
 
+  it("catches a symbol whose trades stop for good while the connection and the other symbol go on, by the exchange's last trade id, and fills them from REST", async () => {
+    const run = await runAgainstReplay(frames(), {
+      replay: { faults: { silenceSymbol: { symbol: "ETHUSDT", after: 10_000 } } },
+      producer: { completeness: { checkEveryMillis: 200 } }
+    })
+    expectLossless(run)
+    expect(run.metrics.counters.silentGaps).toBeGreaterThanOrEqual(1)
+    expect(run.metrics.counters.gapsUnfillable).toBe(0)
+    const detected = run.bus.published.filter((e) => e._tag === "DataGapDetected")
+    expect(detected.length).toBe(run.metrics.counters.gapsFound)
+    expect(detected.some((e) => e._tag === "DataGapDetected" && e.symbol === "ETHUSDT")).toBe(true)
+    // The other symbol was never silent.
+    expect(detected.every((e) => e._tag === "DataGapDetected" && e.symbol === "ETHUSDT")).toBe(true)
+    expect(run.server.stats.restRequests).toBeGreaterThanOrEqual(2)
+  })
+
   it("fills frames the stream dropped from REST", async () => {
     const run = await runAgainstReplay(frames(), { replay: { faults: { dropEvery: 997 } } })
     expectLossless(run)

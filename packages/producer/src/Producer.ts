@@ -15,6 +15,7 @@ import type { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import { Batcher, type BatcherOptions, DEFAULT_BATCHER } from "./batching/Batcher.ts"
 import { BinanceRest, DEFAULT_REST, type RestOptions } from "./gaps/BinanceRest.ts"
 import { fillGap } from "./gaps/GapFiller.ts"
+import { type CompletenessOptions, DEFAULT_COMPLETENESS, silentGaps } from "./gaps/SilentSymbols.ts"
 import { makeMetricsExport } from "./metrics/MetricsExport.ts"
 import { type MetricsSnapshot, ProducerMetrics } from "./metrics/ProducerMetrics.ts"
 import type { Journal } from "./publish/Journal.ts"
@@ -36,13 +37,15 @@ export interface ProducerConfig {
    * state): after a restart, trades up to it are dropped and a jump past it is a gap to fill.
    */
   readonly resumeFrom?: ReadonlyMap<string, { readonly id: number; readonly time: number }>
+  /** The completeness watermark's checks against the exchange; DEFAULT_COMPLETENESS if absent. */
+  readonly completeness?: CompletenessOptions
 }
 
 /** A producer of `symbols` from Binance (or a stand-in at these URLs), every part on its defaults unless overridden. */
 export const producerConfig = (
   symbols: ReadonlyArray<string>,
   urls: { readonly wsUrl: string; readonly restUrl: string },
-  overrides: Partial<Pick<ProducerConfig, "batcher" | "resumeFrom">> = {}
+  overrides: Partial<Pick<ProducerConfig, "batcher" | "resumeFrom" | "completeness">> = {}
 ): ProducerConfig => ({
   symbols,
   wsUrl: urls.wsUrl,
@@ -157,6 +160,36 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       yield* announce([fill.outcome === "filled" ? dataGapFilled(gap, "filled") : dataGapFilled(gap, "unfillable", fill.reason)])
     }).pipe(Effect.forever)
 
+    /**
+     * The completeness watermark: the exchange's last trade ids, asked for all symbols at once.
+     * A symbol silent behind them is a gap, queued like one the stream revealed; its delivered id
+     * moves to the exchange's, so that neither the stream nor the next check reports it again.
+     */
+    const checkedAt = new Map<string, number>()
+    /** The last failure said, so that a check failing the same way every 30 s is said once. */
+    let lastProblem = ""
+    const checkCompleteness = Effect.gen(function*() {
+      const exchange = yield* rest.lastIds(config.symbols).pipe(Effect.result)
+      if (exchange._tag === "Failure") {
+        if (exchange.failure.message === lastProblem) return
+        lastProblem = exchange.failure.message
+        return yield* Effect.logWarning(`completeness check: ${lastProblem}; trying again every ${(config.completeness ?? DEFAULT_COMPLETENESS).checkEveryMillis / 1000} s`)
+      }
+      lastProblem = ""
+      const delivered = new Map([...symbols].map(([symbol, s]) => [symbol, s.last]))
+      const marketTime = Math.max(0, ...[...symbols.values()].map((s) => s.counters.lastTradeTime))
+      for (const gap of silentGaps(delivered, checkedAt, exchange.success, marketTime)) {
+        metrics.counters.gapsFound++
+        metrics.counters.silentGaps++
+        const state = symbols.get(gap.symbol)
+        if (state?.last !== undefined) state.last.id = gap.toId
+        yield* Effect.logWarning(`${gap.symbol}: the stream is silent at trade ${gap.fromId - 1} while Binance is at ${gap.toId}: filling ${gap.toId - gap.fromId + 1} trades from REST`)
+        yield* Queue.offer(gaps, gap)
+      }
+    })
+    const completeness = config.completeness ?? DEFAULT_COMPLETENESS
+    const watermark = checkCompleteness.pipe(Effect.delay(completeness.checkEveryMillis), Effect.forever)
+
     // Uninterruptible: batches taken from the batcher must reach the queue or the journal.
     const flush = Clock.currentTimeMillis.pipe(Effect.flatMap((now) => publisher.publish(batcher.takeDue(now))),
       Effect.catch((e) => Effect.logError(`journal: ${e.message}`)),
@@ -199,6 +232,7 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       for (const text of batch) onFrame(text, now)
     })))))
     yield* part("gap filler", fillGaps)
+    yield* part("completeness watermark", watermark)
     yield* part("flush", flush)
     yield* part("sampler", sample)
     yield* part("malformed-frame log", logMalformed)

@@ -58,6 +58,8 @@ export interface LocalRuntimeConfig {
   readonly bus?: BusOptions
   /** The anomaly rules' settings per symbol and interval; the defaults without. */
   readonly anomalyConfig?: AnomalyConfig
+  /** How often the stream is checked against the exchange's last trade ids; every 30 s by default. */
+  readonly completenessCheckMillis?: number
   /** The consumers subscribed to the bus; the registry's by default. */
   readonly consumers?: ReadonlyArray<Consumer>
   /** Where the built dashboard is; packages/web/dist by default. */
@@ -161,7 +163,10 @@ const producer = (config: LocalRuntimeConfig) =>
     if (config.replay === undefined) {
       yield* Effect.forkScoped(warmStart(new BinanceRest({ ...DEFAULT_REST, baseUrl: source.restUrl }, yield* HttpClient.HttpClient), source.symbols, DEFAULT_ENGINE.intervals, yield* AnomalySettings))
     }
-    const handle = yield* runProducer(producerConfig(source.symbols, source, { resumeFrom }))
+    const handle = yield* runProducer(producerConfig(source.symbols, source, {
+      resumeFrom,
+      ...(config.completenessCheckMillis === undefined ? {} : { completeness: { checkEveryMillis: config.completenessCheckMillis } })
+    }))
     yield* (yield* ProducerMonitor).attach(handle)
     const status = Effect.suspend(() => Effect.logInfo(`${statusLine(handle.metrics())} | processed ${stats.batches} batches${source.progress()}`))
     yield* Effect.forkScoped(status.pipe(Effect.delay(config.statusEveryMillis ?? 60_000), Effect.repeat(Schedule.spaced(config.statusEveryMillis ?? 60_000))))

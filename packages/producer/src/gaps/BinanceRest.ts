@@ -8,6 +8,7 @@ import { type HttpClient, HttpClientRequest } from "effect/http"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { LOCATION_REFUSED, LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRefused"
 import { HistoricalTradesFromJson, tradeOfRest } from "@blockchaincore/core/binance/RestTrade"
+import { TickerLastIdsFromJson, tickerWeight } from "@blockchaincore/core/binance/RestTicker"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { candleOfRestKline, RestKlinesFromJson } from "@blockchaincore/core/binance/RestKline"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
@@ -71,6 +72,17 @@ export class BinanceRest {
   klines(symbol: string, interval: Interval, limit: number): Effect.Effect<Array<Candle>, RestError> {
     return this.get(`/api/v3/klines?symbol=${symbol}&interval=${interval}&limit=${Math.min(1000, limit)}`, KLINES_WEIGHT, RestKlinesFromJson).pipe(
       Effect.map((rows) => rows.map((k) => candleOfRestKline(symbol, interval, k)))
+    )
+  }
+
+  /**
+   * The last trade id Binance has for each of `symbols` (one 24 h ticker request, MINI), by
+   * symbol: what the stream's watermark is checked against. Symbols Binance does not answer for
+   * are absent.
+   */
+  lastIds(symbols: ReadonlyArray<string>): Effect.Effect<ReadonlyMap<string, number>, RestError> {
+    return this.get(`/api/v3/ticker/24hr?symbols=${encodeURIComponent(JSON.stringify(symbols))}&type=MINI`, tickerWeight(symbols.length), TickerLastIdsFromJson).pipe(
+      Effect.map((rows) => new Map(rows.map((r) => [r.symbol, r.lastId])))
     )
   }
 

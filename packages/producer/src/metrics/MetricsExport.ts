@@ -26,6 +26,7 @@ const totals: ReadonlyArray<readonly [Metric.Metric<number, unknown>, (m: Metric
   [counter("blockchaincore_rotations_total", "Connections replaced before Binance's 24-hour cut or on serverShutdown"), (m) => m.counters.rotations],
   [counter("blockchaincore_gaps_found_total", "Gaps in trade ids found"), (m) => m.counters.gapsFound],
   [counter("blockchaincore_gaps_filled_total", "Gaps filled from REST"), (m) => m.counters.gapsFilled],
+  [counter("blockchaincore_silent_gaps_total", "Gaps the completeness watermark found: a symbol silent behind the exchange's last trade id"), (m) => m.counters.silentGaps],
   [counter("blockchaincore_gaps_unfillable_total", "Gaps REST could not fill"), (m) => m.counters.gapsUnfillable],
   [counter("blockchaincore_trades_backfilled_total", "Trades fetched from REST to fill gaps"), (m) => m.counters.tradesBackfilled],
   [counter("blockchaincore_bus_failures_total", "Domain events the bus refused"), (m) => m.counters.busFailures],

@@ -27,6 +27,8 @@ export interface ProducerCounters {
   connectFailures: number
   rotations: number
   gapsFound: number
+  /** Of those, gaps the completeness watermark found: a symbol silent behind the exchange. */
+  silentGaps: number
   gapsFilled: number
   gapsUnfillable: number
   tradesBackfilled: number
@@ -63,6 +65,7 @@ export class ProducerMetrics {
     connectFailures: 0,
     rotations: 0,
     gapsFound: 0,
+    silentGaps: 0,
     gapsFilled: 0,
     gapsUnfillable: 0,
     tradesBackfilled: 0,

@@ -1,7 +1,8 @@
 /**
  * A server on loopback that speaks Binance's market-data protocol and replays a recording: the
  * combined-stream WebSocket (`/stream?streams=a/b`, raw `/ws/<stream>`, SUBSCRIBE and its reply,
- * pings), and REST `historicalTrades` for the ids in the recording. It is the producer's test
+ * pings), REST `historicalTrades` for the ids in the recording, and the 24 h ticker's `lastId`
+ * of each symbol as of the market's head (the furthest frame sent). It is the producer's test
  * opponent and the offline source for demos, so it can misbehave on command (`ReplayFaults`).
  *
  * The market moves on whether or not anyone listens: `head` is the furthest frame any connection
@@ -29,6 +30,11 @@ export interface ReplayFaults {
   readonly malformedEvery?: number
   /** Answer the first n REST requests with 429 and `Retry-After: 1`. */
   readonly rest429?: number
+  /**
+   * After this many frames sent in all, `symbol`'s trades are never sent again, while the
+   * connection and the other symbols go on (its trades still happen: REST has them).
+   */
+  readonly silenceSymbol?: { readonly symbol: string; readonly after: number }
 }
 
 export interface ReplayOptions {
@@ -188,7 +194,8 @@ export class ReplayServer {
       const f = this.faults
       if (f.malformedEvery !== undefined && n % f.malformedEvery === 0) send(MALFORMED)
       if (f.duplicateEvery !== undefined && n % f.duplicateEvery === 0) send(unwrap(frame))
-      if (f.dropEvery !== undefined && n % f.dropEvery === 0 && !this.lastOfStream.has(index)) {
+      const silenced = f.silenceSymbol !== undefined && n > f.silenceSymbol.after && frame.trade.symbol === f.silenceSymbol.symbol
+      if (silenced || (f.dropEvery !== undefined && n % f.dropEvery === 0 && !this.lastOfStream.has(index))) {
         if (written !== undefined) setImmediate(written)
       } else {
         send(unwrap(frame), written)
@@ -246,6 +253,7 @@ export class ReplayServer {
       this.stats.rest429++
       return reply(429, { code: -1003, msg: "Too many requests." }, { "retry-after": "1" })
     }
+    if (url.pathname === "/api/v3/ticker/24hr") return this.ticker(url, reply)
     if (url.pathname !== "/api/v3/historicalTrades") return reply(404, { code: -1, msg: "Not found" })
     const symbol = url.searchParams.get("symbol") ?? ""
     const frames = this.bySymbol.get(symbol)
@@ -267,7 +275,21 @@ export class ReplayServer {
       }))
     reply(200, trades, { "x-mbx-used-weight-1m": String(25 * this.stats.restRequests) })
   }
+
+  /** The 24 h ticker (MINI): each asked symbol's last trade id among the frames the market has reached. */
+  private ticker(url: URL, reply: (status: number, body: unknown) => void): void {
+    const asked = Schema.decodeUnknownOption(TickerSymbols)(url.searchParams.get("symbols") ?? "")
+    if (Option.isNone(asked)) return reply(400, { code: -1100, msg: "Illegal characters found in parameter 'symbols'." })
+    const lastIds = new Map<string, number>()
+    for (let i = 0; i < this.head && i < this.frames.length; i++) {
+      const t = this.frames[i]!.trade
+      if (t.lastId > (lastIds.get(t.symbol) ?? -1)) lastIds.set(t.symbol, t.lastId)
+    }
+    reply(200, asked.value.filter((s) => this.bySymbol.has(s)).map((symbol) => ({ symbol, lastId: lastIds.get(symbol) ?? -1 })))
+  }
 }
+
+const TickerSymbols = Schema.fromJsonString(Schema.Array(Schema.String))
 
 const ControlRequest = Schema.fromJsonString(
   Schema.Struct({

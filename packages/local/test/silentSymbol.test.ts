@@ -1,0 +1,54 @@
+/**
+ * One symbol's stream goes silent for good: a Binance-protocol server on loopback stops sending
+ * ETHUSDT's trades a third of the way into the recording, keeps the connection and BTCUSDT going,
+ * and answers REST truthfully. The completeness watermark sees Binance's last trade id move past
+ * what was delivered, the missing trades are filled from REST, the candles they fall in are
+ * revised, and ETHUSDT's stored 1m candles equal the recording's, trade counts included.
+ */
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Schedule, Schema } from "effect"
+import { expect, it } from "vitest"
+import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
+import { loadRecording } from "@blockchaincore/producer/replay/Recording"
+import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
+import { candlesOfFile } from "../src/candles/CandlesOfFile.ts"
+import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+
+const Klines = Schema.Array(Schema.Array(Schema.Union([Schema.Number, Schema.String])))
+
+describeWithSharedData("a symbol whose stream goes silent", () => {
+  it("is caught by the exchange's last trade id, filled from REST, and its candles equal the recording's", async () => {
+    const expected = (await Effect.runPromise(candlesOfFile(sharedFile(RECORDING), { interval: "1m", symbol: "ETHUSDT" }, () => Effect.void))).candles.map(klineRow)
+    const server = new ReplayServer(loadRecording(sharedFile(RECORDING)), { pingIntervalMillis: 200, faults: { silenceSymbol: { symbol: "ETHUSDT", after: 12_000 } } })
+    const port = await server.listen()
+    try {
+      const stored = await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+        const rt = yield* runLocalRuntime({
+          symbols: ["BTCUSDT", "ETHUSDT"],
+          wsUrl: `ws://127.0.0.1:${port}`,
+          restUrl: `http://127.0.0.1:${port}`,
+          replay: undefined,
+          dataDir: mkdtempSync(join(tmpdir(), "blockchaincore-silent-")),
+          port: 0,
+          completenessCheckMillis: 250
+        })
+        // As a user reads them: the API's klines.
+        const ethCandles = Effect.promise(async () => Schema.decodeUnknownSync(Klines)(await (await fetch(`http://127.0.0.1:${rt.port}/api/v3/klines?symbol=ETHUSDT&interval=1m&startTime=0`)).json()))
+        // Bounded: until the closed windows hold every trade they should (the last closes with the stream's end), at most 90 s.
+        const closed = expected.slice(0, -1).reduce((n, k) => n + Number(k[8]), 0)
+        const candles = yield* ethCandles.pipe(
+          Effect.repeat({ until: (rows) => rows.slice(0, expected.length - 1).reduce((n, k) => n + Number(k[8]), 0) >= closed, schedule: Schedule.spaced("100 millis") }),
+          Effect.timeout("90 seconds")
+        )
+        return { candles, silent: rt.metrics().counters.silentGaps }
+      })))
+      expect(stored.silent).toBeGreaterThanOrEqual(1)
+      expect(stored.candles.slice(0, expected.length - 1)).toEqual(expected.slice(0, -1))
+    } finally {
+      await server.close()
+    }
+  }, 120_000)
+})
