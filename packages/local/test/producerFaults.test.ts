@@ -84,7 +84,7 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
   it("catches a symbol whose trades stop for good while the connection and the other symbol go on, by the exchange's last trade id, and fills them from REST", async () => {
     const run = await runAgainstReplay(frames(), {
       replay: { faults: { silenceSymbol: { symbol: "ETHUSDT", after: 10_000 } } },
-      producer: { completeness: { checkEveryMillis: 200 } }
+      producer: { completeness: { checkEveryMillis: 200, announceAfterMillis: 0 } }
     })
     expectLossless(run)
     expect(run.metrics.counters.silentGaps).toBeGreaterThanOrEqual(1)
@@ -95,6 +95,16 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     // The other symbol was never silent.
     expect(detected.every((e) => e._tag === "DataGapDetected" && e.symbol === "ETHUSDT")).toBe(true)
     expect(run.server.stats.restRequests).toBeGreaterThanOrEqual(2)
+    // A data-quality event, apart from the gaps: once, for ETHUSDT.
+    const silences = run.bus.published.filter((e) => e._tag === "StreamSilent")
+    expect(silences).toHaveLength(1)
+    const silence = silences[0]
+    expect(silence).toMatchObject({ symbol: "ETHUSDT" })
+    // Binance's id at the announcing check lies past what the stream delivered, within the recording.
+    const lastEth = frames().filter((f) => f.trade.symbol === "ETHUSDT").at(-1)!.trade.lastId
+    if (silence?._tag === "StreamSilent") expect(silence.streamLastId < silence.exchangeLastId && silence.exchangeLastId <= lastEth).toBe(true)
+    expect(run.metrics.counters.symbols.get("ETHUSDT")?.silentSince).toBeGreaterThan(0)
+    expect(run.metrics.counters.symbols.get("BTCUSDT")?.silentSince).toBe(0)
   })
 
   it("fills frames the stream dropped from REST", async () => {

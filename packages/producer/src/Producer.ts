@@ -9,7 +9,7 @@ import { Cause, Clock, Deferred, Effect, Exit, Queue, Schedule, Schema, type Sco
 import { HttpClient } from "effect/http"
 import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
-import { dataGapDetected, dataGapFilled, type DomainEvent, type GapFacts } from "@blockchaincore/core/events/DomainEvent"
+import { dataGapDetected, dataGapFilled, type DomainEvent, type GapFacts, streamSilent } from "@blockchaincore/core/events/DomainEvent"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
 import type { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import { Batcher, type BatcherOptions, DEFAULT_BATCHER } from "./batching/Batcher.ts"
@@ -120,6 +120,8 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
           seen.time = trade.time
         }
         counters.trades++
+        // A trade the stream itself delivered: it is not silent (any more).
+        counters.silentSince = 0
         if (trade.time >= counters.lastTradeTime) {
           counters.lastTradeTime = trade.time
           counters.lastTradeAt = now
@@ -165,7 +167,11 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
      * A symbol silent behind them is a gap, queued like one the stream revealed; its delivered id
      * moves to the exchange's, so that neither the stream nor the next check reports it again.
      */
+    const completeness = config.completeness ?? DEFAULT_COMPLETENESS
     const checkedAt = new Map<string, number>()
+    /** Per silent symbol: the last id its stream delivered, and the silence already announced (by its start). */
+    const streamLastId = new Map<string, number>()
+    const announced = new Map<string, number>()
     /** The last failure said, so that a check failing the same way every 30 s is said once. */
     let lastProblem = ""
     const checkCompleteness = Effect.gen(function*() {
@@ -173,21 +179,36 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       if (exchange._tag === "Failure") {
         if (exchange.failure.message === lastProblem) return
         lastProblem = exchange.failure.message
-        return yield* Effect.logWarning(`completeness check: ${lastProblem}; trying again every ${(config.completeness ?? DEFAULT_COMPLETENESS).checkEveryMillis / 1000} s`)
+        return yield* Effect.logWarning(`completeness check: ${lastProblem}; trying again every ${completeness.checkEveryMillis / 1000} s`)
       }
       lastProblem = ""
       const delivered = new Map([...symbols].map(([symbol, s]) => [symbol, s.last]))
       const marketTime = Math.max(0, ...[...symbols.values()].map((s) => s.counters.lastTradeTime))
+      const now = yield* Clock.currentTimeMillis
       for (const gap of silentGaps(delivered, checkedAt, exchange.success, marketTime)) {
         metrics.counters.gapsFound++
         metrics.counters.silentGaps++
         const state = symbols.get(gap.symbol)
-        if (state?.last !== undefined) state.last.id = gap.toId
+        if (state === undefined) continue
+        if (state.counters.silentSince === 0) {
+          state.counters.silentSince = now
+          streamLastId.set(gap.symbol, gap.fromId - 1)
+        }
+        if (state.last !== undefined) state.last.id = gap.toId
         yield* Effect.logWarning(`${gap.symbol}: the stream is silent at trade ${gap.fromId - 1} while Binance is at ${gap.toId}: filling ${gap.toId - gap.fromId + 1} trades from REST`)
         yield* Queue.offer(gaps, gap)
       }
+      // Still silent after the set time: a data-quality event, once per silence.
+      for (const [symbol, state] of symbols) {
+        const since = state.counters.silentSince
+        const exchangeLastId = exchange.success.get(symbol)
+        if (since === 0 || announced.get(symbol) === since || now - since < completeness.announceAfterMillis || exchangeLastId === undefined) continue
+        announced.set(symbol, since)
+        const event = streamSilent({ symbol, since, silentMillis: now - since, streamLastId: streamLastId.get(symbol) ?? exchangeLastId, exchangeLastId })
+        yield* Effect.logWarning(`${symbol}: Binance has trades its stream has not sent for ${Math.round(event.silentMillis / 1000)} s; filling them from REST meanwhile`)
+        yield* announce([event])
+      }
     })
-    const completeness = config.completeness ?? DEFAULT_COMPLETENESS
     const watermark = checkCompleteness.pipe(Effect.delay(completeness.checkEveryMillis), Effect.forever)
 
     // Uninterruptible: batches taken from the batcher must reach the queue or the journal.

@@ -44,6 +44,23 @@ export const DataGapFilled = Schema.TaggedStruct("DataGapFilled", {
 })
 export type DataGapFilled = typeof DataGapFilled.Type
 
+/**
+ * A data-quality event, apart from market anomalies: Binance has trades of `symbol` its stream has
+ * not sent for `silentMillis` and more (the completeness watermark found them). They are filled
+ * from REST meanwhile; the stream itself is not to be trusted until it delivers again.
+ */
+export const StreamSilent = Schema.TaggedStruct("StreamSilent", {
+  id: EventId,
+  symbol: SymbolName,
+  /** When the watermark first found the stream behind Binance (wall clock). */
+  since: EpochMillis,
+  silentMillis: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  /** The last id the stream delivered, and Binance's last id at the check that announced it. */
+  streamLastId: TradeId,
+  exchangeLastId: TradeId
+})
+export type StreamSilent = typeof StreamSilent.Type
+
 export const AnomalyRule = Schema.Literals(["price_movement", "volume_spike", "sma_divergence", "robust_zscore_return", "robust_zscore_volume"])
 export type AnomalyRule = typeof AnomalyRule.Type
 
@@ -77,7 +94,7 @@ export const AlertSent = Schema.TaggedStruct("AlertSent", {
 })
 export type AlertSent = typeof AlertSent.Type
 
-export const DomainEvent = Schema.Union([CandleClosed, CandleRevised, DataGapDetected, DataGapFilled, AnomalyDetected, AlertSent])
+export const DomainEvent = Schema.Union([CandleClosed, CandleRevised, DataGapDetected, DataGapFilled, StreamSilent, AnomalyDetected, AlertSent])
 export type DomainEvent = typeof DomainEvent.Type
 
 export const DomainEventFromJson = Schema.fromJsonString(DomainEvent)
@@ -116,6 +133,13 @@ export const dataGapFilled = (gap: GapFacts, outcome: "filled" | "unfillable", r
 })
 
 const pickGap = ({ symbol, fromId, toId, fromTime, toTime }: GapFacts) => ({ symbol, fromId, toId, fromTime, toTime })
+
+/** One event per silence: its id names the symbol and when the silence began. */
+export const streamSilent = (fields: Omit<StreamSilent, "_tag" | "id">): StreamSilent => ({
+  _tag: "StreamSilent",
+  id: `stream-silent:${fields.symbol}:${fields.since}`,
+  ...fields
+})
 
 export const anomalyDetected = (fields: Omit<AnomalyDetected, "_tag" | "id">): AnomalyDetected => ({
   _tag: "AnomalyDetected",

@@ -14,7 +14,9 @@ export const SymbolHealth = Schema.Struct({
   /** Exchange time of the latest trade, null before the first. */
   lastTradeTime: Schema.NullOr(Schema.Finite),
   /** Seconds since that trade arrived, null before the first. */
-  lastTradeAgeSeconds: Schema.NullOr(Schema.Finite)
+  lastTradeAgeSeconds: Schema.NullOr(Schema.Finite),
+  /** Since when Binance has had trades of it that its stream did not send (the completeness watermark); absent while it is complete. */
+  silentSince: Schema.optionalKey(Schema.Finite)
 })
 export type SymbolHealth = typeof SymbolHealth.Type
 

@@ -40,7 +40,8 @@ export const pipelineHealth = (symbols: ReadonlyArray<string>, m: MetricsSnapsho
         symbol,
         tradesPerSecond: Math.round((m?.perSecond.get(symbol)?.trades ?? 0) * 10) / 10,
         lastTradeTime: seen ? s.lastTradeTime : null,
-        lastTradeAgeSeconds: seen ? Math.max(0, Math.round((now - s.lastTradeAt) / 100) / 10) : null
+        lastTradeAgeSeconds: seen ? Math.max(0, Math.round((now - s.lastTradeAt) / 100) / 10) : null,
+        ...(s !== undefined && s.silentSince > 0 ? { silentSince: s.silentSince } : {})
       }
     })
   }

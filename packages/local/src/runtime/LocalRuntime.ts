@@ -26,6 +26,7 @@ import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
 import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
 import { warmStart } from "@blockchaincore/producer/backfill/WarmStart"
 import { BinanceRest, DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
+import type { CompletenessOptions } from "@blockchaincore/producer/gaps/SilentSymbols"
 import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 import { ServedSymbols } from "@blockchaincore/services/api/ReadApiServer"
 import type { Consumer } from "@blockchaincore/services/consumers/Consumer"
@@ -58,8 +59,8 @@ export interface LocalRuntimeConfig {
   readonly bus?: BusOptions
   /** The anomaly rules' settings per symbol and interval; the defaults without. */
   readonly anomalyConfig?: AnomalyConfig
-  /** How often the stream is checked against the exchange's last trade ids; every 30 s by default. */
-  readonly completenessCheckMillis?: number
+  /** How often the stream is checked against the exchange's last trade ids, and when a silence is announced; DEFAULT_COMPLETENESS by default. */
+  readonly completeness?: CompletenessOptions
   /** The consumers subscribed to the bus; the registry's by default. */
   readonly consumers?: ReadonlyArray<Consumer>
   /** Where the built dashboard is; packages/web/dist by default. */
@@ -165,7 +166,7 @@ const producer = (config: LocalRuntimeConfig) =>
     }
     const handle = yield* runProducer(producerConfig(source.symbols, source, {
       resumeFrom,
-      ...(config.completenessCheckMillis === undefined ? {} : { completeness: { checkEveryMillis: config.completenessCheckMillis } })
+      ...(config.completeness === undefined ? {} : { completeness: config.completeness })
     }))
     yield* (yield* ProducerMonitor).attach(handle)
     const status = Effect.suspend(() => Effect.logInfo(`${statusLine(handle.metrics())} | processed ${stats.batches} batches${source.progress()}`))

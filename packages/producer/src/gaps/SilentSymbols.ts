@@ -11,10 +11,12 @@ import type { GapFacts } from "@blockchaincore/core/events/DomainEvent"
 export interface CompletenessOptions {
   /** How often the exchange is asked (one 24 h ticker request for all symbols). */
   readonly checkEveryMillis: number
+  /** A stream still silent this long after it was first found behind is announced (StreamSilent). */
+  readonly announceAfterMillis: number
 }
 
-/** Every 30 s: weight 2 a request up to 20 symbols, so 4 a minute, against Binance's 6,000. */
-export const DEFAULT_COMPLETENESS: CompletenessOptions = { checkEveryMillis: 30_000 }
+/** Every 30 s: weight 2 a request up to 20 symbols, so 4 a minute, against Binance's 6,000; announced after 2 minutes. */
+export const DEFAULT_COMPLETENESS: CompletenessOptions = { checkEveryMillis: 30_000, announceAfterMillis: 120_000 }
 
 export interface Delivered {
   readonly id: number

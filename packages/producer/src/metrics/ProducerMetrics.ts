@@ -10,6 +10,8 @@ export interface SymbolCounters {
   lastTradeTime: number
   /** Wall-clock time that trade arrived, 0 before the first: a replay's trades are old on arrival. */
   lastTradeAt: number
+  /** Wall-clock time the completeness watermark first found its stream behind Binance; 0 while it is not. */
+  silentSince: number
 }
 
 export interface ProducerCounters {
@@ -82,7 +84,7 @@ export class ProducerMetrics {
   symbol(symbol: string): SymbolCounters {
     let c = this.counters.symbols.get(symbol)
     if (c === undefined) {
-      c = { frames: 0, trades: 0, lastTradeTime: 0, lastTradeAt: 0 }
+      c = { frames: 0, trades: 0, lastTradeTime: 0, lastTradeAt: 0, silentSince: 0 }
       this.counters.symbols.set(symbol, c)
     }
     return c
@@ -93,7 +95,7 @@ export class ProducerMetrics {
     const seconds = Math.max(0.001, (now - this.previousAt) / 1000)
     this.rates = new Map(
       [...this.counters.symbols].map(([s, c]) => {
-        const p = this.previous.get(s) ?? { frames: 0, trades: 0, lastTradeTime: 0, lastTradeAt: 0 }
+        const p = this.previous.get(s) ?? { frames: 0, trades: 0, lastTradeTime: 0, lastTradeAt: 0, silentSince: 0 }
         return [s, { frames: (c.frames - p.frames) / seconds, trades: (c.trades - p.trades) / seconds }]
       })
     )
