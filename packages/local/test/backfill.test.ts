@@ -93,6 +93,35 @@ describeWithSharedData("backfill from the public archive", () => {
     expect(server.requests.filter((p) => p.includes("monthly"))).toHaveLength(1)
   })
 
+  it("names a file Binance re-uploaded since it was loaded (its CHECKSUM changed) and loads it again", async () => {
+    const path = daily("aggTrades", "XRPETH", "2019-10-11")
+    const original = readFileSync(sharedFile("XRPETH-aggTrades-2019-10-11.csv"), "utf8")
+    const [first, ...rest] = original.split("\n")
+    const fields = first!.split(",")
+    // The fix Binance uploads: the first aggregate's quantity, 1 more.
+    const fixed = [[fields[0], fields[1], (Number(fields[2]) + 1).toFixed(8), ...fields.slice(3)].join(","), ...rest].join("\n")
+    const dir = scratch()
+    const args = (url: string) => ["backfill", "--symbols", "XRPETH", "--from", "2019-10-11", "--to", "2019-10-11", "--kind", "aggTrades", "--data-dir", dir, "--archive-url", url]
+    const before = await serve(new Map([[path, original]]))
+    expect((await runCli(...args(before.url))).code).toBe(0)
+    const minute = Number(fields[5]) - (Number(fields[5]) % 60_000)
+    const volumeAt = async () => (await storedCandles(dir, "XRPETH", "1m", minute, minute))[0]!.volume
+    const volumeBefore = await volumeAt()
+
+    const after = await serve(new Map([[path, fixed]]))
+    const again = await runCli(...args(after.url))
+    const said = again.stdout + again.stderr
+    expect(again.code, said).toBe(0)
+    expect(said).toMatch(/XRPETH-aggTrades-2019-10-11\.zip: re-uploaded by Binance since it was loaded \(SHA-256 [0-9a-f]{64} is now [0-9a-f]{64}\); loading it again/)
+    expect(said).toContain("backfill asked for aggTrades of XRPETH from 2019-10-11 to 2019-10-11: loaded 1 file(s) now, 0 before; loaded again, re-uploaded by Binance: XRPETH-aggTrades-2019-10-11")
+    expect(await volumeAt()).toBe(volumeBefore + 100_000_000n)
+
+    // Loaded as it now is: the next run finds nothing to do.
+    const third = await runCli(...args(after.url))
+    expect(third.stdout).toMatch(/files 1\/1 \(0 loaded, 1 already done, 0 not published, 0 failed\)/)
+    expect(third.stdout + third.stderr).not.toMatch(/re-uploaded/)
+  })
+
   it("says so, and ends non-zero, when nothing of what was asked is published", async () => {
     const server = await serve(new Map())
     const run = await runCli("backfill", "--symbols", "XRPETH", "--from", "2019-10-11", "--to", "2019-10-12", "--kind", "aggTrades", "--data-dir", scratch(), "--archive-url", server.url)

@@ -42,7 +42,7 @@ export const runBackfillTask = (environment: Readonly<Record<string, string | un
     )
     const progress = new BackfillProgress(yield* Clock.currentTimeMillis)
     const report = Effect.suspend(() => Clock.currentTimeMillis.pipe(Effect.flatMap((t) => Effect.logInfo(progress.line(t)))))
-    const { failures, missing } = yield* Effect.gen(function*() {
+    const { failures, missing, reloaded } = yield* Effect.gen(function*() {
       yield* Effect.forkScoped(report.pipe(Effect.delay("30 seconds"), Effect.repeat(Schedule.spaced("30 seconds"))))
       return yield* runBackfill({
         symbols: env.BACKFILL_SYMBOLS,
@@ -56,7 +56,7 @@ export const runBackfillTask = (environment: Readonly<Record<string, string | un
       }, progress)
     }).pipe(Effect.scoped, Effect.provide(layers))
     yield* report
-    const summary = backfillSummary({ symbols: env.BACKFILL_SYMBOLS, from: env.BACKFILL_FROM, to: env.BACKFILL_TO, kind: env.BACKFILL_KIND ?? "trades" }, progress, missing)
+    const summary = backfillSummary({ symbols: env.BACKFILL_SYMBOLS, from: env.BACKFILL_FROM, to: env.BACKFILL_TO, kind: env.BACKFILL_KIND ?? "trades" }, progress, missing, reloaded)
     yield* Effect.logInfo(summary.text)
     if (summary.nothing && failures.length === 0) return yield* new BackfillTaskError({ message: `nothing was loaded: no file of ${env.BACKFILL_FROM} to ${env.BACKFILL_TO} is published` })
     if (failures.length > 0) return yield* new BackfillTaskError({ message: `${failures.length} file(s) failed: ${failures.map((f) => `${f.name} (${f.message})`).join("; ")}` })

@@ -30,6 +30,8 @@ class Transient extends Schema.TaggedError<Transient>()("Transient", { message: 
 
 export interface Downloaded {
   readonly path: string
+  /** The SHA-256 the archive publishes for it, which its bytes match. */
+  readonly sha256: string
   /** Bytes fetched over the network for it, resumed parts included. */
   readonly bytes: number
 }
@@ -58,6 +60,30 @@ const sha256Of = (path: string) =>
     createReadStream(path).on("data", (chunk) => hash.update(chunk)).on("error", reject).on("end", () => resolve(hash.digest("hex")))
   })
 
+/**
+ * The SHA-256 the archive publishes for `file` now (its `.CHECKSUM`), retried like a download:
+ * also how a file loaded before is found re-uploaded (Binance replaces files after fixes).
+ */
+export const publishedChecksum = (file: ArchiveFile, options: Pick<DownloadOptions, "baseUrl" | "tries" | "idleMillis">): Effect.Effect<string, NotPublished | DownloadFailed, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const client = yield* HttpClient.HttpClient
+    const url = `${options.baseUrl.replace(/\/+$/, "")}/${file.path}`
+    const idle = options.idleMillis ?? IDLE_MILLIS
+    const text = yield* client.execute(HttpClientRequest.get(`${url}.CHECKSUM`)).pipe(
+      Effect.mapError((e) => new Transient({ message: `CHECKSUM: ${e.message}` })),
+      Effect.flatMap((response): Effect.Effect<string, NotPublished | Transient> =>
+        response.status === 404 ? Effect.fail(new NotPublished({ url })) :
+        response.status !== 200 ? Effect.fail(new Transient({ message: `CHECKSUM: HTTP ${response.status}` })) :
+        response.text.pipe(Effect.mapError((e) => new Transient({ message: `CHECKSUM: ${e.message}` })))
+      ),
+      Effect.timeoutOrElse({ duration: Duration.millis(idle), orElse: () => Effect.fail(new Transient({ message: `CHECKSUM: no answer for ${idle / 1000} s` })) }),
+      Effect.retry({ schedule: RETRY, times: options.tries - 1, while: (e) => e._tag === "Transient" }),
+      Effect.catchTag("Transient", (e: Transient) => Effect.fail(new DownloadFailed({ url, message: e.message })))
+    )
+    const published = checksumOf(text, file.name)
+    return "problem" in published ? yield* new DownloadFailed({ url, message: published.problem }) : published.sha256
+  })
+
 export const downloadArchiveFile = (file: ArchiveFile, options: DownloadOptions): Effect.Effect<Downloaded, NotPublished | DownloadFailed, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const client = yield* HttpClient.HttpClient
@@ -74,19 +100,10 @@ export const downloadArchiveFile = (file: ArchiveFile, options: DownloadOptions)
         Effect.mapError((e) => new Transient({ message: `${what}: ${e.message}` })),
         Effect.timeoutOrElse({ duration: Duration.millis(idle), orElse: () => Effect.fail(silent(what)) })
       )
-    const checksumText = yield* execute(HttpClientRequest.get(`${url}.CHECKSUM`), "CHECKSUM").pipe(
-      Effect.flatMap((response): Effect.Effect<string, NotPublished | Transient> =>
-        response.status === 404 ? Effect.fail(new NotPublished({ url })) :
-        response.status !== 200 ? Effect.fail(new Transient({ message: `CHECKSUM: HTTP ${response.status}` })) :
-        response.text.pipe(Effect.mapError((e) => new Transient({ message: `CHECKSUM: ${e.message}` })))
-      ),
-      Effect.retry({ schedule: RETRY, times: options.tries - 1, while: (e) => e._tag === "Transient" })
-    )
-    const published = checksumOf(checksumText, file.name)
-    if ("problem" in published) return yield* new DownloadFailed({ url, message: published.problem })
+    const published = { sha256: yield* publishedChecksum(file, options) }
 
     // A verified file from an earlier run is taken as it is.
-    if ((yield* io("hash", () => sizeOf(target))) > 0 && (yield* io("hash", () => sha256Of(target))) === published.sha256) return { path: target, bytes: 0 }
+    if ((yield* io("hash", () => sizeOf(target))) > 0 && (yield* io("hash", () => sha256Of(target))) === published.sha256) return { path: target, sha256: published.sha256, bytes: 0 }
 
     let fetched = 0
     const fetchOnce = Effect.gen(function*() {
@@ -116,5 +133,5 @@ export const downloadArchiveFile = (file: ArchiveFile, options: DownloadOptions)
       yield* io("rename", () => rename(partial, target))
     })
     yield* fetchOnce.pipe(Effect.retry({ schedule: RETRY, times: options.tries - 1, while: (e) => e._tag === "Transient" }))
-    return { path: target, bytes: fetched }
+    return { path: target, sha256: published.sha256, bytes: fetched }
   }).pipe(Effect.catchTag("Transient", (e: Transient) => Effect.fail(new DownloadFailed({ url: `${options.baseUrl}/${file.path}`, message: e.message }))))

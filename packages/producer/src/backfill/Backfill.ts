@@ -25,7 +25,7 @@ import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import type { ArchivedTrade } from "@blockchaincore/core/ports/TradeArchive"
 import { candleRevised } from "@blockchaincore/core/events/DomainEvent"
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
-import { downloadArchiveFile } from "./ArchiveDownload.ts"
+import { downloadArchiveFile, publishedChecksum } from "./ArchiveDownload.ts"
 import { ArchiveHandoff } from "./ArchiveHandoff.ts"
 import { BackfillLedger } from "./BackfillLedger.ts"
 import type { BackfillProgress } from "./BackfillProgress.ts"
@@ -148,7 +148,7 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         yield* takeCandles(true)
         yield* handoff.loaded(archived.map(candleRevised))
         const state = engine.snapshot().symbols.find((s) => s.symbol === file.symbol) ?? null
-        yield* ledger.markDone({ name: file.name, trades, candles, state })
+        yield* ledger.markDone({ name: file.name, trades, candles, state, sha256: downloaded.sha256 })
         // Loaded and recorded: the zip is not needed again (a year of a busy symbol is tens of GB).
         yield* Effect.tryPromise(() => rm(downloaded.path, { force: true })).pipe(Effect.catch((e) => Effect.logWarning(`could not remove ${downloaded.path}: ${e.message}`)))
         return engine
@@ -156,8 +156,15 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
 
     /** A monthly file whose month is (partly) loaded from daily files already goes on with its days. */
     const dayDone = (month: ArchiveFile) => Effect.map(Effect.forEach(daysOf(month), (day) => ledger.done(day.name)), (done) => done.some((d) => d !== undefined))
-    /** Files not published, by name, for the summary. */
+    /** Files not published, and files loaded again because Binance replaced them, by name, for the summary. */
     const missing: Array<string> = []
+    const reloaded: Array<string> = []
+    /** The digest the archive publishes now, where it is not `loaded`; a CHECKSUM that cannot be read keeps the file as loaded. */
+    const reuploaded = (file: ArchiveFile, loaded: string) =>
+      publishedChecksum(file, { baseUrl: request.archiveUrl, tries: request.tries }).pipe(
+        Effect.map((now) => (now === loaded ? undefined : now)),
+        Effect.catch((e) => Effect.logWarning(`${file.name}: its CHECKSUM could not be read again (${e.message}); kept as loaded`).pipe(Effect.as(undefined)))
+      )
 
     for (const { symbol, files } of plan) {
       let engine: CandleEngine | undefined
@@ -171,7 +178,13 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
       }
       for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
         const done = yield* ledger.done(file.name)
-        if (done !== undefined) {
+        // Binance replaces a file after a fix: one loaded before whose published digest changed is loaded again.
+        const replaced = done?.sha256 === undefined ? undefined : yield* reuploaded(file, done.sha256)
+        if (replaced !== undefined) {
+          reloaded.push(file.name)
+          yield* Effect.logWarning(`${file.name}: re-uploaded by Binance since it was loaded (SHA-256 ${done?.sha256} is now ${replaced}); loading it again`)
+        }
+        if (done !== undefined && replaced === undefined) {
           progress.filesSkipped++
           engine = done.state === null ? undefined : CandleEngine.forSymbol({ intervals: [...request.intervals], graceMillis: 0 }, done.state)
           continue
@@ -206,7 +219,7 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
       }
       yield* Effect.logInfo(progress.line(yield* Clock.currentTimeMillis)).pipe(Effect.annotateLogs("symbol", symbol))
     }
-    return { failures, missing }
+    return { failures, missing, reloaded }
   })
 
 export type BackfillServices = CandleStore | TradeStaging | ArchiveHandoff | BackfillLedger | HttpClient.HttpClient

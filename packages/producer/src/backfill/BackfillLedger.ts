@@ -15,7 +15,9 @@ export const FileDone = Schema.Struct({
   name: Schema.String,
   trades: Schema.Int,
   candles: Schema.Int,
-  state: Schema.NullOr(SymbolSnapshot)
+  state: Schema.NullOr(SymbolSnapshot),
+  /** The SHA-256 the file had when it was loaded: a later run that finds another has found it re-uploaded. Absent in records of earlier releases. */
+  sha256: Schema.optionalKey(Schema.String)
 })
 export type FileDone = typeof FileDone.Type
 

@@ -42,13 +42,15 @@ export class BackfillProgress {
 export const backfillSummary = (
   asked: { readonly symbols: ReadonlyArray<string>; readonly from: string; readonly to: string; readonly kind: string },
   progress: BackfillProgress,
-  missing: ReadonlyArray<string>
+  missing: ReadonlyArray<string>,
+  reloaded: ReadonlyArray<string> = []
 ): { readonly text: string; readonly nothing: boolean } => {
   const what = `${asked.kind} of ${asked.symbols.join(",")} from ${asked.from} to ${asked.to}`
   const nothing = progress.filesDone + progress.filesSkipped === 0
   const loaded = nothing ? "nothing of it is loaded" : `loaded ${progress.filesDone} file(s) now, ${progress.filesSkipped} before`
   const absent = missing.length === 0 ? "" : `; not published: ${runsOf(missing).join(", ")}`
-  return { text: `backfill asked for ${what}: ${loaded}${absent}`, nothing }
+  const replaced = reloaded.length === 0 ? "" : `; loaded again, re-uploaded by Binance: ${reloaded.map((name) => name.replace(/\.zip$/, "")).join(", ")}`
+  return { text: `backfill asked for ${what}: ${loaded}${absent}${replaced}`, nothing }
 }
 
 /**
