@@ -15,7 +15,7 @@ import type { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import { Batcher, type BatcherOptions, DEFAULT_BATCHER } from "./batching/Batcher.ts"
 import { BinanceRest, DEFAULT_REST, type RestOptions } from "./gaps/BinanceRest.ts"
 import { fillGap } from "./gaps/GapFiller.ts"
-import { type CompletenessOptions, DEFAULT_COMPLETENESS, silentGaps } from "./gaps/SilentSymbols.ts"
+import { type Checked, type CompletenessOptions, DEFAULT_COMPLETENESS, silentGaps } from "./gaps/SilentSymbols.ts"
 import { makeMetricsExport } from "./metrics/MetricsExport.ts"
 import { type MetricsSnapshot, ProducerMetrics } from "./metrics/ProducerMetrics.ts"
 import type { Journal } from "./publish/Journal.ts"
@@ -105,6 +105,8 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
         if (state === undefined) return
         const counters = state.counters
         counters.frames++
+        // A frame of its own, even one already filled from REST: its stream is not silent.
+        counters.silentSince = 0
         const seen = state.last
         if (seen !== undefined && trade.firstId <= seen.id) {
           metrics.counters.duplicatesDropped++
@@ -120,8 +122,6 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
           seen.time = trade.time
         }
         counters.trades++
-        // A trade the stream itself delivered: it is not silent (any more).
-        counters.silentSince = 0
         if (trade.time >= counters.lastTradeTime) {
           counters.lastTradeTime = trade.time
           counters.lastTradeAt = now
@@ -168,12 +168,36 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
      * moves to the exchange's, so that neither the stream nor the next check reports it again.
      */
     const completeness = config.completeness ?? DEFAULT_COMPLETENESS
-    const checkedAt = new Map<string, number>()
+    const checked = new Map<string, Checked>()
     /** Per silent symbol: the last id its stream delivered, and the silence already announced (by its start). */
     const streamLastId = new Map<string, number>()
     const announced = new Map<string, number>()
     /** The last failure said, so that a check failing the same way every 30 s is said once. */
     let lastProblem = ""
+    /**
+     * The gaps of this check, with each symbol's delivered id moved up to the gap's end in the
+     * same synchronous step that read it: no frame is handled in between, so none is counted
+     * twice or left out.
+     */
+    const takeSilentGaps = (exchange: ReadonlyMap<string, number>, now: number) =>
+      Effect.sync(() => {
+        const delivered = new Map([...symbols].map(([symbol, s]) => [symbol, s.last]))
+        const marketTime = Math.max(0, ...[...symbols.values()].map((s) => s.counters.lastTradeTime))
+        const found = silentGaps(delivered, checked, exchange, marketTime)
+        for (const gap of found) {
+          const state = symbols.get(gap.symbol)
+          if (state === undefined) continue
+          metrics.counters.gapsFound++
+          metrics.counters.silentGaps++
+          if (state.counters.silentSince === 0) {
+            state.counters.silentSince = now
+            streamLastId.set(gap.symbol, gap.fromId - 1)
+          }
+          if (state.last === undefined) state.last = { id: gap.toId, time: gap.toTime }
+          else state.last.id = Math.max(state.last.id, gap.toId)
+        }
+        return found
+      })
     const checkCompleteness = Effect.gen(function*() {
       const exchange = yield* rest.lastIds(config.symbols).pipe(Effect.result)
       if (exchange._tag === "Failure") {
@@ -182,27 +206,17 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
         return yield* Effect.logWarning(`completeness check: ${lastProblem}; trying again every ${completeness.checkEveryMillis / 1000} s`)
       }
       lastProblem = ""
-      const delivered = new Map([...symbols].map(([symbol, s]) => [symbol, s.last]))
-      const marketTime = Math.max(0, ...[...symbols.values()].map((s) => s.counters.lastTradeTime))
       const now = yield* Clock.currentTimeMillis
-      for (const gap of silentGaps(delivered, checkedAt, exchange.success, marketTime)) {
-        metrics.counters.gapsFound++
-        metrics.counters.silentGaps++
-        const state = symbols.get(gap.symbol)
-        if (state === undefined) continue
-        if (state.counters.silentSince === 0) {
-          state.counters.silentSince = now
-          streamLastId.set(gap.symbol, gap.fromId - 1)
-        }
-        if (state.last !== undefined) state.last.id = gap.toId
-        yield* Effect.logWarning(`${gap.symbol}: the stream is silent at trade ${gap.fromId - 1} while Binance is at ${gap.toId}: filling ${gap.toId - gap.fromId + 1} trades from REST`)
+      for (const gap of yield* takeSilentGaps(exchange.success, now)) {
+        yield* Effect.logWarning(`${gap.symbol}: the stream is silent at trade ${gap.fromId - 1} while Binance had ${gap.toId} a check ago: filling ${gap.toId - gap.fromId + 1} trades from REST`)
         yield* Queue.offer(gaps, gap)
       }
-      // Still silent after the set time: a data-quality event, once per silence.
+      // Still silent after the set time, with its connection up (a lost connection is said as such): a data-quality event, once per silence.
+      if (metrics.counters.connectionsUp.size === 0) return
       for (const [symbol, state] of symbols) {
         const since = state.counters.silentSince
         const exchangeLastId = exchange.success.get(symbol)
-        if (since === 0 || announced.get(symbol) === since || now - since < completeness.announceAfterMillis || exchangeLastId === undefined) continue
+        if (since === 0 || announced.get(symbol) === since || now - since < completeness.announceAfterMillis || exchangeLastId === undefined || exchangeLastId < 0) continue
         announced.set(symbol, since)
         const event = streamSilent({ symbol, since, silentMillis: now - since, streamLastId: streamLastId.get(symbol) ?? exchangeLastId, exchangeLastId })
         yield* Effect.logWarning(`${symbol}: Binance has trades its stream has not sent for ${Math.round(event.silentMillis / 1000)} s; filling them from REST meanwhile`)

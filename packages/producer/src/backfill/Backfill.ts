@@ -181,7 +181,6 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         // Binance replaces a file after a fix: one loaded before whose published digest changed is loaded again.
         const replaced = done?.sha256 === undefined ? undefined : yield* reuploaded(file, done.sha256)
         if (replaced !== undefined) {
-          reloaded.push(file.name)
           yield* Effect.logWarning(`${file.name}: re-uploaded by Binance since it was loaded (SHA-256 ${done?.sha256} is now ${replaced}); loading it again`)
         }
         if (done !== undefined && replaced === undefined) {
@@ -196,6 +195,7 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         const outcome = yield* loadFile(file, engine).pipe(Effect.result)
         if (Result.isSuccess(outcome)) {
           progress.filesDone++
+          if (replaced !== undefined) reloaded.push(file.name)
           engine = outcome.success
           continue
         }
