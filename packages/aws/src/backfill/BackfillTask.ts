@@ -14,7 +14,7 @@ import { DEFAULT_TRIES } from "@blockchaincore/core/binance/PublicArchive"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { ArchiveHandoff } from "@blockchaincore/producer/backfill/ArchiveHandoff"
 import { runBackfill } from "@blockchaincore/producer/backfill/Backfill"
-import { BackfillProgress, backfillSummary } from "@blockchaincore/producer/backfill/BackfillProgress"
+import { BackfillProgress } from "@blockchaincore/producer/backfill/BackfillProgress"
 import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 import { DEFAULT_ENGINE } from "@blockchaincore/services/processor/Processor"
 import { layerDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
@@ -42,7 +42,7 @@ export const runBackfillTask = (environment: Readonly<Record<string, string | un
     )
     const progress = new BackfillProgress(yield* Clock.currentTimeMillis)
     const report = Effect.suspend(() => Clock.currentTimeMillis.pipe(Effect.flatMap((t) => Effect.logInfo(progress.line(t)))))
-    const { failures, missing, reloaded } = yield* Effect.gen(function*() {
+    const { failures, summary } = yield* Effect.gen(function*() {
       yield* Effect.forkScoped(report.pipe(Effect.delay("30 seconds"), Effect.repeat(Schedule.spaced("30 seconds"))))
       return yield* runBackfill({
         symbols: env.BACKFILL_SYMBOLS,
@@ -56,7 +56,6 @@ export const runBackfillTask = (environment: Readonly<Record<string, string | un
       }, progress)
     }).pipe(Effect.scoped, Effect.provide(layers))
     yield* report
-    const summary = backfillSummary({ symbols: env.BACKFILL_SYMBOLS, from: env.BACKFILL_FROM, to: env.BACKFILL_TO, kind: env.BACKFILL_KIND ?? "trades" }, progress, missing, reloaded)
     yield* Effect.logInfo(summary.text)
     if (summary.nothing && failures.length === 0) return yield* new BackfillTaskError({ message: `nothing was loaded: no file of ${env.BACKFILL_FROM} to ${env.BACKFILL_TO} is published` })
     if (failures.length > 0) return yield* new BackfillTaskError({ message: `${failures.length} file(s) failed: ${failures.map((f) => `${f.name} (${f.message})`).join("; ")}` })

@@ -9,5 +9,8 @@ export const LOCATION_REFUSED_STATUS = 451
 export const LOCATION_REFUSED =
   "HTTP 451: Binance does not serve this machine's location (the United States among others); run it where Binance does (the AWS stage runs in Tokyo), or point --ws-url and --rest-url at a Binance endpoint you may use"
 
+/** What an HTTP status from Binance says, in a line: a refused location with the way out, else the status. */
+export const statusText = (status: number | undefined): string => (status === LOCATION_REFUSED_STATUS ? LOCATION_REFUSED : `HTTP ${status ?? "?"}`)
+
 /** How long a refused connection waits before it asks again: a refusal does not change in seconds. */
 export const REFUSED_RETRY_MILLIS = 5 * 60_000

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Duration, Effect, Option, Schema } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
-import { LOCATION_REFUSED, LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRefused"
+import { statusText } from "@blockchaincore/core/binance/LocationRefused"
 import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
 import { ExchangeInfo, ExchangeInfoFromJson, type Instrument, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
 
@@ -25,7 +25,7 @@ export const loadInstruments = (
     Effect.flatMap((client) => client.execute(HttpClientRequest.get(url))),
     Effect.flatMap((res) => Effect.map(res.text, (text) => ({ status: res.status, text }))),
     Effect.mapError((e) => e.message),
-    Effect.flatMap(({ status, text }) => status === 200 ? Effect.succeed(text) : Effect.fail(status === LOCATION_REFUSED_STATUS ? LOCATION_REFUSED : `HTTP ${status}`)),
+    Effect.flatMap(({ status, text }) => status === 200 ? Effect.succeed(text) : Effect.fail(statusText(status))),
     Effect.timeoutOrElse({ duration: Duration.seconds(5), orElse: () => Effect.fail("no answer in 5 s") }),
     Effect.flatMap((text) => Option.match(decode(text), { onNone: () => Effect.fail("an exchangeInfo that does not decode"), onSome: (info) => Effect.succeed({ text, info }) })),
     // A cache that cannot be written (a full disk) costs only the cache.

@@ -28,7 +28,7 @@ import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { downloadArchiveFile, publishedChecksum } from "./ArchiveDownload.ts"
 import { ArchiveHandoff } from "./ArchiveHandoff.ts"
 import { BackfillLedger } from "./BackfillLedger.ts"
-import type { BackfillProgress } from "./BackfillProgress.ts"
+import { type BackfillProgress, backfillSummary } from "./BackfillProgress.ts"
 import { zipLines } from "./ZipLines.ts"
 
 export interface BackfillRequest {
@@ -219,7 +219,9 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
       }
       yield* Effect.logInfo(progress.line(yield* Clock.currentTimeMillis)).pipe(Effect.annotateLogs("symbol", symbol))
     }
-    return { failures, missing, reloaded }
+    // What was asked, loaded, missing and loaded again: the run's last line, on either runtime.
+    const summary = backfillSummary({ symbols: request.symbols, from: request.from, to: request.to, kind: request.kind }, progress, missing, reloaded)
+    return { failures, summary }
   })
 
 export type BackfillServices = CandleStore | TradeStaging | ArchiveHandoff | BackfillLedger | HttpClient.HttpClient

@@ -11,7 +11,7 @@
  */
 import { Cause, Deferred, Duration, Effect, Exit, Queue, Schema, type Scope, Stream } from "effect"
 import WebSocket from "ws"
-import { LOCATION_REFUSED, LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRefused"
+import { LOCATION_REFUSED_STATUS, statusText } from "@blockchaincore/core/binance/LocationRefused"
 import type { ConnectionPlan } from "./StreamPlan.ts"
 
 export interface ConnectionOptions {
@@ -76,8 +76,7 @@ export const openConnection = (plan: ConnectionPlan, options: ConnectionOptions)
       Effect.sync(() => {
         const socket = new WebSocket(plan.url, { perMessageDeflate: false })
         socket.on("open", () => Deferred.doneUnsafe(opened, Exit.void))
-        socket.on("unexpected-response", (_request, response) =>
-          response.statusCode === LOCATION_REFUSED_STATUS ? lost("error", LOCATION_REFUSED, true) : lost("error", `HTTP ${response.statusCode ?? "?"}`))
+        socket.on("unexpected-response", (_request, response) => lost("error", statusText(response.statusCode), response.statusCode === LOCATION_REFUSED_STATUS))
         socket.on("message", (data, isBinary) => {
           if (isBinary) {
             Queue.offerUnsafe(received, 0)
