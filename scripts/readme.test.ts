@@ -14,6 +14,7 @@ import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { type PublicArchiveServer, startPublicArchive } from "../packages/core/test/support/publicArchive.ts"
+import { waitFor } from "../packages/local/test/support/cli.ts"
 import { README, ROOT } from "../packages/local/test/support/readme.ts"
 import { costArgs } from "./cost/CostArgs.ts"
 import { backfillArgs } from "./ops/BackfillRun.ts"
@@ -98,12 +99,23 @@ const runToEnd = async (argv: ReadonlyArray<string>, limitMillis = 120_000): Pro
 /** Starts a command that runs until stopped; resolves with the match of `ready` in its output. */
 const startLong = async (argv: ReadonlyArray<string>, ready: RegExp, limitMillis = 60_000) => {
   const running = spawnIn(argv)
-  const deadline = Date.now() + limitMillis
-  let match: RegExpExecArray | null = null
-  while ((match = ready.exec(running.output())) === null) {
-    if (running.child.exitCode !== null || Date.now() > deadline) throw new Error(`${argv.join(" ")} did not get ready:\n${running.output()}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
+  // On the output itself: each chunk it writes is looked at once (spawnIn's listeners, added first, have kept it).
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const notReady = () => new Error(`${argv.join(" ")} did not get ready:\n${running.output()}`)
+    const limit = setTimeout(() => reject(notReady()), limitMillis)
+    const look = () => {
+      const found = ready.exec(running.output())
+      if (found === null) return
+      clearTimeout(limit)
+      resolve(found)
+    }
+    running.child.stdout!.on("data", look)
+    running.child.stderr!.on("data", look)
+    void running.exited.then(() => {
+      clearTimeout(limit)
+      reject(notReady())
+    })
+  })
   return {
     match,
     output: running.output,
@@ -113,15 +125,6 @@ const startLong = async (argv: ReadonlyArray<string>, ready: RegExp, limitMillis
       return running.exited
     }
   }
-}
-
-const waitFor = async (what: string, check: () => Promise<boolean>, limitMillis = 60_000) => {
-  const deadline = Date.now() + limitMillis
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`timed out waiting for ${what}`)
 }
 
 const getJson = async (url: string): Promise<unknown> => (await fetch(url)).json()
