@@ -42,17 +42,49 @@ describe("CandleEngine", () => {
     ])
   })
 
-  it("emits windows without trades at the previous close when a heartbeat moves the watermark", () => {
+  it("emits windows without trades at the previous close, provisional until the exchange confirms them", () => {
     const engine = minuteEngine()
     engine.apply(trade(1, 10 * S, 100n))
     engine.apply(trade(2, 20 * S, 105n))
     engine.advance("BTCUSDT", T0 + 3 * M)
     const candles = engine.drain().flatMap((o) => (o._tag === "CandleClosed" ? [brief(o.candle)] : []))
     expect(candles).toEqual([
+      { at: 0, o: 100n, h: 105n, l: 100n, c: 105n, n: 2, complete: false },
+      { at: 1, o: 105n, h: 105n, l: 105n, c: 105n, n: 0, complete: false },
+      { at: 2, o: 105n, h: 105n, l: 105n, c: 105n, n: 0, complete: false }
+    ])
+    engine.confirm("BTCUSDT", 2, T0 + 2 * M) // the exchange had nothing after trade 2 when the stream stood at 10:02
+    expect(engine.drain().map((o) => o._tag === "CandleRevised" && brief(o.candle))).toEqual([
       { at: 0, o: 100n, h: 105n, l: 100n, c: 105n, n: 2, complete: true },
-      { at: 1, o: 105n, h: 105n, l: 105n, c: 105n, n: 0, complete: true },
+      { at: 1, o: 105n, h: 105n, l: 105n, c: 105n, n: 0, complete: true }
+    ])
+    engine.apply(trade(3, 3 * M + S, 104n)) // a later trade proves the rest
+    expect(engine.drain().map((o) => o._tag === "CandleRevised" && brief(o.candle))).toEqual([
       { at: 2, o: 105n, h: 105n, l: 105n, c: 105n, n: 0, complete: true }
     ])
+  })
+
+  it("takes a confirmation that is behind or ahead of the applied trades as proving nothing", () => {
+    const engine = minuteEngine()
+    engine.apply(trade(5, 10 * S, 100n))
+    engine.advance("BTCUSDT", T0 + M)
+    engine.drain()
+    engine.confirm("BTCUSDT", 4, T0 + M) // a stale answer
+    engine.confirm("BTCUSDT", 7, T0 + M) // trades 6 and 7 still on their way
+    expect(engine.drain()).toEqual([])
+  })
+
+  it("emits no window without trades while its symbol is not trading, nor a longer one of such windows", () => {
+    const engine = new CandleEngine({ intervals: ["1m", "5m"], graceMillis: 0 })
+    engine.apply(trade(1, 4 * M + 10 * S, 100n))
+    engine.setTrading("BTCUSDT", false, T0 + 5 * M) // a halt from 10:05 to 10:12
+    engine.advance("BTCUSDT", T0 + 12 * M)
+    engine.setTrading("BTCUSDT", true, T0 + 12 * M)
+    engine.apply(trade(2, 12 * M + 5 * S, 103n)) // trading again
+    engine.advance("BTCUSDT", T0 + 16 * M)
+    const closed = engine.drain().flatMap((o) => (o._tag === "CandleClosed" ? [`${o.candle.interval}@${(o.candle.openTime - T0) / M}:${o.candle.trades}`] : []))
+    expect(closed).toEqual(["1m@4:1", "5m@0:1", "1m@12:1", "1m@13:0", "1m@14:0", "5m@10:1", "1m@15:0"])
+    expect(engine.snapshot().symbols[0]?.haltedSince).toBe(-1)
   })
 
   it("takes open and close by trade id, whatever order the trades come in", () => {
@@ -60,6 +92,7 @@ describe("CandleEngine", () => {
     engine.apply(trade(1, 1 * S, 100n))
     engine.apply(trade(3, 3 * S, 103n)) // 2 is missing for now
     engine.apply(trade(2, 2 * S, 90n))
+    engine.apply(trade(4, M + S, 100n))
     engine.flush()
     const [closed] = engine.drain().filter((o) => o._tag === "CandleClosed")
     expect(closed?._tag === "CandleClosed" && brief(closed.candle)).toEqual({ at: 0, o: 100n, h: 103n, l: 90n, c: 103n, n: 3, complete: true })
@@ -69,6 +102,7 @@ describe("CandleEngine", () => {
     const engine = minuteEngine()
     engine.apply(trade(1, 10 * S, 100n))
     engine.apply(trade(4, 2 * M + 30 * S, 110n)) // 2 and 3 missing
+    engine.confirm("BTCUSDT", 4, T0 + 3 * M)
     engine.advance("BTCUSDT", T0 + 3 * M)
     const first = engine.drain()
     expect(first.map((o) => (o._tag === "GapOpened" ? `gap ${o.gap.fromId}-${o.gap.toId}` : o._tag === "CandleClosed" ? brief(o.candle) : o._tag))).toEqual([
@@ -99,7 +133,8 @@ describe("CandleEngine", () => {
   it("revises a window it had closed as complete when a gap found later reaches back into it", () => {
     const engine = minuteEngine()
     engine.apply(trade(1, 50 * S, 100n))
-    engine.advance("BTCUSDT", T0 + M) // heartbeat: window 0 closes, complete as far as anyone knows
+    engine.confirm("BTCUSDT", 1, T0 + M)
+    engine.advance("BTCUSDT", T0 + M) // heartbeat: window 0 closes, confirmed complete as far as anyone knows
     expect(engine.drain().map((o) => o._tag === "CandleClosed" && o.candle.complete)).toEqual([true])
     engine.apply(trade(3, M + 5 * S, 101n))
     const outputs = engine.drain()

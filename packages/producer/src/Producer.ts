@@ -8,6 +8,7 @@
 import { Cause, Clock, Deferred, Effect, Exit, Queue, Schedule, Schema, type Scope, Stream } from "effect"
 import { HttpClient } from "effect/http"
 import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
+import { isTrading } from "@blockchaincore/core/binance/SymbolStatus"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { dataGapDetected, dataGapFilled, type DomainEvent, type GapFacts, streamSilent } from "@blockchaincore/core/events/DomainEvent"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
@@ -172,17 +173,18 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
     /** Per silent symbol: the last id its stream delivered, and the silence already announced (by its start). */
     const streamLastId = new Map<string, number>()
     const announced = new Map<string, number>()
-    /** The last failure said, so that a check failing the same way every 30 s is said once. */
-    let lastProblem = ""
+    /** The last failure of each question, so that a check failing the same way every 30 s is said once. */
+    const problems = { ticker: "", status: "" }
     /**
      * The gaps of this check, with each symbol's delivered id moved up to the gap's end in the
      * same synchronous step that read it: no frame is handled in between, so none is counted
      * twice or left out.
      */
-    const takeSilentGaps = (exchange: ReadonlyMap<string, number>, now: number) =>
+    /** The latest trade time of any symbol: the stream's (and so the market's) time. */
+    const marketTimeNow = () => Math.max(0, ...[...symbols.values()].map((s) => s.counters.lastTradeTime))
+    const takeSilentGaps = (exchange: ReadonlyMap<string, number>, now: number, marketTime: number) =>
       Effect.sync(() => {
         const delivered = new Map([...symbols].map(([symbol, s]) => [symbol, s.last]))
-        const marketTime = Math.max(0, ...[...symbols.values()].map((s) => s.counters.lastTradeTime))
         const found = silentGaps(delivered, checked, exchange, marketTime)
         for (const gap of found) {
           const state = symbols.get(gap.symbol)
@@ -196,18 +198,53 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
           if (state.last === undefined) state.last = { id: gap.toId, time: gap.toTime }
           else state.last.id = Math.max(state.last.id, gap.toId)
         }
+        // Level with the exchange: its windows before the market's time are final (the engine
+        // takes the proof only if it has applied exactly up to that id, fills included).
+        for (const [symbol, state] of symbols) {
+          const theirs = exchange.get(symbol)
+          if (state.last !== undefined && theirs === state.last.id) batcher.confirm(symbol, theirs, marketTime)
+        }
         return found
       })
+    /**
+     * Each symbol's status, said downstream (and in the log) when it changes: a halt makes no
+     * candles. It is dated by the stream's time as the answer is taken in, so that trades already
+     * delivered are not taken for the end of a halt.
+     */
+    const takeStatuses = (statuses: ReadonlyMap<string, string>) =>
+      Effect.forEach(symbols, ([symbol, state]) => {
+        const status = statuses.get(symbol)
+        const was = state.counters.status
+        if (status === undefined || status === was) return Effect.void
+        state.counters.status = status
+        const trading = isTrading(status)
+        if (was !== "" && isTrading(was) === trading) return Effect.void
+        batcher.setStatus(symbol, trading, marketTimeNow())
+        return trading
+          ? (was === "" ? Effect.void : Effect.logInfo(`${symbol}: Binance says ${status}: trading again`))
+          : Effect.logWarning(`${symbol}: Binance says ${status}, not trading: no candles for its windows without trades until it trades again`)
+      }, { discard: true })
+    /** A failure said once, not every check, until the check works again. */
+    const sayOnce = (key: "ticker" | "status", message: string) => {
+      if (problems[key] === message) return Effect.void
+      problems[key] = message
+      return Effect.logWarning(`completeness check (${key}): ${message}; trying again every ${completeness.checkEveryMillis / 1000} s`)
+    }
     const checkCompleteness = Effect.gen(function*() {
-      const exchange = yield* rest.lastIds(config.symbols).pipe(Effect.result)
-      if (exchange._tag === "Failure") {
-        if (exchange.failure.message === lastProblem) return
-        lastProblem = exchange.failure.message
-        return yield* Effect.logWarning(`completeness check: ${lastProblem}; trying again every ${completeness.checkEveryMillis / 1000} s`)
+      // Taken before asking: the answers are at least this recent.
+      const marketTime = marketTimeNow()
+      // The status before the last ids, so that windows of a halt are known as such before a confirmation reaches them.
+      const statuses = yield* rest.statuses(config.symbols).pipe(Effect.result)
+      if (statuses._tag === "Failure") yield* sayOnce("status", statuses.failure.message)
+      else {
+        problems.status = ""
+        yield* takeStatuses(statuses.success)
       }
-      lastProblem = ""
+      const exchange = yield* rest.lastIds(config.symbols).pipe(Effect.result)
+      if (exchange._tag === "Failure") return yield* sayOnce("ticker", exchange.failure.message)
+      problems.ticker = ""
       const now = yield* Clock.currentTimeMillis
-      for (const gap of yield* takeSilentGaps(exchange.success, now)) {
+      for (const gap of yield* takeSilentGaps(exchange.success, now, marketTime)) {
         yield* Effect.logWarning(`${gap.symbol}: the stream is silent at trade ${gap.fromId - 1} while Binance had ${gap.toId} a check ago: filling ${gap.toId - gap.fromId + 1} trades from REST`)
         yield* Queue.offer(gaps, gap)
       }

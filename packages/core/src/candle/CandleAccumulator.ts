@@ -18,6 +18,8 @@ export class CandleAccumulator {
   takerBuyBaseVolume = 0n
   takerBuyQuoteVolume = 0n
   trades = 0
+  /** Longer intervals: the 1m windows merged in (a window of a halt has none, and is not emitted). */
+  minutes = 0
   /** Changed since it was last emitted: a revision is due. */
   revised = false
 
@@ -56,6 +58,7 @@ export class CandleAccumulator {
 
   /** Adds another window's trades: how longer intervals are rolled up from 1m. */
   merge(other: CandleAccumulator): void {
+    this.minutes++
     if (other.trades === 0) return
     if (this.trades === 0) {
       this.firstId = other.firstId

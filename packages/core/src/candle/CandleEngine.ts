@@ -7,6 +7,12 @@
  * - A window closes when its symbol's watermark (the highest trade or heartbeat time seen) passes
  *   the window's end plus a grace, never on wall-clock time. Windows without trades are emitted
  *   too, carrying the previous close.
+ * - Final means proven. A closed window is `complete` only once the exchange is known to have no
+ *   trade in it beyond those applied: a later trade of its symbol, or a confirmation (the
+ *   exchange's last id, equal to the highest applied, at a time past the window's end). Until
+ *   then it is provisional (`complete: false`), and the proof revises it as complete.
+ * - A window without trades while its symbol is not trading (a halt, maintenance) is not emitted:
+ *   Binance has no kline for it. A longer interval with no minute emitted is not emitted either.
  * - Each trade id is applied once. Per symbol the engine knows the highest id applied and the
  *   ranges of ids skipped over (gaps); anything else is a duplicate and changes nothing.
  * - A skipped range marks the windows it may fall in incomplete. A trade that fills it later is
@@ -93,6 +99,10 @@ class SymbolState {
   highestId = -1
   /** Time of the trade with the highest id: where a gap found next would begin. */
   lastTradeTime = -1
+  /** Through this time the exchange confirmed it had no trade beyond `highestId`; -1 before any. */
+  confirmedThrough = -1
+  /** Since when (stream time) the exchange says the symbol is not trading; -1 while it trades. */
+  haltedSince = -1
   watermark = -1
   readonly gaps: Array<Gap> = []
   readonly minute: Series
@@ -127,8 +137,10 @@ export class CandleEngine {
     const state = this.stateOf(trade.symbol)
     if (trade.firstId > state.highestId) {
       if (state.highestId >= 0 && trade.firstId > state.highestId + 1) this.openGap(state, trade)
+      const proven = provenThrough(state)
       state.highestId = trade.lastId
       state.lastTradeTime = trade.time
+      if (trade.time > proven) this.proveWindows(state, proven)
       if (!this.addToOpenWindow(state, trade)) return
     } else if (this.takeFromGap(state, trade)) {
       if (!this.addLate(state, trade)) return
@@ -150,6 +162,35 @@ export class CandleEngine {
     while (minute.nextOpenTime >= 0 && minute.nextOpenTime + MINUTE <= limit) this.closeNextMinute(state)
   }
 
+  /**
+   * The exchange's last trade id for `symbol` was `lastId` at `time`: if that is the highest id
+   * applied, every window ending before `time` is final. A confirmation behind or ahead of what
+   * was applied proves nothing (trades still on their way, or a stale answer).
+   */
+  confirm(symbol: string, lastId: number, time: number): void {
+    const state = this.stateOf(symbol)
+    if (lastId !== state.highestId || time <= state.confirmedThrough) return
+    const proven = provenThrough(state)
+    state.confirmedThrough = time
+    if (time > proven) this.proveWindows(state, proven)
+  }
+
+  /** The highest trade id applied for `symbol`; -1 before any. */
+  lastApplied(symbol: string): number {
+    return this.stateOf(symbol).highestId
+  }
+
+  /**
+   * Whether the exchange said `symbol` was trading when the stream stood at `time`. While it is
+   * not, windows without trades are skipped. Only the exchange's word ends a halt: a trade that
+   * follows the word in the batch may well have been made before it.
+   */
+  setTrading(symbol: string, trading: boolean, time: number): void {
+    const state = this.stateOf(symbol)
+    if (!trading) state.haltedSince = state.haltedSince < 0 ? time : Math.min(state.haltedSince, time)
+    else state.haltedSince = -1
+  }
+
   /** Closes every open window up to the last one with a trade: the end of a finite input. */
   flush(): void {
     for (const state of this.symbols.values()) {
@@ -157,7 +198,7 @@ export class CandleEngine {
       if (last !== undefined) while (state.minute.nextOpenTime <= last.openTime) this.closeNextMinute(state)
       for (const series of state.rollups) {
         const current = series.open.pop()
-        if (current !== undefined) this.closeWindow(state, series, current)
+        if (current !== undefined && current.minutes > 0) this.closeWindow(state, series, current)
       }
     }
   }
@@ -183,6 +224,8 @@ export class CandleEngine {
         symbol: state.symbol,
         highestId: state.highestId,
         lastTradeTime: state.lastTradeTime,
+        confirmedThrough: state.confirmedThrough,
+        haltedSince: state.haltedSince,
         watermark: state.watermark,
         gaps: state.gaps.map(({ fromId, toId, fromTime, toTime }) => ({ fromId, toId, fromTime, toTime })),
         minute: seriesSnapshot(state.minute),
@@ -200,6 +243,8 @@ export class CandleEngine {
       if (state.rollups.length !== saved.rollups.length) throw new Error("CandleEngine.restore: intervals do not match")
       state.highestId = saved.highestId
       state.lastTradeTime = saved.lastTradeTime
+      state.confirmedThrough = saved.confirmedThrough ?? -1
+      state.haltedSince = saved.haltedSince ?? -1
       state.watermark = saved.watermark
       for (const gap of saved.gaps) state.gaps.push({ symbol: saved.symbol, ...gap })
       restoreSeries(state.minute, saved.minute)
@@ -270,7 +315,8 @@ export class CandleEngine {
     const head = minute.open[0]
     const acc = head !== undefined && head.openTime === minute.nextOpenTime ? minute.open.shift()! : new CandleAccumulator(minute.nextOpenTime)
     minute.nextOpenTime += MINUTE
-    this.closeWindow(state, minute, acc)
+    const skipped = acc.trades === 0 && state.haltedSince >= 0
+    if (!skipped) this.closeWindow(state, minute, acc)
     for (const series of state.rollups) {
       const openTime = windowOpen(series.interval, acc.openTime)
       let current = series.open[0]
@@ -278,10 +324,10 @@ export class CandleEngine {
         current = new CandleAccumulator(openTime)
         series.open.push(current)
       }
-      current.merge(acc)
+      if (!skipped) current.merge(acc)
       if (acc.openTime + MINUTE === openTime + intervalMillis[series.interval]) {
         series.open.pop()
-        this.closeWindow(state, series, current)
+        if (current.minutes > 0) this.closeWindow(state, series, current)
       }
     }
   }
@@ -431,6 +477,24 @@ export class CandleEngine {
     this.prune(state, series)
   }
 
+  /**
+   * The proof of a symbol's windows moved past `from`: closed windows ending between it and the
+   * new proof were emitted provisional, and are revised as final. Only the newest closed windows
+   * can be among them, so the walk stops at the first one proven before.
+   */
+  private proveWindows(state: SymbolState, from: number): void {
+    const to = provenThrough(state)
+    for (const series of [state.minute, ...state.rollups]) {
+      const closed = series.closed
+      for (let i = closed.length - 1; i >= 0; i--) {
+        const acc = closed[i]!
+        const closeTime = windowClose(series.interval, acc.openTime)
+        if (closeTime < from) break
+        if (closeTime < to) this.markRevised(series, acc)
+      }
+    }
+  }
+
   private overlapsGap(state: SymbolState, interval: Interval, openTime: number): boolean {
     const closeTime = windowClose(interval, openTime)
     for (const gap of state.gaps) if (openTime <= gap.toTime && closeTime >= gap.fromTime) return true
@@ -456,10 +520,13 @@ export class CandleEngine {
       ignore: "0",
       firstTradeId: traded ? acc.firstId : null,
       lastTradeId: traded ? acc.lastId : null,
-      complete: !this.overlapsGap(state, interval, acc.openTime)
+      complete: windowClose(interval, acc.openTime) < provenThrough(state) && !this.overlapsGap(state, interval, acc.openTime)
     }
   }
 }
+
+/** The time before which the exchange has no trade of the symbol the engine has not applied (gaps aside). */
+const provenThrough = (state: SymbolState): number => Math.max(state.lastTradeTime, state.confirmedThrough)
 
 const seriesSnapshot = (series: Series): SeriesSnapshot => ({
   interval: series.interval,
@@ -490,10 +557,12 @@ const accumulatorSnapshot = (acc: CandleAccumulator): AccumulatorSnapshot => ({
   takerBuyBaseVolume: acc.takerBuyBaseVolume,
   takerBuyQuoteVolume: acc.takerBuyQuoteVolume,
   trades: acc.trades,
+  minutes: acc.minutes,
   revised: acc.revised
 })
 
 const restoreAccumulator = (saved: AccumulatorSnapshot): CandleAccumulator => {
-  const { openTime, ...fields } = saved
-  return Object.assign(new CandleAccumulator(openTime), fields)
+  const { openTime, minutes, ...fields } = saved
+  // Snapshots from before halts were known count every window as holding a minute.
+  return Object.assign(new CandleAccumulator(openTime), fields, { minutes: minutes ?? 1 })
 }

@@ -25,6 +25,8 @@ export const AccumulatorSnapshot = Schema.Struct({
   takerBuyBaseVolume: Units8,
   takerBuyQuoteVolume: Units16,
   trades: Count,
+  /** Absent in snapshots written before halts were known. */
+  minutes: Schema.optionalKey(Count),
   revised: Schema.Boolean
 })
 export type AccumulatorSnapshot = typeof AccumulatorSnapshot.Type
@@ -49,6 +51,9 @@ export const SymbolSnapshot = Schema.Struct({
   symbol: SymbolName,
   highestId: OrNone,
   lastTradeTime: OrNone,
+  /** Absent in snapshots written before candles were proven against the exchange. */
+  confirmedThrough: Schema.optionalKey(OrNone),
+  haltedSince: Schema.optionalKey(OrNone),
   watermark: OrNone,
   gaps: Schema.Array(GapSnapshot),
   minute: SeriesSnapshot,

@@ -16,7 +16,9 @@ export const SymbolHealth = Schema.Struct({
   /** Seconds since that trade arrived, null before the first. */
   lastTradeAgeSeconds: Schema.NullOr(Schema.Finite),
   /** Since when Binance has had trades of it that its stream did not send (the completeness watermark); absent while it is complete. */
-  silentSince: Schema.optionalKey(Schema.Finite)
+  silentSince: Schema.optionalKey(Schema.Finite),
+  /** Binance's status for it when that is not `TRADING` (a halt, maintenance, a delisting); absent while it trades. */
+  exchangeStatus: Schema.optionalKey(Schema.String)
 })
 export type SymbolHealth = typeof SymbolHealth.Type
 

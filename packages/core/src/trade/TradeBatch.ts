@@ -11,13 +11,27 @@ import { EpochMillis, SymbolName, TradeId, type Trade } from "./Trade.ts"
 export const CompactTrade = Schema.Tuple([TradeId, Units8, Units8, EpochMillis, Schema.Boolean])
 export type CompactTrade = typeof CompactTrade.Type
 
+/**
+ * The exchange's last trade id for a symbol when the stream stood at `time` (the completeness
+ * check): with nothing beyond `lastId` made by then, the symbol's windows ending before it are final.
+ */
+export const Confirmation = Schema.Struct({ lastId: TradeId, time: EpochMillis })
+
+/**
+ * What the exchange said of a symbol's status when the stream stood at `time`, sent once per
+ * change: while it is not trading (a halt, maintenance) its windows without trades are not candles.
+ */
+export const TradingStatus = Schema.Struct({ trading: Schema.Boolean, time: EpochMillis })
+
 /** One symbol's part of a batch. */
 export const SymbolTrades = Schema.Struct({
   symbol: SymbolName,
   /** The highest event time the producer had seen for the symbol when it sent the batch. */
   watermark: EpochMillis,
   /** Ascending by id. */
-  trades: Schema.Array(CompactTrade)
+  trades: Schema.Array(CompactTrade),
+  confirmed: Schema.optionalKey(Confirmation),
+  status: Schema.optionalKey(TradingStatus)
 }).check(
   Schema.makeFilter((s) => {
     for (let i = 1; i < s.trades.length; i++) {
@@ -51,9 +65,16 @@ export const encodeTradeBatchJson = (batch: TradeBatch): string =>
     symbols: batch.symbols.map((s) => ({
       symbol: s.symbol,
       watermark: s.watermark,
-      trades: s.trades.map(([id, price, qty, time, m]) => [id, formatUnits(price, PRICE_SCALE, 8), formatUnits(qty, PRICE_SCALE, 8), time, m])
+      trades: s.trades.map(([id, price, qty, time, m]) => [id, formatUnits(price, PRICE_SCALE, 8), formatUnits(qty, PRICE_SCALE, 8), time, m]),
+      ...exchangeWordOf(s)
     }))
   })
+
+/** A part's confirmation and status, where it has them, as plain JSON fields. */
+export const exchangeWordOf = (part: Pick<SymbolTrades, "confirmed" | "status">) => ({
+  ...(part.confirmed === undefined ? {} : { confirmed: { lastId: part.confirmed.lastId, time: part.confirmed.time } }),
+  ...(part.status === undefined ? {} : { status: { trading: part.status.trading, time: part.status.time } })
+})
 
 export const tradesOf = (part: SymbolTrades): Array<Trade> =>
   part.trades.map(([id, price, qty, time, buyerIsMaker]) => ({ symbol: part.symbol, firstId: id, lastId: id, price, qty, time, buyerIsMaker }))

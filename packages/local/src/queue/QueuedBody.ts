@@ -8,7 +8,7 @@
  */
 import { Schema } from "effect"
 import { aligned, BYTES_PER_TRADE, setTrade, tradeColumns } from "@blockchaincore/core/binary/TradeColumns"
-import { type CompactTrade, TradeBatch, TradeBatchFromJson } from "@blockchaincore/core/trade/TradeBatch"
+import { type CompactTrade, Confirmation, exchangeWordOf, TradeBatch, TradeBatchFromJson, TradingStatus } from "@blockchaincore/core/trade/TradeBatch"
 
 const UNITS_MARK = "u1"
 
@@ -16,7 +16,13 @@ const UNITS_MARK = "u1"
 const Header = Schema.fromJsonString(Schema.Struct({
   shard: Schema.Int,
   epoch: Schema.Int,
-  symbols: Schema.Array(Schema.Struct({ symbol: Schema.String, watermark: Schema.Number, count: Schema.Int }))
+  symbols: Schema.Array(Schema.Struct({
+    symbol: Schema.String,
+    watermark: Schema.Number,
+    count: Schema.Int,
+    confirmed: Schema.optionalKey(Confirmation),
+    status: Schema.optionalKey(TradingStatus)
+  }))
 }))
 const decodeHeader = Schema.decodeUnknownSync(Header)
 
@@ -29,7 +35,7 @@ const encodeBinary = (batch: TradeBatch): Uint8Array | undefined => {
   const header = new TextEncoder().encode(JSON.stringify({
     shard: batch.shard,
     epoch: batch.epoch,
-    symbols: batch.symbols.map((s) => ({ symbol: s.symbol, watermark: s.watermark, count: s.trades.length }))
+    symbols: batch.symbols.map((s) => ({ symbol: s.symbol, watermark: s.watermark, count: s.trades.length, ...exchangeWordOf(s) }))
   }))
   let n = 0
   for (const s of batch.symbols) n += s.trades.length
@@ -65,6 +71,7 @@ export const readQueuedBinary = (bytes: Uint8Array): TradeBatch => {
     symbols: header.symbols.map((s) => ({
       symbol: s.symbol,
       watermark: s.watermark,
+      ...exchangeWordOf(s),
       trades: Array.from({ length: s.count }, (): CompactTrade => {
         const trade: CompactTrade = [ids[i]!, prices[i]!, qtys[i]!, times[i]!, flags[i] === 1]
         i++
@@ -77,9 +84,14 @@ export const readQueuedBinary = (bytes: Uint8Array): TradeBatch => {
 /** Units JSON, written directly (a replacer for the bigints would cost more than the rest of publishing). */
 const encodeUnits = (batch: TradeBatch): string => {
   const symbols = batch.symbols.map((s) =>
-    `{"symbol":${JSON.stringify(s.symbol)},"watermark":${s.watermark},"trades":[${s.trades.map((t) => `[${t[0]},"${t[1]}","${t[2]}",${t[3]},${t[4]}]`).join(",")}]}`
+    `{"symbol":${JSON.stringify(s.symbol)},"watermark":${s.watermark},${exchangeWordJson(s)}"trades":[${s.trades.map((t) => `[${t[0]},"${t[1]}","${t[2]}",${t[3]},${t[4]}]`).join(",")}]}`
   )
   return `${UNITS_MARK}{"shard":${batch.shard},"epoch":${batch.epoch},"symbols":[${symbols.join(",")}]}`
+}
+
+const exchangeWordJson = (part: TradeBatch["symbols"][number]): string => {
+  const word = JSON.stringify(exchangeWordOf(part))
+  return word === "{}" ? "" : `${word.slice(1, -1)},`
 }
 
 /** The units JSON's shape, before its integers become bigints. */
@@ -89,6 +101,8 @@ const UnitsBody = Schema.fromJsonString(Schema.Struct({
   symbols: Schema.Array(Schema.Struct({
     symbol: Schema.String,
     watermark: Schema.Number,
+    confirmed: Schema.optionalKey(Confirmation),
+    status: Schema.optionalKey(TradingStatus),
     trades: Schema.Array(Schema.Tuple([Schema.Number, Schema.BigIntFromString, Schema.BigIntFromString, Schema.Number, Schema.Boolean]))
   }))
 }))

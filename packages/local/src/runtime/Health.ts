@@ -1,4 +1,5 @@
 /** The local runtime's health (core/health/PipelineHealth.ts) from the producer's metrics, the queue and the pipe. */
+import { isTrading } from "@blockchaincore/core/binance/SymbolStatus"
 import { Clock, Effect, Layer } from "effect"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
@@ -41,7 +42,8 @@ export const pipelineHealth = (symbols: ReadonlyArray<string>, m: MetricsSnapsho
         tradesPerSecond: Math.round((m?.perSecond.get(symbol)?.trades ?? 0) * 10) / 10,
         lastTradeTime: seen ? s.lastTradeTime : null,
         lastTradeAgeSeconds: seen ? Math.max(0, Math.round((now - s.lastTradeAt) / 100) / 10) : null,
-        ...(s !== undefined && s.silentSince > 0 ? { silentSince: s.silentSince } : {})
+        ...(s !== undefined && s.silentSince > 0 ? { silentSince: s.silentSince } : {}),
+        ...(s !== undefined && s.status !== "" && !isTrading(s.status) ? { exchangeStatus: s.status } : {})
       }
     })
   }

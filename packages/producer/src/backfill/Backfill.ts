@@ -144,6 +144,7 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
           )
         )
         // The file covers its whole period: every window up to its end is final, traded in or not.
+        engine.confirm(file.symbol, engine.lastApplied(file.symbol), file.to)
         engine.advance(file.symbol, file.to)
         yield* takeCandles(true)
         yield* handoff.loaded(archived.map(candleRevised))

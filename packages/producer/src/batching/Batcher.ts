@@ -47,6 +47,9 @@ interface SymbolSlot {
   ascending: boolean
   watermark: number
   sentWatermark: number
+  /** The exchange's word on the symbol (its last id, its status) not sent yet. */
+  confirmed: SymbolTrades["confirmed"]
+  status: SymbolTrades["status"]
 }
 
 class Shard {
@@ -80,6 +83,18 @@ export class Batcher {
     // The configured symbols spread evenly (in name order, so the same set always maps the same
     // way); with as many shards as symbols each symbol's minute is one message of its own.
     ;[...new Set(symbols)].sort().forEach((s, i) => this.slotOf(s, i % options.shards))
+  }
+
+  /** The completeness check's proof for `symbol`: it rides with the symbol's next part. */
+  confirm(symbol: string, lastId: number, time: number): void {
+    const slot = this.slots.get(symbol)
+    if (slot !== undefined) slot.confirmed = { lastId, time }
+  }
+
+  /** The exchange's status for `symbol` changed: said once, with the symbol's next part. */
+  setStatus(symbol: string, trading: boolean, time: number): void {
+    const slot = this.slots.get(symbol)
+    if (slot !== undefined) slot.status = { trading, time }
   }
 
   /** A new connection epoch: later batches carry it. */
@@ -139,7 +154,7 @@ export class Batcher {
   }
 
   private slotOf(symbol: string, shard: number): SymbolSlot {
-    const slot: SymbolSlot = { symbol, shard, trades: [], ascending: true, watermark: -1, sentWatermark: -1 }
+    const slot: SymbolSlot = { symbol, shard, trades: [], ascending: true, watermark: -1, sentWatermark: -1, confirmed: undefined, status: undefined }
     this.slots.set(symbol, slot)
     this.shards[shard]!.slots.push(slot)
     return slot
@@ -158,11 +173,20 @@ export class Batcher {
     for (const slot of shard.slots) {
       const trades = slot.ascending ? slot.trades : slot.trades.sort((a, b) => a[0] - b[0])
       const watermark = Math.max(slot.watermark, this.streamTime)
-      if (trades.length === 0 && (watermark < 0 || watermark === slot.sentWatermark)) continue
+      const { confirmed, status } = slot
+      if (trades.length === 0 && confirmed === undefined && status === undefined && (watermark < 0 || watermark === slot.sentWatermark)) continue
       slot.sentWatermark = watermark
       slot.trades = []
       slot.ascending = true
-      parts.push({ symbol: slot.symbol, watermark, trades })
+      slot.confirmed = undefined
+      slot.status = undefined
+      parts.push({
+        symbol: slot.symbol,
+        watermark: Math.max(watermark, 0),
+        trades,
+        ...(confirmed === undefined ? {} : { confirmed }),
+        ...(status === undefined ? {} : { status })
+      })
     }
     shard.waiting = 0
     shard.bytes = SYMBOL_OVERHEAD

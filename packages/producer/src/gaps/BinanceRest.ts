@@ -9,6 +9,7 @@ import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { LOCATION_REFUSED, LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRefused"
 import { HistoricalTradesFromJson, tradeOfRest } from "@blockchaincore/core/binance/RestTrade"
 import { TickerLastIdsFromJson, tickerWeight } from "@blockchaincore/core/binance/RestTicker"
+import { EXCHANGE_INFO_WEIGHT, SymbolStatusesFromJson } from "@blockchaincore/core/binance/SymbolStatus"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { candleOfRestKline, RestKlinesFromJson } from "@blockchaincore/core/binance/RestKline"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
@@ -83,6 +84,13 @@ export class BinanceRest {
   lastIds(symbols: ReadonlyArray<string>): Effect.Effect<ReadonlyMap<string, number>, RestError> {
     return this.get(`/api/v3/ticker/24hr?symbols=${encodeURIComponent(JSON.stringify(symbols))}&type=MINI`, tickerWeight(symbols.length), TickerLastIdsFromJson).pipe(
       Effect.map((rows) => new Map(rows.map((r) => [r.symbol, r.lastId])))
+    )
+  }
+
+  /** Each of `symbols`' trading status (`TRADING`, `BREAK`, …), by symbol, from one exchangeInfo request. */
+  statuses(symbols: ReadonlyArray<string>): Effect.Effect<ReadonlyMap<string, string>, RestError> {
+    return this.get(`/api/v3/exchangeInfo?symbols=${encodeURIComponent(JSON.stringify(symbols))}&showPermissionSets=false`, EXCHANGE_INFO_WEIGHT, SymbolStatusesFromJson).pipe(
+      Effect.map((info) => new Map(info.symbols.map((s) => [s.symbol, s.status])))
     )
   }
 

@@ -12,6 +12,8 @@ export interface SymbolCounters {
   lastTradeAt: number
   /** Wall-clock time the completeness watermark first found its stream behind Binance; 0 while it is not. */
   silentSince: number
+  /** Binance's status for it (`TRADING`, `BREAK`, …) at the last check; "" before the first answer. */
+  status: string
 }
 
 export interface ProducerCounters {
@@ -84,7 +86,7 @@ export class ProducerMetrics {
   symbol(symbol: string): SymbolCounters {
     let c = this.counters.symbols.get(symbol)
     if (c === undefined) {
-      c = { frames: 0, trades: 0, lastTradeTime: 0, lastTradeAt: 0, silentSince: 0 }
+      c = { frames: 0, trades: 0, lastTradeTime: 0, lastTradeAt: 0, silentSince: 0, status: "" }
       this.counters.symbols.set(symbol, c)
     }
     return c
@@ -95,7 +97,7 @@ export class ProducerMetrics {
     const seconds = Math.max(0.001, (now - this.previousAt) / 1000)
     this.rates = new Map(
       [...this.counters.symbols].map(([s, c]) => {
-        const p = this.previous.get(s) ?? { frames: 0, trades: 0, lastTradeTime: 0, lastTradeAt: 0, silentSince: 0 }
+        const p = this.previous.get(s) ?? { frames: 0, trades: 0, lastTradeTime: 0, lastTradeAt: 0, silentSince: 0, status: "" }
         return [s, { frames: (c.frames - p.frames) / seconds, trades: (c.trades - p.trades) / seconds }]
       })
     )

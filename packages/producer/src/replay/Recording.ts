@@ -40,3 +40,24 @@ export const loadRecording = (path: string): Array<RecordedFrame> => {
   })
   return frames
 }
+
+/**
+ * The recording as it would be had `symbol` been halted from `fromTime` to `toTime` (trade time):
+ * its trades in that span never happen, and its later trades' ids follow on without a jump, as
+ * Binance's do after a halt.
+ */
+export const haltedRecording = (frames: ReadonlyArray<RecordedFrame>, symbol: string, fromTime: number, toTime: number): Array<RecordedFrame> => {
+  let removed = 0
+  const out: Array<RecordedFrame> = []
+  for (const frame of frames) {
+    const t = frame.trade
+    if (t.symbol !== symbol) out.push(frame)
+    else if (t.time >= fromTime && t.time < toTime) removed++
+    else if (removed === 0) out.push(frame)
+    else {
+      const id = t.firstId - removed
+      out.push({ ...frame, text: frame.text.replace(`"t":${t.firstId},`, `"t":${id},`), trade: { ...t, firstId: id, lastId: id } })
+    }
+  }
+  return out
+}

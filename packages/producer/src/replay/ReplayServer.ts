@@ -1,8 +1,9 @@
 /**
  * A server on loopback that speaks Binance's market-data protocol and replays a recording: the
  * combined-stream WebSocket (`/stream?streams=a/b`, raw `/ws/<stream>`, SUBSCRIBE and its reply,
- * pings), REST `historicalTrades` for the ids in the recording, and the 24 h ticker's `lastId`
- * of each symbol as of the market's head (the furthest frame sent). It is the producer's test
+ * pings), REST `historicalTrades` for the ids in the recording, the 24 h ticker's `lastId`
+ * of each symbol as of the market's head (the furthest frame sent), and exchangeInfo (the bundled
+ * excerpt, with each symbol's status). It is the producer's test
  * opponent and the offline source for demos, so it can misbehave on command (`ReplayFaults`).
  *
  * The market moves on whether or not anyone listens: `head` is the furthest frame any connection
@@ -12,6 +13,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import { Option, Schema } from "effect"
 import { WebSocketServer, type WebSocket } from "ws"
+import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
 import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import type { RecordedFrame } from "./Recording.ts"
 
@@ -35,6 +37,14 @@ export interface ReplayFaults {
    * connection and the other symbols go on (its trades still happen: REST has them).
    */
   readonly silenceSymbol?: { readonly symbol: string; readonly after: number }
+  /**
+   * From `fromTime` to `toTime` (trade time) `symbol` is halted: exchangeInfo says `BREAK` while
+   * the market's next frame is in that span. The market waits at the halt's start until
+   * exchangeInfo has been asked twice, so a client that asks on a schedule (one request after the
+   * other) has taken the halt in before the stream moves into it. The recording should have no
+   * trades of the symbol in the span (`haltedRecording`).
+   */
+  readonly halt?: { readonly symbol: string; readonly fromTime: number; readonly toTime: number }
 }
 
 export interface ReplayOptions {
@@ -83,6 +93,10 @@ export class ReplayServer {
   private dropped = false
   private stalled = false
   private shutdownSent = false
+  /** exchangeInfo requests since the market reached the halt's start (-1 before). */
+  private haltAsks = -1
+  /** Connections waiting at the halt's start for it to be seen. */
+  private readonly waitingForHalt = new Set<() => void>()
 
   constructor(frames: ReadonlyArray<RecordedFrame>, options: ReplayOptions = {}) {
     this.frames = frames
@@ -187,6 +201,10 @@ export class ReplayServer {
     const sendNext = (written?: () => void): boolean => {
       while (cursor < this.frames.length && !streams.has(this.frames[cursor]!.stream)) cursor++
       if (cursor >= this.frames.length || silent || ws.readyState !== ws.OPEN) return false
+      if (this.holdsForHalt(this.frames[cursor]!)) {
+        this.waitingForHalt.add(() => later(0, pump))
+        return false
+      }
       const index = cursor++
       const frame = this.frames[index]!
       this.head = Math.max(this.head, cursor)
@@ -254,6 +272,7 @@ export class ReplayServer {
       return reply(429, { code: -1003, msg: "Too many requests." }, { "retry-after": "1" })
     }
     if (url.pathname === "/api/v3/ticker/24hr") return this.ticker(url, reply)
+    if (url.pathname === "/api/v3/exchangeInfo") return this.exchangeInfo(url, reply)
     if (url.pathname !== "/api/v3/historicalTrades") return reply(404, { code: -1, msg: "Not found" })
     const symbol = url.searchParams.get("symbol") ?? ""
     const frames = this.bySymbol.get(symbol)
@@ -274,6 +293,39 @@ export class ReplayServer {
         isBestMatch: true
       }))
     reply(200, trades, { "x-mbx-used-weight-1m": String(25 * this.stats.restRequests) })
+  }
+
+  /** Whether the market must wait before `next`: it starts the halt, and the halt has not been asked about twice. */
+  private holdsForHalt(next: RecordedFrame): boolean {
+    const halt = this.faults.halt
+    if (halt === undefined || next.trade.time < halt.fromTime || this.haltAsks >= 2) return false
+    if (this.haltAsks < 0) this.haltAsks = 0
+    return true
+  }
+
+  /** The market's time: its next frame's trade time (the last frame's once all are sent). */
+  private marketTime(): number {
+    return this.frames[Math.min(this.head, this.frames.length - 1)]?.trade.time ?? 0
+  }
+
+  /** exchangeInfo for the asked symbols: the bundled excerpt's entries, each with its status now. */
+  private exchangeInfo(url: URL, reply: (status: number, body: unknown) => void): void {
+    const asked = Schema.decodeUnknownOption(TickerSymbols)(url.searchParams.get("symbols") ?? "")
+    if (Option.isNone(asked)) return reply(400, { code: -1100, msg: "Illegal characters found in parameter 'symbols'." })
+    if (asked.value.some((s) => !this.bySymbol.has(s))) return reply(400, { code: -1121, msg: "Invalid symbol." })
+    const halt = this.faults.halt
+    if (halt !== undefined && this.haltAsks >= 0 && this.haltAsks < 2 && ++this.haltAsks === 2) {
+      for (const resume of this.waitingForHalt) resume()
+      this.waitingForHalt.clear()
+    }
+    const time = this.marketTime()
+    const halted = (symbol: string) => halt !== undefined && symbol === halt.symbol && time >= halt.fromTime && time < halt.toTime
+    reply(200, {
+      symbols: asked.value.map((symbol) => ({
+        ...(BUNDLED_EXCHANGE_INFO.symbols.find((s) => s.symbol === symbol) ?? { symbol, baseAsset: "", quoteAsset: "", filters: [] }),
+        status: halted(symbol) ? "BREAK" : "TRADING"
+      }))
+    })
   }
 
   /** The 24 h ticker (MINI): each asked symbol's last trade id among the frames the market has reached. */

@@ -52,6 +52,9 @@ export class Processor extends Context.Service<Processor, {
           const engine = state === undefined ? new CandleEngine(options) : CandleEngine.forSymbol(options, state)
           const trades = tradesOf(part)
           for (const trade of trades) engine.apply(trade)
+          // Before the watermark moves: the windows it closes are then skipped, or emitted final, at once.
+          if (part.status !== undefined) engine.setTrading(part.symbol, part.status.trading, part.status.time)
+          if (part.confirmed !== undefined) engine.confirm(part.symbol, part.confirmed.lastId, part.confirmed.time)
           engine.advance(part.symbol, part.watermark)
           const outputs = engine.drain()
           // Staged before the state is saved: a crash before the save stages them again, once each.
