@@ -67,6 +67,8 @@ export const consumerGrants = (g: Grants): Record<Port, ReadonlyArray<Grant>> =>
   Notifier: g.notify,
   EventBus: [g.publishEvents],
   Webhook: [],
+  // Binance's public REST API: no AWS action.
+  ExchangeKlines: [],
   // Settings, not a service: they arrive in the function's environment.
   AnomalySettings: []
 })

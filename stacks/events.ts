@@ -19,7 +19,7 @@ import type { EventPattern, Matcher } from "../packages/core/src/events/EventPat
 import { consumerGrants, type Grants } from "./access.ts"
 import { baseFunction, HANDLERS, nodejsFor, withDuckDb } from "./functions.ts"
 
-export type PortLinks = Readonly<Record<Exclude<Port, "EventBus" | "AnomalySettings">, ReadonlyArray<sst.Linkable<Record<string, unknown>> | $util.Resource>>>
+export type PortLinks = Readonly<Record<Exclude<Port, "EventBus" | "AnomalySettings" | "ExchangeKlines">, ReadonlyArray<sst.Linkable<Record<string, unknown>> | $util.Resource>>>
 
 /** Lambda's asynchronous retries before an event goes to the failure queue (AWS allows 0 to 2). */
 export const CONSUMER_RETRIES = 2
@@ -51,7 +51,7 @@ export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer>, link
   })
   const byPort = consumerGrants(grants)
   const subscriptions = registry.map((consumer) => {
-    const linked = consumer.needs.flatMap((port) => (port === "EventBus" ? [bus] : port === "AnomalySettings" ? [] : links[port]))
+    const linked = consumer.needs.flatMap((port) => (port === "EventBus" ? [bus] : port === "AnomalySettings" || port === "ExchangeKlines" ? [] : links[port]))
     const subscription = bus.subscribe(
       consumer.name,
       {

@@ -39,6 +39,8 @@ import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment
 import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
 import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { Webhook } from "@blockchaincore/core/ports/Webhook"
+import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { ExchangeKlines, ExchangeUnavailable } from "@blockchaincore/core/ports/ExchangeKlines"
 import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { startDynalite, startS3rver } from "../../packages/aws/test/support/standIns.ts"
 import { json, startWireFake } from "../../packages/aws/test/support/wireFake.ts"
@@ -126,6 +128,13 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
     CandleStore: store,
     EventBus: bus,
     EventHistory: layerDynamoEventHistory(dynamoClient, "history"),
+    // Binance's klines cost AWS nothing: the exchange here answers with the stored candles themselves.
+    ExchangeKlines: Layer.effect(ExchangeKlines, Effect.gen(function*() {
+      const candles = yield* CandleStore
+      return ExchangeKlines.of({
+        klines: (symbol, interval, startTime, endTime) => candles.candles({ symbol, interval, startTime, endTime, limit: 1000 }).pipe(Effect.mapError((e) => new ExchangeUnavailable({ message: e.message })))
+      })
+    })).pipe(Layer.provide(store)),
     Notifier: layerSnsNotifier({ client: snsClient, topicArn: "arn:aws:sns:ap-northeast-1:123456789012:alerts", ...retry }),
     TradeArchive: layerS3TradeArchive({ client: s3Client, bucket: "archive" }),
     // A chat webhook costs AWS nothing: the posts are taken, and not sent anywhere.

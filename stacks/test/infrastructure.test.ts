@@ -173,6 +173,8 @@ describe("the infrastructure program, offline", () => {
         [["s3:PutObject"], `${bucket}/archive/*`],
         failed
       ),
+      // It reads the hour's candles and says what it found; Binance's klines need no AWS action.
+      MarketSubscriberreconciliationFunctionRole: grants([["dynamodb:Query"], table("Candles")], [["events:PutEvents"], bus], failed),
       MarketSubscriberhistoryFunctionRole: grants([["dynamodb:PutItem"], table("History")], failed),
       MarketSubscriberwebhookFunctionRole: grants(failed)
     }

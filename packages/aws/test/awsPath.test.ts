@@ -99,6 +99,8 @@ beforeAll(async () => {
   // The producer, streaming the recording from a Binance-protocol server into the FIFO queue.
   const replay = new ReplayServer(frames, { pingIntervalMillis: 1_000 })
   const port = await replay.listen()
+  // The reconciliation asks the same server for Binance's klines.
+  process.env["BINANCE_REST_URL"] = `http://127.0.0.1:${port}`
   const journal = mkdtempSync(join(tmpdir(), "aws-path-journal-"))
   const layers = Layer.mergeAll(
     layerSqsTradeQueue({ client: sqs, queueUrl, maxAttempts: 3, baseDelayMillis: 20 }),
@@ -127,10 +129,9 @@ beforeAll(async () => {
       })
     ).pipe(Effect.provide(layers))
   )
-  await replay.close()
-
   expect(await pipe.drain()).toBe(true)
   await bus.deliverAll()
+  await replay.close()
 }, 180_000)
 
 afterAll(async () => {

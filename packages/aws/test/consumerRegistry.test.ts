@@ -12,6 +12,7 @@ import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { Webhook } from "@blockchaincore/core/ports/Webhook"
+import { ExchangeKlines } from "@blockchaincore/core/ports/ExchangeKlines"
 import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import type { Port, PortLayers } from "@blockchaincore/services/consumers/Consumer"
 import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
@@ -28,6 +29,7 @@ const recording = (taken: Set<Port>): PortLayers => {
     get CandleStore() { return take("CandleStore", Layer.effect(CandleStore, Effect.die("not built"))) },
     get EventBus() { return take("EventBus", Layer.effect(EventBus, Effect.die("not built"))) },
     get EventHistory() { return take("EventHistory", Layer.effect(EventHistory, Effect.die("not built"))) },
+    get ExchangeKlines() { return take("ExchangeKlines", Layer.effect(ExchangeKlines, Effect.die("not built"))) },
     get Notifier() { return take("Notifier", Layer.effect(Notifier, Effect.die("not built"))) },
     get TradeArchive() { return take("TradeArchive", Layer.effect(TradeArchive, Effect.die("not built"))) },
     get Webhook() { return take("Webhook", Layer.effect(Webhook, Effect.die("not built"))) }

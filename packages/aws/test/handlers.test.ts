@@ -156,7 +156,7 @@ describe("Lambda handlers", () => {
     }
     expect(await consumer(event)).toBe("handled")
     expect(await consumer({ ...event, detail: { _tag: "CandleClosed", id: "x" } })).toBe("malformed")
-    expect(REGISTRY.map((c) => c.name)).toEqual(["anomaly", "alert", "archival", "history", "webhook"])
+    expect(REGISTRY.map((c) => c.name)).toEqual(["anomaly", "alert", "archival", "reconciliation", "history", "webhook"])
   })
 
   it("API: klines from the candle table through a function URL request; a bad query is a 400 naming the field", async () => {

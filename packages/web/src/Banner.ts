@@ -17,5 +17,7 @@ export const bannerText = (h: PipelineHealth | undefined): string | undefined =>
   const silent = h.symbols.filter((s) => s.silentSince !== undefined)
   if (silent.length > 0) return silent.map((s) => `${s.symbol}: Binance has trades its stream has not sent${sinceText(s.silentSince)}; they are filled from REST meanwhile.`).join(" ")
   if (h.gapsOpen > 0) return `${h.gapsOpen} gap${h.gapsOpen === 1 ? "" : "s"} in the trades ${h.gapsOpen === 1 ? "is" : "are"} open: the candles it covers are incomplete until it is filled.`
+  const mismatches = h.reconciliation?.mismatches ?? 0
+  if (mismatches > 0) return `${mismatches} one-minute window${mismatches === 1 ? "" : "s"} of the reconciled hours differ${mismatches === 1 ? "s" : ""} from Binance's klines: both rows are in the log and the HourReconciled events.`
   return undefined
 }

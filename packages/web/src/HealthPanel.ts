@@ -1,8 +1,8 @@
 /**
  * Pipeline health: per symbol the last trade's age and trades per second, then reconnects, open
- * gaps and queue depth; and the banner (Banner.ts).
+ * gaps, queue depth and the reconciliation with Binance's klines; and the banner (Banner.ts).
  */
-import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
+import type { PipelineHealth, ReconciliationHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { bannerText } from "./Banner.ts"
 
 const cell = (text: string) => {
@@ -12,6 +12,10 @@ const cell = (text: string) => {
 }
 
 const age = (seconds: number | null) => (seconds === null ? "no trade yet" : seconds < 60 ? `${seconds.toFixed(1)} s` : `${Math.round(seconds / 60)} min`)
+
+/** " · reconciled 3 h, 0 mismatches, last 01:00:02 UTC", or nothing where the deployment does not say. */
+const reconciled = (r: ReconciliationHealth | undefined): string =>
+  r === undefined ? "" : ` · reconciled ${r.hours} h with Binance, ${r.mismatches} mismatch${r.mismatches === 1 ? "" : "es"}${r.lastAt === null ? "" : `, last ${new Date(r.lastAt).toISOString().slice(11, 19)} UTC`}`
 
 export const renderHealth = (table: HTMLTableSectionElement, summary: HTMLElement, banner: HTMLElement, h: PipelineHealth | undefined): void => {
   const text = bannerText(h)
@@ -23,7 +27,7 @@ export const renderHealth = (table: HTMLTableSectionElement, summary: HTMLElemen
     table.replaceChildren()
     return
   }
-  summary.textContent = `producer ${h.status} · ${h.connectionsUp} connection${h.connectionsUp === 1 ? "" : "s"} · reconnects ${h.reconnects} · gaps open ${h.gapsOpen} (filled ${h.gapsFilled}) · queue ${h.queueDepth} · batches ${h.batchesProcessed}`
+  summary.textContent = `producer ${h.status} · ${h.connectionsUp} connection${h.connectionsUp === 1 ? "" : "s"} · reconnects ${h.reconnects} · gaps open ${h.gapsOpen} (filled ${h.gapsFilled}) · queue ${h.queueDepth} · batches ${h.batchesProcessed}${reconciled(h.reconciliation)}`
   table.replaceChildren(
     ...h.symbols.map((s) => {
       const tr = document.createElement("tr")

@@ -4,9 +4,12 @@
  * the outbound HTTP client (undici, installed beside the consumer function's bundle, not bundled):
  * the pipe's functions and the API never import it.
  */
-import { Effect, Layer, Result } from "effect"
+import { Effect, Layer, Result, Schema } from "effect"
+import { ExchangeKlines } from "@blockchaincore/core/ports/ExchangeKlines"
 import { ANOMALY_CONFIG_ENV, AnomalySettings, anomalyConfigOf } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { Webhook } from "@blockchaincore/core/ports/Webhook"
+import { BINANCE_REST, HttpUrl } from "@blockchaincore/core/binance/Endpoints"
+import { layerBinanceKlines } from "@blockchaincore/producer/gaps/BinanceKlines"
 import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
 import type { PortLayers } from "@blockchaincore/services/consumers/Consumer"
 import { makeWebhookNotifier, webhookOff } from "@blockchaincore/services/webhook/WebhookNotifier"
@@ -29,6 +32,19 @@ export const anomalySettingsLayer = Layer.suspend(() => {
   })
 })
 
+/** The consumer function's `BINANCE_REST_URL` (a stand-in speaking Binance's protocol, in tests), or Binance's. */
+export const BINANCE_REST_ENV = "BINANCE_REST_URL"
+
+/** Binance's klines for the reconciliation, at the URL the environment names; an unreadable one fails the layer, naming it. */
+export const exchangeKlinesLayer = Layer.suspend(() => {
+  const text = process.env[BINANCE_REST_ENV]
+  if (text === undefined || text === "") return layerBinanceKlines(BINANCE_REST)
+  return Result.match(Schema.decodeUnknownResult(HttpUrl)(text), {
+    onSuccess: layerBinanceKlines,
+    onFailure: (e) => Layer.effect(ExchangeKlines, Effect.fail(new Error(`${BINANCE_REST_ENV}: ${e.message}`)))
+  })
+}).pipe(Layer.provide(OutboundHttp))
+
 /** Each port as AWS provides it; a consumer's function builds only those its entry takes. */
 export const AWS_PORTS: PortLayers = {
   AnomalySettings: anomalySettingsLayer,
@@ -36,6 +52,7 @@ export const AWS_PORTS: PortLayers = {
   CandleStore: candleStoreLayer,
   EventBus: eventBusLayer,
   EventHistory: eventHistoryLayer,
+  ExchangeKlines: exchangeKlinesLayer,
   Notifier: snsNotifierLayer,
   TradeArchive: tradeArchiveLayer,
   Webhook: webhookLayer

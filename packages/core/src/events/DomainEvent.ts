@@ -61,6 +61,27 @@ export const StreamSilent = Schema.TaggedStruct("StreamSilent", {
 })
 export type StreamSilent = typeof StreamSilent.Type
 
+/** A kline as Binance writes it (KlineCsv.ts): twelve columns, decimals as strings. */
+const KlineColumns = Schema.Tuple([
+  Schema.Int, Schema.String, Schema.String, Schema.String, Schema.String, Schema.String,
+  Schema.Int, Schema.String, Schema.Int, Schema.String, Schema.String, Schema.String
+])
+
+/**
+ * A closed hour of `symbol` compared with the exchange's own 1m klines for it: `windows` were
+ * compared, and each window that differs is listed with both rows (null where one side has none).
+ */
+export const HourReconciled = Schema.TaggedStruct("HourReconciled", {
+  id: EventId,
+  symbol: SymbolName,
+  openTime: EpochMillis,
+  windows: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  differences: Schema.Array(Schema.Struct({ openTime: EpochMillis, ours: Schema.NullOr(KlineColumns), theirs: Schema.NullOr(KlineColumns) })),
+  /** When the comparison was made (wall clock). */
+  checkedAt: EpochMillis
+})
+export type HourReconciled = typeof HourReconciled.Type
+
 export const AnomalyRule = Schema.Literals(["price_movement", "volume_spike", "sma_divergence", "robust_zscore_return", "robust_zscore_volume"])
 export type AnomalyRule = typeof AnomalyRule.Type
 
@@ -94,7 +115,7 @@ export const AlertSent = Schema.TaggedStruct("AlertSent", {
 })
 export type AlertSent = typeof AlertSent.Type
 
-export const DomainEvent = Schema.Union([CandleClosed, CandleRevised, DataGapDetected, DataGapFilled, StreamSilent, AnomalyDetected, AlertSent])
+export const DomainEvent = Schema.Union([CandleClosed, CandleRevised, DataGapDetected, DataGapFilled, StreamSilent, HourReconciled, AnomalyDetected, AlertSent])
 export type DomainEvent = typeof DomainEvent.Type
 
 export const DomainEventFromJson = Schema.fromJsonString(DomainEvent)
@@ -150,5 +171,12 @@ export const anomalyDetected = (fields: Omit<AnomalyDetected, "_tag" | "id">): A
 export const alertSent = (fields: Omit<AlertSent, "_tag" | "id">): AlertSent => ({
   _tag: "AlertSent",
   id: `alert:${fields.anomalyId}:${fields.state}:${fields.channel}`,
+  ...fields
+})
+
+/** The id names the hour and what was found, not when: the same comparison twice has one id. */
+export const hourReconciled = (fields: Omit<HourReconciled, "_tag" | "id">): HourReconciled => ({
+  _tag: "HourReconciled",
+  id: `hour-reconciled:${fields.symbol}:${fields.openTime}:${fields.windows}:${fields.differences.map((d) => d.openTime).join(",")}`,
   ...fields
 })

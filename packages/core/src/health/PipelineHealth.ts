@@ -22,6 +22,14 @@ export const SymbolHealth = Schema.Struct({
 })
 export type SymbolHealth = typeof SymbolHealth.Type
 
+/** Closed hours compared with the exchange's klines: how many, how many 1m windows differed, and when last (null before the first). */
+export const ReconciliationHealth = Schema.Struct({
+  hours: Schema.Int,
+  mismatches: Schema.Int,
+  lastAt: Schema.NullOr(Schema.Finite)
+})
+export type ReconciliationHealth = typeof ReconciliationHealth.Type
+
 export const PipelineHealth = Schema.Struct({
   status: ProducerStatus,
   now: Schema.Finite,
@@ -36,6 +44,8 @@ export const PipelineHealth = Schema.Struct({
   queueDepth: Schema.Int,
   batchesProcessed: Schema.Int,
   journal: Schema.Int,
+  /** Absent where the deployment does not say. */
+  reconciliation: Schema.optionalKey(ReconciliationHealth),
   symbols: Schema.Array(SymbolHealth)
 })
 export type PipelineHealth = typeof PipelineHealth.Type

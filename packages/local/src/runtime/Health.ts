@@ -1,6 +1,7 @@
 /** The local runtime's health (core/health/PipelineHealth.ts) from the producer's metrics, the queue and the pipe. */
 import { isTrading } from "@blockchaincore/core/binance/SymbolStatus"
-import { Clock, Effect, Layer } from "effect"
+import { Clock, Effect, Layer, Metric } from "effect"
+import { lastReconciliation, reconciledHours, reconciliationMismatches } from "@blockchaincore/services/reconciliation/Reconciler"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { HealthReport } from "@blockchaincore/services/api/ReadApiServer"
@@ -49,6 +50,13 @@ export const pipelineHealth = (symbols: ReadonlyArray<string>, m: MetricsSnapsho
   }
 }
 
+/** The reconciliation service's counters, as this process has counted them. */
+const reconciliationHealth = Effect.gen(function*() {
+  const hours = (yield* Metric.value(reconciledHours)).count
+  const last = (yield* Metric.value(lastReconciliation)).value
+  return { hours, mismatches: (yield* Metric.value(reconciliationMismatches)).count, lastAt: hours === 0 ? null : last * 1000 }
+})
+
 /** `/health` of the local runtime: connecting until the producer has started, then from its connections. */
 export const localHealthReport = (symbols: ReadonlyArray<string>) =>
   Layer.effect(HealthReport, Effect.gen(function*() {
@@ -57,7 +65,8 @@ export const localHealthReport = (symbols: ReadonlyArray<string>) =>
     const pipe = yield* LocalPipeStats
     return {
       current: Effect.gen(function*() {
-        return pipelineHealth(symbols, yield* monitor.metrics, queue.depth, pipe.batches, yield* Clock.currentTimeMillis)
+        const health = pipelineHealth(symbols, yield* monitor.metrics, queue.depth, pipe.batches, yield* Clock.currentTimeMillis)
+        return { ...health, reconciliation: yield* reconciliationHealth }
       })
     }
   }))

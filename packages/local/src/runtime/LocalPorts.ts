@@ -2,7 +2,7 @@
  * The local deployment's ports, each built once, in the data directory or in memory: the durable
  * trades queue, the in-process bus, the producer's journal, the SQLite candle store, the Parquet
  * archive, the event history, the alert conditions, the terminal as notifier and the webhook
- * (off without a URL). `portLayersOf` hands the built ports to the consumers' registry entries.
+ * (off without a URL). The exchange's klines come with the market source (LocalRuntime.ts). `portLayersOf` hands the built ports to the consumers' registry entries.
  */
 import { mkdirSync } from "node:fs"
 import { join } from "node:path"
@@ -13,6 +13,7 @@ import { AlertConditions } from "@blockchaincore/core/ports/AlertConditions"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
 import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
+import { ExchangeKlines } from "@blockchaincore/core/ports/ExchangeKlines"
 import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { Webhook } from "@blockchaincore/core/ports/Webhook"
@@ -50,7 +51,7 @@ export const localPorts = (config: LocalPortsConfig) =>
     config.webhookUrl === undefined ? Layer.succeed(Webhook, webhookOff("no --webhook-url")) : Layer.effect(Webhook, makeWebhookNotifier(config.webhookUrl))
   ).pipe(Layer.provide(Layer.effectDiscard(Effect.sync(() => mkdirSync(config.dataDir, { recursive: true })))))
 
-export type LocalPortServices = AnomalySettings | AlertConditions | CandleStore | EventBus | EventHistory | Notifier | TradeArchive | Webhook
+export type LocalPortServices = AnomalySettings | AlertConditions | CandleStore | EventBus | EventHistory | ExchangeKlines | Notifier | TradeArchive | Webhook
 
 /** The ports already built, as the layers a consumer's entry takes: every consumer shares them. */
 export const portLayersOf = (context: Context.Context<LocalPortServices>): PortLayers => ({
@@ -59,6 +60,7 @@ export const portLayersOf = (context: Context.Context<LocalPortServices>): PortL
   CandleStore: Layer.succeed(CandleStore, Context.get(context, CandleStore)),
   EventBus: Layer.succeed(EventBus, Context.get(context, EventBus)),
   EventHistory: Layer.succeed(EventHistory, Context.get(context, EventHistory)),
+  ExchangeKlines: Layer.succeed(ExchangeKlines, Context.get(context, ExchangeKlines)),
   Notifier: Layer.succeed(Notifier, Context.get(context, Notifier)),
   TradeArchive: Layer.succeed(TradeArchive, Context.get(context, TradeArchive)),
   Webhook: Layer.succeed(Webhook, Context.get(context, Webhook))

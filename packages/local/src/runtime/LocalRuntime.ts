@@ -21,6 +21,7 @@ import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import { type ProducerStopped, producerConfig, runProducer } from "@blockchaincore/producer/Producer"
+import { layerBinanceKlines } from "@blockchaincore/producer/gaps/BinanceKlines"
 import { loadRecording } from "@blockchaincore/producer/replay/Recording"
 import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
 import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
@@ -191,7 +192,11 @@ export const localRuntimeBelowProducer = (config: LocalRuntimeConfig) => {
     ...(config.webhookUrl === undefined ? {} : { webhookUrl: config.webhookUrl }),
     ...(config.anomalyConfig === undefined ? {} : { anomalyConfig: config.anomalyConfig })
   })
-  const base = Layer.provideMerge(stoppedSummary, Layer.mergeAll(ports, MarketSource.layer(config), ProducerMonitor.layer, Layer.sync(LocalPipeStats, (): PipeStats => ({ batches: 0, failures: 0, redeliveries: 0 })))).pipe(
+  // The exchange's klines, for the reconciliation of closed hours, from wherever the market comes from.
+  const market = Layer.provideMerge(Layer.unwrap(Effect.gen(function*() {
+    return layerBinanceKlines((yield* MarketSource).restUrl)
+  })), MarketSource.layer(config))
+  const base = Layer.provideMerge(stoppedSummary, Layer.mergeAll(ports, market, ProducerMonitor.layer, Layer.sync(LocalPipeStats, (): PipeStats => ({ batches: 0, failures: 0, redeliveries: 0 })))).pipe(
     // Every call out (REST, exchangeInfo, the webhook) shares the one client.
     Layer.provideMerge(OutboundHttp)
   )

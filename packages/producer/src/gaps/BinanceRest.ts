@@ -76,6 +76,13 @@ export class BinanceRest {
     )
   }
 
+  /** The klines of `symbol` at `interval` opening from `startTime` to `endTime` (at most 1000), oldest first. */
+  klinesBetween(symbol: string, interval: Interval, startTime: number, endTime: number): Effect.Effect<Array<Candle>, RestError> {
+    return this.get(`/api/v3/klines?symbol=${symbol}&interval=${interval}&startTime=${startTime}&endTime=${endTime}&limit=1000`, KLINES_WEIGHT, RestKlinesFromJson).pipe(
+      Effect.map((rows) => rows.map((k) => candleOfRestKline(symbol, interval, k)))
+    )
+  }
+
   /**
    * The last trade id Binance has for each of `symbols` (one 24 h ticker request, MINI), by
    * symbol: what the stream's watermark is checked against. Symbols Binance does not answer for

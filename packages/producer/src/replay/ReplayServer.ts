@@ -2,8 +2,8 @@
  * A server on loopback that speaks Binance's market-data protocol and replays a recording: the
  * combined-stream WebSocket (`/stream?streams=a/b`, raw `/ws/<stream>`, SUBSCRIBE and its reply,
  * pings), REST `historicalTrades` for the ids in the recording, the 24 h ticker's `lastId`
- * of each symbol as of the market's head (the furthest frame sent), and exchangeInfo (the bundled
- * excerpt, with each symbol's status). It is the producer's test
+ * of each symbol as of the market's head (the furthest frame sent), the klines of the windows the
+ * market has closed, and exchangeInfo (the bundled excerpt, with each symbol's status). It is the producer's test
  * opponent and the offline source for demos, so it can misbehave on command (`ReplayFaults`).
  *
  * The market moves on whether or not anyone listens: `head` is the furthest frame any connection
@@ -14,6 +14,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Option, Schema } from "effect"
 import { WebSocketServer, type WebSocket } from "ws"
 import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
+import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
+import { Interval } from "@blockchaincore/core/candle/Interval"
+import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import type { RecordedFrame } from "./Recording.ts"
 
@@ -273,6 +276,7 @@ export class ReplayServer {
     }
     if (url.pathname === "/api/v3/ticker/24hr") return this.ticker(url, reply)
     if (url.pathname === "/api/v3/exchangeInfo") return this.exchangeInfo(url, reply)
+    if (url.pathname === "/api/v3/klines") return this.klines(url, reply)
     if (url.pathname !== "/api/v3/historicalTrades") return reply(404, { code: -1, msg: "Not found" })
     const symbol = url.searchParams.get("symbol") ?? ""
     const frames = this.bySymbol.get(symbol)
@@ -326,6 +330,31 @@ export class ReplayServer {
         status: halted(symbol) ? "BREAK" : "TRADING"
       }))
     })
+  }
+
+  /**
+   * Klines of the recording's trades the market has reached, as Binance makes them: closed windows
+   * only (Binance's still-open last row is left out), none for the minutes of a halt.
+   */
+  private klines(url: URL, reply: (status: number, body: unknown) => void): void {
+    const symbol = url.searchParams.get("symbol") ?? ""
+    const interval = Schema.decodeUnknownOption(Interval)(url.searchParams.get("interval"))
+    const startTime = Number(url.searchParams.get("startTime") ?? "0")
+    const endTime = Number(url.searchParams.get("endTime") ?? String(Number.MAX_SAFE_INTEGER))
+    const frames = this.bySymbol.get(symbol)
+    if (frames === undefined) return reply(400, { code: -1121, msg: "Invalid symbol." })
+    if (Option.isNone(interval) || !Number.isSafeInteger(startTime) || !Number.isSafeInteger(endTime)) return reply(400, { code: -1100, msg: "Illegal characters found in a parameter." })
+    const marketTime = this.marketTime()
+    const engine = new CandleEngine({ intervals: [interval.value], graceMillis: 0 })
+    const halt = this.faults.halt
+    for (const { trade } of frames) if (trade.time < marketTime) engine.apply(trade)
+    engine.advance(symbol, marketTime)
+    const rows = engine.drain().flatMap((o) => {
+      if (o._tag !== "CandleClosed" || o.candle.openTime < startTime || o.candle.openTime > endTime) return []
+      const halted = halt !== undefined && halt.symbol === symbol && o.candle.trades === 0 && o.candle.openTime >= halt.fromTime && o.candle.openTime < halt.toTime
+      return halted ? [] : [klineRow(o.candle)]
+    })
+    reply(200, rows.slice(0, Math.min(1000, Number(url.searchParams.get("limit") ?? "500"))))
   }
 
   /** The 24 h ticker (MINI): each asked symbol's last trade id among the frames the market has reached. */

@@ -13,6 +13,7 @@ import type { AlertConditions } from "@blockchaincore/core/ports/AlertConditions
 import type { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import type { EventBus } from "@blockchaincore/core/ports/EventBus"
 import type { EventHistory } from "@blockchaincore/core/ports/EventHistory"
+import type { ExchangeKlines } from "@blockchaincore/core/ports/ExchangeKlines"
 import type { Notifier } from "@blockchaincore/core/ports/Notifier"
 import type { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import type { Webhook } from "@blockchaincore/core/ports/Webhook"
@@ -31,6 +32,7 @@ export interface PortLayers {
   readonly CandleStore: Layer.Layer<CandleStore, unknown>
   readonly EventBus: Layer.Layer<EventBus, unknown>
   readonly EventHistory: Layer.Layer<EventHistory, unknown>
+  readonly ExchangeKlines: Layer.Layer<ExchangeKlines, unknown>
   readonly Notifier: Layer.Layer<Notifier, unknown>
   readonly TradeArchive: Layer.Layer<TradeArchive, unknown>
   readonly Webhook: Layer.Layer<Webhook, unknown>

@@ -9,6 +9,7 @@ import { Webhook } from "@blockchaincore/core/ports/Webhook"
 import { Alerter } from "../alert/Alerter.ts"
 import { AnomalyDetector } from "../anomaly/AnomalyDetector.ts"
 import { Archiver } from "../archival/Archiver.ts"
+import { Reconciler } from "../reconciliation/Reconciler.ts"
 import { type Consumer, decimal, defineConsumer } from "./Consumer.ts"
 
 export const anomalyConsumer = defineConsumer({
@@ -41,6 +42,15 @@ export const archivalConsumer = defineConsumer({
   needs: ["CandleStore", "TradeArchive"],
   layer: (ports) => Archiver.layer.pipe(Layer.provide(Layer.mergeAll(ports.CandleStore, ports.TradeArchive))),
   handle: (event) => (event._tag === "CandleClosed" || event._tag === "CandleRevised" ? Archiver.use((a) => a.onCandle(event)) : Effect.void)
+})
+
+export const reconciliationConsumer = defineConsumer({
+  name: "reconciliation",
+  description: "Compares every final hour's 1m candles with Binance's own klines",
+  pattern: { source: [EVENT_SOURCE], "detail-type": ["CandleClosed", "CandleRevised"], detail: { candle: { interval: ["1h"], complete: [true] } } },
+  needs: ["CandleStore", "ExchangeKlines", "EventBus"],
+  layer: (ports) => Reconciler.layer.pipe(Layer.provide(Layer.mergeAll(ports.CandleStore, ports.ExchangeKlines, ports.EventBus))),
+  handle: (event) => (event._tag === "CandleClosed" || event._tag === "CandleRevised" ? Reconciler.use((r) => r.onCandle(event)) : Effect.void)
 })
 
 /**
@@ -76,4 +86,4 @@ export const historyConsumer = defineConsumer({
 })
 
 /** Every consumer, in the order their subscriptions are declared. */
-export const REGISTRY: ReadonlyArray<Consumer> = [anomalyConsumer, alertConsumer, archivalConsumer, historyConsumer, webhookConsumer]
+export const REGISTRY: ReadonlyArray<Consumer> = [anomalyConsumer, alertConsumer, archivalConsumer, reconciliationConsumer, historyConsumer, webhookConsumer]

@@ -1,0 +1,66 @@
+/**
+ * The reconciliation service on the local store and bus, against an exchange that disagrees:
+ * each differing window is reported with both rows, a window only one side has included, and an
+ * hour that is still provisional is not compared at all.
+ */
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Layer, Metric } from "effect"
+import { expect, it } from "vitest"
+import type { Candle } from "@blockchaincore/core/candle/Candle"
+import { candleClosed } from "@blockchaincore/core/events/DomainEvent"
+import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { ExchangeKlines } from "@blockchaincore/core/ports/ExchangeKlines"
+import { Reconciler, reconciliationMismatches } from "@blockchaincore/services/reconciliation/Reconciler"
+import { InProcessEventBus } from "../src/bus/InProcessEventBus.ts"
+import { layerSqliteCandleStore } from "../src/store/SqliteCandleStore.ts"
+
+const HOUR0 = Date.UTC(2024, 7, 8, 23)
+const M = 60_000
+
+const minute = (i: number, close: bigint, trades = 3): Candle => ({
+  symbol: "BTCUSDT",
+  interval: "1m",
+  openTime: HOUR0 + i * M,
+  open: close,
+  high: close,
+  low: close,
+  close,
+  volume: 100_000_000n,
+  closeTime: HOUR0 + (i + 1) * M - 1,
+  quoteVolume: close * 100_000_000n,
+  trades,
+  takerBuyBaseVolume: 0n,
+  takerBuyQuoteVolume: 0n,
+  ignore: "0",
+  firstTradeId: 10 * i,
+  lastTradeId: 10 * i + trades - 1,
+  complete: true
+})
+const hour = (complete: boolean): Candle => ({ ...minute(0, 6_000_000_000_000n), interval: "1h", closeTime: HOUR0 + 60 * M - 1, complete })
+
+const ours = [minute(0, 6_000_000_000_000n), minute(1, 6_001_000_000_000n), minute(2, 6_002_000_000_000n)]
+// Binance: the same first minute, another close in the second, and no third (say, a halt) but a fourth.
+const theirs = [ours[0]!, minute(1, 6_001_500_000_000n), minute(3, 6_003_000_000_000n)]
+
+it("reports each window that differs from the exchange's, with both rows, and skips a provisional hour", async () => {
+  const exchange = Layer.succeed(ExchangeKlines, ExchangeKlines.of({ klines: (_s, _i, start, end) => Effect.succeed(theirs.filter((c) => c.openTime >= start && c.openTime <= end)) }))
+  const ports = Layer.mergeAll(layerSqliteCandleStore(join(mkdtempSync(join(tmpdir(), "blockchaincore-reconciler-")), "candles.sqlite")), InProcessEventBus.layer({ keepHistory: true }), exchange)
+  const { events, mismatches } = await Effect.runPromise(Effect.gen(function*() {
+    yield* (yield* CandleStore).putCandles(ours)
+    const reconciler = yield* Reconciler
+    yield* reconciler.onCandle(candleClosed(hour(false)))
+    yield* reconciler.onCandle(candleClosed(hour(true)))
+    return { events: (yield* InProcessEventBus).published, mismatches: (yield* Metric.value(reconciliationMismatches)).count }
+  }).pipe(Effect.provide(Reconciler.layer.pipe(Layer.provideMerge(ports)))))
+  expect(events).toHaveLength(1)
+  const [event] = events
+  expect(event?._tag === "HourReconciled" && event.differences.map((d) => [(d.openTime - HOUR0) / M, d.ours?.[4] ?? null, d.theirs?.[4] ?? null])).toEqual([
+    [1, "60010.00000000", "60015.00000000"],
+    [2, "60020.00000000", null],
+    [3, null, "60030.00000000"]
+  ])
+  expect(event?._tag === "HourReconciled" && event.windows).toBe(3)
+  expect(mismatches).toBe(3)
+})
