@@ -11,7 +11,7 @@ import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import { HealthReport, readApiRoutes, ServedSymbols } from "@blockchaincore/services/api/ReadApiServer"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { anomalyDetected } from "@blockchaincore/core/events/DomainEvent"
-import { makeInMemoryEventHistory } from "@blockchaincore/local/store/InMemoryEventHistory"
+import { layerSqliteEventHistory } from "@blockchaincore/local/store/SqliteEventHistory"
 import { makeSqliteCandleStore } from "@blockchaincore/local/store/SqliteCandleStore"
 import { DatabaseSync } from "node:sqlite"
 import { candleAt } from "../packages/aws/test/support/fixtures.ts"
@@ -28,14 +28,13 @@ let base: string
 beforeAll(async () => {
   const store = makeSqliteCandleStore(new DatabaseSync(":memory:"))
   await Effect.runPromise(store.putCandles([candleAt("BTCUSDT", T0 - 60_000), candleAt("BTCUSDT", T0), candleAt("ETHUSDT", T0, "2650.10000000")]))
-  const history = makeInMemoryEventHistory()
-  await Effect.runPromise(history.record(anomalyDetected({ candle: candleAt("BTCUSDT", T0), rule: "price_movement", severity: "high", metrics: { change: 0.2 }, threshold: 0.05 })))
   const health = Layer.succeed(HealthReport, { current: Effect.succeed({ status: "ok" as const, symbols: ["BTCUSDT", "ETHUSDT"] }) })
   const served = HttpRouter.serve(readApiRoutes, { disableLogger: true, disableListenLog: true }).pipe(
-    Layer.provide(Layer.mergeAll(Layer.succeed(CandleStore, store), Layer.succeed(EventHistory, history), health, ServedSymbols.fixed(["BTCUSDT", "ETHUSDT"]))),
+    Layer.provideMerge(Layer.mergeAll(Layer.succeed(CandleStore, store), layerSqliteEventHistory(":memory:"), health, ServedSymbols.fixed(["BTCUSDT", "ETHUSDT"]))),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
   )
   const context = await Effect.runPromise(Layer.buildWithScope(served, scope))
+  await Effect.runPromise(Context.get(context, EventHistory).record(anomalyDetected({ candle: candleAt("BTCUSDT", T0), rule: "price_movement", severity: "high", metrics: { change: 0.2 }, threshold: 0.05 })))
   const address = Context.get(context, HttpServer.HttpServer).address
   base = `http://127.0.0.1:${address._tag === "UnixPathAddress" ? 0 : address.port}`
 })

@@ -7,17 +7,15 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb"
 import { Clock, Effect, Layer, Schema } from "effect"
-import { AnomalyDetected, AnomalyRule } from "@blockchaincore/core/events/DomainEvent"
-import { AlertConditions, EMPTY_GROUP } from "@blockchaincore/core/ports/AlertConditions"
+import { AlertConditions, CONDITION_RETENTION_MILLIS, ConditionRecords, EMPTY_GROUP } from "@blockchaincore/core/ports/AlertConditions"
 import { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
 import { attemptDynamo } from "./DynamoWrites.ts"
 import { putVersioned } from "./VersionedPut.ts"
 import { gzippedJson } from "./GzippedJson.ts"
 
-export const CONDITION_TTL_SECONDS = 7 * 24 * 3600
+const CONDITION_TTL_SECONDS = CONDITION_RETENTION_MILLIS / 1000
 
-const ConditionState = Schema.Struct({ firing: Schema.Boolean, lastFiredOpenTime: Schema.Number, lastAlertAt: Schema.Number, notified: Schema.Boolean })
-const Body = gzippedJson(Schema.Array(Schema.Struct({ rule: AnomalyRule, state: ConditionState, anomaly: AnomalyDetected })))
+const Body = gzippedJson(ConditionRecords)
 const Item = Schema.Struct({ key: Schema.String, version: Schema.Int, body: Body })
 
 export const makeDynamoAlertConditions = (client: DynamoDBClient, table: string): AlertConditions["Service"] => {

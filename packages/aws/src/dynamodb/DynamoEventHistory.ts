@@ -9,10 +9,10 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-d
 import { Clock, Effect, Layer, Schema } from "effect"
 import { AlertSent, AnomalyDetected } from "@blockchaincore/core/events/DomainEvent"
 import { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
-import { EventHistory, historyTime, type HistoryEvent } from "@blockchaincore/core/ports/EventHistory"
+import { EventHistory, HISTORY_RETENTION_MILLIS, historyTime, type HistoryEvent } from "@blockchaincore/core/ports/EventHistory"
 import { attemptDynamo } from "./DynamoWrites.ts"
 
-export const HISTORY_TTL_SECONDS = 30 * 24 * 3600
+const HISTORY_TTL_SECONDS = HISTORY_RETENTION_MILLIS / 1000
 
 const AnomalyJson = Schema.fromJsonString(AnomalyDetected)
 const AlertJson = Schema.fromJsonString(AlertSent)

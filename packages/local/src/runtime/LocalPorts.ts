@@ -1,7 +1,7 @@
 /**
  * The local deployment's ports, each built once, in the data directory or in memory: the durable
  * trades queue, the in-process bus, the producer's journal, the SQLite candle store, the Parquet
- * archive, the event history, the alert conditions, the terminal as notifier and the webhook
+ * archive, the event history and alert conditions (SQLite), the terminal as notifier and the webhook
  * (off without a URL). The exchange's klines come with the market source (LocalRuntime.ts). `portLayersOf` hands the built ports to the consumers' registry entries.
  */
 import { mkdirSync } from "node:fs"
@@ -24,8 +24,8 @@ import { layerLocalTradeArchive } from "../archive/LocalTradeArchive.ts"
 import { type BusOptions, InProcessEventBus } from "../bus/InProcessEventBus.ts"
 import { layerLogNotifier } from "../notify/LogNotifier.ts"
 import { LocalTradeQueue } from "../queue/InProcessTradeQueue.ts"
-import { layerInMemoryAlertConditions } from "../store/InMemoryAlertConditions.ts"
-import { layerInMemoryEventHistory } from "../store/InMemoryEventHistory.ts"
+import { layerSqliteAlertConditions } from "../store/SqliteAlertConditions.ts"
+import { layerSqliteEventHistory } from "../store/SqliteEventHistory.ts"
 import { layerSqliteCandleStore } from "../store/SqliteCandleStore.ts"
 
 export interface LocalPortsConfig {
@@ -44,8 +44,9 @@ export const localPorts = (config: LocalPortsConfig) =>
     Journal.layer(join(config.dataDir, "journal")),
     layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")),
     layerLocalTradeArchive(join(config.dataDir, "archive")),
-    layerInMemoryEventHistory,
-    layerInMemoryAlertConditions,
+    // Beside the candles, in a file of their own: a backfill writing candles never waits for them.
+    layerSqliteEventHistory(join(config.dataDir, "history.sqlite")),
+    layerSqliteAlertConditions(join(config.dataDir, "history.sqlite")),
     layerLogNotifier,
     config.anomalyConfig === undefined ? AnomalySettings.defaults : AnomalySettings.layer(config.anomalyConfig),
     config.webhookUrl === undefined ? Layer.succeed(Webhook, webhookOff("no --webhook-url")) : Layer.effect(Webhook, makeWebhookNotifier(config.webhookUrl))

@@ -3,14 +3,12 @@
  * and engine states are kept as their schemas' JSON, so what is stored is exactly what the
  * contracts say; the key columns are there to query by.
  */
-import { mkdirSync } from "node:fs"
-import { dirname } from "node:path"
-import { DatabaseSync } from "node:sqlite"
+import type { DatabaseSync } from "node:sqlite"
 import { Effect, Layer, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
 import { SymbolSnapshot } from "@blockchaincore/core/candle/EngineSnapshot"
-import { CandleStore, StoreUnavailable, VersionConflict, type VersionedState } from "@blockchaincore/core/ports/CandleStore"
-import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
+import { CandleStore, type StoreUnavailable, VersionConflict, type VersionedState } from "@blockchaincore/core/ports/CandleStore"
+import { attempt, openDatabase } from "./LocalDatabase.ts"
 
 const CandleJson = Schema.fromJsonString(Candle)
 const StateJson = Schema.fromJsonString(SymbolSnapshot)
@@ -25,12 +23,7 @@ const SCHEMA = `
   );
 `
 
-const attempt = <A>(what: string, run: () => A) =>
-  Effect.try({ try: run, catch: (e) => new StoreUnavailable({ message: `${what}: ${errorMessage(e)}` }) })
-
 export const makeSqliteCandleStore = (db: DatabaseSync): CandleStore["Service"] => {
-  // WAL with NORMAL sync survives the process being killed (not a power cut) at a fraction of the fsyncs.
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
   db.exec(SCHEMA)
   const encodeCandle = Schema.encodeSync(CandleJson)
   const decodeCandle = Schema.decodeUnknownSync(CandleJson)
@@ -92,14 +85,4 @@ export const makeSqliteCandleStore = (db: DatabaseSync): CandleStore["Service"] 
 
 /** The store in the file at `path` (":memory:" for tests), closed with its scope. */
 export const layerSqliteCandleStore = (path: string): Layer.Layer<CandleStore, StoreUnavailable> =>
-  Layer.effect(
-    CandleStore,
-    Effect.acquireRelease(
-      attempt("open", () => {
-        if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true })
-        // A backfill beside the runtime writes the same file: a writer waits for the other's lock.
-        return new DatabaseSync(path, { timeout: 5_000 })
-      }),
-      (db) => Effect.sync(() => db.close())
-    ).pipe(Effect.map(makeSqliteCandleStore))
-  )
+  Layer.effect(CandleStore, Effect.map(openDatabase(path, SCHEMA), makeSqliteCandleStore))
