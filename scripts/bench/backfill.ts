@@ -5,7 +5,7 @@
  * 2024 day had one to three million). Prints days a minute, trades a second and peak RSS.
  */
 import { spawn } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { formatUnits, PRICE_SCALE } from "../../packages/core/src/decimal/Decimal.ts"
@@ -17,6 +17,8 @@ const TRADES_PER_DAY = Number(process.env["BENCH_BACKFILL_TRADES_PER_DAY"] ?? 1_
 const recordingPath = process.argv[2]!
 const BIN = resolve(import.meta.dirname, "../../packages/local/bin/blockchaincore.ts")
 const PEAK = resolve(import.meta.dirname, "peakRss.ts")
+/** The V8 flags the CLI's shebang gives it, so that the bench runs it as `npx blockchaincore` does. */
+const SHEBANG_FLAGS = (readFileSync(BIN, "utf8").split("\n")[0] ?? "").split(/\s+/).filter((f) => f.startsWith("--"))
 
 const btc = loadRecording(recordingPath).map((f) => f.trade).filter((t) => t.symbol === "BTCUSDT")
 const idSpan = btc.at(-1)!.firstId - btc[0]!.firstId + 1
@@ -49,7 +51,7 @@ const server = await startPublicArchive(files)
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-backfill-bench-"))
 const started = performance.now()
 const run = await new Promise<{ code: number | null; stderr: string }>((done) => {
-  const child = spawn(process.execPath, [BIN, "backfill", "--symbols", "BTCUSDT", "--from", "2024-01-01", "--to", `2024-01-0${DAYS}`, "--data-dir", dir, "--archive-url", server.url], { env: { ...process.env, NODE_OPTIONS: `--import ${PEAK} ${process.env["BENCH_BACKFILL_NODE_OPTIONS"] ?? ""}` }, stdio: ["ignore", "ignore", "pipe"] })
+  const child = spawn(process.execPath, [...SHEBANG_FLAGS, BIN, "backfill", "--symbols", "BTCUSDT", "--from", "2024-01-01", "--to", `2024-01-0${DAYS}`, "--data-dir", dir, "--archive-url", server.url], { env: { ...process.env, NODE_OPTIONS: `--import ${PEAK} ${process.env["BENCH_BACKFILL_NODE_OPTIONS"] ?? ""}` }, stdio: ["ignore", "ignore", "pipe"] })
   let stderr = ""
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
   child.on("exit", (code) => done({ code, stderr }))

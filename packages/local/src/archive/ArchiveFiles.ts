@@ -1,8 +1,10 @@
 /**
  * The archive's files under `<data>/archive`: one Parquet file per symbol and hour of trades,
  * compacted from the staging table, and one per interval, symbol and day of candles. A file is
- * written to a temporary name and renamed, so a reader never sees half of one; recompacting an
- * hour (a late trade) rewrites it whole. This runs on the archive's worker thread (ArchiveWorker.ts).
+ * written to a temporary name and renamed, so a reader never sees half of one. Staged parts are
+ * pruned once their hour's file holds them (LocalTradeArchive.ts), so compacting an hour again (a
+ * late trade) merges what is staged now into the file, each trade id once. This runs on the
+ * archive's worker thread (ArchiveWorker.ts).
  */
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
@@ -14,6 +16,7 @@ import { stagedBodyOf, stagedRows } from "@blockchaincore/core/archive/StagedTra
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { ArchiveUnavailable } from "@blockchaincore/core/ports/TradeArchive"
 import { type Row, writeParquetFile } from "@blockchaincore/services/archival/ParquetFile"
+import type { Compacted } from "./ArchiveRpcs.ts"
 
 export const STAGING_FILE = "staging.sqlite"
 
@@ -21,8 +24,8 @@ export const archiveFailure = (what: string) => (e: unknown) => new ArchiveUnava
 const fail = archiveFailure
 
 export interface ArchiveFiles {
-  /** Writes the staged trades of `symbol` in the hour from `hourStart` as that hour's file; how many. */
-  readonly compactHour: (symbol: string, hourStart: number) => Effect.Effect<number, ArchiveUnavailable>
+  /** Merges the staged trades of `symbol` in the hour from `hourStart` into that hour's file; the parts it read. */
+  readonly compactHour: (symbol: string, hourStart: number) => Effect.Effect<Compacted, ArchiveUnavailable>
   readonly writeCandles: (candles: ReadonlyArray<Candle>) => Effect.Effect<void, ArchiveUnavailable>
 }
 
@@ -34,8 +37,8 @@ export const makeArchiveFiles = (root: string): Effect.Effect<ArchiveFiles, Arch
       Effect.tryPromise({ try: () => DuckDBInstance.create(":memory:", { memory_limit: "256MB" }), catch: fail("start DuckDB") }),
       (instance) => Effect.sync(() => instance.closeSync())
     )
-    const writeParquet = (key: string, columns: string, rows: ReadonlyArray<Row>, select?: string) =>
-      Effect.tryPromise({ try: () => writeParquetFile(duck, join(root, key), columns, rows, select), catch: fail(`write ${key}`) }).pipe(Effect.uninterruptible)
+    const writeParquet = (key: string, columns: string, rows: ReadonlyArray<Row>, select?: string, mergeOn?: string) =>
+      Effect.tryPromise({ try: () => writeParquetFile(duck, join(root, key), columns, rows, select, mergeOn), catch: fail(`write ${key}`) }).pipe(Effect.uninterruptible)
 
     // A read-only connection of its own per compaction: the pipeline's thread is the staging table's one writer.
     const readHour = (symbol: string, hourStart: number) =>
@@ -43,8 +46,11 @@ export const makeArchiveFiles = (root: string): Effect.Effect<ArchiveFiles, Arch
         try: () => {
           const db = new DatabaseSync(join(root, STAGING_FILE), { readOnly: true })
           try {
-            const bodies = db.prepare("SELECT body FROM staged_parts WHERE symbol = ? AND max_time >= ? AND min_time < ?").all(symbol, hourStart, hourStart + HOUR_MILLIS)
-            return stagedRows(bodies.map((p) => stagedBodyOf(p["body"]))).filter((r) => r.time >= hourStart && r.time < hourStart + HOUR_MILLIS)
+            const parts = db.prepare("SELECT first_id, last_id, body FROM staged_parts WHERE symbol = ? AND max_time >= ? AND min_time < ?").all(symbol, hourStart, hourStart + HOUR_MILLIS)
+            return {
+              rows: stagedRows(parts.map((p) => stagedBodyOf(p["body"]))).filter((r) => r.time >= hourStart && r.time < hourStart + HOUR_MILLIS),
+              parts: parts.map((p) => ({ firstId: Number(p["first_id"]), lastId: Number(p["last_id"]) }))
+            }
           } finally {
             db.close()
           }
@@ -55,9 +61,9 @@ export const makeArchiveFiles = (root: string): Effect.Effect<ArchiveFiles, Arch
     return {
       compactHour: (symbol, hourStart) =>
         Effect.gen(function*() {
-          const rows = yield* readHour(symbol, hourStart)
-          if (rows.length > 0) yield* writeParquet(tradesKey(symbol, hourStart), STAGED_TRADE_COLUMNS, rows.map((r) => r.line), TRADES_OF_STAGED)
-          return rows.length
+          const { rows, parts } = yield* readHour(symbol, hourStart)
+          if (rows.length > 0) yield* writeParquet(tradesKey(symbol, hourStart), STAGED_TRADE_COLUMNS, rows.map((r) => r.line), TRADES_OF_STAGED, "trade_id")
+          return { trades: rows.length, parts }
         }),
       writeCandles: (candles) =>
         Effect.gen(function*() {

@@ -12,7 +12,15 @@ import { EpochMillis, SymbolName } from "@blockchaincore/core/trade/Trade"
 /** The worker's start-up message: where the archive lives. */
 export const ArchiveWorkerInit = Schema.Struct({ root: Schema.String })
 
+/** A staged part by its key: what a compaction read, and so what may be pruned once its file is written. */
+export const StagedPartKey = Schema.Struct({ firstId: Schema.Int, lastId: Schema.Int })
+export type StagedPartKey = typeof StagedPartKey.Type
+
+/** A compacted hour: the trades its file holds now, and the staged parts that went into it. */
+export const Compacted = Schema.Struct({ trades: Schema.Int, parts: Schema.Array(StagedPartKey) })
+export type Compacted = typeof Compacted.Type
+
 export class ArchiveRpcs extends RpcGroup.make(
-  Rpc.make("CompactHour", { payload: { symbol: SymbolName, hourStart: EpochMillis }, success: Schema.Number, error: ArchiveUnavailable }),
+  Rpc.make("CompactHour", { payload: { symbol: SymbolName, hourStart: EpochMillis }, success: Compacted, error: ArchiveUnavailable }),
   Rpc.make("WriteCandles", { payload: { candles: Schema.Array(Candle) }, error: ArchiveUnavailable })
 ) {}

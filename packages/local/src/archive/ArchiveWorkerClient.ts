@@ -26,7 +26,7 @@ export class ArchiveWorker extends Context.Service<ArchiveWorker, ArchiveFiles>(
         writeCandles: (candles) => client.WriteCandles({ candles }).pipe(Effect.mapError(unreachable))
       }
     })).pipe(
-      Layer.provide(NodeWorker.layer(() => new Worker(new URL("./ArchiveWorker.ts", import.meta.url)))),
+      Layer.provide(NodeWorker.layer(() => new Worker(new URL("./ArchiveWorker.ts", import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 } }))),
       Layer.provide(RpcWorker.layerInitialMessage(ArchiveWorkerInit, Effect.succeed({ root })))
     )
 }

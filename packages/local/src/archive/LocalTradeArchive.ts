@@ -1,19 +1,27 @@
 /**
- * The local archive: trades staged in SQLite, one row per symbol part of a batch (a redelivered
- * batch is the same row, by primary key; a trade id is taken once when the parts are read back),
- * then compacted into Parquet under `<data>/archive` (ArchiveFiles.ts) on the archive's worker
- * thread. Staging stays on the pipeline's thread: a batch leaves the queue only once its trades
- * are staged, and an insert costs less than a round trip to another thread.
+ * The local archive: trades staged in SQLite, one row per symbol and hour of a batch (a
+ * redelivered batch is the same rows, by primary key; a trade id is taken once when the parts are
+ * read back), then compacted into Parquet under `<data>/archive` (ArchiveFiles.ts) on the
+ * archive's worker thread. Staging stays on the pipeline's thread: a batch leaves the queue only
+ * once its trades are staged, and an insert costs less than a round trip to another thread.
+ *
+ * Once an hour's file holds them, the parts the compaction read are pruned, so the data directory
+ * grows by the Parquet only. A crash at any point loses no trade and archives none twice: before
+ * the file is renamed into place the parts are all still staged; after it, and before they are
+ * pruned, they are in both, which a compaction merges (each trade id once) and the start-up sweep
+ * compacts again; a part staged while its hour was being compacted is not among those pruned.
  */
-import { mkdirSync } from "node:fs"
+import { existsSync, mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { Context, Effect, Layer } from "effect"
+import { HOUR_MILLIS, tradesKey } from "@blockchaincore/core/archive/ArchiveLayout"
 import { encodeStagedBody } from "@blockchaincore/core/archive/StagedTrades"
 import { Scratch } from "@blockchaincore/core/binary/Scratch"
 import { type ArchivedTrade, type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { archiveFailure as fail, STAGING_FILE } from "./ArchiveFiles.ts"
+import type { Compacted } from "./ArchiveRpcs.ts"
 import { ArchiveWorker } from "./ArchiveWorkerClient.ts"
 
 const STAGING_SCHEMA = `
@@ -52,13 +60,16 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive |
         stage: (trades) =>
           Effect.try({
             try: () => {
-              const bySymbol = new Map<string, Array<ArchivedTrade>>()
+              // One part per symbol and hour: each is pruned whole once its hour's file holds it.
+              const byHour = new Map<string, Array<ArchivedTrade>>()
               for (const t of trades) {
-                const list = bySymbol.get(t.symbol)
-                if (list === undefined) bySymbol.set(t.symbol, [t])
+                const key = `${t.symbol}|${t.time - (t.time % HOUR_MILLIS)}`
+                const list = byHour.get(key)
+                if (list === undefined) byHour.set(key, [t])
                 else list.push(t)
               }
-              for (const [symbol, list] of bySymbol) {
+              for (const list of byHour.values()) {
+                const symbol = list[0]!.symbol
                 let minTime = Infinity
                 let maxTime = -Infinity
                 for (const t of list) {
@@ -71,13 +82,37 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive |
             catch: fail("stage")
           })
       })
-      const archive = TradeArchive.of({
-        compactHour: (symbol, hourStart) =>
-          files.compactHour(symbol, hourStart).pipe(
-            Effect.tap((count) => count === 0 ? Effect.void : Effect.try({ try: () => markCompacted.run(symbol, hourStart), catch: fail("mark compacted") }))
-          ),
-        writeCandles: files.writeCandles
-      })
+      const prune = db.prepare("DELETE FROM staged_parts WHERE symbol = ? AND first_id = ? AND last_id = ? AND min_time >= ? AND max_time < ?")
+      /** The hour's file holds what the compaction read: it is marked compacted and those parts go, together. */
+      const settle = (symbol: string, hourStart: number, compacted: Compacted) =>
+        Effect.try({
+          try: () => {
+            if (compacted.trades === 0) return
+            db.exec("BEGIN IMMEDIATE")
+            try {
+              markCompacted.run(symbol, hourStart)
+              // Parts reaching into another hour (staged before parts were cut by hour) stay for that hour's compaction.
+              for (const part of compacted.parts) prune.run(symbol, part.firstId, part.lastId, hourStart, hourStart + HOUR_MILLIS)
+              db.exec("COMMIT")
+            } catch (e) {
+              db.exec("ROLLBACK")
+              throw e
+            }
+          },
+          catch: fail("prune staging")
+        })
+      const compactHour = (symbol: string, hourStart: number) =>
+        files.compactHour(symbol, hourStart).pipe(Effect.tap((compacted) => settle(symbol, hourStart, compacted)), Effect.map((c) => c.trades))
+      const archive = TradeArchive.of({ compactHour, writeCandles: files.writeCandles })
+
+      // Parts still staged for an hour whose file exists: a stop between a file and its pruning, or
+      // late trades not compacted yet. Compacting them now merges them in and prunes them.
+      const leftovers = db.prepare("SELECT DISTINCT symbol, min_time - (min_time % ?) AS hour FROM staged_parts").all(HOUR_MILLIS)
+      for (const row of leftovers) {
+        const symbol = String(row["symbol"])
+        const hour = Number(row["hour"])
+        if (existsSync(join(root, tradesKey(symbol, hour)))) yield* compactHour(symbol, hour)
+      }
       return Context.make(TradeStaging, staging).pipe(Context.add(TradeArchive, archive))
     })
   ).pipe(Layer.provide(ArchiveWorker.layer(root)))

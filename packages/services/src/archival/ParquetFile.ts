@@ -4,7 +4,7 @@
  * temporary name and renamed, so a reader never sees half of one. Used by the local archive
  * (the file is the archive) and the S3 archive (the file is uploaded, then deleted).
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { dirname } from "node:path"
 import type { DuckDBInstance } from "@duckdb/node-api"
 import { csvColumnTypes } from "@blockchaincore/core/archive/ArchiveLayout"
@@ -13,15 +13,22 @@ export type Row = string | ReadonlyArray<string | number | boolean>
 
 const csv = (rows: ReadonlyArray<Row>) => rows.map((r) => (typeof r === "string" ? r : r.join(","))).join("\n")
 
-/** `select` (over the CSV's `columns`) makes the file's columns; all of the CSV's by default. */
-export const writeParquetFile = async (duck: DuckDBInstance, file: string, columns: string, rows: ReadonlyArray<Row>, select = "*"): Promise<void> => {
+/**
+ * `select` (over the CSV's `columns`) makes the file's columns; all of the CSV's by default. With
+ * `mergeOn`, the rows are added to what the file already holds, each value of that column once.
+ */
+export const writeParquetFile = async (duck: DuckDBInstance, file: string, columns: string, rows: ReadonlyArray<Row>, select = "*", mergeOn?: string): Promise<void> => {
   mkdirSync(dirname(file), { recursive: true })
   const source = `${file}.csv`
   const temporary = `${file}.tmp`
   writeFileSync(source, csv(rows))
   const connection = await duck.connect()
   try {
-    await connection.run(`COPY (SELECT ${select} FROM read_csv('${source}', header = false, columns = {${csvColumnTypes(columns)}})) TO '${temporary}' (FORMAT parquet)`)
+    const fresh = `SELECT ${select} FROM read_csv('${source}', header = false, columns = {${csvColumnTypes(columns)}})`
+    const query = mergeOn !== undefined && existsSync(file)
+      ? `SELECT * FROM (SELECT * FROM read_parquet('${file}', hive_partitioning = false) UNION ALL ${fresh}) QUALIFY row_number() OVER (PARTITION BY ${mergeOn}) = 1 ORDER BY ${mergeOn}`
+      : fresh
+    await connection.run(`COPY (${query}) TO '${temporary}' (FORMAT parquet)`)
   } finally {
     connection.closeSync()
     rmSync(source, { force: true })
