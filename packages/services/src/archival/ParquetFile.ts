@@ -15,7 +15,8 @@ const csv = (rows: ReadonlyArray<Row>) => rows.map((r) => (typeof r === "string"
 
 /**
  * `select` (over the CSV's `columns`) makes the file's columns; all of the CSV's by default. With
- * `mergeOn`, the rows are added to what the file already holds, each value of that column once.
+ * `mergeOn`, the rows are added to what the file already holds, each value of that column once:
+ * a new row replaces the file's row of the same value (a re-uploaded archive's trade, say).
  */
 export const writeParquetFile = async (duck: DuckDBInstance, file: string, columns: string, rows: ReadonlyArray<Row>, select = "*", mergeOn?: string): Promise<void> => {
   mkdirSync(dirname(file), { recursive: true })
@@ -26,7 +27,7 @@ export const writeParquetFile = async (duck: DuckDBInstance, file: string, colum
   try {
     const fresh = `SELECT ${select} FROM read_csv('${source}', header = false, columns = {${csvColumnTypes(columns)}})`
     const query = mergeOn !== undefined && existsSync(file)
-      ? `SELECT * FROM (SELECT * FROM read_parquet('${file}', hive_partitioning = false) UNION ALL ${fresh}) QUALIFY row_number() OVER (PARTITION BY ${mergeOn}) = 1 ORDER BY ${mergeOn}`
+      ? `SELECT * EXCLUDE (merge_source) FROM (SELECT *, 0 AS merge_source FROM (${fresh}) UNION ALL SELECT *, 1 AS merge_source FROM read_parquet('${file}', hive_partitioning = false)) QUALIFY row_number() OVER (PARTITION BY ${mergeOn} ORDER BY merge_source) = 1 ORDER BY ${mergeOn}`
       : fresh
     await connection.run(`COPY (${query}) TO '${temporary}' (FORMAT parquet)`)
   } finally {
