@@ -8,13 +8,14 @@
 import { Cause, Clock, Deferred, Effect, Exit, Queue, Schedule, Schema, type Scope, Stream } from "effect"
 import { HttpClient } from "effect/http"
 import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
-import { isTrading } from "@blockchaincore/core/binance/SymbolStatus"
+import { INVALID_SYMBOL } from "@blockchaincore/core/binance/ErrorBody"
+import { isTrading, NOT_LISTED } from "@blockchaincore/core/binance/SymbolStatus"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { dataGapDetected, dataGapFilled, type DomainEvent, type GapFacts, streamSilent } from "@blockchaincore/core/events/DomainEvent"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
 import type { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import { Batcher, type BatcherOptions, DEFAULT_BATCHER } from "./batching/Batcher.ts"
-import { BinanceRest, DEFAULT_REST, type RestOptions } from "./gaps/BinanceRest.ts"
+import { BinanceRest, DEFAULT_REST, type RestError, type RestOptions } from "./gaps/BinanceRest.ts"
 import { fillGap } from "./gaps/GapFiller.ts"
 import { type Checked, type CompletenessOptions, DEFAULT_COMPLETENESS, silentGaps } from "./gaps/SilentSymbols.ts"
 import { makeMetricsExport } from "./metrics/MetricsExport.ts"
@@ -230,18 +231,46 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
       problems[key] = message
       return Effect.logWarning(`completeness check (${key}): ${message}; trying again every ${completeness.checkEveryMillis / 1000} s`)
     }
+    /**
+     * Symbols Binance no longer lists (delisted, renamed): one of them makes Binance refuse the
+     * whole request, so they are found by asking for each alone (weight 2 each, once), said by
+     * name, and left out of the checks. Nothing more can trade: its windows are final up to now.
+     */
+    const unlisted = new Set<string>()
+    const listed = () => config.symbols.filter((s) => !unlisted.has(s))
+    const findUnlisted = (marketTime: number) =>
+      Effect.forEach(listed(), (symbol) =>
+        rest.lastIds([symbol]).pipe(
+          Effect.flip,
+          Effect.flatMap((e) => (e.code === INVALID_SYMBOL ? Effect.succeed(symbol) : Effect.fail(e))),
+          Effect.flatMap((symbol) => Effect.suspend(() => {
+            unlisted.add(symbol)
+            const state = symbols.get(symbol)
+            if (state === undefined) return Effect.void
+            state.counters.status = NOT_LISTED
+            batcher.setStatus(symbol, false, marketTime)
+            if (state.last !== undefined) batcher.confirm(symbol, state.last.id, marketTime)
+            return Effect.logWarning(`${symbol}: Binance no longer lists it (delisted or renamed): no more trades or candles for it; its last candles are final`)
+          })),
+          Effect.ignore
+        ), { discard: true })
+    const refusedSymbol = (e: RestError) => e.code === INVALID_SYMBOL
     const checkCompleteness = Effect.gen(function*() {
       // Taken before asking: the answers are at least this recent.
       const marketTime = marketTimeNow()
+      const asked = listed()
+      if (asked.length === 0) return
       // The status before the last ids, so that windows of a halt are known as such before a confirmation reaches them.
-      const statuses = yield* rest.statuses(config.symbols).pipe(Effect.result)
-      if (statuses._tag === "Failure") yield* sayOnce("status", statuses.failure.message)
-      else {
+      const statuses = yield* rest.statuses(asked).pipe(Effect.result)
+      if (statuses._tag === "Failure") {
+        if (refusedSymbol(statuses.failure)) return yield* findUnlisted(marketTime)
+        yield* sayOnce("status", statuses.failure.message)
+      } else {
         problems.status = ""
         yield* takeStatuses(statuses.success)
       }
-      const exchange = yield* rest.lastIds(config.symbols).pipe(Effect.result)
-      if (exchange._tag === "Failure") return yield* sayOnce("ticker", exchange.failure.message)
+      const exchange = yield* rest.lastIds(asked).pipe(Effect.result)
+      if (exchange._tag === "Failure") return yield* (refusedSymbol(exchange.failure) ? findUnlisted(marketTime) : sayOnce("ticker", exchange.failure.message))
       problems.ticker = ""
       const now = yield* Clock.currentTimeMillis
       for (const gap of yield* takeSilentGaps(exchange.success, now, marketTime)) {

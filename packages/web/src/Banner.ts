@@ -13,7 +13,13 @@ export const bannerText = (h: PipelineHealth | undefined): string | undefined =>
   if (h.status === "disconnected") return `The producer is down${sinceText(h.since)}${becauseText(h.detail)}, retrying; ${h.reconnects} reconnects so far: candles are not closing.`
   if (h.status === "connecting") return `Connecting to Binance${sinceText(h.since)}…${becauseText(h.detail)}`
   const halted = h.symbols.filter((s) => s.exchangeStatus !== undefined)
-  if (halted.length > 0) return halted.map((s) => `${s.symbol}: Binance says ${s.exchangeStatus}, not trading: no candles until it trades again.`).join(" ")
+  if (halted.length > 0) {
+    return halted.map((s) =>
+      s.exchangeStatus === "NOT_LISTED"
+        ? `${s.symbol}: Binance no longer lists it (delisted or renamed): its last candles are final.`
+        : `${s.symbol}: Binance says ${s.exchangeStatus}, not trading: no candles until it trades again.`
+    ).join(" ")
+  }
   const silent = h.symbols.filter((s) => s.silentSince !== undefined)
   if (silent.length > 0) return silent.map((s) => `${s.symbol}: Binance has trades its stream has not sent${sinceText(s.silentSince)}; they are filled from REST meanwhile.`).join(" ")
   if (h.gapsOpen > 0) return `${h.gapsOpen} gap${h.gapsOpen === 1 ? "" : "s"} in the trades ${h.gapsOpen === 1 ? "is" : "are"} open: the candles it covers are incomplete until it is filled.`

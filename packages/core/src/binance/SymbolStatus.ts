@@ -14,3 +14,6 @@ export const SymbolStatusesFromJson = Schema.fromJsonString(
 export const EXCHANGE_INFO_WEIGHT = 20
 
 export const isTrading = (status: string): boolean => status === "TRADING"
+
+/** Our word, not Binance's, for a symbol it answers "Invalid symbol" for: delisted or renamed. */
+export const NOT_LISTED = "NOT_LISTED"

@@ -3,13 +3,14 @@
  * budget (6000 a minute per IP; we stay under our own lower limit, synchronised from the
  * `X-MBX-USED-WEIGHT-1m` header) and honouring 429 and 418 with their `Retry-After`.
  */
-import { Clock, Data, Duration, Effect, Result, Schedule, Schema } from "effect"
+import { Clock, Data, Duration, Effect, Option, Result, Schedule, Schema } from "effect"
 import { type HttpClient, HttpClientRequest } from "effect/http"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { LOCATION_REFUSED, LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRefused"
 import { HistoricalTradesFromJson, tradeOfRest } from "@blockchaincore/core/binance/RestTrade"
 import { TickerLastIdsFromJson, tickerWeight } from "@blockchaincore/core/binance/RestTicker"
 import { EXCHANGE_INFO_WEIGHT, SymbolStatusesFromJson } from "@blockchaincore/core/binance/SymbolStatus"
+import { ErrorBodyFromJson } from "@blockchaincore/core/binance/ErrorBody"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { candleOfRestKline, RestKlinesFromJson } from "@blockchaincore/core/binance/RestKline"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
@@ -19,7 +20,9 @@ export class RestError extends Schema.TaggedError<RestError>()("RestError", {
   url: Schema.String,
   message: Schema.String,
   /** The HTTP status, when Binance answered: 451 is a location it does not serve. */
-  status: Schema.optional(Schema.Number)
+  status: Schema.optional(Schema.Number),
+  /** Binance's error code, when its answer carried one (-1121: a symbol it does not list). */
+  code: Schema.optional(Schema.Number)
 }) {}
 
 export interface RestOptions {
@@ -125,7 +128,10 @@ export class BinanceRest {
         return yield* retryAfterMillis > self.options.maxRetryAfterMillis ? Effect.fail(error) : Effect.fail(new Again({ error, retryAfterMillis }))
       }
       if (response.status === LOCATION_REFUSED_STATUS) return yield* new RestError({ url, status: response.status, message: LOCATION_REFUSED })
-      if (response.status < 200 || response.status > 299) return yield* new RestError({ url, status: response.status, message: `HTTP ${response.status}: ${body.slice(0, 200)}` })
+      if (response.status < 200 || response.status > 299) {
+        const code = Schema.decodeUnknownOption(ErrorBodyFromJson)(body).pipe(Option.map((e) => e.code), Option.getOrUndefined)
+        return yield* new RestError({ url, status: response.status, message: `HTTP ${response.status}: ${body.slice(0, 200)}`, ...(code === undefined ? {} : { code }) })
+      }
       const decoded = Schema.decodeUnknownResult(schema)(body)
       if (Result.isFailure(decoded)) return yield* new RestError({ url, message: `unexpected response: ${decoded.failure.message}` })
       return decoded.success

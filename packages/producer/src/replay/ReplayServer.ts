@@ -366,7 +366,9 @@ export class ReplayServer {
       const t = this.frames[i]!.trade
       if (t.lastId > (lastIds.get(t.symbol) ?? -1)) lastIds.set(t.symbol, t.lastId)
     }
-    reply(200, asked.value.filter((s) => this.bySymbol.has(s)).map((symbol) => ({ symbol, lastId: lastIds.get(symbol) ?? -1 })))
+    // As Binance: one symbol it does not list refuses the whole request.
+    if (asked.value.some((s) => !this.bySymbol.has(s))) return reply(400, { code: -1121, msg: "Invalid symbol." })
+    reply(200, asked.value.map((symbol) => ({ symbol, lastId: lastIds.get(symbol) ?? -1 })))
   }
 }
 
