@@ -190,4 +190,15 @@ describe("the AWS path on emulators, end to end", () => {
     const notes = (inbox.Messages ?? []).map((m) => m.Body ?? "")
     expect(notes.some((n) => n.includes("BTCUSDT") && n.includes("price_movement")), notes.join("\n")).toBe(true)
   })
+
+  it("reconciles the closed hour of each symbol with Binance's klines, keeps it in the history table, and /health sums it", async () => {
+    const reconciled = bus.published.filter((e) => e["detail-type"] === "HourReconciled").map((e) => JSON.stringify(e.detail))
+    expect(reconciled).toHaveLength(2)
+    expect(reconciled.every((d) => d.includes(`"differences":[]`))).toBe(true)
+    expect(new Set(bus.delivered.filter((d) => d.consumer === "history").map((d) => d.event["detail-type"]))).toContain("HourReconciled")
+    const api = (await import("../src/handlers/api.ts")).handler
+    const health = await api({ version: "2.0", rawPath: "/health", rawQueryString: "", headers: {}, requestContext: { http: { method: "GET", path: "/health" } }, isBase64Encoded: false })
+    expect(health.statusCode).toBe(200)
+    expect(JSON.parse(health.body)).toMatchObject({ status: "ok", reconciliation: { hours: 2, mismatches: 0 } })
+  })
 })

@@ -10,7 +10,7 @@ import { FetchHttpClient } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
 import { Interval } from "@blockchaincore/core/candle/Interval"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
-import { ReadApi } from "@blockchaincore/services/api/ReadApi"
+import { ReadApi, type StoreHealth } from "@blockchaincore/services/api/ReadApi"
 
 export type { KlineRow } from "@blockchaincore/services/api/ReadApi"
 
@@ -29,8 +29,8 @@ export const anomalies = (base: string) => call(base, (api) => api.anomalies({ q
 
 export const alerts = (base: string) => call(base, (api) => api.alerts({ query: { limit: 500 } }).pipe(Effect.catchIf(isNotFound, () => Effect.succeed(undefined))))
 
-/** The pipeline's health; undefined where the deployment only says whether its store answers (AWS). */
-export const health = (base: string): Promise<PipelineHealth | undefined> =>
-  call(base, (api) => api.health().pipe(Effect.map((h) => ("now" in h ? h : undefined)), Effect.catch(() => Effect.succeed(undefined))))
+/** The pipeline's health, or where the deployment only says whether its store answers (AWS) that; undefined if it does not answer. */
+export const health = (base: string): Promise<PipelineHealth | StoreHealth | undefined> =>
+  call(base, (api) => api.health().pipe(Effect.catch(() => Effect.succeed(undefined))))
 
 const isNotFound = (e: unknown): boolean => typeof e === "object" && e !== null && "code" in e && e.code === -1

@@ -3,6 +3,7 @@
  * gaps, queue depth and the reconciliation with Binance's klines; and the banner (Banner.ts).
  */
 import type { PipelineHealth, ReconciliationHealth } from "@blockchaincore/core/health/PipelineHealth"
+import type { StoreHealth } from "@blockchaincore/services/api/ReadApi"
 import { bannerText } from "./Banner.ts"
 
 const cell = (text: string) => {
@@ -17,13 +18,15 @@ const age = (seconds: number | null) => (seconds === null ? "no trade yet" : sec
 const reconciled = (r: ReconciliationHealth | undefined): string =>
   r === undefined ? "" : ` · reconciled ${r.hours} h with Binance, ${r.mismatches} mismatch${r.mismatches === 1 ? "" : "es"}${r.lastAt === null ? "" : `, last ${new Date(r.lastAt).toISOString().slice(11, 19)} UTC`}`
 
-export const renderHealth = (table: HTMLTableSectionElement, summary: HTMLElement, banner: HTMLElement, h: PipelineHealth | undefined): void => {
+export const renderHealth = (table: HTMLTableSectionElement, summary: HTMLElement, banner: HTMLElement, reported: PipelineHealth | StoreHealth | undefined): void => {
+  // A deployment without the producer beside its API (AWS) says only whether its store answers, and the reconciliations.
+  const h = reported !== undefined && "now" in reported ? reported : undefined
   const text = bannerText(h)
   banner.hidden = text === undefined
   banner.textContent = text ?? ""
   banner.dataset["status"] = h?.status ?? "unknown"
   if (h === undefined) {
-    summary.textContent = "Pipeline health is not reported by this deployment."
+    summary.textContent = `Pipeline health is not reported by this deployment${reported === undefined ? "" : reconciled(reported.reconciliation)}.`
     table.replaceChildren()
     return
   }

@@ -8,6 +8,7 @@ import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { Interval } from "@blockchaincore/core/candle/Interval"
 import { AnomalyRule, type AlertSent, type AnomalyDetected } from "@blockchaincore/core/events/DomainEvent"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
+import type { StoreHealth } from "@blockchaincore/services/api/ReadApi"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import * as Api from "./ApiClient.ts"
 import { CandleChart } from "./CandleChart.ts"
@@ -46,7 +47,7 @@ const chart = new CandleChart(ui.chart)
 interface PageState {
   anomalies: Array<AnomalyDetected>
   alerts: Array<AlertSent>
-  health: PipelineHealth | undefined
+  health: PipelineHealth | StoreHealth | undefined
   /** False where the API keeps no anomaly history (AWS): the lists say so. */
   historyKept: boolean
   /** Counts chart loads, so a slow answer for an earlier choice is dropped. */

@@ -1,5 +1,6 @@
 /**
- * Recent anomalies and alerts on AWS: a DynamoDB table, partition `kind` ("anomaly" or "alert"),
+ * Recent anomalies, alerts and reconciliations on AWS: a DynamoDB table, partition `kind`
+ * ("anomaly", "alert" or "reconciliation"),
  * sort `at` (the event's time, zero-padded, then its id: newest first by a descending query,
  * and a redelivered event writes the same item). Items expire (TTL `expiresAt`) after a month.
  * Two partitions suit the volume: a few alerts a minute at most, thanks to the alert policy.
@@ -7,15 +8,16 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb"
 import { Clock, Effect, Layer, Schema } from "effect"
-import { AlertSent, AnomalyDetected } from "@blockchaincore/core/events/DomainEvent"
+import { AlertSent, AnomalyDetected, HourReconciled } from "@blockchaincore/core/events/DomainEvent"
 import { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
-import { EventHistory, HISTORY_RETENTION_MILLIS, historyTime, type HistoryEvent } from "@blockchaincore/core/ports/EventHistory"
+import { EventHistory, HISTORY_RETENTION_MILLIS, historyKind, historyTime, type HistoryEvent } from "@blockchaincore/core/ports/EventHistory"
 import { attemptDynamo } from "./DynamoWrites.ts"
 
 const HISTORY_TTL_SECONDS = HISTORY_RETENTION_MILLIS / 1000
 
 const AnomalyJson = Schema.fromJsonString(AnomalyDetected)
 const AlertJson = Schema.fromJsonString(AlertSent)
+const ReconciledJson = Schema.fromJsonString(HourReconciled)
 
 const sortKey = (event: HistoryEvent) => `${String(historyTime(event)).padStart(15, "0")}#${event.id}`
 
@@ -35,13 +37,17 @@ export const makeDynamoEventHistory = (client: DynamoDBClient, table: string): E
     record: (event) =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
-        const item = event._tag === "AnomalyDetected"
-          ? { kind: "anomaly", body: Schema.encodeSync(AnomalyJson)(event) }
-          : { kind: "alert", body: Schema.encodeSync(AlertJson)(event) }
+        const body = event._tag === "AnomalyDetected"
+          ? Schema.encodeSync(AnomalyJson)(event)
+          : event._tag === "AlertSent"
+            ? Schema.encodeSync(AlertJson)(event)
+            : Schema.encodeSync(ReconciledJson)(event)
+        const item = { kind: historyKind(event), body }
         yield* attemptDynamo("record history", () => doc.send(new PutCommand({ TableName: table, Item: { ...item, at: sortKey(event), expiresAt: Math.floor(now / 1000) + HISTORY_TTL_SECONDS } })))
       }),
     anomalies: (limit) => newest("anomaly", AnomalyJson, limit),
-    alerts: (limit) => newest("alert", AlertJson, limit)
+    alerts: (limit) => newest("alert", AlertJson, limit),
+    reconciliations: (limit) => newest("reconciliation", ReconciledJson, limit)
   })
 }
 

@@ -1,23 +1,38 @@
 /**
- * The recent anomalies and alerts, kept for the API and the dashboard: each event once (by its
+ * The recent anomalies, alerts and reconciliations with Binance's klines, kept for the API, the
+ * dashboard and `/health`: each event once (by its
  * id, however often the bus delivers it), read newest first, kept a month after it was recorded:
  * on AWS a DynamoDB table with that TTL, locally SQLite (and at most the newest thousand of each).
  */
 import { Context, type Effect } from "effect"
-import type { AlertSent, AnomalyDetected } from "../events/DomainEvent.ts"
+import type { AlertSent, AnomalyDetected, HourReconciled } from "../events/DomainEvent.ts"
+import type { ReconciliationHealth } from "../health/PipelineHealth.ts"
 import type { StoreUnavailable } from "./CandleStore.ts"
 
-export type HistoryEvent = AnomalyDetected | AlertSent
+export type HistoryEvent = AnomalyDetected | AlertSent | HourReconciled
 
 /** How long an anomaly or alert is kept after it was recorded. */
 export const HISTORY_RETENTION_MILLIS = 30 * 24 * 3_600_000
 
-/** When an event happened, for ordering: its candle's open time, or when the alert went out. */
-export const historyTime = (event: HistoryEvent): number => (event._tag === "AnomalyDetected" ? event.candle.openTime : event.sentAt)
+/** When an event happened, for ordering: its candle's open time, when the alert went out, or when the hour was compared. */
+export const historyTime = (event: HistoryEvent): number =>
+  event._tag === "AnomalyDetected" ? event.candle.openTime : event._tag === "AlertSent" ? event.sentAt : event.checkedAt
+
+/** The kind an event is kept under, and listed by. */
+export const historyKind = (event: HistoryEvent): "anomaly" | "alert" | "reconciliation" =>
+  event._tag === "AnomalyDetected" ? "anomaly" : event._tag === "AlertSent" ? "alert" : "reconciliation"
+
+/** The reconciliations kept, summed: hours compared, windows that differed, and when last (null before the first). */
+export const reconciliationHealthOf = (kept: ReadonlyArray<HourReconciled>): ReconciliationHealth => ({
+  hours: kept.length,
+  mismatches: kept.reduce((n, r) => n + r.differences.length, 0),
+  lastAt: kept.length === 0 ? null : Math.max(...kept.map((r) => r.checkedAt))
+})
 
 export class EventHistory extends Context.Service<EventHistory, {
   readonly record: (event: HistoryEvent) => Effect.Effect<void, StoreUnavailable>
   /** Newest first, at most `limit`. */
   readonly anomalies: (limit: number) => Effect.Effect<ReadonlyArray<AnomalyDetected>, StoreUnavailable>
   readonly alerts: (limit: number) => Effect.Effect<ReadonlyArray<AlertSent>, StoreUnavailable>
+  readonly reconciliations: (limit: number) => Effect.Effect<ReadonlyArray<HourReconciled>, StoreUnavailable>
 }>()("@blockchaincore/core/ports/EventHistory") {}

@@ -1,10 +1,10 @@
 /** The local runtime's health (core/health/PipelineHealth.ts) from the producer's metrics, the queue and the pipe. */
 import { isTrading } from "@blockchaincore/core/binance/SymbolStatus"
-import { Clock, Effect, Layer, Metric } from "effect"
-import { lastReconciliation, reconciledHours, reconciliationMismatches } from "@blockchaincore/services/reconciliation/Reconciler"
+import { Clock, Effect, Layer, Option } from "effect"
+import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
-import { HealthReport } from "@blockchaincore/services/api/ReadApiServer"
+import { HealthReport, reconciliationHealth } from "@blockchaincore/services/api/ReadApiServer"
 import { LocalTradeQueue } from "../queue/InProcessTradeQueue.ts"
 import { LocalPipeStats } from "./LocalPipe.ts"
 import { ProducerMonitor } from "./ProducerMonitor.ts"
@@ -50,23 +50,19 @@ export const pipelineHealth = (symbols: ReadonlyArray<string>, m: MetricsSnapsho
   }
 }
 
-/** The reconciliation service's counters, as this process has counted them. */
-const reconciliationHealth = Effect.gen(function*() {
-  const hours = (yield* Metric.value(reconciledHours)).count
-  const last = (yield* Metric.value(lastReconciliation)).value
-  return { hours, mismatches: (yield* Metric.value(reconciliationMismatches)).count, lastAt: hours === 0 ? null : last * 1000 }
-})
-
 /** `/health` of the local runtime: connecting until the producer has started, then from its connections. */
 export const localHealthReport = (symbols: ReadonlyArray<string>) =>
   Layer.effect(HealthReport, Effect.gen(function*() {
     const monitor = yield* ProducerMonitor
     const queue = yield* LocalTradeQueue
     const pipe = yield* LocalPipeStats
+    const history = yield* EventHistory
     return {
       current: Effect.gen(function*() {
         const health = pipelineHealth(symbols, yield* monitor.metrics, queue.depth, pipe.batches, yield* Clock.currentTimeMillis)
-        return { ...health, reconciliation: yield* reconciliationHealth }
+        // A history that cannot be read costs /health only this part.
+        const reconciliation = yield* reconciliationHealth(history).pipe(Effect.option)
+        return Option.isSome(reconciliation) ? { ...health, reconciliation: reconciliation.value } : health
       })
     }
   }))

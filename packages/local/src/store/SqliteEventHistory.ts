@@ -1,13 +1,13 @@
 /**
- * The local runtime's recent anomalies and alerts, in SQLite beside the candle store: each event
+ * The local runtime's recent anomalies, alerts and reconciliations, in SQLite beside the candle store: each event
  * once (by its id, however often the bus delivers it), newest first, kept as long as on AWS
  * (`HISTORY_RETENTION_MILLIS` after it was recorded) and at most the newest `KEPT` of each kind.
  * A restart, even after a SIGKILL, lists what was listed before.
  */
 import { Clock, Effect, Layer, Schema } from "effect"
-import { AlertSent, AnomalyDetected } from "@blockchaincore/core/events/DomainEvent"
+import { AlertSent, AnomalyDetected, HourReconciled } from "@blockchaincore/core/events/DomainEvent"
 import type { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
-import { EventHistory, HISTORY_RETENTION_MILLIS, historyTime } from "@blockchaincore/core/ports/EventHistory"
+import { EventHistory, HISTORY_RETENTION_MILLIS, historyKind, historyTime } from "@blockchaincore/core/ports/EventHistory"
 import { attempt, inTransaction, openDatabase } from "./LocalDatabase.ts"
 
 /** Per kind: what the dashboard and API can list, and a bound however busy the market. */
@@ -23,6 +23,7 @@ const SCHEMA = `
 
 const AnomalyJson = Schema.fromJsonString(AnomalyDetected)
 const AlertJson = Schema.fromJsonString(AlertSent)
+const ReconciledJson = Schema.fromJsonString(HourReconciled)
 
 export const layerSqliteEventHistory = (path: string): Layer.Layer<EventHistory, StoreUnavailable> =>
   Layer.effect(EventHistory, Effect.gen(function*() {
@@ -37,8 +38,12 @@ export const layerSqliteEventHistory = (path: string): Layer.Layer<EventHistory,
       record: (event) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           attempt("record history", () => {
-            const kind = event._tag === "AnomalyDetected" ? "anomaly" : "alert"
-            const body = event._tag === "AnomalyDetected" ? Schema.encodeSync(AnomalyJson)(event) : Schema.encodeSync(AlertJson)(event)
+            const kind = historyKind(event)
+            const body = event._tag === "AnomalyDetected"
+              ? Schema.encodeSync(AnomalyJson)(event)
+              : event._tag === "AlertSent"
+                ? Schema.encodeSync(AlertJson)(event)
+                : Schema.encodeSync(ReconciledJson)(event)
             inTransaction(db, () => {
               if (Number(insert.run(kind, event.id, historyTime(event), now, body).changes) === 0) return
               expire.run(now - HISTORY_RETENTION_MILLIS)
@@ -46,6 +51,7 @@ export const layerSqliteEventHistory = (path: string): Layer.Layer<EventHistory,
             })
           })),
       anomalies: (limit) => list("anomaly", AnomalyJson, limit),
-      alerts: (limit) => list("alert", AlertJson, limit)
+      alerts: (limit) => list("alert", AlertJson, limit),
+      reconciliations: (limit) => list("reconciliation", ReconciledJson, limit)
     })
   }))

@@ -10,7 +10,7 @@ import { Schema } from "effect"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, OpenApi } from "effect/http-api"
 import { Interval } from "@blockchaincore/core/candle/Interval"
 import { AlertSent, AnomalyDetected, AnomalyRule, Severity } from "@blockchaincore/core/events/DomainEvent"
-import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
+import { PipelineHealth, ReconciliationHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { SymbolName } from "@blockchaincore/core/trade/Trade"
 import { BadRequest, NotFound, Unavailable } from "./BinanceError.ts"
 
@@ -69,7 +69,8 @@ export const AlertsQuery = Schema.Struct({
 export const StoreHealth = Schema.Struct({
   status: Schema.Literals(["ok", "degraded"]),
   symbols: Schema.Array(Schema.String),
-  problem: Schema.optionalKey(Schema.String)
+  problem: Schema.optionalKey(Schema.String),
+  reconciliation: Schema.optionalKey(ReconciliationHealth)
 })
 export type StoreHealth = typeof StoreHealth.Type
 

@@ -10,7 +10,7 @@ import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
-import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
+import { EventHistory, reconciliationHealthOf } from "@blockchaincore/core/ports/EventHistory"
 import type { BadRequest } from "./BinanceError.ts"
 import { BinanceErrors, ReadApi, type StoreHealth } from "./ReadApi.ts"
 
@@ -30,17 +30,25 @@ export class ServedSymbols extends Context.Service<ServedSymbols, {
 export class HealthReport extends Context.Service<HealthReport, {
   readonly current: Effect.Effect<PipelineHealth | StoreHealth>
 }>()("@blockchaincore/services/api/HealthReport") {
-  /** Whether the candle store answers: all an API without the producer beside it can tell. */
+  /** Whether the candle store answers, and the latest reconciliations: what an API without the producer beside it can tell. */
   static readonly ofStore = Layer.effect(HealthReport, Effect.gen(function*() {
     const store = yield* CandleStore
+    const history = yield* EventHistory
     return {
-      current: store.symbols().pipe(
-        Effect.map((symbols): StoreHealth => ({ status: "ok", symbols })),
+      current: Effect.all([store.symbols(), reconciliationHealth(history)]).pipe(
+        Effect.map(([symbols, reconciliation]): StoreHealth => ({ status: "ok", symbols, reconciliation })),
         Effect.catch((e) => Effect.succeed<StoreHealth>({ status: "degraded", symbols: [], problem: e.message }))
       )
     }
   }))
 }
+
+/** The reconciliations `/health` sums: the latest this many (a few hours of 200 symbols). */
+export const RECONCILIATIONS_SUMMED = 500
+
+/** The latest reconciliations with Binance's klines, summed for `/health`. */
+export const reconciliationHealth = (history: EventHistory["Service"]) =>
+  Effect.map(history.reconciliations(RECONCILIATIONS_SUMMED), reconciliationHealthOf)
 
 const HISTORY_WINDOW = 1_000
 

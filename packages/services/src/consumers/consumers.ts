@@ -75,14 +75,15 @@ export const webhookConsumer = defineConsumer({
       : Effect.void
 })
 
-/** Keeps anomalies and alerts for the API and the dashboard's lists. */
+/** Keeps anomalies, alerts and reconciliations for the API, the dashboard's lists and `/health`. */
 export const historyConsumer = defineConsumer({
   name: "history",
-  description: "Keeps the recent anomalies and alerts for the API and the dashboard",
-  pattern: { source: [EVENT_SOURCE], "detail-type": ["AnomalyDetected", "AlertSent"] },
+  description: "Keeps the recent anomalies, alerts and reconciliations for the API and the dashboard",
+  pattern: { source: [EVENT_SOURCE], "detail-type": ["AnomalyDetected", "AlertSent", "HourReconciled"] },
   needs: ["EventHistory"],
   layer: (ports) => ports.EventHistory,
-  handle: (event) => (event._tag === "AnomalyDetected" || event._tag === "AlertSent" ? EventHistory.use((h) => h.record(event)) : Effect.void)
+  handle: (event) =>
+    event._tag === "AnomalyDetected" || event._tag === "AlertSent" || event._tag === "HourReconciled" ? EventHistory.use((h) => h.record(event)) : Effect.void
 })
 
 /** Every consumer, in the order their subscriptions are declared. */
