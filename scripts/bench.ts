@@ -11,8 +11,9 @@
  * Then whole processes on the same frames gzipped: `blockchaincore candles` against tardis-dev and
  * against a process that only gunzips and parses (bench/candlesCommand.ts); the producer, in a
  * process of its own so that its memory is its own (bench/producer.ts); and the whole local
- * pipeline (bench/pipeline.ts), its first run apart and the median of three after it; and
- * `blockchaincore backfill` from a loopback archive (bench/backfill.ts).
+ * pipeline (bench/pipeline.ts), its first run apart and the median of three after it;
+ * `blockchaincore backfill` from a loopback archive (bench/backfill.ts); and the soak, the runtime
+ * fed hours of a synthetic market (bench/soak.ts).
  */
 import { spawnSync } from "node:child_process"
 import { mkdtempSync } from "node:fs"
@@ -113,4 +114,7 @@ for (const line of pipeline.stdout.split("\n")) if (line.startsWith("pipeline"))
 // History: `blockchaincore backfill` from a loopback archive.
 const backfill = spawnSync(process.execPath, [resolve(import.meta.dirname, "bench/backfill.ts"), input], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
 for (const line of backfill.stdout.split("\n")) if (line.startsWith("backfill")) console.log(line)
-process.exitCode = producer.status === 0 && pipeline.status === 0 && backfill.status === 0 ? 0 : 1
+// The soak: the runtime fed hours of a synthetic market; what grows, stream hour by stream hour.
+const soak = spawnSync(process.execPath, [resolve(import.meta.dirname, "bench/soak.ts")], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
+for (const line of soak.stdout.split("\n")) if (line.startsWith("soak")) console.log(line)
+process.exitCode = producer.status === 0 && pipeline.status === 0 && backfill.status === 0 && soak.status === 0 ? 0 : 1
