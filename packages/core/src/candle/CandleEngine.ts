@@ -490,7 +490,8 @@ export class CandleEngine {
         const acc = closed[i]!
         const closeTime = windowClose(series.interval, acc.openTime)
         if (closeTime < from) break
-        if (closeTime < to) this.markRevised(series, acc)
+        // A window in a gap stays incomplete whatever proves it: the gap's filling revises it.
+        if (closeTime < to && !this.overlapsGap(state, series.interval, acc.openTime)) this.markRevised(series, acc)
       }
     }
   }
