@@ -87,6 +87,20 @@ describe("CandleEngine", () => {
     expect(engine.snapshot().symbols[0]?.haltedSince).toBe(-1)
   })
 
+  it("keeps the windows before the exchange's word of a halt, so trades filled into them later have somewhere to go", () => {
+    const engine = minuteEngine()
+    engine.apply(trade(1, 50 * S, 100n)) // then the stream goes silent
+    engine.setTrading("BTCUSDT", false, T0 + M + 55 * S) // the check finds the halt at 10:01:55
+    engine.advance("BTCUSDT", T0 + 3 * M)
+    expect(engine.drain().flatMap((o) => (o._tag === "CandleClosed" ? [brief(o.candle).at] : []))).toEqual([0, 1])
+    engine.apply(trade(2, M + 20 * S, 104n)) // made at 10:01:20, before the halt, filled from REST
+    expect(engine.drain().map((o) => o._tag === "CandleRevised" && brief(o.candle))).toEqual([
+      { at: 0, o: 100n, h: 100n, l: 100n, c: 100n, n: 1, complete: true }, // proven by the later trade
+      { at: 1, o: 104n, h: 104n, l: 104n, c: 104n, n: 1, complete: false }
+    ])
+    expect(engine.counters.unplaceable).toBe(0)
+  })
+
   it("takes open and close by trade id, whatever order the trades come in", () => {
     const engine = minuteEngine()
     engine.apply(trade(1, 1 * S, 100n))

@@ -315,7 +315,9 @@ export class CandleEngine {
     const head = minute.open[0]
     const acc = head !== undefined && head.openTime === minute.nextOpenTime ? minute.open.shift()! : new CandleAccumulator(minute.nextOpenTime)
     minute.nextOpenTime += MINUTE
-    const skipped = acc.trades === 0 && state.haltedSince >= 0
+    // Skipped: a window without trades that begins after the exchange said the symbol is not
+    // trading, and that no gap reaches (trades filled into it later must have a window to go to).
+    const skipped = acc.trades === 0 && state.haltedSince >= 0 && acc.openTime >= state.haltedSince && !this.overlapsGap(state, "1m", acc.openTime)
     if (!skipped) this.closeWindow(state, minute, acc)
     for (const series of state.rollups) {
       const openTime = windowOpen(series.interval, acc.openTime)

@@ -16,7 +16,7 @@ export const ArchiveWorkerInit = Schema.Struct({ root: Schema.String })
 export const StagedPartKey = Schema.Struct({ firstId: Schema.Int, lastId: Schema.Int })
 export type StagedPartKey = typeof StagedPartKey.Type
 
-/** A compacted hour: the trades its file holds now, and the staged parts that went into it. */
+/** A compacted hour: the staged trades merged into its file, and the staged parts they came from. */
 export const Compacted = Schema.Struct({ trades: Schema.Int, parts: Schema.Array(StagedPartKey) })
 export type Compacted = typeof Compacted.Type
 

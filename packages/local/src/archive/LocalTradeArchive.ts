@@ -6,7 +6,8 @@
  * once its trades are staged, and an insert costs less than a round trip to another thread.
  *
  * Once an hour's file holds them, the parts the compaction read are pruned, so the data directory
- * grows by the Parquet only. A crash at any point loses no trade and archives none twice: before
+ * grows by the Parquet only. A process killed at any point (not a power cut: nothing is fsynced
+ * before the pruning) loses no trade and archives none twice: before
  * the file is renamed into place the parts are all still staged; after it, and before they are
  * pruned, they are in both, which a compaction merges (each trade id once) and the start-up sweep
  * compacts again; a part staged while its hour was being compacted is not among those pruned.

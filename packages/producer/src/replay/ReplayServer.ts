@@ -354,7 +354,9 @@ export class ReplayServer {
       const halted = halt !== undefined && halt.symbol === symbol && o.candle.trades === 0 && o.candle.openTime >= halt.fromTime && o.candle.openTime < halt.toTime
       return halted ? [] : [klineRow(o.candle)]
     })
-    reply(200, rows.slice(0, Math.min(1000, Number(url.searchParams.get("limit") ?? "500"))))
+    const limit = Number(url.searchParams.get("limit") ?? "500")
+    if (!Number.isSafeInteger(limit) || limit < 1) return reply(400, { code: -1100, msg: "Illegal characters found in parameter 'limit'." })
+    reply(200, rows.slice(0, Math.min(1000, limit)))
   }
 
   /** The 24 h ticker (MINI): each asked symbol's last trade id among the frames the market has reached. */

@@ -17,6 +17,10 @@ export const reconciledHours = Metric.counter("blockchaincore_reconciled_hours_t
 export const reconciliationMismatches = Metric.counter("blockchaincore_reconciliation_mismatches_total", { description: "1m windows that differed from the exchange's klines", incremental: true })
 export const lastReconciliation = Metric.gauge("blockchaincore_last_reconciliation_seconds", { description: "When an hour was last compared with the exchange's klines (Unix seconds)" })
 
+/** The windows either side has. */
+const windowsOf = (ours: ReadonlyArray<{ readonly openTime: number }>, theirs: ReadonlyArray<{ readonly openTime: number }>): number =>
+  new Set([...ours, ...theirs].map((c) => c.openTime)).size
+
 export class Reconciler extends Context.Service<Reconciler, {
   readonly onCandle: (event: CandleClosed | CandleRevised) => Effect.Effect<void, StoreUnavailable | ExchangeUnavailable | BusUnavailable>
 }>()("@blockchaincore/services/reconciliation/Reconciler") {
@@ -41,10 +45,10 @@ export class Reconciler extends Context.Service<Reconciler, {
           const hour = `${symbol} ${new Date(openTime).toISOString().slice(0, 13)}h`
           if (differences.length === 0) yield* Effect.logInfo(`reconciliation: ${hour} equals Binance's ${theirs.length} klines`)
           else {
-            yield* Effect.logWarning(`reconciliation: ${hour}: ${differences.length} of ${Math.max(ours.length, theirs.length)} windows differ from Binance's klines`)
+            yield* Effect.logWarning(`reconciliation: ${hour}: ${differences.length} of ${windowsOf(ours, theirs)} windows differ from Binance's klines`)
             for (const d of differences) yield* Effect.logWarning(`  ${new Date(d.openTime).toISOString()} ours ${d.ours?.join(",") ?? "(none)"} | Binance ${d.theirs?.join(",") ?? "(none)"}`)
           }
-          yield* bus.publish([hourReconciled({ symbol, openTime, windows: Math.max(ours.length, theirs.length), differences, checkedAt })])
+          yield* bus.publish([hourReconciled({ symbol, openTime, windows: windowsOf(ours, theirs), differences, checkedAt })])
         })
       })
     })
