@@ -86,6 +86,17 @@ describe("SqsTradeQueue", () => {
     expect(deduplicationId(structuredClone(batch(3, 1000, 5)))).toBe(id)
     expect(deduplicationId(batch(3, 1000, 6))).not.toBe(id)
     expect(deduplicationId(batch(3, 1001, 5))).not.toBe(id)
+    // A heartbeat that brings only the exchange's word (a stalled market's watermark unchanged) is not a repeat.
+    const heartbeat = { ...batch(3, 1000, 0) }
+    const part = heartbeat.symbols[0]!
+    const saying = (word: Partial<typeof part>) => deduplicationId({ ...heartbeat, symbols: [{ ...part, ...word }] })
+    const ids = [
+      deduplicationId(heartbeat),
+      saying({ confirmed: { lastId: 999, time: part.watermark } }),
+      saying({ status: { trading: false, time: part.watermark } }),
+      saying({ status: { trading: true, time: part.watermark } })
+    ]
+    expect(new Set(ids).size).toBe(4)
   })
 
   it("sends at most 10 entries a request, in order, grouped by shard, deduplicated by content", async () => {
