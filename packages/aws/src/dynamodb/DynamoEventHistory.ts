@@ -10,7 +10,16 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-d
 import { Clock, Effect, Layer, Schema } from "effect"
 import { AlertSent, AnomalyDetected, HourReconciled } from "@blockchaincore/core/events/DomainEvent"
 import { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
-import { EventHistory, HISTORY_RETENTION_MILLIS, historyKind, historyTime, type HistoryEvent } from "@blockchaincore/core/ports/EventHistory"
+import {
+  EventHistory,
+  HISTORY_RETENTION_MILLIS,
+  historyKind,
+  historyTime,
+  type HistoryEvent,
+  mismatchesOf,
+  RECONCILIATIONS_SUMMED,
+  reconciliationHealthOf
+} from "@blockchaincore/core/ports/EventHistory"
 import { attemptDynamo } from "./DynamoWrites.ts"
 
 const HISTORY_TTL_SECONDS = HISTORY_RETENTION_MILLIS / 1000
@@ -18,6 +27,8 @@ const HISTORY_TTL_SECONDS = HISTORY_RETENTION_MILLIS / 1000
 const AnomalyJson = Schema.fromJsonString(AnomalyDetected)
 const AlertJson = Schema.fromJsonString(AlertSent)
 const ReconciledJson = Schema.fromJsonString(HourReconciled)
+/** A reconciliation's item as `/health` reads it: its sort key and how many windows differed. */
+const Reconciled = Schema.Struct({ at: Schema.String, mismatches: Schema.Int })
 
 const sortKey = (event: HistoryEvent) => `${String(historyTime(event)).padStart(15, "0")}#${event.id}`
 
@@ -42,12 +53,27 @@ export const makeDynamoEventHistory = (client: DynamoDBClient, table: string): E
           : event._tag === "AlertSent"
             ? Schema.encodeSync(AlertJson)(event)
             : Schema.encodeSync(ReconciledJson)(event)
-        const item = { kind: historyKind(event), body }
+        const item = { kind: historyKind(event), body, mismatches: mismatchesOf(event) }
         yield* attemptDynamo("record history", () => doc.send(new PutCommand({ TableName: table, Item: { ...item, at: sortKey(event), expiresAt: Math.floor(now / 1000) + HISTORY_TTL_SECONDS } })))
       }),
     anomalies: (limit) => newest("anomaly", AnomalyJson, limit),
     alerts: (limit) => newest("alert", AlertJson, limit),
-    reconciliations: (limit) => newest("reconciliation", ReconciledJson, limit)
+    reconciliation: attemptDynamo("recent reconciliations", () =>
+      doc.send(new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: "kind = :kind",
+        ExpressionAttributeValues: { ":kind": "reconciliation" },
+        // Without the bodies: the sort key starts with the time it was compared.
+        ProjectionExpression: "#at, mismatches",
+        ExpressionAttributeNames: { "#at": "at" },
+        ScanIndexForward: false,
+        Limit: RECONCILIATIONS_SUMMED
+      }))
+    ).pipe(
+      Effect.flatMap((out) => Schema.decodeUnknownEffect(Schema.Array(Reconciled))(out.Items ?? [])),
+      Effect.mapError((e) => (e._tag === "StoreUnavailable" ? e : new StoreUnavailable({ message: `corrupt reconciliation in ${table}: ${e.message}` }))),
+      Effect.map((rows) => reconciliationHealthOf(rows.map((r) => ({ checkedAt: Number(r.at.split("#")[0]), mismatches: r.mismatches }))))
+    )
   })
 }
 

@@ -22,17 +22,27 @@ export const historyTime = (event: HistoryEvent): number =>
 export const historyKind = (event: HistoryEvent): "anomaly" | "alert" | "reconciliation" =>
   event._tag === "AnomalyDetected" ? "anomaly" : event._tag === "AlertSent" ? "alert" : "reconciliation"
 
-/** The reconciliations kept, summed: hours compared, windows that differed, and when last (null before the first). */
-export const reconciliationHealthOf = (kept: ReadonlyArray<HourReconciled>): ReconciliationHealth => ({
+/** How many of the latest reconciliations `/health` sums: a few hours of 200 symbols. */
+export const RECONCILIATIONS_SUMMED = 500
+
+/** Reconciliations summed: hours compared, windows that differed, and when last (null before the first). */
+export const reconciliationHealthOf = (kept: ReadonlyArray<{ readonly checkedAt: number; readonly mismatches: number }>): ReconciliationHealth => ({
   hours: kept.length,
-  mismatches: kept.reduce((n, r) => n + r.differences.length, 0),
+  mismatches: kept.reduce((n, r) => n + r.mismatches, 0),
   lastAt: kept.length === 0 ? null : Math.max(...kept.map((r) => r.checkedAt))
 })
+
+/** What an event adds to the mismatches summed: a reconciliation's differing windows. */
+export const mismatchesOf = (event: HistoryEvent): number => (event._tag === "HourReconciled" ? event.differences.length : 0)
 
 export class EventHistory extends Context.Service<EventHistory, {
   readonly record: (event: HistoryEvent) => Effect.Effect<void, StoreUnavailable>
   /** Newest first, at most `limit`. */
   readonly anomalies: (limit: number) => Effect.Effect<ReadonlyArray<AnomalyDetected>, StoreUnavailable>
   readonly alerts: (limit: number) => Effect.Effect<ReadonlyArray<AlertSent>, StoreUnavailable>
-  readonly reconciliations: (limit: number) => Effect.Effect<ReadonlyArray<HourReconciled>, StoreUnavailable>
+  /**
+   * The latest `RECONCILIATIONS_SUMMED` reconciliations summed, read without their rows: `/health`
+   * asks every few seconds for each dashboard open.
+   */
+  readonly reconciliation: Effect.Effect<ReconciliationHealth, StoreUnavailable>
 }>()("@blockchaincore/core/ports/EventHistory") {}

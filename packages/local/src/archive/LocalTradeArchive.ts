@@ -23,6 +23,7 @@ import { type ArchivedTrade, type ArchiveUnavailable, TradeArchive } from "@bloc
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { archiveFailure as fail, STAGING_FILE } from "./ArchiveFiles.ts"
 import type { Compacted } from "./ArchiveRpcs.ts"
+import { inTransaction } from "../store/LocalDatabase.ts"
 import { ArchiveWorker } from "./ArchiveWorkerClient.ts"
 
 const STAGING_SCHEMA = `
@@ -89,16 +90,11 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive |
         Effect.try({
           try: () => {
             if (compacted.trades === 0) return
-            db.exec("BEGIN IMMEDIATE")
-            try {
+            inTransaction(db, () => {
               markCompacted.run(symbol, hourStart)
               // Parts reaching into another hour (staged before parts were cut by hour) stay for that hour's compaction.
               for (const part of compacted.parts) prune.run(symbol, part.firstId, part.lastId, hourStart, hourStart + HOUR_MILLIS)
-              db.exec("COMMIT")
-            } catch (e) {
-              db.exec("ROLLBACK")
-              throw e
-            }
+            })
           },
           catch: fail("prune staging")
         })

@@ -4,7 +4,7 @@ import { Clock, Effect, Layer, Option } from "effect"
 import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
-import { HealthReport, reconciliationHealth } from "@blockchaincore/services/api/ReadApiServer"
+import { HealthReport } from "@blockchaincore/services/api/ReadApiServer"
 import { LocalTradeQueue } from "../queue/InProcessTradeQueue.ts"
 import { LocalPipeStats } from "./LocalPipe.ts"
 import { ProducerMonitor } from "./ProducerMonitor.ts"
@@ -61,7 +61,7 @@ export const localHealthReport = (symbols: ReadonlyArray<string>) =>
       current: Effect.gen(function*() {
         const health = pipelineHealth(symbols, yield* monitor.metrics, queue.depth, pipe.batches, yield* Clock.currentTimeMillis)
         // A history that cannot be read costs /health only this part.
-        const reconciliation = yield* reconciliationHealth(history).pipe(Effect.option)
+        const reconciliation = yield* history.reconciliation.pipe(Effect.option)
         return Option.isSome(reconciliation) ? { ...health, reconciliation: reconciliation.value } : health
       })
     }

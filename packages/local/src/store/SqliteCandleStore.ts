@@ -8,7 +8,7 @@ import { Effect, Layer, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
 import { SymbolSnapshot } from "@blockchaincore/core/candle/EngineSnapshot"
 import { CandleStore, type StoreUnavailable, VersionConflict, type VersionedState } from "@blockchaincore/core/ports/CandleStore"
-import { attempt, openDatabase } from "./LocalDatabase.ts"
+import { attempt, inTransaction, openDatabase } from "./LocalDatabase.ts"
 
 const CandleJson = Schema.fromJsonString(Candle)
 const StateJson = Schema.fromJsonString(SymbolSnapshot)
@@ -61,16 +61,9 @@ export const makeSqliteCandleStore = (db: DatabaseSync): CandleStore["Service"] 
         Effect.flatMap((saved) => (saved ? Effect.succeed(expectedVersion + 1) : Effect.fail(new VersionConflict({ symbol, expected: expectedVersion }))))
       ),
     putCandles: (candles) =>
-      attempt("putCandles", () => {
-        db.exec("BEGIN")
-        try {
-          for (const c of candles) upsert.run(c.symbol, c.interval, c.openTime, encodeCandle(c))
-          db.exec("COMMIT")
-        } catch (e) {
-          db.exec("ROLLBACK")
-          throw e
-        }
-      }),
+      attempt("putCandles", () => inTransaction(db, () => {
+        for (const c of candles) upsert.run(c.symbol, c.interval, c.openTime, encodeCandle(c))
+      })),
     candles: (q) =>
       attempt("candles", () => {
         const from = q.startTime ?? 0

@@ -7,7 +7,15 @@
 import { Clock, Effect, Layer, Schema } from "effect"
 import { AlertSent, AnomalyDetected, HourReconciled } from "@blockchaincore/core/events/DomainEvent"
 import type { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
-import { EventHistory, HISTORY_RETENTION_MILLIS, historyKind, historyTime } from "@blockchaincore/core/ports/EventHistory"
+import {
+  EventHistory,
+  HISTORY_RETENTION_MILLIS,
+  historyKind,
+  historyTime,
+  mismatchesOf,
+  RECONCILIATIONS_SUMMED,
+  reconciliationHealthOf
+} from "@blockchaincore/core/ports/EventHistory"
 import { attempt, inTransaction, openDatabase } from "./LocalDatabase.ts"
 
 /** Per kind: what the dashboard and API can list, and a bound however busy the market. */
@@ -15,7 +23,7 @@ export const KEPT = 1_000
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS history (
-    kind TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, recorded_at INTEGER NOT NULL, body TEXT NOT NULL,
+    kind TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, recorded_at INTEGER NOT NULL, mismatches INTEGER NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (kind, id)
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS history_newest ON history (kind, at DESC, id DESC);
@@ -28,10 +36,11 @@ const ReconciledJson = Schema.fromJsonString(HourReconciled)
 export const layerSqliteEventHistory = (path: string): Layer.Layer<EventHistory, StoreUnavailable> =>
   Layer.effect(EventHistory, Effect.gen(function*() {
     const db = yield* openDatabase(path, SCHEMA)
-    const insert = db.prepare("INSERT INTO history (kind, id, at, recorded_at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+    const insert = db.prepare("INSERT INTO history (kind, id, at, recorded_at, mismatches, body) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
     const expire = db.prepare("DELETE FROM history WHERE recorded_at < ?")
     const trim = db.prepare("DELETE FROM history WHERE kind = ? AND id NOT IN (SELECT id FROM history WHERE kind = ? ORDER BY at DESC, id DESC LIMIT ?)")
     const newest = db.prepare("SELECT body FROM history WHERE kind = ? ORDER BY at DESC, id DESC LIMIT ?")
+    const reconciled = db.prepare("SELECT at, mismatches FROM history WHERE kind = 'reconciliation' ORDER BY at DESC, id DESC LIMIT ?")
     const list = <A>(kind: string, schema: Schema.Codec<A, string>, limit: number) =>
       attempt(`recent ${kind}s`, () => newest.all(kind, limit).map((r) => Schema.decodeUnknownSync(schema)(String(r["body"]))))
     return EventHistory.of({
@@ -45,13 +54,14 @@ export const layerSqliteEventHistory = (path: string): Layer.Layer<EventHistory,
                 ? Schema.encodeSync(AlertJson)(event)
                 : Schema.encodeSync(ReconciledJson)(event)
             inTransaction(db, () => {
-              if (Number(insert.run(kind, event.id, historyTime(event), now, body).changes) === 0) return
+              if (Number(insert.run(kind, event.id, historyTime(event), now, mismatchesOf(event), body).changes) === 0) return
               expire.run(now - HISTORY_RETENTION_MILLIS)
               trim.run(kind, kind, KEPT)
             })
           })),
       anomalies: (limit) => list("anomaly", AnomalyJson, limit),
       alerts: (limit) => list("alert", AlertJson, limit),
-      reconciliations: (limit) => list("reconciliation", ReconciledJson, limit)
+      reconciliation: attempt("recent reconciliations", () =>
+        reconciliationHealthOf(reconciled.all(RECONCILIATIONS_SUMMED).map((r) => ({ checkedAt: Number(r["at"]), mismatches: Number(r["mismatches"]) }))))
     })
   }))

@@ -10,7 +10,7 @@ import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
-import { EventHistory, reconciliationHealthOf } from "@blockchaincore/core/ports/EventHistory"
+import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import type { BadRequest } from "./BinanceError.ts"
 import { BinanceErrors, ReadApi, type StoreHealth } from "./ReadApi.ts"
 
@@ -35,20 +35,13 @@ export class HealthReport extends Context.Service<HealthReport, {
     const store = yield* CandleStore
     const history = yield* EventHistory
     return {
-      current: Effect.all([store.symbols(), reconciliationHealth(history)]).pipe(
+      current: Effect.all([store.symbols(), history.reconciliation]).pipe(
         Effect.map(([symbols, reconciliation]): StoreHealth => ({ status: "ok", symbols, reconciliation })),
         Effect.catch((e) => Effect.succeed<StoreHealth>({ status: "degraded", symbols: [], problem: e.message }))
       )
     }
   }))
 }
-
-/** The reconciliations `/health` sums: the latest this many (a few hours of 200 symbols). */
-export const RECONCILIATIONS_SUMMED = 500
-
-/** The latest reconciliations with Binance's klines, summed for `/health`. */
-export const reconciliationHealth = (history: EventHistory["Service"]) =>
-  Effect.map(history.reconciliations(RECONCILIATIONS_SUMMED), reconciliationHealthOf)
 
 const HISTORY_WINDOW = 1_000
 
