@@ -12,7 +12,7 @@ import { formatUnits, PRICE_SCALE } from "../../packages/core/src/decimal/Decima
 import { loadRecording } from "../../packages/producer/src/replay/Recording.ts"
 import { startPublicArchive } from "../../packages/core/test/support/publicArchive.ts"
 
-const DAYS = 2
+const DAYS = Number(process.env["BENCH_BACKFILL_DAYS"] ?? 2)
 const TRADES_PER_DAY = Number(process.env["BENCH_BACKFILL_TRADES_PER_DAY"] ?? 1_000_000)
 const recordingPath = process.argv[2]!
 const BIN = resolve(import.meta.dirname, "../../packages/local/bin/blockchaincore.ts")
@@ -51,7 +51,7 @@ const server = await startPublicArchive(files)
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-backfill-bench-"))
 const started = performance.now()
 const run = await new Promise<{ code: number | null; stderr: string }>((done) => {
-  const child = spawn(process.execPath, [...SHEBANG_FLAGS, BIN, "backfill", "--symbols", "BTCUSDT", "--from", "2024-01-01", "--to", `2024-01-0${DAYS}`, "--data-dir", dir, "--archive-url", server.url], { env: { ...process.env, NODE_OPTIONS: `--import ${PEAK} ${process.env["BENCH_BACKFILL_NODE_OPTIONS"] ?? ""}` }, stdio: ["ignore", "ignore", "pipe"] })
+  const child = spawn(process.execPath, [...SHEBANG_FLAGS, BIN, "backfill", "--symbols", "BTCUSDT", "--from", "2024-01-01", "--to", new Date(firstDay + (DAYS - 1) * 86_400_000).toISOString().slice(0, 10), "--data-dir", dir, "--archive-url", server.url], { env: { ...process.env, NODE_OPTIONS: `--import ${PEAK} ${process.env["BENCH_BACKFILL_NODE_OPTIONS"] ?? ""}` }, stdio: ["ignore", "ignore", "pipe"] })
   let stderr = ""
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
   child.on("exit", (code) => done({ code, stderr }))

@@ -57,7 +57,9 @@ const binaryRows = (body: Uint8Array, rows: Array<StagedRow>): void => {
     if (!Number.isSafeInteger(id) || id < 0 || !Number.isSafeInteger(time) || time < 0 || price < 0n || qty < 0n || f > (MAKER | LARGE)) {
       throw new Error(`corrupt staged trade at ${i} of a binary part`)
     }
-    rows.push({ id, time, line: `${id},${price},${qty},${time},${(f & MAKER) !== 0},${(f & LARGE) !== 0}` })
+    // join() makes a flat string: a template would keep each line as a tree of eight pieces until
+    // the CSV is written, about four times the memory for an hour of a busy symbol.
+    rows.push({ id, time, line: [id, price, qty, time, (f & MAKER) !== 0, (f & LARGE) !== 0].join(",") })
   }
 }
 

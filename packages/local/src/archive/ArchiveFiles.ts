@@ -32,9 +32,11 @@ export interface ArchiveFiles {
 export const makeArchiveFiles = (root: string): Effect.Effect<ArchiveFiles, ArchiveUnavailable, Scope.Scope> =>
   Effect.gen(function*() {
     // Closed with the scope, after any file being written: a DuckDB left open when its thread ends
-    // aborts the process. Bounded: by default DuckDB may take 80% of the machine's memory.
+    // aborts the process. Bounded: by default DuckDB may take 80% of the machine's memory, and
+    // keeps up to 128 MB it has freed after a query; a file is written every hour or so, so
+    // what it freed goes back at once.
     const duck = yield* Effect.acquireRelease(
-      Effect.tryPromise({ try: () => DuckDBInstance.create(":memory:", { memory_limit: "256MB" }), catch: fail("start DuckDB") }),
+      Effect.tryPromise({ try: () => DuckDBInstance.create(":memory:", { memory_limit: "256MB", allocator_flush_threshold: "8MB" }), catch: fail("start DuckDB") }),
       (instance) => Effect.sync(() => instance.closeSync())
     )
     const writeParquet = (key: string, columns: string, rows: ReadonlyArray<Row>, select?: string, mergeOn?: string) =>

@@ -10,7 +10,7 @@ import { Context, Effect, Layer } from "effect"
 import { RpcClient, RpcWorker } from "effect/rpc"
 import type { RpcClientError } from "effect/rpc/RpcClientError"
 import { ArchiveUnavailable } from "@blockchaincore/core/ports/TradeArchive"
-import type { ArchiveFiles } from "./ArchiveFiles.ts"
+import { type ArchiveFiles, makeArchiveFiles } from "./ArchiveFiles.ts"
 import { ArchiveRpcs, ArchiveWorkerInit } from "./ArchiveRpcs.ts"
 
 export class ArchiveWorker extends Context.Service<ArchiveWorker, ArchiveFiles>()("@blockchaincore/local/archive/ArchiveWorker") {
@@ -29,6 +29,12 @@ export class ArchiveWorker extends Context.Service<ArchiveWorker, ArchiveFiles>(
       Layer.provide(NodeWorker.layer(() => new Worker(new URL("./ArchiveWorker.ts", import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 } }))),
       Layer.provide(RpcWorker.layerInitialMessage(ArchiveWorkerInit, Effect.succeed({ root })))
     )
+
+  /**
+   * The same files, written on the calling thread: for a run that waits for each file anyway (the
+   * backfill), where a second thread's copy of the code costs memory and buys nothing.
+   */
+  static readonly inThisThread = (root: string): Layer.Layer<ArchiveWorker, ArchiveUnavailable> => Layer.effect(ArchiveWorker, makeArchiveFiles(root))
 }
 
 const unreachable = (e: RpcClientError | ArchiveUnavailable) =>

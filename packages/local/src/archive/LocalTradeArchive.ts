@@ -35,7 +35,7 @@ const STAGING_SCHEMA = `
 `
 
 /** Staging and compaction share one SQLite file, so one layer provides both ports. */
-export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive | TradeStaging, ArchiveUnavailable> =>
+export const layerLocalTradeArchive = (root: string, files: Layer.Layer<ArchiveWorker, ArchiveUnavailable> = ArchiveWorker.layer(root)): Layer.Layer<TradeArchive | TradeStaging, ArchiveUnavailable> =>
   Layer.effectContext(
     Effect.gen(function*() {
       const db = yield* Effect.acquireRelease(
@@ -112,4 +112,4 @@ export const layerLocalTradeArchive = (root: string): Layer.Layer<TradeArchive |
       }
       return Context.make(TradeStaging, staging).pipe(Context.add(TradeArchive, archive))
     })
-  ).pipe(Layer.provide(ArchiveWorker.layer(root)))
+  ).pipe(Layer.provide(files))

@@ -7,11 +7,22 @@
  * directory, what it stores is served at once.
  */
 import { join } from "node:path"
+import { setFlagsFromString } from "node:v8"
 import { Clock, Console, Effect, Layer, Option, Schedule, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { ArchiveDate, ArchiveKind, BINANCE_PUBLIC_ARCHIVE, DEFAULT_TRIES } from "@blockchaincore/core/binance/PublicArchive"
 import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
 import { symbolsFlag } from "./flags.ts"
+
+/**
+ * A backfill keeps little (its live heap is ~40 MB) but makes garbage fast, and V8, sizing the
+ * heap for a 4 GB limit, lets it grow several times the live set between collections. Each
+ * collection's next limit is set from this growth, read anew each time, so setting it at run time
+ * works; a fixed `--max-old-space-size` cannot be set now, and in the shebang it would bound
+ * `start` too. Measured by the bench: peak RSS 383–409 MiB without it, 256–271 MiB with it, at
+ * the same speed.
+ */
+const boundHeapGrowth = Effect.sync(() => setFlagsFromString("--heap-growing-percent=20"))
 
 const yesterday = (now: number) => new Date(now - 86_400_000).toISOString().slice(0, 10)
 
@@ -43,12 +54,15 @@ export const backfillCommand = Command.make(
     const { Archiver } = yield* Effect.promise(() => import("@blockchaincore/services/archival/Archiver"))
     const { layerSqliteCandleStore } = yield* Effect.promise(() => import("../store/SqliteCandleStore.ts"))
     const { layerLocalTradeArchive } = yield* Effect.promise(() => import("../archive/LocalTradeArchive.ts"))
+    const { ArchiveWorker } = yield* Effect.promise(() => import("../archive/ArchiveWorkerClient.ts"))
     const { DEFAULT_ENGINE } = yield* Effect.promise(() => import("@blockchaincore/services/processor/Processor"))
     const { OutboundHttp } = yield* Effect.promise(() => import("@blockchaincore/producer/http/OutboundHttp"))
 
+    yield* boundHeapGrowth
     const progress = new BackfillProgress(now)
     const report = Effect.suspend(() => Clock.currentTimeMillis.pipe(Effect.flatMap((t) => Console.error(progress.line(t)))))
-    const ports = Layer.mergeAll(layerSqliteCandleStore(join(flags.dataDir, "candles.sqlite")), layerLocalTradeArchive(join(flags.dataDir, "archive")))
+    const archiveRoot = join(flags.dataDir, "archive")
+    const ports = Layer.mergeAll(layerSqliteCandleStore(join(flags.dataDir, "candles.sqlite")), layerLocalTradeArchive(archiveRoot, ArchiveWorker.inThisThread(archiveRoot)))
     // Locally there is no bus between processes: the archival service is called directly.
     const handoff = Layer.effect(ArchiveHandoff, Effect.gen(function*() {
       const archiver = yield* Archiver
