@@ -17,7 +17,6 @@ import { DatabaseSync } from "node:sqlite"
 import { candleAt } from "../packages/aws/test/support/fixtures.ts"
 import { localSnapshot } from "./monitor/LocalSource.ts"
 import { render } from "./monitor/Snapshot.ts"
-import { answerOf, planStop } from "./ops/StopPlan.ts"
 import { decodeOutputs, dotEnv, outputsOf } from "./ops/SstOutputs.ts"
 import { opsArgs } from "./ops/Stage.ts"
 
@@ -52,21 +51,12 @@ describe("monitor --local", () => {
 })
 
 describe("operator scripts' decisions", () => {
-  it("stop refuses prod unless told twice", () => {
-    expect(planStop("prod", false)._tag).toBe("Refuse")
-    expect(planStop("prod", true)._tag).toBe("Ask")
-    expect(answerOf("prod", "yes", "prd")).toBe("cancel")
-    expect(answerOf("prod", "yes", "prod")).toBe("yes")
-    expect(answerOf("dev", "FAST", undefined)).toBe("fast")
-    expect(answerOf("dev", "whatever", undefined)).toBe("cancel")
-  })
-
   it("arguments are decoded, the stage and region given explicitly", () => {
     expect(() => opsArgs(["--stage", "Prod!", "--region", "ap-northeast-1"])).toThrow(/--stage: a stage is lower-case/)
     expect(() => opsArgs(["--region", "ap-northeast-1"])).toThrow(/--stage is required/)
     expect(() => opsArgs(["--stage", "dev"])).toThrow(/--region is required/)
     expect(() => opsArgs(["--stage", "dev", "--region", "tokyo"])).toThrow(/--region: an AWS region/)
-    expect(opsArgs(["--stage", "alice", "--region", "eu-west-1"])).toEqual({ _tag: "Aws", stage: "alice", region: "eu-west-1", confirmProd: false })
+    expect(opsArgs(["--stage", "alice", "--region", "eu-west-1"])).toEqual({ _tag: "Aws", stage: "alice", region: "eu-west-1" })
     expect(() => opsArgs(["--local", "http://127.0.0.1:8787"])).toThrow(/acts on a deployed stage only/)
     expect(opsArgs(["--local", "http://127.0.0.1:8787"], { allowLocal: true })).toEqual({ _tag: "Local", local: "http://127.0.0.1:8787" })
   })

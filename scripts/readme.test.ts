@@ -16,6 +16,7 @@ import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { type PublicArchiveServer, startPublicArchive } from "../packages/core/test/support/publicArchive.ts"
 import { waitFor } from "../packages/local/test/support/cli.ts"
 import { README, ROOT } from "../packages/local/test/support/readme.ts"
+import { LIFT_PROTECTION } from "../stacks/stages.ts"
 import { costArgs } from "./cost/CostArgs.ts"
 import { backfillArgs } from "./ops/BackfillRun.ts"
 import { opsArgs } from "./ops/Stage.ts"
@@ -23,12 +24,20 @@ import { opsArgs } from "./ops/Stage.ts"
 // ---- the README's commands, as written ----
 
 /** Shell lines of the README's code blocks (continuations joined, `$ ` and comments dropped), and its inline commands. */
+/** `NAME=value ` before a command: a setting the command is run with. */
+const SETTINGS = /^((?:[A-Z][A-Z0-9_]*=\S+ )+)(?=np[mx] )/
+/** The settings the README's commands are run with, by name. */
+const readmeSettings = new Set<string>()
+
 const readmeCommands = (): ReadonlyArray<string> => {
   const commands: Array<string> = []
   for (const block of README.matchAll(/^```sh\n([\s\S]*?)^```$/gm)) {
     for (const raw of (block[1] ?? "").split("\n")) {
+      const line = raw.replace(/^\$ /, "")
+      const settings = SETTINGS.exec(line)?.[1] ?? ""
+      for (const s of settings.trim().split(" ").filter((s) => s.length > 0)) readmeSettings.add(s.split("=")[0]!)
       if (/^\s+\[/.test(raw) && commands.length > 0) commands[commands.length - 1] += ` ${raw.trim()}`
-      else if (/^(\$ )?np[mx] /.test(raw)) commands.push(raw.replace(/^\$ /, "").replace(/\s+#.*$/, "").trim())
+      else if (/^np[mx] /.test(line.slice(settings.length))) commands.push(line.slice(settings.length).replace(/\s+#.*$/, "").trim())
     }
   }
   for (const inline of README.matchAll(/`(np[mx] [^`]+)`/g)) commands.push(inline[1]!.replace(/\s+/g, " ").trim())
@@ -191,7 +200,9 @@ describe("the README's commands", () => {
       const decode = script === "aws:backfill" ? () => backfillArgs(argv, "2024-12-31") : script === "cost" ? () => costArgs(argv) : () => opsArgs(argv, { allowLocal: script === "aws:monitor" })
       expect(decode, command).not.toThrow()
     }
-    expect(scripts.map((c) => words(c, false)[2]).sort()).toEqual(["aws:backfill", "aws:monitor", "aws:redrive", "aws:start", "aws:stop", "cost"])
+    expect([...new Set(scripts.map((c) => words(c, false)[2]))].sort()).toEqual(["aws:backfill", "aws:monitor", "aws:redrive", "aws:start", "aws:stop", "cost"])
+    // A setting a command is shown with is one the program reads (the stop's is tested in scripts/stop.test.ts).
+    expect([...readmeSettings]).toEqual([LIFT_PROTECTION])
     // The inline `-- --from-local URL` of the cost script.
     expect(costArgs(["--from-local", "http://127.0.0.1:8787"])["from-local"]).toBe("http://127.0.0.1:8787")
   })

@@ -1,53 +1,37 @@
 /**
- * `npm run aws:stop -- --stage dev --region ap-northeast-1`: asks yes / fast / cancel (scripts/ops/StopPlan.ts), then
- * `sst remove`. Draining ("yes") scales the producer to zero and waits, at most ten minutes,
- * for the trades queue to empty.
+ * `npm run aws:stop -- --stage dev --region ap-northeast-1`: refuses a protected stage before
+ * touching anything; otherwise asks yes / fast / cancel, then `sst remove` (scripts/ops/Stop.ts).
+ * Draining ("yes") stops the producer's service, if the stage runs one, and waits, at most ten
+ * minutes, for the trades queue to empty. Prod is removed only with
+ * BLOCKCHAINCORE_LIFT_PROTECTION=prod set (stacks/stages.ts) and its name typed.
  */
 import { spawnSync } from "node:child_process"
 import { join, resolve } from "node:path"
+import { setTimeout as sleep } from "node:timers/promises"
 import { createInterface } from "node:readline/promises"
-import { ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs"
-import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs"
+import { ECSClient } from "@aws-sdk/client-ecs"
+import { SQSClient } from "@aws-sdk/client-sqs"
+import { stageSettings } from "../stacks/stages.ts"
 import { awsArgs } from "./ops/Stage.ts"
-import { readStageOutputs } from "./ops/SstOutputs.ts"
-import { answerOf, planStop } from "./ops/StopPlan.ts"
+import { DRAIN_LOOKS, runStop } from "./ops/Stop.ts"
 
 const root = resolve(import.meta.dirname, "..")
-const { stage, region, confirmProd } = awsArgs(process.argv.slice(2))
-const plan = planStop(stage, confirmProd)
-if (plan._tag === "Refuse") {
-  console.error(plan.reason)
-  process.exit(2)
-}
-
+const { stage, region } = awsArgs(process.argv.slice(2))
 const prompt = createInterface({ input: process.stdin, output: process.stderr })
-const typed = await prompt.question(plan.question)
-const prodName = stage === "prod" ? await prompt.question("Type the stage's name to confirm: ") : undefined
-prompt.close()
-const answer = answerOf(stage, typed, prodName)
-if (answer === "cancel") {
-  console.error("cancelled: nothing removed")
-  process.exit(0)
+try {
+  process.exitCode = await runStop(root, stage, region, stageSettings(stage, process.env), {
+    ask: (question) => prompt.question(question),
+    ecs: new ECSClient({ region }),
+    sqs: new SQSClient({ region }),
+    pause: () => sleep(10_000),
+    // The environment goes with it: a lifted protection is read again when SST evaluates the app.
+    remove: (name) => spawnSync(join(root, "node_modules/.bin/sst"), ["remove", "--stage", name], { cwd: root, stdio: "inherit", env: process.env }).status ?? 1,
+    say: (line) => console.error(line),
+    looks: DRAIN_LOOKS
+  })
+} catch (e) {
+  console.error(`aws:stop: ${e instanceof Error ? e.message : String(e)}`)
+  process.exitCode = 1
+} finally {
+  prompt.close()
 }
-
-if (answer === "yes") {
-  const outputs = readStageOutputs(root, stage, region)
-  console.error(`stopping the producer (${outputs.producer}) and draining the trades queue...`)
-  await new ECSClient({ region }).send(new UpdateServiceCommand({ cluster: outputs.cluster, service: outputs.producer, desiredCount: 0 }))
-  const sqs = new SQSClient({ region })
-  const deadline = Date.now() + 10 * 60_000
-  for (;;) {
-    const attributes = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.queue, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }))).Attributes ?? {}
-    const left = Number(attributes["ApproximateNumberOfMessages"] ?? 0) + Number(attributes["ApproximateNumberOfMessagesNotVisible"] ?? 0)
-    if (left === 0) break
-    if (Date.now() > deadline) {
-      console.error(`${left} messages still queued after 10 minutes: removing anyway`)
-      break
-    }
-    console.error(`${left} messages still queued...`)
-    await new Promise((r) => setTimeout(r, 10_000))
-  }
-}
-
-const remove = spawnSync(join(root, "node_modules/.bin/sst"), ["remove", "--stage", stage], { cwd: root, stdio: "inherit" })
-process.exit(remove.status ?? 1)

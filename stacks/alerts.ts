@@ -14,6 +14,7 @@
  */
 import type { Events } from "./events.ts"
 import type { Market } from "./market.ts"
+import { keptOnRemoval } from "./retention.ts"
 
 export const NO_CANDLE_MINUTES = 5
 
@@ -39,7 +40,7 @@ const topicsKey = () => {
         }
       ]
     }).json
-  })
+  }, keptOnRemoval())
 }
 
 export const alertTopics = () => {

@@ -18,6 +18,7 @@ import type { Consumer, Port } from "../packages/services/src/consumers/Consumer
 import type { EventPattern, Matcher } from "../packages/core/src/events/EventPattern.ts"
 import { consumerGrants, type Grants } from "./access.ts"
 import { baseFunction, HANDLERS, nodejsFor, withDuckDb } from "./functions.ts"
+import { keepOnRemoval } from "./retention.ts"
 
 export type PortLinks = Readonly<Record<Exclude<Port, "EventBus" | "AnomalySettings" | "ExchangeKlines">, ReadonlyArray<sst.Linkable<Record<string, unknown>> | $util.Resource>>>
 
@@ -47,7 +48,12 @@ export const marketBus = () => new sst.aws.Bus("Market")
 
 export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer>, links: PortLinks, grants: Grants, settings: { readonly anomalyConfig: AnomalyConfig | undefined }) => {
   const failures = new sst.aws.Queue("ConsumerFailures", {
-    transform: { queue: { sqsManagedSseEnabled: true, messageRetentionSeconds: FAILURE_RETENTION_SECONDS } }
+    transform: {
+      queue: (args, opts) => {
+        Object.assign(args, { sqsManagedSseEnabled: true, messageRetentionSeconds: FAILURE_RETENTION_SECONDS })
+        keepOnRemoval(args, opts)
+      }
+    }
   })
   const byPort = consumerGrants(grants)
   const subscriptions = registry.map((consumer) => {

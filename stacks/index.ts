@@ -13,12 +13,13 @@ import { events, marketBus } from "./events.ts"
 import { linksCarryNamesOnly } from "./links.ts"
 import { market } from "./market.ts"
 import { producer } from "./producer.ts"
+import { DEV_PRODUCER } from "./stages.ts"
 import { storage } from "./storage.ts"
 import { web } from "./web.ts"
 
 export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer>) => {
   linksCarryNamesOnly()
-  const stores = storage(config.symbols)
+  const stores = storage()
   const topics = alertTopics()
   const bus = marketBus()
   const allowed = grants({ storage: stores, bus, alerts: topics.alerts, topicsKey: topics.key })
@@ -55,7 +56,7 @@ export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer>) => 
     athenaWorkgroup: stores.athena.name,
     glueDatabase: stores.database.name,
     // Under `sst dev` the producer runs locally (dev.command): there is no ECS service.
-    producer: $dev ? "local (sst dev)" : producers.service.nodes.service.name,
+    producer: $dev ? DEV_PRODUCER : producers.service.nodes.service.name,
     cluster: producers.cluster.nodes.cluster.name,
     functions: functionNames,
     // The backfill task, for `npm run aws:backfill` (ECS RunTask).

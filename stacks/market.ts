@@ -12,6 +12,7 @@ import type { Grants } from "./access.ts"
 import type { Events } from "./events.ts"
 import { baseFunction, HANDLERS } from "./functions.ts"
 import type { Storage } from "./storage.ts"
+import { keepOnRemoval } from "./retention.ts"
 
 export const MAX_RECEIVES = 5
 /** At most this many messages per pipe invocation: FIFO sources allow 10. */
@@ -33,7 +34,12 @@ export const market = (storage: Storage, events: Events, grants: Grants) => {
   const encrypted = { sqsManagedSseEnabled: true }
   const deadLetter = new sst.aws.Queue("TradesDeadLetter", {
     fifo: true,
-    transform: { queue: { ...encrypted, messageRetentionSeconds: 14 * 24 * 3600 } }
+    transform: {
+      queue: (args, opts) => {
+        Object.assign(args, encrypted, { messageRetentionSeconds: 14 * 24 * 3600 })
+        keepOnRemoval(args, opts)
+      }
+    }
   })
   const queue = new sst.aws.Queue("Trades", {
     // The producer sends a content-derived deduplication id, so content-based deduplication is off.

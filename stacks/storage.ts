@@ -9,6 +9,7 @@
  * point-in-time recovery.
  */
 import { CANDLE_COLUMNS, CANDLE_PARTITIONS, columnsOf, TRADE_COLUMNS, TRADE_PARTITIONS } from "../packages/core/src/archive/ArchiveLayout.ts"
+import { keptOnRemoval } from "./retention.ts"
 import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, type TableKeys } from "../packages/aws/src/dynamodb/Tables.ts"
 
 /** Staged trades are compacted within the hour; a week is ample for a retry or a late trade. */
@@ -37,7 +38,7 @@ const table = (name: string, keys: TableKeys) =>
 
 const glueColumns = (columns: string) => columnsOf(columns).map((c) => ({ name: c.name, type: c.type.toLowerCase() }))
 
-export const storage = (symbols: ReadonlyArray<string>) => {
+export const storage = () => {
   const candles = table("Candles", CANDLES_TABLE)
   const engineState = table("EngineState", STATE_TABLE)
   const alertConditions = table("AlertConditions", ALERT_CONDITIONS_TABLE)
@@ -57,7 +58,7 @@ export const storage = (symbols: ReadonlyArray<string>) => {
     ]
   })
 
-  const database = new aws.glue.CatalogDatabase("ArchiveDatabase", { name: `${$app.name}_${$app.stage}`.replace(/[^a-z0-9_]/g, "_") })
+  const database = new aws.glue.CatalogDatabase("ArchiveDatabase", { name: `${$app.name}_${$app.stage}`.replace(/[^a-z0-9_]/g, "_") }, keptOnRemoval())
   const projected = (name: string, prefix: string, columns: string, partitions: ReadonlyArray<string>, projection: Record<string, string>) =>
     new aws.glue.CatalogTable(`${name}Table`, {
       databaseName: database.name,
@@ -78,9 +79,10 @@ export const storage = (symbols: ReadonlyArray<string>) => {
         serDeInfo: { serializationLibrary: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" },
         columns: glueColumns(columns)
       }
-    })
-  // The configured symbols, so queries need not name one; a symbol added later is added here on the next deploy.
-  const symbolProjection = { "projection.symbol.type": "enum", "projection.symbol.values": symbols.join(",") }
+    }, keptOnRemoval())
+  // Injected: any symbol a query names, streamed or only backfilled, with no list to keep up to
+  // date. Athena then needs the symbol in the query (`WHERE symbol = 'BTCUSDT'`, or `IN (...)`).
+  const symbolProjection = { "projection.symbol.type": "injected" }
   const dateProjection = { "projection.date.type": "date", "projection.date.format": "yyyy-MM-dd", "projection.date.range": `${ARCHIVE_FIRST_DATE},NOW`, "projection.date.interval": "1", "projection.date.interval.unit": "DAYS" }
   const trades = projected("Trades", "trades", TRADE_COLUMNS, TRADE_PARTITIONS, {
     ...symbolProjection,

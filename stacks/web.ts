@@ -1,7 +1,10 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 /**
  * The web side, behind one CloudFront distribution (a Router): the dashboard (packages/web) from
- * a bucket at `/`, and the read-only API function at `/api/*` and `/health`, same origin. CloudFront
+ * a bucket at `/`, and the read-only API function at `/api/*` (its health at `/api/health`), same
+ * origin. The function's URL takes only requests CloudFront signed (the Router's origin access
+ * control: the URL's auth is AWS_IAM, invokable by this distribution alone), so no one skips the
+ * cache by calling the URL directly. CloudFront
  * keeps what the function says it may: klines of closed windows for an hour (a closed candle only
  * changes by a rare revision, which then shows within the hour), everything else for 5 seconds,
  * with the query string in the cache key. So a dashboard's polling and the same request from many
@@ -14,9 +17,11 @@ import type { DeployConfig } from "./config.ts"
 import { baseFunction, HANDLERS } from "./functions.ts"
 import type { Storage } from "./storage.ts"
 
-export const API_ROUTES = ["/api", "/health"] as const
+/** The one path prefix CloudFront sends to the API function. */
+export const API_ROUTE = "/api"
 
 export const web = (storage: Storage, grants: Grants, config: DeployConfig) => {
+  const router = new sst.aws.Router("Web", { protection: "oac" })
   const api = new sst.aws.Function("Api", {
     ...baseFunction,
     handler: `${HANDLERS}/api.handler`,
@@ -25,10 +30,8 @@ export const web = (storage: Storage, grants: Grants, config: DeployConfig) => {
     link: [storage.candles, storage.engineState, storage.history],
     permissions: [grants.readCandles, grants.listSymbols, grants.readHistory],
     ...(config.apiConcurrency === undefined ? {} : { concurrency: { reserved: config.apiConcurrency } }),
-    url: { cors: { allowOrigins: ["*"], allowMethods: ["GET"], allowHeaders: ["content-type"] } }
+    url: { router: { instance: router, path: API_ROUTE } }
   })
-  const router = new sst.aws.Router("Web")
-  for (const path of API_ROUTES) router.route(path, api.url)
   const dashboard = new sst.aws.StaticSite("Dashboard", {
     path: "packages/web",
     build: { command: "../../node_modules/.bin/node build.ts", output: "dist" },

@@ -1,8 +1,7 @@
 /**
  * The command-line arguments the operator scripts share, decoded with a schema: the stage (SST's
  * rule: letters, digits and dashes) and the AWS region, both given explicitly (no default that
- * could point a command at prod, or at another region's resources), and whether a dangerous
- * thing was confirmed.
+ * could point a command at prod, or at another region's resources).
  */
 import { parseArgs } from "node:util"
 import { Schema } from "effect"
@@ -12,7 +11,7 @@ export const RegionName = Schema.String.check(Schema.isPattern(/^[a-z]{2}(-[a-z]
 const LocalUrl = Schema.String.check(Schema.isPattern(/^https?:\/\/[^\s]+$/, { message: "an http:// URL of a local runtime's API, like http://127.0.0.1:8787" }))
 
 export type OpsArgs =
-  | { readonly _tag: "Aws"; readonly stage: string; readonly region: string; readonly confirmProd: boolean }
+  | { readonly _tag: "Aws"; readonly stage: string; readonly region: string }
   | { readonly _tag: "Local"; readonly local: string }
 
 const decode = <A>(flag: string, schema: Schema.Codec<A, string>, value: string | undefined): A => {
@@ -22,18 +21,18 @@ const decode = <A>(flag: string, schema: Schema.Codec<A, string>, value: string 
   return decoded.success
 }
 
-/** `--stage NAME --region REGION [--yes-remove-prod]`, or `--local URL` where a script has a local mode. */
+/** `--stage NAME --region REGION`, or `--local URL` where a script has a local mode. */
 export const opsArgs = (argv: ReadonlyArray<string>, options: { readonly allowLocal: boolean } = { allowLocal: false }): OpsArgs => {
   const { values } = parseArgs({
     args: [...argv],
-    options: { stage: { type: "string" }, region: { type: "string" }, local: { type: "string" }, "yes-remove-prod": { type: "boolean", default: false } },
+    options: { stage: { type: "string" }, region: { type: "string" }, local: { type: "string" } },
     allowPositionals: false
   })
   if (values.local !== undefined) {
     if (!options.allowLocal) throw new Error("--local: this command acts on a deployed stage only")
     return { _tag: "Local", local: decode("local", LocalUrl, values.local) }
   }
-  return { _tag: "Aws", stage: decode("stage", StageName, values.stage), region: decode("region", RegionName, values.region), confirmProd: values["yes-remove-prod"] === true }
+  return { _tag: "Aws", stage: decode("stage", StageName, values.stage), region: decode("region", RegionName, values.region) }
 }
 
 /** The AWS arguments, for commands with no local mode. */

@@ -4,13 +4,14 @@
  * target would break in production, caught before any deploy.
  */
 import { writeReadmeConsumer } from "../../packages/local/test/support/readme.ts"
-import { beforeAll, describe, expect, it } from "vitest"
-import { CANDLE_COLUMNS, columnsOf, TRADE_COLUMNS } from "../../packages/core/src/archive/ArchiveLayout.ts"
+import { beforeAll, describe, expect, it, vi } from "vitest"
+import { CANDLE_COLUMNS, candlesKey, columnsOf, TRADE_COLUMNS, tradesKey } from "../../packages/core/src/archive/ArchiveLayout.ts"
 import { REGISTRY } from "../../packages/services/src/consumers/consumers.ts"
 import type { Port } from "../../packages/services/src/consumers/Consumer.ts"
 import { buildDashboard } from "../../packages/web/build.ts"
 import { PRODUCER_V8_FLAG } from "../../packages/aws/build.ts"
-import { type OfflineRun, type Resource, runOffline } from "./offline/offlineApp.ts"
+import { appSettings, type OfflineRun, type Resource, runOffline } from "./offline/offlineApp.ts"
+import { LIFT_PROTECTION } from "../stages.ts"
 
 let dev: OfflineRun
 let prod: OfflineRun
@@ -38,6 +39,11 @@ const str = (r: Resource, key: string): string => {
   return v
 }
 const json = (r: Resource, key: string): unknown => JSON.parse(str(r, key))
+const parametersOf = (r: Resource): Record<string, string> => {
+  const parameters = r.inputs["parameters"]
+  if (typeof parameters !== "object" || parameters === null) throw new Error(`${r.name} has no parameters`)
+  return Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)]))
+}
 const arnOf = (r: Resource) => r.arn
 
 interface Statement {
@@ -220,12 +226,20 @@ describe("the infrastructure program, offline", () => {
     const trades = one(dev, "aws:glue/catalogTable:CatalogTable", "TradesTable")
     expect(trades.inputs["parameters"]).toMatchObject({
       "projection.enabled": "true",
-      "projection.symbol.type": "enum",
-      "projection.symbol.values": "BTCUSDT,ETHUSDT",
+      "projection.symbol.type": "injected",
       "projection.hour.range": "0,23",
       "storage.location.template": `s3://${bucket}/archive/trades/symbol=\${symbol}/date=\${date}/hour=\${hour}/`
     })
-    expect(one(prod, "aws:glue/catalogTable:CatalogTable", "TradesTable").inputs["parameters"]).toMatchObject({ "projection.symbol.values": "BTCUSDT,ETHUSDT,SOLUSDT" })
+    // No list of symbols: a symbol only backfilled, never streamed, is found where the archive writes it.
+    const candleTable = one(dev, "aws:glue/catalogTable:CatalogTable", "CandlesTable")
+    for (const run of [dev, prod]) {
+      for (const table of ["TradesTable", "CandlesTable"]) expect(Object.keys(parametersOf(one(run, "aws:glue/catalogTable:CatalogTable", table))).filter((k) => k.startsWith("projection.symbol"))).toEqual(["projection.symbol.type"])
+    }
+    const hour = Date.UTC(2024, 0, 2, 7)
+    const located = (table: Resource, values: Record<string, string>) =>
+      (parametersOf(table)["storage.location.template"] ?? "").replace(/\$\{(\w+)\}/g, (_, key: string) => values[key] ?? `<${key}?>`)
+    expect(located(trades, { symbol: "DOGEUSDT", date: "2024-01-02", hour: "07" })).toBe(`s3://${bucket}/archive/${tradesKey("DOGEUSDT", hour).replace(/[^/]+$/, "")}`)
+    expect(located(candleTable, { interval: "1h", symbol: "DOGEUSDT", date: "2024-01-02" })).toBe(`s3://${bucket}/archive/${candlesKey("1h", "DOGEUSDT", Date.UTC(2024, 0, 2)).replace(/[^/]+$/, "")}`)
     const columns = (r: Resource): unknown => {
       const descriptor = r.inputs["storageDescriptor"]
       return typeof descriptor === "object" && descriptor !== null && "columns" in descriptor ? descriptor.columns : undefined
@@ -264,6 +278,35 @@ describe("the infrastructure program, offline", () => {
     expect(one(prod, "aws:athena/workgroup:Workgroup", "Athena").inputs["forceDestroy"]).toBe(false)
   })
 
+  it("stages: prod's protection is lifted for one command by naming it in BLOCKCHAINCORE_LIFT_PROTECTION, as sst.config.ts reads it; what it retains stays retained", async () => {
+    vi.stubEnv(LIFT_PROTECTION, "prod")
+    try {
+      expect(await appSettings("prod")).toMatchObject({ protect: false, removal: "retain" })
+      expect(await appSettings("dev")).toMatchObject({ protect: false, removal: "remove" })
+      vi.stubEnv(LIFT_PROTECTION, "yes")
+      expect(await appSettings("prod")).toMatchObject({ protect: true, removal: "retain" })
+    } finally {
+      vi.unstubAllEnvs()
+    }
+  })
+
+  it("stages: prod keeps what redrive, Athena and the topics need beyond SST's retained data stores; dev keeps nothing", () => {
+    const needed: ReadonlyArray<readonly [string, string]> = [
+      ["aws:sqs/queue:Queue", "TradesDeadLetterQueue"],
+      ["aws:sqs/queue:Queue", "ConsumerFailuresQueue"],
+      ["aws:glue/catalogDatabase:CatalogDatabase", "ArchiveDatabase"],
+      ["aws:glue/catalogTable:CatalogTable", "TradesTable"],
+      ["aws:glue/catalogTable:CatalogTable", "CandlesTable"],
+      ["aws:kms/key:Key", "TopicsKey"]
+    ]
+    for (const [type, name] of needed) {
+      expect(one(prod, type, name).retainOnDelete, `prod ${name}`).toBe(true)
+      expect(one(dev, type, name).retainOnDelete, `dev ${name}`).toBeUndefined()
+    }
+    // The trades queue itself is the stage's working queue: removed with it (drained first by aws:stop).
+    expect(one(prod, "aws:sqs/queue:Queue", "TradesQueue").retainOnDelete).toBeUndefined()
+  })
+
   it("alerts: e-mail and SMS subscriptions come from the stage's secrets", () => {
     const subscriptions = (run: OfflineRun) => all(run, "aws:sns/topicSubscription:TopicSubscription").map((s) => [s.name, s.inputs["protocol"], s.inputs["endpoint"]])
     expect(subscriptions(dev)).toEqual([])
@@ -293,7 +336,7 @@ describe("the infrastructure program, offline", () => {
     expect(all(dev, "aws:ec2/instance:Instance")).toEqual([])
     const url = all(dev, "aws:lambda/functionUrl:FunctionUrl")
     expect(url).toHaveLength(1)
-    expect(url[0]?.inputs).toMatchObject({ authorizationType: "NONE", cors: { allowMethods: ["GET"], allowOrigins: ["*"] } })
+    expect(url[0]?.inputs).toMatchObject({ authorizationType: "AWS_IAM" })
     // The dashboard: built with the API's URL, served from a bucket through CloudFront.
     const build = all(dev, "command:local:Command").find((c) => c.name.startsWith("Dashboard"))
     // Same origin: the dashboard and the API behind one CloudFront distribution.

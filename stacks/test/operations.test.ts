@@ -89,13 +89,28 @@ describe("failures are kept and page a person", () => {
 })
 
 describe("the public API cannot run up the bill", () => {
+  it("is reachable through CloudFront only: its URL takes signed requests (AWS_IAM), and only this distribution may invoke it", () => {
+    for (const run of [dev, prod]) {
+      const distribution = one(run, "aws:cloudfront/distribution:Distribution", "WebCdnDistribution")
+      const fn = one(run, "aws:lambda/function:Function", "ApiFunction").physical
+      expect(all(run, "aws:lambda/functionUrl:FunctionUrl").map((u) => [u.inputs["functionName"], u.inputs["authorizationType"]])).toEqual([[fn, "AWS_IAM"]])
+      const permissions = all(run, "aws:lambda/permission:Permission").filter((p) => p.inputs["function"] === fn)
+      expect(permissions.map((p) => [p.inputs["action"], p.inputs["principal"], p.inputs["sourceArn"]]).sort()).toEqual([
+        ["lambda:InvokeFunction", "cloudfront.amazonaws.com", distribution.arn],
+        ["lambda:InvokeFunctionUrl", "cloudfront.amazonaws.com", distribution.arn]
+      ])
+      // No URL open to anyone, and the only route to the function is the API's prefix.
+      expect(all(run, "aws:lambda/permission:Permission").filter((p) => p.inputs["principal"] === "*")).toEqual([])
+      expect(all(run, "sst:aws:RouterUrlRoute")).toEqual([])
+    }
+  })
+
   it("its concurrency is capped where the stage sets it, and left alone where it does not (a new account has nothing to reserve)", () => {
     expect(one(prod, "aws:lambda/function:Function", "ApiFunction").inputs["reservedConcurrentExecutions"]).toBe(5)
     expect(one(dev, "aws:lambda/function:Function", "ApiFunction").inputs["reservedConcurrentExecutions"]).toBeUndefined()
   })
 
   it("is served with the dashboard through one CloudFront distribution that keeps what the function lets it", () => {
-    expect(all(dev, "sst:aws:RouterUrlRoute").map((r) => r.name).sort()).toEqual(["WebRoute/api", "WebRoute/health"])
     expect(all(dev, "aws:cloudfront/distribution:Distribution")).toHaveLength(1)
     // The router's cache policy honours the origin's Cache-Control (no default lifetime) and keys on the query.
     expect(one(dev, "aws:cloudfront/cachePolicy:CachePolicy", "WebServerCachePolicy").inputs).toMatchObject({

@@ -31,6 +31,6 @@ export const alerts = (base: string) => call(base, (api) => api.alerts({ query: 
 
 /** The pipeline's health, or where the deployment only says whether its store answers (AWS) that; undefined if it does not answer. */
 export const health = (base: string): Promise<PipelineHealth | StoreHealth | undefined> =>
-  call(base, (api) => api.health().pipe(Effect.catch(() => Effect.succeed(undefined))))
+  call(base, (api) => api.apiHealth().pipe(Effect.catch(() => Effect.succeed(undefined))))
 
 const isNotFound = (e: unknown): boolean => typeof e === "object" && e !== null && "code" in e && e.code === -1

@@ -25,6 +25,8 @@ interface Recorded {
   readonly arn: string
   /** What a component registered as its outputs. */
   readonly outputs?: Record<string, unknown>
+  /** Kept in the account when the stage is removed or the resource replaced (a resource option the mocks do not see). */
+  readonly retainOnDelete?: boolean
 }
 
 const stage = process.env["OFFLINE_STAGE"] ?? "dev"
@@ -142,7 +144,7 @@ const isConsumer = (value: unknown): value is Consumer =>
   typeof value === "object" && value !== null && "name" in value && "pattern" in value && "needs" in value && "handlerOn" in value
 
 const main = async () => {
-  const settings = config.app({ stage })
+  const settings = await config.app({ stage })
   // The README's consumer example when a test wrote it out (packages/local/test/support/readme.ts), else a small one of our own.
   const readmeConsumer = process.env["OFFLINE_EXTRA_CONSUMER"]
   const pasted: unknown = readmeConsumer === undefined ? undefined : Object.values(await import(readmeConsumer))[0]
@@ -156,7 +158,13 @@ const main = async () => {
   })
   // Inside a stack, as the SST CLI runs the program: stack transformations need one.
   let resolved: Record<string, unknown> = {}
+  const retained = new Set<string>()
   await pulumi.runtime.runInPulumiStack(async () => {
+    // Registered first, so it sees each resource's options as the program gave them.
+    pulumi.runtime.registerStackTransformation((args) => {
+      if (args.opts.retainOnDelete === true) retained.add(`${args.type}|${args.name}`)
+      return undefined
+    })
     const outputs = process.env["OFFLINE_MODE"] === "extra" ? app(deployConfig(process.env), [...REGISTRY, extra]) : await config.run()
     resolved = await new Promise<Record<string, unknown>>((resolve) => pulumi.output(outputs ?? {}).apply((o) => resolve(asRecord(unsecret(o)))))
     return undefined
@@ -167,6 +175,7 @@ const main = async () => {
     if (mocked >= 0) recorded.splice(mocked, 1, { ...recorded[mocked]!, outputs: { ...recorded[mocked]?.outputs, ...component.outputs } })
     else recorded.push(component)
   }
+  for (const [i, r] of recorded.entries()) if (retained.has(`${r.type}|${r.name}`)) recorded[i] = { ...r, retainOnDelete: true }
   await pulumi.runtime.disconnect()
   process.stdout.write(JSON.stringify({ app: settings, resources: recorded, outputs: resolved }))
 }

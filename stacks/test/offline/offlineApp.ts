@@ -28,6 +28,8 @@ export interface Resource {
   readonly arn: string
   /** What a component registered as its outputs. */
   readonly outputs?: Record<string, unknown>
+  /** Kept in the account when the stage is removed or the resource replaced. */
+  readonly retainOnDelete?: boolean
 }
 
 export interface OfflineRun {

@@ -98,10 +98,15 @@ export class HistoryApi extends HttpApiGroup.make("history", { topLevel: true })
       .annotate(OpenApi.Description, "Recent alerts, newest first")
   ) {}
 
+const Health = Schema.Union([PipelineHealth, StoreHealth])
+
 export class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
   .add(
-    HttpApiEndpoint.get("health", "/health", { success: Schema.Union([PipelineHealth, StoreHealth]) })
-      .annotate(OpenApi.Description, "The pipeline's health: the producer's connections, per symbol the last trade's age, gaps, queue depth (locally); whether the store answers (on AWS)")
+    HttpApiEndpoint.get("health", "/health", { success: Health })
+      .annotate(OpenApi.Description, "The pipeline's health: the producer's connections, per symbol the last trade's age, gaps, queue depth (locally); whether the store answers (on AWS)"),
+    // On AWS only `/api/*` reaches the function (CloudFront's one signed route to it: stacks/web.ts).
+    HttpApiEndpoint.get("apiHealth", "/api/health", { success: Health })
+      .annotate(OpenApi.Description, "The same as `/health`, under the API's prefix: the path the dashboard asks, on both runtimes")
   ) {}
 
 export class ReadApi extends HttpApi.make("blockchaincore")

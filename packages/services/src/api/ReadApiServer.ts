@@ -98,7 +98,7 @@ const HistoryHandlers = HttpApiBuilder.group(ReadApi, "history", (handlers) =>
 const SystemHandlers = HttpApiBuilder.group(ReadApi, "system", (handlers) =>
   Effect.gen(function*() {
     const health = yield* HealthReport
-    return handlers.handle("health", () => health.current)
+    return handlers.handle("health", () => health.current).handle("apiHealth", () => health.current)
   }))
 
 /** Binance's code for a query that does not decode: which parameter, and whether it was missing. */
