@@ -162,6 +162,7 @@ const NOT_HERE: ReadonlyArray<readonly [RegExp, string]> = [
   [/^npx sst /, "SST's own CLI against an AWS account"],
   [/^npm run aws:/, "an AWS stage: its arguments are decoded by the script's schema below"],
   [/^npm start -- --webhook-url /, "run end to end by packages/local/test/webhookFlag.test.ts"],
+  [/^npm run dev$/, "run in packages/web as sst dev runs it, by packages/web/test/devServer.test.ts"],
   [/^npm start -- --anomaly-config /, "run end to end by packages/local/test/anomalyConfig.test.ts"]
 ]
 

@@ -15,6 +15,15 @@ import type { Storage } from "./storage.ts"
 import { keepOnRemoval } from "./retention.ts"
 
 export const MAX_RECEIVES = 5
+/**
+ * Under `sst dev` the pipe invokes stubs that forward to this machine, and fail while no `sst dev`
+ * runs: every failed try is a receipt. SQS's highest count (1,000 receipts, one per visibility
+ * timeout of 6 minutes, about four days) outlasts the queue's four days of retention, so trades
+ * queued when a dev session stops wait for the next one instead of going to the dead-letter
+ * queue. Pipes offers nothing better: a pipe cannot hold messages while its target is away, and
+ * nothing stops it when a dev session ends.
+ */
+export const DEV_MAX_RECEIVES = 1_000
 /** At most this many messages per pipe invocation: FIFO sources allow 10. */
 export const PIPE_BATCH_SIZE = 10
 /** Each of the pipe's two functions may run this long. */
@@ -45,7 +54,7 @@ export const market = (storage: Storage, events: Events, grants: Grants) => {
     // The producer sends a content-derived deduplication id, so content-based deduplication is off.
     fifo: { contentBasedDeduplication: false },
     visibilityTimeout: `${VISIBILITY_TIMEOUT_SECONDS} seconds`,
-    dlq: { queue: deadLetter.arn, retry: MAX_RECEIVES },
+    dlq: { queue: deadLetter.arn, retry: $dev ? DEV_MAX_RECEIVES : MAX_RECEIVES },
     transform: { queue: { ...encrypted, messageRetentionSeconds: 4 * 24 * 3600 } }
   })
 

@@ -17,6 +17,9 @@ import type { DeployConfig } from "./config.ts"
 import { baseFunction, HANDLERS } from "./functions.ts"
 import type { Storage } from "./storage.ts"
 
+/** Where `npm run dev` in packages/web serves the dashboard by default (its DEV_PORT). */
+export const DASHBOARD_DEV_PORT = 4173
+
 /** The one path prefix CloudFront sends to the API function. */
 export const API_ROUTE = "/api"
 
@@ -35,8 +38,10 @@ export const web = (storage: Storage, grants: Grants, config: DeployConfig) => {
   const dashboard = new sst.aws.StaticSite("Dashboard", {
     path: "packages/web",
     build: { command: "../../node_modules/.bin/node build.ts", output: "dist" },
-    // Same origin as the API: the page calls its own host.
-    environment: { API_URL: "" },
+    // Same origin as the API: the page calls its own host. Under `sst dev` nothing is deployed:
+    // `npm run dev` (packages/web/dev.ts) serves the page here and passes /api/* to the stage.
+    environment: $dev ? { API_URL: "", STAGE_URL: router.url } : { API_URL: "" },
+    dev: { title: "Dashboard", url: `http://127.0.0.1:${DASHBOARD_DEV_PORT}` },
     router: { instance: router }
   })
   return { api, router, dashboard }

@@ -6,8 +6,13 @@
  */
 import { beforeAll, describe, expect, it } from "vitest"
 import { buildDashboard } from "../../packages/web/build.ts"
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { DEV_PORT } from "../../packages/web/dev.ts"
+import { DEV_MAX_RECEIVES, MAX_RECEIVES, VISIBILITY_TIMEOUT_SECONDS } from "../market.ts"
 import { PRODUCER_ENTRY } from "../producer.ts"
-import { type OfflineRun, runOffline } from "./offline/offlineApp.ts"
+import { DASHBOARD_DEV_PORT } from "../web.ts"
+import { type OfflineRun, ROOT, runOffline } from "./offline/offlineApp.ts"
 
 let dev: OfflineRun
 let deploy: OfflineRun
@@ -52,5 +57,23 @@ describe("sst dev", () => {
       }
     })
     expect(dev.resources.filter((r) => r.type === "aws:ecs/service:Service")).toEqual([])
+  })
+
+  it("runs the dashboard with packages/web's own dev script, passing /api/* on to the stage's CloudFront URL", () => {
+    const site = dev.resources.find((r) => r.name === "Dashboard" && r.outputs?.["_dev"] !== undefined)
+    expect(site?.outputs?.["_dev"]).toMatchObject({ command: "npm run dev", directory: "packages/web", autostart: true, environment: { API_URL: "", STAGE_URL: expect.stringMatching(/^https:\/\//) } })
+    const scripts: unknown = JSON.parse(readFileSync(join(ROOT, "packages/web/package.json"), "utf8")).scripts
+    expect(scripts).toMatchObject({ dev: expect.stringContaining("dev.ts") })
+    expect(DASHBOARD_DEV_PORT).toBe(DEV_PORT)
+    // Deployed, the site is built and uploaded: no dev command.
+    expect(deploy.resources.find((r) => r.name === "Dashboard")?.outputs?.["_dev"]).toBeUndefined()
+  })
+
+  it("keeps trades queued while no dev session runs: a receipt per failed try, SQS's most before the dead-letter queue", () => {
+    const redrive = (run: OfflineRun) => JSON.parse(String(run.resources.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "TradesQueue")?.inputs["redrivePolicy"])).maxReceiveCount
+    expect(redrive(dev)).toBe(DEV_MAX_RECEIVES)
+    expect(redrive(deploy)).toBe(MAX_RECEIVES)
+    // Each try waits out the visibility timeout: the receipts outlast the queue's retention.
+    expect(DEV_MAX_RECEIVES * VISIBILITY_TIMEOUT_SECONDS).toBeGreaterThan(4 * 24 * 3600)
   })
 })
