@@ -14,17 +14,23 @@ import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 const root = resolve(import.meta.dirname, "..")
 const { stage, region } = awsArgs(process.argv.slice(2))
-const outputs = readStageOutputs(root, stage, region)
-const lambda = new LambdaClient({ region })
-const invoker = Layer.succeed(FunctionInvoker, FunctionInvoker.of({
-  invoke: (functionArn, event) =>
-    Effect.tryPromise({
-      try: () => lambda.send(new InvokeCommand({ FunctionName: functionArn, InvocationType: "Event", Payload: new TextEncoder().encode(JSON.stringify(event)) })),
-      catch: (e) => new InvokeFailed({ message: `invoke ${functionArn}: ${errorMessage(e)}` })
-    })
-}))
+try {
+  const outputs = readStageOutputs(root, stage, region)
+  const lambda = new LambdaClient({ region })
+  const invoker = Layer.succeed(FunctionInvoker, FunctionInvoker.of({
+    invoke: (functionArn, event) =>
+      Effect.tryPromise({
+        try: () => lambda.send(new InvokeCommand({ FunctionName: functionArn, InvocationType: "Event", Payload: new TextEncoder().encode(JSON.stringify(event)) })),
+        catch: (e) => new InvokeFailed({ message: `invoke ${functionArn}: ${errorMessage(e)}` })
+      })
+  }))
 
-const report = await Effect.runPromise(redrive(new SQSClient({ region }), outputs.consumerFailures).pipe(Effect.provide(invoker)))
-console.log(`replayed ${report.replayed} failed events of stage ${stage}`)
-for (const line of report.kept) console.log(`kept ${line}`)
-process.exitCode = report.kept.length === 0 ? 0 : 3
+  const report = await Effect.runPromise(redrive(new SQSClient({ region }), outputs.consumerFailures).pipe(Effect.provide(invoker)))
+  console.log(`replayed ${report.replayed} failed events of stage ${stage}`)
+  for (const line of report.kept) console.log(`kept ${line}`)
+  process.exitCode = report.kept.length === 0 ? 0 : 3
+} catch (e) {
+  // A refusal or an AWS error: its message, not a stack trace.
+  console.error(`aws:redrive: ${errorMessage(e)}`)
+  process.exitCode = 1
+}

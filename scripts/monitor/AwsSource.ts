@@ -1,7 +1,7 @@
 /**
  * `monitor --stage NAME`: the deployed stage, from its outputs (.sst/outputs.json): queue and
  * dead-letter depth (SQS), the pipe's state (Pipes), each function's calls, errors and p99
- * duration over the last hour (CloudWatch), the last candle per symbol (the stage's API), and
+ * duration over the last hour (CloudWatch), the last candle per symbol (the stage's API, through CloudFront: its function's URL takes only CloudFront's signed requests), and
  * the month's cost so far and forecast for this app's stage (Cost Explorer, by SST's
  * `sst:app`/`sst:stage` tags, which must be activated as cost allocation tags).
  */
@@ -49,7 +49,7 @@ export const awsSnapshot = async (stage: string, outputs: AppOutputs, now: numbe
     const value = (id: string) => result.MetricDataResults?.find((r) => r.Id === id)?.Values?.[0]
     return names.map((name, i) => ({ name, invocations: value(`i${i}`) ?? 0, errors: value(`e${i}`) ?? 0, p99Millis: value(`d${i}`) }))
   })) ?? []
-  const candles = (await attempt(problems, "candles", () => lastCandles(outputs.api, now))) ?? []
+  const candles = (await attempt(problems, "candles", () => lastCandles(outputs.dashboard, now))) ?? []
   const cost = await attempt(problems, "cost", async () => {
     const ce = new CostExplorerClient({ region: "us-east-1" })
     const month = new Date(now).toISOString().slice(0, 8) + "01"

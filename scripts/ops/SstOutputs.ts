@@ -62,7 +62,8 @@ export const dotEnv = (o: AppOutputs): string =>
     `CONSUMER_FAILURES_URL=${o.consumerFailures}`,
     `BUS_NAME=${o.bus}`,
     `PIPE_NAME=${o.pipe}`,
-    `API_URL=${o.api}`,
+    // The API's public base: its function's own URL answers only CloudFront (stacks/web.ts).
+    `API_URL=${o.dashboard}`,
     `DASHBOARD_URL=${o.dashboard}`,
     `ARCHIVE_BUCKET=${o.archive}`,
     `ATHENA_WORKGROUP=${o.athenaWorkgroup}`,
