@@ -9,7 +9,7 @@
  * recorded; `aws:start` is `sst deploy`, which needs AWS itself.
  */
 import { execFile } from "node:child_process"
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs"
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { createServer, request as httpRequest, type Server } from "node:http"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
@@ -83,8 +83,10 @@ beforeAll(async () => {
     producer: "ops-Producer", cluster: "ops-Cluster", functions: "ops-Processor", backfillTask: "ops-Backfill", backfillContainer: "Backfill", backfillSubnets: subnets.join(","), backfillSecurityGroups: group
   }
 })
+const made: Array<string> = []
 afterAll(async () => {
-  await moto.close()
+  for (const dir of made) rmSync(dir, { recursive: true, force: true })
+  await moto?.close()
   await new Promise<void>((r) => cloudfront.close(() => r()))
 })
 
@@ -103,6 +105,7 @@ const withoutDocker = (url: string) =>
 /** A checkout of its own: the scripts copied (their root is where they are), the rest linked, the stage's outputs written. */
 const checkout = () => {
   const root = mkdtempSync(join(tmpdir(), "operator-"))
+  made.push(root)
   for (const linked of ["packages", "stacks", "node_modules"]) symlinkSync(join(ROOT, linked), join(root, linked))
   cpSync(join(ROOT, "scripts"), join(root, "scripts"), { recursive: true })
   copyFileSync(join(ROOT, "package.json"), join(root, "package.json"))

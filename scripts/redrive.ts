@@ -13,8 +13,8 @@ import { readStageOutputs } from "./ops/SstOutputs.ts"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 const root = resolve(import.meta.dirname, "..")
-const { stage, region } = awsArgs(process.argv.slice(2))
 try {
+  const { stage, region } = awsArgs(process.argv.slice(2))
   const outputs = readStageOutputs(root, stage, region)
   const lambda = new LambdaClient({ region })
   const invoker = Layer.succeed(FunctionInvoker, FunctionInvoker.of({

@@ -4,7 +4,7 @@
  * itself): a protected stage is refused before anything is touched, outputs of `sst dev` stop
  * no service, and a removal really runs only once the producer is stopped and the queue empty.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs"
@@ -28,7 +28,11 @@ beforeAll(async () => {
   await ecs.send(new CreateClusterCommand({ clusterName: "Cluster" }))
   await ecs.send(new RegisterTaskDefinitionCommand({ family: "Producer", containerDefinitions: [{ name: "producer", image: "producer:latest", memory: 512 }] }))
 })
-afterAll(() => moto.close())
+const made: Array<string> = []
+afterAll(async () => {
+  await moto?.close()
+  for (const dir of made) rmSync(dir, { recursive: true, force: true })
+})
 
 let queueNumber = 0
 beforeEach(async () => {
@@ -44,6 +48,7 @@ const service = async (name: string) => {
 /** A repository root whose `.sst/outputs.json` is the stage's, as the last deploy or dev run wrote it. */
 const rootWith = (stage: string, producer: string) => {
   const root = mkdtempSync(join(tmpdir(), "stop-"))
+  made.push(root)
   mkdirSync(join(root, ".sst"))
   writeFileSync(join(root, ".sst/outputs.json"), JSON.stringify({
     stage, region: REGION, queue: queueUrl, deadLetterQueue: `${queueUrl}-dlq`, consumerFailures: `${queueUrl}-failures`, bus: "Market", pipe: "TradesPipe",

@@ -16,9 +16,9 @@ import { awsArgs } from "./ops/Stage.ts"
 import { DRAIN_LOOKS, runStop } from "./ops/Stop.ts"
 
 const root = resolve(import.meta.dirname, "..")
-const { stage, region } = awsArgs(process.argv.slice(2))
 const prompt = createInterface({ input: process.stdin, output: process.stderr })
 try {
+  const { stage, region } = awsArgs(process.argv.slice(2))
   process.exitCode = await runStop(root, stage, region, stageSettings(stage, process.env), {
     ask: (question) => prompt.question(question),
     ecs: new ECSClient({ region }),

@@ -5,7 +5,7 @@
  * dev command), whose API function runs on this machine under `sst dev`. Passing it on keeps the
  * page same-origin, as deployed, and the function reachable the one way the stage allows.
  *
- * PORT (default 4173; 0 for any) is where it listens; it says where on standard error.
+ * DASHBOARD_PORT (default 4173; 0 for any) is where it listens; it says where on standard error.
  */
 import { createServer } from "node:http"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
@@ -20,14 +20,26 @@ export const DEV_PORT = 4173
 
 const DevEnvironment = Schema.Struct({
   STAGE_URL: HttpUrl,
-  PORT: Schema.optionalKey(Schema.NumberFromString.check(Schema.isInt(), Schema.isBetween({ minimum: 0, maximum: 65_535 })))
+  DASHBOARD_PORT: Schema.optionalKey(Schema.NumberFromString.check(Schema.isInt(), Schema.isBetween({ minimum: 0, maximum: 65_535 })))
 })
+
+/** A stage that has not answered in this long is reported as not answering. */
+const STAGE_TIMEOUT = "30 seconds"
+
+/** The stage's URL for the request's path and query: never another host, whatever the request line says. */
+export const stageRequestUrl = (stageUrl: string, requestUrl: string): URL => {
+  const asked = new URL(requestUrl, "http://dashboard.invalid")
+  const target = new URL(stageUrl)
+  target.pathname = `${target.pathname.replace(/\/$/, "")}${asked.pathname}`
+  target.search = asked.search
+  return target
+}
 
 /** The stage's answer to the same path and query, or a 502 that says why there is none. */
 const passOn = (stageUrl: string) =>
   HttpRouter.add("GET", "/api/*", (request) =>
     Effect.gen(function*() {
-      const response = yield* HttpClient.get(new URL(request.url, stageUrl))
+      const response = yield* HttpClient.get(stageRequestUrl(stageUrl, request.url)).pipe(Effect.timeout(STAGE_TIMEOUT))
       const body = yield* response.arrayBuffer
       return HttpServerResponse.uint8Array(new Uint8Array(body), { status: response.status, contentType: response.headers["content-type"] ?? "application/json" })
     }).pipe(
@@ -36,11 +48,11 @@ const passOn = (stageUrl: string) =>
 
 const main = Effect.gen(function*() {
   const env = yield* Schema.decodeUnknownEffect(DevEnvironment)(process.env).pipe(
-    Effect.mapError((e) => new Error(`packages/web dev: ${e.message} (STAGE_URL is the stage's URL, which sst dev sets; PORT a port)`))
+    Effect.mapError((e) => new Error(`packages/web dev: ${e.message} (STAGE_URL is the stage's URL, which sst dev sets; DASHBOARD_PORT a port)`))
   )
   const dist = yield* Effect.promise(() => buildDashboard(""))
   const served = HttpRouter.serve(Layer.mergeAll(passOn(env.STAGE_URL), HttpStaticServer.layer({ root: dist, index: "index.html", cacheControl: "no-cache" })), { disableListenLog: true, disableLogger: true }).pipe(
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: env.PORT ?? DEV_PORT, host: "127.0.0.1" })),
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: env.DASHBOARD_PORT ?? DEV_PORT, host: "127.0.0.1" })),
     Layer.provide(OutboundHttp)
   )
   yield* Layer.launch(Layer.effectDiscard(Effect.gen(function*() {

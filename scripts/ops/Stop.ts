@@ -39,7 +39,7 @@ export const runStop = async (root: string, stage: string, region: string, setti
   const outputs = readStageOutputs(root, stage, region)
   const plan = planStop(stage, settings, outputs)
   const typed = await steps.ask(plan.question)
-  const typedName = plan.confirmName ? await steps.ask("Type the stage's name to confirm: ") : undefined
+  const typedName = plan.confirmName && answerOf(stage, typed, stage, false) !== "cancel" ? await steps.ask("Type the stage's name to confirm: ") : undefined
   const answer = answerOf(stage, typed, typedName, plan.confirmName)
   if (answer === "cancel") {
     steps.say("cancelled: nothing touched")

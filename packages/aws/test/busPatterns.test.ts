@@ -42,7 +42,7 @@ beforeAll(async () => {
     queues.set(consumer.name, url)
   }
 })
-afterAll(() => moto.close())
+afterAll(() => moto?.close())
 
 const candle = (interval: Candle["interval"], complete: boolean, symbol = "BTCUSDT"): Candle => ({ ...candleAt(symbol, T0), interval, complete })
 const anomaly = (severity: "high" | "medium", interval: Candle["interval"] = "1m") =>

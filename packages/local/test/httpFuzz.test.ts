@@ -19,7 +19,7 @@ import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/s
 import { klines } from "./support/klines.ts"
 import { rawRequest, sendRaw } from "./support/rawHttp.ts"
 
-const KNOWN = ["/api/v3/klines", "/api/v3/exchangeInfo", "/api/anomalies", "/api/alerts", "/health", "/metrics", "/docs", "/openapi.json", "/", "/index.html", "/app.js"]
+const KNOWN = ["/api/v3/klines", "/api/v3/exchangeInfo", "/api/anomalies", "/api/alerts", "/health", "/metrics", "/docs", "/api/openapi.json", "/", "/index.html", "/app.js"]
 
 const queryValue = fc.oneof(
   fc.constantFrom("BTCUSDT", "btcusdt", "1m", "7m", "-1", "0", "1001", "1e3", "NaN", "", "%", "%zz", "%E0%A4%A", "null", "[]", "{}", "../", "'; DROP TABLE candles; --"),

@@ -92,7 +92,7 @@ describeWithSharedData("the local runtime on the real recording", () => {
       const missing = await get("/api/v3/nothing")
       expect([missing.status, await missing.json()]).toEqual([404, { code: -1, msg: "No such endpoint: GET /api/v3/nothing" }])
       // The API's own description, and a reference to browse it.
-      const openapi: unknown = await (await get("/openapi.json")).json()
+      const openapi: unknown = await (await get("/api/openapi.json")).json()
       expect(JSON.stringify(openapi)).toContain('"/api/v3/klines"')
       const docs = await get("/docs")
       expect([docs.status, docs.headers.get("content-type")]).toEqual([200, expect.stringContaining("text/html")])

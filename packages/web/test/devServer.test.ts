@@ -7,11 +7,13 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { createServer, type Server } from "node:http"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { stageRequestUrl } from "../dev.ts"
 
 const WEB = join(import.meta.dirname, "..")
 let stage: Server
 let stageUrl: string
 let dev: ChildProcess
+let exited: Promise<void>
 let base: string
 
 beforeAll(async () => {
@@ -22,7 +24,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => stage.listen(0, "127.0.0.1", r))
   const address = stage.address()
   stageUrl = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`
-  dev = spawn("npm", ["run", "dev"], { cwd: WEB, env: { ...process.env, STAGE_URL: stageUrl, PORT: "0" }, stdio: ["ignore", "ignore", "pipe"], detached: true })
+  dev = spawn("npm", ["run", "dev"], { cwd: WEB, env: { ...process.env, STAGE_URL: stageUrl, DASHBOARD_PORT: "0" }, stdio: ["ignore", "ignore", "pipe"], detached: true })
+  exited = new Promise<void>((r) => dev.once("exit", () => r()))
   base = await new Promise<string>((resolve, reject) => {
     let said = ""
     dev.stderr?.on("data", (chunk: Buffer) => {
@@ -35,9 +38,12 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   // npm and the server it started: the whole group, as Ctrl-C in sst dev's terminal would.
-  const exited = new Promise<void>((r) => dev.once("exit", () => r()))
-  if (dev.pid !== undefined) process.kill(-dev.pid, "SIGTERM")
-  await exited
+  try {
+    if (dev.pid !== undefined) process.kill(-dev.pid, "SIGTERM")
+    await exited
+  } catch {
+    // Already gone.
+  }
   await new Promise<void>((r) => stage.close(() => r()))
 })
 
@@ -47,6 +53,12 @@ describe("the dashboard under sst dev (npm run dev in packages/web)", () => {
     expect(page.status).toBe(200)
     expect(await page.text()).toContain("<script")
     expect((await fetch(`${base}/app.js`)).status).toBe(200)
+  })
+
+  it("builds the stage's URL from the path and query only, under the stage's own path", () => {
+    expect(stageRequestUrl("https://d.cloudfront.net", "/api/health?x=1").href).toBe("https://d.cloudfront.net/api/health?x=1")
+    expect(stageRequestUrl("https://d.cloudfront.net/base/", "http://elsewhere.example/api/x").href).toBe("https://d.cloudfront.net/base/api/x")
+    expect(stageRequestUrl("https://d.cloudfront.net", "//elsewhere.example/api/x").host).toBe("d.cloudfront.net")
   })
 
   it("passes /api/* on to the stage's URL, path and query as asked", async () => {

@@ -1,7 +1,7 @@
 /**
  * The read API (ReadApi.ts) implemented over the ports: the candle store, the event history, and
  * what the deployment says of the symbols it serves and of its health. As routes: the API and its
- * OpenAPI document at `/openapi.json` (the local runtime adds a browsable reference at `/docs`). The local runtime
+ * OpenAPI document at `/api/openapi.json` (under the API's prefix: on AWS only `/api/*` reaches the function) (the local runtime adds a browsable reference at `/docs`). The local runtime
  * serves these routes with Node's HTTP server; the AWS API function turns them into a web handler.
  */
 import { Clock, Context, Effect, Layer, Schema, SchemaIssue } from "effect"
@@ -136,8 +136,8 @@ const BinanceErrorsLive = Layer.succeed(BinanceErrors, (httpEffect) =>
   Effect.catch(httpEffect, (error) =>
     Effect.fail(HttpApiError.HttpApiSchemaError.is(error) && error.kind === "Query" && Schema.isSchemaError(error.cause) ? badRequestOf(error.cause.issue) : error)))
 
-/** The API's routes with `/openapi.json`, needing the ports and the deployment's `ServedSymbols` and `HealthReport`. */
-export const readApiRoutes = HttpApiBuilder.layer(ReadApi, { openapiPath: "/openapi.json" }).pipe(
+/** The API's routes with `/api/openapi.json`, needing the ports and the deployment's `ServedSymbols` and `HealthReport`. */
+export const readApiRoutes = HttpApiBuilder.layer(ReadApi, { openapiPath: "/api/openapi.json" }).pipe(
   Layer.provide(Layer.mergeAll(MarketHandlers, HistoryHandlers, SystemHandlers)),
   Layer.provideMerge(BinanceErrorsLive)
 )
