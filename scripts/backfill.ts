@@ -7,20 +7,17 @@ import { resolve } from "node:path"
 import { ECSClient, RunTaskCommand } from "@aws-sdk/client-ecs"
 import { backfillArgs, runTaskRequest } from "./ops/BackfillRun.ts"
 import { readStageOutputs } from "./ops/SstOutputs.ts"
-import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
+import { runScript } from "./ops/RunScript.ts"
 
-try {
+await runScript("aws:backfill", async () => {
   const { stage, region, environment } = backfillArgs(process.argv.slice(2), new Date(Date.now() - 86_400_000).toISOString().slice(0, 10))
   const outputs = readStageOutputs(resolve(import.meta.dirname, ".."), stage, region)
   const started = await new ECSClient({ region }).send(new RunTaskCommand(runTaskRequest(outputs, environment)))
   const failure = started.failures?.[0]
   if (failure !== undefined) {
     console.error(`the backfill task did not start: ${failure.reason ?? "unknown"} (${failure.arn ?? ""})`)
-    process.exit(1)
+    return 1
   }
   console.log(`backfill ${environment["BACKFILL_SYMBOLS"]} ${environment["BACKFILL_FROM"]} → ${environment["BACKFILL_TO"]}: task ${started.tasks?.[0]?.taskArn ?? "?"} on ${outputs.cluster}; its progress is in its CloudWatch log group (every 30 s)`)
-} catch (e) {
-  // A refusal or an AWS error: its message, not a stack trace.
-  console.error(`aws:backfill: ${errorMessage(e)}`)
-  process.exitCode = 1
-}
+  return 0
+})

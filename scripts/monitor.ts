@@ -9,17 +9,14 @@ import { localSnapshot } from "./monitor/LocalSource.ts"
 import { render } from "./monitor/Snapshot.ts"
 import { opsArgs } from "./ops/Stage.ts"
 import { readStageOutputs } from "./ops/SstOutputs.ts"
-import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
+import { runScript } from "./ops/RunScript.ts"
 
 const root = resolve(import.meta.dirname, "..")
-try {
+await runScript("aws:monitor", async () => {
   const args = opsArgs(process.argv.slice(2), { allowLocal: true })
   const snapshot = args._tag === "Local"
     ? await localSnapshot(args.local, Date.now())
     : await awsSnapshot(args.stage, readStageOutputs(root, args.stage, args.region), Date.now())
   console.log(render(snapshot))
-} catch (e) {
-  // A refusal or an AWS error: its message, not a stack trace.
-  console.error(`aws:monitor: ${errorMessage(e)}`)
-  process.exitCode = 1
-}
+  return 0
+})

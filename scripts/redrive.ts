@@ -9,11 +9,12 @@ import { SQSClient } from "@aws-sdk/client-sqs"
 import { Effect, Layer } from "effect"
 import { FunctionInvoker, InvokeFailed, redrive } from "./ops/Redrive.ts"
 import { awsArgs } from "./ops/Stage.ts"
+import { runScript } from "./ops/RunScript.ts"
 import { readStageOutputs } from "./ops/SstOutputs.ts"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 const root = resolve(import.meta.dirname, "..")
-try {
+await runScript("aws:redrive", async () => {
   const { stage, region } = awsArgs(process.argv.slice(2))
   const outputs = readStageOutputs(root, stage, region)
   const lambda = new LambdaClient({ region })
@@ -28,9 +29,5 @@ try {
   const report = await Effect.runPromise(redrive(new SQSClient({ region }), outputs.consumerFailures).pipe(Effect.provide(invoker)))
   console.log(`replayed ${report.replayed} failed events of stage ${stage}`)
   for (const line of report.kept) console.log(`kept ${line}`)
-  process.exitCode = report.kept.length === 0 ? 0 : 3
-} catch (e) {
-  // A refusal or an AWS error: its message, not a stack trace.
-  console.error(`aws:redrive: ${errorMessage(e)}`)
-  process.exitCode = 1
-}
+  return report.kept.length === 0 ? 0 : 3
+})

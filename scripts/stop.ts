@@ -12,26 +12,26 @@ import { createInterface } from "node:readline/promises"
 import { ECSClient } from "@aws-sdk/client-ecs"
 import { SQSClient } from "@aws-sdk/client-sqs"
 import { stageSettings } from "../stacks/stages.ts"
+import { runScript } from "./ops/RunScript.ts"
 import { awsArgs } from "./ops/Stage.ts"
 import { DRAIN_LOOKS, runStop } from "./ops/Stop.ts"
 
 const root = resolve(import.meta.dirname, "..")
-const prompt = createInterface({ input: process.stdin, output: process.stderr })
-try {
+await runScript("aws:stop", async () => {
   const { stage, region } = awsArgs(process.argv.slice(2))
-  process.exitCode = await runStop(root, stage, region, stageSettings(stage, process.env), {
-    ask: (question) => prompt.question(question),
-    ecs: new ECSClient({ region }),
-    sqs: new SQSClient({ region }),
-    pause: () => sleep(10_000),
-    // The environment goes with it: a lifted protection is read again when SST evaluates the app.
-    remove: (name) => spawnSync(join(root, "node_modules/.bin/sst"), ["remove", "--stage", name], { cwd: root, stdio: "inherit", env: process.env }).status ?? 1,
-    say: (line) => console.error(line),
-    looks: DRAIN_LOOKS
-  })
-} catch (e) {
-  console.error(`aws:stop: ${e instanceof Error ? e.message : String(e)}`)
-  process.exitCode = 1
-} finally {
-  prompt.close()
-}
+  const prompt = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    return await runStop(root, stage, region, stageSettings(stage, process.env), {
+      ask: (question) => prompt.question(question),
+      ecs: new ECSClient({ region }),
+      sqs: new SQSClient({ region }),
+      pause: () => sleep(10_000),
+      // The environment goes with it: a lifted protection is read again when SST evaluates the app.
+      remove: (name) => spawnSync(join(root, "node_modules/.bin/sst"), ["remove", "--stage", name], { cwd: root, stdio: "inherit", env: process.env }).status ?? 1,
+      say: (line) => console.error(line),
+      looks: DRAIN_LOOKS
+    })
+  } finally {
+    prompt.close()
+  }
+})

@@ -7,7 +7,7 @@ import { type ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs"
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs"
 import type { StageSettings } from "../../stacks/stages.ts"
 import { readStageOutputs } from "./SstOutputs.ts"
-import { answerOf, planStop, refusal } from "./StopPlan.ts"
+import { answerOf, planStop, refusal, wordAnswer } from "./StopPlan.ts"
 
 export interface StopSteps {
   readonly ask: (question: string) => Promise<string>
@@ -39,7 +39,7 @@ export const runStop = async (root: string, stage: string, region: string, setti
   const outputs = readStageOutputs(root, stage, region)
   const plan = planStop(stage, settings, outputs)
   const typed = await steps.ask(plan.question)
-  const typedName = plan.confirmName && answerOf(stage, typed, stage, false) !== "cancel" ? await steps.ask("Type the stage's name to confirm: ") : undefined
+  const typedName = plan.confirmName && wordAnswer(typed) !== "cancel" ? await steps.ask("Type the stage's name to confirm: ") : undefined
   const answer = answerOf(stage, typed, typedName, plan.confirmName)
   if (answer === "cancel") {
     steps.say("cancelled: nothing touched")

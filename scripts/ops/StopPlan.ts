@@ -43,8 +43,11 @@ export const planStop = (stage: string, settings: StageSettings, outputs: AppOut
   }
 }
 
-export const answerOf = (stage: string, typed: string, typedName: string | undefined, confirmName: boolean): Answer => {
+/** The answer typed, before any confirmation of the name. */
+export const wordAnswer = (typed: string): Answer => {
   const word = typed.trim().toLowerCase()
-  if (confirmName && typedName?.trim() !== stage) return "cancel"
   return word === "yes" || word === "y" ? "yes" : word === "fast" ? "fast" : "cancel"
 }
+
+export const answerOf = (stage: string, typed: string, typedName: string | undefined, confirmName: boolean): Answer =>
+  confirmName && typedName?.trim() !== stage ? "cancel" : wordAnswer(typed)

@@ -236,13 +236,14 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
      * whole request, so they are found by asking for each alone (weight 2 each, once), said by
      * name, and left out of the checks. Nothing more can trade: its windows are final up to now.
      */
+    const refusedSymbol = (e: RestError) => e.code === INVALID_SYMBOL
     const unlisted = new Set<string>()
     const listed = () => config.symbols.filter((s) => !unlisted.has(s))
     const findUnlisted = (marketTime: number) =>
       Effect.forEach(listed(), (symbol) =>
         rest.lastIds([symbol]).pipe(
           Effect.flip,
-          Effect.flatMap((e) => (e.code === INVALID_SYMBOL ? Effect.succeed(symbol) : Effect.fail(e))),
+          Effect.flatMap((e) => (refusedSymbol(e) ? Effect.succeed(symbol) : Effect.fail(e))),
           Effect.flatMap((symbol) => Effect.suspend(() => {
             unlisted.add(symbol)
             const state = symbols.get(symbol)
@@ -254,7 +255,6 @@ export const runProducer = (config: ProducerConfig): Effect.Effect<ProducerHandl
           })),
           Effect.ignore
         ), { discard: true })
-    const refusedSymbol = (e: RestError) => e.code === INVALID_SYMBOL
     const checkCompleteness = Effect.gen(function*() {
       // Taken before asking: the answers are at least this recent.
       const marketTime = marketTimeNow()

@@ -2,6 +2,7 @@
  * What the banner says: plainly, when the producer is disconnected or a gap in the trades is
  * open (and so some candles are incomplete until it is filled); nothing when all is well.
  */
+import { NOT_LISTED } from "@blockchaincore/core/binance/SymbolStatus"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 
 /** "since 13:02:05 UTC" (or nothing where the deployment does not say). */
@@ -15,7 +16,7 @@ export const bannerText = (h: PipelineHealth | undefined): string | undefined =>
   const halted = h.symbols.filter((s) => s.exchangeStatus !== undefined)
   if (halted.length > 0) {
     return halted.map((s) =>
-      s.exchangeStatus === "NOT_LISTED"
+      s.exchangeStatus === NOT_LISTED
         ? `${s.symbol}: Binance no longer lists it (delisted or renamed): its last candles are final.`
         : `${s.symbol}: Binance says ${s.exchangeStatus}, not trading: no candles until it trades again.`
     ).join(" ")

@@ -8,9 +8,10 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb"
 import { Clock, Effect, Layer, Schema } from "effect"
-import { AlertSent, AnomalyDetected, HourReconciled } from "@blockchaincore/core/events/DomainEvent"
+import { AlertSent, AnomalyDetected } from "@blockchaincore/core/events/DomainEvent"
 import { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
 import {
+  encodeHistoryBody,
   EventHistory,
   HISTORY_RETENTION_MILLIS,
   historyKind,
@@ -26,7 +27,6 @@ const HISTORY_TTL_SECONDS = HISTORY_RETENTION_MILLIS / 1000
 
 const AnomalyJson = Schema.fromJsonString(AnomalyDetected)
 const AlertJson = Schema.fromJsonString(AlertSent)
-const ReconciledJson = Schema.fromJsonString(HourReconciled)
 /** A reconciliation's item as `/health` reads it: its sort key and how many windows differed. */
 const Reconciled = Schema.Struct({ at: Schema.String, mismatches: Schema.Int })
 
@@ -48,12 +48,7 @@ export const makeDynamoEventHistory = (client: DynamoDBClient, table: string): E
     record: (event) =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
-        const body = event._tag === "AnomalyDetected"
-          ? Schema.encodeSync(AnomalyJson)(event)
-          : event._tag === "AlertSent"
-            ? Schema.encodeSync(AlertJson)(event)
-            : Schema.encodeSync(ReconciledJson)(event)
-        const item = { kind: historyKind(event), body, mismatches: mismatchesOf(event) }
+        const item = { kind: historyKind(event), body: encodeHistoryBody(event), mismatches: mismatchesOf(event) }
         yield* attemptDynamo("record history", () => doc.send(new PutCommand({ TableName: table, Item: { ...item, at: sortKey(event), expiresAt: Math.floor(now / 1000) + HISTORY_TTL_SECONDS } })))
       }),
     anomalies: (limit) => newest("anomaly", AnomalyJson, limit),

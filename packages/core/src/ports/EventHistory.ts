@@ -4,8 +4,8 @@
  * id, however often the bus delivers it), read newest first, kept a month after it was recorded:
  * on AWS a DynamoDB table with that TTL, locally SQLite (and at most the newest thousand of each).
  */
-import { Context, type Effect } from "effect"
-import type { AlertSent, AnomalyDetected, HourReconciled } from "../events/DomainEvent.ts"
+import { Context, type Effect, Schema } from "effect"
+import { AlertSent, AnomalyDetected, HourReconciled } from "../events/DomainEvent.ts"
 import type { ReconciliationHealth } from "../health/PipelineHealth.ts"
 import type { StoreUnavailable } from "./CandleStore.ts"
 
@@ -17,6 +17,9 @@ export const HISTORY_RETENTION_MILLIS = 30 * 24 * 3_600_000
 /** When an event happened, for ordering: its candle's open time, when the alert went out, or when the hour was compared. */
 export const historyTime = (event: HistoryEvent): number =>
   event._tag === "AnomalyDetected" ? event.candle.openTime : event._tag === "AlertSent" ? event.sentAt : event.checkedAt
+
+/** An event as both stores keep it: its JSON. */
+export const encodeHistoryBody: (event: HistoryEvent) => string = Schema.encodeSync(Schema.fromJsonString(Schema.Union([AnomalyDetected, AlertSent, HourReconciled])))
 
 /** The kind an event is kept under, and listed by. */
 export const historyKind = (event: HistoryEvent): "anomaly" | "alert" | "reconciliation" =>

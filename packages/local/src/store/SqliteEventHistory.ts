@@ -5,9 +5,10 @@
  * A restart, even after a SIGKILL, lists what was listed before.
  */
 import { Clock, Effect, Layer, Schema } from "effect"
-import { AlertSent, AnomalyDetected, HourReconciled } from "@blockchaincore/core/events/DomainEvent"
+import { AlertSent, AnomalyDetected } from "@blockchaincore/core/events/DomainEvent"
 import type { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
 import {
+  encodeHistoryBody,
   EventHistory,
   HISTORY_RETENTION_MILLIS,
   historyKind,
@@ -31,7 +32,6 @@ const SCHEMA = `
 
 const AnomalyJson = Schema.fromJsonString(AnomalyDetected)
 const AlertJson = Schema.fromJsonString(AlertSent)
-const ReconciledJson = Schema.fromJsonString(HourReconciled)
 
 export const layerSqliteEventHistory = (path: string): Layer.Layer<EventHistory, StoreUnavailable> =>
   Layer.effect(EventHistory, Effect.gen(function*() {
@@ -48,11 +48,7 @@ export const layerSqliteEventHistory = (path: string): Layer.Layer<EventHistory,
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           attempt("record history", () => {
             const kind = historyKind(event)
-            const body = event._tag === "AnomalyDetected"
-              ? Schema.encodeSync(AnomalyJson)(event)
-              : event._tag === "AlertSent"
-                ? Schema.encodeSync(AlertJson)(event)
-                : Schema.encodeSync(ReconciledJson)(event)
+            const body = encodeHistoryBody(event)
             inTransaction(db, () => {
               if (Number(insert.run(kind, event.id, historyTime(event), now, mismatchesOf(event), body).changes) === 0) return
               expire.run(now - HISTORY_RETENTION_MILLIS)
