@@ -2,7 +2,7 @@
  * `npm run bench`: the candle engine on raw frame text, next to a pass that only JSON.parses the
  * same frames, in one process.
  *
- * The real recording (packages/core/test/data, or the copy given with --input) is replicated until it holds
+ * The real recording (packages/testkit/data, or the copy given with --input) is replicated until it holds
  * at least 2 million trades, each copy's trade ids and times shifted past the previous copy's, so
  * the engine sees one long gap-free day of two symbols rather than the same minutes again. Each
  * pass runs several times, alternating, and the best run of each counts (the least disturbed by
@@ -21,8 +21,8 @@ import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { build } from "esbuild"
 import { PRODUCER_V8_FLAG } from "../packages/aws/build.ts"
-import { decodeFrame } from "../packages/core/src/binance/FrameDecoder.ts"
-import { CandleEngine } from "../packages/core/src/candle/CandleEngine.ts"
+import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
+import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
 import { measureCandleProcesses, type ProcessFigure } from "./bench/candlesCommand.ts"
 import { DEFAULT_RECORDING, readRecording, replicate } from "./bench/replicate.ts"
 

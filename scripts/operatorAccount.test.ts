@@ -21,8 +21,8 @@ import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda"
 import { CreatePipeCommand, PipesClient } from "@aws-sdk/client-pipes"
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { zipOf } from "../packages/core/test/support/publicArchive.ts"
-import { MOTO_ACCOUNT, MOTO_CREDENTIALS, type Moto, startMoto } from "../packages/aws/test/support/motoServer.ts"
+import { zipOf } from "@blockchaincore/testkit/archiveStandIn"
+import { MOTO_ACCOUNT, MOTO_CREDENTIALS, type Moto, startMoto } from "@blockchaincore/testkit/motoServer"
 
 const ROOT = resolve(import.meta.dirname, "..")
 const REGION = "ap-northeast-1"

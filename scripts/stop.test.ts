@@ -10,7 +10,7 @@ import { join } from "node:path"
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs"
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { MOTO_CREDENTIALS, type Moto, startMoto } from "../packages/aws/test/support/motoServer.ts"
+import { MOTO_CREDENTIALS, type Moto, startMoto } from "@blockchaincore/testkit/motoServer"
 import { DEV_PRODUCER, LIFT_PROTECTION, stageSettings } from "../stacks/stages.ts"
 import { runStop, type StopSteps } from "./ops/Stop.ts"
 

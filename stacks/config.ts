@@ -17,9 +17,9 @@
  */
 import { readFileSync } from "node:fs"
 import { Result, Schema } from "effect"
-import type { AnomalyConfig } from "../packages/core/src/anomaly/AnomalyConfig.ts"
-import { anomalyConfigOf } from "../packages/core/src/anomaly/AnomalySettings.ts"
-import { SymbolList } from "../packages/core/src/trade/SymbolList.ts"
+import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
+import { anomalyConfigOf } from "@blockchaincore/core/anomaly/AnomalySettings"
+import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
 
 export interface DeployConfig {
   readonly symbols: ReadonlyArray<string>

@@ -12,10 +12,10 @@
  * goes to the function's on-failure destination; both are the `ConsumerFailures` queue, which
  * pages ops (stacks/alerts.ts) and is replayed with `npm run aws:redrive`.
  */
-import type { AnomalyConfig } from "../packages/core/src/anomaly/AnomalyConfig.ts"
-import { ANOMALY_CONFIG_ENV } from "../packages/core/src/anomaly/AnomalySettings.ts"
-import type { Consumer, Port } from "../packages/services/src/consumers/Consumer.ts"
-import type { EventPattern, Matcher } from "../packages/core/src/events/EventPattern.ts"
+import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
+import { ANOMALY_CONFIG_ENV } from "@blockchaincore/core/anomaly/AnomalySettings"
+import type { Consumer, Port } from "@blockchaincore/services/consumers/Consumer"
+import type { EventPattern, Matcher } from "@blockchaincore/core/events/EventPattern"
 import { consumerGrants, type Grants } from "./access.ts"
 import { baseFunction, HANDLERS, nodejsFor, withDuckDb } from "./functions.ts"
 import { keepOnRemoval } from "./retention.ts"

@@ -25,7 +25,7 @@ export const DUCKDB_LAMBDA_BINDING = "@duckdb/node-bindings-linux-x64"
 export const DUCKDB_VERSION = awsPackage.dependencies[DUCKDB]
 
 /**
- * The one outbound HTTP client's engine (packages/producer/src/http/OutboundHttp.ts). Bundled, it
+ * The one outbound HTTP client's engine (packages/adapters/src/http/OutboundHttp.ts). Bundled, it
  * would add 840 KiB to a bundle; external, it is installed beside the bundles that import it: the
  * consumer function's (one handler for every consumer, the webhook's among them). The pipe's
  * functions and the API never import it.

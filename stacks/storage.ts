@@ -8,9 +8,9 @@
  * In `prod` the data stores are retained by the app's removal policy and the tables also keep
  * point-in-time recovery.
  */
-import { CANDLE_COLUMNS, CANDLE_PARTITIONS, columnsOf, TRADE_COLUMNS, TRADE_PARTITIONS } from "../packages/core/src/archive/ArchiveLayout.ts"
+import { CANDLE_COLUMNS, CANDLE_PARTITIONS, columnsOf, TRADE_COLUMNS, TRADE_PARTITIONS } from "@blockchaincore/adapters/formats/ArchiveLayout"
 import { keptOnRemoval } from "./retention.ts"
-import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, type TableKeys } from "../packages/aws/src/dynamodb/Tables.ts"
+import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, type TableKeys } from "@blockchaincore/aws/dynamodb/Tables"
 
 /** Staged trades are compacted within the hour; a week is ample for a retry or a late trade. */
 export const STAGING_EXPIRY_DAYS = 7

@@ -13,7 +13,7 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Console, Effect, Layer, Schema } from "effect"
 import { HttpClient, HttpRouter, HttpServer, HttpServerResponse, HttpStaticServer } from "effect/http"
 import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
-import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
+import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { buildDashboard } from "./build.ts"
 
 export const DEV_PORT = 4173

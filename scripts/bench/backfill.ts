@@ -1,6 +1,6 @@
 /**
  * `blockchaincore backfill` as a user runs it, against the loopback archive the tests use
- * (packages/core/test/support/publicArchive.ts): DAYS days of BTCUSDT raw trades, each day the
+ * (packages/testkit/src/archiveStandIn.ts): DAYS days of BTCUSDT raw trades, each day the
  * recording's BTCUSDT trades repeated with ids and times shifted to fill TRADES_PER_DAY (a busy
  * 2024 day had one to three million). Prints days a minute, trades a second and peak RSS.
  */
@@ -8,9 +8,9 @@ import { spawn } from "node:child_process"
 import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
-import { formatUnits, PRICE_SCALE } from "../../packages/core/src/decimal/Decimal.ts"
-import { loadRecording } from "../../packages/producer/src/replay/Recording.ts"
-import { startPublicArchive } from "../../packages/core/test/support/publicArchive.ts"
+import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
+import { loadRecording } from "@blockchaincore/replay/Recording"
+import { startPublicArchive } from "@blockchaincore/testkit/archiveStandIn"
 
 const DAYS = Number(process.env["BENCH_BACKFILL_DAYS"] ?? 2)
 const TRADES_PER_DAY = Number(process.env["BENCH_BACKFILL_TRADES_PER_DAY"] ?? 1_000_000)

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { gunzipSync } from "node:zlib"
 
-export const DEFAULT_RECORDING = resolve(import.meta.dirname, "../../packages/core/test/data/binance-spot-trade-stream-BTCUSDT-ETHUSDT-20240808T2354Z.ndjson.gz")
+export const DEFAULT_RECORDING = resolve(import.meta.dirname, "../../packages/testkit/data/binance-spot-trade-stream-BTCUSDT-ETHUSDT-20240808T2354Z.ndjson.gz")
 
 export const readRecording = (path: string): Array<string> =>
   gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter((l) => l.length > 0)

@@ -9,9 +9,9 @@ import { spawn } from "node:child_process"
 import { existsSync, globSync, mkdtempSync, readFileSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
-import { decodeFrame } from "../../packages/core/src/binance/FrameDecoder.ts"
-import type { RecordedFrame } from "../../packages/producer/src/replay/Recording.ts"
-import { ReplayServer } from "../../packages/producer/src/replay/ReplayServer.ts"
+import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
+import type { RecordedFrame } from "@blockchaincore/replay/Recording"
+import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT", "ADAUSDT", "DOGEUSDT", "TRXUSDT", "LTCUSDT", "LINKUSDT"]
 const HOURS = Number(process.env["BENCH_SOAK_HOURS"] ?? 6)

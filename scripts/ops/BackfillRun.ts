@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util"
 import type { RunTaskCommandInput } from "@aws-sdk/client-ecs"
 import { Schema } from "effect"
-import { BackfillEnvironment } from "../../packages/aws/src/backfill/BackfillEnvironment.ts"
+import { BackfillEnvironment } from "@blockchaincore/aws/backfill/BackfillEnvironment"
 import type { AppOutputs } from "./SstOutputs.ts"
 import { RegionName, StageName } from "./Stage.ts"
 

@@ -4,7 +4,7 @@
  */
 import { Effect, Schema } from "effect"
 import { HttpClient } from "effect/http"
-import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
+import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 
 export const getJson = <A>(url: URL, schema: Schema.Codec<A, unknown>): Promise<A> =>
   Effect.runPromise(

@@ -3,11 +3,11 @@
  * resource by resource: what a wrong pattern, a missing permission or a pipe pointed at the wrong
  * target would break in production, caught before any deploy.
  */
-import { writeReadmeConsumer } from "../../packages/local/test/support/readme.ts"
+import { writeReadmeConsumer } from "@blockchaincore/testkit/readme"
 import { beforeAll, describe, expect, it, vi } from "vitest"
-import { CANDLE_COLUMNS, candlesKey, columnsOf, TRADE_COLUMNS, tradesKey } from "../../packages/core/src/archive/ArchiveLayout.ts"
-import { REGISTRY } from "../../packages/services/src/consumers/consumers.ts"
-import type { Port } from "../../packages/services/src/consumers/Consumer.ts"
+import { CANDLE_COLUMNS, candlesKey, columnsOf, TRADE_COLUMNS, tradesKey } from "@blockchaincore/adapters/formats/ArchiveLayout"
+import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
+import type { Port } from "@blockchaincore/services/consumers/Consumer"
 import { buildDashboard } from "../../packages/web/build.ts"
 import { PRODUCER_V8_FLAG } from "../../packages/aws/build.ts"
 import { appSettings, type OfflineRun, type Resource, runOffline } from "./offline/offlineApp.ts"

@@ -12,7 +12,7 @@ import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
 import { anomalyConsumer } from "@blockchaincore/services/consumers/consumers"
 import { AWS_PORTS } from "../src/runtime/AwsPorts.ts"
-import { candleAt } from "./support/fixtures.ts"
+import { candleAt } from "@blockchaincore/testkit/builders"
 
 const T0 = Date.UTC(2024, 7, 8, 22, 0)
 /** Sixty quiet minutes, then one 8% higher: above the default 5%, below a threshold of 10%. */

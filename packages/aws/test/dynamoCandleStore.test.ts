@@ -10,8 +10,8 @@ import { makeDynamoEventHistory } from "../src/dynamodb/DynamoEventHistory.ts"
 import { makeDynamoAlertConditions } from "../src/dynamodb/DynamoAlertConditions.ts"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
 import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
-import { candleAt, snapshotOf } from "./support/fixtures.ts"
-import { startDynalite } from "./support/standIns.ts"
+import { candleAt, snapshotOf } from "@blockchaincore/testkit/builders"
+import { startDynalite } from "@blockchaincore/testkit/awsStandIns"
 
 let dynamo: Awaited<ReturnType<typeof startDynalite>>
 beforeAll(async () => {

@@ -7,8 +7,8 @@ import { Effect, Schema } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { candleClosed, DomainEvent, EVENT_SOURCE } from "@blockchaincore/core/events/DomainEvent"
 import { entrySize, makeEventBridgeEventBus, MAX_REQUEST_BYTES } from "../src/eventbridge/EventBridgeEventBus.ts"
-import { candleAt } from "./support/fixtures.ts"
-import { json, startWireFake, TEST_CREDENTIALS, type WireAnswer } from "./support/wireFake.ts"
+import { candleAt } from "@blockchaincore/testkit/builders"
+import { json, startWireFake, TEST_CREDENTIALS, type WireAnswer } from "@blockchaincore/testkit/wireFake"
 
 const PutEvents = Schema.fromJsonString(Schema.Struct({
   Entries: Schema.Array(Schema.Struct({ EventBusName: Schema.String, Source: Schema.String, DetailType: Schema.String, Detail: Schema.String }))

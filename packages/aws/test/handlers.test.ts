@@ -18,8 +18,8 @@ import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
 import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
 import { encodeMessageBody } from "../src/sqs/MessageBody.ts"
-import { linkedResources, startDynalite, startS3rver } from "./support/standIns.ts"
-import { json, startWireFake } from "./support/wireFake.ts"
+import { linkedResources, startDynalite, startS3rver } from "@blockchaincore/testkit/awsStandIns"
+import { json, startWireFake } from "@blockchaincore/testkit/wireFake"
 
 const T0 = Date.UTC(2024, 7, 8, 23, 54)
 const PutEvents = Schema.fromJsonString(Schema.Struct({ Entries: Schema.Array(Schema.Struct({ DetailType: Schema.String, Detail: Schema.String })) }))

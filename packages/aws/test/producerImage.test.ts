@@ -15,14 +15,14 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/c
 import { Schema } from "effect"
 import { type FauxqsServer, startFauxqs } from "fauxqs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { loadRecording } from "@blockchaincore/producer/replay/Recording"
-import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
-import { RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { loadRecording } from "@blockchaincore/replay/Recording"
+import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
+import { RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 import { buildProducer, PRODUCER_V8_FLAG } from "../build.ts"
 import { STATE_TABLE } from "../src/dynamodb/Tables.ts"
 import { encodeHeartbeat, type Heartbeat, verdictOnFile } from "../src/producer/Heartbeat.ts"
 import { TradeBatchFromMessageBody } from "../src/sqs/MessageBody.ts"
-import { portOf, startDynalite } from "./support/standIns.ts"
+import { portOf, startDynalite } from "@blockchaincore/testkit/awsStandIns"
 
 let image: string
 let metafileInputs: ReadonlyArray<string>

@@ -15,8 +15,8 @@ import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { layerS3TradeArchive } from "../src/s3/S3TradeArchive.ts"
 import { layerS3TradeStaging } from "../src/s3/S3TradeStaging.ts"
-import { candleAt, tradeAt } from "./support/fixtures.ts"
-import { startS3rver } from "./support/standIns.ts"
+import { candleAt, tradeAt } from "@blockchaincore/testkit/builders"
+import { startS3rver } from "@blockchaincore/testkit/awsStandIns"
 
 let s3: Awaited<ReturnType<typeof startS3rver>>
 const scratch = mkdtempSync(join(tmpdir(), "s3-archive-test-"))

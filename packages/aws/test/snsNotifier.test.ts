@@ -6,7 +6,7 @@ import { SNSClient } from "@aws-sdk/client-sns"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { makeSnsNotifier, snsSubject } from "../src/sns/SnsNotifier.ts"
-import { startWireFake, TEST_CREDENTIALS, type WireAnswer } from "./support/wireFake.ts"
+import { startWireFake, TEST_CREDENTIALS, type WireAnswer } from "@blockchaincore/testkit/wireFake"
 
 const closers: Array<() => Promise<void>> = []
 afterEach(async () => {

@@ -11,7 +11,7 @@ import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { deduplicationId } from "../src/sqs/DeduplicationId.ts"
 import { TradeBatchFromMessageBody } from "../src/sqs/MessageBody.ts"
 import { makeSqsTradeQueue } from "../src/sqs/SqsTradeQueue.ts"
-import { json, startWireFake, TEST_CREDENTIALS, type WireAnswer } from "./support/wireFake.ts"
+import { json, startWireFake, TEST_CREDENTIALS, type WireAnswer } from "@blockchaincore/testkit/wireFake"
 
 interface Entry {
   readonly Id: string

@@ -20,7 +20,7 @@ import {
   DomainEventFromJson
 } from "../src/events/DomainEvent.ts"
 import { encodeTradeBatchJson, shardOf, TradeBatchFromJson, type TradeBatch } from "../src/trade/TradeBatch.ts"
-import { describeWithSharedData, hasSharedData, recordingFrames } from "./support/sharedData.ts"
+import { describeWithSharedData, hasSharedData, recordingFrames } from "@blockchaincore/testkit/sharedData"
 
 const TRADE =
   '{"stream":"btcusdt@trade","data":{"e":"trade","E":1723161255343,"s":"BTCUSDT","t":3735683259,"p":"61837.63000000","q":"0.02000000","T":1723161255342,"m":true,"M":true}}'

@@ -6,7 +6,8 @@
 import { gzipSync } from "node:zlib"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { CandleEngine, GAP_HORIZON_MILLIS } from "../src/candle/CandleEngine.ts"
+import { CandleEngine } from "../src/candle/CandleEngine.ts"
+import { GAP_HORIZON_MILLIS } from "../src/gaps/GapLedger.ts"
 import { SymbolSnapshot } from "../src/candle/EngineSnapshot.ts"
 import type { Trade } from "../src/trade/Trade.ts"
 

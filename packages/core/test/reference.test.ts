@@ -11,7 +11,7 @@ import { CandleEngine } from "../src/candle/CandleEngine.ts"
 import type { Interval } from "../src/candle/Interval.ts"
 import { formatUnits, PRICE_SCALE } from "../src/decimal/Decimal.ts"
 import type { Trade } from "../src/trade/Trade.ts"
-import { csvRows, describeWithSharedData, recordingFrames } from "./support/sharedData.ts"
+import { csvRows, describeWithSharedData, recordingFrames } from "@blockchaincore/testkit/sharedData"
 
 const closedCandles = (trades: Iterable<Trade>, interval: Interval): Array<Candle> => {
   const engine = new CandleEngine({ intervals: [interval], graceMillis: 0 })

@@ -11,8 +11,8 @@ import { join } from "node:path"
 import { Effect, Schedule, Stream } from "effect"
 import { expect, it } from "vitest"
 import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
-import { describeWithSharedData } from "../../core/test/support/sharedData.ts"
-import { alteredRecording, JUMP_AT } from "./support/alteredRecording.ts"
+import { describeWithSharedData } from "@blockchaincore/testkit/sharedData"
+import { alteredRecording, JUMP_AT } from "@blockchaincore/testkit/alteredRecording"
 
 const runOn = (file: string, webhookUrl: string, shuffleAndRepeat: boolean) =>
   Effect.runPromise(

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Schema } from "effect"
 import { expect, it } from "vitest"
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
-import { alteredRecording, JUMP_AT } from "./support/alteredRecording.ts"
-import { runCli, startCli, waitFor } from "./support/cli.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
+import { alteredRecording, JUMP_AT } from "@blockchaincore/testkit/alteredRecording"
+import { runCli, startCli, waitFor } from "@blockchaincore/testkit/cli"
 
 const scratch = () => mkdtempSync(join(tmpdir(), "blockchaincore-anomaly-config-"))
 const Served = Schema.Array(Schema.Struct({ rule: Schema.String, severity: Schema.String, threshold: Schema.Number, candle: Schema.Struct({ interval: Schema.String, openTime: Schema.Number }) }))

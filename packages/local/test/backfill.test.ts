@@ -1,6 +1,6 @@
 /**
  * `blockchaincore backfill`, run as a user runs it, against a stand-in for Binance's public
- * archive on loopback (core/test/support/publicArchive.ts) built from the repository's real data: the
+ * archive on loopback (testkit/src/archiveStandIn.ts) built from the repository's real data: the
  * published klines reproduced, a day also collected live merged trade by trade, and the faults a
  * download meets (a day not published, a connection cut mid-file, bytes that do not match their
  * checksum once or always), with a second run going on from where the first stopped.
@@ -12,15 +12,15 @@ import { Effect } from "effect"
 import { afterEach, expect, it } from "vitest"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
-import { loadRecording } from "@blockchaincore/producer/replay/Recording"
+import { loadRecording } from "@blockchaincore/replay/Recording"
 import { queryArchive } from "../src/query/ArchiveQuery.ts"
 import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
 import { layerSqliteCandleStore } from "../src/store/SqliteCandleStore.ts"
-import { csvRows, describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
-import { runCli } from "./support/cli.ts"
+import { csvRows, describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
+import { runCli } from "@blockchaincore/testkit/cli"
 import { klines } from "./support/klines.ts"
 import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
-import { type ArchiveFault, dailyPath, type PublicArchiveServer, rawTradeFiles as rawFilesOf, startPublicArchive } from "../../core/test/support/publicArchive.ts"
+import { type ArchiveFault, dailyPath, type PublicArchiveServer, rawTradeFiles as rawFilesOf, startPublicArchive } from "@blockchaincore/testkit/archiveStandIn"
 
 const servers: Array<PublicArchiveServer> = []
 afterEach(async () => {

@@ -7,7 +7,7 @@
  */
 import fc from "fast-check"
 import { expect, it } from "vitest"
-import { runCliWithin } from "./support/cli.ts"
+import { runCliWithin } from "@blockchaincore/testkit/cli"
 
 /**
  * Well-formed dates that do not exist (month 0 or 13+, day 0 or 32+, the 31st of April, the 29th

@@ -30,7 +30,7 @@ it("drops applied trades (keeping gap fills), names the instrument, flags large 
   const enriched = await Effect.runPromise(
     Effect.gen(function*() {
       const store = yield* CandleStore
-      const state = { symbol: "BTCUSDT", highestId: 105, lastTradeTime: T, watermark: T, gaps: [{ fromId: 102, toId: 104, fromTime: T, toTime: T }], minute: { interval: "1m" as const, open: [], closed: [], nextOpenTime: -1, lastClose: 0n }, rollups: [] }
+      const state = { symbol: "BTCUSDT", highestId: 105, lastTradeTime: T, watermark: T, confirmedThrough: -1, haltedSince: -1, gaps: [{ symbol: "BTCUSDT", fromId: 102, toId: 104, fromTime: T, toTime: T }], minute: { interval: "1m" as const, open: [], closed: [], nextOpenTime: -1, lastClose: 0n }, rollups: [] }
       yield* store.saveState("BTCUSDT", state, 0)
       return yield* Enricher.use((e) => e.enrich(batch))
     }).pipe(Effect.provide(layer))

@@ -10,11 +10,11 @@ import { join } from "node:path"
 import { Effect, Schedule, Schema } from "effect"
 import { expect, it } from "vitest"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
-import { haltedRecording, loadRecording } from "@blockchaincore/producer/replay/Recording"
-import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
+import { haltedRecording, loadRecording } from "@blockchaincore/replay/Recording"
+import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 import { candlesOfFile } from "../src/candles/CandlesOfFile.ts"
 import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 
 const Klines = Schema.Array(Schema.Array(Schema.Union([Schema.Number, Schema.String])))
 const HALT = { symbol: "ETHUSDT", fromTime: Date.UTC(2024, 7, 8, 23, 57), toTime: Date.UTC(2024, 7, 9, 0, 1) }

@@ -10,11 +10,11 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
-import { loadRecording } from "@blockchaincore/producer/replay/Recording"
+import { loadRecording } from "@blockchaincore/replay/Recording"
 import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 import { expectedKlines, klines } from "./support/klines.ts"
-import { startHostileBinance } from "./support/hostileBinance.ts"
+import { startHostileBinance } from "@blockchaincore/testkit/hostileBinance"
 
 describeWithSharedData("a Binance the producer has never met, misbehaving every way at once", () => {
   it("neither stops the process nor loses a trade: the candles served equal the recording's", async () => {

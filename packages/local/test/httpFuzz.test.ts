@@ -15,9 +15,9 @@ import { HttpServer } from "effect/http"
 import { expect, it } from "vitest"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { localRuntimeBelowProducer, type LocalRuntimeConfig, runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 import { klines } from "./support/klines.ts"
-import { rawRequest, sendRaw } from "./support/rawHttp.ts"
+import { rawRequest, sendRaw } from "@blockchaincore/testkit/rawHttp"
 
 const KNOWN = ["/api/v3/klines", "/api/v3/exchangeInfo", "/api/anomalies", "/api/alerts", "/health", "/metrics", "/docs", "/api/openapi.json", "/", "/index.html", "/app.js"]
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
-import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
+import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { loadInstruments } from "../src/runtime/Instruments.ts"
 
 const EXCHANGE_INFO = {

@@ -9,11 +9,11 @@ import { join, resolve } from "node:path"
 import { Effect, Schema } from "effect"
 import { expect, it } from "vitest"
 import { klineRow, type KlineRow } from "@blockchaincore/core/candle/KlineCsv"
-import { loadRecording } from "@blockchaincore/producer/replay/Recording"
+import { loadRecording } from "@blockchaincore/replay/Recording"
 import { candlesOfFile } from "../src/candles/CandlesOfFile.ts"
 import { queryArchive } from "../src/query/ArchiveQuery.ts"
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
-import { alteredRecording } from "./support/alteredRecording.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
+import { alteredRecording } from "@blockchaincore/testkit/alteredRecording"
 
 const BIN = resolve(import.meta.dirname, "../bin/blockchaincore.ts")
 /** What the lists of anomalies and alerts are checked by: each entry's id, and an alert's state. */

@@ -18,7 +18,7 @@ import { Alerter } from "@blockchaincore/services/alert/Alerter"
 import { InProcessEventBus } from "../src/bus/InProcessEventBus.ts"
 import { layerSqliteAlertConditions } from "../src/store/SqliteAlertConditions.ts"
 import { KEPT, layerSqliteEventHistory } from "../src/store/SqliteEventHistory.ts"
-import { candleAt } from "../../aws/test/support/fixtures.ts"
+import { candleAt } from "@blockchaincore/testkit/builders"
 
 const T0 = Date.UTC(2024, 7, 9, 0, 0)
 const M = 60_000

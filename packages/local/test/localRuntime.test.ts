@@ -11,10 +11,10 @@ import { Effect, Schema } from "effect"
 import { expect, it } from "vitest"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { queryArchive } from "../src/query/ArchiveQuery.ts"
-import { loadRecording } from "@blockchaincore/producer/replay/Recording"
+import { loadRecording } from "@blockchaincore/replay/Recording"
 import { type LocalRuntime, runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
 type Runtime = LocalRuntime["Service"]
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 import { expectedKlines, klines } from "./support/klines.ts"
 
 const TRADES = 34_419

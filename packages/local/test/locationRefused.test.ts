@@ -12,8 +12,8 @@ import { LOCATION_REFUSED } from "@blockchaincore/core/binance/LocationRefused"
 import { bannerText } from "@blockchaincore/web/Banner"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { Schema } from "effect"
-import { type Http10Peer, startHttp10Peer } from "../../core/test/support/http10Peer.ts"
-import { startCli, waitFor } from "./support/cli.ts"
+import { type Http10Peer, startHttp10Peer } from "@blockchaincore/testkit/http10Peer"
+import { startCli, waitFor } from "@blockchaincore/testkit/cli"
 
 const peers: Array<Http10Peer> = []
 afterEach(async () => {

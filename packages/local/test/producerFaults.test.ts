@@ -8,8 +8,8 @@ import { expect, it } from "vitest"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
-import { loadRecording, type RecordedFrame } from "@blockchaincore/producer/replay/Recording"
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { loadRecording, type RecordedFrame } from "@blockchaincore/replay/Recording"
+import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 import { type HarnessRun, runAgainstReplay, testConfig } from "./support/producerHarness.ts"
 
 let recording: ReadonlyArray<RecordedFrame> | undefined

@@ -11,10 +11,10 @@ import { expect, it } from "vitest"
 import { decimal } from "@blockchaincore/core/decimal/DecimalText"
 import type { Consumer } from "@blockchaincore/services/consumers/Consumer"
 import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
-import { loadRecording } from "@blockchaincore/producer/replay/Recording"
+import { loadRecording } from "@blockchaincore/replay/Recording"
 import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
-import { writeReadmeConsumer } from "./support/readme.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
+import { writeReadmeConsumer } from "@blockchaincore/testkit/readme"
 
 const HOUR_END = Date.UTC(2024, 7, 9, 0, 0)
 

@@ -11,7 +11,7 @@ import { Effect, Schedule, Schema } from "effect"
 import { expect, it } from "vitest"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 
 describeWithSharedData("the reconciliation with Binance's klines", () => {
   it("reads zero mismatches after replaying the recording, in /health, /metrics and on the bus", async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { gunzipSync } from "node:zlib"
 import { expect, it } from "vitest"
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 
 const BIN = resolve(import.meta.dirname, "../bin/blockchaincore.ts")
 

@@ -13,11 +13,11 @@ import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { bannerText } from "@blockchaincore/web/Banner"
 import { expect, it } from "vitest"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
-import { loadRecording } from "@blockchaincore/producer/replay/Recording"
-import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
+import { loadRecording } from "@blockchaincore/replay/Recording"
+import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 import { candlesOfFile } from "../src/candles/CandlesOfFile.ts"
 import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 
 const Klines = Schema.Array(Schema.Array(Schema.Union([Schema.Number, Schema.String])))
 

@@ -16,7 +16,7 @@ import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { makeArchiveFiles, STAGING_FILE } from "../src/archive/ArchiveFiles.ts"
 import { layerLocalTradeArchive } from "../src/archive/LocalTradeArchive.ts"
 import { queryArchive } from "../src/query/ArchiveQuery.ts"
-import { tradeAt } from "../../aws/test/support/fixtures.ts"
+import { tradeAt } from "@blockchaincore/testkit/builders"
 
 const H = 3_600_000
 const HOUR0 = Date.UTC(2024, 7, 9, 0)

@@ -12,7 +12,7 @@ import fc from "fast-check"
 import { expect, it } from "vitest"
 import { isHeaderRow } from "@blockchaincore/core/binance/ArchiveRow"
 import { candlesOfFile, type Rejection } from "../src/candles/CandlesOfFile.ts"
-import { describeWithSharedData, sharedFile } from "../../core/test/support/sharedData.ts"
+import { describeWithSharedData, sharedFile } from "@blockchaincore/testkit/sharedData"
 
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-tradefile-fuzz-"))
 const candlesOf = (path: string) => {

@@ -10,11 +10,11 @@ import { join } from "node:path"
 import { Effect, Schedule, Schema } from "effect"
 import { expect, it } from "vitest"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
-import { loadRecording } from "@blockchaincore/producer/replay/Recording"
-import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
+import { loadRecording } from "@blockchaincore/replay/Recording"
+import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 import { bannerText } from "@blockchaincore/web/Banner"
 import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
+import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 
 describeWithSharedData("a symbol Binance no longer lists", () => {
   it("is named in /health and the banner, and the other symbols are still checked", async () => {

@@ -8,11 +8,11 @@ import { DEFAULT_RULES, historyNeeded } from "@blockchaincore/core/anomaly/Anoma
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { HttpClient } from "effect/http"
-import { BinanceRest, DEFAULT_REST } from "@blockchaincore/producer/gaps/BinanceRest"
-import { OutboundHttp } from "@blockchaincore/producer/http/OutboundHttp"
-import { warmStart } from "@blockchaincore/producer/backfill/WarmStart"
+import { BinanceRest, DEFAULT_REST } from "@blockchaincore/adapters/binance/BinanceRest"
+import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
+import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
 import { layerSqliteCandleStore } from "../src/store/SqliteCandleStore.ts"
-import { startHttp10Peer } from "../../core/test/support/http10Peer.ts"
+import { startHttp10Peer } from "@blockchaincore/testkit/http10Peer"
 
 const NOW = Date.UTC(2026, 10, 27, 12, 30, 15)
 const MINUTE = 60_000

@@ -8,10 +8,10 @@ import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, expect, it } from "vitest"
-import { type Http10Peer, type PeerAnswer, startHttp10Peer } from "../../core/test/support/http10Peer.ts"
-import { describeWithSharedData, RECORDING, sharedFile } from "../../core/test/support/sharedData.ts"
-import { alteredRecording } from "./support/alteredRecording.ts"
-import { runCli, startCli, waitFor } from "./support/cli.ts"
+import { type Http10Peer, type PeerAnswer, startHttp10Peer } from "@blockchaincore/testkit/http10Peer"
+import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
+import { alteredRecording } from "@blockchaincore/testkit/alteredRecording"
+import { runCli, startCli, waitFor } from "@blockchaincore/testkit/cli"
 
 const peers: Array<Http10Peer> = []
 afterEach(async () => {

@@ -5,8 +5,8 @@ import { join } from "node:path"
 import { Effect, Stream } from "effect"
 import fc from "fast-check"
 import { expect, it } from "vitest"
-import { zipLines } from "@blockchaincore/producer/backfill/ZipLines"
-import { zipOf } from "../../core/test/support/publicArchive.ts"
+import { zipLines } from "@blockchaincore/history/archive/ZipLines"
+import { zipOf } from "@blockchaincore/testkit/archiveStandIn"
 
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-zip-"))
 const linesOf = (path: string) => Effect.runPromise(zipLines(path).pipe(Stream.runCollect, Effect.map((chunks) => [...chunks].flat())))

@@ -8,11 +8,11 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Fiber } from "effect"
-import { OutboundHttp } from "../src/http/OutboundHttp.ts"
+import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { TestClock } from "effect/testing"
 import { archiveFiles } from "@blockchaincore/core/binance/PublicArchive"
-import { dailyPath, startPublicArchive } from "../../core/test/support/publicArchive.ts"
-import { downloadArchiveFile } from "../src/backfill/ArchiveDownload.ts"
+import { dailyPath, startPublicArchive } from "@blockchaincore/testkit/archiveStandIn"
+import { downloadArchiveFile } from "@blockchaincore/history/archive/ArchiveDownload"
 
 const file = archiveFiles("BTCUSDT", "trades", "2024-08-08", "2024-08-08")[0]!
 const path = dailyPath("trades", "BTCUSDT", "2024-08-08")

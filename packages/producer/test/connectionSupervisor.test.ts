@@ -9,7 +9,7 @@ import { TestClock } from "effect/testing"
 import { describe, expect } from "vitest"
 import { AttemptLimiter } from "../src/stream/AttemptLimiter.ts"
 import { type ClientEvent, superviseConnections, type SupervisorOptions } from "../src/stream/ConnectionSupervisor.ts"
-import { handshakeAnswer, type RawConnection, startRawServer, textFrame } from "./support/rawWebSocketServer.ts"
+import { handshakeAnswer, type RawConnection, startRawServer, textFrame } from "@blockchaincore/testkit/rawWebSocketServer"
 
 const OPTIONS: SupervisorOptions = {
   connectTimeoutMillis: 10_000,

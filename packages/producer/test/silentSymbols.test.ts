@@ -3,7 +3,7 @@
  * and the delivered id stood still since, so a trade whose frame is on its way is never missing.
  */
 import { describe, expect, it } from "vitest"
-import { type Checked, type Delivered, silentGaps } from "../src/gaps/SilentSymbols.ts"
+import { type Checked, type Delivered, silentGaps } from "../src/completeness/SilentSymbols.ts"
 
 const at = (entries: ReadonlyArray<readonly [string, Delivered | undefined]>) => new Map(entries)
 

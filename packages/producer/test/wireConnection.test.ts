@@ -7,7 +7,7 @@ import { Cause, Effect, Exit, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect } from "vitest"
 import { ConnectFailed, ConnectionLost, HIGH_WATER, openConnection } from "../src/stream/WireConnection.ts"
-import { clientFrames, frame, handshakeAnswer, pingFrame, type RawConnection, startRawServer, textFrame } from "./support/rawWebSocketServer.ts"
+import { clientFrames, frame, handshakeAnswer, pingFrame, type RawConnection, startRawServer, textFrame } from "@blockchaincore/testkit/rawWebSocketServer"
 
 const OPTIONS = { connectTimeoutMillis: 10_000, idleTimeoutMillis: 60_000, controlSpacingMillis: 300 }
 const plan = (url: string) => ({ index: 0, symbols: ["BTCUSDT"], url: `${url}/stream?streams=btcusdt@trade`, subscribes: [] })

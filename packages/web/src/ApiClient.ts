@@ -10,9 +10,9 @@ import { FetchHttpClient } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
 import { Interval } from "@blockchaincore/core/candle/Interval"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
-import { ReadApi, type StoreHealth } from "@blockchaincore/services/api/ReadApi"
+import { ReadApi, type StoreHealth } from "@blockchaincore/api/ReadApi"
 
-export type { KlineRow } from "@blockchaincore/services/api/ReadApi"
+export type { KlineRow } from "@blockchaincore/api/ReadApi"
 
 export const apiBase = (configured: string): string => (configured === "" ? window.location.origin : configured.replace(/\/$/, ""))
 

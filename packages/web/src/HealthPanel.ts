@@ -3,7 +3,7 @@
  * gaps, queue depth and the reconciliation with Binance's klines; and the banner (Banner.ts).
  */
 import type { PipelineHealth, ReconciliationHealth } from "@blockchaincore/core/health/PipelineHealth"
-import type { StoreHealth } from "@blockchaincore/services/api/ReadApi"
+import type { StoreHealth } from "@blockchaincore/api/ReadApi"
 import { bannerText } from "./Banner.ts"
 
 const cell = (text: string) => {

@@ -18,10 +18,10 @@ import { afterAll, beforeAll, expect, it } from "vitest"
 import { runLocalRuntime } from "@blockchaincore/local/runtime/LocalRuntime"
 import { bannerText } from "../src/Banner.ts"
 import { buildDashboard, WEB_DIST } from "../build.ts"
-import { loadRecording } from "@blockchaincore/producer/replay/Recording"
-import { ReplayServer } from "@blockchaincore/producer/replay/ReplayServer"
-import { describeWithSharedData } from "../../core/test/support/sharedData.ts"
-import { alteredRecording, JUMP_AT } from "../../local/test/support/alteredRecording.ts"
+import { loadRecording } from "@blockchaincore/replay/Recording"
+import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
+import { describeWithSharedData } from "@blockchaincore/testkit/sharedData"
+import { alteredRecording, JUMP_AT } from "@blockchaincore/testkit/alteredRecording"
 
 const ARTIFACTS = resolve(import.meta.dirname, "../../../artifacts/dashboard")
 const WAIT = 90_000

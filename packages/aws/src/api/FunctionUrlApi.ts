@@ -6,7 +6,7 @@
  */
 import { Clock, Effect, Layer, Schema } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
-import { HealthReport, readApiRoutes, ServedSymbols } from "@blockchaincore/services/api/ReadApiServer"
+import { HealthReport, readApiRoutes, ServedSymbols } from "@blockchaincore/api/ReadApiServer"
 import { cacheControl } from "./CacheControl.ts"
 import { errorMessage, oneLine } from "@blockchaincore/core/errors/errorMessage"
 import type { CandleStore } from "@blockchaincore/core/ports/CandleStore"

@@ -10,7 +10,7 @@ import { Effect, Layer } from "effect"
 import type { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { envelopeOf } from "@blockchaincore/core/events/EventEnvelope"
 import { BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
-import { chunksOf } from "@blockchaincore/core/batching/chunksOf"
+import { chunksOf } from "@blockchaincore/adapters/chunks/chunksOf"
 import { type Outcome, type RetryOptions, sendUntilTaken } from "../retry/RetryFailed.ts"
 
 export interface EventBridgeEventBusOptions extends RetryOptions {

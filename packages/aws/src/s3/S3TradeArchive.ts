@@ -13,10 +13,10 @@ import { join } from "node:path"
 import { gunzipSync } from "node:zlib"
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
 import { Effect, Layer } from "effect"
-import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, STAGED_TRADE_COLUMNS, TRADES_OF_STAGED, tradesKey } from "@blockchaincore/core/archive/ArchiveLayout"
-import { stagedRowsOfSymbol } from "@blockchaincore/core/archive/StagedTrades"
+import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, STAGED_TRADE_COLUMNS, TRADES_OF_STAGED, tradesKey } from "@blockchaincore/adapters/formats/ArchiveLayout"
+import { stagedRowsOfSymbol } from "@blockchaincore/adapters/formats/StagedTrades"
 import { type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
-import { type Row, writeParquetFile } from "@blockchaincore/services/archival/ParquetFile"
+import { type Row, writeParquetFile } from "@blockchaincore/adapters/parquet/ParquetFile"
 import { ARCHIVE_PREFIX, putObject, type S3ArchiveOptions, s3Failure as fail, stagingPrefix } from "./S3TradeStaging.ts"
 
 export const layerS3TradeArchive = (options: S3ArchiveOptions): Layer.Layer<TradeArchive, ArchiveUnavailable> =>

@@ -11,7 +11,7 @@ import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQu
 import { type Outcome, sendUntilTaken } from "../retry/RetryFailed.ts"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { deduplicationId } from "./DeduplicationId.ts"
-import { chunksOf } from "@blockchaincore/core/batching/chunksOf"
+import { chunksOf } from "@blockchaincore/adapters/chunks/chunksOf"
 import { encodeMessageBody } from "./MessageBody.ts"
 
 export interface SqsTradeQueueOptions {

@@ -5,8 +5,11 @@
  */
 import { Schema } from "effect"
 import { Units16, Units8 } from "../decimal/Decimal.ts"
+import { Gap } from "../gaps/Gap.ts"
 import { EpochMillis, SymbolName } from "../trade/Trade.ts"
+import { CandleAccumulator } from "./CandleAccumulator.ts"
 import { Interval } from "./Interval.ts"
+import type { Series, SymbolWindows } from "./SymbolWindows.ts"
 
 const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 /** An id or time, or -1 for "none yet". */
@@ -25,8 +28,7 @@ export const AccumulatorSnapshot = Schema.Struct({
   takerBuyBaseVolume: Units8,
   takerBuyQuoteVolume: Units16,
   trades: Count,
-  /** Absent in snapshots written before halts were known. */
-  minutes: Schema.optionalKey(Count),
+  minutes: Count,
   revised: Schema.Boolean
 })
 export type AccumulatorSnapshot = typeof AccumulatorSnapshot.Type
@@ -40,22 +42,14 @@ export const SeriesSnapshot = Schema.Struct({
 })
 export type SeriesSnapshot = typeof SeriesSnapshot.Type
 
-export const GapSnapshot = Schema.Struct({
-  fromId: Count,
-  toId: Count,
-  fromTime: EpochMillis,
-  toTime: EpochMillis
-})
-
 export const SymbolSnapshot = Schema.Struct({
   symbol: SymbolName,
   highestId: OrNone,
   lastTradeTime: OrNone,
-  /** Absent in snapshots written before candles were proven against the exchange. */
-  confirmedThrough: Schema.optionalKey(OrNone),
-  haltedSince: Schema.optionalKey(OrNone),
+  confirmedThrough: OrNone,
+  haltedSince: OrNone,
   watermark: OrNone,
-  gaps: Schema.Array(GapSnapshot),
+  gaps: Schema.Array(Gap),
   minute: SeriesSnapshot,
   rollups: Schema.Array(SeriesSnapshot)
 })
@@ -72,11 +66,71 @@ export const EngineSnapshot = Schema.Struct({
     duplicates: Count,
     conflicts: Count,
     unplaceable: Count,
-    /** Absent in snapshots written before gaps had a horizon. */
-    gapsAbandoned: Schema.optionalKey(Count)
+    gapsAbandoned: Count
   }),
   symbols: Schema.Array(SymbolSnapshot)
 })
 export type EngineSnapshot = typeof EngineSnapshot.Type
 
 export const EngineSnapshotFromJson = Schema.fromJsonString(EngineSnapshot)
+
+export const symbolSnapshot = (state: SymbolWindows): SymbolSnapshot => ({
+  symbol: state.symbol,
+  highestId: state.sequence.lastId,
+  lastTradeTime: state.sequence.lastTime,
+  confirmedThrough: state.confirmedThrough,
+  haltedSince: state.haltedSince,
+  watermark: state.watermark,
+  gaps: [...state.gaps.open],
+  minute: seriesSnapshot(state.minute),
+  rollups: state.rollups.map(seriesSnapshot)
+})
+
+/** Puts a saved symbol back into a new `state` built with the same intervals. */
+export const restoreSymbol = (state: SymbolWindows, saved: SymbolSnapshot): void => {
+  if (state.rollups.length !== saved.rollups.length) throw new Error("CandleEngine.restore: intervals do not match")
+  state.sequence.lastId = saved.highestId
+  state.sequence.lastTime = saved.lastTradeTime
+  state.confirmedThrough = saved.confirmedThrough
+  state.haltedSince = saved.haltedSince
+  state.watermark = saved.watermark
+  for (const gap of saved.gaps) state.gaps.add(gap)
+  restoreSeries(state.minute, saved.minute)
+  state.rollups.forEach((series, i) => restoreSeries(series, saved.rollups[i]!))
+}
+
+const seriesSnapshot = (series: Series): SeriesSnapshot => ({
+  interval: series.interval,
+  open: series.open.map(accumulatorSnapshot),
+  closed: series.closed.map(accumulatorSnapshot),
+  nextOpenTime: series.nextOpenTime,
+  lastClose: series.lastClose
+})
+
+const restoreSeries = (series: Series, saved: SeriesSnapshot): void => {
+  if (series.interval !== saved.interval) throw new Error(`CandleEngine.restore: expected ${series.interval}, got ${saved.interval}`)
+  series.nextOpenTime = saved.nextOpenTime
+  series.lastClose = saved.lastClose
+  series.open.push(...saved.open.map(restoreAccumulator))
+  series.closed.push(...saved.closed.map(restoreAccumulator))
+}
+
+const accumulatorSnapshot = (acc: CandleAccumulator): AccumulatorSnapshot => ({
+  openTime: acc.openTime,
+  firstId: acc.firstId,
+  lastId: acc.lastId,
+  open: acc.open,
+  high: acc.high,
+  low: acc.low,
+  close: acc.close,
+  volume: acc.volume,
+  quoteVolume: acc.quoteVolume,
+  takerBuyBaseVolume: acc.takerBuyBaseVolume,
+  takerBuyQuoteVolume: acc.takerBuyQuoteVolume,
+  trades: acc.trades,
+  minutes: acc.minutes,
+  revised: acc.revised
+})
+
+const restoreAccumulator = ({ openTime, ...fields }: AccumulatorSnapshot): CandleAccumulator =>
+  Object.assign(new CandleAccumulator(openTime), fields)

@@ -6,6 +6,7 @@
 import { Schema } from "effect"
 import { Candle } from "../candle/Candle.ts"
 import { Interval } from "../candle/Interval.ts"
+import { Gap, gapOf } from "../gaps/Gap.ts"
 import { EpochMillis, SymbolName, TradeId } from "../trade/Trade.ts"
 
 /** The bus `source` of every event here; the `detail-type` is the event's `_tag`. */
@@ -21,16 +22,7 @@ export type CandleClosed = typeof CandleClosed.Type
 export const CandleRevised = Schema.TaggedStruct("CandleRevised", { id: EventId, candle: Candle })
 export type CandleRevised = typeof CandleRevised.Type
 
-const GapFields = {
-  id: EventId,
-  symbol: SymbolName,
-  /** The missing trade ids, inclusive. */
-  fromId: TradeId,
-  toId: TradeId,
-  /** The trade times on either side of the gap: the missing trades lie between. */
-  fromTime: EpochMillis,
-  toTime: EpochMillis
-}
+const GapFields = { id: EventId, ...Gap.fields }
 
 /** Trade ids are consecutive per symbol; these were skipped over. */
 export const DataGapDetected = Schema.TaggedStruct("DataGapDetected", GapFields)
@@ -131,29 +123,19 @@ export const candleRevised = (candle: Candle): CandleRevised => ({
   candle
 })
 
-export interface GapFacts {
-  readonly symbol: string
-  readonly fromId: number
-  readonly toId: number
-  readonly fromTime: number
-  readonly toTime: number
-}
-
-export const dataGapDetected = (gap: GapFacts): DataGapDetected => ({
+export const dataGapDetected = (gap: Gap): DataGapDetected => ({
   _tag: "DataGapDetected",
   id: `gap-detected:${gap.symbol}:${gap.fromId}-${gap.toId}`,
-  ...pickGap(gap)
+  ...gapOf(gap)
 })
 
-export const dataGapFilled = (gap: GapFacts, outcome: "filled" | "unfillable", reason?: string): DataGapFilled => ({
+export const dataGapFilled = (gap: Gap, outcome: "filled" | "unfillable", reason?: string): DataGapFilled => ({
   _tag: "DataGapFilled",
   id: `gap-${outcome}:${gap.symbol}:${gap.fromId}-${gap.toId}`,
-  ...pickGap(gap),
+  ...gapOf(gap),
   outcome,
   ...(reason === undefined ? {} : { reason })
 })
-
-const pickGap = ({ symbol, fromId, toId, fromTime, toTime }: GapFacts) => ({ symbol, fromId, toId, fromTime, toTime })
 
 /** One event per silence: its id names the symbol and when the silence began. */
 export const streamSilent = (fields: Omit<StreamSilent, "_tag" | "id">): StreamSilent => ({

@@ -47,16 +47,16 @@ export const backfillCommand = Command.make(
     const to = Option.getOrElse(flags.to, () => yesterday(now))
     if (to < flags.from) return yield* new BackfillRangeError({ message: `--to ${to} is before --from ${flags.from}` })
     // The stores and DuckDB load when a backfill runs, not with the CLI.
-    const { runBackfill } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/Backfill"))
-    const { BackfillProgress } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/BackfillProgress"))
-    const { BackfillLedger } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/BackfillLedger"))
-    const { ArchiveHandoff } = yield* Effect.promise(() => import("@blockchaincore/producer/backfill/ArchiveHandoff"))
+    const { runBackfill } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/Backfill"))
+    const { BackfillProgress } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/BackfillProgress"))
+    const { BackfillLedger } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/BackfillLedger"))
+    const { ArchiveHandoff } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/ArchiveHandoff"))
     const { Archiver } = yield* Effect.promise(() => import("@blockchaincore/services/archival/Archiver"))
     const { layerSqliteCandleStore } = yield* Effect.promise(() => import("../store/SqliteCandleStore.ts"))
     const { layerLocalTradeArchive } = yield* Effect.promise(() => import("../archive/LocalTradeArchive.ts"))
     const { ArchiveWorker } = yield* Effect.promise(() => import("../archive/ArchiveWorkerClient.ts"))
     const { DEFAULT_ENGINE } = yield* Effect.promise(() => import("@blockchaincore/services/processor/Processor"))
-    const { OutboundHttp } = yield* Effect.promise(() => import("@blockchaincore/producer/http/OutboundHttp"))
+    const { OutboundHttp } = yield* Effect.promise(() => import("@blockchaincore/adapters/http/OutboundHttp"))
 
     yield* boundHeapGrowth
     const progress = new BackfillProgress(now)

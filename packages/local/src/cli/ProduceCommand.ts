@@ -25,7 +25,7 @@ export const produceCommand = Command.make(
     const { Journal } = yield* Effect.promise(() => import("@blockchaincore/producer/publish/Journal"))
     const { InProcessEventBus } = yield* Effect.promise(() => import("../bus/InProcessEventBus.ts"))
     const { InProcessTradeQueue } = yield* Effect.promise(() => import("../queue/InProcessTradeQueue.ts"))
-    const { OutboundHttp } = yield* Effect.promise(() => import("@blockchaincore/producer/http/OutboundHttp"))
+    const { OutboundHttp } = yield* Effect.promise(() => import("@blockchaincore/adapters/http/OutboundHttp"))
     const layers = Layer.mergeAll(new InProcessTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(flags.journalDir), OutboundHttp)
     yield* Effect.gen(function*() {
       const handle = yield* runProducer(producerConfig(flags.symbols, flags, { batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) } }))

@@ -4,8 +4,8 @@
  */
 import { Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import { loadRecording, RecordingError } from "@blockchaincore/producer/replay/Recording"
-import type { ReplayFaults } from "@blockchaincore/producer/replay/ReplayServer"
+import { loadRecording, RecordingError } from "@blockchaincore/replay/Recording"
+import type { ReplayFaults } from "@blockchaincore/replay/ReplayServer"
 import { positiveInt } from "./flags.ts"
 
 export const replayServerCommand = Command.make(
@@ -34,7 +34,7 @@ export const replayServerCommand = Command.make(
     )
     const speed = Option.getOrUndefined(flags.speed)
     // The server (and ws) is loaded when this command runs: see cli/main.ts.
-    const { ReplayServer } = yield* Effect.promise(() => import("@blockchaincore/producer/replay/ReplayServer"))
+    const { ReplayServer } = yield* Effect.promise(() => import("@blockchaincore/replay/ReplayServer"))
     const server = new ReplayServer(frames, { port: flags.port, faults, ...(speed === undefined ? {} : { speed }) })
     const port = yield* Effect.acquireRelease(Effect.promise(() => server.listen()), () => Effect.promise(() => server.close()))
     yield* Console.error(`replaying ${frames.length} frames of ${flags.input}`)

@@ -9,8 +9,8 @@ import { Sse } from "effect/encoding"
 import { HttpRouter, HttpServerResponse } from "effect/http"
 import { DomainEvent, EVENT_SOURCE } from "@blockchaincore/core/events/DomainEvent"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
-import { StoreHealth } from "@blockchaincore/services/api/ReadApi"
-import { HealthReport } from "@blockchaincore/services/api/ReadApiServer"
+import { StoreHealth } from "@blockchaincore/api/ReadApi"
+import { HealthReport } from "@blockchaincore/api/ReadApiServer"
 import { InProcessEventBus } from "../bus/InProcessEventBus.ts"
 
 const LIVE = { source: [EVENT_SOURCE], "detail-type": ["CandleClosed", "CandleRevised", "AnomalyDetected", "AlertSent"] }

@@ -9,7 +9,7 @@ import { pipeline } from "node:stream"
 import { createGunzip } from "node:zlib"
 import { Schema, Stream } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
-import { lineChunks } from "@blockchaincore/core/text/lineChunks"
+import { lineChunks } from "@blockchaincore/adapters/chunks/lineChunks"
 
 export class InputFileError extends Schema.TaggedError<InputFileError>()("InputFileError", {
   path: Schema.String,

@@ -11,8 +11,8 @@ import { DatabaseSync } from "node:sqlite"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
-import { CANDLE_COLUMNS, candleColumns, csvColumnTypes, STAGED_TRADE_COLUMNS, TRADE_COLUMNS, TRADES_OF_STAGED } from "@blockchaincore/core/archive/ArchiveLayout"
-import { stagedBodyOf, stagedRows } from "@blockchaincore/core/archive/StagedTrades"
+import { CANDLE_COLUMNS, candleColumns, csvColumnTypes, STAGED_TRADE_COLUMNS, TRADE_COLUMNS, TRADES_OF_STAGED } from "@blockchaincore/adapters/formats/ArchiveLayout"
+import { stagedBodyOf, stagedRows } from "@blockchaincore/adapters/formats/StagedTrades"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 export class QueryFailed extends Schema.TaggedError<QueryFailed>()("QueryFailed", { message: Schema.String }) {}

@@ -7,7 +7,7 @@
  * batch read back is checked against the `TradeBatch` schema; a body that fails it is a corrupt file.
  */
 import { Schema } from "effect"
-import { aligned, BYTES_PER_TRADE, setTrade, tradeColumns } from "@blockchaincore/core/binary/TradeColumns"
+import { aligned, BYTES_PER_TRADE, setTrade, tradeColumns } from "@blockchaincore/adapters/formats/TradeColumns"
 import { type CompactTrade, Confirmation, exchangeWordOf, TradeBatch, TradeBatchFromJson, TradingStatus } from "@blockchaincore/core/trade/TradeBatch"
 
 const UNITS_MARK = "u1"

@@ -1,7 +1,7 @@
 /** Klines as the runtime serves them, and as `blockchaincore candles` computes them from the recording. */
 import { Effect, Schema } from "effect"
 import { type KlineRow, klineRow } from "@blockchaincore/core/candle/KlineCsv"
-import { RECORDING, sharedFile } from "../../../core/test/support/sharedData.ts"
+import { RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 import { candlesOfFile } from "../../src/candles/CandlesOfFile.ts"
 
 const KlinesResponse = Schema.Array(Schema.Tuple([

@@ -2,15 +2,15 @@
  * Fills a gap of trade ids from REST `historicalTrades`, a page of up to 1000 ids at a time.
  */
 import { Effect, Result } from "effect"
-import type { GapFacts } from "@blockchaincore/core/events/DomainEvent"
+import type { Gap } from "@blockchaincore/core/gaps/Gap"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
-import type { BinanceRest } from "./BinanceRest.ts"
+import type { BinanceRest } from "@blockchaincore/adapters/binance/BinanceRest"
 
 export type GapFill =
   | { readonly outcome: "filled"; readonly trades: ReadonlyArray<Trade> }
   | { readonly outcome: "unfillable"; readonly trades: ReadonlyArray<Trade>; readonly reason: string }
 
-export const fillGap = (rest: BinanceRest, gap: GapFacts): Effect.Effect<GapFill> =>
+export const fillGap = (rest: BinanceRest, gap: Gap): Effect.Effect<GapFill> =>
   Effect.gen(function*() {
     const trades: Array<Trade> = []
     let next = gap.fromId

@@ -7,6 +7,7 @@
 import { Context, Effect, Layer } from "effect"
 import type { Instrument } from "@blockchaincore/core/binance/Instrument"
 import { QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
+import { isMissing } from "@blockchaincore/core/gaps/Gap"
 import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
 import type { EnrichedTradeBatch, LargeTrade } from "@blockchaincore/core/trade/EnrichedTradeBatch"
 import type { SymbolTrades, TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
@@ -38,8 +39,7 @@ export class Enricher extends Context.Service<Enricher, {
         const fresh = Effect.fn("Enricher.fresh")(function*(part: SymbolTrades) {
           const { state } = yield* store.loadState(part.symbol)
           if (state === undefined) return part
-          const inGap = (id: number) => state.gaps.some((g) => id >= g.fromId && id <= g.toId)
-          return { ...part, trades: part.trades.filter(([id]) => id > state.highestId || inGap(id)) }
+          return { ...part, trades: part.trades.filter(([id]) => id > state.highestId || isMissing(state.gaps, id)) }
         })
 
         return Enricher.of({

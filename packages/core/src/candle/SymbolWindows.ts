@@ -1,0 +1,290 @@
+/**
+ * One symbol's windows and their roll-up: 1m windows built from trades, longer intervals rolled
+ * up from closed 1m windows, each closed window kept while a gap or a late trade may still change
+ * it. What the engine decides (which trade is new, which fills a gap) arrives here as "add this
+ * trade" or "these windows changed"; what closes or changes is pushed to the engine's outputs.
+ */
+import { CandleAccumulator } from "./CandleAccumulator.ts"
+import type { Candle } from "./Candle.ts"
+import { type Interval, intervalMillis, windowClose, windowOpen } from "./Interval.ts"
+import type { EngineCounters, EngineOutput } from "./CandleEngine.ts"
+import type { Gap } from "../gaps/Gap.ts"
+import { GapLedger } from "../gaps/GapLedger.ts"
+import { TradeSequence } from "../gaps/TradeSequence.ts"
+import type { Trade } from "../trade/Trade.ts"
+
+const MINUTE = intervalMillis["1m"]
+
+/** Where the windows of every symbol report to: the engine's outputs and counters. */
+export interface WindowSink {
+  readonly emitsMinute: boolean
+  readonly outputs: Array<EngineOutput>
+  readonly counters: EngineCounters
+  /** Series with a window marked revised: their revisions are emitted at the next drain. */
+  readonly revisedSeries: Set<Series>
+}
+
+/** The windows of one symbol and interval. */
+export class Series {
+  readonly owner: SymbolWindows
+  readonly interval: Interval
+  /** 1m: windows not closed yet, ascending. Longer intervals: at most the one being rolled up. */
+  readonly open: Array<CandleAccumulator> = []
+  /** Closed windows kept because a gap may still change them (see `prune`), ascending. */
+  readonly closed: Array<CandleAccumulator> = []
+  /** 1m only: the open time of the next window to close; -1 before the first trade. */
+  nextOpenTime = -1
+  /** The close of the latest closed window: the price of the next window without trades. */
+  lastClose = 0n
+  constructor(owner: SymbolWindows, interval: Interval) {
+    this.owner = owner
+    this.interval = interval
+  }
+}
+
+export class SymbolWindows {
+  readonly symbol: string
+  readonly sequence: TradeSequence
+  readonly gaps = new GapLedger()
+  /** Through this time the exchange confirmed it had no trade beyond the last id; -1 before any. */
+  confirmedThrough = -1
+  /** Since when (stream time) the exchange says the symbol is not trading; -1 while it trades. */
+  haltedSince = -1
+  watermark = -1
+  readonly minute: Series
+  /** The emitted intervals longer than 1m, shortest first. */
+  readonly rollups: Array<Series>
+  private readonly sink: WindowSink
+
+  constructor(symbol: string, rollups: ReadonlyArray<Interval>, sink: WindowSink) {
+    this.symbol = symbol
+    this.sequence = new TradeSequence(symbol)
+    this.minute = new Series(this, "1m")
+    this.rollups = rollups.map((i) => new Series(this, i))
+    this.sink = sink
+  }
+
+  get allSeries(): ReadonlyArray<Series> {
+    return [this.minute, ...this.rollups]
+  }
+
+  /** The time before which the exchange has no trade of the symbol not applied here (gaps aside). */
+  get provenThrough(): number {
+    return Math.max(this.sequence.lastTime, this.confirmedThrough)
+  }
+
+  /** Adds a trade with new ids to the window of its time; false if it has no window any more. */
+  addToOpenWindow(trade: Trade): boolean {
+    const minute = this.minute
+    const openTime = trade.time - (trade.time % MINUTE)
+    if (minute.nextOpenTime < 0) minute.nextOpenTime = openTime
+    if (openTime < minute.nextOpenTime) {
+      // A new id with a time in a window that has closed: only possible if the watermark ran
+      // ahead of trade time (a heartbeat past the grace). Treat the trade as late, not lost.
+      return this.addLate(trade)
+    }
+    const acc = minute.open.at(-1)
+    ;(acc !== undefined && acc.openTime === openTime ? acc : this.openMinute(openTime)).add(trade)
+    return true
+  }
+
+  /** A trade for a window that may have closed: a backfill or a late arrival. False if unplaceable. */
+  addLate(trade: Trade): boolean {
+    const minute = this.minute
+    const minuteOpen = trade.time - (trade.time % MINUTE)
+    if (minute.nextOpenTime < 0 || minuteOpen >= minute.nextOpenTime) {
+      // Its 1m window is still open: it joins it, and reaches longer intervals through it.
+      if (minute.nextOpenTime < 0) minute.nextOpenTime = minuteOpen
+      this.openMinute(minuteOpen).add(trade)
+      return true
+    }
+    // Every window the trade belongs to must still be held, or none is changed.
+    const targets: Array<[Series, CandleAccumulator]> = []
+    for (const series of this.allSeries) {
+      const openTime = windowOpen(series.interval, trade.time)
+      const current = series.open[0]
+      if (series !== minute && current !== undefined && current.openTime === openTime) {
+        targets.push([series, current])
+        continue
+      }
+      const acc = series.closed.find((a) => a.openTime === openTime)
+      if (acc === undefined) {
+        this.sink.counters.unplaceable++
+        return false
+      }
+      targets.push([series, acc])
+    }
+    for (const [series, acc] of targets) {
+      acc.add(trade)
+      if (acc !== series.open[0]) this.markRevised(series, acc)
+    }
+    return true
+  }
+
+  /** Closes the minutes the watermark passed by `graceMillis`. */
+  closePassed(graceMillis: number): void {
+    const minute = this.minute
+    const limit = this.watermark - graceMillis
+    while (minute.nextOpenTime >= 0 && minute.nextOpenTime + MINUTE <= limit) this.closeNextMinute()
+  }
+
+  /** Closes every open window up to the last one with a trade: the end of a finite input. */
+  closeAll(): void {
+    const last = this.minute.open.at(-1)
+    if (last !== undefined) while (this.minute.nextOpenTime <= last.openTime) this.closeNextMinute()
+    for (const series of this.rollups) {
+      const current = series.open.pop()
+      if (current !== undefined && current.minutes > 0) this.closeWindow(series, current)
+    }
+  }
+
+  /** A gap opened: windows already closed inside it were emitted as complete; they are not any more. */
+  gapOpened(): void {
+    for (const series of this.allSeries) {
+      for (const acc of series.closed) if (this.inGap(series.interval, acc.openTime)) this.markRevised(series, acc)
+    }
+  }
+
+  /** A gap closed: its windows may be complete now, which is a revision of their own. */
+  gapClosed(gap: Gap): void {
+    for (const series of this.allSeries) {
+      for (const acc of series.closed) {
+        if (acc.openTime <= gap.toTime && windowClose(series.interval, acc.openTime) >= gap.fromTime) this.markRevised(series, acc)
+      }
+    }
+  }
+
+  /**
+   * The proof of the windows moved past `from`: closed windows ending between it and the new
+   * proof were emitted provisional, and are revised as final. Only the newest closed windows can
+   * be among them, so the walk stops at the first one proven before.
+   */
+  proveWindows(from: number): void {
+    const to = this.provenThrough
+    for (const series of this.allSeries) {
+      const closed = series.closed
+      for (let i = closed.length - 1; i >= 0; i--) {
+        const acc = closed[i]!
+        const closeTime = windowClose(series.interval, acc.openTime)
+        if (closeTime < from) break
+        // A window in a gap stays incomplete whatever proves it: the gap's filling revises it.
+        if (closeTime < to && !this.inGap(series.interval, acc.openTime)) this.markRevised(series, acc)
+      }
+    }
+  }
+
+  emitRevisions(series: Series): void {
+    const closed = series.closed
+    // A revised close changes the carried prices of the empty windows after it.
+    for (let i = 1; i < closed.length; i++) {
+      const prev = closed[i - 1]!
+      const acc = closed[i]!
+      if (acc.openTime === prev.openTime + intervalMillis[series.interval] && acc.carry(prev.close)) acc.revised = true
+    }
+    const latest = closed.at(-1)
+    if (latest !== undefined) series.lastClose = latest.close
+    for (const acc of closed) {
+      if (!acc.revised) continue
+      acc.revised = false
+      if (this.emits(series)) this.sink.outputs.push({ _tag: "CandleRevised", candle: this.candleOf(series.interval, acc) })
+    }
+    this.prune(series)
+  }
+
+  private openMinute(openTime: number): CandleAccumulator {
+    const open = this.minute.open
+    let i = open.length
+    while (i > 0 && open[i - 1]!.openTime > openTime) i--
+    const existing = open[i - 1]
+    if (existing !== undefined && existing.openTime === openTime) return existing
+    const acc = new CandleAccumulator(openTime)
+    open.splice(i, 0, acc)
+    return acc
+  }
+
+  private closeNextMinute(): void {
+    const minute = this.minute
+    const head = minute.open[0]
+    const acc = head !== undefined && head.openTime === minute.nextOpenTime ? minute.open.shift()! : new CandleAccumulator(minute.nextOpenTime)
+    minute.nextOpenTime += MINUTE
+    // Skipped: a window without trades that begins after the exchange said the symbol is not
+    // trading, and that no gap reaches (trades filled into it later must have a window to go to).
+    const skipped = acc.trades === 0 && this.haltedSince >= 0 && acc.openTime >= this.haltedSince && !this.inGap("1m", acc.openTime)
+    if (!skipped) this.closeWindow(minute, acc)
+    for (const series of this.rollups) {
+      const openTime = windowOpen(series.interval, acc.openTime)
+      let current = series.open[0]
+      if (current === undefined) {
+        current = new CandleAccumulator(openTime)
+        series.open.push(current)
+      }
+      if (!skipped) current.merge(acc)
+      if (acc.openTime + MINUTE === openTime + intervalMillis[series.interval]) {
+        series.open.pop()
+        if (current.minutes > 0) this.closeWindow(series, current)
+      }
+    }
+  }
+
+  private closeWindow(series: Series, acc: CandleAccumulator): void {
+    acc.carry(series.lastClose)
+    series.lastClose = acc.close
+    series.closed.push(acc)
+    this.prune(series)
+    if (this.emits(series)) this.sink.outputs.push({ _tag: "CandleClosed", candle: this.candleOf(series.interval, acc) })
+  }
+
+  /**
+   * Forgets closed windows no gap can reach any more: those before the window of the latest
+   * trade (a gap found next starts there) that overlap no open gap.
+   */
+  private prune(series: Series): void {
+    this.sink.counters.gapsAbandoned += this.gaps.abandonStale(this.sequence.lastTime)
+    const keepFrom = windowOpen(series.interval, Math.max(this.sequence.lastTime, 0))
+    const closed = series.closed
+    let drop = 0
+    while (drop < closed.length - 1) {
+      const acc = closed[drop]!
+      if (acc.openTime >= keepFrom || acc.revised || this.inGap(series.interval, acc.openTime)) break
+      drop++
+    }
+    if (drop > 0) closed.splice(0, drop)
+  }
+
+  private markRevised(series: Series, acc: CandleAccumulator): void {
+    acc.revised = true
+    this.sink.revisedSeries.add(series)
+  }
+
+  private emits(series: Series): boolean {
+    return series.interval !== "1m" || this.sink.emitsMinute
+  }
+
+  private inGap(interval: Interval, openTime: number): boolean {
+    return this.gaps.overlaps(openTime, windowClose(interval, openTime))
+  }
+
+  private candleOf(interval: Interval, acc: CandleAccumulator): Candle {
+    const traded = acc.trades > 0
+    const closeTime = windowClose(interval, acc.openTime)
+    return {
+      symbol: this.symbol,
+      interval,
+      openTime: acc.openTime,
+      open: acc.open,
+      high: acc.high,
+      low: acc.low,
+      close: acc.close,
+      volume: acc.volume,
+      closeTime,
+      quoteVolume: acc.quoteVolume,
+      trades: acc.trades,
+      takerBuyBaseVolume: acc.takerBuyBaseVolume,
+      takerBuyQuoteVolume: acc.takerBuyQuoteVolume,
+      ignore: "0",
+      firstTradeId: traded ? acc.firstId : null,
+      lastTradeId: traded ? acc.lastId : null,
+      complete: closeTime < this.provenThrough && !this.inGap(interval, acc.openTime)
+    }
+  }
+}
