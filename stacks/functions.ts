@@ -13,8 +13,8 @@
 import { existsSync } from "node:fs"
 import { execFileSync } from "node:child_process"
 import { join } from "node:path"
-import awsPackage from "../packages/aws/package.json" with { type: "json" }
-import producerPackage from "../packages/producer/package.json" with { type: "json" }
+import awsPackage from "@blockchaincore/aws/package.json" with { type: "json" }
+import adaptersPackage from "@blockchaincore/adapters/package.json" with { type: "json" }
 
 export const HANDLERS = "packages/aws/src/handlers"
 
@@ -31,7 +31,7 @@ export const DUCKDB_VERSION = awsPackage.dependencies[DUCKDB]
  * functions and the API never import it.
  */
 export const UNDICI = "undici"
-export const UNDICI_VERSION = producerPackage.dependencies[UNDICI]
+export const UNDICI_VERSION = adaptersPackage.dependencies[UNDICI]
 
 export const baseFunction = {
   runtime: "nodejs24.x",

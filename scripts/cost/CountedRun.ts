@@ -23,6 +23,7 @@ import { envelopeOf } from "@blockchaincore/core/events/EventEnvelope"
 import { matches } from "@blockchaincore/core/events/EventPattern"
 import { layerDynamoAlertConditions } from "@blockchaincore/aws/dynamodb/DynamoAlertConditions"
 import { layerDynamoCandleStore } from "@blockchaincore/aws/dynamodb/DynamoCandleStore"
+import { layerDynamoEngineStateStore } from "@blockchaincore/aws/dynamodb/DynamoEngineStateStore"
 import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "@blockchaincore/aws/dynamodb/Tables"
 import { layerDynamoEventHistory } from "@blockchaincore/aws/dynamodb/DynamoEventHistory"
 import { layerEventBridgeEventBus } from "@blockchaincore/aws/eventbridge/EventBridgeEventBus"
@@ -119,6 +120,7 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
 
   const retry = { maxAttempts: 3, baseDelayMillis: 10 }
   const store = layerDynamoCandleStore({ client: dynamoClient, candlesTable: "candles", stateTable: "state" })
+  const states = layerDynamoEngineStateStore({ client: dynamoClient, stateTable: "state" })
   const bus = layerEventBridgeEventBus({ client: ebClient, busName: "market", ...retry })
   const archive = Layer.merge(layerS3TradeArchive({ client: s3Client, bucket: "archive" }), layerS3TradeStaging({ client: s3Client, bucket: "archive" }))
   const instruments = instrumentsOf(Schema.decodeUnknownSync(ExchangeInfo)(BUNDLED_EXCHANGE_INFO))
@@ -141,7 +143,7 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
     Webhook: Layer.succeed(Webhook, Notifier.of({ channel: "webhook", notify: () => Effect.void }))
   }
   const runtime = ManagedRuntime.make(
-    Layer.mergeAll(Enricher.layer(defaultEnrichment(instruments)), Processor.layer(DEFAULT_ENGINE, "by-caller")).pipe(Layer.provideMerge(Layer.mergeAll(store, bus, archive)))
+    Layer.mergeAll(Enricher.layer(defaultEnrichment(instruments)), Processor.layer(DEFAULT_ENGINE, "by-caller")).pipe(Layer.provideMerge(Layer.mergeAll(store, states, bus, archive)))
   )
   // Each consumer on the same ports, as its own function would run it.
   const consumerScope = Effect.runSync(Scope.make())

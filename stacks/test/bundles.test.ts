@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs"
 import { beforeAll, describe, expect, it } from "vitest"
-import { buildDashboard } from "../../packages/web/build.ts"
+import { buildDashboard } from "@blockchaincore/web/build"
 import { DUCKDB, DUCKDB_LAMBDA_BINDING, DUCKDB_VERSION, UNDICI, UNDICI_VERSION } from "../functions.ts"
 import { loadAsLambda } from "./offline/loadAsLambda.ts"
 import { type OfflineRun, runOffline } from "./offline/offlineApp.ts"

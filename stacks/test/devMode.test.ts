@@ -5,10 +5,10 @@
  * that only exists on a deploy is read.
  */
 import { beforeAll, describe, expect, it } from "vitest"
-import { buildDashboard } from "../../packages/web/build.ts"
+import { buildDashboard } from "@blockchaincore/web/build"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { DEV_PORT } from "../../packages/web/dev.ts"
+import { DEV_PORT } from "@blockchaincore/web/dev"
 import { DEV_MAX_RECEIVES, MAX_RECEIVES, VISIBILITY_TIMEOUT_SECONDS } from "../market.ts"
 import { PRODUCER_ENTRY } from "../producer.ts"
 import { DASHBOARD_DEV_PORT } from "../web.ts"

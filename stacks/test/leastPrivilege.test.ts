@@ -20,6 +20,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { makeDynamoCandleStore } from "@blockchaincore/aws/dynamodb/DynamoCandleStore"
+import { makeDynamoEngineStateStore } from "@blockchaincore/aws/dynamodb/DynamoEngineStateStore"
 import { makeDynamoEventHistory } from "@blockchaincore/aws/dynamodb/DynamoEventHistory"
 import { CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, type TableKeys } from "@blockchaincore/aws/dynamodb/Tables"
 import { makeSqsTradeQueue } from "@blockchaincore/aws/sqs/SqsTradeQueue"
@@ -117,7 +118,8 @@ describe("least privilege, enforced by moto's IAM", () => {
     await Effect.runPromise(store.symbols())
     await Effect.runPromise(makeDynamoEventHistory(client, table("History")).anomalies(10))
     expect(await refused(store.putCandles([candleAt("BTCUSDT", T0)]))).toMatch(DENIED)
-    expect(await refused(store.saveState("BTCUSDT", snapshotOf("BTCUSDT", 3, T0), 0))).toMatch(DENIED)
+    const states = makeDynamoEngineStateStore({ client, stateTable: table("EngineState") })
+    expect(await refused(states.saveState("BTCUSDT", snapshotOf("BTCUSDT", 3, T0), 0))).toMatch(DENIED)
     expect(await statusOf(client.send(new PutItemCommand({ TableName: table("Candles"), Item: { series: { S: "BTCUSDT#1m" }, openTime: { N: String(T0) } } })))).toBe(403)
   })
 
@@ -125,8 +127,9 @@ describe("least privilege, enforced by moto's IAM", () => {
     const client = new DynamoDBClient(await assume("ProcessorRole"))
     const store = makeDynamoCandleStore({ client, candlesTable: table("Candles"), stateTable: table("EngineState") })
     await Effect.runPromise(store.putCandles([candleAt("BTCUSDT", T0)]))
-    await Effect.runPromise(store.saveState("BTCUSDT", snapshotOf("BTCUSDT", 3, T0), 0))
-    await Effect.runPromise(store.loadState("BTCUSDT"))
+    const states = makeDynamoEngineStateStore({ client, stateTable: table("EngineState") })
+    await Effect.runPromise(states.saveState("BTCUSDT", snapshotOf("BTCUSDT", 3, T0), 0))
+    await Effect.runPromise(states.loadState("BTCUSDT"))
     expect(await refused(store.candles({ symbol: "BTCUSDT", interval: "1m", limit: 5 }))).toMatch(DENIED)
   })
 
@@ -139,7 +142,7 @@ describe("least privilege, enforced by moto's IAM", () => {
     expect(await statusOf(sqs.send(new ReceiveMessageCommand({ QueueUrl: tradesUrl })))).toBe(403)
     // Its resume points: read, never written.
     const store = makeDynamoCandleStore({ client: new DynamoDBClient(credentials), candlesTable: table("Candles"), stateTable: table("EngineState") })
-    await Effect.runPromise(store.loadState("BTCUSDT"))
+    await Effect.runPromise(makeDynamoEngineStateStore({ client: new DynamoDBClient(credentials), stateTable: table("EngineState") }).loadState("BTCUSDT"))
     expect(await refused(store.putCandles([candleAt("BTCUSDT", T0)]))).toMatch(DENIED)
   })
 })

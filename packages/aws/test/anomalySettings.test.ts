@@ -26,8 +26,6 @@ const detect = (env: string | undefined) => {
   const ports = {
     ...AWS_PORTS,
     CandleStore: Layer.succeed(CandleStore, CandleStore.of({
-      loadState: () => Effect.die("unused"),
-      saveState: () => Effect.die("unused"),
       putCandles: () => Effect.die("unused"),
       candles: (q) => Effect.succeed(history.filter((c) => c.openTime <= (q.endTime ?? Infinity)).slice(-q.limit)),
       symbols: () => Effect.succeed(["BTCUSDT"])

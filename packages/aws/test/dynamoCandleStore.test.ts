@@ -9,6 +9,7 @@ import { alertSent, anomalyDetected } from "@blockchaincore/core/events/DomainEv
 import { makeDynamoEventHistory } from "../src/dynamodb/DynamoEventHistory.ts"
 import { makeDynamoAlertConditions } from "../src/dynamodb/DynamoAlertConditions.ts"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
+import { makeDynamoEngineStateStore } from "../src/dynamodb/DynamoEngineStateStore.ts"
 import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
 import { candleAt, snapshotOf } from "@blockchaincore/testkit/builders"
 import { startDynalite } from "@blockchaincore/testkit/awsStandIns"
@@ -48,7 +49,7 @@ describe("DynamoCandleStore (dynalite)", () => {
   })
 
   it("saves a state only at the version it was read at", async () => {
-    const s = store()
+    const s = makeDynamoEngineStateStore({ client: dynamo.client, stateTable: "state" })
     const snapshot = snapshotOf("XRPETH", 7, T0)
     expect(await run(s.loadState("XRPETH"))).toEqual({ version: 0, state: undefined })
     expect(await run(s.saveState("XRPETH", snapshot, 0))).toBe(1)
@@ -56,7 +57,7 @@ describe("DynamoCandleStore (dynalite)", () => {
     expect(Exit.isFailure(conflict) && JSON.stringify(conflict.cause)).toContain("VersionConflict")
     expect(await run(s.saveState("XRPETH", snapshot, 1))).toBe(2)
     expect(await run(s.loadState("XRPETH"))).toEqual({ version: 2, state: snapshot })
-    expect(await run(s.symbols())).toContain("XRPETH")
+    expect(await run(store().symbols())).toContain("XRPETH")
   })
 })
 

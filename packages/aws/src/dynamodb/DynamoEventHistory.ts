@@ -9,7 +9,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb"
 import { Clock, Effect, Layer, Schema } from "effect"
 import { AlertSent, AnomalyDetected } from "@blockchaincore/core/events/DomainEvent"
-import { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+import { StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import {
   encodeHistoryBody,
   EventHistory,

@@ -7,7 +7,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb"
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb"
 import { Effect } from "effect"
 import { chunksOf } from "@blockchaincore/adapters/chunks/chunksOf"
-import { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+import { StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import { type Outcome, type RetryOptions, sendUntilTaken } from "../retry/RetryFailed.ts"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 

@@ -8,7 +8,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb"
 import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb"
 import { Effect } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
-import { StoreUnavailable, VersionConflict } from "@blockchaincore/core/ports/CandleStore"
+import { StoreUnavailable, VersionConflict } from "@blockchaincore/core/ports/StoreErrors"
 
 export const putVersioned = (doc: DynamoDBDocumentClient, options: {
   readonly table: string

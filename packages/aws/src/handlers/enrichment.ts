@@ -4,10 +4,10 @@ import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExcha
 import { ExchangeInfo, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { enrichRecords } from "../pipe/EnrichmentStep.ts"
-import { candleStoreLayer } from "../runtime/AwsLayers.ts"
+import { engineStateStoreLayer } from "../runtime/AwsLayers.ts"
 
 /** Instruments from the bundled exchangeInfo: Binance's REST API refuses requests from some AWS regions. */
 const instruments = instrumentsOf(Schema.decodeUnknownSync(ExchangeInfo)(BUNDLED_EXCHANGE_INFO))
-const runtime = ManagedRuntime.make(Enricher.layer(defaultEnrichment(instruments)).pipe(Layer.provide(candleStoreLayer)))
+const runtime = ManagedRuntime.make(Enricher.layer(defaultEnrichment(instruments)).pipe(Layer.provide(engineStateStoreLayer)))
 
 export const handler = (event: unknown): Promise<ReadonlyArray<unknown>> => runtime.runPromise(enrichRecords(event))

@@ -3,8 +3,8 @@ import { Layer, ManagedRuntime } from "effect"
 import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
 import type { BatchItemFailures } from "../pipe/PipePayload.ts"
 import { processItems } from "../pipe/ProcessorTarget.ts"
-import { candleStoreLayer, eventBusLayer, tradeStagingLayer } from "../runtime/AwsLayers.ts"
+import { candleStoreLayer, engineStateStoreLayer, eventBusLayer, tradeStagingLayer } from "../runtime/AwsLayers.ts"
 
-const runtime = ManagedRuntime.make(Processor.layer(DEFAULT_ENGINE, "by-caller").pipe(Layer.provideMerge(Layer.mergeAll(candleStoreLayer, eventBusLayer, tradeStagingLayer))))
+const runtime = ManagedRuntime.make(Processor.layer(DEFAULT_ENGINE, "by-caller").pipe(Layer.provideMerge(Layer.mergeAll(candleStoreLayer, engineStateStoreLayer, eventBusLayer, tradeStagingLayer))))
 
 export const handler = (event: unknown): Promise<BatchItemFailures> => runtime.runPromise(processItems(event))

@@ -17,7 +17,7 @@ import { producerConfig, runProducer } from "@blockchaincore/producer/Producer"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
 import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
-import { makeDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
+import { makeDynamoEngineStateStore } from "../dynamodb/DynamoEngineStateStore.ts"
 import { layerEventBridgeEventBus } from "../eventbridge/EventBridgeEventBus.ts"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { layerSqsTradeQueue } from "../sqs/SqsTradeQueue.ts"
@@ -58,8 +58,7 @@ export const runProducerTask = (settings: ProducerSettings) =>
       Journal.layer(settings.journalDir),
       OutboundHttp
     )
-    // Only states are read: the candle table is not needed.
-    const store = makeDynamoCandleStore({ client: new DynamoDBClient({}), candlesTable: settings.stateTable, stateTable: settings.stateTable })
+    const store = makeDynamoEngineStateStore({ client: new DynamoDBClient({}), stateTable: settings.stateTable })
     const resumeFrom = yield* resumePoints(store, settings.symbols)
     const startedAt = yield* Clock.currentTimeMillis
     return yield* Effect.gen(function*() {

@@ -11,6 +11,7 @@ import { SNSClient } from "@aws-sdk/client-sns"
 import { Layer } from "effect"
 import { layerDynamoAlertConditions } from "../dynamodb/DynamoAlertConditions.ts"
 import { layerDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
+import { layerDynamoEngineStateStore } from "../dynamodb/DynamoEngineStateStore.ts"
 import { layerDynamoEventHistory } from "../dynamodb/DynamoEventHistory.ts"
 import { layerEventBridgeEventBus } from "../eventbridge/EventBridgeEventBus.ts"
 import { layerS3TradeArchive } from "../s3/S3TradeArchive.ts"
@@ -31,6 +32,7 @@ const sns = once(() => new SNSClient({ maxAttempts: 1 }))
 const RETRY = { maxAttempts: 6, baseDelayMillis: 100 }
 
 export const candleStoreLayer = Layer.suspend(() => layerDynamoCandleStore({ client: dynamo(), candlesTable: linkedName("Candles"), stateTable: linkedName("EngineState") }))
+export const engineStateStoreLayer = Layer.suspend(() => layerDynamoEngineStateStore({ client: dynamo(), stateTable: linkedName("EngineState") }))
 export const eventHistoryLayer = Layer.suspend(() => layerDynamoEventHistory(dynamo(), linkedName("History")))
 export const alertConditionsLayer = Layer.suspend(() => layerDynamoAlertConditions(dynamo(), linkedName("AlertConditions")))
 export const eventBusLayer = Layer.suspend(() => layerEventBridgeEventBus({ client: eventBridge(), busName: linkedName("Market"), ...RETRY }))

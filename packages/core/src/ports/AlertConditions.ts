@@ -10,7 +10,7 @@ import { Context, type Effect, Schema } from "effect"
 import type { ConditionState } from "../alert/AlertPolicy.ts"
 import type { Interval } from "../candle/Interval.ts"
 import { AnomalyDetected, AnomalyRule } from "../events/DomainEvent.ts"
-import type { StoreUnavailable, VersionConflict } from "./CandleStore.ts"
+import type { StoreUnavailable, VersionConflict } from "./StoreErrors.ts"
 
 export interface Condition {
   readonly state: ConditionState

@@ -1,28 +1,11 @@
 /**
- * The candle store: closed candles by symbol, interval and open time, and the candle engine's
- * state per symbol, written only if nobody else wrote it since it was read (its version). On
- * AWS a DynamoDB table; locally an embedded database in the data directory.
+ * The candle store: closed candles by symbol, interval and open time. On AWS a DynamoDB table;
+ * locally a table of the embedded database in the data directory.
  */
-import { Context, type Effect, Schema } from "effect"
+import { Context, type Effect } from "effect"
 import type { Candle } from "../candle/Candle.ts"
-import type { SymbolSnapshot } from "../candle/EngineSnapshot.ts"
 import type { Interval } from "../candle/Interval.ts"
-
-export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>()("StoreUnavailable", {
-  message: Schema.String
-}) {}
-
-/** Someone else saved the state first: read it again and redo the work. */
-export class VersionConflict extends Schema.TaggedError<VersionConflict>()("VersionConflict", {
-  symbol: Schema.String,
-  expected: Schema.Int
-}) {}
-
-export interface VersionedState {
-  /** 0 for a symbol never seen. */
-  readonly version: number
-  readonly state: SymbolSnapshot | undefined
-}
+import type { StoreUnavailable } from "./StoreErrors.ts"
 
 export interface CandleQuery {
   readonly symbol: string
@@ -35,10 +18,9 @@ export interface CandleQuery {
 }
 
 export class CandleStore extends Context.Service<CandleStore, {
-  readonly loadState: (symbol: string) => Effect.Effect<VersionedState, StoreUnavailable>
-  readonly saveState: (symbol: string, state: SymbolSnapshot, expectedVersion: number) => Effect.Effect<number, StoreUnavailable | VersionConflict>
   /** Upserts by symbol, interval and open time: a revision replaces the candle it revises. */
   readonly putCandles: (candles: ReadonlyArray<Candle>) => Effect.Effect<void, StoreUnavailable>
   readonly candles: (query: CandleQuery) => Effect.Effect<ReadonlyArray<Candle>, StoreUnavailable>
+  /** The symbols the pipeline has seen, sorted. */
   readonly symbols: () => Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
 }>()("@blockchaincore/core/ports/CandleStore") {}

@@ -7,7 +7,7 @@
 import { Context, type Effect, Schema } from "effect"
 import { AlertSent, AnomalyDetected, HourReconciled } from "../events/DomainEvent.ts"
 import type { ReconciliationHealth } from "../health/PipelineHealth.ts"
-import type { StoreUnavailable } from "./CandleStore.ts"
+import type { StoreUnavailable } from "./StoreErrors.ts"
 
 export type HistoryEvent = AnomalyDetected | AlertSent | HourReconciled
 

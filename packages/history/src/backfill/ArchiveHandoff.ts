@@ -7,7 +7,7 @@
  */
 import { Context, Effect, Layer } from "effect"
 import type { CandleRevised } from "@blockchaincore/core/events/DomainEvent"
-import type { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+import type { StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import type { ArchiveUnavailable } from "@blockchaincore/core/ports/TradeArchive"
 

@@ -27,6 +27,7 @@ import { LocalTradeQueue } from "../queue/InProcessTradeQueue.ts"
 import { layerSqliteAlertConditions } from "../store/SqliteAlertConditions.ts"
 import { layerSqliteEventHistory } from "../store/SqliteEventHistory.ts"
 import { layerSqliteCandleStore } from "../store/SqliteCandleStore.ts"
+import { layerSqliteEngineStateStore } from "../store/SqliteEngineStateStore.ts"
 
 export interface LocalPortsConfig {
   readonly dataDir: string
@@ -43,6 +44,7 @@ export const localPorts = (config: LocalPortsConfig) =>
     InProcessEventBus.layer(config.bus ?? {}),
     Journal.layer(join(config.dataDir, "journal")),
     layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")),
+    layerSqliteEngineStateStore(join(config.dataDir, "candles.sqlite")),
     layerLocalTradeArchive(join(config.dataDir, "archive")),
     // Beside the candles, in a file of their own: a backfill writing candles never waits for them.
     layerSqliteEventHistory(join(config.dataDir, "history.sqlite")),

@@ -17,7 +17,7 @@
 import { Context, Effect, Layer, Metric, Schedule, type Scope, Stream } from "effect"
 import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
-import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import { type ProducerStopped, producerConfig, runProducer } from "@blockchaincore/producer/Producer"
@@ -159,7 +159,7 @@ const producer = (config: LocalRuntimeConfig) =>
     const stats = yield* LocalPipeStats
     const server = yield* HttpServer.HttpServer
     // Resume where the processor stands: a trade id past it is a gap the producer fills from REST.
-    const resumeFrom = yield* resumePoints(yield* CandleStore, source.symbols)
+    const resumeFrom = yield* resumePoints(yield* EngineStateStore, source.symbols)
     // Live, the anomaly rules get their history from Binance's klines in the background; a
     // replay's candles are from another day, so it has none to take.
     if (config.replay === undefined) {

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { Effect, type Scope } from "effect"
-import { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+import { StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 /** `run` as an Effect, its failure a `StoreUnavailable` naming `what`. */

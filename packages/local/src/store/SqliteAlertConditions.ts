@@ -6,7 +6,7 @@
  */
 import { Clock, Effect, Layer, Schema } from "effect"
 import { AlertConditions, CONDITION_RETENTION_MILLIS, ConditionRecords, EMPTY_GROUP } from "@blockchaincore/core/ports/AlertConditions"
-import { type StoreUnavailable, VersionConflict } from "@blockchaincore/core/ports/CandleStore"
+import { type StoreUnavailable, VersionConflict } from "@blockchaincore/core/ports/StoreErrors"
 import { attempt, inTransaction, openDatabase } from "./LocalDatabase.ts"
 
 const SCHEMA = `

@@ -6,7 +6,7 @@
  */
 import { Clock, Effect, Layer, Schema } from "effect"
 import { AlertSent, AnomalyDetected } from "@blockchaincore/core/events/DomainEvent"
-import type { StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+import type { StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import {
   encodeHistoryBody,
   EventHistory,

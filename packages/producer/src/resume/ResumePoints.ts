@@ -4,9 +4,9 @@
  * then a gap the producer fills from REST, so a restart loses no trade.
  */
 import { Effect } from "effect"
-import type { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import type { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 
-export const resumePoints = (store: CandleStore["Service"], symbols: ReadonlyArray<string>) =>
+export const resumePoints = (store: EngineStateStore["Service"], symbols: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const points = new Map<string, { readonly id: number; readonly time: number }>()
     for (const symbol of symbols) {

@@ -12,7 +12,7 @@ import { type AlertPolicy, type ConditionState, DEFAULT_ALERT_POLICY, onFinding,
 import { alertSent, type AlertSent, type AnomalyDetected, type AnomalyRule, type CandleClosed } from "@blockchaincore/core/events/DomainEvent"
 import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { AlertConditions, type Condition, type ConditionGroup } from "@blockchaincore/core/ports/AlertConditions"
-import type { StoreUnavailable, VersionConflict } from "@blockchaincore/core/ports/CandleStore"
+import type { StoreUnavailable, VersionConflict } from "@blockchaincore/core/ports/StoreErrors"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import { Notifier, type NotifyFailed } from "@blockchaincore/core/ports/Notifier"
 

@@ -10,7 +10,8 @@ import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { evaluate } from "@blockchaincore/core/anomaly/AnomalyRules"
 import { anomalyDetected, type AnomalyDetected, type CandleClosed } from "@blockchaincore/core/events/DomainEvent"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
-import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { type StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 
 export class AnomalyDetector extends Context.Service<AnomalyDetector, {
   readonly onCandleClosed: (event: CandleClosed) => Effect.Effect<ReadonlyArray<AnomalyDetected>, StoreUnavailable | BusUnavailable>

@@ -6,7 +6,8 @@
 import { Context, Effect, Layer } from "effect"
 import { INTERVALS } from "@blockchaincore/core/candle/Interval"
 import type { CandleClosed, CandleRevised } from "@blockchaincore/core/events/DomainEvent"
-import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { type StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import { type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 
 const DAY = 86_400_000

@@ -8,7 +8,8 @@ import { Context, Effect, Layer } from "effect"
 import type { Instrument } from "@blockchaincore/core/binance/Instrument"
 import { QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { isMissing } from "@blockchaincore/core/gaps/Gap"
-import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
+import { type StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import type { EnrichedTradeBatch, LargeTrade } from "@blockchaincore/core/trade/EnrichedTradeBatch"
 import type { SymbolTrades, TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 
@@ -33,11 +34,11 @@ export class Enricher extends Context.Service<Enricher, {
     Layer.effect(
       Enricher,
       Effect.gen(function*() {
-        const store = yield* CandleStore
+        const states = yield* EngineStateStore
         const bySymbol = new Map(options.instruments.map((i) => [i.symbol, i]))
 
         const fresh = Effect.fn("Enricher.fresh")(function*(part: SymbolTrades) {
-          const { state } = yield* store.loadState(part.symbol)
+          const { state } = yield* states.loadState(part.symbol)
           if (state === undefined) return part
           return { ...part, trades: part.trades.filter(([id]) => id > state.highestId || isMissing(state.gaps, id)) }
         })

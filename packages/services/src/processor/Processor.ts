@@ -1,6 +1,6 @@
 /**
  * The processor: an enriched `TradeBatch` in; candles stored, trades staged for the archive, domain events out. Per symbol it restores
- * the candle engine's state from the candle store, applies the symbol's trades and watermark,
+ * the candle engine's state from the state store, applies the symbol's trades and watermark,
  * stores what closed or was revised, publishes the events, and only then saves the state,
  * conditionally on the version it read. A crash in between means the batch comes again: the
  * engine applies each trade id once, and the events it repeats carry the same ids, so consumers
@@ -12,7 +12,9 @@ import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleEngine, type EngineOptions, type EngineOutput } from "@blockchaincore/core/candle/CandleEngine"
 import { candleClosed, candleRevised, type DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
-import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
+import { type StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import type { ArchivedTrade, ArchiveUnavailable } from "@blockchaincore/core/ports/TradeArchive"
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import type { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
@@ -44,11 +46,12 @@ export class Processor extends Context.Service<Processor, {
       Processor,
       Effect.gen(function*() {
         const store = yield* CandleStore
+        const states = yield* EngineStateStore
         const bus = yield* EventBus
         const staging = yield* TradeStaging
 
         const processSymbol = Effect.fn("Processor.processSymbol")(function*(part: SymbolTrades, large: ReadonlySet<string>) {
-          const { version, state } = yield* store.loadState(part.symbol)
+          const { version, state } = yield* states.loadState(part.symbol)
           const engine = state === undefined ? new CandleEngine(options) : CandleEngine.forSymbol(options, state)
           const trades = tradesOf(part)
           for (const trade of trades) engine.apply(trade)
@@ -64,7 +67,7 @@ export class Processor extends Context.Service<Processor, {
           const events = eventsOf(outputs)
           if (events.length > 0) yield* bus.publish(events)
           const saved = engine.snapshot().symbols[0]
-          if (saved !== undefined) yield* store.saveState(part.symbol, saved, version)
+          if (saved !== undefined) yield* states.saveState(part.symbol, saved, version)
           return { applied: engine.counters.applied, duplicates: engine.counters.duplicates, candles: candles.length, events: events.length }
         })
 

@@ -7,7 +7,8 @@
 import { Clock, Context, Effect, Layer, Metric } from "effect"
 import { differingWindows } from "@blockchaincore/core/candle/KlineComparison"
 import { type CandleClosed, type CandleRevised, hourReconciled } from "@blockchaincore/core/events/DomainEvent"
-import { CandleStore, type StoreUnavailable } from "@blockchaincore/core/ports/CandleStore"
+import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { type StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import { ExchangeKlines, type ExchangeUnavailable } from "@blockchaincore/core/ports/ExchangeKlines"
 

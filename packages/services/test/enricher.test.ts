@@ -1,19 +1,19 @@
-/** Enrichment against the real local store: drops what the processor applied, adds instruments and large trades. */
+/** Enrichment over its port: drops what the processor applied, adds instruments and large trades. */
+import { expect, it } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
-import { expect, it } from "vitest"
 import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
 import { ExchangeInfo, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
-import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
-import { layerSqliteCandleStore } from "../src/store/SqliteCandleStore.ts"
+import { memoryEngineStateStore } from "@blockchaincore/testkit/memoryStores"
 
 const U = 100_000_000n
 const T = 1_723_161_255_000
 
-it("drops applied trades (keeping gap fills), names the instrument, flags large trades", async () => {
+it.effect("drops applied trades (keeping gap fills), names the instrument, flags large trades", () => Effect.gen(function*() {
   const instruments = instrumentsOf(Schema.decodeUnknownSync(ExchangeInfo)(BUNDLED_EXCHANGE_INFO))
-  const layer = Enricher.layer(defaultEnrichment(instruments)).pipe(Layer.provideMerge(layerSqliteCandleStore(":memory:")))
+  const layer = Enricher.layer(defaultEnrichment(instruments)).pipe(Layer.provideMerge(memoryEngineStateStore()))
   const batch: TradeBatch = {
     shard: 0,
     epoch: 1,
@@ -27,16 +27,14 @@ it("drops applied trades (keeping gap fills), names the instrument, flags large 
       ]
     }]
   }
-  const enriched = await Effect.runPromise(
-    Effect.gen(function*() {
-      const store = yield* CandleStore
+  const enriched = yield* Effect.gen(function*() {
+      const store = yield* EngineStateStore
       const state = { symbol: "BTCUSDT", highestId: 105, lastTradeTime: T, watermark: T, confirmedThrough: -1, haltedSince: -1, gaps: [{ symbol: "BTCUSDT", fromId: 102, toId: 104, fromTime: T, toTime: T }], minute: { interval: "1m" as const, open: [], closed: [], nextOpenTime: -1, lastClose: 0n }, rollups: [] }
       yield* store.saveState("BTCUSDT", state, 0)
       return yield* Enricher.use((e) => e.enrich(batch))
     }).pipe(Effect.provide(layer))
-  )
   expect(enriched.batch.symbols[0]!.trades.map((t) => t[0])).toEqual([103, 110])
   expect(enriched.dropped).toBe(1)
   expect(enriched.instruments).toEqual([{ symbol: "BTCUSDT", baseAsset: "BTC", quoteAsset: "USDT", tickSize: 1_000_000n, stepSize: 1_000n }])
   expect(enriched.largeTrades).toEqual([{ symbol: "BTCUSDT", id: 110, notional: 60_000n * U * 2n * U }])
-})
+}))

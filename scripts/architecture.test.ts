@@ -1,0 +1,119 @@
+/**
+ * The arrows between packages, read from the imports of every TypeScript file in the repository.
+ * A package's name says what it holds (README, "Where things are"); these rules keep it so:
+ * - core is the domain: it imports `effect` and nothing else, not even Node.
+ * - services are programs over core's ports: core only, no adapter inside.
+ * - api is the HTTP API's definition and its handlers over the ports: core only.
+ * - the dashboard (web/src) imports core and the API's definition only.
+ * - the local and AWS runtimes never import each other.
+ * - the live producer, the history and the shared adapters never import a runtime.
+ * - a package imports only the packages its package.json declares.
+ * - no file imports another package's files by relative path: across packages, only by name.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs"
+import { join, relative, resolve } from "node:path"
+import { describe, expect, it } from "vitest"
+
+const ROOT = resolve(import.meta.dirname, "..")
+const SKIP = new Set(["node_modules", "dist", ".sst", ".git", ".readme-test", "artifacts"])
+
+const sourceFiles = (dir: string): Array<string> =>
+  readdirSync(join(ROOT, dir)).flatMap((name) => {
+    if (SKIP.has(name) || name.startsWith(".")) return []
+    const path = join(dir, name)
+    if (statSync(join(ROOT, path)).isDirectory()) return sourceFiles(path)
+    return /\.tsx?$/.test(name) && !name.endsWith(".d.ts") ? [path] : []
+  })
+
+const FILES = [...sourceFiles("packages"), ...sourceFiles("scripts"), ...sourceFiles("stacks"), "sst.config.ts"]
+
+/** Every module a file names: static imports and re-exports, side-effect imports, dynamic imports. */
+const importsOf = (file: string): Array<string> => {
+  const text = readFileSync(join(ROOT, file), "utf8")
+  const specifiers = [
+    ...text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s*["']([^"']+)["']/gm),
+    ...text.matchAll(/^\s*import\s*["']([^"']+)["']/gm),
+    ...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)
+  ]
+  return specifiers.map((m) => m[1]!)
+}
+
+const packageOf = (file: string): string | undefined => /^packages\/([^/]+)\//.exec(file)?.[1]
+
+/** What a specifier reaches: another of our packages (by name or path), a relative file, or something else. */
+const target = (file: string, specifier: string) => {
+  const named = /^@blockchaincore\/([^/]+)(?:\/(.*))?$/.exec(specifier)
+  if (named !== null) return { kind: "package" as const, pkg: named[1]!, path: named[2] ?? "" }
+  if (specifier.startsWith(".")) {
+    const path = relative(ROOT, resolve(join(ROOT, file, ".."), specifier))
+    return { kind: "relative" as const, pkg: packageOf(path), path }
+  }
+  return { kind: "external" as const, pkg: undefined, path: specifier }
+}
+
+const EDGES = FILES.flatMap((file) => importsOf(file).map((specifier) => ({ file, specifier, to: target(file, specifier) })))
+
+/** The edges of files under `prefix` that break `allowed`, as "file → specifier". */
+const breaking = (prefix: string, allowed: (edge: (typeof EDGES)[number]) => boolean) =>
+  EDGES.filter((e) => e.file.startsWith(prefix) && !allowed(e)).map((e) => `${e.file} → ${e.specifier}`)
+
+const within = (pkg: string) => (e: (typeof EDGES)[number]) => e.to.kind === "relative" && e.to.pkg === pkg
+
+describe("the architecture", () => {
+  it("reads the imports of the whole repository", () => {
+    // A guard on the reader itself: were the patterns wrong, every rule below would pass on nothing.
+    expect(FILES.length).toBeGreaterThan(300)
+    expect(EDGES.filter((e) => e.to.kind === "package").length).toBeGreaterThan(500)
+    expect(breaking("packages/core/src/", () => false).length).toBeGreaterThan(50)
+  })
+
+  it("core imports only effect", () => {
+    expect(breaking("packages/core/src/", (e) => within("core")(e) || e.specifier === "effect" || e.specifier.startsWith("effect/"))).toEqual([])
+  })
+
+  it("services import only core", () => {
+    expect(breaking("packages/services/src/", (e) => within("services")(e) || /^effect(\/|$)/.test(e.specifier) || (e.to.kind === "package" && e.to.pkg === "core"))).toEqual([])
+  })
+
+  it("the API imports only core", () => {
+    expect(breaking("packages/api/src/", (e) => within("api")(e) || /^effect(\/|$)/.test(e.specifier) || (e.to.kind === "package" && e.to.pkg === "core"))).toEqual([])
+  })
+
+  it("the dashboard imports only core and the API's definition", () => {
+    expect(breaking("packages/web/src/", (e) =>
+      within("web")(e) || /^effect(\/|$)/.test(e.specifier) || e.specifier === "lightweight-charts" ||
+      (e.to.kind === "package" && (e.to.pkg === "core" || (e.to.pkg === "api" && e.to.path === "ReadApi"))))).toEqual([])
+  })
+
+  it("the local and AWS runtimes never import each other", () => {
+    expect(breaking("packages/local/", (e) => e.to.pkg !== "aws")).toEqual([])
+    expect(breaking("packages/aws/", (e) => e.to.pkg !== "local")).toEqual([])
+  })
+
+  it("the producer, the history and the shared adapters import no runtime, and not each other's insides", () => {
+    const runtimes = new Set(["local", "aws", "web"])
+    for (const pkg of ["producer", "history", "adapters", "replay"]) {
+      expect(breaking(`packages/${pkg}/src/`, (e) => e.to.pkg === undefined || !runtimes.has(e.to.pkg))).toEqual([])
+    }
+    expect(breaking("packages/adapters/src/", (e) => e.to.pkg === undefined || e.to.pkg === "adapters" || e.to.pkg === "core")).toEqual([])
+    expect(breaking("packages/history/src/", (e) => e.to.pkg !== "producer")).toEqual([])
+    expect(breaking("packages/producer/src/", (e) => e.to.pkg !== "history")).toEqual([])
+  })
+
+  it("a package imports only the packages its package.json declares", () => {
+    const undeclared = EDGES.flatMap((e) => {
+      const from = packageOf(e.file)
+      if (from === undefined || e.to.kind !== "package" || e.to.pkg === from) return []
+      const manifest = JSON.parse(readFileSync(join(ROOT, "packages", from, "package.json"), "utf8")) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
+      const test = /\/test\/|\.test\.ts$/.test(e.file) || !e.file.startsWith(`packages/${from}/src/`)
+      const declared = { ...manifest.dependencies, ...(test ? manifest.devDependencies : {}) }
+      return `@blockchaincore/${e.to.pkg}` in declared ? [] : [`${e.file} → ${e.specifier}`]
+    })
+    expect(undeclared).toEqual([])
+  })
+
+  it("no file imports another package's files by relative path", () => {
+    const crossing = EDGES.filter((e) => e.to.kind === "relative" && e.to.path.startsWith("packages/") && e.to.pkg !== packageOf(e.file))
+    expect(crossing.map((e) => `${e.file} → ${e.specifier}`)).toEqual([])
+  })
+})
