@@ -23,7 +23,7 @@ export default $config({
   async run() {
     const { app } = await import("./stacks/index.ts")
     const { deployConfig } = await import("./stacks/config.ts")
-    const { REGISTRY } = await import("@blockchaincore/services/consumers/consumers")
+    const { REGISTRY } = await import("@blockchaincore/services/consumers/ConsumerRegistry")
     return app(deployConfig(process.env), REGISTRY)
   }
 })

@@ -5,64 +5,21 @@
  * command starts, the public archive's stand-in, a webhook), checking the status and what the
  * README says it prints; or, where it cannot run here (AWS, live Binance, this very test run), its
  * flags are checked against the command's `--help` or the script's schema. A command the README
- * gains that this test does not know fails it. "Where things are" is checked against the tree.
+ * gains that this test does not know fails it.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs"
+import { existsSync, mkdtempSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { type PublicArchiveServer, startPublicArchive } from "@blockchaincore/testkit/archiveStandIn"
 import { waitFor } from "@blockchaincore/testkit/cli"
-import { README, ROOT } from "@blockchaincore/testkit/readme"
+import { filled, flagsOf, README, readmeCommands, readmeSettings, ROOT, words } from "@blockchaincore/testkit/readme"
 import { LIFT_PROTECTION } from "../stacks/stages.ts"
 import { costArgs } from "./cost/CostArgs.ts"
 import { backfillArgs } from "./ops/BackfillRun.ts"
 import { opsArgs } from "./ops/Stage.ts"
-
-// ---- the README's commands, as written ----
-
-/** Shell lines of the README's code blocks (continuations joined, `$ ` and comments dropped), and its inline commands. */
-/** `NAME=value ` before a command: a setting the command is run with. */
-const SETTINGS = /^((?:[A-Z][A-Z0-9_]*=\S+ )+)(?=np[mx] )/
-/** The settings the README's commands are run with, by name. */
-const readmeSettings = new Set<string>()
-
-const readmeCommands = (): ReadonlyArray<string> => {
-  const commands: Array<string> = []
-  for (const block of README.matchAll(/^```sh\n([\s\S]*?)^```$/gm)) {
-    for (const raw of (block[1] ?? "").split("\n")) {
-      const line = raw.replace(/^\$ /, "")
-      const settings = SETTINGS.exec(line)?.[1] ?? ""
-      for (const s of settings.trim().split(" ").filter((s) => s.length > 0)) readmeSettings.add(s.split("=")[0]!)
-      if (/^\s+\[/.test(raw) && commands.length > 0) commands[commands.length - 1] += ` ${raw.trim()}`
-      else if (/^np[mx] /.test(line.slice(settings.length))) commands.push(line.slice(settings.length).replace(/\s+#.*$/, "").trim())
-    }
-  }
-  for (const inline of README.matchAll(/`(np[mx] [^`]+)`/g)) commands.push(inline[1]!.replace(/\s+/g, " ").trim())
-  return [...new Set(commands)]
-}
-
-/** A command's words: quoted text kept whole, optional `[...]` groups kept (`optional`) or dropped, `a|b` choices as their first. */
-const words = (command: string, optional: boolean): Array<string> => {
-  const out: Array<string> = []
-  let depth = 0
-  for (const m of command.replace(/\s*\|\s*head -\d+$/, "").matchAll(/"[^"]*"|\[|\]|[^\s[\]"]+/g)) {
-    const w = m[0]
-    if (w === "[") depth++
-    else if (w === "]") depth--
-    else if (depth === 0 || optional) out.push(w.startsWith('"') ? w.slice(1, -1) : w.includes("|") ? w.split("|")[0]! : w)
-  }
-  return out
-}
-
-/** The `--flags` a command names. */
-const flagsOf = (command: string) => words(command, true).filter((w) => /^--[a-z]/.test(w))
-
-/** Placeholders filled: each `--flag VALUE` of `fill` takes the value given there. */
-const filled = (argv: ReadonlyArray<string>, fill: Readonly<Record<string, string>>): Array<string> =>
-  argv.map((w, i) => (i > 0 && argv[i - 1]! in fill ? fill[argv[i - 1]!]! : w))
 
 // ---- running them ----
 
@@ -314,39 +271,5 @@ describe("the README's commands", () => {
     afterAll(async () => {
       await archive?.close()
     })
-  })
-})
-
-describe("the README's \"Where things are\"", () => {
-  const section = README.split("## Where things are")[1]!.split("\n```\n")[1]!
-  /** Each package or top-level folder the section describes, with the sub-folders it names (`name/`). */
-  const described = new Map<string, Array<string>>()
-  let current: string | undefined
-  for (const line of section.split("\n")) {
-    const head = /^(packages\/\w+|scripts\/|stacks\/)\s+(.*)$/.exec(line)
-    if (head !== null) {
-      current = head[1]!.replace(/\/$/, "")
-      described.set(current, [])
-    }
-    const text = head === null ? line : head[2]!
-    if (current !== undefined) for (const m of text.matchAll(/(?<![\w./-])([a-z][\w-]*)\/(?=[\s,.);:]|$)/g)) described.get(current)!.push(m[1]!)
-  }
-  const directories = (dir: string) => readdirSync(join(ROOT, dir)).filter((n) => !n.startsWith(".") && n !== "node_modules" && n !== "dist" && statSync(join(ROOT, dir, n)).isDirectory())
-
-  it("names every package and every top-level source folder", () => {
-    expect([...described.keys()].filter((k) => k.startsWith("packages/")).sort()).toEqual(directories("packages").map((p) => `packages/${p}`).sort())
-    expect(described.has("scripts") && described.has("stacks")).toBe(true)
-  })
-
-  it("names only folders that exist, and every source folder of each package", () => {
-    const problems: Array<string> = []
-    for (const [where, names] of described) {
-      const src = where.startsWith("packages/") ? join(where, "src") : where
-      const present = existsSync(join(ROOT, src)) ? directories(src) : []
-      const extra = where.startsWith("packages/") ? directories(where) : []
-      problems.push(...names.filter((n) => ![...present, ...extra].includes(n)).map((n) => `${where}: ${n}/ does not exist`))
-      problems.push(...present.filter((f) => !names.includes(f)).map((f) => `${where}: ${f}/ is not described`))
-    }
-    expect(problems).toEqual([])
   })
 })

@@ -5,7 +5,7 @@
  * (stacks/test/infrastructure.test.ts) asserts these role by role. Each grant names the adapter
  * whose calls it allows.
  */
-import type { Port } from "@blockchaincore/services/consumers/Consumer"
+import type { Port } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import type { Storage } from "./storage.ts"
 
 export interface Grant {

@@ -1,7 +1,7 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 /**
  * The market bus and its subscriptions: one per entry of the consumer registry
- * (packages/services/src/consumers/consumers.ts), each with exactly that entry's event pattern,
+ * (packages/services/src/consumers/ConsumerRegistry.ts), each with exactly that entry's event pattern,
  * running the consumer handler with `CONSUMER` set to the entry's name, linked to the resources
  * of the ports the entry says it needs and allowed the consumer side of each (stacks/access.ts),
  * nothing else. Adding a consumer to the registry adds its subscription here, with no change to
@@ -14,7 +14,7 @@
  */
 import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { ANOMALY_CONFIG_ENV } from "@blockchaincore/core/anomaly/AnomalySettings"
-import type { Consumer, Port } from "@blockchaincore/services/consumers/Consumer"
+import type { Consumer, Port } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import type { EventPattern, Matcher } from "@blockchaincore/core/events/EventPattern"
 import { consumerGrants, type Grants } from "./access.ts"
 import { baseFunction, HANDLERS, nodejsFor, withDuckDb } from "./functions.ts"

@@ -5,7 +5,7 @@
  * declares. Every output is valid in both modes: under `sst dev` the producer is a local process
  * and has no ECS service to name.
  */
-import type { Consumer } from "@blockchaincore/services/consumers/Consumer"
+import type { Consumer } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { grants } from "./access.ts"
 import { alarms, alertTopics } from "./alerts.ts"
 import type { DeployConfig } from "./config.ts"

@@ -8,8 +8,8 @@ import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Layer } from "effect"
-import { InProcessEventBus } from "@blockchaincore/local/bus/InProcessEventBus"
-import { InProcessTradeQueue } from "@blockchaincore/local/queue/InProcessTradeQueue"
+import { InProcessEventBus } from "@blockchaincore/local/memory/InProcessEventBus"
+import { SqliteTradeQueue } from "@blockchaincore/local/sqlite/SqliteTradeQueue"
 import { DEFAULT_BATCHER } from "@blockchaincore/producer/batching/Batcher"
 import { producerConfig, runProducer } from "@blockchaincore/producer/Producer"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
@@ -35,7 +35,7 @@ const paced = await startFramedServerProcess(file, STEADY_RATE)
 const steady = await Effect.runPromise(
   Effect.scoped(
     Effect.gen(function*() {
-      const steadyQueue = new InProcessTradeQueue()
+      const steadyQueue = new SqliteTradeQueue()
       const handle = yield* runProducer(producerConfig(symbols, { wsUrl: `ws://127.0.0.1:${paced.port}`, restUrl: `http://127.0.0.1:${paced.port}` })).pipe(Effect.provide(Layer.mergeAll(steadyQueue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, "journal-steady")), OutboundHttp)))
       const samples: Array<number> = []
       for (let s = 0; s < STEADY_SECONDS * 10; s++) {
@@ -54,7 +54,7 @@ const steadyLine = `producer steady state, ${SYMBOLS} symbols at ${STEADY_RATE.t
 const floodRun = async (symbolList: ReadonlyArray<string>, journal: string) => {
   const server = await startFramedServerProcess(file)
   const url = `ws://127.0.0.1:${server.port}`
-  const queue = new InProcessTradeQueue()
+  const queue = new SqliteTradeQueue()
   const published = () => queue.tradesAccepted
   globalThis.gc?.()
   const baseline = process.memoryUsage()

@@ -7,7 +7,7 @@
  */
 import { Schema } from "effect"
 import { Interval, intervalMillis } from "@blockchaincore/core/candle/Interval"
-import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
+import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import type { Snapshot } from "./AwsCounters.ts"
 import type { CountedRun } from "./CountedRun.ts"
 import { HOURS_PER_MONTH, type PriceTable } from "./Prices.ts"

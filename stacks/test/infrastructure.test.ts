@@ -4,14 +4,14 @@
  * target would break in production, caught before any deploy.
  */
 import { writeReadmeConsumer } from "@blockchaincore/testkit/readme"
-import { beforeAll, describe, expect, it, vi } from "vitest"
+import { beforeAll, describe, expect, it } from "vitest"
 import { CANDLE_COLUMNS, candlesKey, columnsOf, TRADE_COLUMNS, tradesKey } from "@blockchaincore/adapters/formats/ArchiveLayout"
-import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
-import type { Port } from "@blockchaincore/services/consumers/Consumer"
+import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
+import type { Port } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { buildDashboard } from "@blockchaincore/web/build"
 import { PRODUCER_V8_FLAG } from "@blockchaincore/aws/build"
-import { appSettings, type OfflineRun, type Resource, runOffline } from "./offline/offlineApp.ts"
-import { LIFT_PROTECTION } from "../stages.ts"
+import { type OfflineRun, type Resource, runOffline } from "./offline/offlineApp.ts"
+import { all, arnOf, json, namedResources, one, parametersOf, roleStatements, type Statement, statementsOf, str } from "./offline/resources.ts"
 
 let dev: OfflineRun
 let prod: OfflineRun
@@ -25,45 +25,6 @@ beforeAll(async () => {
   // The README's "Add a consumer" example, pasted as it stands (packages/local/test/readme.test.ts runs it locally).
   extra = await runOffline("dev", "extra", { OFFLINE_EXTRA_CONSUMER: writeReadmeConsumer() })
 })
-
-const all = (run: OfflineRun, type: string) => run.resources.filter((r) => r.type === type)
-const one = (run: OfflineRun, type: string, name: string): Resource => {
-  const found = run.resources.filter((r) => r.type === type && r.name === name)
-  const [first] = found
-  if (first === undefined || found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${all(run, type).map((r) => r.name).join(", ")}`)
-  return first
-}
-const str = (r: Resource, key: string): string => {
-  const v = r.inputs[key]
-  if (typeof v !== "string") throw new Error(`${r.name}.${key} is not a string: ${JSON.stringify(v)}`)
-  return v
-}
-const json = (r: Resource, key: string): unknown => JSON.parse(str(r, key))
-const parametersOf = (r: Resource): Record<string, string> => {
-  const parameters = r.inputs["parameters"]
-  if (typeof parameters !== "object" || parameters === null) throw new Error(`${r.name} has no parameters`)
-  return Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)]))
-}
-const arnOf = (r: Resource) => r.arn
-
-interface Statement {
-  readonly Effect: string
-  readonly Action: ReadonlyArray<string>
-  readonly Resource?: ReadonlyArray<string>
-  readonly Principal?: Record<string, ReadonlyArray<string>>
-}
-const statementsOf = (policy: unknown): ReadonlyArray<Statement> => {
-  if (typeof policy !== "string") throw new Error(`not a policy document: ${JSON.stringify(policy)}`)
-  const parsed: { Statement: ReadonlyArray<Statement> } = JSON.parse(policy)
-  return parsed.Statement
-}
-const roleStatements = (run: OfflineRun, role: string): ReadonlyArray<Statement> => {
-  const inline = one(run, "aws:iam/role:Role", role).inputs["inlinePolicies"]
-  if (!Array.isArray(inline)) return []
-  return inline.flatMap((p: { policy: unknown }) => statementsOf(p.policy))
-}
-/** The resources a role's statements name, without the "/*" of their contents. */
-const namedResources = (statements: ReadonlyArray<Statement>) => new Set(statements.flatMap((s) => s.Resource ?? []).map((r) => r.replace(/\/\*$/, "")))
 
 describe("the infrastructure program, offline", () => {
   it("pipe: from the trades queue, through the enrichment function, to the processor function", () => {
@@ -276,18 +237,6 @@ describe("the infrastructure program, offline", () => {
     for (const t of all(prod, "aws:dynamodb/table:Table")) expect(t.inputs, t.name).toMatchObject({ deletionProtectionEnabled: true, pointInTimeRecovery: { enabled: true } })
     for (const t of all(dev, "aws:dynamodb/table:Table")) expect(t.inputs["deletionProtectionEnabled"], t.name).toBe(false)
     expect(one(prod, "aws:athena/workgroup:Workgroup", "Athena").inputs["forceDestroy"]).toBe(false)
-  })
-
-  it("stages: prod's protection is lifted for one command by naming it in BLOCKCHAINCORE_LIFT_PROTECTION, as sst.config.ts reads it; what it retains stays retained", async () => {
-    vi.stubEnv(LIFT_PROTECTION, "prod")
-    try {
-      expect(await appSettings("prod")).toMatchObject({ protect: false, removal: "retain" })
-      expect(await appSettings("dev")).toMatchObject({ protect: false, removal: "remove" })
-      vi.stubEnv(LIFT_PROTECTION, "yes")
-      expect(await appSettings("prod")).toMatchObject({ protect: true, removal: "retain" })
-    } finally {
-      vi.unstubAllEnvs()
-    }
   })
 
   it("stages: prod keeps what redrive, Athena and the topics need beyond SST's retained data stores; dev keeps nothing", () => {

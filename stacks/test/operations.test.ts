@@ -7,11 +7,12 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
-import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
+import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { buildDashboard } from "@blockchaincore/web/build"
 import { CONSUMER_RETRIES } from "../events.ts"
 import { VISIBILITY_TIMEOUT_SECONDS } from "../market.ts"
-import { type OfflineRun, type Resource, runOffline } from "./offline/offlineApp.ts"
+import { type OfflineRun, runOffline } from "./offline/offlineApp.ts"
+import { all, one } from "./offline/resources.ts"
 
 let dev: OfflineRun
 let prod: OfflineRun
@@ -24,14 +25,6 @@ beforeAll(async () => {
   dev = await runOffline("dev", "config")
   prod = await runOffline("prod", "config", { BLOCKCHAINCORE_API_CONCURRENCY: "5", BLOCKCHAINCORE_PRODUCER_CAPACITY: "spot", BLOCKCHAINCORE_ANOMALY_CONFIG: ANOMALY_FILE })
 }, 180_000)
-
-const all = (run: OfflineRun, type: string) => run.resources.filter((r) => r.type === type)
-const one = (run: OfflineRun, type: string, name: string): Resource => {
-  const found = all(run, type).filter((r) => r.name === name)
-  const [first] = found
-  if (first === undefined || found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`)
-  return first
-}
 
 describe("the stage's settings", () => {
   it("the anomaly settings file reaches the anomaly function, and only it, as ANOMALY_CONFIG", () => {

@@ -1,25 +1,18 @@
-/** Staged trades: binary on the hot path (lines of units beyond int64), read back each id once, and lines staged by earlier releases (units, decimals) read as the same trades. */
+/** Staged trades: binary on the hot path (lines of units beyond int64), read back each id once. */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { encodeStaged, encodeStagedBody, stagedRows } from "../src/formats/StagedTrades.ts"
-import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import type { ArchivedTrade } from "@blockchaincore/core/ports/TradeArchive"
 
 const trade = (id: number, price: bigint, qty: bigint): ArchivedTrade => ({ symbol: "BTCUSDT", firstId: id, lastId: id, price, qty, time: 1_723_161_255_000 + id, buyerIsMaker: id % 2 === 0, large: id % 3 === 0 })
 
-/** A line as releases before the units form wrote it. */
-const legacyLine = (t: ArchivedTrade) =>
-  `${t.firstId},${formatUnits(t.price, PRICE_SCALE, 8)},${formatUnits(t.qty, PRICE_SCALE, 8)},${formatUnits(t.price * t.qty, QUOTE_SCALE, 16)},${t.time},${t.buyerIsMaker},${t.large}`
-
 describe("staged trades", () => {
-  it("read back each id once, in id order, whether staged as units or, by an earlier release, as decimals", () => {
+  it("read back each id once, in id order, whether staged in binary or as lines of units", () => {
     fc.assert(fc.property(fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 1e9 }), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.bigInt({ min: 0n, max: 10n ** 17n })), { minLength: 1, maxLength: 50, selector: ([id]) => id }), (specs) => {
       const trades = specs.map(([id, p, q]) => trade(id, p, q))
       const fromBodies = stagedRows([encodeStagedBody(trades), encodeStagedBody(trades.slice(0, 3))])
       const fromUnits = stagedRows([encodeStaged(trades), encodeStaged(trades.slice(0, 3))])
-      const fromDecimals = stagedRows([trades.map(legacyLine).join("\n")])
       expect(fromUnits).toEqual(fromBodies)
-      expect(fromDecimals).toEqual(fromBodies)
       const ids = [...new Set(trades.map((t) => t.firstId))].sort((a, b) => a - b)
       expect(fromBodies.map((r) => r.id)).toEqual(ids)
     }))
@@ -30,7 +23,7 @@ describe("staged trades", () => {
     expect(encodeStagedBody([trade(1, 2n ** 63n, 1n)])).toBe(encodeStaged([trade(1, 2n ** 63n, 1n)]))
   })
 
-  it("refuses a line of neither shape, and a binary part cut short or with a foreign head", () => {
+  it("refuses a line of another shape, and a binary part cut short or with a foreign head", () => {
     expect(() => stagedRows(["1,2,3"])).toThrow(/corrupt staged trade/)
     const body = encodeStagedBody([trade(1, 5n, 7n), trade(2, 5n, 7n)])
     if (typeof body === "string") throw new Error("expected a binary body")

@@ -19,7 +19,7 @@ const IntFromString = (what: string, minimum: number, maximum: number) =>
 
 const Limit = IntFromString("limit", 1, 1000)
 
-export const KlinesQuery = Schema.Struct({
+const KlinesQuery = Schema.Struct({
   symbol: SymbolName,
   interval: Interval,
   startTime: Schema.optionalKey(IntFromString("startTime", 0, Number.MAX_SAFE_INTEGER)),
@@ -34,7 +34,7 @@ export const KlinesQuery = Schema.Struct({
 export const KlineRow = Schema.Tuple([Schema.Number, Schema.String, Schema.String, Schema.String, Schema.String, Schema.String, Schema.Number, Schema.String, Schema.Number, Schema.String, Schema.String, Schema.String])
 export type KlineRow = typeof KlineRow.Type
 
-export const ListedSymbol = Schema.Struct({
+const ListedSymbol = Schema.Struct({
   symbol: Schema.String,
   status: Schema.String,
   baseAsset: Schema.String,
@@ -44,7 +44,7 @@ export const ListedSymbol = Schema.Struct({
 })
 
 /** The part of Binance's exchangeInfo a chart or a client needs to list what is served. */
-export const ExchangeInfoAnswer = Schema.Struct({
+const ExchangeInfoAnswer = Schema.Struct({
   timezone: Schema.String,
   serverTime: Schema.Number,
   rateLimits: Schema.Array(Schema.Unknown),
@@ -52,14 +52,14 @@ export const ExchangeInfoAnswer = Schema.Struct({
   symbols: Schema.Array(ListedSymbol)
 })
 
-export const AnomaliesQuery = Schema.Struct({
+const AnomaliesQuery = Schema.Struct({
   symbol: Schema.optionalKey(SymbolName),
   rule: Schema.optionalKey(AnomalyRule),
   severity: Schema.optionalKey(Severity),
   limit: Schema.optionalKey(Limit)
 })
 
-export const AlertsQuery = Schema.Struct({
+const AlertsQuery = Schema.Struct({
   symbol: Schema.optionalKey(SymbolName),
   rule: Schema.optionalKey(AnomalyRule),
   limit: Schema.optionalKey(Limit)
@@ -82,7 +82,7 @@ export class BinanceErrors extends HttpApiMiddleware.Service<BinanceErrors>()("@
   error: [BadRequest, Unavailable]
 }) {}
 
-export class MarketApi extends HttpApiGroup.make("market", { topLevel: true })
+class MarketApi extends HttpApiGroup.make("market", { topLevel: true })
   .add(
     HttpApiEndpoint.get("klines", "/api/v3/klines", { query: KlinesQuery, success: Schema.Array(KlineRow) })
       .annotate(OpenApi.Description, "Candles in Binance's kline shape; the most recent `limit` (500 by default) unless `startTime` is given"),
@@ -90,7 +90,7 @@ export class MarketApi extends HttpApiGroup.make("market", { topLevel: true })
       .annotate(OpenApi.Description, "The symbols served")
   ) {}
 
-export class HistoryApi extends HttpApiGroup.make("history", { topLevel: true })
+class HistoryApi extends HttpApiGroup.make("history", { topLevel: true })
   .add(
     HttpApiEndpoint.get("anomalies", "/api/anomalies", { query: AnomaliesQuery, success: Schema.Array(AnomalyDetected), error: NotFound })
       .annotate(OpenApi.Description, "Recent anomalies, newest first (filters apply to the most recent thousand)"),
@@ -100,7 +100,7 @@ export class HistoryApi extends HttpApiGroup.make("history", { topLevel: true })
 
 const Health = Schema.Union([PipelineHealth, StoreHealth])
 
-export class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
+class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
   .add(
     HttpApiEndpoint.get("health", "/health", { success: Health })
       .annotate(OpenApi.Description, "The pipeline's health: the producer's connections, per symbol the last trade's age, gaps, queue depth (locally); whether the store answers (on AWS)"),

@@ -103,7 +103,7 @@ const SystemHandlers = HttpApiBuilder.group(ReadApi, "system", (handlers) =>
   }))
 
 /** Binance's code for a query that does not decode: which parameter, and whether it was missing. */
-export const badRequestOf = (issue: SchemaIssue.Issue): BadRequest => {
+const badRequestOf = (issue: SchemaIssue.Issue): BadRequest => {
   const msg = oneLine(new Schema.SchemaError(issue))
   const pointer = firstPointer(issue)
   const parameter = pointer?.path[0]

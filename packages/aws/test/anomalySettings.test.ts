@@ -10,7 +10,7 @@ import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { type AnomalyDetected, candleClosed, type DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
-import { anomalyConsumer } from "@blockchaincore/services/consumers/consumers"
+import { anomalyConsumer } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { AWS_PORTS } from "../src/runtime/AwsPorts.ts"
 import { candleAt } from "@blockchaincore/testkit/builders"
 

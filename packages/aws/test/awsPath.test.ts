@@ -27,7 +27,7 @@ import { loadRecording, type RecordedFrame } from "@blockchaincore/replay/Record
 import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
 import { DEFAULT_ENGINE } from "@blockchaincore/services/processor/Processor"
-import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
+import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { alteredRecording, JUMP_AT } from "@blockchaincore/testkit/alteredRecording"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
 import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"

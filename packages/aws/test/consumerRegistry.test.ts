@@ -14,8 +14,8 @@ import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { Webhook } from "@blockchaincore/core/ports/Webhook"
 import { ExchangeKlines } from "@blockchaincore/core/ports/ExchangeKlines"
 import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
-import type { Port, PortLayers } from "@blockchaincore/services/consumers/Consumer"
-import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
+import type { Port, PortLayers } from "@blockchaincore/services/consumers/ConsumerDeclaration"
+import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 
 /** Port layers that note which are taken; none is ever built. */
 const recording = (taken: Set<Port>): PortLayers => {

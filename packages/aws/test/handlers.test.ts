@@ -7,14 +7,14 @@
  * linked-resource variables, exactly as in Lambda.
  */
 import { createHash } from "node:crypto"
-import { gunzipSync } from "node:zlib"
+import { gunzipSync, gzipSync } from "node:zlib"
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
 import fc from "fast-check"
 import { Effect, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
-import { encodeTradeBatchJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
-import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
+import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
 import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
 import { encodeMessageBody } from "../src/sqs/MessageBody.ts"
@@ -94,9 +94,8 @@ describe("Lambda handlers", () => {
   it("pipe: enrichment then processor; a malformed message fails alone, its neighbours are stored", async () => {
     const { enrichment, processor } = await handlers()
     const records = [
-      sqsRecord("m1", "shard-0", encodeTradeBatchJson(batchOf("BTCUSDT", 0, 100, T0, 12, T0 + 2 * 60_000 + 1_000))),
-      sqsRecord("m2", "shard-0", `{"shard":0,"epoch":1,"symbols":[{"symbol":"BTCUSDT","watermark":1,"trades":[[1,"oops"]]}]}`),
-      // Compressed, as the SQS adapter sends them; the others plain JSON, as older producers did.
+      sqsRecord("m1", "shard-0", encodeMessageBody(batchOf("BTCUSDT", 0, 100, T0, 12, T0 + 2 * 60_000 + 1_000))),
+      sqsRecord("m2", "shard-0", `gz:${gzipSync(`{"shard":0,"epoch":1,"symbols":[{"symbol":"BTCUSDT","watermark":1,"trades":[[1,"oops"]]}]}`).toString("base64")}`),
       sqsRecord("m3", "shard-1", encodeMessageBody(batchOf("ETHUSDT", 1, 500, T0, 12, T0 + 2 * 60_000 + 1_000)))
     ]
     const items = await enrichment(records)
@@ -125,9 +124,9 @@ describe("Lambda handlers", () => {
     const later = T0 + 2 * 60_000
     failSymbol = "BTCUSDT"
     const records = [
-      sqsRecord("m4", "shard-0", encodeTradeBatchJson(batchOf("BTCUSDT", 0, 112, later, 6, later + 60_000 + 1_000))),
-      sqsRecord("m5", "shard-1", encodeTradeBatchJson(batchOf("ETHUSDT", 1, 512, later, 6, later + 60_000 + 1_000))),
-      sqsRecord("m6", "shard-0", encodeTradeBatchJson(batchOf("BTCUSDT", 0, 118, later + 60_000, 6, later + 2 * 60_000 + 1_000)))
+      sqsRecord("m4", "shard-0", encodeMessageBody(batchOf("BTCUSDT", 0, 112, later, 6, later + 60_000 + 1_000))),
+      sqsRecord("m5", "shard-1", encodeMessageBody(batchOf("ETHUSDT", 1, 512, later, 6, later + 60_000 + 1_000))),
+      sqsRecord("m6", "shard-0", encodeMessageBody(batchOf("BTCUSDT", 0, 118, later + 60_000, 6, later + 2 * 60_000 + 1_000)))
     ]
     const report = await processor(await enrichment(records))
     failSymbol = undefined
@@ -179,7 +178,7 @@ describe("Lambda handlers", () => {
 
   it("edges: garbage in the pipe's records, bus events and function URL requests is refused by its schema and spares the good data around it", async () => {
     const { enrichment, processor, consumer, api } = await handlers()
-    const valid = (n: number) => encodeTradeBatchJson(batchOf("BTCUSDT", 0, 50_000_000 + n * 100, T0 + 86_400_000 + n * 600_000, 3, T0 + 86_400_000 + n * 600_000 + 30_000))
+    const valid = (n: number) => encodeMessageBody(batchOf("BTCUSDT", 0, 50_000_000 + n * 100, T0 + 86_400_000 + n * 600_000, 3, T0 + 86_400_000 + n * 600_000 + 30_000))
     const garbage = fc.oneof(
       fc.string({ maxLength: 200 }),
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { expect, it } from "vitest"
-import { formatCsv, queryArchive } from "../src/query/ArchiveQuery.ts"
+import { formatCsv, queryArchive } from "../src/duckdb/ArchiveQuery.ts"
 
 it("answers on an empty data directory, with the tables' columns", async () => {
   const dir = mkdtempSync(join(tmpdir(), "blockchaincore-query-empty-"))

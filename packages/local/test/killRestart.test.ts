@@ -11,7 +11,7 @@ import { expect, it } from "vitest"
 import { klineRow, type KlineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { loadRecording } from "@blockchaincore/replay/Recording"
 import { candlesOfFile } from "../src/candles/CandlesOfFile.ts"
-import { queryArchive } from "../src/query/ArchiveQuery.ts"
+import { queryArchive } from "../src/duckdb/ArchiveQuery.ts"
 import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 import { alteredRecording } from "@blockchaincore/testkit/alteredRecording"
 

@@ -15,9 +15,9 @@ import { AlertConditions, CONDITION_RETENTION_MILLIS, EMPTY_GROUP } from "@block
 import { EventHistory, HISTORY_RETENTION_MILLIS } from "@blockchaincore/core/ports/EventHistory"
 import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { Alerter } from "@blockchaincore/services/alert/Alerter"
-import { InProcessEventBus } from "../src/bus/InProcessEventBus.ts"
-import { layerSqliteAlertConditions } from "../src/store/SqliteAlertConditions.ts"
-import { KEPT, layerSqliteEventHistory } from "../src/store/SqliteEventHistory.ts"
+import { InProcessEventBus } from "../src/memory/InProcessEventBus.ts"
+import { layerSqliteAlertConditions } from "../src/sqlite/SqliteAlertConditions.ts"
+import { KEPT, layerSqliteEventHistory } from "../src/sqlite/SqliteEventHistory.ts"
 import { candleAt } from "@blockchaincore/testkit/builders"
 
 const T0 = Date.UTC(2024, 7, 9, 0, 0)

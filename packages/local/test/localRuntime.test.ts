@@ -10,7 +10,7 @@ import ccxt from "ccxt"
 import { Effect, Schema } from "effect"
 import { expect, it } from "vitest"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
-import { queryArchive } from "../src/query/ArchiveQuery.ts"
+import { queryArchive } from "../src/duckdb/ArchiveQuery.ts"
 import { loadRecording } from "@blockchaincore/replay/Recording"
 import { type LocalRuntime, runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
 type Runtime = LocalRuntime["Service"]

@@ -13,8 +13,8 @@ import { candleClosed } from "@blockchaincore/core/events/DomainEvent"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { ExchangeKlines } from "@blockchaincore/core/ports/ExchangeKlines"
 import { Reconciler, reconciliationMismatches } from "@blockchaincore/services/reconciliation/Reconciler"
-import { InProcessEventBus } from "../src/bus/InProcessEventBus.ts"
-import { layerSqliteCandleStore } from "../src/store/SqliteCandleStore.ts"
+import { InProcessEventBus } from "../src/memory/InProcessEventBus.ts"
+import { layerSqliteCandleStore } from "../src/sqlite/SqliteCandleStore.ts"
 
 const HOUR0 = Date.UTC(2024, 7, 8, 23)
 const M = 60_000

@@ -13,9 +13,9 @@ import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
 import { type ArchivedTrade, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
-import { makeArchiveFiles, STAGING_FILE } from "../src/archive/ArchiveFiles.ts"
-import { layerLocalTradeArchive } from "../src/archive/LocalTradeArchive.ts"
-import { queryArchive } from "../src/query/ArchiveQuery.ts"
+import { makeArchiveFiles, STAGING_FILE } from "../src/duckdb/ArchiveFiles.ts"
+import { layerDuckdbTradeArchive } from "../src/duckdb/DuckdbTradeArchive.ts"
+import { queryArchive } from "../src/duckdb/ArchiveQuery.ts"
 import { tradeAt } from "@blockchaincore/testkit/builders"
 
 const H = 3_600_000
@@ -28,7 +28,7 @@ type Step =
 
 /** One process on `dataDir`: the archive's layer, built, used and closed. */
 const process = (dataDir: string, body: Effect.Effect<void, unknown, TradeArchive | TradeStaging>) =>
-  Effect.runPromise(Effect.scoped(Effect.flatMap(Layer.build(layerLocalTradeArchive(join(dataDir, "archive"))), (context) => Effect.provideContext(body, context))))
+  Effect.runPromise(Effect.scoped(Effect.flatMap(Layer.build(layerDuckdbTradeArchive(join(dataDir, "archive"))), (context) => Effect.provideContext(body, context))))
 
 const stagedParts = (dataDir: string): number => {
   const path = join(dataDir, "archive", STAGING_FILE)

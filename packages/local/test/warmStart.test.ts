@@ -11,7 +11,7 @@ import { HttpClient } from "effect/http"
 import { BinanceRest, DEFAULT_REST } from "@blockchaincore/adapters/binance/BinanceRest"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
-import { layerSqliteCandleStore } from "../src/store/SqliteCandleStore.ts"
+import { layerSqliteCandleStore } from "../src/sqlite/SqliteCandleStore.ts"
 import { startHttp10Peer } from "@blockchaincore/testkit/http10Peer"
 
 const NOW = Date.UTC(2026, 10, 27, 12, 30, 15)

@@ -20,7 +20,7 @@ const textFrame = (text: string): Buffer => {
   return Buffer.concat([head, body])
 }
 
-export interface HostileFaults {
+interface HostileFaults {
   readonly duplicateEvery: number
   readonly withholdEvery: number
   readonly corruptEvery: number
@@ -33,7 +33,7 @@ export interface HostileFaults {
   readonly rest429: number
 }
 
-export const HOSTILE: HostileFaults = { duplicateEvery: 997, withholdEvery: 1_499, corruptEvery: 2_003, dropAt: 8_000, missedOnDrop: 40, shutdownAt: 15_000, lingerFrames: 300, rest429: 2 }
+const HOSTILE: HostileFaults = { duplicateEvery: 997, withholdEvery: 1_499, corruptEvery: 2_003, dropAt: 8_000, missedOnDrop: 40, shutdownAt: 15_000, lingerFrames: 300, rest429: 2 }
 
 export const startHostileBinance = async (frames: ReadonlyArray<RecordedFrame>, faults: HostileFaults = HOSTILE) => {
   const stats = { connections: 0, duplicated: 0, withheld: 0, corrupted: 0, rest: 0, rest429: 0 }

@@ -10,7 +10,7 @@
 import { createServer, type Socket } from "node:net"
 import type { AddressInfo } from "node:net"
 
-export type PeerBehaviour = "answer" | "finMidBody" | "silent"
+type PeerBehaviour = "answer" | "finMidBody" | "silent"
 
 export interface PeerAnswer {
   readonly status: number

@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process"
 
-export const MOTO_INSTALL = `pip install "moto[server]"`
+const MOTO_INSTALL = `pip install "moto[server]"`
 export const MOTO_CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" }
 /** The one account moto_server has. */
 export const MOTO_ACCOUNT = "123456789012"

@@ -5,7 +5,7 @@
  */
 import { connect } from "node:net"
 
-export interface RawAnswer {
+interface RawAnswer {
   /** The status code, or undefined when the server closed (or the limit came) before a status line. */
   readonly status: number | undefined
   readonly head: string

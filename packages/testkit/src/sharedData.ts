@@ -9,7 +9,7 @@ import { resolve } from "node:path"
 import { gunzipSync } from "node:zlib"
 import { describe } from "vitest"
 
-export const SHARED_DATA = resolve(import.meta.dirname, "../data")
+const SHARED_DATA = resolve(import.meta.dirname, "../data")
 
 export const hasSharedData = existsSync(SHARED_DATA)
 

@@ -6,7 +6,7 @@
 import { createServer } from "node:http"
 import { portOf } from "./awsStandIns.ts"
 
-export interface WireRequest {
+interface WireRequest {
   /** `X-Amz-Target` for JSON protocols, the `Action` parameter for query protocols. */
   readonly operation: string
   readonly body: string

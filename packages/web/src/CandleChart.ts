@@ -8,7 +8,7 @@
 import { CandlestickSeries, createChart, createSeriesMarkers, HistogramSeries, type IChartApi, type ISeriesApi, type ISeriesMarkersPluginApi, type SeriesMarker, type Time, type UTCTimestamp } from "lightweight-charts"
 import type { KlineRow } from "./ApiClient.ts"
 
-export interface Marked {
+interface Marked {
   readonly openTime: number
   readonly label: string
   readonly severity: "high" | "medium"

@@ -23,7 +23,7 @@ const item = (text: string, className: string, data: Readonly<Record<string, str
 
 const empty = (text: string) => item(text, "empty", {})
 
-export const anomalyMatches = (a: AnomalyDetected, f: Filters) =>
+const anomalyMatches = (a: AnomalyDetected, f: Filters) =>
   (f.symbol === "" || a.candle.symbol === f.symbol) && (f.rule === "" || a.rule === f.rule) && (f.severity === "" || a.severity === f.severity)
 
 const NOT_KEPT = "This deployment keeps no history of anomalies and alerts: they go to its alert topic (e-mail, SMS)."

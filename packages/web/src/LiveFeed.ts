@@ -7,7 +7,7 @@ import { Schema } from "effect"
 import { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 
-export interface LiveHandlers {
+interface LiveHandlers {
   readonly event: (event: DomainEvent) => void
   readonly health: (health: PipelineHealth) => void
   readonly poll: () => Promise<void>

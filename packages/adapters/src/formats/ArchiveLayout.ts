@@ -30,7 +30,7 @@ export const CANDLE_COLUMNS =
 export const TRADE_PARTITIONS = ["symbol", "date", "hour"] as const
 export const CANDLE_PARTITIONS = ["interval", "symbol", "date"] as const
 
-export interface Column {
+interface Column {
   readonly name: string
   /** The SQL type, as DuckDB and Athena both spell it. */
   readonly type: string

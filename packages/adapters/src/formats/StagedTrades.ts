@@ -4,9 +4,8 @@
  * (1e-8) and flags, a copy of memory per field. Reading them back (`stagedRows`) gives one CSV
  * line per trade in STAGED_TRADE_COLUMNS order, from which compaction has DuckDB make the
  * archive's exact decimals and the quote quantity (TRADES_OF_STAGED). Trades with a value beyond
- * int64 are staged as such lines directly, and so are all trades staged by earlier releases
- * (units, or decimals with the quote), which are read as well. A batch delivered twice stages the
- * same trades again; reading them back takes each trade id once.
+ * int64 are staged as such lines directly. A batch delivered twice stages the same trades again;
+ * reading them back takes each trade id once.
  */
 import { freshBytes, type Scratch } from "./Scratch.ts"
 import { aligned, BYTES_PER_TRADE, setTrade, tradeColumns } from "./TradeColumns.ts"
@@ -17,9 +16,9 @@ export const encodeStaged = (trades: ReadonlyArray<ArchivedTrade>): string =>
   trades.map((t) => `${t.firstId},${t.price},${t.qty},${t.time},${t.buyerIsMaker},${t.large}`).join("\n")
 
 /** A staged part as the store holds it: binary, or CSV lines. */
-export type StagedBody = Uint8Array | string
+type StagedBody = Uint8Array | string
 
-/** Eight bytes, so that the columns after it (core/binary/TradeColumns.ts) are aligned. */
+/** Eight bytes, so that the columns after it (TradeColumns.ts) are aligned. */
 const MAGIC = new TextEncoder().encode("bcstage1")
 const MAKER = 1
 const LARGE = 2
@@ -63,7 +62,7 @@ const binaryRows = (body: Uint8Array, rows: Array<StagedRow>): void => {
   }
 }
 
-export interface StagedRow {
+interface StagedRow {
   readonly id: number
   readonly time: number
   /** The row in STAGED_TRADE_COLUMNS order, as CSV. */
@@ -71,13 +70,7 @@ export interface StagedRow {
 }
 
 const UNITS_LINE = /^(0|[1-9][0-9]{0,15}),(0|[1-9][0-9]{0,37}),(0|[1-9][0-9]{0,37}),([0-9]{1,16}),(true|false),(true|false)$/
-/** A line as releases before the units form staged it: decimals with 8 places, and the quote. */
-const DECIMAL_LINE = /^(0|[1-9][0-9]{0,15}),([0-9]+)\.([0-9]{8}),([0-9]+)\.([0-9]{8}),[0-9]+\.[0-9]{16},([0-9]{1,16}),(true|false),(true|false)$/
-
-/** A decimal with exactly 8 places as integer units, without leading zeros. */
-const unitsOf = (whole: string, fraction: string) => (whole + fraction).replace(/^0+(?=[0-9])/, "")
-
-/** The trades of staged parts, each id once (its last staging), in id order; a line of neither shape is a corrupt store. */
+/** The trades of staged parts, each id once (its last staging), in id order; a line of another shape is a corrupt store. */
 export const stagedRows = (bodies: ReadonlyArray<StagedBody>): Array<StagedRow> => {
   const rows: Array<StagedRow> = []
   for (const body of bodies) {
@@ -87,13 +80,8 @@ export const stagedRows = (bodies: ReadonlyArray<StagedBody>): Array<StagedRow> 
     }
     for (const line of body.split("\n")) {
       const m = UNITS_LINE.exec(line)
-      if (m !== null) {
-        rows.push({ id: Number(m[1]), time: Number(m[4]), line })
-        continue
-      }
-      const old = DECIMAL_LINE.exec(line)
-      if (old === null) throw new Error(`corrupt staged trade: ${line.slice(0, 120)}`)
-      rows.push({ id: Number(old[1]), time: Number(old[6]), line: `${old[1]},${unitsOf(old[2]!, old[3]!)},${unitsOf(old[4]!, old[5]!)},${old[6]},${old[7]},${old[8]}` })
+      if (m === null) throw new Error(`corrupt staged trade: ${line.slice(0, 120)}`)
+      rows.push({ id: Number(m[1]), time: Number(m[4]), line })
     }
   }
   // Staged parts are each in id order, so the (stable) sort has little to do; of equal ids the last staged stays.

@@ -7,7 +7,7 @@ import { Duration, Effect } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
 import { Notifier, NotifyFailed } from "@blockchaincore/core/ports/Notifier"
 
-export const WEBHOOK_TIMEOUT_MILLIS = 10_000
+const WEBHOOK_TIMEOUT_MILLIS = 10_000
 
 export const makeWebhookNotifier = (url: string, timeoutMillis = WEBHOOK_TIMEOUT_MILLIS): Effect.Effect<Notifier["Service"], never, HttpClient.HttpClient> =>
   Effect.map(HttpClient.HttpClient, (client) => {

@@ -5,8 +5,8 @@
  * (anomalies, alerts, health), is kept 5 seconds, which still turns any number of identical
  * requests into one function call per 5 seconds. Failures are not kept.
  */
-export const CLOSED_MAX_AGE_SECONDS = 3600
-export const LIVE_MAX_AGE_SECONDS = 5
+const CLOSED_MAX_AGE_SECONDS = 3600
+const LIVE_MAX_AGE_SECONDS = 5
 /** A window this far in the past has closed and been processed (the producer sends at least every 2 minutes). */
 export const SETTLED_AFTER_MILLIS = 3 * 60_000
 

@@ -13,7 +13,7 @@ import type { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import type { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 
 /** A function URL request (payload format 2.0); other fields are ignored. */
-export const UrlRequest = Schema.Struct({
+const UrlRequest = Schema.Struct({
   rawPath: Schema.String,
   rawQueryString: Schema.optionalKey(Schema.String),
   headers: Schema.optionalKey(Schema.Record(Schema.String, Schema.String)),

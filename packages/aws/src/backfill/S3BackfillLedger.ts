@@ -8,7 +8,7 @@ import { Effect, Layer, Schema } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { BackfillLedger, FileDone, LedgerUnavailable } from "@blockchaincore/history/backfill/BackfillLedger"
 
-export const LEDGER_PREFIX = "backfill/done/"
+const LEDGER_PREFIX = "backfill/done/"
 
 const FileDoneJson = Schema.fromJsonString(FileDone)
 

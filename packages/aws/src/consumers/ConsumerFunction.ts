@@ -7,10 +7,10 @@
  */
 import { Context, Effect, Layer, ManagedRuntime, Schema } from "effect"
 import { DomainEvent, EVENT_SOURCE } from "@blockchaincore/core/events/DomainEvent"
-import type { EventHandler } from "@blockchaincore/services/consumers/Consumer"
-import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
+import type { EventHandler } from "@blockchaincore/services/consumers/ConsumerDeclaration"
+import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
-import type { PortLayers } from "@blockchaincore/services/consumers/Consumer"
+import type { PortLayers } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
 
 /** An EventBridge event as a rule hands it to Lambda; other fields are ignored. */

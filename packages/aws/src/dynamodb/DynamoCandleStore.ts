@@ -12,7 +12,7 @@ import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import { attemptDynamo, writeAll } from "./DynamoWrites.ts"
 
-export interface DynamoCandleStoreOptions {
+interface DynamoCandleStoreOptions {
   readonly client: DynamoDBClient
   readonly candlesTable: string
   readonly stateTable: string
@@ -22,7 +22,7 @@ const CandleJson = Schema.fromJsonString(Candle)
 const CandleItem = Schema.Struct({ body: CandleJson })
 const SymbolItem = Schema.Struct({ symbol: Schema.String })
 
-export const seriesOf = (symbol: string, interval: string) => `${symbol}#${interval}`
+const seriesOf = (symbol: string, interval: string) => `${symbol}#${interval}`
 
 export const makeDynamoCandleStore = (options: DynamoCandleStoreOptions): CandleStore["Service"] => {
   const doc = DynamoDBDocumentClient.from(options.client)

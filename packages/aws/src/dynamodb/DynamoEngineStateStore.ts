@@ -14,7 +14,7 @@ import { attemptDynamo } from "./DynamoWrites.ts"
 import { gzippedJson } from "./GzippedJson.ts"
 import { putVersioned } from "./VersionedPut.ts"
 
-export interface DynamoEngineStateStoreOptions {
+interface DynamoEngineStateStoreOptions {
   readonly client: DynamoDBClient
   readonly stateTable: string
 }
@@ -23,7 +23,7 @@ const StateBody = gzippedJson(SymbolSnapshot)
 const StateItem = Schema.Struct({ symbol: Schema.String, version: Schema.Int, body: StateBody })
 
 /** DynamoDB's item limit is 400 KB, the attribute names and key included: room is left for them. */
-export const STATE_ITEM_LIMIT_BYTES = 390 * 1024
+const STATE_ITEM_LIMIT_BYTES = 390 * 1024
 
 export const makeDynamoEngineStateStore = (options: DynamoEngineStateStoreOptions): EngineStateStore["Service"] => {
   const doc = DynamoDBDocumentClient.from(options.client)

@@ -13,7 +13,7 @@ import { BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import { chunksOf } from "@blockchaincore/adapters/chunks/chunksOf"
 import { type Outcome, type RetryOptions, sendUntilTaken } from "../retry/RetryFailed.ts"
 
-export interface EventBridgeEventBusOptions extends RetryOptions {
+interface EventBridgeEventBusOptions extends RetryOptions {
   readonly client: EventBridgeClient
   readonly busName: string
 }
@@ -32,7 +32,7 @@ export const entryOf = (busName: string) => (event: DomainEvent): PutEventsReque
 }
 
 /** Entries in request-sized groups, order kept. */
-export const putEventsRequestsOf = (entries: ReadonlyArray<PutEventsRequestEntry>): Array<Array<PutEventsRequestEntry>> => {
+const putEventsRequestsOf = (entries: ReadonlyArray<PutEventsRequestEntry>): Array<Array<PutEventsRequestEntry>> => {
   for (const entry of entries) {
     const size = entrySize(entry)
     if (size > MAX_REQUEST_BYTES) throw new Error(`an event of ${size} bytes is over EventBridge's 256 KB`)

@@ -13,7 +13,7 @@ export interface FifoRecord<A> {
   readonly item: A
 }
 
-export interface FifoFailure {
+interface FifoFailure {
   /** This record fails, its group goes on. */
   readonly alone: boolean
   readonly message: string

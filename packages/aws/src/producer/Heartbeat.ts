@@ -19,11 +19,11 @@ export type Heartbeat = typeof Heartbeat.Type
 
 export const HEARTBEAT_EVERY_MILLIS = 5_000
 /** A heartbeat older than this: the program has stopped beating. */
-export const STALE_AFTER_MILLIS = 30_000
+const STALE_AFTER_MILLIS = 30_000
 /** The producer's reconnect backoff is capped well below this. */
-export const DISCONNECTED_LIMIT_MILLIS = 3 * 60_000
+const DISCONNECTED_LIMIT_MILLIS = 3 * 60_000
 
-export type Verdict = { readonly healthy: true } | { readonly healthy: false; readonly reason: string }
+type Verdict = { readonly healthy: true } | { readonly healthy: false; readonly reason: string }
 
 export const judge = (beat: Heartbeat, now: number): Verdict => {
   if (now - beat.at > STALE_AFTER_MILLIS) return { healthy: false, reason: `no heartbeat for ${Math.round((now - beat.at) / 1000)} s` }
@@ -33,7 +33,7 @@ export const judge = (beat: Heartbeat, now: number): Verdict => {
 }
 
 export const encodeHeartbeat = Schema.encodeSync(Schema.fromJsonString(Heartbeat))
-export const decodeHeartbeat = Schema.decodeUnknownResult(Schema.fromJsonString(Heartbeat))
+const decodeHeartbeat = Schema.decodeUnknownResult(Schema.fromJsonString(Heartbeat))
 
 /** The health check's verdict on the heartbeat file as read (or why it could not be), at `now`. */
 export const verdictOnFile = (file: string, read: { readonly text: string } | { readonly missing: string }, now: number): Verdict => {

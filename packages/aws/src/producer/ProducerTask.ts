@@ -25,11 +25,11 @@ import { encodeHeartbeat, HEARTBEAT_EVERY_MILLIS } from "./Heartbeat.ts"
 import { ProducerEnvironment, type ProducerSettings, producerSettings } from "./ProducerEnvironment.ts"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
-export class ProducerConfigError extends Schema.TaggedError<ProducerConfigError>()("ProducerConfigError", {
+class ProducerConfigError extends Schema.TaggedError<ProducerConfigError>()("ProducerConfigError", {
   message: Schema.String
 }) {}
 
-export const STATUS_EVERY_MILLIS = 60_000
+const STATUS_EVERY_MILLIS = 60_000
 
 export const settingsFromEnvironment = (env: Readonly<Record<string, string | undefined>>) =>
   Schema.decodeUnknownEffect(ProducerEnvironment)(env).pipe(

@@ -11,7 +11,7 @@ import { Webhook } from "@blockchaincore/core/ports/Webhook"
 import { BINANCE_REST, HttpUrl } from "@blockchaincore/core/binance/Endpoints"
 import { layerBinanceKlines } from "@blockchaincore/adapters/binance/BinanceKlines"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
-import type { PortLayers } from "@blockchaincore/services/consumers/Consumer"
+import type { PortLayers } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { makeWebhookNotifier, webhookOff } from "@blockchaincore/adapters/webhook/WebhookNotifier"
 import { alertConditionsLayer, candleStoreLayer, eventBusLayer, eventHistoryLayer, snsNotifierLayer, tradeArchiveLayer } from "./AwsLayers.ts"
 import { linkedValue } from "./LinkedResources.ts"
@@ -23,7 +23,7 @@ export const webhookLayer = Layer.suspend(() => {
 })
 
 /** The stage's anomaly settings, in the anomaly function's environment (stacks/events.ts); the defaults without. */
-export const anomalySettingsLayer = Layer.suspend(() => {
+const anomalySettingsLayer = Layer.suspend(() => {
   const text = process.env[ANOMALY_CONFIG_ENV]
   if (text === undefined || text === "") return AnomalySettings.defaults
   return Result.match(anomalyConfigOf(text, ANOMALY_CONFIG_ENV), {
@@ -33,10 +33,10 @@ export const anomalySettingsLayer = Layer.suspend(() => {
 })
 
 /** The consumer function's `BINANCE_REST_URL` (a stand-in speaking Binance's protocol, in tests), or Binance's. */
-export const BINANCE_REST_ENV = "BINANCE_REST_URL"
+const BINANCE_REST_ENV = "BINANCE_REST_URL"
 
 /** Binance's klines for the reconciliation, at the URL the environment names; an unreadable one fails the layer, naming it. */
-export const exchangeKlinesLayer = Layer.suspend(() => {
+const exchangeKlinesLayer = Layer.suspend(() => {
   const text = process.env[BINANCE_REST_ENV]
   if (text === undefined || text === "") return layerBinanceKlines(BINANCE_REST)
   return Result.match(Schema.decodeUnknownResult(HttpUrl)(text), {

@@ -5,7 +5,7 @@
  */
 import { Console, Effect } from "effect"
 
-export const METRIC_NAMESPACE = "BlockchainCore"
+const METRIC_NAMESPACE = "BlockchainCore"
 
 export const reportMalformed = (where: string, reason: string) =>
   Effect.gen(function*() {

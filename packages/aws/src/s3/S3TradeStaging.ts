@@ -22,7 +22,7 @@ export interface S3ArchiveOptions {
 }
 
 export const ARCHIVE_PREFIX = "archive/"
-export const STAGING_PREFIX = "staging/"
+const STAGING_PREFIX = "staging/"
 
 export const stagingPrefix = (hourStart: number) => `${STAGING_PREFIX}trades/hour=${hourStart}/`
 

@@ -8,7 +8,7 @@ import { Layer } from "effect"
 import { Notifier, NotifyFailed } from "@blockchaincore/core/ports/Notifier"
 import { type RetryOptions, sendUntilTaken } from "../retry/RetryFailed.ts"
 
-export interface SnsNotifierOptions extends RetryOptions {
+interface SnsNotifierOptions extends RetryOptions {
   readonly client: SNSClient
   readonly topicArn: string
 }

@@ -2,7 +2,6 @@
  * A trade batch as an SQS message body: its JSON (the TradeBatch contract), gzipped and base64'd
  * behind a "gz:" prefix. SQS, the pipe and EventBridge Pipes bill by the 64 KB of payload, and
  * trade JSON compresses about fourfold, so this alone takes a third of the queue's bill away.
- * Plain JSON bodies are still read, so messages queued before a deploy are not lost.
  */
 import { gunzipSync, gzipSync } from "node:zlib"
 import { Effect, Schema, SchemaGetter, SchemaIssue } from "effect"
@@ -13,11 +12,11 @@ const PREFIX = "gz:"
 
 export const encodeMessageBody = (batch: TradeBatch): string => PREFIX + gzipSync(encodeTradeBatchJson(batch)).toString("base64")
 
-/** The body's JSON text, uncompressed when it came compressed. */
+/** The body's JSON text, uncompressed. */
 const BodyText = Schema.String.pipe(
   Schema.decodeTo(Schema.String, {
     decode: SchemaGetter.transformEffect<string, string>((body, options) => {
-      if (!body.startsWith(PREFIX)) return Effect.succeed(body)
+      if (!body.startsWith(PREFIX)) return Effect.fail(new SchemaIssue.InvalidValue({ message: `a body without the ${PREFIX} prefix` }, body, options))
       return Effect.try({
         try: () => gunzipSync(Buffer.from(body.slice(PREFIX.length), "base64")).toString("utf8"),
         catch: (e) => new SchemaIssue.InvalidValue({ message: `a gz: body that does not gunzip (${errorMessage(e)})` }, body, options)

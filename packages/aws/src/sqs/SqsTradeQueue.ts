@@ -14,7 +14,7 @@ import { deduplicationId } from "./DeduplicationId.ts"
 import { chunksOf } from "@blockchaincore/adapters/chunks/chunksOf"
 import { encodeMessageBody } from "./MessageBody.ts"
 
-export interface SqsTradeQueueOptions {
+interface SqsTradeQueueOptions {
   readonly client: SQSClient
   readonly queueUrl: string
   readonly maxAttempts: number
@@ -26,7 +26,7 @@ const MAX_REQUEST_BYTES = 262_144
 
 
 /** Entries in request-sized groups, order kept. */
-export const requestsOf = (batches: ReadonlyArray<TradeBatch>): Array<Array<SendMessageBatchRequestEntry>> => {
+const requestsOf = (batches: ReadonlyArray<TradeBatch>): Array<Array<SendMessageBatchRequestEntry>> => {
   const entries = batches.map((batch, i): SendMessageBatchRequestEntry => {
     const body = encodeMessageBody(batch)
     const size = Buffer.byteLength(body)

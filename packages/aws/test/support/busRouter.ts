@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto"
 import { Schema } from "effect"
 import { matches } from "@blockchaincore/core/events/EventPattern"
-import type { Consumer } from "@blockchaincore/services/consumers/Consumer"
+import type { Consumer } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { json, startWireFake } from "@blockchaincore/testkit/wireFake"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 

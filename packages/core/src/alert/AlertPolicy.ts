@@ -24,7 +24,7 @@ export interface ConditionState {
   readonly notified: boolean
 }
 
-export type Decision = "firing" | "resolved" | "silent"
+type Decision = "firing" | "resolved" | "silent"
 
 /** A finding on the candle opening at `openTime`, seen at `now`. */
 export const onFinding = (policy: AlertPolicy, state: ConditionState | undefined, openTime: number, now: number): [Decision, ConditionState] => {

@@ -7,7 +7,7 @@ import type { Candle } from "../candle/Candle.ts"
 import type { AnomalyRule, Severity } from "../events/DomainEvent.ts"
 import type { RuleSettings } from "./AnomalyConfig.ts"
 
-export interface Finding {
+interface Finding {
   readonly rule: AnomalyRule
   readonly severity: Severity
   readonly metrics: Readonly<Record<string, number>>

@@ -11,7 +11,7 @@ import { Units8 } from "../decimal/Decimal.ts"
 import type { SymbolName, Trade } from "../trade/Trade.ts"
 
 export type ArchiveLayout = "trades" | "aggTrades"
-export type TimeUnit = "millisecond" | "microsecond"
+type TimeUnit = "millisecond" | "microsecond"
 
 const digits = (pattern: RegExp, message: string) =>
   Schema.String.pipe(
@@ -36,10 +36,10 @@ const Flag = Schema.Literals(["True", "False", "true", "false"]).pipe(
 const tradesRow = <T extends typeof Millis>(time: T) => Schema.Tuple([Id, Units8, Units8, Units8, time, Flag, Flag])
 const aggTradesRow = <T extends typeof Millis>(time: T) => Schema.Tuple([Id, Units8, Units8, Id, Id, time, Flag, Flag])
 
-export const TradesRowMillis = tradesRow(Millis)
-export const TradesRowMicros = tradesRow(Micros)
-export const AggTradesRowMillis = aggTradesRow(Millis)
-export const AggTradesRowMicros = aggTradesRow(Micros)
+const TradesRowMillis = tradesRow(Millis)
+const TradesRowMicros = tradesRow(Micros)
+const AggTradesRowMillis = aggTradesRow(Millis)
+const AggTradesRowMicros = aggTradesRow(Micros)
 
 export interface ArchiveFormat {
   readonly layout: ArchiveLayout

@@ -13,7 +13,7 @@ import { PRICE_SCALE, parseUnits } from "../decimal/Decimal.ts"
 import type { Trade } from "../trade/Trade.ts"
 import { eventOf, StreamFrameFromJson, tradeOf } from "./StreamFrame.ts"
 
-export type DecodedFrame =
+type DecodedFrame =
   | { readonly _tag: "Trade"; readonly trade: Trade }
   | { readonly _tag: "ServerShutdown"; readonly time: number }
   | { readonly _tag: "Invalid"; readonly message: string }

@@ -6,7 +6,7 @@
 import { Schema } from "effect"
 import { SymbolName } from "../trade/Trade.ts"
 
-export const TickerLastId = Schema.Struct({
+const TickerLastId = Schema.Struct({
   symbol: SymbolName,
   lastId: Schema.Int.check(Schema.isGreaterThanOrEqualTo(-1))
 })

@@ -8,7 +8,7 @@ import { Units8 } from "../decimal/Decimal.ts"
 import { EpochMillis, SymbolName, TradeId, type Trade } from "../trade/Trade.ts"
 
 /** `<symbol>@trade`. Fields `b` and `a` (order ids) were removed in 2024 and are ignored if present. */
-export const TradeEvent = Schema.Struct({
+const TradeEvent = Schema.Struct({
   e: Schema.Literal("trade"),
   E: EpochMillis,
   s: SymbolName,
@@ -19,10 +19,10 @@ export const TradeEvent = Schema.Struct({
   m: Schema.Boolean,
   M: Schema.optionalKey(Schema.Boolean)
 })
-export type TradeEvent = typeof TradeEvent.Type
+type TradeEvent = typeof TradeEvent.Type
 
 /** `<symbol>@aggTrade`: the trades `f..l` at one price. */
-export const AggTradeEvent = Schema.Struct({
+const AggTradeEvent = Schema.Struct({
   e: Schema.Literal("aggTrade"),
   E: EpochMillis,
   s: SymbolName,
@@ -35,24 +35,24 @@ export const AggTradeEvent = Schema.Struct({
   m: Schema.Boolean,
   M: Schema.optionalKey(Schema.Boolean)
 })
-export type AggTradeEvent = typeof AggTradeEvent.Type
+type AggTradeEvent = typeof AggTradeEvent.Type
 
 /** Sent before the server goes down for maintenance: reconnect at once. */
-export const ServerShutdownEvent = Schema.Struct({
+const ServerShutdownEvent = Schema.Struct({
   e: Schema.Literal("serverShutdown"),
   E: EpochMillis
 })
-export type ServerShutdownEvent = typeof ServerShutdownEvent.Type
+type ServerShutdownEvent = typeof ServerShutdownEvent.Type
 
-export const StreamEvent = Schema.Union([TradeEvent, AggTradeEvent, ServerShutdownEvent])
-export type StreamEvent = typeof StreamEvent.Type
+const StreamEvent = Schema.Union([TradeEvent, AggTradeEvent, ServerShutdownEvent])
+type StreamEvent = typeof StreamEvent.Type
 
 /** The combined-stream envelope. */
-export const CombinedFrame = Schema.Struct({
+const CombinedFrame = Schema.Struct({
   stream: Schema.String.pipe(Schema.check(Schema.isNonEmpty())),
   data: StreamEvent
 })
-export type CombinedFrame = typeof CombinedFrame.Type
+type CombinedFrame = typeof CombinedFrame.Type
 
 /** Any market-data frame we read, combined or raw; the text form is a JSON document. */
 export const StreamFrame = Schema.Union([CombinedFrame, StreamEvent])

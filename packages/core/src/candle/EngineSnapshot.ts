@@ -15,7 +15,7 @@ const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 /** An id or time, or -1 for "none yet". */
 const OrNone = Schema.Int.check(Schema.isGreaterThanOrEqualTo(-1))
 
-export const AccumulatorSnapshot = Schema.Struct({
+const AccumulatorSnapshot = Schema.Struct({
   openTime: EpochMillis,
   firstId: OrNone,
   lastId: OrNone,
@@ -31,16 +31,16 @@ export const AccumulatorSnapshot = Schema.Struct({
   minutes: Count,
   revised: Schema.Boolean
 })
-export type AccumulatorSnapshot = typeof AccumulatorSnapshot.Type
+type AccumulatorSnapshot = typeof AccumulatorSnapshot.Type
 
-export const SeriesSnapshot = Schema.Struct({
+const SeriesSnapshot = Schema.Struct({
   interval: Interval,
   open: Schema.Array(AccumulatorSnapshot),
   closed: Schema.Array(AccumulatorSnapshot),
   nextOpenTime: OrNone,
   lastClose: Units8
 })
-export type SeriesSnapshot = typeof SeriesSnapshot.Type
+type SeriesSnapshot = typeof SeriesSnapshot.Type
 
 export const SymbolSnapshot = Schema.Struct({
   symbol: SymbolName,

@@ -6,7 +6,7 @@
 import type { Candle } from "./Candle.ts"
 import { klineRow, type KlineRow } from "./KlineCsv.ts"
 
-export interface WindowDifference {
+interface WindowDifference {
   readonly openTime: number
   /** Our row and the exchange's; null where that side has no window. */
   readonly ours: KlineRow | null

@@ -5,10 +5,10 @@
  */
 import { Schema } from "effect"
 
-export const ProducerStatus = Schema.Literals(["ok", "connecting", "disconnected"])
-export type ProducerStatus = typeof ProducerStatus.Type
+const ProducerStatus = Schema.Literals(["ok", "connecting", "disconnected"])
+type ProducerStatus = typeof ProducerStatus.Type
 
-export const SymbolHealth = Schema.Struct({
+const SymbolHealth = Schema.Struct({
   symbol: Schema.String,
   tradesPerSecond: Schema.Finite,
   /** Exchange time of the latest trade, null before the first. */
@@ -20,7 +20,7 @@ export const SymbolHealth = Schema.Struct({
   /** Binance's status for it when that is not `TRADING` (a halt, maintenance, a delisting); absent while it trades. */
   exchangeStatus: Schema.optionalKey(Schema.String)
 })
-export type SymbolHealth = typeof SymbolHealth.Type
+type SymbolHealth = typeof SymbolHealth.Type
 
 /** Closed hours compared with the exchange's klines: how many, how many 1m windows differed, and when last (null before the first). */
 export const ReconciliationHealth = Schema.Struct({

@@ -7,7 +7,7 @@ import type { Candle } from "../candle/Candle.ts"
 import type { Interval } from "../candle/Interval.ts"
 import type { StoreUnavailable } from "./StoreErrors.ts"
 
-export interface CandleQuery {
+interface CandleQuery {
   readonly symbol: string
   readonly interval: Interval
   /** Inclusive bounds on open time. */

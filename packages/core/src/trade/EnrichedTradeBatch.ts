@@ -19,5 +19,3 @@ export const EnrichedTradeBatch = Schema.Struct({
   dropped: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 })
 export type EnrichedTradeBatch = typeof EnrichedTradeBatch.Type
-
-export const EnrichedTradeBatchFromJson = Schema.fromJsonString(EnrichedTradeBatch)

@@ -20,7 +20,7 @@ import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 export class NotPublished extends Schema.TaggedError<NotPublished>()("NotPublished", { url: Schema.String }) {}
 
 /** The file could not be fetched or verified, after the retries. */
-export class DownloadFailed extends Schema.TaggedError<DownloadFailed>()("DownloadFailed", {
+class DownloadFailed extends Schema.TaggedError<DownloadFailed>()("DownloadFailed", {
   url: Schema.String,
   message: Schema.String
 }) {}
@@ -28,7 +28,7 @@ export class DownloadFailed extends Schema.TaggedError<DownloadFailed>()("Downlo
 /** A transient failure, retried: a cut connection, a 5xx, a digest that does not match. */
 class Transient extends Schema.TaggedError<Transient>()("Transient", { message: Schema.String }) {}
 
-export interface Downloaded {
+interface Downloaded {
   readonly path: string
   /** The SHA-256 the archive publishes for it, which its bytes match. */
   readonly sha256: string
@@ -36,7 +36,7 @@ export interface Downloaded {
   readonly bytes: number
 }
 
-export interface DownloadOptions {
+interface DownloadOptions {
   readonly baseUrl: string
   readonly dir: string
   /** Tries of one file before it fails (cut connections resume, so each try makes progress). */
@@ -48,7 +48,7 @@ export interface DownloadOptions {
 }
 
 /** A peer that says nothing for this long is taken for gone: the try fails and the next resumes. */
-export const IDLE_MILLIS = 30_000
+const IDLE_MILLIS = 30_000
 
 const RETRY = retrySchedule({ baseMillis: 500, capMillis: 10_000 })
 

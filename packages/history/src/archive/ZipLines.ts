@@ -7,11 +7,11 @@
 import { open } from "node:fs/promises"
 import { pipeline } from "node:stream"
 import { createInflateRaw } from "node:zlib"
-import { Effect, Schema, Stream } from "effect"
+import { Schema, Stream } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { lineChunks } from "@blockchaincore/adapters/chunks/lineChunks"
 
-export class ZipError extends Schema.TaggedError<ZipError>()("ZipError", {
+class ZipError extends Schema.TaggedError<ZipError>()("ZipError", {
   path: Schema.String,
   message: Schema.String
 }) {}
@@ -107,9 +107,6 @@ async function* linesOf(path: string): AsyncGenerator<ReadonlyArray<string>> {
   }
 }
 
-/** The name of the zip's entry, and its lines chunk by chunk. */
-export const zipEntryName = (path: string): Effect.Effect<string, ZipError> =>
-  Effect.tryPromise({ try: () => firstEntry(path).then((e) => e.name), catch: (e) => new ZipError({ path, message: errorMessage(e) }) })
-
+/** The zip's entry, line by line, chunk by chunk. */
 export const zipLines = (path: string): Stream.Stream<ReadonlyArray<string>, ZipError> =>
   Stream.fromAsyncIterable(linesOf(path), (cause) => new ZipError({ path, message: errorMessage(cause) }))

@@ -15,7 +15,6 @@
  */
 import { rm } from "node:fs/promises"
 import { Array as Arr, Clock, Effect, Result, Stream } from "effect"
-import type { HttpClient } from "effect/http"
 import { type ArchiveFormat, decodeArchiveRow, detectArchiveFormat, isHeaderRow } from "@blockchaincore/core/binance/ArchiveRow"
 import { type ArchiveFile, archiveFiles, type ArchiveKind, daysOf } from "@blockchaincore/core/binance/PublicArchive"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
@@ -31,7 +30,7 @@ import { BackfillLedger } from "./BackfillLedger.ts"
 import { type BackfillProgress, backfillSummary } from "./BackfillProgress.ts"
 import { zipLines } from "../archive/ZipLines.ts"
 
-export interface BackfillRequest {
+interface BackfillRequest {
   readonly symbols: ReadonlyArray<string>
   /** UTC dates, YYYY-MM-DD, both included. */
   readonly from: string
@@ -45,7 +44,7 @@ export interface BackfillRequest {
   readonly tries: number
 }
 
-export interface FileFailure {
+interface FileFailure {
   readonly name: string
   readonly message: string
 }
@@ -225,4 +224,3 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
     return { failures, summary }
   })
 
-export type BackfillServices = CandleStore | TradeStaging | ArchiveHandoff | BackfillLedger | HttpClient.HttpClient

@@ -16,8 +16,8 @@ export const FileDone = Schema.Struct({
   trades: Schema.Int,
   candles: Schema.Int,
   state: Schema.NullOr(SymbolSnapshot),
-  /** The SHA-256 the file had when it was loaded: a later run that finds another has found it re-uploaded. Absent in records of earlier releases. */
-  sha256: Schema.optionalKey(Schema.String)
+  /** The SHA-256 the file had when it was loaded: a later run that finds another has found it re-uploaded. */
+  sha256: Schema.String
 })
 export type FileDone = typeof FileDone.Type
 

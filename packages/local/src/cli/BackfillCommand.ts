@@ -26,10 +26,10 @@ const boundHeapGrowth = Effect.sync(() => setFlagsFromString("--heap-growing-per
 
 const yesterday = (now: number) => new Date(now - 86_400_000).toISOString().slice(0, 10)
 
-export class BackfillRangeError extends Schema.TaggedError<BackfillRangeError>()("BackfillRangeError", { message: Schema.String }) {}
+class BackfillRangeError extends Schema.TaggedError<BackfillRangeError>()("BackfillRangeError", { message: Schema.String }) {}
 
 /** Some files could not be loaded; what was loaded stays, and the same command retries the rest. */
-export class BackfillIncomplete extends Schema.TaggedError<BackfillIncomplete>()("BackfillIncomplete", { message: Schema.String }) {}
+class BackfillIncomplete extends Schema.TaggedError<BackfillIncomplete>()("BackfillIncomplete", { message: Schema.String }) {}
 
 export const backfillCommand = Command.make(
   "backfill",
@@ -52,9 +52,9 @@ export const backfillCommand = Command.make(
     const { BackfillLedger } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/BackfillLedger"))
     const { ArchiveHandoff } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/ArchiveHandoff"))
     const { Archiver } = yield* Effect.promise(() => import("@blockchaincore/services/archival/Archiver"))
-    const { layerSqliteCandleStore } = yield* Effect.promise(() => import("../store/SqliteCandleStore.ts"))
-    const { layerLocalTradeArchive } = yield* Effect.promise(() => import("../archive/LocalTradeArchive.ts"))
-    const { ArchiveWorker } = yield* Effect.promise(() => import("../archive/ArchiveWorkerClient.ts"))
+    const { layerSqliteCandleStore } = yield* Effect.promise(() => import("../sqlite/SqliteCandleStore.ts"))
+    const { layerDuckdbTradeArchive } = yield* Effect.promise(() => import("../duckdb/DuckdbTradeArchive.ts"))
+    const { ArchiveWorker } = yield* Effect.promise(() => import("../duckdb/ArchiveWorkerClient.ts"))
     const { DEFAULT_ENGINE } = yield* Effect.promise(() => import("@blockchaincore/services/processor/Processor"))
     const { OutboundHttp } = yield* Effect.promise(() => import("@blockchaincore/adapters/http/OutboundHttp"))
 
@@ -62,7 +62,7 @@ export const backfillCommand = Command.make(
     const progress = new BackfillProgress(now)
     const report = Effect.suspend(() => Clock.currentTimeMillis.pipe(Effect.flatMap((t) => Console.error(progress.line(t)))))
     const archiveRoot = join(flags.dataDir, "archive")
-    const ports = Layer.mergeAll(layerSqliteCandleStore(join(flags.dataDir, "candles.sqlite")), layerLocalTradeArchive(archiveRoot, ArchiveWorker.inThisThread(archiveRoot)))
+    const ports = Layer.mergeAll(layerSqliteCandleStore(join(flags.dataDir, "candles.sqlite")), layerDuckdbTradeArchive(archiveRoot, ArchiveWorker.inThisThread(archiveRoot)))
     // Locally there is no bus between processes: the archival service is called directly.
     const handoff = Layer.effect(ArchiveHandoff, Effect.gen(function*() {
       const archiver = yield* Archiver

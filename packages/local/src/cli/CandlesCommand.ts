@@ -11,9 +11,9 @@ import { SymbolName } from "@blockchaincore/core/trade/Trade"
 import { candlesOfFile } from "../candles/CandlesOfFile.ts"
 
 /** Exit code when candles were printed but some rows were rejected (1 means nothing could run). */
-export const EXIT_ROWS_REJECTED = 3
+const EXIT_ROWS_REJECTED = 3
 
-export class RowsRejected extends Schema.TaggedError<RowsRejected>()("RowsRejected", {
+class RowsRejected extends Schema.TaggedError<RowsRejected>()("RowsRejected", {
   path: Schema.String,
   rejected: Schema.Int,
   lines: Schema.Int

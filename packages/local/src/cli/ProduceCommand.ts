@@ -23,10 +23,10 @@ export const produceCommand = Command.make(
     // The producer (and ws, SQLite) is loaded when this command runs: see cli/main.ts.
     const { producerConfig, runProducer } = yield* Effect.promise(() => import("@blockchaincore/producer/Producer"))
     const { Journal } = yield* Effect.promise(() => import("@blockchaincore/producer/publish/Journal"))
-    const { InProcessEventBus } = yield* Effect.promise(() => import("../bus/InProcessEventBus.ts"))
-    const { InProcessTradeQueue } = yield* Effect.promise(() => import("../queue/InProcessTradeQueue.ts"))
+    const { InProcessEventBus } = yield* Effect.promise(() => import("../memory/InProcessEventBus.ts"))
+    const { SqliteTradeQueue } = yield* Effect.promise(() => import("../sqlite/SqliteTradeQueue.ts"))
     const { OutboundHttp } = yield* Effect.promise(() => import("@blockchaincore/adapters/http/OutboundHttp"))
-    const layers = Layer.mergeAll(new InProcessTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(flags.journalDir), OutboundHttp)
+    const layers = Layer.mergeAll(new SqliteTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(flags.journalDir), OutboundHttp)
     yield* Effect.gen(function*() {
       const handle = yield* runProducer(producerConfig(flags.symbols, flags, { batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) } }))
       yield* Console.error(`producing ${flags.symbols.length} symbols from ${flags.wsUrl}; Ctrl-C to stop`)

@@ -11,7 +11,7 @@ export const queryCommand = Command.make(
   },
   Effect.fn("query")(function*({ sql, dataDir, format }) {
     // DuckDB is loaded when a query runs, not with the CLI (every other command would carry it).
-    const { formatCsv, formatJson, formatTable, queryArchive } = yield* Effect.promise(() => import("../query/ArchiveQuery.ts"))
+    const { formatCsv, formatJson, formatTable, queryArchive } = yield* Effect.promise(() => import("../duckdb/ArchiveQuery.ts"))
     const result = yield* queryArchive(dataDir, sql)
     yield* Console.log(format === "csv" ? formatCsv(result) : format === "json" ? formatJson(result) : formatTable(result))
   })

@@ -11,10 +11,10 @@ import { DomainEvent, EVENT_SOURCE } from "@blockchaincore/core/events/DomainEve
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { StoreHealth } from "@blockchaincore/api/ReadApi"
 import { HealthReport } from "@blockchaincore/api/ReadApiServer"
-import { InProcessEventBus } from "../bus/InProcessEventBus.ts"
+import { InProcessEventBus } from "../memory/InProcessEventBus.ts"
 
 const LIVE = { source: [EVENT_SOURCE], "detail-type": ["CandleClosed", "CandleRevised", "AnomalyDetected", "AlertSent"] }
-export const HEALTH_EVERY = Duration.seconds(2)
+const HEALTH_EVERY = Duration.seconds(2)
 
 const encodeEvent = Schema.encodeSync(DomainEvent)
 const encodeHealth = Schema.encodeSync(Schema.Union([PipelineHealth, StoreHealth]))

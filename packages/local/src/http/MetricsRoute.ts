@@ -6,7 +6,7 @@
 import { Effect, Metric } from "effect"
 import { HttpRouter, HttpServerResponse } from "effect/http"
 import { PrometheusMetrics } from "effect/observability"
-import { LocalTradeQueue } from "../queue/InProcessTradeQueue.ts"
+import { LocalTradeQueue } from "../sqlite/SqliteTradeQueue.ts"
 import { queueDepth } from "../runtime/PipeMetrics.ts"
 import { ProducerMonitor } from "../runtime/ProducerMonitor.ts"
 

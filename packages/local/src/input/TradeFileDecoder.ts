@@ -9,15 +9,15 @@ import { type ArchiveFormat, decodeArchiveRow, detectArchiveFormat, isHeaderRow 
 import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 
-export type DecodedLine =
+type DecodedLine =
   | { readonly _tag: "Trade"; readonly trade: Trade }
   | { readonly _tag: "Skipped" }
   | { readonly _tag: "Rejected"; readonly reason: string }
 
-export type FileFormat = { readonly kind: "stream" } | ({ readonly kind: "archive" } & ArchiveFormat)
+type FileFormat = { readonly kind: "stream" } | ({ readonly kind: "archive" } & ArchiveFormat)
 
 /** Public-archive files are named SYMBOL-trades-DATE.csv or SYMBOL-aggTrades-DATE.csv. */
-export const symbolFromFileName = (path: string): string | undefined =>
+const symbolFromFileName = (path: string): string | undefined =>
   /^([A-Z0-9]{2,20})-(?:trades|aggTrades)-/.exec(basename(path))?.[1]
 
 

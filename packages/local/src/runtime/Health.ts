@@ -5,7 +5,7 @@ import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { HealthReport } from "@blockchaincore/api/ReadApiServer"
-import { LocalTradeQueue } from "../queue/InProcessTradeQueue.ts"
+import { LocalTradeQueue } from "../sqlite/SqliteTradeQueue.ts"
 import { LocalPipeStats } from "./LocalPipe.ts"
 import { ProducerMonitor } from "./ProducerMonitor.ts"
 
@@ -23,7 +23,7 @@ const producerStatus = (m: MetricsSnapshot | undefined): Pick<PipelineHealth, "s
   return { status: "ok", since: Math.min(...states.map((s) => s.since)), detail: "" }
 }
 
-export const pipelineHealth = (symbols: ReadonlyArray<string>, m: MetricsSnapshot | undefined, queueDepth: number, batchesProcessed: number, now: number): PipelineHealth => {
+const pipelineHealth = (symbols: ReadonlyArray<string>, m: MetricsSnapshot | undefined, queueDepth: number, batchesProcessed: number, now: number): PipelineHealth => {
   const c = m?.counters
   return {
     ...producerStatus(m),

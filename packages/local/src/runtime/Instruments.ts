@@ -11,7 +11,7 @@ import { statusText } from "@blockchaincore/core/binance/LocationRefused"
 import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
 import { ExchangeInfo, ExchangeInfoFromJson, type Instrument, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
 
-export type InstrumentSource = "binance" | "cache" | "bundled"
+type InstrumentSource = "binance" | "cache" | "bundled"
 
 export const loadInstruments = (
   restUrl: string,

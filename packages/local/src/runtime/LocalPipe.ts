@@ -10,7 +10,7 @@ import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { Processor } from "@blockchaincore/services/processor/Processor"
-import type { InProcessTradeQueue } from "../queue/InProcessTradeQueue.ts"
+import type { SqliteTradeQueue } from "../sqlite/SqliteTradeQueue.ts"
 import { batchesProcessed, batchFailures } from "./PipeMetrics.ts"
 
 export interface PipeStats {
@@ -22,12 +22,12 @@ export interface PipeStats {
 /** The running pipe's counts, for health and tests. */
 export class LocalPipeStats extends Context.Service<LocalPipeStats, PipeStats>()("@blockchaincore/local/runtime/LocalPipeStats") {}
 
-export interface PipeOptions {
+interface PipeOptions {
   /** Deliver every batch twice, as an at-least-once queue may: for tests of idempotency. */
   readonly deliverTwice?: boolean
 }
 
-export const runLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats, options: PipeOptions = {}) =>
+export const runLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats, options: PipeOptions = {}) =>
   Effect.gen(function*() {
     const processor = yield* Processor
     const enricher = yield* Enricher
@@ -75,7 +75,7 @@ class RedeliveryDue extends Data.TaggedError("RedeliveryDue") {}
 const REDELIVERY = retrySchedule({ baseMillis: 100, capMillis: 5_000 })
 
 /** Processes whatever is still queued, for a clean stop. */
-export const drainLocalPipe = (queue: InProcessTradeQueue, stats: PipeStats) =>
+export const drainLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats) =>
   Effect.gen(function*() {
     const processor = yield* Processor
     const enricher = yield* Enricher

@@ -18,18 +18,18 @@ import { Notifier } from "@blockchaincore/core/ports/Notifier"
 import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { Webhook } from "@blockchaincore/core/ports/Webhook"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
-import type { PortLayers } from "@blockchaincore/services/consumers/Consumer"
+import type { PortLayers } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { makeWebhookNotifier, webhookOff } from "@blockchaincore/adapters/webhook/WebhookNotifier"
-import { layerLocalTradeArchive } from "../archive/LocalTradeArchive.ts"
-import { type BusOptions, InProcessEventBus } from "../bus/InProcessEventBus.ts"
-import { layerLogNotifier } from "../notify/LogNotifier.ts"
-import { LocalTradeQueue } from "../queue/InProcessTradeQueue.ts"
-import { layerSqliteAlertConditions } from "../store/SqliteAlertConditions.ts"
-import { layerSqliteEventHistory } from "../store/SqliteEventHistory.ts"
-import { layerSqliteCandleStore } from "../store/SqliteCandleStore.ts"
-import { layerSqliteEngineStateStore } from "../store/SqliteEngineStateStore.ts"
+import { layerDuckdbTradeArchive } from "../duckdb/DuckdbTradeArchive.ts"
+import { type BusOptions, InProcessEventBus } from "../memory/InProcessEventBus.ts"
+import { layerLogNotifier } from "../log/LogNotifier.ts"
+import { LocalTradeQueue } from "../sqlite/SqliteTradeQueue.ts"
+import { layerSqliteAlertConditions } from "../sqlite/SqliteAlertConditions.ts"
+import { layerSqliteEventHistory } from "../sqlite/SqliteEventHistory.ts"
+import { layerSqliteCandleStore } from "../sqlite/SqliteCandleStore.ts"
+import { layerSqliteEngineStateStore } from "../sqlite/SqliteEngineStateStore.ts"
 
-export interface LocalPortsConfig {
+interface LocalPortsConfig {
   readonly dataDir: string
   readonly bus?: BusOptions
   /** A Slack- or Discord-style webhook; without it, the webhook consumer only logs. */
@@ -45,7 +45,7 @@ export const localPorts = (config: LocalPortsConfig) =>
     Journal.layer(join(config.dataDir, "journal")),
     layerSqliteCandleStore(join(config.dataDir, "candles.sqlite")),
     layerSqliteEngineStateStore(join(config.dataDir, "candles.sqlite")),
-    layerLocalTradeArchive(join(config.dataDir, "archive")),
+    layerDuckdbTradeArchive(join(config.dataDir, "archive")),
     // Beside the candles, in a file of their own: a backfill writing candles never waits for them.
     layerSqliteEventHistory(join(config.dataDir, "history.sqlite")),
     layerSqliteAlertConditions(join(config.dataDir, "history.sqlite")),

@@ -30,14 +30,14 @@ import { BinanceRest, DEFAULT_REST } from "@blockchaincore/adapters/binance/Bina
 import type { CompletenessOptions } from "@blockchaincore/producer/completeness/SilentSymbols"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { ServedSymbols } from "@blockchaincore/api/ReadApiServer"
-import type { Consumer } from "@blockchaincore/services/consumers/Consumer"
-import { REGISTRY } from "@blockchaincore/services/consumers/consumers"
+import type { Consumer } from "@blockchaincore/services/consumers/ConsumerDeclaration"
+import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
 import { HttpClient, HttpServer } from "effect/http"
-import { type BusOptions, InProcessEventBus } from "../bus/InProcessEventBus.ts"
+import { type BusOptions, InProcessEventBus } from "../memory/InProcessEventBus.ts"
 import { DASHBOARD_DIR, localHttpServer } from "../http/LocalHttpServer.ts"
-import { type InProcessTradeQueue, LocalTradeQueue } from "../queue/InProcessTradeQueue.ts"
+import { type SqliteTradeQueue, LocalTradeQueue } from "../sqlite/SqliteTradeQueue.ts"
 import { localHealthReport } from "./Health.ts"
 import { loadInstruments } from "./Instruments.ts"
 import { drainLocalPipe, LocalPipeStats, type PipeStats, runLocalPipe } from "./LocalPipe.ts"
@@ -72,7 +72,7 @@ export interface LocalRuntimeConfig {
 export class LocalRuntime extends Context.Service<LocalRuntime, {
   readonly port: number
   readonly symbols: ReadonlyArray<string>
-  readonly queue: InProcessTradeQueue
+  readonly queue: SqliteTradeQueue
   readonly bus: InProcessEventBus["Service"]
   readonly pipe: PipeStats
   readonly metrics: () => MetricsSnapshot
@@ -209,7 +209,7 @@ export const localRuntimeBelowProducer = (config: LocalRuntimeConfig) => {
   return Layer.provideMerge(Layer.mergeAll(consumers(config.consumers ?? REGISTRY), pipe(config.deliverTwice === true ? { deliverTwice: true } : {})), withHttp)
 }
 
-export const localRuntimeLayer = (config: LocalRuntimeConfig) =>
+const localRuntimeLayer = (config: LocalRuntimeConfig) =>
   producer(config).pipe(Layer.provide(localRuntimeBelowProducer(config)), Layer.provide(Layer.succeed(Metric.MetricRegistry, new Map())))
 
 /** Starts the runtime in the caller's scope; it runs until that scope closes. */

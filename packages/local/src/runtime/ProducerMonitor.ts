@@ -6,7 +6,7 @@
 import { Context, Effect, Layer, Ref } from "effect"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 
-export interface MonitoredProducer {
+interface MonitoredProducer {
   readonly metrics: () => MetricsSnapshot
   /** Adds what the producer counted since the last export to the Effect metrics. */
   readonly exportMetrics: Effect.Effect<void>

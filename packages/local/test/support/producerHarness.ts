@@ -17,8 +17,8 @@ import { type ReplayOptions, ReplayServer } from "@blockchaincore/replay/ReplayS
 import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
-import { InProcessEventBus } from "../../src/bus/InProcessEventBus.ts"
-import { InProcessTradeQueue } from "../../src/queue/InProcessTradeQueue.ts"
+import { InProcessEventBus } from "../../src/memory/InProcessEventBus.ts"
+import { SqliteTradeQueue } from "../../src/sqlite/SqliteTradeQueue.ts"
 
 export interface HarnessRun {
   readonly batches: ReadonlyArray<TradeBatch>
@@ -33,7 +33,7 @@ export interface HarnessOptions {
   readonly replay?: ReplayOptions
   readonly producer?: Partial<ProducerConfig>
   /** Runs alongside the producer, e.g. to stop and restart the queue. */
-  readonly during?: (queue: InProcessTradeQueue, producer: ProducerHandle) => Effect.Effect<void, unknown>
+  readonly during?: (queue: SqliteTradeQueue, producer: ProducerHandle) => Effect.Effect<void, unknown>
   readonly maxWaitMillis?: number
   /** The trades that must arrive (default: every trade of the recording). */
   readonly expected?: ReadonlyArray<RecordedFrame>
@@ -57,7 +57,7 @@ export const testConfig = (port: number, symbols: ReadonlyArray<string>): Produc
 export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, options: HarnessOptions = {}): Promise<HarnessRun> => {
   const server = new ReplayServer(frames, { pingIntervalMillis: 200, ...options.replay })
   const port = await server.listen()
-  const queue = new InProcessTradeQueue({ keepHistory: true })
+  const queue = new SqliteTradeQueue({ keepHistory: true })
   const bus = Effect.runSync(InProcessEventBus.make({ keepHistory: true }))
   const expected = new Set((options.expected ?? frames).map((f) => `${f.trade.symbol}:${f.trade.firstId}`))
   const symbols = [...new Set(frames.map((f) => f.trade.symbol))]

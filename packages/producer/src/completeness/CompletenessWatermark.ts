@@ -22,7 +22,7 @@ import type { Announce } from "../publish/Announcer.ts"
 import type { StreamedSymbol } from "../sequence/FrameSequencer.ts"
 import { type Checked, type CompletenessOptions, silentGaps } from "./SilentSymbols.ts"
 
-export interface CompletenessDeps {
+interface CompletenessDeps {
   readonly symbols: ReadonlyMap<string, StreamedSymbol>
   readonly options: CompletenessOptions
   readonly rest: BinanceRest

@@ -6,7 +6,7 @@ import type { Gap } from "@blockchaincore/core/gaps/Gap"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 import type { BinanceRest } from "@blockchaincore/adapters/binance/BinanceRest"
 
-export type GapFill =
+type GapFill =
   | { readonly outcome: "filled"; readonly trades: ReadonlyArray<Trade> }
   | { readonly outcome: "unfillable"; readonly trades: ReadonlyArray<Trade>; readonly reason: string }
 

@@ -13,7 +13,7 @@ import type { ProducerMetrics } from "../metrics/ProducerMetrics.ts"
 import type { Announce } from "../publish/Announcer.ts"
 import { fillGap } from "./GapFiller.ts"
 
-export interface GapFillingDeps {
+interface GapFillingDeps {
   readonly gaps: Queue.Queue<Gap>
   readonly rest: BinanceRest
   readonly announce: Announce

@@ -16,7 +16,7 @@ export interface SymbolCounters {
   status: string
 }
 
-export interface ProducerCounters {
+interface ProducerCounters {
   readonly symbols: Map<string, SymbolCounters>
   framesMalformed: number
   /** The last malformed frame (cut to 300 characters) and why it was rejected. */
@@ -50,7 +50,7 @@ export interface MetricsSnapshot {
  * A connection's state: up; connecting (a first attempt, or after a loss); or down (attempts
  * failing), with the last failure. `since` is when it entered the state, not the last attempt.
  */
-export interface ConnectionState {
+interface ConnectionState {
   readonly state: "up" | "connecting" | "down"
   readonly since: number
   readonly detail: string

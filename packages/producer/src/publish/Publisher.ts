@@ -8,7 +8,7 @@ import { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { Journal } from "./Journal.ts"
 
-export interface PublishStats {
+interface PublishStats {
   published: number
   journaled: number
   lastLatencyMillis: number

@@ -27,7 +27,7 @@ export const streamedSymbols = (
 ): ReadonlyMap<string, StreamedSymbol> =>
   new Map(symbols.map((symbol) => [symbol, { counters: metrics.symbol(symbol), sequence: new TradeSequence(symbol, resumeFrom?.get(symbol)) }]))
 
-export interface Sequenced {
+interface Sequenced {
   readonly trade: (trade: Trade, now: number) => void
   readonly gap: (gap: Gap) => void
   readonly malformed: (sample: { readonly frame: string; readonly reason: string }) => void

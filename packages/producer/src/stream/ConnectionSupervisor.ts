@@ -40,7 +40,7 @@ export type ClientEvent =
   | { readonly _tag: "Rotated"; readonly connection: number; readonly why: "age" | "serverShutdown"; readonly at: number }
 
 /** Frames waiting for the consumer, over all connections. */
-export const FRAME_BUFFER = 8_192
+const FRAME_BUFFER = 8_192
 
 
 const isShutdown = (text: string) => text.startsWith('{"stream":"!serverShutdown"') || text.startsWith('{"e":"serverShutdown"')

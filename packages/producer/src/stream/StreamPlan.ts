@@ -20,7 +20,7 @@ export interface ConnectionPlan {
   readonly subscribes: ReadonlyArray<ReadonlyArray<string>>
 }
 
-export const tradeStreamOf = (symbol: string): string => `${symbol.toLowerCase()}@trade`
+const tradeStreamOf = (symbol: string): string => `${symbol.toLowerCase()}@trade`
 
 export const planConnections = (wsBase: string, symbols: ReadonlyArray<string>, options: StreamPlanOptions = DEFAULT_PLAN): Array<ConnectionPlan> => {
   const plans: Array<ConnectionPlan> = []

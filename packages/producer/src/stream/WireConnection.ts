@@ -47,7 +47,7 @@ export class ConnectionLost extends Schema.TaggedError<ConnectionLost>()("Connec
 
 /** Unread frames at which the socket is paused, and resumed. */
 export const HIGH_WATER = 4_096
-export const LOW_WATER = 1_024
+const LOW_WATER = 1_024
 
 /** What the socket's listeners report: a text frame, or a sign of life (a ping, a binary frame). */
 type Received = string | 0

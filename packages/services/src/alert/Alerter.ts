@@ -93,7 +93,7 @@ export class Alerter extends Context.Service<Alerter, {
     )
 }
 
-export type AlertFailure = NotifyFailed | BusUnavailable | StoreUnavailable | VersionConflict
+type AlertFailure = NotifyFailed | BusUnavailable | StoreUnavailable | VersionConflict
 
 /** Someone else changed a condition between our read and write: read again and decide again. */
 const retryOnConflict = <A, R>(effect: Effect.Effect<A, AlertFailure, R>) =>

@@ -13,7 +13,7 @@ import { type StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import type { EnrichedTradeBatch, LargeTrade } from "@blockchaincore/core/trade/EnrichedTradeBatch"
 import type { SymbolTrades, TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 
-export interface EnrichmentOptions {
+interface EnrichmentOptions {
   readonly instruments: ReadonlyArray<Instrument>
   /** Notional (quote units, as Units16) from which a trade is large, per symbol. */
   readonly largeTradeNotional: Readonly<Record<string, bigint>>

@@ -14,9 +14,9 @@ import { ExchangeKlines, type ExchangeUnavailable } from "@blockchaincore/core/p
 
 const HOUR = 3_600_000
 
-export const reconciledHours = Metric.counter("blockchaincore_reconciled_hours_total", { description: "Closed hours compared with the exchange's klines", incremental: true })
+const reconciledHours = Metric.counter("blockchaincore_reconciled_hours_total", { description: "Closed hours compared with the exchange's klines", incremental: true })
 export const reconciliationMismatches = Metric.counter("blockchaincore_reconciliation_mismatches_total", { description: "1m windows that differed from the exchange's klines", incremental: true })
-export const lastReconciliation = Metric.gauge("blockchaincore_last_reconciliation_seconds", { description: "When an hour was last compared with the exchange's klines (Unix seconds)" })
+const lastReconciliation = Metric.gauge("blockchaincore_last_reconciliation_seconds", { description: "When an hour was last compared with the exchange's klines (Unix seconds)" })
 
 /** The windows either side has. */
 const windowsOf = (ours: ReadonlyArray<{ readonly openTime: number }>, theirs: ReadonlyArray<{ readonly openTime: number }>): number =>

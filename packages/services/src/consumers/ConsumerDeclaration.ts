@@ -41,7 +41,7 @@ export interface PortLayers {
 export type Port = keyof PortLayers
 
 /** What a consumer's handling may fail with: retried, then kept as a failure. */
-export interface ConsumerFailure {
+interface ConsumerFailure {
   readonly _tag: string
   readonly message: string
 }

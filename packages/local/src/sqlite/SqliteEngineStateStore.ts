@@ -17,7 +17,7 @@ const SCHEMA = `
   );
 `
 
-export const makeSqliteEngineStateStore = (db: DatabaseSync): EngineStateStore["Service"] => {
+const makeSqliteEngineStateStore = (db: DatabaseSync): EngineStateStore["Service"] => {
   db.exec(SCHEMA)
   const loadState = db.prepare("SELECT version, body FROM engine_state WHERE symbol = ?")
   const loadVersion = db.prepare("SELECT version FROM engine_state WHERE symbol = ?")

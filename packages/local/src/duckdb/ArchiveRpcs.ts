@@ -13,8 +13,8 @@ import { EpochMillis, SymbolName } from "@blockchaincore/core/trade/Trade"
 export const ArchiveWorkerInit = Schema.Struct({ root: Schema.String })
 
 /** A staged part by its key: what a compaction read, and so what may be pruned once its file is written. */
-export const StagedPartKey = Schema.Struct({ firstId: Schema.Int, lastId: Schema.Int })
-export type StagedPartKey = typeof StagedPartKey.Type
+const StagedPartKey = Schema.Struct({ firstId: Schema.Int, lastId: Schema.Int })
+type StagedPartKey = typeof StagedPartKey.Type
 
 /** A compacted hour: the staged trades merged into its file, and the staged parts they came from. */
 export const Compacted = Schema.Struct({ trades: Schema.Int, parts: Schema.Array(StagedPartKey) })

@@ -15,9 +15,9 @@ import { CANDLE_COLUMNS, candleColumns, csvColumnTypes, STAGED_TRADE_COLUMNS, TR
 import { stagedBodyOf, stagedRows } from "@blockchaincore/adapters/formats/StagedTrades"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
-export class QueryFailed extends Schema.TaggedError<QueryFailed>()("QueryFailed", { message: Schema.String }) {}
+class QueryFailed extends Schema.TaggedError<QueryFailed>()("QueryFailed", { message: Schema.String }) {}
 
-export interface QueryResult {
+interface QueryResult {
   readonly columns: ReadonlyArray<string>
   readonly rows: ReadonlyArray<ReadonlyArray<string | null>>
 }

@@ -10,7 +10,7 @@ import { Alerter } from "../alert/Alerter.ts"
 import { AnomalyDetector } from "../anomaly/AnomalyDetector.ts"
 import { Archiver } from "../archival/Archiver.ts"
 import { Reconciler } from "../reconciliation/Reconciler.ts"
-import { type Consumer, decimal, defineConsumer } from "./Consumer.ts"
+import { type Consumer, decimal, defineConsumer } from "./ConsumerDeclaration.ts"
 
 export const anomalyConsumer = defineConsumer({
   name: "anomaly",
@@ -21,7 +21,7 @@ export const anomalyConsumer = defineConsumer({
   handle: (event) => (event._tag === "CandleClosed" ? AnomalyDetector.use((a) => a.onCandleClosed(event)).pipe(Effect.asVoid) : Effect.void)
 })
 
-export const alertConsumer = defineConsumer({
+const alertConsumer = defineConsumer({
   name: "alert",
   description: "Turns anomalies into notifications, one per condition, with a cooldown; resolves them",
   pattern: { source: [EVENT_SOURCE], "detail-type": ["AnomalyDetected", "CandleClosed"] },
@@ -35,7 +35,7 @@ export const alertConsumer = defineConsumer({
         : Effect.void
 })
 
-export const archivalConsumer = defineConsumer({
+const archivalConsumer = defineConsumer({
   name: "archival",
   description: "Compacts a closed hour's trades, and a closed day's candles, into Parquet",
   pattern: { source: [EVENT_SOURCE], "detail-type": ["CandleClosed", "CandleRevised"], detail: { candle: { interval: ["1h", "1d"] } } },
@@ -44,7 +44,7 @@ export const archivalConsumer = defineConsumer({
   handle: (event) => (event._tag === "CandleClosed" || event._tag === "CandleRevised" ? Archiver.use((a) => a.onCandle(event)) : Effect.void)
 })
 
-export const reconciliationConsumer = defineConsumer({
+const reconciliationConsumer = defineConsumer({
   name: "reconciliation",
   description: "Compares every final hour's 1m candles with Binance's own klines",
   pattern: { source: [EVENT_SOURCE], "detail-type": ["CandleClosed", "CandleRevised"], detail: { candle: { interval: ["1h"], complete: [true] } } },
@@ -76,7 +76,7 @@ export const webhookConsumer = defineConsumer({
 })
 
 /** Keeps anomalies, alerts and reconciliations for the API, the dashboard's lists and `/health`. */
-export const historyConsumer = defineConsumer({
+const historyConsumer = defineConsumer({
   name: "history",
   description: "Keeps the recent anomalies, alerts and reconciliations for the API and the dashboard",
   pattern: { source: [EVENT_SOURCE], "detail-type": ["AnomalyDetected", "AlertSent", "HourReconciled"] },

@@ -2,7 +2,7 @@
  * The archive's files under `<data>/archive`: one Parquet file per symbol and hour of trades,
  * compacted from the staging table, and one per interval, symbol and day of candles. A file is
  * written to a temporary name and renamed, so a reader never sees half of one. Staged parts are
- * pruned once their hour's file holds them (LocalTradeArchive.ts), so compacting an hour again (a
+ * pruned once their hour's file holds them (DuckdbTradeArchive.ts), so compacting an hour again (a
  * late trade) merges what is staged now into the file, each trade id once. This runs on the
  * archive's worker thread (ArchiveWorker.ts).
  */

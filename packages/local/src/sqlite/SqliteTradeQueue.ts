@@ -12,7 +12,7 @@ import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQu
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { decodeQueuedBody, encodeQueuedBody, type QueuedBody, readQueuedBinary } from "./QueuedBody.ts"
 
-/** A body as SQLite returns it: a BLOB (binary form) or TEXT (earlier forms). */
+/** A body as SQLite returns it: a BLOB (binary form) or TEXT (units JSON). */
 const queuedBodyOf = (value: unknown): QueuedBody => (value instanceof Uint8Array ? value : String(value))
 
 interface Queued {
@@ -28,7 +28,7 @@ interface Queued {
 
 const batchOf = (q: Queued): TradeBatch => (q.held instanceof Uint8Array ? readQueuedBinary(q.held) : q.held)
 
-export class InProcessTradeQueue {
+export class SqliteTradeQueue {
   private readonly shards = new Map<number, Array<Queued>>()
   private readonly db: DatabaseSync | undefined
   private seq = 0
@@ -171,7 +171,7 @@ export class InProcessTradeQueue {
 }
 
 /** The local runtime's queue, for the pipe that reads it and for what reports its depth. */
-export class LocalTradeQueue extends Context.Service<LocalTradeQueue, InProcessTradeQueue>()("@blockchaincore/local/queue/LocalTradeQueue") {
+export class LocalTradeQueue extends Context.Service<LocalTradeQueue, SqliteTradeQueue>()("@blockchaincore/local/queue/LocalTradeQueue") {
   /** A durable queue in `path`, closed with the scope; both as itself and as the `TradeQueue` port. */
   static readonly layer = (path: string): Layer.Layer<LocalTradeQueue | TradeQueue, QueueUnavailable> =>
     Layer.effect(TradeQueue, Effect.gen(function*() {
@@ -182,8 +182,8 @@ export class LocalTradeQueue extends Context.Service<LocalTradeQueue, InProcessT
     )
 }
 
-const openQueue = (path: string): Effect.Effect<InProcessTradeQueue, QueueUnavailable, Scope.Scope> =>
+const openQueue = (path: string): Effect.Effect<SqliteTradeQueue, QueueUnavailable, Scope.Scope> =>
   Effect.acquireRelease(
-    Effect.try({ try: () => new InProcessTradeQueue({ path }), catch: (e) => new QueueUnavailable({ message: `the local queue's file ${path}: ${errorMessage(e)}` }) }),
+    Effect.try({ try: () => new SqliteTradeQueue({ path }), catch: (e) => new QueueUnavailable({ message: `the local queue's file ${path}: ${errorMessage(e)}` }) }),
     (queue) => Effect.sync(() => queue.close())
   )

@@ -1,14 +1,13 @@
 /**
  * A batch as the local queue's file keeps it. Written for every batch and read only after a
  * restart, so writing is what must be cheap: the trades go into binary columns
- * (core/binary/TradeColumns.ts) behind a small JSON header. A batch with a
- * value beyond int64 is written as units JSON behind a `u1` mark instead, and bodies written
- * before either existed, `TradeBatchFromJson`'s decimals, are read as well. Whatever the form, the
+ * (adapters/formats/TradeColumns.ts) behind a small JSON header. A batch with a
+ * value beyond int64 is written as units JSON behind a `u1` mark instead. Whatever the form, the
  * batch read back is checked against the `TradeBatch` schema; a body that fails it is a corrupt file.
  */
 import { Schema } from "effect"
 import { aligned, BYTES_PER_TRADE, setTrade, tradeColumns } from "@blockchaincore/adapters/formats/TradeColumns"
-import { type CompactTrade, Confirmation, exchangeWordOf, TradeBatch, TradeBatchFromJson, TradingStatus } from "@blockchaincore/core/trade/TradeBatch"
+import { type CompactTrade, Confirmation, exchangeWordOf, TradeBatch, TradingStatus } from "@blockchaincore/core/trade/TradeBatch"
 
 const UNITS_MARK = "u1"
 
@@ -109,7 +108,6 @@ const UnitsBody = Schema.fromJsonString(Schema.Struct({
 
 const decodeUnits = Schema.decodeUnknownSync(UnitsBody)
 const validate = Schema.decodeUnknownSync(Schema.toType(TradeBatch))
-const decodeDecimals = Schema.decodeUnknownSync(TradeBatchFromJson)
 
 export type QueuedBody = Uint8Array | string
 
@@ -120,4 +118,8 @@ export const decodeQueuedBody = (body: QueuedBody): TradeBatch =>
     ? validate(readQueuedBinary(body))
     : body.startsWith(UNITS_MARK)
     ? validate(decodeUnits(body.slice(UNITS_MARK.length)))
-    : decodeDecimals(body)
+    : corrupt(body)
+
+const corrupt = (body: string): never => {
+  throw new Error(`a queued body that is neither binary nor units JSON: ${body.slice(0, 80)}`)
+}

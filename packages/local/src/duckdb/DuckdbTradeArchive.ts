@@ -23,7 +23,7 @@ import { type ArchivedTrade, type ArchiveUnavailable, TradeArchive } from "@bloc
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { archiveFailure as fail, STAGING_FILE } from "./ArchiveFiles.ts"
 import type { Compacted } from "./ArchiveRpcs.ts"
-import { inTransaction } from "../store/LocalDatabase.ts"
+import { inTransaction } from "../sqlite/LocalDatabase.ts"
 import { ArchiveWorker } from "./ArchiveWorkerClient.ts"
 
 const STAGING_SCHEMA = `
@@ -35,7 +35,7 @@ const STAGING_SCHEMA = `
 `
 
 /** Staging and compaction share one SQLite file, so one layer provides both ports. */
-export const layerLocalTradeArchive = (root: string, files: Layer.Layer<ArchiveWorker, ArchiveUnavailable> = ArchiveWorker.layer(root)): Layer.Layer<TradeArchive | TradeStaging, ArchiveUnavailable> =>
+export const layerDuckdbTradeArchive = (root: string, files: Layer.Layer<ArchiveWorker, ArchiveUnavailable> = ArchiveWorker.layer(root)): Layer.Layer<TradeArchive | TradeStaging, ArchiveUnavailable> =>
   Layer.effectContext(
     Effect.gen(function*() {
       const db = yield* Effect.acquireRelease(
