@@ -7,24 +7,17 @@
  * With a rate (`FILE RATE`, frames a second) it paces instead, 50 ms at a time, for a steady state.
  * Prints `ws://127.0.0.1:PORT` when listening.
  */
-import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { createServer, type IncomingMessage } from "node:http"
 import type { Socket } from "node:net"
+import { handshakeAnswerForKey, textFrame } from "@blockchaincore/testkit/rawWebSocketServer"
 
-const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 const CHUNK = 1 << 20
-
-const frameOf = (line: string): Buffer => {
-  const body = Buffer.from(line)
-  const head = body.length < 126 ? Buffer.from([0x81, body.length]) : Buffer.from([0x81, 126, body.length >> 8, body.length & 0xff])
-  return Buffer.concat([head, body])
-}
 
 const lines = readFileSync(process.argv[2] ?? "", "utf8").split("\n").filter((l) => l.length > 0)
 // Framed once at start, so a connection costs a filter and a copy, not a framing of every line.
 const streams = lines.map((line) => /^\{"stream":"([^"]+)"/.exec(line)?.[1] ?? "")
-const allFrames = lines.map(frameOf)
+const allFrames = lines.map(textFrame)
 const allFramed = Buffer.concat(allFrames)
 const everyStream = new Set(streams)
 /**
@@ -47,8 +40,7 @@ const server = createServer((_req, res) => {
 server.on("upgrade", (request: IncomingMessage, socket: Socket) => {
   socket.on("error", () => socket.destroy())
   socket.on("data", () => {})
-  const accept = createHash("sha1").update(`${request.headers["sec-websocket-key"] ?? ""}${GUID}`).digest("base64")
-  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
+  socket.write(handshakeAnswerForKey(request.headers["sec-websocket-key"] ?? ""))
   const { frames, framed } = framedFor(request.url ?? "/")
   if (rate > 0) {
     let next = 0

@@ -3,8 +3,9 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { encodeStaged, encodeStagedBody, stagedRows } from "../src/formats/StagedTrades.ts"
 import type { ArchivedTrade } from "@blockchaincore/core/ports/TradeArchive"
+import { trade as tradeOf } from "@blockchaincore/testkit/builders"
 
-const trade = (id: number, price: bigint, qty: bigint): ArchivedTrade => ({ symbol: "BTCUSDT", firstId: id, lastId: id, price, qty, time: 1_723_161_255_000 + id, buyerIsMaker: id % 2 === 0, large: id % 3 === 0 })
+const trade = (id: number, price: bigint, qty: bigint): ArchivedTrade => ({ ...tradeOf(id, 1_723_161_255_000 + id, { price, qty, buyerIsMaker: id % 2 === 0 }), large: id % 3 === 0 })
 
 describe("staged trades", () => {
   it("read back each id once, in id order, whether staged in binary or as lines of units", () => {

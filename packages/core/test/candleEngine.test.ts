@@ -3,20 +3,13 @@ import { describe, expect, it } from "vitest"
 import type { Candle } from "../src/candle/Candle.ts"
 import { CandleEngine } from "../src/candle/CandleEngine.ts"
 import type { Trade } from "../src/trade/Trade.ts"
+import { trade as tradeOf } from "@blockchaincore/testkit/builders"
 
 const T0 = Date.UTC(2024, 7, 8, 10, 0)
 const S = 1000
 const M = 60 * S
 
-const trade = (id: number, at: number, price: bigint, qty = 100_000_000n, buyerIsMaker = false): Trade => ({
-  symbol: "BTCUSDT",
-  firstId: id,
-  lastId: id,
-  price,
-  qty,
-  time: T0 + at,
-  buyerIsMaker
-})
+const trade = (id: number, at: number, price: bigint, qty = 100_000_000n, buyerIsMaker = false): Trade => tradeOf(id, T0 + at, { price, qty, buyerIsMaker })
 
 const brief = (c: Candle) => ({
   at: (c.openTime - T0) / M,

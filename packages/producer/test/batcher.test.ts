@@ -5,11 +5,10 @@ import { describe, expect, it } from "vitest"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { shardOf, TradeBatchFromJson, tradesOf, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { Batcher } from "../src/batching/Batcher.ts"
+import { trade as tradeOf } from "@blockchaincore/testkit/builders"
 
 const T0 = 1_723_161_255_000
-const trade = (symbol: string, id: number, time: number, price = 6_183_763_000_000n): Trade => ({
-  symbol, firstId: id, lastId: id, price, qty: 2_000_000n, time, buyerIsMaker: id % 2 === 0
-})
+const trade = (symbol: string, id: number, time: number, price = 6_183_763_000_000n): Trade => tradeOf(id, time, { symbol, price, qty: 2_000_000n, buyerIsMaker: id % 2 === 0 })
 const size = (b: TradeBatch) => Buffer.byteLength(Schema.encodeSync(TradeBatchFromJson)(b))
 
 describe("Batcher", () => {

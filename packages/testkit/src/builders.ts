@@ -1,9 +1,13 @@
-/** Candles and trades with awkward exact decimals (more digits than a float holds). */
+/**
+ * Trades and candles for tests: `trade` a plain one whose every field a test may set; `tradeAt`,
+ * `candleAt` and `snapshotOf` with awkward exact decimals (more digits than a float holds).
+ */
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
 import type { SymbolSnapshot } from "@blockchaincore/core/candle/EngineSnapshot"
 import { parseUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import type { ArchivedTrade } from "@blockchaincore/core/ports/TradeArchive"
+import type { Trade } from "@blockchaincore/core/trade/Trade"
 
 const units = (s: string, scale: number): bigint => {
   const u = parseUnits(s, 0, s.length, scale)
@@ -12,6 +16,18 @@ const units = (s: string, scale: number): bigint => {
 }
 const p = (s: string) => units(s, PRICE_SCALE)
 const q = (s: string) => units(s, QUOTE_SCALE)
+
+/** One trade of id `id` at `time`: BTCUSDT, 60,000 × 1, the seller the maker, unless `fields` say otherwise. */
+export const trade = (id: number, time: number, fields: Partial<Omit<Trade, "firstId" | "lastId" | "time">> = {}): Trade => ({
+  symbol: "BTCUSDT",
+  firstId: id,
+  lastId: id,
+  price: 6_000_000_000_000n,
+  qty: 100_000_000n,
+  time,
+  buyerIsMaker: false,
+  ...fields
+})
 
 export const candleAt = (symbol: string, openTime: number, close = "61234.56789012"): Candle => ({
   symbol,

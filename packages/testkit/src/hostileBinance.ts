@@ -7,18 +7,11 @@
  * once and keeps talking on the old connection for a while, and answers the first REST requests
  * with 429. Every trade of the recording is reachable by stream or REST.
  */
-import { createHash } from "node:crypto"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { Socket } from "node:net"
 import type { RecordedFrame } from "@blockchaincore/replay/Recording"
+import { handshakeAnswerForKey, textFrame } from "./rawWebSocketServer.ts"
 
-const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-
-const textFrame = (text: string): Buffer => {
-  const body = Buffer.from(text)
-  const head = body.length < 126 ? Buffer.from([0x81, body.length]) : body.length < 65_536 ? Buffer.from([0x81, 126, body.length >> 8, body.length & 0xff]) : Buffer.from([0x81, 127, 0, 0, 0, 0, (body.length >>> 24) & 0xff, (body.length >>> 16) & 0xff, (body.length >> 8) & 0xff, body.length & 0xff])
-  return Buffer.concat([head, body])
-}
 
 interface HostileFaults {
   readonly duplicateEvery: number
@@ -73,12 +66,11 @@ export const startHostileBinance = async (frames: ReadonlyArray<RecordedFrame>, 
     socket.on("error", () => socket.destroy())
     socket.on("data", () => {}) // the client's pongs and control frames are of no interest
     const key = request.headers["sec-websocket-key"] ?? ""
-    const accept = createHash("sha1").update(key + GUID).digest("base64")
     let lingering = -1
     let first = true
     const pump = () => {
       if (socket.destroyed) return
-      const chunks: Array<Buffer> = first ? [Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)] : []
+      const chunks: Array<Buffer> = first ? [handshakeAnswerForKey(key)] : []
       first = false
       for (let n = 0; n < 200 && cursor < frames.length; n++) {
         if (lingering === 0) {

@@ -24,12 +24,14 @@ export const frame = (opcode: number, payload: Buffer | string): Buffer => {
 export const textFrame = (text: string) => frame(0x1, text)
 export const pingFrame = (payload: string) => frame(0x9, payload)
 
-/** The 101 answer to a handshake request. */
-export const handshakeAnswer = (request: string): Buffer => {
-  const key = /Sec-WebSocket-Key: *(\S+)/i.exec(request)?.[1] ?? ""
+/** The 101 answer to a client's `Sec-WebSocket-Key`. */
+export const handshakeAnswerForKey = (key: string): Buffer => {
   const accept = createHash("sha1").update(key + GUID).digest("base64")
   return Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
 }
+
+/** The 101 answer to a handshake request, as its raw text. */
+export const handshakeAnswer = (request: string): Buffer => handshakeAnswerForKey(/Sec-WebSocket-Key: *(\S+)/i.exec(request)?.[1] ?? "")
 
 /** Client frames read from `bytes` (masked, as a client must send them): opcode and payload. */
 export const clientFrames = (bytes: Buffer): Array<{ readonly opcode: number; readonly payload: Buffer }> => {

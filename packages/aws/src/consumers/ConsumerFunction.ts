@@ -12,6 +12,7 @@ import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import type { PortLayers } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
+import { ConsumerFailed } from "../runtime/HandlerErrors.ts"
 
 /** An EventBridge event as a rule hands it to Lambda; other fields are ignored. */
 export const BusEvent = Schema.Struct({
@@ -35,7 +36,7 @@ export const consumerOn = (ports: PortLayers) => (name: string): ((event: unknow
     runtime.runPromise(Effect.gen(function*() {
       const decoded = Schema.decodeUnknownResult(BusEvent)(event)
       if (decoded._tag === "Failure") return yield* reportMalformed(`consumer ${name}`, `event is not a market event: ${oneLine(decoded.failure)}`).pipe(Effect.as("malformed" as const))
-      yield* (yield* Handler)(decoded.success.detail).pipe(Effect.mapError((e) => new Error(`consumer ${name}: ${e._tag}: ${e.message}`)))
+      yield* (yield* Handler)(decoded.success.detail).pipe(Effect.mapError((e) => new ConsumerFailed({ consumer: name, message: `consumer ${name}: ${e._tag}: ${e.message}` })))
       return "handled" as const
     }))
 }

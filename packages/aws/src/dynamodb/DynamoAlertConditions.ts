@@ -33,8 +33,7 @@ export const makeDynamoAlertConditions = (client: DynamoDBClient, table: string)
             )
         )
       ),
-    save: (symbol, interval, conditions, expectedVersion) =>
-      Effect.gen(function*() {
+    save: Effect.fn("DynamoAlertConditions.save")(function*(symbol, interval, conditions, expectedVersion) {
         const key = `${symbol}|${interval}`
         const now = yield* Clock.currentTimeMillis
         const body = encode([...conditions].map(([rule, c]) => ({ rule, state: c.state, anomaly: c.anomaly })))

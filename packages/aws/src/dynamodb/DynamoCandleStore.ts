@@ -40,8 +40,7 @@ export const makeDynamoCandleStore = (options: DynamoCandleStoreOptions): Candle
           body: encodeCandle(c)
         }))
       ),
-    candles: (q) =>
-      Effect.gen(function*() {
+    candles: Effect.fn("DynamoCandleStore.candles")(function*(q) {
         // Binance's klines: with a start, the first `limit` from it; without, the most recent.
         const forward = q.startTime !== undefined
         const out: Array<Candle> = []
@@ -65,8 +64,7 @@ export const makeDynamoCandleStore = (options: DynamoCandleStoreOptions): Candle
         } while (start !== undefined && out.length < q.limit)
         return forward ? out : out.reverse()
       }),
-    symbols: () =>
-      Effect.gen(function*() {
+    symbols: Effect.fn("DynamoCandleStore.symbols")(function*() {
         const symbols: Array<string> = []
         let start: Record<string, unknown> | undefined
         do {

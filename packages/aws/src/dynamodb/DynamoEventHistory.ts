@@ -45,8 +45,7 @@ export const makeDynamoEventHistory = (client: DynamoDBClient, table: string): E
       )
     )
   return EventHistory.of({
-    record: (event) =>
-      Effect.gen(function*() {
+    record: Effect.fn("DynamoEventHistory.record")(function*(event) {
         const now = yield* Clock.currentTimeMillis
         const item = { kind: historyKind(event), body: encodeHistoryBody(event), mismatches: mismatchesOf(event) }
         yield* attemptDynamo("record history", () => doc.send(new PutCommand({ TableName: table, Item: { ...item, at: sortKey(event), expiresAt: Math.floor(now / 1000) + HISTORY_TTL_SECONDS } })))

@@ -11,13 +11,13 @@ import { reportMalformed } from "../runtime/MalformedInput.ts"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { PipeBatch, type PipeItem, PipeSqsRecord } from "./PipePayload.ts"
 import { TradeBatchFromMessageBody } from "../sqs/MessageBody.ts"
+import { MalformedPayload } from "../runtime/HandlerErrors.ts"
 
 const encodeEnriched = Schema.encodeSync(EnrichedTradeBatch)
 
-export const enrichRecords = (event: unknown) =>
-  Effect.gen(function*() {
+export const enrichRecords = Effect.fn("enrichRecords")(function*(event: unknown) {
     const records = yield* Schema.decodeUnknownEffect(PipeBatch)(event).pipe(
-      Effect.mapError((e) => new Error(`the pipe's enrichment payload is not a list of records: ${oneLine(e)}`))
+      Effect.mapError((e) => new MalformedPayload({ message: `the pipe's enrichment payload is not a list of records: ${oneLine(e)}` }))
     )
     const enricher = yield* Enricher
     const out: Array<unknown> = []
@@ -25,7 +25,7 @@ export const enrichRecords = (event: unknown) =>
       const record = Schema.decodeUnknownResult(PipeSqsRecord)(raw)
       if (record._tag === "Failure") {
         // Without a messageId the pipe cannot be told which message this was: fail the batch.
-        return yield* Effect.fail(new Error(`record ${index} of the pipe's batch is not an SQS record: ${oneLine(record.failure)}`))
+        return yield* Effect.fail(new MalformedPayload({ message: `record ${index} of the pipe's batch is not an SQS record: ${oneLine(record.failure)}` }))
       }
       const { messageId, body, attributes } = record.success
       const group = attributes.MessageGroupId ?? ""

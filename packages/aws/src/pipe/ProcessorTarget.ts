@@ -15,15 +15,15 @@ import { reportMalformed } from "../runtime/MalformedInput.ts"
 import { type FifoRecord, processFifoPartially } from "./FifoPartialBatch.ts"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { type BatchItemFailures, PipeBatch, PipeItem } from "./PipePayload.ts"
+import { MalformedPayload } from "../runtime/HandlerErrors.ts"
 
 const MessageId = Schema.Struct({ messageId: Schema.NonEmptyString, group: Schema.optionalKey(Schema.String) })
 
 /** An item as the FIFO processing sees it: enriched, or why it is not. */
 type Item = { readonly _tag: "Enriched"; readonly batch: EnrichedTradeBatch } | { readonly _tag: "Malformed"; readonly reason: string }
 
-export const processItems = (event: unknown) =>
-  Effect.gen(function*() {
-    const raw = yield* Schema.decodeUnknownEffect(PipeBatch)(event).pipe(Effect.mapError((e) => new Error(`the pipe's target payload is not a list: ${oneLine(e)}`)))
+export const processItems = Effect.fn("processItems")(function*(event: unknown) {
+    const raw = yield* Schema.decodeUnknownEffect(PipeBatch)(event).pipe(Effect.mapError((e) => new MalformedPayload({ message: `the pipe's target payload is not a list: ${oneLine(e)}` })))
     const processor = yield* Processor
     const staging = yield* TradeStaging
     const records: Array<FifoRecord<Item>> = []
@@ -36,7 +36,7 @@ export const processItems = (event: unknown) =>
       }
       const id = Schema.decodeUnknownResult(MessageId)(entry)
       // Without a messageId the pipe cannot be told which message this was: fail the invocation.
-      if (id._tag === "Failure") return yield* Effect.fail(new Error(`item ${index} of the pipe's batch has no messageId: ${oneLine(decoded.failure)}`))
+      if (id._tag === "Failure") return yield* Effect.fail(new MalformedPayload({ message: `item ${index} of the pipe's batch has no messageId: ${oneLine(decoded.failure)}` }))
       const reason = `message ${id.success.messageId} (item ${index}): not an enriched batch: ${oneLine(decoded.failure)}`
       yield* reportMalformed("processor", reason)
       records.push({ id: id.success.messageId, group: id.success.group ?? "", item: { _tag: "Malformed", reason } })

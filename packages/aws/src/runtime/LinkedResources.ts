@@ -6,14 +6,15 @@
  */
 import { Schema } from "effect"
 import { Resource } from "sst"
+import { FunctionMisconfigured } from "./HandlerErrors.ts"
 
 const decodeLink = <A>(name: string, field: string, schema: Schema.Codec<A, unknown>): A => {
   const all: unknown = Resource
   const decoded = Schema.decodeUnknownResult(Schema.Struct({ [name]: Schema.Struct({ [field]: schema }) }))(all)
-  if (decoded._tag === "Failure") throw new Error(`linked resource ${name}: ${decoded.failure.message} (is the function linked to it in stacks/?)`)
+  if (decoded._tag === "Failure") throw new FunctionMisconfigured({ message: `linked resource ${name}: ${decoded.failure.message} (is the function linked to it in stacks/?)` })
   const link = decoded.success[name]
   const value = link?.[field]
-  if (value === undefined) throw new Error(`linked resource ${name} has no ${field}`)
+  if (value === undefined) throw new FunctionMisconfigured({ message: `linked resource ${name} has no ${field}` })
   return value
 }
 

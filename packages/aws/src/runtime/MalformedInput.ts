@@ -3,13 +3,15 @@
  * CloudWatch metric `BlockchainCore/MalformedInput` (per function) through the embedded metric
  * format, a log line CloudWatch turns into a metric without an API call.
  */
-import { Console, Effect } from "effect"
+import { Config, Console, Effect } from "effect"
 
 const METRIC_NAMESPACE = "BlockchainCore"
 
-export const reportMalformed = (where: string, reason: string) =>
-  Effect.gen(function*() {
-    const fn = process.env["AWS_LAMBDA_FUNCTION_NAME"] ?? "local"
+/** The function's name as Lambda sets it; "local" in tests. */
+const functionName = Config.String("AWS_LAMBDA_FUNCTION_NAME").pipe(Config.withDefault("local"), Effect.orElseSucceed(() => "local"))
+
+export const reportMalformed = Effect.fn("reportMalformed")(function*(where: string, reason: string) {
+    const fn = yield* functionName
     yield* Console.log(
       JSON.stringify({
         _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [["Function"]], Metrics: [{ Name: "MalformedInput", Unit: "Count" }] }] },

@@ -45,8 +45,7 @@ export const layerS3TradeArchive = (options: S3ArchiveOptions): Layer.Layer<Trad
           catch: fail(`write ${key}`)
         }).pipe(Effect.flatMap((body) => putObject(options, `${ARCHIVE_PREFIX}${key}`, body, "application/vnd.apache.parquet")))
 
-      const stagedBodies = (prefix: string) =>
-        Effect.gen(function*() {
+      const stagedBodies = Effect.fn("stagedBodies")(function*(prefix: string) {
           const keys: Array<string> = []
           let token: string | undefined
           do {
@@ -69,16 +68,14 @@ export const layerS3TradeArchive = (options: S3ArchiveOptions): Layer.Layer<Trad
         })
 
       return TradeArchive.of({
-        compactHour: (symbol, hourStart) =>
-          Effect.gen(function*() {
+        compactHour: Effect.fn("S3TradeArchive.compactHour")(function*(symbol, hourStart) {
             const bodies = yield* stagedBodies(stagingPrefix(hourStart))
             const rows = yield* Effect.try({ try: () => stagedRowsOfSymbol(symbol, bodies), catch: fail(`read staging of ${symbol}`) })
             if (rows.length === 0) return 0
             yield* uploadParquet(tradesKey(symbol, hourStart), STAGED_TRADE_COLUMNS, rows.map((r) => r.line), TRADES_OF_STAGED)
             return rows.length
           }),
-        writeCandles: (candles) =>
-          Effect.gen(function*() {
+        writeCandles: Effect.fn("S3TradeArchive.writeCandles")(function*(candles) {
             const first = candles[0]
             if (first === undefined) return
             yield* uploadParquet(candlesKey(first.interval, first.symbol, first.openTime - (first.openTime % DAY_MILLIS)), CANDLE_COLUMNS, candles.map(candleColumns))

@@ -64,8 +64,7 @@ const sha256Of = (path: string) =>
  * The SHA-256 the archive publishes for `file` now (its `.CHECKSUM`), retried like a download:
  * also how a file loaded before is found re-uploaded (Binance replaces files after fixes).
  */
-export const publishedChecksum = (file: ArchiveFile, options: Pick<DownloadOptions, "baseUrl" | "tries" | "idleMillis">): Effect.Effect<string, NotPublished | DownloadFailed, HttpClient.HttpClient> =>
-  Effect.gen(function*() {
+export const publishedChecksum = Effect.fn("publishedChecksum")(function*(file: ArchiveFile, options: Pick<DownloadOptions, "baseUrl" | "tries" | "idleMillis">): Effect.fn.Return<string, NotPublished | DownloadFailed, HttpClient.HttpClient> {
     const client = yield* HttpClient.HttpClient
     const url = `${options.baseUrl.replace(/\/+$/, "")}/${file.path}`
     const idle = options.idleMillis ?? IDLE_MILLIS

@@ -27,8 +27,7 @@ interface PipeOptions {
   readonly deliverTwice?: boolean
 }
 
-export const runLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats, options: PipeOptions = {}) =>
-  Effect.gen(function*() {
+export const runLocalPipe = Effect.fn("runLocalPipe")(function*(queue: SqliteTradeQueue, stats: PipeStats, options: PipeOptions = {}) {
     const processor = yield* Processor
     const enricher = yield* Enricher
     const deliver = (batch: TradeBatch) => enricher.enrich(batch).pipe(Effect.flatMap(processor.process))

@@ -10,8 +10,7 @@ type GapFill =
   | { readonly outcome: "filled"; readonly trades: ReadonlyArray<Trade> }
   | { readonly outcome: "unfillable"; readonly trades: ReadonlyArray<Trade>; readonly reason: string }
 
-export const fillGap = (rest: BinanceRest, gap: Gap): Effect.Effect<GapFill> =>
-  Effect.gen(function*() {
+export const fillGap = Effect.fn("fillGap")(function*(rest: BinanceRest, gap: Gap): Effect.fn.Return<GapFill> {
     const trades: Array<Trade> = []
     let next = gap.fromId
     while (next <= gap.toId) {

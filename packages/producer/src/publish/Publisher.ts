@@ -38,8 +38,7 @@ export const makePublisher = Effect.gen(function*() {
     return true
   })
 
-  const publish = (batches: ReadonlyArray<TradeBatch>) =>
-    Effect.gen(function*() {
+  const publish = Effect.fn("publish")(function*(batches: ReadonlyArray<TradeBatch>) {
       if (batches.length === 0) return
       if (journal.size() > 0 && !(yield* drain)) {
         yield* journal.append(batches)

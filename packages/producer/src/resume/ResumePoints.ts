@@ -6,8 +6,7 @@
 import { Effect } from "effect"
 import type { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 
-export const resumePoints = (store: EngineStateStore["Service"], symbols: ReadonlyArray<string>) =>
-  Effect.gen(function*() {
+export const resumePoints = Effect.fn("resumePoints")(function*(store: EngineStateStore["Service"], symbols: ReadonlyArray<string>) {
     const points = new Map<string, { readonly id: number; readonly time: number }>()
     for (const symbol of symbols) {
       const { state } = yield* store.loadState(symbol)
