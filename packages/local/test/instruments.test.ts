@@ -3,8 +3,8 @@ import { createServer } from "node:http"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { expect, it } from "vitest"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { loadInstruments } from "../src/runtime/Instruments.ts"
 
@@ -16,27 +16,38 @@ const EXCHANGE_INFO = {
   }]
 }
 
-it("asks Binance, caches its answer, and falls back to the cache and then the bundled excerpt", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "blockchaincore-instruments-"))
-  const requests: Array<string> = []
-  const server = createServer((req, res) => {
-    requests.push(req.url ?? "")
-    res.writeHead(200, { "content-type": "application/json" })
-    res.end(JSON.stringify(EXCHANGE_INFO))
-  })
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
-  const address = server.address()
-  const url = `http://127.0.0.1:${address !== null && typeof address === "object" ? address.port : 0}`
-  const live = await Effect.runPromise(loadInstruments(url, ["SOLUSDT"], dir).pipe(Effect.provide(OutboundHttp)))
-  expect(live).toEqual({ source: "binance", instruments: [{ symbol: "SOLUSDT", baseAsset: "SOL", quoteAsset: "USDT", tickSize: 1_000_000n, stepSize: 100_000n }] })
-  expect(requests[0]).toBe(`/api/v3/exchangeInfo?symbols=${encodeURIComponent('["SOLUSDT"]')}`)
-  await new Promise<void>((r) => server.close(() => r()))
+/** A loopback Binance answering exchangeInfo, closed with the scope; its URL and the paths it was asked. */
+const exchange = Effect.acquireRelease(
+  Effect.promise(async () => {
+    const requests: Array<string> = []
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? "")
+      res.writeHead(200, { "content-type": "application/json" })
+      res.end(JSON.stringify(EXCHANGE_INFO))
+    })
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
+    const address = server.address()
+    return { server, requests, url: `http://127.0.0.1:${address !== null && typeof address === "object" ? address.port : 0}` }
+  }),
+  ({ server }) => Effect.promise(() => new Promise<void>((r) => server.close(() => r())))
+)
 
-  const cached = await Effect.runPromise(loadInstruments(url, ["SOLUSDT"], dir).pipe(Effect.provide(OutboundHttp)))
+it.live("asks Binance, caches its answer, and falls back to the cache and then the bundled excerpt", () => Effect.gen(function*() {
+  const dir = mkdtempSync(join(tmpdir(), "blockchaincore-instruments-"))
+  const { url, live } = yield* Effect.scoped(Effect.gen(function*() {
+    const { url, requests } = yield* exchange
+    const live = yield* loadInstruments(url, ["SOLUSDT"], dir)
+    expect(live).toEqual({ source: "binance", instruments: [{ symbol: "SOLUSDT", baseAsset: "SOL", quoteAsset: "USDT", tickSize: 1_000_000n, stepSize: 100_000n }] })
+    expect(requests[0]).toBe(`/api/v3/exchangeInfo?symbols=${encodeURIComponent('["SOLUSDT"]')}`)
+    return { url, live }
+  }))
+
+  // Binance gone: the cache it left answers.
+  const cached = yield* loadInstruments(url, ["SOLUSDT"], dir)
   expect(cached.source).toBe("cache")
   expect(cached.instruments).toEqual(live.instruments)
 
-  const bundled = await Effect.runPromise(loadInstruments(url, ["BTCUSDT"], mkdtempSync(join(tmpdir(), "blockchaincore-instruments-"))).pipe(Effect.provide(OutboundHttp)))
+  const bundled = yield* loadInstruments(url, ["BTCUSDT"], mkdtempSync(join(tmpdir(), "blockchaincore-instruments-")))
   expect(bundled.source).toBe("bundled")
   expect(bundled.instruments.some((i) => i.symbol === "BTCUSDT")).toBe(true)
-})
+}).pipe(Effect.provide(OutboundHttp)))

@@ -1,7 +1,7 @@
 /** The producer's plain counters reach Effect's metrics once each: what Prometheus scrapes is their total, not a sum of snapshots. */
+import { describe, expect, it } from "@effect/vitest"
 import { Effect, Metric } from "effect"
 import { PrometheusMetrics } from "effect/observability"
-import { describe, expect, it } from "vitest"
 import { makeMetricsExport } from "../src/metrics/MetricsExport.ts"
 import { type MetricsSnapshot, ProducerMetrics } from "../src/metrics/ProducerMetrics.ts"
 
@@ -13,11 +13,10 @@ const snapshotOf = (metrics: ProducerMetrics, published: number): MetricsSnapsho
 })
 
 describe("metrics export", () => {
-  it("adds each counter's gain since the previous export, per symbol, and sets the gauges", async () => {
+  it.effect("adds each counter's gain since the previous export, per symbol, and sets the gauges", () => Effect.gen(function*() {
     const metrics = new ProducerMetrics(0)
     const exportMetrics = makeMetricsExport()
-    const text = await Effect.runPromise(
-      Effect.gen(function*() {
+    const text = yield* Effect.gen(function*() {
         metrics.symbol("BTCUSDT").frames = 10
         metrics.symbol("BTCUSDT").trades = 9
         metrics.counters.reconnects = 1
@@ -31,7 +30,6 @@ describe("metrics export", () => {
         yield* exportMetrics(snapshotOf(metrics, 6))
         return yield* PrometheusMetrics.format()
       }).pipe(Effect.provideService(Metric.MetricRegistry, new Map()))
-    )
     const sample = (name: string) => new RegExp(`^${name.replace(/[{}]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1]
     expect(sample(`blockchaincore_frames_total{symbol="BTCUSDT"}`)).toBe("25")
     expect(sample(`blockchaincore_trades_total{symbol="BTCUSDT"}`)).toBe("20")
@@ -41,5 +39,5 @@ describe("metrics export", () => {
     expect(sample("blockchaincore_batches_published_total")).toBe("6")
     expect(sample("blockchaincore_connections_up")).toBe("1")
     expect(sample("blockchaincore_publish_latency_ms")).toBe("3")
-  })
+  }))
 })
