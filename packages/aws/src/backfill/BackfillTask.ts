@@ -26,7 +26,8 @@ import { layerS3BackfillLedger } from "./S3BackfillLedger.ts"
 
 class BackfillTaskError extends Schema.TaggedError<BackfillTaskError>()("BackfillTaskError", { message: Schema.String }) {}
 
-export const runBackfillTask = Effect.fn("runBackfillTask")(function*(environment: Readonly<Record<string, string | undefined>>) {
+export const runBackfillTask = (environment: Readonly<Record<string, string | undefined>>) =>
+  Effect.gen(function*() {
     const env = yield* Schema.decodeUnknownEffect(BackfillEnvironment)(environment).pipe(
       Effect.mapError((e) => new BackfillTaskError({ message: `the backfill's environment: ${oneLine(e)}` }))
     )

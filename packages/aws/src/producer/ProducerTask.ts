@@ -49,7 +49,8 @@ const heartbeat = (file: string, metrics: () => MetricsSnapshot, startedAt: numb
   })
 }
 
-export const runProducerTask = Effect.fn("runProducerTask")(function*(settings: ProducerSettings) {
+export const runProducerTask = (settings: ProducerSettings) =>
+  Effect.gen(function*() {
     const retry = { maxAttempts: 6, baseDelayMillis: 200 }
     const layers = Layer.mergeAll(
       layerSqsTradeQueue({ client: new SQSClient({}), queueUrl: settings.queueUrl, ...retry }),

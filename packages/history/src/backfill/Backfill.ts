@@ -59,7 +59,8 @@ const sameCandle = (a: Candle, b: Candle) =>
   a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume &&
   a.quoteVolume === b.quoteVolume && a.trades === b.trades && a.takerBuyBaseVolume === b.takerBuyBaseVolume && a.takerBuyQuoteVolume === b.takerBuyQuoteVolume
 
-export const runBackfill = Effect.fn("runBackfill")(function*(request: BackfillRequest, progress: BackfillProgress) {
+export const runBackfill = (request: BackfillRequest, progress: BackfillProgress) =>
+  Effect.gen(function*() {
     const store = yield* CandleStore
     const staging = yield* TradeStaging
     const handoff = yield* ArchiveHandoff
@@ -69,7 +70,8 @@ export const runBackfill = Effect.fn("runBackfill")(function*(request: BackfillR
     progress.files = plan.reduce((n, p) => n + p.files.length, 0)
 
     /** Writes candles, counting (and showing a few of) those that differ from what the store held. */
-    const writeCandles = Effect.fn("writeCandles")(function*(file: ArchiveFile, candles: ReadonlyArray<Candle>, shown: { n: number }) {
+    const writeCandles = (file: ArchiveFile, candles: ReadonlyArray<Candle>, shown: { n: number }) =>
+      Effect.gen(function*() {
         for (const group of Object.values(Arr.groupBy(candles, (c) => c.interval))) {
           const interval = group[0].interval
           const stored = yield* store.candles({ symbol: file.symbol, interval, startTime: group[0]!.openTime, endTime: group.at(-1)!.openTime, limit: group.length + 1 })
@@ -88,7 +90,8 @@ export const runBackfill = Effect.fn("runBackfill")(function*(request: BackfillR
       })
 
     /** One file into the stores; the engine it leaves, for the symbol's next file. */
-    const loadFile = Effect.fn("loadFile")(function*(file: ArchiveFile, carried: CandleEngine | undefined) {
+    const loadFile = (file: ArchiveFile, carried: CandleEngine | undefined) =>
+      Effect.gen(function*() {
         const downloaded = yield* downloadArchiveFile(file, { baseUrl: request.archiveUrl, dir: request.downloadDir, tries: request.tries, onBytes: (n) => (progress.bytes += n) })
         // Binance's klines are final: no grace, and a window closes when the data passes its end.
         const engine = carried ?? new CandleEngine({ intervals: [...request.intervals], graceMillis: 0 })
@@ -101,7 +104,8 @@ export const runBackfill = Effect.fn("runBackfill")(function*(request: BackfillR
         let line = 0
         let trades = 0
         let candles = 0
-        const takeCandles = Effect.fn("takeCandles")(function*(all: boolean) {
+        const takeCandles = (all: boolean) =>
+          Effect.gen(function*() {
             for (const o of engine.drain()) if (o._tag === "CandleClosed" || o._tag === "CandleRevised") pending.push(o.candle)
             while (pending.length >= CANDLES_PER_WRITE || (all && pending.length > 0)) {
               const batch = pending.splice(0, CANDLES_PER_WRITE)

@@ -13,7 +13,8 @@ import { LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRe
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import type { BinanceRest } from "@blockchaincore/adapters/binance/BinanceRest"
 
-export const warmStart = Effect.fn("warmStart")(function*(rest: BinanceRest, symbols: ReadonlyArray<string>, intervals: ReadonlyArray<Interval>, config: AnomalyConfig = { overrides: [] }) {
+export const warmStart = (rest: BinanceRest, symbols: ReadonlyArray<string>, intervals: ReadonlyArray<Interval>, config: AnomalyConfig = { overrides: [] }) =>
+  Effect.gen(function*() {
     const store = yield* CandleStore
     let filled = 0
     // Refused once (HTTP 451), refused for every symbol and interval: said once, and the rest not asked.

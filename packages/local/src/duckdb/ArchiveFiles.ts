@@ -29,7 +29,8 @@ export interface ArchiveFiles {
   readonly writeCandles: (candles: ReadonlyArray<Candle>) => Effect.Effect<void, ArchiveUnavailable>
 }
 
-export const makeArchiveFiles = Effect.fn("makeArchiveFiles")(function*(root: string): Effect.fn.Return<ArchiveFiles, ArchiveUnavailable, Scope.Scope> {
+export const makeArchiveFiles = (root: string): Effect.Effect<ArchiveFiles, ArchiveUnavailable, Scope.Scope> =>
+  Effect.gen(function*() {
     // Closed with the scope, after any file being written: a DuckDB left open when its thread ends
     // aborts the process. Bounded: by default DuckDB may take 80% of the machine's memory, and
     // keeps up to 128 MB it has freed after a query; a file is written every hour or so, so
@@ -60,12 +61,14 @@ export const makeArchiveFiles = Effect.fn("makeArchiveFiles")(function*(root: st
       })
 
     return {
-      compactHour: Effect.fn("ArchiveFiles.compactHour")(function*(symbol, hourStart) {
+      compactHour: (symbol, hourStart) =>
+        Effect.gen(function*() {
           const { rows, parts } = yield* readHour(symbol, hourStart)
           if (rows.length > 0) yield* writeParquet(tradesKey(symbol, hourStart), STAGED_TRADE_COLUMNS, rows.map((r) => r.line), TRADES_OF_STAGED, "trade_id")
           return { trades: rows.length, parts }
         }),
-      writeCandles: Effect.fn("ArchiveFiles.writeCandles")(function*(candles) {
+      writeCandles: (candles) =>
+        Effect.gen(function*() {
           const first = candles[0]
           if (first === undefined) return
           yield* writeParquet(candlesKey(first.interval, first.symbol, first.openTime - (first.openTime % DAY_MILLIS)), CANDLE_COLUMNS, candles.map(candleColumns))

@@ -27,7 +27,8 @@ interface PipeOptions {
   readonly deliverTwice?: boolean
 }
 
-export const runLocalPipe = Effect.fn("runLocalPipe")(function*(queue: SqliteTradeQueue, stats: PipeStats, options: PipeOptions = {}) {
+export const runLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats, options: PipeOptions = {}) =>
+  Effect.gen(function*() {
     const processor = yield* Processor
     const enricher = yield* Enricher
     const deliver = (batch: TradeBatch) => enricher.enrich(batch).pipe(Effect.flatMap(processor.process))

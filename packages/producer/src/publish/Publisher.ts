@@ -38,7 +38,8 @@ export const makePublisher = Effect.gen(function*() {
     return true
   })
 
-  const publish = Effect.fn("publish")(function*(batches: ReadonlyArray<TradeBatch>) {
+  const publish = (batches: ReadonlyArray<TradeBatch>) =>
+    Effect.gen(function*() {
       if (batches.length === 0) return
       if (journal.size() > 0 && !(yield* drain)) {
         yield* journal.append(batches)

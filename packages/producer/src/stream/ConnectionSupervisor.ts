@@ -92,7 +92,8 @@ export const superviseConnections = (
           const connection = yield* openConnection(plan, options).pipe(Scope.provide(scope), Effect.onError(() => Scope.close(scope, Exit.void)))
           return { connection, scope } satisfies Owned
         })
-        const connect = Effect.fn("connect")(function*(rotation: boolean) {
+        const connect = (rotation: boolean) =>
+          Effect.gen(function*() {
             let failures = 0
             yield* report({ _tag: "Connecting", connection: plan.index, at: yield* now })
             const owned = yield* openOwned.pipe(
@@ -117,7 +118,8 @@ export const superviseConnections = (
             yield* Effect.logInfo(failures === 0 ? `${label} up${rotation ? " (replacement)" : ""}` : `${label} up after ${failures + 1} attempts`)
             return owned
           })
-        const serve = Effect.fn("serve")(function*(owned: Owned) {
+        const serve = (owned: Owned) =>
+          Effect.gen(function*() {
             const rotate = yield* Deferred.make<"age" | "serverShutdown">()
             const delivered = yield* Deferred.make<void>()
             let shutdown = false

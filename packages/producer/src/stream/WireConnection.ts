@@ -62,7 +62,8 @@ export interface OpenConnection {
   readonly buffered: () => number
 }
 
-export const openConnection = Effect.fn("openConnection")(function*(plan: ConnectionPlan, options: ConnectionOptions): Effect.fn.Return<OpenConnection, ConnectFailed, Scope.Scope> {
+export const openConnection = (plan: ConnectionPlan, options: ConnectionOptions): Effect.Effect<OpenConnection, ConnectFailed, Scope.Scope> =>
+  Effect.gen(function*() {
     const received = yield* Queue.unbounded<Received, ConnectionLost>()
     const opened = yield* Deferred.make<void, ConnectFailed>()
     const failed = (reason: string, refused = false) => new ConnectFailed({ url: plan.url, reason, ...(refused ? { refused } : {}) })
