@@ -21,6 +21,7 @@ import { ExchangeInfo, instrumentsOf } from "@blockchaincore/core/binance/Instru
 import { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { envelopeOf } from "@blockchaincore/core/events/EventEnvelope"
 import { matches } from "@blockchaincore/core/events/EventPattern"
+import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { layerDynamoAlertConditions } from "@blockchaincore/aws/dynamodb/DynamoAlertConditions"
 import { layerDynamoCandleStore } from "@blockchaincore/aws/dynamodb/DynamoCandleStore"
 import { layerDynamoEngineStateStore } from "@blockchaincore/aws/dynamodb/DynamoEngineStateStore"
@@ -264,11 +265,16 @@ const add = (a: Snapshot, b: Snapshot): Snapshot => ({
   writeUnits: a.writeUnits + b.writeUnits
 })
 
+/**
+ * The archive's objects. Retried: s3rver answers a listing that meets a delete still under way
+ * (the archival consumer pruning staged parts) with a 500, where S3 would list consistently.
+ */
 const s3Objects = async (client: S3Client) => {
   const out: Array<{ key: string; size: number }> = []
   let token: string | undefined
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: "archive", ContinuationToken: token }))
+    const ask = Effect.tryPromise(() => client.send(new ListObjectsV2Command({ Bucket: "archive", ContinuationToken: token })))
+    const page = await Effect.runPromise(ask.pipe(Effect.retry({ schedule: retrySchedule({ baseMillis: 100, capMillis: 1_000 }), times: 5 })))
     for (const o of page.Contents ?? []) out.push({ key: o.Key ?? "", size: o.Size ?? 0 })
     token = page.IsTruncated === true ? page.NextContinuationToken : undefined
   } while (token !== undefined)

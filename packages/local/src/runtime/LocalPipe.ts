@@ -27,6 +27,8 @@ interface PipeOptions {
   readonly deliverTwice?: boolean
 }
 
+// Not an Effect.fn: Effect's default loggers add each log line to the current span as an event,
+// and a span around a program that runs for the process's life would keep every one of them.
 export const runLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats, options: PipeOptions = {}) =>
   Effect.gen(function*() {
     const processor = yield* Processor
