@@ -5,7 +5,9 @@
  * candle), and the estimate priced from those counts.
  */
 import { describe, expect, it } from "vitest"
-import { countedRun } from "./cost/CountedRun.ts"
+import { PutObjectCommand } from "@aws-sdk/client-s3"
+import { startS3rver } from "@blockchaincore/testkit/awsStandIns"
+import { countedRun, s3Objects } from "./cost/CountedRun.ts"
 import { estimate } from "./cost/Estimate.ts"
 import { PRICES } from "./cost/Prices.ts"
 import { ratesOf } from "./cost/MeasuredRates.ts"
@@ -45,5 +47,19 @@ describe("scripts/cost --from-local", () => {
     const health = { status: "ok" as const, now: 0, connectionsUp: 1, reconnects: 0, gapsOpen: 0, gapsFilled: 0, queueDepth: 0, batchesProcessed: 0, journal: 0, symbols: [symbol("BTCUSDT", 30.5), symbol("ETHUSDT", 20), symbol("XRPUSDT", 0)] }
     expect(ratesOf(health)).toEqual({ symbols: 3, rate: 17 })
     expect(ratesOf({ ...health, symbols: [] })).toEqual({ symbols: 1, rate: 1 })
+  })
+  it("measures an archive of more than one listing page (1,000 keys)", async () => {
+    const s3 = await startS3rver("archive")
+    try {
+      const keys = Array.from({ length: 1_050 }, (_, i) => `staging/1m/${String(i).padStart(5, "0")}.bin`)
+      for (let i = 0; i < keys.length; i += 50) {
+        await Promise.all(keys.slice(i, i + 50).map((Key) => s3.client.send(new PutObjectCommand({ Bucket: "archive", Key, Body: "abc" }))))
+      }
+      const objects = await s3Objects(s3.client)
+      expect(objects.map((o) => o.key)).toEqual(keys)
+      expect(objects.every((o) => o.size === 3)).toBe(true)
+    } finally {
+      await s3.close()
+    }
   })
 })

@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto"
 import { type AttributeValue, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb"
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3"
+import { ListObjectsCommand, S3Client } from "@aws-sdk/client-s3"
 import { SNSClient } from "@aws-sdk/client-sns"
 import { SQSClient } from "@aws-sdk/client-sqs"
 import { Effect, Exit, Layer, ManagedRuntime, Schema, Scope } from "effect"
@@ -21,7 +21,6 @@ import { ExchangeInfo, instrumentsOf } from "@blockchaincore/core/binance/Instru
 import { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { envelopeOf } from "@blockchaincore/core/events/EventEnvelope"
 import { matches } from "@blockchaincore/core/events/EventPattern"
-import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { layerDynamoAlertConditions } from "@blockchaincore/aws/dynamodb/DynamoAlertConditions"
 import { layerDynamoCandleStore } from "@blockchaincore/aws/dynamodb/DynamoCandleStore"
 import { layerDynamoEngineStateStore } from "@blockchaincore/aws/dynamodb/DynamoEngineStateStore"
@@ -266,18 +265,18 @@ const add = (a: Snapshot, b: Snapshot): Snapshot => ({
 })
 
 /**
- * The archive's objects. Retried: s3rver answers a listing that meets a delete still under way
- * (the archival consumer pruning staged parts) with a 500, where S3 would list consistently.
+ * The archive's objects, listed with the first version of ListObjects: s3rver makes the second
+ * version's continuation token with DES, which Node 24's OpenSSL no longer has, so a listing past
+ * 1,000 keys fails there with a 500 (a CI run failed on it once the run staged that many parts).
  */
-const s3Objects = async (client: S3Client) => {
+export const s3Objects = async (client: S3Client) => {
   const out: Array<{ key: string; size: number }> = []
-  let token: string | undefined
+  let marker: string | undefined
   do {
-    const ask = Effect.tryPromise(() => client.send(new ListObjectsV2Command({ Bucket: "archive", ContinuationToken: token })))
-    const page = await Effect.runPromise(ask.pipe(Effect.retry({ schedule: retrySchedule({ baseMillis: 100, capMillis: 1_000 }), times: 5 })))
+    const page = await client.send(new ListObjectsCommand({ Bucket: "archive", Marker: marker }))
     for (const o of page.Contents ?? []) out.push({ key: o.Key ?? "", size: o.Size ?? 0 })
-    token = page.IsTruncated === true ? page.NextContinuationToken : undefined
-  } while (token !== undefined)
+    marker = page.IsTruncated === true ? out.at(-1)?.key : undefined
+  } while (marker !== undefined)
   return out
 }
 
