@@ -9,73 +9,67 @@ import { join } from "node:path"
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, Layer } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { expect, layer } from "@effect/vitest"
 import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import { layerS3TradeArchive } from "../src/s3/S3TradeArchive.ts"
 import { layerS3TradeStaging } from "../src/s3/S3TradeStaging.ts"
 import { candleAt, tradeAt } from "@blockchaincore/testkit/builders"
-import { startS3rver } from "@blockchaincore/testkit/awsStandIns"
+import { S3rverBucket } from "@blockchaincore/testkit/awsStandIns"
 
-let s3: Awaited<ReturnType<typeof startS3rver>>
 const scratch = mkdtempSync(join(tmpdir(), "s3-archive-test-"))
-beforeAll(async () => {
-  s3 = await startS3rver("archive")
-})
-afterAll(async () => {
-  await s3.close()
-  rmSync(scratch, { recursive: true, force: true })
-})
 
 const HOUR = Date.UTC(2024, 7, 8, 23)
-const withArchive = <A, E>(use: (archive: TradeArchive["Service"], staging: TradeStaging["Service"]) => Effect.Effect<A, E>) =>
-  Effect.runPromise(
-    Effect.gen(function*() {
-      return yield* use(yield* TradeArchive, yield* TradeStaging)
-    }).pipe(Effect.provide(Layer.mergeAll(layerS3TradeArchive({ client: s3.client, bucket: "archive" }), layerS3TradeStaging({ client: s3.client, bucket: "archive" }))))
-  )
+/** The archive and its staging over the block's s3rver, as the Lambda layers build them; the scratch directory goes with the block. */
+const archiveLayer = Layer.unwrap(Effect.gen(function*() {
+  const s3 = yield* S3rverBucket
+  yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(scratch, { recursive: true, force: true })))
+  return Layer.mergeAll(layerS3TradeArchive({ client: s3.client, bucket: "archive" }), layerS3TradeStaging({ client: s3.client, bucket: "archive" }))
+})).pipe(Layer.provideMerge(S3rverBucket.layer("archive")))
 
-const parquetRows = async (key: string, sql: string) => {
-  const object = await s3.client.send(new GetObjectCommand({ Bucket: "archive", Key: key }))
-  const file = join(scratch, `${Math.random()}.parquet`)
-  writeFileSync(file, (await object.Body?.transformToByteArray()) ?? new Uint8Array())
-  const duck = await DuckDBInstance.create(":memory:")
-  const connection = await duck.connect()
-  const reader = await connection.runAndReadAll(sql.replace("FILE", `read_parquet('${file}')`))
-  connection.closeSync()
-  return reader.getRowObjectsJson()
-}
+const parquetRows = Effect.fn(function*(key: string, sql: string) {
+  const s3 = yield* S3rverBucket
+  return yield* Effect.promise(async () => {
+    const object = await s3.client.send(new GetObjectCommand({ Bucket: "archive", Key: key }))
+    const file = join(scratch, `${Math.random()}.parquet`)
+    writeFileSync(file, (await object.Body?.transformToByteArray()) ?? new Uint8Array())
+    const duck = await DuckDBInstance.create(":memory:")
+    const connection = await duck.connect()
+    const reader = await connection.runAndReadAll(sql.replace("FILE", `read_parquet('${file}')`))
+    connection.closeSync()
+    return reader.getRowObjectsJson()
+  })
+})
 
-describe("S3TradeArchive (s3rver)", () => {
-  it("compacts staged batches into one Parquet object per symbol and hour, each trade once, exact", async () => {
+layer(archiveLayer, { excludeTestServices: true })("S3TradeArchive (s3rver)", (it) => {
+  it.effect("compacts staged batches into one Parquet object per symbol and hour, each trade once, exact", () => Effect.gen(function*() {
     const trades = Array.from({ length: 300 }, (_, i) => tradeAt("BTCUSDT", 1000 + i, HOUR + i * 11_000))
     const batches = [trades.slice(0, 120), trades.slice(120, 300), trades.slice(100, 200)]
-    const count = await withArchive((archive, staging) =>
-      Effect.gen(function*() {
-        for (const batch of batches) yield* staging.stage(batch)
-        yield* staging.stage(batches[0]!)
-        return yield* archive.compactHour("BTCUSDT", HOUR)
-      })
-    )
+    const archive = yield* TradeArchive
+    const staging = yield* TradeStaging
+    for (const batch of batches) yield* staging.stage(batch)
+    yield* staging.stage(batches[0]!)
+    const count = yield* archive.compactHour("BTCUSDT", HOUR)
     const inHour = trades.filter((t) => t.time < HOUR + 3_600_000)
     expect(count).toBe(inHour.length)
-    const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: "archive", Prefix: "archive/" }))
+    const s3 = yield* S3rverBucket
+    const listed = yield* Effect.promise(() => s3.client.send(new ListObjectsV2Command({ Bucket: "archive", Prefix: "archive/" })))
     const key = "archive/trades/symbol=BTCUSDT/date=2024-08-08/hour=23/trades.parquet"
     expect(listed.Contents?.map((o) => o.Key)).toEqual([key])
-    const rows = await parquetRows(key, "SELECT trade_id, CAST(price AS VARCHAR) AS price, CAST(qty AS VARCHAR) AS qty, is_large FROM FILE ORDER BY trade_id")
+    const rows = yield* parquetRows(key, "SELECT trade_id, CAST(price AS VARCHAR) AS price, CAST(qty AS VARCHAR) AS qty, is_large FROM FILE ORDER BY trade_id")
     expect(rows.map((r) => Number(r["trade_id"]))).toEqual(inHour.map((t) => t.firstId))
     expect(rows.map((r) => [r["price"], r["qty"], r["is_large"]])).toEqual(inHour.map((t) => [formatUnits(t.price, PRICE_SCALE, 8), formatUnits(t.qty, PRICE_SCALE, 8), t.large]))
-  })
+  }))
 
-  it("writes a day's candles as one Parquet object under interval, symbol and date", async () => {
+  it.effect("writes a day's candles as one Parquet object under interval, symbol and date", () => Effect.gen(function*() {
     const day = Date.UTC(2024, 7, 8)
     const candles = [candleAt("ETHUSDT", day), candleAt("ETHUSDT", day + 60_000)]
-    await withArchive((archive) => archive.writeCandles(candles))
-    const rows = await parquetRows("archive/candles/interval=1m/symbol=ETHUSDT/date=2024-08-08/candles.parquet", "SELECT open_time, CAST(high AS VARCHAR) AS high, CAST(quote_volume AS VARCHAR) AS qv FROM FILE ORDER BY open_time")
+    yield* (yield* TradeArchive).writeCandles(candles)
+    const rows = yield* parquetRows("archive/candles/interval=1m/symbol=ETHUSDT/date=2024-08-08/candles.parquet", "SELECT open_time, CAST(high AS VARCHAR) AS high, CAST(quote_volume AS VARCHAR) AS qv FROM FILE ORDER BY open_time")
     expect(rows).toEqual([
       { open_time: String(day), high: "98765432109.87654321", qv: "755999999999999.1234567890123456" },
       { open_time: String(day + 60_000), high: "98765432109.87654321", qv: "755999999999999.1234567890123456" }
     ])
-  })
+  }))
 })

@@ -6,11 +6,12 @@
 import { createHash } from "node:crypto"
 import { SQSClient } from "@aws-sdk/client-sqs"
 import { Effect, Schema } from "effect"
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "@effect/vitest"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { deduplicationId } from "../src/sqs/DeduplicationId.ts"
 import { TradeBatchFromMessageBody } from "../src/sqs/MessageBody.ts"
 import { makeSqsTradeQueue } from "../src/sqs/SqsTradeQueue.ts"
+import { scopedStandIn } from "@blockchaincore/testkit/scopedStandIn"
 import { json, startWireFake, TEST_CREDENTIALS, type WireAnswer } from "@blockchaincore/testkit/wireFake"
 
 interface Entry {
@@ -30,9 +31,9 @@ const SendMessageBatchRequest = Schema.fromJsonString(
 /** What the fake does with each request: answer normally, throttle it, or fail some entries. */
 type Behaviour = (request: number, entries: ReadonlyArray<Entry>) => "ok" | "throttle" | { readonly fail: ReadonlyArray<string>; readonly senderFault?: boolean }
 
-const fakeSqs = async (behaviour: Behaviour) => {
+const fakeSqs = Effect.fn(function*(behaviour: Behaviour) {
   const requests: Array<{ target: string; entries: ReadonlyArray<Entry> }> = []
-  const fake = await startWireFake((request, i): WireAnswer => {
+  const fake = yield* scopedStandIn(() => startWireFake((request, i): WireAnswer => {
     const parsed = Schema.decodeUnknownSync(SendMessageBatchRequest)(request.body)
     requests.push({ target: request.operation, entries: parsed.Entries })
     const what = behaviour(i, parsed.Entries)
@@ -55,16 +56,10 @@ const fakeSqs = async (behaviour: Behaviour) => {
       200,
       "application/x-amz-json-1.0"
     )
-  })
-  closers.push(fake.close)
+  }))
   const client = new SQSClient({ endpoint: fake.endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1 })
   const queue = makeSqsTradeQueue({ client, queueUrl: `${fake.endpoint}/000000000000/trades.fifo`, maxAttempts: 4, baseDelayMillis: 5 })
   return { queue, requests }
-}
-
-const closers: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close()
 })
 
 const batch = (shard: number, firstId: number, trades = 1): TradeBatch => ({
@@ -99,20 +94,20 @@ describe("SqsTradeQueue", () => {
     expect(new Set(ids).size).toBe(4)
   })
 
-  it("sends at most 10 entries a request, in order, grouped by shard, deduplicated by content", async () => {
-    const { queue, requests } = await fakeSqs(() => "ok")
+  it.live("sends at most 10 entries a request, in order, grouped by shard, deduplicated by content", () => Effect.gen(function*() {
+    const { queue, requests } = yield* fakeSqs(() => "ok")
     const batches = Array.from({ length: 23 }, (_, i) => batch(i % 3, 1000 + i))
-    await Effect.runPromise(queue.publish(batches))
+    yield* queue.publish(batches)
     expect(requests.map((r) => r.entries.length)).toEqual([10, 10, 3])
     expect(requests[0]!.target).toBe("AmazonSQS.SendMessageBatch")
     const sent = requests.flatMap((r) => r.entries)
     expect(sent.map((e) => Schema.decodeUnknownSync(TradeBatchFromMessageBody)(e.MessageBody))).toEqual(batches)
     expect(sent.map((e) => e.MessageGroupId)).toEqual(batches.map((b) => `shard-${b.shard}`))
     expect(sent.map((e) => e.MessageDeduplicationId)).toEqual(batches.map(deduplicationId))
-  })
+  }))
 
-  it("keeps each request within SQS's 256 KiB", async () => {
-    const { queue, requests } = await fakeSqs(() => "ok")
+  it.live("keeps each request within SQS's 256 KiB", () => Effect.gen(function*() {
+    const { queue, requests } = yield* fakeSqs(() => "ok")
     // Prices that do not repeat, so the compressed bodies stay big: ten of them exceed 256 KiB.
     let seed = 7
     const noisy = (firstId: number): TradeBatch => ({
@@ -121,32 +116,32 @@ describe("SqsTradeQueue", () => {
       symbols: [{ symbol: "BTCUSDT", watermark: 1723161255343 + firstId + 3_000, trades: Array.from({ length: 3_000 }, (_, i) => [firstId + i, 6_000_000_000_000n + BigInt((seed = (seed * 48271) % 2147483647)), BigInt(seed % 99_999_999) + 1n, 1723161255342 + firstId + i, seed % 2 === 0] as const) }]
     })
     const batches = Array.from({ length: 10 }, (_, i) => noisy(i * 10_000))
-    await Effect.runPromise(queue.publish(batches))
+    yield* queue.publish(batches)
     for (const r of requests) expect(r.entries.reduce((n, e) => n + Buffer.byteLength(e.MessageBody), 0)).toBeLessThanOrEqual(262_144)
     expect(requests.length).toBeGreaterThan(1)
     expect(requests.flatMap((r) => r.entries.map((e) => Schema.decodeUnknownSync(TradeBatchFromMessageBody)(e.MessageBody)))).toEqual(batches)
-  })
+  }))
 
-  it("retries a throttled request, then succeeds", async () => {
-    const { queue, requests } = await fakeSqs((n) => (n <= 2 ? "throttle" : "ok"))
-    await Effect.runPromise(queue.publish([batch(0, 1)]))
+  it.live("retries a throttled request, then succeeds", () => Effect.gen(function*() {
+    const { queue, requests } = yield* fakeSqs((n) => (n <= 2 ? "throttle" : "ok"))
+    yield* queue.publish([batch(0, 1)])
     expect(requests).toHaveLength(3)
-  })
+  }))
 
-  it("resends only the entries that failed", async () => {
-    const { queue, requests } = await fakeSqs((n) => (n === 1 ? { fail: ["1", "3"] } : "ok"))
-    await Effect.runPromise(queue.publish([batch(0, 1), batch(0, 2), batch(0, 3), batch(0, 4)]))
+  it.live("resends only the entries that failed", () => Effect.gen(function*() {
+    const { queue, requests } = yield* fakeSqs((n) => (n === 1 ? { fail: ["1", "3"] } : "ok"))
+    yield* queue.publish([batch(0, 1), batch(0, 2), batch(0, 3), batch(0, 4)])
     expect(requests.map((r) => r.entries.map((e) => e.Id))).toEqual([["0", "1", "2", "3"], ["1", "3"]])
-  })
+  }))
 
-  it("reports the queue unavailable when it stays throttled, and at once on a sender fault", async () => {
-    const throttled = await fakeSqs(() => "throttle")
-    const error = await Effect.runPromise(Effect.flip(throttled.queue.publish([batch(0, 1)])))
+  it.live("reports the queue unavailable when it stays throttled, and at once on a sender fault", () => Effect.gen(function*() {
+    const throttled = yield* fakeSqs(() => "throttle")
+    const error = yield* Effect.flip(throttled.queue.publish([batch(0, 1)]))
     expect(error._tag).toBe("QueueUnavailable")
     expect(error.message).toMatch(/ThrottlingException.*after 4 attempts/)
-    const refused = await fakeSqs(() => ({ fail: ["0"], senderFault: true }))
-    const fault = await Effect.runPromise(Effect.flip(refused.queue.publish([batch(0, 1)])))
+    const refused = yield* fakeSqs(() => ({ fail: ["0"], senderFault: true }))
+    const fault = yield* Effect.flip(refused.queue.publish([batch(0, 1)]))
     expect(fault.message).toMatch(/refused/)
     expect(refused.requests).toHaveLength(1)
-  })
+  }))
 })

@@ -10,7 +10,9 @@ import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3"
 import dynalite from "dynalite"
 import S3rver from "s3rver"
+import { Context, Layer } from "effect"
 import type { TableKeys } from "@blockchaincore/aws/dynamodb/Tables"
+import { scopedStandIn } from "./scopedStandIn.ts"
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" }
 
@@ -61,6 +63,16 @@ export const startS3rver = async (bucket: string) => {
       rmSync(directory, { recursive: true, force: true })
     }
   }
+}
+
+/** One dynalite with the given tables, shared by the tests of a `layer(Dynalite.layer(…))` block. */
+export class Dynalite extends Context.Service<Dynalite, Awaited<ReturnType<typeof startDynalite>>>()("@blockchaincore/testkit/Dynalite") {
+  static readonly layer = (tables: Readonly<Record<string, TableKeys>>) => Layer.effect(Dynalite, scopedStandIn(() => startDynalite(tables)))
+}
+
+/** One s3rver with one bucket, shared by the tests of a `layer(S3rverBucket.layer(…))` block. */
+export class S3rverBucket extends Context.Service<S3rverBucket, Awaited<ReturnType<typeof startS3rver>>>()("@blockchaincore/testkit/S3rverBucket") {
+  static readonly layer = (bucket: string) => Layer.effect(S3rverBucket, scopedStandIn(() => startS3rver(bucket)))
 }
 
 /** SST's linked-resource variables for the stack's tables, bucket and bus, as the stand-ins name them. */
