@@ -2,14 +2,14 @@
  * The local runtime's anomalies, alerts and alert conditions in SQLite: what a process wrote is
  * there for the next one on the same file, each event once; a firing condition does not alert
  * again after a restart; history and conditions are kept as long as on AWS (a month, a week), on
- * Effect's TestClock.
+ * Effect's TestClock (it.effect's clock).
  */
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
-import { describe, expect, it } from "vitest"
+import { describe, expect, it } from "@effect/vitest"
 import { alertSent, anomalyDetected } from "@blockchaincore/core/events/DomainEvent"
 import { AlertConditions, CONDITION_RETENTION_MILLIS, EMPTY_GROUP } from "@blockchaincore/core/ports/AlertConditions"
 import { EventHistory, HISTORY_RETENTION_MILLIS } from "@blockchaincore/core/ports/EventHistory"
@@ -25,30 +25,29 @@ const M = 60_000
 const jump = (openTime: number) => anomalyDetected({ candle: candleAt("BTCUSDT", openTime), rule: "price_movement", severity: "high", metrics: { change: 0.2 }, threshold: 0.05 })
 const file = () => join(mkdtempSync(join(tmpdir(), "blockchaincore-history-")), "history.sqlite")
 
-/** One process's life on `path`: its layer is built, `body` runs, and the file is closed. */
-const lifeOn = <A, E>(layer: Layer.Layer<EventHistory | AlertConditions, unknown>, body: Effect.Effect<A, E, EventHistory | AlertConditions>) =>
-  Effect.runPromise(Effect.scoped(Effect.flatMap(Layer.build(layer), (context) => Effect.provideContext(body, context))).pipe(Effect.provide(TestClock.layer())))
+/** One process's life: its layer is built, `body` runs, and its files are closed. */
+const lifeOn = <A, E, R>(layer: Layer.Layer<R, unknown>, body: Effect.Effect<A, E, R>) => Effect.scoped(Effect.provide(body, layer))
 
 const ports = (path: string) => Layer.mergeAll(layerSqliteEventHistory(path), layerSqliteAlertConditions(path))
 
 describe("local history in SQLite", () => {
-  it("lists after a restart what it listed before, each event once", async () => {
+  it.effect("lists after a restart what it listed before, each event once", () => Effect.gen(function*() {
     const path = file()
     const anomaly = jump(T0)
     const alert = alertSent({ anomalyId: anomaly.id, symbol: "BTCUSDT", interval: "1m", rule: "price_movement", state: "firing", channel: "terminal", sentAt: T0 + M - 1 })
-    await lifeOn(ports(path), Effect.gen(function*() {
+    yield* lifeOn(ports(path), Effect.gen(function*() {
       const history = yield* EventHistory
       for (const event of [anomaly, alert, anomaly, alert]) yield* history.record(event)
     }))
-    const listed = await lifeOn(ports(path), Effect.gen(function*() {
+    const listed = yield* lifeOn(ports(path), Effect.gen(function*() {
       const history = yield* EventHistory
       return { anomalies: yield* history.anomalies(10), alerts: yield* history.alerts(10) }
     }))
     expect(listed).toEqual({ anomalies: [anomaly], alerts: [alert] })
-  })
+  }))
 
-  it("keeps a month of history and at most the newest thousand of each kind", async () => {
-    const listed = await lifeOn(ports(file()), Effect.gen(function*() {
+  it.effect("keeps a month of history and at most the newest thousand of each kind", () => Effect.gen(function*() {
+    const listed = yield* lifeOn(ports(file()), Effect.gen(function*() {
       const history = yield* EventHistory
       yield* history.record(jump(T0))
       yield* TestClock.adjust(HISTORY_RETENTION_MILLIS + 1)
@@ -58,28 +57,26 @@ describe("local history in SQLite", () => {
     expect(listed).toHaveLength(KEPT)
     expect(listed[0]?.candle.openTime).toBe(T0 + (KEPT + 5) * M)
     expect(listed.at(-1)?.candle.openTime).toBe(T0 + 6 * M)
-  })
+  }))
 
-  it("keeps a firing condition across a restart, so a redelivered or repeated finding does not alert again", async () => {
+  it.effect("keeps a firing condition across a restart, so a redelivered or repeated finding does not alert again", () => Effect.gen(function*() {
     const path = file()
     const sent: Array<string> = []
     const notifier = Layer.succeed(Notifier, Notifier.of({ channel: "test", notify: (n) => Effect.sync(() => void sent.push(n.subject)) }))
     const alerter = (p: string) => Alerter.layer().pipe(Layer.provideMerge(Layer.mergeAll(ports(p), notifier, InProcessEventBus.layer())))
-    const life = (body: Effect.Effect<unknown, unknown, Alerter>) =>
-      Effect.runPromise(Effect.scoped(Effect.flatMap(Layer.build(alerter(path)), (context) => Effect.provideContext(body, context))))
-    await life(Alerter.use((a) => a.onAnomaly(jump(T0))))
+    yield* lifeOn(alerter(path), Alerter.use((a) => a.onAnomaly(jump(T0))))
     expect(sent).toHaveLength(1)
     // The next process: the same anomaly delivered again, and the rule firing on the next candle.
-    await life(Effect.gen(function*() {
+    yield* lifeOn(alerter(path), Effect.gen(function*() {
       const alerts = yield* Alerter
       yield* alerts.onAnomaly(jump(T0))
       yield* alerts.onAnomaly(jump(T0 + M))
     }))
     expect(sent).toHaveLength(1)
-  })
+  }))
 
-  it("forgets a symbol and interval's conditions a week after their last write, as DynamoDB's TTL does", async () => {
-    const [kept, forgotten] = await lifeOn(ports(file()), Effect.gen(function*() {
+  it.effect("forgets a symbol and interval's conditions a week after their last write, as DynamoDB's TTL does", () => Effect.gen(function*() {
+    const [kept, forgotten] = yield* lifeOn(ports(file()), Effect.gen(function*() {
       const conditions = yield* AlertConditions
       const anomaly = jump(T0)
       yield* conditions.save("BTCUSDT", "1m", new Map([["price_movement", { state: { firing: true, lastFiredOpenTime: T0, lastAlertAt: T0, notified: true }, anomaly }]]), 0)
@@ -91,5 +88,5 @@ describe("local history in SQLite", () => {
     expect(kept.version).toBe(1)
     expect(kept.conditions.get("price_movement")?.state.firing).toBe(true)
     expect(forgotten).toEqual(EMPTY_GROUP)
-  })
+  }))
 })

@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Layer, Metric } from "effect"
-import { expect, it } from "vitest"
+import { expect, it } from "@effect/vitest"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { candleClosed } from "@blockchaincore/core/events/DomainEvent"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
@@ -44,16 +44,16 @@ const ours = [minute(0, 6_000_000_000_000n), minute(1, 6_001_000_000_000n), minu
 // Binance: the same first minute, another close in the second, and no third (say, a halt) but a fourth.
 const theirs = [ours[0]!, minute(1, 6_001_500_000_000n), minute(3, 6_003_000_000_000n)]
 
-it("reports each window that differs from the exchange's, with both rows, and skips a provisional hour", async () => {
+it.effect("reports each window that differs from the exchange's, with both rows, and skips a provisional hour", () => Effect.gen(function*() {
   const exchange = Layer.succeed(ExchangeKlines, ExchangeKlines.of({ klines: (_s, _i, start, end) => Effect.succeed(theirs.filter((c) => c.openTime >= start && c.openTime <= end)) }))
   const ports = Layer.mergeAll(layerSqliteCandleStore(join(mkdtempSync(join(tmpdir(), "blockchaincore-reconciler-")), "candles.sqlite")), InProcessEventBus.layer({ keepHistory: true }), exchange)
-  const { events, mismatches } = await Effect.runPromise(Effect.gen(function*() {
+  const { events, mismatches } = yield* Effect.gen(function*() {
     yield* (yield* CandleStore).putCandles(ours)
     const reconciler = yield* Reconciler
     yield* reconciler.onCandle(candleClosed(hour(false)))
     yield* reconciler.onCandle(candleClosed(hour(true)))
     return { events: (yield* InProcessEventBus).published, mismatches: (yield* Metric.value(reconciliationMismatches)).count }
-  }).pipe(Effect.provide(Reconciler.layer.pipe(Layer.provideMerge(ports)))))
+  }).pipe(Effect.provide(Reconciler.layer.pipe(Layer.provideMerge(ports))))
   expect(events).toHaveLength(1)
   const [event] = events
   expect(event?._tag === "HourReconciled" && event.differences.map((d) => [(d.openTime - HOUR0) / M, d.ours?.[4] ?? null, d.theirs?.[4] ?? null])).toEqual([
@@ -64,4 +64,4 @@ it("reports each window that differs from the exchange's, with both rows, and sk
   // The windows either side has: 0 to 3.
   expect(event?._tag === "HourReconciled" && event.windows).toBe(4)
   expect(mismatches).toBe(3)
-})
+}))

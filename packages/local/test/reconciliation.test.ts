@@ -8,14 +8,14 @@ import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Schedule, Schema } from "effect"
-import { expect, it } from "vitest"
+import { expect, it } from "@effect/vitest"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
 import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 
 describeWithSharedData("the reconciliation with Binance's klines", () => {
-  it("reads zero mismatches after replaying the recording, in /health, /metrics and on the bus", async () => {
-    const result = await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+  it.live("reads zero mismatches after replaying the recording, in /health, /metrics and on the bus", () => Effect.gen(function*() {
+    const result = yield* Effect.scoped(Effect.gen(function*() {
       const rt = yield* runLocalRuntime({
         symbols: undefined,
         wsUrl: "ws://unused",
@@ -33,7 +33,7 @@ describeWithSharedData("the reconciliation with Binance's klines", () => {
       )
       const metrics = yield* Effect.promise(async () => (await fetch(`http://127.0.0.1:${rt.port}/metrics`)).text())
       return { reconciled, metrics, events: rt.bus.published.filter((e) => e._tag === "HourReconciled") }
-    })))
+    }))
     expect(result.reconciled.reconciliation).toMatchObject({ hours: 2, mismatches: 0 })
     expect(result.reconciled.reconciliation?.lastAt).toBeGreaterThan(0)
     expect(result.metrics).toMatch(/^blockchaincore_reconciled_hours_total(\{[^}]*\})? 2$/m)
@@ -44,5 +44,5 @@ describeWithSharedData("the reconciliation with Binance's klines", () => {
     ])
     // The windows the recording covers of that hour: 23:54 to 23:59.
     expect(result.events.every((e) => e._tag === "HourReconciled" && e.windows === 6)).toBe(true)
-  }, 120_000)
+  }), 120_000)
 })
