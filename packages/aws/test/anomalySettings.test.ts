@@ -5,7 +5,7 @@
  * field; without it, the defaults.
  */
 import { Cause, Effect, Exit, Layer } from "effect"
-import { afterEach, describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it } from "@effect/vitest"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { type AnomalyDetected, candleClosed, type DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
@@ -32,7 +32,7 @@ const detect = (env: string | undefined) => {
     })),
     EventBus: Layer.succeed(EventBus, EventBus.of({ publish: (events) => Effect.sync(() => void published.push(...events)) }))
   }
-  return Effect.runPromiseExit(Effect.scoped(Effect.gen(function*() {
+  return Effect.exit(Effect.scoped(Effect.gen(function*() {
     const handle = yield* anomalyConsumer.handlerOn(ports)
     yield* handle(candleClosed(jump))
     return published.filter((e): e is AnomalyDetected => e._tag === "AnomalyDetected" && e.rule === "price_movement")
@@ -44,17 +44,17 @@ afterEach(() => {
 })
 
 describe("the anomaly function's settings", () => {
-  it("takes the threshold from ANOMALY_CONFIG: an 8% move fires at the default 5%, not at the stage's 10% for BTCUSDT 1m", async () => {
-    const byDefault = await detect(undefined)
+  it.effect("takes the threshold from ANOMALY_CONFIG: an 8% move fires at the default 5%, not at the stage's 10% for BTCUSDT 1m", () => Effect.gen(function*() {
+    const byDefault = yield* detect(undefined)
     expect(Exit.isSuccess(byDefault) && byDefault.value.map((a) => [a.threshold, a.severity])).toEqual([[5, "medium"]])
-    const staged = await detect(JSON.stringify({ overrides: [{ symbol: "BTCUSDT", interval: "1m", settings: { priceMovementPct: 10 } }] }))
+    const staged = yield* detect(JSON.stringify({ overrides: [{ symbol: "BTCUSDT", interval: "1m", settings: { priceMovementPct: 10 } }] }))
     expect(Exit.isSuccess(staged) && staged.value).toEqual([])
-    const otherSymbol = await detect(JSON.stringify({ overrides: [{ symbol: "ETHUSDT", settings: { priceMovementPct: 10 } }] }))
+    const otherSymbol = yield* detect(JSON.stringify({ overrides: [{ symbol: "ETHUSDT", settings: { priceMovementPct: 10 } }] }))
     expect(Exit.isSuccess(otherSymbol) && otherSymbol.value.map((a) => a.threshold)).toEqual([5])
-  })
+  }))
 
-  it("fails naming the variable and the field when the settings do not decode", async () => {
-    const exit = await detect(JSON.stringify({ overrides: [{ symbol: "BTCUSDT", settings: { priceMovementPct: "ten" } }] }))
+  it.effect("fails naming the variable and the field when the settings do not decode", () => Effect.gen(function*() {
+    const exit = yield* detect(JSON.stringify({ overrides: [{ symbol: "BTCUSDT", settings: { priceMovementPct: "ten" } }] }))
     expect(Exit.isFailure(exit) && Cause.pretty(exit.cause)).toMatch(/ANOMALY_CONFIG: Expected number[\s\S]*\["priceMovementPct"\]/)
-  })
+  }))
 })
