@@ -12,7 +12,7 @@ import { join } from "node:path"
 import fc from "fast-check"
 import { Context, Effect, Layer, Schema } from "effect"
 import { HttpServer } from "effect/http"
-import { expect, it } from "vitest"
+import { expect, it } from "@effect/vitest"
 import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { localRuntimeBelowProducer, type LocalRuntimeConfig, runLocalRuntime } from "../src/runtime/LocalRuntime.ts"
 import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
@@ -90,21 +90,21 @@ const config = (dataDir: string): LocalRuntimeConfig => ({
 })
 
 describeWithSharedData("the local HTTP surface under hostile input", () => {
-  it("answers every request without a server error before the producer has started, and reads \"connecting\"", async () => {
+  it.live("answers every request without a server error before the producer has started, and reads \"connecting\"", () => Effect.gen(function*() {
     const dir = mkdtempSync(join(tmpdir(), "blockchaincore-fuzz-"))
-    await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+    yield* Effect.scoped(Effect.gen(function*() {
       const port = portOf(yield* Layer.build(localRuntimeBelowProducer(config(dir))))
       const answers = yield* Effect.promise(() => fuzz(port, 11, 150, 30))
       expectNoServerError(answers)
       const health = yield* Effect.promise(() => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json()))
       expect(Schema.decodeUnknownSync(PipelineHealth)(health).status).toBe("connecting")
       expect((yield* Effect.promise(() => fetch(`http://127.0.0.1:${port}/metrics`))).status).toBe(200)
-    })))
-  })
+    }))
+  }))
 
-  it("keeps serving the same candles after hostile requests against the running pipeline", async () => {
+  it.live("keeps serving the same candles after hostile requests against the running pipeline", () => Effect.gen(function*() {
     const dir = mkdtempSync(join(tmpdir(), "blockchaincore-fuzz-"))
-    await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+    yield* Effect.scoped(Effect.gen(function*() {
       const rt = yield* runLocalRuntime(config(dir))
       yield* rt.queue.until(() => rt.queue.tradesAccepted >= 34_419 && rt.queue.depth === 0, 60_000)
       const served = () => Promise.all(["1m", "5m", "1h"].flatMap((interval) => ["BTCUSDT", "ETHUSDT"].map((symbol) => klines(rt.port, symbol, interval))))
@@ -115,6 +115,6 @@ describeWithSharedData("the local HTTP surface under hostile input", () => {
       expect(yield* Effect.promise(served)).toEqual(before)
       const health = Schema.decodeUnknownSync(PipelineHealth)(yield* Effect.promise(() => fetch(`http://127.0.0.1:${rt.port}/health`).then((r) => r.json())))
       expect(health.symbols.map((s) => s.symbol)).toEqual(["BTCUSDT", "ETHUSDT"])
-    })))
-  })
+    }))
+  }))
 })

@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Logger, Schedule } from "effect"
-import { expect, it } from "vitest"
+import { expect, it } from "@effect/vitest"
 import { decimal } from "@blockchaincore/core/decimal/DecimalText"
 import type { Consumer } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
@@ -19,13 +19,13 @@ import { writeReadmeConsumer } from "@blockchaincore/testkit/readme"
 const HOUR_END = Date.UTC(2024, 7, 9, 0, 0)
 
 describeWithSharedData("the README's consumer example", () => {
-  it("runs locally as written: each symbol's 23:00 hour logged with its close as a decimal", async () => {
-    const module: Record<string, unknown> = await import(writeReadmeConsumer())
+  it.live("runs locally as written: each symbol's 23:00 hour logged with its close as a decimal", () => Effect.gen(function*() {
+    const module: Record<string, unknown> = yield* Effect.promise(() => import(writeReadmeConsumer()))
     const hourlyCloses = module["hourlyCloses"] as Consumer
     expect(hourlyCloses.name).toBe("hourlyCloses")
     const lines: Array<string> = []
     const capture = Logger.layer([Logger.make(({ message }) => void lines.push((Array.isArray(message) ? message : [message]).map(String).join(" ")))])
-    await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+    yield* Effect.scoped(Effect.gen(function*() {
       const rt = yield* runLocalRuntime({
         symbols: undefined,
         wsUrl: "ws://unused",
@@ -41,12 +41,12 @@ describeWithSharedData("the README's consumer example", () => {
         Effect.repeat({ until: (n) => n >= 2, schedule: Schedule.spaced("20 millis") }),
         Effect.timeout("30 seconds")
       )
-    })).pipe(Effect.provide(capture)))
+    })).pipe(Effect.provide(capture))
     const last = (symbol: string) => loadRecording(sharedFile(RECORDING)).filter((f) => f.trade.symbol === symbol && f.trade.time < HOUR_END).at(-1)!.trade.price
     expect(lines.filter((l) => l.includes("closed the hour at")).sort()).toEqual([
       `BTCUSDT closed the hour at ${decimal(last("BTCUSDT"))}`,
       `ETHUSDT closed the hour at ${decimal(last("ETHUSDT"))}`
     ])
     expect(decimal(last("BTCUSDT"))).toMatch(/^\d+\.\d{2,8}$/)
-  })
+  }))
 })
