@@ -52,13 +52,15 @@ export interface ProducerConfig {
   readonly resumeFrom?: ReadonlyMap<string, { readonly id: number; readonly time: number }>
   /** The completeness watermark's checks against the exchange; DEFAULT_COMPLETENESS if absent. */
   readonly completeness?: CompletenessOptions
+  /** The trades' times are a recording's (a replay): the delay from the exchange is not measured. */
+  readonly recorded?: boolean
 }
 
 /** A producer of `symbols` from Binance (or a stand-in at these URLs), every part on its defaults unless overridden. */
 export const producerConfig = (
   symbols: ReadonlyArray<string>,
   urls: { readonly wsUrl: string; readonly restUrl: string },
-  overrides: Partial<Pick<ProducerConfig, "batcher" | "resumeFrom" | "completeness">> = {}
+  overrides: Partial<Pick<ProducerConfig, "batcher" | "resumeFrom" | "completeness" | "recorded">> = {}
 ): ProducerConfig => ({
   symbols,
   wsUrl: urls.wsUrl,
@@ -107,14 +109,14 @@ export const runProducer = Effect.fn("runProducer")(function*(config: ProducerCo
   const checkCompleteness = makeCompletenessCheck({ symbols, options: completeness, rest, batcher, gaps, announce, metrics })
   const sampler = makeSampler(metrics, publisher)
 
-  yield* flushAllAtEnd(batcher, publisher)
+  yield* flushAllAtEnd(batcher, publisher, config.recorded === true)
   const parts = yield* makeProducerParts
   yield* parts.run("streams", frames.pipe(Stream.runForEachArray((texts) => Clock.currentTimeMillis.pipe(Effect.map((now) => {
     for (const text of texts) sequence(text, now)
   })))))
   yield* parts.run("gap filler", Effect.forever(fillNextGap({ gaps, rest, announce, deliver, metrics })))
   yield* parts.run("completeness watermark", checkCompleteness.pipe(Effect.delay(completeness.checkEveryMillis), Effect.forever))
-  yield* parts.run("flush", flushDueForever(batcher, publisher))
+  yield* parts.run("flush", flushDueForever(batcher, publisher, config.recorded === true))
   yield* parts.run("sampler", sampler.sampleEverySecond)
   yield* parts.run("malformed-frame log", logMalformedFrames(malformed, metrics))
 

@@ -5,6 +5,7 @@
  */
 import { Schema } from "effect"
 import { formatUnits, PRICE_SCALE, Units8 } from "../decimal/Decimal.ts"
+import { TraceParent } from "../tracing/TraceParent.ts"
 import { EpochMillis, SymbolName, TradeId, type Trade } from "./Trade.ts"
 
 /** One trade, compact: `[id, price, qty, time, buyerIsMaker]`. */
@@ -47,7 +48,12 @@ export const TradeBatch = Schema.Struct({
   shard: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
   /** Counts the producer's (re)connections, so a consumer can tell a reconnect from a gap. */
   epoch: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-  symbols: Schema.Array(SymbolTrades).check(Schema.isMinLength(1))
+  symbols: Schema.Array(SymbolTrades).check(Schema.isMinLength(1)),
+  /**
+   * The batch's trace, when it is sampled. Not part of a message's body: each queue carries it
+   * beside the body (a column, an SQS message attribute), so an untraced batch's bytes are the same.
+   */
+  traceparent: Schema.optionalKey(TraceParent)
 })
 export type TradeBatch = typeof TradeBatch.Type
 

@@ -3,13 +3,14 @@
  * serves a recording from a replay server started in-process instead.
  */
 import { readFile } from "node:fs/promises"
-import { Console, Effect, Option, Result, Schema } from "effect"
+import { ConfigProvider, Console, Effect, Option, Result, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import type { LocalRuntimeConfig } from "../runtime/LocalRuntime.ts"
 import { anomalyConfigOf } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
+import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
 import { restUrlFlag, wsUrlFlag } from "./flags.ts"
 
 /** The --anomaly-config file is not settings: its path and the field at fault. */
@@ -35,13 +36,16 @@ export const startCommand = Command.make(
     dataDir: Flag.String("data-dir").pipe(Flag.withDefault("./data"), Flag.withDescription("Where the candle store and the journal live")),
     webhookUrl: Flag.String("webhook-url").pipe(Flag.withSchema(HttpUrl), Flag.optional, Flag.withDescription("A Slack- or Discord-style incoming webhook: turns on the webhook consumer (high-severity anomalies)")),
     anomalyConfig: Flag.File("anomaly-config", { mustExist: true }).pipe(Flag.optional, Flag.withDescription("A JSON file of anomaly settings per symbol and interval (README, \"Anomalies and alerts\"); the defaults without")),
+    otlpUrl: Flag.String("otlp-url").pipe(Flag.optional, Flag.withDescription("Send traces over OTLP/HTTP to this collector (e.g. http://127.0.0.1:4318); OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_TRACES_SAMPLER are read too (README, \"Tracing\"); off without")),
     port: Flag.Int("port").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))), Flag.withDefault(8787), Flag.withDescription("HTTP API port on 127.0.0.1"))
   },
-  Effect.fn("start")(function*(flags) {
+  // Untraced: a span around a program that runs for the process's life would never end.
+  Effect.fnUntraced(function*(flags) {
     // Loaded when `start` runs, not with the CLI: the runtime (HTTP server, DuckDB, the producer)
     // would add half a second and 70 MB to every other command, `candles` included.
     const { runLocalRuntime } = yield* Effect.promise(() => import("../runtime/LocalRuntime.ts"))
     const anomalyConfig = yield* Option.match(flags.anomalyConfig, { onNone: () => Effect.succeed(undefined), onSome: readAnomalyConfig })
+    const tracing = yield* readTracingSettings(ConfigProvider.fromEnv(), { otlpUrl: Option.getOrUndefined(flags.otlpUrl), serviceName: "blockchaincore" })
     const config: LocalRuntimeConfig = {
       symbols: Option.getOrUndefined(flags.symbols),
       wsUrl: flags.wsUrl,
@@ -50,7 +54,8 @@ export const startCommand = Command.make(
       dataDir: flags.dataDir,
       port: flags.port,
       ...Option.match(flags.webhookUrl, { onNone: () => ({}), onSome: (webhookUrl) => ({ webhookUrl }) }),
-      ...(anomalyConfig === undefined ? {} : { anomalyConfig })
+      ...(anomalyConfig === undefined ? {} : { anomalyConfig }),
+      tracing
     }
     const runtime = yield* runLocalRuntime(config)
     yield* Console.log(`BlockchainCore: ${runtime.symbols.join(", ")} → http://127.0.0.1:${runtime.port}/api/v3/klines?symbol=${runtime.symbols[0]}&interval=1m  (Ctrl-C to stop)`)

@@ -11,12 +11,19 @@ import type { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { envelopeOf } from "@blockchaincore/core/events/EventEnvelope"
 import { type EventPattern, matches } from "@blockchaincore/core/events/EventPattern"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
+import { currentTraceparent, type TraceParent } from "@blockchaincore/core/tracing/TraceParent"
 
 export interface BusOptions {
   /** Deliver each published set of events in a random order, every event twice. */
   readonly shuffleAndRepeat?: boolean
   /** Keep every published event (tests); off, only counts are kept. */
   readonly keepHistory?: boolean
+}
+
+/** An event as a subscriber gets it: with the trace of the processing that published it, if sampled. */
+export interface Delivery {
+  readonly event: DomainEvent
+  readonly traceparent: TraceParent | undefined
 }
 
 export class InProcessEventBus extends Context.Service<InProcessEventBus, {
@@ -26,26 +33,31 @@ export class InProcessEventBus extends Context.Service<InProcessEventBus, {
    * run; with `subscribed`, it is taken at once, so nothing published after it returns is missed.
    */
   readonly events: (pattern: EventPattern) => Effect.Effect<Stream.Stream<DomainEvent>, never, Scope.Scope>
+  /** As `events`, each with the trace context it was published under (a consumer's span is its child). */
+  readonly deliveries: (pattern: EventPattern) => Effect.Effect<Stream.Stream<Delivery>, never, Scope.Scope>
   /** Every event published, if asked for (tests); else empty. */
   readonly published: ReadonlyArray<DomainEvent>
   readonly counts: ReadonlyMap<DomainEvent["_tag"], number>
 }>()("@blockchaincore/local/bus/InProcessEventBus") {
   static readonly make = (options: BusOptions = {}) =>
     Effect.gen(function*() {
-      const pubsub = yield* PubSub.unbounded<DomainEvent>()
+      const pubsub = yield* PubSub.unbounded<Delivery>()
       const published: Array<DomainEvent> = []
       const counts = new Map<DomainEvent["_tag"], number>()
+      const subscribe = (pattern: EventPattern) =>
+        Effect.map(PubSub.subscribe(pubsub), (subscription) => Stream.fromSubscription(subscription).pipe(Stream.filter((delivery) => matches(pattern, envelopeOf(delivery.event)))))
       return InProcessEventBus.of({
         publish: (events) =>
-          Effect.suspend(() => {
-            for (const event of events) {
+          Effect.flatMap(currentTraceparent, (traceparent) => {
+            const deliveries = events.map((event): Delivery => {
               if (options.keepHistory === true) published.push(event)
               counts.set(event._tag, (counts.get(event._tag) ?? 0) + 1)
-            }
-            return PubSub.publishAll(pubsub, options.shuffleAndRepeat === true ? shuffle([...events, ...events]) : events)
+              return { event, traceparent }
+            })
+            return PubSub.publishAll(pubsub, options.shuffleAndRepeat === true ? shuffle([...deliveries, ...deliveries]) : deliveries)
           }),
-        events: (pattern) =>
-          Effect.map(PubSub.subscribe(pubsub), (subscription) => Stream.fromSubscription(subscription).pipe(Stream.filter((event) => matches(pattern, envelopeOf(event))))),
+        events: (pattern) => Effect.map(subscribe(pattern), Stream.map((delivery) => delivery.event)),
+        deliveries: (pattern) => subscribe(pattern),
         published,
         counts
       })

@@ -5,7 +5,8 @@
  * order per shard). With nothing to do it waits for the queue's next arrival; a batch that failed
  * is delivered again on the retry schedule (`REDELIVERY`).
  */
-import { Context, Data, Effect, Metric } from "effect"
+import { Clock, Context, Data, Effect, Metric } from "effect"
+import { pastHop, timedHop } from "@blockchaincore/core/tracing/Hops"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { Enricher } from "@blockchaincore/services/enrichment/Enricher"
@@ -33,13 +34,14 @@ export const runLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats, options:
   Effect.gen(function*() {
     const processor = yield* Processor
     const enricher = yield* Enricher
-    const deliver = (batch: TradeBatch) => enricher.enrich(batch).pipe(Effect.flatMap(processor.process))
+    const deliver = deliverer(enricher, processor)
     const pass = Effect.gen(function*() {
       let moved = false
       let failed = false
       for (const shard of queue.shardsWithBatches()) {
         const batch = queue.peek(shard)
         if (batch === undefined) continue
+        yield* queueHop(queue, shard, batch)
         const done = yield* deliver(batch).pipe(
           Effect.andThen(options.deliverTwice === true ? deliver(batch) : Effect.void),
           Effect.as(true),
@@ -70,6 +72,14 @@ export const runLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats, options:
     yield* Effect.forever(cycle)
   })
 
+/** Enrichment, then processing: each a hop of the batch's trace. */
+const deliverer = (enricher: Enricher["Service"], processor: Processor["Service"]) => (batch: TradeBatch) =>
+  timedHop("enrich", batch.traceparent, enricher.enrich(batch)).pipe(Effect.flatMap((enriched) => timedHop("process", batch.traceparent, processor.process(enriched))))
+
+/** The batch's wait in the queue, from its arrival until the pipe takes it. */
+const queueHop = (queue: SqliteTradeQueue, shard: number, batch: TradeBatch) =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => pastHop("queue", queue.queuedAt(shard) ?? now, now, batch.traceparent))
+
 /** A pass left a failed batch on the queue (logged with its reason where it failed). */
 class RedeliveryDue extends Data.TaggedError("RedeliveryDue") {}
 
@@ -79,11 +89,11 @@ const REDELIVERY = retrySchedule({ baseMillis: 100, capMillis: 5_000 })
 /** Processes whatever is still queued, for a clean stop. */
 export const drainLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats) =>
   Effect.gen(function*() {
-    const processor = yield* Processor
-    const enricher = yield* Enricher
+    const deliver = deliverer(yield* Enricher, yield* Processor)
     for (const shard of queue.shardsWithBatches()) {
       for (let batch = queue.peek(shard); batch !== undefined; batch = queue.peek(shard)) {
-        yield* enricher.enrich(batch).pipe(Effect.flatMap(processor.process))
+        yield* queueHop(queue, shard, batch)
+        yield* deliver(batch)
         queue.ack(shard)
         stats.batches++
         yield* Metric.update(batchesProcessed, 1)

@@ -29,6 +29,8 @@ import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
 import { BinanceRest, DEFAULT_REST } from "@blockchaincore/adapters/binance/BinanceRest"
 import type { CompletenessOptions } from "@blockchaincore/producer/completeness/SilentSymbols"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
+import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
+import { TRACING_OFF, type TracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
 import { ServedSymbols } from "@blockchaincore/api/ReadApiServer"
 import type { Consumer } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
@@ -45,6 +47,7 @@ import { consumerDropped, consumerFailures } from "./PipeMetrics.ts"
 import { localPorts, type LocalPortServices, portLayersOf } from "./LocalPorts.ts"
 import { ProducerMonitor } from "./ProducerMonitor.ts"
 import { CONSUMER_RETRY } from "./ConsumerRetry.ts"
+import { timedHop } from "@blockchaincore/core/tracing/Hops"
 
 export interface LocalRuntimeConfig {
   readonly symbols: ReadonlyArray<string> | undefined
@@ -66,6 +69,8 @@ export interface LocalRuntimeConfig {
   readonly consumers?: ReadonlyArray<Consumer>
   /** Where the built dashboard is; packages/web/dist by default. */
   readonly dashboardDir?: string
+  /** Where spans go and which are kept; off (the default), nothing is sent or carried. */
+  readonly tracing?: TracingSettings
 }
 
 /** The running runtime, for the command that started it and for tests. */
@@ -122,12 +127,12 @@ const consumers = (registry: ReadonlyArray<Consumer>) => Layer.effectDiscard(Eff
   const ports = portLayersOf(yield* Effect.context<LocalPortServices>())
   for (const entry of registry) {
     const handle = yield* entry.handlerOn(ports)
-    const events = yield* bus.events(entry.pattern)
+    const deliveries = yield* bus.deliveries(entry.pattern)
     const failures = Metric.withAttributes(consumerFailures, { consumer: entry.name })
     const dropped = Metric.withAttributes(consumerDropped, { consumer: entry.name })
     // A failure is counted, retried, then logged: one consumer's trouble never stops the bus or the others.
-    yield* Effect.forkScoped(Stream.runForEach(events, (event) =>
-      handle(event).pipe(
+    yield* Effect.forkScoped(Stream.runForEach(deliveries, ({ event, traceparent }) =>
+      timedHop("consume", traceparent, handle(event), { consumer: entry.name }).pipe(
         Effect.tapError(() => Metric.update(failures, 1)),
         Effect.retry(CONSUMER_RETRY),
         Effect.catch((e) => Metric.update(dropped, 1).pipe(Effect.andThen(Effect.logError(`consumer ${entry.name}: ${e.message}`))))
@@ -167,6 +172,7 @@ const producer = (config: LocalRuntimeConfig) =>
     }
     const handle = yield* runProducer(producerConfig(source.symbols, source, {
       resumeFrom,
+      recorded: config.replay !== undefined,
       ...(config.completeness === undefined ? {} : { completeness: config.completeness })
     }))
     yield* (yield* ProducerMonitor).attach(handle)
@@ -209,8 +215,13 @@ export const localRuntimeBelowProducer = (config: LocalRuntimeConfig) => {
   return Layer.provideMerge(Layer.mergeAll(consumers(config.consumers ?? REGISTRY), pipe(config.deliverTwice === true ? { deliverTwice: true } : {})), withHttp)
 }
 
+// Tracing is built first, so its exporter sends the last spans after everything else has stopped.
 const localRuntimeLayer = (config: LocalRuntimeConfig) =>
-  producer(config).pipe(Layer.provide(localRuntimeBelowProducer(config)), Layer.provide(Layer.succeed(Metric.MetricRegistry, new Map())))
+  producer(config).pipe(
+    Layer.provide(localRuntimeBelowProducer(config)),
+    Layer.provide(otlpTracing(config.tracing ?? TRACING_OFF).pipe(Layer.provide(OutboundHttp))),
+    Layer.provide(Layer.succeed(Metric.MetricRegistry, new Map()))
+  )
 
 /** Starts the runtime in the caller's scope; it runs until that scope closes. */
 export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<LocalRuntime["Service"], Layer.Error<ReturnType<typeof localRuntimeLayer>>, Scope.Scope> =>

@@ -6,10 +6,11 @@
  * nothing that was queued.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite"
-import { Context, Duration, Effect, Latch, Layer, type Scope } from "effect"
+import { Clock, Context, Duration, Effect, Latch, Layer, type Scope } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { type TraceParent, traceparentFrom } from "@blockchaincore/core/tracing/TraceParent"
 import { decodeQueuedBody, encodeQueuedBody, type QueuedBody, readQueuedBinary } from "./QueuedBody.ts"
 
 /** A body as SQLite returns it: a BLOB (binary form) or TEXT (units JSON). */
@@ -18,6 +19,10 @@ const queuedBodyOf = (value: unknown): QueuedBody => (value instanceof Uint8Arra
 interface Queued {
   readonly seq: number
   readonly shard: number
+  /** When it was queued (ms), for the queue's hop. */
+  readonly at: number
+  /** The batch's trace context, kept beside the body as SQS keeps a message attribute. */
+  readonly traceparent: TraceParent | undefined
   /**
    * A durable queue holds what it wrote, the binary body: one object outside V8's heap instead of
    * a tuple and two bigints per trade that every young-generation collection would copy while a
@@ -26,7 +31,10 @@ interface Queued {
   readonly held: Uint8Array | TradeBatch
 }
 
-const batchOf = (q: Queued): TradeBatch => (q.held instanceof Uint8Array ? readQueuedBinary(q.held) : q.held)
+const batchOf = (q: Queued): TradeBatch => {
+  const batch = q.held instanceof Uint8Array ? readQueuedBinary(q.held) : q.held
+  return q.traceparent === undefined ? batch : { ...batch, traceparent: q.traceparent }
+}
 
 export class SqliteTradeQueue {
   private readonly shards = new Map<number, Array<Queued>>()
@@ -51,10 +59,10 @@ export class SqliteTradeQueue {
       this.db = new DatabaseSync(options.path)
       // WAL with NORMAL sync survives the process being killed (not a power cut) at a fraction of the fsyncs.
       this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
-      this.db.exec("CREATE TABLE IF NOT EXISTS queued (seq INTEGER PRIMARY KEY, shard INTEGER NOT NULL, body TEXT NOT NULL)")
-      for (const row of this.db.prepare("SELECT seq, body FROM queued ORDER BY seq").all()) {
+      this.db.exec("CREATE TABLE IF NOT EXISTS queued (seq INTEGER PRIMARY KEY, shard INTEGER NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL, traceparent TEXT)")
+      for (const row of this.db.prepare("SELECT seq, body, at, traceparent FROM queued ORDER BY seq").all()) {
         const batch = decodeQueuedBody(queuedBodyOf(row["body"]))
-        const queued = { seq: Number(row["seq"]), shard: batch.shard, held: batch }
+        const queued = { seq: Number(row["seq"]), shard: batch.shard, at: Number(row["at"]), traceparent: traceparentFrom(row["traceparent"]), held: batch }
         this.enqueue(queued)
         this.seq = queued.seq
       }
@@ -89,22 +97,22 @@ export class SqliteTradeQueue {
   }
 
   publish(batches: ReadonlyArray<TradeBatch>): Effect.Effect<void, QueueUnavailable> {
-    return Effect.suspend(() => {
+    return Effect.flatMap(Clock.currentTimeMillis, (at) => {
       if (!this.running) return Effect.fail(new QueueUnavailable({ message: "the local queue is stopped" }))
       if (this.db === undefined) {
-        this.accept(batches, batches.map((batch) => ({ seq: ++this.seq, shard: batch.shard, held: batch })))
+        this.accept(batches, batches.map((batch) => ({ seq: ++this.seq, shard: batch.shard, at, traceparent: batch.traceparent, held: batch })))
         return Effect.void
       }
       const db = this.db
       return Effect.try({
         try: () => {
-          const insert = (this.insert ??= db.prepare("INSERT INTO queued VALUES (?, ?, ?)"))
+          const insert = (this.insert ??= db.prepare("INSERT INTO queued VALUES (?, ?, ?, ?, ?)"))
           db.exec("BEGIN")
           const queued = batches.map((batch): Queued => {
             const body = encodeQueuedBody(batch)
             const seq = ++this.seq
-            insert.run(seq, batch.shard, body)
-            return { seq, shard: batch.shard, held: typeof body === "string" ? batch : body }
+            insert.run(seq, batch.shard, body, at, batch.traceparent ?? null)
+            return { seq, shard: batch.shard, at, traceparent: batch.traceparent, held: typeof body === "string" ? batch : body }
           })
           db.exec("COMMIT")
           this.accept(batches, queued)
@@ -133,6 +141,11 @@ export class SqliteTradeQueue {
   peek(shard: number): TradeBatch | undefined {
     const head = this.shards.get(shard)?.[0]
     return head === undefined ? undefined : batchOf(head)
+  }
+
+  /** When the oldest batch of a shard was queued. */
+  queuedAt(shard: number): number | undefined {
+    return this.shards.get(shard)?.[0]?.at
   }
 
   /** The oldest batch of the shard has been processed. */

@@ -75,6 +75,8 @@ export class Batcher {
   private nextClose = -1
   private closeDue = false
   private epoch: number
+  /** When each batch taken had its first trade added: for the batching hop's time. */
+  private readonly opened = new WeakMap<TradeBatch, number>()
 
   constructor(symbols: ReadonlyArray<string>, options: BatcherOptions, epoch: number) {
     this.options = options
@@ -188,11 +190,19 @@ export class Batcher {
         ...(status === undefined ? {} : { status })
       })
     }
+    const since = shard.since
     shard.waiting = 0
     shard.bytes = SYMBOL_OVERHEAD
     shard.since = -1
     if (parts.length === 0) return []
-    return [{ shard: index, epoch: this.epoch, symbols: parts }]
+    const batch: TradeBatch = { shard: index, epoch: this.epoch, symbols: parts }
+    if (since >= 0) this.opened.set(batch, since)
+    return [batch]
+  }
+
+  /** When the first trade of a batch this batcher made was added; undefined for a heartbeat. */
+  openedAt(batch: TradeBatch): number | undefined {
+    return this.opened.get(batch)
   }
 }
 

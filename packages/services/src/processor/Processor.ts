@@ -12,6 +12,7 @@ import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleEngine, type EngineOptions, type EngineOutput } from "@blockchaincore/core/candle/CandleEngine"
 import { candleClosed, candleRevised, type DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
+import { childHop } from "@blockchaincore/core/tracing/Hops"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 import { type StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
@@ -65,7 +66,7 @@ export class Processor extends Context.Service<Processor, {
           const candles = candlesOf(outputs)
           if (candles.length > 0) yield* store.putCandles(candles)
           const events = eventsOf(outputs)
-          if (events.length > 0) yield* bus.publish(events)
+          if (events.length > 0) yield* childHop("bus", bus.publish(events))
           const saved = engine.snapshot().symbols[0]
           if (saved !== undefined) yield* states.saveState(part.symbol, saved, version)
           return { applied: engine.counters.applied, duplicates: engine.counters.duplicates, candles: candles.length, events: events.length }

@@ -1,0 +1,110 @@
+/**
+ * The hops a batch takes from the exchange to each consumer, timed on both runtimes: every batch
+ * updates the per-hop histogram (`/metrics`) and the rolling 15-minute p50/p99 (the dashboard's
+ * Latency panel, the bench); a batch whose trace is sampled also leaves one span per hop.
+ */
+import { Clock, Context, Duration, Effect, Exit, Metric, Option, Tracer } from "effect"
+import { currentTraceparent, parentOf, type TraceParent } from "./TraceParent.ts"
+
+export const HOPS = {
+  exchange: "the exchange's trade time to the arrival of the batch's first trade",
+  batching: "the batch's first trade received to the batch taken to be published",
+  publish: "sending the batch to the trades queue",
+  queue: "waiting in the trades queue, until the pipe takes the batch",
+  enrich: "enrichment: instruments, repeats dropped, large trades flagged",
+  process: "processing: the engine, candle and state writes, staging, the events",
+  bus: "publishing the batch's domain events",
+  consume: "one consumer's handling of one event"
+} as const
+export type Hop = keyof typeof HOPS
+export const HOP_NAMES = Object.keys(HOPS) as ReadonlyArray<Hop>
+
+const hopSeconds = Metric.histogram("blockchaincore_hop_seconds", {
+  description: "Time a batch spends in each hop, from the exchange to each consumer",
+  boundaries: Metric.exponentialBoundaries({ start: 0.000_5, factor: 2, count: 16 })
+})
+
+/** The window of the dashboard's p50 and p99. */
+export const HOP_WINDOW = Duration.minutes(15)
+
+const hopQuantiles = Metric.summary("blockchaincore_hop_latency_seconds", {
+  description: "p50 and p99 of each hop over the last 15 minutes",
+  maxAge: HOP_WINDOW,
+  maxSize: 10_000,
+  quantiles: [0.5, 0.99]
+})
+
+/** A hop's metrics, with the consumer's name on the consumer's hop. */
+const hopMetrics = (hop: Hop, consumer: string | undefined) => {
+  const attributes = consumer === undefined ? { hop } : { hop, consumer }
+  return [Metric.withAttributes(hopSeconds, attributes), Metric.withAttributes(hopQuantiles, attributes)] as const
+}
+const byHop = new Map(HOP_NAMES.map((hop) => [hop, hopMetrics(hop, undefined)]))
+
+export const observeHop = (hop: Hop, millis: number, consumer?: string): Effect.Effect<void> => {
+  const [histogram, quantiles] = consumer === undefined ? byHop.get(hop)! : hopMetrics(hop, consumer)
+  const seconds = Math.max(0, millis) / 1_000
+  return Effect.andThen(Metric.update(histogram, seconds), Metric.update(quantiles, seconds))
+}
+
+const nanos = (millis: number) => BigInt(Math.round(millis * 1_000)) * 1_000n
+
+/**
+ * A hop that has already happened (its times known, not run here: a wait in the queue, the
+ * exchange's delay): observed and, under a sampled parent, left as a span.
+ */
+export const pastHop = (hop: Hop, startMillis: number, endMillis: number, parent: TraceParent | Tracer.AnySpan | undefined, attributes: Record<string, unknown> = {}) =>
+  Effect.andThen(observeHop(hop, endMillis - startMillis), pastSpan(hop, startMillis, endMillis, parent, attributes))
+
+/** Only the span of a hop that has already happened, under a sampled parent; nothing without one. */
+export const pastSpan = (hop: Hop, startMillis: number, endMillis: number, parent: TraceParent | Tracer.AnySpan | undefined, attributes: Record<string, unknown> = {}) =>
+  parent === undefined
+    ? Effect.void
+    : Effect.map(openSpan(hop, startMillis, typeof parent === "string" ? parentOf(parent) : parent, attributes), (span) => endSpan(span, endMillis))
+
+/** A span begun at `startMillis` (in the past) and ended by the caller: a batch's root, for one. */
+export const openSpan = (name: string, startMillis: number, parent: Tracer.AnySpan | undefined, attributes: Record<string, unknown> = {}) =>
+  Effect.map(Effect.tracer, (tracer) => {
+    const span = tracer.span({
+      name,
+      parent: Option.fromUndefinedOr(parent),
+      annotations: Context.empty(),
+      links: [],
+      startTime: nanos(startMillis),
+      kind: "internal",
+      root: parent === undefined,
+      sampled: parent?.sampled ?? true
+    })
+    for (const [key, value] of Object.entries(attributes)) span.attribute(key, value)
+    return span
+  })
+
+export const endSpan = (span: Tracer.Span, endMillis: number) => span.end(nanos(endMillis), Exit.void)
+
+const elapsedMillis = (since: bigint) => Effect.map(Clock.currentTimeNanos, (now) => Number(now - since) / 1_000_000)
+
+/**
+ * The parent of a hop whose batch is not sampled, while a tracing backend is installed: the
+ * spans made inside it (a store's call) are then not sampled either, instead of each starting a
+ * trace of its own.
+ */
+const UNSAMPLED = Tracer.externalSpan({ traceId: "0".repeat(32), spanId: "0".repeat(16), sampled: false })
+
+/**
+ * Runs a hop and observes its time; under a carried context, in a span of its own that is a
+ * child of it, so the spans the hop makes (a store's call, an event's publish) are its children.
+ */
+export const timedHop = <A, E, R>(hop: Hop, parent: TraceParent | undefined, self: Effect.Effect<A, E, R>, options: { readonly consumer?: string; readonly attributes?: Record<string, unknown> } = {}): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.zip(Clock.currentTimeNanos, Effect.tracer), ([started, tracer]) => {
+    const traced = tracer === Tracer.nativeTracer
+      ? self
+      : parent === undefined
+      ? Effect.withParentSpan(self, UNSAMPLED)
+      : Effect.withSpan(self, options.consumer === undefined ? hop : `${hop} ${options.consumer}`, { parent: parentOf(parent), ...(options.attributes === undefined ? {} : { attributes: options.attributes }) })
+    return Effect.ensuring(traced, Effect.flatMap(elapsedMillis(started), (millis) => observeHop(hop, millis, options.consumer)))
+  })
+
+/** Runs a hop inside the current one (the events' publish inside processing): observed, and a child span when the current span is carried. */
+export const childHop = <A, E, R>(hop: Hop, self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.zip(Clock.currentTimeNanos, currentTraceparent), ([started, carried]) =>
+    Effect.ensuring(carried === undefined ? self : Effect.withSpan(self, hop), Effect.flatMap(elapsedMillis(started), (millis) => observeHop(hop, millis))))
