@@ -31,9 +31,12 @@ export interface Started {
 }
 
 /** `blockchaincore start ...args` in a child process, resolved once its API answers (its URL line is printed). */
-export const startCli = (...args: Array<string>): Promise<Started> =>
+export const startCli = (...args: Array<string>): Promise<Started> => startCliWithEnv({}, ...args)
+
+/** As `startCli`, with these variables added to the environment. */
+export const startCliWithEnv = (env: Readonly<Record<string, string>>, ...args: Array<string>): Promise<Started> =>
   new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, "start", ...args], { stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(process.execPath, [BIN, "start", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } })
     let out = ""
     let port: number | undefined
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)))
