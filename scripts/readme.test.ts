@@ -17,6 +17,8 @@ import { type PublicArchiveServer, startPublicArchive } from "@blockchaincore/te
 import { waitFor } from "@blockchaincore/testkit/cli"
 import { filled, flagsOf, README, readmeCommands, readmeSettings, ROOT, words } from "@blockchaincore/testkit/readme"
 import { LIFT_PROTECTION } from "../stacks/stages.ts"
+import { ConfigProvider, Effect } from "effect"
+import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
 import { costArgs } from "./cost/CostArgs.ts"
 import { backfillArgs } from "./ops/BackfillRun.ts"
 import { opsArgs } from "./ops/Stage.ts"
@@ -120,7 +122,8 @@ const NOT_HERE: ReadonlyArray<readonly [RegExp, string]> = [
   [/^npm run aws:/, "an AWS stage: its arguments are decoded by the script's schema below"],
   [/^npm start -- --webhook-url /, "run end to end by packages/local/test/webhookFlag.test.ts"],
   [/^npm run dev$/, "run in packages/web as sst dev runs it, by packages/web/test/devServer.test.ts"],
-  [/^npm start -- --anomaly-config /, "run end to end by packages/local/test/anomalyConfig.test.ts"]
+  [/^npm start -- --anomaly-config /, "run end to end by packages/local/test/anomalyConfig.test.ts"],
+  [/^npm start -- --otlp-url /, "run end to end by packages/local/test/tracingFlag.test.ts"]
 ]
 
 describe("the README's commands", () => {
@@ -159,8 +162,13 @@ describe("the README's commands", () => {
       expect(decode, command).not.toThrow()
     }
     expect([...new Set(scripts.map((c) => words(c, false)[2]))].sort()).toEqual(["aws:backfill", "aws:monitor", "aws:redrive", "aws:start", "aws:stop", "cost"])
-    // A setting a command is shown with is one the program reads (the stop's is tested in scripts/stop.test.ts).
-    expect([...readmeSettings]).toEqual([LIFT_PROTECTION])
+    // A setting a command is shown with is one the program reads (the stop's is tested in
+    // scripts/stop.test.ts; tracing's are read here, as the README's line gives them).
+    const tracingLine = README.split("\n").find((line) => line.startsWith("OTEL_EXPORTER_OTLP_ENDPOINT=")) ?? ""
+    const tracingEnv = Object.fromEntries(tracingLine.split(" ").filter((w) => w.includes("=")).map((w) => w.split("=") as [string, string]))
+    expect([...readmeSettings].sort()).toEqual([LIFT_PROTECTION, ...Object.keys(tracingEnv)].sort())
+    const tracing = Effect.runSync(readTracingSettings(ConfigProvider.fromEnv({ env: tracingEnv }), { serviceName: "blockchaincore" }))
+    expect(tracing).toMatchObject({ tracesUrl: "http://127.0.0.1:4318/v1/traces", sampler: "parentbased_traceidratio", ratio: 0.01 })
     // The inline `-- --from-local URL` of the cost script.
     expect(costArgs(["--from-local", "http://127.0.0.1:8787"])["from-local"]).toBe("http://127.0.0.1:8787")
   })
