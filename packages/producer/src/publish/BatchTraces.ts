@@ -28,17 +28,20 @@ const exchangeTimeOf = (batch: TradeBatch): number | undefined => {
 
 /**
  * `recorded`: the trades' times are a recording's (a replay), so the delay from the exchange is
- * not measured and the root begins when the first trade arrived.
+ * not measured and the root begins when the first trade arrived; so too when the delay is not
+ * plausible.
  */
 const beginTrace = (batch: TradeBatch, openedAt: number | undefined, now: number, recorded: boolean, tracing: boolean) =>
   Effect.gen(function*() {
     const exchangeTime = exchangeTimeOf(batch)
     if (openedAt === undefined || exchangeTime === undefined) return { batch, root: undefined }
-    if (!recorded) yield* observeHop("exchange", openedAt - exchangeTime)
+    // A delay past these bounds is not the network's: a recording's times, or a clock far off.
+    const fromExchange = !recorded && openedAt - exchangeTime > -60_000 && openedAt - exchangeTime < 3_600_000
+    if (fromExchange) yield* observeHop("exchange", openedAt - exchangeTime)
     yield* observeHop("batching", now - openedAt)
     if (!tracing) return { batch, root: undefined }
     const trades = batch.symbols.reduce((n, part) => n + part.trades.length, 0)
-    const root = yield* openSpan("batch", recorded ? openedAt : Math.min(exchangeTime, openedAt), undefined, {
+    const root = yield* openSpan("batch", fromExchange ? Math.min(exchangeTime, openedAt) : openedAt, undefined, {
       "batch.shard": batch.shard,
       "batch.epoch": batch.epoch,
       "batch.trades": trades,
@@ -49,7 +52,7 @@ const beginTrace = (batch: TradeBatch, openedAt: number | undefined, now: number
       endSpan(root, now)
       return { batch, root: undefined }
     }
-    if (!recorded) yield* pastSpan("exchange", Math.min(exchangeTime, openedAt), openedAt, root)
+    if (fromExchange) yield* pastSpan("exchange", Math.min(exchangeTime, openedAt), openedAt, root)
     yield* pastSpan("batching", openedAt, now, root)
     return { batch: { ...batch, traceparent: traceparentOf(root) }, root }
   })
