@@ -14,6 +14,7 @@ import * as Api from "./ApiClient.ts"
 import { CandleChart } from "./CandleChart.ts"
 import { renderAlerts, renderAnomalies, type Filters } from "./EventLists.ts"
 import { renderHealth } from "./HealthPanel.ts"
+import { renderLatency } from "./LatencyPanel.ts"
 import { startLiveFeed } from "./LiveFeed.ts"
 
 declare const __API_URL__: string
@@ -39,7 +40,9 @@ const ui = {
   anomalies: element("anomalies", HTMLUListElement),
   alerts: element("alerts", HTMLUListElement),
   health: element("health", HTMLTableSectionElement),
-  healthSummary: element("health-summary", HTMLParagraphElement)
+  healthSummary: element("health-summary", HTMLParagraphElement),
+  latency: element("latency", HTMLTableSectionElement),
+  latencySummary: element("latency-summary", HTMLParagraphElement)
 }
 
 const base = Api.apiBase(__API_URL__)
@@ -113,6 +116,7 @@ const loadEvents = async () => {
 const loadHealth = async () => {
   state.health = await Api.health(base)
   renderHealth(ui.health, ui.healthSummary, ui.banner, state.health)
+  renderLatency(ui.latency, ui.latencySummary, state.health)
 }
 
 const chosenFromUrl = () => new URLSearchParams(window.location.search)
@@ -169,6 +173,7 @@ start()
       health: (h) => {
         state.health = h
         renderHealth(ui.health, ui.healthSummary, ui.banner, h)
+        renderLatency(ui.latency, ui.latencySummary, h)
       },
       poll: () => Promise.all([loadChart(), loadEvents(), loadHealth()]).then(() => undefined, showError),
       mode: (mode) => {

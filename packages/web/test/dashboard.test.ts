@@ -99,6 +99,18 @@ describeWithSharedData("the dashboard in headless Chromium", () => {
     await page.close()
   })
 
+  it("shows each hop's p50 and p99 over the last 15 minutes in the Latency panel", async () => {
+    const page = await open("/?symbol=BTCUSDT&interval=1m")
+    const p99 = (hop: string) => page.locator(`#latency tr[data-hop='${hop}'] td`).nth(2).textContent()
+    await expect.poll(() => p99("process"), { timeout: WAIT }).toMatch(/^\d+(\.\d)? ms$/)
+    const hops = await page.locator("#latency tr").evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset["hop"]))
+    expect(hops).toEqual(expect.arrayContaining(["batching", "publish", "queue", "enrich", "process", "bus", "consume: anomaly"]))
+    for (const hop of ["batching", "queue", "enrich", "bus"]) expect(await p99(hop)).toMatch(/^\d+(\.\d)? (ms|s)$/)
+    expect(await page.locator("#latency-summary").textContent()).toBe("p50 and p99 of each hop over the last 15 minutes")
+    await shot(page, "8-latency")
+    await page.close()
+  })
+
   it("marks the anomaly on its candle and lists it; filters the list", async () => {
     const page = await open("/?symbol=BTCUSDT&interval=1m")
     await page.waitForFunction((t) => (document.getElementById("chart")?.dataset["markers"] ?? "").split(",").includes(String(t)), JUMP_AT, { timeout: WAIT })

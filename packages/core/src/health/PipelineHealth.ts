@@ -4,6 +4,7 @@
  * second arrive, reconnects, open gaps, queue depth.
  */
 import { Schema } from "effect"
+import { HopLatency } from "../tracing/Hops.ts"
 
 const ProducerStatus = Schema.Literals(["ok", "connecting", "disconnected"])
 type ProducerStatus = typeof ProducerStatus.Type
@@ -46,6 +47,8 @@ export const PipelineHealth = Schema.Struct({
   journal: Schema.Int,
   /** Absent where the deployment does not say. */
   reconciliation: Schema.optionalKey(ReconciliationHealth),
+  /** Each hop's p50 and p99 over the last 15 minutes (core/tracing/Hops.ts); absent where not measured. */
+  latency: Schema.optionalKey(Schema.Array(HopLatency)),
   symbols: Schema.Array(SymbolHealth)
 })
 export type PipelineHealth = typeof PipelineHealth.Type

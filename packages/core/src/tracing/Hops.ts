@@ -3,7 +3,7 @@
  * updates the per-hop histogram (`/metrics`) and the rolling 15-minute p50/p99 (the dashboard's
  * Latency panel, the bench); a batch whose trace is sampled also leaves one span per hop.
  */
-import { Clock, Context, Duration, Effect, Exit, Metric, Option, Tracer } from "effect"
+import { Clock, Context, Duration, Effect, Exit, Metric, Option, Schema, Tracer } from "effect"
 import { currentTraceparent, parentOf, type TraceParent } from "./TraceParent.ts"
 
 export const HOPS = {
@@ -46,6 +46,29 @@ export const observeHop = (hop: Hop, millis: number, consumer?: string): Effect.
   const seconds = Math.max(0, millis) / 1_000
   return Effect.andThen(Metric.update(histogram, seconds), Metric.update(quantiles, seconds))
 }
+
+/** A hop's latency over the last 15 minutes, as `/health` and the dashboard give it; null before its first batch. */
+export const HopLatency = Schema.Struct({
+  hop: Schema.String,
+  /** On the consumer's hop, which consumer. */
+  consumer: Schema.optionalKey(Schema.String),
+  p50Millis: Schema.NullOr(Schema.Finite),
+  p99Millis: Schema.NullOr(Schema.Finite),
+  count: Schema.Int
+})
+export type HopLatency = typeof HopLatency.Type
+
+const millisOf = (seconds: number | undefined) => (seconds === undefined || !Number.isFinite(seconds) ? null : Math.round(seconds * 10_000) / 10)
+
+/** Every hop's p50 and p99 over the window, the consumers' hop once per consumer named. */
+export const hopLatencies = (consumers: ReadonlyArray<string>): Effect.Effect<Array<HopLatency>> =>
+  Effect.forEach(HOP_NAMES.flatMap((hop): Array<{ hop: Hop; consumer?: string }> => (hop === "consume" ? consumers.map((consumer) => ({ hop, consumer })) : [{ hop }])), (key) =>
+    Effect.map(Metric.value(Metric.withAttributes(hopQuantiles, key)), (state): HopLatency => ({
+      ...key,
+      p50Millis: millisOf(state.quantiles.find(([q]) => q === 0.5)?.[1]),
+      p99Millis: millisOf(state.quantiles.find(([q]) => q === 0.99)?.[1]),
+      count: state.count
+    })))
 
 const nanos = (millis: number) => BigInt(Math.round(millis * 1_000)) * 1_000n
 

@@ -5,6 +5,7 @@ import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { HealthReport } from "@blockchaincore/api/ReadApiServer"
+import { hopLatencies } from "@blockchaincore/core/tracing/Hops"
 import { LocalTradeQueue } from "../sqlite/SqliteTradeQueue.ts"
 import { LocalPipeStats } from "./LocalPipe.ts"
 import { ProducerMonitor } from "./ProducerMonitor.ts"
@@ -51,7 +52,7 @@ const pipelineHealth = (symbols: ReadonlyArray<string>, m: MetricsSnapshot | und
 }
 
 /** `/health` of the local runtime: connecting until the producer has started, then from its connections. */
-export const localHealthReport = (symbols: ReadonlyArray<string>) =>
+export const localHealthReport = (symbols: ReadonlyArray<string>, consumers: ReadonlyArray<string>) =>
   Layer.effect(HealthReport, Effect.gen(function*() {
     const monitor = yield* ProducerMonitor
     const queue = yield* LocalTradeQueue
@@ -62,7 +63,8 @@ export const localHealthReport = (symbols: ReadonlyArray<string>) =>
         const health = pipelineHealth(symbols, yield* monitor.metrics, queue.depth, pipe.batches, yield* Clock.currentTimeMillis)
         // A history that cannot be read costs /health only this part.
         const reconciliation = yield* history.reconciliation.pipe(Effect.option)
-        return Option.isSome(reconciliation) ? { ...health, reconciliation: reconciliation.value } : health
+        const latency = yield* hopLatencies(consumers)
+        return Option.isSome(reconciliation) ? { ...health, reconciliation: reconciliation.value, latency } : { ...health, latency }
       })
     }
   }))

@@ -209,7 +209,7 @@ export const localRuntimeBelowProducer = (config: LocalRuntimeConfig) => {
   const withServices = Layer.provideMerge(pipelineServices(config.dataDir), base)
   const http = Layer.unwrap(Effect.gen(function*() {
     const source = yield* MarketSource
-    return localHttpServer({ port: config.port, dashboardDir: config.dashboardDir ?? DASHBOARD_DIR }).pipe(Layer.provide(Layer.mergeAll(localHealthReport(source.symbols), ServedSymbols.fixed(source.symbols))))
+    return localHttpServer({ port: config.port, dashboardDir: config.dashboardDir ?? DASHBOARD_DIR }).pipe(Layer.provide(Layer.mergeAll(localHealthReport(source.symbols, (config.consumers ?? REGISTRY).map((c) => c.name)), ServedSymbols.fixed(source.symbols))))
   }))
   const withHttp = Layer.provideMerge(http, withServices)
   return Layer.provideMerge(Layer.mergeAll(consumers(config.consumers ?? REGISTRY), pipe(config.deliverTwice === true ? { deliverTwice: true } : {})), withHttp)
