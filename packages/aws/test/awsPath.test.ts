@@ -5,7 +5,8 @@
  * DynamoDB (dynalite), S3 staging (s3rver) and the bus (EventBridge at the SDK boundary, routed
  * by the project's own pattern matcher: support/busRouter.ts) → every consumer's handler →
  * Parquet in S3 and an alert on SNS (fauxqs). Every batch is delivered twice, and a poison
- * message sits at the head of BTCUSDT's message group.
+ * message sits at the head of BTCUSDT's message group. Tracing is on throughout, as a stage with
+ * an OTLP endpoint runs: the producer and every function send their spans to a loopback collector.
  */
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -37,6 +38,9 @@ import { startBusRouter } from "./support/busRouter.ts"
 import { startPipe } from "./support/pipePoller.ts"
 import { linkedResources, startDynalite, startS3rver } from "@blockchaincore/testkit/awsStandIns"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
+import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
+import { TRACING_OFF } from "@blockchaincore/adapters/tracing/TracingSettings"
+import { type ReceivedSpan, startOtlpReceiver } from "@blockchaincore/testkit/otlpReceiver"
 
 const REGION = "us-east-1"
 const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }
@@ -52,6 +56,7 @@ let queueUrl: string
 let deadLetterUrl: string
 let inboxUrl: string
 let pipe: ReturnType<typeof startPipe>
+let collector: Awaited<ReturnType<typeof startOtlpReceiver>>
 
 const queueArn = async (url: string) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.["QueueArn"] ?? ""
 /** The emulator names its queues under a made-up host: the URL is rebuilt on its address. */
@@ -62,6 +67,9 @@ const createQueue = async (name: string, attributes: Record<string, string>) => 
 
 beforeAll(async () => {
   frames = loadRecording(alteredRecording())
+  collector = await startOtlpReceiver()
+  // The functions' settings, as the stage sets them (read when each function first runs).
+  Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: "100" })
   fauxqs = await startFauxqs({ port: 0, host: "127.0.0.1", logger: false })
   dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE, history: HISTORY_TABLE })
   s3 = await startS3rver("archive")
@@ -106,7 +114,9 @@ beforeAll(async () => {
     layerSqsTradeQueue({ client: sqs, queueUrl, maxAttempts: 3, baseDelayMillis: 20 }),
     layerEventBridgeEventBus({ busName: "market", maxAttempts: 3, baseDelayMillis: 20, client: new (await import("@aws-sdk/client-eventbridge")).EventBridgeClient({ endpoint: bus.endpoint, region: REGION, credentials }) }),
     Journal.layer(journal),
-    OutboundHttp
+    OutboundHttp,
+    // The producer task's tracing, as its entry point builds it.
+    otlpTracing({ ...TRACING_OFF, tracesUrl: `${collector.url}/v1/traces`, serviceName: "producer" }).pipe(Layer.provide(OutboundHttp))
   )
   const trades = (m: { readonly counters: { readonly symbols: ReadonlyMap<string, { readonly trades: number }> } }) => [...m.counters.symbols.values()].reduce((n, s) => n + s.trades, 0)
   await Effect.runPromise(
@@ -135,7 +145,7 @@ beforeAll(async () => {
 }, 180_000)
 
 afterAll(async () => {
-  await Promise.all([fauxqs.stop(), dynamo.close(), s3.close(), bus.close()])
+  await Promise.all([fauxqs.stop(), dynamo.close(), s3.close(), bus.close(), collector.close()])
 })
 
 const expectedCandles = (symbol: string) => {
@@ -200,5 +210,24 @@ describe("the AWS path on emulators, end to end", () => {
     const health = await api({ version: "2.0", rawPath: "/health", rawQueryString: "", headers: {}, requestContext: { http: { method: "GET", path: "/health" } }, isBase64Encoded: false })
     expect(health.statusCode).toBe(200)
     expect(JSON.parse(health.body)).toMatchObject({ status: "ok", reconciliation: { hours: 2, mismatches: 0 } })
+  })
+
+  it("traces a batch that closed a candle from the producer through SQS, the pipe's two steps and the bus to each consumer: one trace", async () => {
+    const spans = collector.spans
+    const childrenOf = (parent: ReceivedSpan) => spans.filter((s) => s.parentSpanId === parent.spanId)
+    const descendantsOf = (parent: ReceivedSpan): Array<ReceivedSpan> => childrenOf(parent).flatMap((c) => [c, ...descendantsOf(c)])
+    const root = spans.find((s) => s.name === "batch" && s.service === "producer" && descendantsOf(s).some((d) => d.name.startsWith("consume ")))
+    expect(root).toBeDefined()
+    const trace = spans.filter((s) => s.traceId === root!.traceId)
+    expect(trace.filter((s) => s.parentSpanId === undefined)).toEqual([root])
+    expect(descendantsOf(root!)).toHaveLength(trace.length - 1)
+    // Across SQS (a message attribute) and the pipe's payload: the queue, enrichment and processing hops are the root's children.
+    expect(new Set(childrenOf(root!).map((s) => s.name))).toEqual(new Set(["batching", "publish", "queue", "enrich", "process"]))
+    // Across the bus (the event's detail): each consumer's handling is a child of the publish inside processing.
+    const process = trace.filter((s) => s.name === "process")
+    const publishes = process.flatMap(descendantsOf).filter((s) => s.name === "bus")
+    const consumed = publishes.flatMap(childrenOf).map((s) => s.name)
+    expect(consumed).toEqual(expect.arrayContaining(["consume anomaly", "consume alert"]))
+    expect(consumed.length).toBe(trace.filter((s) => s.name.startsWith("consume ")).length)
   })
 })

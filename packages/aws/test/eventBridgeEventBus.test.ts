@@ -6,7 +6,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
 import { Effect, Schema } from "effect"
 import { describe, expect, it } from "@effect/vitest"
 import { candleClosed, DomainEvent, EVENT_SOURCE } from "@blockchaincore/core/events/DomainEvent"
-import { entrySize, makeEventBridgeEventBus, MAX_REQUEST_BYTES } from "../src/eventbridge/EventBridgeEventBus.ts"
+import { entryOf, entrySize, makeEventBridgeEventBus, MAX_REQUEST_BYTES } from "../src/eventbridge/EventBridgeEventBus.ts"
 import { candleAt } from "@blockchaincore/testkit/builders"
 import { scopedStandIn } from "@blockchaincore/testkit/scopedStandIn"
 import { json, startWireFake, TEST_CREDENTIALS, type WireAnswer } from "@blockchaincore/testkit/wireFake"
@@ -47,6 +47,14 @@ describe("EventBridgeEventBus", () => {
     expect(entries.every((e) => e.EventBusName === "market" && e.Source === EVENT_SOURCE && e.DetailType === "CandleClosed")).toBe(true)
     expect(entries.map((e) => Schema.decodeUnknownSync(DomainEvent)({ _tag: e.DetailType, ...JSON.parse(e.Detail) }))).toEqual(published)
   }))
+
+  it("carries a trace context in the event's detail, and adds nothing without one", () => {
+    const [event] = events(1)
+    const traceparent = `00-${"ab".repeat(16)}-${"cd".repeat(8)}-01`
+    const plain = JSON.parse(entryOf("market")(event!).Detail ?? "")
+    expect(plain).not.toHaveProperty("traceparent")
+    expect(JSON.parse(entryOf("market", traceparent)(event!).Detail ?? "")).toEqual({ ...plain, traceparent })
+  })
 
   it.live("keeps each request within 256 KB as EventBridge counts it", () => Effect.gen(function*() {
     const { bus, sent } = yield* fakeEventBridge()

@@ -19,12 +19,19 @@ interface Entry {
   readonly MessageBody: string
   readonly MessageGroupId: string
   readonly MessageDeduplicationId: string
+  readonly MessageAttributes?: Readonly<Record<string, { readonly DataType: string; readonly StringValue: string }>>
 }
 
 const SendMessageBatchRequest = Schema.fromJsonString(
   Schema.Struct({
     QueueUrl: Schema.String,
-    Entries: Schema.Array(Schema.Struct({ Id: Schema.String, MessageBody: Schema.String, MessageGroupId: Schema.String, MessageDeduplicationId: Schema.String }))
+    Entries: Schema.Array(Schema.Struct({
+      Id: Schema.String,
+      MessageBody: Schema.String,
+      MessageGroupId: Schema.String,
+      MessageDeduplicationId: Schema.String,
+      MessageAttributes: Schema.optionalKey(Schema.Record(Schema.String, Schema.Struct({ DataType: Schema.String, StringValue: Schema.String })))
+    }))
   })
 )
 
@@ -104,6 +111,16 @@ describe("SqsTradeQueue", () => {
     expect(sent.map((e) => Schema.decodeUnknownSync(TradeBatchFromMessageBody)(e.MessageBody))).toEqual(batches)
     expect(sent.map((e) => e.MessageGroupId)).toEqual(batches.map((b) => `shard-${b.shard}`))
     expect(sent.map((e) => e.MessageDeduplicationId)).toEqual(batches.map(deduplicationId))
+  }))
+
+  it.live("sends a traced batch's context as a message attribute, its body unchanged, and nothing for an untraced one", () => Effect.gen(function*() {
+    const { queue, requests } = yield* fakeSqs(() => "ok")
+    const traceparent = `00-${"ab".repeat(16)}-${"cd".repeat(8)}-01`
+    yield* queue.publish([{ ...batch(0, 1), traceparent }, batch(0, 2)])
+    const [traced, untraced] = requests.flatMap((r) => r.entries)
+    expect(traced!.MessageAttributes).toEqual({ traceparent: { DataType: "String", StringValue: traceparent } })
+    expect(Schema.decodeUnknownSync(TradeBatchFromMessageBody)(traced!.MessageBody)).toEqual(batch(0, 1))
+    expect(untraced!.MessageAttributes).toBeUndefined()
   }))
 
   it.live("keeps each request within SQS's 256 KiB", () => Effect.gen(function*() {

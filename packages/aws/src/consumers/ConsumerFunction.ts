@@ -5,7 +5,10 @@
  * failure to handle it throws, so Lambda retries the event and, after its retries, keeps it in
  * the subscription's failure destination.
  */
-import { Context, Effect, Layer, ManagedRuntime, Schema } from "effect"
+import { Context, Effect, Layer, ManagedRuntime, Option, Schema } from "effect"
+import { timedHop } from "@blockchaincore/core/tracing/Hops"
+import { traceparentFrom } from "@blockchaincore/core/tracing/TraceParent"
+import { flushed, functionTracing } from "../runtime/Tracing.ts"
 import { DomainEvent, EVENT_SOURCE } from "@blockchaincore/core/events/DomainEvent"
 import type { EventHandler } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
@@ -22,6 +25,9 @@ export const BusEvent = Schema.Struct({
   detail: DomainEvent
 })
 
+/** The trace context the bus adapter put in the event's detail (EventBridgeEventBus.ts), if any. */
+const Traced = Schema.Struct({ detail: Schema.Struct({ traceparent: Schema.optionalKey(Schema.String) }) })
+
 export const ConsumerName = Schema.Literals(REGISTRY.map((c) => c.name))
 
 export type ConsumerOutcome = "handled" | "malformed"
@@ -31,12 +37,14 @@ class Handler extends Context.Service<Handler, EventHandler>()("@blockchaincore/
 /** The handler of one registry entry, as its function runs it. */
 export const consumerOn = (ports: PortLayers) => (name: string): ((event: unknown) => Promise<ConsumerOutcome>) => {
   const entry = REGISTRY.find((c) => c.name === name)
-  const runtime = ManagedRuntime.make(Layer.effect(Handler, entry === undefined ? Effect.die(`no consumer ${name} in the registry`) : entry.handlerOn(ports)))
+  const runtime = ManagedRuntime.make(Layer.merge(Layer.effect(Handler, entry === undefined ? Effect.die(`no consumer ${name} in the registry`) : entry.handlerOn(ports)), functionTracing))
   return (event) =>
-    runtime.runPromise(Effect.gen(function*() {
+    runtime.runPromise(flushed(Effect.gen(function*() {
       const decoded = Schema.decodeUnknownResult(BusEvent)(event)
       if (decoded._tag === "Failure") return yield* reportMalformed(`consumer ${name}`, `event is not a market event: ${oneLine(decoded.failure)}`).pipe(Effect.as("malformed" as const))
-      yield* (yield* Handler)(decoded.success.detail).pipe(Effect.mapError((e) => new ConsumerFailed({ consumer: name, message: `consumer ${name}: ${e._tag}: ${e.message}` })))
+      const traceparent = traceparentFrom(Option.getOrUndefined(Schema.decodeUnknownOption(Traced)(event))?.detail.traceparent)
+      const handled = (yield* Handler)(decoded.success.detail).pipe(Effect.mapError((e) => new ConsumerFailed({ consumer: name, message: `consumer ${name}: ${e._tag}: ${e.message}` })))
+      yield* timedHop("consume", traceparent, handled, { consumer: name })
       return "handled" as const
-    }))
+    })))
 }

@@ -6,6 +6,7 @@
  * in its detail, so consumers stay idempotent when a retry repeats one.
  */
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge"
+import { currentTraceparent, type TraceParent } from "@blockchaincore/core/tracing/TraceParent"
 import { Effect, Layer } from "effect"
 import type { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { envelopeOf } from "@blockchaincore/core/events/EventEnvelope"
@@ -26,9 +27,14 @@ const RETRYABLE = new Set(["InternalFailure", "InternalException", "ThrottlingEx
 export const entrySize = (e: PutEventsRequestEntry) =>
   Buffer.byteLength(e.Source ?? "") + Buffer.byteLength(e.DetailType ?? "") + Buffer.byteLength(e.Detail ?? "") + (e.Time === undefined ? 0 : 14)
 
-export const entryOf = (busName: string) => (event: DomainEvent): PutEventsRequestEntry => {
+/**
+ * An event's entry; with a trace context, the context rides in its detail (`traceparent`), since
+ * an entry has no attributes of its own and EventBridge hands a target only the event.
+ */
+export const entryOf = (busName: string, traceparent?: TraceParent) => (event: DomainEvent): PutEventsRequestEntry => {
   const envelope = envelopeOf(event)
-  return { EventBusName: busName, Source: envelope.source, DetailType: envelope["detail-type"], Detail: JSON.stringify(envelope.detail) }
+  const detail = traceparent !== undefined && typeof envelope.detail === "object" && envelope.detail !== null ? { ...envelope.detail, traceparent } : envelope.detail
+  return { EventBusName: busName, Source: envelope.source, DetailType: envelope["detail-type"], Detail: JSON.stringify(detail) }
 }
 
 /** Entries in request-sized groups, order kept. */
@@ -60,7 +66,7 @@ const putAll = (options: EventBridgeEventBusOptions, entries: ReadonlyArray<PutE
 export const makeEventBridgeEventBus = (options: EventBridgeEventBusOptions): EventBus["Service"] =>
   EventBus.of({
     publish: (events) =>
-      Effect.try({ try: () => putEventsRequestsOf(events.map(entryOf(options.busName))), catch: (e) => new BusUnavailable({ message: String(e) }) }).pipe(
+      Effect.flatMap(currentTraceparent, (traceparent) => Effect.try({ try: () => putEventsRequestsOf(events.map(entryOf(options.busName, traceparent))), catch: (e) => new BusUnavailable({ message: String(e) }) })).pipe(
         Effect.flatMap((requests) => Effect.forEach(requests, (entries) => putAll(options, entries), { discard: true }))
       )
   })

@@ -4,7 +4,10 @@
  * report that one message failed without failing its neighbours; a store outage fails the whole
  * invocation, and the pipe retries the batch.
  */
-import { Effect, Schema } from "effect"
+import { Clock, Effect, Schema } from "effect"
+import { pastHop, timedHop } from "@blockchaincore/core/tracing/Hops"
+import { traceparentFrom } from "@blockchaincore/core/tracing/TraceParent"
+import { TRACEPARENT_ATTRIBUTE } from "../sqs/SqsTradeQueue.ts"
 import { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
 import { Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
@@ -27,8 +30,12 @@ export const enrichRecords = Effect.fn("enrichRecords")(function*(event: unknown
         // Without a messageId the pipe cannot be told which message this was: fail the batch.
         return yield* Effect.fail(new MalformedPayload({ message: `record ${index} of the pipe's batch is not an SQS record: ${oneLine(record.failure)}` }))
       }
-      const { messageId, body, attributes } = record.success
+      const { messageId, body, attributes, messageAttributes } = record.success
       const group = attributes.MessageGroupId ?? ""
+      const traceparent = traceparentFrom(messageAttributes?.[TRACEPARENT_ATTRIBUTE]?.stringValue)
+      const now = yield* Clock.currentTimeMillis
+      const sent = Number(attributes.SentTimestamp)
+      yield* pastHop("queue", Number.isFinite(sent) ? sent : now, now, traceparent)
       const batch = Schema.decodeUnknownResult(TradeBatchFromMessageBody)(body)
       if (batch._tag === "Failure") {
         const reason = `message ${messageId} (record ${index}, group ${group}): body is not a TradeBatch: ${oneLine(batch.failure)}`
@@ -36,8 +43,8 @@ export const enrichRecords = Effect.fn("enrichRecords")(function*(event: unknown
         out.push({ messageId, group, malformed: reason } satisfies PipeItem)
         continue
       }
-      const enriched = yield* enricher.enrich(batch.success)
-      out.push({ messageId, group, enriched: encodeEnriched(enriched) })
+      const enriched = yield* timedHop("enrich", traceparent, enricher.enrich(batch.success))
+      out.push({ messageId, group, enriched: encodeEnriched(enriched), ...(traceparent === undefined ? {} : { traceparent }) })
     }
     return out
   })

@@ -7,18 +7,25 @@
  */
 import { Schema } from "effect"
 import { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
+import { TraceParent } from "@blockchaincore/core/tracing/TraceParent"
 
 /** An SQS record as a pipe delivers it; other fields are ignored. */
 export const PipeSqsRecord = Schema.Struct({
   messageId: Schema.NonEmptyString,
   body: Schema.String,
-  attributes: Schema.Struct({ MessageGroupId: Schema.optionalKey(Schema.String) })
+  attributes: Schema.Struct({
+    MessageGroupId: Schema.optionalKey(Schema.String),
+    /** When SQS took the message (epoch ms, as text): the start of the queue's hop. */
+    SentTimestamp: Schema.optionalKey(Schema.String)
+  }),
+  /** The batch's trace context, if it is traced (SqsTradeQueue.ts); read as `traceparentFrom` reads outside input. */
+  messageAttributes: Schema.optionalKey(Schema.Record(Schema.String, Schema.Struct({ stringValue: Schema.optionalKey(Schema.String) })))
 })
 export type PipeSqsRecord = typeof PipeSqsRecord.Type
 
 /** One message after enrichment: its batch enriched, or why its body could not be read. */
 export const PipeItem = Schema.Union([
-  Schema.Struct({ messageId: Schema.NonEmptyString, group: Schema.String, enriched: EnrichedTradeBatch }),
+  Schema.Struct({ messageId: Schema.NonEmptyString, group: Schema.String, enriched: EnrichedTradeBatch, traceparent: Schema.optionalKey(TraceParent) }),
   Schema.Struct({ messageId: Schema.NonEmptyString, group: Schema.String, malformed: Schema.String })
 ])
 export type PipeItem = typeof PipeItem.Type

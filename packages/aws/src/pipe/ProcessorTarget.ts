@@ -8,6 +8,8 @@
  * again, and compaction takes each trade once.
  */
 import { Effect, Schema } from "effect"
+import { timedHop } from "@blockchaincore/core/tracing/Hops"
+import type { TraceParent } from "@blockchaincore/core/tracing/TraceParent"
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import type { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
 import { archivedTradesOf, Processor } from "@blockchaincore/services/processor/Processor"
@@ -20,7 +22,7 @@ import { MalformedPayload } from "../runtime/HandlerErrors.ts"
 const MessageId = Schema.Struct({ messageId: Schema.NonEmptyString, group: Schema.optionalKey(Schema.String) })
 
 /** An item as the FIFO processing sees it: enriched, or why it is not. */
-type Item = { readonly _tag: "Enriched"; readonly batch: EnrichedTradeBatch } | { readonly _tag: "Malformed"; readonly reason: string }
+type Item = { readonly _tag: "Enriched"; readonly batch: EnrichedTradeBatch; readonly traceparent: TraceParent | undefined } | { readonly _tag: "Malformed"; readonly reason: string }
 
 export const processItems = Effect.fn("processItems")(function*(event: unknown) {
     const raw = yield* Schema.decodeUnknownEffect(PipeBatch)(event).pipe(Effect.mapError((e) => new MalformedPayload({ message: `the pipe's target payload is not a list: ${oneLine(e)}` })))
@@ -31,7 +33,7 @@ export const processItems = Effect.fn("processItems")(function*(event: unknown) 
       const decoded = Schema.decodeUnknownResult(PipeItem)(entry)
       if (decoded._tag === "Success") {
         const item = decoded.success
-        records.push({ id: item.messageId, group: item.group, item: "enriched" in item ? { _tag: "Enriched", batch: item.enriched } : { _tag: "Malformed", reason: item.malformed } })
+        records.push({ id: item.messageId, group: item.group, item: "enriched" in item ? { _tag: "Enriched", batch: item.enriched, traceparent: item.traceparent } : { _tag: "Malformed", reason: item.malformed } })
         continue
       }
       const id = Schema.decodeUnknownResult(MessageId)(entry)
@@ -50,6 +52,6 @@ export const processItems = Effect.fn("processItems")(function*(event: unknown) 
     const failed = yield* processFifoPartially(records, ({ item }) =>
       item._tag === "Malformed"
         ? Effect.fail({ alone: true, message: item.reason })
-        : processor.process(item.batch).pipe(Effect.mapError((e) => ({ alone: false, message: `${e._tag}: ${e.message}` }))))
+        : timedHop("process", item.traceparent, processor.process(item.batch)).pipe(Effect.mapError((e) => ({ alone: false, message: `${e._tag}: ${e.message}` }))))
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) } satisfies BatchItemFailures
   })

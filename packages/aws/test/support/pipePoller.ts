@@ -25,7 +25,8 @@ export const pipeRecord = (queueArn: string) => (m: Message) => ({
   receiptHandle: m.ReceiptHandle ?? "",
   body: m.Body ?? "",
   attributes: m.Attributes ?? {},
-  messageAttributes: {},
+  // As Pipes hands them on: camel-cased, each with its string value and type.
+  messageAttributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([name, a]) => [name, { stringValue: a.StringValue, dataType: a.DataType }])),
   md5OfBody: createHash("md5").update(m.Body ?? "").digest("hex"),
   eventSource: "aws:sqs",
   eventSourceARN: queueArn,
@@ -54,7 +55,7 @@ export const startPipe = (sqs: SQSClient, queueUrl: string, queueArn: string, st
   }
   /** One poll: what it received, and which of those failed. */
   const pollOnce = async (): Promise<number> => {
-    const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"], WaitTimeSeconds: 0 }))
+    const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"], MessageAttributeNames: ["All"], WaitTimeSeconds: 0 }))
     const messages = page.Messages ?? []
     if (messages.length === 0) return 0
     const records = messages.map(pipeRecord(queueArn))

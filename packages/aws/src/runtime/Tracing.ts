@@ -1,0 +1,28 @@
+/**
+ * Tracing in a Lambda function: spans go over OTLP to the endpoint the stage names in the
+ * function's environment (OpenTelemetry's variables, TracingSettings.ts), through the one
+ * outbound client; off without one. A function is frozen once it returns, so each invocation
+ * sends its spans before it ends (`flushed`).
+ */
+import { Config, ConfigProvider, Effect, Layer } from "effect"
+import { OtlpExporter } from "effect/observability"
+import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
+import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
+import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
+import { FunctionMisconfigured } from "./HandlerErrors.ts"
+
+/** Read when the function loads: a bad setting fails every invocation, naming it. */
+export const functionTracing: Layer.Layer<OtlpExporter.Flusher, FunctionMisconfigured> = Layer.unwrap(
+  Effect.gen(function*() {
+    const provider = ConfigProvider.fromEnv()
+    const serviceName = yield* Config.String("AWS_LAMBDA_FUNCTION_NAME").pipe(Config.withDefault("blockchaincore")).parse(provider).pipe(Effect.orElseSucceed(() => "blockchaincore"))
+    const settings = yield* readTracingSettings(provider, { serviceName }).pipe(Effect.mapError((e) => new FunctionMisconfigured({ message: `tracing: ${e.message}` })))
+    return otlpTracing(settings).pipe(Layer.provide(OutboundHttp))
+  })
+)
+
+/** The invocation, then its spans sent: a failed export is logged by the exporter, never the invocation's failure. */
+export const flushed = <A, E, R>(invocation: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | OtlpExporter.Flusher> =>
+  Effect.ensuring(invocation, Effect.gen(function*() {
+    yield* (yield* OtlpExporter.Flusher).flush
+  }))
