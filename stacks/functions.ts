@@ -27,8 +27,8 @@ export const DUCKDB_VERSION = awsPackage.dependencies[DUCKDB]
 /**
  * The one outbound HTTP client's engine (packages/adapters/src/http/OutboundHttp.ts). Bundled, it
  * would add 840 KiB to a bundle; external, it is installed beside the bundles that import it: the
- * consumer function's (one handler for every consumer, the webhook's among them). The pipe's
- * functions and the API never import it.
+ * consumer function's (one handler for every consumer, the webhook's among them) and the pipe's
+ * two, which send their spans over OTLP when tracing is on. The API never imports it.
  */
 export const UNDICI = "undici"
 export const UNDICI_VERSION = adaptersPackage.dependencies[UNDICI]

@@ -10,7 +10,7 @@
  */
 import type { Grants } from "./access.ts"
 import type { Events } from "./events.ts"
-import { baseFunction, HANDLERS } from "./functions.ts"
+import { baseFunction, HANDLERS, nodejsFor } from "./functions.ts"
 import type { Storage } from "./storage.ts"
 import { keepOnRemoval } from "./retention.ts"
 
@@ -61,6 +61,7 @@ export const market = (storage: Storage, events: Events, grants: Grants) => {
   const enrichment = new sst.aws.Function("Enrichment", {
     ...baseFunction,
     handler: `${HANDLERS}/enrichment.handler`,
+    nodejs: nodejsFor({ duckDb: false, outboundHttp: true }),
     description: "Pipe enrichment: decodes trade batches, drops trades already applied, adds instruments and large-trade flags",
     timeout: `${PIPE_FUNCTION_TIMEOUT_SECONDS} seconds`,
     link: [storage.candles, storage.engineState],
@@ -69,6 +70,7 @@ export const market = (storage: Storage, events: Events, grants: Grants) => {
   const processor = new sst.aws.Function("Processor", {
     ...baseFunction,
     handler: `${HANDLERS}/processor.handler`,
+    nodejs: nodejsFor({ duckDb: false, outboundHttp: true }),
     description: "Pipe target: candles from trades, stored; trades staged for the archive; domain events on the bus",
     timeout: `${PIPE_FUNCTION_TIMEOUT_SECONDS} seconds`,
     link: [storage.candles, storage.engineState, storage.archive, events.bus],

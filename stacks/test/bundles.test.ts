@@ -76,16 +76,16 @@ describe("every function, built as SST builds it and loaded as Lambda loads it",
     }
   })
 
-  it("undici only where a call can go out: installed, pinned, beside the consumer functions' bundles alone, bundled nowhere, and loaded when the webhook's client is built", async () => {
+  it("undici only where a call can go out (the consumers' webhook, every traced function's spans): installed, pinned, beside those bundles alone, bundled nowhere, and loaded when the webhook's client is built", async () => {
     const installedVersion: unknown = JSON.parse(readFileSync(`node_modules/${UNDICI}/package.json`, "utf8")).version
     expect(UNDICI_VERSION).toBe(installedVersion)
     for (const built of run.builds) {
-      const consumer = built.request.functionID.startsWith("MarketSubscriber")
-      expect(built.installed[UNDICI], built.request.functionID).toBe(consumer ? UNDICI_VERSION : undefined)
+      const callsOut = built.request.functionID.startsWith("MarketSubscriber") || ["Enrichment", "Processor"].includes(built.request.functionID)
+      expect(built.installed[UNDICI], built.request.functionID).toBe(callsOut ? UNDICI_VERSION : undefined)
       const bundle = readFileSync(built.bundle, "utf8")
-      // undici's HTTP parser, a wasm module in its source: never inside a bundle; the pipe and the API do not import it at all.
+      // undici's HTTP parser, a wasm module in its source: never inside a bundle; the API does not import it at all.
       expect(bundle, built.request.functionID).not.toContain("llhttp")
-      expect(/from\s*"undici"/.test(bundle), built.request.functionID).toBe(consumer)
+      expect(/from\s*"undici"/.test(bundle), built.request.functionID).toBe(callsOut)
     }
     // With a webhook URL set, the first call builds the client, which loads undici from beside the bundle.
     const webhook = run.builds.find((b) => b.request.functionID === "MarketSubscriberwebhookFunction")!

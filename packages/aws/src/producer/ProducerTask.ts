@@ -9,12 +9,14 @@ import { writeFileSync } from "node:fs"
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
 import { SQSClient } from "@aws-sdk/client-sqs"
-import { Clock, Effect, Layer, Schedule, Schema } from "effect"
+import { Clock, ConfigProvider, Effect, Layer, Schedule, Schema } from "effect"
 import { sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import { producerConfig, runProducer } from "@blockchaincore/producer/Producer"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
+import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
+import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
 import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
 import { makeDynamoEngineStateStore } from "../dynamodb/DynamoEngineStateStore.ts"
@@ -52,7 +54,10 @@ const heartbeat = (file: string, metrics: () => MetricsSnapshot, startedAt: numb
 export const runProducerTask = (settings: ProducerSettings) =>
   Effect.gen(function*() {
     const retry = { maxAttempts: 6, baseDelayMillis: 200 }
+    // The stage's OTLP settings in the task's environment, as the functions read theirs.
+    const tracing = yield* readTracingSettings(ConfigProvider.fromEnv(), { serviceName: "blockchaincore-producer" })
     const layers = Layer.mergeAll(
+      otlpTracing(tracing).pipe(Layer.provide(OutboundHttp)),
       layerSqsTradeQueue({ client: new SQSClient({}), queueUrl: settings.queueUrl, ...retry }),
       layerEventBridgeEventBus({ client: new EventBridgeClient({ maxAttempts: 1 }), busName: settings.busName, ...retry }),
       Journal.layer(settings.journalDir),

@@ -36,7 +36,7 @@ const hopQuantiles = Metric.summary("blockchaincore_hop_latency_seconds", {
 
 /** A hop's metrics, with the consumer's name on the consumer's hop. */
 const hopMetrics = (hop: Hop, consumer: string | undefined) => {
-  const attributes = consumer === undefined ? { hop } : { hop, consumer }
+  const attributes: Record<string, string> = consumer === undefined ? { hop } : { hop, consumer }
   return [Metric.withAttributes(hopSeconds, attributes), Metric.withAttributes(hopQuantiles, attributes)] as const
 }
 const byHop = new Map(HOP_NAMES.map((hop) => [hop, hopMetrics(hop, undefined)]))
@@ -62,7 +62,7 @@ const millisOf = (seconds: number | undefined) => (seconds === undefined || !Num
 
 /** Every hop's p50 and p99 over the window, the consumers' hop once per consumer named. */
 export const hopLatencies = (consumers: ReadonlyArray<string>): Effect.Effect<Array<HopLatency>> =>
-  Effect.forEach(HOP_NAMES.flatMap((hop): Array<{ hop: Hop; consumer?: string }> => (hop === "consume" ? consumers.map((consumer) => ({ hop, consumer })) : [{ hop }])), (key) =>
+  Effect.forEach(HOP_NAMES.flatMap((hop): Array<Record<string, string> & { hop: Hop }> => (hop === "consume" ? consumers.map((consumer) => ({ hop, consumer })) : [{ hop }])), (key) =>
     Effect.map(Metric.value(Metric.withAttributes(hopQuantiles, key)), (state): HopLatency => ({
       ...key,
       p50Millis: millisOf(state.quantiles.find(([q]) => q === 0.5)?.[1]),
