@@ -12,6 +12,10 @@
  *   format of `start --anomaly-config`, README "Anomalies and alerts"), decoded here so a bad file
  *   fails the deploy naming the path and the field; the anomaly function gets it in its
  *   environment (at most 3,500 characters of JSON: Lambda's environment holds 4 KB in all).
+ * - `BLOCKCHAINCORE_OTLP_ENDPOINT`: an OpenTelemetry collector's OTLP/HTTP endpoint (e.g.
+ *   `https://collector.example.com:4318`): the pipe's functions, the consumers and the producer
+ *   task send their spans there (README "Tracing"); off when unset.
+ * - `BLOCKCHAINCORE_TRACES_SAMPLE`: the share of batches traced, 0 to 1 (default 0.01).
  * Secrets (alert e-mail, SMS number, webhook URL) are `sst.Secret`s, set per stage with
  * `sst secret set`.
  */
@@ -20,6 +24,7 @@ import { Result, Schema } from "effect"
 import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { anomalyConfigOf } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
+import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
 
 export interface DeployConfig {
   readonly symbols: ReadonlyArray<string>
@@ -27,6 +32,8 @@ export interface DeployConfig {
   readonly producerCapacity: "on-demand" | "spot"
   /** The anomaly settings from BLOCKCHAINCORE_ANOMALY_CONFIG's file; the defaults when unset. */
   readonly anomalyConfig: AnomalyConfig | undefined
+  /** Where the functions and the producer send their spans, and the share of batches traced; undefined: off. */
+  readonly tracing: { readonly endpoint: string; readonly sample: number } | undefined
 }
 
 /** Lambda's environment holds 4 KB in all: the settings leave room for the rest. */
@@ -36,10 +43,15 @@ const DeployEnvironment = Schema.Struct({
   BLOCKCHAINCORE_SYMBOLS: Schema.optionalKey(SymbolList),
   BLOCKCHAINCORE_API_CONCURRENCY: Schema.optionalKey(Schema.NumberFromString.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 1000 }))),
   BLOCKCHAINCORE_PRODUCER_CAPACITY: Schema.optionalKey(Schema.Literals(["on-demand", "spot"])),
-  BLOCKCHAINCORE_ANOMALY_CONFIG: Schema.optionalKey(Schema.String)
+  BLOCKCHAINCORE_ANOMALY_CONFIG: Schema.optionalKey(Schema.String),
+  BLOCKCHAINCORE_OTLP_ENDPOINT: Schema.optionalKey(HttpUrl),
+  BLOCKCHAINCORE_TRACES_SAMPLE: Schema.optionalKey(Schema.NumberFromString.check(Schema.isBetween({ minimum: 0, maximum: 1 })))
 })
 
-const VARIABLES = ["BLOCKCHAINCORE_SYMBOLS", "BLOCKCHAINCORE_API_CONCURRENCY", "BLOCKCHAINCORE_PRODUCER_CAPACITY", "BLOCKCHAINCORE_ANOMALY_CONFIG"] as const
+const VARIABLES = ["BLOCKCHAINCORE_SYMBOLS", "BLOCKCHAINCORE_API_CONCURRENCY", "BLOCKCHAINCORE_PRODUCER_CAPACITY", "BLOCKCHAINCORE_ANOMALY_CONFIG", "BLOCKCHAINCORE_OTLP_ENDPOINT", "BLOCKCHAINCORE_TRACES_SAMPLE"] as const
+
+/** The traces' default share on AWS: a batch in a hundred keeps tracing's cost small (npm run cost). */
+export const DEFAULT_TRACES_SAMPLE = 0.01
 
 const anomalyConfigFile = (path: string): AnomalyConfig => {
   let text: string
@@ -66,6 +78,13 @@ export const deployConfig = (env: Readonly<Record<string, string | undefined>>):
     symbols: config.BLOCKCHAINCORE_SYMBOLS ?? ["BTCUSDT", "ETHUSDT"],
     apiConcurrency: config.BLOCKCHAINCORE_API_CONCURRENCY,
     producerCapacity: config.BLOCKCHAINCORE_PRODUCER_CAPACITY ?? "on-demand",
-    anomalyConfig: config.BLOCKCHAINCORE_ANOMALY_CONFIG === undefined ? undefined : anomalyConfigFile(config.BLOCKCHAINCORE_ANOMALY_CONFIG)
+    anomalyConfig: config.BLOCKCHAINCORE_ANOMALY_CONFIG === undefined ? undefined : anomalyConfigFile(config.BLOCKCHAINCORE_ANOMALY_CONFIG),
+    tracing: config.BLOCKCHAINCORE_OTLP_ENDPOINT === undefined ? undefined : { endpoint: config.BLOCKCHAINCORE_OTLP_ENDPOINT, sample: config.BLOCKCHAINCORE_TRACES_SAMPLE ?? DEFAULT_TRACES_SAMPLE }
   }
 }
+
+/** The OpenTelemetry variables a traced function or task reads (TracingSettings.ts); none when tracing is off. */
+export const tracingEnvironment = (config: Pick<DeployConfig, "tracing">): Record<string, string> =>
+  config.tracing === undefined
+    ? {}
+    : { OTEL_EXPORTER_OTLP_ENDPOINT: config.tracing.endpoint, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: String(config.tracing.sample) }

@@ -12,7 +12,7 @@
  * goes to the function's on-failure destination; both are the `ConsumerFailures` queue, which
  * pages ops (stacks/alerts.ts) and is replayed with `npm run aws:redrive`.
  */
-import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
+import { type DeployConfig, tracingEnvironment } from "./config.ts"
 import { ANOMALY_CONFIG_ENV } from "@blockchaincore/core/anomaly/AnomalySettings"
 import type { Consumer, Port } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import type { EventPattern, Matcher } from "@blockchaincore/core/events/EventPattern"
@@ -46,7 +46,7 @@ const isMatchers = (value: EventPattern[string]): value is ReadonlyArray<Matcher
 
 export const marketBus = () => new sst.aws.Bus("Market")
 
-export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer>, links: PortLinks, grants: Grants, settings: { readonly anomalyConfig: AnomalyConfig | undefined }) => {
+export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer>, links: PortLinks, grants: Grants, settings: Pick<DeployConfig, "anomalyConfig" | "tracing">) => {
   const failures = new sst.aws.Queue("ConsumerFailures", {
     transform: {
       queue: (args, opts) => {
@@ -70,6 +70,7 @@ export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer>, link
         timeout: "1 minute",
         environment: {
           CONSUMER: consumer.name,
+          ...tracingEnvironment(settings),
           ...(consumer.needs.includes("AnomalySettings") && settings.anomalyConfig !== undefined ? { [ANOMALY_CONFIG_ENV]: JSON.stringify(settings.anomalyConfig) } : {})
         },
         link: linked,

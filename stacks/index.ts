@@ -31,7 +31,7 @@ export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer>) => 
     Notifier: [topics.alerts],
     Webhook: [topics.webhookUrl]
   }, allowed, config)
-  const trades = market(stores, consumers, allowed)
+  const trades = market(stores, consumers, allowed, config)
   const site = web(stores, allowed, config)
   const producers = producer(trades, stores, bus, allowed, config)
   const watched = [

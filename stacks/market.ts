@@ -8,6 +8,7 @@
  * partially failed, which pages ops); after `MAX_RECEIVES` receipts a message moves to the
  * dead-letter queue (and the ops alarm fires).
  */
+import { type DeployConfig, tracingEnvironment } from "./config.ts"
 import type { Grants } from "./access.ts"
 import type { Events } from "./events.ts"
 import { baseFunction, HANDLERS, nodejsFor } from "./functions.ts"
@@ -39,7 +40,7 @@ export const PIPE_FUNCTION_TIMEOUT_SECONDS = 60
  */
 export const VISIBILITY_TIMEOUT_SECONDS = 6 * PIPE_FUNCTION_TIMEOUT_SECONDS
 
-export const market = (storage: Storage, events: Events, grants: Grants) => {
+export const market = (storage: Storage, events: Events, grants: Grants, config: Pick<DeployConfig, "tracing">) => {
   const encrypted = { sqsManagedSseEnabled: true }
   const deadLetter = new sst.aws.Queue("TradesDeadLetter", {
     fifo: true,
@@ -62,6 +63,7 @@ export const market = (storage: Storage, events: Events, grants: Grants) => {
     ...baseFunction,
     handler: `${HANDLERS}/enrichment.handler`,
     nodejs: nodejsFor({ duckDb: false, outboundHttp: true }),
+    environment: tracingEnvironment(config),
     description: "Pipe enrichment: decodes trade batches, drops trades already applied, adds instruments and large-trade flags",
     timeout: `${PIPE_FUNCTION_TIMEOUT_SECONDS} seconds`,
     link: [storage.candles, storage.engineState],
@@ -71,6 +73,7 @@ export const market = (storage: Storage, events: Events, grants: Grants) => {
     ...baseFunction,
     handler: `${HANDLERS}/processor.handler`,
     nodejs: nodejsFor({ duckDb: false, outboundHttp: true }),
+    environment: tracingEnvironment(config),
     description: "Pipe target: candles from trades, stored; trades staged for the archive; domain events on the bus",
     timeout: `${PIPE_FUNCTION_TIMEOUT_SECONDS} seconds`,
     link: [storage.candles, storage.engineState, storage.archive, events.bus],

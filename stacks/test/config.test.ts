@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { deployConfig } from "../config.ts"
+import { deployConfig, tracingEnvironment } from "../config.ts"
 
 describe("deploy configuration", () => {
   it("takes unset and empty variables as the defaults (CI passes unset repository variables as \"\")", () => {
-    const defaults = { symbols: ["BTCUSDT", "ETHUSDT"], apiConcurrency: undefined, producerCapacity: "on-demand", anomalyConfig: undefined }
+    const defaults = { symbols: ["BTCUSDT", "ETHUSDT"], apiConcurrency: undefined, producerCapacity: "on-demand", anomalyConfig: undefined, tracing: undefined }
     expect(deployConfig({})).toEqual(defaults)
     expect(deployConfig({ BLOCKCHAINCORE_SYMBOLS: "", BLOCKCHAINCORE_API_CONCURRENCY: "", BLOCKCHAINCORE_PRODUCER_CAPACITY: " " })).toEqual(defaults)
   })
@@ -17,8 +17,19 @@ describe("deploy configuration", () => {
       symbols: ["SOLUSDT", "BTCUSDT"],
       apiConcurrency: 5,
       producerCapacity: "spot",
-      anomalyConfig: undefined
+      anomalyConfig: undefined,
+      tracing: undefined
     })
+  })
+
+  it("turns tracing on with an OTLP endpoint, a batch in a hundred unless told, and gives the functions OpenTelemetry's variables", () => {
+    const on = deployConfig({ BLOCKCHAINCORE_OTLP_ENDPOINT: "https://collector.example.com:4318" })
+    expect(on.tracing).toEqual({ endpoint: "https://collector.example.com:4318", sample: 0.01 })
+    expect(tracingEnvironment(on)).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://collector.example.com:4318", OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.01" })
+    expect(deployConfig({ BLOCKCHAINCORE_OTLP_ENDPOINT: "http://10.0.0.5:4318", BLOCKCHAINCORE_TRACES_SAMPLE: "1" }).tracing?.sample).toBe(1)
+    expect(tracingEnvironment(deployConfig({}))).toEqual({})
+    expect(() => deployConfig({ BLOCKCHAINCORE_OTLP_ENDPOINT: "collector:4317" })).toThrow(/BLOCKCHAINCORE_OTLP_ENDPOINT/)
+    expect(() => deployConfig({ BLOCKCHAINCORE_OTLP_ENDPOINT: "http://c:4318", BLOCKCHAINCORE_TRACES_SAMPLE: "5%" })).toThrow(/BLOCKCHAINCORE_TRACES_SAMPLE/)
   })
 
   it("fails the deploy naming the variable that is wrong", () => {
