@@ -12,9 +12,11 @@
  *   format of `start --anomaly-config`, README "Anomalies and alerts"), decoded here so a bad file
  *   fails the deploy naming the path and the field; the anomaly function gets it in its
  *   environment (at most 3,500 characters of JSON: Lambda's environment holds 4 KB in all).
- * - `BLOCKCHAINCORE_OTLP_ENDPOINT`: an OpenTelemetry collector's OTLP/HTTP endpoint (e.g.
- *   `https://collector.example.com:4318`): the pipe's functions, the consumers and the producer
- *   task send their spans there (README "Tracing"); off when unset.
+ * - `BLOCKCHAINCORE_OTLP_ENDPOINT`: where the pipe's functions, the consumers and the producer
+ *   task send their spans (README "Tracing"): `xray`, CloudWatch's own OTLP endpoint in the
+ *   stage's region (signed with each role, which then may put spans; the account needs
+ *   Transaction Search), or an OpenTelemetry collector's OTLP/HTTP endpoint (e.g.
+ *   `https://collector.example.com:4318`); off when unset.
  * - `BLOCKCHAINCORE_TRACES_SAMPLE`: the share of batches traced, 0 to 1 (default 0.01).
  * Secrets (alert e-mail, SMS number, webhook URL) are `sst.Secret`s, set per stage with
  * `sst secret set`.
@@ -32,7 +34,7 @@ export interface DeployConfig {
   readonly producerCapacity: "on-demand" | "spot"
   /** The anomaly settings from BLOCKCHAINCORE_ANOMALY_CONFIG's file; the defaults when unset. */
   readonly anomalyConfig: AnomalyConfig | undefined
-  /** Where the functions and the producer send their spans, and the share of batches traced; undefined: off. */
+  /** Where the functions and the producer send their spans (`xray`: CloudWatch's endpoint), and the share of batches traced; undefined: off. */
   readonly tracing: { readonly endpoint: string; readonly sample: number } | undefined
 }
 
@@ -44,7 +46,7 @@ const DeployEnvironment = Schema.Struct({
   BLOCKCHAINCORE_API_CONCURRENCY: Schema.optionalKey(Schema.NumberFromString.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 1000 }))),
   BLOCKCHAINCORE_PRODUCER_CAPACITY: Schema.optionalKey(Schema.Literals(["on-demand", "spot"])),
   BLOCKCHAINCORE_ANOMALY_CONFIG: Schema.optionalKey(Schema.String),
-  BLOCKCHAINCORE_OTLP_ENDPOINT: Schema.optionalKey(HttpUrl),
+  BLOCKCHAINCORE_OTLP_ENDPOINT: Schema.optionalKey(Schema.Union([Schema.Literal("xray"), HttpUrl])),
   BLOCKCHAINCORE_TRACES_SAMPLE: Schema.optionalKey(Schema.NumberFromString.check(Schema.isBetween({ minimum: 0, maximum: 1 })))
 })
 
@@ -83,8 +85,18 @@ export const deployConfig = (env: Readonly<Record<string, string | undefined>>):
   }
 }
 
-/** The OpenTelemetry variables a traced function or task reads (TracingSettings.ts); none when tracing is off. */
-export const tracingEnvironment = (config: Pick<DeployConfig, "tracing">): Record<string, string> =>
-  config.tracing === undefined
-    ? {}
-    : { OTEL_EXPORTER_OTLP_ENDPOINT: config.tracing.endpoint, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: String(config.tracing.sample) }
+/**
+ * The OpenTelemetry variables a traced function or task reads (TracingSettings.ts); none when
+ * tracing is off. `xrayTracesUrl` is CloudWatch's endpoint in the stage's region (known to the
+ * deploy, not here).
+ */
+export const tracingEnvironment = <Url>(config: Pick<DeployConfig, "tracing">, xrayTracesUrl: () => Url): Record<string, string | Url> => {
+  if (config.tracing === undefined) return {}
+  const sampler = { OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: String(config.tracing.sample) }
+  return config.tracing.endpoint === "xray"
+    ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: xrayTracesUrl(), ...sampler }
+    : { OTEL_EXPORTER_OTLP_ENDPOINT: config.tracing.endpoint, ...sampler }
+}
+
+/** What a role that sends spans to CloudWatch's endpoint may do: put spans, and have its share indexed. */
+export const XRAY_SPAN_ACTIONS = ["xray:PutSpans", "xray:PutSpansForIndexing"]

@@ -12,7 +12,8 @@
  * goes to the function's on-failure destination; both are the `ConsumerFailures` queue, which
  * pages ops (stacks/alerts.ts) and is replayed with `npm run aws:redrive`.
  */
-import { type DeployConfig, tracingEnvironment } from "./config.ts"
+import type { DeployConfig } from "./config.ts"
+import { tracedEnvironment, tracingGrants } from "./tracing.ts"
 import { ANOMALY_CONFIG_ENV } from "@blockchaincore/core/anomaly/AnomalySettings"
 import type { Consumer, Port } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import type { EventPattern, Matcher } from "@blockchaincore/core/events/EventPattern"
@@ -70,11 +71,11 @@ export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer>, link
         timeout: "1 minute",
         environment: {
           CONSUMER: consumer.name,
-          ...tracingEnvironment(settings),
+          ...tracedEnvironment(settings),
           ...(consumer.needs.includes("AnomalySettings") && settings.anomalyConfig !== undefined ? { [ANOMALY_CONFIG_ENV]: JSON.stringify(settings.anomalyConfig) } : {})
         },
         link: linked,
-        permissions: [...consumer.needs.flatMap((port) => byPort[port]), { actions: ["sqs:SendMessage"], resources: [failures.arn] }]
+        permissions: [...consumer.needs.flatMap((port) => byPort[port]), { actions: ["sqs:SendMessage"], resources: [failures.arn] }, ...tracingGrants(settings)]
       },
       {
         pattern: subscriberPattern(consumer.pattern),

@@ -8,7 +8,8 @@
  * partially failed, which pages ops); after `MAX_RECEIVES` receipts a message moves to the
  * dead-letter queue (and the ops alarm fires).
  */
-import { type DeployConfig, tracingEnvironment } from "./config.ts"
+import type { DeployConfig } from "./config.ts"
+import { tracedEnvironment, tracingGrants } from "./tracing.ts"
 import type { Grants } from "./access.ts"
 import type { Events } from "./events.ts"
 import { baseFunction, HANDLERS, nodejsFor } from "./functions.ts"
@@ -63,21 +64,21 @@ export const market = (storage: Storage, events: Events, grants: Grants, config:
     ...baseFunction,
     handler: `${HANDLERS}/enrichment.handler`,
     nodejs: nodejsFor({ duckDb: false, outboundHttp: true }),
-    environment: tracingEnvironment(config),
+    environment: tracedEnvironment(config),
     description: "Pipe enrichment: decodes trade batches, drops trades already applied, adds instruments and large-trade flags",
     timeout: `${PIPE_FUNCTION_TIMEOUT_SECONDS} seconds`,
     link: [storage.candles, storage.engineState],
-    permissions: [grants.readState]
+    permissions: [grants.readState, ...tracingGrants(config)]
   })
   const processor = new sst.aws.Function("Processor", {
     ...baseFunction,
     handler: `${HANDLERS}/processor.handler`,
     nodejs: nodejsFor({ duckDb: false, outboundHttp: true }),
-    environment: tracingEnvironment(config),
+    environment: tracedEnvironment(config),
     description: "Pipe target: candles from trades, stored; trades staged for the archive; domain events on the bus",
     timeout: `${PIPE_FUNCTION_TIMEOUT_SECONDS} seconds`,
     link: [storage.candles, storage.engineState, storage.archive, events.bus],
-    permissions: [grants.readState, grants.writeState, grants.writeCandles, grants.stageTrades, grants.publishEvents]
+    permissions: [grants.readState, grants.writeState, grants.writeCandles, grants.stageTrades, grants.publishEvents, ...tracingGrants(config)]
   })
 
   const role = new aws.iam.Role("TradesPipeRole", {

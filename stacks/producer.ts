@@ -17,7 +17,8 @@
  * Beside it, the backfill task: not a service but a task definition run on demand.
  */
 import type { Grant, Grants } from "./access.ts"
-import { type DeployConfig, tracingEnvironment } from "./config.ts"
+import type { DeployConfig } from "./config.ts"
+import { tracedEnvironment, tracingGrants } from "./tracing.ts"
 import type { Market } from "./market.ts"
 import type { Storage } from "./storage.ts"
 
@@ -36,8 +37,8 @@ export const producer = (market: Market, storage: Storage, bus: sst.aws.Bus, gra
     cpu: "0.25 vCPU",
     memory: "0.5 GB",
     image,
-    environment: { QUEUE_URL: market.queue.url, STATE_TABLE: storage.engineState.name, BUS_NAME: bus.name, SYMBOLS: config.symbols.join(","), ...tracingEnvironment(config) },
-    permissions: [sendTrades, grants.readState, grants.publishEvents],
+    environment: { QUEUE_URL: market.queue.url, STATE_TABLE: storage.engineState.name, BUS_NAME: bus.name, SYMBOLS: config.symbols.join(","), ...tracedEnvironment(config) },
+    permissions: [sendTrades, grants.readState, grants.publishEvents, ...tracingGrants(config)],
     health: { command: ["CMD", "node", "/app/healthcheck.mjs"], startPeriod: "60 seconds", interval: "30 seconds", timeout: "5 seconds", retries: 3 },
     wait: $app.stage === "prod",
     ...(config.producerCapacity === "spot" ? { capacity: "spot" as const } : {}),

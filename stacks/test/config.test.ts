@@ -25,9 +25,12 @@ describe("deploy configuration", () => {
   it("turns tracing on with an OTLP endpoint, a batch in a hundred unless told, and gives the functions OpenTelemetry's variables", () => {
     const on = deployConfig({ BLOCKCHAINCORE_OTLP_ENDPOINT: "https://collector.example.com:4318" })
     expect(on.tracing).toEqual({ endpoint: "https://collector.example.com:4318", sample: 0.01 })
-    expect(tracingEnvironment(on)).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://collector.example.com:4318", OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.01" })
+    const xray = () => "https://xray.ap-northeast-1.amazonaws.com/v1/traces"
+    expect(tracingEnvironment(on, xray)).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://collector.example.com:4318", OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.01" })
+    // CloudWatch's own endpoint in the stage's region: the signal's URL, used as given.
+    expect(tracingEnvironment(deployConfig({ BLOCKCHAINCORE_OTLP_ENDPOINT: "xray" }), xray)).toEqual({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: xray(), OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.01" })
     expect(deployConfig({ BLOCKCHAINCORE_OTLP_ENDPOINT: "http://10.0.0.5:4318", BLOCKCHAINCORE_TRACES_SAMPLE: "1" }).tracing?.sample).toBe(1)
-    expect(tracingEnvironment(deployConfig({}))).toEqual({})
+    expect(tracingEnvironment(deployConfig({}), xray)).toEqual({})
     expect(() => deployConfig({ BLOCKCHAINCORE_OTLP_ENDPOINT: "collector:4317" })).toThrow(/BLOCKCHAINCORE_OTLP_ENDPOINT/)
     expect(() => deployConfig({ BLOCKCHAINCORE_OTLP_ENDPOINT: "http://c:4318", BLOCKCHAINCORE_TRACES_SAMPLE: "5%" })).toThrow(/BLOCKCHAINCORE_TRACES_SAMPLE/)
   })

@@ -15,6 +15,7 @@ import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerM
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import { producerConfig, runProducer } from "@blockchaincore/producer/Producer"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
+import { xraySigning } from "../runtime/XRayOtlp.ts"
 import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
 import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
@@ -57,7 +58,7 @@ export const runProducerTask = (settings: ProducerSettings) =>
     // The stage's OTLP settings in the task's environment, as the functions read theirs.
     const tracing = yield* readTracingSettings(ConfigProvider.fromEnv(), { serviceName: "blockchaincore-producer" })
     const layers = Layer.mergeAll(
-      otlpTracing(tracing).pipe(Layer.provide(OutboundHttp)),
+      otlpTracing(tracing).pipe(Layer.provide(xraySigning(OutboundHttp))),
       layerSqsTradeQueue({ client: new SQSClient({}), queueUrl: settings.queueUrl, ...retry }),
       layerEventBridgeEventBus({ client: new EventBridgeClient({ maxAttempts: 1 }), busName: settings.busName, ...retry }),
       Journal.layer(settings.journalDir),

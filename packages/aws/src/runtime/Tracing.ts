@@ -1,7 +1,7 @@
 /**
  * Tracing in a Lambda function: spans go over OTLP to the endpoint the stage names in the
  * function's environment (OpenTelemetry's variables, TracingSettings.ts), through the one
- * outbound client; off without one. A function is frozen once it returns, so each invocation
+ * outbound client (signing for CloudWatch's own OTLP endpoint, XRayOtlp.ts); off without one. A function is frozen once it returns, so each invocation
  * sends its spans before it ends (`flushed`).
  */
 import { Config, ConfigProvider, Effect, Layer } from "effect"
@@ -10,6 +10,7 @@ import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
 import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
 import { FunctionMisconfigured } from "./HandlerErrors.ts"
+import { xraySigning } from "./XRayOtlp.ts"
 
 /** Read when the function loads: a bad setting fails every invocation, naming it. */
 export const functionTracing: Layer.Layer<OtlpExporter.Flusher, FunctionMisconfigured> = Layer.unwrap(
@@ -17,7 +18,7 @@ export const functionTracing: Layer.Layer<OtlpExporter.Flusher, FunctionMisconfi
     const provider = ConfigProvider.fromEnv()
     const serviceName = yield* Config.String("AWS_LAMBDA_FUNCTION_NAME").pipe(Config.withDefault("blockchaincore")).parse(provider).pipe(Effect.orElseSucceed(() => "blockchaincore"))
     const settings = yield* readTracingSettings(provider, { serviceName }).pipe(Effect.mapError((e) => new FunctionMisconfigured({ message: `tracing: ${e.message}` })))
-    return otlpTracing(settings).pipe(Layer.provide(OutboundHttp))
+    return otlpTracing(settings).pipe(Layer.provide(xraySigning(OutboundHttp)))
   })
 )
 
