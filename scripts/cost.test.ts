@@ -31,13 +31,19 @@ describe("scripts/cost", () => {
     expect(run.consumers.get("alert CandleClosed 1m")?.invocations.count).toBe(3 * 3)
     expect(closed1m?.requests.commands.get("dynamodb:QueryCommand")).toBe(3 * 3)
 
-    const e = estimate(run, PRICES)
+    const e = estimate(run, PRICES, 0.01)
     expect(e.lines.map((l) => l.service)).toEqual(expect.arrayContaining(["Fargate (producer)", "SQS FIFO", "EventBridge Pipes", "DynamoDB requests", "S3 requests", "EventBridge bus", "CloudWatch"]))
     expect(e.total).toBeCloseTo(e.lines.reduce((n, l) => n + l.dollars, 0), 10)
     const fargate = e.lines.find((l) => l.service === "Fargate (producer)")?.dollars ?? 0
     expect(e.totalOnSpot).toBeCloseTo(e.total - 0.7 * fargate, 10)
     expect(e.lines.find((l) => l.service === "KMS (topics' key)")?.dollars).toBeGreaterThanOrEqual(1)
     expect(e.lines.every((l) => Number.isFinite(l.dollars) && l.dollars >= 0)).toBe(true)
+    // Tracing's line: the traced share of the batches, their spans as log ingestion; nothing when off.
+    const traces = e.lines.find((l) => l.service === "Traces (CloudWatch)")
+    expect(traces?.usage).toMatch(/batches traced \(1%\), .* spans, \d+\.\d\d GB ingested/)
+    expect(traces?.dollars).toBeGreaterThan(0)
+    expect(estimate(run, PRICES, 0.1).lines.find((l) => l.service === "Traces (CloudWatch)")?.dollars).toBeCloseTo(10 * traces!.dollars, 10)
+    expect(estimate(run, PRICES).lines.find((l) => l.service === "Traces (CloudWatch)")?.dollars).toBe(0)
   })
 })
 

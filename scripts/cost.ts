@@ -1,5 +1,5 @@
 /**
- * `npm run cost -- [--symbols 10] [--rate 25] [--minutes 61]`: a monthly AWS cost estimate, per
+ * `npm run cost -- [--symbols 10] [--rate 25] [--minutes 61] [--traces-sample 0.01]`: a monthly AWS cost estimate, per
  * service, from the requests the AWS adapters make in a local run at that rate (scripts/cost/),
  * with the price table and the assumptions printed. Also runs one symbol more, to show what each
  * further symbol adds. The run starts at 23:00 UTC so it closes one hour and one day.
@@ -33,8 +33,8 @@ const print = (title: string, e: Estimate) => {
 
 const START = Date.UTC(2024, 7, 8, 23, 0)
 console.error(`counting: ${symbols} symbols at ${rate} trades/s for ${minutes} minutes of stream time (and ${symbols + 1} symbols, for the marginal cost)...`)
-const base = estimate(await countedRun(symbolsFor(symbols), rate, START, minutes), PRICES)
-const more = estimate(await countedRun(symbolsFor(symbols + 1), rate, START, minutes), PRICES)
+const base = estimate(await countedRun(symbolsFor(symbols), rate, START, minutes), PRICES, args["traces-sample"])
+const more = estimate(await countedRun(symbolsFor(symbols + 1), rate, START, minutes), PRICES, args["traces-sample"])
 
 print(`Monthly AWS cost, ${symbols} symbols at ${rate} trades/s each (${REGION}, on-demand list prices, no free tier)`, base)
 console.log(`\nEach further symbol adds about ${money(more.total - base.total).trim()} a month (${symbols + 1} symbols: ${money(more.total).trim()}).`)

@@ -43,6 +43,14 @@ const PRODUCER_VCPU = 0.25
 const PRODUCER_GB = 0.5
 /** node:24-alpine and the two bundled files (packages/aws/Dockerfile). */
 const IMAGE_GB = 0.06
+/**
+ * Spans in one traced batch's trace: 14.9 measured on the local runtime replaying the recording
+ * (the producer's three, the pipe's hops and each symbol's processing, the bus, each consumer's
+ * handling); with the functions' own invocation spans, 17.
+ */
+const SPANS_PER_TRACED_BATCH = 17
+/** A span as CloudWatch stores it in `aws/spans` (a JSON document with its resource): about 1 KiB, assumed. */
+const SPAN_BYTES = 1024
 /** Local durations (dynalite, s3rver on loopback) doubled, for the network between services. */
 const DURATION_FACTOR = 2
 
@@ -65,7 +73,8 @@ const scaled = (s: Snapshot, factor: number) => ({
 
 const fmt = (n: number) => (n >= 1_000_000 ? `${(n / 1_000_000).toFixed(2)} M` : n >= 1_000 ? `${(n / 1_000).toFixed(1)} k` : n.toFixed(0))
 
-export const estimate = (run: CountedRun, prices: PriceTable): Estimate => {
+/** `tracesSample`: the share of batches traced (BLOCKCHAINCORE_TRACES_SAMPLE; 0 when tracing is off). */
+export const estimate = (run: CountedRun, prices: PriceTable, tracesSample = 0): Estimate => {
   const perMonth = MONTH_MINUTES / run.minutes
   // Each consumer's requests, scaled by how often its kind of event happens in a month.
   const parts = [{ name: "stream", s: scaled(run.stream, perMonth) }]
@@ -134,6 +143,10 @@ export const estimate = (run: CountedRun, prices: PriceTable): Estimate => {
   // SNS asks KMS for a data key per publish at worst (it caches them); CloudWatch's alarm publishes are few.
   line("KMS (topics' key)", `1 customer-managed key, at most ${fmt(publishes)} requests`, prices.kmsKeyMonth + (publishes / 10_000) * prices.kmsPerTenThousandRequests)
   line("SQS (consumer failures)", "a standard queue, empty unless a consumer fails: nothing polls it", 0)
+  // Transaction Search bills spans as CloudWatch Logs ingestion into aws/spans; the 1% it indexes by default is free.
+  const tracedBatches = run.messages.count * perMonth * tracesSample
+  const traceGb = (tracedBatches * SPANS_PER_TRACED_BATCH * SPAN_BYTES) / 1024 ** 3
+  line("Traces (CloudWatch)", tracesSample === 0 ? "tracing off (BLOCKCHAINCORE_OTLP_ENDPOINT unset)" : `${fmt(tracedBatches)} batches traced (${tracesSample * 100}%), ${fmt(tracedBatches * SPANS_PER_TRACED_BATCH)} spans, ${traceGb.toFixed(2)} GB ingested`, traceGb * prices.cloudWatchLogsIngestedPerGb)
 
   const total = lines.reduce((n, l) => n + l.dollars, 0)
   return {
@@ -143,7 +156,7 @@ export const estimate = (run: CountedRun, prices: PriceTable): Estimate => {
     assumptions: [
       `${run.symbols} symbols at ${run.rate} trades/s each: ${fmt(run.trades)} synthetic trades over ${run.minutes} minutes of stream time, scaled to ${HOURS_PER_MONTH} hours; a consumer's work on each candle interval scaled by that interval's candles a month`,
       "counted, not assumed: SQS messages and send requests (the SQS adapter), pipe batches (one per send request), DynamoDB capacity units (reported by the table), S3 requests and bytes, EventBridge events, SNS publishes, invocations of every function",
-      `assumed: the pipe's idle long polling, ${ASSUMED_IDLE_RECEIVES_PER_MINUTE} receives a minute; Lambda durations = local durations × ${DURATION_FACTOR}; ${LOG_BYTES_PER_INVOCATION} bytes of log lines per invocation (the functions log errors and compactions only); a ${IMAGE_GB} GB producer image`,
+      `assumed: ${SPANS_PER_TRACED_BATCH} spans of ${SPAN_BYTES} bytes a traced batch, sent to CloudWatch's OTLP endpoint (BLOCKCHAINCORE_OTLP_ENDPOINT=xray) and billed as log ingestion (Transaction Search; its default 1% index is free); the pipe's idle long polling, ${ASSUMED_IDLE_RECEIVES_PER_MINUTE} receives a minute; Lambda durations = local durations × ${DURATION_FACTOR}; ${LOG_BYTES_PER_INVOCATION} bytes of log lines per invocation (the functions log errors and compactions only); a ${IMAGE_GB} GB producer image`,
       "not included: free tiers, data transfer (the producer's inbound stream is free), Athena ($5 per TB scanned, per query), requests to AWS-managed keys (S3 bucket keys), the API's and dashboard's traffic (CloudFront and the API function: per viewer, see the README), storage growth after the first month"
     ]
   }
