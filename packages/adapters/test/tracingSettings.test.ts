@@ -29,9 +29,9 @@ it.effect("takes the sampler, its ratio, the protocol, the service name and the 
     OTEL_TRACES_SAMPLER_ARG: "0.05",
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
     OTEL_SERVICE_NAME: "market-data",
-    OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=abc%3D,tenant = blue"
+    OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=abc%3D,tenant = blue,authorization=Basic dXNlcjpwYXNz=="
   })
-  expect(settings).toMatchObject({ sampler: "parentbased_traceidratio", ratio: 0.05, protocol: "http/json", serviceName: "market-data", headers: { "x-api-key": "abc=", tenant: "blue" } })
+  expect(settings).toMatchObject({ sampler: "parentbased_traceidratio", ratio: 0.05, protocol: "http/json", serviceName: "market-data", headers: { "x-api-key": "abc=", tenant: "blue", authorization: "Basic dXNlcjpwYXNz==" } })
   expect((yield* read({})).sampler).toBe("parentbased_always_on")
 }))
 
@@ -40,6 +40,7 @@ it.effect("fails naming the variable or the flag that is wrong", () => Effect.ge
   expect((yield* Effect.flip(read({ OTEL_TRACES_SAMPLER_ARG: "1.5" }))).message).toMatch(/OTEL_TRACES_SAMPLER_ARG/)
   expect((yield* Effect.flip(read({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }))).message).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT/)
   expect((yield* Effect.flip(read({}, "grpc://collector:4317"))).message).toMatch(/^--otlp-url: /)
+  expect((yield* Effect.flip(read({ OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=%E0%A4%A" }))).message).toMatch(/OTEL_EXPORTER_OTLP_HEADERS/)
 }))
 
 /** A tracer that records the sampling decision of each span it is asked for. */

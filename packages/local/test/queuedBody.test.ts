@@ -1,8 +1,14 @@
 /** The local queue's file: batches written read back equal, in binary or (beyond int64) units JSON. */
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { DatabaseSync } from "node:sqlite"
+import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { decodeQueuedBody, encodeQueuedBody } from "../src/sqlite/QueuedBody.ts"
+import { SqliteTradeQueue } from "../src/sqlite/SqliteTradeQueue.ts"
 
 const batch = fc.record({
   shard: fc.integer({ min: 0, max: 99 }),
@@ -42,5 +48,32 @@ describe("the local queue's bodies", () => {
 
   it("refuses a body whose batch breaks the schema (trades out of id order)", () => {
     expect(() => decodeQueuedBody(`u1{"shard":0,"epoch":0,"symbols":[{"symbol":"BTCUSDT","watermark":1,"trades":[[2,"1","1",1,true],[1,"1","1",1,true]]}]}`)).toThrow(/ascending id order/)
+  })
+})
+
+describe("a queue file from before tracing", () => {
+  it("opens with its batches in order, and takes new ones, their trace context kept", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "blockchaincore-old-queue-")), "queue.sqlite")
+    const old: TradeBatch = { shard: 0, epoch: 1, symbols: [{ symbol: "BTCUSDT", watermark: 1_000, trades: [[1, 6_000_000_000_000n, 100_000_000n, 1_000, true]] }] }
+    const db = new DatabaseSync(path)
+    db.exec("CREATE TABLE queued (seq INTEGER PRIMARY KEY, shard INTEGER NOT NULL, body TEXT NOT NULL)")
+    db.prepare("INSERT INTO queued VALUES (?, ?, ?)").run(1, 0, encodeQueuedBody(old))
+    db.close()
+    const queue = new SqliteTradeQueue({ path })
+    try {
+      expect(queue.peek(0)).toEqual(old)
+      expect(queue.queuedAt(0)).toBeUndefined()
+      const traceparent = `00-${"ab".repeat(16)}-${"cd".repeat(8)}-01`
+      await Effect.runPromise(queue.publish([{ ...old, epoch: 2, traceparent }]))
+      queue.ack(0)
+      expect(queue.peek(0)).toEqual({ ...old, epoch: 2, traceparent })
+    } finally {
+      queue.close()
+    }
+    // And after a restart, from the file.
+    const reopened = new SqliteTradeQueue({ path })
+    expect(reopened.peek(0)?.traceparent).toMatch(/^00-a/)
+    expect(reopened.queuedAt(0)).toBeGreaterThan(0)
+    reopened.close()
   })
 })

@@ -83,7 +83,9 @@ export interface ProducerHandle {
   readonly stopped: Effect.Effect<never, ProducerStopped>
 }
 
-export const runProducer = Effect.fn("runProducer")(function*(config: ProducerConfig): Effect.fn.Return<ProducerHandle, never, TradeQueue | Journal | EventBus | HttpClient.HttpClient | Scope.Scope> {
+// Untraced: the parts it forks run for the producer's life, and would all be children of its span
+// (one trace that never ends, whose context the producer's own events would carry).
+export const runProducer = Effect.fnUntraced(function*(config: ProducerConfig): Effect.fn.Return<ProducerHandle, never, TradeQueue | Journal | EventBus | HttpClient.HttpClient | Scope.Scope> {
   const metrics = new ProducerMetrics(yield* Clock.currentTimeMillis)
   const rest = new BinanceRest(config.rest, yield* HttpClient.HttpClient)
   const batcher = new Batcher(config.symbols, config.batcher, 0)

@@ -31,8 +31,16 @@ const Ratio = Schema.NumberFromString.check(Schema.isBetween({ minimum: 0, maxim
 /** An endpoint's traces URL, as the OTLP exporter's specification builds it from a base URL. */
 const tracesUrlOf = (base: string) => (/\/v1\/traces\/?$/.test(base) ? base : `${base.replace(/\/+$/, "")}/v1/traces`)
 
-const headersOf = (text: string): Record<string, string> =>
-  Object.fromEntries(text.split(",").map((pair) => pair.split("=")).filter((kv) => kv.length === 2 && kv[0]!.trim() !== "").map(([k, v]) => [decodeURIComponent(k!.trim()), decodeURIComponent(v!.trim())]))
+/** `key=value,…` as the specification writes it: URL-encoded, split at each pair's first `=` (a value may hold more). */
+const headersOf = (text: string): Effect.Effect<Record<string, string>, string> =>
+  Effect.try({
+    try: () => Object.fromEntries(text.split(",").flatMap((pair) => {
+      const at = pair.indexOf("=")
+      const key = at < 0 ? "" : pair.slice(0, at).trim()
+      return key === "" ? [] : [[decodeURIComponent(key), decodeURIComponent(pair.slice(at + 1).trim())]]
+    })),
+    catch: () => "OTEL_EXPORTER_OTLP_HEADERS: not URL-encoded key=value pairs"
+  })
 
 const optionalText = (name: string) => Config.String(name).pipe(Config.option, Config.map((value) => Option.getOrUndefined(Option.filter(value, (text) => text.trim() !== ""))))
 
@@ -52,6 +60,7 @@ export const readTracingSettings = (provider: ConfigProvider.ConfigProvider, opt
   }).parse(provider).pipe(
     Effect.flatMap((env) => Effect.gen(function*() {
       const flag = options.otlpUrl === undefined ? undefined : yield* Schema.decodeUnknownEffect(HttpUrl)(options.otlpUrl).pipe(Effect.mapError((e) => `--otlp-url: ${e.message}`))
+      const headers = env.headers === undefined ? {} : yield* headersOf(env.headers)
       const base = flag ?? env.tracesEndpoint ?? env.endpoint
       const explicit = flag === undefined && env.tracesEndpoint !== undefined
       return {
@@ -60,7 +69,7 @@ export const readTracingSettings = (provider: ConfigProvider.ConfigProvider, opt
         sampler: env.sampler,
         ratio: env.ratio,
         serviceName: env.serviceName ?? options.serviceName,
-        headers: env.headers === undefined ? {} : headersOf(env.headers),
+        headers,
         exportEveryMillis: env.exportEveryMillis
       } satisfies TracingSettings
     })),

@@ -4,7 +4,7 @@
  * report that one message failed without failing its neighbours; a store outage fails the whole
  * invocation, and the pipe retries the batch.
  */
-import { Clock, Effect, Schema } from "effect"
+import { Clock, Effect, Option, Schema } from "effect"
 import { pastHop, timedHop } from "@blockchaincore/core/tracing/Hops"
 import { traceparentFrom } from "@blockchaincore/core/tracing/TraceParent"
 import { TRACEPARENT_ATTRIBUTE } from "../sqs/SqsTradeQueue.ts"
@@ -17,6 +17,9 @@ import { TradeBatchFromMessageBody } from "../sqs/MessageBody.ts"
 import { MalformedPayload } from "../runtime/HandlerErrors.ts"
 
 const encodeEnriched = Schema.encodeSync(EnrichedTradeBatch)
+const decodeTraceAttribute = Schema.decodeUnknownOption(Schema.Struct({ [TRACEPARENT_ATTRIBUTE]: Schema.optionalKey(Schema.Struct({ stringValue: Schema.String })) }))
+/** SQS's time of receipt, epoch milliseconds as text. */
+const decodeSentTimestamp = Schema.decodeUnknownOption(Schema.NumberFromString.check(Schema.isGreaterThan(0)))
 
 export const enrichRecords = Effect.fn("enrichRecords")(function*(event: unknown) {
     const records = yield* Schema.decodeUnknownEffect(PipeBatch)(event).pipe(
@@ -32,10 +35,9 @@ export const enrichRecords = Effect.fn("enrichRecords")(function*(event: unknown
       }
       const { messageId, body, attributes, messageAttributes } = record.success
       const group = attributes.MessageGroupId ?? ""
-      const traceparent = traceparentFrom(messageAttributes?.[TRACEPARENT_ATTRIBUTE]?.stringValue)
-      const now = yield* Clock.currentTimeMillis
-      const sent = Number(attributes.SentTimestamp)
-      yield* pastHop("queue", Number.isFinite(sent) ? sent : now, now, traceparent)
+      const traceparent = traceparentFrom(Option.getOrUndefined(decodeTraceAttribute(messageAttributes))?.[TRACEPARENT_ATTRIBUTE]?.stringValue)
+      const sent = Option.getOrUndefined(decodeSentTimestamp(attributes.SentTimestamp))
+      if (sent !== undefined) yield* pastHop("queue", sent, yield* Clock.currentTimeMillis, traceparent)
       const batch = Schema.decodeUnknownResult(TradeBatchFromMessageBody)(body)
       if (batch._tag === "Failure") {
         const reason = `message ${messageId} (record ${index}, group ${group}): body is not a TradeBatch: ${oneLine(batch.failure)}`

@@ -18,8 +18,8 @@ export const PipeSqsRecord = Schema.Struct({
     /** When SQS took the message (epoch ms, as text): the start of the queue's hop. */
     SentTimestamp: Schema.optionalKey(Schema.String)
   }),
-  /** The batch's trace context, if it is traced (SqsTradeQueue.ts); read as `traceparentFrom` reads outside input. */
-  messageAttributes: Schema.optionalKey(Schema.Record(Schema.String, Schema.Struct({ stringValue: Schema.optionalKey(Schema.String) })))
+  /** The batch's trace context among them, if it is traced (SqsTradeQueue.ts): read on its own (EnrichmentStep.ts), so an odd attribute costs only the trace. */
+  messageAttributes: Schema.optionalKey(Schema.Unknown)
 })
 export type PipeSqsRecord = typeof PipeSqsRecord.Type
 

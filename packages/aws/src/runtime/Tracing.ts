@@ -4,7 +4,7 @@
  * outbound client (signing for CloudWatch's own OTLP endpoint, XRayOtlp.ts); off without one. A function is frozen once it returns, so each invocation
  * sends its spans before it ends (`flushed`).
  */
-import { Config, ConfigProvider, Effect, Layer } from "effect"
+import { Config, ConfigProvider, Duration, Effect, Layer, Option } from "effect"
 import { OtlpExporter } from "effect/observability"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
@@ -22,8 +22,12 @@ export const functionTracing: Layer.Layer<OtlpExporter.Flusher, FunctionMisconfi
   })
 )
 
-/** The invocation, then its spans sent: a failed export is logged by the exporter, never the invocation's failure. */
+/** How long an invocation waits for its spans to go: an endpoint that is down or throttling costs it no more. */
+const FLUSH_LIMIT = Duration.seconds(2)
+
+/** The invocation, then its spans sent: a failed or slow export is logged, never the invocation's failure. */
 export const flushed = <A, E, R>(invocation: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | OtlpExporter.Flusher> =>
   Effect.ensuring(invocation, Effect.gen(function*() {
-    yield* (yield* OtlpExporter.Flusher).flush
+    const sent = yield* (yield* OtlpExporter.Flusher).flush.pipe(Effect.timeoutOption(FLUSH_LIMIT))
+    if (Option.isNone(sent)) yield* Effect.logWarning(`spans not sent within ${Duration.format(FLUSH_LIMIT)}: the invocation goes on without them`)
   }))

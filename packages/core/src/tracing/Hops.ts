@@ -40,9 +40,17 @@ const hopMetrics = (hop: Hop, consumer: string | undefined) => {
   return [Metric.withAttributes(hopSeconds, attributes), Metric.withAttributes(hopQuantiles, attributes)] as const
 }
 const byHop = new Map(HOP_NAMES.map((hop) => [hop, hopMetrics(hop, undefined)]))
+const byConsumer = new Map<string, ReturnType<typeof hopMetrics>>()
+const consumerMetrics = (consumer: string) => {
+  const known = byConsumer.get(consumer)
+  if (known !== undefined) return known
+  const made = hopMetrics("consume", consumer)
+  byConsumer.set(consumer, made)
+  return made
+}
 
 export const observeHop = (hop: Hop, millis: number, consumer?: string): Effect.Effect<void> => {
-  const [histogram, quantiles] = consumer === undefined ? byHop.get(hop)! : hopMetrics(hop, consumer)
+  const [histogram, quantiles] = consumer === undefined ? byHop.get(hop)! : consumerMetrics(consumer)
   const seconds = Math.max(0, millis) / 1_000
   return Effect.andThen(Metric.update(histogram, seconds), Metric.update(quantiles, seconds))
 }

@@ -60,6 +60,10 @@ export class SqliteTradeQueue {
       // WAL with NORMAL sync survives the process being killed (not a power cut) at a fraction of the fsyncs.
       this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
       this.db.exec("CREATE TABLE IF NOT EXISTS queued (seq INTEGER PRIMARY KEY, shard INTEGER NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL, traceparent TEXT)")
+      // A queue file from before tracing: its rows gain the columns, their time unknown (0).
+      const columns = new Set(this.db.prepare("PRAGMA table_info(queued)").all().map((c) => String(c["name"])))
+      if (!columns.has("at")) this.db.exec("ALTER TABLE queued ADD COLUMN at INTEGER NOT NULL DEFAULT 0")
+      if (!columns.has("traceparent")) this.db.exec("ALTER TABLE queued ADD COLUMN traceparent TEXT")
       for (const row of this.db.prepare("SELECT seq, body, at, traceparent FROM queued ORDER BY seq").all()) {
         const batch = decodeQueuedBody(queuedBodyOf(row["body"]))
         const queued = { seq: Number(row["seq"]), shard: batch.shard, at: Number(row["at"]), traceparent: traceparentFrom(row["traceparent"]), held: batch }
@@ -143,9 +147,10 @@ export class SqliteTradeQueue {
     return head === undefined ? undefined : batchOf(head)
   }
 
-  /** When the oldest batch of a shard was queued. */
+  /** When the oldest batch of a shard was queued; undefined if unknown (a batch queued before tracing). */
   queuedAt(shard: number): number | undefined {
-    return this.shards.get(shard)?.[0]?.at
+    const at = this.shards.get(shard)?.[0]?.at
+    return at === undefined || at <= 0 ? undefined : at
   }
 
   /** The oldest batch of the shard has been processed. */

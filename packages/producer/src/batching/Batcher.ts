@@ -60,6 +60,15 @@ class Shard {
   /** At least the JSON size of the shard's batch (see `digits`); a batch goes out before this passes the limit. */
   bytes = SYMBOL_OVERHEAD
   since = -1
+  /** The exchange time of the trade that opened the batch (its arrival is `since`). */
+  sinceTradeTime = -1
+}
+
+export interface BatchOpening {
+  /** When the batch's first trade arrived. */
+  readonly at: number
+  /** That trade's exchange time. */
+  readonly tradeTime: number
 }
 
 export class Batcher {
@@ -75,8 +84,8 @@ export class Batcher {
   private nextClose = -1
   private closeDue = false
   private epoch: number
-  /** When each batch taken had its first trade added: for the batching hop's time. */
-  private readonly opened = new WeakMap<TradeBatch, number>()
+  /** When each batch taken had its first trade added, and that trade's exchange time: for the first hops' times. */
+  private readonly opened = new WeakMap<TradeBatch, BatchOpening>()
 
   constructor(symbols: ReadonlyArray<string>, options: BatcherOptions, epoch: number) {
     this.options = options
@@ -121,7 +130,10 @@ export class Batcher {
     } else if (trades[trades.length - 1]![0] > trade.firstId) slot.ascending = false
     trades.push([trade.firstId, trade.price, trade.qty, trade.time, trade.buyerIsMaker])
     shard.bytes += tradeBytes
-    if (shard.since < 0) shard.since = now
+    if (shard.since < 0) {
+      shard.since = now
+      shard.sinceTradeTime = trade.time
+    }
     if (trade.time > slot.watermark) slot.watermark = trade.time
     if (trade.time > this.streamTime) {
       this.streamTime = trade.time
@@ -190,18 +202,18 @@ export class Batcher {
         ...(status === undefined ? {} : { status })
       })
     }
-    const since = shard.since
+    const opening = { at: shard.since, tradeTime: shard.sinceTradeTime }
     shard.waiting = 0
     shard.bytes = SYMBOL_OVERHEAD
     shard.since = -1
     if (parts.length === 0) return []
     const batch: TradeBatch = { shard: index, epoch: this.epoch, symbols: parts }
-    if (since >= 0) this.opened.set(batch, since)
+    if (opening.at >= 0) this.opened.set(batch, opening)
     return [batch]
   }
 
-  /** When the first trade of a batch this batcher made was added; undefined for a heartbeat. */
-  openedAt(batch: TradeBatch): number | undefined {
+  /** When the first trade of a batch this batcher made arrived, and its exchange time; undefined for a heartbeat. */
+  openingOf(batch: TradeBatch): BatchOpening | undefined {
     return this.opened.get(batch)
   }
 }
