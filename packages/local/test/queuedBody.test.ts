@@ -5,7 +5,7 @@ import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { Effect } from "effect"
 import fc from "fast-check"
-import { describe, expect, it } from "vitest"
+import { describe, expect, it } from "@effect/vitest"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { decodeQueuedBody, encodeQueuedBody } from "../src/sqlite/QueuedBody.ts"
 import { SqliteTradeQueue } from "../src/sqlite/SqliteTradeQueue.ts"
@@ -52,7 +52,7 @@ describe("the local queue's bodies", () => {
 })
 
 describe("a queue file from before tracing", () => {
-  it("opens with its batches in order, and takes new ones, their trace context kept", async () => {
+  it.effect("opens with its batches in order, and takes new ones, their trace context kept", () => Effect.gen(function*() {
     const path = join(mkdtempSync(join(tmpdir(), "blockchaincore-old-queue-")), "queue.sqlite")
     const old: TradeBatch = { shard: 0, epoch: 1, symbols: [{ symbol: "BTCUSDT", watermark: 1_000, trades: [[1, 6_000_000_000_000n, 100_000_000n, 1_000, true]] }] }
     const db = new DatabaseSync(path)
@@ -64,7 +64,7 @@ describe("a queue file from before tracing", () => {
       expect(queue.peek(0)).toEqual(old)
       expect(queue.queuedAt(0)).toBeUndefined()
       const traceparent = `00-${"ab".repeat(16)}-${"cd".repeat(8)}-01`
-      await Effect.runPromise(queue.publish([{ ...old, epoch: 2, traceparent }]))
+      yield* queue.publish([{ ...old, epoch: 2, traceparent }])
       queue.ack(0)
       expect(queue.peek(0)).toEqual({ ...old, epoch: 2, traceparent })
     } finally {
@@ -73,7 +73,10 @@ describe("a queue file from before tracing", () => {
     // And after a restart, from the file.
     const reopened = new SqliteTradeQueue({ path })
     expect(reopened.peek(0)?.traceparent).toMatch(/^00-a/)
-    expect(reopened.queuedAt(0)).toBeGreaterThan(0)
+    // Queued at the test clock's 0: a time, not "unknown"; and its wait is counted at the first take only.
+    expect(reopened.queuedAt(0)).toBe(0)
+    expect(reopened.firstTakeOf(0)).toBe(0)
+    expect(reopened.firstTakeOf(0)).toBeUndefined()
     reopened.close()
-  })
+  }))
 })

@@ -76,9 +76,12 @@ export const runLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats, options:
 const deliverer = (enricher: Enricher["Service"], processor: Processor["Service"]) => (batch: TradeBatch) =>
   timedHop("enrich", batch.traceparent, enricher.enrich(batch)).pipe(Effect.flatMap((enriched) => timedHop("process", batch.traceparent, processor.process(enriched))))
 
-/** The batch's wait in the queue, from its arrival until the pipe takes it (not known for a batch queued before tracing). */
+/**
+ * The batch's wait in the queue, from its arrival until the pipe first takes it (not again for a
+ * redelivery; not known for a batch queued before tracing).
+ */
 const queueHop = (queue: SqliteTradeQueue, shard: number, batch: TradeBatch) => {
-  const queuedAt = queue.queuedAt(shard)
+  const queuedAt = queue.firstTakeOf(shard)
   return queuedAt === undefined ? Effect.void : Effect.flatMap(Clock.currentTimeMillis, (now) => pastHop("queue", queuedAt, now, batch.traceparent))
 }
 

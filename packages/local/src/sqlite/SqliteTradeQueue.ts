@@ -19,10 +19,12 @@ const queuedBodyOf = (value: unknown): QueuedBody => (value instanceof Uint8Arra
 interface Queued {
   readonly seq: number
   readonly shard: number
-  /** When it was queued (ms), for the queue's hop. */
-  readonly at: number
+  /** When it was queued (ms), for the queue's hop; unknown for a batch queued before tracing. */
+  readonly at: number | undefined
   /** The batch's trace context, kept beside the body as SQS keeps a message attribute. */
   readonly traceparent: TraceParent | undefined
+  /** Whether the pipe has taken it before (a redelivery is not a second wait in the queue). */
+  taken?: boolean
   /**
    * A durable queue holds what it wrote, the binary body: one object outside V8's heap instead of
    * a tuple and two bigints per trade that every young-generation collection would copy while a
@@ -60,13 +62,13 @@ export class SqliteTradeQueue {
       // WAL with NORMAL sync survives the process being killed (not a power cut) at a fraction of the fsyncs.
       this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
       this.db.exec("CREATE TABLE IF NOT EXISTS queued (seq INTEGER PRIMARY KEY, shard INTEGER NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL, traceparent TEXT)")
-      // A queue file from before tracing: its rows gain the columns, their time unknown (0).
+      // A queue file from before tracing: its rows gain the columns, their time unknown (NULL).
       const columns = new Set(this.db.prepare("PRAGMA table_info(queued)").all().map((c) => String(c["name"])))
-      if (!columns.has("at")) this.db.exec("ALTER TABLE queued ADD COLUMN at INTEGER NOT NULL DEFAULT 0")
+      if (!columns.has("at")) this.db.exec("ALTER TABLE queued ADD COLUMN at INTEGER")
       if (!columns.has("traceparent")) this.db.exec("ALTER TABLE queued ADD COLUMN traceparent TEXT")
       for (const row of this.db.prepare("SELECT seq, body, at, traceparent FROM queued ORDER BY seq").all()) {
         const batch = decodeQueuedBody(queuedBodyOf(row["body"]))
-        const queued = { seq: Number(row["seq"]), shard: batch.shard, at: Number(row["at"]), traceparent: traceparentFrom(row["traceparent"]), held: batch }
+        const queued = { seq: Number(row["seq"]), shard: batch.shard, at: row["at"] === null ? undefined : Number(row["at"]), traceparent: traceparentFrom(row["traceparent"]), held: batch }
         this.enqueue(queued)
         this.seq = queued.seq
       }
@@ -149,8 +151,15 @@ export class SqliteTradeQueue {
 
   /** When the oldest batch of a shard was queued; undefined if unknown (a batch queued before tracing). */
   queuedAt(shard: number): number | undefined {
-    const at = this.shards.get(shard)?.[0]?.at
-    return at === undefined || at <= 0 ? undefined : at
+    return this.shards.get(shard)?.[0]?.at
+  }
+
+  /** As `queuedAt`, the first time the pipe takes that batch only: its wait in the queue is counted once. */
+  firstTakeOf(shard: number): number | undefined {
+    const head = this.shards.get(shard)?.[0]
+    if (head === undefined || head.taken === true) return undefined
+    head.taken = true
+    return head.at
   }
 
   /** The oldest batch of the shard has been processed. */
