@@ -1,6 +1,6 @@
-/** The bench's view of tracing: a collector that takes and drops spans, and the hops' table from `/metrics`. */
+/** The bench's view of tracing: a collector that takes and drops spans, and the hops' table from `/health`. */
 import { createServer } from "node:http"
-import { HOP_NAMES, HOPS } from "@blockchaincore/core/tracing/Hops"
+import { HOP_NAMES, type HopLatency, HOPS } from "@blockchaincore/core/tracing/Hops"
 import { portOf } from "@blockchaincore/testkit/awsStandIns"
 
 /** An OTLP endpoint that reads each export and answers at once, counting what it was sent. */
@@ -18,19 +18,15 @@ export const startSpanSink = async () => {
   }
 }
 
-const quantile = (metrics: string, hop: string, q: string) => {
-  const line = metrics.split("\n").find((l) => l.startsWith("blockchaincore_hop_latency_seconds{") && l.includes(`hop="${hop}"`) && l.includes(`quantile="${q}"`) && !l.includes("consumer="))
-  const value = Number(line?.split(" ").at(-1))
-  return Number.isFinite(value) ? `${(value * 1_000).toFixed(1)} ms` : "–"
-}
+const ms = (value: number | null | undefined) => (value === null || value === undefined ? "–" : `${value.toFixed(1)} ms`)
 
-/** Each hop's p50 and p99 as a table (the consumers' hop over all consumers is per consumer: their worst p99). */
-export const hopTable = (metrics: string): string =>
+/** Each hop's p50 and p99 as `/health` gives them (hopLatencies); the consumers' hop as the slowest consumer's p99. */
+export const hopTable = (latency: ReadonlyArray<HopLatency>): string =>
   HOP_NAMES.map((hop) => {
     if (hop === "consume") {
-      const p99s = metrics.split("\n").filter((l) => l.startsWith("blockchaincore_hop_latency_seconds{") && l.includes('hop="consume"') && l.includes('quantile="0.99"'))
-      const worst = Math.max(...p99s.map((l) => Number(l.split(" ").at(-1))).filter(Number.isFinite))
-      return `  ${hop.padEnd(9)} p99 of the slowest consumer ${Number.isFinite(worst) ? `${(worst * 1_000).toFixed(1)} ms` : "–"}   ${HOPS[hop]}`
+      const worst = Math.max(...latency.filter((l) => l.hop === hop).map((l) => l.p99Millis ?? Number.NaN).filter(Number.isFinite))
+      return `  ${hop.padEnd(9)} p99 of the slowest consumer ${ms(Number.isFinite(worst) ? worst : undefined)}   ${HOPS[hop]}`
     }
-    return `  ${hop.padEnd(9)} p50 ${quantile(metrics, hop, "0.5").padStart(9)}   p99 ${quantile(metrics, hop, "0.99").padStart(9)}   ${HOPS[hop]}`
+    const l = latency.find((h) => h.hop === hop)
+    return `  ${hop.padEnd(9)} p50 ${ms(l?.p50Millis).padStart(9)}   p99 ${ms(l?.p99Millis).padStart(9)}   ${HOPS[hop]}`
   }).join("\n")

@@ -17,7 +17,8 @@ import { loadRecording } from "@blockchaincore/replay/Recording"
 import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 import { runLocalRuntime } from "@blockchaincore/local/runtime/LocalRuntime"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
-import { HttpClient } from "effect/http"
+import { HttpClient, HttpClientResponse } from "effect/http"
+import { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { TRACING_OFF, type TracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
 import { hopTable, startSpanSink } from "./hopTable.ts"
 import { startFramedServerProcess } from "./replayServerProcess.ts"
@@ -117,8 +118,12 @@ const latencies = await Effect.runPromise(
         if (process.env["BENCH_VERBOSE"] !== undefined) console.log(`pipeline-sample ${event.candle.symbol} ${new Date(event.candle.openTime).toISOString()} ${Date.now() - windowEndWall} ms`)
       })))
       yield* Effect.sleep(LATENCY_SECONDS * 1000)
-      const metrics = yield* HttpClient.get(`http://127.0.0.1:${rt.port}/metrics`).pipe(Effect.flatMap((r) => r.text), Effect.provide(OutboundHttp), Effect.orDie)
-      return { samples, hops: hopTable(metrics) }
+      const health = yield* HttpClient.get(`http://127.0.0.1:${rt.port}/health`).pipe(
+        Effect.flatMap(HttpClientResponse.schemaBodyJson(PipelineHealth)),
+        Effect.provide(OutboundHttp),
+        Effect.orDie
+      )
+      return { samples, hops: hopTable(health.latency ?? []) }
     })
   )
 )

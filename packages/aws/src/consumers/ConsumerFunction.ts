@@ -7,7 +7,7 @@
  */
 import { Context, Effect, Layer, ManagedRuntime, Option, Schema } from "effect"
 import { timedHop } from "@blockchaincore/core/tracing/Hops"
-import { traceparentFrom } from "@blockchaincore/core/tracing/TraceParent"
+import { TraceParent } from "@blockchaincore/core/tracing/TraceParent"
 import { flushed, functionTracing } from "../runtime/Tracing.ts"
 import { DomainEvent, EVENT_SOURCE } from "@blockchaincore/core/events/DomainEvent"
 import type { EventHandler } from "@blockchaincore/services/consumers/ConsumerDeclaration"
@@ -26,7 +26,7 @@ export const BusEvent = Schema.Struct({
 })
 
 /** The trace context the bus adapter put in the event's detail (EventBridgeEventBus.ts), if any. */
-const Traced = Schema.Struct({ detail: Schema.Struct({ traceparent: Schema.optionalKey(Schema.String) }) })
+const Traced = Schema.Struct({ detail: Schema.Struct({ traceparent: Schema.optionalKey(TraceParent) }) })
 
 export const ConsumerName = Schema.Literals(REGISTRY.map((c) => c.name))
 
@@ -42,7 +42,7 @@ export const consumerOn = (ports: PortLayers) => (name: string): ((event: unknow
     runtime.runPromise(flushed(Effect.gen(function*() {
       const decoded = Schema.decodeUnknownResult(BusEvent)(event)
       if (decoded._tag === "Failure") return yield* reportMalformed(`consumer ${name}`, `event is not a market event: ${oneLine(decoded.failure)}`).pipe(Effect.as("malformed" as const))
-      const traceparent = traceparentFrom(Option.getOrUndefined(Schema.decodeUnknownOption(Traced)(event))?.detail.traceparent)
+      const traceparent = Option.getOrUndefined(Schema.decodeUnknownOption(Traced)(event))?.detail.traceparent
       const handled = (yield* Handler)(decoded.success.detail).pipe(Effect.mapError((e) => new ConsumerFailed({ consumer: name, message: `consumer ${name}: ${e._tag}: ${e.message}` })))
       yield* timedHop("consume", traceparent, handled, { consumer: name })
       return "handled" as const

@@ -6,7 +6,7 @@
  */
 import { Clock, Effect, Option, Schema } from "effect"
 import { pastHop, timedHop } from "@blockchaincore/core/tracing/Hops"
-import { traceparentFrom } from "@blockchaincore/core/tracing/TraceParent"
+import { TraceParent } from "@blockchaincore/core/tracing/TraceParent"
 import { TRACEPARENT_ATTRIBUTE } from "../sqs/SqsTradeQueue.ts"
 import { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
 import { Enricher } from "@blockchaincore/services/enrichment/Enricher"
@@ -17,7 +17,7 @@ import { TradeBatchFromMessageBody } from "../sqs/MessageBody.ts"
 import { MalformedPayload } from "../runtime/HandlerErrors.ts"
 
 const encodeEnriched = Schema.encodeSync(EnrichedTradeBatch)
-const decodeTraceAttribute = Schema.decodeUnknownOption(Schema.Struct({ [TRACEPARENT_ATTRIBUTE]: Schema.optionalKey(Schema.Struct({ stringValue: Schema.String })) }))
+const decodeTraceAttribute = Schema.decodeUnknownOption(Schema.Struct({ [TRACEPARENT_ATTRIBUTE]: Schema.optionalKey(Schema.Struct({ stringValue: TraceParent })) }))
 /** SQS's time of receipt, epoch milliseconds as text. */
 const decodeSentTimestamp = Schema.decodeUnknownOption(Schema.NumberFromString.check(Schema.isGreaterThan(0)))
 
@@ -35,7 +35,7 @@ export const enrichRecords = Effect.fn("enrichRecords")(function*(event: unknown
       }
       const { messageId, body, attributes, messageAttributes } = record.success
       const group = attributes.MessageGroupId ?? ""
-      const traceparent = traceparentFrom(Option.getOrUndefined(decodeTraceAttribute(messageAttributes))?.[TRACEPARENT_ATTRIBUTE]?.stringValue)
+      const traceparent = Option.getOrUndefined(decodeTraceAttribute(messageAttributes))?.[TRACEPARENT_ATTRIBUTE]?.stringValue
       const sent = Option.getOrUndefined(decodeSentTimestamp(attributes.SentTimestamp))
       if (sent !== undefined) yield* pastHop("queue", sent, yield* Clock.currentTimeMillis, traceparent)
       const batch = Schema.decodeUnknownResult(TradeBatchFromMessageBody)(body)

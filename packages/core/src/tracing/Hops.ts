@@ -24,12 +24,10 @@ const hopSeconds = Metric.histogram("blockchaincore_hop_seconds", {
   boundaries: Metric.exponentialBoundaries({ start: 0.000_5, factor: 2, count: 16 })
 })
 
-/** The window of the dashboard's p50 and p99. */
-export const HOP_WINDOW = Duration.minutes(15)
-
+/** Over the dashboard's window, 15 minutes. */
 const hopQuantiles = Metric.summary("blockchaincore_hop_latency_seconds", {
   description: "p50 and p99 of each hop over the last 15 minutes",
-  maxAge: HOP_WINDOW,
+  maxAge: Duration.minutes(15),
   maxSize: 10_000,
   quantiles: [0.5, 0.99]
 })
@@ -49,8 +47,10 @@ const consumerMetrics = (consumer: string) => {
   return made
 }
 
+const metricsOf = (hop: Hop, consumer: string | undefined) => (consumer === undefined ? byHop.get(hop)! : consumerMetrics(consumer))
+
 export const observeHop = (hop: Hop, millis: number, consumer?: string): Effect.Effect<void> => {
-  const [histogram, quantiles] = consumer === undefined ? byHop.get(hop)! : consumerMetrics(consumer)
+  const [histogram, quantiles] = metricsOf(hop, consumer)
   const seconds = Math.max(0, millis) / 1_000
   return Effect.andThen(Metric.update(histogram, seconds), Metric.update(quantiles, seconds))
 }
@@ -70,8 +70,8 @@ const millisOf = (seconds: number | undefined) => (seconds === undefined || !Num
 
 /** Every hop's p50 and p99 over the window, the consumers' hop once per consumer named. */
 export const hopLatencies = (consumers: ReadonlyArray<string>): Effect.Effect<Array<HopLatency>> =>
-  Effect.forEach(HOP_NAMES.flatMap((hop): Array<Record<string, string> & { hop: Hop }> => (hop === "consume" ? consumers.map((consumer) => ({ hop, consumer })) : [{ hop }])), (key) =>
-    Effect.map(Metric.value(Metric.withAttributes(hopQuantiles, key)), (state): HopLatency => ({
+  Effect.forEach(HOP_NAMES.flatMap((hop): Array<{ hop: Hop; consumer?: string }> => (hop === "consume" ? consumers.map((consumer) => ({ hop, consumer })) : [{ hop }])), (key) =>
+    Effect.map(Metric.value(metricsOf(key.hop, key.consumer)[1]), (state): HopLatency => ({
       ...key,
       p50Millis: millisOf(state.quantiles.find(([q]) => q === 0.5)?.[1]),
       p99Millis: millisOf(state.quantiles.find(([q]) => q === 0.99)?.[1]),
@@ -84,19 +84,19 @@ const nanos = (millis: number) => BigInt(Math.round(millis * 1_000)) * 1_000n
  * A hop that has already happened (its times known, not run here: a wait in the queue, the
  * exchange's delay): observed and, under a sampled parent, left as a span.
  */
-export const pastHop = (hop: Hop, startMillis: number, endMillis: number, parent: TraceParent | Tracer.AnySpan | undefined, attributes: Record<string, unknown> = {}) =>
-  Effect.andThen(observeHop(hop, endMillis - startMillis), pastSpan(hop, startMillis, endMillis, parent, attributes))
+export const pastHop = (hop: Hop, startMillis: number, endMillis: number, parent: TraceParent | Tracer.AnySpan | undefined) =>
+  Effect.andThen(observeHop(hop, endMillis - startMillis), pastSpan(hop, startMillis, endMillis, parent))
 
 /** Only the span of a hop that has already happened, under a sampled parent; nothing without one. */
-export const pastSpan = (hop: Hop, startMillis: number, endMillis: number, parent: TraceParent | Tracer.AnySpan | undefined, attributes: Record<string, unknown> = {}) =>
+export const pastSpan = (hop: Hop, startMillis: number, endMillis: number, parent: TraceParent | Tracer.AnySpan | undefined) =>
   parent === undefined
     ? Effect.void
-    : Effect.map(openSpan(hop, startMillis, typeof parent === "string" ? parentOf(parent) : parent, attributes), (span) => endSpan(span, endMillis))
+    : Effect.map(openSpan(hop, startMillis, typeof parent === "string" ? parentOf(parent) : parent), (span) => endSpan(span, endMillis))
 
 /** A span begun at `startMillis` (in the past) and ended by the caller: a batch's root, for one. */
-export const openSpan = (name: string, startMillis: number, parent: Tracer.AnySpan | undefined, attributes: Record<string, unknown> = {}) =>
-  Effect.map(Effect.tracer, (tracer) => {
-    const span = tracer.span({
+export const openSpan = (name: string, startMillis: number, parent: Tracer.AnySpan | undefined) =>
+  Effect.map(Effect.tracer, (tracer) =>
+    tracer.span({
       name,
       parent: Option.fromUndefinedOr(parent),
       annotations: Context.empty(),
@@ -105,10 +105,7 @@ export const openSpan = (name: string, startMillis: number, parent: Tracer.AnySp
       kind: "internal",
       root: parent === undefined,
       sampled: parent?.sampled ?? true
-    })
-    for (const [key, value] of Object.entries(attributes)) span.attribute(key, value)
-    return span
-  })
+    }))
 
 export const endSpan = (span: Tracer.Span, endMillis: number) => span.end(nanos(endMillis), Exit.void)
 
@@ -125,13 +122,13 @@ const UNSAMPLED = Tracer.externalSpan({ traceId: "0".repeat(32), spanId: "0".rep
  * Runs a hop and observes its time; under a carried context, in a span of its own that is a
  * child of it, so the spans the hop makes (a store's call, an event's publish) are its children.
  */
-export const timedHop = <A, E, R>(hop: Hop, parent: TraceParent | undefined, self: Effect.Effect<A, E, R>, options: { readonly consumer?: string; readonly attributes?: Record<string, unknown> } = {}): Effect.Effect<A, E, R> =>
+export const timedHop = <A, E, R>(hop: Hop, parent: TraceParent | undefined, self: Effect.Effect<A, E, R>, options: { readonly consumer?: string } = {}): Effect.Effect<A, E, R> =>
   Effect.flatMap(Effect.zip(Clock.currentTimeNanos, Effect.tracer), ([started, tracer]) => {
     const traced = tracer === Tracer.nativeTracer
       ? self
       : parent === undefined
       ? Effect.withParentSpan(self, UNSAMPLED)
-      : Effect.withSpan(self, options.consumer === undefined ? hop : `${hop} ${options.consumer}`, { parent: parentOf(parent), ...(options.attributes === undefined ? {} : { attributes: options.attributes }) })
+      : Effect.withSpan(self, options.consumer === undefined ? hop : `${hop} ${options.consumer}`, { parent: parentOf(parent) })
     return Effect.ensuring(traced, Effect.flatMap(elapsedMillis(started), (millis) => observeHop(hop, millis, options.consumer)))
   })
 
