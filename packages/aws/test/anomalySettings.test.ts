@@ -27,6 +27,7 @@ const detect = (env: string | undefined) => {
     ...AWS_PORTS,
     CandleStore: Layer.succeed(CandleStore, CandleStore.of({
       putCandles: () => Effect.die("unused"),
+      deleteCandles: () => Effect.die("unused"),
       candles: (q) => Effect.succeed(history.filter((c) => c.openTime <= (q.endTime ?? Infinity)).slice(-q.limit)),
       symbols: () => Effect.succeed(["BTCUSDT"])
     })),

@@ -11,7 +11,7 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesComman
 import { Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
-import { alertSent, anomalyDetected, candleClosed, candleRevised, dataGapDetected, dataGapFilled, type DomainEvent, hourReconciled, streamSilent } from "@blockchaincore/core/events/DomainEvent"
+import { alertSent, anomalyDetected, candleClosed, candleRetracted, candleRevised, dataGapDetected, dataGapFilled, dataGapOverdue, type DomainEvent, hourReconciled, streamSilent } from "@blockchaincore/core/events/DomainEvent"
 import { envelopeOf } from "@blockchaincore/core/events/EventEnvelope"
 import { matches } from "@blockchaincore/core/events/EventPattern"
 import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
@@ -52,8 +52,9 @@ const anomaly = (severity: "high" | "medium", interval: Candle["interval"] = "1m
 const EVENTS: ReadonlyArray<DomainEvent> = [
   ...(["1m", "5m", "15m", "1h", "4h", "1d"] as const).flatMap((interval) => [candleClosed(candle(interval, true)), candleClosed(candle(interval, false)), candleRevised(candle(interval, true)), candleRevised(candle(interval, false))]),
   dataGapDetected({ symbol: "BTCUSDT", fromId: 5, toId: 9, fromTime: T0, toTime: T0 + 1 }),
-  dataGapFilled({ symbol: "BTCUSDT", fromId: 5, toId: 9, fromTime: T0, toTime: T0 + 1 }, "filled"),
-  dataGapFilled({ symbol: "ETHUSDT", fromId: 5, toId: 9, fromTime: T0, toTime: T0 + 1 }, "unfillable", "REST answered 418"),
+  dataGapFilled({ symbol: "BTCUSDT", fromId: 5, toId: 9, fromTime: T0, toTime: T0 + 1 }),
+  dataGapOverdue({ symbol: "ETHUSDT", fromId: 5, toId: 9, fromTime: T0, toTime: T0 + 1, openMillis: 600_000, attempts: 9, reason: "REST answered 418" }),
+  candleRetracted("ETHUSDT", "1m", T0, "the exchange has no kline for it: the symbol was halted"),
   streamSilent({ symbol: "ETHUSDT", since: T0, silentMillis: 65_000, streamLastId: 10, exchangeLastId: 12 }),
   hourReconciled({ symbol: "BTCUSDT", openTime: T0, windows: 60, differences: [], checkedAt: T0 + 3_600_000 }),
   anomaly("high"),

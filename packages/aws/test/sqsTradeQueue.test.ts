@@ -95,10 +95,11 @@ describe("SqsTradeQueue", () => {
     const ids = [
       deduplicationId(heartbeat),
       saying({ confirmed: { lastId: 999, time: part.watermark } }),
-      saying({ status: { trading: false, time: part.watermark } }),
-      saying({ status: { trading: true, time: part.watermark } })
+      saying({ statuses: [{ trading: false, time: part.watermark }] }),
+      saying({ statuses: [{ trading: true, time: part.watermark }] }),
+      saying({ statuses: [{ trading: false, time: part.watermark }, { trading: true, time: part.watermark + 60_000 }] })
     ]
-    expect(new Set(ids).size).toBe(4)
+    expect(new Set(ids).size).toBe(5)
   })
 
   it.live("sends at most 10 entries a request, in order, grouped by shard, deduplicated by content", () => Effect.gen(function*() {

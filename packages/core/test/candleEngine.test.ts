@@ -35,7 +35,7 @@ describe("CandleEngine", () => {
     ])
   })
 
-  it("emits windows without trades at the previous close, provisional until the exchange confirms them", () => {
+  it("emits windows without trades at the previous close, provisional until the exchange confirms them and says the symbol was trading", () => {
     const engine = minuteEngine()
     engine.apply(trade(1, 10 * S, 100n))
     engine.apply(trade(2, 20 * S, 105n))
@@ -47,13 +47,56 @@ describe("CandleEngine", () => {
       { at: 2, o: 105n, h: 105n, l: 105n, c: 105n, n: 0, complete: false }
     ])
     engine.confirm("BTCUSDT", 2, T0 + 2 * M) // the exchange had nothing after trade 2 when the stream stood at 10:02
+    // A window without trades is a kline only if the symbol was trading: not final on the last id alone.
     expect(engine.drain().map((o) => o._tag === "CandleRevised" && brief(o.candle))).toEqual([
-      { at: 0, o: 100n, h: 105n, l: 100n, c: 105n, n: 2, complete: true },
+      { at: 0, o: 100n, h: 105n, l: 100n, c: 105n, n: 2, complete: true }
+    ])
+    engine.setTrading("BTCUSDT", true, T0 + 2 * M) // exchangeInfo said TRADING at 10:02
+    expect(engine.drain().map((o) => o._tag === "CandleRevised" && brief(o.candle))).toEqual([
       { at: 1, o: 105n, h: 105n, l: 105n, c: 105n, n: 0, complete: true }
     ])
-    engine.apply(trade(3, 3 * M + S, 104n)) // a later trade proves the rest
+    engine.apply(trade(3, 3 * M + S, 104n)) // a later trade proves no trade was missed; the status is still behind
+    expect(engine.drain()).toEqual([])
+    engine.setTrading("BTCUSDT", true, T0 + 3 * M + S)
     expect(engine.drain().map((o) => o._tag === "CandleRevised" && brief(o.candle))).toEqual([
       { at: 2, o: 105n, h: 105n, l: 105n, c: 105n, n: 0, complete: true }
+    ])
+  })
+
+  it("retracts the windows without trades it emitted before it learnt of a halt, and the longer ones left empty", () => {
+    const engine = new CandleEngine({ intervals: ["1m", "5m"], graceMillis: 0 })
+    engine.apply(trade(1, 10 * S, 100n))
+    engine.setTrading("BTCUSDT", true, T0 + S)
+    engine.advance("BTCUSDT", T0 + 7 * M) // the stream's time moves on (other symbols trade)
+    const closed = engine.drain().flatMap((o) => (o._tag === "CandleClosed" ? [`${o.candle.interval}@${(o.candle.openTime - T0) / M}`] : []))
+    expect(closed).toEqual(["1m@0", "1m@1", "1m@2", "1m@3", "1m@4", "5m@0", "1m@5", "1m@6"])
+    // Binance's klines end at 10:01: the symbol has been halted since then.
+    engine.setTrading("BTCUSDT", false, T0 + M)
+    const retracted = engine.drain().flatMap((o) => (o._tag === "CandleRetracted" ? [`${o.interval}@${(o.openTime - T0) / M}`] : []))
+    expect(retracted).toEqual(["1m@1", "1m@2", "1m@3", "1m@4", "1m@5", "1m@6"])
+    // Its 5m window still holds 10:00's trade; the next one, all halted, is never emitted.
+    engine.setTrading("BTCUSDT", true, T0 + 12 * M)
+    engine.advance("BTCUSDT", T0 + 13 * M)
+    const after = engine.drain().map((o) => (o._tag === "CandleClosed" ? `${o.candle.interval}@${(o.candle.openTime - T0) / M}` : o._tag))
+    expect(after).toEqual(["1m@12"])
+  })
+
+  it("takes a halt and its end said together as one span: only its windows are retracted", () => {
+    const engine = minuteEngine()
+    engine.apply(trade(1, 10 * S, 100n))
+    engine.advance("BTCUSDT", T0 + 6 * M) // 10:01 to 10:05 closed without trades
+    engine.drain()
+    // The klines of the quiet minutes: none for 10:02 and 10:03, a halt between two status checks.
+    engine.setStatuses("BTCUSDT", [{ trading: false, time: T0 + 2 * M }, { trading: true, time: T0 + 4 * M }, { trading: true, time: T0 + 6 * M }])
+    const outputs = engine.drain()
+    expect(outputs.flatMap((o) => (o._tag === "CandleRetracted" ? [(o.openTime - T0) / M] : []))).toEqual([2, 3])
+    expect(outputs.flatMap((o) => (o._tag === "CandleRevised" ? [brief(o.candle).at] : []))).toEqual([])
+    engine.confirm("BTCUSDT", 1, T0 + 6 * M)
+    expect(engine.drain().flatMap((o) => (o._tag === "CandleRevised" ? [brief(o.candle)] : []))).toEqual([
+      { at: 0, o: 100n, h: 100n, l: 100n, c: 100n, n: 1, complete: true },
+      { at: 1, o: 100n, h: 100n, l: 100n, c: 100n, n: 0, complete: true },
+      { at: 4, o: 100n, h: 100n, l: 100n, c: 100n, n: 0, complete: true },
+      { at: 5, o: 100n, h: 100n, l: 100n, c: 100n, n: 0, complete: true }
     ])
   })
 
@@ -110,6 +153,7 @@ describe("CandleEngine", () => {
     engine.apply(trade(1, 10 * S, 100n))
     engine.apply(trade(4, 2 * M + 30 * S, 110n)) // 2 and 3 missing
     engine.confirm("BTCUSDT", 4, T0 + 3 * M)
+    engine.setTrading("BTCUSDT", true, T0 + 3 * M)
     engine.advance("BTCUSDT", T0 + 3 * M)
     const first = engine.drain()
     expect(first.map((o) => (o._tag === "GapOpened" ? `gap ${o.gap.fromId}-${o.gap.toId}` : o._tag === "CandleClosed" ? brief(o.candle) : o._tag))).toEqual([
@@ -147,6 +191,50 @@ describe("CandleEngine", () => {
     const outputs = engine.drain()
     expect(outputs.map((o) => o._tag)).toEqual(["GapOpened", "CandleRevised"])
     expect(outputs[1]?._tag === "CandleRevised" && brief(outputs[1].candle)).toEqual({ at: 0, o: 100n, h: 100n, l: 100n, c: 100n, n: 1, complete: false })
+  })
+
+  it("after a cold start, holds the first windows incomplete until the exchange says where they begin, then fills and seeds them", () => {
+    const engine = new CandleEngine({ intervals: ["1m", "5m"], graceMillis: 0, awaitsOpening: true })
+    engine.apply(trade(50, 7 * M + 30 * S, 100n)) // the stream's first trade, at 10:07:30
+    engine.confirm("BTCUSDT", 50, T0 + 8 * M)
+    engine.setTrading("BTCUSDT", true, T0 + 8 * M)
+    engine.advance("BTCUSDT", T0 + 8 * M)
+    expect(engine.drain().flatMap((o) => (o._tag === "CandleClosed" ? [brief(o.candle)] : []))).toEqual([
+      { at: 7, o: 100n, h: 100n, l: 100n, c: 100n, n: 1, complete: false } // trades 45..49 of 10:07 were made before it
+    ])
+    // The exchange: 10:07's first trade is 45; its klines of 10:05 and 10:06 hold trades 30..44.
+    const seed = { interval: "5m" as const, openTime: T0 + 5 * M, minutes: 2, trades: 15, open: 90n, high: 99n, low: 88n, close: 95n, volume: 15n, quoteVolume: 1_400n, takerBuyBaseVolume: 5n, takerBuyQuoteVolume: 470n }
+    engine.open("BTCUSDT", { firstId: 45, seeds: [seed] })
+    expect(engine.drain()).toEqual([{ _tag: "GapOpened", gap: { symbol: "BTCUSDT", fromId: 45, toId: 49, fromTime: T0 + 7 * M, toTime: T0 + 7 * M + 30 * S } }])
+    for (let id = 45; id < 50; id++) engine.apply(trade(id, 7 * M + (id - 44) * S, 98n)) // filled from REST
+    expect(engine.drain().flatMap((o) => (o._tag === "CandleRevised" ? [brief(o.candle)] : []))).toEqual([
+      { at: 7, o: 98n, h: 100n, l: 98n, c: 100n, n: 6, complete: true }
+    ])
+    engine.apply(trade(51, 10 * M + S, 101n))
+    engine.confirm("BTCUSDT", 51, T0 + 11 * M)
+    engine.setTrading("BTCUSDT", true, T0 + 11 * M)
+    const fiveMinutes = engine.drain().flatMap((o) => (o._tag !== "GapClosed" && o._tag !== "GapOpened" && o._tag !== "CandleRetracted" && o.candle.interval === "5m" ? [o.candle] : []))
+    expect(fiveMinutes.at(-1)).toMatchObject({ openTime: T0 + 5 * M, open: 90n, high: 100n, low: 88n, close: 100n, trades: 21, firstTradeId: 30, lastTradeId: 50, complete: true })
+  })
+
+  it("takes the exchange's opening said in the same part as the first trade, before it", () => {
+    const engine = new CandleEngine({ intervals: ["1m"], graceMillis: 0, awaitsOpening: true })
+    engine.open("BTCUSDT", { firstId: 48, seeds: [] })
+    engine.apply(trade(50, 30 * S, 100n))
+    engine.apply(trade(48, 10 * S, 99n))
+    engine.apply(trade(49, 20 * S, 99n))
+    engine.confirm("BTCUSDT", 50, T0 + M)
+    engine.advance("BTCUSDT", T0 + M)
+    const closed = engine.drain().flatMap((o) => (o._tag === "CandleClosed" ? [brief(o.candle)] : []))
+    expect(closed).toEqual([{ at: 0, o: 99n, h: 100n, l: 99n, c: 100n, n: 3, complete: true }])
+  })
+
+  it("without an opening to wait for (a file, the archive), takes the first trade as the first", () => {
+    const engine = minuteEngine()
+    engine.apply(trade(50, 30 * S, 100n))
+    engine.confirm("BTCUSDT", 50, T0 + M)
+    engine.advance("BTCUSDT", T0 + M)
+    expect(engine.drain().flatMap((o) => (o._tag === "CandleClosed" ? [brief(o.candle).complete] : []))).toEqual([true])
   })
 
   it("counts aggregate trades by the ids they stand for", () => {

@@ -15,7 +15,9 @@ import {
   anomalyDetected,
   candleClosed,
   candleRevised,
+  candleRetracted,
   dataGapDetected,
+  dataGapOverdue,
   dataGapFilled,
   DomainEventFromJson
 } from "../src/events/DomainEvent.ts"
@@ -232,7 +234,9 @@ describe("domain events", () => {
     candleClosed(candle),
     candleRevised({ ...candle, complete: false }),
     dataGapDetected({ symbol: "BTCUSDT", fromId: 5, toId: 9, fromTime: 1, toTime: 2 }),
-    dataGapFilled({ symbol: "BTCUSDT", fromId: 5, toId: 9, fromTime: 1, toTime: 2 }, "unfillable", "REST answered 418 for 3 attempts"),
+    dataGapFilled({ symbol: "BTCUSDT", fromId: 5, toId: 9, fromTime: 1, toTime: 2 }),
+    dataGapOverdue({ symbol: "BTCUSDT", fromId: 5, toId: 9, fromTime: 1, toTime: 2, openMillis: 600_000, attempts: 9, reason: "REST answered 418" }),
+    candleRetracted("BTCUSDT", "1m", 60_000, "the exchange has no kline for it: the symbol was halted"),
     anomaly,
     alertSent({ anomalyId: anomaly.id, symbol: "BTCUSDT", interval: "1m", rule: "price_movement", state: "firing", channel: "sns", sentAt: 5 })
   ]

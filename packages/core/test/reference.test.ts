@@ -15,7 +15,10 @@ import { csvRows, describeWithSharedData, recordingFrames } from "@blockchaincor
 
 const closedCandles = (trades: Iterable<Trade>, interval: Interval): Array<Candle> => {
   const engine = new CandleEngine({ intervals: [interval], graceMillis: 0 })
-  for (const trade of trades) engine.apply(trade)
+  const all = [...trades]
+  // The archive's file says the symbol traded all day: its windows without trades are klines.
+  for (const symbol of new Set(all.map((t) => t.symbol))) engine.setTrading(symbol, true, Math.max(...all.filter((t) => t.symbol === symbol).map((t) => t.time)))
+  for (const trade of all) engine.apply(trade)
   engine.flush()
   return engine.drain().flatMap((o) => (o._tag === "CandleClosed" ? [o.candle] : []))
 }

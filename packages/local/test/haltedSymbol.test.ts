@@ -3,6 +3,11 @@
  * trades in them never happen, its ids go on without a jump afterwards) while BTCUSDT goes on,
  * and exchangeInfo says `BREAK` meanwhile. Binance makes no klines for those minutes; neither may
  * we: the stored candles are the halted market's, without a zero-volume candle for the halt.
+ *
+ * The replay here is as fast as the runtime reads, and the market does not wait for anyone to ask
+ * about the halt: it begins and ends between two status checks, which both say `TRADING`. Only
+ * the exchange's klines for the minutes without trades show it (`TradingWords`, `QuietMinutes`).
+ * The paced halt, seen as `BREAK`, is in finalCandles.test.ts.
  */
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"

@@ -88,7 +88,7 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     })
     expectLossless(run)
     expect(run.metrics.counters.silentGaps).toBeGreaterThanOrEqual(1)
-    expect(run.metrics.counters.gapsUnfillable).toBe(0)
+    expect(run.metrics.counters.gapsWaiting.size).toBe(0)
     const detected = run.bus.published.filter((e) => e._tag === "DataGapDetected")
     expect(detected.length).toBe(run.metrics.counters.gapsFound)
     expect(detected.some((e) => e._tag === "DataGapDetected" && e.symbol === "ETHUSDT")).toBe(true)
@@ -111,7 +111,7 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     const run = await runAgainstReplay(frames(), { replay: { faults: { dropEvery: 997 } } })
     expectLossless(run)
     expect(run.metrics.counters.gapsFound).toBeGreaterThanOrEqual(30)
-    expect(run.metrics.counters.gapsUnfillable).toBe(0)
+    expect(run.metrics.counters.gapsWaiting.size).toBe(0)
   })
 
   it("counts malformed frames, keeps a sample, and goes on", async () => {
@@ -125,7 +125,7 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     const run = await runAgainstReplay(frames(), { replay: { faults: { dropEvery: 5_000, rest429: 2 } } })
     expectLossless(run)
     expect(run.server.stats.rest429).toBe(2)
-    expect(run.metrics.counters.gapsUnfillable).toBe(0)
+    expect(run.metrics.counters.gapsWaiting.size).toBe(0)
   })
 
   it("journals batches while the queue is stopped and publishes them, in order, once it is back", async () => {

@@ -4,6 +4,7 @@
  *
  *   stream/        supervised connections → frames
  *   sequence/      decode and sequence by trade id → trades, and gaps
+ *   coldStart/     a symbol's first trade → where the exchange's trades of its first window begin
  *   gaps/          fill each gap from REST, announced before and after
  *   completeness/  the exchange's last ids and statuses: silent streams, proofs, halts
  *   batching/      trades → batches per shard, sized for the queue
@@ -22,7 +23,8 @@ import { Batcher, type BatcherOptions, DEFAULT_BATCHER } from "./batching/Batche
 import { makeCompletenessCheck } from "./completeness/CompletenessWatermark.ts"
 import { type CompletenessOptions, DEFAULT_COMPLETENESS } from "./completeness/SilentSymbols.ts"
 import { BinanceRest, DEFAULT_REST, type RestOptions } from "@blockchaincore/adapters/binance/BinanceRest"
-import { fillNextGap } from "./gaps/GapFilling.ts"
+import { type FirstTrade, openNextSymbol } from "./coldStart/Openings.ts"
+import { DEFAULT_GAP_FILLING, fillNextGap, type GapFillingOptions, type PendingGap, pendingGap } from "./gaps/GapFilling.ts"
 import { type MetricsSnapshot, ProducerMetrics } from "./metrics/ProducerMetrics.ts"
 import { logMalformedFrames, type MalformedSample, makeSampler } from "./metrics/Sampler.ts"
 import { makeAnnouncer } from "./publish/Announcer.ts"
@@ -50,6 +52,10 @@ export interface ProducerConfig {
    * state): after a restart, trades up to it are dropped and a jump past it is a gap to fill.
    */
   readonly resumeFrom?: ReadonlyMap<string, { readonly id: number; readonly time: number }>
+  /** Gaps the last run left open (the engine's stored state): asked for again from the start. */
+  readonly openGaps?: ReadonlyArray<Gap>
+  /** How gaps REST cannot fill yet are asked for again; DEFAULT_GAP_FILLING if absent. */
+  readonly gapFilling?: GapFillingOptions
   /** The completeness watermark's checks against the exchange; DEFAULT_COMPLETENESS if absent. */
   readonly completeness?: CompletenessOptions
   /** The trades' times are a recording's (a replay): the delay from the exchange is not measured. */
@@ -60,7 +66,7 @@ export interface ProducerConfig {
 export const producerConfig = (
   symbols: ReadonlyArray<string>,
   urls: { readonly wsUrl: string; readonly restUrl: string },
-  overrides: Partial<Pick<ProducerConfig, "batcher" | "resumeFrom" | "completeness" | "recorded">> = {}
+  overrides: Partial<Pick<ProducerConfig, "batcher" | "resumeFrom" | "openGaps" | "gapFilling" | "completeness" | "recorded">> = {}
 ): ProducerConfig => ({
   symbols,
   wsUrl: urls.wsUrl,
@@ -92,13 +98,25 @@ export const runProducer = Effect.fnUntraced(function*(config: ProducerConfig): 
   const publisher = yield* makePublisher
   const announce = yield* makeAnnouncer(metrics)
   const symbols = streamedSymbols(config.symbols, metrics, config.resumeFrom)
-  const gaps = yield* Queue.unbounded<Gap>()
+  const gaps = yield* Queue.unbounded<PendingGap>()
+  const scope = yield* Effect.scope
+  const retryLater = (pending: PendingGap, delayMillis: number) =>
+    Queue.offer(gaps, pending).pipe(Effect.delay(delayMillis), Effect.forkIn(scope), Effect.asVoid)
+  const startedAt = yield* Clock.currentTimeMillis
+  for (const gap of config.openGaps ?? []) {
+    metrics.counters.gapsFound++
+    yield* Queue.offer(gaps, pendingGap(gap, startedAt))
+  }
+  const firsts = yield* Queue.unbounded<FirstTrade>()
+  const openLater = (first: FirstTrade, delayMillis: number) =>
+    Queue.offer(firsts, first).pipe(Effect.delay(delayMillis), Effect.forkIn(scope), Effect.asVoid)
   const malformed = yield* Queue.dropping<MalformedSample>(1)
   const deliver = (trade: Parameters<Batcher["add"]>[0], now: number) => batcher.add(trade, now)
 
   const sequence = makeFrameSequencer(symbols, metrics, {
     trade: deliver,
-    gap: (gap) => Queue.offerUnsafe(gaps, gap),
+    first: (trade) => Queue.offerUnsafe(firsts, { symbol: trade.symbol, id: trade.firstId, time: trade.time, attempts: 0 }),
+    gap: (gap, now) => Queue.offerUnsafe(gaps, pendingGap(gap, now)),
     malformed: (sample) => Queue.offerUnsafe(malformed, sample)
   })
   const frames = superviseConnections(planConnections(config.wsUrl, config.symbols, config.plan), config.client, (event) =>
@@ -116,7 +134,16 @@ export const runProducer = Effect.fnUntraced(function*(config: ProducerConfig): 
   yield* parts.run("streams", frames.pipe(Stream.runForEachArray((texts) => Clock.currentTimeMillis.pipe(Effect.map((now) => {
     for (const text of texts) sequence(text, now)
   })))))
-  yield* parts.run("gap filler", Effect.forever(fillNextGap({ gaps, rest, announce, deliver, metrics })))
+  const gapFilling = config.gapFilling ?? DEFAULT_GAP_FILLING
+  yield* parts.run("cold start", Effect.forever(openNextSymbol({
+    firsts,
+    rest,
+    retry: gapFilling.retry,
+    retryLater: openLater,
+    opened: (symbol, { opening, gap }, now) =>
+      Effect.sync(() => batcher.open(symbol, opening)).pipe(Effect.andThen(gap === undefined ? Effect.void : Queue.offer(gaps, pendingGap(gap, now, false))))
+  })))
+  yield* parts.run("gap filler", Effect.forever(fillNextGap({ gaps, rest, announce, deliver, metrics, options: gapFilling, retryLater })))
   yield* parts.run("completeness watermark", checkCompleteness.pipe(Effect.delay(completeness.checkEveryMillis), Effect.forever))
   yield* parts.run("flush", flushDueForever(batcher, publisher, config.recorded === true))
   yield* parts.run("sampler", sampler.sampleEverySecond)

@@ -10,9 +10,10 @@ const frame = (symbol: string, id: number, time: number) =>
 
 const run = (frames: ReadonlyArray<string>, resumeFrom?: ReadonlyMap<string, { readonly id: number; readonly time: number }>) => {
   const metrics = new ProducerMetrics(0)
-  const out = { trades: [] as Array<Trade>, gaps: [] as Array<Gap>, malformed: [] as Array<string> }
+  const out = { trades: [] as Array<Trade>, firsts: [] as Array<string>, gaps: [] as Array<Gap>, malformed: [] as Array<string> }
   const sequence = makeFrameSequencer(streamedSymbols(["BTCUSDT", "ETHUSDT"], metrics, resumeFrom), metrics, {
     trade: (t) => void out.trades.push(t),
+    first: (t) => void out.firsts.push(`${t.symbol} ${t.firstId}`),
     gap: (g) => void out.gaps.push(g),
     malformed: (m) => void out.malformed.push(m.reason)
   })
@@ -28,11 +29,14 @@ describe("the sequence stage", () => {
     expect(r.counters.duplicatesDropped).toBe(2)
     expect(r.counters.gapsFound).toBe(1)
     expect(r.counters.symbols.get("BTCUSDT")).toMatchObject({ frames: 5, trades: 3, lastTradeTime: 130 })
+    // Nothing was delivered before: each symbol's first trade is a cold start, said once.
+    expect(r.firsts).toEqual(["BTCUSDT 1", "ETHUSDT 50"])
   })
 
   it("ignores symbols not asked for, counts and samples a malformed frame, and resumes after a stored point", () => {
     const r = run([frame("SOLUSDT", 1, 100), "{\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"trade\"}}", frame("BTCUSDT", 40, 100), frame("BTCUSDT", 43, 140)], new Map([["BTCUSDT", { id: 40, time: 90 }]]))
     expect(r.trades.map((t) => t.firstId)).toEqual([43])
+    expect(r.firsts).toEqual([])
     expect(r.gaps).toEqual([{ symbol: "BTCUSDT", fromId: 41, toId: 42, fromTime: 90, toTime: 140 }])
     expect(r.counters.framesMalformed).toBe(1)
     expect(r.malformed).toHaveLength(1)

@@ -1,7 +1,16 @@
 /**
- * The replayed market's state, shared by the server's WebSocket and REST sides. The market moves
- * on whether or not anyone listens: `head` is the furthest frame any connection has been sent.
+ * The replayed market's state, shared by the server's WebSocket and REST sides. Paced (a `speed`),
+ * the market has a clock of its own from the first frame sent on: its time runs on while clients
+ * are away and after the recording's last trade. Unpaced, the reader sets the pace: `head` is the
+ * furthest frame any connection has been sent, and the market's time is that of its next frame.
+ * Either way nothing a client asks holds it back: a halt begins at its time, whether or not anyone
+ * has asked about it.
+ *
+ * What REST knows follows Binance's documentation: the ticker and exchangeInfo are current, while
+ * `historicalTrades`, `aggTrades` and klines come from a database that may lag the market
+ * (`restLagMillis`): it knows only the trades made that long before the market's time.
  */
+import type { Trade } from "@blockchaincore/core/trade/Trade"
 import type { RecordedFrame } from "./Recording.ts"
 import type { ReplayFaults, ReplayStats } from "./ReplayServer.ts"
 
@@ -13,13 +22,13 @@ export class ReplayMarket {
   /** The index of each stream's last frame (never dropped by `dropEvery`). */
   readonly lastOfStream = new Set<number>()
   head: number
-  /** exchangeInfo requests since the market reached the halt's start (-1 before). */
-  private haltAsks = -1
-  /** Connections waiting at the halt's start for it to be seen. */
-  private readonly waitingForHalt = new Set<() => void>()
+  /** Paced: the speed, and the wall time of the first frame sent with its trade time. */
+  readonly speed: number | undefined
+  pacingOrigin: { readonly wall: number; readonly trade: number } | undefined
 
-  constructor(frames: ReadonlyArray<RecordedFrame>, faults: ReplayFaults, stats: ReplayStats, startAt: number) {
+  constructor(frames: ReadonlyArray<RecordedFrame>, faults: ReplayFaults, stats: ReplayStats, startAt: number, speed: number | undefined) {
     this.frames = frames
+    this.speed = speed
     this.faults = faults
     this.stats = stats
     this.head = startAt
@@ -31,33 +40,52 @@ export class ReplayMarket {
     }
   }
 
-  /** The market's time: its next frame's trade time (the last frame's once all are sent). */
+  /** The market's time: paced, its own clock's; unpaced, its next frame's trade time (the last frame's once all are sent). */
   time(): number {
+    const origin = this.pacingOrigin
+    if (origin !== undefined && this.speed !== undefined) return origin.trade + Math.floor((Date.now() - origin.wall) * this.speed)
     return this.frames[Math.min(this.head, this.frames.length - 1)]?.trade.time ?? 0
   }
 
-  /**
-   * Whether the market must wait before `next`: it starts the halt, and the halt has not been
-   * asked about twice. A connection that must wait passes `resume`, called once it may go on.
-   */
-  holdsForHalt(next: RecordedFrame, resume: () => void): boolean {
-    const halt = this.faults.halt
-    if (halt === undefined || next.trade.time < halt.fromTime || this.haltAsks >= 2) return false
-    if (this.haltAsks < 0) this.haltAsks = 0
-    this.waitingForHalt.add(resume)
-    return true
+  /** How many frames the market has reached: paced, those whose time has come; unpaced, those sent. */
+  reached(): number {
+    if (this.pacingOrigin === undefined) return this.head
+    const now = this.time()
+    let i = this.head
+    while (i < this.frames.length && this.frames[i]!.trade.time <= now) i++
+    return i
   }
 
-  /** exchangeInfo was asked: the second ask once the market waits at the halt lets it go on. */
-  haltAsked(): void {
-    if (this.faults.halt === undefined || this.haltAsks < 0 || this.haltAsks >= 2 || ++this.haltAsks < 2) return
-    for (const resume of this.waitingForHalt) resume()
-    this.waitingForHalt.clear()
+  /** The time up to which the lagging trade database knows the market's trades (exclusive). */
+  databaseTime(): number {
+    return this.time() - (this.faults.restLagMillis ?? 0)
   }
 
-  isHalted(symbol: string): boolean {
+  /** `symbol`'s trades the trade database knows now, in id order. */
+  knownTrades(symbol: string): ReadonlyArray<Trade> {
+    const until = this.databaseTime()
+    const known: Array<Trade> = []
+    for (const { trade } of this.bySymbol.get(symbol) ?? []) {
+      if (trade.time >= until) break
+      known.push(trade)
+    }
+    return known
+  }
+
+  /** The highest trade id of each symbol among the frames the market has reached. */
+  lastIds(): ReadonlyMap<string, number> {
+    const lastIds = new Map<string, number>()
+    const reached = this.reached()
+    for (let i = 0; i < reached; i++) {
+      const t = this.frames[i]!.trade
+      if (t.lastId > (lastIds.get(t.symbol) ?? -1)) lastIds.set(t.symbol, t.lastId)
+    }
+    return lastIds
+  }
+
+  /** Whether `symbol` is halted at `time` (the market's time unless given). */
+  isHalted(symbol: string, time: number = this.time()): boolean {
     const halt = this.faults.halt
-    const time = this.time()
     return halt !== undefined && symbol === halt.symbol && time >= halt.fromTime && time < halt.toTime
   }
 }

@@ -1,10 +1,8 @@
 /**
  * A server on loopback that speaks Binance's market-data protocol and replays a recording: the
  * combined-stream WebSocket (`/stream?streams=a/b`, raw `/ws/<stream>`, SUBSCRIBE and its reply,
- * pings), REST `historicalTrades` for the ids in the recording, the 24 h ticker's `lastId`
- * of each symbol as of the market's head (the furthest frame sent), the klines of the windows the
- * market has closed, and exchangeInfo (the bundled excerpt, with each symbol's status). It is the producer's test
- * opponent and the offline source for demos, so it can misbehave on command (`ReplayFaults`).
+ * pings) and REST as `ReplayRest` answers it. It is the producer's test opponent and the offline
+ * source for demos, so it can misbehave on command (`ReplayFaults`).
  *
  * The market moves on whether or not anyone listens: `head` is the furthest frame any connection
  * has been sent. A new connection starts there; one that replaces a dropped connection starts
@@ -18,8 +16,8 @@ import { ReplayMarket } from "./ReplayMarket.ts"
 import { answerRest } from "./ReplayRest.ts"
 
 export interface ReplayFaults {
-  /** After this many frames sent in all, cut the connection that sent it (no close frame). */
-  readonly dropAt?: number
+  /** After this many frames sent in all, cut the connection that sent it (no close frame); a list cuts once at each. */
+  readonly dropAt?: number | ReadonlyArray<number>
   /** After this many frames sent in all, that connection goes silent: no frames, no pings. */
   readonly stallAt?: number
   /** After this many frames sent in all, send `serverShutdown` and close 2 s later. */
@@ -39,12 +37,16 @@ export interface ReplayFaults {
   readonly silenceSymbol?: { readonly symbol: string; readonly after: number }
   /**
    * From `fromTime` to `toTime` (trade time) `symbol` is halted: exchangeInfo says `BREAK` while
-   * the market's next frame is in that span. The market waits at the halt's start until
-   * exchangeInfo has been asked twice, so a client that asks on a schedule (one request after the
-   * other) has taken the halt in before the stream moves into it. The recording should have no
-   * trades of the symbol in the span (`haltedRecording`).
+   * the market's time is in that span, and klines have no row for its minutes without trades. The
+   * market does not wait for anyone to ask. The recording should have no trades of the symbol in
+   * the span (`haltedRecording`).
    */
   readonly halt?: { readonly symbol: string; readonly fromTime: number; readonly toTime: number }
+  /**
+   * How far the trade database behind `historicalTrades`, `aggTrades` and klines lags the market
+   * (Binance's docs allow it): they know only the trades made that long before the market's time.
+   */
+  readonly restLagMillis?: number
 }
 
 export interface ReplayOptions {
@@ -87,8 +89,10 @@ export class ReplayServer {
   private readonly wss: WebSocketServer
   private readonly live = new Set<WebSocket>()
   /** Where paced replay began: the wall time of the first frame sent and its trade time. */
-  pacingOrigin: { readonly wall: number; readonly trade: number } | undefined
-  private dropped = false
+  get pacingOrigin(): { readonly wall: number; readonly trade: number } | undefined {
+    return this.market.pacingOrigin
+  }
+  private drops = 0
   private stalled = false
   private shutdownSent = false
 
@@ -96,7 +100,7 @@ export class ReplayServer {
     this.frames = frames
     this.options = options
     this.faults = options.faults ?? {}
-    this.market = new ReplayMarket(frames, this.faults, this.stats, options.startAt ?? 0)
+    this.market = new ReplayMarket(frames, this.faults, this.stats, options.startAt ?? 0, options.speed)
     this.http = createServer((req, res) => answerRest(this.market, req, res))
     this.wss = new WebSocketServer({ server: this.http })
     this.wss.on("connection", (ws, req) => this.connect(ws, req))
@@ -133,7 +137,8 @@ export class ReplayServer {
     const reconnect = this.stats.connections > 0 && this.live.size === 0
     this.stats.connections++
     this.live.add(ws)
-    let cursor = Math.min(this.frames.length, this.market.head + (reconnect ? (this.options.missOnReconnect ?? 50) : 0))
+    // Paced, the frames whose time came while no one listened are missed too.
+    let cursor = Math.min(this.frames.length, Math.max(this.market.reached(), this.market.head + (reconnect ? (this.options.missOnReconnect ?? 50) : 0)))
     let silent = false
     let paceStart: { readonly wall: number; readonly trade: number } | undefined
     let controlTimes: Array<number> = []
@@ -189,7 +194,6 @@ export class ReplayServer {
     const sendNext = (written?: () => void): boolean => {
       while (cursor < this.frames.length && !streams.has(this.frames[cursor]!.stream)) cursor++
       if (cursor >= this.frames.length || silent || ws.readyState !== ws.OPEN) return false
-      if (this.market.holdsForHalt(this.frames[cursor]!, () => later(0, pump))) return false
       const index = cursor++
       const frame = this.frames[index]!
       this.market.head = Math.max(this.market.head, cursor)
@@ -203,8 +207,9 @@ export class ReplayServer {
       } else {
         send(unwrap(frame), written)
       }
-      if (f.dropAt !== undefined && n >= f.dropAt && !this.dropped) {
-        this.dropped = true
+      const nextDrop = [f.dropAt ?? []].flat()[this.drops]
+      if (nextDrop !== undefined && n >= nextDrop) {
+        this.drops++
         ws.terminate()
         return false
       }
@@ -236,7 +241,7 @@ export class ReplayServer {
       const speed = this.options.speed
       const first = this.frames[cursor]
       if (first === undefined) return
-      paceStart ??= this.pacingOrigin ??= { wall: Date.now(), trade: first.trade.time }
+      paceStart ??= this.market.pacingOrigin ??= { wall: Date.now(), trade: first.trade.time }
       const due = paceStart.trade + (Date.now() - paceStart.wall) * speed
       while (this.frames[cursor] !== undefined && this.frames[cursor]!.trade.time <= due) if (!sendNext()) return
       const next = this.frames[cursor]

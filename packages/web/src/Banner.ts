@@ -1,6 +1,7 @@
 /**
  * What the banner says: plainly, when the producer is disconnected or a gap in the trades is
- * open (and so some candles are incomplete until it is filled); nothing when all is well.
+ * open (and so some candles are incomplete until it is filled), by name when it is overdue;
+ * nothing when all is well.
  */
 import { NOT_LISTED } from "@blockchaincore/core/binance/SymbolStatus"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
@@ -23,6 +24,10 @@ export const bannerText = (h: PipelineHealth | undefined): string | undefined =>
   }
   const silent = h.symbols.filter((s) => s.silentSince !== undefined)
   if (silent.length > 0) return silent.map((s) => `${s.symbol}: Binance has trades its stream has not sent${sinceText(s.silentSince)}; they are filled from REST meanwhile.`).join(" ")
+  const overdue = h.gapsOverdue ?? []
+  if (overdue.length > 0) {
+    return overdue.map((g) => `${g.symbol}: trades ${g.fromId}..${g.toId} still missing after ${Math.round(g.openSeconds / 60)} min; Binance's REST is asked again, and the candles they belong to stay incomplete until it has them.`).join(" ")
+  }
   if (h.gapsOpen > 0) return `${h.gapsOpen} gap${h.gapsOpen === 1 ? "" : "s"} in the trades ${h.gapsOpen === 1 ? "is" : "are"} open: the candles it covers are incomplete until it is filled.`
   const mismatches = h.reconciliation?.mismatches ?? 0
   if (mismatches > 0) return `${mismatches} one-minute window${mismatches === 1 ? "" : "s"} of the reconciled hours differ${mismatches === 1 ? "s" : ""} from Binance's klines: both rows are in the log and the HourReconciled events.`

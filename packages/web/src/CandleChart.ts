@@ -82,6 +82,18 @@ export class CandleChart {
     return true
   }
 
+  /** A retracted candle: its bar and volume leave the chart. False if it was not drawn. */
+  remove(openTime: number): boolean {
+    if (!this.times.has(openTime)) return false
+    this.times.delete(openTime)
+    const time = seconds(openTime)
+    this.candles.setData(this.candles.data().filter((d) => d.time !== time))
+    this.volume.setData(this.volume.data().filter((d) => d.time !== time))
+    this.lastOpen = Math.max(-1, ...this.times)
+    this.publish()
+    return true
+  }
+
   mark(marked: ReadonlyArray<Marked>): void {
     const onChart = marked.filter((m) => this.times.has(m.openTime)).sort((a, b) => a.openTime - b.openTime)
     const markers: Array<SeriesMarker<Time>> = onChart.map((m) => ({

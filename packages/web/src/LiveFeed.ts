@@ -25,7 +25,7 @@ export const startLiveFeed = (base: string, on: LiveHandlers): void => {
     opened = true
     on.mode("live")
   }
-  for (const name of ["CandleClosed", "CandleRevised", "AnomalyDetected", "AlertSent"]) {
+  for (const name of ["CandleClosed", "CandleRevised", "CandleRetracted", "AnomalyDetected", "AlertSent"]) {
     source.addEventListener(name, (message) => {
       const decoded = decodeEvent(String(message.data))
       if (decoded._tag === "Success") on.event(decoded.success)

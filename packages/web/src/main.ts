@@ -34,6 +34,7 @@ const ui = {
   banner: element("banner", HTMLDivElement),
   mode: element("mode", HTMLSpanElement),
   error: element("error", HTMLDivElement),
+  notice: element("notice", HTMLDivElement),
   filterSymbol: element("filter-symbol", HTMLSelectElement),
   filterRule: element("filter-rule", HTMLSelectElement),
   filterSeverity: element("filter-severity", HTMLSelectElement),
@@ -65,6 +66,12 @@ const options = (select: HTMLSelectElement, values: ReadonlyArray<readonly [stri
 const showError = (e: unknown) => {
   ui.error.hidden = false
   ui.error.textContent = `Could not reach the API: ${errorMessage(e)}`
+}
+
+/** A change to what is shown that the user should know of (a retracted candle): until the next. */
+const showNotice = (text: string) => {
+  ui.notice.hidden = false
+  ui.notice.textContent = text
 }
 
 const filters = (): Filters => ({ symbol: ui.filterSymbol.value, rule: ui.filterRule.value, severity: ui.filterSeverity.value })
@@ -161,6 +168,10 @@ start()
           if (event._tag === "CandleClosed") legend(row)
           noData(false)
           markAnomalies()
+        } else if (event._tag === "CandleRetracted") {
+          if (event.symbol !== ui.symbol.value || event.interval !== ui.interval.value) return
+          // The exchange has no kline for it (a halt): it leaves the chart, and the page says why.
+          if (chart.remove(event.openTime)) showNotice(`${event.symbol} ${event.interval} ${new Date(event.openTime).toISOString().slice(0, 16).replace("T", " ")} UTC retracted: ${event.reason}`)
         } else if (event._tag === "AnomalyDetected") {
           state.anomalies = [event, ...state.anomalies.filter((a) => a.id !== event.id)]
           renderLists()

@@ -180,5 +180,6 @@ it("the banner says when the producer is disconnected or a gap is open, and noth
     .toBe("The producer is down since 00:01:02 UTC (cannot reach wss://stream.binance.com:9443/stream: ENOTFOUND), retrying; 3 reconnects so far: candles are not closing.")
   expect(bannerText({ ...healthy, status: "connecting", since: Date.UTC(2024, 7, 9, 0, 1, 2) })).toBe("Connecting to Binance since 00:01:02 UTC…")
   expect(bannerText({ ...healthy, gapsOpen: 1 })).toMatch(/1 gap in the trades is open: the candles it covers are incomplete/)
+  expect(bannerText({ ...healthy, gapsOpen: 1, gapsOverdue: [{ symbol: "ETHUSDT", fromId: 7, toId: 9, openSeconds: 660 }] })).toMatch(/ETHUSDT: trades 7..9 still missing after 11 min/)
   expect(bannerText(undefined)).toBeUndefined()
 })

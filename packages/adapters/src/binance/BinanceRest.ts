@@ -1,5 +1,6 @@
 /**
- * Binance REST, the part the producer needs: `historicalTrades`, within the request-weight
+ * Binance REST, the part the producer needs: `historicalTrades`, `aggTrades`, klines, the
+ * 24 h ticker and exchangeInfo, within the request-weight
  * budget (6000 a minute per IP; we stay under our own lower limit, synchronised from the
  * `X-MBX-USED-WEIGHT-1m` header) and honouring 429 and 418 with their `Retry-After`.
  */
@@ -8,11 +9,12 @@ import { type HttpClient, HttpClientRequest } from "effect/http"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { LOCATION_REFUSED, LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRefused"
 import { HistoricalTradesFromJson, tradeOfRest } from "@blockchaincore/core/binance/RestTrade"
-import { TickerLastIdsFromJson, tickerWeight } from "@blockchaincore/core/binance/RestTicker"
+import { LIST_SYMBOLS_UP_TO, type TickerLastId, TickerLastIdsFromJson, tickerWeight } from "@blockchaincore/core/binance/RestTicker"
 import { EXCHANGE_INFO_WEIGHT, SymbolStatusesFromJson } from "@blockchaincore/core/binance/SymbolStatus"
 import { ErrorBodyFromJson } from "@blockchaincore/core/binance/ErrorBody"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { candleOfRestKline, RestKlinesFromJson } from "@blockchaincore/core/binance/RestKline"
+import { AGG_TRADES_WEIGHT, AggTradesFromJson, type RestAggTrade } from "@blockchaincore/core/binance/RestAggTrade"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import type { Interval } from "@blockchaincore/core/candle/Interval"
 
@@ -38,6 +40,16 @@ export interface RestOptions {
 export const DEFAULT_REST: Omit<RestOptions, "baseUrl"> = { timeoutMillis: 10_000, weightBudget: 4_800, maxAttempts: 6, maxRetryAfterMillis: 120_000 }
 
 const HISTORICAL_TRADES_WEIGHT = 25
+
+/** The `symbols=[…]&` part of a request, or nothing above `LIST_SYMBOLS_UP_TO` (every symbol is answered). */
+const symbolsParam = (symbols: ReadonlyArray<string>): string =>
+  symbols.length > LIST_SYMBOLS_UP_TO ? "" : `symbols=${encodeURIComponent(JSON.stringify(symbols))}&`
+
+/** The rows of an answer for the asked symbols, by symbol. */
+const onlyAsked = <R extends { readonly symbol: string }>(symbols: ReadonlyArray<string>, rows: ReadonlyArray<R>): Map<string, R> => {
+  const asked = new Set(symbols)
+  return new Map(rows.filter((r) => asked.has(r.symbol)).map((r) => [r.symbol, r]))
+}
 /** Binance's weight of a klines request of up to 100 candles is 2 (5 up to 1000): the larger, always. */
 const KLINES_WEIGHT = 5
 
@@ -72,6 +84,11 @@ export class BinanceRest {
     )
   }
 
+  /** Up to `limit` (≤ 1000) aggregate trades of `symbol` made from `startTime` to `endTime` (inclusive), oldest first. */
+  aggTradesBetween(symbol: string, startTime: number, endTime: number, limit: number): Effect.Effect<ReadonlyArray<RestAggTrade>, RestError> {
+    return this.get(`/api/v3/aggTrades?symbol=${symbol}&startTime=${startTime}&endTime=${endTime}&limit=${Math.min(1000, limit)}`, AGG_TRADES_WEIGHT, AggTradesFromJson)
+  }
+
   /** The last `limit` (≤ 1000) klines of `symbol` at `interval`, the one still open included, oldest first. */
   klines(symbol: string, interval: Interval, limit: number): Effect.Effect<Array<Candle>, RestError> {
     return this.get(`/api/v3/klines?symbol=${symbol}&interval=${interval}&limit=${Math.min(1000, limit)}`, KLINES_WEIGHT, RestKlinesFromJson).pipe(
@@ -87,20 +104,23 @@ export class BinanceRest {
   }
 
   /**
-   * The last trade id Binance has for each of `symbols` (one 24 h ticker request, MINI), by
-   * symbol: what the stream's watermark is checked against. Symbols Binance does not answer for
-   * are absent.
+   * The last trade id Binance has for each of `symbols`, and the time its answer runs to (one 24 h
+   * ticker request, MINI), by symbol: what the stream's watermark is checked against. Symbols
+   * Binance does not answer for are absent.
    */
-  lastIds(symbols: ReadonlyArray<string>): Effect.Effect<ReadonlyMap<string, number>, RestError> {
-    return this.get(`/api/v3/ticker/24hr?symbols=${encodeURIComponent(JSON.stringify(symbols))}&type=MINI`, tickerWeight(symbols.length), TickerLastIdsFromJson).pipe(
-      Effect.map((rows) => new Map(rows.map((r) => [r.symbol, r.lastId])))
+  lastIds(symbols: ReadonlyArray<string>): Effect.Effect<ReadonlyMap<string, TickerLastId>, RestError> {
+    return this.get(`/api/v3/ticker/24hr?${symbolsParam(symbols)}type=MINI`, tickerWeight(symbols.length), TickerLastIdsFromJson).pipe(
+      Effect.map((rows) => onlyAsked(symbols, rows))
     )
   }
 
-  /** Each of `symbols`' trading status (`TRADING`, `BREAK`, …), by symbol, from one exchangeInfo request. */
-  statuses(symbols: ReadonlyArray<string>): Effect.Effect<ReadonlyMap<string, string>, RestError> {
-    return this.get(`/api/v3/exchangeInfo?symbols=${encodeURIComponent(JSON.stringify(symbols))}&showPermissionSets=false`, EXCHANGE_INFO_WEIGHT, SymbolStatusesFromJson).pipe(
-      Effect.map((info) => new Map(info.symbols.map((s) => [s.symbol, s.status])))
+  /**
+   * Each of `symbols`' trading status (`TRADING`, `BREAK`, …), by symbol, from one exchangeInfo
+   * request, and the exchange's time of the answer.
+   */
+  statuses(symbols: ReadonlyArray<string>): Effect.Effect<{ readonly serverTime: number; readonly statuses: ReadonlyMap<string, string> }, RestError> {
+    return this.get(`/api/v3/exchangeInfo?${symbolsParam(symbols)}showPermissionSets=false`, EXCHANGE_INFO_WEIGHT, SymbolStatusesFromJson).pipe(
+      Effect.map((info) => ({ serverTime: info.serverTime, statuses: new Map([...onlyAsked(symbols, info.symbols)].map(([symbol, s]) => [symbol, s.status])) }))
     )
   }
 

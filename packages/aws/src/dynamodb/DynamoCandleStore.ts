@@ -10,7 +10,7 @@ import { Effect, Layer, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
-import { attemptDynamo, writeAll } from "./DynamoWrites.ts"
+import { attemptDynamo, deleteAll, writeAll } from "./DynamoWrites.ts"
 
 interface DynamoCandleStoreOptions {
   readonly client: DynamoDBClient
@@ -40,6 +40,8 @@ export const makeDynamoCandleStore = (options: DynamoCandleStoreOptions): Candle
           body: encodeCandle(c)
         }))
       ),
+    deleteCandles: (keys) =>
+      deleteAll(doc, options.candlesTable, [...new Map(keys.map((k) => [`${k.symbol}#${k.interval}#${k.openTime}`, k])).values()].map((k) => ({ series: seriesOf(k.symbol, k.interval), openTime: k.openTime }))),
     candles: Effect.fn("DynamoCandleStore.candles")(function*(q) {
         // Binance's klines: with a start, the first `limit` from it; without, the most recent.
         const forward = q.startTime !== undefined

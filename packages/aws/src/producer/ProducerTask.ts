@@ -65,10 +65,10 @@ export const runProducerTask = (settings: ProducerSettings) =>
       OutboundHttp
     )
     const store = makeDynamoEngineStateStore({ client: new DynamoDBClient({}), stateTable: settings.stateTable })
-    const resumeFrom = yield* resumePoints(store, settings.symbols)
+    const { resumeFrom, openGaps } = yield* resumePoints(store, settings.symbols)
     const startedAt = yield* Clock.currentTimeMillis
     return yield* Effect.gen(function*() {
-      const handle = yield* runProducer(producerConfig(settings.symbols, settings, { resumeFrom, batcher: sqsBatcher(settings.symbols.length) }))
+      const handle = yield* runProducer(producerConfig(settings.symbols, settings, { resumeFrom, openGaps, batcher: sqsBatcher(settings.symbols.length) }))
       yield* Effect.logInfo(`producing ${settings.symbols.join(",")} from ${settings.wsUrl} to ${settings.queueUrl}`)
       yield* Effect.forkScoped(heartbeat(settings.healthFile, handle.metrics, startedAt).pipe(Effect.repeat(Schedule.spaced(HEARTBEAT_EVERY_MILLIS))))
       const status = Effect.suspend(() => Effect.logInfo(statusLine(handle.metrics()))).pipe(Effect.delay(STATUS_EVERY_MILLIS), Effect.forever)

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 
 const wordOf = (part: TradeBatch["symbols"][number]): string =>
-  `${part.confirmed === undefined ? "" : `/confirmed ${part.confirmed.lastId}@${part.confirmed.time}`}${part.status === undefined ? "" : `/${part.status.trading ? "trading" : "halted"}@${part.status.time}`}`
+  `${part.confirmed === undefined ? "" : `/confirmed ${part.confirmed.lastId}@${part.confirmed.time}`}${(part.statuses ?? []).map((s) => `/${s.trading ? "trading" : "halted"}@${s.time}`).join("")}${part.opening === undefined ? "" : `/opening ${part.opening.firstId}`}`
 
 export const deduplicationId = (batch: TradeBatch): string => {
   const key = batch.symbols

@@ -4,10 +4,11 @@
  * (e.g. `BREAK`) and Binance makes no klines, so neither do we.
  */
 import { Schema } from "effect"
-import { SymbolName } from "../trade/Trade.ts"
+import { EpochMillis, SymbolName } from "../trade/Trade.ts"
 
+/** `serverTime` dates the answer by the exchange's clock: the statuses held then. */
 export const SymbolStatusesFromJson = Schema.fromJsonString(
-  Schema.Struct({ symbols: Schema.Array(Schema.Struct({ symbol: SymbolName, status: Schema.String })) })
+  Schema.Struct({ serverTime: EpochMillis, symbols: Schema.Array(Schema.Struct({ symbol: SymbolName, status: Schema.String })) })
 )
 
 /** Binance's weight of an exchangeInfo request, whatever the symbols asked. */

@@ -13,6 +13,8 @@
  *   then it is provisional (`complete: false`), and the proof revises it as complete.
  * - A window without trades while its symbol is not trading (a halt, maintenance) is not emitted:
  *   Binance has no kline for it. A longer interval with no minute emitted is not emitted either.
+ *   One emitted before the halt was known is retracted (`CandleRetracted`). A window without
+ *   trades is final only once the exchange said the symbol was trading past its end.
  * - Each trade id is applied once. Per symbol the engine knows the highest id applied and the
  *   ranges of ids skipped over (gaps, `../gaps/`); anything else is a duplicate and changes nothing.
  * - A skipped range marks the windows it may fall in incomplete. A trade that fills it later is
@@ -25,6 +27,7 @@
  */
 import type { Candle } from "./Candle.ts"
 import type { Interval } from "./Interval.ts"
+import type { Opening } from "./Opening.ts"
 import { type EngineSnapshot, restoreSymbol, symbolSnapshot, type SymbolSnapshot } from "./EngineSnapshot.ts"
 import { type Series, SymbolWindows, type WindowSink } from "./SymbolWindows.ts"
 import type { Gap } from "../gaps/Gap.ts"
@@ -35,11 +38,18 @@ export interface EngineOptions {
   readonly intervals: ReadonlyArray<Interval>
   /** How far past a window's end the watermark must move before the window closes. */
   readonly graceMillis: number
+  /**
+   * A symbol first seen here starts mid-stream (the live pipeline): its first windows are
+   * incomplete until the producer's `Opening` says where the exchange's trades begin. Without it
+   * (a file, the archive) the first trade is taken as the first.
+   */
+  readonly awaitsOpening?: boolean
 }
 
 export type EngineOutput =
   | { readonly _tag: "CandleClosed"; readonly candle: Candle }
   | { readonly _tag: "CandleRevised"; readonly candle: Candle }
+  | { readonly _tag: "CandleRetracted"; readonly symbol: string; readonly interval: Interval; readonly openTime: number }
   | { readonly _tag: "GapOpened"; readonly gap: Gap }
   | { readonly _tag: "GapClosed"; readonly gap: Gap }
 
@@ -79,6 +89,8 @@ export class CandleEngine {
     const state = this.stateOf(trade.symbol)
     if (state.sequence.isAhead(trade)) {
       const proven = state.provenThrough
+      const opened = !state.sequence.started && this.options.awaitsOpening === true ? state.awaitOpening(trade) : undefined
+      if (opened !== undefined) this.sink.outputs.push({ _tag: "GapOpened", gap: opened })
       const gap = state.sequence.advance(trade)
       if (gap !== undefined) {
         state.gaps.add(gap)
@@ -124,20 +136,55 @@ export class CandleEngine {
     if (time > proven) state.proveWindows(proven)
   }
 
+  /**
+   * The producer's word after a cold start (`Opening`): where the exchange's trades of the first
+   * window begin, and its klines of the minutes before. Taken before the part's trades, which may
+   * already fill the ids it opens.
+   */
+  open(symbol: string, opening: Opening): void {
+    const gap = this.stateOf(symbol).open(opening)
+    if (gap !== undefined) this.sink.outputs.push({ _tag: "GapOpened", gap })
+  }
+
   /** The highest trade id applied for `symbol`; -1 before any. */
   lastApplied(symbol: string): number {
     return this.stateOf(symbol).sequence.lastId
   }
 
   /**
-   * Whether the exchange said `symbol` was trading when the stream stood at `time`. While it is
-   * not, windows without trades are skipped. Only the exchange's word ends a halt: a trade that
-   * follows the word in the batch may well have been made before it.
+   * The exchange's word on `symbol` at `time` (its own time): trading, or halted since then.
+   * Windows without trades are final only once it said "trading" past their end; in a halt they
+   * are not klines, and those already emitted are retracted. Only the exchange's word ends a halt:
+   * a trade that follows the word in the batch may well have been made before it.
    */
   setTrading(symbol: string, trading: boolean, time: number): void {
     const state = this.stateOf(symbol)
-    if (!trading) state.haltedSince = state.haltedSince < 0 ? time : Math.min(state.haltedSince, time)
-    else state.haltedSince = -1
+    if (!trading) {
+      state.retractHalted(state.halts.begin(time))
+      return
+    }
+    const before = state.halts.tradingThrough
+    state.halts.trading(time)
+    if (state.halts.tradingThrough > before) state.proveEmptyWindows(before)
+  }
+
+  /**
+   * The exchange's words on `symbol`'s trading, in order (`setTrading` for each). A halt followed
+   * by its end is one span: only its windows are retracted, not those after it.
+   */
+  setStatuses(symbol: string, statuses: ReadonlyArray<{ readonly trading: boolean; readonly time: number }>): void {
+    for (let i = 0; i < statuses.length; i++) {
+      const word = statuses[i]!
+      const next = statuses[i + 1]
+      if (word.trading || next === undefined || !next.trading) {
+        this.setTrading(symbol, word.trading, word.time)
+        continue
+      }
+      const state = this.stateOf(symbol)
+      state.retractHalted(state.halts.begin(word.time), next.time)
+      this.setTrading(symbol, true, next.time)
+      i++
+    }
   }
 
   /** Closes every open window up to the last one with a trade: the end of a finite input. */
@@ -166,7 +213,7 @@ export class CandleEngine {
     if (this.sink.outputs.length > 0) throw new Error("CandleEngine.snapshot: drain() the outputs first")
     return {
       version: 1,
-      options: { intervals: [...this.options.intervals], graceMillis: this.options.graceMillis },
+      options: { intervals: [...this.options.intervals], graceMillis: this.options.graceMillis, ...(this.options.awaitsOpening === true ? { awaitsOpening: true } : {}) },
       counters: { ...this.counters },
       symbols: [...this.symbols.values()].map(symbolSnapshot)
     }
@@ -188,7 +235,7 @@ export class CandleEngine {
   static forSymbol(options: EngineOptions, state: SymbolSnapshot): CandleEngine {
     return CandleEngine.restore({
       version: 1,
-      options: { intervals: [...options.intervals], graceMillis: options.graceMillis },
+      options: { intervals: [...options.intervals], graceMillis: options.graceMillis, ...(options.awaitsOpening === true ? { awaitsOpening: true } : {}) },
       counters: noCounters(),
       symbols: [state]
     })

@@ -14,6 +14,7 @@ import type { Series, SymbolWindows } from "./SymbolWindows.ts"
 const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 /** An id or time, or -1 for "none yet". */
 const OrNone = Schema.Int.check(Schema.isGreaterThanOrEqualTo(-1))
+const TradeIdOrZero = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 
 const AccumulatorSnapshot = Schema.Struct({
   openTime: EpochMillis,
@@ -48,6 +49,12 @@ export const SymbolSnapshot = Schema.Struct({
   lastTradeTime: OrNone,
   confirmedThrough: OrNone,
   haltedSince: OrNone,
+  /** Halts that ended but still reach windows not closed yet. */
+  endedHalts: Schema.optionalKey(Schema.Array(Schema.Struct({ from: EpochMillis, to: EpochMillis }))),
+  /** Through this time the exchange said the symbol was trading (absent: never). */
+  tradingThrough: Schema.optionalKey(OrNone),
+  /** After a cold start, until the producer's opening: the first window's trades not known yet. */
+  unknownStart: Schema.optionalKey(Schema.Struct({ beforeId: TradeIdOrZero, minuteOpen: EpochMillis, time: EpochMillis })),
   watermark: OrNone,
   gaps: Schema.Array(Gap),
   minute: SeriesSnapshot,
@@ -59,7 +66,8 @@ export const EngineSnapshot = Schema.Struct({
   version: Schema.Literal(1),
   options: Schema.Struct({
     intervals: Schema.Array(Interval),
-    graceMillis: Count
+    graceMillis: Count,
+    awaitsOpening: Schema.optionalKey(Schema.Boolean)
   }),
   counters: Schema.Struct({
     applied: Count,
@@ -79,7 +87,10 @@ export const symbolSnapshot = (state: SymbolWindows): SymbolSnapshot => ({
   highestId: state.sequence.lastId,
   lastTradeTime: state.sequence.lastTime,
   confirmedThrough: state.confirmedThrough,
-  haltedSince: state.haltedSince,
+  haltedSince: state.halts.haltedSince,
+  endedHalts: state.halts.spans.filter((s) => s.to >= 0),
+  tradingThrough: state.halts.tradingThrough,
+  ...(state.unknownStart === undefined ? {} : { unknownStart: state.unknownStart }),
   watermark: state.watermark,
   gaps: [...state.gaps.open],
   minute: seriesSnapshot(state.minute),
@@ -92,7 +103,9 @@ export const restoreSymbol = (state: SymbolWindows, saved: SymbolSnapshot): void
   state.sequence.lastId = saved.highestId
   state.sequence.lastTime = saved.lastTradeTime
   state.confirmedThrough = saved.confirmedThrough
-  state.haltedSince = saved.haltedSince
+  state.halts.spans = [...(saved.endedHalts ?? []), ...(saved.haltedSince >= 0 ? [{ from: saved.haltedSince, to: -1 }] : [])]
+  state.halts.tradingThrough = saved.tradingThrough ?? -1
+  state.unknownStart = saved.unknownStart
   state.watermark = saved.watermark
   for (const gap of saved.gaps) state.gaps.add(gap)
   restoreSeries(state.minute, saved.minute)

@@ -11,6 +11,8 @@ import type { EngineCounters, EngineOutput } from "./CandleEngine.ts"
 import type { Gap } from "../gaps/Gap.ts"
 import { GapLedger } from "../gaps/GapLedger.ts"
 import { TradeSequence } from "../gaps/TradeSequence.ts"
+import { TradingHalts } from "./TradingHalts.ts"
+import type { Opening, OpeningSeed, UnknownStart } from "./Opening.ts"
 import type { Trade } from "../trade/Trade.ts"
 
 const MINUTE = intervalMillis["1m"]
@@ -48,8 +50,11 @@ export class SymbolWindows {
   readonly gaps = new GapLedger()
   /** Through this time the exchange confirmed it had no trade beyond the last id; -1 before any. */
   confirmedThrough = -1
-  /** Since when (stream time) the exchange says the symbol is not trading; -1 while it trades. */
-  haltedSince = -1
+  /** The exchange's word on the symbol's trading: its halts, and how far it is known to trade. */
+  readonly halts = new TradingHalts()
+  /** After a cold start, until the producer's `Opening`: the trades of the first window not known yet. */
+  unknownStart: UnknownStart | undefined = undefined
+  private earlyOpening: Opening | undefined = undefined
   watermark = -1
   readonly minute: Series
   /** The emitted intervals longer than 1m, shortest first. */
@@ -126,6 +131,7 @@ export class SymbolWindows {
     const minute = this.minute
     const limit = this.watermark - graceMillis
     while (minute.nextOpenTime >= 0 && minute.nextOpenTime + MINUTE <= limit) this.closeNextMinute()
+    this.halts.forgetBefore(minute.nextOpenTime)
   }
 
   /** Closes every open window up to the last one with a trade: the end of a finite input. */
@@ -138,6 +144,56 @@ export class SymbolWindows {
     }
   }
 
+  /**
+   * The first trade of a symbol seen mid-stream: trades before it in its window may exist, and
+   * the longer windows holding it lack the minutes before. They are incomplete until `open`.
+   */
+  awaitOpening(trade: Trade): Gap | undefined {
+    this.unknownStart = { beforeId: trade.firstId, minuteOpen: trade.time - (trade.time % MINUTE), time: trade.time }
+    const early = this.earlyOpening
+    this.earlyOpening = undefined
+    return early === undefined ? undefined : this.open(early)
+  }
+
+  /**
+   * The producer's word on where the exchange's trades of the first window begin: ids before the
+   * first one applied are a gap (filled from REST), and the exchange's klines of the minutes
+   * before the start join the longer windows holding it.
+   */
+  open(opening: Opening): Gap | undefined {
+    const start = this.unknownStart
+    if (start === undefined) {
+      // Said in the same part as the first trade, and taken before it: kept for that trade.
+      if (!this.sequence.started) this.earlyOpening = opening
+      return undefined
+    }
+    this.unknownStart = undefined
+    for (const seed of opening.seeds) this.seed(seed, opening.firstId)
+    const gap = opening.firstId < start.beforeId
+      ? { symbol: this.symbol, fromId: opening.firstId, toId: start.beforeId - 1, fromTime: start.minuteOpen, toTime: start.time }
+      : undefined
+    // Without trades before the first, the windows holding the start may be complete now; with
+    // them, they stay incomplete until the gap is filled, which revises them.
+    if (gap === undefined) this.gapClosed({ fromTime: start.minuteOpen, toTime: start.time })
+    else this.gaps.add(gap)
+    return gap
+  }
+
+  private seed(seed: OpeningSeed, firstId: number): void {
+    const series = this.rollups.find((s) => s.interval === seed.interval)
+    if (series === undefined || seed.minutes === 0) return
+    let acc = series.open[0]?.openTime === seed.openTime ? series.open[0] : series.closed.find((a) => a.openTime === seed.openTime)
+    if (acc === undefined) {
+      if (series.open.length > 0) return
+      acc = new CandleAccumulator(seed.openTime)
+      series.open.push(acc)
+    }
+    acc.merge(seedAccumulator(seed, firstId))
+    // `merge` counts one minute; the seed holds `seed.minutes`.
+    acc.minutes += seed.minutes - 1
+    if (acc !== series.open[0]) this.markRevised(series, acc)
+  }
+
   /** A gap opened: windows already closed inside it were emitted as complete; they are not any more. */
   gapOpened(): void {
     for (const series of this.allSeries) {
@@ -146,7 +202,7 @@ export class SymbolWindows {
   }
 
   /** A gap closed: its windows may be complete now, which is a revision of their own. */
-  gapClosed(gap: Gap): void {
+  gapClosed(gap: Pick<Gap, "fromTime" | "toTime">): void {
     for (const series of this.allSeries) {
       for (const acc of series.closed) {
         if (acc.openTime <= gap.toTime && windowClose(series.interval, acc.openTime) >= gap.fromTime) this.markRevised(series, acc)
@@ -168,7 +224,54 @@ export class SymbolWindows {
         const closeTime = windowClose(series.interval, acc.openTime)
         if (closeTime < from) break
         // A window in a gap stays incomplete whatever proves it: the gap's filling revises it.
-        if (closeTime < to && !this.inGap(series.interval, acc.openTime)) this.markRevised(series, acc)
+        if (closeTime < to && this.isComplete(series.interval, acc)) this.markRevised(series, acc)
+      }
+    }
+  }
+
+  /**
+   * The exchange's word that the symbol was trading moved past `from`: windows without trades
+   * ending between it and the new word, and proven otherwise, are revised as final.
+   */
+  proveEmptyWindows(from: number): void {
+    const to = this.halts.tradingThrough
+    for (const series of this.allSeries) {
+      const closed = series.closed
+      for (let i = closed.length - 1; i >= 0; i--) {
+        const acc = closed[i]!
+        const closeTime = windowClose(series.interval, acc.openTime)
+        if (closeTime < from) break
+        if (acc.trades === 0 && closeTime < to && this.isComplete(series.interval, acc)) this.markRevised(series, acc)
+      }
+    }
+  }
+
+  /**
+   * The symbol is halted since `from` (until `to`, where known): its windows without trades in it were emitted in
+   * error (Binance has no kline for them), and are retracted; a longer interval left with no
+   * minute is retracted with them.
+   */
+  retractHalted(from: number, to = Number.MAX_SAFE_INTEGER): void {
+    const minute = this.minute
+    const retracted = minute.closed.filter((acc) => acc.openTime >= from && acc.openTime < to && acc.trades === 0 && !this.inGap("1m", acc.openTime))
+    if (retracted.length === 0) return
+    minute.closed.splice(0, minute.closed.length, ...minute.closed.filter((acc) => !retracted.includes(acc)))
+    for (const acc of retracted) {
+      this.retract(minute, acc)
+      for (const series of this.rollups) {
+        const openTime = windowOpen(series.interval, acc.openTime)
+        const current = series.open[0]
+        if (current !== undefined && current.openTime === openTime) {
+          current.minutes--
+          continue
+        }
+        const index = series.closed.findIndex((a) => a.openTime === openTime)
+        const held = series.closed[index]
+        if (held === undefined) continue
+        held.minutes--
+        if (held.minutes > 0) continue
+        series.closed.splice(index, 1)
+        this.retract(series, held)
       }
     }
   }
@@ -209,7 +312,7 @@ export class SymbolWindows {
     minute.nextOpenTime += MINUTE
     // Skipped: a window without trades that begins after the exchange said the symbol is not
     // trading, and that no gap reaches (trades filled into it later must have a window to go to).
-    const skipped = acc.trades === 0 && this.haltedSince >= 0 && acc.openTime >= this.haltedSince && !this.inGap("1m", acc.openTime)
+    const skipped = acc.trades === 0 && this.halts.halted(acc.openTime) && !this.inGap("1m", acc.openTime)
     if (!skipped) this.closeWindow(minute, acc)
     for (const series of this.rollups) {
       const openTime = windowOpen(series.interval, acc.openTime)
@@ -236,7 +339,8 @@ export class SymbolWindows {
 
   /**
    * Forgets closed windows no gap can reach any more: those before the window of the latest
-   * trade (a gap found next starts there) that overlap no open gap.
+   * trade (a gap found next starts there) that overlap no open gap and wait for no word of the
+   * exchange on the symbol's trading.
    */
   private prune(series: Series): void {
     this.sink.counters.gapsAbandoned += this.gaps.abandonStale(this.sequence.lastTime)
@@ -245,10 +349,34 @@ export class SymbolWindows {
     let drop = 0
     while (drop < closed.length - 1) {
       const acc = closed[drop]!
-      if (acc.openTime >= keepFrom || acc.revised || this.inGap(series.interval, acc.openTime)) break
+      if (acc.openTime >= keepFrom || acc.revised || this.inGap(series.interval, acc.openTime) || this.awaitsTradingWord(series.interval, acc)) break
       drop++
     }
     if (drop > 0) closed.splice(0, drop)
+  }
+
+  /**
+   * A window without trades not yet known to be a kline, of a symbol the exchange's status is
+   * asked for: kept until the answer comes (or a halt retracts it). Where no one asks (a file's
+   * candles), nothing waits.
+   */
+  private awaitsTradingWord(interval: Interval, acc: CandleAccumulator): boolean {
+    const through = this.halts.tradingThrough
+    return through >= 0 && acc.trades === 0 && windowClose(interval, acc.openTime) >= through
+  }
+
+  private retract(series: Series, acc: CandleAccumulator): void {
+    if (this.emits(series)) this.sink.outputs.push({ _tag: "CandleRetracted", symbol: this.symbol, interval: series.interval, openTime: acc.openTime })
+  }
+
+  /**
+   * Final: the exchange can have no trade in it beyond those counted (its proof is past the
+   * window's end and no gap reaches it), and, without trades, it is a kline only if the symbol
+   * was trading: the exchange said so past its end.
+   */
+  private isComplete(interval: Interval, acc: CandleAccumulator): boolean {
+    const closeTime = windowClose(interval, acc.openTime)
+    return closeTime < this.provenThrough && !this.inGap(interval, acc.openTime) && (acc.trades > 0 || closeTime < this.halts.tradingThrough)
   }
 
   private markRevised(series: Series, acc: CandleAccumulator): void {
@@ -260,13 +388,15 @@ export class SymbolWindows {
     return series.interval !== "1m" || this.sink.emitsMinute
   }
 
+  /** A window an open gap, or a start not known yet, may hold trades of. */
   private inGap(interval: Interval, openTime: number): boolean {
-    return this.gaps.overlaps(openTime, windowClose(interval, openTime))
+    const closeTime = windowClose(interval, openTime)
+    const start = this.unknownStart
+    return this.gaps.overlaps(openTime, closeTime) || (start !== undefined && openTime <= start.time && closeTime >= start.minuteOpen)
   }
 
   private candleOf(interval: Interval, acc: CandleAccumulator): Candle {
     const traded = acc.trades > 0
-    const closeTime = windowClose(interval, acc.openTime)
     return {
       symbol: this.symbol,
       interval,
@@ -276,7 +406,7 @@ export class SymbolWindows {
       low: acc.low,
       close: acc.close,
       volume: acc.volume,
-      closeTime,
+      closeTime: windowClose(interval, acc.openTime),
       quoteVolume: acc.quoteVolume,
       trades: acc.trades,
       takerBuyBaseVolume: acc.takerBuyBaseVolume,
@@ -284,7 +414,26 @@ export class SymbolWindows {
       ignore: "0",
       firstTradeId: traded ? acc.firstId : null,
       lastTradeId: traded ? acc.lastId : null,
-      complete: closeTime < this.provenThrough && !this.inGap(interval, acc.openTime)
+      complete: this.isComplete(interval, acc)
     }
   }
+}
+
+/** A seed as the window it sums. Ids are consecutive: its trades are the ones just before `firstId`. */
+const seedAccumulator = (seed: OpeningSeed, firstId: number): CandleAccumulator => {
+  const acc = new CandleAccumulator(seed.openTime)
+  acc.trades = seed.trades
+  if (seed.trades > 0) {
+    acc.firstId = firstId - seed.trades
+    acc.lastId = firstId - 1
+  }
+  acc.open = seed.open
+  acc.high = seed.high
+  acc.low = seed.low
+  acc.close = seed.close
+  acc.volume = seed.volume
+  acc.quoteVolume = seed.quoteVolume
+  acc.takerBuyBaseVolume = seed.takerBuyBaseVolume
+  acc.takerBuyQuoteVolume = seed.takerBuyQuoteVolume
+  return acc
 }

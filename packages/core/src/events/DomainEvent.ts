@@ -22,19 +22,41 @@ export type CandleClosed = typeof CandleClosed.Type
 export const CandleRevised = Schema.TaggedStruct("CandleRevised", { id: EventId, candle: Candle })
 export type CandleRevised = typeof CandleRevised.Type
 
+/**
+ * A window emitted in error does not exist: the exchange made no kline for it (the symbol was
+ * halted). Stores delete it; consumers forget it.
+ */
+export const CandleRetracted = Schema.TaggedStruct("CandleRetracted", {
+  id: EventId,
+  symbol: SymbolName,
+  interval: Interval,
+  openTime: EpochMillis,
+  reason: Schema.String
+})
+export type CandleRetracted = typeof CandleRetracted.Type
+
 const GapFields = { id: EventId, ...Gap.fields }
 
 /** Trade ids are consecutive per symbol; these were skipped over. */
 export const DataGapDetected = Schema.TaggedStruct("DataGapDetected", GapFields)
 export type DataGapDetected = typeof DataGapDetected.Type
 
-/** The end of a gap: filled from REST, or given up on with the reason. */
-export const DataGapFilled = Schema.TaggedStruct("DataGapFilled", {
-  ...GapFields,
-  outcome: Schema.Literals(["filled", "unfillable"]),
-  reason: Schema.optionalKey(Schema.String)
-})
+/** The end of a gap: every trade of it filled from REST. A gap is never given up on. */
+export const DataGapFilled = Schema.TaggedStruct("DataGapFilled", GapFields)
 export type DataGapFilled = typeof DataGapFilled.Type
+
+/**
+ * A data-quality event: these trades of a gap are still missing `openMillis` after it was found,
+ * REST having been asked `attempts` times (the last answer's `reason`). They are still asked for;
+ * the candles they belong to stay incomplete meanwhile.
+ */
+export const DataGapOverdue = Schema.TaggedStruct("DataGapOverdue", {
+  ...GapFields,
+  openMillis: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  attempts: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  reason: Schema.String
+})
+export type DataGapOverdue = typeof DataGapOverdue.Type
 
 /**
  * A data-quality event, apart from market anomalies: Binance has trades of `symbol` its stream has
@@ -107,7 +129,7 @@ export const AlertSent = Schema.TaggedStruct("AlertSent", {
 })
 export type AlertSent = typeof AlertSent.Type
 
-export const DomainEvent = Schema.Union([CandleClosed, CandleRevised, DataGapDetected, DataGapFilled, StreamSilent, HourReconciled, AnomalyDetected, AlertSent])
+export const DomainEvent = Schema.Union([CandleClosed, CandleRevised, CandleRetracted, DataGapDetected, DataGapFilled, DataGapOverdue, StreamSilent, HourReconciled, AnomalyDetected, AlertSent])
 export type DomainEvent = typeof DomainEvent.Type
 
 export const DomainEventFromJson = Schema.fromJsonString(DomainEvent)
@@ -129,12 +151,26 @@ export const dataGapDetected = (gap: Gap): DataGapDetected => ({
   ...gapOf(gap)
 })
 
-export const dataGapFilled = (gap: Gap, outcome: "filled" | "unfillable", reason?: string): DataGapFilled => ({
+export const dataGapFilled = (gap: Gap): DataGapFilled => ({
   _tag: "DataGapFilled",
-  id: `gap-${outcome}:${gap.symbol}:${gap.fromId}-${gap.toId}`,
-  ...gapOf(gap),
-  outcome,
-  ...(reason === undefined ? {} : { reason })
+  id: `gap-filled:${gap.symbol}:${gap.fromId}-${gap.toId}`,
+  ...gapOf(gap)
+})
+
+/** Once per gap: its id names the trades still missing when it became overdue. */
+export const dataGapOverdue = (fields: Omit<DataGapOverdue, "_tag" | "id">): DataGapOverdue => ({
+  _tag: "DataGapOverdue",
+  id: `gap-overdue:${fields.symbol}:${fields.fromId}-${fields.toId}`,
+  ...fields
+})
+
+export const candleRetracted = (symbol: string, interval: Interval, openTime: number, reason: string): CandleRetracted => ({
+  _tag: "CandleRetracted",
+  id: `candle-retracted:${symbol}:${interval}:${openTime}`,
+  symbol,
+  interval,
+  openTime,
+  reason
 })
 
 /** One event per silence: its id names the symbol and when the silence began. */

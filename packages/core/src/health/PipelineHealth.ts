@@ -23,6 +23,8 @@ const SymbolHealth = Schema.Struct({
 })
 type SymbolHealth = typeof SymbolHealth.Type
 
+const OverdueGap = Schema.Struct({ symbol: Schema.String, fromId: Schema.Int, toId: Schema.Int, openSeconds: Schema.Int })
+
 /** Closed hours compared with the exchange's klines: how many, how many 1m windows differed, and when last (null before the first). */
 export const ReconciliationHealth = Schema.Struct({
   hours: Schema.Int,
@@ -42,6 +44,8 @@ export const PipelineHealth = Schema.Struct({
   reconnects: Schema.Int,
   gapsOpen: Schema.Int,
   gapsFilled: Schema.Int,
+  /** Gaps still open past the overdue age, by name (they are still asked for); absent where not tracked. */
+  gapsOverdue: Schema.optionalKey(Schema.Array(OverdueGap)),
   queueDepth: Schema.Int,
   batchesProcessed: Schema.Int,
   journal: Schema.Int,

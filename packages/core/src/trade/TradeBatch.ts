@@ -6,6 +6,7 @@
 import { Schema } from "effect"
 import { formatUnits, PRICE_SCALE, Units8 } from "../decimal/Decimal.ts"
 import { TraceParent } from "../tracing/TraceParent.ts"
+import { Opening } from "../candle/Opening.ts"
 import { EpochMillis, SymbolName, TradeId, type Trade } from "./Trade.ts"
 
 /** One trade, compact: `[id, price, qty, time, buyerIsMaker]`. */
@@ -19,8 +20,10 @@ export type CompactTrade = typeof CompactTrade.Type
 export const Confirmation = Schema.Struct({ lastId: TradeId, time: EpochMillis })
 
 /**
- * What the exchange said of a symbol's status when the stream stood at `time`, sent once per
- * change: while it is not trading (a halt, maintenance) its windows without trades are not candles.
+ * What the exchange said of a symbol's trading, dated by the exchange: trading at `time` (every
+ * check says so: the proof that windows without trades up to then are klines), or halted since
+ * `time` (the end of its last kline). While it is not trading (a halt, maintenance) its windows
+ * without trades are not candles.
  */
 export const TradingStatus = Schema.Struct({ trading: Schema.Boolean, time: EpochMillis })
 
@@ -32,7 +35,10 @@ export const SymbolTrades = Schema.Struct({
   /** Ascending by id. */
   trades: Schema.Array(CompactTrade),
   confirmed: Schema.optionalKey(Confirmation),
-  status: Schema.optionalKey(TradingStatus)
+  /** The exchange's words on the symbol's trading since the last part, in the order said. */
+  statuses: Schema.optionalKey(Schema.Array(TradingStatus)),
+  /** After a cold start, where the exchange's trades of the first window begin (taken before the part's trades). */
+  opening: Schema.optionalKey(Opening)
 }).check(
   Schema.makeFilter((s) => {
     for (let i = 1; i < s.trades.length; i++) {
@@ -77,10 +83,13 @@ export const encodeTradeBatchJson = (batch: TradeBatch): string =>
   })
 
 /** A part's confirmation and status, where it has them, as plain JSON fields. */
-export const exchangeWordOf = (part: Pick<SymbolTrades, "confirmed" | "status">) => ({
+export const exchangeWordOf = (part: Pick<SymbolTrades, "confirmed" | "statuses" | "opening">) => ({
   ...(part.confirmed === undefined ? {} : { confirmed: { lastId: part.confirmed.lastId, time: part.confirmed.time } }),
-  ...(part.status === undefined ? {} : { status: { trading: part.status.trading, time: part.status.time } })
+  ...(part.statuses === undefined ? {} : { statuses: part.statuses.map((s) => ({ trading: s.trading, time: s.time })) }),
+  ...(part.opening === undefined ? {} : { opening: encodeOpening(part.opening) })
 })
+
+const encodeOpening = Schema.encodeSync(Opening)
 
 export const tradesOf = (part: SymbolTrades): Array<Trade> =>
   part.trades.map(([id, price, qty, time, buyerIsMaker]) => ({ symbol: part.symbol, firstId: id, lastId: id, price, qty, time, buyerIsMaker }))

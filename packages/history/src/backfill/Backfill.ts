@@ -95,6 +95,8 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         const downloaded = yield* downloadArchiveFile(file, { baseUrl: request.archiveUrl, dir: request.downloadDir, tries: request.tries, onBytes: (n) => (progress.bytes += n) })
         // Binance's klines are final: no grace, and a window closes when the data passes its end.
         const engine = carried ?? new CandleEngine({ intervals: [...request.intervals], graceMillis: 0 })
+        // The archive's file is the exchange's word that the symbol traded through its period.
+        engine.setTrading(file.symbol, true, file.to)
         const pending: Array<Candle> = []
         /** The file's hours with trades (their trades were staged) and its days: the archive's files to make. */
         const archived: Array<Candle> = []

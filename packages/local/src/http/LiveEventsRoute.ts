@@ -1,6 +1,6 @@
 /**
- * Server-sent events for the dashboard (`GET /api/events`): every closed or revised candle,
- * anomaly and alert as it is published on the bus, and the pipeline's health every two seconds.
+ * Server-sent events for the dashboard (`GET /api/events`): every closed, revised or retracted
+ * candle, anomaly and alert as it is published on the bus, and the pipeline's health every two seconds.
  * Each event is the domain event's JSON (its schema's encoding), named by its tag. Each client
  * has its own bus subscription, ended when it disconnects.
  */
@@ -13,7 +13,7 @@ import { StoreHealth } from "@blockchaincore/api/ReadApi"
 import { HealthReport } from "@blockchaincore/api/ReadApiServer"
 import { InProcessEventBus } from "../memory/InProcessEventBus.ts"
 
-const LIVE = { source: [EVENT_SOURCE], "detail-type": ["CandleClosed", "CandleRevised", "AnomalyDetected", "AlertSent"] }
+const LIVE = { source: [EVENT_SOURCE], "detail-type": ["CandleClosed", "CandleRevised", "CandleRetracted", "AnomalyDetected", "AlertSent"] }
 const HEALTH_EVERY = Duration.seconds(2)
 
 const encodeEvent = Schema.encodeSync(DomainEvent)

@@ -31,8 +31,11 @@ const pipelineHealth = (symbols: ReadonlyArray<string>, m: MetricsSnapshot | und
     now,
     connectionsUp: c?.connectionsUp.size ?? 0,
     reconnects: c?.reconnects ?? 0,
-    gapsOpen: c === undefined ? 0 : c.gapsFound - c.gapsFilled - c.gapsUnfillable,
+    gapsOpen: c?.gapsWaiting.size ?? 0,
     gapsFilled: c?.gapsFilled ?? 0,
+    gapsOverdue: [...(c?.gapsWaiting.values() ?? [])]
+      .filter((w) => w.overdue)
+      .map(({ gap, foundAt }) => ({ symbol: gap.symbol, fromId: gap.fromId, toId: gap.toId, openSeconds: Math.max(0, Math.round((now - foundAt) / 1000)) })),
     queueDepth,
     batchesProcessed,
     journal: m?.journalSize ?? 0,

@@ -163,8 +163,9 @@ const producer = (config: LocalRuntimeConfig) =>
     const queue = yield* LocalTradeQueue
     const stats = yield* LocalPipeStats
     const server = yield* HttpServer.HttpServer
-    // Resume where the processor stands: a trade id past it is a gap the producer fills from REST.
-    const resumeFrom = yield* resumePoints(yield* EngineStateStore, source.symbols)
+    // Resume where the processor stands: a trade id past it is a gap the producer fills from REST,
+    // as are the gaps it still holds open.
+    const { resumeFrom, openGaps } = yield* resumePoints(yield* EngineStateStore, source.symbols)
     // Live, the anomaly rules get their history from Binance's klines in the background; a
     // replay's candles are from another day, so it has none to take.
     if (config.replay === undefined) {
@@ -172,6 +173,7 @@ const producer = (config: LocalRuntimeConfig) =>
     }
     const handle = yield* runProducer(producerConfig(source.symbols, source, {
       resumeFrom,
+      openGaps,
       recorded: config.replay !== undefined,
       ...(config.completeness === undefined ? {} : { completeness: config.completeness })
     }))

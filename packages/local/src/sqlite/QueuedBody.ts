@@ -7,6 +7,7 @@
  */
 import { Schema } from "effect"
 import { aligned, BYTES_PER_TRADE, setTrade, tradeColumns } from "@blockchaincore/adapters/formats/TradeColumns"
+import { Opening } from "@blockchaincore/core/candle/Opening"
 import { type CompactTrade, Confirmation, exchangeWordOf, TradeBatch, TradingStatus } from "@blockchaincore/core/trade/TradeBatch"
 
 const UNITS_MARK = "u1"
@@ -20,7 +21,8 @@ const Header = Schema.fromJsonString(Schema.Struct({
     watermark: Schema.Number,
     count: Schema.Int,
     confirmed: Schema.optionalKey(Confirmation),
-    status: Schema.optionalKey(TradingStatus)
+    statuses: Schema.optionalKey(Schema.Array(TradingStatus)),
+    opening: Schema.optionalKey(Opening)
   }))
 }))
 const decodeHeader = Schema.decodeUnknownSync(Header)
@@ -70,7 +72,9 @@ export const readQueuedBinary = (bytes: Uint8Array): TradeBatch => {
     symbols: header.symbols.map((s) => ({
       symbol: s.symbol,
       watermark: s.watermark,
-      ...exchangeWordOf(s),
+      ...(s.confirmed === undefined ? {} : { confirmed: s.confirmed }),
+      ...(s.statuses === undefined ? {} : { statuses: s.statuses }),
+      ...(s.opening === undefined ? {} : { opening: s.opening }),
       trades: Array.from({ length: s.count }, (): CompactTrade => {
         const trade: CompactTrade = [ids[i]!, prices[i]!, qtys[i]!, times[i]!, flags[i] === 1]
         i++
@@ -101,7 +105,8 @@ const UnitsBody = Schema.fromJsonString(Schema.Struct({
     symbol: Schema.String,
     watermark: Schema.Number,
     confirmed: Schema.optionalKey(Confirmation),
-    status: Schema.optionalKey(TradingStatus),
+    statuses: Schema.optionalKey(Schema.Array(TradingStatus)),
+    opening: Schema.optionalKey(Opening),
     trades: Schema.Array(Schema.Tuple([Schema.Number, Schema.BigIntFromString, Schema.BigIntFromString, Schema.Number, Schema.Boolean]))
   }))
 }))

@@ -27,11 +27,16 @@ export const makeSqliteCandleStore = (db: DatabaseSync): CandleStore["Service"] 
   const range = db.prepare("SELECT body FROM candles WHERE symbol = ? AND interval = ? AND open_time BETWEEN ? AND ? ORDER BY open_time ASC LIMIT ?")
   const latest = db.prepare("SELECT body FROM candles WHERE symbol = ? AND interval = ? AND open_time BETWEEN ? AND ? ORDER BY open_time DESC LIMIT ?")
   const symbols = db.prepare("SELECT DISTINCT symbol FROM candles ORDER BY symbol")
+  const remove = db.prepare("DELETE FROM candles WHERE symbol = ? AND interval = ? AND open_time = ?")
 
   return CandleStore.of({
     putCandles: (candles) =>
       attempt("putCandles", () => inTransaction(db, () => {
         for (const c of candles) upsert.run(c.symbol, c.interval, c.openTime, encodeCandle(c))
+      })),
+    deleteCandles: (keys) =>
+      attempt("deleteCandles", () => inTransaction(db, () => {
+        for (const k of keys) remove.run(k.symbol, k.interval, k.openTime)
       })),
     candles: (q) =>
       attempt("candles", () => {

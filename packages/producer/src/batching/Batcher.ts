@@ -5,7 +5,7 @@
  * interval, carrying the stream's time as its symbols' watermark, so quiet symbols' windows
  * close too.
  */
-import { type CompactTrade, shardOf, type SymbolTrades, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { type CompactTrade, shardOf, type SymbolTrades, type TradeBatch, type TradingStatus } from "@blockchaincore/core/trade/TradeBatch"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 
 export interface BatcherOptions {
@@ -47,9 +47,10 @@ interface SymbolSlot {
   ascending: boolean
   watermark: number
   sentWatermark: number
-  /** The exchange's word on the symbol (its last id, its status) not sent yet. */
+  /** The exchange's word on the symbol (its last id, its statuses) not sent yet. */
   confirmed: SymbolTrades["confirmed"]
-  status: SymbolTrades["status"]
+  statuses: Array<typeof TradingStatus.Type>
+  opening: SymbolTrades["opening"]
 }
 
 class Shard {
@@ -102,10 +103,23 @@ export class Batcher {
     if (slot !== undefined) slot.confirmed = { lastId, time }
   }
 
-  /** The exchange's status for `symbol` changed: said once, with the symbol's next part. */
+  /**
+   * The exchange's word on `symbol`'s trading: every word rides with the symbol's next part, in
+   * order, so a halt and its end in one batch both arrive; while no halt is among them, a
+   * "trading" after a "trading" only moves the time (a halt's end must keep its own).
+   */
   setStatus(symbol: string, trading: boolean, time: number): void {
     const slot = this.slots.get(symbol)
-    if (slot !== undefined) slot.status = { trading, time }
+    if (slot === undefined) return
+    const last = slot.statuses.at(-1)
+    if (last !== undefined && trading && slot.statuses.every((s) => s.trading)) slot.statuses[slot.statuses.length - 1] = { trading, time: Math.max(last.time, time) }
+    else slot.statuses.push({ trading, time })
+  }
+
+  /** After a cold start: where the exchange's trades of `symbol`'s first window begin, with its next part. */
+  open(symbol: string, opening: NonNullable<SymbolTrades["opening"]>): void {
+    const slot = this.slots.get(symbol)
+    if (slot !== undefined) slot.opening = opening
   }
 
   /** A new connection epoch: later batches carry it. */
@@ -168,7 +182,7 @@ export class Batcher {
   }
 
   private slotOf(symbol: string, shard: number): SymbolSlot {
-    const slot: SymbolSlot = { symbol, shard, trades: [], ascending: true, watermark: -1, sentWatermark: -1, confirmed: undefined, status: undefined }
+    const slot: SymbolSlot = { symbol, shard, trades: [], ascending: true, watermark: -1, sentWatermark: -1, confirmed: undefined, statuses: [], opening: undefined }
     this.slots.set(symbol, slot)
     this.shards[shard]!.slots.push(slot)
     return slot
@@ -187,19 +201,21 @@ export class Batcher {
     for (const slot of shard.slots) {
       const trades = slot.ascending ? slot.trades : slot.trades.sort((a, b) => a[0] - b[0])
       const watermark = Math.max(slot.watermark, this.streamTime)
-      const { confirmed, status } = slot
-      if (trades.length === 0 && confirmed === undefined && status === undefined && (watermark < 0 || watermark === slot.sentWatermark)) continue
+      const { confirmed, statuses, opening } = slot
+      if (trades.length === 0 && confirmed === undefined && statuses.length === 0 && opening === undefined && (watermark < 0 || watermark === slot.sentWatermark)) continue
       slot.sentWatermark = watermark
       slot.trades = []
       slot.ascending = true
       slot.confirmed = undefined
-      slot.status = undefined
+      slot.statuses = []
+      slot.opening = undefined
       parts.push({
         symbol: slot.symbol,
         watermark: Math.max(watermark, 0),
         trades,
         ...(confirmed === undefined ? {} : { confirmed }),
-        ...(status === undefined ? {} : { status })
+        ...(statuses.length === 0 ? {} : { statuses }),
+        ...(opening === undefined ? {} : { opening })
       })
     }
     const opening = { at: shard.since, tradeTime: shard.sinceTradeTime }

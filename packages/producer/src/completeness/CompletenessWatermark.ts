@@ -14,9 +14,11 @@ import { Clock, Effect, Queue } from "effect"
 import { INVALID_SYMBOL } from "@blockchaincore/core/binance/ErrorBody"
 import { isTrading, NOT_LISTED } from "@blockchaincore/core/binance/SymbolStatus"
 import { streamSilent } from "@blockchaincore/core/events/DomainEvent"
-import type { Gap } from "@blockchaincore/core/gaps/Gap"
 import type { Batcher } from "../batching/Batcher.ts"
 import type { BinanceRest, RestError } from "@blockchaincore/adapters/binance/BinanceRest"
+import { LIST_SYMBOLS_UP_TO, type TickerLastId } from "@blockchaincore/core/binance/RestTicker"
+import { makeTradingWords } from "./TradingWords.ts"
+import { type PendingGap, pendingGap } from "../gaps/GapFilling.ts"
 import type { ProducerMetrics } from "../metrics/ProducerMetrics.ts"
 import type { Announce } from "../publish/Announcer.ts"
 import type { StreamedSymbol } from "../sequence/FrameSequencer.ts"
@@ -27,7 +29,7 @@ interface CompletenessDeps {
   readonly options: CompletenessOptions
   readonly rest: BinanceRest
   readonly batcher: Batcher
-  readonly gaps: Queue.Queue<Gap>
+  readonly gaps: Queue.Queue<PendingGap>
   readonly announce: Announce
   readonly metrics: ProducerMetrics
 }
@@ -53,7 +55,7 @@ export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, a
    * same synchronous step that read it: no frame is handled in between, so none is counted
    * twice or left out.
    */
-  const takeSilentGaps = (exchange: ReadonlyMap<string, number>, now: number, marketTime: number) =>
+  const takeSilentGaps = (exchange: ReadonlyMap<string, number>, now: number, marketTime: number, provenTime: ReadonlyMap<string, number>) =>
     Effect.sync(() => {
       const delivered = new Map([...symbols].map(([symbol, s]) => [symbol, s.sequence.started ? { id: s.sequence.lastId, time: s.sequence.lastTime } : undefined]))
       const found = silentGaps(delivered, checked, exchange, marketTime)
@@ -68,33 +70,28 @@ export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, a
         }
         state.sequence.skipTo(gap.toId, gap.toTime)
       }
-      // Level with the exchange: its windows before the market's time are final (the engine
-      // takes the proof only if it has applied exactly up to that id, fills included).
+      // Level with the exchange: its windows before the time the answer is known to run to are
+      // final (the engine takes the proof only if it has applied exactly up to that id, fills included).
       for (const [symbol, state] of symbols) {
         const theirs = exchange.get(symbol)
-        if (state.sequence.started && theirs === state.sequence.lastId) batcher.confirm(symbol, theirs, marketTime)
+        const time = provenTime.get(symbol)
+        if (state.sequence.started && theirs === state.sequence.lastId && time !== undefined) batcher.confirm(symbol, theirs, time)
       }
       return found
     })
 
-  /**
-   * Each symbol's status, said downstream (and in the log) when it changes: a halt makes no
-   * candles. It is dated by the stream's time as the answer is taken in, so that trades already
-   * delivered are not taken for the end of a halt.
-   */
-  const takeStatuses = (statuses: ReadonlyMap<string, string>) =>
-    Effect.forEach(symbols, ([symbol, state]) => {
-      const status = statuses.get(symbol)
-      const was = state.counters.status
-      if (status === undefined || status === was) return Effect.void
-      state.counters.status = status
-      const trading = isTrading(status)
-      if (was !== "" && isTrading(was) === trading) return Effect.void
-      batcher.setStatus(symbol, trading, marketTimeNow())
-      return trading
-        ? (was === "" ? Effect.void : Effect.logInfo(`${symbol}: Binance says ${status}: trading again`))
-        : Effect.logWarning(`${symbol}: Binance says ${status}, not trading: no candles for its windows without trades until it trades again`)
-    }, { discard: true })
+  const tradingWords = makeTradingWords(symbols, rest, batcher)
+
+  /** Each symbol's status said downstream (`TradingWords`), and in the log when it changes: a halt makes no candles. */
+  const takeStatuses = (serverTime: number, statuses: ReadonlyMap<string, string>) =>
+    tradingWords(serverTime, statuses).pipe(
+      Effect.flatMap((changed) =>
+        Effect.forEach(changed, ({ symbol, status, was }) =>
+          isTrading(status)
+            ? (was === "" ? Effect.void : Effect.logInfo(`${symbol}: Binance says ${status}: trading again`))
+            : Effect.logWarning(`${symbol}: Binance says ${status}, not trading: no candles for its windows without trades until it trades again`), { discard: true })
+      )
+    )
 
   /** A failure said once, not every check, until the check works again. */
   const sayOnce = (key: "ticker" | "status", message: string) => {
@@ -112,18 +109,26 @@ export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, a
     Effect.forEach(listed(), (symbol) =>
       rest.lastIds([symbol]).pipe(
         Effect.flip,
-        Effect.flatMap((e) => (refusedSymbol(e) ? Effect.succeed(symbol) : Effect.fail(e))),
-        Effect.flatMap((symbol) => Effect.suspend(() => {
-          unlisted.add(symbol)
-          const state = symbols.get(symbol)
-          if (state === undefined) return Effect.void
-          state.counters.status = NOT_LISTED
-          batcher.setStatus(symbol, false, marketTime)
-          if (state.sequence.started) batcher.confirm(symbol, state.sequence.lastId, marketTime)
-          return Effect.logWarning(`${symbol}: Binance no longer lists it (delisted or renamed): no more trades or candles for it; its last candles are final`)
-        })),
+        Effect.flatMap((e) => (refusedSymbol(e) ? markUnlisted(symbol, marketTime) : Effect.fail(e))),
         Effect.ignore
       ), { discard: true })
+
+  /** Asked without a list (above `LIST_SYMBOLS_UP_TO`), Binance refuses nothing: a symbol it no longer lists is one its answer leaves out. */
+  const missingFrom = (answered: ReadonlyMap<string, unknown>, asked: ReadonlyArray<string>, marketTime: number) =>
+    asked.length > LIST_SYMBOLS_UP_TO
+      ? Effect.forEach(asked.filter((s) => !answered.has(s)), (symbol) => markUnlisted(symbol, marketTime), { discard: true })
+      : Effect.void
+
+  const markUnlisted = (symbol: string, marketTime: number) =>
+    Effect.suspend(() => {
+      unlisted.add(symbol)
+      const state = symbols.get(symbol)
+      if (state === undefined) return Effect.void
+      state.counters.status = NOT_LISTED
+      batcher.setStatus(symbol, false, marketTime)
+      if (state.sequence.started) batcher.confirm(symbol, state.sequence.lastId, marketTime)
+      return Effect.logWarning(`${symbol}: Binance no longer lists it (delisted or renamed): no more trades or candles for it; its last candles are final`)
+    })
 
   /** Still silent after the set time, with its connection up (a lost connection is said as such): a data-quality event, once per silence. */
   const announceSilences = Effect.fn("announceSilences")(function*(exchange: ReadonlyMap<string, number>, now: number) {
@@ -139,6 +144,26 @@ export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, a
     }
   })
 
+  /**
+   * The ticker's answer as far as it can be trusted: per symbol its last id, and the time that id
+   * is known to hold to, no later than the ticker's own `closeTime` (it is a cache) nor than the
+   * stream stood when asked. An answer below a last id the exchange reported before is stale and
+   * left out.
+   */
+  const highestReported = new Map<string, number>()
+  const trusted = (answer: ReadonlyMap<string, TickerLastId>, marketTime: number) => {
+    const lastIds = new Map<string, number>()
+    const provenTime = new Map<string, number>()
+    for (const [symbol, { lastId, closeTime }] of answer) {
+      const before = highestReported.get(symbol) ?? -1
+      if (lastId < before) continue
+      highestReported.set(symbol, lastId)
+      lastIds.set(symbol, lastId)
+      provenTime.set(symbol, Math.min(marketTime, closeTime))
+    }
+    return { lastIds, provenTime }
+  }
+
   return Effect.gen(function*() {
     // Taken before asking: the answers are at least this recent.
     const marketTime = marketTimeNow()
@@ -151,16 +176,18 @@ export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, a
       yield* sayOnce("status", statuses.failure.message)
     } else {
       problems.status = ""
-      yield* takeStatuses(statuses.success)
+      yield* missingFrom(statuses.success.statuses, asked, marketTime)
+      yield* takeStatuses(statuses.success.serverTime, statuses.success.statuses)
     }
     const exchange = yield* rest.lastIds(asked).pipe(Effect.result)
     if (exchange._tag === "Failure") return yield* (refusedSymbol(exchange.failure) ? findUnlisted(marketTime) : sayOnce("ticker", exchange.failure.message))
     problems.ticker = ""
     const now = yield* Clock.currentTimeMillis
-    for (const gap of yield* takeSilentGaps(exchange.success, now, marketTime)) {
+    const { lastIds, provenTime } = trusted(exchange.success, marketTime)
+    for (const gap of yield* takeSilentGaps(lastIds, now, marketTime, provenTime)) {
       yield* Effect.logWarning(`${gap.symbol}: the stream is silent at trade ${gap.fromId - 1} while Binance had ${gap.toId} a check ago: filling ${gap.toId - gap.fromId + 1} trades from REST`)
-      yield* Queue.offer(gaps, gap)
+      yield* Queue.offer(gaps, pendingGap(gap, now))
     }
-    yield* announceSilences(exchange.success, now)
+    yield* announceSilences(lastIds, now)
   })
 }

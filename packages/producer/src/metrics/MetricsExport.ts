@@ -27,7 +27,7 @@ const totals: ReadonlyArray<readonly [Metric.Metric<number, unknown>, (m: Metric
   [counter("blockchaincore_gaps_found_total", "Gaps in trade ids found"), (m) => m.counters.gapsFound],
   [counter("blockchaincore_gaps_filled_total", "Gaps filled from REST"), (m) => m.counters.gapsFilled],
   [counter("blockchaincore_silent_gaps_total", "Gaps the completeness watermark found: a symbol silent behind the exchange's last trade id"), (m) => m.counters.silentGaps],
-  [counter("blockchaincore_gaps_unfillable_total", "Gaps REST could not fill"), (m) => m.counters.gapsUnfillable],
+  [counter("blockchaincore_gap_retries_total", "Asks of REST for a gap's trades that came back short, each asked again with backoff"), (m) => m.counters.gapRetries],
   [counter("blockchaincore_trades_backfilled_total", "Trades fetched from REST to fill gaps"), (m) => m.counters.tradesBackfilled],
   [counter("blockchaincore_bus_failures_total", "Domain events the bus refused"), (m) => m.counters.busFailures],
   [counter("blockchaincore_batches_published_total", "Trade batches published to the queue"), (m) => m.publish.published],
@@ -36,6 +36,8 @@ const totals: ReadonlyArray<readonly [Metric.Metric<number, unknown>, (m: Metric
 
 const gauges: ReadonlyArray<readonly [Metric.Metric<number, unknown>, (m: MetricsSnapshot) => number]> = [
   [gauge("blockchaincore_connections_up", "Stream connections up now"), (m) => m.counters.connectionsUp.size],
+  [gauge("blockchaincore_gaps_open", "Gaps whose trades REST has not given yet"), (m) => m.counters.gapsWaiting.size],
+  [gauge("blockchaincore_gaps_overdue", "Open gaps past the overdue age"), (m) => [...m.counters.gapsWaiting.values()].filter((g) => g.overdue).length],
   [gauge("blockchaincore_publish_latency_ms", "Latency of the last publish to the queue"), (m) => m.publish.lastLatencyMillis],
   [gauge("blockchaincore_journal_batches", "Batches waiting in the journal"), (m) => m.journalSize]
 ]

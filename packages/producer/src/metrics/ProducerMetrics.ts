@@ -2,6 +2,7 @@
  * What the producer counts, and the per-second rates derived from it. Counters only go up; a
  * rate is the change over the last sampling window (the producer samples once a second).
  */
+import type { Gap } from "@blockchaincore/core/gaps/Gap"
 import type { ClientEvent } from "../stream/ConnectionSupervisor.ts"
 export interface SymbolCounters {
   frames: number
@@ -34,9 +35,18 @@ interface ProducerCounters {
   /** Of those, gaps the completeness watermark found: a symbol silent behind the exchange. */
   silentGaps: number
   gapsFilled: number
-  gapsUnfillable: number
+  /** Asks of REST for a gap's trades that came back short (a lagging database, a failure): each is asked again. */
+  gapRetries: number
+  /** The gaps not filled yet, by symbol and last id: as found, since when, and whether said overdue. */
+  readonly gapsWaiting: Map<string, WaitingGap>
   tradesBackfilled: number
   busFailures: number
+}
+
+export interface WaitingGap {
+  readonly gap: Gap
+  readonly foundAt: number
+  readonly overdue: boolean
 }
 
 export interface MetricsSnapshot {
@@ -71,7 +81,8 @@ export class ProducerMetrics {
     gapsFound: 0,
     silentGaps: 0,
     gapsFilled: 0,
-    gapsUnfillable: 0,
+    gapRetries: 0,
+    gapsWaiting: new Map(),
     tradesBackfilled: 0,
     busFailures: 0
   }

@@ -8,7 +8,7 @@ export const statusLine = (m: MetricsSnapshot): string => {
   return [
     `trades ${trades} (${rate.toFixed(1)}/s)`,
     `reconnects ${c.reconnects}`,
-    `gaps ${c.gapsFound} (open ${c.gapsFound - c.gapsFilled - c.gapsUnfillable}, filled ${c.gapsFilled}, unfillable ${c.gapsUnfillable}, silent ${c.silentGaps}, trades backfilled ${c.tradesBackfilled})`,
+    `gaps ${c.gapsFound} (open ${c.gapsWaiting.size}, filled ${c.gapsFilled}, asked again ${c.gapRetries}, silent ${c.silentGaps}, trades backfilled ${c.tradesBackfilled})`,
     `malformed ${c.framesMalformed}`,
     `published ${m.publish.published} batches (last ${m.publish.lastLatencyMillis} ms)`,
     `journal ${m.journalSize}`

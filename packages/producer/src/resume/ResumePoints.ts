@@ -1,16 +1,21 @@
 /**
  * Where the producer resumes, per symbol: after the last trade the processor applied, as its
  * stored state says (the local store, or the state table on AWS). A trade id past that point is
- * then a gap the producer fills from REST, so a restart loses no trade.
+ * then a gap the producer fills from REST, so a restart loses no trade; and the gaps the engine
+ * still holds open are asked for again.
  */
 import { Effect } from "effect"
+import type { Gap } from "@blockchaincore/core/gaps/Gap"
 import type { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 
 export const resumePoints = Effect.fn("resumePoints")(function*(store: EngineStateStore["Service"], symbols: ReadonlyArray<string>) {
-    const points = new Map<string, { readonly id: number; readonly time: number }>()
+    const resumeFrom = new Map<string, { readonly id: number; readonly time: number }>()
+    const openGaps: Array<Gap> = []
     for (const symbol of symbols) {
       const { state } = yield* store.loadState(symbol)
-      if (state !== undefined && state.highestId >= 0) points.set(symbol, { id: state.highestId, time: state.lastTradeTime })
+      if (state === undefined) continue
+      if (state.highestId >= 0) resumeFrom.set(symbol, { id: state.highestId, time: state.lastTradeTime })
+      openGaps.push(...state.gaps)
     }
-    return points
+    return { resumeFrom, openGaps }
   })

@@ -11,12 +11,14 @@ import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
 import type { Gap } from "@blockchaincore/core/gaps/Gap"
 import { TradeSequence } from "@blockchaincore/core/gaps/TradeSequence"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
+import { QuietMinutes } from "../completeness/QuietMinutes.ts"
 import type { ProducerMetrics, SymbolCounters } from "../metrics/ProducerMetrics.ts"
 
-/** One wanted symbol: its counters and where its delivered trade ids stand. */
+/** One wanted symbol: its counters, where its delivered trade ids stand, and its minutes without trades. */
 export interface StreamedSymbol {
   readonly counters: SymbolCounters
   readonly sequence: TradeSequence
+  readonly quiet: QuietMinutes
 }
 
 /** The wanted symbols, each found with one lookup per frame; resumed after `resumeFrom`'s trade where given. */
@@ -25,11 +27,13 @@ export const streamedSymbols = (
   metrics: ProducerMetrics,
   resumeFrom: ReadonlyMap<string, { readonly id: number; readonly time: number }> | undefined
 ): ReadonlyMap<string, StreamedSymbol> =>
-  new Map(symbols.map((symbol) => [symbol, { counters: metrics.symbol(symbol), sequence: new TradeSequence(symbol, resumeFrom?.get(symbol)) }]))
+  new Map(symbols.map((symbol) => [symbol, { counters: metrics.symbol(symbol), sequence: new TradeSequence(symbol, resumeFrom?.get(symbol)), quiet: new QuietMinutes() }]))
 
 interface Sequenced {
   readonly trade: (trade: Trade, now: number) => void
-  readonly gap: (gap: Gap) => void
+  /** The first trade of a symbol with nothing delivered before it: a cold start. */
+  readonly first: (trade: Trade, now: number) => void
+  readonly gap: (gap: Gap, now: number) => void
   readonly malformed: (sample: { readonly frame: string; readonly reason: string }) => void
 }
 
@@ -48,12 +52,14 @@ export const makeFrameSequencer = (symbols: ReadonlyMap<string, StreamedSymbol>,
         metrics.counters.duplicatesDropped++
         return
       }
+      if (!state.sequence.started) out.first(trade, now)
       const gap = state.sequence.advance(trade)
       if (gap !== undefined) {
         metrics.counters.gapsFound++
-        out.gap(gap)
+        out.gap(gap, now)
       }
       counters.trades++
+      state.quiet.traded(trade.time)
       if (trade.time >= counters.lastTradeTime) {
         counters.lastTradeTime = trade.time
         counters.lastTradeAt = now

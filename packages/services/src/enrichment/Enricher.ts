@@ -1,6 +1,7 @@
 /**
  * Enrichment, the pipe's middle step: drops trades the processor has already applied (by its
- * stored state: at or below the highest id, outside any open gap), and adds what downstream
+ * stored state: at or below the highest id, outside any open gap or the cold start's opening
+ * said with them), and adds what downstream
  * needs: each symbol's instrument (from exchangeInfo) and the trades whose notional value
  * (price × quantity, exact) reaches the symbol's large-trade threshold.
  */
@@ -40,7 +41,11 @@ export class Enricher extends Context.Service<Enricher, {
         const fresh = Effect.fn("Enricher.fresh")(function*(part: SymbolTrades) {
           const { state } = yield* states.loadState(part.symbol)
           if (state === undefined) return part
-          return { ...part, trades: part.trades.filter(([id]) => id > state.highestId || isMissing(state.gaps, id)) }
+          // A cold start's opening, said in this part, opens the ids before the first trade applied.
+          const start = state.unknownStart
+          const opens = part.opening !== undefined && start !== undefined ? { fromId: part.opening.firstId, toId: start.beforeId - 1 } : undefined
+          const opened = (id: number) => opens !== undefined && id >= opens.fromId && id <= opens.toId
+          return { ...part, trades: part.trades.filter(([id]) => id > state.highestId || isMissing(state.gaps, id) || opened(id)) }
         })
 
         return Enricher.of({

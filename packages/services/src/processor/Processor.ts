@@ -10,10 +10,10 @@
 import { Context, Effect, Layer } from "effect"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleEngine, type EngineOptions, type EngineOutput } from "@blockchaincore/core/candle/CandleEngine"
-import { candleClosed, candleRevised, type DomainEvent } from "@blockchaincore/core/events/DomainEvent"
+import { candleClosed, candleRetracted, candleRevised, type DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import { childHop } from "@blockchaincore/core/tracing/Hops"
-import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { type CandleKey, CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 import { type StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import type { ArchivedTrade, ArchiveUnavailable } from "@blockchaincore/core/ports/TradeArchive"
@@ -29,7 +29,8 @@ interface ProcessResult {
   readonly events: number
 }
 
-export const DEFAULT_ENGINE: EngineOptions = { intervals: ["1m", "5m", "15m", "1h", "4h", "1d"], graceMillis: 50 }
+/** The live pipeline's engine: a symbol it has no state for starts mid-stream, and waits for the producer's opening. */
+export const DEFAULT_ENGINE: EngineOptions = { intervals: ["1m", "5m", "15m", "1h", "4h", "1d"], graceMillis: 50, awaitsOpening: true }
 
 /** Tries of a symbol that keeps losing the race for its state before the batch fails (and is redelivered). */
 const MAX_CONFLICTS = 5
@@ -55,9 +56,10 @@ export class Processor extends Context.Service<Processor, {
           const { version, state } = yield* states.loadState(part.symbol)
           const engine = state === undefined ? new CandleEngine(options) : CandleEngine.forSymbol(options, state)
           const trades = tradesOf(part)
+          if (part.opening !== undefined) engine.open(part.symbol, part.opening)
           for (const trade of trades) engine.apply(trade)
           // Before the watermark moves: the windows it closes are then skipped, or emitted final, at once.
-          if (part.status !== undefined) engine.setTrading(part.symbol, part.status.trading, part.status.time)
+          if (part.statuses !== undefined) engine.setStatuses(part.symbol, part.statuses)
           if (part.confirmed !== undefined) engine.confirm(part.symbol, part.confirmed.lastId, part.confirmed.time)
           engine.advance(part.symbol, part.watermark)
           const outputs = engine.drain()
@@ -65,6 +67,8 @@ export class Processor extends Context.Service<Processor, {
           if (stagedBy === "each-batch") yield* staging.stage(archivedOf(trades, large))
           const candles = candlesOf(outputs)
           if (candles.length > 0) yield* store.putCandles(candles)
+          const retracted = retractedOf(outputs)
+          if (retracted.length > 0) yield* store.deleteCandles(retracted)
           const events = eventsOf(outputs)
           if (events.length > 0) yield* childHop("bus", bus.publish(events))
           const saved = engine.snapshot().symbols[0]
@@ -111,6 +115,9 @@ export const archivedTradesOf = (enriched: EnrichedTradeBatch): Array<ArchivedTr
 const candlesOf = (outputs: ReadonlyArray<EngineOutput>): Array<Candle> =>
   outputs.flatMap((o) => (o._tag === "CandleClosed" || o._tag === "CandleRevised" ? [o.candle] : []))
 
+const retractedOf = (outputs: ReadonlyArray<EngineOutput>): Array<CandleKey> =>
+  outputs.flatMap((o) => (o._tag === "CandleRetracted" ? [{ symbol: o.symbol, interval: o.interval, openTime: o.openTime }] : []))
+
 const eventsOf = (outputs: ReadonlyArray<EngineOutput>): Array<DomainEvent> =>
   outputs.flatMap((o): Array<DomainEvent> => {
     switch (o._tag) {
@@ -118,6 +125,8 @@ const eventsOf = (outputs: ReadonlyArray<EngineOutput>): Array<DomainEvent> =>
         return [candleClosed(o.candle)]
       case "CandleRevised":
         return [candleRevised(o.candle)]
+      case "CandleRetracted":
+        return [candleRetracted(o.symbol, o.interval, o.openTime, "the exchange has no kline for it: the symbol was halted")]
       // Gaps are the producer's to announce: it knows whether REST can fill them.
       case "GapOpened":
       case "GapClosed":
