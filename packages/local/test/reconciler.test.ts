@@ -6,7 +6,8 @@
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Layer, Metric } from "effect"
+import { Effect, Fiber, Layer, Metric } from "effect"
+import { TestClock } from "effect/testing"
 import { expect, it } from "@effect/vitest"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { candleClosed } from "@blockchaincore/core/events/DomainEvent"
@@ -41,8 +42,9 @@ const minute = (i: number, close: bigint, trades = 3): Candle => ({
 const hour = (complete: boolean): Candle => ({ ...minute(0, 6_000_000_000_000n), interval: "1h", closeTime: HOUR0 + 60 * M - 1, complete })
 
 const ours = [minute(0, 6_000_000_000_000n), minute(1, 6_001_000_000_000n), minute(2, 6_002_000_000_000n)]
-// Binance: the same first minute, another close in the second, and no third (say, a halt) but a fourth.
-const theirs = [ours[0]!, minute(1, 6_001_500_000_000n), minute(3, 6_003_000_000_000n)]
+// Binance: the same first minute, another close in the second, and no third (say, a halt) but a
+// fourth; and its database has moved past the hour (the next hour's first minute).
+const theirs = [ours[0]!, minute(1, 6_001_500_000_000n), minute(3, 6_003_000_000_000n), minute(60, 6_004_000_000_000n)]
 
 it.effect("reports each window that differs from the exchange's, with both rows, and skips a provisional hour", () => Effect.gen(function*() {
   const exchange = Layer.succeed(ExchangeKlines, ExchangeKlines.of({ klines: (_s, _i, start, end) => Effect.succeed(theirs.filter((c) => c.openTime >= start && c.openTime <= end)) }))
@@ -64,4 +66,26 @@ it.effect("reports each window that differs from the exchange's, with both rows,
   // The windows either side has: 0 to 3.
   expect(event?._tag === "HourReconciled" && event.windows).toBe(4)
   expect(mismatches).toBe(3)
+}))
+
+it.effect("waits for the exchange's lagging database to move past the hour, and compares only from our first window", () => Effect.gen(function*() {
+  // Our hour starts at its second minute (a cold start); the exchange's database reaches minute 2 at first.
+  const mine = [ours[1]!, ours[2]!]
+  const exchangeHas = [ours[0]!, ours[1]!, ours[2]!, minute(60, 6_004_000_000_000n)]
+  let asks = 0
+  const exchange = Layer.succeed(ExchangeKlines, ExchangeKlines.of({
+    klines: (_s, _i, start, end) => Effect.sync(() => exchangeHas.slice(0, ++asks < 3 ? 2 : 4).filter((c) => c.openTime >= start && c.openTime <= end))
+  }))
+  const ports = Layer.mergeAll(layerSqliteCandleStore(join(mkdtempSync(join(tmpdir(), "blockchaincore-reconciler-")), "candles.sqlite")), InProcessEventBus.layer({ keepHistory: true }), exchange)
+  const events = yield* Effect.gen(function*() {
+    yield* (yield* CandleStore).putCandles(mine)
+    const reconciler = yield* Reconciler
+    const compared = yield* Effect.forkChild(reconciler.onCandle(candleClosed(hour(true))))
+    // Asked again after about 2 s, then 4 s (jittered): the third answer has moved past the hour.
+    yield* TestClock.adjust("10 seconds")
+    yield* Fiber.join(compared)
+    return (yield* InProcessEventBus).published
+  }).pipe(Effect.provide(Reconciler.layer.pipe(Layer.provideMerge(ports))))
+  expect(asks).toBe(3)
+  expect(events.map((e) => e._tag === "HourReconciled" && [e.windows, e.differences.length])).toEqual([[2, 0]])
 }))

@@ -22,6 +22,11 @@ export class CandleAccumulator {
   minutes = 0
   /** Changed since it was last emitted: a revision is due. */
   revised = false
+  /**
+   * Not a kline: a minute without trades in a halt, or a longer window of only such minutes. Held
+   * (a trade filled later, or a halt found shorter, makes it one) but not emitted.
+   */
+  hidden = false
 
   readonly openTime: number
   constructor(openTime: number) {

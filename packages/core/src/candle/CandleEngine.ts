@@ -158,33 +158,22 @@ export class CandleEngine {
    * a trade that follows the word in the batch may well have been made before it.
    */
   setTrading(symbol: string, trading: boolean, time: number): void {
-    const state = this.stateOf(symbol)
-    if (!trading) {
-      state.retractHalted(state.halts.begin(time))
-      return
-    }
-    const before = state.halts.tradingThrough
-    state.halts.trading(time)
-    if (state.halts.tradingThrough > before) state.proveEmptyWindows(before)
+    this.setStatuses(symbol, [{ trading, time }])
   }
 
   /**
-   * The exchange's words on `symbol`'s trading, in order (`setTrading` for each). A halt followed
-   * by its end is one span: only its windows are retracted, not those after it.
+   * The exchange's words on `symbol`'s trading, in order, as `setTrading` takes one: a halt and
+   * its end said together are one span, and only its windows stop being klines.
    */
   setStatuses(symbol: string, statuses: ReadonlyArray<{ readonly trading: boolean; readonly time: number }>): void {
-    for (let i = 0; i < statuses.length; i++) {
-      const word = statuses[i]!
-      const next = statuses[i + 1]
-      if (word.trading || next === undefined || !next.trading) {
-        this.setTrading(symbol, word.trading, word.time)
-        continue
-      }
-      const state = this.stateOf(symbol)
-      state.retractHalted(state.halts.begin(word.time), next.time)
-      this.setTrading(symbol, true, next.time)
-      i++
+    const state = this.stateOf(symbol)
+    const before = state.halts.tradingThrough
+    for (const word of statuses) {
+      if (word.trading) state.halts.trading(word.time)
+      else state.halts.begin(word.time)
     }
+    state.applyHalts()
+    if (state.halts.tradingThrough > before) state.proveEmptyWindows(before)
   }
 
   /** Closes every open window up to the last one with a trade: the end of a finite input. */

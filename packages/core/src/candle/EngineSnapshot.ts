@@ -30,7 +30,8 @@ const AccumulatorSnapshot = Schema.Struct({
   takerBuyQuoteVolume: Units16,
   trades: Count,
   minutes: Count,
-  revised: Schema.Boolean
+  revised: Schema.Boolean,
+  hidden: Schema.optionalKey(Schema.Boolean)
 })
 type AccumulatorSnapshot = typeof AccumulatorSnapshot.Type
 
@@ -142,7 +143,8 @@ const accumulatorSnapshot = (acc: CandleAccumulator): AccumulatorSnapshot => ({
   takerBuyQuoteVolume: acc.takerBuyQuoteVolume,
   trades: acc.trades,
   minutes: acc.minutes,
-  revised: acc.revised
+  revised: acc.revised,
+  ...(acc.hidden ? { hidden: true } : {})
 })
 
 const restoreAccumulator = ({ openTime, ...fields }: AccumulatorSnapshot): CandleAccumulator =>

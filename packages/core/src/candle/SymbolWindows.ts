@@ -123,6 +123,9 @@ export class SymbolWindows {
       acc.add(trade)
       if (acc !== series.open[0]) this.markRevised(series, acc)
     }
+    // A minute held as not a kline has a trade: it is one, and so are the windows holding it.
+    const [, minuteAcc] = targets.find(([series]) => series === minute) ?? []
+    if (minuteAcc?.hidden === true) this.setMinuteHidden(minuteAcc, false)
     return true
   }
 
@@ -131,7 +134,8 @@ export class SymbolWindows {
     const minute = this.minute
     const limit = this.watermark - graceMillis
     while (minute.nextOpenTime >= 0 && minute.nextOpenTime + MINUTE <= limit) this.closeNextMinute()
-    this.halts.forgetBefore(minute.nextOpenTime)
+    // Halts are kept while a window in them is held (a gap's window may still turn out empty).
+    this.halts.forgetBefore(Math.min(minute.nextOpenTime, minute.closed[0]?.openTime ?? minute.nextOpenTime))
   }
 
   /** Closes every open window up to the last one with a trade: the end of a finite input. */
@@ -140,7 +144,7 @@ export class SymbolWindows {
     if (last !== undefined) while (this.minute.nextOpenTime <= last.openTime) this.closeNextMinute()
     for (const series of this.rollups) {
       const current = series.open.pop()
-      if (current !== undefined && current.minutes > 0) this.closeWindow(series, current)
+      if (current !== undefined && current.minutes > 0) this.closeWindow(series, current, false)
     }
   }
 
@@ -247,33 +251,36 @@ export class SymbolWindows {
   }
 
   /**
-   * The symbol is halted since `from` (until `to`, where known): its windows without trades in it were emitted in
-   * error (Binance has no kline for them), and are retracted; a longer interval left with no
-   * minute is retracted with them.
+   * Holds the exchange's halts against the windows: a minute without trades in a halt is not a
+   * kline (hidden, and retracted if it was emitted), nor is a longer window of only such minutes;
+   * one that the halts no longer cover (a halt found shorter) is a kline again, emitted anew.
    */
-  retractHalted(from: number, to = Number.MAX_SAFE_INTEGER): void {
-    const minute = this.minute
-    const retracted = minute.closed.filter((acc) => acc.openTime >= from && acc.openTime < to && acc.trades === 0 && !this.inGap("1m", acc.openTime))
-    if (retracted.length === 0) return
-    minute.closed.splice(0, minute.closed.length, ...minute.closed.filter((acc) => !retracted.includes(acc)))
-    for (const acc of retracted) {
-      this.retract(minute, acc)
-      for (const series of this.rollups) {
-        const openTime = windowOpen(series.interval, acc.openTime)
-        const current = series.open[0]
-        if (current !== undefined && current.openTime === openTime) {
-          current.minutes--
-          continue
-        }
-        const index = series.closed.findIndex((a) => a.openTime === openTime)
-        const held = series.closed[index]
-        if (held === undefined) continue
-        held.minutes--
-        if (held.minutes > 0) continue
-        series.closed.splice(index, 1)
-        this.retract(series, held)
-      }
+  applyHalts(): void {
+    for (const acc of this.minute.closed) {
+      const hidden = acc.trades === 0 && this.halts.halted(acc.openTime)
+      if (hidden !== acc.hidden) this.setMinuteHidden(acc, hidden)
     }
+  }
+
+  /** A held minute becomes a kline or stops being one; the longer windows holding it follow. */
+  private setMinuteHidden(acc: CandleAccumulator, hidden: boolean): void {
+    this.setHidden(this.minute, acc, hidden)
+    for (const series of this.rollups) {
+      const openTime = windowOpen(series.interval, acc.openTime)
+      const current = series.open[0]
+      const held = current !== undefined && current.openTime === openTime ? current : series.closed.find((a) => a.openTime === openTime)
+      if (held === undefined) continue
+      held.minutes += hidden ? -1 : 1
+      if (held !== current && held.hidden !== (held.minutes === 0)) this.setHidden(series, held, held.minutes === 0)
+    }
+  }
+
+  private setHidden(series: Series, acc: CandleAccumulator, hidden: boolean): void {
+    acc.hidden = hidden
+    if (!this.emits(series)) return
+    if (hidden) this.sink.outputs.push({ _tag: "CandleRetracted", symbol: this.symbol, interval: series.interval, openTime: acc.openTime })
+    else this.sink.outputs.push({ _tag: "CandleClosed", candle: this.candleOf(series.interval, acc) })
+    acc.revised = false
   }
 
   emitRevisions(series: Series): void {
@@ -289,7 +296,7 @@ export class SymbolWindows {
     for (const acc of closed) {
       if (!acc.revised) continue
       acc.revised = false
-      if (this.emits(series)) this.sink.outputs.push({ _tag: "CandleRevised", candle: this.candleOf(series.interval, acc) })
+      if (this.emits(series) && !acc.hidden) this.sink.outputs.push({ _tag: "CandleRevised", candle: this.candleOf(series.interval, acc) })
     }
     this.prune(series)
   }
@@ -310,10 +317,10 @@ export class SymbolWindows {
     const head = minute.open[0]
     const acc = head !== undefined && head.openTime === minute.nextOpenTime ? minute.open.shift()! : new CandleAccumulator(minute.nextOpenTime)
     minute.nextOpenTime += MINUTE
-    // Skipped: a window without trades that begins after the exchange said the symbol is not
-    // trading, and that no gap reaches (trades filled into it later must have a window to go to).
-    const skipped = acc.trades === 0 && this.halts.halted(acc.openTime) && !this.inGap("1m", acc.openTime)
-    if (!skipped) this.closeWindow(minute, acc)
+    // Hidden: a window without trades in a halt. It is held all the same: a trade filled into it
+    // later, or the halt found shorter, makes it a kline.
+    const hidden = acc.trades === 0 && this.halts.halted(acc.openTime)
+    this.closeWindow(minute, acc, hidden)
     for (const series of this.rollups) {
       const openTime = windowOpen(series.interval, acc.openTime)
       let current = series.open[0]
@@ -321,20 +328,21 @@ export class SymbolWindows {
         current = new CandleAccumulator(openTime)
         series.open.push(current)
       }
-      if (!skipped) current.merge(acc)
+      if (!hidden) current.merge(acc)
       if (acc.openTime + MINUTE === openTime + intervalMillis[series.interval]) {
         series.open.pop()
-        if (current.minutes > 0) this.closeWindow(series, current)
+        this.closeWindow(series, current, current.minutes === 0)
       }
     }
   }
 
-  private closeWindow(series: Series, acc: CandleAccumulator): void {
+  private closeWindow(series: Series, acc: CandleAccumulator, hidden: boolean): void {
     acc.carry(series.lastClose)
+    acc.hidden = hidden
     series.lastClose = acc.close
     series.closed.push(acc)
     this.prune(series)
-    if (this.emits(series)) this.sink.outputs.push({ _tag: "CandleClosed", candle: this.candleOf(series.interval, acc) })
+    if (this.emits(series) && !hidden) this.sink.outputs.push({ _tag: "CandleClosed", candle: this.candleOf(series.interval, acc) })
   }
 
   /**
@@ -365,10 +373,6 @@ export class SymbolWindows {
     return through >= 0 && acc.trades === 0 && windowClose(interval, acc.openTime) >= through
   }
 
-  private retract(series: Series, acc: CandleAccumulator): void {
-    if (this.emits(series)) this.sink.outputs.push({ _tag: "CandleRetracted", symbol: this.symbol, interval: series.interval, openTime: acc.openTime })
-  }
-
   /**
    * Final: the exchange can have no trade in it beyond those counted (its proof is past the
    * window's end and no gap reaches it), and, without trades, it is a kline only if the symbol
@@ -376,7 +380,7 @@ export class SymbolWindows {
    */
   private isComplete(interval: Interval, acc: CandleAccumulator): boolean {
     const closeTime = windowClose(interval, acc.openTime)
-    return closeTime < this.provenThrough && !this.inGap(interval, acc.openTime) && (acc.trades > 0 || closeTime < this.halts.tradingThrough)
+    return closeTime < this.provenThrough && !this.inGap(interval, acc.openTime) && (acc.trades > 0 || (closeTime < this.halts.tradingThrough && !this.halts.halted(acc.openTime)))
   }
 
   private markRevised(series: Series, acc: CandleAccumulator): void {

@@ -16,8 +16,9 @@ import { isTrading, NOT_LISTED } from "@blockchaincore/core/binance/SymbolStatus
 import { streamSilent } from "@blockchaincore/core/events/DomainEvent"
 import type { Batcher } from "../batching/Batcher.ts"
 import type { BinanceRest, RestError } from "@blockchaincore/adapters/binance/BinanceRest"
-import { LIST_SYMBOLS_UP_TO, type TickerLastId } from "@blockchaincore/core/binance/RestTicker"
+import { LIST_SYMBOLS_UP_TO } from "@blockchaincore/core/binance/RestTicker"
 import { makeTradingWords } from "./TradingWords.ts"
+import { makeTrustedTicker } from "./TrustedTicker.ts"
 import { type PendingGap, pendingGap } from "../gaps/GapFilling.ts"
 import type { ProducerMetrics } from "../metrics/ProducerMetrics.ts"
 import type { Announce } from "../publish/Announcer.ts"
@@ -144,25 +145,7 @@ export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, a
     }
   })
 
-  /**
-   * The ticker's answer as far as it can be trusted: per symbol its last id, and the time that id
-   * is known to hold to, no later than the ticker's own `closeTime` (it is a cache) nor than the
-   * stream stood when asked. An answer below a last id the exchange reported before is stale and
-   * left out.
-   */
-  const highestReported = new Map<string, number>()
-  const trusted = (answer: ReadonlyMap<string, TickerLastId>, marketTime: number) => {
-    const lastIds = new Map<string, number>()
-    const provenTime = new Map<string, number>()
-    for (const [symbol, { lastId, closeTime }] of answer) {
-      const before = highestReported.get(symbol) ?? -1
-      if (lastId < before) continue
-      highestReported.set(symbol, lastId)
-      lastIds.set(symbol, lastId)
-      provenTime.set(symbol, Math.min(marketTime, closeTime))
-    }
-    return { lastIds, provenTime }
-  }
+  const trusted = makeTrustedTicker()
 
   return Effect.gen(function*() {
     // Taken before asking: the answers are at least this recent.
