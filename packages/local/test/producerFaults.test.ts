@@ -178,6 +178,23 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     expect(run.server.stats.closedForRate).toBe(0)
   })
 
+  it("keeps the old connection until Binance has acknowledged every SUBSCRIBE of the replacement: never a moment without a subscribed stream", async () => {
+    const base = testConfig(0, ["BTCUSDT", "ETHUSDT"]).client
+    // BTCUSDT is named in the URL, ETHUSDT subscribed a control spacing later: a replacement
+    // delivers BTCUSDT's frames before ETHUSDT's are asked for.
+    const plan = { maxStreamsPerConnection: 1_000, streamsInUrl: 1, streamsPerSubscribe: 1 }
+    const run = await runAgainstReplay(frames(), {
+      replay: { speed: 150 },
+      producer: { plan, client: { ...base, maxConnectionAgeMillis: 700 } }
+    })
+    expectLossless(run)
+    expect(run.metrics.counters.rotations).toBeGreaterThanOrEqual(3)
+    // Each connection replaced by the next was closed only after the next had its SUBSCRIBE acknowledged.
+    const { sessions } = run.server.stats
+    const handovers = sessions.slice(0, -1).map((old, i) => ({ closedAt: old.closedAt, successorSubscribedAt: sessions[i + 1]!.subscribedAt }))
+    expect(handovers.filter((h) => h.closedAt >= 0 && (h.successorSubscribedAt < 0 || h.closedAt < h.successorSubscribedAt))).toEqual([])
+  })
+
   it("rotates connections before their maximum age with no gap and no duplicate", async () => {
     const base = testConfig(0, ["BTCUSDT", "ETHUSDT"]).client
     const run = await runAgainstReplay(frames(), {

@@ -73,6 +73,8 @@ export interface ReplayStats {
   pongs: number
   /** Connections closed for sending more than 5 messages a second. */
   closedForRate: number
+  /** Each connection in the order they opened: when its last SUBSCRIBE was acknowledged, and when it closed (-1: not yet). */
+  sessions: Array<{ subscribedAt: number; closedAt: number }>
 }
 
 const MALFORMED = '{"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":"not-an-id"}}'
@@ -80,7 +82,7 @@ const MALFORMED = '{"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCU
 const CHUNK = 256
 
 export class ReplayServer {
-  readonly stats: ReplayStats = { connections: 0, framesSent: 0, restRequests: 0, rest429: 0, subscribes: 0, pongs: 0, closedForRate: 0 }
+  readonly stats: ReplayStats = { connections: 0, framesSent: 0, restRequests: 0, rest429: 0, subscribes: 0, pongs: 0, closedForRate: 0, sessions: [] }
   private readonly frames: ReadonlyArray<RecordedFrame>
   private readonly options: ReplayOptions
   private readonly faults: ReplayFaults
@@ -136,6 +138,8 @@ export class ReplayServer {
     const combined = url.pathname === "/stream"
     const reconnect = this.stats.connections > 0 && this.live.size === 0
     this.stats.connections++
+    const session = { subscribedAt: -1, closedAt: -1 }
+    this.stats.sessions.push(session)
     this.live.add(ws)
     // Paced, the frames whose time came while no one listened are missed too.
     let cursor = Math.min(this.frames.length, Math.max(this.market.reached(), this.market.head + (reconnect ? (this.options.missOnReconnect ?? 50) : 0)))
@@ -155,6 +159,7 @@ export class ReplayServer {
     }, this.options.pingIntervalMillis ?? 20_000)
     ws.on("pong", () => this.stats.pongs++)
     ws.on("close", () => {
+      session.closedAt = Date.now()
       clearInterval(ping)
       for (const t of timers) clearTimeout(t)
       this.live.delete(ws)
@@ -173,6 +178,7 @@ export class ReplayServer {
       if (request.method === "SUBSCRIBE") {
         this.stats.subscribes++
         for (const s of request.params) streams.add(s)
+        session.subscribedAt = Date.now()
         if (idle) later(0, pump)
       } else if (request.method === "UNSUBSCRIBE") {
         for (const s of request.params) streams.delete(s)

@@ -25,6 +25,12 @@ import type { ConnectionPlan } from "./StreamPlan.ts"
 export interface SupervisorOptions extends ConnectionOptions {
   readonly backoff: RetryPolicy
   readonly maxConnectionAgeMillis: number
+  /**
+   * How long both connections deliver once the replacement has every stream acknowledged: the
+   * old one's frames already on their way are not lost with it (repeats are dropped by id).
+   * One second by default.
+   */
+  readonly rotationOverlapMillis?: number
 }
 
 export const DEFAULT_SUPERVISOR: Omit<SupervisorOptions, keyof ConnectionOptions> = {
@@ -168,16 +174,24 @@ export const superviseConnections = (
             yield* report({ _tag: "Rotated", connection: plan.index, why: next.why, at: yield* now })
             yield* Effect.logInfo(`rotating ${label} (${next.why === "age" ? "before Binance's 24-hour cut" : "serverShutdown"})`)
             const replacement = yield* serve(yield* connect(true))
-            // The old connection goes on delivering until the new one does.
+            // The old connection goes on delivering until the new one delivers every stream: it
+            // has delivered, and Binance has acknowledged each of its SUBSCRIBEs.
             const handover = yield* Effect.raceFirst(
-              Deferred.await(replacement.delivered).pipe(Effect.as("delivered" as const)),
+              Deferred.await(replacement.delivered).pipe(
+                Effect.andThen(Deferred.await(replacement.owned.connection.subscribed).pipe(
+                  Effect.timeoutOrElse({ duration: Duration.millis(options.connectTimeoutMillis), orElse: () => Effect.fail("no acknowledgement") })
+                )),
+                Effect.andThen(Effect.sleep(Duration.millis(options.rotationOverlapMillis ?? 1_000))),
+                Effect.as("delivered" as const),
+                Effect.catch(() => Effect.succeed("failed" as const))
+              ),
               Fiber.join(replacement.consumer).pipe(Effect.exit, Effect.as("failed" as const))
             )
             if (handover === "delivered") {
               yield* retire(current)
               current = replacement
             } else {
-              yield* Effect.logWarning(`${label}: the replacement ended before delivering; keeping the old connection`)
+              yield* Effect.logWarning(`${label}: the replacement ended, or Binance did not acknowledge its streams, before it delivered them all; keeping the old connection`)
               yield* retire(replacement)
               current = { ...current, rotate: yield* Deferred.make<"age" | "serverShutdown">() }
               yield* Effect.forkIn(Deferred.succeed(current.rotate, "age").pipe(Effect.delay(Duration.millis(options.backoff.baseMillis))), current.owned.scope)

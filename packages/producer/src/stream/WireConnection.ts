@@ -52,7 +52,13 @@ const LOW_WATER = 1_024
 /** What the socket's listeners report: a text frame, or a sign of life (a ping, a binary frame). */
 type Received = string | 0
 
-const isReply = (text: string) => text.startsWith('{"result"') || text.startsWith('{"id"')
+const isReply = (text: string) => text.startsWith('{"result"') || text.startsWith('{"id"') || text.startsWith('{"error"')
+
+/** A reply's id (SUBSCRIBE's are 1..n); -1 for none. */
+const replyId = (text: string): number => {
+  const match = /"id":(\d+)/.exec(text)
+  return match === null ? -1 : Number(match[1])
+}
 
 /** A connection that is open: its frames, and how to send a control message. */
 export interface OpenConnection {
@@ -60,12 +66,26 @@ export interface OpenConnection {
   readonly send: (message: string) => Effect.Effect<void>
   /** Frames received and not yet read: bounded by the pause at `HIGH_WATER`. */
   readonly buffered: () => number
+  /**
+   * Done once Binance has acknowledged every SUBSCRIBE of the plan (at once without any): from
+   * then on every stream of the connection is delivered. Fails if Binance refuses one.
+   */
+  readonly subscribed: Deferred.Deferred<void, ConnectionLost>
 }
 
 export const openConnection = (plan: ConnectionPlan, options: ConnectionOptions): Effect.Effect<OpenConnection, ConnectFailed, Scope.Scope> =>
   Effect.gen(function*() {
     const received = yield* Queue.unbounded<Received, ConnectionLost>()
     const opened = yield* Deferred.make<void, ConnectFailed>()
+    const subscribed = yield* Deferred.make<void, ConnectionLost>()
+    const awaitingAcks = new Set(plan.subscribes.map((_, i) => i + 1))
+    if (awaitingAcks.size === 0) Deferred.doneUnsafe(subscribed, Exit.void)
+    const reply = (text: string) => {
+      const id = replyId(text)
+      if (!awaitingAcks.delete(id)) return
+      if (text.includes('"error"')) Deferred.doneUnsafe(subscribed, Exit.fail(new ConnectionLost({ reason: "error", detail: `SUBSCRIBE ${id} refused: ${text.slice(0, 200)}` })))
+      else if (awaitingAcks.size === 0) Deferred.doneUnsafe(subscribed, Exit.void)
+    }
     const failed = (reason: string, refused = false) => new ConnectFailed({ url: plan.url, reason, ...(refused ? { refused } : {}) })
     const lost = (reason: ConnectionLost["reason"], detail: string, refused = false) => {
       // Before the handshake completes, the opening fails; after, the stream does (both once).
@@ -83,6 +103,7 @@ export const openConnection = (plan: ConnectionPlan, options: ConnectionOptions)
             return
           }
           const text = data.toString()
+          if (isReply(text)) reply(text)
           Queue.offerUnsafe(received, isReply(text) ? 0 : text)
           if (Queue.sizeUnsafe(received) >= HIGH_WATER) socket.pause()
         })
@@ -121,5 +142,5 @@ export const openConnection = (plan: ConnectionPlan, options: ConnectionOptions)
       }),
       Stream.filter((r): r is string => r !== 0)
     )
-    return { frames, send, buffered: () => Queue.sizeUnsafe(received) }
+    return { frames, send, buffered: () => Queue.sizeUnsafe(received), subscribed }
   })
