@@ -3,6 +3,7 @@
  * as the producer reads) to batches published on the local queue, and the producer's memory
  * with 200 symbols subscribed once the stream has gone through.
  */
+import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import { spawnSync } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -28,6 +29,7 @@ const symbols = ["BTCUSDT", "ETHUSDT", ...Array.from({ length: SYMBOLS - 2 }, (_
 
 // Steady state: the same 200 symbols at a paced 20,000 frames a second (several times all of
 // Binance spot's usual trade rate), batches consumed as they come; RSS sampled after 20 s.
+const restAt = (baseUrl: string) => ExchangeRest.layer({ ...DEFAULT_REST, baseUrl }).pipe(Layer.provide(OutboundHttp))
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`
 const STEADY_RATE = 20_000
 const STEADY_SECONDS = 20
@@ -36,7 +38,7 @@ const steady = await Effect.runPromise(
   Effect.scoped(
     Effect.gen(function*() {
       const steadyQueue = new SqliteTradeQueue()
-      const handle = yield* runProducer(producerConfig(symbols, { wsUrl: `ws://127.0.0.1:${paced.port}`, restUrl: `http://127.0.0.1:${paced.port}` })).pipe(Effect.provide(Layer.mergeAll(steadyQueue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, "journal-steady")), OutboundHttp)))
+      const handle = yield* runProducer(producerConfig(symbols, { wsUrl: `ws://127.0.0.1:${paced.port}` })).pipe(Effect.provide(Layer.mergeAll(steadyQueue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, "journal-steady")), OutboundHttp, restAt(`http://127.0.0.1:${paced.port}`))))
       const samples: Array<number> = []
       for (let s = 0; s < STEADY_SECONDS * 10; s++) {
         for (let shard = 0; shard < DEFAULT_BATCHER.shards; shard++) steadyQueue.take(shard, Number.MAX_SAFE_INTEGER)
@@ -62,7 +64,7 @@ const floodRun = async (symbolList: ReadonlyArray<string>, journal: string) => {
     Effect.scoped(
       Effect.gen(function*() {
         const started = Date.now()
-        const handle = yield* runProducer(producerConfig(symbolList, { wsUrl: url, restUrl: url.replace("ws://", "http://") }))
+        const handle = yield* runProducer(producerConfig(symbolList, { wsUrl: url })).pipe(Effect.provide(restAt(url.replace("ws://", "http://"))))
         const deadline = Date.now() + 300_000
         // A consumer takes the batches as they come, as the pipe does: the producer's memory is its own.
         let peakRss = 0

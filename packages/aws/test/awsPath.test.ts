@@ -38,6 +38,7 @@ import { startBusRouter } from "./support/busRouter.ts"
 import { startPipe } from "./support/pipePoller.ts"
 import { linkedResources, startDynalite, startS3rver } from "@blockchaincore/testkit/awsStandIns"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
+import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
 import { TRACING_OFF } from "@blockchaincore/adapters/tracing/TracingSettings"
 import { type ReceivedSpan, startOtlpReceiver } from "@blockchaincore/testkit/otlpReceiver"
@@ -115,6 +116,7 @@ beforeAll(async () => {
     layerEventBridgeEventBus({ busName: "market", maxAttempts: 3, baseDelayMillis: 20, client: new (await import("@aws-sdk/client-eventbridge")).EventBridgeClient({ endpoint: bus.endpoint, region: REGION, credentials }) }),
     Journal.layer(journal),
     OutboundHttp,
+    ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: `http://127.0.0.1:${port}`, timeoutMillis: 2_000, maxRetryAfterMillis: 5_000 }).pipe(Layer.provide(OutboundHttp)),
     // The producer task's tracing, as its entry point builds it.
     otlpTracing({ ...TRACING_OFF, tracesUrl: `${collector.url}/v1/traces`, serviceName: "producer" }).pipe(Layer.provide(OutboundHttp))
   )
@@ -128,8 +130,7 @@ beforeAll(async () => {
           wsUrl: `ws://127.0.0.1:${port}`,
           client: { connectTimeoutMillis: 2_000, idleTimeoutMillis: 5_000, controlSpacingMillis: 250, backoff: { baseMillis: 50, capMillis: 400 }, maxConnectionAgeMillis: 60 * 60_000 },
           plan: DEFAULT_PLAN,
-          batcher: { ...sqsBatcher(2), maxAgeMillis: 500 },
-          rest: { baseUrl: `http://127.0.0.1:${port}`, timeoutMillis: 2_000, weightBudget: 4_800, maxAttempts: 5, maxRetryAfterMillis: 5_000 }
+          batcher: { ...sqsBatcher(2), maxAgeMillis: 500 }
         })
         // Bounded: until every trade of the recording has reached the producer, at most 60 s.
         yield* Effect.suspend(() => Effect.succeed(trades(handle.metrics()))).pipe(

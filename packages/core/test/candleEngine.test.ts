@@ -204,7 +204,7 @@ describe("CandleEngine", () => {
     ])
     // The exchange: 10:07's first trade is 45; its klines of 10:05 and 10:06 hold trades 30..44.
     const seed = { interval: "5m" as const, openTime: T0 + 5 * M, minutes: 2, trades: 15, open: 90n, high: 99n, low: 88n, close: 95n, volume: 15n, quoteVolume: 1_400n, takerBuyBaseVolume: 5n, takerBuyQuoteVolume: 470n }
-    engine.open("BTCUSDT", { firstId: 45, seeds: [seed] })
+    engine.open("BTCUSDT", { beforeId: 50, firstId: 45, seeds: [seed] })
     expect(engine.drain()).toEqual([{ _tag: "GapOpened", gap: { symbol: "BTCUSDT", fromId: 45, toId: 49, fromTime: T0 + 7 * M, toTime: T0 + 7 * M + 30 * S } }])
     for (let id = 45; id < 50; id++) engine.apply(trade(id, 7 * M + (id - 44) * S, 98n)) // filled from REST
     expect(engine.drain().flatMap((o) => (o._tag === "CandleRevised" ? [brief(o.candle)] : []))).toEqual([
@@ -219,7 +219,7 @@ describe("CandleEngine", () => {
 
   it("takes the exchange's opening said in the same part as the first trade, before it", () => {
     const engine = new CandleEngine({ intervals: ["1m"], graceMillis: 0, awaitsOpening: true })
-    engine.open("BTCUSDT", { firstId: 48, seeds: [] })
+    engine.open("BTCUSDT", { beforeId: 50, firstId: 48, seeds: [] })
     engine.apply(trade(50, 30 * S, 100n))
     engine.apply(trade(48, 10 * S, 99n))
     engine.apply(trade(49, 20 * S, 99n))
@@ -227,6 +227,27 @@ describe("CandleEngine", () => {
     engine.advance("BTCUSDT", T0 + M)
     const closed = engine.drain().flatMap((o) => (o._tag === "CandleClosed" ? [brief(o.candle)] : []))
     expect(closed).toEqual([{ at: 0, o: 99n, h: 100n, l: 99n, c: 100n, n: 3, complete: true }])
+  })
+
+  it("ignores an opening for another start (a producer started again before the first was taken)", () => {
+    const engine = new CandleEngine({ intervals: ["1m"], graceMillis: 0, awaitsOpening: true })
+    engine.apply(trade(50, 30 * S, 100n))
+    engine.open("BTCUSDT", { beforeId: 57, firstId: 49, seeds: [] })
+    engine.confirm("BTCUSDT", 50, T0 + M)
+    engine.advance("BTCUSDT", T0 + M)
+    expect(engine.drain().map((o) => (o._tag === "CandleClosed" ? brief(o.candle).complete : o._tag))).toEqual([false])
+    expect(engine.snapshot().symbols[0]?.unknownStart?.beforeId).toBe(50)
+  })
+
+  it("lets go of a long halt's windows an hour behind: the saved state does not grow while it lasts", () => {
+    const engine = minuteEngine()
+    engine.apply(trade(1, 10 * S, 100n))
+    engine.setTrading("BTCUSDT", false, T0 + M)
+    engine.advance("BTCUSDT", T0 + 3 * 24 * 60 * M) // three days of heartbeats in a halt
+    expect(engine.drain().filter((o) => o._tag === "CandleClosed")).toHaveLength(1)
+    const saved = engine.snapshot().symbols[0]
+    expect(saved?.minute.closed.length).toBeLessThanOrEqual(62)
+    expect(saved?.rollups.every((r) => r.closed.length <= 62)).toBe(true)
   })
 
   it("without an opening to wait for (a file, the archive), takes the first trade as the first", () => {

@@ -7,8 +7,7 @@ import { TestClock } from "effect/testing"
 import { DEFAULT_RULES, historyNeeded } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
-import { HttpClient } from "effect/http"
-import { BinanceRest, DEFAULT_REST } from "@blockchaincore/adapters/binance/BinanceRest"
+import { DEFAULT_REST, makeBinanceRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
 import { layerSqliteCandleStore } from "../src/sqlite/SqliteCandleStore.ts"
@@ -46,7 +45,7 @@ describe("a warm start", () => {
     Effect.gen(function*() {
       yield* TestClock.setTime(NOW)
       const binance = yield* klinesServer
-      const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 }, yield* HttpClient.HttpClient)
+      const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 })
       expect(yield* warmStart(rest, ["BTCUSDT"], ["1m"])).toBe(historyNeeded(DEFAULT_RULES))
       const store = yield* CandleStore
       const stored = yield* store.candles({ symbol: "BTCUSDT", interval: "1m", endTime: NOW, limit: 1000 })
@@ -62,7 +61,7 @@ describe("a warm start", () => {
     Effect.gen(function*() {
       yield* TestClock.setTime(NOW)
       const binance = yield* klinesServer
-      const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 }, yield* HttpClient.HttpClient)
+      const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 })
       const store = yield* CandleStore
       const lastClosed = NOW - (NOW % MINUTE) - MINUTE
       const ours: Candle = {
@@ -90,7 +89,7 @@ describe("a warm start", () => {
         })),
         (peer) => Effect.promise(() => peer.close())
       )
-      const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 }, yield* HttpClient.HttpClient)
+      const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 })
       for (let i = 0; i < 20; i++) {
         // Each run on a fresh store, so that each asks Binance again.
         const filled = yield* warmStart(rest, ["BTCUSDT", "ETHUSDT"], ["1m", "5m"]).pipe(Effect.provide(layerSqliteCandleStore(":memory:")))

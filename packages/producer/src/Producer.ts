@@ -15,14 +15,13 @@
  * This module only wires them.
  */
 import { Clock, Effect, Queue, type Scope, Stream } from "effect"
-import { HttpClient } from "effect/http"
 import type { EventBus } from "@blockchaincore/core/ports/EventBus"
 import type { Gap } from "@blockchaincore/core/gaps/Gap"
 import type { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import { Batcher, type BatcherOptions, DEFAULT_BATCHER } from "./batching/Batcher.ts"
 import { makeCompletenessCheck } from "./completeness/CompletenessWatermark.ts"
 import { type CompletenessOptions, DEFAULT_COMPLETENESS } from "./completeness/SilentSymbols.ts"
-import { BinanceRest, DEFAULT_REST, type RestOptions } from "@blockchaincore/adapters/binance/BinanceRest"
+import { ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import { type FirstTrade, openNextSymbol } from "./coldStart/Openings.ts"
 import { DEFAULT_GAP_FILLING, fillNextGap, type GapFillingOptions, type PendingGap, pendingGap } from "./gaps/GapFilling.ts"
 import { type MetricsSnapshot, ProducerMetrics } from "./metrics/ProducerMetrics.ts"
@@ -46,7 +45,6 @@ export interface ProducerConfig {
   readonly client: SupervisorOptions
   readonly plan: StreamPlanOptions
   readonly batcher: BatcherOptions
-  readonly rest: RestOptions
   /**
    * The last trade already delivered downstream per symbol (e.g. from the processor's stored
    * state): after a restart, trades up to it are dropped and a jump past it is a gap to fill.
@@ -54,6 +52,8 @@ export interface ProducerConfig {
   readonly resumeFrom?: ReadonlyMap<string, { readonly id: number; readonly time: number }>
   /** Gaps the last run left open (the engine's stored state): asked for again from the start. */
   readonly openGaps?: ReadonlyArray<Gap>
+  /** Cold starts whose opening the engine still waits for (its stored state): their first trades, asked about again. */
+  readonly awaitingOpening?: ReadonlyArray<{ readonly symbol: string; readonly id: number; readonly time: number }>
   /** How gaps REST cannot fill yet are asked for again; DEFAULT_GAP_FILLING if absent. */
   readonly gapFilling?: GapFillingOptions
   /** The completeness watermark's checks against the exchange; DEFAULT_COMPLETENESS if absent. */
@@ -62,18 +62,20 @@ export interface ProducerConfig {
   readonly recorded?: boolean
 }
 
-/** A producer of `symbols` from Binance (or a stand-in at these URLs), every part on its defaults unless overridden. */
+/**
+ * A producer of `symbols` from Binance's streams (or a stand-in at `wsUrl`), every part on its
+ * defaults unless overridden. REST is the process's one client (`ExchangeRest`), given by the caller.
+ */
 export const producerConfig = (
   symbols: ReadonlyArray<string>,
-  urls: { readonly wsUrl: string; readonly restUrl: string },
-  overrides: Partial<Pick<ProducerConfig, "batcher" | "resumeFrom" | "openGaps" | "gapFilling" | "completeness" | "recorded">> = {}
+  urls: { readonly wsUrl: string },
+  overrides: Partial<Pick<ProducerConfig, "batcher" | "resumeFrom" | "openGaps" | "awaitingOpening" | "gapFilling" | "completeness" | "recorded">> = {}
 ): ProducerConfig => ({
   symbols,
   wsUrl: urls.wsUrl,
   client: { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR },
   plan: DEFAULT_PLAN,
   batcher: DEFAULT_BATCHER,
-  rest: { ...DEFAULT_REST, baseUrl: urls.restUrl },
   ...overrides
 })
 
@@ -91,9 +93,9 @@ export interface ProducerHandle {
 
 // Untraced: the parts it forks run for the producer's life, and would all be children of its span
 // (one trace that never ends, whose context the producer's own events would carry).
-export const runProducer = Effect.fnUntraced(function*(config: ProducerConfig): Effect.fn.Return<ProducerHandle, never, TradeQueue | Journal | EventBus | HttpClient.HttpClient | Scope.Scope> {
+export const runProducer = Effect.fnUntraced(function*(config: ProducerConfig): Effect.fn.Return<ProducerHandle, never, TradeQueue | Journal | EventBus | ExchangeRest | Scope.Scope> {
   const metrics = new ProducerMetrics(yield* Clock.currentTimeMillis)
-  const rest = new BinanceRest(config.rest, yield* HttpClient.HttpClient)
+  const rest = yield* ExchangeRest
   const batcher = new Batcher(config.symbols, config.batcher, 0)
   const publisher = yield* makePublisher
   const announce = yield* makeAnnouncer(metrics)
@@ -108,6 +110,7 @@ export const runProducer = Effect.fnUntraced(function*(config: ProducerConfig): 
     yield* Queue.offer(gaps, pendingGap(gap, startedAt))
   }
   const firsts = yield* Queue.unbounded<FirstTrade>()
+  for (const first of config.awaitingOpening ?? []) yield* Queue.offer(firsts, { ...first, attempts: 0 })
   const openLater = (first: FirstTrade, delayMillis: number) =>
     Queue.offer(firsts, first).pipe(Effect.delay(delayMillis), Effect.forkIn(scope), Effect.asVoid)
   const malformed = yield* Queue.dropping<MalformedSample>(1)

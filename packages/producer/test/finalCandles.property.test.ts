@@ -150,7 +150,7 @@ const run = (m: Market, start: number, steps: ReadonlyArray<Step>) => {
         const minuteOpen = first.time - (first.time % M)
         const firstId = m.trades.find((t) => t.time >= minuteOpen)!.firstId
         for (let id = firstId; id < first.firstId; id++) missing.add(id)
-        engine.open("BTCUSDT", { firstId, seeds: seedsOf(minuteKlines, minuteOpen) })
+        engine.open("BTCUSDT", { beforeId: first.firstId, firstId, seeds: seedsOf(minuteKlines, minuteOpen) })
         break
       }
       case "fill": {

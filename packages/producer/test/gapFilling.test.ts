@@ -8,8 +8,7 @@ import { createServer } from "node:http"
 import { expect, it } from "@effect/vitest"
 import { Effect, Queue } from "effect"
 import { TestClock } from "effect/testing"
-import { HttpClient } from "effect/http"
-import { BinanceRest, DEFAULT_REST } from "@blockchaincore/adapters/binance/BinanceRest"
+import { DEFAULT_REST, makeBinanceRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import type { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
@@ -52,7 +51,7 @@ const laggingRest = Effect.acquireRelease(
 
 const stage = Effect.gen(function*() {
   const peer = yield* laggingRest
-  const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl: peer.url, maxAttempts: 1 }, yield* HttpClient.HttpClient)
+  const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: peer.url, maxAttempts: 1 })
   const gaps = yield* Queue.unbounded<PendingGap>()
   const announced: Array<DomainEvent> = []
   const delivered: Array<Trade> = []

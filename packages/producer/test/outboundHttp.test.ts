@@ -19,7 +19,7 @@ import { dailyPath } from "@blockchaincore/testkit/archiveStandIn"
 import { type Http10Peer, type PeerAnswer, type PeerRequest, startHttp10Peer } from "@blockchaincore/testkit/http10Peer"
 import { makeWebhookNotifier } from "@blockchaincore/adapters/webhook/WebhookNotifier"
 import { downloadArchiveFile } from "@blockchaincore/history/archive/ArchiveDownload"
-import { BinanceRest, DEFAULT_REST, RestError } from "@blockchaincore/adapters/binance/BinanceRest"
+import { DEFAULT_REST, makeBinanceRest, RestError } from "@blockchaincore/adapters/binance/BinanceRest"
 import { fillGap } from "../src/gaps/GapFiller.ts"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 
@@ -74,7 +74,7 @@ describe("the outbound client against an HTTP/1.0 peer that closes right after a
     const server = await peer((request) => ({ status: 200, headers: { "x-mbx-used-weight-1m": "30" }, body: JSON.stringify(request.path.startsWith("/api/v3/klines") ? klines : trades) }))
     for (let i = 0; i < RUNS; i++) {
       const exit = await run(Effect.gen(function*() {
-        const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl: server.url, maxAttempts: 1 }, yield* HttpClient.HttpClient)
+        const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: server.url, maxAttempts: 1 })
         const got = yield* rest.historicalTrades("BTCUSDT", 1000, 1000)
         const candles = yield* rest.klines("BTCUSDT", "1m", 61)
         return { trades: got.length, last: got.at(-1)?.price, candles: candles.length, close: candles[0]?.close }
@@ -93,7 +93,7 @@ describe("the outbound client against an HTTP/1.0 peer that closes right after a
     })
     for (let i = 0; i < RUNS; i++) {
       const exit = await run(Effect.gen(function*() {
-        const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl: server.url, maxAttempts: 1 }, yield* HttpClient.HttpClient)
+        const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: server.url, maxAttempts: 1 })
         const fill = yield* fillGap(rest, { symbol: "BTCUSDT", fromId: 10_000, toId: 12_499, fromTime: 0, toTime: 0 })
         return { missing: fill.missing, trades: fill.trades.length, ids: fill.trades.every((t, k) => t.firstId === 10_000 + k) }
       }))
@@ -131,7 +131,7 @@ describe("the outbound client against peers that fail", () => {
     it(`Binance REST retries a peer that ${what}, then fails with a RestError naming the URL`, async () => {
       const server = await peer(() => answer)
       const exit = await run(Effect.gen(function*() {
-        const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl: server.url, maxAttempts: 2, timeoutMillis: 300 }, yield* HttpClient.HttpClient)
+        const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: server.url, maxAttempts: 2, timeoutMillis: 300 })
         return yield* rest.historicalTrades("BTCUSDT", 1, 10)
       }))
       const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined

@@ -16,6 +16,7 @@ import { ProducerStopped, runProducer } from "../src/Producer.ts"
 import { Journal } from "../src/publish/Journal.ts"
 import { loadRecording } from "@blockchaincore/replay/Recording"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
+import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 import { DEFAULT_PLAN } from "../src/stream/StreamPlan.ts"
 
@@ -31,12 +32,11 @@ describe("a producer that cannot go on", () => {
         wsUrl: `ws://127.0.0.1:${port}`,
         client: { connectTimeoutMillis: 2_000, idleTimeoutMillis: 5_000, controlSpacingMillis: 250, backoff: { baseMillis: 50, capMillis: 400 }, maxConnectionAgeMillis: 60 * 60_000 },
         plan: DEFAULT_PLAN,
-        batcher: { ...DEFAULT_BATCHER, maxAgeMillis: 50 },
-        rest: { baseUrl: `http://127.0.0.1:${port}`, timeoutMillis: 2_000, weightBudget: 4_800, maxAttempts: 5, maxRetryAfterMillis: 5_000 }
+        batcher: { ...DEFAULT_BATCHER, maxAgeMillis: 50 }
       })
       // Bounded: the first flush comes within a tick of the first trades.
       return yield* handle.stopped.pipe(Effect.timeout(30_000), Effect.exit)
-    })).pipe(Effect.provide(Layer.mergeAll(broken, bus, OutboundHttp, Journal.layer(mkdtempSync(join(tmpdir(), "producer-stopped-"))))))
+    })).pipe(Effect.provide(Layer.mergeAll(broken, bus, OutboundHttp, ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: `http://127.0.0.1:${port}`, timeoutMillis: 2_000, maxRetryAfterMillis: 5_000 }).pipe(Layer.provide(OutboundHttp)), Journal.layer(mkdtempSync(join(tmpdir(), "producer-stopped-"))))))
     expect(Exit.isFailure(exit)).toBe(true)
     const error = Exit.isFailure(exit) ? exit.cause.reasons.map((r) => ("error" in r ? r.error : undefined)).find((e) => e !== undefined) : undefined
     expect(error).toBeInstanceOf(ProducerStopped)

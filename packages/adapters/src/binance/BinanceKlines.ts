@@ -1,17 +1,15 @@
-/** `ExchangeKlines` on Binance's REST API (or a stand-in at `baseUrl`), through the process's outbound client. */
+/** `ExchangeKlines` on Binance's REST API, through the process's one REST client (`ExchangeRest`). */
 import { Effect, Layer } from "effect"
-import { HttpClient } from "effect/http"
 import { ExchangeKlines, ExchangeUnavailable } from "@blockchaincore/core/ports/ExchangeKlines"
-import { BinanceRest, DEFAULT_REST } from "./BinanceRest.ts"
+import { ExchangeRest } from "./BinanceRest.ts"
 
-export const layerBinanceKlines = (baseUrl: string): Layer.Layer<ExchangeKlines, never, HttpClient.HttpClient> =>
-  Layer.effect(
-    ExchangeKlines,
-    Effect.map(HttpClient.HttpClient, (client) => {
-      const rest = new BinanceRest({ ...DEFAULT_REST, baseUrl }, client)
-      return ExchangeKlines.of({
-        klines: (symbol, interval, startTime, endTime) =>
-          rest.klinesBetween(symbol, interval, startTime, endTime).pipe(Effect.mapError((e) => new ExchangeUnavailable({ message: `${e.url}: ${e.message}` })))
-      })
+export const layerBinanceKlines: Layer.Layer<ExchangeKlines, never, ExchangeRest> = Layer.effect(
+  ExchangeKlines,
+  Effect.gen(function*() {
+    const rest = yield* ExchangeRest
+    return ExchangeKlines.of({
+      klines: (symbol, interval, startTime, endTime) =>
+        rest.klinesBetween(symbol, interval, startTime, endTime).pipe(Effect.mapError((e) => new ExchangeUnavailable({ message: `${e.url}: ${e.message}` })))
     })
-  )
+  })
+)

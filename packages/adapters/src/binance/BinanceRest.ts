@@ -1,11 +1,14 @@
 /**
- * Binance REST, the part the producer needs: `historicalTrades`, `aggTrades`, klines, the
- * 24 h ticker and exchangeInfo, within the request-weight
- * budget (6000 a minute per IP; we stay under our own lower limit, synchronised from the
- * `X-MBX-USED-WEIGHT-1m` header) and honouring 429 and 418 with their `Retry-After`.
+ * Binance REST, the part the pipeline needs: `historicalTrades`, `aggTrades`, klines, the 24 h
+ * ticker and exchangeInfo, honouring 429 and 418 with their `Retry-After`. Binance's weight limit
+ * (6000 a minute) is per IP, so a process has one of these (`ExchangeRest`), shared by the gap
+ * filler, the checks, the cold start, the warm start and reconciliation: one budget, kept with
+ * Effect's `RateLimiter` under our own lower limit and raised to what Binance says it counted
+ * (`X-MBX-USED-WEIGHT-1m`).
  */
-import { Clock, Data, Duration, Effect, Option, Result, Schedule, Schema } from "effect"
-import { type HttpClient, HttpClientRequest } from "effect/http"
+import { Context, Data, Duration, Effect, Layer, Option, Result, Schedule, Schema } from "effect"
+import { HttpClient, HttpClientRequest } from "effect/http"
+import { RateLimiter } from "effect/persistence"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { LOCATION_REFUSED, LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRefused"
 import { HistoricalTradesFromJson, tradeOfRest } from "@blockchaincore/core/binance/RestTrade"
@@ -62,19 +65,23 @@ const REST_RETRY = retrySchedule({ baseMillis: 1_000, capMillis: 30_000 }).pipe(
   Schedule.modifyDelay(({ duration, input }) => Effect.succeed(input._tag === "Again" && input.retryAfterMillis !== undefined ? Duration.millis(input.retryAfterMillis) : duration))
 )
 
+const WEIGHT = { key: "binance-rest-weight", window: "1 minute", algorithm: "fixed-window" } as const
+
 export class BinanceRest {
   readonly options: RestOptions
   /** Request counts, for the producer's metrics. */
   readonly counters = { requests: 0, rateLimited: 0 }
-  private usedWeight = 0
-  private minute = -1
+  /** Weight counted in the current window, as the limiter last said. */
+  private counted = 0
 
   private readonly client: HttpClient.HttpClient
+  private readonly limiter: RateLimiter.RateLimiter
 
-  /** `client` is the process's one outbound client (OutboundHttp). */
-  constructor(options: RestOptions, client: HttpClient.HttpClient) {
+  /** `client` is the process's one outbound client (OutboundHttp); `limiter` keeps the weight budget. */
+  constructor(options: RestOptions, client: HttpClient.HttpClient, limiter: RateLimiter.RateLimiter) {
     this.options = options
     this.client = client
+    this.limiter = limiter
   }
 
   /** Up to `limit` (≤ 1000) trades of `symbol` from id `fromId` on, in id order. */
@@ -137,7 +144,7 @@ export class BinanceRest {
         Effect.mapError((e) => new Again({ error: new RestError({ url, message: e.message }) })),
         Effect.timeoutOrElse({ duration: Duration.millis(self.options.timeoutMillis), orElse: timedOut })
       )
-      self.noteWeight(response.headers["x-mbx-used-weight-1m"])
+      yield* self.noteWeight(response.headers["x-mbx-used-weight-1m"])
       if (response.status === 429 || response.status === 418) {
         self.counters.rateLimited++
         // Binance sends seconds; anything else (an HTTP date, nothing) is taken as its usual minute.
@@ -162,23 +169,42 @@ export class BinanceRest {
     )
   }
 
+  /** Waits until `weight` fits in this minute's budget, and counts it. */
   private waitForWeight(weight: number): Effect.Effect<void> {
-    return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-      const minute = Math.floor(now / 60_000)
-      if (minute !== this.minute) {
-        this.minute = minute
-        this.usedWeight = 0
-      }
-      if (this.usedWeight + weight <= this.options.weightBudget) {
-        this.usedWeight += weight
-        return Effect.void
-      }
-      return Effect.sleep((minute + 1) * 60_000 - now).pipe(Effect.andThen(this.waitForWeight(weight)))
-    })
+    return RateLimiter.sleep(this.limiter, { ...WEIGHT, limit: this.options.weightBudget, tokens: weight }).pipe(
+      Effect.map((result) => {
+        this.counted = result.limit - result.remaining
+      }),
+      // The limiter's store is this process's memory: a failure of it is a defect, not Binance's.
+      Effect.orDie
+    )
   }
 
-  private noteWeight(header: string | undefined): void {
+  /** Binance counted more than we did (another process on the IP, a restart): the rest of the minute is spent on its count. */
+  private noteWeight(header: string | undefined): Effect.Effect<void> {
     const used = Number(header)
-    if (header !== undefined && Number.isFinite(used)) this.usedWeight = Math.max(this.usedWeight, used)
+    if (header === undefined || !Number.isFinite(used) || used <= this.counted) return Effect.void
+    const extra = Math.min(used, this.options.weightBudget) - this.counted
+    return extra <= 0
+      ? Effect.void
+      : this.limiter.consume({ ...WEIGHT, limit: this.options.weightBudget, tokens: extra, onExceeded: "fail" }).pipe(
+        Effect.map((result) => {
+          this.counted = result.limit - result.remaining
+        }),
+        // Over the budget already: the next request waits for the next window either way.
+        Effect.catchTag("RateLimiterError", () => Effect.void)
+      )
   }
 }
+
+/** The process's one Binance REST client (see above). */
+export class ExchangeRest extends Context.Service<ExchangeRest, BinanceRest>()("@blockchaincore/adapters/binance/ExchangeRest") {
+  static readonly layer = (options: RestOptions): Layer.Layer<ExchangeRest, never, HttpClient.HttpClient> => Layer.effect(ExchangeRest, makeBinanceRest(options))
+}
+
+/** A client with a weight budget of its own: `ExchangeRest.layer` makes the process's one. */
+export const makeBinanceRest = (options: RestOptions): Effect.Effect<BinanceRest, never, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const limiter = yield* RateLimiter.make.pipe(Effect.provide(RateLimiter.layerStoreMemory))
+    return new BinanceRest(options, yield* HttpClient.HttpClient, limiter)
+  })

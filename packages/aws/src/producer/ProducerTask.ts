@@ -15,6 +15,7 @@ import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerM
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import { producerConfig, runProducer } from "@blockchaincore/producer/Producer"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
+import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import { xraySigning } from "../runtime/XRayOtlp.ts"
 import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
 import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
@@ -62,13 +63,14 @@ export const runProducerTask = (settings: ProducerSettings) =>
       layerSqsTradeQueue({ client: new SQSClient({}), queueUrl: settings.queueUrl, ...retry }),
       layerEventBridgeEventBus({ client: new EventBridgeClient({ maxAttempts: 1 }), busName: settings.busName, ...retry }),
       Journal.layer(settings.journalDir),
-      OutboundHttp
+      OutboundHttp,
+      ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: settings.restUrl }).pipe(Layer.provide(OutboundHttp))
     )
     const store = makeDynamoEngineStateStore({ client: new DynamoDBClient({}), stateTable: settings.stateTable })
-    const { resumeFrom, openGaps } = yield* resumePoints(store, settings.symbols)
+    const resumed = yield* resumePoints(store, settings.symbols)
     const startedAt = yield* Clock.currentTimeMillis
     return yield* Effect.gen(function*() {
-      const handle = yield* runProducer(producerConfig(settings.symbols, settings, { resumeFrom, openGaps, batcher: sqsBatcher(settings.symbols.length) }))
+      const handle = yield* runProducer(producerConfig(settings.symbols, settings, { ...resumed, batcher: sqsBatcher(settings.symbols.length) }))
       yield* Effect.logInfo(`producing ${settings.symbols.join(",")} from ${settings.wsUrl} to ${settings.queueUrl}`)
       yield* Effect.forkScoped(heartbeat(settings.healthFile, handle.metrics, startedAt).pipe(Effect.repeat(Schedule.spaced(HEARTBEAT_EVERY_MILLIS))))
       const status = Effect.suspend(() => Effect.logInfo(statusLine(handle.metrics()))).pipe(Effect.delay(STATUS_EVERY_MILLIS), Effect.forever)

@@ -10,6 +10,7 @@ import { ANOMALY_CONFIG_ENV, AnomalySettings, anomalyConfigOf } from "@blockchai
 import { Webhook } from "@blockchaincore/core/ports/Webhook"
 import { BINANCE_REST, HttpUrl } from "@blockchaincore/core/binance/Endpoints"
 import { layerBinanceKlines } from "@blockchaincore/adapters/binance/BinanceKlines"
+import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import type { PortLayers } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { makeWebhookNotifier, webhookOff } from "@blockchaincore/adapters/webhook/WebhookNotifier"
@@ -43,12 +44,15 @@ const anomalySettingsLayer = Layer.unwrap(Effect.gen(function*() {
 /** The consumer function's `BINANCE_REST_URL` (a stand-in speaking Binance's protocol, in tests), or Binance's. */
 const BINANCE_REST_ENV = "BINANCE_REST_URL"
 
+/** A function's process has one REST client: the reconciliation's. */
+const binanceKlinesAt = (baseUrl: string) => layerBinanceKlines.pipe(Layer.provide(ExchangeRest.layer({ ...DEFAULT_REST, baseUrl })))
+
 /** Binance's klines for the reconciliation, at the URL the environment names; an unreadable one fails the layer, naming it. */
 const exchangeKlinesLayer = Layer.unwrap(Effect.gen(function*() {
   const text = yield* optionalSetting(BINANCE_REST_ENV)
-  if (text === undefined) return layerBinanceKlines(BINANCE_REST)
+  if (text === undefined) return binanceKlinesAt(BINANCE_REST)
   return Result.match(Schema.decodeUnknownResult(HttpUrl)(text), {
-    onSuccess: layerBinanceKlines,
+    onSuccess: binanceKlinesAt,
     onFailure: (e) => Layer.effect(ExchangeKlines, Effect.fail(new FunctionMisconfigured({ message: `${BINANCE_REST_ENV}: ${e.message}` })))
   })
 })).pipe(Layer.provide(OutboundHttp))

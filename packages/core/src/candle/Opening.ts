@@ -32,6 +32,8 @@ export const OpeningSeed = Schema.Struct({
 export type OpeningSeed = typeof OpeningSeed.Type
 
 export const Opening = Schema.Struct({
+  /** The first streamed trade it answers for: an opening for another start is not this one's. */
+  beforeId: TradeId,
   /** The exchange's first trade id of the minute the stream started in. */
   firstId: TradeId,
   seeds: Schema.Array(OpeningSeed)

@@ -16,6 +16,8 @@ import type { Opening, OpeningSeed, UnknownStart } from "./Opening.ts"
 import type { Trade } from "../trade/Trade.ts"
 
 const MINUTE = intervalMillis["1m"]
+/** How long a window that is not a kline (a halt's) is held behind the watermark. */
+const HIDDEN_HOLD_MILLIS = 60 * MINUTE
 
 /** Where the windows of every symbol report to: the engine's outputs and counters. */
 export interface WindowSink {
@@ -156,7 +158,7 @@ export class SymbolWindows {
     this.unknownStart = { beforeId: trade.firstId, minuteOpen: trade.time - (trade.time % MINUTE), time: trade.time }
     const early = this.earlyOpening
     this.earlyOpening = undefined
-    return early === undefined ? undefined : this.open(early)
+    return early === undefined || early.beforeId !== trade.firstId ? undefined : this.open(early)
   }
 
   /**
@@ -171,6 +173,8 @@ export class SymbolWindows {
       if (!this.sequence.started) this.earlyOpening = opening
       return undefined
     }
+    // Another start's (a producer that started again before this one was taken): asked again at its next start.
+    if (opening.beforeId !== start.beforeId) return undefined
     this.unknownStart = undefined
     for (const seed of opening.seeds) this.seed(seed, opening.firstId)
     const gap = opening.firstId < start.beforeId
@@ -361,6 +365,13 @@ export class SymbolWindows {
       drop++
     }
     if (drop > 0) closed.splice(0, drop)
+    // A long halt (or a delisting) closes a hidden window a minute: those an hour behind the
+    // watermark are let go, or the saved state would grow for as long as it lasts.
+    const hiddenHorizon = this.watermark - HIDDEN_HOLD_MILLIS
+    if (closed.length > 1 && closed[0]!.openTime < hiddenHorizon) {
+      const kept = closed.filter((acc, i) => i === closed.length - 1 || !(acc.hidden && !acc.revised && acc.openTime < hiddenHorizon && !this.inGap(series.interval, acc.openTime)))
+      closed.splice(0, closed.length, ...kept)
+    }
   }
 
   /**
@@ -370,7 +381,7 @@ export class SymbolWindows {
    */
   private awaitsTradingWord(interval: Interval, acc: CandleAccumulator): boolean {
     const through = this.halts.tradingThrough
-    return through >= 0 && acc.trades === 0 && windowClose(interval, acc.openTime) >= through
+    return through >= 0 && acc.trades === 0 && !acc.hidden && windowClose(interval, acc.openTime) >= through
   }
 
   /**
@@ -380,7 +391,7 @@ export class SymbolWindows {
    */
   private isComplete(interval: Interval, acc: CandleAccumulator): boolean {
     const closeTime = windowClose(interval, acc.openTime)
-    return closeTime < this.provenThrough && !this.inGap(interval, acc.openTime) && (acc.trades > 0 || (closeTime < this.halts.tradingThrough && !this.halts.halted(acc.openTime)))
+    return closeTime < this.provenThrough && !this.inGap(interval, acc.openTime) && (acc.trades > 0 || (closeTime < this.halts.tradingThrough && !acc.hidden))
   }
 
   private markRevised(series: Series, acc: CandleAccumulator): void {

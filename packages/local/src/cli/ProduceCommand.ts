@@ -26,7 +26,9 @@ export const produceCommand = Command.make(
     const { InProcessEventBus } = yield* Effect.promise(() => import("../memory/InProcessEventBus.ts"))
     const { SqliteTradeQueue } = yield* Effect.promise(() => import("../sqlite/SqliteTradeQueue.ts"))
     const { OutboundHttp } = yield* Effect.promise(() => import("@blockchaincore/adapters/http/OutboundHttp"))
-    const layers = Layer.mergeAll(new SqliteTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(flags.journalDir), OutboundHttp)
+    const { DEFAULT_REST, ExchangeRest } = yield* Effect.promise(() => import("@blockchaincore/adapters/binance/BinanceRest"))
+    const rest = ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: flags.restUrl }).pipe(Layer.provide(OutboundHttp))
+    const layers = Layer.mergeAll(new SqliteTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(flags.journalDir), OutboundHttp, rest)
     yield* Effect.gen(function*() {
       const handle = yield* runProducer(producerConfig(flags.symbols, flags, { batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) } }))
       yield* Console.error(`producing ${flags.symbols.length} symbols from ${flags.wsUrl}; Ctrl-C to stop`)

@@ -26,7 +26,7 @@ import { loadRecording } from "@blockchaincore/replay/Recording"
 import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
 import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
-import { BinanceRest, DEFAULT_REST } from "@blockchaincore/adapters/binance/BinanceRest"
+import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import type { CompletenessOptions } from "@blockchaincore/producer/completeness/SilentSymbols"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
@@ -36,7 +36,7 @@ import type { Consumer } from "@blockchaincore/services/consumers/ConsumerDeclar
 import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
-import { HttpClient, HttpServer } from "effect/http"
+import { HttpServer } from "effect/http"
 import { type BusOptions, InProcessEventBus } from "../memory/InProcessEventBus.ts"
 import { DASHBOARD_DIR, localHttpServer } from "../http/LocalHttpServer.ts"
 import { type SqliteTradeQueue, LocalTradeQueue } from "../sqlite/SqliteTradeQueue.ts"
@@ -165,15 +165,14 @@ const producer = (config: LocalRuntimeConfig) =>
     const server = yield* HttpServer.HttpServer
     // Resume where the processor stands: a trade id past it is a gap the producer fills from REST,
     // as are the gaps it still holds open.
-    const { resumeFrom, openGaps } = yield* resumePoints(yield* EngineStateStore, source.symbols)
+    const resumed = yield* resumePoints(yield* EngineStateStore, source.symbols)
     // Live, the anomaly rules get their history from Binance's klines in the background; a
     // replay's candles are from another day, so it has none to take.
     if (config.replay === undefined) {
-      yield* Effect.forkScoped(warmStart(new BinanceRest({ ...DEFAULT_REST, baseUrl: source.restUrl }, yield* HttpClient.HttpClient), source.symbols, DEFAULT_ENGINE.intervals, yield* AnomalySettings))
+      yield* Effect.forkScoped(warmStart(yield* ExchangeRest, source.symbols, DEFAULT_ENGINE.intervals, yield* AnomalySettings))
     }
     const handle = yield* runProducer(producerConfig(source.symbols, source, {
-      resumeFrom,
-      openGaps,
+      ...resumed,
       recorded: config.replay !== undefined,
       ...(config.completeness === undefined ? {} : { completeness: config.completeness })
     }))
@@ -201,9 +200,11 @@ export const localRuntimeBelowProducer = (config: LocalRuntimeConfig) => {
     ...(config.anomalyConfig === undefined ? {} : { anomalyConfig: config.anomalyConfig })
   })
   // The exchange's klines, for the reconciliation of closed hours, from wherever the market comes from.
-  const market = Layer.provideMerge(Layer.unwrap(Effect.gen(function*() {
-    return layerBinanceKlines((yield* MarketSource).restUrl)
-  })), MarketSource.layer(config))
+  // One REST client for the process: Binance's weight limit is per IP.
+  const rest = Layer.unwrap(Effect.gen(function*() {
+    return ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: (yield* MarketSource).restUrl })
+  }))
+  const market = Layer.provideMerge(Layer.provideMerge(layerBinanceKlines, rest), MarketSource.layer(config))
   const base = Layer.provideMerge(stoppedSummary, Layer.mergeAll(ports, market, ProducerMonitor.layer, Layer.sync(LocalPipeStats, (): PipeStats => ({ batches: 0, failures: 0, redeliveries: 0 })))).pipe(
     // Every call out (REST, exchangeInfo, the webhook) shares the one client.
     Layer.provideMerge(OutboundHttp)

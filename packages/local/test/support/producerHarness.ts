@@ -17,6 +17,7 @@ import { type ReplayOptions, ReplayServer } from "@blockchaincore/replay/ReplayS
 import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
+import { ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import { InProcessEventBus } from "../../src/memory/InProcessEventBus.ts"
 import { SqliteTradeQueue } from "../../src/sqlite/SqliteTradeQueue.ts"
 
@@ -50,9 +51,12 @@ export const testConfig = (port: number, symbols: ReadonlyArray<string>): Produc
     maxConnectionAgeMillis: 60 * 60_000
   },
   plan: DEFAULT_PLAN,
-  batcher: { shards: 2, maxAgeMillis: 100, maxBytes: 200_000, closeAfterMillis: 100 },
-  rest: { baseUrl: `http://127.0.0.1:${port}`, timeoutMillis: 2_000, weightBudget: 4_800, maxAttempts: 5, maxRetryAfterMillis: 5_000 }
+  batcher: { shards: 2, maxAgeMillis: 100, maxBytes: 200_000, closeAfterMillis: 100 }
 })
+
+/** The process's one REST client, against the replay server on `port`, quick to give up. */
+export const testRest = (port: number) =>
+  ExchangeRest.layer({ baseUrl: `http://127.0.0.1:${port}`, timeoutMillis: 2_000, weightBudget: 4_800, maxAttempts: 5, maxRetryAfterMillis: 5_000 }).pipe(Layer.provide(OutboundHttp))
 
 export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, options: HarnessOptions = {}): Promise<HarnessRun> => {
   const server = new ReplayServer(frames, { pingIntervalMillis: 200, ...options.replay })
@@ -66,7 +70,7 @@ export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, opt
     for (const b of queue.accepted) for (const part of b.symbols) for (const t of part.trades) seen.add(`${part.symbol}:${t[0]}`)
     return [...expected].every((k) => seen.has(k))
   }
-  const layers = Layer.mergeAll(queue.layer(), OutboundHttp, Layer.succeed(EventBus, EventBus.of({ publish: bus.publish })), Journal.layer(mkdtempSync(join(tmpdir(), "blockchaincore-journal-"))))
+  const layers = Layer.mergeAll(queue.layer(), OutboundHttp, testRest(port), Layer.succeed(EventBus, EventBus.of({ publish: bus.publish })), Journal.layer(mkdtempSync(join(tmpdir(), "blockchaincore-journal-"))))
   try {
     const { metrics, complete } = await Effect.runPromise(
       Effect.scoped(

@@ -50,7 +50,7 @@ export const askOpening = Effect.fn("askOpening")(function*(rest: BinanceRest, f
   if (earliest === undefined) return undefined
   const firstId = Math.min(earliest.f, first.id)
   const klines = yield* minutesOfDayBefore(rest, first.symbol, minuteOpen)
-  const opening: Opening = { firstId, seeds: seedsOf(klines, minuteOpen) }
+  const opening: Opening = { beforeId: first.id, firstId, seeds: seedsOf(klines, minuteOpen) }
   if (firstId >= first.id) return { opening }
   return { opening, gap: { symbol: first.symbol, fromId: firstId, toId: first.id - 1, fromTime: earliest.T, toTime: first.time } }
 })

@@ -18,6 +18,14 @@ export class QuietMinutes {
   /** Every minute before this one is dated. */
   private dated = -1
 
+  /**
+   * From a resume point (the last trade delivered before a restart), the minutes since are quiet
+   * until a trade says otherwise: a halt while the producer was away is looked for too.
+   */
+  constructor(resumedAt?: number) {
+    if (resumedAt !== undefined && resumedAt >= 0) this.lastMinute = minuteOf(resumedAt)
+  }
+
   /** A trade streamed at `time`: the minutes it skips over are quiet. */
   traded(time: number): void {
     const minute = minuteOf(time)

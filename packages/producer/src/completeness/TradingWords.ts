@@ -23,6 +23,12 @@ const MINUTE = intervalMillis["1m"]
 const minuteOf = (time: number) => time - (time % MINUTE)
 /** How far back a halt is looked for when nothing earlier is known: Binance's klines go back further. */
 const LOOK_BACK_MILLIS = 900 * MINUTE
+/**
+ * Symbols whose quiet minutes are dated by klines per answer (weight 5 each): with every check
+ * 30 s apart, at most 200 weight a minute, whatever the number of quiet symbols. The others say
+ * "trading" only up to their first quiet minute, and are served first at the next answer.
+ */
+const QUIET_DATED_PER_ANSWER = 20
 
 export const makeTradingWords = (symbols: ReadonlyMap<string, StreamedSymbol>, rest: BinanceRest, batcher: Batcher) => {
   /** Per symbol: the server time of the last answer that said it trades, and of the last that said it does not. */
@@ -57,9 +63,11 @@ export const makeTradingWords = (symbols: ReadonlyMap<string, StreamedSymbol>, r
    * answer's time, unless the stream had quiet minutes; those are dated by the klines, each run of
    * them without a kline said as a halt, and the word reaches only as far as the klines do.
    */
-  const tradingThrough = (symbol: string, state: StreamedSymbol, serverTime: number) => {
+  const tradingThrough = (symbol: string, state: StreamedSymbol, serverTime: number, mayAsk: boolean) => {
     const quietFrom = state.quiet.since(serverTime)
     if (quietFrom < 0) return Effect.succeed(serverTime)
+    if (!mayAsk) return Effect.succeed(quietFrom)
+    quietAsked++
     return rest.klinesBetween(symbol, "1m", quietFrom, serverTime).pipe(
       Effect.map((klines) => {
         const minutes = new Set(klines.map((k) => k.openTime))
@@ -84,10 +92,17 @@ export const makeTradingWords = (symbols: ReadonlyMap<string, StreamedSymbol>, r
    * Takes in one answer: says each symbol's word to the batcher, returns the symbols whose status
    * changed (with the status before, "" for none) for the log.
    */
+  let quietAsked = 0
+  /** Where this answer starts among the symbols: a different one each time, so that no quiet symbol waits for ever. */
+  let first = 0
+  const all = [...symbols]
+
   return (serverTime: number, statuses: ReadonlyMap<string, string>) =>
     Effect.gen(function*() {
       const changed: Array<{ readonly symbol: string; readonly status: string; readonly was: string }> = []
-      for (const [symbol, state] of symbols) {
+      quietAsked = 0
+      first = all.length === 0 ? 0 : (first + QUIET_DATED_PER_ANSWER) % all.length
+      for (const [symbol, state] of [...all.slice(first), ...all.slice(0, first)]) {
         const status = statuses.get(symbol)
         if (status === undefined) continue
         const was = state.counters.status
@@ -100,7 +115,7 @@ export const makeTradingWords = (symbols: ReadonlyMap<string, StreamedSymbol>, r
             // The halt's minutes are dated: no kline, and none said again.
             state.quiet.datedUntil(end.value)
           }
-          const through = yield* tradingThrough(symbol, state, serverTime).pipe(Effect.option)
+          const through = yield* tradingThrough(symbol, state, serverTime, quietAsked < QUIET_DATED_PER_ANSWER).pipe(Effect.option)
           if (through._tag === "None") continue
           batcher.setStatus(symbol, true, through.value)
           lastTrading.set(symbol, serverTime)

@@ -1,8 +1,8 @@
 /**
  * Where the producer resumes, per symbol: after the last trade the processor applied, as its
  * stored state says (the local store, or the state table on AWS). A trade id past that point is
- * then a gap the producer fills from REST, so a restart loses no trade; and the gaps the engine
- * still holds open are asked for again.
+ * then a gap the producer fills from REST, so a restart loses no trade; the gaps the engine
+ * still holds open are asked for again, and so is a cold start's opening it still waits for.
  */
 import { Effect } from "effect"
 import type { Gap } from "@blockchaincore/core/gaps/Gap"
@@ -11,11 +11,13 @@ import type { EngineStateStore } from "@blockchaincore/core/ports/EngineStateSto
 export const resumePoints = Effect.fn("resumePoints")(function*(store: EngineStateStore["Service"], symbols: ReadonlyArray<string>) {
     const resumeFrom = new Map<string, { readonly id: number; readonly time: number }>()
     const openGaps: Array<Gap> = []
+    const awaitingOpening: Array<{ readonly symbol: string; readonly id: number; readonly time: number }> = []
     for (const symbol of symbols) {
       const { state } = yield* store.loadState(symbol)
       if (state === undefined) continue
       if (state.highestId >= 0) resumeFrom.set(symbol, { id: state.highestId, time: state.lastTradeTime })
       openGaps.push(...state.gaps)
+      if (state.unknownStart !== undefined) awaitingOpening.push({ symbol, id: state.unknownStart.beforeId, time: state.unknownStart.time })
     }
-    return { resumeFrom, openGaps }
+    return { resumeFrom, openGaps, awaitingOpening }
   })

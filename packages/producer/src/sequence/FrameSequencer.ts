@@ -27,7 +27,7 @@ export const streamedSymbols = (
   metrics: ProducerMetrics,
   resumeFrom: ReadonlyMap<string, { readonly id: number; readonly time: number }> | undefined
 ): ReadonlyMap<string, StreamedSymbol> =>
-  new Map(symbols.map((symbol) => [symbol, { counters: metrics.symbol(symbol), sequence: new TradeSequence(symbol, resumeFrom?.get(symbol)), quiet: new QuietMinutes() }]))
+  new Map(symbols.map((symbol) => [symbol, { counters: metrics.symbol(symbol), sequence: new TradeSequence(symbol, resumeFrom?.get(symbol)), quiet: new QuietMinutes(resumeFrom?.get(symbol)?.time) }]))
 
 interface Sequenced {
   readonly trade: (trade: Trade, now: number) => void

@@ -1,7 +1,7 @@
 /**
  * Enrichment, the pipe's middle step: drops trades the processor has already applied (by its
- * stored state: at or below the highest id, outside any open gap or the cold start's opening
- * said with them), and adds what downstream
+ * stored state: at or below the highest id, outside any open gap, and not before a cold start's
+ * first trade while its opening is awaited), and adds what downstream
  * needs: each symbol's instrument (from exchangeInfo) and the trades whose notional value
  * (price × quantity, exact) reaches the symbol's large-trade threshold.
  */
@@ -41,11 +41,10 @@ export class Enricher extends Context.Service<Enricher, {
         const fresh = Effect.fn("Enricher.fresh")(function*(part: SymbolTrades) {
           const { state } = yield* states.loadState(part.symbol)
           if (state === undefined) return part
-          // A cold start's opening, said in this part, opens the ids before the first trade applied.
+          // Until a cold start's opening is applied, the ids before the first trade may all be its
+          // (the opening may be in an earlier message of the same pipe batch): the engine decides.
           const start = state.unknownStart
-          const opens = part.opening !== undefined && start !== undefined ? { fromId: part.opening.firstId, toId: start.beforeId - 1 } : undefined
-          const opened = (id: number) => opens !== undefined && id >= opens.fromId && id <= opens.toId
-          return { ...part, trades: part.trades.filter(([id]) => id > state.highestId || isMissing(state.gaps, id) || opened(id)) }
+          return { ...part, trades: part.trades.filter(([id]) => id > state.highestId || isMissing(state.gaps, id) || (start !== undefined && id < start.beforeId)) }
         })
 
         return Enricher.of({

@@ -65,9 +65,8 @@ export class Processor extends Context.Service<Processor, {
           const outputs = engine.drain()
           // Staged before the state is saved: a crash before the save stages them again, once each.
           if (stagedBy === "each-batch") yield* staging.stage(archivedOf(trades, large))
-          const candles = candlesOf(outputs)
+          const { candles, retracted } = storeChanges(outputs)
           if (candles.length > 0) yield* store.putCandles(candles)
-          const retracted = retractedOf(outputs)
           if (retracted.length > 0) yield* store.deleteCandles(retracted)
           const events = eventsOf(outputs)
           if (events.length > 0) yield* childHop("bus", bus.publish(events))
@@ -112,11 +111,21 @@ export const archivedTradesOf = (enriched: EnrichedTradeBatch): Array<ArchivedTr
   return enriched.batch.symbols.flatMap((part) => archivedOf(tradesOf(part), large))
 }
 
-const candlesOf = (outputs: ReadonlyArray<EngineOutput>): Array<Candle> =>
-  outputs.flatMap((o) => (o._tag === "CandleClosed" || o._tag === "CandleRevised" ? [o.candle] : []))
-
-const retractedOf = (outputs: ReadonlyArray<EngineOutput>): Array<CandleKey> =>
-  outputs.flatMap((o) => (o._tag === "CandleRetracted" ? [{ symbol: o.symbol, interval: o.interval, openTime: o.openTime }] : []))
+/** What the store must hold after the outputs, in their order: a window retracted and emitted again is kept, and the other way round. */
+const storeChanges = (outputs: ReadonlyArray<EngineOutput>): { readonly candles: Array<Candle>; readonly retracted: Array<CandleKey> } => {
+  const last = new Map<string, Candle | CandleKey>()
+  for (const o of outputs) {
+    if (o._tag === "CandleClosed" || o._tag === "CandleRevised") last.set(`${o.candle.interval}@${o.candle.openTime}`, o.candle)
+    else if (o._tag === "CandleRetracted") last.set(`${o.interval}@${o.openTime}`, { symbol: o.symbol, interval: o.interval, openTime: o.openTime })
+  }
+  const candles: Array<Candle> = []
+  const retracted: Array<CandleKey> = []
+  for (const change of last.values()) {
+    if ("close" in change) candles.push(change)
+    else retracted.push(change)
+  }
+  return { candles, retracted }
+}
 
 const eventsOf = (outputs: ReadonlyArray<EngineOutput>): Array<DomainEvent> =>
   outputs.flatMap((o): Array<DomainEvent> => {
