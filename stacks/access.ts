@@ -61,6 +61,7 @@ export type Grants = ReturnType<typeof grants>
 /** What a bus consumer may do for each port it needs: the consumer side of each adapter. */
 export const consumerGrants = (g: Grants): Record<Port, ReadonlyArray<Grant>> => ({
   CandleStore: [g.readCandles],
+  CandleRepairs: [g.writeCandles],
   AlertConditions: [g.alertConditions],
   EventHistory: [g.recordHistory],
   TradeArchive: g.compactArchive,

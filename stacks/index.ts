@@ -25,6 +25,7 @@ export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer>) => 
   const allowed = grants({ storage: stores, bus, alerts: topics.alerts, topicsKey: topics.key })
   const consumers = events(bus, registry, {
     CandleStore: [stores.candles, stores.engineState],
+    CandleRepairs: [stores.candles],
     AlertConditions: [stores.alertConditions],
     EventHistory: [stores.history],
     TradeArchive: [stores.archive],

@@ -5,9 +5,12 @@ import { Schema } from "effect"
 const PositiveInt = (name: string, max: number) =>
   Schema.FiniteFromString.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: max }, { message: `--${name} must be a whole number from 1 to ${max}` }))
 
+/** The highest rate a symbol is counted at: the run reproduces every trade, and above it takes minutes. */
+export const MAX_RATE = 1000
+
 const Args = Schema.Struct({
   symbols: PositiveInt("symbols", 20),
-  rate: PositiveInt("rate", 1000),
+  rate: PositiveInt("rate", MAX_RATE),
   minutes: PositiveInt("minutes", 24 * 60),
   /** The share of batches traced (the stage's BLOCKCHAINCORE_TRACES_SAMPLE); 0 for a stage without tracing. */
   "traces-sample": Schema.FiniteFromString.check(Schema.isBetween({ minimum: 0, maximum: 1 }, { message: "--traces-sample must be a share from 0 to 1" })),

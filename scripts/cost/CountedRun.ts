@@ -9,6 +9,7 @@
  * - each published event to every registry consumer whose pattern matches it, as the bus would.
  * Nothing is sampled or assumed here: counts, sizes and local durations are what happened.
  */
+import { layerCandleRepairs } from "@blockchaincore/core/ports/CandleRepairs"
 import { createHash } from "node:crypto"
 import { type AttributeValue, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb"
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
@@ -128,13 +129,16 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
     AnomalySettings: AnomalySettings.defaults,
     AlertConditions: layerDynamoAlertConditions(dynamoClient, "conditions"),
     CandleStore: store,
+    CandleRepairs: layerCandleRepairs.pipe(Layer.provide(store)),
     EventBus: bus,
     EventHistory: layerDynamoEventHistory(dynamoClient, "history"),
     // Binance's klines cost AWS nothing: the exchange here answers with the stored candles themselves.
     ExchangeKlines: Layer.effect(ExchangeKlines, Effect.gen(function*() {
       const candles = yield* CandleStore
       return ExchangeKlines.of({
-        klines: (symbol, interval, startTime, endTime) => candles.candles({ symbol, interval, startTime, endTime, limit: 1000 }).pipe(Effect.mapError((e) => new ExchangeUnavailable({ message: e.message })))
+        klines: (symbol, interval, startTime, endTime) => candles.candles({ symbol, interval, startTime, endTime, limit: 1000 }).pipe(Effect.mapError((e) => new ExchangeUnavailable({ message: e.message }))),
+        // The stored candles agree with themselves: nothing is ever repaired from trades here.
+        trades: () => Effect.succeed([])
       })
     })).pipe(Layer.provide(store)),
     Notifier: layerSnsNotifier({ client: snsClient, topicArn: "arn:aws:sns:ap-northeast-1:123456789012:alerts", ...retry }),
@@ -228,12 +232,18 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
 
   try {
     let tick = start
+    const opened = new Set<string>()
     for (const trade of syntheticTrades(symbolNames, rate, start, minutes)) {
       while (tick + 10 <= trade.time) {
         tick += 10
         await publish(batcher.takeDue(tick))
       }
       batcher.add(trade, trade.time)
+      // The synthetic market begins with its first trade: the producer's cold start says so, once.
+      if (!opened.has(trade.symbol)) {
+        opened.add(trade.symbol)
+        batcher.open(trade.symbol, { beforeId: trade.firstId, firstId: trade.firstId, seeds: [] })
+      }
       run.trades++
     }
     // Past the last minute's end, so its windows close as they would live.

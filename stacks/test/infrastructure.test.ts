@@ -140,8 +140,8 @@ describe("the infrastructure program, offline", () => {
         [["s3:PutObject"], `${bucket}/archive/*`],
         failed
       ),
-      // It reads the hour's candles and says what it found; Binance's klines need no AWS action.
-      MarketSubscriberreconciliationFunctionRole: grants([["dynamodb:Query"], table("Candles")], [["events:PutEvents"], bus], failed),
+      // It reads the hour's candles, writes the windows it repairs and says what it found; Binance's klines and trades need no AWS action.
+      MarketSubscriberreconciliationFunctionRole: grants([["dynamodb:Query"], table("Candles")], [["dynamodb:BatchWriteItem"], table("Candles")], [["events:PutEvents"], bus], failed),
       MarketSubscriberhistoryFunctionRole: grants([["dynamodb:PutItem"], table("History")], failed),
       MarketSubscriberwebhookFunctionRole: grants(failed)
     }

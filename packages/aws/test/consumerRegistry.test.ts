@@ -6,6 +6,7 @@
 import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
 import { AlertConditions } from "@blockchaincore/core/ports/AlertConditions"
+import { CandleRepairs } from "@blockchaincore/core/ports/CandleRepairs"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
 import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
@@ -27,6 +28,7 @@ const recording = (taken: Set<Port>): PortLayers => {
     get AnomalySettings() { return take("AnomalySettings", Layer.effect(AnomalySettings, Effect.die("not built"))) },
     get AlertConditions() { return take("AlertConditions", Layer.effect(AlertConditions, Effect.die("not built"))) },
     get CandleStore() { return take("CandleStore", Layer.effect(CandleStore, Effect.die("not built"))) },
+    get CandleRepairs() { return take("CandleRepairs", Layer.effect(CandleRepairs, Effect.die("not built"))) },
     get EventBus() { return take("EventBus", Layer.effect(EventBus, Effect.die("not built"))) },
     get EventHistory() { return take("EventHistory", Layer.effect(EventHistory, Effect.die("not built"))) },
     get ExchangeKlines() { return take("ExchangeKlines", Layer.effect(ExchangeKlines, Effect.die("not built"))) },

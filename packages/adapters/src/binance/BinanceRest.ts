@@ -96,6 +96,11 @@ export class BinanceRest {
     return this.get(`/api/v3/aggTrades?symbol=${symbol}&startTime=${startTime}&endTime=${endTime}&limit=${Math.min(1000, limit)}`, AGG_TRADES_WEIGHT, AggTradesFromJson)
   }
 
+  /** Up to `limit` (≤ 1000) aggregate trades of `symbol` from aggregate id `fromId` on, oldest first. */
+  aggTradesFrom(symbol: string, fromId: number, limit: number): Effect.Effect<ReadonlyArray<RestAggTrade>, RestError> {
+    return this.get(`/api/v3/aggTrades?symbol=${symbol}&fromId=${fromId}&limit=${Math.min(1000, limit)}`, AGG_TRADES_WEIGHT, AggTradesFromJson)
+  }
+
   /** The last `limit` (≤ 1000) klines of `symbol` at `interval`, the one still open included, oldest first. */
   klines(symbol: string, interval: Interval, limit: number): Effect.Effect<Array<Candle>, RestError> {
     return this.get(`/api/v3/klines?symbol=${symbol}&interval=${interval}&limit=${Math.min(1000, limit)}`, KLINES_WEIGHT, RestKlinesFromJson).pipe(

@@ -6,6 +6,7 @@
  */
 import { Config, ConfigProvider, Effect, Layer, Option, Result, Schema } from "effect"
 import { ExchangeKlines } from "@blockchaincore/core/ports/ExchangeKlines"
+import { layerCandleRepairs } from "@blockchaincore/core/ports/CandleRepairs"
 import { ANOMALY_CONFIG_ENV, AnomalySettings, anomalyConfigOf } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { Webhook } from "@blockchaincore/core/ports/Webhook"
 import { BINANCE_REST, HttpUrl } from "@blockchaincore/core/binance/Endpoints"
@@ -62,6 +63,7 @@ export const AWS_PORTS: PortLayers = {
   AnomalySettings: anomalySettingsLayer,
   AlertConditions: alertConditionsLayer,
   CandleStore: candleStoreLayer,
+  CandleRepairs: layerCandleRepairs.pipe(Layer.provide(candleStoreLayer)),
   EventBus: eventBusLayer,
   EventHistory: eventHistoryLayer,
   ExchangeKlines: exchangeKlinesLayer,

@@ -9,7 +9,7 @@ import type { Candle } from "./Candle.ts"
 import { type Interval, intervalMillis, windowClose, windowOpen } from "./Interval.ts"
 import type { EngineCounters, EngineOutput } from "./CandleEngine.ts"
 import type { Gap } from "../gaps/Gap.ts"
-import { GapLedger } from "../gaps/GapLedger.ts"
+import { GAP_HORIZON_MILLIS, GapLedger } from "../gaps/GapLedger.ts"
 import { TradeSequence } from "../gaps/TradeSequence.ts"
 import { TradingHalts } from "./TradingHalts.ts"
 import type { Opening, OpeningSeed, UnknownStart } from "./Opening.ts"
@@ -356,6 +356,11 @@ export class SymbolWindows {
    */
   private prune(series: Series): void {
     this.sink.counters.gapsAbandoned += this.gaps.abandonStale(this.sequence.lastTime)
+    // An opening awaited past the gaps' horizon is given up like a gap: its windows stay provisional.
+    if (this.unknownStart !== undefined && this.unknownStart.time < this.sequence.lastTime - GAP_HORIZON_MILLIS) {
+      this.unknownStart = undefined
+      this.sink.counters.gapsAbandoned++
+    }
     const keepFrom = windowOpen(series.interval, Math.max(this.sequence.lastTime, 0))
     const closed = series.closed
     let drop = 0

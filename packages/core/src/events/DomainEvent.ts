@@ -92,7 +92,9 @@ export const HourReconciled = Schema.TaggedStruct("HourReconciled", {
   windows: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
   differences: Schema.Array(Schema.Struct({ openTime: EpochMillis, ours: Schema.NullOr(KlineColumns), theirs: Schema.NullOr(KlineColumns) })),
   /** When the comparison was made (wall clock). */
-  checkedAt: EpochMillis
+  checkedAt: EpochMillis,
+  /** The differing windows made again from the exchange's trades (or removed), by open time; the others are still open. */
+  repaired: Schema.optionalKey(Schema.Array(EpochMillis))
 })
 export type HourReconciled = typeof HourReconciled.Type
 

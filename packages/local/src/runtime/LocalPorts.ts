@@ -11,6 +11,7 @@ import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { AlertConditions } from "@blockchaincore/core/ports/AlertConditions"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { CandleRepairs, repairsOf } from "@blockchaincore/core/ports/CandleRepairs"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
 import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import { ExchangeKlines } from "@blockchaincore/core/ports/ExchangeKlines"
@@ -61,6 +62,7 @@ export const portLayersOf = (context: Context.Context<LocalPortServices>): PortL
   AnomalySettings: Layer.succeed(AnomalySettings, Context.get(context, AnomalySettings)),
   AlertConditions: Layer.succeed(AlertConditions, Context.get(context, AlertConditions)),
   CandleStore: Layer.succeed(CandleStore, Context.get(context, CandleStore)),
+  CandleRepairs: Layer.succeed(CandleRepairs, repairsOf(Context.get(context, CandleStore))),
   EventBus: Layer.succeed(EventBus, Context.get(context, EventBus)),
   EventHistory: Layer.succeed(EventHistory, Context.get(context, EventHistory)),
   ExchangeKlines: Layer.succeed(ExchangeKlines, Context.get(context, ExchangeKlines)),

@@ -11,6 +11,7 @@ import type { EventPattern } from "@blockchaincore/core/events/EventPattern"
 import type { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import type { AlertConditions } from "@blockchaincore/core/ports/AlertConditions"
 import type { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import type { CandleRepairs } from "@blockchaincore/core/ports/CandleRepairs"
 import type { EventBus } from "@blockchaincore/core/ports/EventBus"
 import type { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import type { ExchangeKlines } from "@blockchaincore/core/ports/ExchangeKlines"
@@ -30,6 +31,7 @@ export interface PortLayers {
   readonly AnomalySettings: Layer.Layer<AnomalySettings, unknown>
   readonly AlertConditions: Layer.Layer<AlertConditions, unknown>
   readonly CandleStore: Layer.Layer<CandleStore, unknown>
+  readonly CandleRepairs: Layer.Layer<CandleRepairs, unknown>
   readonly EventBus: Layer.Layer<EventBus, unknown>
   readonly EventHistory: Layer.Layer<EventHistory, unknown>
   readonly ExchangeKlines: Layer.Layer<ExchangeKlines, unknown>

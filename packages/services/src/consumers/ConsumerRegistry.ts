@@ -46,10 +46,10 @@ const archivalConsumer = defineConsumer({
 
 const reconciliationConsumer = defineConsumer({
   name: "reconciliation",
-  description: "Compares every final hour's 1m candles with Binance's own klines",
+  description: "Compares every final hour's 1m candles with Binance's own klines, and repairs a window they contradict from Binance's trades",
   pattern: { source: [EVENT_SOURCE], "detail-type": ["CandleClosed", "CandleRevised"], detail: { candle: { interval: ["1h"], complete: [true] } } },
-  needs: ["CandleStore", "ExchangeKlines", "EventBus"],
-  layer: (ports) => Reconciler.layer.pipe(Layer.provide(Layer.mergeAll(ports.CandleStore, ports.ExchangeKlines, ports.EventBus))),
+  needs: ["CandleStore", "CandleRepairs", "ExchangeKlines", "EventBus"],
+  layer: (ports) => Reconciler.layer.pipe(Layer.provide(Layer.mergeAll(ports.CandleStore, ports.CandleRepairs, ports.ExchangeKlines, ports.EventBus))),
   handle: (event) => (event._tag === "CandleClosed" || event._tag === "CandleRevised" ? Reconciler.use((r) => r.onCandle(event)) : Effect.void)
 })
 

@@ -11,7 +11,11 @@
  */
 import { Clock, Context, Effect, Layer, Metric } from "effect"
 import { differingWindows } from "@blockchaincore/core/candle/KlineComparison"
-import { type CandleClosed, type CandleRevised, hourReconciled } from "@blockchaincore/core/events/DomainEvent"
+import { type CandleClosed, candleRetracted, type CandleRevised, candleRevised, hourReconciled } from "@blockchaincore/core/events/DomainEvent"
+import type { Candle } from "@blockchaincore/core/candle/Candle"
+import { type Interval, windowClose, windowOpen } from "@blockchaincore/core/candle/Interval"
+import { CandleRepairs } from "@blockchaincore/core/ports/CandleRepairs"
+import { repairMinute, type WindowRepair } from "./WindowRepair.ts"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { type StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
@@ -19,12 +23,15 @@ import { ExchangeKlines, type ExchangeUnavailable } from "@blockchaincore/core/p
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 
 const HOUR = 3_600_000
+const LONGER: ReadonlyArray<Interval> = ["5m", "15m", "1h", "4h", "1d"]
+const REPAIRED = "the exchange has no kline and no trade of it (reconciliation)"
 const MINUTE = 60_000
 /** Asked again after about 2, 4, 8, 16, 32 and 60 s: two minutes in all, then compared as it stands. */
 const SETTLE = { schedule: retrySchedule({ baseMillis: 2_000, capMillis: 60_000 }), times: 6 }
 
 const reconciledHours = Metric.counter("blockchaincore_reconciled_hours_total", { description: "Closed hours compared with the exchange's klines", incremental: true })
 export const reconciliationMismatches = Metric.counter("blockchaincore_reconciliation_mismatches_total", { description: "1m windows that differed from the exchange's klines", incremental: true })
+export const reconciliationRepaired = Metric.counter("blockchaincore_reconciliation_repaired_total", { description: "1m windows that differed from the exchange's klines and were made again from its trades", incremental: true })
 const lastReconciliation = Metric.gauge("blockchaincore_last_reconciliation_seconds", { description: "When an hour was last compared with the exchange's klines (Unix seconds)" })
 
 /** The windows either side has. */
@@ -40,6 +47,33 @@ export class Reconciler extends Context.Service<Reconciler, {
       const store = yield* CandleStore
       const exchange = yield* ExchangeKlines
       const bus = yield* EventBus
+      const writes = yield* CandleRepairs
+
+      /**
+       * Repaired minutes into the store and onto the bus (revised, or retracted), and the longer
+       * windows holding them that have closed as the exchange's own klines of them. Returns the
+       * repaired minutes' open times.
+       */
+      const applyRepairs = Effect.fn("Reconciler.applyRepairs")(function*(symbol: string, repairs: ReadonlyArray<WindowRepair>) {
+        const replaced = repairs.flatMap((r) => (r._tag === "Replaced" ? [r.candle] : []))
+        const removed = repairs.flatMap((r) => (r._tag === "Removed" ? [r.openTime] : []))
+        const minutes = [...replaced.map((c) => c.openTime), ...removed]
+        if (minutes.length === 0) return []
+        const now = yield* Clock.currentTimeMillis
+        const longer: Array<Candle> = []
+        for (const interval of LONGER) {
+          for (const windowOpenTime of new Set(minutes.map((m) => windowOpen(interval, m)))) {
+            if (windowClose(interval, windowOpenTime) >= now) continue
+            const [kline] = yield* exchange.klines(symbol, interval, windowOpenTime, windowOpenTime)
+            if (kline !== undefined && kline.openTime === windowOpenTime) longer.push({ ...kline, complete: true })
+          }
+        }
+        yield* writes.putCandles([...replaced, ...longer])
+        yield* writes.deleteCandles(removed.map((openTime) => ({ symbol, interval: "1m" as const, openTime })))
+        yield* bus.publish([...[...replaced, ...longer].map(candleRevised), ...removed.map((openTime) => candleRetracted(symbol, "1m", openTime, REPAIRED))])
+        return minutes.sort((a, b) => a - b)
+      })
+
       return Reconciler.of({
         onCandle: Effect.fn("Reconciler.onCandle")(function*(event: CandleClosed | CandleRevised) {
           const { symbol, interval, openTime, complete } = event.candle
@@ -62,7 +96,15 @@ export class Reconciler extends Context.Service<Reconciler, {
             yield* Effect.logWarning(`reconciliation: ${hour}: ${differences.length} of ${windowsOf(ours, theirs)} windows differ from Binance's klines`)
             for (const d of differences) yield* Effect.logWarning(`  ${new Date(d.openTime).toISOString()} ours ${d.ours?.join(",") ?? "(none)"} | Binance ${d.theirs?.join(",") ?? "(none)"}`)
           }
-          yield* bus.publish([hourReconciled({ symbol, openTime, windows: windowsOf(ours, theirs), differences, checkedAt })])
+          const repairs = yield* Effect.forEach(differences, (d) =>
+            repairMinute(exchange, symbol, d.openTime, theirs.find((k) => k.openTime === d.openTime)).pipe(
+              Effect.catchTag("ExchangeUnavailable", (e) => Effect.succeed<WindowRepair>({ _tag: "Open", openTime: d.openTime, reason: e.message }))
+            ))
+          const repaired = yield* applyRepairs(symbol, repairs)
+          for (const r of repairs) if (r._tag === "Open") yield* Effect.logWarning(`reconciliation: ${symbol} ${new Date(r.openTime).toISOString()} still differs: ${r.reason}`)
+          if (repaired.length > 0) yield* Effect.logInfo(`reconciliation: ${hour}: ${repaired.length} of ${differences.length} windows repaired from Binance's trades`)
+          yield* Metric.update(reconciliationRepaired, repaired.length)
+          yield* bus.publish([hourReconciled({ symbol, openTime, windows: windowsOf(ours, theirs), differences, checkedAt, ...(differences.length === 0 ? {} : { repaired }) })])
         })
       })
     })
