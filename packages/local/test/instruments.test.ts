@@ -51,3 +51,13 @@ it.live("asks Binance, caches its answer, and falls back to the cache and then t
   expect(bundled.source).toBe("bundled")
   expect(bundled.instruments.some((i) => i.symbol === "BTCUSDT")).toBe(true)
 }).pipe(Effect.provide(OutboundHttp)))
+
+it.live("asks for every symbol without naming them above 100: a URL of 2,000 would pass common 8 KB limits", () => Effect.gen(function*() {
+  const symbols = [...Array.from({ length: 150 }, (_, i) => `FAKE${i}USDT`), "SOLUSDT"]
+  const { requests, loaded } = yield* Effect.scoped(Effect.gen(function*() {
+    const { url, requests } = yield* exchange
+    return { requests, loaded: yield* loadInstruments(url, symbols, mkdtempSync(join(tmpdir(), "blockchaincore-instruments-"))) }
+  }))
+  expect(requests).toEqual(["/api/v3/exchangeInfo"])
+  expect(loaded.instruments.map((i) => i.symbol)).toEqual(["SOLUSDT"])
+}).pipe(Effect.provide(OutboundHttp)))

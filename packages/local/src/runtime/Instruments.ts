@@ -8,6 +8,7 @@ import { join } from "node:path"
 import { Duration, Effect, Option, Schema } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
 import { statusText } from "@blockchaincore/core/binance/LocationRefused"
+import { LIST_SYMBOLS_UP_TO } from "@blockchaincore/core/binance/RestTicker"
 import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
 import { ExchangeInfo, ExchangeInfoFromJson, type Instrument, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
 
@@ -20,7 +21,9 @@ export const loadInstruments = (
 ): Effect.Effect<{ readonly instruments: ReadonlyArray<Instrument>; readonly source: InstrumentSource }, never, HttpClient.HttpClient> => {
   const cacheFile = join(dataDir, "exchangeInfo.json")
   const decode = Schema.decodeUnknownOption(ExchangeInfoFromJson)
-  const url = `${restUrl.replace(/\/+$/, "")}/api/v3/exchangeInfo?symbols=${encodeURIComponent(JSON.stringify(symbols))}`
+  // Above LIST_SYMBOLS_UP_TO the symbols are not listed (a URL of 2,000 would pass common 8 KB limits): Binance answers for all.
+  const listed = symbols.length > LIST_SYMBOLS_UP_TO ? "" : `?symbols=${encodeURIComponent(JSON.stringify(symbols))}`
+  const url = `${restUrl.replace(/\/+$/, "")}/api/v3/exchangeInfo${listed}`
   const fromBinance = HttpClient.HttpClient.pipe(
     Effect.flatMap((client) => client.execute(HttpClientRequest.get(url))),
     Effect.flatMap((res) => Effect.map(res.text, (text) => ({ status: res.status, text }))),
