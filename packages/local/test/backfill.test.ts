@@ -8,9 +8,11 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect } from "effect"
+import { Effect, Result } from "effect"
 import { afterEach, expect, it } from "vitest"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
+import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
+import { decodeArchiveRow, detectArchiveFormat } from "@blockchaincore/core/binance/ArchiveRow"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { loadRecording } from "@blockchaincore/replay/Recording"
 import { queryArchive } from "../src/duckdb/ArchiveQuery.ts"
@@ -43,9 +45,30 @@ const storedCandles = (dataDir: string, symbol: string, interval: "1m" | "5m", f
 const recordedTrades = () => loadRecording(sharedFile(RECORDING)).map((f) => f.trade)
 const rawTradeFiles = (alter?: { readonly symbol: string; readonly id: number; readonly qty: string }) => rawFilesOf(recordedTrades(), alter)
 
+const XRPETH_DAY = Date.UTC(2019, 9, 11)
+const xrpethTrades = () => readFileSync(sharedFile("XRPETH-aggTrades-2019-10-11.csv"), "utf8")
+const XRPETH_KLINES = "data/spot/daily/klines/XRPETH/1m/XRPETH-1m-2019-10-11.zip"
+
+/**
+ * Binance's 1m klines file of XRPETH's day as the archive publishes it beside the trades: its
+ * first six columns Binance's own (the repository's file), the other six made from the same trades.
+ */
+const xrpethKlines = (): string => {
+  const lines = xrpethTrades().split("\n").filter((l) => l.length > 0)
+  const format = detectArchiveFormat(lines[0]!.split(","))!
+  const engine = new CandleEngine({ intervals: ["1m"], graceMillis: 0 })
+  for (const line of lines) {
+    const row = decodeArchiveRow(format, "XRPETH", line.split(","))
+    if (Result.isSuccess(row)) engine.apply(row.success)
+  }
+  engine.advance("XRPETH", XRPETH_DAY + 86_400_000)
+  const made = new Map(engine.drain().flatMap((o) => (o._tag === "CandleClosed" ? [[o.candle.openTime, klineRow(o.candle)] as const] : [])))
+  return csvRows("XRPETH-1m-klines-2019-10-11.ohlcv.csv").map((six) => [...six, ...made.get(Number(six[0]))!.slice(6)].join(",")).join("\n")
+}
+
 describeWithSharedData("backfill from the public archive", () => {
   it("stores XRPETH 2019-10-11 candles equal to Binance's published 1m and 5m klines, every window of the day", async () => {
-    const server = await serve(new Map([[daily("aggTrades", "XRPETH", "2019-10-11"), readFileSync(sharedFile("XRPETH-aggTrades-2019-10-11.csv"), "utf8")]]))
+    const server = await serve(new Map([[daily("aggTrades", "XRPETH", "2019-10-11"), xrpethTrades()], [XRPETH_KLINES, xrpethKlines()]]))
     const dir = scratch()
     const run = await runCli("backfill", "--symbols", "xrpeth", "--from", "2019-10-11", "--to", "2019-10-11", "--kind", "aggTrades", "--data-dir", dir, "--archive-url", server.url)
     expect(run.stderr + run.stdout).toMatch(/files 1\/1 \(1 loaded/)
@@ -59,6 +82,20 @@ describeWithSharedData("backfill from the public archive", () => {
     }
     // The day's candle files, as the archival service writes them for a closed day.
     expect(existsSync(join(dir, "archive/candles/interval=5m/symbol=XRPETH/date=2019-10-11/candles.parquet"))).toBe(true)
+  })
+
+  it("takes a trades file shorter than its day as final only up to its last trade, as Binance's klines of the day show", async () => {
+    // Published cut at noon: the afternoon's trades are missing, Binance's klines have them.
+    const morning = xrpethTrades().split("\n").filter((l) => l.length > 0 && Number(l.split(",")[5]) < XRPETH_DAY + 12 * 3_600_000).join("\n")
+    const server = await serve(new Map([[daily("aggTrades", "XRPETH", "2019-10-11"), morning], [XRPETH_KLINES, xrpethKlines()]]))
+    const dir = scratch()
+    const run = await runCli("backfill", "--symbols", "XRPETH", "--from", "2019-10-11", "--to", "2019-10-11", "--kind", "aggTrades", "--data-dir", dir, "--archive-url", server.url)
+    expect(run.code).toBe(0)
+    expect(run.stdout + run.stderr).toMatch(/XRPETH-aggTrades-2019-10-11\.zip: \d+ minutes differ from Binance's 1m klines, the first at 2019-10-11T12:0\dZ?/)
+    const stored = await storedCandles(dir, "XRPETH", "1m", XRPETH_DAY, XRPETH_DAY + 86_399_999)
+    const lastMorning = Math.max(...stored.filter((c) => c.trades > 0).map((c) => c.openTime))
+    expect(stored.filter((c) => c.openTime < lastMorning).every((c) => c.complete)).toBe(true)
+    expect(stored.filter((c) => c.openTime >= lastMorning + 60_000).some((c) => c.complete)).toBe(false)
   })
 
   it("loads exactly from a static HTTP/1.0 server that closes each connection right after its answer, five runs of five", async () => {

@@ -87,3 +87,15 @@ export const checksumOf = (text: string, name: string): { readonly sha256: strin
   if (m === null) return { problem: `not a CHECKSUM line: ${JSON.stringify(text.slice(0, 100))}` }
   return m[2] === name ? { sha256: m[1]!.toLowerCase() } : { problem: `the CHECKSUM names ${m[2]}, not ${name}` }
 }
+
+/** Binance's own 1m klines of a trades file's period, published beside it. */
+export interface KlinesFile {
+  readonly name: string
+  readonly path: string
+}
+
+export const minuteKlinesOf = (file: ArchiveFile): KlinesFile => {
+  const stamp = file.name.slice(`${file.symbol}-${file.kind}-`.length, -".zip".length)
+  const name = `${file.symbol}-1m-${stamp}.zip`
+  return { name, path: `data/spot/${file.period}/klines/${file.symbol}/1m/${name}` }
+}

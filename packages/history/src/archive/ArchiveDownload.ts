@@ -36,7 +36,7 @@ interface Downloaded {
   readonly bytes: number
 }
 
-interface DownloadOptions {
+export interface DownloadOptions {
   readonly baseUrl: string
   readonly dir: string
   /** Tries of one file before it fails (cut connections resume, so each try makes progress). */
@@ -64,7 +64,7 @@ const sha256Of = (path: string) =>
  * The SHA-256 the archive publishes for `file` now (its `.CHECKSUM`), retried like a download:
  * also how a file loaded before is found re-uploaded (Binance replaces files after fixes).
  */
-export const publishedChecksum = Effect.fn("publishedChecksum")(function*(file: ArchiveFile, options: Pick<DownloadOptions, "baseUrl" | "tries" | "idleMillis">): Effect.fn.Return<string, NotPublished | DownloadFailed, HttpClient.HttpClient> {
+export const publishedChecksum = Effect.fn("publishedChecksum")(function*(file: Pick<ArchiveFile, "name" | "path">, options: Pick<DownloadOptions, "baseUrl" | "tries" | "idleMillis">): Effect.fn.Return<string, NotPublished | DownloadFailed, HttpClient.HttpClient> {
     const client = yield* HttpClient.HttpClient
     const url = `${options.baseUrl.replace(/\/+$/, "")}/${file.path}`
     const idle = options.idleMillis ?? IDLE_MILLIS
@@ -83,7 +83,7 @@ export const publishedChecksum = Effect.fn("publishedChecksum")(function*(file: 
     return "problem" in published ? yield* new DownloadFailed({ url, message: published.problem }) : published.sha256
   })
 
-export const downloadArchiveFile = (file: ArchiveFile, options: DownloadOptions): Effect.Effect<Downloaded, NotPublished | DownloadFailed, HttpClient.HttpClient> =>
+export const downloadArchiveFile = (file: Pick<ArchiveFile, "name" | "path">, options: DownloadOptions): Effect.Effect<Downloaded, NotPublished | DownloadFailed, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const client = yield* HttpClient.HttpClient
     const url = `${options.baseUrl.replace(/\/+$/, "")}/${file.path}`

@@ -29,6 +29,7 @@ import { ArchiveHandoff } from "./ArchiveHandoff.ts"
 import { BackfillLedger } from "./BackfillLedger.ts"
 import { type BackfillProgress, backfillSummary } from "./BackfillProgress.ts"
 import { zipLines } from "../archive/ZipLines.ts"
+import { checkWithKlines, type KlinesVerdict } from "./KlinesCheck.ts"
 
 interface BackfillRequest {
   readonly symbols: ReadonlyArray<string>
@@ -95,11 +96,15 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         const downloaded = yield* downloadArchiveFile(file, { baseUrl: request.archiveUrl, dir: request.downloadDir, tries: request.tries, onBytes: (n) => (progress.bytes += n) })
         // Binance's klines are final: no grace, and a window closes when the data passes its end.
         const engine = carried ?? new CandleEngine({ intervals: [...request.intervals], graceMillis: 0 })
-        // The archive's file is the exchange's word that the symbol traded through its period.
+        // The archive's file is the exchange's word that the symbol traded through its period (a
+        // minute its klines lack is removed below): with the proof below, its windows without trades are final.
         engine.setTrading(file.symbol, true, file.to)
         const pending: Array<Candle> = []
-        /** The file's hours with trades (their trades were staged) and its days: the archive's files to make. */
-        const archived: Array<Candle> = []
+        /** The file's hours with trades (their trades were staged) and its days, by window: the archive's files to make. */
+        const archived = new Map<string, Candle>()
+        /** The period's 1m candles, by open time: what Binance's klines of it are held against. */
+        const minutes = new Map<number, Candle>()
+        let lastTradeTime = -1
         const shown = { n: 0 }
         let format: ArchiveFormat | undefined
         let rejectionsShown = 0
@@ -108,11 +113,15 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         let candles = 0
         const takeCandles = (all: boolean) =>
           Effect.gen(function*() {
-            for (const o of engine.drain()) if (o._tag === "CandleClosed" || o._tag === "CandleRevised") pending.push(o.candle)
+            for (const o of engine.drain()) {
+              if (o._tag !== "CandleClosed" && o._tag !== "CandleRevised") continue
+              pending.push(o.candle)
+              if (o.candle.interval === "1m") minutes.set(o.candle.openTime, o.candle)
+            }
             while (pending.length >= CANDLES_PER_WRITE || (all && pending.length > 0)) {
               const batch = pending.splice(0, CANDLES_PER_WRITE)
               yield* writeCandles(file, batch, shown)
-              for (const c of batch) if ((c.interval === "1h" && c.trades > 0 && request.kind === "trades") || c.interval === "1d") archived.push(c)
+              for (const c of batch) if ((c.interval === "1h" && c.trades > 0 && request.kind === "trades") || c.interval === "1d") archived.set(`${c.interval}@${c.openTime}`, c)
               candles += batch.length
             }
           })
@@ -135,6 +144,7 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
                   continue
                 }
                 engine.apply(row.success)
+                if (row.success.time > lastTradeTime) lastTradeTime = row.success.time
                 trades++
                 if (request.kind === "trades") staged.push({ ...row.success, large: false })
               }
@@ -144,17 +154,31 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
             })
           )
         )
-        // The file covers its whole period: every window up to its end is final, traded in or not.
-        engine.confirm(file.symbol, engine.lastApplied(file.symbol), file.to)
+        // Every window of the period closed, but not yet proven: the file proves as far as Binance's
+        // own klines of the period agree with it (KlinesCheck.ts).
         engine.advance(file.symbol, file.to)
+        yield* takeCandles(false)
+        const verdict = yield* checkWithKlines(file, minutes, lastTradeTime, { baseUrl: request.archiveUrl, dir: request.downloadDir, tries: request.tries })
+        yield* sayVerdict(file, verdict)
+        progress.klinesDiffering += verdict.differing.length
+        engine.confirm(file.symbol, engine.lastApplied(file.symbol), verdict.provenThrough)
         yield* takeCandles(true)
-        yield* handoff.loaded(archived.map(candleRevised))
+        if (verdict.halted.length > 0) yield* store.deleteCandles(verdict.halted.map((openTime) => ({ symbol: file.symbol, interval: "1m" as const, openTime })))
+        yield* handoff.loaded([...archived.values()].map(candleRevised))
         const state = engine.snapshot().symbols.find((s) => s.symbol === file.symbol) ?? null
         yield* ledger.markDone({ name: file.name, trades, candles, state, sha256: downloaded.sha256 })
         // Loaded and recorded: the zip is not needed again (a year of a busy symbol is tens of GB).
         yield* Effect.tryPromise(() => rm(downloaded.path, { force: true })).pipe(Effect.catch((e) => Effect.logWarning(`could not remove ${downloaded.path}: ${e.message}`)))
         return engine
       })
+
+    const sayVerdict = (file: ArchiveFile, verdict: KlinesVerdict) => {
+      const through = new Date(verdict.provenThrough).toISOString()
+      if (!verdict.published) return verdict.provenThrough < file.to ? Effect.logInfo(`${file.name}: no klines file to hold it against; its candles are final up to its last trade (${through})`) : Effect.void
+      const removed = verdict.halted.length === 0 ? "" : `; ${verdict.halted.length} minutes without trades Binance has no kline for (a halt) removed`
+      if (verdict.differing.length === 0) return verdict.halted.length === 0 ? Effect.void : Effect.logInfo(`${file.name}: equals Binance's 1m klines${removed}`)
+      return Effect.logWarning(`${file.name}: ${verdict.differing.length} minutes differ from Binance's 1m klines, the first at ${new Date(verdict.differing[0]!).toISOString()}; its candles are final up to ${through}${removed}`)
+    }
 
     /** A monthly file whose month is (partly) loaded from daily files already goes on with its days. */
     const dayDone = (month: ArchiveFile) => Effect.map(Effect.forEach(daysOf(month), (day) => ledger.done(day.name)), (done) => done.some((d) => d !== undefined))
