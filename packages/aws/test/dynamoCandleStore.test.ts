@@ -43,6 +43,8 @@ layer(tables, { excludeTestServices: true })("the DynamoDB adapters (dynalite)",
       expect(fromStart.map((c) => c.openTime)).toEqual([10, 11, 12].map((i) => T0 + i * 60_000))
       const bounded = yield* s.candles({ symbol: "ETHUSDT", interval: "1m", startTime: T0, endTime: T0 + 59 * 60_000, limit: 1000 })
       expect(bounded).toEqual(candles)
+      // As the reconciliation reads: strongly consistent, the same answer.
+      expect(yield* s.candles({ symbol: "ETHUSDT", interval: "1m", startTime: T0, endTime: T0 + 59 * 60_000, limit: 1000, consistent: true })).toEqual(candles)
       expect(yield* s.candles({ symbol: "ETHUSDT", interval: "5m", limit: 5 })).toEqual([])
     }))
 

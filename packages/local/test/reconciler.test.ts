@@ -129,3 +129,24 @@ it.effect("repairs a window the exchange contradicts from its trades, and remove
   expect(reconciled?._tag === "HourReconciled" && reconciled.repaired).toEqual([HOUR0 + M, HOUR0 + 2 * M])
   expect(repairedCount).toBeGreaterThanOrEqual(2)
 }))
+
+it.effect("compares each hour again a day later, when the exchange has long settled", () => Effect.gen(function*() {
+  const DAY = 24 * 60 * M
+  const yesterday = (c: Candle): Candle => ({ ...c, openTime: c.openTime - DAY, closeTime: c.closeTime - DAY })
+  // Today's hour agrees; yesterday's had a minute Binance's klines (settled since) have otherwise.
+  const exchangeHas = [...ours, minute(60, 6_004_000_000_000n), ...ours.map(yesterday).map((c, i) => (i === 1 ? { ...c, close: 6_009_000_000_000n } : c)), yesterday(minute(60, 6_004_000_000_000n))]
+  const exchange = Layer.succeed(ExchangeKlines, ExchangeKlines.of({
+    klines: (_s, _i, start, end) => Effect.succeed(exchangeHas.filter((c) => c.openTime >= start && c.openTime <= end)),
+    trades: () => Effect.succeed([])
+  }))
+  const ports = Layer.mergeAll(layerSqliteCandleStore(join(mkdtempSync(join(tmpdir(), "blockchaincore-reconciler-")), "candles.sqlite")), InProcessEventBus.layer({ keepHistory: true }), exchange)
+  const events = yield* Effect.gen(function*() {
+    yield* (yield* CandleStore).putCandles([...ours, ...ours.map(yesterday)])
+    yield* (yield* Reconciler).onCandle(candleClosed(hour(true)))
+    return (yield* InProcessEventBus).published
+  }).pipe(Effect.provide(Reconciler.layer.pipe(Layer.provideMerge(Layer.provideMerge(layerCandleRepairs, ports)))))
+  expect(events.flatMap((e) => (e._tag === "HourReconciled" ? [[(e.openTime - HOUR0) / M, e.differences.map((d) => (d.openTime - e.openTime) / M)]] : []))).toEqual([
+    [0, []],
+    [-24 * 60, [1]]
+  ])
+}))

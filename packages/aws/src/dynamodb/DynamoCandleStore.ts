@@ -56,7 +56,8 @@ export const makeDynamoCandleStore = (options: DynamoCandleStoreOptions): Candle
                 ExpressionAttributeValues: { ":series": seriesOf(q.symbol, q.interval), ":from": q.startTime ?? 0, ":to": q.endTime ?? Number.MAX_SAFE_INTEGER },
                 ScanIndexForward: forward,
                 Limit: q.limit - out.length,
-                ExclusiveStartKey: start
+                ExclusiveStartKey: start,
+                ...(q.consistent === true ? { ConsistentRead: true } : {})
               })
             ))
           for (const item of page.Items ?? []) {

@@ -15,6 +15,8 @@ interface CandleQuery {
   readonly endTime?: number
   /** The most recent `limit` of the range when only `endTime` or neither bound is given, else the first. */
   readonly limit: number
+  /** Every write made before the read is seen (DynamoDB's strongly consistent read, at twice the cost); an embedded store always is. */
+  readonly consistent?: boolean
 }
 
 /** What names a candle in the store. */

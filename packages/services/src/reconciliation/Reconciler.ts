@@ -8,6 +8,8 @@
  * moved past the hour (a kline after it exists), asked again with backoff for a few minutes
  * before the hour is compared as it stands. Windows before our first of the hour (a cold start
  * mid-hour, whose 1h candle holds the exchange's own klines of them) are not ours to compare.
+ * Each hour is compared again a day later. A window that differs is repaired where the exchange's
+ * own trades allow (WindowRepair.ts); the counters say found, repaired and still open.
  */
 import { Clock, Context, Effect, Layer, Metric } from "effect"
 import { differingWindows } from "@blockchaincore/core/candle/KlineComparison"
@@ -23,6 +25,7 @@ import { ExchangeKlines, type ExchangeUnavailable } from "@blockchaincore/core/p
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 
 const HOUR = 3_600_000
+const DAY = 24 * HOUR
 const LONGER: ReadonlyArray<Interval> = ["5m", "15m", "1h", "4h", "1d"]
 const REPAIRED = "the exchange has no kline and no trade of it (reconciliation)"
 const MINUTE = 60_000
@@ -32,6 +35,7 @@ const SETTLE = { schedule: retrySchedule({ baseMillis: 2_000, capMillis: 60_000 
 const reconciledHours = Metric.counter("blockchaincore_reconciled_hours_total", { description: "Closed hours compared with the exchange's klines", incremental: true })
 export const reconciliationMismatches = Metric.counter("blockchaincore_reconciliation_mismatches_total", { description: "1m windows that differed from the exchange's klines", incremental: true })
 export const reconciliationRepaired = Metric.counter("blockchaincore_reconciliation_repaired_total", { description: "1m windows that differed from the exchange's klines and were made again from its trades", incremental: true })
+export const reconciliationUnrepaired = Metric.counter("blockchaincore_reconciliation_unrepaired_total", { description: "1m windows that still differed from the exchange's klines after a repair was tried", incremental: true })
 const lastReconciliation = Metric.gauge("blockchaincore_last_reconciliation_seconds", { description: "When an hour was last compared with the exchange's klines (Unix seconds)" })
 
 /** The windows either side has. */
@@ -74,37 +78,48 @@ export class Reconciler extends Context.Service<Reconciler, {
         return minutes.sort((a, b) => a - b)
       })
 
+      /** One hour of `symbol` against the exchange; `again`: a day later, where nothing is held for it, nothing is said. */
+      const reconcileHour = Effect.fn("Reconciler.reconcileHour")(function*(symbol: string, openTime: number, again: boolean) {
+        const endTime = openTime + HOUR - 1
+        // Strongly consistent: the processor's last writes of the hour are in what is compared.
+        const ours = yield* store.candles({ symbol, interval: "1m", startTime: openTime, endTime, limit: 60, consistent: true })
+        if (again && ours.length === 0) return
+        const asked = yield* exchange.klines(symbol, "1m", openTime, endTime + MINUTE).pipe(
+          Effect.repeat({ ...SETTLE, until: (klines) => klines.some((k) => k.openTime > endTime) })
+        )
+        const from = ours[0]?.openTime ?? openTime
+        const theirs = asked.filter((k) => k.openTime >= from && k.openTime <= endTime)
+        const differences = differingWindows(ours, theirs)
+        const checkedAt = yield* Clock.currentTimeMillis
+        yield* Metric.update(reconciledHours, 1)
+        yield* Metric.update(reconciliationMismatches, differences.length)
+        yield* Metric.update(lastReconciliation, checkedAt / 1000)
+        const hour = `${symbol} ${new Date(openTime).toISOString().slice(0, 13)}h`
+        if (differences.length === 0) yield* Effect.logInfo(`reconciliation: ${hour} equals Binance's ${theirs.length} klines`)
+        else {
+          yield* Effect.logWarning(`reconciliation: ${hour}: ${differences.length} of ${windowsOf(ours, theirs)} windows differ from Binance's klines`)
+          for (const d of differences) yield* Effect.logWarning(`  ${new Date(d.openTime).toISOString()} ours ${d.ours?.join(",") ?? "(none)"} | Binance ${d.theirs?.join(",") ?? "(none)"}`)
+        }
+        const repairs = yield* Effect.forEach(differences, (d) =>
+          repairMinute(exchange, symbol, d.openTime, theirs.find((k) => k.openTime === d.openTime)).pipe(
+            Effect.catchTag("ExchangeUnavailable", (e) => Effect.succeed<WindowRepair>({ _tag: "Open", openTime: d.openTime, reason: e.message }))
+          ))
+        const repaired = yield* applyRepairs(symbol, repairs)
+        for (const r of repairs) if (r._tag === "Open") yield* Effect.logWarning(`reconciliation: ${symbol} ${new Date(r.openTime).toISOString()} still differs: ${r.reason}`)
+        if (repaired.length > 0) yield* Effect.logInfo(`reconciliation: ${hour}: ${repaired.length} of ${differences.length} windows repaired from Binance's trades`)
+        yield* Metric.update(reconciliationRepaired, repaired.length)
+        yield* Metric.update(reconciliationUnrepaired, differences.length - repaired.length)
+        yield* bus.publish([hourReconciled({ symbol, openTime, windows: windowsOf(ours, theirs), differences, checkedAt, ...(differences.length === 0 ? {} : { repaired }) })])
+      })
+
       return Reconciler.of({
         onCandle: Effect.fn("Reconciler.onCandle")(function*(event: CandleClosed | CandleRevised) {
           const { symbol, interval, openTime, complete } = event.candle
           if (interval !== "1h" || !complete) return
-          const endTime = openTime + HOUR - 1
-          const ours = yield* store.candles({ symbol, interval: "1m", startTime: openTime, endTime, limit: 60 })
-          const asked = yield* exchange.klines(symbol, "1m", openTime, endTime + MINUTE).pipe(
-            Effect.repeat({ ...SETTLE, until: (klines) => klines.some((k) => k.openTime > endTime) })
-          )
-          const from = ours[0]?.openTime ?? openTime
-          const theirs = asked.filter((k) => k.openTime >= from && k.openTime <= endTime)
-          const differences = differingWindows(ours, theirs)
-          const checkedAt = yield* Clock.currentTimeMillis
-          yield* Metric.update(reconciledHours, 1)
-          yield* Metric.update(reconciliationMismatches, differences.length)
-          yield* Metric.update(lastReconciliation, checkedAt / 1000)
-          const hour = `${symbol} ${new Date(openTime).toISOString().slice(0, 13)}h`
-          if (differences.length === 0) yield* Effect.logInfo(`reconciliation: ${hour} equals Binance's ${theirs.length} klines`)
-          else {
-            yield* Effect.logWarning(`reconciliation: ${hour}: ${differences.length} of ${windowsOf(ours, theirs)} windows differ from Binance's klines`)
-            for (const d of differences) yield* Effect.logWarning(`  ${new Date(d.openTime).toISOString()} ours ${d.ours?.join(",") ?? "(none)"} | Binance ${d.theirs?.join(",") ?? "(none)"}`)
-          }
-          const repairs = yield* Effect.forEach(differences, (d) =>
-            repairMinute(exchange, symbol, d.openTime, theirs.find((k) => k.openTime === d.openTime)).pipe(
-              Effect.catchTag("ExchangeUnavailable", (e) => Effect.succeed<WindowRepair>({ _tag: "Open", openTime: d.openTime, reason: e.message }))
-            ))
-          const repaired = yield* applyRepairs(symbol, repairs)
-          for (const r of repairs) if (r._tag === "Open") yield* Effect.logWarning(`reconciliation: ${symbol} ${new Date(r.openTime).toISOString()} still differs: ${r.reason}`)
-          if (repaired.length > 0) yield* Effect.logInfo(`reconciliation: ${hour}: ${repaired.length} of ${differences.length} windows repaired from Binance's trades`)
-          yield* Metric.update(reconciliationRepaired, repaired.length)
-          yield* bus.publish([hourReconciled({ symbol, openTime, windows: windowsOf(ours, theirs), differences, checkedAt, ...(differences.length === 0 ? {} : { repaired }) })])
+          yield* reconcileHour(symbol, openTime, false)
+          // Asked again a day later, when Binance's klines and trades have long settled: what a
+          // lagging answer hid, or a later fill changed, is found then.
+          yield* reconcileHour(symbol, openTime - DAY, true)
         })
       })
     })
