@@ -52,7 +52,7 @@ const ours = [minute(0, 6_000_000_000_000n), minute(1, 6_001_000_000_000n), minu
 const theirs = [ours[0]!, minute(1, 6_001_500_000_000n), minute(3, 6_003_000_000_000n), minute(60, 6_004_000_000_000n)]
 
 it.effect("reports each window that differs from the exchange's, with both rows, and skips a provisional hour", () => Effect.gen(function*() {
-  const exchange = Layer.succeed(ExchangeKlines, ExchangeKlines.of({ klines: (_s, _i, start, end) => Effect.succeed(theirs.filter((c) => c.openTime >= start && c.openTime <= end)), trades: () => Effect.succeed([]) }))
+  const exchange = Layer.succeed(ExchangeKlines, ExchangeKlines.of({ klines: (_s, interval, start, end) => Effect.succeed(theirs.filter((c) => c.interval === interval && c.openTime >= start && c.openTime <= end)), trades: () => Effect.succeed([]) }))
   const ports = Layer.mergeAll(layerSqliteCandleStore(join(mkdtempSync(join(tmpdir(), "blockchaincore-reconciler-")), "candles.sqlite")), InProcessEventBus.layer({ keepHistory: true }), exchange)
   const { events, mismatches } = yield* Effect.gen(function*() {
     yield* (yield* CandleStore).putCandles(ours)
@@ -81,7 +81,7 @@ it.effect("waits for the exchange's lagging database to move past the hour, and 
   const exchangeHas = [ours[0]!, ours[1]!, ours[2]!, minute(60, 6_004_000_000_000n)]
   let asks = 0
   const exchange = Layer.succeed(ExchangeKlines, ExchangeKlines.of({
-    klines: (_s, _i, start, end) => Effect.sync(() => exchangeHas.slice(0, ++asks < 3 ? 2 : 4).filter((c) => c.openTime >= start && c.openTime <= end)),
+    klines: (_s, interval, start, end) => Effect.sync(() => (interval === "1m" ? exchangeHas.slice(0, ++asks < 3 ? 2 : 4) : []).filter((c) => c.openTime >= start && c.openTime <= end)),
     trades: () => Effect.succeed([])
   }))
   const ports = Layer.mergeAll(layerSqliteCandleStore(join(mkdtempSync(join(tmpdir(), "blockchaincore-reconciler-")), "candles.sqlite")), InProcessEventBus.layer({ keepHistory: true }), exchange)
@@ -136,7 +136,7 @@ it.effect("compares each hour again a day later, when the exchange has long sett
   // Today's hour agrees; yesterday's had a minute Binance's klines (settled since) have otherwise.
   const exchangeHas = [...ours, minute(60, 6_004_000_000_000n), ...ours.map(yesterday).map((c, i) => (i === 1 ? { ...c, close: 6_009_000_000_000n } : c)), yesterday(minute(60, 6_004_000_000_000n))]
   const exchange = Layer.succeed(ExchangeKlines, ExchangeKlines.of({
-    klines: (_s, _i, start, end) => Effect.succeed(exchangeHas.filter((c) => c.openTime >= start && c.openTime <= end)),
+    klines: (_s, interval, start, end) => Effect.succeed(exchangeHas.filter((c) => c.interval === interval && c.openTime >= start && c.openTime <= end)),
     trades: () => Effect.succeed([])
   }))
   const ports = Layer.mergeAll(layerSqliteCandleStore(join(mkdtempSync(join(tmpdir(), "blockchaincore-reconciler-")), "candles.sqlite")), InProcessEventBus.layer({ keepHistory: true }), exchange)
@@ -149,4 +149,22 @@ it.effect("compares each hour again a day later, when the exchange has long sett
     [0, []],
     [-24 * 60, [1]]
   ])
+}))
+
+it.effect("compares the hour's 5m, 15m and 1h windows too, and takes the exchange's where they differ", () => Effect.gen(function*() {
+  // A cold start's 1h seeded with the exchange's 1m klines summed, where Binance rounds its own sum once: one digit apart.
+  const ourHour = { ...hour(true), quoteVolume: 6_000_000_000_000n * 100_000_000n + 100_000_000n }
+  const theirHour = hour(true)
+  const exchange = Layer.succeed(ExchangeKlines, ExchangeKlines.of({
+    klines: (_s, interval, start, end) => Effect.succeed([...ours, minute(60, 6_004_000_000_000n), theirHour].filter((c) => c.interval === interval && c.openTime >= start && c.openTime <= end)),
+    trades: () => Effect.succeed([])
+  }))
+  const ports = Layer.mergeAll(layerSqliteCandleStore(join(mkdtempSync(join(tmpdir(), "blockchaincore-reconciler-")), "candles.sqlite")), InProcessEventBus.layer({ keepHistory: true }), exchange)
+  const stored = yield* Effect.gen(function*() {
+    const store = yield* CandleStore
+    yield* store.putCandles([...ours, ourHour])
+    yield* (yield* Reconciler).onCandle(candleClosed(ourHour))
+    return yield* store.candles({ symbol: "BTCUSDT", interval: "1h", startTime: HOUR0, endTime: HOUR0, limit: 1 })
+  }).pipe(Effect.provide(Reconciler.layer.pipe(Layer.provideMerge(Layer.provideMerge(layerCandleRepairs, ports)))))
+  expect(stored.map((c) => c.quoteVolume)).toEqual([theirHour.quoteVolume])
 }))

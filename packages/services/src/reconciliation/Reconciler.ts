@@ -78,6 +78,31 @@ export class Reconciler extends Context.Service<Reconciler, {
         return minutes.sort((a, b) => a - b)
       })
 
+      /**
+       * The hour's 5m, 15m and 1h windows from our first on against the exchange's klines of them
+       * (settled, as its 1m klines are): one that differs takes the exchange's, one it has no
+       * kline for (a halt's) goes. Returns how many differed.
+       */
+      const reconcileLonger = Effect.fn("Reconciler.reconcileLonger")(function*(symbol: string, openTime: number, from: number) {
+        const endTime = openTime + HOUR - 1
+        let found = 0
+        for (const interval of ["5m", "15m", "1h"] as const) {
+          const first = windowOpen(interval, from)
+          const ours = yield* store.candles({ symbol, interval, startTime: first, endTime, limit: 60, consistent: true })
+          const theirs = (yield* exchange.klines(symbol, interval, first, endTime)).filter((k) => k.openTime >= first && k.openTime <= endTime)
+          const differing = differingWindows(ours, theirs)
+          if (differing.length === 0) continue
+          found += differing.length
+          const taken = theirs.filter((k) => differing.some((d) => d.openTime === k.openTime)).map((k) => ({ ...k, complete: true }))
+          const gone = differing.filter((d) => d.theirs === null).map((d) => d.openTime)
+          yield* Effect.logWarning(`reconciliation: ${symbol} ${interval} ${differing.map((d) => new Date(d.openTime).toISOString()).join(", ")} differed from Binance's klines: Binance's taken`)
+          yield* writes.putCandles(taken)
+          yield* writes.deleteCandles(gone.map((t) => ({ symbol, interval, openTime: t })))
+          yield* bus.publish([...taken.map(candleRevised), ...gone.map((t) => candleRetracted(symbol, interval, t, REPAIRED))])
+        }
+        return { found }
+      })
+
       /** One hour of `symbol` against the exchange; `again`: a day later, where nothing is held for it, nothing is said. */
       const reconcileHour = Effect.fn("Reconciler.reconcileHour")(function*(symbol: string, openTime: number, again: boolean) {
         const endTime = openTime + HOUR - 1
@@ -107,7 +132,9 @@ export class Reconciler extends Context.Service<Reconciler, {
         const repaired = yield* applyRepairs(symbol, repairs)
         for (const r of repairs) if (r._tag === "Open") yield* Effect.logWarning(`reconciliation: ${symbol} ${new Date(r.openTime).toISOString()} still differs: ${r.reason}`)
         if (repaired.length > 0) yield* Effect.logInfo(`reconciliation: ${hour}: ${repaired.length} of ${differences.length} windows repaired from Binance's trades`)
-        yield* Metric.update(reconciliationRepaired, repaired.length)
+        const longer = yield* reconcileLonger(symbol, openTime, from)
+        yield* Metric.update(reconciliationMismatches, longer.found)
+        yield* Metric.update(reconciliationRepaired, repaired.length + longer.found)
         yield* Metric.update(reconciliationUnrepaired, differences.length - repaired.length)
         yield* bus.publish([hourReconciled({ symbol, openTime, windows: windowsOf(ours, theirs), differences, checkedAt, ...(differences.length === 0 ? {} : { repaired }) })])
       })
