@@ -227,3 +227,13 @@ describeWithSharedData("backfill from the public archive", () => {
     expect(counts.rows).toEqual([["34419"]])
   })
 })
+
+it("names --from as the problem when it is after the last day published, and --to only when it was given", async () => {
+  const ahead = await runCli("backfill", "--symbols", "BTC/USDT", "--from", "2099-01-01", "--data-dir", scratch())
+  expect(ahead.code).toBe(1)
+  expect(ahead.stderr).toMatch(/--from 2099-01-01 is after \d{4}-\d{2}-\d{2}, the last day the archive has published \(yesterday\)/)
+  expect(ahead.stderr).not.toMatch(/--to/)
+  const reversed = await runCli("backfill", "--symbols", "BTCUSDT", "--from", "2024-01-02", "--to", "2024-01-01", "--data-dir", scratch())
+  expect(reversed.code).toBe(1)
+  expect(reversed.stderr).toMatch(/--to 2024-01-01 is before --from 2024-01-02/)
+})

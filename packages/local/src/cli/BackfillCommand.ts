@@ -45,7 +45,11 @@ export const backfillCommand = Command.make(
   Effect.fn("backfill")(function*(flags) {
     const now = yield* Clock.currentTimeMillis
     const to = Option.getOrElse(flags.to, () => yesterday(now))
-    if (to < flags.from) return yield* new BackfillRangeError({ message: `--to ${to} is before --from ${flags.from}` })
+    if (to < flags.from) {
+      return yield* new BackfillRangeError({
+        message: Option.isSome(flags.to) ? `--to ${to} is before --from ${flags.from}` : `--from ${flags.from} is after ${to}, the last day the archive has published (yesterday)`
+      })
+    }
     // The stores and DuckDB load when a backfill runs, not with the CLI.
     const { runBackfill } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/Backfill"))
     const { BackfillProgress } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/BackfillProgress"))
