@@ -4,11 +4,14 @@
  * the recordings the replay server and the `candles` command read. Runs until interrupted, or
  * for `--seconds`.
  */
-import { createWriteStream } from "node:fs"
+import { createWriteStream, type WriteStream } from "node:fs"
 import { createGzip } from "node:zlib"
-import { Console, Effect, Option, Stream } from "effect"
+import { Console, Deferred, Effect, Exit, Option, Schema, Stream } from "effect"
 import { Command, Flag } from "effect/cli"
 import { positiveInt, symbolsFlag, wsUrlFlag } from "./flags.ts"
+
+/** The file to record into cannot be written. */
+class RecordFileError extends Schema.TaggedError<RecordFileError>()("RecordFileError", { message: Schema.String }) {}
 
 export const recordCommand = Command.make(
   "record",
@@ -24,12 +27,20 @@ export const recordCommand = Command.make(
     const { DEFAULT_CONNECTION } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/WireConnection"))
     const { planConnections } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/StreamPlan"))
     let frames = 0
+    // The file opened before anything is recorded: one that cannot be (a missing folder) is said at once.
+    const failed = yield* Deferred.make<never, RecordFileError>()
+    const unwritable = (e: Error) => new RecordFileError({ message: `--out ${out}: ${e.message}` })
     const { target } = yield* Effect.acquireRelease(
-      Effect.sync(() => {
+      Effect.callback<{ readonly target: NodeJS.WritableStream; readonly file: WriteStream }, RecordFileError>((resume) => {
         const file = createWriteStream(out)
-        const sink = out.endsWith(".gz") ? createGzip() : undefined
-        sink?.pipe(file)
-        return { target: sink ?? file, file }
+        file.once("error", (e) => resume(Effect.fail(unwritable(e))))
+        file.once("open", () => {
+          // A later failure (a full disk) ends the recording with its reason.
+          file.on("error", (e) => Deferred.doneUnsafe(failed, Exit.fail(unwritable(e))))
+          const sink = out.endsWith(".gz") ? createGzip() : undefined
+          sink?.pipe(file)
+          resume(Effect.succeed({ target: sink ?? file, file }))
+        })
       }),
       ({ target, file }) =>
         Effect.callback<void>((resume) => {
@@ -43,7 +54,7 @@ export const recordCommand = Command.make(
       frames += batch.length
     }))))
     yield* Console.error(`recording ${symbols.join(", ")} to ${out}; Ctrl-C to stop`)
-    yield* Option.match(seconds, { onNone: () => Effect.never, onSome: (s) => Effect.sleep(s * 1000) })
+    yield* Effect.raceFirst(Option.match(seconds, { onNone: () => Effect.never, onSome: (s) => Effect.sleep(s * 1000) }), Deferred.await(failed))
     yield* Console.error(`${frames} frames written`)
   }, Effect.scoped)
 ).pipe(Command.withDescription("Record Binance's combined trade stream to a file, frames exactly as received"))

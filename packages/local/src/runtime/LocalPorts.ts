@@ -6,7 +6,8 @@
  */
 import { mkdirSync } from "node:fs"
 import { join } from "node:path"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Schema } from "effect"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { AlertConditions } from "@blockchaincore/core/ports/AlertConditions"
@@ -53,7 +54,16 @@ export const localPorts = (config: LocalPortsConfig) =>
     layerLogNotifier,
     config.anomalyConfig === undefined ? AnomalySettings.defaults : AnomalySettings.layer(config.anomalyConfig),
     config.webhookUrl === undefined ? Layer.succeed(Webhook, webhookOff("no --webhook-url")) : Layer.effect(Webhook, makeWebhookNotifier(config.webhookUrl))
-  ).pipe(Layer.provide(Layer.effectDiscard(Effect.sync(() => mkdirSync(config.dataDir, { recursive: true })))))
+  ).pipe(Layer.provide(Layer.effectDiscard(dataDirectory(config.dataDir))))
+
+/** The data directory, made if it is not there: one that cannot be (a file, under a file, a read-only place) is said by name. */
+const dataDirectory = (dir: string) =>
+  Effect.try({
+    try: () => mkdirSync(dir, { recursive: true }),
+    catch: (e) => new DataDirUnusable({ message: `--data-dir ${dir} cannot be used: ${errorMessage(e)}` })
+  })
+
+export class DataDirUnusable extends Schema.TaggedError<DataDirUnusable>()("DataDirUnusable", { message: Schema.String }) {}
 
 export type LocalPortServices = AnomalySettings | AlertConditions | CandleStore | EventBus | EventHistory | ExchangeKlines | Notifier | TradeArchive | Webhook
 

@@ -14,7 +14,8 @@
  * The engine's state is saved with every batch, so a restart continues without losing or double
  * counting a trade. Each run has its own metric registry.
  */
-import { Context, Effect, Layer, Metric, Schedule, type Scope, Stream } from "effect"
+import { Context, Effect, Layer, Metric, Schedule, Schema, type Scope, Stream } from "effect"
+import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
@@ -22,7 +23,7 @@ import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerM
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import { type ProducerStopped, producerConfig, runProducer } from "@blockchaincore/producer/Producer"
 import { layerBinanceKlines } from "@blockchaincore/adapters/binance/BinanceKlines"
-import { loadRecording } from "@blockchaincore/replay/Recording"
+import { loadRecording, RecordingError } from "@blockchaincore/replay/Recording"
 import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
 import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
@@ -87,6 +88,8 @@ export class LocalRuntime extends Context.Service<LocalRuntime, {
 
 const DEFAULT_SYMBOLS = ["BTCUSDT", "ETHUSDT"]
 
+export class ReplayUnreadable extends Schema.TaggedError<ReplayUnreadable>()("ReplayUnreadable", { message: Schema.String }) {}
+
 /** Where the trades come from: Binance, or a replay server on loopback serving a recording. */
 class MarketSource extends Context.Service<MarketSource, {
   readonly wsUrl: string
@@ -97,7 +100,11 @@ class MarketSource extends Context.Service<MarketSource, {
   static readonly layer = (config: LocalRuntimeConfig) =>
     Layer.effect(MarketSource, Effect.gen(function*() {
       if (config.replay === undefined) return { wsUrl: config.wsUrl, restUrl: config.restUrl, symbols: config.symbols ?? DEFAULT_SYMBOLS, progress: () => "" }
-      const frames = loadRecording(config.replay.file)
+      const file = config.replay.file
+      const frames = yield* Effect.try({
+        try: () => loadRecording(file),
+        catch: (e) => new ReplayUnreadable({ message: `--replay ${file} is not a recording of Binance's trade stream (${e instanceof RecordingError ? `line ${e.line}: ${e.message}` : errorMessage(e)}); one is made with \`blockchaincore record\`` })
+      })
       const speed = config.replay.speed
       const server = new ReplayServer(frames, speed === undefined ? {} : { speed })
       const port = yield* Effect.acquireRelease(Effect.promise(() => server.listen()), () => Effect.promise(() => server.close()))
