@@ -6,6 +6,7 @@
 import { Schema } from "effect"
 import { Units8 } from "../decimal/Decimal.ts"
 import { EpochMillis, SymbolName, TradeId, type Trade } from "../trade/Trade.ts"
+import { RestAggTrade } from "./RestAggTrade.ts"
 
 /** `<symbol>@trade`. Fields `b` and `a` (order ids) were removed in 2024 and are ignored if present. */
 const TradeEvent = Schema.Struct({
@@ -21,19 +22,12 @@ const TradeEvent = Schema.Struct({
 })
 type TradeEvent = typeof TradeEvent.Type
 
-/** `<symbol>@aggTrade`: the trades `f..l` at one price. */
+/** `<symbol>@aggTrade`: the trades `f..l` at one price, REST's aggregate row as an event. */
 const AggTradeEvent = Schema.Struct({
   e: Schema.Literal("aggTrade"),
   E: EpochMillis,
   s: SymbolName,
-  a: TradeId,
-  p: Units8,
-  q: Units8,
-  f: TradeId,
-  l: TradeId,
-  T: EpochMillis,
-  m: Schema.Boolean,
-  M: Schema.optionalKey(Schema.Boolean)
+  ...RestAggTrade.fields
 })
 type AggTradeEvent = typeof AggTradeEvent.Type
 

@@ -26,7 +26,8 @@ import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
-const LONGER: ReadonlyArray<Interval> = ["5m", "15m", "1h", "4h", "1d"]
+/** The windows longer than the hour that hold a repaired minute. */
+const BEYOND_THE_HOUR: ReadonlyArray<Interval> = ["4h", "1d"]
 const REPAIRED = "the exchange has no kline and no trade of it (reconciliation)"
 const MINUTE = 60_000
 /** Asked again after about 2, 4, 8, 16, 32 and 60 s: two minutes in all, then compared as it stands. */
@@ -54,9 +55,9 @@ export class Reconciler extends Context.Service<Reconciler, {
       const writes = yield* CandleRepairs
 
       /**
-       * Repaired minutes into the store and onto the bus (revised, or retracted), and the longer
-       * windows holding them that have closed as the exchange's own klines of them. Returns the
-       * repaired minutes' open times.
+       * Repaired minutes into the store and onto the bus (revised, or retracted), and the 4h and
+       * 1d windows holding them that have closed as the exchange's own klines of them (the hour's
+       * own 5m, 15m and 1h are `reconcileLonger`'s). Returns the repaired minutes' open times.
        */
       const applyRepairs = Effect.fn("Reconciler.applyRepairs")(function*(symbol: string, repairs: ReadonlyArray<WindowRepair>) {
         const replaced = repairs.flatMap((r) => (r._tag === "Replaced" ? [r.candle] : []))
@@ -65,7 +66,7 @@ export class Reconciler extends Context.Service<Reconciler, {
         if (minutes.length === 0) return []
         const now = yield* Clock.currentTimeMillis
         const longer: Array<Candle> = []
-        for (const interval of LONGER) {
+        for (const interval of BEYOND_THE_HOUR) {
           for (const windowOpenTime of new Set(minutes.map((m) => windowOpen(interval, m)))) {
             if (windowClose(interval, windowOpenTime) >= now) continue
             const [kline] = yield* exchange.klines(symbol, interval, windowOpenTime, windowOpenTime)
