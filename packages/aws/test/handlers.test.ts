@@ -184,7 +184,8 @@ describe("Lambda handlers", () => {
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
       // A body cut short, anywhere before its end.
       fc.integer({ min: 1, max: valid(0).length - 1 }).map((cut) => valid(0).slice(0, cut)),
-      fc.constantFrom("gz:", "gz:!!!!", "\u0000", "{\"shard\":-1,\"epoch\":0,\"symbols\":[]}")
+      // Its last character gone: Node's lenient base64 would still gunzip this one whole.
+      fc.constantFrom("gz:", "gz:!!!!", valid(0).slice(0, -1), "\u0000", "{\"shard\":-1,\"epoch\":0,\"symbols\":[]}")
     )
     let n = 0
     await fc.assert(

@@ -17,8 +17,12 @@ const BodyText = Schema.String.pipe(
   Schema.decodeTo(Schema.String, {
     decode: SchemaGetter.transformEffect<string, string>((body, options) => {
       if (!body.startsWith(PREFIX)) return Effect.fail(new SchemaIssue.InvalidValue({ message: `a body without the ${PREFIX} prefix` }, body, options))
+      const base64 = body.slice(PREFIX.length)
+      const compressed = Buffer.from(base64, "base64")
+      // Node decodes base64 leniently: a body cut by a character or two can still gunzip whole.
+      if (compressed.toString("base64") !== base64) return Effect.fail(new SchemaIssue.InvalidValue({ message: "a gz: body that is not whole base64 (cut short, or not base64)" }, body, options))
       return Effect.try({
-        try: () => gunzipSync(Buffer.from(body.slice(PREFIX.length), "base64")).toString("utf8"),
+        try: () => gunzipSync(compressed).toString("utf8"),
         catch: (e) => new SchemaIssue.InvalidValue({ message: `a gz: body that does not gunzip (${errorMessage(e)})` }, body, options)
       })
     }),
