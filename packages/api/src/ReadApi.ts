@@ -8,7 +8,7 @@
  */
 import { Schema } from "effect"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, OpenApi } from "effect/http-api"
-import { Interval } from "@blockchaincore/core/candle/Interval"
+import { KlineInterval, TimeZone } from "@blockchaincore/core/candle/KlineInterval"
 import { AlertSent, AnomalyDetected, AnomalyRule, Severity } from "@blockchaincore/core/events/DomainEvent"
 import { PipelineHealth, ReconciliationHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { SymbolName } from "@blockchaincore/core/trade/Trade"
@@ -21,7 +21,8 @@ const Limit = IntFromString("limit", 1, 1000)
 
 const KlinesQuery = Schema.Struct({
   symbol: SymbolName,
-  interval: Interval,
+  interval: KlineInterval,
+  timeZone: Schema.optionalKey(TimeZone),
   startTime: Schema.optionalKey(IntFromString("startTime", 0, Number.MAX_SAFE_INTEGER)),
   endTime: Schema.optionalKey(IntFromString("endTime", 0, Number.MAX_SAFE_INTEGER)),
   limit: Schema.optionalKey(Limit)

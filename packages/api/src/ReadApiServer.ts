@@ -6,13 +6,13 @@
  */
 import { Clock, Context, Effect, Layer, Schema, SchemaIssue } from "effect"
 import { HttpApiBuilder, HttpApiError } from "effect/http-api"
-import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { type StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import type { BadRequest } from "./BinanceError.ts"
+import { klinesAnswer } from "./KlinesAnswer.ts"
 import { BinanceErrors, ReadApi, type StoreHealth } from "./ReadApi.ts"
 
 /** The symbols exchangeInfo lists: the configured ones where known, else those with candles. */
@@ -57,10 +57,7 @@ const MarketHandlers = HttpApiBuilder.group(ReadApi, "market", (handlers) =>
     const served = yield* ServedSymbols
     return handlers
       .handle("klines", ({ query: q }) =>
-        store.candles({ symbol: q.symbol, interval: q.interval, limit: q.limit ?? 500, ...(q.startTime === undefined ? {} : { startTime: q.startTime }), ...(q.endTime === undefined ? {} : { endTime: q.endTime }) }).pipe(
-          Effect.map((candles) => candles.map(klineRow)),
-          Effect.catch(unavailable)
-        ))
+        klinesAnswer(store, q).pipe(Effect.catchTag("StoreUnavailable", unavailable)))
       .handle("exchangeInfo", () =>
         Effect.gen(function*() {
           const symbols = yield* served.list

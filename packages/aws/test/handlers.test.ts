@@ -169,6 +169,18 @@ describe("Lambda handlers", () => {
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toMatch(/interval/)
     expect((await api({ nonsense: true })).statusCode).toBe(400)
+    // An interval not stored is built from the stored ones: the four stored minutes as one 30m window, and its hour in UTC+05:45 from 15m.
+    const halfHour = await api(request("/api/v3/klines", "symbol=BTCUSDT&interval=30m&startTime=0"))
+    const quarterPast = await api(request("/api/v3/klines", "symbol=BTCUSDT&interval=1h&timeZone=05:45&startTime=0"))
+    const minutes: ReadonlyArray<ReadonlyArray<unknown>> = JSON.parse((await api(request("/api/v3/klines", "symbol=BTCUSDT&interval=1m&startTime=0"))).body)
+    for (const built of [halfHour, quarterPast]) {
+      expect(built.statusCode, built.body).toBe(200)
+      const rows: ReadonlyArray<ReadonlyArray<unknown>> = JSON.parse(built.body)
+      expect(rows.reduce((n, r) => n + Number(r[8]), 0)).toBe(minutes.reduce((n, r) => n + Number(r[8]), 0))
+    }
+    const second = await api(request("/api/v3/klines", "symbol=BTCUSDT&interval=1s"))
+    const zone = await api(request("/api/v3/klines", "symbol=BTCUSDT&interval=1h&timeZone=15:00"))
+    expect([second.statusCode, JSON.parse(second.body).code, zone.statusCode, zone.body]).toEqual([400, -1120, 400, expect.stringMatching(/timeZone/)])
     const anomalies = await api(request("/api/anomalies", "symbol=BTCUSDT"))
     expect([anomalies.statusCode, JSON.parse(anomalies.body)]).toEqual([200, []])
     // What CloudFront may keep: closed windows an hour, the rest 5 s, failures not at all.

@@ -12,7 +12,10 @@ const quote = (units: bigint) => formatUnits(units, QUOTE_SCALE, 8)
 
 export type KlineRow = readonly [number, string, string, string, string, string, number, string, number, string, string, string]
 
-export const klineRow = (c: Candle): KlineRow => [
+/** What a kline row is made of: any window with a kline's numbers, stored or built on request. */
+export type KlineFields = Pick<Candle, "openTime" | "open" | "high" | "low" | "close" | "volume" | "closeTime" | "quoteVolume" | "trades" | "takerBuyBaseVolume" | "takerBuyQuoteVolume" | "ignore">
+
+export const klineRow = (c: KlineFields): KlineRow => [
   c.openTime,
   price(c.open),
   price(c.high),
