@@ -20,8 +20,8 @@ describe("bad input on the command line", () => {
   it("start --data-dir on a file, or under one, names the directory", async () => {
     const file = join(scratch(), "a-file")
     writeFileSync(file, "")
-    saysOnlyWhy(await runCli("start", "--data-dir", file, "--port", "0"), /--data-dir .*a-file cannot be used: .*EEXIST/)
-    saysOnlyWhy(await runCli("start", "--data-dir", join(file, "data"), "--port", "0"), /--data-dir .*a-file\/data cannot be used: .*ENOTDIR/)
+    saysOnlyWhy(await runCli("start", "--data-dir", file, "--port", "0"), /--data-dir .*a-file is a file, not a folder/)
+    saysOnlyWhy(await runCli("start", "--data-dir", join(file, "data"), "--port", "0"), /--data-dir .*a-file\/data cannot be made: .*a-file is a file, not a folder/)
   })
 
   it("start --replay given a CSV says it is not a recording, and how one is made", async () => {
@@ -32,6 +32,6 @@ describe("bad input on the command line", () => {
 
   it("record --out into a folder that does not exist names the file", async () => {
     const out = join(scratch(), "missing", "trades.ndjson.gz")
-    saysOnlyWhy(await runCli("record", "--symbols", "btcusdt", "--out", out, "--seconds", "1", "--ws-url", "ws://127.0.0.1:9"), /--out .*missing\/trades\.ndjson\.gz: .*ENOENT/)
+    saysOnlyWhy(await runCli("record", "--symbols", "btcusdt", "--out", out, "--seconds", "1", "--ws-url", "ws://127.0.0.1:9"), /--out .*missing\/trades\.ndjson\.gz cannot be written: its folder .*missing does not exist/)
   })
 })

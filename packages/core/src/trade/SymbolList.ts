@@ -5,9 +5,19 @@
 import { Schema, SchemaGetter } from "effect"
 import { SymbolName } from "./Trade.ts"
 
+const binanceSpelling = (symbol: string) => symbol.trim().toUpperCase().replace(/[/_-]/g, "")
+
+/** One symbol as a user may write it ("btcusdt", "BTC/USDT"), as Binance spells it. */
+export const SymbolSpelled = Schema.String.pipe(
+  Schema.decodeTo(SymbolName, {
+    decode: SchemaGetter.transform(binanceSpelling),
+    encode: SchemaGetter.transform((s: string) => s)
+  })
+)
+
 export const SymbolList = Schema.String.pipe(
   Schema.decodeTo(Schema.Array(SymbolName).check(Schema.isMinLength(1)), {
-    decode: SchemaGetter.transform((s: string) => [...new Set(s.split(",").map((x) => x.trim().toUpperCase().replace(/[/_-]/g, "")).filter((x) => x.length > 0))]),
+    decode: SchemaGetter.transform((s: string) => [...new Set(s.split(",").map(binanceSpelling).filter((x) => x.length > 0))]),
     encode: SchemaGetter.transform((symbols: ReadonlyArray<string>) => symbols.join(","))
   })
 )

@@ -6,7 +6,7 @@ import { Effect, Stream } from "effect"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
 import type { Interval } from "@blockchaincore/core/candle/Interval"
-import { fileLines, type InputFileError } from "../input/FileLines.ts"
+import { fileLines, InputFileError } from "../input/FileLines.ts"
 import { TradeFileDecoder } from "../input/TradeFileDecoder.ts"
 
 export interface CandlesOfFile {
@@ -16,12 +16,17 @@ export interface CandlesOfFile {
   readonly trades: number
   readonly rejected: number
   readonly duplicates: number
+  /** The symbols of the file's trades, sorted: with `--symbol`, those it was not among too. */
+  readonly symbols: ReadonlyArray<string>
 }
 
 export interface Rejection {
   readonly line: number
   readonly reason: string
 }
+
+/** A file whose first this-many lines are all rejected is not a trade file: said once, not line by line. */
+const FIRST_LINES_REJECTED = 10
 
 export const candlesOfFile = <R>(
   path: string,
@@ -42,6 +47,7 @@ export const candlesOfFile = <R>(
     }
     let lines = 0
     let rejected = 0
+    let trades = 0
     yield* fileLines(path).pipe(
       Stream.runForEach((chunk) => {
         const rejections: Array<Rejection> = []
@@ -49,11 +55,16 @@ export const candlesOfFile = <R>(
           const line = ++lines
           const decoded = decoder.decode(text)
           if (decoded._tag === "Trade") {
+            trades++
             engine.apply(decoded.trade)
             if (line % 8192 === 0) keep()
           } else if (decoded._tag === "Rejected") {
             rejected++
             rejections.push({ line, reason: decoded.reason })
+            if (trades === 0 && rejected === FIRST_LINES_REJECTED) {
+              const first = rejections[0]!
+              return Effect.fail(new InputFileError({ path, message: `not a file of trades: its first ${FIRST_LINES_REJECTED} lines are none (line ${first.line}: ${first.reason}); a recording of Binance's trade stream or a trades or aggTrades file of its public archive is expected` }))
+            }
           }
         }
         return rejections.length === 0 ? Effect.void : Effect.forEach(rejections, onRejected, { discard: true })
@@ -62,5 +73,5 @@ export const candlesOfFile = <R>(
     engine.flush()
     keep()
     const candles = [...byWindow.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c)
-    return { candles, lines, trades: engine.counters.applied, rejected, duplicates: engine.counters.duplicates }
+    return { candles, lines, trades: engine.counters.applied, rejected, duplicates: engine.counters.duplicates, symbols: [...decoder.symbols].sort() }
   })

@@ -13,6 +13,7 @@ import { Command, Flag } from "effect/cli"
 import { ArchiveDate, ArchiveKind, BINANCE_PUBLIC_ARCHIVE, DEFAULT_TRIES } from "@blockchaincore/core/binance/PublicArchive"
 import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
 import { symbolsFlag } from "./flags.ts"
+import { writableDirectory } from "../paths/PathChecks.ts"
 
 /**
  * A backfill keeps little (its live heap is ~40 MB) but makes garbage fast, and V8, sizing the
@@ -50,6 +51,7 @@ export const backfillCommand = Command.make(
         message: Option.isSome(flags.to) ? `--to ${to} is before --from ${flags.from}` : `--from ${flags.from} is after ${to}, the last day the archive has published (yesterday)`
       })
     }
+    const dataDir = yield* writableDirectory("--data-dir", flags.dataDir, { create: true })
     // The stores and DuckDB load when a backfill runs, not with the CLI.
     const { runBackfill } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/Backfill"))
     const { BackfillProgress } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/BackfillProgress"))
@@ -65,14 +67,14 @@ export const backfillCommand = Command.make(
     yield* boundHeapGrowth
     const progress = new BackfillProgress(now)
     const report = Effect.suspend(() => Clock.currentTimeMillis.pipe(Effect.flatMap((t) => Console.error(progress.line(t)))))
-    const archiveRoot = join(flags.dataDir, "archive")
-    const ports = Layer.mergeAll(layerSqliteCandleStore(join(flags.dataDir, "candles.sqlite")), layerDuckdbTradeArchive(archiveRoot, ArchiveWorker.inThisThread(archiveRoot)))
+    const archiveRoot = join(dataDir, "archive")
+    const ports = Layer.mergeAll(layerSqliteCandleStore(join(dataDir, "candles.sqlite")), layerDuckdbTradeArchive(archiveRoot, ArchiveWorker.inThisThread(archiveRoot)))
     // Locally there is no bus between processes: the archival service is called directly.
     const handoff = Layer.effect(ArchiveHandoff, Effect.gen(function*() {
       const archiver = yield* Archiver
       return ArchiveHandoff.of({ loaded: (revisions) => Effect.forEach(revisions, archiver.onCandle, { discard: true }) })
     })).pipe(Layer.provide(Archiver.layer))
-    const stores = Layer.mergeAll(handoff, BackfillLedger.directory(join(flags.dataDir, "backfill", "done")), OutboundHttp).pipe(Layer.provideMerge(ports))
+    const stores = Layer.mergeAll(handoff, BackfillLedger.directory(join(dataDir, "backfill", "done")), OutboundHttp).pipe(Layer.provideMerge(ports))
     const { failures, summary } = yield* Effect.scoped(Effect.gen(function*() {
       yield* Effect.forkScoped(report.pipe(Effect.repeat(Schedule.spaced("2 seconds")), Effect.delay("2 seconds")))
       return yield* runBackfill({
@@ -82,7 +84,7 @@ export const backfillCommand = Command.make(
         kind: flags.kind,
         intervals: DEFAULT_ENGINE.intervals,
         archiveUrl: flags.archiveUrl,
-        downloadDir: join(flags.dataDir, "backfill", "downloads"),
+        downloadDir: join(dataDir, "backfill", "downloads"),
         tries: flags.tries
       }, progress)
     })).pipe(Effect.provide(stores))

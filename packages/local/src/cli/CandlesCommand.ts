@@ -2,16 +2,20 @@
  * `blockchaincore candles --input FILE [--interval 1m] [--symbol SYMBOL]`: a trade file to
  * Binance kline CSV on standard output. Rejected rows go to standard error as FILE:LINE: reason.
  */
-import { Console, Effect, Option, Runtime, Schema, SchemaGetter } from "effect"
+import { Console, Effect, Option, Runtime, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { INTERVALS } from "@blockchaincore/core/candle/Interval"
 import { klineCsvRow } from "@blockchaincore/core/candle/KlineCsv"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
-import { SymbolName } from "@blockchaincore/core/trade/Trade"
+import { SymbolSpelled } from "@blockchaincore/core/trade/SymbolList"
 import { candlesOfFile } from "../candles/CandlesOfFile.ts"
+import { readableFile } from "../paths/PathChecks.ts"
 
 /** Exit code when candles were printed but some rows were rejected (1 means nothing could run). */
 const EXIT_ROWS_REJECTED = 3
+
+/** A file, or a `--symbol` of it, that gives no candle: said, rather than printing nothing. */
+class NoTrades extends Schema.TaggedError<NoTrades>()("NoTrades", { message: Schema.String }) {}
 
 class RowsRejected extends Schema.TaggedError<RowsRejected>()("RowsRejected", {
   path: Schema.String,
@@ -23,13 +27,6 @@ class RowsRejected extends Schema.TaggedError<RowsRejected>()("RowsRejected", {
   override readonly [Runtime.errorReported] = false
 }
 
-/** Symbols are accepted in either case ("btcusdt" as in stream names) and used in upper case. */
-const SymbolArgument = Schema.String.pipe(
-  Schema.decodeTo(SymbolName, {
-    decode: SchemaGetter.transform((s: string) => s.toUpperCase()),
-    encode: SchemaGetter.transform((s: string) => s)
-  })
-)
 
 /** Rows reported one by one; past this many only the count is given. */
 const REPORTED_ROWS = 100
@@ -37,22 +34,31 @@ const REPORTED_ROWS = 100
 export const candlesCommand = Command.make(
   "candles",
   {
-    input: Flag.File("input", { mustExist: true }).pipe(
+    input: Flag.String("input").pipe(
       Flag.withDescription("A combined-stream recording (NDJSON, gzipped or not), or a public-archive trades or aggTrades CSV")
     ),
     interval: Flag.Literals("interval", INTERVALS).pipe(Flag.withDefault("1m"), Flag.withDescription("Kline interval")),
     symbol: Flag.String("symbol").pipe(
-      Flag.withSchema(SymbolArgument),
+      Flag.withSchema(SymbolSpelled),
       Flag.optional,
       Flag.withDescription("Only this symbol (recordings), or the symbol of an archive file not named SYMBOL-trades-DATE.csv")
     )
   },
   Effect.fn("candles")(function*({ input, interval, symbol }) {
+    yield* readableFile("--input", input)
     let reported = 0
     const result = yield* candlesOfFile(input, { interval, symbol: Option.getOrUndefined(symbol) }, ({ line, reason }) =>
       reported++ < REPORTED_ROWS ? Console.error(`${input}:${line}: ${oneLine({ message: reason })}`) : Effect.void
     )
-    if (result.candles.length > 0) yield* Console.log(result.candles.map(klineCsvRow).join("\n"))
+    if (result.candles.length === 0) {
+      const wanted = Option.getOrUndefined(symbol)
+      return yield* new NoTrades({
+        message: wanted !== undefined && result.symbols.length > 0
+          ? `--symbol ${wanted}: ${input} has no trades of it; it has ${result.symbols.join(", ")}`
+          : `${input} has no trades (${result.lines} lines, ${result.rejected} rejected): a recording of Binance's trade stream or a trades or aggTrades file of its public archive is expected`
+      })
+    }
+    yield* Console.log(result.candles.map(klineCsvRow).join("\n"))
     if (result.rejected > 0) {
       yield* Console.error(`${input}: ${result.rejected} of ${result.lines} lines rejected; candles are from the other lines`)
       return yield* new RowsRejected({ path: input, rejected: result.rejected, lines: result.lines })

@@ -9,6 +9,7 @@ import { Command, Flag } from "effect/cli"
 import { DEFAULT_BATCHER } from "@blockchaincore/producer/batching/Batcher"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import { positiveInt, restUrlFlag, symbolsFlag, wsUrlFlag } from "./flags.ts"
+import { writableDirectory } from "../paths/PathChecks.ts"
 
 export const produceCommand = Command.make(
   "produce",
@@ -20,6 +21,7 @@ export const produceCommand = Command.make(
     shards: positiveInt("shards", `Shards of symbols, one message group each (default ${DEFAULT_BATCHER.shards})`)
   },
   Effect.fn("produce")(function*(flags) {
+    const journalDir = yield* writableDirectory("--journal-dir", flags.journalDir, { create: true })
     // The producer (and ws, SQLite) is loaded when this command runs: see cli/main.ts.
     const { producerConfig, runProducer } = yield* Effect.promise(() => import("@blockchaincore/producer/Producer"))
     const { Journal } = yield* Effect.promise(() => import("@blockchaincore/producer/publish/Journal"))
@@ -28,7 +30,7 @@ export const produceCommand = Command.make(
     const { OutboundHttp } = yield* Effect.promise(() => import("@blockchaincore/adapters/http/OutboundHttp"))
     const { DEFAULT_REST, ExchangeRest } = yield* Effect.promise(() => import("@blockchaincore/adapters/binance/BinanceRest"))
     const rest = ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: flags.restUrl }).pipe(Layer.provide(OutboundHttp))
-    const layers = Layer.mergeAll(new SqliteTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(flags.journalDir), OutboundHttp, rest)
+    const layers = Layer.mergeAll(new SqliteTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(journalDir), OutboundHttp, rest)
     yield* Effect.gen(function*() {
       const handle = yield* runProducer(producerConfig(flags.symbols, flags, { batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) } }))
       yield* Console.error(`producing ${flags.symbols.length} symbols from ${flags.wsUrl}; Ctrl-C to stop`)

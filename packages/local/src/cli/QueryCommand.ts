@@ -1,6 +1,7 @@
 /** `blockchaincore query "SQL" [--data-dir ./data] [--format table|csv|json]`: SQL over the local archive. */
 import { Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
+import { writableDirectory } from "../paths/PathChecks.ts"
 
 export const queryCommand = Command.make(
   "query",
@@ -11,6 +12,7 @@ export const queryCommand = Command.make(
   },
   Effect.fn("query")(function*({ sql, dataDir, format }) {
     // DuckDB is loaded when a query runs, not with the CLI (every other command would carry it).
+    yield* writableDirectory("--data-dir", dataDir, { create: false, missing: "name the folder `blockchaincore start` or `backfill` was given (./data by default)" })
     const { formatCsv, formatJson, formatTable, queryArchive } = yield* Effect.promise(() => import("../duckdb/ArchiveQuery.ts"))
     const result = yield* queryArchive(dataDir, sql)
     yield* Console.log(format === "csv" ? formatCsv(result) : format === "json" ? formatJson(result) : formatTable(result))

@@ -9,6 +9,7 @@ import { createGzip } from "node:zlib"
 import { Console, Deferred, Effect, Exit, Option, Schema, Stream } from "effect"
 import { Command, Flag } from "effect/cli"
 import { positiveInt, symbolsFlag, wsUrlFlag } from "./flags.ts"
+import { writableFile } from "../paths/PathChecks.ts"
 
 /** The file to record into cannot be written. */
 class RecordFileError extends Schema.TaggedError<RecordFileError>()("RecordFileError", { message: Schema.String }) {}
@@ -22,6 +23,7 @@ export const recordCommand = Command.make(
     seconds: positiveInt("seconds", "Stop after this many seconds")
   },
   Effect.fn("record")(function*({ symbols, out, wsUrl, seconds }) {
+    yield* writableFile("--out", out)
     // The connection code (and ws) is loaded when a command needs it: see cli/main.ts.
     const { DEFAULT_SUPERVISOR, superviseConnections } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/ConnectionSupervisor"))
     const { DEFAULT_CONNECTION } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/WireConnection"))

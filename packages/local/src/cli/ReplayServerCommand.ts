@@ -4,14 +4,15 @@
  */
 import { Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import { loadRecording, RecordingError } from "@blockchaincore/replay/Recording"
+import { recordingFrames } from "../input/RecordingFile.ts"
 import type { ReplayFaults } from "@blockchaincore/replay/ReplayServer"
 import { positiveInt } from "./flags.ts"
+import { readableFile } from "../paths/PathChecks.ts"
 
 export const replayServerCommand = Command.make(
   "replay-server",
   {
-    input: Flag.File("input", { mustExist: true }).pipe(Flag.withDescription("A recording of the combined trade stream (NDJSON, gzipped or not)")),
+    input: Flag.String("input").pipe(Flag.withDescription("A recording of the combined trade stream (NDJSON, gzipped or not)")),
     port: Flag.Int("port").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))), Flag.withDefault(0), Flag.withDescription("Port on 127.0.0.1 (0: any free port)")),
     speed: Flag.Finite("speed").pipe(Flag.withSchema(Schema.Finite.check(Schema.isGreaterThan(0))), Flag.optional, Flag.withDescription("Pace by trade time × this factor; without it, as fast as the client reads")),
     dropAt: positiveInt("drop-at", "Cut the connection after N frames"),
@@ -23,10 +24,8 @@ export const replayServerCommand = Command.make(
     rest429: positiveInt("rest-429", "Answer the first N REST requests with 429")
   },
   Effect.fn("replay-server")(function*(flags) {
-    const frames = yield* Effect.try({
-      try: () => loadRecording(flags.input),
-      catch: (e) => (e instanceof RecordingError ? e : new RecordingError({ path: flags.input, line: 0, message: String(e) }))
-    })
+    yield* readableFile("--input", flags.input)
+    const frames = yield* recordingFrames("--input", flags.input)
     const faults: ReplayFaults = Object.fromEntries(
       (["dropAt", "stallAt", "shutdownAt", "duplicateEvery", "dropEvery", "malformedEvery", "rest429"] as const).flatMap((k) =>
         Option.isSome(flags[k]) ? [[k, flags[k].value]] : []

@@ -12,6 +12,7 @@ import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
 import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
 import { restUrlFlag, wsUrlFlag } from "./flags.ts"
+import { readableFile, writableDirectory } from "../paths/PathChecks.ts"
 
 /** The --anomaly-config file is not settings: its path and the field at fault. */
 export class AnomalyConfigError extends Schema.TaggedError<AnomalyConfigError>()("AnomalyConfigError", { message: Schema.String }) {}
@@ -31,11 +32,11 @@ export const startCommand = Command.make(
     ),
     wsUrl: wsUrlFlag,
     restUrl: restUrlFlag,
-    replay: Flag.File("replay", { mustExist: true }).pipe(Flag.optional, Flag.withDescription("Replay this recording instead of connecting to Binance")),
+    replay: Flag.String("replay").pipe(Flag.optional, Flag.withDescription("Replay this recording instead of connecting to Binance")),
     speed: Flag.Finite("speed").pipe(Flag.withSchema(Schema.Finite.check(Schema.isGreaterThan(0))), Flag.optional, Flag.withDescription("Replay pace (trade time × X); default as fast as it is read")),
     dataDir: Flag.String("data-dir").pipe(Flag.withDefault("./data"), Flag.withDescription("Where the candle store and the journal live")),
     webhookUrl: Flag.String("webhook-url").pipe(Flag.withSchema(HttpUrl), Flag.optional, Flag.withDescription("A Slack- or Discord-style incoming webhook: turns on the webhook consumer (high-severity anomalies)")),
-    anomalyConfig: Flag.File("anomaly-config", { mustExist: true }).pipe(Flag.optional, Flag.withDescription("A JSON file of anomaly settings per symbol and interval (README, \"Anomalies and alerts\"); the defaults without")),
+    anomalyConfig: Flag.String("anomaly-config").pipe(Flag.optional, Flag.withDescription("A JSON file of anomaly settings per symbol and interval (README, \"Anomalies and alerts\"); the defaults without")),
     otlpUrl: Flag.String("otlp-url").pipe(Flag.optional, Flag.withDescription("Send traces over OTLP/HTTP to this collector (e.g. http://127.0.0.1:4318); OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_TRACES_SAMPLER are read too (README, \"Tracing\"); off without")),
     port: Flag.Int("port").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))), Flag.withDefault(8787), Flag.withDescription("HTTP API port on 127.0.0.1"))
   },
@@ -44,6 +45,9 @@ export const startCommand = Command.make(
     // Loaded when `start` runs, not with the CLI: the runtime (HTTP server, DuckDB, the producer)
     // would add half a second and 70 MB to every other command, `candles` included.
     const { runLocalRuntime } = yield* Effect.promise(() => import("../runtime/LocalRuntime.ts"))
+    const dataDir = yield* writableDirectory("--data-dir", flags.dataDir, { create: true })
+    if (Option.isSome(flags.replay)) yield* readableFile("--replay", flags.replay.value)
+    if (Option.isSome(flags.anomalyConfig)) yield* readableFile("--anomaly-config", flags.anomalyConfig.value)
     const anomalyConfig = yield* Option.match(flags.anomalyConfig, { onNone: () => Effect.succeed(undefined), onSome: readAnomalyConfig })
     const tracing = yield* readTracingSettings(ConfigProvider.fromEnv(), { otlpUrl: Option.getOrUndefined(flags.otlpUrl), serviceName: "blockchaincore" })
     const config: LocalRuntimeConfig = {
@@ -51,7 +55,7 @@ export const startCommand = Command.make(
       wsUrl: flags.wsUrl,
       restUrl: flags.restUrl,
       replay: Option.match(flags.replay, { onNone: () => undefined, onSome: (file) => ({ file, speed: Option.getOrUndefined(flags.speed) }) }),
-      dataDir: flags.dataDir,
+      dataDir,
       port: flags.port,
       ...Option.match(flags.webhookUrl, { onNone: () => ({}), onSome: (webhookUrl) => ({ webhookUrl }) }),
       ...(anomalyConfig === undefined ? {} : { anomalyConfig }),

@@ -10,6 +10,7 @@ import { CliError, Command } from "effect/cli"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { backfillCommand } from "./BackfillCommand.ts"
 import { candlesCommand } from "./CandlesCommand.ts"
+import { hardStop } from "./HardStop.ts"
 import { produceCommand } from "./ProduceCommand.ts"
 import { queryCommand } from "./QueryCommand.ts"
 import { recordCommand } from "./RecordCommand.ts"
@@ -33,4 +34,4 @@ const reported = <A, E, R>(program: Effect.Effect<A, E, R>) =>
   )
 
 export const main = () =>
-  Command.run(blockchaincore, { version: "0.1.0" }).pipe(reported, Effect.provide(NodeServices.layer), (program) => NodeRuntime.runMain(program, { disableErrorReporting: true }))
+  Command.run(blockchaincore, { version: "0.1.0" }).pipe((run) => Effect.scoped(Effect.andThen(hardStop, run)), reported, Effect.provide(NodeServices.layer), (program) => NodeRuntime.runMain(program, { disableErrorReporting: true }))

@@ -29,6 +29,8 @@ export class TradeFileDecoder {
   format: FileFormat | undefined
   private readonly archiveSymbol: string | undefined
   private readonly onlySymbol: string | undefined
+  /** Every symbol the file's trades are of, kept or not: what a `--symbol` the file lacks is told. */
+  readonly symbols = new Set<string>()
 
   /**
    * @param symbol For a stream recording, the one symbol to keep; for an archive file, whose
@@ -52,7 +54,9 @@ export class TradeFileDecoder {
       return { _tag: "Rejected", reason: "archive rows do not name their symbol: pass --symbol, or keep the archive's file name (SYMBOL-trades-DATE.csv)" }
     }
     const row = decodeArchiveRow(this.format, this.archiveSymbol, fields)
-    return Result.isSuccess(row) ? { _tag: "Trade", trade: row.success } : { _tag: "Rejected", reason: row.failure }
+    if (Result.isFailure(row)) return { _tag: "Rejected", reason: row.failure }
+    this.symbols.add(this.archiveSymbol)
+    return { _tag: "Trade", trade: row.success }
   }
 
   /**
@@ -78,6 +82,7 @@ export class TradeFileDecoder {
     const decoded = decodeFrame(line)
     switch (decoded._tag) {
       case "Trade":
+        this.symbols.add(decoded.trade.symbol)
         return this.onlySymbol === undefined || decoded.trade.symbol === this.onlySymbol ? decoded : { _tag: "Skipped" }
       case "ServerShutdown":
         return { _tag: "Skipped" }

@@ -4,10 +4,8 @@
  * archive, the event history and alert conditions (SQLite), the terminal as notifier and the webhook
  * (off without a URL). The exchange's klines come with the market source (LocalRuntime.ts). `portLayersOf` hands the built ports to the consumers' registry entries.
  */
-import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { Context, Effect, Layer, Schema } from "effect"
-import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { AlertConditions } from "@blockchaincore/core/ports/AlertConditions"
@@ -30,6 +28,7 @@ import { layerSqliteAlertConditions } from "../sqlite/SqliteAlertConditions.ts"
 import { layerSqliteEventHistory } from "../sqlite/SqliteEventHistory.ts"
 import { layerSqliteCandleStore } from "../sqlite/SqliteCandleStore.ts"
 import { layerSqliteEngineStateStore } from "../sqlite/SqliteEngineStateStore.ts"
+import { writableDirectory } from "../paths/PathChecks.ts"
 
 interface LocalPortsConfig {
   readonly dataDir: string
@@ -56,12 +55,9 @@ export const localPorts = (config: LocalPortsConfig) =>
     config.webhookUrl === undefined ? Layer.succeed(Webhook, webhookOff("no --webhook-url")) : Layer.effect(Webhook, makeWebhookNotifier(config.webhookUrl))
   ).pipe(Layer.provide(Layer.effectDiscard(dataDirectory(config.dataDir))))
 
-/** The data directory, made if it is not there: one that cannot be (a file, under a file, a read-only place) is said by name. */
+/** The data directory, made if it is not there: one that cannot be (a file, under a file, /proc, a read-only place) is said by name. */
 const dataDirectory = (dir: string) =>
-  Effect.try({
-    try: () => mkdirSync(dir, { recursive: true }),
-    catch: (e) => new DataDirUnusable({ message: `--data-dir ${dir} cannot be used: ${errorMessage(e)}` })
-  })
+  writableDirectory("--data-dir", dir, { create: true }).pipe(Effect.mapError((e) => new DataDirUnusable({ message: e.message })))
 
 export class DataDirUnusable extends Schema.TaggedError<DataDirUnusable>()("DataDirUnusable", { message: Schema.String }) {}
 

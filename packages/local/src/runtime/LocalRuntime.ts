@@ -14,8 +14,7 @@
  * The engine's state is saved with every batch, so a restart continues without losing or double
  * counting a trade. Each run has its own metric registry.
  */
-import { Context, Effect, Layer, Metric, Schedule, Schema, type Scope, Stream } from "effect"
-import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
+import { Context, Duration, Effect, Layer, Metric, Schedule, type Scope, Stream } from "effect"
 import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
@@ -23,7 +22,7 @@ import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerM
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import { type ProducerStopped, producerConfig, runProducer } from "@blockchaincore/producer/Producer"
 import { layerBinanceKlines } from "@blockchaincore/adapters/binance/BinanceKlines"
-import { loadRecording, RecordingError } from "@blockchaincore/replay/Recording"
+import { recordingFrames } from "../input/RecordingFile.ts"
 import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
 import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
@@ -50,6 +49,8 @@ import { ProducerMonitor } from "./ProducerMonitor.ts"
 import { CONSUMER_RETRY } from "./ConsumerRetry.ts"
 import { timedHop } from "@blockchaincore/core/tracing/Hops"
 
+/** How long a stop goes on processing what is queued. */
+const FINAL_DRAIN = Duration.seconds(3)
 export interface LocalRuntimeConfig {
   readonly symbols: ReadonlyArray<string> | undefined
   readonly wsUrl: string
@@ -88,7 +89,6 @@ export class LocalRuntime extends Context.Service<LocalRuntime, {
 
 const DEFAULT_SYMBOLS = ["BTCUSDT", "ETHUSDT"]
 
-export class ReplayUnreadable extends Schema.TaggedError<ReplayUnreadable>()("ReplayUnreadable", { message: Schema.String }) {}
 
 /** Where the trades come from: Binance, or a replay server on loopback serving a recording. */
 class MarketSource extends Context.Service<MarketSource, {
@@ -101,10 +101,7 @@ class MarketSource extends Context.Service<MarketSource, {
     Layer.effect(MarketSource, Effect.gen(function*() {
       if (config.replay === undefined) return { wsUrl: config.wsUrl, restUrl: config.restUrl, symbols: config.symbols ?? DEFAULT_SYMBOLS, progress: () => "" }
       const file = config.replay.file
-      const frames = yield* Effect.try({
-        try: () => loadRecording(file),
-        catch: (e) => new ReplayUnreadable({ message: `--replay ${file} is not a recording of Binance's trade stream (${e instanceof RecordingError ? `line ${e.line}: ${e.message}` : errorMessage(e)}); one is made with \`blockchaincore record\`` })
-      })
+      const frames = yield* recordingFrames("--replay", file)
       const speed = config.replay.speed
       const server = new ReplayServer(frames, speed === undefined ? {} : { speed })
       const port = yield* Effect.acquireRelease(Effect.promise(() => server.listen()), () => Effect.promise(() => server.close()))
@@ -160,7 +157,13 @@ const pipe = (options: { readonly deliverTwice?: boolean }) =>
     const queue = yield* LocalTradeQueue
     const stats = yield* LocalPipeStats
     // Registered before the pipe's fiber is forked, so it runs after that fiber is interrupted.
-    yield* Effect.addFinalizer(() => drainLocalPipe(queue, stats).pipe(Effect.catch((e) => Effect.logError(`final drain: ${e.message}`))))
+    // What is queued at a stop is processed for a few seconds at most: the rest stays in the
+    // durable queue, and the next start processes it first.
+    yield* Effect.addFinalizer(() =>
+      drainLocalPipe(queue, stats).pipe(
+        Effect.timeoutOrElse({ duration: FINAL_DRAIN, orElse: () => Effect.logInfo(`stopping with batches still queued; the next start processes them`) }),
+        Effect.catch((e) => Effect.logError(`final drain: ${e.message}`))
+      ))
     yield* Effect.forkScoped(runLocalPipe(queue, stats, options))
   }))
 
