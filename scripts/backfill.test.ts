@@ -1,7 +1,10 @@
 /** `npm run aws:backfill`: its arguments refused before anything starts when wrong, and the RunTask request they make. */
 import { describe, expect, it } from "vitest"
-import { backfillArgs, runTaskRequest } from "./ops/BackfillRun.ts"
+import { BACKFILL_FLAGS, backfillArgs, runTaskRequest } from "./ops/BackfillRun.ts"
+import { decodeArgs } from "./ops/ScriptCommand.ts"
 import type { AppOutputs } from "./ops/SstOutputs.ts"
+
+const backfill = (argv: ReadonlyArray<string>, yesterday: string) => backfillArgs(decodeArgs(BACKFILL_FLAGS, argv), yesterday)
 
 const outputs: AppOutputs = {
   stage: "prod", region: "ap-northeast-1", queue: "q", deadLetterQueue: "dlq", consumerFailures: "f", bus: "market", pipe: "p", api: "a", dashboard: "d",
@@ -11,7 +14,7 @@ const outputs: AppOutputs = {
 
 describe("aws:backfill", () => {
   it("runs the stage's backfill task once, on Fargate with a public address, its period as the container's environment", () => {
-    const args = backfillArgs(["--stage", "prod", "--region", "ap-northeast-1", "--symbols", "btcusdt", "--from", "2024-01-01"], "2026-11-26")
+    const args = backfill(["--stage", "prod", "--region", "ap-northeast-1", "--symbols", "btcusdt", "--from", "2024-01-01"], "2026-11-26")
     expect(args.environment).toEqual({ BACKFILL_SYMBOLS: "btcusdt", BACKFILL_FROM: "2024-01-01", BACKFILL_TO: "2026-11-26" })
     expect(runTaskRequest(outputs, args.environment)).toEqual({
       cluster: outputs.cluster,
@@ -25,9 +28,9 @@ describe("aws:backfill", () => {
 
   it("refuses a bad date, a range backwards, a missing stage, and a stage deployed before the task existed", () => {
     const base = ["--stage", "prod", "--region", "ap-northeast-1", "--symbols", "BTCUSDT"]
-    expect(() => backfillArgs([...base, "--from", "2024-02-30"], "2026-11-26")).toThrow(/2024-02-30 is not a date/)
-    expect(() => backfillArgs([...base, "--from", "2024-03-01", "--to", "2024-02-01"], "2026-11-26")).toThrow(/BACKFILL_TO 2024-02-01 is before BACKFILL_FROM 2024-03-01/)
-    expect(() => backfillArgs(["--region", "ap-northeast-1", "--symbols", "BTCUSDT", "--from", "2024-01-01"], "2026-11-26")).toThrow(/--stage/)
+    expect(() => backfill([...base, "--from", "2024-02-30"], "2026-11-26")).toThrow(/2024-02-30 is not a date/)
+    expect(() => backfill([...base, "--from", "2024-03-01", "--to", "2024-02-01"], "2026-11-26")).toThrow(/BACKFILL_TO 2024-02-01 is before BACKFILL_FROM 2024-03-01/)
+    expect(() => backfill(["--region", "ap-northeast-1", "--symbols", "BTCUSDT", "--from", "2024-01-01"], "2026-11-26")).toThrow(/--stage/)
     const { backfillTask: _, ...old } = outputs
     expect(() => runTaskRequest(old, {})).toThrow(/deployed before the backfill task existed/)
   })

@@ -1,27 +1,20 @@
 /**
- * `npm run cost -- [--symbols 10] [--rate 25] [--minutes 61] [--traces-sample 0.01]`: a monthly AWS cost estimate, per
+ * `npm run cost -- --symbols 10 --rate 25 --minutes 61 --traces-sample 0.01` (its defaults): a monthly AWS cost estimate, per
  * service, from the requests the AWS adapters make in a local run at that rate (scripts/cost/),
  * with the price table and the assumptions printed. Also runs one symbol more, to show what each
  * further symbol adds. The run starts at 23:00 UTC so it closes one hour and one day.
  * `--from-local http://127.0.0.1:8787` takes the symbols and their trade rate from a running local
  * runtime instead (its /health: the symbols streamed and their trades per second, averaged).
  */
-import { type CostArgs, costArgs } from "./cost/CostArgs.ts"
+import { Option } from "effect"
+import { Command } from "effect/cli"
+import { COST_FLAGS } from "./cost/CostArgs.ts"
 import { countedRun } from "./cost/CountedRun.ts"
 import { estimate, type Estimate } from "./cost/Estimate.ts"
 import { PRICES, REGION } from "./cost/Prices.ts"
 import { measuredRates } from "./cost/MeasuredRates.ts"
 import { symbolsFor } from "./cost/SyntheticMarket.ts"
-
-let args: CostArgs
-try {
-  args = costArgs(process.argv.slice(2))
-} catch (e) {
-  console.error(`cost: ${e instanceof Error ? e.message : String(e)}`)
-  process.exit(2)
-}
-const { minutes } = args
-const { symbols, rate } = args["from-local"] === undefined ? args : await measuredRates(args["from-local"])
+import { runScriptCommand, scriptWork } from "./ops/ScriptCommand.ts"
 
 const money = (n: number) => `$${n.toFixed(2).padStart(7)}`
 const print = (title: string, e: Estimate) => {
@@ -32,13 +25,24 @@ const print = (title: string, e: Estimate) => {
 }
 
 const START = Date.UTC(2024, 7, 8, 23, 0)
-console.error(`counting: ${symbols} symbols at ${rate} trades/s for ${minutes} minutes of stream time (and ${symbols + 1} symbols, for the marginal cost)...`)
-const base = estimate(await countedRun(symbolsFor(symbols), rate, START, minutes), PRICES, args["traces-sample"])
-const more = estimate(await countedRun(symbolsFor(symbols + 1), rate, START, minutes), PRICES, args["traces-sample"])
+runScriptCommand(Command.make("cost", COST_FLAGS, scriptWork("cost", async (args) => {
+  const { minutes } = args
+  const { symbols, rate } = Option.isNone(args.fromLocal) ? args : await measuredRates(args.fromLocal.value)
+  console.error(`counting: ${symbols} symbols at ${rate} trades/s for ${minutes} minutes of stream time (and ${symbols + 1} symbols, for the marginal cost)...`)
+  const base = estimate(await countedRun(symbolsFor(symbols), rate, START, minutes), PRICES, args.tracesSample)
+  const more = estimate(await countedRun(symbolsFor(symbols + 1), rate, START, minutes), PRICES, args.tracesSample)
 
-print(`Monthly AWS cost, ${symbols} symbols at ${rate} trades/s each (${REGION}, on-demand list prices, no free tier)`, base)
-console.log(`\nEach further symbol adds about ${money(more.total - base.total).trim()} a month (${symbols + 1} symbols: ${money(more.total).trim()}).`)
-console.log("\nAssumptions")
-for (const a of base.assumptions) console.log(`  - ${a}`)
-console.log(`\nPrice table (${REGION}, USD; scripts/cost/Prices.ts)`)
-for (const [k, v] of Object.entries(PRICES)) console.log(`  ${k.padEnd(32)} ${v}`)
+  print(`Monthly AWS cost, ${symbols} symbols at ${rate} trades/s each (${REGION}, on-demand list prices, no free tier)`, base)
+  console.log(`\nEach further symbol adds about ${money(more.total - base.total).trim()} a month (${symbols + 1} symbols: ${money(more.total).trim()}).`)
+  console.log("\nAssumptions")
+  for (const a of base.assumptions) console.log(`  - ${a}`)
+  console.log(`\nPrice table (${REGION}, USD; scripts/cost/Prices.ts)`)
+  for (const [k, v] of Object.entries(PRICES)) console.log(`  ${k.padEnd(32)} ${v}`)
+  return 0
+})).pipe(
+  Command.withDescription("A monthly AWS cost estimate, per service, counted from the AWS code path run at that rate"),
+  Command.withExamples([
+    { command: "npm run cost -- --symbols 10 --rate 25 --traces-sample 0.01", description: "10 symbols at 25 trades/s each, 1% of batches traced" },
+    { command: "npm run cost -- --from-local http://127.0.0.1:8787", description: "The symbols and rate of a running local runtime" }
+  ])
+))

@@ -18,7 +18,8 @@ import { candleAt } from "@blockchaincore/testkit/builders"
 import { localSnapshot } from "./monitor/LocalSource.ts"
 import { render } from "./monitor/Snapshot.ts"
 import { decodeOutputs, dotEnv, outputsOf } from "./ops/SstOutputs.ts"
-import { opsArgs } from "./ops/Stage.ts"
+import { decodeArgs } from "./ops/ScriptCommand.ts"
+import { MONITOR_FLAGS, monitorTarget, STAGE_FLAGS } from "./ops/Stage.ts"
 
 const T0 = Date.UTC(2024, 7, 8, 23, 54)
 const scope = Effect.runSync(Scope.make())
@@ -52,13 +53,18 @@ describe("monitor --local", () => {
 
 describe("operator scripts' decisions", () => {
   it("arguments are decoded, the stage and region given explicitly", () => {
-    expect(() => opsArgs(["--stage", "Prod!", "--region", "ap-northeast-1"])).toThrow(/--stage: a stage is lower-case/)
-    expect(() => opsArgs(["--region", "ap-northeast-1"])).toThrow(/--stage is required/)
-    expect(() => opsArgs(["--stage", "dev"])).toThrow(/--region is required/)
-    expect(() => opsArgs(["--stage", "dev", "--region", "tokyo"])).toThrow(/--region: an AWS region/)
-    expect(opsArgs(["--stage", "alice", "--region", "eu-west-1"])).toEqual({ _tag: "Aws", stage: "alice", region: "eu-west-1" })
-    expect(() => opsArgs(["--local", "http://127.0.0.1:8787"])).toThrow(/acts on a deployed stage only/)
-    expect(opsArgs(["--local", "http://127.0.0.1:8787"], { allowLocal: true })).toEqual({ _tag: "Local", local: "http://127.0.0.1:8787" })
+    expect(() => decodeArgs(STAGE_FLAGS, ["--stage", "Prod!", "--region", "ap-northeast-1"])).toThrow(/stage.*a stage is lower-case/)
+    expect(() => decodeArgs(STAGE_FLAGS, ["--region", "ap-northeast-1"])).toThrow(/stage/)
+    expect(() => decodeArgs(STAGE_FLAGS, ["--stage", "dev"])).toThrow(/region/)
+    expect(() => decodeArgs(STAGE_FLAGS, ["--stage", "dev", "--region", "tokyo"])).toThrow(/region.*an AWS region/)
+    expect(() => decodeArgs(STAGE_FLAGS, ["--local", "http://127.0.0.1:8787"])).toThrow(/local/)
+    expect(decodeArgs(STAGE_FLAGS, ["--stage", "alice", "--region", "eu-west-1"])).toEqual({ stage: "alice", region: "eu-west-1" })
+    const monitor = (argv: ReadonlyArray<string>) => monitorTarget(decodeArgs(MONITOR_FLAGS, argv))
+    expect(monitor(["--stage", "alice", "--region", "eu-west-1"])).toEqual({ _tag: "Aws", stage: "alice", region: "eu-west-1" })
+    expect(monitor(["--local", "http://127.0.0.1:8787"])).toEqual({ _tag: "Local", local: "http://127.0.0.1:8787" })
+    expect(() => monitor([])).toThrow(/--stage is required \(or --local URL/)
+    expect(() => monitor(["--stage", "dev"])).toThrow(/--region is required/)
+    expect(() => monitor(["--local", "http://127.0.0.1:8787", "--stage", "dev"])).toThrow(/without --stage/)
   })
 
   it("outputs of another stage or region are refused; .env is written from the stage's own", () => {

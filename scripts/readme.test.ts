@@ -17,11 +17,12 @@ import { type PublicArchiveServer, startPublicArchive } from "@blockchaincore/te
 import { waitFor } from "@blockchaincore/testkit/cli"
 import { filled, flagsOf, README, readmeCommands, readmeSettings, ROOT, words } from "@blockchaincore/testkit/readme"
 import { LIFT_PROTECTION } from "../stacks/stages.ts"
-import { ConfigProvider, Effect } from "effect"
+import { ConfigProvider, Effect, Option } from "effect"
 import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
-import { costArgs } from "./cost/CostArgs.ts"
-import { backfillArgs } from "./ops/BackfillRun.ts"
-import { opsArgs } from "./ops/Stage.ts"
+import { COST_FLAGS } from "./cost/CostArgs.ts"
+import { BACKFILL_FLAGS, backfillArgs } from "./ops/BackfillRun.ts"
+import { decodeArgs } from "./ops/ScriptCommand.ts"
+import { MONITOR_FLAGS, monitorTarget, STAGE_FLAGS } from "./ops/Stage.ts"
 
 // ---- running them ----
 
@@ -158,7 +159,7 @@ describe("the README's commands", () => {
     for (const command of scripts) {
       const script = words(command, false)[2]!
       const argv = script === "aws:backfill" ? filled(words(command, true).slice(4), { "--to": "2024-12-31" }) : words(command, true).slice(4)
-      const decode = script === "aws:backfill" ? () => backfillArgs(argv, "2024-12-31") : script === "cost" ? () => costArgs(argv) : () => opsArgs(argv, { allowLocal: script === "aws:monitor" })
+      const decode = script === "aws:backfill" ? () => backfillArgs(decodeArgs(BACKFILL_FLAGS, argv), "2024-12-31") : script === "cost" ? () => decodeArgs(COST_FLAGS, argv) : script === "aws:monitor" ? () => monitorTarget(decodeArgs(MONITOR_FLAGS, argv)) : () => decodeArgs(STAGE_FLAGS, argv)
       expect(decode, command).not.toThrow()
     }
     expect([...new Set(scripts.map((c) => words(c, false)[2]))].sort()).toEqual(["aws:backfill", "aws:monitor", "aws:redrive", "aws:start", "aws:stop", "cost"])
@@ -170,7 +171,7 @@ describe("the README's commands", () => {
     const tracing = Effect.runSync(readTracingSettings(ConfigProvider.fromEnv({ env: tracingEnv }), { serviceName: "blockchaincore" }))
     expect(tracing).toMatchObject({ tracesUrl: "http://127.0.0.1:4318/v1/traces", sampler: "parentbased_traceidratio", ratio: 0.01 })
     // The inline `-- --from-local URL` of the cost script.
-    expect(costArgs(["--from-local", "http://127.0.0.1:8787"])["from-local"]).toBe("http://127.0.0.1:8787")
+    expect(decodeArgs(COST_FLAGS, ["--from-local", "http://127.0.0.1:8787"]).fromLocal).toEqual(Option.some("http://127.0.0.1:8787"))
   })
 
   it("npx blockchaincore candles prints the two klines the README shows", async () => {

@@ -8,14 +8,14 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda"
 import { SQSClient } from "@aws-sdk/client-sqs"
 import { Effect, Layer } from "effect"
 import { FunctionInvoker, InvokeFailed, redrive } from "./ops/Redrive.ts"
-import { awsArgs } from "./ops/Stage.ts"
-import { runScript } from "./ops/RunScript.ts"
+import { Command } from "effect/cli"
+import { STAGE_FLAGS } from "./ops/Stage.ts"
+import { runScriptCommand, scriptWork } from "./ops/ScriptCommand.ts"
 import { readStageOutputs } from "./ops/SstOutputs.ts"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 const root = resolve(import.meta.dirname, "..")
-await runScript("aws:redrive", async () => {
-  const { stage, region } = awsArgs(process.argv.slice(2))
+runScriptCommand(Command.make("aws:redrive", STAGE_FLAGS, scriptWork("aws:redrive", async ({ stage, region }) => {
   const outputs = readStageOutputs(root, stage, region)
   const lambda = new LambdaClient({ region })
   const invoker = Layer.succeed(FunctionInvoker, FunctionInvoker.of({
@@ -30,4 +30,7 @@ await runScript("aws:redrive", async () => {
   console.log(`replayed ${report.replayed} failed events of stage ${stage}`)
   for (const line of report.kept) console.log(`kept ${line}`)
   return report.kept.length === 0 ? 0 : 3
-})
+})).pipe(
+  Command.withDescription("Replay the bus events a consumer failed after its retries, on the function that failed each, once the cause is fixed"),
+  Command.withExamples([{ command: "npm run aws:redrive -- --stage dev --region ap-northeast-1", description: "Replay the dev stage's failed events" }])
+))

@@ -1,26 +1,27 @@
 /**
- * `npm run aws:start -- --stage dev --region ap-northeast-1`: deploys the stage (`sst deploy`), writes `.env` from its
- * outputs, and prints the URLs and the commands to watch it.
+ * `npm run aws:start -- --stage dev --region ap-northeast-1`: deploys the stage (`sst deploy`),
+ * writes `.env` from its outputs, and prints the URLs and the commands to watch it.
  */
 import { spawnSync } from "node:child_process"
 import { writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
-import { awsArgs } from "./ops/Stage.ts"
+import { Command } from "effect/cli"
+import { runScriptCommand, scriptWork } from "./ops/ScriptCommand.ts"
+import { STAGE_FLAGS } from "./ops/Stage.ts"
 import { dotEnv, readStageOutputs } from "./ops/SstOutputs.ts"
 
 const root = resolve(import.meta.dirname, "..")
-const { stage, region } = awsArgs(process.argv.slice(2))
 
-console.error(`deploying stage ${stage} (sst deploy); this takes a few minutes the first time`)
-const deploy = spawnSync(join(root, "node_modules/.bin/sst"), ["deploy", "--stage", stage], { cwd: root, stdio: "inherit" })
-if (deploy.status !== 0) {
-  console.error(`sst deploy failed (exit ${deploy.status ?? "signal"}): nothing written`)
-  process.exit(deploy.status ?? 1)
-}
-const outputs = readStageOutputs(root, stage, region)
-writeFileSync(join(root, ".env"), dotEnv(outputs))
-
-console.log(`
+const start = async ({ stage, region }: { readonly stage: string; readonly region: string }) => {
+  console.error(`deploying stage ${stage} (sst deploy); this takes a few minutes the first time`)
+  const deploy = spawnSync(join(root, "node_modules/.bin/sst"), ["deploy", "--stage", stage], { cwd: root, stdio: "inherit" })
+  if (deploy.status !== 0) {
+    console.error(`sst deploy failed (exit ${deploy.status ?? "signal"}): nothing written`)
+    return deploy.status ?? 1
+  }
+  const outputs = readStageOutputs(root, stage, region)
+  writeFileSync(join(root, ".env"), dotEnv(outputs))
+  console.log(`
 Stage ${stage} is up. Wrote .env.
   Dashboard      ${outputs.dashboard}
   API            ${outputs.dashboard}/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5
@@ -35,3 +36,10 @@ Watch it:
   aws logs tail /aws/lambda/<function> --follow   any function's log (names: npx sst state list --stage ${stage})
 Tear it down:
   npm run aws:stop -- --stage ${stage} --region ${region}`)
+  return 0
+}
+
+runScriptCommand(Command.make("aws:start", STAGE_FLAGS, scriptWork("aws:start", start)).pipe(
+  Command.withDescription("Deploy a stage with sst deploy, write .env from its outputs, print its URLs"),
+  Command.withExamples([{ command: "npm run aws:start -- --stage dev --region ap-northeast-1", description: "Deploy the dev stage in Tokyo" }])
+))

@@ -12,13 +12,13 @@ import { createInterface } from "node:readline/promises"
 import { ECSClient } from "@aws-sdk/client-ecs"
 import { SQSClient } from "@aws-sdk/client-sqs"
 import { stageSettings } from "../stacks/stages.ts"
-import { runScript } from "./ops/RunScript.ts"
-import { awsArgs } from "./ops/Stage.ts"
+import { Command } from "effect/cli"
+import { runScriptCommand, scriptWork } from "./ops/ScriptCommand.ts"
+import { STAGE_FLAGS } from "./ops/Stage.ts"
 import { DRAIN_LOOKS, runStop } from "./ops/Stop.ts"
 
 const root = resolve(import.meta.dirname, "..")
-await runScript("aws:stop", async () => {
-  const { stage, region } = awsArgs(process.argv.slice(2))
+runScriptCommand(Command.make("aws:stop", STAGE_FLAGS, scriptWork("aws:stop", async ({ stage, region }) => {
   const prompt = createInterface({ input: process.stdin, output: process.stderr })
   try {
     return await runStop(root, stage, region, stageSettings(stage, process.env), {
@@ -34,4 +34,10 @@ await runScript("aws:stop", async () => {
   } finally {
     prompt.close()
   }
-})
+})).pipe(
+  Command.withDescription("Remove a stage: asks yes (stop the producer, drain the queue) / fast / cancel, then sst remove; a protected stage is refused before anything is touched"),
+  Command.withExamples([
+    { command: "npm run aws:stop -- --stage dev --region ap-northeast-1", description: "Remove the dev stage" },
+    { command: "BLOCKCHAINCORE_LIFT_PROTECTION=prod npm run aws:stop -- --stage prod --region ap-northeast-1", description: "Remove prod, typing its name when asked" }
+  ])
+))

@@ -4,12 +4,12 @@
  * environment, decoded here with the task's own schema so a wrong value is refused before
  * anything starts.
  */
-import { parseArgs } from "node:util"
 import type { RunTaskCommandInput } from "@aws-sdk/client-ecs"
-import { Schema } from "effect"
+import { Option, Schema } from "effect"
+import { Flag } from "effect/cli"
 import { BackfillEnvironment } from "@blockchaincore/aws/backfill/BackfillEnvironment"
 import type { AppOutputs } from "./SstOutputs.ts"
-import { RegionName, StageName } from "./Stage.ts"
+import { STAGE_FLAGS } from "./Stage.ts"
 
 export interface BackfillArgs {
   readonly stage: string
@@ -17,30 +17,35 @@ export interface BackfillArgs {
   readonly environment: Readonly<Record<string, string>>
 }
 
-const decode = <A>(what: string, schema: Schema.Codec<A, unknown>, value: unknown): A => {
-  const decoded = Schema.decodeUnknownResult(schema)(value)
-  if (decoded._tag === "Failure") throw new Error(`${what}: ${decoded.failure.message}`)
-  return decoded.success
+/** `--stage NAME --region REGION --symbols A,B --from YYYY-MM-DD`, with `--to` and `--kind` as the task reads them. */
+export const BACKFILL_FLAGS = {
+  ...STAGE_FLAGS,
+  symbols: Flag.String("symbols").pipe(Flag.withDescription("Comma-separated symbols, e.g. BTCUSDT,ETHUSDT")),
+  from: Flag.String("from").pipe(Flag.withDescription("First UTC day, YYYY-MM-DD")),
+  to: Flag.String("to").pipe(Flag.optional, Flag.withDescription("Last UTC day, included (default yesterday, the last day the archive has)")),
+  kind: Flag.String("kind").pipe(Flag.optional, Flag.withDescription("trades (the default: candles and the trade archive) or aggTrades (candles only)"))
 }
 
-/**
- * `--stage NAME --region REGION --symbols A,B --from YYYY-MM-DD [--to YYYY-MM-DD] [--kind trades|aggTrades]`;
- * `--to` defaults to `yesterday`, the last day the archive has.
- */
-export const backfillArgs = (argv: ReadonlyArray<string>, yesterday: string): BackfillArgs => {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: { stage: { type: "string" }, region: { type: "string" }, symbols: { type: "string" }, from: { type: "string" }, to: { type: "string" }, kind: { type: "string" } },
-    allowPositionals: false
-  })
+interface BackfillFlags {
+  readonly stage: string
+  readonly region: string
+  readonly symbols: string
+  readonly from: string
+  readonly to: Option.Option<string>
+  readonly kind: Option.Option<string>
+}
+
+/** The task's environment from the flags, decoded with the task's own schema; `--to` defaults to `yesterday`. */
+export const backfillArgs = (flags: BackfillFlags, yesterday: string): BackfillArgs => {
   const environment: Record<string, string> = {
-    BACKFILL_SYMBOLS: values.symbols ?? "",
-    BACKFILL_FROM: values.from ?? "",
-    BACKFILL_TO: values.to ?? yesterday,
-    ...(values.kind === undefined ? {} : { BACKFILL_KIND: values.kind })
+    BACKFILL_SYMBOLS: flags.symbols,
+    BACKFILL_FROM: flags.from,
+    BACKFILL_TO: Option.getOrElse(flags.to, () => yesterday),
+    ...Option.match(flags.kind, { onNone: () => ({}), onSome: (kind) => ({ BACKFILL_KIND: kind }) })
   }
-  decode("the backfill's arguments", BackfillEnvironment, environment)
-  return { stage: decode("--stage", StageName, values.stage), region: decode("--region", RegionName, values.region), environment }
+  const decoded = Schema.decodeUnknownResult(BackfillEnvironment)(environment)
+  if (decoded._tag === "Failure") throw new Error(`the backfill's arguments: ${decoded.failure.message}`)
+  return { stage: flags.stage, region: flags.region, environment }
 }
 
 export const runTaskRequest = (outputs: AppOutputs, environment: Readonly<Record<string, string>>): RunTaskCommandInput => {

@@ -36,12 +36,12 @@ export const backfillCommand = Command.make(
   "backfill",
   {
     symbols: symbolsFlag,
-    from: Flag.String("from").pipe(Flag.withSchema(ArchiveDate), Flag.withDescription("First UTC day, YYYY-MM-DD")),
+    from: Flag.String("from").pipe(Flag.withSchema(ArchiveDate), Flag.withDescription("First UTC day, YYYY-MM-DD (required)")),
     to: Flag.String("to").pipe(Flag.withSchema(ArchiveDate), Flag.optional, Flag.withDescription("Last UTC day, included (default yesterday, the last day published)")),
-    kind: Flag.Literals("kind", ArchiveKind.literals).pipe(Flag.withDefault("trades"), Flag.withDescription("trades (candles and the trade archive) or aggTrades (candles only)")),
-    dataDir: Flag.String("data-dir").pipe(Flag.withDefault("./data"), Flag.withDescription("The local runtime's data directory")),
-    archiveUrl: Flag.String("archive-url").pipe(Flag.withSchema(HttpUrl), Flag.withDefault(BINANCE_PUBLIC_ARCHIVE), Flag.withDescription("The archive's base URL (or a mirror's)")),
-    tries: Flag.Int("tries").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))), Flag.withDefault(DEFAULT_TRIES), Flag.withDescription("Tries of a file whose download breaks or does not match its checksum"))
+    kind: Flag.Literals("kind", ArchiveKind.literals).pipe(Flag.withDefault("trades"), Flag.withDescription(`trades (candles and the trade archive) or aggTrades (candles only) (default trades)`)),
+    dataDir: Flag.String("data-dir").pipe(Flag.withDefault("./data"), Flag.withDescription(`The local runtime's data directory (default ./data)`)),
+    archiveUrl: Flag.String("archive-url").pipe(Flag.withSchema(HttpUrl), Flag.withDefault(BINANCE_PUBLIC_ARCHIVE), Flag.withDescription(`The archive's base URL (or a mirror's) (default ${BINANCE_PUBLIC_ARCHIVE})`)),
+    tries: Flag.Int("tries").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))), Flag.withDefault(DEFAULT_TRIES), Flag.withDescription(`Tries of a file whose download breaks or does not match its checksum (default ${DEFAULT_TRIES})`))
   },
   Effect.fn("backfill")(function*(flags) {
     const now = yield* Clock.currentTimeMillis
@@ -95,4 +95,6 @@ export const backfillCommand = Command.make(
     }
     if (summary.nothing) return yield* new BackfillIncomplete({ message: `nothing was loaded: no file of ${flags.from} to ${to} is published at ${flags.archiveUrl}` })
   })
-).pipe(Command.withDescription("Load a period from Binance's public data archive into the candle store and the trade archive"))
+).pipe(Command.withExamples([
+  { command: "blockchaincore backfill --symbols BTCUSDT,ETHUSDT --from 2024-01-01 --to 2024-01-31", description: "January 2024's trades: candles, and the trades into the archive" }
+]), Command.withDescription("Load a period from Binance's public data archive into the candle store and the trade archive"))

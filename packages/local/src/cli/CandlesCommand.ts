@@ -35,9 +35,9 @@ export const candlesCommand = Command.make(
   "candles",
   {
     input: Flag.String("input").pipe(
-      Flag.withDescription("A combined-stream recording (NDJSON, gzipped or not), or a public-archive trades or aggTrades CSV")
+      Flag.withDescription("A combined-stream recording (NDJSON, gzipped or not), or a public-archive trades or aggTrades CSV (required)")
     ),
-    interval: Flag.Literals("interval", INTERVALS).pipe(Flag.withDefault("1m"), Flag.withDescription("Kline interval")),
+    interval: Flag.Literals("interval", INTERVALS).pipe(Flag.withDefault("1m"), Flag.withDescription(`Kline interval (default 1m)`)),
     symbol: Flag.String("symbol").pipe(
       Flag.withSchema(SymbolSpelled),
       Flag.optional,
@@ -64,4 +64,6 @@ export const candlesCommand = Command.make(
       return yield* new RowsRejected({ path: input, rejected: result.rejected, lines: result.lines })
     }
   })
-).pipe(Command.withDescription("Print the candles of a trade file as Binance kline CSV"))
+).pipe(Command.withExamples([
+  { command: "blockchaincore candles --input packages/testkit/data/XRPETH-aggTrades-2019-10-11.csv --interval 5m", description: "A day of XRPETH as 5m klines" }
+]), Command.withDescription("Print the candles of a trade file as Binance kline CSV"))

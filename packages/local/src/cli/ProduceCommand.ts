@@ -17,7 +17,7 @@ export const produceCommand = Command.make(
     symbols: symbolsFlag,
     wsUrl: wsUrlFlag,
     restUrl: restUrlFlag,
-    journalDir: Flag.String("journal-dir").pipe(Flag.withDefault("./data/journal"), Flag.withDescription("Where batches wait while the queue is away")),
+    journalDir: Flag.String("journal-dir").pipe(Flag.withDefault("./data/journal"), Flag.withDescription(`Where batches wait while the queue is away (default ./data/journal)`)),
     shards: positiveInt("shards", `Shards of symbols, one message group each (default ${DEFAULT_BATCHER.shards})`)
   },
   Effect.fn("produce")(function*(flags) {
@@ -38,4 +38,6 @@ export const produceCommand = Command.make(
       return yield* Effect.raceFirst(status, handle.stopped)
     }).pipe(Effect.scoped, Effect.provide(layers))
   })
-).pipe(Command.withDescription("Run the producer: Binance trades to TradeBatches on the local queue"))
+).pipe(Command.withExamples([
+  { command: "blockchaincore produce --symbols btcusdt,ethusdt", description: "Live trades from Binance onto the local queue, until Ctrl-C" }
+]), Command.withDescription("Run the producer: Binance trades to TradeBatches on the local queue"))

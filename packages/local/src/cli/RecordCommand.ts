@@ -18,7 +18,7 @@ export const recordCommand = Command.make(
   "record",
   {
     symbols: symbolsFlag,
-    out: Flag.String("out").pipe(Flag.withDescription("File to write; .gz to compress")),
+    out: Flag.String("out").pipe(Flag.withDescription("File to write; .gz to compress (required)")),
     wsUrl: wsUrlFlag,
     seconds: positiveInt("seconds", "Stop after this many seconds")
   },
@@ -59,4 +59,6 @@ export const recordCommand = Command.make(
     yield* Effect.raceFirst(Option.match(seconds, { onNone: () => Effect.never, onSome: (s) => Effect.sleep(s * 1000) }), Deferred.await(failed))
     yield* Console.error(`${frames} frames written`)
   }, Effect.scoped)
-).pipe(Command.withDescription("Record Binance's combined trade stream to a file, frames exactly as received"))
+).pipe(Command.withExamples([
+  { command: "blockchaincore record --symbols btcusdt,ethusdt --out trades.ndjson.gz --seconds 60", description: "A minute of the live stream" }
+]), Command.withDescription("Record Binance's combined trade stream to a file, frames exactly as received"))

@@ -12,8 +12,8 @@ import { readableFile } from "../paths/PathChecks.ts"
 export const replayServerCommand = Command.make(
   "replay-server",
   {
-    input: Flag.String("input").pipe(Flag.withDescription("A recording of the combined trade stream (NDJSON, gzipped or not)")),
-    port: Flag.Int("port").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))), Flag.withDefault(0), Flag.withDescription("Port on 127.0.0.1 (0: any free port)")),
+    input: Flag.String("input").pipe(Flag.withDescription("A recording of the combined trade stream (NDJSON, gzipped or not) (required)")),
+    port: Flag.Int("port").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))), Flag.withDefault(0), Flag.withDescription(`Port on 127.0.0.1 (0: any free port) (default 0)`)),
     speed: Flag.Finite("speed").pipe(Flag.withSchema(Schema.Finite.check(Schema.isGreaterThan(0))), Flag.optional, Flag.withDescription("Pace by trade time × this factor; without it, as fast as the client reads")),
     dropAt: positiveInt("drop-at", "Cut the connection after N frames"),
     stallAt: positiveInt("stall-at", "Go silent (no frames, no pings) after N frames"),
@@ -40,4 +40,6 @@ export const replayServerCommand = Command.make(
     yield* Console.log(`ws://127.0.0.1:${port}  (REST: http://127.0.0.1:${port})`)
     return yield* Effect.never
   }, Effect.scoped)
-).pipe(Command.withDescription("Serve a recording over Binance's protocol on loopback"))
+).pipe(Command.withExamples([
+  { command: "blockchaincore replay-server --input packages/testkit/data/binance-spot-trade-stream-BTCUSDT-ETHUSDT-20240808T2354Z.ndjson.gz --speed 10 --drop-at 5000", description: "The recording at 10× its pace, the connection dropped at frame 5,000" }
+]), Command.withDescription("Serve a recording over Binance's protocol on loopback"))
