@@ -4,9 +4,16 @@
  * enforcement). Ready when it says where it listens; a machine without it fails the test with
  * the install line, never a skip.
  */
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
+import { existsSync } from "node:fs"
+import { join, resolve } from "node:path"
 
-const MOTO_INSTALL = `pip install "moto[server]"`
+const MOTO_INSTALL = `npm test installs it into .moto/ (node scripts/prepareMoto.ts), or pip install "moto[server]"`
+/** The one on the PATH, else the project's own (scripts/prepareMoto.ts). */
+const motoServer = (): string => {
+  const own = join(resolve(import.meta.dirname, "../../.."), ".moto/bin/moto_server")
+  return spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status !== 0 && existsSync(own) ? own : "moto_server"
+}
 export const MOTO_CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" }
 /** The one account moto_server has. */
 export const MOTO_ACCOUNT = "123456789012"
@@ -18,7 +25,7 @@ export interface Moto {
 
 export const startMoto = (env: Readonly<Record<string, string>> = {}): Promise<Moto> =>
   new Promise((resolve, reject) => {
-    const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", "0"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(motoServer(), ["-H", "127.0.0.1", "-p", "0"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] })
     let said = ""
     const exited = new Promise<void>((done) => child.once("exit", () => done()))
     child.once("error", (e: NodeJS.ErrnoException) =>
