@@ -118,7 +118,7 @@ const asCli = (command: string): Array<string> => {
 const NOT_HERE: ReadonlyArray<readonly [RegExp, string]> = [
   [/^npm (install|test)$|^npm (ci|install) && npm test$/, "installs, or runs this very test suite"],
   [/^npm start$/, "live Binance, which this machine cannot reach: the same command on loopback is run below"],
-  [/^npm run bench$/, "minutes of measurement; its figures are in the README and the issue notes"],
+  [/^npm run bench$/, "minutes of measurement; it writes docs/benchmarks.md"],
   [/^npx sst /, "SST's own CLI against an AWS account"],
   [/^npm run aws:/, "an AWS stage: its arguments are decoded by the script's schema below"],
   [/^npm start -- --webhook-url /, "run end to end by packages/local/test/webhookFlag.test.ts"],
@@ -130,9 +130,9 @@ const NOT_HERE: ReadonlyArray<readonly [RegExp, string]> = [
 describe("the README's commands", () => {
   it("are each run here or known to need what this machine does not have", () => {
     const known = [
-      /^npx blockchaincore (candles|query|backfill|produce|record|replay-server) /,
+      /^npx blockchaincore (candles|query|backfill|produce|record|replay-server)( |$)/,
       /^npm start -- --(replay|symbols) /,
-      /^npm run (build|cost -- )/
+      /^npm run (build|cost)( -- |$)/
     ]
     const unknown = COMMANDS.filter((c) => !known.some((k) => k.test(c)) && !NOT_HERE.some(([k]) => k.test(c)))
     expect(unknown).toEqual([])
@@ -196,7 +196,7 @@ describe("the README's commands", () => {
     it("npx blockchaincore replay-server serves the recording on loopback", async () => {
       const command = find("npx blockchaincore replay-server ")
       const recording = join(ROOT, find("npm start -- --replay ").split(" ")[4]!)
-      replay = await startLong([...filled(words(command, false), { "--input": recording }), "--port", "0"], /ws:\/\/127\.0\.0\.1:(\d+)  \(REST: (http:\/\/127\.0\.0\.1:\d+)\)/)
+      replay = await startLong(filled(words(command, false), { "--input": recording, "--port": "0" }), /ws:\/\/127\.0\.0\.1:(\d+)  \(REST: (http:\/\/127\.0\.0\.1:\d+)\)/)
       ws = `ws://127.0.0.1:${replay.match[1]}`
       rest = replay.match[2]!
       expect(replay.output()).toMatch(/replaying 34419 frames/)

@@ -1,12 +1,19 @@
 /**
- * The README as a test reads it: its shell commands and code blocks, exactly as written, so that
- * what it tells a user to type or paste is what the tests run.
+ * The README, and the docs/ it leads to, as a test reads them: their shell commands and code
+ * blocks, exactly as written, so that what they tell a user to type or paste is what the tests run.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 
 export const ROOT = resolve(import.meta.dirname, "../../..")
-export const README = readFileSync(join(ROOT, "README.md"), "utf8")
+/** The README's own text. */
+export const README_ONLY = readFileSync(join(ROOT, "README.md"), "utf8")
+/** The pages of docs/, by file name. */
+export const DOCS: ReadonlyMap<string, string> = new Map(
+  readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => [f, readFileSync(join(ROOT, "docs", f), "utf8")])
+)
+/** The README followed into docs/: what a user reads, as one text. */
+export const README = [README_ONLY, ...DOCS.values()].join("\n")
 
 /** Every fenced block: its language and its text. */
 const codeBlocks = (): ReadonlyArray<{ readonly lang: string; readonly text: string }> =>
@@ -63,6 +70,8 @@ export const words = (command: string, optional: boolean): Array<string> => {
 /** The `--flags` a command names. */
 export const flagsOf = (command: string) => words(command, true).filter((w) => /^--[a-z]/.test(w))
 
-/** Placeholders filled: each `--flag VALUE` of `fill` takes the value given there. */
-export const filled = (argv: ReadonlyArray<string>, fill: Readonly<Record<string, string>>): Array<string> =>
-  argv.map((w, i) => (i > 0 && argv[i - 1]! in fill ? fill[argv[i - 1]!]! : w))
+/** Placeholders filled: each `--flag VALUE` of `fill` takes the value given there, and a flag of `fill` the command lacks is added. */
+export const filled = (argv: ReadonlyArray<string>, fill: Readonly<Record<string, string>>): Array<string> => [
+  ...argv.map((w, i) => (i > 0 && argv[i - 1]! in fill ? fill[argv[i - 1]!]! : w)),
+  ...Object.entries(fill).filter(([flag]) => !argv.includes(flag)).flat()
+]
