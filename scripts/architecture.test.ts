@@ -1,6 +1,6 @@
 /**
  * The arrows between packages, read from the imports of every TypeScript file in the repository.
- * A package's name says what it holds (README, "Where things are"); these rules keep it so:
+ * A package's name says what it holds (docs/architecture.md, "Where things are"); these rules keep it so:
  * - core is the domain: it imports `effect` and nothing else, not even Node.
  * - services are programs over core's ports: core only, no adapter inside.
  * - api is the HTTP API's definition and its handlers over the ports: core only.

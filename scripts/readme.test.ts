@@ -175,7 +175,8 @@ describe("the README's commands", () => {
   })
 
   it("npx blockchaincore candles prints the two klines the README shows", async () => {
-    const command = find("npx blockchaincore candles --input packages/")
+    // The example shown with its output, after a `$ ` prompt.
+    const command = (/^\$ (npx blockchaincore candles [^\n]+)$/m.exec(README) ?? [])[1] ?? find("npx blockchaincore candles --input packages/")
     const shown = README.split(`$ ${command}\n`)[1]!.split("\n").slice(0, 2)
     const ran = await runToEnd(words(command, false))
     expect(ran.code, ran.stderr).toBe(0)
@@ -261,13 +262,13 @@ describe("the README's commands", () => {
 
     it("npx blockchaincore backfill loads the period the README asks for from the archive", async () => {
       archive = await startPublicArchive(new Map([
-        ["data/spot/monthly/trades/BTCUSDT/BTCUSDT-trades-2024-01.zip", trades(4_250_000_000_000n)],
-        ["data/spot/monthly/trades/ETHUSDT/ETHUSDT-trades-2024-01.zip", trades(250_000_000_000n)]
+        ["data/spot/daily/trades/BTCUSDT/BTCUSDT-trades-2024-01-15.zip", trades(4_250_000_000_000n)],
+        ["data/spot/daily/trades/ETHUSDT/ETHUSDT-trades-2024-01-15.zip", trades(250_000_000_000n)]
       ]))
       const argv = filled(words(find("npx blockchaincore backfill "), true), { "--data-dir": dataDir, "--archive-url": archive.url, "--tries": "2" })
       const ran = await runToEnd(argv)
       expect(ran.code, ran.stderr).toBe(0)
-      expect(ran.stdout).toContain("backfill asked for trades of BTCUSDT,ETHUSDT from 2024-01-01 to 2024-01-31: loaded 2 file(s) now, 0 before")
+      expect(ran.stdout).toContain("backfill asked for trades of BTCUSDT,ETHUSDT from 2024-01-15 to 2024-01-15: loaded 2 file(s) now, 0 before")
     })
 
     it("npx blockchaincore query answers SQL over the trades it archived", async () => {

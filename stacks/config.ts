@@ -9,11 +9,11 @@
  * - `BLOCKCHAINCORE_PRODUCER_CAPACITY`: `on-demand` (default) or `spot` (Fargate Spot, about 70%
  *   cheaper; an interruption is a restart whose missed trades are filled from REST).
  * - `BLOCKCHAINCORE_ANOMALY_CONFIG`: a JSON file of anomaly settings per symbol and interval (the
- *   format of `start --anomaly-config`, README "Anomalies and alerts"), decoded here so a bad file
+ *   format of `start --anomaly-config`, docs/cli.md, "Anomaly settings"), decoded here so a bad file
  *   fails the deploy naming the path and the field; the anomaly function gets it in its
  *   environment (at most 3,500 characters of JSON: Lambda's environment holds 4 KB in all).
  * - `BLOCKCHAINCORE_OTLP_ENDPOINT`: where the pipe's functions, the consumers and the producer
- *   task send their spans (README "Tracing"): `xray`, CloudWatch's own OTLP endpoint in the
+ *   task send their spans (docs/tracing.md): `xray`, CloudWatch's own OTLP endpoint in the
  *   stage's region (signed with each role, which then may put spans; the account needs
  *   Transaction Search), or an OpenTelemetry collector's OTLP/HTTP endpoint (e.g.
  *   `https://collector.example.com:4318`); off when unset.

@@ -157,7 +157,7 @@ export const estimate = (run: CountedRun, prices: PriceTable, tracesSample = 0):
       `${run.symbols} symbols at ${run.rate} trades/s each: ${fmt(run.trades)} synthetic trades over ${run.minutes} minutes of stream time, scaled to ${HOURS_PER_MONTH} hours; a consumer's work on each candle interval scaled by that interval's candles a month`,
       "counted, not assumed: SQS messages and send requests (the SQS adapter), pipe batches (one per send request), DynamoDB capacity units (reported by the table), S3 requests and bytes, EventBridge events, SNS publishes, invocations of every function",
       `assumed: ${SPANS_PER_TRACED_BATCH} spans of ${SPAN_BYTES} bytes a traced batch, sent to CloudWatch's OTLP endpoint (BLOCKCHAINCORE_OTLP_ENDPOINT=xray) and billed as log ingestion (Transaction Search; its default 1% index is free); the pipe's idle long polling, ${ASSUMED_IDLE_RECEIVES_PER_MINUTE} receives a minute; Lambda durations = local durations × ${DURATION_FACTOR}; ${LOG_BYTES_PER_INVOCATION} bytes of log lines per invocation (the functions log errors and compactions only); a ${IMAGE_GB} GB producer image`,
-      "not included: free tiers, data transfer (the producer's inbound stream is free), Athena ($5 per TB scanned, per query), requests to AWS-managed keys (S3 bucket keys), the API's and dashboard's traffic (CloudFront and the API function: per viewer, see the README), storage growth after the first month"
+      "not included: free tiers, data transfer (the producer's inbound stream is free), Athena ($5 per TB scanned, per query), requests to AWS-managed keys (S3 bucket keys), the API's and dashboard's traffic (CloudFront and the API function: per viewer, see docs/aws.md), storage growth after the first month"
     ]
   }
 }

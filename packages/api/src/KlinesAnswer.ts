@@ -1,7 +1,8 @@
 /**
- * `/api/v3/klines` for every interval Binance serves: a stored interval in UTC is read as stored;
- * any other (3m, 30m, 2h, 6h, 8h, 12h, 3d, 1w, 1M, or a stored one in another `timeZone`) is
- * built from the stored windows that tile it (core's KlineInterval.ts and BuiltKlines.ts).
+ * `/api/v3/klines` for every interval Binance serves but 1s: a stored interval in UTC is read as
+ * stored; any other (3m, 30m, 2h, 6h, 8h, 12h, 3d, 1w, 1M, or a stored one in a `timeZone` that
+ * moves its windows) is built from the stored windows that tile it (core's KlineInterval.ts and
+ * BuiltKlines.ts), and from the closed minutes of the tiling window still open.
  */
 import { Effect } from "effect"
 import { buildKlines } from "@blockchaincore/core/candle/BuiltKlines"
@@ -29,6 +30,8 @@ export interface KlinesQuery {
  */
 const MOST_STORED_WINDOWS = 20_000
 
+const range = (startTime: number | undefined, endTime: number | undefined) => ({ ...(startTime === undefined ? {} : { startTime }), ...(endTime === undefined ? {} : { endTime }) })
+
 export const klinesAnswer = (store: CandleStore["Service"], q: KlinesQuery): Effect.Effect<ReadonlyArray<KlineRow>, StoreUnavailable | BadRequest> => {
   const offset = q.timeZone ?? 0
   const limit = q.limit ?? 500
@@ -38,27 +41,30 @@ export const klinesAnswer = (store: CandleStore["Service"], q: KlinesQuery): Eff
   }
   const { basis, direct } = how
   if (direct) {
-    return store.candles({ symbol: q.symbol, interval: basis, limit, ...(q.startTime === undefined ? {} : { startTime: q.startTime }), ...(q.endTime === undefined ? {} : { endTime: q.endTime }) }).pipe(
-      Effect.map((candles) => candles.map(klineRow))
-    )
+    return store.candles({ symbol: q.symbol, interval: basis, limit, ...range(q.startTime, q.endTime) }).pipe(Effect.map((candles) => candles.map(klineRow)))
   }
   const perWindow = Math.ceil(longestWindow(q.interval) / intervalMillis[basis])
   const windows = Math.max(1, Math.min(limit, Math.floor(MOST_STORED_WINDOWS / perWindow) - 1))
-  // The stored windows of whole windows: from the first window opening at or after startTime, to the end of the one holding endTime.
+  // Whole windows: from the first opening at or after startTime, to the end of the one holding endTime.
   const firstOpen = q.startTime === undefined ? undefined : atOrAfter(q.interval, offset, q.startTime)
   const lastEnd = q.endTime === undefined ? undefined : nextKlineWindow(q.interval, offset, klineWindowOpen(q.interval, offset, q.endTime)) - 1
+  if (firstOpen !== undefined && lastEnd !== undefined && firstOpen > lastEnd) return Effect.succeed([])
   const storedLimit = (windows + 1) * perWindow
-  const range = (startTime: number | undefined, endTime: number | undefined) => ({ ...(startTime === undefined ? {} : { startTime }), ...(endTime === undefined ? {} : { endTime }) })
   return Effect.gen(function*() {
     const stored = yield* store.candles({ symbol: q.symbol, interval: basis, limit: storedLimit, ...range(firstOpen, lastEnd) })
-    // The tiling interval's window still open is not stored yet, but its closed minutes are.
+    const full = stored.length === storedLimit
+    // The tiling interval's window still open is not stored yet, but its closed minutes are: the
+    // most recent minutes up to the range's end, after the last stored window (two windows' worth,
+    // for one closed a moment ago and not yet stored). A read that filled its limit ends before
+    // the open window, and has no tail.
     const tailStart = stored.length > 0 ? stored.at(-1)!.closeTime + 1 : firstOpen
-    const tail = basis === "1m" ? [] : yield* store.candles({ symbol: q.symbol, interval: "1m", limit: intervalMillis[basis] / intervalMillis["1m"], ...range(tailStart, lastEnd) })
-    const built = buildKlines(q.interval, offset, [...stored, ...tail.filter((m) => tailStart === undefined || m.openTime >= tailStart)]).filter((k) => q.endTime === undefined || k.openTime <= q.endTime)
+    const noTail = basis === "1m" || (full && firstOpen !== undefined) || (tailStart !== undefined && lastEnd !== undefined && tailStart > lastEnd)
+    const recent = noTail ? [] : yield* store.candles({ symbol: q.symbol, interval: "1m", limit: (2 * intervalMillis[basis]) / intervalMillis["1m"], ...range(undefined, lastEnd) })
+    const tail = recent.filter((m) => tailStart === undefined || m.openTime >= tailStart)
+    const built = buildKlines(q.interval, offset, [...stored, ...tail]).filter((k) => q.endTime === undefined || k.openTime <= q.endTime)
     if (firstOpen !== undefined) return built.slice(0, windows).map(klineRow)
-    // The most recent: a read that hit its limit may have cut the earliest window short.
-    const whole = stored.length === storedLimit ? built.slice(1) : built
-    return whole.slice(-windows).map(klineRow)
+    // The most recent: a read that filled its limit may have cut the earliest window short.
+    return (full ? built.slice(1) : built).slice(-windows).map(klineRow)
   })
 }
 

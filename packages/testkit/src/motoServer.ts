@@ -9,10 +9,12 @@ import { existsSync } from "node:fs"
 import { join, resolve } from "node:path"
 
 const MOTO_INSTALL = `npm test installs it into .moto/ (node scripts/prepareMoto.ts), or pip install "moto[server]"`
-/** The one on the PATH, else the project's own (scripts/prepareMoto.ts). */
+/** The one on the PATH, else the project's own (scripts/prepareMoto.ts); looked for once. */
+let found: string | undefined
 const motoServer = (): string => {
   const own = join(resolve(import.meta.dirname, "../../.."), ".moto/bin/moto_server")
-  return spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status !== 0 && existsSync(own) ? own : "moto_server"
+  found ??= spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status !== 0 && existsSync(own) ? own : "moto_server"
+  return found
 }
 export const MOTO_CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" }
 /** The one account moto_server has. */

@@ -145,7 +145,7 @@ const isConsumer = (value: unknown): value is Consumer =>
 
 const main = async () => {
   const settings = await config.app({ stage })
-  // The README's consumer example when a test wrote it out (packages/local/test/support/readme.ts), else a small one of our own.
+  // The README's consumer example when a test wrote it out (testkit/readme.ts, writeReadmeConsumer), else a small one of our own.
   const readmeConsumer = process.env["OFFLINE_EXTRA_CONSUMER"]
   const pasted: unknown = readmeConsumer === undefined ? undefined : Object.values(await import(readmeConsumer))[0]
   const extra: Consumer = isConsumer(pasted) ? pasted : defineConsumer({

@@ -1,41 +1,32 @@
 /**
  * Klines of an interval that is not stored, built from the stored windows that tile it
  * (KlineInterval.ts): the same rule as the engine's roll-up, open from the earliest window with
- * trades, close from the latest, sums of the rest. A window is complete only when stored windows
- * cover all of it and each is complete.
+ * trades, close from the latest, sums of the rest.
  */
 import type { Candle } from "./Candle.ts"
 import type { KlineFields } from "./KlineCsv.ts"
 import { type KlineInterval, klineWindowOpen, nextKlineWindow } from "./KlineInterval.ts"
 
-export interface BuiltKline extends KlineFields {
-  readonly complete: boolean
-}
-
-type Building = { -readonly [K in keyof BuiltKline]: BuiltKline[K] }
+type Building = { -readonly [K in keyof KlineFields]: KlineFields[K] }
 
 /**
  * The windows of `interval` (in the time zone `offset` ms from UTC) that `stored` fall in: stored
  * windows in open-time order, none overlapping another (a tiling interval's, then the minutes
  * after its last closed window).
  */
-export const buildKlines = (interval: KlineInterval, offset: number, stored: ReadonlyArray<Candle>): Array<BuiltKline> => {
-  const built: Array<BuiltKline> = []
+export const buildKlines = (interval: KlineInterval, offset: number, stored: ReadonlyArray<Candle>): Array<KlineFields> => {
+  const built: Array<KlineFields> = []
   let current: Building | undefined
-  let covered = 0
   const finish = () => {
-    if (current === undefined) return
-    built.push({ ...current, complete: current.complete && covered === current.closeTime + 1 - current.openTime })
+    if (current !== undefined) built.push(current)
   }
   for (const c of stored) {
     const openTime = klineWindowOpen(interval, offset, c.openTime)
     if (current === undefined || current.openTime !== openTime) {
       finish()
-      current = { ...fieldsOf(c), openTime, closeTime: nextKlineWindow(interval, offset, openTime) - 1, complete: c.complete }
-      covered = c.closeTime + 1 - c.openTime
+      current = { ...fieldsOf(c), openTime, closeTime: nextKlineWindow(interval, offset, openTime) - 1 }
       continue
     }
-    covered += c.closeTime + 1 - c.openTime
     merge(current, c)
   }
   finish()
@@ -59,7 +50,6 @@ const fieldsOf = (c: Candle): KlineFields => ({
 
 /** Adds the next stored window; a window without trades carries the previous close and changes nothing but the close. */
 const merge = (into: Building, c: Candle) => {
-  into.complete &&= c.complete
   if (c.trades === 0) {
     if (into.trades === 0) into.close = c.close
     return

@@ -51,7 +51,7 @@ export const backfillCommand = Command.make(
         message: Option.isSome(flags.to) ? `--to ${to} is before --from ${flags.from}` : `--from ${flags.from} is after ${to}, the last day the archive has published (yesterday)`
       })
     }
-    const dataDir = yield* writableDirectory("--data-dir", flags.dataDir, { create: true })
+    const dataDir = yield* writableDirectory("--data-dir", flags.dataDir)
     // The stores and DuckDB load when a backfill runs, not with the CLI.
     const { runBackfill } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/Backfill"))
     const { BackfillProgress } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/BackfillProgress"))
@@ -96,5 +96,5 @@ export const backfillCommand = Command.make(
     if (summary.nothing) return yield* new BackfillIncomplete({ message: `nothing was loaded: no file of ${flags.from} to ${to} is published at ${flags.archiveUrl}` })
   })
 ).pipe(Command.withExamples([
-  { command: "blockchaincore backfill --symbols BTCUSDT,ETHUSDT --from 2024-01-01 --to 2024-01-31", description: "January 2024's trades: candles, and the trades into the archive" }
+  { command: "blockchaincore backfill --symbols BTCUSDT,ETHUSDT --from 2024-01-15 --to 2024-01-15", description: "A day's trades: candles, and the trades into the archive" }
 ]), Command.withDescription("Load a period from Binance's public data archive into the candle store and the trade archive"))

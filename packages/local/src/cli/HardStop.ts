@@ -2,32 +2,45 @@
  * Ctrl-C or SIGTERM interrupts a command, which then stops in order (the runtime processes what is
  * queued for a few seconds, closes its stores). A second Ctrl-C, or a stop still under way after
  * 5 s, ends the process at once: every store is safe to leave at any point (SQLite's journal, the
- * durable queue, the backfill's ledger), so nothing is lost but the wait.
+ * durable queue, the backfill's ledger), so nothing is lost but the wait. One Ctrl-C can arrive
+ * twice (from the terminal to the whole process group, and forwarded by npm): a repeat within a
+ * quarter of a second is that, not a second Ctrl-C.
  */
 import { writeSync } from "node:fs"
 import { Effect } from "effect"
 
 const PATIENCE_MILLIS = 5_000
+const ONE_SIGNAL_MILLIS = 250
 
-const exitNow = (why: string) => {
+/** The shell's code for a process ended by the signal: 128 + its number. */
+const exitCode = (signal: NodeJS.Signals) => (signal === "SIGTERM" ? 143 : 130)
+
+const exitNow = (why: string, signal: NodeJS.Signals) => {
   writeSync(2, `blockchaincore: ${why}; what was queued stays for the next start\n`)
-  process.exit(130)
+  process.exit(exitCode(signal))
 }
 
 /** Installed for the command's life, beside effect's own handler (which interrupts on the first signal). */
 export const hardStop = Effect.acquireRelease(
   Effect.sync(() => {
-    let signals = 0
-    const onSignal = () => {
-      if (++signals > 1) exitNow("stopped at once (a second signal)")
-      else setTimeout(() => exitNow(`still stopping after ${PATIENCE_MILLIS / 1000} s: stopped at once`), PATIENCE_MILLIS).unref()
+    let first: number | undefined
+    let patience: NodeJS.Timeout | undefined
+    const onSignal = (signal: NodeJS.Signals) => {
+      const now = performance.now()
+      if (first === undefined) {
+        first = now
+        patience = setTimeout(() => exitNow(`still stopping after ${PATIENCE_MILLIS / 1000} s: stopped at once`, signal), PATIENCE_MILLIS).unref()
+      } else if (now - first > ONE_SIGNAL_MILLIS) {
+        exitNow("stopped at once (a second signal)", signal)
+      }
     }
     process.on("SIGINT", onSignal)
     process.on("SIGTERM", onSignal)
-    return onSignal
+    return { onSignal, patience: () => patience }
   }),
-  (onSignal) =>
+  ({ onSignal, patience }) =>
     Effect.sync(() => {
+      clearTimeout(patience())
       process.off("SIGINT", onSignal)
       process.off("SIGTERM", onSignal)
     })

@@ -21,7 +21,7 @@ export const produceCommand = Command.make(
     shards: positiveInt("shards", `Shards of symbols, one message group each (default ${DEFAULT_BATCHER.shards})`)
   },
   Effect.fn("produce")(function*(flags) {
-    const journalDir = yield* writableDirectory("--journal-dir", flags.journalDir, { create: true })
+    const journalDir = yield* writableDirectory("--journal-dir", flags.journalDir)
     // The producer (and ws, SQLite) is loaded when this command runs: see cli/main.ts.
     const { producerConfig, runProducer } = yield* Effect.promise(() => import("@blockchaincore/producer/Producer"))
     const { Journal } = yield* Effect.promise(() => import("@blockchaincore/producer/publish/Journal"))

@@ -1,7 +1,7 @@
 /** `blockchaincore query "SQL"`: SQL over the local archive (`--data-dir`, `--format`). */
 import { Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { writableDirectory } from "../paths/PathChecks.ts"
+import { readableDirectory } from "../paths/PathChecks.ts"
 
 export const queryCommand = Command.make(
   "query",
@@ -12,7 +12,7 @@ export const queryCommand = Command.make(
   },
   Effect.fn("query")(function*({ sql, dataDir, format }) {
     // DuckDB is loaded when a query runs, not with the CLI (every other command would carry it).
-    yield* writableDirectory("--data-dir", dataDir, { create: false, missing: "name the folder `blockchaincore start` or `backfill` was given (./data by default)" })
+    yield* readableDirectory("--data-dir", dataDir, "name the folder `blockchaincore start` or `backfill` was given (./data by default)")
     const { formatCsv, formatJson, formatTable, queryArchive } = yield* Effect.promise(() => import("../duckdb/ArchiveQuery.ts"))
     const result = yield* queryArchive(dataDir, sql)
     yield* Console.log(format === "csv" ? formatCsv(result) : format === "json" ? formatJson(result) : formatTable(result))

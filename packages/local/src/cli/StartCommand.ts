@@ -42,12 +42,13 @@ export const startCommand = Command.make(
   },
   // Untraced: a span around a program that runs for the process's life would never end.
   Effect.fnUntraced(function*(flags) {
+    // The files first, then the folder (made if missing): a mistyped file leaves no folder behind.
+    if (Option.isSome(flags.replay)) yield* readableFile("--replay", flags.replay.value)
+    if (Option.isSome(flags.anomalyConfig)) yield* readableFile("--anomaly-config", flags.anomalyConfig.value)
+    const dataDir = yield* writableDirectory("--data-dir", flags.dataDir)
     // Loaded when `start` runs, not with the CLI: the runtime (HTTP server, DuckDB, the producer)
     // would add half a second and 70 MB to every other command, `candles` included.
     const { runLocalRuntime } = yield* Effect.promise(() => import("../runtime/LocalRuntime.ts"))
-    const dataDir = yield* writableDirectory("--data-dir", flags.dataDir, { create: true })
-    if (Option.isSome(flags.replay)) yield* readableFile("--replay", flags.replay.value)
-    if (Option.isSome(flags.anomalyConfig)) yield* readableFile("--anomaly-config", flags.anomalyConfig.value)
     const anomalyConfig = yield* Option.match(flags.anomalyConfig, { onNone: () => Effect.succeed(undefined), onSome: readAnomalyConfig })
     const tracing = yield* readTracingSettings(ConfigProvider.fromEnv(), { otlpUrl: Option.getOrUndefined(flags.otlpUrl), serviceName: "blockchaincore" })
     const config: LocalRuntimeConfig = {

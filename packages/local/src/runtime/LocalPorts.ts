@@ -57,7 +57,7 @@ export const localPorts = (config: LocalPortsConfig) =>
 
 /** The data directory, made if it is not there: one that cannot be (a file, under a file, /proc, a read-only place) is said by name. */
 const dataDirectory = (dir: string) =>
-  writableDirectory("--data-dir", dir, { create: true }).pipe(Effect.mapError((e) => new DataDirUnusable({ message: e.message })))
+  writableDirectory("--data-dir", dir).pipe(Effect.mapError((e) => new DataDirUnusable({ message: e.message })))
 
 export class DataDirUnusable extends Schema.TaggedError<DataDirUnusable>()("DataDirUnusable", { message: Schema.String }) {}
 
