@@ -1,6 +1,6 @@
 /**
  * `npm run aws:start -- --stage dev --region ap-northeast-1`: deploys the stage (`sst deploy`),
- * writes `.env` from its outputs, and prints the URLs and the commands to watch it.
+ * writes `.env.<stage>` from its outputs (never the stage itself: no file picks a later command's stage), and prints the URLs and the commands to watch it.
  */
 import { spawnSync } from "node:child_process"
 import { writeFileSync } from "node:fs"
@@ -20,9 +20,9 @@ const start = async ({ stage, region }: { readonly stage: string; readonly regio
     return deploy.status ?? 1
   }
   const outputs = readStageOutputs(root, stage, region)
-  writeFileSync(join(root, ".env"), dotEnv(outputs))
+  writeFileSync(join(root, `.env.${stage}`), dotEnv(outputs))
   console.log(`
-Stage ${stage} is up. Wrote .env.
+Stage ${stage} is up. Wrote .env.${stage} (its outputs; SST reads it only for commands naming this stage).
   Dashboard      ${outputs.dashboard}
   API            ${outputs.dashboard}/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5
   Trades queue   ${outputs.queue}
@@ -40,6 +40,6 @@ Tear it down:
 }
 
 runScriptCommand(Command.make("aws:start", STAGE_FLAGS, scriptWork("aws:start", start)).pipe(
-  Command.withDescription("Deploy a stage with sst deploy, write .env from its outputs, print its URLs"),
+  Command.withDescription("Deploy a stage with sst deploy, write .env.<stage> from its outputs, print its URLs"),
   Command.withExamples([{ command: "npm run aws:start -- --stage dev --region ap-northeast-1", description: "Deploy the dev stage in Tokyo" }])
 ))

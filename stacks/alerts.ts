@@ -13,10 +13,14 @@
  * rotations) plus $0.03 per 10,000 requests, which SNS's data-key caching keeps to a few.
  */
 import type { Events } from "./events.ts"
-import type { Market } from "./market.ts"
+import { KEPT_THROUGH_OUTAGE_MINUTES, type Market } from "./market.ts"
 import { keptOnRemoval } from "./retention.ts"
 
 export const NO_CANDLE_MINUTES = 5
+/** The oldest trade batch's age that pages: a processor failing this long, well before the dead-letter move. */
+export const OLDEST_BATCH_MINUTES = 10
+/** The share of its timeout a function's slowest call may take before it pages. */
+export const NEAR_TIMEOUT = 0.8
 
 /** Fires on the first occurrence within five minutes; quiet (no data) is fine. */
 const ANY_IN_FIVE_MINUTES = { statistic: "Sum", period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching" } as const
@@ -77,9 +81,21 @@ const messagesWaiting = (name: string, topic: sst.aws.SnsTopic, queue: sst.aws.Q
     treatMissingData: "notBreaching"
   })
 
-export const alarms = (topics: AlertTopics, market: Market, events: Events, api: sst.aws.Function, functions: ReadonlyArray<{ readonly name: string; readonly fn: $util.Output<string> | $util.Input<string> }>) => {
+export const alarms = (topics: AlertTopics, market: Market, events: Events, api: sst.aws.Function, functions: ReadonlyArray<{ readonly name: string; readonly fn: $util.Output<string> | $util.Input<string>; readonly timeoutSeconds: $util.Input<number> }>) => {
   const deadLetters = messagesWaiting("DeadLetterAlarm", topics.ops, market.deadLetter, "Trade batches in the dead-letter queue: they failed processing five times")
   const consumerFailures = messagesWaiting("ConsumerFailuresAlarm", topics.ops, events.failures, "Bus events a consumer failed after its retries: fix the cause, then `npm run aws:redrive`")
+  const oldestBatch = alarm("TradesAgeAlarm", topics.ops, {
+    alarmDescription: `A trade batch has waited over ${OLDEST_BATCH_MINUTES} minutes in the trades queue: the pipe or the processor is failing; after ${KEPT_THROUGH_OUTAGE_MINUTES} minutes batches go to the dead-letter queue`,
+    namespace: "AWS/SQS",
+    metricName: "ApproximateAgeOfOldestMessage",
+    dimensions: { QueueName: market.queue.nodes.queue.name },
+    statistic: "Maximum",
+    period: 60,
+    evaluationPeriods: 1,
+    threshold: OLDEST_BATCH_MINUTES * 60,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching"
+  })
   const functionErrors = functions.map(({ name, fn }) =>
     alarm(`${name}ErrorsAlarm`, topics.ops, {
       alarmDescription: `Errors in the ${name} function`,
@@ -116,5 +132,20 @@ export const alarms = (topics: AlertTopics, market: Market, events: Events, api:
     comparisonOperator: "LessThanThreshold",
     treatMissingData: "breaching"
   })
-  return { deadLetters, consumerFailures, functionErrors, pipeFailures, pipePartialFailures, apiThrottles, noCandles }
+  // A function that nears its timeout warns before it fails: the slowest call in five minutes over 80% of it.
+  const slowFunctions = functions.map(({ name, fn, timeoutSeconds }) =>
+    alarm(`${name}DurationAlarm`, topics.ops, {
+      alarmDescription: `The ${name} function took over ${NEAR_TIMEOUT * 100}% of its timeout`,
+      namespace: "AWS/Lambda",
+      metricName: "Duration",
+      dimensions: { FunctionName: fn },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: $output(timeoutSeconds).apply((t) => t * 1000 * NEAR_TIMEOUT),
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching"
+    })
+  )
+  return { deadLetters, consumerFailures, oldestBatch, functionErrors, slowFunctions, pipeFailures, pipePartialFailures, apiThrottles, noCandles }
 }

@@ -50,7 +50,8 @@ const DeployEnvironment = Schema.Struct({
   BLOCKCHAINCORE_TRACES_SAMPLE: Schema.optionalKey(Schema.NumberFromString.check(Schema.isBetween({ minimum: 0, maximum: 1 })))
 })
 
-const VARIABLES = ["BLOCKCHAINCORE_SYMBOLS", "BLOCKCHAINCORE_API_CONCURRENCY", "BLOCKCHAINCORE_PRODUCER_CAPACITY", "BLOCKCHAINCORE_ANOMALY_CONFIG", "BLOCKCHAINCORE_OTLP_ENDPOINT", "BLOCKCHAINCORE_TRACES_SAMPLE"] as const
+/** Every setting `sst deploy` reads: CI passes each from the repository's variables (.github/workflows/ci.yml). */
+export const DEPLOY_SETTINGS = ["BLOCKCHAINCORE_SYMBOLS", "BLOCKCHAINCORE_API_CONCURRENCY", "BLOCKCHAINCORE_PRODUCER_CAPACITY", "BLOCKCHAINCORE_ANOMALY_CONFIG", "BLOCKCHAINCORE_OTLP_ENDPOINT", "BLOCKCHAINCORE_TRACES_SAMPLE"] as const
 
 /** The traces' default share on AWS: a batch in a hundred keeps tracing's cost small (npm run cost). */
 export const DEFAULT_TRACES_SAMPLE = 0.01
@@ -69,7 +70,7 @@ const anomalyConfigFile = (path: string): AnomalyConfig => {
 }
 
 export const deployConfig = (env: Readonly<Record<string, string | undefined>>): DeployConfig => {
-  const set = Object.fromEntries(VARIABLES.flatMap((name) => {
+  const set = Object.fromEntries(DEPLOY_SETTINGS.flatMap((name) => {
     const value = env[name]?.trim()
     return value === undefined || value === "" ? [] : [[name, value]]
   }))

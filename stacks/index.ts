@@ -36,10 +36,14 @@ export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer>) => 
   const site = web(stores, allowed, config)
   const producers = producer(trades, stores, bus, allowed, config)
   const watched = [
-    { name: "Enrichment", fn: trades.enrichment.name },
-    { name: "Processor", fn: trades.processor.name },
-    { name: "Api", fn: site.api.name },
-    ...consumers.subscriptions.map((s) => ({ name: `Consumer${s.consumer.name[0]?.toUpperCase() ?? ""}${s.consumer.name.slice(1)}`, fn: s.subscription.nodes.function.name }))
+    { name: "Enrichment", fn: trades.enrichment.name, timeoutSeconds: trades.enrichment.nodes.function.timeout.apply((t) => t ?? 3) },
+    { name: "Processor", fn: trades.processor.name, timeoutSeconds: trades.processor.nodes.function.timeout.apply((t) => t ?? 3) },
+    { name: "Api", fn: site.api.name, timeoutSeconds: site.api.nodes.function.timeout.apply((t) => t ?? 3) },
+    ...consumers.subscriptions.map((s) => ({
+      name: `Consumer${s.consumer.name[0]?.toUpperCase() ?? ""}${s.consumer.name.slice(1)}`,
+      fn: s.subscription.nodes.function.name,
+      timeoutSeconds: s.subscription.nodes.function.nodes.function.timeout.apply((t) => t ?? 3)
+    }))
   ]
   alarms(topics, trades, consumers, site.api, watched)
   const functionNames = $resolve(watched.map((w) => w.fn)).apply((names) => names.join(","))

@@ -16,7 +16,6 @@ import { baseFunction, HANDLERS, nodejsFor } from "./functions.ts"
 import type { Storage } from "./storage.ts"
 import { keepOnRemoval } from "./retention.ts"
 
-export const MAX_RECEIVES = 5
 /**
  * Under `sst dev` the pipe invokes stubs that forward to this machine, and fail while no `sst dev`
  * runs: every failed try is a receipt. SQS's highest count (1,000 receipts, one per visibility
@@ -36,10 +35,18 @@ export const PIPE_FUNCTION_TIMEOUT_SECONDS = 60
  * not reappear, and be received a second time out of order, while an execution that holds it
  * can still be running, throttled or retried. One execution here is enrichment then processor,
  * at most 2 × 60 s, and Pipes caps a synchronous execution at 5 minutes; 6 × 60 s = 6 minutes
- * covers both. The price is how long a poison message holds its group: 6 min × 5 receipts =
- * 30 minutes, paged after the first by the partial-failure alarm.
+ * covers both.
  */
 export const VISIBILITY_TIMEOUT_SECONDS = 6 * PIPE_FUNCTION_TIMEOUT_SECONDS
+
+/**
+ * How long the trades queue keeps a batch through processor failures before the dead-letter
+ * queue: at least two hours of outage, one receipt per visibility timeout. A poison batch holds
+ * its message group that long too, paged after its first failure (the pipe's partial-failure
+ * alarm) and by the age of the oldest batch.
+ */
+export const KEPT_THROUGH_OUTAGE_MINUTES = 120
+export const MAX_RECEIVES = Math.ceil((KEPT_THROUGH_OUTAGE_MINUTES * 60) / VISIBILITY_TIMEOUT_SECONDS) + 1
 
 export const market = (storage: Storage, events: Events, grants: Grants, config: Pick<DeployConfig, "tracing">) => {
   const encrypted = { sqsManagedSseEnabled: true }
@@ -91,12 +98,15 @@ export const market = (storage: Storage, events: Events, grants: Grants, config:
       }]
     }).json
   })
+  // The pipe's own log, errors only: a failing execution says why, where the functions' logs cannot.
+  const pipeLog = new aws.cloudwatch.LogGroup("TradesPipeLog", { name: $interpolate`/aws/vendedlogs/pipes/${$app.name}-${$app.stage}-trades`, retentionInDays: 30 })
   const policy = new aws.iam.RolePolicy("TradesPipePolicy", {
     role: role.id,
     policy: aws.iam.getPolicyDocumentOutput({
       statements: [
         { effect: "Allow", actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], resources: [queue.arn] },
-        { effect: "Allow", actions: ["lambda:InvokeFunction"], resources: [enrichment.arn, processor.arn] }
+        { effect: "Allow", actions: ["lambda:InvokeFunction"], resources: [enrichment.arn, processor.arn] },
+        { effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [$interpolate`${pipeLog.arn}:*`] }
       ]
     }).json
   })
@@ -109,12 +119,13 @@ export const market = (storage: Storage, events: Events, grants: Grants, config:
       enrichment: enrichment.arn,
       target: processor.arn,
       targetParameters: { lambdaFunctionParameters: { invocationType: "REQUEST_RESPONSE" } },
+      logConfiguration: { level: "ERROR", cloudwatchLogsLogDestination: { logGroupArn: pipeLog.arn } },
       desiredState: "RUNNING"
     },
     { dependsOn: [policy] }
   )
 
-  return { queue, deadLetter, enrichment, processor, pipe, role, policy }
+  return { queue, deadLetter, enrichment, processor, pipe, pipeLog, role, policy }
 }
 
 export type Market = ReturnType<typeof market>

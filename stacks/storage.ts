@@ -12,8 +12,14 @@ import { CANDLE_COLUMNS, CANDLE_PARTITIONS, columnsOf, TRADE_COLUMNS, TRADE_PART
 import { keptOnRemoval } from "./retention.ts"
 import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, type TableKeys } from "@blockchaincore/aws/dynamodb/Tables"
 
-/** Staged trades are compacted within the hour; a week is ample for a retry or a late trade. */
-export const STAGING_EXPIRY_DAYS = 7
+/**
+ * Staged trades are compacted within the hour, but a failed compaction's event waits up to 14
+ * days in the consumer-failures queue for `aws:redrive`: staging outlives that by a week, so a
+ * late redrive still finds its trades.
+ */
+export const STAGING_EXPIRY_DAYS = 21
+/** Prod's overwritten or deleted archive objects are kept this long. */
+export const OLD_VERSIONS_DAYS = 30
 /** Archive older than this moves to Infrequent Access: queried rarely, kept for ever. */
 export const ARCHIVE_TO_IA_DAYS = 30
 /** Athena stops (and bills no more than) a query at this many bytes scanned. */
@@ -49,9 +55,13 @@ export const storage = () => {
     bucket: archive.name,
     rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }]
   })
+  // Prod keeps every overwritten or deleted object for a month: a compaction gone wrong is undone.
+  const versioned = $app.stage === "prod"
+  if (versioned) new aws.s3.BucketVersioning("ArchiveVersioning", { bucket: archive.name, versioningConfiguration: { status: "Enabled" } })
   new aws.s3.BucketLifecycleConfiguration("ArchiveLifecycle", {
     bucket: archive.name,
     rules: [
+      ...(versioned ? [{ id: "old-versions-expire", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: OLD_VERSIONS_DAYS } }] : []),
       { id: "staging-expires", status: "Enabled", filter: { prefix: "staging/" }, expiration: { days: STAGING_EXPIRY_DAYS } },
       { id: "archive-to-infrequent-access", status: "Enabled", filter: { prefix: "archive/" }, transitions: [{ days: ARCHIVE_TO_IA_DAYS, storageClass: "STANDARD_IA" }] },
       { id: "athena-results-expire", status: "Enabled", filter: { prefix: "athena-results/" }, expiration: { days: 7 } }
@@ -100,7 +110,8 @@ export const storage = () => {
 
   const athena = new aws.athena.Workgroup("Athena", {
     name: `${$app.name}-${$app.stage}`,
-    forceDestroy: $app.stage !== "prod",
+    // Its query history is no data worth keeping, and a workgroup that ran one cannot be removed otherwise.
+    forceDestroy: true,
     configuration: {
       enforceWorkgroupConfiguration: true,
       bytesScannedCutoffPerQuery: ATHENA_SCAN_LIMIT_BYTES,

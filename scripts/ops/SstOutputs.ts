@@ -54,8 +54,9 @@ export const readStageOutputs = (root: string, stage: string, region: string): A
 
 export const dotEnv = (o: AppOutputs): string =>
   [
+    // No SST_STAGE: a file must never choose the stage of a later command. SST reads this file
+    // only for commands that name this stage.
     `# Written by scripts/start.ts for stage ${o.stage}; regenerated on every start.`,
-    `SST_STAGE=${o.stage}`,
     `AWS_REGION=${o.region}`,
     `QUEUE_URL=${o.queue}`,
     `DEAD_LETTER_QUEUE_URL=${o.deadLetterQueue}`,

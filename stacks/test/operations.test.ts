@@ -3,16 +3,21 @@
  * dropped, every failure pages a person through a topic CloudWatch can publish to, the public
  * API is capped and cached, the producer's deploy waits for a healthy task, and Spot is a setting.
  */
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { buildDashboard } from "@blockchaincore/web/build"
+import { ROOT } from "@blockchaincore/testkit/readme"
+import { dotEnv } from "../../scripts/ops/SstOutputs.ts"
+import { NEAR_TIMEOUT, OLDEST_BATCH_MINUTES } from "../alerts.ts"
+import { DEPLOY_SETTINGS } from "../config.ts"
 import { CONSUMER_RETRIES } from "../events.ts"
-import { VISIBILITY_TIMEOUT_SECONDS } from "../market.ts"
+import { KEPT_THROUGH_OUTAGE_MINUTES, VISIBILITY_TIMEOUT_SECONDS } from "../market.ts"
+import { STAGING_EXPIRY_DAYS } from "../storage.ts"
 import { type OfflineRun, runOffline } from "./offline/offlineApp.ts"
-import { all, one } from "./offline/resources.ts"
+import { all, one, statementsOf } from "./offline/resources.ts"
 
 let dev: OfflineRun
 let prod: OfflineRun
@@ -127,5 +132,64 @@ describe("the producer's service", () => {
   it("runs on Fargate Spot when the stage says so, on-demand otherwise", () => {
     expect(one(prod, "aws:ecs/service:Service", "ProducerService").inputs["capacityProviderStrategies"]).toEqual([{ capacityProvider: "FARGATE", weight: 0 }, { capacityProvider: "FARGATE_SPOT", weight: 1 }])
     expect(one(dev, "aws:ecs/service:Service", "ProducerService").inputs).toMatchObject({ launchType: "FARGATE" })
+  })
+})
+
+describe("a bad day on AWS: nothing lost, nothing hidden, a teardown that finishes", () => {
+  it("the trades queue keeps a batch through two hours of processor failure, and the age of the oldest batch pages well before", () => {
+    const redrive = JSON.parse(String(one(prod, "aws:sqs/queue:Queue", "TradesQueue").inputs["redrivePolicy"]))
+    expect(redrive.maxReceiveCount * VISIBILITY_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(KEPT_THROUGH_OUTAGE_MINUTES * 60)
+    expect(KEPT_THROUGH_OUTAGE_MINUTES).toBeGreaterThanOrEqual(120)
+    const age = one(prod, "aws:cloudwatch/metricAlarm:MetricAlarm", "TradesAgeAlarm").inputs
+    expect(age).toMatchObject({ namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", threshold: OLDEST_BATCH_MINUTES * 60, comparisonOperator: "GreaterThanThreshold" })
+    expect(OLDEST_BATCH_MINUTES * 4).toBeLessThanOrEqual(KEPT_THROUGH_OUTAGE_MINUTES)
+  })
+
+  it("the pipe logs its errors, into a group its role may write", () => {
+    const pipe = one(prod, "aws:pipes/pipe:Pipe", "TradesPipe").inputs
+    const log = one(prod, "aws:cloudwatch/logGroup:LogGroup", "TradesPipeLog")
+    expect(pipe["logConfiguration"]).toEqual({ level: "ERROR", cloudwatchLogsLogDestination: { logGroupArn: log.arn } })
+    expect(statementsOf(one(prod, "aws:iam/rolePolicy:RolePolicy", "TradesPipePolicy").inputs["policy"])).toContainEqual(expect.objectContaining({ Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${log.arn}:*`] }))
+  })
+
+  it("every function pages as its slowest call nears its timeout, not only once it has timed out", () => {
+    const functions = all(prod, "aws:lambda/function:Function")
+    const durations = all(prod, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs["metricName"] === "Duration")
+    // The pipe's two functions, the API, and one per consumer.
+    expect(durations.length).toBe(3 + REGISTRY.length)
+    for (const alarm of durations) {
+      const name = (alarm.inputs["dimensions"] as { FunctionName: string }).FunctionName
+      const fn = functions.find((f) => f.physical === name)
+      expect(fn, name).toBeDefined()
+      expect(alarm.inputs["threshold"], name).toBe(Number(fn?.inputs["timeout"]) * 1000 * NEAR_TIMEOUT)
+    }
+  })
+
+  it("staging outlives every retry and redrive window; prod keeps old versions of the archive a month", () => {
+    const failures = Number(one(prod, "aws:sqs/queue:Queue", "ConsumerFailuresQueue").inputs["messageRetentionSeconds"])
+    expect(STAGING_EXPIRY_DAYS * 86_400).toBeGreaterThan(failures)
+    expect(one(prod, "aws:s3/bucketVersioning:BucketVersioning", "ArchiveVersioning").inputs["versioningConfiguration"]).toEqual({ status: "Enabled" })
+    expect(all(dev, "aws:s3/bucketVersioning:BucketVersioning")).toEqual([])
+    const rules = one(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "ArchiveLifecycle").inputs["rules"]
+    expect(rules).toContainEqual(expect.objectContaining({ id: "old-versions-expire", noncurrentVersionExpiration: { noncurrentDays: 30 } }))
+  })
+
+  it("sst remove finishes: the Athena workgroup goes even after a query ran in it", () => {
+    expect(one(prod, "aws:athena/workgroup:Workgroup", "Athena").inputs["forceDestroy"]).toBe(true)
+  })
+
+  it("no file of the repository chooses a stage for later commands: .env.<stage> holds outputs only, and no .env reaches git", () => {
+    const outputs = { stage: "prod", region: "ap-northeast-1", queue: "q", deadLetterQueue: "d", consumerFailures: "f", bus: "b", pipe: "p", api: "a", dashboard: "https://d", archive: "a", athenaWorkgroup: "w", glueDatabase: "g", producer: "s", cluster: "c", functions: "" }
+    expect(dotEnv(outputs)).not.toMatch(/SST_STAGE/)
+    const ignored = readFileSync(join(ROOT, ".gitignore"), "utf8").split("\n")
+    expect(ignored).toEqual(expect.arrayContaining([".env", ".env.*"]))
+  })
+
+  it("CI deploys prod with every one of prod's settings, from the repository's variables", () => {
+    const workflow = readFileSync(join(ROOT, ".github/workflows/ci.yml"), "utf8")
+    const deploy = workflow.split("npx sst deploy --stage prod")[1]?.split(/\n\s*- /)[0] ?? ""
+    const passed = [...deploy.matchAll(/^\s+(BLOCKCHAINCORE_[A-Z_]+): \$\{\{ vars\.(\w+) \}\}$/gm)].map((m) => [m[1], m[2]])
+    expect(passed.map(([name]) => name).sort()).toEqual([...DEPLOY_SETTINGS].sort())
+    for (const [name, variable] of passed) expect(variable).toBe(name)
   })
 })
