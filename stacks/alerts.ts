@@ -13,6 +13,7 @@
  * rotations) plus $0.03 per 10,000 requests, which SNS's data-key caching keeps to a few.
  */
 import type { Events } from "./events.ts"
+import { METRIC_NAMESPACE } from "@blockchaincore/aws/runtime/EmbeddedMetrics"
 import { KEPT_THROUGH_OUTAGE_MINUTES, type Market } from "./market.ts"
 import { keptOnRemoval } from "./retention.ts"
 
@@ -147,5 +148,10 @@ export const alarms = (topics: AlertTopics, market: Market, events: Events, api:
       treatMissingData: "notBreaching"
     })
   )
-  return { deadLetters, consumerFailures, oldestBatch, functionErrors, slowFunctions, pipeFailures, pipePartialFailures, apiThrottles, noCandles }
+  // The functions' own counts (packages/aws/src/runtime/EmbeddedMetrics.ts), summed over all of them.
+  const ownCount = (name: string, metricName: string, alarmDescription: string) =>
+    alarm(name, topics.ops, { alarmDescription, namespace: METRIC_NAMESPACE, metricName, ...ANY_IN_FIVE_MINUTES })
+  const malformed = ownCount("MalformedInputAlarm", "MalformedInput", "A function got input it could not decode (a queue body, a pipe payload, a bus event): it was logged with the reason and set aside")
+  const consumerFailed = ownCount("ConsumerFailedAlarm", "ConsumerFailed", "A consumer failed an event; Lambda retries it, then sends it to ConsumerFailures")
+  return { deadLetters, consumerFailures, oldestBatch, malformed, consumerFailed, functionErrors, slowFunctions, pipeFailures, pipePartialFailures, apiThrottles, noCandles }
 }

@@ -9,6 +9,7 @@ import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { buildDashboard } from "@blockchaincore/web/build"
+import { METRIC_NAMESPACE } from "@blockchaincore/aws/runtime/EmbeddedMetrics"
 import { ROOT } from "@blockchaincore/testkit/readme"
 import { dotEnv } from "../../scripts/ops/SstOutputs.ts"
 import { NEAR_TIMEOUT, OLDEST_BATCH_MINUTES } from "../alerts.ts"
@@ -143,6 +144,15 @@ describe("a bad day on AWS: nothing lost, nothing hidden, a teardown that finish
     const age = one(prod, "aws:cloudwatch/metricAlarm:MetricAlarm", "TradesAgeAlarm").inputs
     expect(age).toMatchObject({ namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", threshold: OLDEST_BATCH_MINUTES * 60, comparisonOperator: "GreaterThanThreshold" })
     expect(OLDEST_BATCH_MINUTES * 4).toBeLessThanOrEqual(KEPT_THROUGH_OUTAGE_MINUTES)
+  })
+
+  it("an undecodable input or a consumer's failure, counted by the functions themselves, pages", () => {
+    for (const [name, metricName] of [["MalformedInputAlarm", "MalformedInput"], ["ConsumerFailedAlarm", "ConsumerFailed"]] as const) {
+      const alarm = one(prod, "aws:cloudwatch/metricAlarm:MetricAlarm", name).inputs
+      expect(alarm).toMatchObject({ namespace: METRIC_NAMESPACE, metricName, statistic: "Sum", threshold: 0, comparisonOperator: "GreaterThanThreshold" })
+      // The sum over every function: the count's dimensionless series.
+      expect(alarm["dimensions"]).toBeUndefined()
+    }
   })
 
   it("the pipe logs its errors, into a group its role may write", () => {

@@ -14,6 +14,7 @@ import type { EventHandler } from "@blockchaincore/services/consumers/ConsumerDe
 import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import type { PortLayers } from "@blockchaincore/services/consumers/ConsumerDeclaration"
+import { countOne } from "../runtime/EmbeddedMetrics.ts"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
 import { ConsumerFailed } from "../runtime/HandlerErrors.ts"
 
@@ -43,7 +44,11 @@ export const consumerOn = (ports: PortLayers) => (name: string): ((event: unknow
       const decoded = Schema.decodeUnknownResult(BusEvent)(event)
       if (decoded._tag === "Failure") return yield* reportMalformed(`consumer ${name}`, `event is not a market event: ${oneLine(decoded.failure)}`).pipe(Effect.as("malformed" as const))
       const traceparent = Option.getOrUndefined(Schema.decodeUnknownOption(Traced)(event))?.detail.traceparent
-      const handled = (yield* Handler)(decoded.success.detail).pipe(Effect.mapError((e) => new ConsumerFailed({ consumer: name, message: `consumer ${name}: ${e._tag}: ${e.message}` })))
+      const handled = (yield* Handler)(decoded.success.detail).pipe(
+        Effect.mapError((e) => new ConsumerFailed({ consumer: name, message: `consumer ${name}: ${e._tag}: ${e.message}` })),
+        // Counted before Lambda retries it: a failure that a retry then handles is seen too.
+        Effect.tapError((e) => countOne("ConsumerFailed", { name: "Consumer", value: name }, { level: "error", reason: e.message }))
+      )
       yield* timedHop("consume", traceparent, handled, { consumer: name })
       return "handled" as const
     })))

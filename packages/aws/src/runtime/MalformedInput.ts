@@ -1,25 +1,11 @@
 /**
  * Input a handler could not decode: logged with what was wrong and where, and counted as the
- * CloudWatch metric `BlockchainCore/MalformedInput` (per function) through the embedded metric
- * format, a log line CloudWatch turns into a metric without an API call.
+ * CloudWatch metric `BlockchainCore/MalformedInput` (per function, and in all), which an alarm
+ * watches (stacks/alerts.ts).
  */
-import { Config, Console, Effect } from "effect"
-
-const METRIC_NAMESPACE = "BlockchainCore"
-
-/** The function's name as Lambda sets it; "local" in tests. */
-const functionName = Config.String("AWS_LAMBDA_FUNCTION_NAME").pipe(Config.withDefault("local"), Effect.orElseSucceed(() => "local"))
+import { Effect } from "effect"
+import { countOne } from "./EmbeddedMetrics.ts"
 
 export const reportMalformed = Effect.fn("reportMalformed")(function*(where: string, reason: string) {
-    const fn = yield* functionName
-    yield* Console.log(
-      JSON.stringify({
-        _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [["Function"]], Metrics: [{ Name: "MalformedInput", Unit: "Count" }] }] },
-        Function: fn,
-        MalformedInput: 1,
-        level: "error",
-        where,
-        reason
-      })
-    )
-  })
+  yield* countOne("MalformedInput", { name: "Function" }, { level: "error", where, reason })
+})
