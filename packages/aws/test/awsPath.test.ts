@@ -20,7 +20,6 @@ import { type FauxqsServer, startFauxqs } from "fauxqs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
-import { shardOf } from "@blockchaincore/core/trade/TradeBatch"
 import { sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
 import { runProducer } from "@blockchaincore/producer/Producer"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
@@ -103,7 +102,7 @@ beforeAll(async () => {
   pipe = startPipe(sqs, queueUrl, await queueArn(queueUrl), { enrichment, target: processor }, { deliverTwice: true })
 
   // The poison message: first in BTCUSDT's message group, before any of its trades.
-  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "this is not a trade batch", MessageGroupId: `shard-${shardOf("BTCUSDT", 2)}`, MessageDeduplicationId: "poison" }))
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "this is not a trade batch", MessageGroupId: "BTCUSDT", MessageDeduplicationId: "poison" }))
 
   // The producer, streaming the recording from a Binance-protocol server into the FIFO queue.
   const replay = new ReplayServer(frames, { pingIntervalMillis: 1_000 })

@@ -10,7 +10,8 @@ import { describe, expect, it } from "@effect/vitest"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { deduplicationId } from "../src/sqs/DeduplicationId.ts"
 import { TradeBatchFromMessageBody } from "../src/sqs/MessageBody.ts"
-import { makeSqsTradeQueue } from "../src/sqs/SqsTradeQueue.ts"
+import { makeSqsTradeQueue, messageGroupOf } from "../src/sqs/SqsTradeQueue.ts"
+import { Batcher, sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
 import { scopedStandIn } from "@blockchaincore/testkit/scopedStandIn"
 import { json, startWireFake, TEST_CREDENTIALS, type WireAnswer } from "@blockchaincore/testkit/wireFake"
 
@@ -69,6 +70,8 @@ const fakeSqs = Effect.fn(function*(behaviour: Behaviour) {
   return { queue, requests }
 })
 
+const T = Date.UTC(2024, 7, 8, 23, 54)
+
 const batch = (shard: number, firstId: number, trades = 1): TradeBatch => ({
   shard,
   epoch: 1,
@@ -110,9 +113,24 @@ describe("SqsTradeQueue", () => {
     expect(requests[0]!.target).toBe("AmazonSQS.SendMessageBatch")
     const sent = requests.flatMap((r) => r.entries)
     expect(sent.map((e) => Schema.decodeUnknownSync(TradeBatchFromMessageBody)(e.MessageBody))).toEqual(batches)
-    expect(sent.map((e) => e.MessageGroupId)).toEqual(batches.map((b) => `shard-${b.shard}`))
+    // Each batch holds one symbol: its group is the symbol's, whatever its shard.
+    expect(sent.map((e) => e.MessageGroupId)).toEqual(batches.map(() => "BTCUSDT"))
     expect(sent.map((e) => e.MessageDeduplicationId)).toEqual(batches.map(deduplicationId))
   }))
+
+  it("gives every symbol a message group of its own at any number of symbols, so a poison batch holds back only its own", () => {
+    for (const count of [10, 250]) {
+      const symbols = Array.from({ length: count }, (_, i) => `S${String(i).padStart(4, "0")}USDT`)
+      const batcher = new Batcher(symbols, sqsBatcher(count), 1)
+      symbols.forEach((symbol, i) => batcher.add({ symbol, firstId: i + 1, lastId: i + 1, price: 100_000_000n, qty: 100_000_000n, time: T + i, buyerIsMaker: false }, T + i))
+      const batches = batcher.takeAll()
+      const groups = batches.map(messageGroupOf)
+      expect(new Set(groups).size, `${count} symbols`).toBe(count)
+      expect(groups.sort()).toEqual([...symbols].sort())
+    }
+    // A batch of several symbols (the local producer's shards) keeps its shard's group.
+    expect(messageGroupOf({ ...batch(2, 1), symbols: [...batch(2, 1).symbols, { ...batch(2, 1).symbols[0]!, symbol: "ETHUSDT" }] })).toBe("shard-2")
+  })
 
   it.live("sends a traced batch's context as a message attribute, its body unchanged, and nothing for an untraced one", () => Effect.gen(function*() {
     const { queue, requests } = yield* fakeSqs(() => "ok")

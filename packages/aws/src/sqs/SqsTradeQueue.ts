@@ -33,13 +33,23 @@ const sqsSize = (e: SendMessageBatchRequestEntry) =>
   Buffer.byteLength(e.MessageBody ?? "") +
   Object.entries(e.MessageAttributes ?? {}).reduce((n, [name, a]) => n + Buffer.byteLength(name) + Buffer.byteLength(a.DataType ?? "") + Buffer.byteLength(a.StringValue ?? ""), 0)
 
+/**
+ * A batch's message group: its symbol, when it holds one (the producer on AWS gives every symbol
+ * a shard of its own), so a batch that keeps failing holds back only its own symbol, at any number
+ * of symbols, and a symbol keeps its group whatever the others are; a shard's otherwise.
+ */
+export const messageGroupOf = (batch: TradeBatch): string => {
+  const [only, ...others] = batch.symbols
+  return only !== undefined && others.length === 0 ? only.symbol : `shard-${batch.shard}`
+}
+
 /** Entries in request-sized groups, order kept. */
 const requestsOf = (batches: ReadonlyArray<TradeBatch>): Array<Array<SendMessageBatchRequestEntry>> => {
   const entries = batches.map((batch, i): SendMessageBatchRequestEntry => {
     const body = encodeMessageBody(batch)
     const size = Buffer.byteLength(body)
     if (size > MAX_REQUEST_BYTES) throw new Error(`a TradeBatch of ${size} bytes is over SQS's limit: the batcher must split it`)
-    const entry = { Id: String(i), MessageBody: body, MessageGroupId: `shard-${batch.shard}`, MessageDeduplicationId: deduplicationId(batch) }
+    const entry = { Id: String(i), MessageBody: body, MessageGroupId: messageGroupOf(batch), MessageDeduplicationId: deduplicationId(batch) }
     // The trace travels beside the body, as a message attribute: an untraced batch's message is unchanged.
     return batch.traceparent === undefined ? entry : { ...entry, MessageAttributes: { [TRACEPARENT_ATTRIBUTE]: { DataType: "String", StringValue: batch.traceparent } } }
   })

@@ -29,9 +29,10 @@ export const DEFAULT_BATCHER: BatcherOptions = { shards: 4, maxAgeMillis: 1_000,
  * a minute's end (any symbol's trade past it flushes every shard), or until its batch is full.
  * Candles lose nothing by it. The age limit, two minutes, is only the heartbeat of a stream with
  * no trades at all; shorter, it would flush just before the minute's end and send each minute
- * twice. One shard per symbol, so each symbol's minute is one message of its own.
+ * twice. One shard per symbol, whatever their number, so each symbol's minute is one message of its
+ own, in a message group of its own (SqsTradeQueue.ts).
  */
-export const sqsBatcher = (symbols: number): BatcherOptions => ({ ...DEFAULT_BATCHER, shards: Math.max(1, Math.min(symbols, 100)), maxAgeMillis: 120_000 })
+export const sqsBatcher = (symbols: number): BatcherOptions => ({ ...DEFAULT_BATCHER, shards: Math.max(1, symbols), maxAgeMillis: 120_000 })
 
 /** A compact trade's JSON is at most this much beyond its decimals' digits: ids, time, punctuation. */
 const TRADE_OVERHEAD = 56
