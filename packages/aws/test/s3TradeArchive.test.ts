@@ -62,6 +62,39 @@ layer(archiveLayer, { excludeTestServices: true })("S3TradeArchive (s3rver)", (i
     expect(rows.map((r) => [r["price"], r["qty"], r["is_large"]])).toEqual(inHour.map((t) => [formatUnits(t.price, PRICE_SCALE, 8), formatUnits(t.qty, PRICE_SCALE, 8), t.large]))
   }))
 
+  it.effect("a symbol's compaction reads only the staged objects holding it: its work stays flat from 10 to 200 symbols", () => Effect.gen(function*() {
+    const s3 = yield* S3rverBucket
+    const staging = yield* TradeStaging
+    const archive = yield* TradeArchive
+    const MINUTES = 45
+    const calls = new Map<string, number>()
+    s3.client.middlewareStack.add((next, context) => (args) => {
+      calls.set(context.commandName ?? "?", (calls.get(context.commandName ?? "?") ?? 0) + 1)
+      return next(args)
+    }, { step: "initialize", name: "countCalls" })
+    const perCompaction: Array<{ symbols: number; objects: number; gets: number; lists: number }> = []
+    for (const [count, hour] of [[10, HOUR + 10 * 3_600_000], [200, HOUR + 20 * 3_600_000]] as const) {
+      const symbols = Array.from({ length: count }, (_, i) => `S${String(i).padStart(3, "0")}USDT`)
+      // As the pipe delivers them: each minute's messages, one a symbol, ten to an invocation, one
+      // staging object each; 45 minutes, so that 200 symbols' objects fit in one listing page
+      // (s3rver fails a ListObjectsV2 continuation; S3 pages them).
+      for (let minute = 0; minute < MINUTES; minute++) {
+        for (let first = 0; first < count; first += 10) {
+          yield* staging.stage(symbols.slice(first, first + 10).map((symbol, i) => tradeAt(symbol, minute + 1, hour + minute * 60_000 + i)))
+        }
+      }
+      calls.clear()
+      expect(yield* archive.compactHour("S007USDT", hour)).toBe(MINUTES)
+      const gets = calls.get("GetObjectCommand") ?? 0
+      const lists = calls.get("ListObjectsV2Command") ?? 0
+      const listed = yield* Effect.promise(() => s3.client.send(new ListObjectsV2Command({ Bucket: "archive", Prefix: `staging/trades/hour=${hour}/` })))
+      perCompaction.push({ symbols: count, objects: listed.KeyCount ?? 0, gets, lists })
+    }
+    // 45 and 900 objects staged; each compaction reads only its symbol's 45 (before, all of them), after one listing of the names.
+    expect(perCompaction).toEqual([{ symbols: 10, objects: 45, gets: 45, lists: 1 }, { symbols: 200, objects: 900, gets: 45, lists: 1 }])
+    s3.client.middlewareStack.remove("countCalls")
+  }))
+
   it.effect("writes a day's candles as one Parquet object under interval, symbol and date", () => Effect.gen(function*() {
     const day = Date.UTC(2024, 7, 8)
     const candles = [candleAt("ETHUSDT", day), candleAt("ETHUSDT", day + 60_000)]

@@ -17,7 +17,7 @@ import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, STAGED_TRADE_COL
 import { stagedRowsOfSymbol } from "@blockchaincore/adapters/formats/StagedTrades"
 import { type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { type Row, writeParquetFile } from "@blockchaincore/adapters/parquet/ParquetFile"
-import { ARCHIVE_PREFIX, putObject, type S3ArchiveOptions, s3Failure as fail, stagingPrefix } from "./S3TradeStaging.ts"
+import { ARCHIVE_PREFIX, mayHold, putObject, type S3ArchiveOptions, s3Failure as fail, stagingPrefix } from "./S3TradeStaging.ts"
 
 export const layerS3TradeArchive = (options: S3ArchiveOptions): Layer.Layer<TradeArchive, ArchiveUnavailable> =>
   Layer.effect(
@@ -45,12 +45,12 @@ export const layerS3TradeArchive = (options: S3ArchiveOptions): Layer.Layer<Trad
           catch: fail(`write ${key}`)
         }).pipe(Effect.flatMap((body) => putObject(options, `${ARCHIVE_PREFIX}${key}`, body, "application/vnd.apache.parquet")))
 
-      const stagedBodies = Effect.fn("stagedBodies")(function*(prefix: string) {
+      const stagedBodies = Effect.fn("stagedBodies")(function*(prefix: string, symbol: string) {
           const keys: Array<string> = []
           let token: string | undefined
           do {
             const page = yield* Effect.tryPromise({ try: () => client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })), catch: fail(`list ${prefix}`) })
-            for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key)
+            for (const o of page.Contents ?? []) if (o.Key !== undefined && mayHold(o.Key.slice(prefix.length), symbol)) keys.push(o.Key)
             token = page.IsTruncated === true ? page.NextContinuationToken : undefined
           } while (token !== undefined)
           return yield* Effect.forEach(
@@ -69,7 +69,7 @@ export const layerS3TradeArchive = (options: S3ArchiveOptions): Layer.Layer<Trad
 
       return TradeArchive.of({
         compactHour: Effect.fn("S3TradeArchive.compactHour")(function*(symbol, hourStart) {
-            const bodies = yield* stagedBodies(stagingPrefix(hourStart))
+            const bodies = yield* stagedBodies(stagingPrefix(hourStart), symbol)
             const rows = yield* Effect.try({ try: () => stagedRowsOfSymbol(symbol, bodies), catch: fail(`read staging of ${symbol}`) })
             if (rows.length === 0) return 0
             yield* uploadParquet(tradesKey(symbol, hourStart), STAGED_TRADE_COLUMNS, rows.map((r) => r.line), TRADES_OF_STAGED)
