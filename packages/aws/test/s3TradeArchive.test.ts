@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, Layer } from "effect"
 import { expect, layer } from "@effect/vitest"
@@ -60,6 +60,15 @@ layer(archiveLayer, { excludeTestServices: true })("S3TradeArchive (s3rver)", (i
     const rows = yield* parquetRows(key, "SELECT trade_id, CAST(price AS VARCHAR) AS price, CAST(qty AS VARCHAR) AS qty, is_large FROM FILE ORDER BY trade_id")
     expect(rows.map((r) => Number(r["trade_id"]))).toEqual(inHour.map((t) => t.firstId))
     expect(rows.map((r) => [r["price"], r["qty"], r["is_large"]])).toEqual(inHour.map((t) => [formatUnits(t.price, PRICE_SCALE, 8), formatUnits(t.qty, PRICE_SCALE, 8), t.large]))
+
+    // Weeks later the hour's staging has expired, and a late trade recompacts it: merged into the file, never a thinner one.
+    const staged = yield* Effect.promise(() => s3.client.send(new ListObjectsV2Command({ Bucket: "archive", Prefix: "staging/" })))
+    for (const o of staged.Contents ?? []) yield* Effect.promise(() => s3.client.send(new DeleteObjectCommand({ Bucket: "archive", Key: o.Key })))
+    const late = tradeAt("BTCUSDT", 5000, HOUR + 3_599_000)
+    yield* staging.stage([late])
+    yield* archive.compactHour("BTCUSDT", HOUR)
+    const merged = yield* parquetRows(key, "SELECT trade_id FROM FILE ORDER BY trade_id")
+    expect(merged.map((r) => Number(r["trade_id"]))).toEqual([...inHour.map((t) => t.firstId), late.firstId])
   }))
 
   it.effect("a symbol's compaction reads only the staged objects holding it: its work stays flat from 10 to 200 symbols", () => Effect.gen(function*() {
@@ -90,8 +99,9 @@ layer(archiveLayer, { excludeTestServices: true })("S3TradeArchive (s3rver)", (i
       const listed = yield* Effect.promise(() => s3.client.send(new ListObjectsV2Command({ Bucket: "archive", Prefix: `staging/trades/hour=${hour}/` })))
       perCompaction.push({ symbols: count, objects: listed.KeyCount ?? 0, gets, lists })
     }
-    // 45 and 900 objects staged; each compaction reads only its symbol's 45 (before, all of them), after one listing of the names.
-    expect(perCompaction).toEqual([{ symbols: 10, objects: 45, gets: 45, lists: 1 }, { symbols: 200, objects: 900, gets: 45, lists: 1 }])
+    // 45 and 900 objects staged; each compaction reads only its symbol's 45 (before, all of them),
+    // after one listing of the names, and asks for the hour's file to merge into (none yet).
+    expect(perCompaction).toEqual([{ symbols: 10, objects: 45, gets: 46, lists: 1 }, { symbols: 200, objects: 900, gets: 46, lists: 1 }])
     s3.client.middlewareStack.remove("countCalls")
   }))
 

@@ -3,15 +3,17 @@
  * objects are read, each trade id taken once, and written with DuckDB as one Parquet object
  * under the Hive partitions the Glue tables project
  * (`archive/trades/symbol=/date=/hour=/trades.parquet`); candles likewise under
- * `archive/candles/interval=/symbol=/date=/candles.parquet`. A late trade recompacts its hour.
+ * `archive/candles/interval=/symbol=/date=/candles.parquet`. A late trade recompacts its hour,
+ * merged into the hour's file as it stands (each trade id once, the staged row winning): a
+ * recompaction after part of the hour's staging has expired never leaves a thinner file.
  * DuckDB is imported when the layer is built, not when this module loads: only the archival
  * consumer builds it, and only its function has the native package installed (stacks/functions.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { gunzipSync } from "node:zlib"
-import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey } from "@aws-sdk/client-s3"
 import { Effect, Layer } from "effect"
 import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, STAGED_TRADE_COLUMNS, TRADES_OF_STAGED, tradesKey } from "@blockchaincore/adapters/formats/ArchiveLayout"
 import { stagedRowsOfSymbol } from "@blockchaincore/adapters/formats/StagedTrades"
@@ -31,11 +33,29 @@ export const layerS3TradeArchive = (options: S3ArchiveOptions): Layer.Layer<Trad
         (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
       )
 
-      const uploadParquet = (key: string, columns: string, rows: ReadonlyArray<Row>, select?: string) =>
+      /** The object at `key` into `file`, when there is one. */
+      const download = (key: string, file: string) =>
+        Effect.tryPromise({
+          try: async () => {
+            try {
+              const body = await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToByteArray()
+              if (body === undefined) return false
+              mkdirSync(dirname(file), { recursive: true })
+              writeFileSync(file, body)
+              return true
+            } catch (e) {
+              if (e instanceof NoSuchKey) return false
+              throw e
+            }
+          },
+          catch: fail(`get ${key}`)
+        })
+
+      const uploadParquet = (key: string, columns: string, rows: ReadonlyArray<Row>, select?: string, mergeOn?: string) =>
         Effect.tryPromise({
           try: async () => {
             const file = join(scratch, key)
-            await writeParquetFile(duck, file, columns, rows, select)
+            await writeParquetFile(duck, file, columns, rows, select, mergeOn)
             try {
               return readFileSync(file)
             } finally {
@@ -72,7 +92,9 @@ export const layerS3TradeArchive = (options: S3ArchiveOptions): Layer.Layer<Trad
             const bodies = yield* stagedBodies(stagingPrefix(hourStart), symbol)
             const rows = yield* Effect.try({ try: () => stagedRowsOfSymbol(symbol, bodies), catch: fail(`read staging of ${symbol}`) })
             if (rows.length === 0) return 0
-            yield* uploadParquet(tradesKey(symbol, hourStart), STAGED_TRADE_COLUMNS, rows.map((r) => r.line), TRADES_OF_STAGED)
+            const key = tradesKey(symbol, hourStart)
+            yield* download(`${ARCHIVE_PREFIX}${key}`, join(scratch, key))
+            yield* uploadParquet(key, STAGED_TRADE_COLUMNS, rows.map((r) => r.line), TRADES_OF_STAGED, "trade_id")
             return rows.length
           }),
         writeCandles: Effect.fn("S3TradeArchive.writeCandles")(function*(candles) {
