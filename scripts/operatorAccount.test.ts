@@ -140,7 +140,8 @@ describe("the operator scripts against an emulated account", () => {
     const run = await npmRun("aws:redrive", ["--stage", STAGE, "--region", REGION])
     expect(run.code, run.stderr).toBe(3) // something was kept
     expect(run.stdout).toContain(`replayed 2 failed events of stage ${STAGE}`)
-    expect(run.stdout.split("\n").filter((l) => l.startsWith("kept "))).toEqual([expect.stringMatching(/the body is not JSON/)])
+    expect(run.stdout).toContain(`sent 0 dead-lettered trade batches of stage ${STAGE} back to its trades queue`)
+    expect(run.stdout.split("\n").filter((l) => l.startsWith("kept "))).toEqual([expect.stringMatching(/the body is not JSON/), expect.stringMatching(/not a trade batch/)])
     // What was replayed is gone from the queue; what was kept is still there.
     const left = await new SQSClient({ region: REGION, endpoint: moto.url, credentials: MOTO_CREDENTIALS }).send(new GetQueueAttributesCommand({ QueueUrl: outputs["consumerFailures"], AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }))
     expect(Number(left.Attributes?.["ApproximateNumberOfMessages"]) + Number(left.Attributes?.["ApproximateNumberOfMessagesNotVisible"])).toBe(1)

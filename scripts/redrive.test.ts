@@ -3,11 +3,17 @@
  * event are replayed on the function that failed them and deleted; anything else stays, named.
  * Lambda has no emulator here: the invoker records what it is asked to start.
  */
-import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
-import { Effect, Layer } from "effect"
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
+import { Effect, Layer, Schema } from "effect"
+import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { encodeMessageBody, TradeBatchFromMessageBody } from "@blockchaincore/aws/sqs/MessageBody"
+import { messageGroupOf } from "@blockchaincore/aws/sqs/SqsTradeQueue"
 import { type FauxqsServer, startFauxqs } from "fauxqs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { FunctionInvoker, InvokeFailed, redrive } from "./ops/Redrive.ts"
+import { redriveTrades } from "./ops/TradesRedrive.ts"
+
+const T0 = Date.UTC(2024, 7, 8, 23, 54)
 
 let sqs: FauxqsServer
 let client: SQSClient
@@ -56,5 +62,33 @@ describe("npm run aws:redrive", () => {
     expect(report).toEqual({ replayed: 0, kept: [expect.stringMatching(/throttled/)] })
     const again = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }))
     expect(again.Messages?.map((m) => m.Body)).toEqual([JSON.stringify(event("e4"))])
+  })
+
+  it("sends the trades dead-letter queue's batches back to the trades queue, each group in its order, and keeps what is not a batch", async () => {
+    const dead = sqs.createQueue("trades-dead.fifo", { attributes: { FifoQueue: "true" } }).queueUrl
+    const trades = sqs.createQueue("trades.fifo", { attributes: { FifoQueue: "true" } }).queueUrl
+    const batchOf = (symbol: string, firstId: number): TradeBatch => ({ shard: 0, epoch: 1, symbols: [{ symbol, watermark: T0 + firstId, trades: [[firstId, 6_183_763_000_000n, 2_000_000n, T0 + firstId, true]] }] })
+    const sent = [batchOf("BTCUSDT", 1), batchOf("ETHUSDT", 1), batchOf("BTCUSDT", 2), batchOf("BTCUSDT", 3), batchOf("ETHUSDT", 2)]
+    for (const [i, batch] of sent.entries()) {
+      await client.send(new SendMessageCommand({ QueueUrl: dead, MessageBody: encodeMessageBody(batch), MessageGroupId: messageGroupOf(batch), MessageDeduplicationId: `d${i}` }))
+    }
+    await client.send(new SendMessageCommand({ QueueUrl: dead, MessageBody: "not a batch", MessageGroupId: "BTCUSDT", MessageDeduplicationId: "garbage" }))
+
+    const report = await Effect.runPromise(redriveTrades(client, dead, trades, 0))
+    expect(report.replayed).toBe(5)
+    expect(report.kept).toEqual([expect.stringMatching(/not a trade batch/)])
+    // Received as the pipe receives them: each group's batches in the order they were first sent.
+    const back: Array<[string, number]> = []
+    for (let round = 0; round < 5 && back.length < 5; round++) {
+      const page = await client.send(new ReceiveMessageCommand({ QueueUrl: trades, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["MessageGroupId"] }))
+      for (const m of page.Messages ?? []) {
+        const batch = Schema.decodeUnknownSync(TradeBatchFromMessageBody)(m.Body ?? "")
+        back.push([m.Attributes?.["MessageGroupId"] ?? "?", batch.symbols[0]?.trades[0]?.[0] ?? 0])
+        await client.send(new DeleteMessageCommand({ QueueUrl: trades, ReceiptHandle: m.ReceiptHandle }))
+      }
+    }
+    const ids = (group: string) => back.filter(([g]) => g === group).map(([, id]) => id)
+    expect([ids("BTCUSDT"), ids("ETHUSDT")]).toEqual([[1, 2, 3], [1, 2]])
+    expect(sqs.inspectQueue("trades-dead.fifo")?.messages.ready.length ?? 0).toBe(0)
   })
 })

@@ -1,13 +1,16 @@
 /**
  * `npm run aws:redrive -- --stage dev --region ap-northeast-1`: replays the bus events that a
  * consumer failed after its retries (the `ConsumerFailures` queue, whose alarm pages ops), on the
- * function that failed each, once its cause is fixed. Prints what was replayed and what was kept.
+ * function that failed each, once its cause is fixed; then sends the trade batches of the trades
+ * dead-letter queue back to the trades queue, in order (scripts/ops/TradesRedrive.ts). Prints
+ * what was replayed and what was kept.
  */
 import { resolve } from "node:path"
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda"
 import { SQSClient } from "@aws-sdk/client-sqs"
 import { Effect, Layer } from "effect"
 import { FunctionInvoker, InvokeFailed, redrive } from "./ops/Redrive.ts"
+import { redriveTrades } from "./ops/TradesRedrive.ts"
 import { Command } from "effect/cli"
 import { STAGE_FLAGS } from "./ops/Stage.ts"
 import { runScriptCommand, scriptWork } from "./ops/ScriptCommand.ts"
@@ -26,11 +29,15 @@ runScriptCommand(Command.make("aws:redrive", STAGE_FLAGS, scriptWork("aws:redriv
       })
   }))
 
-  const report = await Effect.runPromise(redrive(new SQSClient({ region }), outputs.consumerFailures).pipe(Effect.provide(invoker)))
+  const sqs = new SQSClient({ region })
+  const report = await Effect.runPromise(redrive(sqs, outputs.consumerFailures).pipe(Effect.provide(invoker)))
   console.log(`replayed ${report.replayed} failed events of stage ${stage}`)
   for (const line of report.kept) console.log(`kept ${line}`)
-  return report.kept.length === 0 ? 0 : 3
+  const trades = await Effect.runPromise(redriveTrades(sqs, outputs.deadLetterQueue, outputs.queue))
+  console.log(`sent ${trades.replayed} dead-lettered trade batches of stage ${stage} back to its trades queue`)
+  for (const line of trades.kept) console.log(`kept ${line}`)
+  return report.kept.length + trades.kept.length === 0 ? 0 : 3
 })).pipe(
-  Command.withDescription("Replay the bus events a consumer failed after its retries, on the function that failed each, once the cause is fixed"),
+  Command.withDescription("Replay the bus events a consumer failed after its retries, on the function that failed each, and send the trade batches of the trades dead-letter queue back to the trades queue in order, once the cause is fixed"),
   Command.withExamples([{ command: "npm run aws:redrive -- --stage dev --region ap-northeast-1", description: "Replay the dev stage's failed events" }])
 ))
