@@ -26,7 +26,13 @@ export const PRODUCER_ENTRY = "packages/aws/src/producer/main.ts"
 export const BACKFILL_ENTRY = "packages/aws/src/backfill/main.ts"
 
 export const producer = (market: Market, storage: Storage, bus: sst.aws.Bus, grants: Grants, config: DeployConfig) => {
-  const vpc = new sst.aws.Vpc("Vpc", { az: 2 })
+  // A VPC holds no data: removed with its stage (SST's "retain" would keep it, its subnets and its
+  // default security group), it does not count against the region's five after a removal.
+  const removedWithStage = (_args: unknown, opts: { retainOnDelete?: boolean }): undefined => {
+    opts.retainOnDelete = false
+    return undefined
+  }
+  const vpc = new sst.aws.Vpc("Vpc", { az: 2, transform: { vpc: removedWithStage, securityGroup: removedWithStage, publicSubnet: removedWithStage, privateSubnet: removedWithStage } })
   const cluster = new sst.aws.Cluster("Cluster", { vpc })
   const sendTrades: Grant = { actions: ["sqs:SendMessage"], resources: [market.queue.arn] }
   // One image, two programs: the producer (its CMD) and the backfill.

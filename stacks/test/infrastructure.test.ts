@@ -10,6 +10,8 @@ import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import type { Port } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { buildDashboard } from "@blockchaincore/web/build"
 import { PRODUCER_V8_FLAG } from "@blockchaincore/aws/build"
+import { MAX_RECEIVES } from "../market.ts"
+import { STAGING_EXPIRY_DAYS } from "../storage.ts"
 import { type OfflineRun, type Resource, runOffline } from "./offline/offlineApp.ts"
 import { all, arnOf, json, namedResources, one, parametersOf, roleStatements, type Statement, statementsOf, str } from "./offline/resources.ts"
 
@@ -40,22 +42,24 @@ describe("the infrastructure program, offline", () => {
     expect(pipe.inputs["desiredState"]).toBe("RUNNING")
     expect(enrichment.inputs["handler"]).toBe("packages/aws/src/handlers/enrichment.handler")
 
-    // Its role: assumable by Pipes only, allowed exactly the queue and the two functions.
+    // Its role: assumable by Pipes only, allowed exactly the queue, the two functions and its own log.
     const role = one(dev, "aws:iam/role:Role", "TradesPipeRole")
     expect(statementsOf(role.inputs["assumeRolePolicy"]).map((s) => s.Principal)).toEqual([{ Service: ["pipes.amazonaws.com"] }])
     const policy = one(dev, "aws:iam/rolePolicy:RolePolicy", "TradesPipePolicy")
     expect(statementsOf(policy.inputs["policy"]).map((s) => [s.Action, s.Resource])).toEqual([
       [["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], [arnOf(queue)]],
-      [["lambda:InvokeFunction"], [arnOf(enrichment), arnOf(processor)]]
+      [["lambda:InvokeFunction"], [arnOf(enrichment), arnOf(processor)]],
+      [["logs:CreateLogStream", "logs:PutLogEvents"], [`${arnOf(one(dev, "aws:cloudwatch/logGroup:LogGroup", "TradesPipeLog"))}:*`]]
     ])
   })
 
-  it("queue: FIFO, encrypted, redriven to an encrypted FIFO dead-letter queue after 5 receipts", () => {
+  it("queue: FIFO, encrypted, redriven to an encrypted FIFO dead-letter queue after two hours of receipts", () => {
     const queue = one(dev, "aws:sqs/queue:Queue", "TradesQueue")
     const dlq = one(dev, "aws:sqs/queue:Queue", "TradesDeadLetterQueue")
     expect(queue.inputs).toMatchObject({ fifoQueue: true, contentBasedDeduplication: false, sqsManagedSseEnabled: true, visibilityTimeoutSeconds: 360 })
     expect(str(queue, "name")).toMatch(/\.fifo$/)
-    expect(json(queue, "redrivePolicy")).toEqual({ deadLetterTargetArn: arnOf(dlq), maxReceiveCount: 5 })
+    expect(json(queue, "redrivePolicy")).toEqual({ deadLetterTargetArn: arnOf(dlq), maxReceiveCount: MAX_RECEIVES })
+    expect(MAX_RECEIVES).toBe(21)
     expect(dlq.inputs).toMatchObject({ fifoQueue: true, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 })
   })
 
@@ -180,7 +184,7 @@ describe("the infrastructure program, offline", () => {
     const bucket = one(dev, "aws:s3/bucket:Bucket", "ArchiveBucket").physical
     const lifecycle = one(dev, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "ArchiveLifecycle")
     expect(lifecycle.inputs["rules"]).toEqual(expect.arrayContaining([
-      expect.objectContaining({ status: "Enabled", filter: { prefix: "staging/" }, expiration: { days: 7 } }),
+      expect.objectContaining({ status: "Enabled", filter: { prefix: "staging/" }, expiration: { days: STAGING_EXPIRY_DAYS } }),
       expect.objectContaining({ status: "Enabled", filter: { prefix: "archive/" }, transitions: [{ days: 30, storageClass: "STANDARD_IA" }] })
     ]))
     expect(all(dev, "aws:glue/crawler:Crawler")).toEqual([])
@@ -236,7 +240,8 @@ describe("the infrastructure program, offline", () => {
     expect(dev.app).toMatchObject({ protect: false, removal: "remove" })
     for (const t of all(prod, "aws:dynamodb/table:Table")) expect(t.inputs, t.name).toMatchObject({ deletionProtectionEnabled: true, pointInTimeRecovery: { enabled: true } })
     for (const t of all(dev, "aws:dynamodb/table:Table")) expect(t.inputs["deletionProtectionEnabled"], t.name).toBe(false)
-    expect(one(prod, "aws:athena/workgroup:Workgroup", "Athena").inputs["forceDestroy"]).toBe(false)
+    // Its query history is no data: removed with the stage, or `sst remove` stops at it.
+    expect(one(prod, "aws:athena/workgroup:Workgroup", "Athena").inputs["forceDestroy"]).toBe(true)
   })
 
   it("stages: prod keeps what redrive, Athena and the topics need beyond SST's retained data stores; dev keeps nothing", () => {
@@ -250,10 +255,14 @@ describe("the infrastructure program, offline", () => {
     ]
     for (const [type, name] of needed) {
       expect(one(prod, type, name).retainOnDelete, `prod ${name}`).toBe(true)
-      expect(one(dev, type, name).retainOnDelete, `dev ${name}`).toBeUndefined()
+      expect(one(dev, type, name).retainOnDelete ?? false, `dev ${name}`).toBe(false)
     }
     // The trades queue itself is the stage's working queue: removed with it (drained first by aws:stop).
     expect(one(prod, "aws:sqs/queue:Queue", "TradesQueue").retainOnDelete).toBeUndefined()
+    // The VPC and its parts hold no data: removed with the stage, whatever SST's "retain" keeps.
+    const network = ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"].flatMap((type) => all(prod, type))
+    expect(network.length).toBeGreaterThanOrEqual(5)
+    expect(network.filter((r) => r.retainOnDelete !== false).map((r) => r.name)).toEqual([])
   })
 
   it("alerts: e-mail and SMS subscriptions come from the stage's secrets", () => {

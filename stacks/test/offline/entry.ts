@@ -158,11 +158,13 @@ const main = async () => {
   })
   // Inside a stack, as the SST CLI runs the program: stack transformations need one.
   let resolved: Record<string, unknown> = {}
-  const retained = new Set<string>()
+  // What the program says of keeping each resource (SST's "retain" then keeps its data stores, and
+  // the VPC's parts, where the program says nothing: `?? true` in .sst/platform/src/auto/run.ts).
+  const retained = new Map<string, boolean>()
   await pulumi.runtime.runInPulumiStack(async () => {
     // Registered first, so it sees each resource's options as the program gave them.
     pulumi.runtime.registerStackTransformation((args) => {
-      if (args.opts.retainOnDelete === true) retained.add(`${args.type}|${args.name}`)
+      if (args.opts.retainOnDelete !== undefined) retained.set(`${args.type}|${args.name}`, args.opts.retainOnDelete)
       return undefined
     })
     const outputs = process.env["OFFLINE_MODE"] === "extra" ? app(deployConfig(process.env), [...REGISTRY, extra]) : await config.run()
@@ -175,7 +177,10 @@ const main = async () => {
     if (mocked >= 0) recorded.splice(mocked, 1, { ...recorded[mocked]!, outputs: { ...recorded[mocked]?.outputs, ...component.outputs } })
     else recorded.push(component)
   }
-  for (const [i, r] of recorded.entries()) if (retained.has(`${r.type}|${r.name}`)) recorded[i] = { ...r, retainOnDelete: true }
+  for (const [i, r] of recorded.entries()) {
+    const keep = retained.get(`${r.type}|${r.name}`)
+    if (keep !== undefined) recorded[i] = { ...r, retainOnDelete: keep }
+  }
   await pulumi.runtime.disconnect()
   process.stdout.write(JSON.stringify({ app: settings, resources: recorded, outputs: resolved }))
 }
