@@ -9,6 +9,8 @@
  * recorded; `aws:start` is `sst deploy`, which needs AWS itself.
  */
 import { execFile } from "node:child_process"
+import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { encodeMessageBody } from "@blockchaincore/aws/sqs/MessageBody"
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { createServer, request as httpRequest, type Server } from "node:http"
 import { tmpdir } from "node:os"
@@ -145,6 +147,18 @@ describe("the operator scripts against an emulated account", () => {
     // What was replayed is gone from the queue; what was kept is still there.
     const left = await new SQSClient({ region: REGION, endpoint: moto.url, credentials: MOTO_CREDENTIALS }).send(new GetQueueAttributesCommand({ QueueUrl: outputs["consumerFailures"], AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }))
     expect(Number(left.Attributes?.["ApproximateNumberOfMessages"]) + Number(left.Attributes?.["ApproximateNumberOfMessagesNotVisible"])).toBe(1)
+  })
+
+  it("aws:redrive sends a removed stage's kept dead-letter queue into the redeployed stage's trades queue", async () => {
+    const sqs = new SQSClient({ region: REGION, endpoint: moto.url, credentials: MOTO_CREDENTIALS })
+    const kept = (await sqs.send(new CreateQueueCommand({ QueueName: "old-TradesDeadLetter" }))).QueueUrl ?? ""
+    const batch: TradeBatch = { shard: 0, epoch: 1, symbols: [{ symbol: "BTCUSDT", watermark: T0, trades: [[1, 6_183_763_000_000n, 2_000_000n, T0, true]] }] }
+    await sqs.send(new SendMessageCommand({ QueueUrl: kept, MessageBody: encodeMessageBody(batch) }))
+    const waiting = async (url: string) => Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes?.["ApproximateNumberOfMessages"])
+    const before = await waiting(outputs["queue"]!)
+    const run = await npmRun("aws:redrive", ["--stage", STAGE, "--region", REGION, "--from-dead-letter", kept])
+    expect(run.stdout, run.stderr).toContain(`sent 1 dead-lettered trade batches of stage ${STAGE} back to its trades queue`)
+    expect([await waiting(kept), await waiting(outputs["queue"]!)]).toEqual([0, before + 1])
   })
 
   it("aws:backfill starts the stage's backfill task with the period as its environment", async () => {

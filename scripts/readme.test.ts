@@ -22,7 +22,7 @@ import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSet
 import { COST_FLAGS } from "./cost/CostArgs.ts"
 import { BACKFILL_FLAGS, backfillArgs } from "./ops/BackfillRun.ts"
 import { decodeArgs } from "./ops/ScriptCommand.ts"
-import { MONITOR_FLAGS, monitorTarget, STAGE_FLAGS } from "./ops/Stage.ts"
+import { MONITOR_FLAGS, monitorTarget, REDRIVE_FLAGS, STAGE_FLAGS } from "./ops/Stage.ts"
 
 // ---- running them ----
 
@@ -159,7 +159,7 @@ describe("the README's commands", () => {
     for (const command of scripts) {
       const script = words(command, false)[2]!
       const argv = script === "aws:backfill" ? filled(words(command, true).slice(4), { "--to": "2024-12-31" }) : words(command, true).slice(4)
-      const decode = script === "aws:backfill" ? () => backfillArgs(decodeArgs(BACKFILL_FLAGS, argv), "2024-12-31") : script === "cost" ? () => decodeArgs(COST_FLAGS, argv) : script === "aws:monitor" ? () => monitorTarget(decodeArgs(MONITOR_FLAGS, argv)) : () => decodeArgs(STAGE_FLAGS, argv)
+      const decode = script === "aws:backfill" ? () => backfillArgs(decodeArgs(BACKFILL_FLAGS, argv), "2024-12-31") : script === "cost" ? () => decodeArgs(COST_FLAGS, argv) : script === "aws:monitor" ? () => monitorTarget(decodeArgs(MONITOR_FLAGS, argv)) : script === "aws:redrive" ? () => decodeArgs(REDRIVE_FLAGS, argv) : () => decodeArgs(STAGE_FLAGS, argv)
       expect(decode, command).not.toThrow()
     }
     expect([...new Set(scripts.map((c) => words(c, false)[2]))].sort()).toEqual(["aws:backfill", "aws:monitor", "aws:redrive", "aws:start", "aws:stop", "cost"])

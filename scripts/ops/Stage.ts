@@ -37,3 +37,13 @@ export const monitorTarget = (flags: { readonly stage: Option.Option<string>; re
   if (Option.isNone(flags.region)) throw new Error("--region is required")
   return { _tag: "Aws", stage: flags.stage.value, region: flags.region.value }
 }
+
+const QueueUrl = Schema.String.check(Schema.isPattern(/^https?:\/\/[^/\s]+\/\d{12}\/[\w.-]+$/, { message: "an SQS queue URL, like https://sqs.ap-northeast-1.amazonaws.com/123456789012/name.fifo" }))
+
+/** Queues kept from a removed stage (prod retains them) are named by URL: the redeployed stage's outputs hold its new ones. */
+export const REDRIVE_FLAGS = {
+  stage,
+  region,
+  fromDeadLetter: Flag.String("from-dead-letter").pipe(Flag.withSchema(QueueUrl), Flag.optional, Flag.withDescription("A trades dead-letter queue's URL to drain instead of the stage's own (one kept from a removed stage)")),
+  fromFailures: Flag.String("from-failures").pipe(Flag.withSchema(QueueUrl), Flag.optional, Flag.withDescription("A consumer-failures queue's URL to drain instead of the stage's own (one kept from a removed stage)"))
+}
