@@ -42,11 +42,11 @@ export const grants = ({ storage, bus, alerts, topicsKey }: Granted) => ({
   readHistory: on(["dynamodb:Query"], storage.history.arn),
   /** S3TradeStaging */
   stageTrades: on(["s3:PutObject"], $interpolate`${storage.archive.arn}/staging/*`),
-  /** S3TradeArchive: list and read an hour's staging, write Parquet */
+  /** S3TradeArchive: list and read an hour's staging, read the hour's Parquet to merge into, write it */
   compactArchive: [
     on(["s3:ListBucket"], storage.archive.arn),
     on(["s3:GetObject"], $interpolate`${storage.archive.arn}/staging/*`),
-    on(["s3:PutObject"], $interpolate`${storage.archive.arn}/archive/*`)
+    on(["s3:GetObject", "s3:PutObject"], $interpolate`${storage.archive.arn}/archive/*`)
   ],
   /** S3BackfillLedger: the backfill's record of finished files (listing lets S3 answer a missing one with 404, not 403) */
   backfillLedger: [on(["s3:GetObject", "s3:PutObject"], $interpolate`${storage.archive.arn}/backfill/*`), on(["s3:ListBucket"], storage.archive.arn)],

@@ -141,7 +141,7 @@ describe("the infrastructure program, offline", () => {
         [["dynamodb:Query"], table("Candles")],
         [["s3:ListBucket"], bucket],
         [["s3:GetObject"], `${bucket}/staging/*`],
-        [["s3:PutObject"], `${bucket}/archive/*`],
+        [["s3:GetObject", "s3:PutObject"], `${bucket}/archive/*`],
         failed
       ),
       // It reads the hour's candles, writes the windows it repairs and says what it found; Binance's klines and trades need no AWS action.
