@@ -10,7 +10,9 @@
  * What moto checks: actions for every service, and resources where it resolves them (SQS, S3,
  * IAM, STS). DynamoDB requests reach its policy check with the resource `*`, so a statement naming
  * a table could never match there: DynamoDB statements go to moto with `*` and are checked by
- * action; their tables are asserted exactly in infrastructure.test.ts.
+ * action; their tables are asserted exactly in infrastructure.test.ts. So are the archival
+ * consumer's S3 grants: moto's signature check refuses a key holding `=` (every Hive partition of
+ * the archive, `hour=…`), so its calls cannot run here under a role.
  */
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb"
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutRolePolicyCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam"

@@ -108,7 +108,7 @@ describe("Lambda handlers", () => {
     expect(published.flatMap((e) => (e._tag === "CandleClosed" && e.candle.interval === "1m" ? [`${e.candle.symbol} ${e.candle.openTime - T0}`] : [])).sort()).toEqual(["BTCUSDT 0", "BTCUSDT 60000", "ETHUSDT 0", "ETHUSDT 60000"])
     // One staging object for the invocation, holding both symbols' trades, and naming them.
     const staged = await s3.client.send(new ListObjectsV2Command({ Bucket: "archive", Prefix: "staging/" }))
-    expect(staged.Contents?.map((o) => o.Key)).toEqual([expect.stringMatching(new RegExp(`^staging/trades/hour=${T0 - (T0 % 3_600_000)}/[0-9a-f]{32}\\.BTCUSDT\\+ETHUSDT\\.csv\\.gz$`))])
+    expect(staged.Contents?.map((o) => o.Key)).toEqual([expect.stringMatching(new RegExp(`^staging/trades/hour=${T0 - (T0 % 3_600_000)}/[0-9a-f]{32}\\.BTCUSDT~ETHUSDT\\.csv\\.gz$`))])
     const object = await s3.client.send(new GetObjectCommand({ Bucket: "archive", Key: staged.Contents?.[0]?.Key ?? "" }))
     const lines = gunzipSync((await object.Body?.transformToByteArray()) ?? new Uint8Array()).toString("utf8").split("\n")
     expect(lines.map((l) => l.split(",")[0])).toEqual([...Array(12).fill("BTCUSDT"), ...Array(12).fill("ETHUSDT")])
