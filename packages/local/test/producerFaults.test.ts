@@ -75,6 +75,31 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     expect(run.metrics.counters.gapsFound).toBe(0)
   })
 
+  it("fills a gap the processor holds that it never saw itself (a batch lost after it was sent), announcing it once", async () => {
+    // The stream stops sending BTCUSDT twenty trades before its end; the processor's stored state
+    // says ten of them are missing (the last ten lie past the replay's clock, which stops with the
+    // last frame it sends: they are left out of what must arrive).
+    const btc = frames().filter((f) => f.trade.symbol === "BTCUSDT")
+    const missing = btc.slice(-20, -10)
+    const lost = { symbol: "BTCUSDT", fromId: missing[0]!.trade.firstId, toId: missing.at(-1)!.trade.lastId, fromTime: missing[0]!.trade.time, toTime: missing.at(-1)!.trade.time }
+    const expected = frames().filter((f) => !btc.slice(-10).includes(f))
+    let reads = 0
+    const run = await runAgainstReplay(frames(), {
+      replay: { faults: { silenceSymbol: { symbol: "BTCUSDT", after: frames().indexOf(missing[0]!) } } },
+      producer: { storedGaps: { read: Effect.sync(() => (reads++, [lost])), everyMillis: 200 } },
+      expected
+    })
+    expect(run.complete).toBe(true)
+    const keys = run.trades.map((t) => `${t.symbol}:${t.firstId}`)
+    expect(keys.length).toBe(new Set(keys).size)
+    expect([...keys].sort()).toEqual(expected.map((f) => `${f.trade.symbol}:${f.trade.firstId}`).sort())
+    expect(reads).toBeGreaterThanOrEqual(1)
+    // Read again and again, it is one gap: asked for, filled and announced once.
+    const gapEvents = run.bus.published.flatMap((e) => (e._tag === "DataGapDetected" || e._tag === "DataGapFilled" ? [[e._tag, e.symbol, e.fromId]] : []))
+    expect(gapEvents).toEqual([["DataGapDetected", "BTCUSDT", lost.fromId], ["DataGapFilled", "BTCUSDT", lost.fromId]])
+    expect(run.metrics.counters.tradesBackfilled).toBe(10)
+  })
+
   it("drops duplicated frames", async () => {
     const run = await runAgainstReplay(frames(), { replay: { faults: { duplicateEvery: 7 } } })
     expectLossless(run)

@@ -52,6 +52,13 @@ export interface ProducerConfig {
   readonly resumeFrom?: ReadonlyMap<string, { readonly id: number; readonly time: number }>
   /** Gaps the last run left open (the engine's stored state): asked for again from the start. */
   readonly openGaps?: ReadonlyArray<Gap>
+  /**
+   * The gaps the processor's stored state holds, read again every `everyMillis` while the producer
+   * runs (STORED_GAPS_EVERY_MILLIS in deployment): one the producer does not know of is trades lost
+   * after it sent them (a batch the trades queue dead-lettered), filled from REST and announced
+   * like any other.
+   */
+  readonly storedGaps?: { readonly read: Effect.Effect<ReadonlyArray<Gap>>; readonly everyMillis: number }
   /** Cold starts whose opening the engine still waits for (its stored state): their first trades, asked about again. */
   readonly awaitingOpening?: ReadonlyArray<{ readonly symbol: string; readonly id: number; readonly time: number }>
   /** How gaps REST cannot fill yet are asked for again; DEFAULT_GAP_FILLING if absent. */
@@ -66,10 +73,15 @@ export interface ProducerConfig {
  * A producer of `symbols` from Binance's streams (or a stand-in at `wsUrl`), every part on its
  * defaults unless overridden. REST is the process's one client (`ExchangeRest`), given by the caller.
  */
+/** How often the processor's stored gaps are read again (storedGaps). */
+export const STORED_GAPS_EVERY_MILLIS = 10 * 60_000
+/** The gaps remembered as asked for. */
+const KNOWN_GAPS = 10_000
+
 export const producerConfig = (
   symbols: ReadonlyArray<string>,
   urls: { readonly wsUrl: string },
-  overrides: Partial<Pick<ProducerConfig, "batcher" | "resumeFrom" | "openGaps" | "awaitingOpening" | "gapFilling" | "completeness" | "recorded">> = {}
+  overrides: Partial<Pick<ProducerConfig, "batcher" | "resumeFrom" | "openGaps" | "storedGaps" | "awaitingOpening" | "gapFilling" | "completeness" | "recorded">> = {}
 ): ProducerConfig => ({
   symbols,
   wsUrl: urls.wsUrl,
@@ -105,9 +117,19 @@ export const runProducer = Effect.fnUntraced(function*(config: ProducerConfig): 
   const retryLater = (pending: PendingGap, delayMillis: number) =>
     Queue.offer(gaps, pending).pipe(Effect.delay(delayMillis), Effect.forkIn(scope), Effect.asVoid)
   const startedAt = yield* Clock.currentTimeMillis
+  // Gaps the producer has asked for: a stored gap overlapping one (the same, or what is left of it
+  // while REST catches up) is already being filled.
+  const known: Array<Gap> = []
+  const ask = (gap: Gap, now: number, announced = true) => {
+    known.push(gap)
+    // Bounded: a gap asked for long ago is filled or abandoned by now.
+    if (known.length > KNOWN_GAPS) known.shift()
+    return pendingGap(gap, now, announced)
+  }
+  const isKnown = (gap: Gap) => known.some((k) => k.symbol === gap.symbol && k.fromId <= gap.toId && gap.fromId <= k.toId)
   for (const gap of config.openGaps ?? []) {
     metrics.counters.gapsFound++
-    yield* Queue.offer(gaps, pendingGap(gap, startedAt))
+    yield* Queue.offer(gaps, ask(gap, startedAt))
   }
   const firsts = yield* Queue.unbounded<FirstTrade>()
   for (const first of config.awaitingOpening ?? []) yield* Queue.offer(firsts, { ...first, attempts: 0 })
@@ -119,7 +141,7 @@ export const runProducer = Effect.fnUntraced(function*(config: ProducerConfig): 
   const sequence = makeFrameSequencer(symbols, metrics, {
     trade: deliver,
     first: (trade) => Queue.offerUnsafe(firsts, { symbol: trade.symbol, id: trade.firstId, time: trade.time, attempts: 0 }),
-    gap: (gap, now) => Queue.offerUnsafe(gaps, pendingGap(gap, now)),
+    gap: (gap, now) => Queue.offerUnsafe(gaps, ask(gap, now)),
     malformed: (sample) => Queue.offerUnsafe(malformed, sample)
   })
   const frames = superviseConnections(planConnections(config.wsUrl, config.symbols, config.plan), config.client, (event) =>
@@ -144,13 +166,25 @@ export const runProducer = Effect.fnUntraced(function*(config: ProducerConfig): 
     retry: gapFilling.retry,
     retryLater: openLater,
     opened: (symbol, { opening, gap }, now) =>
-      Effect.sync(() => batcher.open(symbol, opening)).pipe(Effect.andThen(gap === undefined ? Effect.void : Queue.offer(gaps, pendingGap(gap, now, false))))
+      Effect.sync(() => batcher.open(symbol, opening)).pipe(Effect.andThen(gap === undefined ? Effect.void : Queue.offer(gaps, ask(gap, now, false))))
   })))
   yield* parts.run("gap filler", Effect.forever(fillNextGap({ gaps, rest, announce, deliver, metrics, options: gapFilling, retryLater })))
   yield* parts.run("completeness watermark", checkCompleteness.pipe(Effect.delay(completeness.checkEveryMillis), Effect.forever))
   yield* parts.run("flush", flushDueForever(batcher, publisher, config.recorded === true))
   yield* parts.run("sampler", sampler.sampleEverySecond)
   yield* parts.run("malformed-frame log", logMalformedFrames(malformed, metrics))
+  const storedGaps = config.storedGaps
+  if (storedGaps !== undefined) {
+    const takeStored = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      for (const gap of yield* storedGaps.read) {
+        if (isKnown(gap)) continue
+        metrics.counters.gapsFound++
+        yield* Queue.offer(gaps, ask(gap, now))
+      }
+    })
+    yield* parts.run("stored gaps", takeStored.pipe(Effect.delay(storedGaps.everyMillis), Effect.forever))
+  }
 
   return { stopped: parts.stopped, metrics: sampler.snapshot, exportMetrics: sampler.exportMetrics }
 })

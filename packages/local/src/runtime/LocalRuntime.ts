@@ -20,11 +20,11 @@ import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
-import { type ProducerStopped, producerConfig, runProducer } from "@blockchaincore/producer/Producer"
+import { type ProducerStopped, producerConfig, runProducer, STORED_GAPS_EVERY_MILLIS } from "@blockchaincore/producer/Producer"
 import { layerBinanceKlines } from "@blockchaincore/adapters/binance/BinanceKlines"
 import { recordingFrames } from "../input/RecordingFile.ts"
 import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
-import { resumePoints } from "@blockchaincore/producer/resume/ResumePoints"
+import { resumePoints, storedGaps } from "@blockchaincore/producer/resume/ResumePoints"
 import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
 import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import type { CompletenessOptions } from "@blockchaincore/producer/completeness/SilentSymbols"
@@ -175,7 +175,8 @@ const producer = (config: LocalRuntimeConfig) =>
     const server = yield* HttpServer.HttpServer
     // Resume where the processor stands: a trade id past it is a gap the producer fills from REST,
     // as are the gaps it still holds open.
-    const resumed = yield* resumePoints(yield* EngineStateStore, source.symbols)
+    const stateStore = yield* EngineStateStore
+    const resumed = yield* resumePoints(stateStore, source.symbols)
     // Live, the anomaly rules get their history from Binance's klines in the background; a
     // replay's candles are from another day, so it has none to take.
     if (config.replay === undefined) {
@@ -183,6 +184,7 @@ const producer = (config: LocalRuntimeConfig) =>
     }
     const handle = yield* runProducer(producerConfig(source.symbols, source, {
       ...resumed,
+      storedGaps: { read: storedGaps(stateStore, source.symbols), everyMillis: STORED_GAPS_EVERY_MILLIS },
       recorded: config.replay !== undefined,
       ...(config.completeness === undefined ? {} : { completeness: config.completeness })
     }))

@@ -21,3 +21,13 @@ export const resumePoints = Effect.fn("resumePoints")(function*(store: EngineSta
     }
     return { resumeFrom, openGaps, awaitingOpening }
   })
+
+/**
+ * The gaps the stored states hold now, for the producer to read again while it runs: one it does
+ * not know of is trades lost after it sent them. A store that cannot answer gives none this time.
+ */
+export const storedGaps = (store: EngineStateStore["Service"], symbols: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<Gap>> =>
+  Effect.forEach(symbols, (symbol) => Effect.map(store.loadState(symbol), ({ state }) => state?.gaps ?? [])).pipe(
+    Effect.map((perSymbol) => perSymbol.flat()),
+    Effect.catch((e) => Effect.logWarning(`the stored gaps could not be read (${e.message}); asked again later`).pipe(Effect.as([])))
+  )
