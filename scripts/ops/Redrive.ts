@@ -50,7 +50,8 @@ export interface RedriveReport {
   readonly kept: ReadonlyArray<string>
 }
 
-const sqsCall = <A>(what: string, run: () => Promise<A>) =>
+/** An SQS call, its failure the queue's, named by what it was doing. */
+export const sqsCall = <A>(what: string, run: () => Promise<A>) =>
   Effect.tryPromise({ try: run, catch: (e) => new FailureQueueUnavailable({ message: `${what}: ${errorMessage(e)}` }) })
 
 /** Drains the queue once: every message is looked at once; a kept message seen again ends the run. */

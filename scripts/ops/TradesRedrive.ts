@@ -11,11 +11,7 @@ import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { TradeBatchFromMessageBody } from "@blockchaincore/aws/sqs/MessageBody"
 import { messageGroupOf } from "@blockchaincore/aws/sqs/SqsTradeQueue"
 import { deduplicationId } from "@blockchaincore/aws/sqs/DeduplicationId"
-import { FailureQueueUnavailable, type RedriveReport } from "./Redrive.ts"
-import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
-
-const sqsCall = <A>(what: string, run: () => Promise<A>) =>
-  Effect.tryPromise({ try: run, catch: (e) => new FailureQueueUnavailable({ message: `${what}: ${errorMessage(e)}` }) })
+import { type RedriveReport, sqsCall } from "./Redrive.ts"
 
 const decodeBatch = Schema.decodeUnknownResult(TradeBatchFromMessageBody)
 

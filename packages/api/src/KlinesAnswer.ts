@@ -57,7 +57,8 @@ export const klinesAnswer = (store: CandleStore["Service"], q: KlinesQuery): Eff
     // most recent minutes up to the range's end, after the last stored window (two windows' worth,
     // for one closed a moment ago and not yet stored). A read that filled its limit ends before
     // the open window, and has no tail.
-    const tailStart = stored.length > 0 ? stored.at(-1)!.closeTime + 1 : firstOpen
+    const lastStored = stored.at(-1)
+    const tailStart = lastStored !== undefined ? lastStored.closeTime + 1 : firstOpen
     const noTail = basis === "1m" || (full && firstOpen !== undefined) || (tailStart !== undefined && lastEnd !== undefined && tailStart > lastEnd)
     const recent = noTail ? [] : yield* store.candles({ symbol: q.symbol, interval: "1m", limit: (2 * intervalMillis[basis]) / intervalMillis["1m"], ...range(undefined, lastEnd) })
     const tail = recent.filter((m) => tailStart === undefined || m.openTime >= tailStart)

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import { Option, Schema } from "effect"
 import { KlineInterval, klineWindowOpen, nextKlineWindow, TimeZone } from "@blockchaincore/core/candle/KlineInterval"
 
 /**
@@ -20,7 +20,7 @@ const decodeZone = Schema.decodeUnknownOption(TimeZone)
 const answerEnd = (query: URLSearchParams): number | undefined => {
   const endTime = Number(query.get("endTime") ?? Number.NaN)
   const interval = decodeInterval(query.get("interval"))
-  const zone = query.get("timeZone") === null ? 0 : decodeZone(query.get("timeZone")).pipe((z) => (z._tag === "Some" ? z.value : undefined))
+  const zone = query.get("timeZone") === null ? 0 : Option.getOrUndefined(decodeZone(query.get("timeZone")))
   if (!Number.isSafeInteger(endTime) || interval._tag === "None" || zone === undefined) return undefined
   return nextKlineWindow(interval.value, zone, klineWindowOpen(interval.value, zone, endTime))
 }

@@ -47,7 +47,6 @@ export const candlesOfFile = <R>(
     }
     let lines = 0
     let rejected = 0
-    let trades = 0
     yield* fileLines(path).pipe(
       Stream.runForEach((chunk) => {
         const rejections: Array<Rejection> = []
@@ -55,13 +54,12 @@ export const candlesOfFile = <R>(
           const line = ++lines
           const decoded = decoder.decode(text)
           if (decoded._tag === "Trade") {
-            trades++
             engine.apply(decoded.trade)
             if (line % 8192 === 0) keep()
           } else if (decoded._tag === "Rejected") {
             rejected++
             rejections.push({ line, reason: decoded.reason })
-            if (trades === 0 && rejected === FIRST_LINES_REJECTED) {
+            if (engine.counters.applied + engine.counters.duplicates === 0 && rejected === FIRST_LINES_REJECTED) {
               const first = rejections[0]!
               return Effect.fail(new InputFileError({ path, message: `not a file of trades: its first ${FIRST_LINES_REJECTED} lines are none (line ${first.line}: ${first.reason}); a recording of Binance's trade stream or a trades or aggTrades file of its public archive is expected` }))
             }

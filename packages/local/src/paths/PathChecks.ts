@@ -13,6 +13,9 @@ import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
 export class PathUnusable extends Schema.TaggedError<PathUnusable>()("PathUnusable", { message: Schema.String }) {}
 
+/** A refusal of `path`, given to `flag`: the flag, the path, then what is wrong with it. */
+const refusing = (flag: string, path: string) => (what: string) => Effect.fail(new PathUnusable({ message: `${flag} ${path} ${what}` }))
+
 const statOf = (path: string): Stats | undefined => {
   try {
     return statSync(path)
@@ -53,7 +56,7 @@ const realLocation = (path: string): string => {
 /** `dir` as a directory this process can write in, made (with the missing folders above it) if it is not there. */
 export const writableDirectory = (flag: string, dir: string): Effect.Effect<string, PathUnusable> =>
   Effect.suspend(() => {
-    const fail = (what: string) => Effect.fail(new PathUnusable({ message: `${flag} ${dir} ${what}` }))
+    const fail = refusing(flag, dir)
     const absolute = realLocation(resolve(dir))
     if (KERNEL.test(absolute)) return fail("is inside a kernel file system (/proc, /sys): name a folder on a disk, e.g. ./data")
     const stats = statOf(absolute)
@@ -86,7 +89,7 @@ export const writableDirectory = (flag: string, dir: string): Effect.Effect<stri
 /** `dir` as an existing directory to read; `missing` says how one comes to be. */
 export const readableDirectory = (flag: string, dir: string, missing: string): Effect.Effect<string, PathUnusable> =>
   Effect.suspend(() => {
-    const fail = (what: string) => Effect.fail(new PathUnusable({ message: `${flag} ${dir} ${what}` }))
+    const fail = refusing(flag, dir)
     const stats = statOf(dir)
     if (stats === undefined) return fail(`does not exist: ${missing}`)
     if (!stats.isDirectory()) return fail("is a file, not a folder")
@@ -96,7 +99,7 @@ export const readableDirectory = (flag: string, dir: string, missing: string): E
 /** `file` as a file to read: there, a file and not a folder, readable, and not empty. */
 export const readableFile = (flag: string, file: string): Effect.Effect<string, PathUnusable> =>
   Effect.suspend(() => {
-    const fail = (what: string) => Effect.fail(new PathUnusable({ message: `${flag} ${file} ${what}` }))
+    const fail = refusing(flag, file)
     const stats = statOf(file)
     if (stats === undefined) return fail("does not exist")
     if (stats.isDirectory()) return fail("is a folder: name a file in it")
@@ -118,7 +121,7 @@ export const readableFile = (flag: string, file: string): Effect.Effect<string, 
 /** `file` as a file to write: not a folder, in a folder that exists and can be written in. */
 export const writableFile = (flag: string, file: string): Effect.Effect<string, PathUnusable> =>
   Effect.suspend(() => {
-    const fail = (what: string) => Effect.fail(new PathUnusable({ message: `${flag} ${file} ${what}` }))
+    const fail = refusing(flag, file)
     const absolute = realLocation(resolve(file))
     if (KERNEL.test(absolute)) return fail("is inside a kernel file system (/proc, /sys): name a file on a disk")
     const existing = statOf(absolute)
