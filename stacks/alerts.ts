@@ -1,8 +1,8 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 /**
  * Alerts: the topic the alert service publishes to, with this stage's subscriptions from its
- * secrets (`sst secret set AlertEmail you@example.com`, `AlertSms +15550100`; "none" leaves a
- * channel off; mobile push is one more subscription of protocol "application" to a platform
+ * secrets (`sst secret set AlertEmail you@example.com`, `AlertSms +15550100`; unset or "none"
+ * leaves a channel off, decided before any resource exists: stacks/config.ts; mobile push is one more subscription of protocol "application" to a platform
  * endpoint ARN), an ops topic, and the alarms that page ops: messages in either dead-letter
  * queue (trades, consumer failures), errors in any function, pipe failures whole or partial,
  * throttled API requests, and no CandleClosed on the bus for five minutes.
@@ -12,6 +12,7 @@
  * reach anyone. The key costs $1 a month (rotation on: +$1 after each of the first two yearly
  * rotations) plus $0.03 per 10,000 requests, which SNS's data-key caching keeps to a few.
  */
+import type { AlertChannels } from "./config.ts"
 import type { Events } from "./events.ts"
 import { METRIC_NAMESPACE } from "@blockchaincore/aws/runtime/EmbeddedMetrics"
 import { KEPT_THROUGH_OUTAGE_MINUTES, type Market } from "./market.ts"
@@ -48,7 +49,7 @@ const topicsKey = () => {
   }, keptOnRemoval())
 }
 
-export const alertTopics = () => {
+export const alertTopics = (channels: AlertChannels) => {
   const alertEmail = new sst.Secret("AlertEmail", "none")
   const alertSms = new sst.Secret("AlertSms", "none")
   const webhookUrl = new sst.Secret("WebhookUrl", "none")
@@ -56,10 +57,12 @@ export const alertTopics = () => {
   const alerts = new sst.aws.SnsTopic("Alerts", { transform: { topic: { kmsMasterKeyId: key.arn } } })
   const ops = new sst.aws.SnsTopic("Ops", { transform: { topic: { kmsMasterKeyId: key.arn } } })
   const subscribe = (name: string, topic: sst.aws.SnsTopic, protocol: string, endpoint: $util.Output<string>) =>
-    endpoint.apply((value) => (value === "none" ? undefined : new aws.sns.TopicSubscription(name, { topic: topic.arn, protocol, endpoint: value })))
-  subscribe("AlertsEmail", alerts, "email", alertEmail.value)
-  subscribe("AlertsSms", alerts, "sms", alertSms.value)
-  subscribe("OpsEmail", ops, "email", alertEmail.value)
+    new aws.sns.TopicSubscription(name, { topic: topic.arn, protocol, endpoint })
+  if (channels.email) {
+    subscribe("AlertsEmail", alerts, "email", alertEmail.value)
+    subscribe("OpsEmail", ops, "email", alertEmail.value)
+  }
+  if (channels.sms) subscribe("AlertsSms", alerts, "sms", alertSms.value)
   return { alerts, ops, key, alertEmail, alertSms, webhookUrl }
 }
 

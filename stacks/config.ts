@@ -19,7 +19,10 @@
  *   `https://collector.example.com:4318`); off when unset.
  * - `BLOCKCHAINCORE_TRACES_SAMPLE`: the share of batches traced, 0 to 1 (default 0.01).
  * Secrets (alert e-mail, SMS number, webhook URL) are `sst.Secret`s, set per stage with
- * `sst secret set`.
+ * `sst secret set`. Whether an alert channel is subscribed is read here, before any resource
+ * exists, from what SST hands the program for each set secret (`SST_SECRET_<name>`): a
+ * subscription is then declared with the secret as its endpoint, so a preview shows it and the
+ * address stays encrypted in the state (one made inside `apply` would hold it in plain text).
  */
 import { readFileSync } from "node:fs"
 import { Result, Schema } from "effect"
@@ -36,6 +39,13 @@ export interface DeployConfig {
   readonly anomalyConfig: AnomalyConfig | undefined
   /** Where the functions and the producer send their spans (`xray`: CloudWatch's endpoint), and the share of batches traced; undefined: off. */
   readonly tracing: { readonly endpoint: string; readonly sample: number } | undefined
+  /** The alert channels whose secret is set for the stage: each is an SNS subscription. */
+  readonly alertChannels: AlertChannels
+}
+
+export interface AlertChannels {
+  readonly email: boolean
+  readonly sms: boolean
 }
 
 /** Lambda's environment holds 4 KB in all: the settings leave room for the rest. */
@@ -49,6 +59,24 @@ const DeployEnvironment = Schema.Struct({
   BLOCKCHAINCORE_OTLP_ENDPOINT: Schema.optionalKey(Schema.Union([Schema.Literal("xray"), HttpUrl])),
   BLOCKCHAINCORE_TRACES_SAMPLE: Schema.optionalKey(Schema.NumberFromString.check(Schema.isBetween({ minimum: 0, maximum: 1 })))
 })
+
+/** "none" is the secrets' placeholder: the channel is off, as when the secret was never set. */
+const SECRET_UNSET = "none"
+const ALERT_SECRETS = {
+  email: { secret: "AlertEmail", address: Schema.String.check(Schema.isPattern(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { message: "Expected an e-mail address such as ops@example.com" })) },
+  sms: { secret: "AlertSms", address: Schema.String.check(Schema.isPattern(/^\+[1-9][0-9]{6,14}$/, { message: "Expected a phone number in E.164 form such as +15550100" })) }
+} as const
+
+const alertChannelSet = (env: Readonly<Record<string, string | undefined>>, channel: keyof typeof ALERT_SECRETS): boolean => {
+  const { secret, address } = ALERT_SECRETS[channel]
+  const value = env[`SST_SECRET_${secret}`]?.trim()
+  if (value === undefined || value === "" || value === SECRET_UNSET) return false
+  const decoded = Schema.decodeUnknownResult(address)(value)
+  if (decoded._tag === "Failure") throw new Error(`deploy configuration: secret ${secret}: ${decoded.failure.message} (sst secret set ${secret} <value>, or "none" for no ${channel} alerts)`)
+  return true
+}
+
+const alertChannels = (env: Readonly<Record<string, string | undefined>>): AlertChannels => ({ email: alertChannelSet(env, "email"), sms: alertChannelSet(env, "sms") })
 
 /** Every setting `sst deploy` reads: CI passes each from the repository's variables (.github/workflows/ci.yml). */
 export const DEPLOY_SETTINGS = ["BLOCKCHAINCORE_SYMBOLS", "BLOCKCHAINCORE_API_CONCURRENCY", "BLOCKCHAINCORE_PRODUCER_CAPACITY", "BLOCKCHAINCORE_ANOMALY_CONFIG", "BLOCKCHAINCORE_OTLP_ENDPOINT", "BLOCKCHAINCORE_TRACES_SAMPLE"] as const
@@ -82,7 +110,8 @@ export const deployConfig = (env: Readonly<Record<string, string | undefined>>):
     apiConcurrency: config.BLOCKCHAINCORE_API_CONCURRENCY,
     producerCapacity: config.BLOCKCHAINCORE_PRODUCER_CAPACITY ?? "on-demand",
     anomalyConfig: config.BLOCKCHAINCORE_ANOMALY_CONFIG === undefined ? undefined : anomalyConfigFile(config.BLOCKCHAINCORE_ANOMALY_CONFIG),
-    tracing: config.BLOCKCHAINCORE_OTLP_ENDPOINT === undefined ? undefined : { endpoint: config.BLOCKCHAINCORE_OTLP_ENDPOINT, sample: config.BLOCKCHAINCORE_TRACES_SAMPLE ?? DEFAULT_TRACES_SAMPLE }
+    tracing: config.BLOCKCHAINCORE_OTLP_ENDPOINT === undefined ? undefined : { endpoint: config.BLOCKCHAINCORE_OTLP_ENDPOINT, sample: config.BLOCKCHAINCORE_TRACES_SAMPLE ?? DEFAULT_TRACES_SAMPLE },
+    alertChannels: alertChannels(env)
   }
 }
 

@@ -20,7 +20,7 @@ import { web } from "./web.ts"
 export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer>) => {
   linksCarryNamesOnly()
   const stores = storage()
-  const topics = alertTopics()
+  const topics = alertTopics(config.alertChannels)
   const bus = marketBus()
   const allowed = grants({ storage: stores, bus, alerts: topics.alerts, topicsKey: topics.key })
   const consumers = events(bus, registry, {

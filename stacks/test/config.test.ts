@@ -7,7 +7,7 @@ import { deployConfig, tracingEnvironment } from "../config.ts"
 
 describe("deploy configuration", () => {
   it("takes unset and empty variables as the defaults (CI passes unset repository variables as \"\")", () => {
-    const defaults = { symbols: ["BTCUSDT", "ETHUSDT"], apiConcurrency: undefined, producerCapacity: "on-demand", anomalyConfig: undefined, tracing: undefined }
+    const defaults = { symbols: ["BTCUSDT", "ETHUSDT"], apiConcurrency: undefined, producerCapacity: "on-demand", anomalyConfig: undefined, tracing: undefined, alertChannels: { email: false, sms: false } }
     expect(deployConfig({})).toEqual(defaults)
     expect(deployConfig({ BLOCKCHAINCORE_SYMBOLS: "", BLOCKCHAINCORE_API_CONCURRENCY: "", BLOCKCHAINCORE_PRODUCER_CAPACITY: " " })).toEqual(defaults)
   })
@@ -18,8 +18,16 @@ describe("deploy configuration", () => {
       apiConcurrency: 5,
       producerCapacity: "spot",
       anomalyConfig: undefined,
-      tracing: undefined
+      tracing: undefined,
+      alertChannels: { email: false, sms: false }
     })
+  })
+
+  it("subscribes an alert channel whose secret is set (SST hands it over as SST_SECRET_<name>), refusing a malformed one by name", () => {
+    expect(deployConfig({ SST_SECRET_AlertEmail: "ops@example.com", SST_SECRET_AlertSms: "none" }).alertChannels).toEqual({ email: true, sms: false })
+    expect(deployConfig({ SST_SECRET_AlertSms: "+15550100" }).alertChannels).toEqual({ email: false, sms: true })
+    expect(() => deployConfig({ SST_SECRET_AlertEmail: "ops at example" })).toThrow(/secret AlertEmail.*e-mail address/s)
+    expect(() => deployConfig({ SST_SECRET_AlertSms: "555-0100" })).toThrow(/secret AlertSms.*E\.164/s)
   })
 
   it("turns tracing on with an OTLP endpoint, a batch in a hundred unless told, and gives the functions OpenTelemetry's variables", () => {

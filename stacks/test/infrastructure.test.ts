@@ -265,10 +265,12 @@ describe("the infrastructure program, offline", () => {
     expect(network.filter((r) => r.retainOnDelete !== false).map((r) => r.name)).toEqual([])
   })
 
-  it("alerts: e-mail and SMS subscriptions come from the stage's secrets", () => {
+  it("alerts: e-mail and SMS subscriptions come from the stage's secrets, declared outside apply with the address kept secret in the state", () => {
     const subscriptions = (run: OfflineRun) => all(run, "aws:sns/topicSubscription:TopicSubscription").map((s) => [s.name, s.inputs["protocol"], s.inputs["endpoint"]])
     expect(subscriptions(dev)).toEqual([])
     expect(subscriptions(prod).sort()).toEqual([["AlertsEmail", "email", "ops@example.com"], ["AlertsSms", "sms", "+15550100"], ["OpsEmail", "email", "ops@example.com"]])
+    // Made inside apply, the endpoint would be the secret's plain value.
+    for (const s of all(prod, "aws:sns/topicSubscription:TopicSubscription")) expect(s.secretInputs, s.name).toContain("endpoint")
   })
 
   it("functions: Node 24, JSON logs without Lambda's per-invocation lines, a month's retention", () => {

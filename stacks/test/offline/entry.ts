@@ -27,6 +27,8 @@ interface Recorded {
   readonly outputs?: Record<string, unknown>
   /** Kept in the account when the stage is removed or the resource replaced (a resource option the mocks do not see). */
   readonly retainOnDelete?: boolean
+  /** The inputs Pulumi holds as secrets: encrypted in the state. */
+  readonly secretInputs?: ReadonlyArray<string>
 }
 
 const stage = process.env["OFFLINE_STAGE"] ?? "dev"
@@ -47,6 +49,7 @@ const Statements = Schema.Array(Schema.Struct({
 
 /** Pulumi marks values derived from secrets with its signature key: the assertions want the values. */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
+const isSecret = (value: unknown): boolean => typeof value === "object" && value !== null && SECRET_SIGNATURE in value
 const unsecret = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(unsecret)
   if (typeof value !== "object" || value === null) return value
@@ -63,7 +66,8 @@ pulumi.runtime.setMocks(
       const service = args.type.split(":")[1]?.split("/")[0] ?? "x"
       const physical = typeof inputs["name"] === "string" ? inputs["name"] : `${capitalised(args.name)}-physical`
       const arn = `arn:aws:${service}:${REGION}:${ACCOUNT}:${physical}`
-      recorded.push({ type: args.type, name: args.name, inputs, physical, arn })
+      const secretInputs = Object.entries(asRecord(args.inputs)).filter(([, v]) => isSecret(v)).map(([k]) => k)
+      recorded.push({ type: args.type, name: args.name, inputs, physical, arn, ...(secretInputs.length > 0 ? { secretInputs } : {}) })
       return {
         id: `${args.name}-id`,
         state: {

@@ -30,6 +30,8 @@ export interface Resource {
   readonly outputs?: Record<string, unknown>
   /** Kept in the account when the stage is removed or the resource replaced. */
   readonly retainOnDelete?: boolean
+  /** The inputs Pulumi holds as secrets: encrypted in the state. */
+  readonly secretInputs?: ReadonlyArray<string>
 }
 
 export interface OfflineRun {
