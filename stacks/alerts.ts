@@ -15,7 +15,8 @@
 import type { AlertChannels } from "./config.ts"
 import type { Events } from "./events.ts"
 import { METRIC_NAMESPACE } from "@blockchaincore/aws/runtime/EmbeddedMetrics"
-import { KEPT_THROUGH_OUTAGE_MINUTES, type Market } from "./market.ts"
+import { KEPT_THROUGH_OUTAGE_MINUTES } from "@blockchaincore/aws/sqs/TradesQueueReceipts"
+import type { Market } from "./market.ts"
 import { keptOnRemoval } from "./retention.ts"
 
 export const NO_CANDLE_MINUTES = 5

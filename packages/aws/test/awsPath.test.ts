@@ -4,8 +4,9 @@
  * Pipes does for FIFO sources (support/pipePoller.ts) → the enrichment and processor handlers →
  * DynamoDB (dynalite), S3 staging (s3rver) and the bus (EventBridge at the SDK boundary, routed
  * by the project's own pattern matcher: support/busRouter.ts) → every consumer's handler →
- * Parquet in S3 and an alert on SNS (fauxqs). Every batch is delivered twice, and a poison
- * message sits at the head of BTCUSDT's message group. Tracing is on throughout, as a stage with
+ * Parquet in S3 and an alert on SNS (fauxqs). Every batch is delivered twice, a poison
+ * message sits at the head of BTCUSDT's message group, and the processor is down for the first two
+ * hours' worth of receipts (the stage's queue settings: 20 visibility timeouts of 6 minutes). Tracing is on throughout, as a stage with
  * an OTLP endpoint runs: the producer and every function send their spans to a loopback collector.
  */
 import { mkdtempSync, writeFileSync } from "node:fs"
@@ -35,6 +36,7 @@ import { layerEventBridgeEventBus } from "../src/eventbridge/EventBridgeEventBus
 import { layerSqsTradeQueue } from "../src/sqs/SqsTradeQueue.ts"
 import { startBusRouter } from "./support/busRouter.ts"
 import { startPipe } from "./support/pipePoller.ts"
+import { KEPT_THROUGH_OUTAGE_MINUTES, MAX_RECEIVES, VISIBILITY_TIMEOUT_SECONDS } from "../src/sqs/TradesQueueReceipts.ts"
 import { linkedResources, startDynalite, startS3rver } from "@blockchaincore/testkit/awsStandIns"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
@@ -44,7 +46,8 @@ import { type ReceivedSpan, startOtlpReceiver } from "@blockchaincore/testkit/ot
 
 const REGION = "us-east-1"
 const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }
-const MAX_RECEIVES = 5
+/** The processor is down while the batches it has been handed were received this many times: two hours on AWS. */
+const OUTAGE_RECEIPTS = MAX_RECEIVES - 1
 
 let frames: ReadonlyArray<RecordedFrame>
 let fauxqs: FauxqsServer
@@ -99,7 +102,7 @@ beforeAll(async () => {
   })
   const enrichment = (await import("../src/handlers/enrichment.ts")).handler
   const processor = (await import("../src/handlers/processor.ts")).handler
-  pipe = startPipe(sqs, queueUrl, await queueArn(queueUrl), { enrichment, target: processor }, { deliverTwice: true })
+  pipe = startPipe(sqs, queueUrl, await queueArn(queueUrl), { enrichment, target: processor }, { deliverTwice: true, outagePolls: OUTAGE_RECEIPTS })
 
   // The poison message: first in BTCUSDT's message group, before any of its trades.
   await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "this is not a trade batch", MessageGroupId: "BTCUSDT", MessageDeduplicationId: "poison" }))
@@ -165,6 +168,12 @@ describe("the AWS path on emulators, end to end", () => {
       expect(stored.every((c) => c.complete), symbol).toBe(true)
     }
     expect(pipe.stats.invocations).toBeGreaterThan(2)
+  })
+
+  it("loses no batch through a processor down for two hours: the first batches were received 21 times, failed 20, and were stored", () => {
+    expect(OUTAGE_RECEIPTS * VISIBILITY_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(KEPT_THROUGH_OUTAGE_MINUTES * 60)
+    expect(pipe.stats.failedInvocations).toBeGreaterThanOrEqual(OUTAGE_RECEIPTS)
+    expect(pipe.stats.mostReceipts).toBe(MAX_RECEIVES)
   })
 
   it("sends the poison message to the dead-letter queue after its receipts, and its symbol's later trades still flow", async () => {

@@ -7,6 +7,8 @@
  * out the visibility timeout before a failed message is received again, this poller makes it
  * visible at once: the same receipts, in the same order, without the wait.
  * `deliverTwice` hands every batch over twice before deleting it, as an at-least-once source may.
+ * `outagePolls` fails that many first polls whole, as a processor that is down: each such poll is
+ * one visibility timeout of outage for the messages it received.
  */
 import { createHash } from "node:crypto"
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs"
@@ -38,10 +40,14 @@ export interface PipeStats {
   failedInvocations: number
   failedMessages: number
   deleted: number
+  polls: number
+  /** The most receipts a message had when it was finally processed. */
+  mostReceipts: number
 }
 
-export const startPipe = (sqs: SQSClient, queueUrl: string, queueArn: string, stages: PipeStages, options: { readonly deliverTwice: boolean }) => {
-  const stats: PipeStats = { invocations: 0, failedInvocations: 0, failedMessages: 0, deleted: 0 }
+export const startPipe = (sqs: SQSClient, queueUrl: string, queueArn: string, stages: PipeStages, options: { readonly deliverTwice: boolean; readonly outagePolls?: number }) => {
+  const stats: PipeStats = { invocations: 0, failedInvocations: 0, failedMessages: 0, deleted: 0, polls: 0, mostReceipts: 0 }
+  const down = () => stats.polls <= (options.outagePolls ?? 0)
   const invoke = async (records: ReadonlyArray<unknown>): Promise<ReadonlySet<string> | "all"> => {
     stats.invocations++
     try {
@@ -58,8 +64,11 @@ export const startPipe = (sqs: SQSClient, queueUrl: string, queueArn: string, st
     const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"], MessageAttributeNames: ["All"], WaitTimeSeconds: 0 }))
     const messages = page.Messages ?? []
     if (messages.length === 0) return 0
+    stats.polls++
     const records = messages.map(pipeRecord(queueArn))
-    let failed = await invoke(records)
+    let failed: ReadonlySet<string> | "all" = "all"
+    if (down()) stats.failedInvocations++
+    else failed = await invoke(records)
     if (options.deliverTwice && failed !== "all") {
       const again = await invoke(records)
       failed = again === "all" ? "all" : new Set([...failed, ...again])
@@ -69,6 +78,7 @@ export const startPipe = (sqs: SQSClient, queueUrl: string, queueArn: string, st
     const retry = messages.filter(isFailed)
     stats.failedMessages += retry.length
     if (done.length > 0) {
+      stats.mostReceipts = Math.max(stats.mostReceipts, ...done.map((m) => Number(m.Attributes?.["ApproximateReceiveCount"] ?? 0)))
       await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })) }))
       stats.deleted += done.length
     }
