@@ -31,6 +31,10 @@ import { DEFAULT_ENGINE } from "@blockchaincore/services/processor/Processor"
 import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { alteredRecording, JUMP_AT } from "@blockchaincore/testkit/alteredRecording"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
+import { makeDynamoEngineStateStore } from "../src/dynamodb/DynamoEngineStateStore.ts"
+import { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
+import type { SymbolTrades, TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { storedGaps } from "@blockchaincore/producer/resume/ResumePoints"
 import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
 import { layerEventBridgeEventBus } from "../src/eventbridge/EventBridgeEventBus.ts"
 import { layerSqsTradeQueue } from "../src/sqs/SqsTradeQueue.ts"
@@ -238,5 +242,22 @@ describe("the AWS path on emulators, end to end", () => {
     const consumed = publishes.flatMap(childrenOf).map((s) => s.name)
     expect(consumed).toEqual(expect.arrayContaining(["consume anomaly", "consume alert"]))
     expect(consumed.length).toBe(trace.filter((s) => s.name.startsWith("consume ")).length)
+  })
+
+  it("finds a batch dead-lettered with no later trade of its symbol: the next confirmation names its ids in the stored state, where the producer's read finds them", async () => {
+    const queue = (url: string) => Effect.runPromise(Effect.gen(function*() { return yield* TradeQueue }).pipe(Effect.provide(layerSqsTradeQueue({ client: sqs, queueUrl: url, maxAttempts: 3, baseDelayMillis: 20 }))))
+    const t0 = Date.UTC(2024, 7, 9, 1)
+    const row = (id: number): SymbolTrades["trades"][number] => [id, 1_000_000_000n, 100_000_000n, t0 + id * 1_000, false]
+    const part = (trades: ReadonlyArray<number>, extra: Partial<SymbolTrades> = {}): TradeBatch => ({ shard: 0, epoch: 9, symbols: [{ symbol: "SOLUSDT", watermark: t0 + 8_000, trades: trades.map(row), ...extra }] })
+    await Effect.runPromise((await queue(queueUrl)).publish([part([1, 2, 3, 4, 5])]))
+    expect(await pipe.drain()).toBe(true)
+    // Trades 6 and 7 were sent, and dead-lettered: the batch lies in the dead-letter queue.
+    await Effect.runPromise((await queue(deadLetterUrl)).publish([part([6, 7])]))
+    // Then the symbol is quiet; the completeness check confirms the last id it sent.
+    await Effect.runPromise((await queue(queueUrl)).publish([part([], { confirmed: { lastId: 7, time: t0 + 9_000 } })]))
+    expect(await pipe.drain()).toBe(true)
+    const states = makeDynamoEngineStateStore({ client: dynamo.client, stateTable: "state" })
+    const gaps = await Effect.runPromise(storedGaps(states, ["SOLUSDT"]))
+    expect(gaps.map((g) => [g.fromId, g.toId])).toContainEqual([6, 7])
   })
 })

@@ -100,14 +100,28 @@ describe("CandleEngine", () => {
     ])
   })
 
-  it("takes a confirmation that is behind or ahead of the applied trades as proving nothing", () => {
+  it("takes a confirmation behind the applied trades as proving nothing, and one ahead as trades lost on the way: a gap, filled like any other", () => {
     const engine = minuteEngine()
     engine.apply(trade(5, 10 * S, 100n))
     engine.advance("BTCUSDT", T0 + M)
     engine.drain()
     engine.confirm("BTCUSDT", 4, T0 + M) // a stale answer
-    engine.confirm("BTCUSDT", 7, T0 + M) // trades 6 and 7 still on their way
     expect(engine.drain()).toEqual([])
+    // The producer confirms only ids it sent, and they come in order: 6 and 7 were lost (a batch dead-lettered).
+    engine.confirm("BTCUSDT", 7, T0 + M + 5 * S)
+    const lost = engine.drain()
+    expect(lost[0]).toEqual({ _tag: "GapOpened", gap: { symbol: "BTCUSDT", fromId: 6, toId: 7, fromTime: T0 + 10 * S, toTime: T0 + M + 5 * S } })
+    expect(lost.slice(1).every((o) => o._tag === "CandleRevised" && !o.candle.complete)).toBe(true)
+    expect(engine.gaps()).toHaveLength(1)
+    engine.apply(trade(6, 20 * S, 101n))
+    engine.apply(trade(7, M + 2 * S, 102n))
+    const filled = engine.drain()
+    expect(filled.filter((o) => o._tag === "GapClosed")).toHaveLength(1)
+    expect(filled.flatMap((o) => (o._tag === "CandleRevised" ? [o.candle.trades] : []))).toContain(2)
+    engine.confirm("BTCUSDT", 7, T0 + 2 * M)
+    engine.advance("BTCUSDT", T0 + 2 * M)
+    expect(engine.gaps()).toEqual([])
+    expect(engine.drain().flatMap((o) => (o._tag === "CandleClosed" || o._tag === "CandleRevised" ? [[o.candle.openTime - T0, o.candle.trades, o.candle.complete]] : []))).toContainEqual([M, 1, true])
   })
 
   it("emits no window without trades while its symbol is not trading, nor a longer one of such windows", () => {

@@ -125,11 +125,22 @@ export class CandleEngine {
 
   /**
    * The exchange's last trade id for `symbol` was `lastId` at `time`: if that is the highest id
-   * applied, every window ending before `time` is final. A confirmation behind or ahead of what
-   * was applied proves nothing (trades still on their way, or a stale answer).
+   * applied, every window ending before `time` is final. A confirmation behind what was applied
+   * proves nothing (a stale answer). One ahead names trades lost on the way: the producer
+   * confirms only ids it has sent, and a symbol's parts arrive in order, so the ids between are
+   * a gap (a batch dead-lettered, with no later trade of its symbol to reveal it), kept for the
+   * producer to fill like any other.
    */
   confirm(symbol: string, lastId: number, time: number): void {
     const state = this.stateOf(symbol)
+    if (lastId > state.sequence.lastId && state.sequence.started) {
+      const gap = { symbol, fromId: state.sequence.lastId + 1, toId: lastId, fromTime: state.sequence.lastTime, toTime: Math.max(time, state.sequence.lastTime) }
+      state.sequence.skipTo(lastId, time)
+      state.gaps.add(gap)
+      this.sink.outputs.push({ _tag: "GapOpened", gap })
+      state.gapOpened()
+      return
+    }
     if (lastId !== state.sequence.lastId || time <= state.confirmedThrough) return
     const proven = state.provenThrough
     state.confirmedThrough = time
