@@ -7,6 +7,7 @@
  */
 import type { Port } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import type { Storage } from "./storage.ts"
+import { SYMBOLS_INDEX } from "@blockchaincore/aws/dynamodb/Tables"
 
 export interface Grant {
   readonly actions: Array<string>
@@ -28,8 +29,8 @@ export const grants = ({ storage, bus, alerts, topicsKey }: Granted) => ({
   readState: on(["dynamodb:GetItem"], storage.engineState.arn),
   /** DynamoCandleStore.saveState: a conditional put */
   writeState: on(["dynamodb:PutItem"], storage.engineState.arn),
-  /** DynamoCandleStore.symbols */
-  listSymbols: on(["dynamodb:Scan"], storage.engineState.arn),
+  /** DynamoCandleStore.symbols: the candles table's index of symbols */
+  listSymbols: on(["dynamodb:Query"], $interpolate`${storage.candles.arn}/index/${SYMBOLS_INDEX}`),
   /** DynamoCandleStore.putCandles */
   writeCandles: on(["dynamodb:BatchWriteItem"], storage.candles.arn),
   /** DynamoCandleStore.candles */

@@ -32,6 +32,9 @@ const table = (name: string, keys: TableKeys) =>
     fields: keys.fields,
     primaryIndex: keys.rangeKey === undefined ? { hashKey: keys.hashKey } : { hashKey: keys.hashKey, rangeKey: keys.rangeKey },
     ...(keys.ttl === undefined ? {} : { ttl: keys.ttl }),
+    ...(keys.indexes === undefined ? {} : {
+      globalIndexes: Object.fromEntries(Object.entries(keys.indexes).map(([name, index]) => [name, { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: "keys-only" as const }]))
+    }),
     deletionProtection: $app.stage === "prod",
     transform: {
       table: (args) => {

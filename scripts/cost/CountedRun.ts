@@ -120,7 +120,7 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
   countCommands(snsClient, "sns", counters)
 
   const retry = { maxAttempts: 3, baseDelayMillis: 10 }
-  const store = layerDynamoCandleStore({ client: dynamoClient, candlesTable: "candles", stateTable: "state" })
+  const store = layerDynamoCandleStore({ client: dynamoClient, candlesTable: "candles" })
   const states = layerDynamoEngineStateStore({ client: dynamoClient, stateTable: "state" })
   const bus = layerEventBridgeEventBus({ client: ebClient, busName: "market", ...retry })
   const archive = Layer.merge(layerS3TradeArchive({ client: s3Client, bucket: "archive" }), layerS3TradeStaging({ client: s3Client, bucket: "archive" }))

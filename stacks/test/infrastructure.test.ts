@@ -11,6 +11,7 @@ import type { Port } from "@blockchaincore/services/consumers/ConsumerDeclaratio
 import { buildDashboard } from "@blockchaincore/web/build"
 import { PRODUCER_V8_FLAG } from "@blockchaincore/aws/build"
 import { MAX_RECEIVES } from "@blockchaincore/aws/sqs/TradesQueueReceipts"
+import { SYMBOLS_INDEX } from "@blockchaincore/aws/dynamodb/Tables"
 import { STAGING_EXPIRY_DAYS } from "../storage.ts"
 import { type OfflineRun, type Resource, runOffline } from "./offline/offlineApp.ts"
 import { all, arnOf, json, namedResources, one, parametersOf, roleStatements, type Statement, statementsOf, str } from "./offline/resources.ts"
@@ -110,7 +111,7 @@ describe("the infrastructure program, offline", () => {
         [["events:PutEvents"], bus]
       ),
       // The public API reads, and nothing else.
-      ApiRole: grants([["dynamodb:Query"], table("Candles")], [["dynamodb:Scan"], table("EngineState")], [["dynamodb:Query"], table("History")]),
+      ApiRole: grants([["dynamodb:Query"], table("Candles")], [["dynamodb:Query"], `${table("Candles")}/index/${SYMBOLS_INDEX}`], [["dynamodb:Query"], table("History")]),
       // The producer sends and reads its resume points; it cannot receive, delete or purge.
       ProducerTaskRole: grants(
         [["sqs:SendMessage"], arn("aws:sqs/queue:Queue", "TradesQueue")],
@@ -233,6 +234,10 @@ describe("the infrastructure program, offline", () => {
     const functions = all(dev, "aws:lambda/function:Function").map((f) => f.physical).sort()
     const watched = alarms.filter((a) => a.inputs["namespace"] === "AWS/Lambda" && a.inputs["metricName"] === "Errors").map((a) => JSON.stringify(a.inputs["dimensions"]))
     expect(watched.sort()).toEqual(functions.map((f) => JSON.stringify({ FunctionName: f })).sort())
+  })
+
+  it("the candles table lists its symbols through a keys-only index of their markers (DynamoCandleStore.symbols)", () => {
+    expect(one(dev, "aws:dynamodb/table:Table", "CandlesTable").inputs["globalSecondaryIndexes"]).toEqual([{ name: SYMBOLS_INDEX, hashKey: "listed", rangeKey: "symbol", projectionType: "KEYS_ONLY" }])
   })
 
   it("stages: prod is protected and retains its data; dev is removable", () => {

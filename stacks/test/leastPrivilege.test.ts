@@ -24,7 +24,7 @@ import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { makeDynamoCandleStore } from "@blockchaincore/aws/dynamodb/DynamoCandleStore"
 import { makeDynamoEngineStateStore } from "@blockchaincore/aws/dynamodb/DynamoEngineStateStore"
 import { makeDynamoEventHistory } from "@blockchaincore/aws/dynamodb/DynamoEventHistory"
-import { CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, type TableKeys } from "@blockchaincore/aws/dynamodb/Tables"
+import { CANDLES_TABLE, createTableInput, HISTORY_TABLE, STATE_TABLE, type TableKeys } from "@blockchaincore/aws/dynamodb/Tables"
 import { makeSqsTradeQueue } from "@blockchaincore/aws/sqs/SqsTradeQueue"
 import { candleAt, snapshotOf } from "@blockchaincore/testkit/builders"
 import { MOTO_ACCOUNT, type Moto, startMoto } from "@blockchaincore/testkit/motoServer"
@@ -55,13 +55,7 @@ beforeAll(async () => {
   operator = { accessKeyId: key?.AccessKeyId ?? "", secretAccessKey: key?.SecretAccessKey ?? "" }
   const as = { region: REGION, endpoint: moto.url, credentials: operator }
   const dynamo = new DynamoDBClient(as)
-  const create = (name: string, keys: TableKeys) =>
-    dynamo.send(new CreateTableCommand({
-      TableName: name,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: Object.entries(keys.fields).map(([AttributeName, type]) => ({ AttributeName, AttributeType: type === "string" ? "S" : "N" })),
-      KeySchema: [{ AttributeName: keys.hashKey, KeyType: "HASH" }, ...(keys.rangeKey === undefined ? [] : [{ AttributeName: keys.rangeKey, KeyType: "RANGE" as const }])]
-    }))
+  const create = (name: string, keys: TableKeys) => dynamo.send(new CreateTableCommand(createTableInput(name, keys)))
   await create(table("Candles"), CANDLES_TABLE)
   await create(table("EngineState"), STATE_TABLE)
   await create(table("History"), HISTORY_TABLE)
@@ -115,7 +109,7 @@ const DENIED = /AccessDenied|not authorized|"<\?xml vers"|'<', "<\?xml/
 describe("least privilege, enforced by moto's IAM", () => {
   it("the API reads candles, symbols and history, and cannot write a candle or state", async () => {
     const client = new DynamoDBClient(await assume("ApiRole"))
-    const store = makeDynamoCandleStore({ client, candlesTable: table("Candles"), stateTable: table("EngineState") })
+    const store = makeDynamoCandleStore({ client, candlesTable: table("Candles") })
     await Effect.runPromise(store.candles({ symbol: "BTCUSDT", interval: "1m", limit: 5 }))
     await Effect.runPromise(store.symbols())
     await Effect.runPromise(makeDynamoEventHistory(client, table("History")).anomalies(10))
@@ -127,7 +121,7 @@ describe("least privilege, enforced by moto's IAM", () => {
 
   it("the processor writes candles and its state, and cannot read the candles back", async () => {
     const client = new DynamoDBClient(await assume("ProcessorRole"))
-    const store = makeDynamoCandleStore({ client, candlesTable: table("Candles"), stateTable: table("EngineState") })
+    const store = makeDynamoCandleStore({ client, candlesTable: table("Candles") })
     await Effect.runPromise(store.putCandles([candleAt("BTCUSDT", T0)]))
     const states = makeDynamoEngineStateStore({ client, stateTable: table("EngineState") })
     await Effect.runPromise(states.saveState("BTCUSDT", snapshotOf("BTCUSDT", 3, T0), 0))
@@ -143,7 +137,7 @@ describe("least privilege, enforced by moto's IAM", () => {
     expect(await refused(makeSqsTradeQueue({ client: sqs, queueUrl: otherUrl, maxAttempts: 1, baseDelayMillis: 1 }).publish([batch]))).toMatch(DENIED)
     expect(await statusOf(sqs.send(new ReceiveMessageCommand({ QueueUrl: tradesUrl })))).toBe(403)
     // Its resume points: read, never written.
-    const store = makeDynamoCandleStore({ client: new DynamoDBClient(credentials), candlesTable: table("Candles"), stateTable: table("EngineState") })
+    const store = makeDynamoCandleStore({ client: new DynamoDBClient(credentials), candlesTable: table("Candles") })
     await Effect.runPromise(makeDynamoEngineStateStore({ client: new DynamoDBClient(credentials), stateTable: table("EngineState") }).loadState("BTCUSDT"))
     expect(await refused(store.putCandles([candleAt("BTCUSDT", T0)]))).toMatch(DENIED)
   })

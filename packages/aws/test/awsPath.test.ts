@@ -163,7 +163,7 @@ const expectedCandles = (symbol: string) => {
 
 describe("the AWS path on emulators, end to end", () => {
   it("stores exactly the recording's 1m klines in DynamoDB, trade counts included, though every batch came twice", async () => {
-    const store = makeDynamoCandleStore({ client: dynamo.client, candlesTable: "candles", stateTable: "state" })
+    const store = makeDynamoCandleStore({ client: dynamo.client, candlesTable: "candles" })
     for (const symbol of ["BTCUSDT", "ETHUSDT"]) {
       const expected = expectedCandles(symbol)
       expect(expected.length).toBeGreaterThanOrEqual(10)

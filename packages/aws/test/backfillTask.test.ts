@@ -113,7 +113,7 @@ describeWithSharedData("the backfill task", () => {
     expect(first.code, first.output).toBe(0)
     expect(first.output).toMatch(/files 1\/1 \(1 loaded/)
 
-    const store = makeDynamoCandleStore({ client: dynamo.client, candlesTable: "candles", stateTable: "state" })
+    const store = makeDynamoCandleStore({ client: dynamo.client, candlesTable: "candles" })
     const day = Date.UTC(2019, 9, 11)
     const stored = await Effect.runPromise(store.candles({ symbol: "XRPETH", interval: "5m", startTime: day, endTime: day + 86_399_999, limit: 1000 }))
     expect(stored.map((c) => klineRow(c).slice(0, 6).join(","))).toEqual(csvRows("XRPETH-5m-klines-2019-10-11.ohlcv.csv").map((r) => r.join(",")))

@@ -88,7 +88,7 @@ const handlers = async () => ({
   api: (await import("../src/handlers/api.ts")).handler
 })
 
-const stored = (symbol: string) => Effect.runPromise(makeDynamoCandleStore({ client: dynamo.client, candlesTable: "candles", stateTable: "state" }).candles({ symbol, interval: "1m", limit: 100 }))
+const stored = (symbol: string) => Effect.runPromise(makeDynamoCandleStore({ client: dynamo.client, candlesTable: "candles" }).candles({ symbol, interval: "1m", limit: 100 }))
 
 describe("Lambda handlers", () => {
   it("pipe: enrichment then processor; a malformed message fails alone, its neighbours are stored", async () => {

@@ -11,7 +11,7 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3"
 import dynalite from "dynalite"
 import S3rver from "s3rver"
 import { Context, Layer } from "effect"
-import type { TableKeys } from "@blockchaincore/aws/dynamodb/Tables"
+import { createTableInput, type TableKeys } from "@blockchaincore/aws/dynamodb/Tables"
 import { scopedStandIn } from "./scopedStandIn.ts"
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" }
@@ -27,14 +27,7 @@ export const startDynalite = async (tables: Readonly<Record<string, TableKeys>>)
   const endpoint = `http://127.0.0.1:${portOf(server.address())}`
   const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 })
   for (const [name, keys] of Object.entries(tables)) {
-    await client.send(
-      new CreateTableCommand({
-        TableName: name,
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: Object.entries(keys.fields).map(([AttributeName, type]) => ({ AttributeName, AttributeType: type === "string" ? "S" : "N" })),
-        KeySchema: [{ AttributeName: keys.hashKey, KeyType: "HASH" }, ...(keys.rangeKey === undefined ? [] : [{ AttributeName: keys.rangeKey, KeyType: "RANGE" as const }])]
-      })
-    )
+    await client.send(new CreateTableCommand(createTableInput(name, keys)))
   }
   return {
     client,

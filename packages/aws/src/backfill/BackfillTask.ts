@@ -34,7 +34,7 @@ export const runBackfillTask = (environment: Readonly<Record<string, string | un
     const s3 = new S3Client({})
     const bucket = linkedName("Archive")
     const layers = Layer.mergeAll(
-      layerDynamoCandleStore({ client: new DynamoDBClient({}), candlesTable: linkedName("Candles"), stateTable: linkedName("EngineState") }),
+      layerDynamoCandleStore({ client: new DynamoDBClient({}), candlesTable: linkedName("Candles") }),
       layerS3TradeStaging({ client: s3, bucket }),
       ArchiveHandoff.viaBus.pipe(Layer.provide(layerEventBridgeEventBus({ client: new EventBridgeClient({ maxAttempts: 1 }), busName: linkedName("Market"), maxAttempts: 6, baseDelayMillis: 200 }))),
       layerS3BackfillLedger(s3, bucket),

@@ -31,7 +31,7 @@ const sns = once(() => new SNSClient({ maxAttempts: 1 }))
 
 const RETRY = { maxAttempts: 6, baseDelayMillis: 100 }
 
-export const candleStoreLayer = Layer.suspend(() => layerDynamoCandleStore({ client: dynamo(), candlesTable: linkedName("Candles"), stateTable: linkedName("EngineState") }))
+export const candleStoreLayer = Layer.suspend(() => layerDynamoCandleStore({ client: dynamo(), candlesTable: linkedName("Candles") }))
 export const engineStateStoreLayer = Layer.suspend(() => layerDynamoEngineStateStore({ client: dynamo(), stateTable: linkedName("EngineState") }))
 export const eventHistoryLayer = Layer.suspend(() => layerDynamoEventHistory(dynamo(), linkedName("History")))
 export const alertConditionsLayer = Layer.suspend(() => layerDynamoAlertConditions(dynamo(), linkedName("AlertConditions")))
