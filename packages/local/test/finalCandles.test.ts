@@ -72,7 +72,7 @@ describeWithSharedData("final candles against an exchange that does not wait", (
     for (const symbol of SYMBOLS) {
       yield* exchange(symbol, "1m").pipe(
         Effect.repeat({ until: (rows) => rows.some((k) => k[0] === LAST_MINUTE), schedule: Schedule.spaced("100 millis") }),
-        Effect.timeoutOption("30 seconds")
+        Effect.timeout("30 seconds")
       )
     }
     for (const symbol of SYMBOLS) {

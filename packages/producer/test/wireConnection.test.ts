@@ -3,7 +3,7 @@
  * byte level (support/rawWebSocketServer.ts). Connect and idle timeouts run on the TestClock.
  */
 import { it } from "@effect/vitest"
-import { Cause, Effect, Exit, Fiber, Stream } from "effect"
+import { Cause, Effect, Exit, Fiber, Schedule, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect } from "vitest"
 import { ConnectFailed, ConnectionLost, HIGH_WATER, openConnection } from "../src/stream/WireConnection.ts"
@@ -139,12 +139,13 @@ describe("a connection, against the wire as it arrives", () => {
       },
       (url) => Effect.scoped(Effect.gen(function*() {
         const connection = yield* openConnection(plan(url), OPTIONS)
-        // Not reading for a while (bounded): the socket pauses at the high-water mark and TCP fills up behind it.
+        // Not reading (bounded): until the socket has paused at the high-water mark and TCP has
+        // filled up behind it, so that the server's writes stall.
         let buffered = 0
-        for (let i = 0; i < 300; i++) {
-          yield* Effect.promise(() => new Promise((r) => setTimeout(r, 2)))
+        yield* Effect.sync(() => {
           buffered = Math.max(buffered, connection.buffered())
-        }
+          return stalled && buffered >= HIGH_WATER
+        }).pipe(Effect.repeat({ until: (full) => full, schedule: Schedule.spaced("2 millis") }), Effect.timeout("30 seconds"))
         const frames = yield* Stream.runCollect(Stream.take(connection.frames, COUNT))
         return { stalled, frames, buffered }
       }))

@@ -6,12 +6,18 @@
  * nothing that was queued.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite"
-import { Clock, Context, Duration, Effect, Latch, Layer, type Scope } from "effect"
+import { Clock, Context, Duration, Effect, Latch, Layer, Schema, type Scope } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { type TraceParent, traceparentFrom } from "@blockchaincore/core/tracing/TraceParent"
 import { decodeQueuedBody, encodeQueuedBody, type QueuedBody, readQueuedBinary } from "./QueuedBody.ts"
+
+export class QueueWaitTimedOut extends Schema.TaggedError<QueueWaitTimedOut>()("QueueWaitTimedOut", { limitMillis: Schema.Number }) {
+  override get message() {
+    return `the local queue did not reach the awaited state within ${this.limitMillis} ms`
+  }
+}
 
 /** A body as SQLite returns it: a BLOB (binary form) or TEXT (units JSON). */
 const queuedBodyOf = (value: unknown): QueuedBody => (value instanceof Uint8Array ? value : String(value))
@@ -82,19 +88,20 @@ export class SqliteTradeQueue {
   }
 
   /**
-   * Completes when `done()` holds, checked again each time batches arrive or leave, or with false
-   * after `limitMillis`: a wait on the queue's own events, bounded in time.
+   * Completes when `done()` holds, checked again each time batches arrive or leave; fails with
+   * `QueueWaitTimedOut` after `limitMillis`: a wait on the queue's own events, bounded in time,
+   * whose end cannot be mistaken for success.
    */
-  until(done: () => boolean, limitMillis: number): Effect.Effect<boolean> {
+  until(done: () => boolean, limitMillis: number): Effect.Effect<void, QueueWaitTimedOut> {
     const activity = this.activity
-    const wait: Effect.Effect<true> = Effect.gen(function*() {
+    const wait: Effect.Effect<void> = Effect.gen(function*() {
       for (;;) {
         yield* activity.close
-        if (done()) return true as const
+        if (done()) return
         yield* activity.await
       }
     })
-    return wait.pipe(Effect.timeoutOrElse({ duration: Duration.millis(limitMillis), orElse: () => Effect.succeed(false) }))
+    return wait.pipe(Effect.timeoutOrElse({ duration: Duration.millis(limitMillis), orElse: () => Effect.fail(new QueueWaitTimedOut({ limitMillis })) }))
   }
 
   /** Closes the file of a durable queue; what is in it stays for the next process. */
