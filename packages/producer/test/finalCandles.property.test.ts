@@ -210,4 +210,21 @@ describe("final candles, for any market and any way to it", () => {
     expect(seen.opened).toBeGreaterThan(100)
     expect(seen.restarts).toBeGreaterThan(100)
   })
+
+  it("holds where it once failed: a trade after two gaps named by confirmations, the first's windows carrying a close still missing", () => {
+    // Trades 1001-1003 lost; a confirmation names 1001-1002, a later one 1003; 1003 is filled, 1004 streams.
+    const trades = [[1000, 2_518, 4, 2_519, true], [1001, 2_854, 2, 2_855, false], [1002, 27_416, 3, 27_417, false], [1003, 213_234, 7, 33_235, true], [1004, 228_562, 9, 48_563, true], [1005, 240_973, 8, 974, false]] as const
+    const m: Market = {
+      trades: trades.map(([id, at, price, qty, maker]) => trade(id, T0 + at, { price: BigInt(price) * 100_000_000n, qty: BigInt(qty), buyerIsMaker: maker })),
+      halt: undefined,
+      end: T0 + 9 * M
+    }
+    const steps: ReadonlyArray<Step> = [
+      { _tag: "stream", drop: true, repeat: false }, { _tag: "stream", drop: true, repeat: false }, { _tag: "stream", drop: true, repeat: false },
+      { _tag: "confirm", staleness: 0 }, { _tag: "tick", millis: 104_298 }, { _tag: "tick", millis: 81_520 }, { _tag: "confirm", staleness: 0 },
+      { _tag: "stream", drop: true, repeat: false }, { _tag: "stream", drop: true, repeat: true }, { _tag: "status", staleness: 0 },
+      { _tag: "stream", drop: true, repeat: true }, { _tag: "confirm", staleness: 0 }
+    ]
+    expect(run(m, 0, steps)).toEqual([])
+  })
 })

@@ -91,6 +91,8 @@ export class CandleEngine {
       const proven = state.provenThrough
       const opened = !state.sequence.started && this.options.awaitsOpening === true ? state.awaitOpening(trade) : undefined
       if (opened !== undefined) this.sink.outputs.push({ _tag: "GapOpened", gap: opened })
+      // A gap named by a confirmation ends at the last id known: the windows up to this trade carried its close.
+      if (state.gaps.reachTo(state.sequence.lastId, trade.time)) state.gapOpened()
       const gap = state.sequence.advance(trade)
       if (gap !== undefined) {
         state.gaps.add(gap)
@@ -135,6 +137,8 @@ export class CandleEngine {
     const state = this.stateOf(symbol)
     if (lastId > state.sequence.lastId && state.sequence.started) {
       const gap = { symbol, fromId: state.sequence.lastId + 1, toId: lastId, fromTime: state.sequence.lastTime, toTime: Math.max(time, state.sequence.lastTime) }
+      // A gap already at the top now has a trade after it, made by `time`: its windows reach there.
+      state.gaps.reachTo(state.sequence.lastId, gap.toTime)
       state.sequence.skipTo(lastId, time)
       state.gaps.add(gap)
       this.sink.outputs.push({ _tag: "GapOpened", gap })
@@ -142,6 +146,8 @@ export class CandleEngine {
       return
     }
     if (lastId !== state.sequence.lastId || time <= state.confirmedThrough) return
+    // The last trade is one still missing: a window after it carries a close not yet known.
+    if (state.gaps.atTop(lastId) !== undefined) return
     const proven = state.provenThrough
     state.confirmedThrough = time
     if (time > proven) state.proveWindows(proven)

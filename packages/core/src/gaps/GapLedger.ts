@@ -41,6 +41,22 @@ export class GapLedger {
     return undefined
   }
 
+  /**
+   * The open gap that ends at `lastId`, the highest id known (one a confirmation named, with no
+   * trade known after it), if any: the close every later window carries is one of its trades.
+   */
+  atTop(lastId: number): Gap | undefined {
+    return this.open.find((g) => g.toId === lastId)
+  }
+
+  /** Widens the gap at the top to reach `toTime` (where the next trade is): the windows up to it carried its unknown close. */
+  reachTo(lastId: number, toTime: number): boolean {
+    const i = this.open.findIndex((g) => g.toId === lastId && g.toTime < toTime)
+    if (i < 0) return false
+    this.open[i] = { ...this.open[i]!, toTime }
+    return true
+  }
+
   /** Whether a window `openTime..closeTime` may hold trades of an open gap. */
   overlaps(openTime: number, closeTime: number): boolean {
     for (const gap of this.open) if (openTime <= gap.toTime && closeTime >= gap.fromTime) return true
