@@ -117,6 +117,7 @@ const asCli = (command: string): Array<string> => {
 /** Commands that cannot run here, and why: their flags are still checked. */
 const NOT_HERE: ReadonlyArray<readonly [RegExp, string]> = [
   [/^npm (install|test)$|^npm (ci|install) && npm test$/, "installs, or runs this very test suite"],
+  [/^npm run test:unit$/, "runs a tier of this very test suite: scripts/testTiers.test.ts checks the script"],
   [/^npm start$/, "live Binance, which this machine cannot reach: the same command on loopback is run below"],
   [/^npm run bench$/, "minutes of measurement; it writes docs/benchmarks.md"],
   [/^npx sst /, "SST's own CLI against an AWS account"],
