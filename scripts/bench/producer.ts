@@ -12,7 +12,7 @@ import { Effect, Layer } from "effect"
 import { InProcessEventBus } from "@blockchaincore/local/memory/InProcessEventBus"
 import { SqliteTradeQueue } from "@blockchaincore/local/sqlite/SqliteTradeQueue"
 import { DEFAULT_BATCHER } from "@blockchaincore/producer/batching/Batcher"
-import { producerConfig, runProducer } from "@blockchaincore/producer/Producer"
+import { runResumedProducer } from "@blockchaincore/producer/ResumedProducer"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
 import { BENCH_DIR, startFramedServerProcess } from "./replayServerProcess.ts"
@@ -38,7 +38,7 @@ const steady = await Effect.runPromise(
   Effect.scoped(
     Effect.gen(function*() {
       const steadyQueue = new SqliteTradeQueue()
-      const handle = yield* runProducer(producerConfig(symbols, { wsUrl: `ws://127.0.0.1:${paced.port}` })).pipe(Effect.provide(Layer.mergeAll(steadyQueue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, "journal-steady")), OutboundHttp, restAt(`http://127.0.0.1:${paced.port}`))))
+      const handle = yield* runResumedProducer({ symbols, wsUrl: `ws://127.0.0.1:${paced.port}` }).pipe(Effect.provide(Layer.mergeAll(steadyQueue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, "journal-steady")), OutboundHttp, restAt(`http://127.0.0.1:${paced.port}`))))
       const samples: Array<number> = []
       for (let s = 0; s < STEADY_SECONDS * 10; s++) {
         for (let shard = 0; shard < DEFAULT_BATCHER.shards; shard++) steadyQueue.take(shard, Number.MAX_SAFE_INTEGER)
@@ -64,7 +64,7 @@ const floodRun = async (symbolList: ReadonlyArray<string>, journal: string) => {
     Effect.scoped(
       Effect.gen(function*() {
         const started = Date.now()
-        const handle = yield* runProducer(producerConfig(symbolList, { wsUrl: url })).pipe(Effect.provide(restAt(url.replace("ws://", "http://"))))
+        const handle = yield* runResumedProducer({ symbols: symbolList, wsUrl: url }).pipe(Effect.provide(restAt(url.replace("ws://", "http://"))))
         const deadline = Date.now() + 300_000
         // A consumer takes the batches as they come, as the pipe does: the producer's memory is its own.
         let peakRss = 0

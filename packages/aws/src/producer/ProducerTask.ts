@@ -13,15 +13,14 @@ import { Clock, ConfigProvider, Effect, Layer, Schedule, Schema } from "effect"
 import { sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
-import { producerConfig, runProducer, STORED_GAPS_EVERY_MILLIS } from "@blockchaincore/producer/Producer"
+import { runResumedProducer } from "@blockchaincore/producer/ResumedProducer"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import { xraySigning } from "../runtime/XRayOtlp.ts"
 import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
 import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
-import { resumePoints, storedGaps } from "@blockchaincore/producer/resume/ResumePoints"
-import { makeDynamoEngineStateStore } from "../dynamodb/DynamoEngineStateStore.ts"
+import { layerDynamoEngineStateStore } from "../dynamodb/DynamoEngineStateStore.ts"
 import { layerEventBridgeEventBus } from "../eventbridge/EventBridgeEventBus.ts"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { layerSqsTradeQueue } from "../sqs/SqsTradeQueue.ts"
@@ -64,13 +63,12 @@ export const runProducerTask = (settings: ProducerSettings) =>
       layerEventBridgeEventBus({ client: new EventBridgeClient({ maxAttempts: 1 }), busName: settings.busName, ...retry }),
       Journal.layer(settings.journalDir),
       OutboundHttp,
-      ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: settings.restUrl }).pipe(Layer.provide(OutboundHttp))
+      ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: settings.restUrl }).pipe(Layer.provide(OutboundHttp)),
+      layerDynamoEngineStateStore({ client: new DynamoDBClient({}), stateTable: settings.stateTable })
     )
-    const store = makeDynamoEngineStateStore({ client: new DynamoDBClient({}), stateTable: settings.stateTable })
-    const resumed = yield* resumePoints(store, settings.symbols)
     const startedAt = yield* Clock.currentTimeMillis
     return yield* Effect.gen(function*() {
-      const handle = yield* runProducer(producerConfig(settings.symbols, settings, { ...resumed, storedGaps: { read: storedGaps(store, settings.symbols), everyMillis: STORED_GAPS_EVERY_MILLIS }, batcher: sqsBatcher(settings.symbols.length) }))
+      const handle = yield* runResumedProducer({ symbols: settings.symbols, wsUrl: settings.wsUrl, batcher: sqsBatcher(settings.symbols.length) })
       yield* Effect.logInfo(`producing ${settings.symbols.join(",")} from ${settings.wsUrl} to ${settings.queueUrl}`)
       yield* Effect.forkScoped(heartbeat(settings.healthFile, handle.metrics, startedAt).pipe(Effect.repeat(Schedule.spaced(HEARTBEAT_EVERY_MILLIS))))
       const status = Effect.suspend(() => Effect.logInfo(statusLine(handle.metrics()))).pipe(Effect.delay(STATUS_EVERY_MILLIS), Effect.forever)

@@ -23,7 +23,7 @@ export const produceCommand = Command.make(
   Effect.fn("produce")(function*(flags) {
     const journalDir = yield* writableDirectory("--journal-dir", flags.journalDir)
     // The producer (and ws, SQLite) is loaded when this command runs: see cli/main.ts.
-    const { producerConfig, runProducer } = yield* Effect.promise(() => import("@blockchaincore/producer/Producer"))
+    const { runResumedProducer } = yield* Effect.promise(() => import("@blockchaincore/producer/ResumedProducer"))
     const { Journal } = yield* Effect.promise(() => import("@blockchaincore/producer/publish/Journal"))
     const { InProcessEventBus } = yield* Effect.promise(() => import("../memory/InProcessEventBus.ts"))
     const { SqliteTradeQueue } = yield* Effect.promise(() => import("../sqlite/SqliteTradeQueue.ts"))
@@ -32,7 +32,8 @@ export const produceCommand = Command.make(
     const rest = ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: flags.restUrl }).pipe(Layer.provide(OutboundHttp))
     const layers = Layer.mergeAll(new SqliteTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(journalDir), OutboundHttp, rest)
     yield* Effect.gen(function*() {
-      const handle = yield* runProducer(producerConfig(flags.symbols, flags, { batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) } }))
+      // No processor runs beside it: it starts at the live edge.
+      const handle = yield* runResumedProducer({ symbols: flags.symbols, wsUrl: flags.wsUrl, batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) } })
       yield* Console.error(`producing ${flags.symbols.length} symbols from ${flags.wsUrl}; Ctrl-C to stop`)
       const status = Effect.suspend(() => Console.error(statusLine(handle.metrics()))).pipe(Effect.repeat(Schedule.spaced(10_000)), Effect.andThen(Effect.never))
       return yield* Effect.raceFirst(status, handle.stopped)

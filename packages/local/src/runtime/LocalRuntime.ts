@@ -17,14 +17,13 @@
 import { Context, Duration, Effect, Layer, Metric, Schedule, type Scope, Stream } from "effect"
 import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
-import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
-import { type ProducerStopped, producerConfig, runProducer, STORED_GAPS_EVERY_MILLIS } from "@blockchaincore/producer/Producer"
+import type { ProducerStopped } from "@blockchaincore/producer/Producer"
+import { runResumedProducer } from "@blockchaincore/producer/ResumedProducer"
 import { layerBinanceKlines } from "@blockchaincore/adapters/binance/BinanceKlines"
 import { recordingFrames } from "../input/RecordingFile.ts"
 import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
-import { resumePoints, storedGaps } from "@blockchaincore/producer/resume/ResumePoints"
 import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
 import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import type { CompletenessOptions } from "@blockchaincore/producer/completeness/SilentSymbols"
@@ -173,21 +172,18 @@ const producer = (config: LocalRuntimeConfig) =>
     const queue = yield* LocalTradeQueue
     const stats = yield* LocalPipeStats
     const server = yield* HttpServer.HttpServer
-    // Resume where the processor stands: a trade id past it is a gap the producer fills from REST,
-    // as are the gaps it still holds open.
-    const stateStore = yield* EngineStateStore
-    const resumed = yield* resumePoints(stateStore, source.symbols)
     // Live, the anomaly rules get their history from Binance's klines in the background; a
     // replay's candles are from another day, so it has none to take.
     if (config.replay === undefined) {
       yield* Effect.forkScoped(warmStart(yield* ExchangeRest, source.symbols, DEFAULT_ENGINE.intervals, yield* AnomalySettings))
     }
-    const handle = yield* runProducer(producerConfig(source.symbols, source, {
-      ...resumed,
-      storedGaps: { read: storedGaps(stateStore, source.symbols), everyMillis: STORED_GAPS_EVERY_MILLIS },
+    // Resumed where the processor stands (the engine's state in the data directory).
+    const handle = yield* runResumedProducer({
+      symbols: source.symbols,
+      wsUrl: source.wsUrl,
       recorded: config.replay !== undefined,
       ...(config.completeness === undefined ? {} : { completeness: config.completeness })
-    }))
+    })
     yield* (yield* ProducerMonitor).attach(handle)
     const status = Effect.suspend(() => Effect.logInfo(`${statusLine(handle.metrics())} | processed ${stats.batches} batches${source.progress()}`))
     yield* Effect.forkScoped(status.pipe(Effect.delay(config.statusEveryMillis ?? 60_000), Effect.repeat(Schedule.spaced(config.statusEveryMillis ?? 60_000))))

@@ -1,0 +1,36 @@
+/**
+ * The producer as every entry point runs it (the local runtime, `blockchaincore produce`, the
+ * Fargate task), composed once: each symbol resumed where the processor's stored state stands,
+ * and the gaps that state holds read again every 10 minutes (a batch lost after it was sent), when
+ * the entry point has a processor's state (`EngineStateStore`); from the live edge otherwise.
+ * An entry point picks only the layers (where batches go, the bus, the journal, the one REST
+ * client, the state store) and what it shows while the producer runs.
+ */
+import { Effect, Option } from "effect"
+import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
+import type { BatcherOptions } from "./batching/Batcher.ts"
+import type { CompletenessOptions } from "./completeness/SilentSymbols.ts"
+import { producerConfig, runProducer, STORED_GAPS_EVERY_MILLIS } from "./Producer.ts"
+import { resumePoints, storedGaps } from "./resume/ResumePoints.ts"
+
+export interface ProducerRun {
+  readonly symbols: ReadonlyArray<string>
+  readonly wsUrl: string
+  readonly batcher?: BatcherOptions
+  /** The trades' times are a recording's (a replay). */
+  readonly recorded?: boolean
+  readonly completeness?: CompletenessOptions
+}
+
+export const runResumedProducer = Effect.fnUntraced(function*(run: ProducerRun) {
+  const states = yield* Effect.serviceOption(EngineStateStore)
+  const resumed = Option.isSome(states)
+    ? { ...(yield* resumePoints(states.value, run.symbols)), storedGaps: { read: storedGaps(states.value, run.symbols), everyMillis: STORED_GAPS_EVERY_MILLIS } }
+    : {}
+  return yield* runProducer(producerConfig(run.symbols, run, {
+    ...resumed,
+    ...(run.batcher === undefined ? {} : { batcher: run.batcher }),
+    ...(run.recorded === undefined ? {} : { recorded: run.recorded }),
+    ...(run.completeness === undefined ? {} : { completeness: run.completeness })
+  }))
+})
