@@ -1,35 +1,22 @@
 /**
  * What every candle store does, whatever it is built on: one suite, run against each adapter
  * (SQLite locally, DynamoDB on dynalite), so the two runtimes differ only where this says they may.
- * `fresh` gives an empty store and a way to close it.
+ * `fresh` gives an empty store and a way to close it (freshStore.ts).
  */
-import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import type { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { candleAt } from "../builders.ts"
-
-export interface FreshCandleStore {
-  readonly store: CandleStore["Service"]
-  readonly close: () => Promise<void>
-}
+import { type Fresh, run, withFresh } from "./freshStore.ts"
 
 const T0 = Date.UTC(2024, 7, 8, 23, 0)
 const M = 60_000
-const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
 const minutes = (symbol: string, count: number): Array<Candle> => Array.from({ length: count }, (_, i) => candleAt(symbol, T0 + i * M))
 const openTimes = (candles: ReadonlyArray<Candle>) => candles.map((c) => (c.openTime - T0) / M)
 
-export const candleStoreContract = (adapter: string, fresh: () => Promise<FreshCandleStore>) =>
+export const candleStoreContract = (adapter: string, fresh: () => Promise<Fresh<CandleStore["Service"]>>) =>
   describe(`the candle store contract: ${adapter}`, () => {
-    const withStore = (test: (store: CandleStore["Service"]) => Promise<void>) => async () => {
-      const { store, close } = await fresh()
-      try {
-        await test(store)
-      } finally {
-        await close()
-      }
-    }
+    const withStore = (test: (store: CandleStore["Service"]) => Promise<void>) => withFresh(fresh, test)
 
     it("gives back every digit of every decimal, and a revision replaces the candle it revises", withStore(async (store) => {
       const original = candleAt("BTCUSDT", T0)
