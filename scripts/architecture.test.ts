@@ -72,17 +72,28 @@ describe("the architecture", () => {
   })
 
   it("services import only core", () => {
-    expect(breaking("packages/services/src/", (e) => within("services")(e) || /^effect(\/|$)/.test(e.specifier) || (e.to.kind === "package" && e.to.pkg === "core"))).toEqual([])
+    expect(
+      breaking("packages/services/src/", (e) => within("services")(e) || /^effect(\/|$)/.test(e.specifier) || (e.to.kind === "package" && e.to.pkg === "core"))
+    ).toEqual([])
   })
 
   it("the API imports only core", () => {
-    expect(breaking("packages/api/src/", (e) => within("api")(e) || /^effect(\/|$)/.test(e.specifier) || (e.to.kind === "package" && e.to.pkg === "core"))).toEqual([])
+    expect(
+      breaking("packages/api/src/", (e) => within("api")(e) || /^effect(\/|$)/.test(e.specifier) || (e.to.kind === "package" && e.to.pkg === "core"))
+    ).toEqual([])
   })
 
   it("the dashboard imports only core and the API's definition", () => {
-    expect(breaking("packages/web/src/", (e) =>
-      within("web")(e) || /^effect(\/|$)/.test(e.specifier) || e.specifier === "lightweight-charts" ||
-      (e.to.kind === "package" && (e.to.pkg === "core" || (e.to.pkg === "api" && e.to.path === "ReadApi"))))).toEqual([])
+    expect(
+      breaking(
+        "packages/web/src/",
+        (e) =>
+          within("web")(e) ||
+          /^effect(\/|$)/.test(e.specifier) ||
+          e.specifier === "lightweight-charts" ||
+          (e.to.kind === "package" && (e.to.pkg === "core" || (e.to.pkg === "api" && e.to.path === "ReadApi")))
+      )
+    ).toEqual([])
   })
 
   it("the local and AWS runtimes never import each other", () => {
@@ -104,7 +115,10 @@ describe("the architecture", () => {
     const undeclared = EDGES.flatMap((e) => {
       const from = packageOf(e.file)
       if (from === undefined || e.to.kind !== "package" || e.to.pkg === from) return []
-      const manifest = JSON.parse(readFileSync(join(ROOT, "packages", from, "package.json"), "utf8")) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
+      const manifest = JSON.parse(readFileSync(join(ROOT, "packages", from, "package.json"), "utf8")) as {
+        dependencies?: Record<string, string>
+        devDependencies?: Record<string, string>
+      }
       const test = /\/test\/|\.test\.ts$/.test(e.file) || !e.file.startsWith(`packages/${from}/src/`)
       const declared = { ...manifest.dependencies, ...(test ? manifest.devDependencies : {}) }
       return `@blockchaincore/${e.to.pkg}` in declared ? [] : [`${e.file} → ${e.specifier}`]

@@ -78,7 +78,10 @@ const say = (line: string) => {
 }
 
 const perSecond = (ms: number) => Math.round((frames.length / ms) * 1000).toLocaleString("en-US")
-report.section("The candle engine on frame text", "The stream recording replicated to 2 million trades (each copy's ids and times shifted), from frame text to closed 1m candles with exact decimals, timed in one process beside a pass that only `JSON.parse`s the same frames; the best of 5 rounds of each.")
+report.section(
+  "The candle engine on frame text",
+  "The stream recording replicated to 2 million trades (each copy's ids and times shifted), from frame text to closed 1m candles with exact decimals, timed in one process beside a pass that only `JSON.parse`s the same frames; the best of 5 rounds of each."
+)
 say(`frames: ${frames.length.toLocaleString("en-US")} (${original.length.toLocaleString("en-US")} recorded, replicated), node ${process.version}`)
 say(`closed 1m candles: ${candles.toLocaleString("en-US")}, frames rejected: ${rejected}`)
 say(`JSON.parse only : ${bestParse.toFixed(0)} ms  ${perSecond(bestParse)} frames/s`)
@@ -89,16 +92,24 @@ say(`ratio engine/parse: ${(bestEngine / bestParse).toFixed(3)}`)
 const processes = measureCandleProcesses(input, TARGET_TRADES)
 const ms = (n: number) => `${Math.round(n).toLocaleString("en-US")} ms`
 const row = (f: ProcessFigure) => `${f.name.padEnd(38)}: ${ms(f.millis).padStart(9)}, peak rss ${f.peakMiB.toFixed(0)} MiB`
-report.section("Whole processes on the same frames gzipped", "`blockchaincore candles --interval 1m` as a user runs it, tardis-dev's `computeTradeBars` over its own Binance mapper, and the floor (gunzip and `JSON.parse` each line, nothing else); each run three times, the median kept, peak RSS read from `/proc` at exit.")
+report.section(
+  "Whole processes on the same frames gzipped",
+  "`blockchaincore candles --interval 1m` as a user runs it, tardis-dev's `computeTradeBars` over its own Binance mapper, and the floor (gunzip and `JSON.parse` each line, nothing else); each run three times, the median kept, peak RSS read from `/proc` at exit."
+)
 say(`whole process, ${frames.length.toLocaleString("en-US")} frames gzipped (median of 3 runs each):`)
 say(row(processes.ours))
 say(row(processes.tardis))
 say(row(processes.floor))
 const speedup = processes.tardis.millis / processes.ours.millis
 const overFloor = processes.ours.millis / processes.floor.millis
-say(`candles vs tardis-dev: ${speedup.toFixed(2)}× as fast (goal ≥ 2); vs the floor: ${overFloor.toFixed(2)}× (goal ≤ 1.25); peak ${processes.ours.peakMiB.toFixed(0)} MiB (goal ≤ 200)`)
+say(
+  `candles vs tardis-dev: ${speedup.toFixed(2)}× as fast (goal ≥ 2); vs the floor: ${overFloor.toFixed(2)}× (goal ≤ 1.25); peak ${processes.ours.peakMiB.toFixed(0)} MiB (goal ≤ 200)`
+)
 
-report.section("The producer", "As its image runs it (bundled, with the image's V8 flags), in a process of its own, 200 symbols subscribed, batches taken as they come: a steady paced rate, then a flood from a child process that writes pre-framed chunks, then all of Binance spot (3,000 streams over three connections).")
+report.section(
+  "The producer",
+  "As its image runs it (bundled, with the image's V8 flags), in a process of its own, 200 symbols subscribed, batches taken as they come: a steady paced rate, then a flood from a child process that writes pre-framed chunks, then all of Binance spot (3,000 streams over three connections)."
+)
 // The producer as its image runs it (packages/aws/Dockerfile): bundled, not type-stripped at load
 // (which alone costs tens of MB), with the same cap on V8's young generation.
 const producerBundle = join(mkdtempSync(join(tmpdir(), "blockchaincore-bench-producer-")), "producer.mjs")
@@ -113,19 +124,39 @@ await build({
   banner: { js: `import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);` },
   logLevel: "warning"
 })
-const producer = spawnSync(process.execPath, ["--expose-gc", PRODUCER_V8_FLAG, producerBundle, input], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", env: { ...process.env, BENCH_DIR: resolve(import.meta.dirname, "bench") } })
+const producer = spawnSync(process.execPath, ["--expose-gc", PRODUCER_V8_FLAG, producerBundle, input], {
+  stdio: ["ignore", "pipe", "inherit"],
+  encoding: "utf8",
+  env: { ...process.env, BENCH_DIR: resolve(import.meta.dirname, "bench") }
+})
 for (const line of producer.stdout.split("\n")) if (line.startsWith("producer")) say(line)
-report.section("The whole local pipeline", "The framed server in a child process → producer → durable queue → enrichment → processor → SQLite store, Parquet staging, bus and consumers; replicated trades from replay to stored candles, each run from a fresh data directory, counted from the end of start-up; the first run apart, then the median of three; then tracing on and sampled; then a few minutes at real speed, from a window's end to its `CandleClosed`, and each hop's p50 and p99.")
+report.section(
+  "The whole local pipeline",
+  "The framed server in a child process → producer → durable queue → enrichment → processor → SQLite store, Parquet staging, bus and consumers; replicated trades from replay to stored candles, each run from a fresh data directory, counted from the end of start-up; the first run apart, then the median of three; then tracing on and sampled; then a few minutes at real speed, from a window's end to its `CandleClosed`, and each hop's p50 and p99."
+)
 // The whole local pipeline; its latency part replays at real speed for a few minutes.
 // With the V8 flag that the CLI's shebang gives `blockchaincore start`.
-const pipeline = spawnSync(process.execPath, [PRODUCER_V8_FLAG, resolve(import.meta.dirname, "bench/pipeline.ts"), input], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 512 * 1024 * 1024 })
+const pipeline = spawnSync(process.execPath, [PRODUCER_V8_FLAG, resolve(import.meta.dirname, "bench/pipeline.ts"), input], {
+  stdio: ["ignore", "pipe", "inherit"],
+  encoding: "utf8",
+  maxBuffer: 512 * 1024 * 1024
+})
 // Its hop table's rows follow the line that announces them, indented.
 for (const line of pipeline.stdout.split("\n")) if (line.startsWith("pipeline") || /^  \S/.test(line)) say(line)
-report.section("Backfill", "`blockchaincore backfill` as a user runs it, from a loopback archive: days of BTCUSDT raw trades into the candle store and the Parquet archive.")
+report.section(
+  "Backfill",
+  "`blockchaincore backfill` as a user runs it, from a loopback archive: days of BTCUSDT raw trades into the candle store and the Parquet archive."
+)
 // History: `blockchaincore backfill` from a loopback archive.
-const backfill = spawnSync(process.execPath, [resolve(import.meta.dirname, "bench/backfill.ts"), input], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
+const backfill = spawnSync(process.execPath, [resolve(import.meta.dirname, "bench/backfill.ts"), input], {
+  stdio: ["ignore", "pipe", "inherit"],
+  encoding: "utf8"
+})
 for (const line of backfill.stdout.split("\n")) if (line.startsWith("backfill")) say(line)
-report.section("Soak", "`blockchaincore start` fed by the replay server a synthetic market of 10 symbols (a trade every 0.4 s per symbol on average) for hours of stream time as fast as it reads them: the process's RSS and the data directory by part, every stream hour.")
+report.section(
+  "Soak",
+  "`blockchaincore start` fed by the replay server a synthetic market of 10 symbols (a trade every 0.4 s per symbol on average) for hours of stream time as fast as it reads them: the process's RSS and the data directory by part, every stream hour."
+)
 // The soak: the runtime fed hours of a synthetic market; what grows, stream hour by stream hour.
 const soak = spawnSync(process.execPath, [resolve(import.meta.dirname, "bench/soak.ts")], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" })
 for (const line of soak.stdout.split("\n")) if (line.startsWith("soak")) say(line)

@@ -32,8 +32,13 @@ describe("scripts/cost", () => {
     expect(closed1m?.requests.commands.get("dynamodb:QueryCommand")).toBe(3 * 3)
 
     const e = estimate(run, PRICES, 0.01)
-    expect(e.lines.map((l) => l.service)).toEqual(expect.arrayContaining(["Fargate (producer)", "SQS FIFO", "EventBridge Pipes", "DynamoDB requests", "S3 requests", "EventBridge bus", "CloudWatch"]))
-    expect(e.total).toBeCloseTo(e.lines.reduce((n, l) => n + l.dollars, 0), 10)
+    expect(e.lines.map((l) => l.service)).toEqual(
+      expect.arrayContaining(["Fargate (producer)", "SQS FIFO", "EventBridge Pipes", "DynamoDB requests", "S3 requests", "EventBridge bus", "CloudWatch"])
+    )
+    expect(e.total).toBeCloseTo(
+      e.lines.reduce((n, l) => n + l.dollars, 0),
+      10
+    )
     const fargate = e.lines.find((l) => l.service === "Fargate (producer)")?.dollars ?? 0
     expect(e.totalOnSpot).toBeCloseTo(e.total - 0.7 * fargate, 10)
     expect(e.lines.find((l) => l.service === "KMS (topics' key)")?.dollars).toBeGreaterThanOrEqual(1)
@@ -50,7 +55,18 @@ describe("scripts/cost", () => {
 describe("scripts/cost --from-local", () => {
   it("takes the symbols and their mean trade rate, rounded up, from a runtime's health", () => {
     const symbol = (name: string, tradesPerSecond: number) => ({ symbol: name, tradesPerSecond, lastTradeTime: 1, lastTradeAgeSeconds: 0.1 })
-    const health = { status: "ok" as const, now: 0, connectionsUp: 1, reconnects: 0, gapsOpen: 0, gapsFilled: 0, queueDepth: 0, batchesProcessed: 0, journal: 0, symbols: [symbol("BTCUSDT", 30.5), symbol("ETHUSDT", 20), symbol("XRPUSDT", 0)] }
+    const health = {
+      status: "ok" as const,
+      now: 0,
+      connectionsUp: 1,
+      reconnects: 0,
+      gapsOpen: 0,
+      gapsFilled: 0,
+      queueDepth: 0,
+      batchesProcessed: 0,
+      journal: 0,
+      symbols: [symbol("BTCUSDT", 30.5), symbol("ETHUSDT", 20), symbol("XRPUSDT", 0)]
+    }
     expect(ratesOf(health)).toEqual({ symbols: 3, rate: 17 })
     expect(ratesOf({ ...health, symbols: [] })).toEqual({ symbols: 1, rate: 1 })
   })

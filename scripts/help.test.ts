@@ -10,7 +10,9 @@ import { ROOT } from "@blockchaincore/testkit/readme"
 const helpOf = (argv: ReadonlyArray<string>) =>
   new Promise<{ readonly code: number; readonly text: string }>((done) =>
     execFile(argv[0]!, [...argv.slice(1), "--help"], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) =>
-      done({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, text: stdout + stderr })))
+      done({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, text: stdout + stderr })
+    )
+  )
 
 const section = (text: string, name: string) => `\n${text}`.split(`\n${name}\n`)[1]?.split(/\n[A-Z][A-Z ]+\n/)[0] ?? ""
 
@@ -27,7 +29,9 @@ describe("--help", () => {
       expect(section(text, "DESCRIPTION").trim().length, text).toBeGreaterThan(10)
       const flags = [...section(text, "FLAGS").matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]!)
       expect(flags.length, text).toBeGreaterThan(0)
-      const examples = section(text, "EXAMPLES").split("\n").filter((l) => /^\s+(blockchaincore|npm|BLOCKCHAINCORE_)/.test(l))
+      const examples = section(text, "EXAMPLES")
+        .split("\n")
+        .filter((l) => /^\s+(blockchaincore|npm|BLOCKCHAINCORE_)/.test(l))
       expect(examples.length, text).toBeGreaterThan(0)
       for (const example of examples) for (const flag of example.match(/--[a-z][a-z-]*/g) ?? []) expect(flags, example).toContain(flag)
     })

@@ -30,11 +30,17 @@ beforeAll(async () => {
   await Effect.runPromise(store.putCandles([candleAt("BTCUSDT", T0 - 60_000), candleAt("BTCUSDT", T0), candleAt("ETHUSDT", T0, "2650.10000000")]))
   const health = Layer.succeed(HealthReport, { current: Effect.succeed({ status: "ok" as const, symbols: ["BTCUSDT", "ETHUSDT"] }) })
   const served = HttpRouter.serve(readApiRoutes, { disableLogger: true, disableListenLog: true }).pipe(
-    Layer.provideMerge(Layer.mergeAll(Layer.succeed(CandleStore, store), layerSqliteEventHistory(":memory:"), health, ServedSymbols.fixed(["BTCUSDT", "ETHUSDT"]))),
+    Layer.provideMerge(
+      Layer.mergeAll(Layer.succeed(CandleStore, store), layerSqliteEventHistory(":memory:"), health, ServedSymbols.fixed(["BTCUSDT", "ETHUSDT"]))
+    ),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
   )
   const context = await Effect.runPromise(Layer.buildWithScope(served, scope))
-  await Effect.runPromise(Context.get(context, EventHistory).record(anomalyDetected({ candle: candleAt("BTCUSDT", T0), rule: "price_movement", severity: "high", metrics: { change: 0.2 }, threshold: 0.05 })))
+  await Effect.runPromise(
+    Context.get(context, EventHistory).record(
+      anomalyDetected({ candle: candleAt("BTCUSDT", T0), rule: "price_movement", severity: "high", metrics: { change: 0.2 }, threshold: 0.05 })
+    )
+  )
   const address = Context.get(context, HttpServer.HttpServer).address
   base = `http://127.0.0.1:${address._tag === "UnixPathAddress" ? 0 : address.port}`
 })
@@ -69,10 +75,28 @@ describe("operator scripts' decisions", () => {
 
   it("outputs of another stage or region are refused; .env is written from the stage's own", () => {
     expect(() => decodeOutputs(JSON.stringify({ queue: "q" }))).toThrow(/not this app's outputs/)
-    const outputs = { stage: "prod", region: "ap-northeast-1", queue: "https://sqs/q.fifo", deadLetterQueue: "https://sqs/d.fifo", consumerFailures: "https://sqs/f", bus: "b", pipe: "p", api: "https://api/", dashboard: "https://d.cloudfront.net", archive: "a", athenaWorkgroup: "w", glueDatabase: "g", producer: "s", cluster: "c", functions: "f1,f2" }
+    const outputs = {
+      stage: "prod",
+      region: "ap-northeast-1",
+      queue: "https://sqs/q.fifo",
+      deadLetterQueue: "https://sqs/d.fifo",
+      consumerFailures: "https://sqs/f",
+      bus: "b",
+      pipe: "p",
+      api: "https://api/",
+      dashboard: "https://d.cloudfront.net",
+      archive: "a",
+      athenaWorkgroup: "w",
+      glueDatabase: "g",
+      producer: "s",
+      cluster: "c",
+      functions: "f1,f2"
+    }
     const text = JSON.stringify(outputs)
     expect(() => outputsOf(text, "dev", "ap-northeast-1")).toThrow(/holds stage prod in ap-northeast-1, not dev in ap-northeast-1: refusing/)
     expect(() => outputsOf(text, "prod", "us-east-1")).toThrow(/refusing to act on another stage's resources/)
-    expect(dotEnv(outputsOf(text, "prod", "ap-northeast-1"))).toContain("QUEUE_URL=https://sqs/q.fifo\nDEAD_LETTER_QUEUE_URL=https://sqs/d.fifo\nCONSUMER_FAILURES_URL=https://sqs/f\n")
+    expect(dotEnv(outputsOf(text, "prod", "ap-northeast-1"))).toContain(
+      "QUEUE_URL=https://sqs/q.fifo\nDEAD_LETTER_QUEUE_URL=https://sqs/d.fifo\nCONSUMER_FAILURES_URL=https://sqs/f\n"
+    )
   })
 })

@@ -53,22 +53,83 @@ beforeAll(async () => {
   // could not deliver to it, and a message that is neither. (moto takes an asynchronous invocation
   // of a function it does not have: a replay that fails is kept, as scripts/redrive.test.ts shows.)
   await withoutDocker(moto.url)
-  const role = (await new IAMClient(client).send(new CreateRoleCommand({ RoleName: "ops-history", AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }) }))).Role?.Arn ?? ""
-  const history = (await new LambdaClient(client).send(new CreateFunctionCommand({ FunctionName: "ops-history", Runtime: "nodejs24.x", Role: role, Handler: "index.handler", Code: { ZipFile: zipOf("index.mjs", "export const handler = async () => {}") } }))).FunctionArn ?? ""
+  const role =
+    (
+      await new IAMClient(client).send(
+        new CreateRoleCommand({
+          RoleName: "ops-history",
+          AssumeRolePolicyDocument: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]
+          })
+        })
+      )
+    ).Role?.Arn ?? ""
+  const history =
+    (
+      await new LambdaClient(client).send(
+        new CreateFunctionCommand({
+          FunctionName: "ops-history",
+          Runtime: "nodejs24.x",
+          Role: role,
+          Handler: "index.handler",
+          Code: { ZipFile: zipOf("index.mjs", "export const handler = async () => {}") }
+        })
+      )
+    ).FunctionArn ?? ""
   const event = (id: string) => ({ version: "0", id, source: "blockchaincore.market", "detail-type": "AnomalyDetected", detail: { _tag: "AnomalyDetected" } })
-  await sqs.send(new SendMessageCommand({ QueueUrl: failures, MessageBody: JSON.stringify({ version: "1.0", requestContext: { requestId: "r1", functionArn: `${history}:$LATEST`, condition: "RetriesExhausted", approximateInvokeCount: 3 }, requestPayload: event("e1"), responsePayload: { errorMessage: "DynamoDB throttled" } }) }))
-  await sqs.send(new SendMessageCommand({ QueueUrl: failures, MessageBody: JSON.stringify(event("e2")), MessageAttributes: { TARGET_ARN: { DataType: "String", StringValue: history } } }))
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: failures,
+      MessageBody: JSON.stringify({
+        version: "1.0",
+        requestContext: { requestId: "r1", functionArn: `${history}:$LATEST`, condition: "RetriesExhausted", approximateInvokeCount: 3 },
+        requestPayload: event("e1"),
+        responsePayload: { errorMessage: "DynamoDB throttled" }
+      })
+    })
+  )
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: failures,
+      MessageBody: JSON.stringify(event("e2")),
+      MessageAttributes: { TARGET_ARN: { DataType: "String", StringValue: history } }
+    })
+  )
   await sqs.send(new SendMessageCommand({ QueueUrl: failures, MessageBody: "not json at all" }))
   await sqs.send(new SendMessageCommand({ QueueUrl: dead, MessageBody: "a batch that failed five times" }))
-  const arnOf = async (url: string) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.["QueueArn"] ?? ""
-  await new PipesClient(client).send(new CreatePipeCommand({ Name: "ops-TradesPipe", RoleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/pipe`, Source: await arnOf(trades), Target: `arn:aws:lambda:${REGION}:${MOTO_ACCOUNT}:function:ops-Processor`, DesiredState: "RUNNING" }))
-  await new CloudWatchClient(client).send(new PutMetricDataCommand({ Namespace: "AWS/Lambda", MetricData: [
-    { MetricName: "Invocations", Dimensions: [{ Name: "FunctionName", Value: "ops-Processor" }], Value: 120, Timestamp: new Date(Date.now() - 600_000) },
-    { MetricName: "Errors", Dimensions: [{ Name: "FunctionName", Value: "ops-Processor" }], Value: 2, Timestamp: new Date(Date.now() - 600_000) }
-  ] }))
+  const arnOf = async (url: string) =>
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.["QueueArn"] ?? ""
+  await new PipesClient(client).send(
+    new CreatePipeCommand({
+      Name: "ops-TradesPipe",
+      RoleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/pipe`,
+      Source: await arnOf(trades),
+      Target: `arn:aws:lambda:${REGION}:${MOTO_ACCOUNT}:function:ops-Processor`,
+      DesiredState: "RUNNING"
+    })
+  )
+  await new CloudWatchClient(client).send(
+    new PutMetricDataCommand({
+      Namespace: "AWS/Lambda",
+      MetricData: [
+        { MetricName: "Invocations", Dimensions: [{ Name: "FunctionName", Value: "ops-Processor" }], Value: 120, Timestamp: new Date(Date.now() - 600_000) },
+        { MetricName: "Errors", Dimensions: [{ Name: "FunctionName", Value: "ops-Processor" }], Value: 2, Timestamp: new Date(Date.now() - 600_000) }
+      ]
+    })
+  )
   const ecs = new ECSClient(client)
   await ecs.send(new CreateClusterCommand({ clusterName: "ops-Cluster" }))
-  await ecs.send(new RegisterTaskDefinitionCommand({ family: "ops-Backfill", requiresCompatibilities: ["FARGATE"], networkMode: "awsvpc", cpu: "1024", memory: "2048", containerDefinitions: [{ name: "Backfill", image: "producer:latest", memory: 2048 }] }))
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: "ops-Backfill",
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: "1024",
+      memory: "2048",
+      containerDefinitions: [{ name: "Backfill", image: "producer:latest", memory: 2048 }]
+    })
+  )
   // The stage's subnets and security group, as its VPC has them.
   const ec2 = new EC2Client(client)
   const subnets = ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).flatMap((s) => (s.SubnetId === undefined ? [] : [s.SubnetId])).slice(0, 2)
@@ -77,12 +138,34 @@ beforeAll(async () => {
   cloudfront = createServer((req, res) => {
     const path = req.url ?? ""
     res.writeHead(200, { "content-type": "application/json" })
-    res.end(JSON.stringify(path.startsWith("/api/v3/exchangeInfo") ? { symbols: [{ symbol: "BTCUSDT" }] } : [[T0, "61234.00000001", "61300.00000000", "61200.00000000", "61234.56789012"]]))
+    res.end(
+      JSON.stringify(
+        path.startsWith("/api/v3/exchangeInfo")
+          ? { symbols: [{ symbol: "BTCUSDT" }] }
+          : [[T0, "61234.00000001", "61300.00000000", "61200.00000000", "61234.56789012"]]
+      )
+    )
   })
   outputs = {
-    stage: STAGE, region: REGION, queue: trades, deadLetterQueue: dead, consumerFailures: failures, bus: "ops-Market", pipe: "ops-TradesPipe",
-    api: "https://refused-directly.lambda-url.ap-northeast-1.on.aws/", dashboard: await listen(cloudfront), archive: "ops-archive", athenaWorkgroup: "ops", glueDatabase: "blockchaincore_ops",
-    producer: "ops-Producer", cluster: "ops-Cluster", functions: "ops-Processor", backfillTask: "ops-Backfill", backfillContainer: "Backfill", backfillSubnets: subnets.join(","), backfillSecurityGroups: group
+    stage: STAGE,
+    region: REGION,
+    queue: trades,
+    deadLetterQueue: dead,
+    consumerFailures: failures,
+    bus: "ops-Market",
+    pipe: "ops-TradesPipe",
+    api: "https://refused-directly.lambda-url.ap-northeast-1.on.aws/",
+    dashboard: await listen(cloudfront),
+    archive: "ops-archive",
+    athenaWorkgroup: "ops",
+    glueDatabase: "blockchaincore_ops",
+    producer: "ops-Producer",
+    cluster: "ops-Cluster",
+    functions: "ops-Processor",
+    backfillTask: "ops-Backfill",
+    backfillContainer: "Backfill",
+    backfillSubnets: subnets.join(","),
+    backfillSecurityGroups: group
   }
 })
 const made: Array<string> = []
@@ -96,10 +179,14 @@ afterAll(async () => {
 const withoutDocker = (url: string) =>
   new Promise<void>((done, fail) => {
     const body = JSON.stringify({ lambda: { use_docker: false } })
-    const request = httpRequest(`${url}/moto-api/config`, { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (response) => {
-      response.resume()
-      response.on("end", () => (response.statusCode === 200 || response.statusCode === 201 ? done() : fail(new Error(`moto config: ${response.statusCode}`))))
-    })
+    const request = httpRequest(
+      `${url}/moto-api/config`,
+      { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      (response) => {
+        response.resume()
+        response.on("end", () => (response.statusCode === 200 || response.statusCode === 201 ? done() : fail(new Error(`moto config: ${response.statusCode}`))))
+      }
+    )
     request.on("error", fail)
     request.end(body)
   })
@@ -119,11 +206,22 @@ const checkout = () => {
 /** `npm run <script> -- <args>` in that checkout, with the emulated account as the SDK's endpoint. */
 const npmRun = (script: string, args: ReadonlyArray<string>) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile("npm", ["run", "--silent", script, "--", ...args], {
-      cwd: checkout(),
-      env: { ...process.env, AWS_ENDPOINT_URL: moto.url, AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey, AWS_REGION: REGION },
-      timeout: 60_000
-    }, (error, stdout, stderr) => done({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr }))
+    execFile(
+      "npm",
+      ["run", "--silent", script, "--", ...args],
+      {
+        cwd: checkout(),
+        env: {
+          ...process.env,
+          AWS_ENDPOINT_URL: moto.url,
+          AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+          AWS_REGION: REGION
+        },
+        timeout: 60_000
+      },
+      (error, stdout, stderr) => done({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr })
+    )
   })
 
 describe("the operator scripts against an emulated account", () => {
@@ -143,9 +241,17 @@ describe("the operator scripts against an emulated account", () => {
     expect(run.code, run.stderr).toBe(3) // something was kept
     expect(run.stdout).toContain(`replayed 2 failed events of stage ${STAGE}`)
     expect(run.stdout).toContain(`sent 0 dead-lettered trade batches of stage ${STAGE} back to its trades queue`)
-    expect(run.stdout.split("\n").filter((l) => l.startsWith("kept "))).toEqual([expect.stringMatching(/the body is not JSON/), expect.stringMatching(/not a trade batch/)])
+    expect(run.stdout.split("\n").filter((l) => l.startsWith("kept "))).toEqual([
+      expect.stringMatching(/the body is not JSON/),
+      expect.stringMatching(/not a trade batch/)
+    ])
     // What was replayed is gone from the queue; what was kept is still there.
-    const left = await new SQSClient({ region: REGION, endpoint: moto.url, credentials: MOTO_CREDENTIALS }).send(new GetQueueAttributesCommand({ QueueUrl: outputs["consumerFailures"], AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }))
+    const left = await new SQSClient({ region: REGION, endpoint: moto.url, credentials: MOTO_CREDENTIALS }).send(
+      new GetQueueAttributesCommand({
+        QueueUrl: outputs["consumerFailures"],
+        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+      })
+    )
     expect(Number(left.Attributes?.["ApproximateNumberOfMessages"]) + Number(left.Attributes?.["ApproximateNumberOfMessagesNotVisible"])).toBe(1)
   })
 
@@ -154,7 +260,12 @@ describe("the operator scripts against an emulated account", () => {
     const kept = (await sqs.send(new CreateQueueCommand({ QueueName: "old-TradesDeadLetter" }))).QueueUrl ?? ""
     const batch: TradeBatch = { shard: 0, epoch: 1, symbols: [{ symbol: "BTCUSDT", watermark: T0, trades: [[1, 6_183_763_000_000n, 2_000_000n, T0, true]] }] }
     await sqs.send(new SendMessageCommand({ QueueUrl: kept, MessageBody: encodeMessageBody(batch) }))
-    const waiting = async (url: string) => Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes?.["ApproximateNumberOfMessages"])
+    const waiting = async (url: string) =>
+      Number(
+        (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes?.[
+          "ApproximateNumberOfMessages"
+        ]
+      )
     const before = await waiting(outputs["queue"]!)
     const run = await npmRun("aws:redrive", ["--stage", STAGE, "--region", REGION, "--from-dead-letter", kept])
     expect(run.stdout, run.stderr).toContain(`sent 1 dead-lettered trade batches of stage ${STAGE} back to its trades queue`)
@@ -169,7 +280,14 @@ describe("the operator scripts against an emulated account", () => {
     const arns = (await ecs.send(new ListTasksCommand({ cluster: "ops-Cluster" }))).taskArns ?? []
     expect(arns).toHaveLength(1)
     const [task] = (await ecs.send(new DescribeTasksCommand({ cluster: "ops-Cluster", tasks: arns }))).tasks ?? []
-    expect(task?.overrides?.containerOverrides?.[0]).toMatchObject({ name: "Backfill", environment: expect.arrayContaining([{ name: "BACKFILL_SYMBOLS", value: "BTCUSDT" }, { name: "BACKFILL_FROM", value: "2024-01-01" }, { name: "BACKFILL_TO", value: "2024-01-31" }]) })
+    expect(task?.overrides?.containerOverrides?.[0]).toMatchObject({
+      name: "Backfill",
+      environment: expect.arrayContaining([
+        { name: "BACKFILL_SYMBOLS", value: "BTCUSDT" },
+        { name: "BACKFILL_FROM", value: "2024-01-01" },
+        { name: "BACKFILL_TO", value: "2024-01-31" }
+      ])
+    })
   })
 
   it("the scripts refuse another stage's outputs and name what is wrong, touching nothing", async () => {

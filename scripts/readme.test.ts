@@ -52,7 +52,9 @@ const spawnIn = (argv: ReadonlyArray<string>) => {
   child.stdout!.on("data", (d) => (stdout += String(d)))
   child.stderr!.on("data", (d) => (stderr += String(d)))
   // npm itself ends by the signal where its child ends with the shell's 130.
-  const exited = new Promise<Ran>((resolve) => child.once("exit", (code, signal) => resolve({ code: code ?? (signal === "SIGINT" ? 130 : null), stdout, stderr })))
+  const exited = new Promise<Ran>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code: code ?? (signal === "SIGINT" ? 130 : null), stdout, stderr }))
+  )
   return { child, exited, output: () => stdout + stderr }
 }
 
@@ -118,6 +120,7 @@ const asCli = (command: string): Array<string> => {
 const NOT_HERE: ReadonlyArray<readonly [RegExp, string]> = [
   [/^npm (install|test)$|^npm (ci|install) && npm test$/, "installs, or runs this very test suite"],
   [/^npm run test:unit$/, "runs a tier of this very test suite: scripts/testTiers.test.ts checks the script"],
+  [/^npm run format$/, "rewrites the source files; npm test runs its check (scripts/testTiers.test.ts checks both)"],
   [/^npm start$/, "live Binance, which this machine cannot reach: the same command on loopback is run below"],
   [/^npm run bench$/, "minutes of measurement; it writes docs/benchmarks.md"],
   [/^npx sst /, "SST's own CLI against an AWS account"],
@@ -160,14 +163,28 @@ describe("the README's commands", () => {
     for (const command of scripts) {
       const script = words(command, false)[2]!
       const argv = script === "aws:backfill" ? filled(words(command, true).slice(4), { "--to": "2024-12-31" }) : words(command, true).slice(4)
-      const decode = script === "aws:backfill" ? () => backfillArgs(decodeArgs(BACKFILL_FLAGS, argv), "2024-12-31") : script === "cost" ? () => decodeArgs(COST_FLAGS, argv) : script === "aws:monitor" ? () => monitorTarget(decodeArgs(MONITOR_FLAGS, argv)) : script === "aws:redrive" ? () => decodeArgs(REDRIVE_FLAGS, argv) : () => decodeArgs(STAGE_FLAGS, argv)
+      const decode =
+        script === "aws:backfill"
+          ? () => backfillArgs(decodeArgs(BACKFILL_FLAGS, argv), "2024-12-31")
+          : script === "cost"
+            ? () => decodeArgs(COST_FLAGS, argv)
+            : script === "aws:monitor"
+              ? () => monitorTarget(decodeArgs(MONITOR_FLAGS, argv))
+              : script === "aws:redrive"
+                ? () => decodeArgs(REDRIVE_FLAGS, argv)
+                : () => decodeArgs(STAGE_FLAGS, argv)
       expect(decode, command).not.toThrow()
     }
     expect([...new Set(scripts.map((c) => words(c, false)[2]))].sort()).toEqual(["aws:backfill", "aws:monitor", "aws:redrive", "aws:start", "aws:stop", "cost"])
     // A setting a command is shown with is one the program reads (the stop's is tested in
     // scripts/stop.test.ts; tracing's are read here, as the README's line gives them).
     const tracingLine = README.split("\n").find((line) => line.startsWith("OTEL_EXPORTER_OTLP_ENDPOINT=")) ?? ""
-    const tracingEnv = Object.fromEntries(tracingLine.split(" ").filter((w) => w.includes("=")).map((w) => w.split("=") as [string, string]))
+    const tracingEnv = Object.fromEntries(
+      tracingLine
+        .split(" ")
+        .filter((w) => w.includes("="))
+        .map((w) => w.split("=") as [string, string])
+    )
     expect([...readmeSettings].sort()).toEqual([LIFT_PROTECTION, ...Object.keys(tracingEnv)].sort())
     const tracing = Effect.runSync(readTracingSettings(ConfigProvider.fromEnv({ env: tracingEnv }), { serviceName: "blockchaincore" }))
     expect(tracing).toMatchObject({ tracesUrl: "http://127.0.0.1:4318/v1/traces", sampler: "parentbased_traceidratio", ratio: 0.01 })
@@ -198,7 +215,10 @@ describe("the README's commands", () => {
     it("npx blockchaincore replay-server serves the recording on loopback", async () => {
       const command = find("npx blockchaincore replay-server ")
       const recording = join(ROOT, find("npm start -- --replay ").split(" ")[4]!)
-      replay = await startLong(filled(words(command, false), { "--input": recording, "--port": "0" }), /ws:\/\/127\.0\.0\.1:(\d+)  \(REST: (http:\/\/127\.0\.0\.1:\d+)\)/)
+      replay = await startLong(
+        filled(words(command, false), { "--input": recording, "--port": "0" }),
+        /ws:\/\/127\.0\.0\.1:(\d+)  \(REST: (http:\/\/127\.0\.0\.1:\d+)\)/
+      )
       ws = `ws://127.0.0.1:${replay.match[1]}`
       rest = replay.match[2]!
       expect(replay.output()).toMatch(/replaying 34419 frames/)
@@ -212,7 +232,12 @@ describe("the README's commands", () => {
     })
 
     it("npx blockchaincore produce publishes the stream until Ctrl-C", async () => {
-      const argv = filled(words(find("npx blockchaincore produce "), true), { "--ws-url": ws, "--rest-url": rest, "--journal-dir": scratch("journal"), "--shards": "2" })
+      const argv = filled(words(find("npx blockchaincore produce "), true), {
+        "--ws-url": ws,
+        "--rest-url": rest,
+        "--journal-dir": scratch("journal"),
+        "--shards": "2"
+      })
       const producing = await startLong(argv, /producing 2 symbols from ws:\/\/127\.0\.0\.1/)
       const ran = await producing.stop()
       expect([0, 130], ran.stderr).toContain(ran.code)
@@ -238,7 +263,10 @@ describe("the README's commands", () => {
 
   it("npm start -- --replay ... replays the recording into candles, and npm run cost -- --from-local takes its rates", async () => {
     const dataDir = scratch("start-replay")
-    const started = await startLong([...asCli(find("npm start -- --replay ")), "--data-dir", dataDir, "--port", "0"], /http:\/\/127\.0\.0\.1:(\d+)\/api\/v3\/klines\?symbol=(BTCUSDT|ETHUSDT)/)
+    const started = await startLong(
+      [...asCli(find("npm start -- --replay ")), "--data-dir", dataDir, "--port", "0"],
+      /http:\/\/127\.0\.0\.1:(\d+)\/api\/v3\/klines\?symbol=(BTCUSDT|ETHUSDT)/
+    )
     const base = `http://127.0.0.1:${started.match[1]}`
     try {
       await waitFor("BTCUSDT's klines", async () => {
@@ -259,13 +287,18 @@ describe("the README's commands", () => {
     const dataDir = scratch("backfill")
     const JAN_15 = Date.UTC(2024, 0, 15, 10)
     const trades = (price: bigint) =>
-      Array.from({ length: 3 }, (_, i) => `${1000 + i},${formatUnits(price + BigInt(i) * 1_000_000n, PRICE_SCALE, 8)},0.50000000,1.00000000,${JAN_15 + i * 1000},True,True`).join("\n")
+      Array.from(
+        { length: 3 },
+        (_, i) => `${1000 + i},${formatUnits(price + BigInt(i) * 1_000_000n, PRICE_SCALE, 8)},0.50000000,1.00000000,${JAN_15 + i * 1000},True,True`
+      ).join("\n")
 
     it("npx blockchaincore backfill loads the period the README asks for from the archive", async () => {
-      archive = await startPublicArchive(new Map([
-        ["data/spot/daily/trades/BTCUSDT/BTCUSDT-trades-2024-01-15.zip", trades(4_250_000_000_000n)],
-        ["data/spot/daily/trades/ETHUSDT/ETHUSDT-trades-2024-01-15.zip", trades(250_000_000_000n)]
-      ]))
+      archive = await startPublicArchive(
+        new Map([
+          ["data/spot/daily/trades/BTCUSDT/BTCUSDT-trades-2024-01-15.zip", trades(4_250_000_000_000n)],
+          ["data/spot/daily/trades/ETHUSDT/ETHUSDT-trades-2024-01-15.zip", trades(250_000_000_000n)]
+        ])
+      )
       const argv = filled(words(find("npx blockchaincore backfill "), true), { "--data-dir": dataDir, "--archive-url": archive.url, "--tries": "2" })
       const ran = await runToEnd(argv)
       expect(ran.code, ran.stderr).toBe(0)

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { DOCS, README, README_ONLY, readmeCommands, ROOT } from "@blockchaincore/testkit/readme"
 
-describe("the README's \"Where things are\"", () => {
+describe('the README\'s "Where things are"', () => {
   const section = README.split("## Where things are")[1]!.split("\n```\n")[1]!
   /** Each package or top-level folder the section describes, with the sub-folders it names (`name/`). */
   const described = new Map<string, Array<string>>()
@@ -22,10 +22,15 @@ describe("the README's \"Where things are\"", () => {
     const text = head === null ? line : head[2]!
     if (current !== undefined) for (const m of text.matchAll(/(?<![\w./-])([a-z][\w-]*)\/(?=[\s,.);:]|$)/g)) described.get(current)!.push(m[1]!)
   }
-  const directories = (dir: string) => readdirSync(join(ROOT, dir)).filter((n) => !n.startsWith(".") && n !== "node_modules" && n !== "dist" && statSync(join(ROOT, dir, n)).isDirectory())
+  const directories = (dir: string) =>
+    readdirSync(join(ROOT, dir)).filter((n) => !n.startsWith(".") && n !== "node_modules" && n !== "dist" && statSync(join(ROOT, dir, n)).isDirectory())
 
   it("names every package and every top-level source folder", () => {
-    expect([...described.keys()].filter((k) => k.startsWith("packages/")).sort()).toEqual(directories("packages").map((p) => `packages/${p}`).sort())
+    expect([...described.keys()].filter((k) => k.startsWith("packages/")).sort()).toEqual(
+      directories("packages")
+        .map((p) => `packages/${p}`)
+        .sort()
+    )
     expect(described.has("scripts") && described.has("stacks")).toBe(true)
   })
 
@@ -47,8 +52,12 @@ describe("the README and docs/, as a newcomer reads them", () => {
     expect(README_ONLY.split("\n").length).toBeLessThanOrEqual(250)
     const pages: ReadonlyArray<readonly [string, string]> = [["README.md", README_ONLY], ...[...DOCS].map(([f, text]) => [`docs/${f}`, text] as const)]
     const broken = pages.flatMap(([page, text]) =>
-      [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]!).filter((target) => !/^https?:/.test(target))
-        .filter((target) => !existsSync(join(ROOT, dirname(page), target))).map((target) => `${page} → ${target}`))
+      [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)]
+        .map((m) => m[1]!)
+        .filter((target) => !/^https?:/.test(target))
+        .filter((target) => !existsSync(join(ROOT, dirname(page), target)))
+        .map((target) => `${page} → ${target}`)
+    )
     expect(broken).toEqual([])
   })
 

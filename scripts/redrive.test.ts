@@ -34,8 +34,21 @@ describe("npm run aws:redrive", () => {
   it("replays Lambda failure records and undelivered bus events on their functions, keeps the rest", async () => {
     const { queueUrl } = sqs.createQueue("failures")
     const send = (body: string, target?: string) =>
-      client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, ...(target === undefined ? {} : { MessageAttributes: { TARGET_ARN: { DataType: "String", StringValue: target } } }) }))
-    await send(JSON.stringify({ version: "1.0", requestContext: { requestId: "r1", functionArn: `${ARCHIVAL}:$LATEST`, condition: "RetriesExhausted", approximateInvokeCount: 3 }, requestPayload: event("e1"), responsePayload: { errorMessage: "S3 down" } }))
+      client.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: body,
+          ...(target === undefined ? {} : { MessageAttributes: { TARGET_ARN: { DataType: "String", StringValue: target } } })
+        })
+      )
+    await send(
+      JSON.stringify({
+        version: "1.0",
+        requestContext: { requestId: "r1", functionArn: `${ARCHIVAL}:$LATEST`, condition: "RetriesExhausted", approximateInvokeCount: 3 },
+        requestPayload: event("e1"),
+        responsePayload: { errorMessage: "S3 down" }
+      })
+    )
     await send(JSON.stringify(event("e2")), HISTORY)
     await send("not json at all")
     await send(JSON.stringify(event("e3")))
@@ -44,19 +57,28 @@ describe("npm run aws:redrive", () => {
     const invoker = Layer.succeed(FunctionInvoker, FunctionInvoker.of({ invoke: (arn, e) => Effect.sync(() => void invoked.push([arn, e])) }))
     const report = await Effect.runPromise(redrive(client, queueUrl, 1).pipe(Effect.provide(invoker)))
 
-    expect(invoked).toEqual([[ARCHIVAL, event("e1")], [HISTORY, event("e2")]])
+    expect(invoked).toEqual([
+      [ARCHIVAL, event("e1")],
+      [HISTORY, event("e2")]
+    ])
     expect(report.replayed).toBe(2)
     expect(report.kept).toHaveLength(2)
     expect(report.kept.join("\n")).toMatch(/the body is not JSON/)
     expect(report.kept.join("\n")).toMatch(/without a Lambda TARGET_ARN/)
     // The replayed ones are gone; the kept ones come back after their visibility timeout.
     expect(sqs.inspectQueue("failures")?.messages.ready.length ?? 0).toBe(0)
-    expect((sqs.inspectQueue("failures")?.messages.inflight.length ?? 0)).toBe(2)
+    expect(sqs.inspectQueue("failures")?.messages.inflight.length ?? 0).toBe(2)
   })
 
   it("keeps a message whose replay fails", async () => {
     const { queueUrl } = sqs.createQueue("failures-2")
-    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(event("e4")), MessageAttributes: { TARGET_ARN: { DataType: "String", StringValue: HISTORY } } }))
+    await client.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify(event("e4")),
+        MessageAttributes: { TARGET_ARN: { DataType: "String", StringValue: HISTORY } }
+      })
+    )
     const invoker = Layer.succeed(FunctionInvoker, FunctionInvoker.of({ invoke: () => Effect.fail(new InvokeFailed({ message: "throttled" })) }))
     const report = await Effect.runPromise(redrive(client, queueUrl, 0).pipe(Effect.provide(invoker)))
     expect(report).toEqual({ replayed: 0, kept: [expect.stringMatching(/throttled/)] })
@@ -67,10 +89,21 @@ describe("npm run aws:redrive", () => {
   it("sends the trades dead-letter queue's batches back to the trades queue, each group in its order, and keeps what is not a batch", async () => {
     const dead = sqs.createQueue("trades-dead.fifo", { attributes: { FifoQueue: "true" } }).queueUrl
     const trades = sqs.createQueue("trades.fifo", { attributes: { FifoQueue: "true" } }).queueUrl
-    const batchOf = (symbol: string, firstId: number): TradeBatch => ({ shard: 0, epoch: 1, symbols: [{ symbol, watermark: T0 + firstId, trades: [[firstId, 6_183_763_000_000n, 2_000_000n, T0 + firstId, true]] }] })
+    const batchOf = (symbol: string, firstId: number): TradeBatch => ({
+      shard: 0,
+      epoch: 1,
+      symbols: [{ symbol, watermark: T0 + firstId, trades: [[firstId, 6_183_763_000_000n, 2_000_000n, T0 + firstId, true]] }]
+    })
     const sent = [batchOf("BTCUSDT", 1), batchOf("ETHUSDT", 1), batchOf("BTCUSDT", 2), batchOf("BTCUSDT", 3), batchOf("ETHUSDT", 2)]
     for (const [i, batch] of sent.entries()) {
-      await client.send(new SendMessageCommand({ QueueUrl: dead, MessageBody: encodeMessageBody(batch), MessageGroupId: messageGroupOf(batch), MessageDeduplicationId: `d${i}` }))
+      await client.send(
+        new SendMessageCommand({
+          QueueUrl: dead,
+          MessageBody: encodeMessageBody(batch),
+          MessageGroupId: messageGroupOf(batch),
+          MessageDeduplicationId: `d${i}`
+        })
+      )
     }
     await client.send(new SendMessageCommand({ QueueUrl: dead, MessageBody: "not a batch", MessageGroupId: "BTCUSDT", MessageDeduplicationId: "garbage" }))
 
@@ -88,7 +121,10 @@ describe("npm run aws:redrive", () => {
       }
     }
     const ids = (group: string) => back.filter(([g]) => g === group).map(([, id]) => id)
-    expect([ids("BTCUSDT"), ids("ETHUSDT")]).toEqual([[1, 2, 3], [1, 2]])
+    expect([ids("BTCUSDT"), ids("ETHUSDT")]).toEqual([
+      [1, 2, 3],
+      [1, 2]
+    ])
     expect(sqs.inspectQueue("trades-dead.fifo")?.messages.ready.length ?? 0).toBe(0)
   })
 })

@@ -39,7 +39,9 @@ Tear it down:
   return 0
 }
 
-runScriptCommand(Command.make("aws:start", STAGE_FLAGS, scriptWork("aws:start", start)).pipe(
-  Command.withDescription("Deploy a stage with sst deploy, write .env.<stage> from its outputs, print its URLs"),
-  Command.withExamples([{ command: "npm run aws:start -- --stage dev --region ap-northeast-1", description: "Deploy the dev stage in Tokyo" }])
-))
+runScriptCommand(
+  Command.make("aws:start", STAGE_FLAGS, scriptWork("aws:start", start)).pipe(
+    Command.withDescription("Deploy a stage with sst deploy, write .env.<stage> from its outputs, print its URLs"),
+    Command.withExamples([{ command: "npm run aws:start -- --stage dev --region ap-northeast-1", description: "Deploy the dev stage in Tokyo" }])
+  )
+)

@@ -50,10 +50,26 @@ const rootWith = (stage: string, producer: string) => {
   const root = mkdtempSync(join(tmpdir(), "stop-"))
   made.push(root)
   mkdirSync(join(root, ".sst"))
-  writeFileSync(join(root, ".sst/outputs.json"), JSON.stringify({
-    stage, region: REGION, queue: queueUrl, deadLetterQueue: `${queueUrl}-dlq`, consumerFailures: `${queueUrl}-failures`, bus: "Market", pipe: "TradesPipe",
-    api: "https://api.lambda-url.on.aws/", dashboard: "https://d.cloudfront.net", archive: "archive", athenaWorkgroup: "w", glueDatabase: "g", producer, cluster: "Cluster", functions: "f"
-  }))
+  writeFileSync(
+    join(root, ".sst/outputs.json"),
+    JSON.stringify({
+      stage,
+      region: REGION,
+      queue: queueUrl,
+      deadLetterQueue: `${queueUrl}-dlq`,
+      consumerFailures: `${queueUrl}-failures`,
+      bus: "Market",
+      pipe: "TradesPipe",
+      api: "https://api.lambda-url.on.aws/",
+      dashboard: "https://d.cloudfront.net",
+      archive: "archive",
+      athenaWorkgroup: "w",
+      glueDatabase: "g",
+      producer,
+      cluster: "Cluster",
+      functions: "f"
+    })
+  )
   return root
 }
 

@@ -18,26 +18,38 @@ import { STAGE_FLAGS } from "./ops/Stage.ts"
 import { DRAIN_LOOKS, runStop } from "./ops/Stop.ts"
 
 const root = resolve(import.meta.dirname, "..")
-runScriptCommand(Command.make("aws:stop", STAGE_FLAGS, scriptWork("aws:stop", async ({ stage, region }) => {
-  const prompt = createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    return await runStop(root, stage, region, stageSettings(stage, process.env), {
-      ask: (question) => prompt.question(question),
-      ecs: new ECSClient({ region }),
-      sqs: new SQSClient({ region }),
-      pause: () => sleep(10_000),
-      // The environment goes with it: a lifted protection is read again when SST evaluates the app.
-      remove: (name) => spawnSync(join(root, "node_modules/.bin/sst"), ["remove", "--stage", name], { cwd: root, stdio: "inherit", env: process.env }).status ?? 1,
-      say: (line) => console.error(line),
-      looks: DRAIN_LOOKS
+runScriptCommand(
+  Command.make(
+    "aws:stop",
+    STAGE_FLAGS,
+    scriptWork("aws:stop", async ({ stage, region }) => {
+      const prompt = createInterface({ input: process.stdin, output: process.stderr })
+      try {
+        return await runStop(root, stage, region, stageSettings(stage, process.env), {
+          ask: (question) => prompt.question(question),
+          ecs: new ECSClient({ region }),
+          sqs: new SQSClient({ region }),
+          pause: () => sleep(10_000),
+          // The environment goes with it: a lifted protection is read again when SST evaluates the app.
+          remove: (name) =>
+            spawnSync(join(root, "node_modules/.bin/sst"), ["remove", "--stage", name], { cwd: root, stdio: "inherit", env: process.env }).status ?? 1,
+          say: (line) => console.error(line),
+          looks: DRAIN_LOOKS
+        })
+      } finally {
+        prompt.close()
+      }
     })
-  } finally {
-    prompt.close()
-  }
-})).pipe(
-  Command.withDescription("Remove a stage: asks yes (stop the producer, drain the queue) / fast / cancel, then sst remove; a protected stage is refused before anything is touched"),
-  Command.withExamples([
-    { command: "npm run aws:stop -- --stage dev --region ap-northeast-1", description: "Remove the dev stage" },
-    { command: "BLOCKCHAINCORE_LIFT_PROTECTION=prod npm run aws:stop -- --stage prod --region ap-northeast-1", description: "Remove prod, typing its name when asked" }
-  ])
-))
+  ).pipe(
+    Command.withDescription(
+      "Remove a stage: asks yes (stop the producer, drain the queue) / fast / cancel, then sst remove; a protected stage is refused before anything is touched"
+    ),
+    Command.withExamples([
+      { command: "npm run aws:stop -- --stage dev --region ap-northeast-1", description: "Remove the dev stage" },
+      {
+        command: "BLOCKCHAINCORE_LIFT_PROTECTION=prod npm run aws:stop -- --stage prod --region ap-northeast-1",
+        description: "Remove prod, typing its name when asked"
+      }
+    ])
+  )
+)

@@ -22,4 +22,10 @@ describe("test tiers", () => {
     expect(scripts["test:unit"]).toBe("vitest run --project unit")
     expect(scripts["test"]).toMatch(/vitest run$/)
   })
+
+  it("npm test checks the formatting that npm run format writes", () => {
+    const scripts: Record<string, string> = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts
+    expect(scripts["test"]).toContain("biome format . &&")
+    expect(scripts["format"]).toBe("biome format --write .")
+  })
 })

@@ -14,14 +14,19 @@ import { dirname, join, resolve } from "node:path"
 export type Tier = "unit" | "integration" | "e2e"
 
 const END_TO_END = /\b(startCli|startCliWithEnv|runCli|runLocalRuntime|runOffline|loadAsLambda|launchBrowser|spawn|execFile)\b|node:child_process/
-const OUTSIDE = /\b(startDynalite|Dynalite|startS3rver|S3rverBucket|startFauxqs|startMoto|motoServer|ReplayServer|runAgainstReplay|createServer|listen\(|startOtlpReceiver|startBusRouter|startPipe)\b|node:net|node:http\b|node:sqlite|from "ws"|@duckdb/
+const OUTSIDE =
+  /\b(startDynalite|Dynalite|startS3rver|S3rverBucket|startFauxqs|startMoto|motoServer|ReplayServer|runAgainstReplay|createServer|listen\(|startOtlpReceiver|startBusRouter|startPipe)\b|node:net|node:http\b|node:sqlite|from "ws"|@duckdb/
 
 const importsOf = (file: string, root: string): Array<string> => {
   const text = readFileSync(file, "utf8")
   const found: Array<string> = []
   for (const [, spec] of text.matchAll(/from "([^"]+)"/g)) {
     if (spec === undefined) continue
-    const path = spec.startsWith(".") ? resolve(dirname(file), spec) : spec.startsWith("@blockchaincore/testkit/") ? join(root, "packages/testkit/src", `${spec.slice("@blockchaincore/testkit/".length)}.ts`) : undefined
+    const path = spec.startsWith(".")
+      ? resolve(dirname(file), spec)
+      : spec.startsWith("@blockchaincore/testkit/")
+        ? join(root, "packages/testkit/src", `${spec.slice("@blockchaincore/testkit/".length)}.ts`)
+        : undefined
     if (path !== undefined && existsSync(path) && (path.includes("/test/") || path.includes("/testkit/"))) found.push(path)
   }
   return found

@@ -26,28 +26,45 @@ export const OLDEST_BATCH_MINUTES = 10
 export const NEAR_TIMEOUT = 0.8
 
 /** Fires on the first occurrence within five minutes; quiet (no data) is fine. */
-const ANY_IN_FIVE_MINUTES = { statistic: "Sum", period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching" } as const
+const ANY_IN_FIVE_MINUTES = {
+  statistic: "Sum",
+  period: 300,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching"
+} as const
 
 const topicsKey = () => {
   const account = aws.getCallerIdentityOutput().accountId
-  return new aws.kms.Key("TopicsKey", {
-    description: "Encrypts the Alerts and Ops topics; CloudWatch alarms may use it to publish",
-    enableKeyRotation: true,
-    deletionWindowInDays: 7,
-    policy: aws.iam.getPolicyDocumentOutput({
-      statements: [
-        { sid: "AccountAdministers", effect: "Allow", actions: ["kms:*"], principals: [{ type: "AWS", identifiers: [$interpolate`arn:aws:iam::${account}:root`] }], resources: ["*"] },
-        {
-          sid: "CloudWatchAlarmsPublish",
-          effect: "Allow",
-          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
-          resources: ["*"],
-          conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account] }]
-        }
-      ]
-    }).json
-  }, keptOnRemoval())
+  return new aws.kms.Key(
+    "TopicsKey",
+    {
+      description: "Encrypts the Alerts and Ops topics; CloudWatch alarms may use it to publish",
+      enableKeyRotation: true,
+      deletionWindowInDays: 7,
+      policy: aws.iam.getPolicyDocumentOutput({
+        statements: [
+          {
+            sid: "AccountAdministers",
+            effect: "Allow",
+            actions: ["kms:*"],
+            principals: [{ type: "AWS", identifiers: [$interpolate`arn:aws:iam::${account}:root`] }],
+            resources: ["*"]
+          },
+          {
+            sid: "CloudWatchAlarmsPublish",
+            effect: "Allow",
+            actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+            resources: ["*"],
+            conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account] }]
+          }
+        ]
+      }).json
+    },
+    keptOnRemoval()
+  )
 }
 
 export const alertTopics = (channels: AlertChannels) => {
@@ -86,9 +103,25 @@ const messagesWaiting = (name: string, topic: sst.aws.SnsTopic, queue: sst.aws.Q
     treatMissingData: "notBreaching"
   })
 
-export const alarms = (topics: AlertTopics, market: Market, events: Events, api: sst.aws.Function, functions: ReadonlyArray<{ readonly name: string; readonly fn: $util.Output<string> | $util.Input<string>; readonly timeoutSeconds: $util.Input<number> }>) => {
-  const deadLetters = messagesWaiting("DeadLetterAlarm", topics.ops, market.deadLetter, "Trade batches in the dead-letter queue: they failed processing five times")
-  const consumerFailures = messagesWaiting("ConsumerFailuresAlarm", topics.ops, events.failures, "Bus events a consumer failed after its retries: fix the cause, then `npm run aws:redrive`")
+export const alarms = (
+  topics: AlertTopics,
+  market: Market,
+  events: Events,
+  api: sst.aws.Function,
+  functions: ReadonlyArray<{ readonly name: string; readonly fn: $util.Output<string> | $util.Input<string>; readonly timeoutSeconds: $util.Input<number> }>
+) => {
+  const deadLetters = messagesWaiting(
+    "DeadLetterAlarm",
+    topics.ops,
+    market.deadLetter,
+    "Trade batches in the dead-letter queue: they failed processing five times"
+  )
+  const consumerFailures = messagesWaiting(
+    "ConsumerFailuresAlarm",
+    topics.ops,
+    events.failures,
+    "Bus events a consumer failed after its retries: fix the cause, then `npm run aws:redrive`"
+  )
   const oldestBatch = alarm("TradesAgeAlarm", topics.ops, {
     alarmDescription: `A trade batch has waited over ${OLDEST_BATCH_MINUTES} minutes in the trades queue: the pipe or the processor is failing; after ${KEPT_THROUGH_OUTAGE_MINUTES} minutes batches go to the dead-letter queue`,
     namespace: "AWS/SQS",
@@ -111,10 +144,20 @@ export const alarms = (topics: AlertTopics, market: Market, events: Events, api:
     })
   )
   const pipeAlarm = (name: string, metricName: string, alarmDescription: string) =>
-    alarm(name, topics.ops, { alarmDescription, namespace: "AWS/EventBridge/Pipes", metricName, dimensions: { PipeName: market.pipe.name }, ...ANY_IN_FIVE_MINUTES })
+    alarm(name, topics.ops, {
+      alarmDescription,
+      namespace: "AWS/EventBridge/Pipes",
+      metricName,
+      dimensions: { PipeName: market.pipe.name },
+      ...ANY_IN_FIVE_MINUTES
+    })
   const pipeFailures = pipeAlarm("PipeFailuresAlarm", "ExecutionFailed", "The trades pipe failed executions (enrichment or target)")
   // The processor reports a failed message without failing its invocation: only the pipe sees it.
-  const pipePartialFailures = pipeAlarm("PipePartialFailuresAlarm", "ExecutionPartiallyFailed", "The trades pipe had messages fail processing: a poison message holds its group until it reaches the dead-letter queue")
+  const pipePartialFailures = pipeAlarm(
+    "PipePartialFailuresAlarm",
+    "ExecutionPartiallyFailed",
+    "The trades pipe had messages fail processing: a poison message holds its group until it reaches the dead-letter queue"
+  )
   const apiThrottles = alarm("ApiThrottlesAlarm", topics.ops, {
     alarmDescription: "The public API function is throttled at its concurrency cap: a request flood, or a cap too low",
     namespace: "AWS/Lambda",
@@ -155,7 +198,23 @@ export const alarms = (topics: AlertTopics, market: Market, events: Events, api:
   // The functions' own counts (packages/aws/src/runtime/EmbeddedMetrics.ts), summed over all of them.
   const ownCount = (name: string, metricName: string, alarmDescription: string) =>
     alarm(name, topics.ops, { alarmDescription, namespace: METRIC_NAMESPACE, metricName, ...ANY_IN_FIVE_MINUTES })
-  const malformed = ownCount("MalformedInputAlarm", "MalformedInput", "A function got input it could not decode (a queue body, a pipe payload, a bus event): it was logged with the reason and set aside")
+  const malformed = ownCount(
+    "MalformedInputAlarm",
+    "MalformedInput",
+    "A function got input it could not decode (a queue body, a pipe payload, a bus event): it was logged with the reason and set aside"
+  )
   const consumerFailed = ownCount("ConsumerFailedAlarm", "ConsumerFailed", "A consumer failed an event; Lambda retries it, then sends it to ConsumerFailures")
-  return { deadLetters, consumerFailures, oldestBatch, malformed, consumerFailed, functionErrors, slowFunctions, pipeFailures, pipePartialFailures, apiThrottles, noCandles }
+  return {
+    deadLetters,
+    consumerFailures,
+    oldestBatch,
+    malformed,
+    consumerFailed,
+    functionErrors,
+    slowFunctions,
+    pipeFailures,
+    pipePartialFailures,
+    apiThrottles,
+    noCandles
+  }
 }

@@ -63,8 +63,14 @@ const DeployEnvironment = Schema.Struct({
 /** "none" is the secrets' placeholder: the channel is off, as when the secret was never set. */
 const SECRET_UNSET = "none"
 const ALERT_SECRETS = {
-  email: { secret: "AlertEmail", address: Schema.String.check(Schema.isPattern(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { message: "Expected an e-mail address such as ops@example.com" })) },
-  sms: { secret: "AlertSms", address: Schema.String.check(Schema.isPattern(/^\+[1-9][0-9]{6,14}$/, { message: "Expected a phone number in E.164 form such as +15550100" })) }
+  email: {
+    secret: "AlertEmail",
+    address: Schema.String.check(Schema.isPattern(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { message: "Expected an e-mail address such as ops@example.com" }))
+  },
+  sms: {
+    secret: "AlertSms",
+    address: Schema.String.check(Schema.isPattern(/^\+[1-9][0-9]{6,14}$/, { message: "Expected a phone number in E.164 form such as +15550100" }))
+  }
 } as const
 
 const alertChannelSet = (env: Readonly<Record<string, string | undefined>>, channel: keyof typeof ALERT_SECRETS): boolean => {
@@ -72,14 +78,25 @@ const alertChannelSet = (env: Readonly<Record<string, string | undefined>>, chan
   const value = env[`SST_SECRET_${secret}`]?.trim()
   if (value === undefined || value === "" || value === SECRET_UNSET) return false
   const decoded = Schema.decodeUnknownResult(address)(value)
-  if (decoded._tag === "Failure") throw new Error(`deploy configuration: secret ${secret}: ${decoded.failure.message} (sst secret set ${secret} <value>, or "none" for no ${channel} alerts)`)
+  if (decoded._tag === "Failure")
+    throw new Error(`deploy configuration: secret ${secret}: ${decoded.failure.message} (sst secret set ${secret} <value>, or "none" for no ${channel} alerts)`)
   return true
 }
 
-const alertChannels = (env: Readonly<Record<string, string | undefined>>): AlertChannels => ({ email: alertChannelSet(env, "email"), sms: alertChannelSet(env, "sms") })
+const alertChannels = (env: Readonly<Record<string, string | undefined>>): AlertChannels => ({
+  email: alertChannelSet(env, "email"),
+  sms: alertChannelSet(env, "sms")
+})
 
 /** Every setting `sst deploy` reads: CI passes each from the repository's variables (.github/workflows/ci.yml). */
-export const DEPLOY_SETTINGS = ["BLOCKCHAINCORE_SYMBOLS", "BLOCKCHAINCORE_API_CONCURRENCY", "BLOCKCHAINCORE_PRODUCER_CAPACITY", "BLOCKCHAINCORE_ANOMALY_CONFIG", "BLOCKCHAINCORE_OTLP_ENDPOINT", "BLOCKCHAINCORE_TRACES_SAMPLE"] as const
+export const DEPLOY_SETTINGS = [
+  "BLOCKCHAINCORE_SYMBOLS",
+  "BLOCKCHAINCORE_API_CONCURRENCY",
+  "BLOCKCHAINCORE_PRODUCER_CAPACITY",
+  "BLOCKCHAINCORE_ANOMALY_CONFIG",
+  "BLOCKCHAINCORE_OTLP_ENDPOINT",
+  "BLOCKCHAINCORE_TRACES_SAMPLE"
+] as const
 
 /** The traces' default share on AWS: a batch in a hundred keeps tracing's cost small (npm run cost). */
 export const DEFAULT_TRACES_SAMPLE = 0.01
@@ -93,15 +110,20 @@ const anomalyConfigFile = (path: string): AnomalyConfig => {
   }
   const config = Result.getOrThrowWith(anomalyConfigOf(text, path), (problem) => new Error(`deploy configuration: BLOCKCHAINCORE_ANOMALY_CONFIG: ${problem}`))
   const size = JSON.stringify(config).length
-  if (size > ANOMALY_CONFIG_MAX_CHARS) throw new Error(`deploy configuration: BLOCKCHAINCORE_ANOMALY_CONFIG: ${path} is ${size} characters as JSON, more than the ${ANOMALY_CONFIG_MAX_CHARS} a function's environment can hold`)
+  if (size > ANOMALY_CONFIG_MAX_CHARS)
+    throw new Error(
+      `deploy configuration: BLOCKCHAINCORE_ANOMALY_CONFIG: ${path} is ${size} characters as JSON, more than the ${ANOMALY_CONFIG_MAX_CHARS} a function's environment can hold`
+    )
   return config
 }
 
 export const deployConfig = (env: Readonly<Record<string, string | undefined>>): DeployConfig => {
-  const set = Object.fromEntries(DEPLOY_SETTINGS.flatMap((name) => {
-    const value = env[name]?.trim()
-    return value === undefined || value === "" ? [] : [[name, value]]
-  }))
+  const set = Object.fromEntries(
+    DEPLOY_SETTINGS.flatMap((name) => {
+      const value = env[name]?.trim()
+      return value === undefined || value === "" ? [] : [[name, value]]
+    })
+  )
   const decoded = Schema.decodeUnknownResult(DeployEnvironment)(set)
   if (decoded._tag === "Failure") throw new Error(`deploy configuration: ${decoded.failure.message}`)
   const config = decoded.success
@@ -110,7 +132,10 @@ export const deployConfig = (env: Readonly<Record<string, string | undefined>>):
     apiConcurrency: config.BLOCKCHAINCORE_API_CONCURRENCY,
     producerCapacity: config.BLOCKCHAINCORE_PRODUCER_CAPACITY ?? "on-demand",
     anomalyConfig: config.BLOCKCHAINCORE_ANOMALY_CONFIG === undefined ? undefined : anomalyConfigFile(config.BLOCKCHAINCORE_ANOMALY_CONFIG),
-    tracing: config.BLOCKCHAINCORE_OTLP_ENDPOINT === undefined ? undefined : { endpoint: config.BLOCKCHAINCORE_OTLP_ENDPOINT, sample: config.BLOCKCHAINCORE_TRACES_SAMPLE ?? DEFAULT_TRACES_SAMPLE },
+    tracing:
+      config.BLOCKCHAINCORE_OTLP_ENDPOINT === undefined
+        ? undefined
+        : { endpoint: config.BLOCKCHAINCORE_OTLP_ENDPOINT, sample: config.BLOCKCHAINCORE_TRACES_SAMPLE ?? DEFAULT_TRACES_SAMPLE },
     alertChannels: alertChannels(env)
   }
 }

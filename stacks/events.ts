@@ -21,7 +21,9 @@ import { consumerGrants, type Grants } from "./access.ts"
 import { baseFunction, HANDLERS, nodejsFor, withDuckDb } from "./functions.ts"
 import { keepOnRemoval } from "./retention.ts"
 
-export type PortLinks = Readonly<Record<Exclude<Port, "EventBus" | "AnomalySettings" | "ExchangeKlines">, ReadonlyArray<sst.Linkable<Record<string, unknown>> | $util.Resource>>>
+export type PortLinks = Readonly<
+  Record<Exclude<Port, "EventBus" | "AnomalySettings" | "ExchangeKlines">, ReadonlyArray<sst.Linkable<Record<string, unknown>> | $util.Resource>>
+>
 
 /** Lambda's asynchronous retries before an event goes to the failure queue (AWS allows 0 to 2). */
 export const CONSUMER_RETRIES = 2
@@ -40,14 +42,24 @@ export const subscriberPattern = (pattern: EventPattern) => {
   if (detail !== undefined && isMatchers(detail)) throw new Error("pattern field detail must be an object")
   const sources = list("source", source)
   const detailTypes = list("detail-type", detailType)
-  return { ...(sources === undefined ? {} : { source: sources }), ...(detailTypes === undefined ? {} : { detailType: detailTypes }), ...(detail === undefined ? {} : { detail }) }
+  return {
+    ...(sources === undefined ? {} : { source: sources }),
+    ...(detailTypes === undefined ? {} : { detailType: detailTypes }),
+    ...(detail === undefined ? {} : { detail })
+  }
 }
 
 const isMatchers = (value: EventPattern[string]): value is ReadonlyArray<Matcher> => Array.isArray(value)
 
 export const marketBus = () => new sst.aws.Bus("Market")
 
-export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer>, links: PortLinks, grants: Grants, settings: Pick<DeployConfig, "anomalyConfig" | "tracing">) => {
+export const events = (
+  bus: sst.aws.Bus,
+  registry: ReadonlyArray<Consumer>,
+  links: PortLinks,
+  grants: Grants,
+  settings: Pick<DeployConfig, "anomalyConfig" | "tracing">
+) => {
   const failures = new sst.aws.Queue("ConsumerFailures", {
     transform: {
       queue: (args, opts) => {
@@ -72,10 +84,16 @@ export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer>, link
         environment: {
           CONSUMER: consumer.name,
           ...tracedEnvironment(settings),
-          ...(consumer.needs.includes("AnomalySettings") && settings.anomalyConfig !== undefined ? { [ANOMALY_CONFIG_ENV]: JSON.stringify(settings.anomalyConfig) } : {})
+          ...(consumer.needs.includes("AnomalySettings") && settings.anomalyConfig !== undefined
+            ? { [ANOMALY_CONFIG_ENV]: JSON.stringify(settings.anomalyConfig) }
+            : {})
         },
         link: linked,
-        permissions: [...consumer.needs.flatMap((port) => byPort[port]), { actions: ["sqs:SendMessage"], resources: [failures.arn] }, ...tracingGrants(settings)]
+        permissions: [
+          ...consumer.needs.flatMap((port) => byPort[port]),
+          { actions: ["sqs:SendMessage"], resources: [failures.arn] },
+          ...tracingGrants(settings)
+        ]
       },
       {
         pattern: subscriberPattern(consumer.pattern),
@@ -94,13 +112,15 @@ export const events = (bus: sst.aws.Bus, registry: ReadonlyArray<Consumer>, link
   new aws.sqs.QueuePolicy("ConsumerFailuresPolicy", {
     queueUrl: failures.url,
     policy: aws.iam.getPolicyDocumentOutput({
-      statements: [{
-        effect: "Allow",
-        actions: ["sqs:SendMessage"],
-        principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
-        resources: [failures.arn],
-        conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: subscriptions.map((s) => s.subscription.nodes.rule.arn) }]
-      }]
+      statements: [
+        {
+          effect: "Allow",
+          actions: ["sqs:SendMessage"],
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+          resources: [failures.arn],
+          conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: subscriptions.map((s) => s.subscription.nodes.rule.arn) }]
+        }
+      ]
     }).json
   })
   return { bus, failures, subscriptions }

@@ -57,7 +57,8 @@ export const baseFunction = {
 export const ensureLinuxBinding = async (dir: string): Promise<void> => {
   if (existsSync(join(dir, "node_modules", DUCKDB_LAMBDA_BINDING))) return
   execFileSync("npm", ["install", "--force", "--no-audit", "--no-fund", "--os=linux", "--cpu=x64", "--libc=glibc"], { cwd: dir, stdio: "inherit" })
-  if (!existsSync(join(dir, "node_modules", DUCKDB_LAMBDA_BINDING))) throw new Error(`${DUCKDB_LAMBDA_BINDING} is not installed in ${dir}: DuckDB would not load on Lambda`)
+  if (!existsSync(join(dir, "node_modules", DUCKDB_LAMBDA_BINDING)))
+    throw new Error(`${DUCKDB_LAMBDA_BINDING} is not installed in ${dir}: DuckDB would not load on Lambda`)
 }
 
 /** DuckDB's binding is x86_64 here so the bundle test can load it on this machine's CPU, as Lambda will. */
@@ -68,10 +69,11 @@ export const withDuckDb = {
 } satisfies Partial<sst.aws.FunctionArgs>
 
 /** What a function installs beside its bundle: DuckDB where it writes Parquet, undici where its handler can call out. */
-export const nodejsFor = (uses: { readonly duckDb: boolean; readonly outboundHttp: boolean }) => ({
-  esbuild: { external: [DUCKDB, UNDICI] },
-  install: {
-    ...(uses.duckDb ? { [DUCKDB]: DUCKDB_VERSION, [DUCKDB_LAMBDA_BINDING]: DUCKDB_VERSION } : {}),
-    ...(uses.outboundHttp ? { [UNDICI]: UNDICI_VERSION } : {})
-  }
-}) satisfies sst.aws.FunctionArgs["nodejs"]
+export const nodejsFor = (uses: { readonly duckDb: boolean; readonly outboundHttp: boolean }) =>
+  ({
+    esbuild: { external: [DUCKDB, UNDICI] },
+    install: {
+      ...(uses.duckDb ? { [DUCKDB]: DUCKDB_VERSION, [DUCKDB_LAMBDA_BINDING]: DUCKDB_VERSION } : {}),
+      ...(uses.outboundHttp ? { [UNDICI]: UNDICI_VERSION } : {})
+    }
+  }) satisfies sst.aws.FunctionArgs["nodejs"]

@@ -23,15 +23,21 @@ export const app = (config: DeployConfig, registry: ReadonlyArray<Consumer>) => 
   const topics = alertTopics(config.alertChannels)
   const bus = marketBus()
   const allowed = grants({ storage: stores, bus, alerts: topics.alerts, topicsKey: topics.key })
-  const consumers = events(bus, registry, {
-    CandleStore: [stores.candles, stores.engineState],
-    CandleRepairs: [stores.candles],
-    AlertConditions: [stores.alertConditions],
-    EventHistory: [stores.history],
-    TradeArchive: [stores.archive],
-    Notifier: [topics.alerts],
-    Webhook: [topics.webhookUrl]
-  }, allowed, config)
+  const consumers = events(
+    bus,
+    registry,
+    {
+      CandleStore: [stores.candles, stores.engineState],
+      CandleRepairs: [stores.candles],
+      AlertConditions: [stores.alertConditions],
+      EventHistory: [stores.history],
+      TradeArchive: [stores.archive],
+      Notifier: [topics.alerts],
+      Webhook: [topics.webhookUrl]
+    },
+    allowed,
+    config
+  )
   const trades = market(stores, consumers, allowed, config)
   const site = web(stores, allowed, config)
   const producers = producer(trades, stores, bus, allowed, config)

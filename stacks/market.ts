@@ -15,8 +15,13 @@ import type { Events } from "./events.ts"
 import { baseFunction, HANDLERS, nodejsFor } from "./functions.ts"
 import type { Storage } from "./storage.ts"
 import { keepOnRemoval } from "./retention.ts"
-import { DEV_MAX_RECEIVES, MAX_RECEIVES, PIPE_BATCH_SIZE, PIPE_FUNCTION_TIMEOUT_SECONDS, VISIBILITY_TIMEOUT_SECONDS } from "@blockchaincore/aws/sqs/TradesQueueReceipts"
-
+import {
+  DEV_MAX_RECEIVES,
+  MAX_RECEIVES,
+  PIPE_BATCH_SIZE,
+  PIPE_FUNCTION_TIMEOUT_SECONDS,
+  VISIBILITY_TIMEOUT_SECONDS
+} from "@blockchaincore/aws/sqs/TradesQueueReceipts"
 
 export const market = (storage: Storage, events: Events, grants: Grants, config: Pick<DeployConfig, "tracing">) => {
   const encrypted = { sqsManagedSseEnabled: true }
@@ -60,16 +65,21 @@ export const market = (storage: Storage, events: Events, grants: Grants, config:
 
   const role = new aws.iam.Role("TradesPipeRole", {
     assumeRolePolicy: aws.iam.getPolicyDocumentOutput({
-      statements: [{
-        effect: "Allow",
-        actions: ["sts:AssumeRole"],
-        principals: [{ type: "Service", identifiers: ["pipes.amazonaws.com"] }],
-        conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [aws.getCallerIdentityOutput().accountId] }]
-      }]
+      statements: [
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["pipes.amazonaws.com"] }],
+          conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [aws.getCallerIdentityOutput().accountId] }]
+        }
+      ]
     }).json
   })
   // The pipe's own log, errors only: a failing execution says why, where the functions' logs cannot.
-  const pipeLog = new aws.cloudwatch.LogGroup("TradesPipeLog", { name: $interpolate`/aws/vendedlogs/pipes/${$app.name}-${$app.stage}-trades`, retentionInDays: 30 })
+  const pipeLog = new aws.cloudwatch.LogGroup("TradesPipeLog", {
+    name: $interpolate`/aws/vendedlogs/pipes/${$app.name}-${$app.stage}-trades`,
+    retentionInDays: 30
+  })
   const policy = new aws.iam.RolePolicy("TradesPipePolicy", {
     role: role.id,
     policy: aws.iam.getPolicyDocumentOutput({

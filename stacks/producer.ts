@@ -32,7 +32,10 @@ export const producer = (market: Market, storage: Storage, bus: sst.aws.Bus, gra
     opts.retainOnDelete = false
     return undefined
   }
-  const vpc = new sst.aws.Vpc("Vpc", { az: 2, transform: { vpc: removedWithStage, securityGroup: removedWithStage, publicSubnet: removedWithStage, privateSubnet: removedWithStage } })
+  const vpc = new sst.aws.Vpc("Vpc", {
+    az: 2,
+    transform: { vpc: removedWithStage, securityGroup: removedWithStage, publicSubnet: removedWithStage, privateSubnet: removedWithStage }
+  })
   const cluster = new sst.aws.Cluster("Cluster", { vpc })
   const sendTrades: Grant = { actions: ["sqs:SendMessage"], resources: [market.queue.arn] }
   // One image, two programs: the producer (its CMD) and the backfill.
@@ -43,7 +46,13 @@ export const producer = (market: Market, storage: Storage, bus: sst.aws.Bus, gra
     cpu: "0.25 vCPU",
     memory: "0.5 GB",
     image,
-    environment: { QUEUE_URL: market.queue.url, STATE_TABLE: storage.engineState.name, BUS_NAME: bus.name, SYMBOLS: config.symbols.join(","), ...tracedEnvironment(config) },
+    environment: {
+      QUEUE_URL: market.queue.url,
+      STATE_TABLE: storage.engineState.name,
+      BUS_NAME: bus.name,
+      SYMBOLS: config.symbols.join(","),
+      ...tracedEnvironment(config)
+    },
     permissions: [sendTrades, grants.readState, grants.publishEvents, ...tracingGrants(config)],
     health: { command: ["CMD", "node", "/app/healthcheck.mjs"], startPeriod: "60 seconds", interval: "30 seconds", timeout: "5 seconds", retries: 3 },
     wait: $app.stage === "prod",

@@ -32,9 +32,13 @@ const table = (name: string, keys: TableKeys) =>
     fields: keys.fields,
     primaryIndex: keys.rangeKey === undefined ? { hashKey: keys.hashKey } : { hashKey: keys.hashKey, rangeKey: keys.rangeKey },
     ...(keys.ttl === undefined ? {} : { ttl: keys.ttl }),
-    ...(keys.indexes === undefined ? {} : {
-      globalIndexes: Object.fromEntries(Object.entries(keys.indexes).map(([name, index]) => [name, { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: "keys-only" as const }]))
-    }),
+    ...(keys.indexes === undefined
+      ? {}
+      : {
+          globalIndexes: Object.fromEntries(
+            Object.entries(keys.indexes).map(([name, index]) => [name, { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: "keys-only" as const }])
+          )
+        }),
     deletionProtection: $app.stage === "prod",
     transform: {
       table: (args) => {
@@ -66,37 +70,52 @@ export const storage = () => {
     rules: [
       ...(versioned ? [{ id: "old-versions-expire", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: OLD_VERSIONS_DAYS } }] : []),
       { id: "staging-expires", status: "Enabled", filter: { prefix: "staging/" }, expiration: { days: STAGING_EXPIRY_DAYS } },
-      { id: "archive-to-infrequent-access", status: "Enabled", filter: { prefix: "archive/" }, transitions: [{ days: ARCHIVE_TO_IA_DAYS, storageClass: "STANDARD_IA" }] },
+      {
+        id: "archive-to-infrequent-access",
+        status: "Enabled",
+        filter: { prefix: "archive/" },
+        transitions: [{ days: ARCHIVE_TO_IA_DAYS, storageClass: "STANDARD_IA" }]
+      },
       { id: "athena-results-expire", status: "Enabled", filter: { prefix: "athena-results/" }, expiration: { days: 7 } }
     ]
   })
 
   const database = new aws.glue.CatalogDatabase("ArchiveDatabase", { name: `${$app.name}_${$app.stage}`.replace(/[^a-z0-9_]/g, "_") }, keptOnRemoval())
   const projected = (name: string, prefix: string, columns: string, partitions: ReadonlyArray<string>, projection: Record<string, string>) =>
-    new aws.glue.CatalogTable(`${name}Table`, {
-      databaseName: database.name,
-      name: name.toLowerCase(),
-      tableType: "EXTERNAL_TABLE",
-      parameters: {
-        classification: "parquet",
-        EXTERNAL: "TRUE",
-        "projection.enabled": "true",
-        "storage.location.template": $interpolate`s3://${archive.name}/archive/${prefix}/${partitions.map((p) => `${p}=\${${p}}`).join("/")}/`,
-        ...projection
+    new aws.glue.CatalogTable(
+      `${name}Table`,
+      {
+        databaseName: database.name,
+        name: name.toLowerCase(),
+        tableType: "EXTERNAL_TABLE",
+        parameters: {
+          classification: "parquet",
+          EXTERNAL: "TRUE",
+          "projection.enabled": "true",
+          "storage.location.template": $interpolate`s3://${archive.name}/archive/${prefix}/${partitions.map((p) => `${p}=\${${p}}`).join("/")}/`,
+          ...projection
+        },
+        partitionKeys: partitions.map((p) => ({ name: p, type: "string" })),
+        storageDescriptor: {
+          location: $interpolate`s3://${archive.name}/archive/${prefix}/`,
+          inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+          outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+          serDeInfo: { serializationLibrary: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" },
+          columns: glueColumns(columns)
+        }
       },
-      partitionKeys: partitions.map((p) => ({ name: p, type: "string" })),
-      storageDescriptor: {
-        location: $interpolate`s3://${archive.name}/archive/${prefix}/`,
-        inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-        outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-        serDeInfo: { serializationLibrary: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" },
-        columns: glueColumns(columns)
-      }
-    }, keptOnRemoval())
+      keptOnRemoval()
+    )
   // Injected: any symbol a query names, streamed or only backfilled, with no list to keep up to
   // date. Athena then needs the symbol in the query (`WHERE symbol = 'BTCUSDT'`, or `IN (...)`).
   const symbolProjection = { "projection.symbol.type": "injected" }
-  const dateProjection = { "projection.date.type": "date", "projection.date.format": "yyyy-MM-dd", "projection.date.range": `${ARCHIVE_FIRST_DATE},NOW`, "projection.date.interval": "1", "projection.date.interval.unit": "DAYS" }
+  const dateProjection = {
+    "projection.date.type": "date",
+    "projection.date.format": "yyyy-MM-dd",
+    "projection.date.range": `${ARCHIVE_FIRST_DATE},NOW`,
+    "projection.date.interval": "1",
+    "projection.date.interval.unit": "DAYS"
+  }
   const trades = projected("Trades", "trades", TRADE_COLUMNS, TRADE_PARTITIONS, {
     ...symbolProjection,
     ...dateProjection,

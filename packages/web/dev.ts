@@ -38,27 +38,37 @@ export const stageRequestUrl = (stageUrl: string, requestUrl: string): URL => {
 /** The stage's answer to the same path and query, or a 502 that says why there is none. */
 const passOn = (stageUrl: string) =>
   HttpRouter.add("GET", "/api/*", (request) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const response = yield* HttpClient.get(stageRequestUrl(stageUrl, request.url)).pipe(Effect.timeout(STAGE_TIMEOUT))
       const body = yield* response.arrayBuffer
-      return HttpServerResponse.uint8Array(new Uint8Array(body), { status: response.status, contentType: response.headers["content-type"] ?? "application/json" })
+      return HttpServerResponse.uint8Array(new Uint8Array(body), {
+        status: response.status,
+        contentType: response.headers["content-type"] ?? "application/json"
+      })
     }).pipe(
-      Effect.catch((e) => Effect.succeed(HttpServerResponse.jsonUnsafe({ code: -1, msg: `the stage's API at ${stageUrl} did not answer: ${e.message}` }, { status: 502 })))
-    ))
+      Effect.catch((e) =>
+        Effect.succeed(HttpServerResponse.jsonUnsafe({ code: -1, msg: `the stage's API at ${stageUrl} did not answer: ${e.message}` }, { status: 502 }))
+      )
+    )
+  )
 
-const main = Effect.gen(function*() {
+const main = Effect.gen(function* () {
   const env = yield* Schema.decodeUnknownEffect(DevEnvironment)(process.env).pipe(
     Effect.mapError((e) => new Error(`packages/web dev: ${e.message} (STAGE_URL is the stage's URL, which sst dev sets; DASHBOARD_PORT a port)`))
   )
   const dist = yield* Effect.promise(() => buildDashboard(""))
-  const served = HttpRouter.serve(Layer.mergeAll(passOn(env.STAGE_URL), HttpStaticServer.layer({ root: dist, index: "index.html", cacheControl: "no-cache" })), { disableListenLog: true, disableLogger: true }).pipe(
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: env.DASHBOARD_PORT ?? DEV_PORT, host: "127.0.0.1" })),
-    Layer.provide(OutboundHttp)
+  const served = HttpRouter.serve(
+    Layer.mergeAll(passOn(env.STAGE_URL), HttpStaticServer.layer({ root: dist, index: "index.html", cacheControl: "no-cache" })),
+    { disableListenLog: true, disableLogger: true }
+  ).pipe(Layer.provideMerge(NodeHttpServer.layer(createServer, { port: env.DASHBOARD_PORT ?? DEV_PORT, host: "127.0.0.1" })), Layer.provide(OutboundHttp))
+  yield* Layer.launch(
+    Layer.effectDiscard(
+      Effect.gen(function* () {
+        const address = (yield* HttpServer.HttpServer).address
+        yield* Console.error(`dashboard (dev) on http://127.0.0.1:${address._tag === "UnixPathAddress" ? 0 : address.port}, /api/* from ${env.STAGE_URL}`)
+      })
+    ).pipe(Layer.provideMerge(served))
   )
-  yield* Layer.launch(Layer.effectDiscard(Effect.gen(function*() {
-    const address = (yield* HttpServer.HttpServer).address
-    yield* Console.error(`dashboard (dev) on http://127.0.0.1:${address._tag === "UnixPathAddress" ? 0 : address.port}, /api/* from ${env.STAGE_URL}`)
-  })).pipe(Layer.provideMerge(served)))
 })
 
 if (import.meta.main) NodeRuntime.runMain(main)

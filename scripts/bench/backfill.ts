@@ -20,7 +20,9 @@ const PEAK = resolve(import.meta.dirname, "peakRss.ts")
 /** The V8 flags the CLI's shebang gives it, so that the bench runs it as `npx blockchaincore` does. */
 const SHEBANG_FLAGS = (readFileSync(BIN, "utf8").split("\n")[0] ?? "").split(/\s+/).filter((f) => f.startsWith("--"))
 
-const btc = loadRecording(recordingPath).map((f) => f.trade).filter((t) => t.symbol === "BTCUSDT")
+const btc = loadRecording(recordingPath)
+  .map((f) => f.trade)
+  .filter((t) => t.symbol === "BTCUSDT")
 const idSpan = btc.at(-1)!.firstId - btc[0]!.firstId + 1
 const timeSpan = btc.at(-1)!.time - btc[0]!.time + 1
 const rows = btc.map((t) => ({
@@ -51,7 +53,25 @@ const server = await startPublicArchive(files)
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-backfill-bench-"))
 const started = performance.now()
 const run = await new Promise<{ code: number | null; stderr: string }>((done) => {
-  const child = spawn(process.execPath, [...SHEBANG_FLAGS, BIN, "backfill", "--symbols", "BTCUSDT", "--from", "2024-01-01", "--to", new Date(firstDay + (DAYS - 1) * 86_400_000).toISOString().slice(0, 10), "--data-dir", dir, "--archive-url", server.url], { env: { ...process.env, NODE_OPTIONS: `--import ${PEAK} ${process.env["BENCH_BACKFILL_NODE_OPTIONS"] ?? ""}` }, stdio: ["ignore", "ignore", "pipe"] })
+  const child = spawn(
+    process.execPath,
+    [
+      ...SHEBANG_FLAGS,
+      BIN,
+      "backfill",
+      "--symbols",
+      "BTCUSDT",
+      "--from",
+      "2024-01-01",
+      "--to",
+      new Date(firstDay + (DAYS - 1) * 86_400_000).toISOString().slice(0, 10),
+      "--data-dir",
+      dir,
+      "--archive-url",
+      server.url
+    ],
+    { env: { ...process.env, NODE_OPTIONS: `--import ${PEAK} ${process.env["BENCH_BACKFILL_NODE_OPTIONS"] ?? ""}` }, stdio: ["ignore", "ignore", "pipe"] }
+  )
   let stderr = ""
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
   child.on("exit", (code) => done({ code, stderr }))
@@ -63,4 +83,6 @@ if (run.code !== 0) {
   console.error(run.stderr)
   process.exit(1)
 }
-console.log(`backfill: ${DAYS} days of BTCUSDT raw trades, ${TRADES_PER_DAY.toLocaleString("en-US")} a day, from a loopback archive to the candle store (6 intervals) and the Parquet archive: ${Math.round(millis).toLocaleString("en-US")} ms, ${((DAYS / millis) * 60_000).toFixed(1)} days a minute, ${Math.round((trades / millis) * 1000).toLocaleString("en-US")} trades/s, peak rss ${peak.toFixed(0)} MiB`)
+console.log(
+  `backfill: ${DAYS} days of BTCUSDT raw trades, ${TRADES_PER_DAY.toLocaleString("en-US")} a day, from a loopback archive to the candle store (6 intervals) and the Parquet archive: ${Math.round(millis).toLocaleString("en-US")} ms, ${((DAYS / millis) * 60_000).toFixed(1)} days a minute, ${Math.round((trades / millis) * 1000).toLocaleString("en-US")} trades/s, peak rss ${peak.toFixed(0)} MiB`
+)

@@ -14,7 +14,9 @@ import { handshakeAnswerForKey, textFrame } from "@blockchaincore/testkit/rawWeb
 
 const CHUNK = 1 << 20
 
-const lines = readFileSync(process.argv[2] ?? "", "utf8").split("\n").filter((l) => l.length > 0)
+const lines = readFileSync(process.argv[2] ?? "", "utf8")
+  .split("\n")
+  .filter((l) => l.length > 0)
 // Framed once at start, so a connection costs a filter and a copy, not a framing of every line.
 const streams = lines.map((line) => /^\{"stream":"([^"]+)"/.exec(line)?.[1] ?? "")
 const allFrames = lines.map(textFrame)

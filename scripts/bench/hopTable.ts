@@ -24,7 +24,12 @@ const ms = (value: number | null | undefined) => (value === null || value === un
 export const hopTable = (latency: ReadonlyArray<HopLatency>): string =>
   HOP_NAMES.map((hop) => {
     if (hop === "consume") {
-      const worst = Math.max(...latency.filter((l) => l.hop === hop).map((l) => l.p99Millis ?? Number.NaN).filter(Number.isFinite))
+      const worst = Math.max(
+        ...latency
+          .filter((l) => l.hop === hop)
+          .map((l) => l.p99Millis ?? Number.NaN)
+          .filter(Number.isFinite)
+      )
       return `  ${hop.padEnd(9)} p99 of the slowest consumer ${ms(Number.isFinite(worst) ? worst : undefined)}   ${HOPS[hop]}`
     }
     const l = latency.find((h) => h.hop === hop)

@@ -7,7 +7,9 @@ import { createGunzip } from "node:zlib"
 
 let lines = 0
 let rest = ""
-for await (const chunk of createReadStream(process.argv[2] ?? "").pipe(createGunzip()).setEncoding("utf8")) {
+for await (const chunk of createReadStream(process.argv[2] ?? "")
+  .pipe(createGunzip())
+  .setEncoding("utf8")) {
   const parts = (rest + String(chunk)).split("\n")
   rest = parts.pop() ?? ""
   for (const line of parts) if (line.length > 0 && JSON.parse(line) !== undefined) lines++

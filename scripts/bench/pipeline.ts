@@ -48,27 +48,28 @@ const server = await startFramedServerProcess(replicated)
 const serverPort = server.port
 const expectedTrades = loadRecording(replicated).length
 /** One run from a fresh data directory: replay to stored candles, with the CPU it took. */
-const measureThroughput = (run: string, tracing?: TracingSettings) => Effect.runPromise(
-  Effect.scoped(
-    Effect.gen(function*() {
-      const started = Date.now()
-      const rt = yield* runtimeAgainst(serverPort, `throughput-${run}`, tracing)
-      const ready = Date.now() - started
-      const cpuAtReady = process.cpuUsage()
-      const threadAtReady = process.threadCpuUsage()
-      while (rt.queue.tradesAccepted < expectedTrades && Date.now() - started < 600_000) yield* Effect.sleep(10)
-      const queued = Date.now() - started
-      while (rt.queue.depth > 0 && Date.now() - started < 600_000) yield* Effect.sleep(10)
-      const cpu = process.cpuUsage(cpuAtReady)
-      const thread = process.threadCpuUsage(threadAtReady)
-      const streaming = Date.now() - started - ready
-      return {
-        rate: Math.round((expectedTrades / streaming) * 1000),
-        line: `${expectedTrades.toLocaleString("en-US")} trades in ${streaming} ms after a start-up of ${ready} ms: ${Math.round((expectedTrades / streaming) * 1000).toLocaleString("en-US")} trades/s (${rt.pipe.batches} batches; all on the queue ${queued - ready} ms in; CPU ${((cpu.user + cpu.system) / expectedTrades).toFixed(2)} µs a trade, of which the main thread ${((thread.user + thread.system) / expectedTrades).toFixed(2)} µs)`
-      }
-    })
+const measureThroughput = (run: string, tracing?: TracingSettings) =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const started = Date.now()
+        const rt = yield* runtimeAgainst(serverPort, `throughput-${run}`, tracing)
+        const ready = Date.now() - started
+        const cpuAtReady = process.cpuUsage()
+        const threadAtReady = process.threadCpuUsage()
+        while (rt.queue.tradesAccepted < expectedTrades && Date.now() - started < 600_000) yield* Effect.sleep(10)
+        const queued = Date.now() - started
+        while (rt.queue.depth > 0 && Date.now() - started < 600_000) yield* Effect.sleep(10)
+        const cpu = process.cpuUsage(cpuAtReady)
+        const thread = process.threadCpuUsage(threadAtReady)
+        const streaming = Date.now() - started - ready
+        return {
+          rate: Math.round((expectedTrades / streaming) * 1000),
+          line: `${expectedTrades.toLocaleString("en-US")} trades in ${streaming} ms after a start-up of ${ready} ms: ${Math.round((expectedTrades / streaming) * 1000).toLocaleString("en-US")} trades/s (${rt.pipe.batches} batches; all on the queue ${queued - ready} ms in; CPU ${((cpu.user + cpu.system) / expectedTrades).toFixed(2)} µs a trade, of which the main thread ${((thread.user + thread.system) / expectedTrades).toFixed(2)} µs)`
+        }
+      })
+    )
   )
-)
 // A running pipeline is compiled: the first run, which pays for the JIT, is reported apart. This
 // 2-core machine's speed varies from run to run by a fifth and more: the median of the next three.
 // Tracing's modes are interleaved, run by run, so that the machine's drift falls on all three alike.
@@ -95,28 +96,40 @@ const medianOf = (runs: ReadonlyArray<{ readonly rate: number }>) => [...runs].s
 const runs = byMode.get("off")!
 for (const [i, r] of runs.entries()) console.log(`pipeline run ${i + 1}: ${r.line}`)
 const median = medianOf(runs)
-console.log(`pipeline: replay to stored candles, ${median.toLocaleString("en-US")} trades/s sustained, the median of 3 runs after the first (${runs.map((r) => r.rate.toLocaleString("en-US")).join(", ")}; goal ≥ 200,000)`)
+console.log(
+  `pipeline: replay to stored candles, ${median.toLocaleString("en-US")} trades/s sustained, the median of 3 runs after the first (${runs.map((r) => r.rate.toLocaleString("en-US")).join(", ")}; goal ≥ 200,000)`
+)
 for (const mode of ["on", "sampled"]) {
   const traced = byMode.get(mode)!
   const rate = medianOf(traced)
-  console.log(`pipeline, tracing ${mode === "on" ? "on (every batch)" : "sampled (1 in 100 batches)"}: ${rate.toLocaleString("en-US")} trades/s, ${(((rate - median) / median) * 100).toFixed(1)}% against off (${traced.map((r) => r.rate.toLocaleString("en-US")).join(", ")}; ${Math.round((sent.get(mode) ?? 0) / 3 / 1024).toLocaleString("en-US")} KiB of spans sent a run)`)
+  console.log(
+    `pipeline, tracing ${mode === "on" ? "on (every batch)" : "sampled (1 in 100 batches)"}: ${rate.toLocaleString("en-US")} trades/s, ${(((rate - median) / median) * 100).toFixed(1)}% against off (${traced.map((r) => r.rate.toLocaleString("en-US")).join(", ")}; ${Math.round((sent.get(mode) ?? 0) / 3 / 1024).toLocaleString("en-US")} KiB of spans sent a run)`
+  )
 }
 
 const latencies = await Effect.runPromise(
   Effect.scoped(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = new ReplayServer(loadRecording(recordingPath), { speed: 1 })
-      const port = yield* Effect.acquireRelease(Effect.promise(() => server.listen()), () => Effect.promise(() => server.close()))
+      const port = yield* Effect.acquireRelease(
+        Effect.promise(() => server.listen()),
+        () => Effect.promise(() => server.close())
+      )
       const rt = yield* runtimeAgainst(port, "latency")
       const samples: Array<number> = []
       const closed = yield* rt.bus.events({ "detail-type": ["CandleClosed"], detail: { candle: { interval: ["1m"] } } })
-      yield* Effect.forkScoped(Stream.runForEach(closed, (event) => Effect.sync(() => {
-        const origin = server.pacingOrigin
-        if (event._tag !== "CandleClosed" || origin === undefined) return
-        const windowEndWall = origin.wall + (event.candle.closeTime + 1 - origin.trade)
-        samples.push(Date.now() - windowEndWall)
-        if (process.env["BENCH_VERBOSE"] !== undefined) console.log(`pipeline-sample ${event.candle.symbol} ${new Date(event.candle.openTime).toISOString()} ${Date.now() - windowEndWall} ms`)
-      })))
+      yield* Effect.forkScoped(
+        Stream.runForEach(closed, (event) =>
+          Effect.sync(() => {
+            const origin = server.pacingOrigin
+            if (event._tag !== "CandleClosed" || origin === undefined) return
+            const windowEndWall = origin.wall + (event.candle.closeTime + 1 - origin.trade)
+            samples.push(Date.now() - windowEndWall)
+            if (process.env["BENCH_VERBOSE"] !== undefined)
+              console.log(`pipeline-sample ${event.candle.symbol} ${new Date(event.candle.openTime).toISOString()} ${Date.now() - windowEndWall} ms`)
+          })
+        )
+      )
       yield* Effect.sleep(LATENCY_SECONDS * 1000)
       const health = yield* HttpClient.get(`http://127.0.0.1:${rt.port}/health`).pipe(
         Effect.flatMap(HttpClientResponse.schemaBodyJson(PipelineHealth)),
@@ -132,5 +145,7 @@ const latencies = await Effect.runPromise(
 const firstMinute = latencies.samples.slice(0, 2)
 const sorted = latencies.samples.slice(2).sort((a, b) => a - b)
 const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
-console.log(`pipeline: window end → CandleClosed at real speed, ${sorted.length} windows over ${LATENCY_SECONDS} s after the first minute: p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${sorted.at(-1)} ms (first minute after start: ${firstMinute.join(", ")} ms)`)
+console.log(
+  `pipeline: window end → CandleClosed at real speed, ${sorted.length} windows over ${LATENCY_SECONDS} s after the first minute: p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${sorted.at(-1)} ms (first minute after start: ${firstMinute.join(", ")} ms)`
+)
 console.log(`pipeline: each hop at real speed over those ${LATENCY_SECONDS} s (the p50 and p99 /metrics and the dashboard show):\n${latencies.hops}`)

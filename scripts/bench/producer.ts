@@ -36,9 +36,19 @@ const STEADY_SECONDS = 20
 const paced = await startFramedServerProcess(file, STEADY_RATE)
 const steady = await Effect.runPromise(
   Effect.scoped(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const steadyQueue = new SqliteTradeQueue()
-      const handle = yield* runResumedProducer({ symbols, wsUrl: `ws://127.0.0.1:${paced.port}` }).pipe(Effect.provide(Layer.mergeAll(steadyQueue.layer(), InProcessEventBus.layer(), Journal.layer(join(dir, "journal-steady")), OutboundHttp, restAt(`http://127.0.0.1:${paced.port}`))))
+      const handle = yield* runResumedProducer({ symbols, wsUrl: `ws://127.0.0.1:${paced.port}` }).pipe(
+        Effect.provide(
+          Layer.mergeAll(
+            steadyQueue.layer(),
+            InProcessEventBus.layer(),
+            Journal.layer(join(dir, "journal-steady")),
+            OutboundHttp,
+            restAt(`http://127.0.0.1:${paced.port}`)
+          )
+        )
+      )
       const samples: Array<number> = []
       for (let s = 0; s < STEADY_SECONDS * 10; s++) {
         for (let shard = 0; shard < DEFAULT_BATCHER.shards; shard++) steadyQueue.take(shard, Number.MAX_SAFE_INTEGER)
@@ -62,7 +72,7 @@ const floodRun = async (symbolList: ReadonlyArray<string>, journal: string) => {
   const baseline = process.memoryUsage()
   const result = await Effect.runPromise(
     Effect.scoped(
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const started = Date.now()
         const handle = yield* runResumedProducer({ symbols: symbolList, wsUrl: url }).pipe(Effect.provide(restAt(url.replace("ws://", "http://"))))
         const deadline = Date.now() + 300_000
@@ -97,8 +107,16 @@ const ALL_SPOT = 3_000
 const wide = await floodRun(["BTCUSDT", "ETHUSDT", ...Array.from({ length: ALL_SPOT - 2 }, (_, i) => `SPOT${i}USDT`)], "journal-wide")
 
 console.log(steadyLine)
-console.log(`producer: ${frameCount.toLocaleString("en-US")} frames from the replay server to ${result.metrics.publish.published.toLocaleString("en-US")} published batches, ${SYMBOLS} symbols subscribed`)
-console.log(`producer: ${result.elapsed} ms  ${rate(result).toLocaleString("en-US")} frames/s (connect, decode, sequence, batch, publish), the median of ${FLOOD_RUNS} runs (${runs.map((r) => rate(r).toLocaleString("en-US")).join(", ")})`)
-console.log(`producer memory, ${SYMBOLS} symbols, batches consumed as they come: peak rss ${mib(result.peakRss)} while streaming; after it, rss ${mib(result.memory.rss)}, heap ${mib(result.memory.heapUsed - baseline.heapUsed)} above the process's baseline (${mib(baseline.heapUsed)}, rss ${mib(baseline.rss)} before this run, after the steady-state one)`)
+console.log(
+  `producer: ${frameCount.toLocaleString("en-US")} frames from the replay server to ${result.metrics.publish.published.toLocaleString("en-US")} published batches, ${SYMBOLS} symbols subscribed`
+)
+console.log(
+  `producer: ${result.elapsed} ms  ${rate(result).toLocaleString("en-US")} frames/s (connect, decode, sequence, batch, publish), the median of ${FLOOD_RUNS} runs (${runs.map((r) => rate(r).toLocaleString("en-US")).join(", ")})`
+)
+console.log(
+  `producer memory, ${SYMBOLS} symbols, batches consumed as they come: peak rss ${mib(result.peakRss)} while streaming; after it, rss ${mib(result.memory.rss)}, heap ${mib(result.memory.heapUsed - baseline.heapUsed)} above the process's baseline (${mib(baseline.heapUsed)}, rss ${mib(baseline.rss)} before this run, after the steady-state one)`
+)
 
-console.log(`producer, ${ALL_SPOT.toLocaleString("en-US")} streams (${wide.metrics.counters.connects} connections): ${wide.elapsed} ms  ${rate(wide).toLocaleString("en-US")} frames/s, peak rss ${mib(wide.peakRss)}`)
+console.log(
+  `producer, ${ALL_SPOT.toLocaleString("en-US")} streams (${wide.metrics.counters.connects} connections): ${wide.elapsed} ms  ${rate(wide).toLocaleString("en-US")} frames/s, peak rss ${mib(wide.peakRss)}`
+)

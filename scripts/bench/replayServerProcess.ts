@@ -21,7 +21,11 @@ export const startReplayServerProcess = (recording: string): Promise<{ readonly 
 /** The bench's framed stream server (framedStreamServer.ts) in a child process: cheaper per frame than any client. */
 export const startFramedServerProcess = (recording: string, framesPerSecond?: number): Promise<{ readonly child: ChildProcess; readonly port: number }> =>
   new Promise((done, fail) => {
-    const child = spawn(process.execPath, [resolve(BENCH_DIR, "framedStreamServer.ts"), recording, ...(framesPerSecond === undefined ? [] : [String(framesPerSecond)])], { stdio: ["ignore", "pipe", "inherit"] })
+    const child = spawn(
+      process.execPath,
+      [resolve(BENCH_DIR, "framedStreamServer.ts"), recording, ...(framesPerSecond === undefined ? [] : [String(framesPerSecond)])],
+      { stdio: ["ignore", "pipe", "inherit"] }
+    )
     let out = ""
     child.stdout!.on("data", (d) => {
       out += String(d)

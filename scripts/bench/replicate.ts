@@ -6,7 +6,10 @@ import { gunzipSync } from "node:zlib"
 export const DEFAULT_RECORDING = resolve(import.meta.dirname, "../../packages/testkit/data/binance-spot-trade-stream-BTCUSDT-ETHUSDT-20240808T2354Z.ndjson.gz")
 
 export const readRecording = (path: string): Array<string> =>
-  gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter((l) => l.length > 0)
+  gunzipSync(readFileSync(path))
+    .toString("utf8")
+    .split("\n")
+    .filter((l) => l.length > 0)
 
 /**
  * Copies of the recording, each shifted past the previous one: trade ids by each symbol's own id
@@ -38,7 +41,6 @@ export const replicate = (frames: ReadonlyArray<string>, target: number): Array<
   }
   return out
 }
-
 
 /** `node scripts/bench/replicate.ts RECORDING OUT FRAMES`: the replicated recording as a file, made in a process of its own. */
 if (import.meta.main) {

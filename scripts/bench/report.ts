@@ -27,15 +27,18 @@ export class BenchReport {
 
   write(path: string): void {
     const body = this.sections.map((s) => [`## ${s.title}`, "", s.what, "", "```", ...trimmed(s.lines), "```", ""].join("\n"))
-    writeFileSync(path, [
-      "# Benchmarks",
-      "",
-      `Written by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}, on ${this.machine}. Every figure below is`,
-      "this run's, printed as the bench printed it; each run replaces the file. What the goals are, and",
-      "what limits each figure, is said beside it in the bench's own lines.",
-      "",
-      ...body
-    ].join("\n"))
+    writeFileSync(
+      path,
+      [
+        "# Benchmarks",
+        "",
+        `Written by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}, on ${this.machine}. Every figure below is`,
+        "this run's, printed as the bench printed it; each run replaces the file. What the goals are, and",
+        "what limits each figure, is said beside it in the bench's own lines.",
+        "",
+        ...body
+      ].join("\n")
+    )
   }
 }
 

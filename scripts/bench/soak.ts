@@ -23,7 +23,7 @@ const SHEBANG_FLAGS = (readFileSync(BIN, "utf8").split("\n")[0] ?? "").split(/\s
 /** A deterministic market: per symbol a random walk in whole cents, trades at random gaps. */
 const market = (): Array<RecordedFrame> => {
   let seed = 42
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648)
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648
   const streams = SYMBOLS.map((symbol, i) => ({ symbol, id: 1_000_000 * (i + 1), cents: 100_00 * (i + 1), time: START + i }))
   const frames: Array<RecordedFrame> = []
   const end = START + HOURS * 3_600_000
@@ -53,7 +53,25 @@ const frames = market()
 const server = new ReplayServer(frames, { pingIntervalMillis: 20_000 })
 const port = await server.listen()
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-soak-"))
-const child = spawn(process.execPath, [...SHEBANG_FLAGS, BIN, "start", "--symbols", SYMBOLS.join(","), "--ws-url", `ws://127.0.0.1:${port}`, "--rest-url", `http://127.0.0.1:${port}`, "--data-dir", dir, "--port", "0"], { stdio: ["ignore", "ignore", "inherit"] })
+const child = spawn(
+  process.execPath,
+  [
+    ...SHEBANG_FLAGS,
+    BIN,
+    "start",
+    "--symbols",
+    SYMBOLS.join(","),
+    "--ws-url",
+    `ws://127.0.0.1:${port}`,
+    "--rest-url",
+    `http://127.0.0.1:${port}`,
+    "--data-dir",
+    dir,
+    "--port",
+    "0"
+  ],
+  { stdio: ["ignore", "ignore", "inherit"] }
+)
 console.log(`soak: ${SYMBOLS.length} symbols, ${HOURS} stream hours, ${frames.length.toLocaleString("en-US")} trades, as fast as the runtime reads`)
 console.log("soak: hour  rss MiB  staging  candles  history  queue  parquet (MiB)")
 const started = performance.now()
@@ -65,7 +83,9 @@ while (hour < HOURS && performance.now() - started < 600_000) {
   if (head < START + (hour + 1) * 3_600_000 && server.stats.framesSent < frames.length) continue
   hour++
   const parquet = globSync(join(dir, "archive", "trades", "**", "*.parquet")).reduce((n, f) => n + size(f), 0)
-  console.log(`soak: ${String(hour).padStart(4)}  ${mib(rssOf(child.pid!)).padStart(7)}  ${mib(sqlite(join(dir, "archive", "staging.sqlite"))).padStart(7)}  ${mib(sqlite(join(dir, "candles.sqlite"))).padStart(7)}  ${mib(sqlite(join(dir, "history.sqlite"))).padStart(7)}  ${mib(sqlite(join(dir, "queue.sqlite"))).padStart(5)}  ${mib(parquet).padStart(7)}`)
+  console.log(
+    `soak: ${String(hour).padStart(4)}  ${mib(rssOf(child.pid!)).padStart(7)}  ${mib(sqlite(join(dir, "archive", "staging.sqlite"))).padStart(7)}  ${mib(sqlite(join(dir, "candles.sqlite"))).padStart(7)}  ${mib(sqlite(join(dir, "history.sqlite"))).padStart(7)}  ${mib(sqlite(join(dir, "queue.sqlite"))).padStart(5)}  ${mib(parquet).padStart(7)}`
+  )
 }
 console.log(`soak: ${Math.round((performance.now() - started) / 1000)} s`)
 child.kill("SIGINT")

@@ -40,7 +40,10 @@ const READS = new Set(["GetItemCommand", "BatchGetItemCommand", "QueryCommand", 
 const unitsOf = (output: object): number => {
   const consumed: unknown = "ConsumedCapacity" in output ? output.ConsumedCapacity : undefined
   const list = Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed]
-  return list.reduce((n: number, c: unknown) => n + (typeof c === "object" && c !== null && "CapacityUnits" in c && typeof c.CapacityUnits === "number" ? c.CapacityUnits : 0), 0)
+  return list.reduce(
+    (n: number, c: unknown) => n + (typeof c === "object" && c !== null && "CapacityUnits" in c && typeof c.CapacityUnits === "number" ? c.CapacityUnits : 0),
+    0
+  )
 }
 
 /** Asks DynamoDB to report consumed capacity on every call, and adds it up. */

@@ -25,6 +25,8 @@ export const COST_FLAGS = {
   fromLocal: Flag.String("from-local").pipe(
     Flag.withSchema(LocalUrl),
     Flag.optional,
-    Flag.withDescription(`Take the symbols and their trade rate from a running local runtime (its /health), e.g. http://127.0.0.1:8787; at most ${MAX_RATE} trades/s a symbol`)
+    Flag.withDescription(
+      `Take the symbols and their trade rate from a running local runtime (its /health), e.g. http://127.0.0.1:8787; at most ${MAX_RATE} trades/s a symbol`
+    )
   )
 }

@@ -75,7 +75,9 @@ export interface CountedRun {
   readonly candleItemBytes: number
 }
 
-const SqsBatch = Schema.fromJsonString(Schema.Struct({ Entries: Schema.Array(Schema.Struct({ Id: Schema.String, MessageBody: Schema.String, MessageGroupId: Schema.String })) }))
+const SqsBatch = Schema.fromJsonString(
+  Schema.Struct({ Entries: Schema.Array(Schema.Struct({ Id: Schema.String, MessageBody: Schema.String, MessageGroupId: Schema.String })) })
+)
 const PutEvents = Schema.fromJsonString(Schema.Struct({ Entries: Schema.Array(Schema.Struct({ Detail: Schema.String })) }))
 
 const chunks = (bytes: number) => Math.max(1, Math.ceil(bytes / 65_536))
@@ -88,7 +90,11 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
   const sqs = await startWireFake((request) => {
     const entries = Schema.decodeUnknownSync(SqsBatch)(request.body).Entries
     sqsBatches.push(entries)
-    return json({ Successful: entries.map((e) => ({ Id: e.Id, MessageId: e.Id, MD5OfMessageBody: createHash("md5").update(e.MessageBody).digest("hex") })), Failed: [] }, 200, "application/x-amz-json-1.0")
+    return json(
+      { Successful: entries.map((e) => ({ Id: e.Id, MessageId: e.Id, MD5OfMessageBody: createHash("md5").update(e.MessageBody).digest("hex") })), Failed: [] },
+      200,
+      "application/x-amz-json-1.0"
+    )
   })
   const published: Array<DomainEvent> = []
   let eventChunks = 0
@@ -103,7 +109,11 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
   let publishes = 0
   const sns = await startWireFake(() => {
     publishes++
-    return { status: 200, contentType: "text/xml", body: `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m</MessageId></PublishResult></PublishResponse>` }
+    return {
+      status: 200,
+      contentType: "text/xml",
+      body: `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m</MessageId></PublishResult></PublishResponse>`
+    }
   })
 
   const counters = newCounters()
@@ -133,25 +143,35 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
     EventBus: bus,
     EventHistory: layerDynamoEventHistory(dynamoClient, "history"),
     // Binance's klines cost AWS nothing: the exchange here answers with the stored candles themselves.
-    ExchangeKlines: Layer.effect(ExchangeKlines, Effect.gen(function*() {
-      const candles = yield* CandleStore
-      return ExchangeKlines.of({
-        klines: (symbol, interval, startTime, endTime) => candles.candles({ symbol, interval, startTime, endTime, limit: 1000 }).pipe(Effect.mapError((e) => new ExchangeUnavailable({ message: e.message }))),
-        // The stored candles agree with themselves: nothing is ever repaired from trades here.
-        trades: () => Effect.succeed([])
+    ExchangeKlines: Layer.effect(
+      ExchangeKlines,
+      Effect.gen(function* () {
+        const candles = yield* CandleStore
+        return ExchangeKlines.of({
+          klines: (symbol, interval, startTime, endTime) =>
+            candles
+              .candles({ symbol, interval, startTime, endTime, limit: 1000 })
+              .pipe(Effect.mapError((e) => new ExchangeUnavailable({ message: e.message }))),
+          // The stored candles agree with themselves: nothing is ever repaired from trades here.
+          trades: () => Effect.succeed([])
+        })
       })
-    })).pipe(Layer.provide(store)),
+    ).pipe(Layer.provide(store)),
     Notifier: layerSnsNotifier({ client: snsClient, topicArn: "arn:aws:sns:ap-northeast-1:123456789012:alerts", ...retry }),
     TradeArchive: layerS3TradeArchive({ client: s3Client, bucket: "archive" }),
     // A chat webhook costs AWS nothing: the posts are taken, and not sent anywhere.
     Webhook: Layer.succeed(Webhook, Notifier.of({ channel: "webhook", notify: () => Effect.void }))
   }
   const runtime = ManagedRuntime.make(
-    Layer.mergeAll(Enricher.layer(defaultEnrichment(instruments)), Processor.layer(DEFAULT_ENGINE, "by-caller")).pipe(Layer.provideMerge(Layer.mergeAll(store, states, bus, archive)))
+    Layer.mergeAll(Enricher.layer(defaultEnrichment(instruments)), Processor.layer(DEFAULT_ENGINE, "by-caller")).pipe(
+      Layer.provideMerge(Layer.mergeAll(store, states, bus, archive))
+    )
   )
   // Each consumer on the same ports, as its own function would run it.
   const consumerScope = Effect.runSync(Scope.make())
-  const handlers = new Map(await runtime.runPromise(Effect.forEach(REGISTRY, (c) => Effect.map(c.handlerOn(ports), (h) => [c.name, h] as const)).pipe(Scope.provide(consumerScope))))
+  const handlers = new Map(
+    await runtime.runPromise(Effect.forEach(REGISTRY, (c) => Effect.map(c.handlerOn(ports), (h) => [c.name, h] as const)).pipe(Scope.provide(consumerScope)))
+  )
 
   const queue = makeSqsTradeQueue({ client: sqsClient, queueUrl: `${sqs.endpoint}/123456789012/trades.fifo`, maxAttempts: 3, baseDelayMillis: 10 })
   const batcher = new Batcher(symbolNames, sqsBatcher(symbolNames.length), 1)
@@ -196,7 +216,11 @@ export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: numbe
         const entry = run.consumers.get(key) ?? { consumer: consumer.name, kind, invocations: { count: 0, millis: 0 }, requests: snapshot(newCounters()) }
         run.consumers.set(key, entry)
         const before = snapshot(counters)
-        await timed(entry.invocations, () => runtime.runPromise((handlers.get(consumer.name) ?? (() => Effect.void))(event).pipe(Effect.catch((e) => Effect.logWarning(`${consumer.name}: ${e.message}`)))))
+        await timed(entry.invocations, () =>
+          runtime.runPromise(
+            (handlers.get(consumer.name) ?? (() => Effect.void))(event).pipe(Effect.catch((e) => Effect.logWarning(`${consumer.name}: ${e.message}`)))
+          )
+        )
         const delta = difference(snapshot(counters), before)
         entry.requests = add(entry.requests, delta)
       }

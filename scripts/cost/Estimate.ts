@@ -89,9 +89,10 @@ export const estimate = (run: CountedRun, prices: PriceTable, tracesSample = 0):
   for (const entry of run.consumers.values()) {
     const [tag, intervalText] = entry.kind.split(" ")
     const interval = decodeInterval(intervalText)
-    const factor = tag === "CandleClosed" && interval._tag === "Some"
-      ? (run.symbols * (MONTH_MINUTES * 60_000)) / intervalMillis[interval.value] / entry.invocations.count
-      : perMonth
+    const factor =
+      tag === "CandleClosed" && interval._tag === "Some"
+        ? (run.symbols * (MONTH_MINUTES * 60_000)) / intervalMillis[interval.value] / entry.invocations.count
+        : perMonth
     parts.push({ name: entry.consumer, s: scaled(entry.requests, factor) })
     addLambda(entry.consumer, entry.invocations.count * factor, entry.invocations.millis * factor)
   }
@@ -108,7 +109,11 @@ export const estimate = (run: CountedRun, prices: PriceTable, tracesSample = 0):
   const sends = run.messages.sendRequestChunks * perMonth
   const receives = run.pipeBatches * perMonth + ASSUMED_IDLE_RECEIVES_PER_MINUTE * MONTH_MINUTES
   const deletes = run.pipeBatches * perMonth
-  line("SQS FIFO", `${fmt(sends)} send + ${fmt(receives)} receive + ${fmt(deletes)} delete requests (${fmt(run.messages.count * perMonth)} messages)`, ((sends + receives + deletes) / 1e6) * prices.sqsFifoPerMillionRequests)
+  line(
+    "SQS FIFO",
+    `${fmt(sends)} send + ${fmt(receives)} receive + ${fmt(deletes)} delete requests (${fmt(run.messages.count * perMonth)} messages)`,
+    ((sends + receives + deletes) / 1e6) * prices.sqsFifoPerMillionRequests
+  )
   const pipeRequests = run.messages.chunks64k * perMonth
   line("EventBridge Pipes", `${fmt(pipeRequests)} requests (64 KB chunks)`, (pipeRequests / 1e6) * prices.pipesPerMillionRequests)
 
@@ -116,37 +121,68 @@ export const estimate = (run: CountedRun, prices: PriceTable, tracesSample = 0):
   for (const [fn, use] of lambda) {
     const spec = FUNCTIONS[fn] ?? { gb: 0.5, x86: false }
     lambdaInvocations += use.invocations
-    line(`Lambda: ${fn}`, `${fmt(use.invocations)} invocations, ${fmt(use.gbSeconds)} GB-s (${spec.x86 ? "x86" : "ARM"})`, (use.invocations / 1e6) * prices.lambdaPerMillionRequests + use.gbSeconds * (spec.x86 ? prices.lambdaX86PerGbSecond : prices.lambdaArmPerGbSecond))
+    line(
+      `Lambda: ${fn}`,
+      `${fmt(use.invocations)} invocations, ${fmt(use.gbSeconds)} GB-s (${spec.x86 ? "x86" : "ARM"})`,
+      (use.invocations / 1e6) * prices.lambdaPerMillionRequests + use.gbSeconds * (spec.x86 ? prices.lambdaX86PerGbSecond : prices.lambdaArmPerGbSecond)
+    )
   }
 
   const rru = sum((s) => s.readUnits)
   const wru = sum((s) => s.writeUnits)
-  line("DynamoDB requests", `${fmt(rru)} read units, ${fmt(wru)} write units`, (rru / 1e6) * prices.dynamoPerMillionReadUnits + (wru / 1e6) * prices.dynamoPerMillionWriteUnits)
-  const candleItemsPerMonth = run.symbols * (["1m", "5m", "15m", "1h", "4h", "1d"] as const).reduce((n, i) => n + (MONTH_MINUTES * 60_000) / intervalMillis[i], 0)
+  line(
+    "DynamoDB requests",
+    `${fmt(rru)} read units, ${fmt(wru)} write units`,
+    (rru / 1e6) * prices.dynamoPerMillionReadUnits + (wru / 1e6) * prices.dynamoPerMillionWriteUnits
+  )
+  const candleItemsPerMonth =
+    run.symbols * (["1m", "5m", "15m", "1h", "4h", "1d"] as const).reduce((n, i) => n + (MONTH_MINUTES * 60_000) / intervalMillis[i], 0)
   const candleGb = (candleItemsPerMonth * run.candleItemBytes) / 1024 ** 3
-  line("DynamoDB storage", `+${candleGb.toFixed(3)} GB of candles a month (${fmt(candleItemsPerMonth)} items); first month shown`, candleGb * prices.dynamoStoragePerGbMonth)
+  line(
+    "DynamoDB storage",
+    `+${candleGb.toFixed(3)} GB of candles a month (${fmt(candleItemsPerMonth)} items); first month shown`,
+    candleGb * prices.dynamoStoragePerGbMonth
+  )
 
   const puts = sum((s) => s.count("s3:PutObjectCommand") + s.count("s3:ListObjectsV2Command"))
   const gets = sum((s) => s.count("s3:GetObjectCommand"))
   line("S3 requests", `${fmt(puts)} PUT/LIST, ${fmt(gets)} GET`, (puts / 1000) * prices.s3PutPerThousand + (gets / 1000) * prices.s3GetPerThousand)
   const archiveGbPerMonth = (run.archiveBytes / 1024 ** 3) * perMonth
-  const stagingGb = (run.stagingBytes / 1024 ** 3) * (7 * 24 * 60 / run.minutes)
-  line("S3 storage", `+${archiveGbPerMonth.toFixed(2)} GB of Parquet a month, ${stagingGb.toFixed(2)} GB staged (7 days); first month shown`, (archiveGbPerMonth + stagingGb) * prices.s3StandardPerGbMonth)
+  const stagingGb = (run.stagingBytes / 1024 ** 3) * ((7 * 24 * 60) / run.minutes)
+  line(
+    "S3 storage",
+    `+${archiveGbPerMonth.toFixed(2)} GB of Parquet a month, ${stagingGb.toFixed(2)} GB staged (7 days); first month shown`,
+    (archiveGbPerMonth + stagingGb) * prices.s3StandardPerGbMonth
+  )
 
   const events = run.events.chunks64k * perMonth
   line("EventBridge bus", `${fmt(events)} events published (64 KB chunks)`, (events / 1e6) * prices.eventBridgePerMillionEvents)
   const publishes = run.publishes * perMonth
-  line("SNS", `${fmt(publishes)} alert publishes (+ e-mail deliveries at $${prices.snsEmailPerHundredThousand}/100k)`, (publishes / 1e6) * prices.snsPerMillionPublishes)
+  line(
+    "SNS",
+    `${fmt(publishes)} alert publishes (+ e-mail deliveries at $${prices.snsEmailPerHundredThousand}/100k)`,
+    (publishes / 1e6) * prices.snsPerMillionPublishes
+  )
   const alarms = ALARMS_BESIDE_FUNCTION_ERRORS + PIPE_AND_API_FUNCTIONS + REGISTRY.length
   const logGb = (lambdaInvocations * LOG_BYTES_PER_INVOCATION) / 1024 ** 3
   line("CloudWatch", `${alarms} alarms, ${logGb.toFixed(2)} GB of logs`, alarms * prices.cloudWatchAlarmMonth + logGb * prices.cloudWatchLogsIngestedPerGb)
   // SNS asks KMS for a data key per publish at worst (it caches them); CloudWatch's alarm publishes are few.
-  line("KMS (topics' key)", `1 customer-managed key, at most ${fmt(publishes)} requests`, prices.kmsKeyMonth + (publishes / 10_000) * prices.kmsPerTenThousandRequests)
+  line(
+    "KMS (topics' key)",
+    `1 customer-managed key, at most ${fmt(publishes)} requests`,
+    prices.kmsKeyMonth + (publishes / 10_000) * prices.kmsPerTenThousandRequests
+  )
   line("SQS (consumer failures)", "a standard queue, empty unless a consumer fails: nothing polls it", 0)
   // Transaction Search bills spans as CloudWatch Logs ingestion into aws/spans; the 1% it indexes by default is free.
   const tracedBatches = run.messages.count * perMonth * tracesSample
   const traceGb = (tracedBatches * SPANS_PER_TRACED_BATCH * SPAN_BYTES) / 1024 ** 3
-  line("Traces (CloudWatch)", tracesSample === 0 ? "tracing off (BLOCKCHAINCORE_OTLP_ENDPOINT unset)" : `${fmt(tracedBatches)} batches traced (${tracesSample * 100}%), ${fmt(tracedBatches * SPANS_PER_TRACED_BATCH)} spans, ${traceGb.toFixed(2)} GB ingested`, traceGb * prices.cloudWatchLogsIngestedPerGb)
+  line(
+    "Traces (CloudWatch)",
+    tracesSample === 0
+      ? "tracing off (BLOCKCHAINCORE_OTLP_ENDPOINT unset)"
+      : `${fmt(tracedBatches)} batches traced (${tracesSample * 100}%), ${fmt(tracedBatches * SPANS_PER_TRACED_BATCH)} spans, ${traceGb.toFixed(2)} GB ingested`,
+    traceGb * prices.cloudWatchLogsIngestedPerGb
+  )
 
   const total = lines.reduce((n, l) => n + l.dollars, 0)
   return {

@@ -18,10 +18,30 @@ const random = (seed: number) => {
   }
 }
 
-export const SYMBOLS = ["BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT", "DOGEUSDT", "ADAUSDT", "TRXUSDT", "LINKUSDT", "AVAXUSDT", "DOTUSDT", "LTCUSDT", "BCHUSDT", "NEARUSDT", "UNIUSDT", "ATOMUSDT", "ETCUSDT", "FILUSDT", "APTUSDT", "ARBUSDT"]
+export const SYMBOLS = [
+  "BTCUSDT",
+  "ETHUSDT",
+  "BNBUSDT",
+  "SOLUSDT",
+  "XRPUSDT",
+  "DOGEUSDT",
+  "ADAUSDT",
+  "TRXUSDT",
+  "LINKUSDT",
+  "AVAXUSDT",
+  "DOTUSDT",
+  "LTCUSDT",
+  "BCHUSDT",
+  "NEARUSDT",
+  "UNIUSDT",
+  "ATOMUSDT",
+  "ETCUSDT",
+  "FILUSDT",
+  "APTUSDT",
+  "ARBUSDT"
+]
 
-export const symbolsFor = (count: number): ReadonlyArray<string> =>
-  Array.from({ length: count }, (_, i) => SYMBOLS[i] ?? `SYM${i}USDT`)
+export const symbolsFor = (count: number): ReadonlyArray<string> => Array.from({ length: count }, (_, i) => SYMBOLS[i] ?? `SYM${i}USDT`)
 
 /** Trades of all symbols in time order, from `start` for `minutes`. */
 export function* syntheticTrades(symbols: ReadonlyArray<string>, rate: number, start: number, minutes: number): Generator<Trade> {

@@ -10,7 +10,13 @@ import { getJson } from "../ops/HttpGet.ts"
 const Health = Schema.Record(Schema.String, Schema.Unknown)
 const ExchangeInfo = Schema.Struct({ symbols: Schema.Array(Schema.Struct({ symbol: Schema.String })) })
 const KlineHead = Schema.Tuple([Schema.Number, Schema.String, Schema.String, Schema.String, Schema.String])
-const Anomalies = Schema.Array(Schema.Struct({ rule: Schema.String, severity: Schema.String, candle: Schema.Struct({ symbol: Schema.String, interval: Schema.String, openTime: Schema.Number }) }))
+const Anomalies = Schema.Array(
+  Schema.Struct({
+    rule: Schema.String,
+    severity: Schema.String,
+    candle: Schema.Struct({ symbol: Schema.String, interval: Schema.String, openTime: Schema.Number })
+  })
+)
 
 export const get = <A>(base: string, path: string, schema: Schema.Codec<A, unknown>): Promise<A> => getJson(new URL(path, base), schema)
 
@@ -23,7 +29,8 @@ export const lastCandles = async (base: string, now: number): Promise<Snapshot["
     const row = rows[0]
     const decoded = row === undefined ? undefined : Schema.decodeUnknownResult(KlineHead)(row.slice(0, 5))
     const head = decoded?._tag === "Success" ? decoded.success : undefined
-    if (head !== undefined) lastCandles.push({ symbol, openTime: head[0], close: head[4], ageSeconds: Math.max(0, Math.round((now - head[0] - 60_000) / 1000)) })
+    if (head !== undefined)
+      lastCandles.push({ symbol, openTime: head[0], close: head[4], ageSeconds: Math.max(0, Math.round((now - head[0] - 60_000) / 1000)) })
   }
   return lastCandles
 }
@@ -39,7 +46,13 @@ export const localSnapshot = async (base: string, now: number): Promise<Snapshot
     where: `local runtime at ${base}`,
     functions: [],
     lastCandles: await lastCandles(base, now),
-    anomalies: anomalies.map((a) => ({ symbol: a.candle.symbol, interval: a.candle.interval, rule: a.rule, severity: a.severity, openTime: a.candle.openTime })),
+    anomalies: anomalies.map((a) => ({
+      symbol: a.candle.symbol,
+      interval: a.candle.interval,
+      rule: a.rule,
+      severity: a.severity,
+      openTime: a.candle.openTime
+    })),
     ...(health === undefined ? {} : { health }),
     problems
   }

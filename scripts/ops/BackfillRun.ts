@@ -58,7 +58,9 @@ export const runTaskRequest = (outputs: AppOutputs, environment: Readonly<Record
     taskDefinition: backfillTask,
     launchType: "FARGATE",
     count: 1,
-    networkConfiguration: { awsvpcConfiguration: { subnets: backfillSubnets.split(","), securityGroups: backfillSecurityGroups.split(","), assignPublicIp: "ENABLED" } },
+    networkConfiguration: {
+      awsvpcConfiguration: { subnets: backfillSubnets.split(","), securityGroups: backfillSecurityGroups.split(","), assignPublicIp: "ENABLED" }
+    },
     overrides: { containerOverrides: [{ name: backfillContainer, environment: Object.entries(environment).map(([name, value]) => ({ name, value })) }] }
   }
 }

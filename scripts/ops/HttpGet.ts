@@ -9,7 +9,7 @@ import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 export const getJson = <A>(url: URL, schema: Schema.Codec<A, unknown>): Promise<A> =>
   Effect.runPromise(
     HttpClient.get(url).pipe(
-      Effect.flatMap((response) => response.status === 200 ? response.json : Effect.fail(new Error(`HTTP ${response.status}`))),
+      Effect.flatMap((response) => (response.status === 200 ? response.json : Effect.fail(new Error(`HTTP ${response.status}`)))),
       Effect.flatMap(Schema.decodeUnknownEffect(schema)),
       Effect.mapError((e) => new Error(`${url.href}: ${e.message}`)),
       Effect.provide(OutboundHttp)

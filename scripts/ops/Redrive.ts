@@ -15,9 +15,12 @@ export class InvokeFailed extends Schema.TaggedError<InvokeFailed>()("InvokeFail
 export class FailureQueueUnavailable extends Schema.TaggedError<FailureQueueUnavailable>()("FailureQueueUnavailable", { message: Schema.String }) {}
 
 /** Starts a function asynchronously with an event (Lambda's `Event` invocation). */
-export class FunctionInvoker extends Context.Service<FunctionInvoker, {
-  readonly invoke: (functionArn: string, event: unknown) => Effect.Effect<void, InvokeFailed>
-}>()("scripts/ops/FunctionInvoker") {}
+export class FunctionInvoker extends Context.Service<
+  FunctionInvoker,
+  {
+    readonly invoke: (functionArn: string, event: unknown) => Effect.Effect<void, InvokeFailed>
+  }
+>()("scripts/ops/FunctionInvoker") {}
 
 const FailureRecord = Schema.Struct({
   requestContext: Schema.Struct({ functionArn: Schema.String.check(Schema.isStartingWith("arn:aws:lambda:")) }),
@@ -39,7 +42,8 @@ export const redrivableOf = (body: string, targetArn: string | undefined): Redri
   }
   const event = Schema.decodeUnknownResult(BusEvent)(json.success)
   if (event._tag === "Success") {
-    if (targetArn === undefined || !targetArn.startsWith("arn:aws:lambda:")) return { problem: "an undelivered bus event without a Lambda TARGET_ARN attribute" }
+    if (targetArn === undefined || !targetArn.startsWith("arn:aws:lambda:"))
+      return { problem: "an undelivered bus event without a Lambda TARGET_ARN attribute" }
     return { functionArn: targetArn, event: json.success }
   }
   return { problem: `neither a Lambda failure record nor a bus event: ${record.failure.message}` }
@@ -56,14 +60,22 @@ export const sqsCall = <A>(what: string, run: () => Promise<A>) =>
 
 /** Drains the queue once: every message is looked at once; a kept message seen again ends the run. */
 export const redrive = (sqs: SQSClient, queueUrl: string, visibilitySeconds = 300) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const invoker = yield* FunctionInvoker
     let replayed = 0
     const kept: Array<string> = []
     const seen = new Set<string>()
     for (;;) {
       const page = yield* sqsCall("receive", () =>
-        sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: visibilitySeconds, MessageAttributeNames: ["All"] }))
+        sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+            VisibilityTimeout: visibilitySeconds,
+            MessageAttributeNames: ["All"]
+          })
+        )
       )
       const messages = (page.Messages ?? []).filter((m) => m.MessageId !== undefined && !seen.has(m.MessageId))
       if (messages.length === 0) return { replayed, kept } satisfies RedriveReport

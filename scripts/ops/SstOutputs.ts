@@ -44,7 +44,9 @@ export const decodeOutputs = (text: string): AppOutputs => {
 export const outputsOf = (text: string, stage: string, region: string): AppOutputs => {
   const outputs = decodeOutputs(text)
   if (outputs.stage !== stage || outputs.region !== region) {
-    throw new Error(`.sst/outputs.json holds stage ${outputs.stage} in ${outputs.region}, not ${stage} in ${region}: refusing to act on another stage's resources (run \`npx sst deploy --stage ${stage}\` to write ${stage}'s outputs)`)
+    throw new Error(
+      `.sst/outputs.json holds stage ${outputs.stage} in ${outputs.region}, not ${stage} in ${region}: refusing to act on another stage's resources (run \`npx sst deploy --stage ${stage}\` to write ${stage}'s outputs)`
+    )
   }
   return outputs
 }

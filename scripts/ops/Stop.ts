@@ -25,7 +25,12 @@ export interface StopSteps {
 export const DRAIN_LOOKS = 60
 
 const queued = async (sqs: SQSClient, queueUrl: string) => {
-  const attributes = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }))).Attributes ?? {}
+  const attributes =
+    (
+      await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] })
+      )
+    ).Attributes ?? {}
   return Number(attributes["ApproximateNumberOfMessages"] ?? 0) + Number(attributes["ApproximateNumberOfMessagesNotVisible"] ?? 0)
 }
 

@@ -14,9 +14,7 @@ import type { AppOutputs } from "./SstOutputs.ts"
 export type Answer = "yes" | "fast" | "cancel"
 
 /** Where the stage's producer runs, by its last deploy's outputs. */
-export type ProducerAt =
-  | { readonly _tag: "Service"; readonly cluster: string; readonly service: string }
-  | { readonly _tag: "Dev" }
+export type ProducerAt = { readonly _tag: "Service"; readonly cluster: string; readonly service: string } | { readonly _tag: "Dev" }
 
 export interface StopPlan {
   readonly question: string
@@ -33,9 +31,10 @@ export const refusal = (stage: string) =>
 /** For a stage that is not protected (a protected one is refused first: `refusal`). */
 export const planStop = (stage: string, settings: StageSettings, outputs: AppOutputs): StopPlan => {
   const producer = producerAt(outputs)
-  const drain = producer._tag === "Service"
-    ? `stop the producer (${producer.service}) and wait for the trades queue to empty`
-    : "the stage was last run by `sst dev`: there is no producer service to stop; wait for the trades queue to empty (keep `sst dev` running meanwhile, or its functions cannot take the trades)"
+  const drain =
+    producer._tag === "Service"
+      ? `stop the producer (${producer.service}) and wait for the trades queue to empty`
+      : "the stage was last run by `sst dev`: there is no producer service to stop; wait for the trades queue to empty (keep `sst dev` running meanwhile, or its functions cannot take the trades)"
   return {
     question: `Remove stage ${stage}${settings.protectionLifted ? " (protection lifted)" : ""}? yes (${drain}, then sst remove) / fast (sst remove now) / cancel: `,
     confirmName: settings.protectionLifted,

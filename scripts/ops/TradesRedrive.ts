@@ -17,14 +17,23 @@ const decodeBatch = Schema.decodeUnknownResult(TradeBatchFromMessageBody)
 
 /** Drains the dead-letter queue once into the trades queue; a kept message seen again ends the run. */
 export const redriveTrades = (sqs: SQSClient, deadLetterUrl: string, tradesUrl: string, visibilitySeconds = 300) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const fifo = tradesUrl.endsWith(".fifo")
     let replayed = 0
     const kept: Array<string> = []
     const seen = new Set<string>()
     for (;;) {
       const page = yield* sqsCall("receive from the trades dead-letter queue", () =>
-        sqs.send(new ReceiveMessageCommand({ QueueUrl: deadLetterUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: visibilitySeconds, MessageSystemAttributeNames: ["MessageGroupId", "SequenceNumber"], MessageAttributeNames: ["All"] }))
+        sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: deadLetterUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+            VisibilityTimeout: visibilitySeconds,
+            MessageSystemAttributeNames: ["MessageGroupId", "SequenceNumber"],
+            MessageAttributeNames: ["All"]
+          })
+        )
       )
       const messages = (page.Messages ?? []).filter((m) => m.MessageId !== undefined && !seen.has(m.MessageId))
       if (messages.length === 0) return { replayed, kept } satisfies RedriveReport
@@ -39,14 +48,19 @@ export const redriveTrades = (sqs: SQSClient, deadLetterUrl: string, tradesUrl: 
         }
         const group = message.Attributes?.["MessageGroupId"] ?? messageGroupOf(batch.success)
         yield* sqsCall("send to the trades queue", () =>
-          sqs.send(new SendMessageCommand({
-            QueueUrl: tradesUrl,
-            MessageBody: message.Body,
-            MessageAttributes: message.MessageAttributes,
-            // Hours after the first send, outside SQS's five minutes of deduplication: the content's id again.
-            ...(fifo ? { MessageGroupId: group, MessageDeduplicationId: deduplicationId(batch.success) } : {})
-          })))
-        yield* sqsCall("delete from the trades dead-letter queue", () => sqs.send(new DeleteMessageCommand({ QueueUrl: deadLetterUrl, ReceiptHandle: message.ReceiptHandle })))
+          sqs.send(
+            new SendMessageCommand({
+              QueueUrl: tradesUrl,
+              MessageBody: message.Body,
+              MessageAttributes: message.MessageAttributes,
+              // Hours after the first send, outside SQS's five minutes of deduplication: the content's id again.
+              ...(fifo ? { MessageGroupId: group, MessageDeduplicationId: deduplicationId(batch.success) } : {})
+            })
+          )
+        )
+        yield* sqsCall("delete from the trades dead-letter queue", () =>
+          sqs.send(new DeleteMessageCommand({ QueueUrl: deadLetterUrl, ReceiptHandle: message.ReceiptHandle }))
+        )
         replayed++
       }
     }

@@ -27,7 +27,9 @@ const functionResource = (functionID: string) => {
 const environmentOf = (functionID: string): Record<string, string> => {
   const environment = functionResource(functionID).inputs["environment"]
   const variables = typeof environment === "object" && environment !== null && "variables" in environment ? environment.variables : {}
-  return Object.fromEntries(Object.entries(typeof variables === "object" && variables !== null ? variables : {}).filter((e): e is [string, string] => typeof e[1] === "string"))
+  return Object.fromEntries(
+    Object.entries(typeof variables === "object" && variables !== null ? variables : {}).filter((e): e is [string, string] => typeof e[1] === "string")
+  )
 }
 
 /** What each handler answers an event it does not take: refused by its schema, named. */
@@ -40,7 +42,10 @@ const REFUSALS: ReadonlyArray<readonly [RegExp, RegExp]> = [
 
 describe("every function, built as SST builds it and loaded as Lambda loads it", () => {
   it("builds every Lambda function the program declares, and only those", () => {
-    const declared = run.resources.filter((r) => r.type === "aws:lambda/function:Function").map((r) => r.name).sort()
+    const declared = run.resources
+      .filter((r) => r.type === "aws:lambda/function:Function")
+      .map((r) => r.name)
+      .sort()
     expect(run.builds.map((b) => `${b.request.functionID}Function`).sort()).toEqual(declared)
     expect(declared.length).toBeGreaterThanOrEqual(8)
   })
@@ -89,7 +94,10 @@ describe("every function, built as SST builds it and loaded as Lambda loads it",
     }
     // With a webhook URL set, the first call builds the client, which loads undici from beside the bundle.
     const webhook = run.builds.find((b) => b.request.functionID === "MarketSubscriberwebhookFunction")!
-    const outcome = await loadAsLambda(webhook, { ...environmentOf(webhook.request.functionID), SST_RESOURCE_WebhookUrl: JSON.stringify({ value: "http://127.0.0.1:9/hook", type: "sst.sst.Secret" }) })
+    const outcome = await loadAsLambda(webhook, {
+      ...environmentOf(webhook.request.functionID),
+      SST_RESOURCE_WebhookUrl: JSON.stringify({ value: "http://127.0.0.1:9/hook", type: "sst.sst.Secret" })
+    })
     expect(outcome.answer, outcome.stderr).toBe('returned "malformed"')
   }, 60_000)
 

@@ -23,7 +23,27 @@ beforeAll(async () => {
   deploy = await runOffline("alice", "config")
 }, 180_000)
 
-const OUTPUTS = ["stage", "region", "queue", "deadLetterQueue", "consumerFailures", "bus", "pipe", "api", "dashboard", "archive", "athenaWorkgroup", "glueDatabase", "producer", "cluster", "functions", "backfillTask", "backfillContainer", "backfillSubnets", "backfillSecurityGroups"]
+const OUTPUTS = [
+  "stage",
+  "region",
+  "queue",
+  "deadLetterQueue",
+  "consumerFailures",
+  "bus",
+  "pipe",
+  "api",
+  "dashboard",
+  "archive",
+  "athenaWorkgroup",
+  "glueDatabase",
+  "producer",
+  "cluster",
+  "functions",
+  "backfillTask",
+  "backfillContainer",
+  "backfillSubnets",
+  "backfillSecurityGroups"
+]
 
 describe("sst dev", () => {
   it("runs the whole program, and every output resolves in dev and in deploy mode", () => {
@@ -61,7 +81,12 @@ describe("sst dev", () => {
 
   it("runs the dashboard with packages/web's own dev script, passing /api/* on to the stage's CloudFront URL", () => {
     const site = dev.resources.find((r) => r.name === "Dashboard" && r.outputs?.["_dev"] !== undefined)
-    expect(site?.outputs?.["_dev"]).toMatchObject({ command: "npm run dev", directory: "packages/web", autostart: true, environment: { API_URL: "", STAGE_URL: expect.stringMatching(/^https:\/\//) } })
+    expect(site?.outputs?.["_dev"]).toMatchObject({
+      command: "npm run dev",
+      directory: "packages/web",
+      autostart: true,
+      environment: { API_URL: "", STAGE_URL: expect.stringMatching(/^https:\/\//) }
+    })
     const scripts: unknown = JSON.parse(readFileSync(join(ROOT, "packages/web/package.json"), "utf8")).scripts
     expect(scripts).toMatchObject({ dev: expect.stringContaining("dev.ts") })
     expect(DASHBOARD_DEV_PORT).toBe(DEV_PORT)
@@ -70,7 +95,8 @@ describe("sst dev", () => {
   })
 
   it("keeps trades queued while no dev session runs: a receipt per failed try, SQS's most before the dead-letter queue", () => {
-    const redrive = (run: OfflineRun) => JSON.parse(String(run.resources.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "TradesQueue")?.inputs["redrivePolicy"])).maxReceiveCount
+    const redrive = (run: OfflineRun) =>
+      JSON.parse(String(run.resources.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "TradesQueue")?.inputs["redrivePolicy"])).maxReceiveCount
     expect(redrive(dev)).toBe(DEV_MAX_RECEIVES)
     expect(redrive(deploy)).toBe(MAX_RECEIVES)
     // Each try waits out the visibility timeout: the receipts outlast the queue's retention.

@@ -24,7 +24,11 @@ beforeAll(async () => {
   // The static site checks its build output exists (the build itself is the CLI's, mocked here).
   await buildDashboard("")
   dev = await runOffline("dev", "config")
-  prod = await runOffline("prod", "config", { SST_SECRET_AlertEmail: "ops@example.com", SST_SECRET_AlertSms: "+15550100", BLOCKCHAINCORE_SYMBOLS: "btcusdt,ethusdt,solusdt" })
+  prod = await runOffline("prod", "config", {
+    SST_SECRET_AlertEmail: "ops@example.com",
+    SST_SECRET_AlertSms: "+15550100",
+    BLOCKCHAINCORE_SYMBOLS: "btcusdt,ethusdt,solusdt"
+  })
   // The README's "Add a consumer" example, pasted as it stands (packages/local/test/readme.test.ts runs it locally).
   extra = await runOffline("dev", "extra", { OFFLINE_EXTRA_CONSUMER: writeReadmeConsumer() })
 })
@@ -82,12 +86,21 @@ describe("the infrastructure program, offline", () => {
     const after = all(extra, "aws:cloudwatch/eventRule:EventRule").map((r) => r.name)
     expect(after.filter((n) => !before.includes(n))).toEqual(["MarketSubscriberhourlyClosesRule"])
     expect(before.filter((n) => !after.includes(n))).toEqual([])
-    expect(json(one(extra, "aws:cloudwatch/eventRule:EventRule", "MarketSubscriberhourlyClosesRule"), "eventPattern")).toEqual({ source: ["blockchaincore.market"], "detail-type": ["CandleClosed"], detail: { candle: { interval: ["1h"] } } })
+    expect(json(one(extra, "aws:cloudwatch/eventRule:EventRule", "MarketSubscriberhourlyClosesRule"), "eventPattern")).toEqual({
+      source: ["blockchaincore.market"],
+      "detail-type": ["CandleClosed"],
+      detail: { candle: { interval: ["1h"] } }
+    })
     const fn = one(extra, "aws:lambda/function:Function", "MarketSubscriberhourlyClosesFunctionFunction")
     expect(fn.inputs["environment"]).toMatchObject({ variables: { CONSUMER: "hourlyCloses" } })
     const failures = one(extra, "aws:sqs/queue:Queue", "ConsumerFailuresQueue")
-    expect(one(extra, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "hourlyClosesFailureDestination").inputs).toMatchObject({ functionName: fn.physical, destinationConfig: { onFailure: { destination: failures.arn } } })
-    expect(one(extra, "aws:cloudwatch/eventTarget:EventTarget", "MarketSubscriberhourlyClosesTarget").inputs).toMatchObject({ deadLetterConfig: { arn: failures.arn } })
+    expect(one(extra, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "hourlyClosesFailureDestination").inputs).toMatchObject({
+      functionName: fn.physical,
+      destinationConfig: { onFailure: { destination: failures.arn } }
+    })
+    expect(one(extra, "aws:cloudwatch/eventTarget:EventTarget", "MarketSubscriberhourlyClosesTarget").inputs).toMatchObject({
+      deadLetterConfig: { arn: failures.arn }
+    })
     expect(all(extra, "aws:lambda/function:Function").length - all(dev, "aws:lambda/function:Function").length).toBe(1)
     expect(all(extra, "aws:cloudwatch/eventTarget:EventTarget").length - all(dev, "aws:cloudwatch/eventTarget:EventTarget").length).toBe(1)
   })
@@ -100,7 +113,8 @@ describe("the infrastructure program, offline", () => {
     const failures = arn("aws:sqs/queue:Queue", "ConsumerFailuresQueue")
     const allowed = (statements: ReadonlyArray<Statement>) =>
       statements.flatMap((s) => s.Action.flatMap((a) => (s.Resource ?? []).map((r) => `${a} ${r}`))).sort()
-    const grants = (...pairs: ReadonlyArray<readonly [ReadonlyArray<string>, string]>) => pairs.flatMap(([actions, resource]) => actions.map((a) => `${a} ${resource}`)).sort()
+    const grants = (...pairs: ReadonlyArray<readonly [ReadonlyArray<string>, string]>) =>
+      pairs.flatMap(([actions, resource]) => actions.map((a) => `${a} ${resource}`)).sort()
     const failed = [["sqs:SendMessage"], failures] as const
     const expected: Record<string, ReadonlyArray<string>> = {
       EnrichmentRole: grants([["dynamodb:GetItem"], table("EngineState")]),
@@ -111,7 +125,11 @@ describe("the infrastructure program, offline", () => {
         [["events:PutEvents"], bus]
       ),
       // The public API reads, and nothing else.
-      ApiRole: grants([["dynamodb:Query"], table("Candles")], [["dynamodb:Query"], `${table("Candles")}/index/${SYMBOLS_INDEX}`], [["dynamodb:Query"], table("History")]),
+      ApiRole: grants(
+        [["dynamodb:Query"], table("Candles")],
+        [["dynamodb:Query"], `${table("Candles")}/index/${SYMBOLS_INDEX}`],
+        [["dynamodb:Query"], table("History")]
+      ),
       // The producer sends and reads its resume points; it cannot receive, delete or purge.
       ProducerTaskRole: grants(
         [["sqs:SendMessage"], arn("aws:sqs/queue:Queue", "TradesQueue")],
@@ -146,17 +164,29 @@ describe("the infrastructure program, offline", () => {
         failed
       ),
       // It reads the hour's candles, writes the windows it repairs and says what it found; Binance's klines and trades need no AWS action.
-      MarketSubscriberreconciliationFunctionRole: grants([["dynamodb:Query"], table("Candles")], [["dynamodb:BatchWriteItem"], table("Candles")], [["events:PutEvents"], bus], failed),
+      MarketSubscriberreconciliationFunctionRole: grants(
+        [["dynamodb:Query"], table("Candles")],
+        [["dynamodb:BatchWriteItem"], table("Candles")],
+        [["events:PutEvents"], bus],
+        failed
+      ),
       MarketSubscriberhistoryFunctionRole: grants([["dynamodb:PutItem"], table("History")], failed),
       MarketSubscriberwebhookFunctionRole: grants(failed)
     }
     for (const [role, actions] of Object.entries(expected)) expect(allowed(roleStatements(dev, role)), role).toEqual(actions)
     // Every function role is in the table above.
-    const functionRoles = all(dev, "aws:iam/role:Role").map((r) => r.name).filter((n) => n.endsWith("FunctionRole") || ["EnrichmentRole", "ProcessorRole", "ApiRole"].includes(n))
-    expect(functionRoles.sort()).toEqual(Object.keys(expected).filter((n) => !n.endsWith("TaskRole")).sort())
+    const functionRoles = all(dev, "aws:iam/role:Role")
+      .map((r) => r.name)
+      .filter((n) => n.endsWith("FunctionRole") || ["EnrichmentRole", "ProcessorRole", "ApiRole"].includes(n))
+    expect(functionRoles.sort()).toEqual(
+      Object.keys(expected)
+        .filter((n) => !n.endsWith("TaskRole"))
+        .sort()
+    )
     // No role anywhere is granted a whole service.
     for (const role of all(dev, "aws:iam/role:Role")) {
-      for (const statement of roleStatements(dev, role.name)) for (const action of statement.Action) expect(action, role.name).not.toMatch(/^[a-z0-9-]+:\*$|^\*$/)
+      for (const statement of roleStatements(dev, role.name))
+        for (const action of statement.Action) expect(action, role.name).not.toMatch(/^[a-z0-9-]+:\*$|^\*$/)
     }
   })
 
@@ -168,12 +198,19 @@ describe("the infrastructure program, offline", () => {
     const bucket = one(dev, "aws:s3/bucket:Bucket", "ArchiveBucket").physical
     const sse = one(dev, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "ArchiveEncryption")
     expect(sse.inputs).toMatchObject({ bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] })
-    expect(all(dev, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0]?.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true })
+    expect(all(dev, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0]?.inputs).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true
+    })
     // Both topics under the customer-managed key whose policy lets CloudWatch alarms publish.
     const key = one(dev, "aws:kms/key:Key", "TopicsKey")
     for (const t of all(dev, "aws:sns/topic:Topic")) expect(t.inputs["kmsMasterKeyId"], t.name).toBe(arnOf(key))
     expect(key.inputs["enableKeyRotation"]).toBe(true)
-    expect(statementsOf(key.inputs["policy"])).toContainEqual(expect.objectContaining({ Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Principal: { Service: ["cloudwatch.amazonaws.com"] } }))
+    expect(statementsOf(key.inputs["policy"])).toContainEqual(
+      expect.objectContaining({ Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Principal: { Service: ["cloudwatch.amazonaws.com"] } })
+    )
     expect(one(dev, "aws:athena/workgroup:Workgroup", "Athena").inputs["configuration"]).toMatchObject({
       enforceWorkgroupConfiguration: true,
       bytesScannedCutoffPerQuery: 10 * 1024 ** 3,
@@ -184,10 +221,12 @@ describe("the infrastructure program, offline", () => {
   it("archive: staging expires, old archive moves to Infrequent Access, Glue tables project the partitions (no crawler)", () => {
     const bucket = one(dev, "aws:s3/bucket:Bucket", "ArchiveBucket").physical
     const lifecycle = one(dev, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "ArchiveLifecycle")
-    expect(lifecycle.inputs["rules"]).toEqual(expect.arrayContaining([
-      expect.objectContaining({ status: "Enabled", filter: { prefix: "staging/" }, expiration: { days: STAGING_EXPIRY_DAYS } }),
-      expect.objectContaining({ status: "Enabled", filter: { prefix: "archive/" }, transitions: [{ days: 30, storageClass: "STANDARD_IA" }] })
-    ]))
+    expect(lifecycle.inputs["rules"]).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ status: "Enabled", filter: { prefix: "staging/" }, expiration: { days: STAGING_EXPIRY_DAYS } }),
+        expect.objectContaining({ status: "Enabled", filter: { prefix: "archive/" }, transitions: [{ days: 30, storageClass: "STANDARD_IA" }] })
+      ])
+    )
     expect(all(dev, "aws:glue/crawler:Crawler")).toEqual([])
     const trades = one(dev, "aws:glue/catalogTable:CatalogTable", "TradesTable")
     expect(trades.inputs["parameters"]).toMatchObject({
@@ -199,19 +238,28 @@ describe("the infrastructure program, offline", () => {
     // No list of symbols: a symbol only backfilled, never streamed, is found where the archive writes it.
     const candleTable = one(dev, "aws:glue/catalogTable:CatalogTable", "CandlesTable")
     for (const run of [dev, prod]) {
-      for (const table of ["TradesTable", "CandlesTable"]) expect(Object.keys(parametersOf(one(run, "aws:glue/catalogTable:CatalogTable", table))).filter((k) => k.startsWith("projection.symbol"))).toEqual(["projection.symbol.type"])
+      for (const table of ["TradesTable", "CandlesTable"])
+        expect(Object.keys(parametersOf(one(run, "aws:glue/catalogTable:CatalogTable", table))).filter((k) => k.startsWith("projection.symbol"))).toEqual([
+          "projection.symbol.type"
+        ])
     }
     const hour = Date.UTC(2024, 0, 2, 7)
     const located = (table: Resource, values: Record<string, string>) =>
       (parametersOf(table)["storage.location.template"] ?? "").replace(/\$\{(\w+)\}/g, (_, key: string) => values[key] ?? `<${key}?>`)
-    expect(located(trades, { symbol: "DOGEUSDT", date: "2024-01-02", hour: "07" })).toBe(`s3://${bucket}/archive/${tradesKey("DOGEUSDT", hour).replace(/[^/]+$/, "")}`)
-    expect(located(candleTable, { interval: "1h", symbol: "DOGEUSDT", date: "2024-01-02" })).toBe(`s3://${bucket}/archive/${candlesKey("1h", "DOGEUSDT", Date.UTC(2024, 0, 2)).replace(/[^/]+$/, "")}`)
+    expect(located(trades, { symbol: "DOGEUSDT", date: "2024-01-02", hour: "07" })).toBe(
+      `s3://${bucket}/archive/${tradesKey("DOGEUSDT", hour).replace(/[^/]+$/, "")}`
+    )
+    expect(located(candleTable, { interval: "1h", symbol: "DOGEUSDT", date: "2024-01-02" })).toBe(
+      `s3://${bucket}/archive/${candlesKey("1h", "DOGEUSDT", Date.UTC(2024, 0, 2)).replace(/[^/]+$/, "")}`
+    )
     const columns = (r: Resource): unknown => {
       const descriptor = r.inputs["storageDescriptor"]
       return typeof descriptor === "object" && descriptor !== null && "columns" in descriptor ? descriptor.columns : undefined
     }
     expect(columns(trades)).toEqual(columnsOf(TRADE_COLUMNS).map((c) => ({ name: c.name, type: c.type.toLowerCase() })))
-    expect(columns(one(dev, "aws:glue/catalogTable:CatalogTable", "CandlesTable"))).toEqual(columnsOf(CANDLE_COLUMNS).map((c) => ({ name: c.name, type: c.type.toLowerCase() })))
+    expect(columns(one(dev, "aws:glue/catalogTable:CatalogTable", "CandlesTable"))).toEqual(
+      columnsOf(CANDLE_COLUMNS).map((c) => ({ name: c.name, type: c.type.toLowerCase() }))
+    )
   })
 
   it("alarms: dead letters, errors in every function, pipe failures, no CandleClosed for five minutes, all to the ops topic", () => {
@@ -219,8 +267,18 @@ describe("the infrastructure program, offline", () => {
     const alarms = all(dev, "aws:cloudwatch/metricAlarm:MetricAlarm")
     for (const a of alarms) expect(a.inputs["alarmActions"], a.name).toEqual([ops])
     const alarm = (name: string) => one(dev, "aws:cloudwatch/metricAlarm:MetricAlarm", name).inputs
-    expect(alarm("DeadLetterAlarm")).toMatchObject({ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: one(dev, "aws:sqs/queue:Queue", "TradesDeadLetterQueue").physical }, threshold: 0, comparisonOperator: "GreaterThanThreshold" })
-    expect(alarm("PipeFailuresAlarm")).toMatchObject({ namespace: "AWS/EventBridge/Pipes", metricName: "ExecutionFailed", dimensions: { PipeName: one(dev, "aws:pipes/pipe:Pipe", "TradesPipe").physical } })
+    expect(alarm("DeadLetterAlarm")).toMatchObject({
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: one(dev, "aws:sqs/queue:Queue", "TradesDeadLetterQueue").physical },
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold"
+    })
+    expect(alarm("PipeFailuresAlarm")).toMatchObject({
+      namespace: "AWS/EventBridge/Pipes",
+      metricName: "ExecutionFailed",
+      dimensions: { PipeName: one(dev, "aws:pipes/pipe:Pipe", "TradesPipe").physical }
+    })
     expect(alarm("NoCandleClosedAlarm")).toMatchObject({
       namespace: "AWS/Events",
       metricName: "MatchedEvents",
@@ -231,19 +289,26 @@ describe("the infrastructure program, offline", () => {
       threshold: 1,
       treatMissingData: "breaching"
     })
-    const functions = all(dev, "aws:lambda/function:Function").map((f) => f.physical).sort()
-    const watched = alarms.filter((a) => a.inputs["namespace"] === "AWS/Lambda" && a.inputs["metricName"] === "Errors").map((a) => JSON.stringify(a.inputs["dimensions"]))
+    const functions = all(dev, "aws:lambda/function:Function")
+      .map((f) => f.physical)
+      .sort()
+    const watched = alarms
+      .filter((a) => a.inputs["namespace"] === "AWS/Lambda" && a.inputs["metricName"] === "Errors")
+      .map((a) => JSON.stringify(a.inputs["dimensions"]))
     expect(watched.sort()).toEqual(functions.map((f) => JSON.stringify({ FunctionName: f })).sort())
   })
 
   it("the candles table lists its symbols through a keys-only index of their markers (DynamoCandleStore.symbols)", () => {
-    expect(one(dev, "aws:dynamodb/table:Table", "CandlesTable").inputs["globalSecondaryIndexes"]).toEqual([{ name: SYMBOLS_INDEX, hashKey: "listed", rangeKey: "symbol", projectionType: "KEYS_ONLY" }])
+    expect(one(dev, "aws:dynamodb/table:Table", "CandlesTable").inputs["globalSecondaryIndexes"]).toEqual([
+      { name: SYMBOLS_INDEX, hashKey: "listed", rangeKey: "symbol", projectionType: "KEYS_ONLY" }
+    ])
   })
 
   it("stages: prod is protected and retains its data; dev is removable", () => {
     expect(prod.app).toMatchObject({ name: "blockchaincore", protect: true, removal: "retain" })
     expect(dev.app).toMatchObject({ protect: false, removal: "remove" })
-    for (const t of all(prod, "aws:dynamodb/table:Table")) expect(t.inputs, t.name).toMatchObject({ deletionProtectionEnabled: true, pointInTimeRecovery: { enabled: true } })
+    for (const t of all(prod, "aws:dynamodb/table:Table"))
+      expect(t.inputs, t.name).toMatchObject({ deletionProtectionEnabled: true, pointInTimeRecovery: { enabled: true } })
     for (const t of all(dev, "aws:dynamodb/table:Table")) expect(t.inputs["deletionProtectionEnabled"], t.name).toBe(false)
     // Its query history is no data: removed with the stage, or `sst remove` stops at it.
     expect(one(prod, "aws:athena/workgroup:Workgroup", "Athena").inputs["forceDestroy"]).toBe(true)
@@ -271,9 +336,14 @@ describe("the infrastructure program, offline", () => {
   })
 
   it("alerts: e-mail and SMS subscriptions come from the stage's secrets, declared outside apply with the address kept secret in the state", () => {
-    const subscriptions = (run: OfflineRun) => all(run, "aws:sns/topicSubscription:TopicSubscription").map((s) => [s.name, s.inputs["protocol"], s.inputs["endpoint"]])
+    const subscriptions = (run: OfflineRun) =>
+      all(run, "aws:sns/topicSubscription:TopicSubscription").map((s) => [s.name, s.inputs["protocol"], s.inputs["endpoint"]])
     expect(subscriptions(dev)).toEqual([])
-    expect(subscriptions(prod).sort()).toEqual([["AlertsEmail", "email", "ops@example.com"], ["AlertsSms", "sms", "+15550100"], ["OpsEmail", "email", "ops@example.com"]])
+    expect(subscriptions(prod).sort()).toEqual([
+      ["AlertsEmail", "email", "ops@example.com"],
+      ["AlertsSms", "sms", "+15550100"],
+      ["OpsEmail", "email", "ops@example.com"]
+    ])
     // Made inside apply, the endpoint would be the secret's plain value.
     for (const s of all(prod, "aws:sns/topicSubscription:TopicSubscription")) expect(s.secretInputs, s.name).toContain("endpoint")
   })
@@ -283,7 +353,8 @@ describe("the infrastructure program, offline", () => {
       expect(f.inputs["runtime"], f.name).toBe("nodejs24.x")
       expect(f.inputs["loggingConfig"], f.name).toMatchObject({ logFormat: "JSON", systemLogLevel: "WARN", applicationLogLevel: "INFO" })
     }
-    for (const g of all(dev, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.name.includes("Function"))) expect(g.inputs["retentionInDays"], g.name).toBe(30)
+    for (const g of all(dev, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.name.includes("Function")))
+      expect(g.inputs["retentionInDays"], g.name).toBe(30)
   })
 
   it("producer: one ARM Fargate task of the smallest size, no NAT gateway; API: a GET-only function URL", () => {
@@ -291,7 +362,9 @@ describe("the infrastructure program, offline", () => {
     expect(task.inputs).toMatchObject({ cpu: "256", memory: "512", requiresCompatibilities: ["FARGATE"], runtimePlatform: { cpuArchitecture: "ARM64" } })
     expect(one(dev, "aws:ecs/service:Service", "ProducerService").inputs).toMatchObject({ desiredCount: 1 })
     const container = JSON.parse(String(task.inputs["containerDefinitions"]))[0]
-    expect(container.environment).toEqual(expect.arrayContaining([{ name: "STATE_TABLE", value: one(dev, "aws:dynamodb/table:Table", "EngineStateTable").physical }]))
+    expect(container.environment).toEqual(
+      expect.arrayContaining([{ name: "STATE_TABLE", value: one(dev, "aws:dynamodb/table:Table", "EngineStateTable").physical }])
+    )
     // The backfill: the same image's other program, a task definition run on demand (no service).
     const backfill = one(dev, "aws:ecs/taskDefinition:TaskDefinition", "BackfillTask")
     expect(backfill.inputs).toMatchObject({ requiresCompatibilities: ["FARGATE"], runtimePlatform: { cpuArchitecture: "ARM64" } })

@@ -50,7 +50,13 @@ beforeAll(async () => {
   const free = { region: REGION, endpoint: moto.url, credentials: { accessKeyId: "anonymous", secretAccessKey: "anonymous" } }
   const iam = new IAMClient(free)
   await iam.send(new CreateUserCommand({ UserName: "operator" }))
-  await iam.send(new PutUserPolicyCommand({ UserName: "operator", PolicyName: "all", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) }))
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: "operator",
+      PolicyName: "all",
+      PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] })
+    })
+  )
   const key = (await iam.send(new CreateAccessKeyCommand({ UserName: "operator" }))).AccessKey
   operator = { accessKeyId: key?.AccessKeyId ?? "", secretAccessKey: key?.SecretAccessKey ?? "" }
   const as = { region: REGION, endpoint: moto.url, credentials: operator }
@@ -90,10 +96,26 @@ const policiesOf = (role: string): ReadonlyArray<{ name: string; policy: string 
 const assume = async (role: string) => {
   const as = { region: REGION, endpoint: moto.url, credentials: operator }
   const iam = new IAMClient(as)
-  const arn = (await iam.send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT}:user/operator` }, Action: "sts:AssumeRole" }] }) }))).Role?.Arn ?? ""
+  const arn =
+    (
+      await iam.send(
+        new CreateRoleCommand({
+          RoleName: role,
+          AssumeRolePolicyDocument: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT}:user/operator` }, Action: "sts:AssumeRole" }]
+          })
+        })
+      )
+    ).Role?.Arn ?? ""
   for (const { name, policy } of policiesOf(role)) await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: name, PolicyDocument: policy }))
   const c = (await new STSClient(as).send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: "test" }))).Credentials
-  return { region: REGION, endpoint: moto.url, maxAttempts: 1, credentials: { accessKeyId: c?.AccessKeyId ?? "", secretAccessKey: c?.SecretAccessKey ?? "", sessionToken: c?.SessionToken ?? "" } }
+  return {
+    region: REGION,
+    endpoint: moto.url,
+    maxAttempts: 1,
+    credentials: { accessKeyId: c?.AccessKeyId ?? "", secretAccessKey: c?.SecretAccessKey ?? "", sessionToken: c?.SessionToken ?? "" }
+  }
 }
 
 const T0 = Date.UTC(2024, 7, 8, 23, 54)
@@ -103,7 +125,13 @@ const refused = (effect: Effect.Effect<unknown, { message: string }>) => Effect.
  * it cannot read; the adapters' errors carry that text. A direct call shows it is a 403.
  */
 const statusOf = (call: Promise<unknown>) =>
-  call.then(() => 200, (e: unknown) => (typeof e === "object" && e !== null && "$metadata" in e && typeof e.$metadata === "object" && e.$metadata !== null && "httpStatusCode" in e.$metadata ? e.$metadata.httpStatusCode : "no status"))
+  call.then(
+    () => 200,
+    (e: unknown) =>
+      typeof e === "object" && e !== null && "$metadata" in e && typeof e.$metadata === "object" && e.$metadata !== null && "httpStatusCode" in e.$metadata
+        ? e.$metadata.httpStatusCode
+        : "no status"
+  )
 const DENIED = /AccessDenied|not authorized|"<\?xml vers"|'<', "<\?xml/
 
 describe("least privilege, enforced by moto's IAM", () => {
@@ -116,7 +144,9 @@ describe("least privilege, enforced by moto's IAM", () => {
     expect(await refused(store.putCandles([candleAt("BTCUSDT", T0)]))).toMatch(DENIED)
     const states = makeDynamoEngineStateStore({ client, stateTable: table("EngineState") })
     expect(await refused(states.saveState("BTCUSDT", snapshotOf("BTCUSDT", 3, T0), 0))).toMatch(DENIED)
-    expect(await statusOf(client.send(new PutItemCommand({ TableName: table("Candles"), Item: { series: { S: "BTCUSDT#1m" }, openTime: { N: String(T0) } } })))).toBe(403)
+    expect(
+      await statusOf(client.send(new PutItemCommand({ TableName: table("Candles"), Item: { series: { S: "BTCUSDT#1m" }, openTime: { N: String(T0) } } })))
+    ).toBe(403)
   })
 
   it("the processor writes candles and its state, and cannot read the candles back", async () => {

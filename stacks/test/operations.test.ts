@@ -29,7 +29,11 @@ writeFileSync(ANOMALY_FILE, JSON.stringify(ANOMALY_SETTINGS))
 beforeAll(async () => {
   await buildDashboard("")
   dev = await runOffline("dev", "config")
-  prod = await runOffline("prod", "config", { BLOCKCHAINCORE_API_CONCURRENCY: "5", BLOCKCHAINCORE_PRODUCER_CAPACITY: "spot", BLOCKCHAINCORE_ANOMALY_CONFIG: ANOMALY_FILE })
+  prod = await runOffline("prod", "config", {
+    BLOCKCHAINCORE_API_CONCURRENCY: "5",
+    BLOCKCHAINCORE_PRODUCER_CAPACITY: "spot",
+    BLOCKCHAINCORE_ANOMALY_CONFIG: ANOMALY_FILE
+  })
 }, 180_000)
 
 describe("the stage's settings", () => {
@@ -37,7 +41,13 @@ describe("the stage's settings", () => {
     for (const consumer of REGISTRY) {
       const variables = (run: OfflineRun): Record<string, unknown> => {
         const environment = one(run, "aws:lambda/function:Function", `MarketSubscriber${consumer.name}FunctionFunction`).inputs["environment"]
-        return typeof environment === "object" && environment !== null && "variables" in environment && typeof environment.variables === "object" && environment.variables !== null ? { ...environment.variables } : {}
+        return typeof environment === "object" &&
+          environment !== null &&
+          "variables" in environment &&
+          typeof environment.variables === "object" &&
+          environment.variables !== null
+          ? { ...environment.variables }
+          : {}
       }
       expect(variables(prod)["ANOMALY_CONFIG"], consumer.name).toBe(consumer.name === "anomaly" ? JSON.stringify(ANOMALY_SETTINGS) : undefined)
       expect(variables(prod)["CONSUMER"], consumer.name).toBe(consumer.name)
@@ -52,7 +62,9 @@ describe("failures are kept and page a person", () => {
     expect(failures.inputs).toMatchObject({ sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 })
     for (const consumer of REGISTRY) {
       const fn = one(dev, "aws:lambda/function:Function", `MarketSubscriber${consumer.name}FunctionFunction`)
-      expect(one(dev, "aws:cloudwatch/eventTarget:EventTarget", `MarketSubscriber${consumer.name}Target`).inputs).toMatchObject({ deadLetterConfig: { arn: failures.arn } })
+      expect(one(dev, "aws:cloudwatch/eventTarget:EventTarget", `MarketSubscriber${consumer.name}Target`).inputs).toMatchObject({
+        deadLetterConfig: { arn: failures.arn }
+      })
       expect(one(dev, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", `${consumer.name}FailureDestination`).inputs).toEqual({
         functionName: fn.physical,
         maximumRetryAttempts: CONSUMER_RETRIES,
@@ -61,28 +73,52 @@ describe("failures are kept and page a person", () => {
     }
     // Only the bus, for these rules, may put undelivered events there.
     const policy = JSON.parse(String(one(dev, "aws:sqs/queuePolicy:QueuePolicy", "ConsumerFailuresPolicy").inputs["policy"]))
-    expect(policy.Statement).toEqual([expect.objectContaining({
-      Effect: "Allow",
-      Action: ["sqs:SendMessage"],
-      Principal: { Service: ["events.amazonaws.com"] },
-      Resource: [failures.arn],
-      Condition: { ArnEquals: { "aws:SourceArn": all(dev, "aws:cloudwatch/eventRule:EventRule").map((r) => r.arn) } }
-    })])
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({
+        Effect: "Allow",
+        Action: ["sqs:SendMessage"],
+        Principal: { Service: ["events.amazonaws.com"] },
+        Resource: [failures.arn],
+        Condition: { ArnEquals: { "aws:SourceArn": all(dev, "aws:cloudwatch/eventRule:EventRule").map((r) => r.arn) } }
+      })
+    ])
   })
 
   it("alarms on both dead-letter queues, partial pipe failures and API throttling, to the ops topic", () => {
     const ops = one(dev, "aws:sns/topic:Topic", "OpsTopic").arn
     const alarm = (name: string) => one(dev, "aws:cloudwatch/metricAlarm:MetricAlarm", name).inputs
-    expect(alarm("ConsumerFailuresAlarm")).toMatchObject({ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: one(dev, "aws:sqs/queue:Queue", "ConsumerFailuresQueue").physical }, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [ops] })
-    expect(alarm("DeadLetterAlarm")).toMatchObject({ dimensions: { QueueName: one(dev, "aws:sqs/queue:Queue", "TradesDeadLetterQueue").physical }, alarmActions: [ops] })
-    expect(alarm("PipePartialFailuresAlarm")).toMatchObject({ namespace: "AWS/EventBridge/Pipes", metricName: "ExecutionPartiallyFailed", dimensions: { PipeName: one(dev, "aws:pipes/pipe:Pipe", "TradesPipe").physical }, threshold: 0, alarmActions: [ops] })
-    expect(alarm("ApiThrottlesAlarm")).toMatchObject({ namespace: "AWS/Lambda", metricName: "Throttles", dimensions: { FunctionName: one(dev, "aws:lambda/function:Function", "ApiFunction").physical }, alarmActions: [ops] })
+    expect(alarm("ConsumerFailuresAlarm")).toMatchObject({
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: one(dev, "aws:sqs/queue:Queue", "ConsumerFailuresQueue").physical },
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      alarmActions: [ops]
+    })
+    expect(alarm("DeadLetterAlarm")).toMatchObject({
+      dimensions: { QueueName: one(dev, "aws:sqs/queue:Queue", "TradesDeadLetterQueue").physical },
+      alarmActions: [ops]
+    })
+    expect(alarm("PipePartialFailuresAlarm")).toMatchObject({
+      namespace: "AWS/EventBridge/Pipes",
+      metricName: "ExecutionPartiallyFailed",
+      dimensions: { PipeName: one(dev, "aws:pipes/pipe:Pipe", "TradesPipe").physical },
+      threshold: 0,
+      alarmActions: [ops]
+    })
+    expect(alarm("ApiThrottlesAlarm")).toMatchObject({
+      namespace: "AWS/Lambda",
+      metricName: "Throttles",
+      dimensions: { FunctionName: one(dev, "aws:lambda/function:Function", "ApiFunction").physical },
+      alarmActions: [ops]
+    })
   })
 
   it("a poison message cannot be received twice while an execution may still hold it: visibility is 6 × the functions' timeout", () => {
     const queue = one(dev, "aws:sqs/queue:Queue", "TradesQueue")
     expect(queue.inputs["visibilityTimeoutSeconds"]).toBe(VISIBILITY_TIMEOUT_SECONDS)
-    for (const name of ["EnrichmentFunction", "ProcessorFunction"]) expect(6 * Number(one(dev, "aws:lambda/function:Function", name).inputs["timeout"])).toBeLessThanOrEqual(VISIBILITY_TIMEOUT_SECONDS)
+    for (const name of ["EnrichmentFunction", "ProcessorFunction"])
+      expect(6 * Number(one(dev, "aws:lambda/function:Function", name).inputs["timeout"])).toBeLessThanOrEqual(VISIBILITY_TIMEOUT_SECONDS)
     expect(VISIBILITY_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(300) // Pipes' cap on a synchronous execution
   })
 })
@@ -125,13 +161,21 @@ describe("the producer's service", () => {
     const task = one(dev, "aws:ecs/taskDefinition:TaskDefinition", "ProducerTask")
     const [container] = JSON.parse(String(task.inputs["containerDefinitions"]))
     expect(container.healthCheck).toEqual({ command: ["CMD", "node", "/app/healthcheck.mjs"], startPeriod: 60, interval: 30, timeout: 5, retries: 3 })
-    expect(container.environment).toEqual(expect.arrayContaining([{ name: "BUS_NAME", value: one(dev, "aws:cloudwatch/eventBus:EventBus", "MarketBus").physical }]))
-    expect(one(prod, "aws:ecs/service:Service", "ProducerService").inputs).toMatchObject({ waitForSteadyState: true, deploymentCircuitBreaker: { enable: true, rollback: true } })
+    expect(container.environment).toEqual(
+      expect.arrayContaining([{ name: "BUS_NAME", value: one(dev, "aws:cloudwatch/eventBus:EventBus", "MarketBus").physical }])
+    )
+    expect(one(prod, "aws:ecs/service:Service", "ProducerService").inputs).toMatchObject({
+      waitForSteadyState: true,
+      deploymentCircuitBreaker: { enable: true, rollback: true }
+    })
     expect(one(dev, "aws:ecs/service:Service", "ProducerService").inputs["waitForSteadyState"]).toBe(false)
   })
 
   it("runs on Fargate Spot when the stage says so, on-demand otherwise", () => {
-    expect(one(prod, "aws:ecs/service:Service", "ProducerService").inputs["capacityProviderStrategies"]).toEqual([{ capacityProvider: "FARGATE", weight: 0 }, { capacityProvider: "FARGATE_SPOT", weight: 1 }])
+    expect(one(prod, "aws:ecs/service:Service", "ProducerService").inputs["capacityProviderStrategies"]).toEqual([
+      { capacityProvider: "FARGATE", weight: 0 },
+      { capacityProvider: "FARGATE_SPOT", weight: 1 }
+    ])
     expect(one(dev, "aws:ecs/service:Service", "ProducerService").inputs).toMatchObject({ launchType: "FARGATE" })
   })
 })
@@ -142,12 +186,20 @@ describe("a bad day on AWS: nothing lost, nothing hidden, a teardown that finish
     expect(redrive.maxReceiveCount * VISIBILITY_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(KEPT_THROUGH_OUTAGE_MINUTES * 60)
     expect(KEPT_THROUGH_OUTAGE_MINUTES).toBeGreaterThanOrEqual(120)
     const age = one(prod, "aws:cloudwatch/metricAlarm:MetricAlarm", "TradesAgeAlarm").inputs
-    expect(age).toMatchObject({ namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", threshold: OLDEST_BATCH_MINUTES * 60, comparisonOperator: "GreaterThanThreshold" })
+    expect(age).toMatchObject({
+      namespace: "AWS/SQS",
+      metricName: "ApproximateAgeOfOldestMessage",
+      threshold: OLDEST_BATCH_MINUTES * 60,
+      comparisonOperator: "GreaterThanThreshold"
+    })
     expect(OLDEST_BATCH_MINUTES * 4).toBeLessThanOrEqual(KEPT_THROUGH_OUTAGE_MINUTES)
   })
 
   it("an undecodable input or a consumer's failure, counted by the functions themselves, pages", () => {
-    for (const [name, metricName] of [["MalformedInputAlarm", "MalformedInput"], ["ConsumerFailedAlarm", "ConsumerFailed"]] as const) {
+    for (const [name, metricName] of [
+      ["MalformedInputAlarm", "MalformedInput"],
+      ["ConsumerFailedAlarm", "ConsumerFailed"]
+    ] as const) {
       const alarm = one(prod, "aws:cloudwatch/metricAlarm:MetricAlarm", name).inputs
       expect(alarm).toMatchObject({ namespace: METRIC_NAMESPACE, metricName, statistic: "Sum", threshold: 0, comparisonOperator: "GreaterThanThreshold" })
       // The sum over every function: the count's dimensionless series.
@@ -159,7 +211,9 @@ describe("a bad day on AWS: nothing lost, nothing hidden, a teardown that finish
     const pipe = one(prod, "aws:pipes/pipe:Pipe", "TradesPipe").inputs
     const log = one(prod, "aws:cloudwatch/logGroup:LogGroup", "TradesPipeLog")
     expect(pipe["logConfiguration"]).toEqual({ level: "ERROR", cloudwatchLogsLogDestination: { logGroupArn: log.arn } })
-    expect(statementsOf(one(prod, "aws:iam/rolePolicy:RolePolicy", "TradesPipePolicy").inputs["policy"])).toContainEqual(expect.objectContaining({ Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${log.arn}:*`] }))
+    expect(statementsOf(one(prod, "aws:iam/rolePolicy:RolePolicy", "TradesPipePolicy").inputs["policy"])).toContainEqual(
+      expect.objectContaining({ Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${log.arn}:*`] })
+    )
   })
 
   it("every function pages as its slowest call nears its timeout, not only once it has timed out", () => {
@@ -189,7 +243,23 @@ describe("a bad day on AWS: nothing lost, nothing hidden, a teardown that finish
   })
 
   it("no file of the repository chooses a stage for later commands: .env.<stage> holds outputs only, and no .env reaches git", () => {
-    const outputs = { stage: "prod", region: "ap-northeast-1", queue: "q", deadLetterQueue: "d", consumerFailures: "f", bus: "b", pipe: "p", api: "a", dashboard: "https://d", archive: "a", athenaWorkgroup: "w", glueDatabase: "g", producer: "s", cluster: "c", functions: "" }
+    const outputs = {
+      stage: "prod",
+      region: "ap-northeast-1",
+      queue: "q",
+      deadLetterQueue: "d",
+      consumerFailures: "f",
+      bus: "b",
+      pipe: "p",
+      api: "a",
+      dashboard: "https://d",
+      archive: "a",
+      athenaWorkgroup: "w",
+      glueDatabase: "g",
+      producer: "s",
+      cluster: "c",
+      functions: ""
+    }
     expect(dotEnv(outputs)).not.toMatch(/SST_STAGE/)
     const ignored = readFileSync(join(ROOT, ".gitignore"), "utf8").split("\n")
     expect(ignored).toEqual(expect.arrayContaining([".env", ".env.*"]))

@@ -11,7 +11,11 @@ import { buildDashboard } from "@blockchaincore/web/build"
 import { type OfflineRun, runOffline } from "./offline/offlineApp.ts"
 import { one, roleStatements } from "./offline/resources.ts"
 
-const OTEL = { OTEL_EXPORTER_OTLP_ENDPOINT: "https://collector.example.com:4318", OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.05" }
+const OTEL = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: "https://collector.example.com:4318",
+  OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+  OTEL_TRACES_SAMPLER_ARG: "0.05"
+}
 
 let traced: OfflineRun
 let xray: OfflineRun
@@ -42,7 +46,10 @@ const xrayActions = (run: OfflineRun, role: string) => roleStatements(run, role)
 it("with xray, sends to CloudWatch's endpoint in the stage's region, and lets exactly the traced programs' roles put spans", () => {
   const region = one(xray, "aws:lambda/function:Function", "EnrichmentFunction").inputs["region"] ?? "ap-northeast-1"
   for (const fn of TRACED_FUNCTIONS) {
-    expect(variablesOf(`${fn}Function`, xray), fn).toMatchObject({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `https://xray.${String(region)}.amazonaws.com/v1/traces`, OTEL_TRACES_SAMPLER_ARG: "0.01" })
+    expect(variablesOf(`${fn}Function`, xray), fn).toMatchObject({
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `https://xray.${String(region)}.amazonaws.com/v1/traces`,
+      OTEL_TRACES_SAMPLER_ARG: "0.01"
+    })
     expect(xrayActions(xray, `${fn}Role`), fn).toEqual([{ Effect: "Allow", Action: ["xray:PutSpans", "xray:PutSpansForIndexing"], Resource: ["*"] }])
     expect(xrayActions(traced, `${fn}Role`), fn).toEqual([])
   }

@@ -5,18 +5,30 @@ import { encodeStaged, encodeStagedBody, stagedRows } from "../src/formats/Stage
 import type { ArchivedTrade } from "@blockchaincore/core/ports/TradeArchive"
 import { trade as tradeOf } from "@blockchaincore/testkit/builders"
 
-const trade = (id: number, price: bigint, qty: bigint): ArchivedTrade => ({ ...tradeOf(id, 1_723_161_255_000 + id, { price, qty, buyerIsMaker: id % 2 === 0 }), large: id % 3 === 0 })
+const trade = (id: number, price: bigint, qty: bigint): ArchivedTrade => ({
+  ...tradeOf(id, 1_723_161_255_000 + id, { price, qty, buyerIsMaker: id % 2 === 0 }),
+  large: id % 3 === 0
+})
 
 describe("staged trades", () => {
   it("read back each id once, in id order, whether staged in binary or as lines of units", () => {
-    fc.assert(fc.property(fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 1e9 }), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.bigInt({ min: 0n, max: 10n ** 17n })), { minLength: 1, maxLength: 50, selector: ([id]) => id }), (specs) => {
-      const trades = specs.map(([id, p, q]) => trade(id, p, q))
-      const fromBodies = stagedRows([encodeStagedBody(trades), encodeStagedBody(trades.slice(0, 3))])
-      const fromUnits = stagedRows([encodeStaged(trades), encodeStaged(trades.slice(0, 3))])
-      expect(fromUnits).toEqual(fromBodies)
-      const ids = [...new Set(trades.map((t) => t.firstId))].sort((a, b) => a - b)
-      expect(fromBodies.map((r) => r.id)).toEqual(ids)
-    }))
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 1e9 }), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.bigInt({ min: 0n, max: 10n ** 17n })), {
+          minLength: 1,
+          maxLength: 50,
+          selector: ([id]) => id
+        }),
+        (specs) => {
+          const trades = specs.map(([id, p, q]) => trade(id, p, q))
+          const fromBodies = stagedRows([encodeStagedBody(trades), encodeStagedBody(trades.slice(0, 3))])
+          const fromUnits = stagedRows([encodeStaged(trades), encodeStaged(trades.slice(0, 3))])
+          expect(fromUnits).toEqual(fromBodies)
+          const ids = [...new Set(trades.map((t) => t.firstId))].sort((a, b) => a - b)
+          expect(fromBodies.map((r) => r.id)).toEqual(ids)
+        }
+      )
+    )
   })
 
   it("stages in binary what fits int64, as lines what does not", () => {

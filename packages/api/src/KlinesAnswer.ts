@@ -30,7 +30,10 @@ export interface KlinesQuery {
  */
 const MOST_STORED_WINDOWS = 20_000
 
-const range = (startTime: number | undefined, endTime: number | undefined) => ({ ...(startTime === undefined ? {} : { startTime }), ...(endTime === undefined ? {} : { endTime }) })
+const range = (startTime: number | undefined, endTime: number | undefined) => ({
+  ...(startTime === undefined ? {} : { startTime }),
+  ...(endTime === undefined ? {} : { endTime })
+})
 
 export const klinesAnswer = (store: CandleStore["Service"], q: KlinesQuery): Effect.Effect<ReadonlyArray<KlineRow>, StoreUnavailable | BadRequest> => {
   const offset = q.timeZone ?? 0
@@ -50,7 +53,7 @@ export const klinesAnswer = (store: CandleStore["Service"], q: KlinesQuery): Eff
   const lastEnd = q.endTime === undefined ? undefined : nextKlineWindow(q.interval, offset, klineWindowOpen(q.interval, offset, q.endTime)) - 1
   if (firstOpen !== undefined && lastEnd !== undefined && firstOpen > lastEnd) return Effect.succeed([])
   const storedLimit = (windows + 1) * perWindow
-  return Effect.gen(function*() {
+  return Effect.gen(function* () {
     const stored = yield* store.candles({ symbol: q.symbol, interval: basis, limit: storedLimit, ...range(firstOpen, lastEnd) })
     const full = stored.length === storedLimit
     // The tiling interval's window still open is not stored yet, but its closed minutes are: the
@@ -60,7 +63,9 @@ export const klinesAnswer = (store: CandleStore["Service"], q: KlinesQuery): Eff
     const lastStored = stored.at(-1)
     const tailStart = lastStored !== undefined ? lastStored.closeTime + 1 : firstOpen
     const noTail = basis === "1m" || (full && firstOpen !== undefined) || (tailStart !== undefined && lastEnd !== undefined && tailStart > lastEnd)
-    const recent = noTail ? [] : yield* store.candles({ symbol: q.symbol, interval: "1m", limit: (2 * intervalMillis[basis]) / intervalMillis["1m"], ...range(undefined, lastEnd) })
+    const recent = noTail
+      ? []
+      : yield* store.candles({ symbol: q.symbol, interval: "1m", limit: (2 * intervalMillis[basis]) / intervalMillis["1m"], ...range(undefined, lastEnd) })
     const tail = recent.filter((m) => tailStart === undefined || m.openTime >= tailStart)
     const built = buildKlines(q.interval, offset, [...stored, ...tail]).filter((k) => q.endTime === undefined || k.openTime <= q.endTime)
     if (firstOpen !== undefined) return built.slice(0, windows).map(klineRow)

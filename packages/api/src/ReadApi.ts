@@ -32,7 +32,20 @@ const KlinesQuery = Schema.Struct({
  * A Binance kline row: open time, open, high, low, close, volume, close time, quote volume,
  * trades, taker buy base volume, taker buy quote volume, ignore. Decimals as exact strings.
  */
-export const KlineRow = Schema.Tuple([Schema.Number, Schema.String, Schema.String, Schema.String, Schema.String, Schema.String, Schema.Number, Schema.String, Schema.Number, Schema.String, Schema.String, Schema.String])
+export const KlineRow = Schema.Tuple([
+  Schema.Number,
+  Schema.String,
+  Schema.String,
+  Schema.String,
+  Schema.String,
+  Schema.String,
+  Schema.Number,
+  Schema.String,
+  Schema.Number,
+  Schema.String,
+  Schema.String,
+  Schema.String
+])
 export type KlineRow = typeof KlineRow.Type
 
 const ListedSymbol = Schema.Struct({
@@ -83,39 +96,48 @@ export class BinanceErrors extends HttpApiMiddleware.Service<BinanceErrors>()("@
   error: [BadRequest, Unavailable]
 }) {}
 
-class MarketApi extends HttpApiGroup.make("market", { topLevel: true })
-  .add(
-    HttpApiEndpoint.get("klines", "/api/v3/klines", { query: KlinesQuery, success: Schema.Array(KlineRow) })
-      .annotate(OpenApi.Description, "Candles in Binance's kline shape; the most recent `limit` (500 by default) unless `startTime` is given"),
-    HttpApiEndpoint.get("exchangeInfo", "/api/v3/exchangeInfo", { success: ExchangeInfoAnswer })
-      .annotate(OpenApi.Description, "The symbols served")
-  ) {}
+class MarketApi extends HttpApiGroup.make("market", { topLevel: true }).add(
+  HttpApiEndpoint.get("klines", "/api/v3/klines", { query: KlinesQuery, success: Schema.Array(KlineRow) }).annotate(
+    OpenApi.Description,
+    "Candles in Binance's kline shape; the most recent `limit` (500 by default) unless `startTime` is given"
+  ),
+  HttpApiEndpoint.get("exchangeInfo", "/api/v3/exchangeInfo", { success: ExchangeInfoAnswer }).annotate(OpenApi.Description, "The symbols served")
+) {}
 
-class HistoryApi extends HttpApiGroup.make("history", { topLevel: true })
-  .add(
-    HttpApiEndpoint.get("anomalies", "/api/anomalies", { query: AnomaliesQuery, success: Schema.Array(AnomalyDetected), error: NotFound })
-      .annotate(OpenApi.Description, "Recent anomalies, newest first (filters apply to the most recent thousand)"),
-    HttpApiEndpoint.get("alerts", "/api/alerts", { query: AlertsQuery, success: Schema.Array(AlertSent), error: NotFound })
-      .annotate(OpenApi.Description, "Recent alerts, newest first")
-  ) {}
+class HistoryApi extends HttpApiGroup.make("history", { topLevel: true }).add(
+  HttpApiEndpoint.get("anomalies", "/api/anomalies", { query: AnomaliesQuery, success: Schema.Array(AnomalyDetected), error: NotFound }).annotate(
+    OpenApi.Description,
+    "Recent anomalies, newest first (filters apply to the most recent thousand)"
+  ),
+  HttpApiEndpoint.get("alerts", "/api/alerts", { query: AlertsQuery, success: Schema.Array(AlertSent), error: NotFound }).annotate(
+    OpenApi.Description,
+    "Recent alerts, newest first"
+  )
+) {}
 
 const Health = Schema.Union([PipelineHealth, StoreHealth])
 
-class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
-  .add(
-    HttpApiEndpoint.get("health", "/health", { success: Health })
-      .annotate(OpenApi.Description, "The pipeline's health: the producer's connections, per symbol the last trade's age, gaps, queue depth (locally); whether the store answers (on AWS)"),
-    // On AWS only `/api/*` reaches the function (CloudFront's one signed route to it: stacks/web.ts).
-    HttpApiEndpoint.get("apiHealth", "/api/health", { success: Health })
-      .annotate(OpenApi.Description, "The same as `/health`, under the API's prefix: the path the dashboard asks, on both runtimes")
-  ) {}
+class SystemApi extends HttpApiGroup.make("system", { topLevel: true }).add(
+  HttpApiEndpoint.get("health", "/health", { success: Health }).annotate(
+    OpenApi.Description,
+    "The pipeline's health: the producer's connections, per symbol the last trade's age, gaps, queue depth (locally); whether the store answers (on AWS)"
+  ),
+  // On AWS only `/api/*` reaches the function (CloudFront's one signed route to it: stacks/web.ts).
+  HttpApiEndpoint.get("apiHealth", "/api/health", { success: Health }).annotate(
+    OpenApi.Description,
+    "The same as `/health`, under the API's prefix: the path the dashboard asks, on both runtimes"
+  )
+) {}
 
 export class ReadApi extends HttpApi.make("blockchaincore")
   .add(MarketApi)
   .add(HistoryApi)
   .add(SystemApi)
   .middleware(BinanceErrors)
-  .annotateMerge(OpenApi.annotations({
-    title: "BlockchainCore read API",
-    description: "Candles with exactly the numbers of Binance's klines, the anomalies found in them and the alerts sent. Errors are Binance's `{\"code\", \"msg\"}`."
-  })) {}
+  .annotateMerge(
+    OpenApi.annotations({
+      title: "BlockchainCore read API",
+      description:
+        'Candles with exactly the numbers of Binance\'s klines, the anomalies found in them and the alerts sent. Errors are Binance\'s `{"code", "msg"}`.'
+    })
+  ) {}

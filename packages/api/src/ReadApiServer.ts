@@ -16,32 +16,44 @@ import { klinesAnswer } from "./KlinesAnswer.ts"
 import { BinanceErrors, ReadApi, type StoreHealth } from "./ReadApi.ts"
 
 /** The symbols exchangeInfo lists: the configured ones where known, else those with candles. */
-export class ServedSymbols extends Context.Service<ServedSymbols, {
-  readonly list: Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
-}>()("@blockchaincore/services/api/ServedSymbols") {
+export class ServedSymbols extends Context.Service<
+  ServedSymbols,
+  {
+    readonly list: Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
+  }
+>()("@blockchaincore/services/api/ServedSymbols") {
   /** Those the candle store has candles of. */
-  static readonly fromStore = Layer.effect(ServedSymbols, Effect.gen(function*() {
-    const store = yield* CandleStore
-    return { list: store.symbols() }
-  }))
+  static readonly fromStore = Layer.effect(
+    ServedSymbols,
+    Effect.gen(function* () {
+      const store = yield* CandleStore
+      return { list: store.symbols() }
+    })
+  )
   static readonly fixed = (symbols: ReadonlyArray<string>) => Layer.succeed(ServedSymbols, { list: Effect.succeed(symbols) })
 }
 
 /** The deployment's health as `/health` reports it. */
-export class HealthReport extends Context.Service<HealthReport, {
-  readonly current: Effect.Effect<PipelineHealth | StoreHealth>
-}>()("@blockchaincore/services/api/HealthReport") {
+export class HealthReport extends Context.Service<
+  HealthReport,
+  {
+    readonly current: Effect.Effect<PipelineHealth | StoreHealth>
+  }
+>()("@blockchaincore/services/api/HealthReport") {
   /** Whether the candle store answers, and the latest reconciliations: what an API without the producer beside it can tell. */
-  static readonly ofStore = Layer.effect(HealthReport, Effect.gen(function*() {
-    const store = yield* CandleStore
-    const history = yield* EventHistory
-    return {
-      current: Effect.all([store.symbols(), history.reconciliation]).pipe(
-        Effect.map(([symbols, reconciliation]): StoreHealth => ({ status: "ok", symbols, reconciliation })),
-        Effect.catch((e) => Effect.succeed<StoreHealth>({ status: "degraded", symbols: [], problem: e.message }))
-      )
-    }
-  }))
+  static readonly ofStore = Layer.effect(
+    HealthReport,
+    Effect.gen(function* () {
+      const store = yield* CandleStore
+      const history = yield* EventHistory
+      return {
+        current: Effect.all([store.symbols(), history.reconciliation]).pipe(
+          Effect.map(([symbols, reconciliation]): StoreHealth => ({ status: "ok", symbols, reconciliation })),
+          Effect.catch((e) => Effect.succeed<StoreHealth>({ status: "degraded", symbols: [], problem: e.message }))
+        )
+      }
+    })
+  )
 }
 
 const HISTORY_WINDOW = 1_000
@@ -52,14 +64,13 @@ const QUOTES = ["FDUSD", "USDT", "USDC", "TUSD", "BUSD", "BTC", "ETH", "BNB", "E
 const unavailable = (e: StoreUnavailable) => Effect.fail({ code: -1001 as const, msg: `${e._tag}: ${e.message}` })
 
 const MarketHandlers = HttpApiBuilder.group(ReadApi, "market", (handlers) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const store = yield* CandleStore
     const served = yield* ServedSymbols
     return handlers
-      .handle("klines", ({ query: q }) =>
-        klinesAnswer(store, q).pipe(Effect.catchTag("StoreUnavailable", unavailable)))
+      .handle("klines", ({ query: q }) => klinesAnswer(store, q).pipe(Effect.catchTag("StoreUnavailable", unavailable)))
       .handle("exchangeInfo", () =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const symbols = yield* served.list
           return {
             timezone: "UTC",
@@ -68,43 +79,65 @@ const MarketHandlers = HttpApiBuilder.group(ReadApi, "market", (handlers) =>
             exchangeFilters: [],
             symbols: symbols.map((symbol) => {
               const quote = QUOTES.find((q) => symbol.endsWith(q) && symbol.length > q.length) ?? ""
-              return { symbol, status: "TRADING", baseAsset: symbol.slice(0, symbol.length - quote.length), quoteAsset: quote, isSpotTradingAllowed: true, permissions: ["SPOT"] }
+              return {
+                symbol,
+                status: "TRADING",
+                baseAsset: symbol.slice(0, symbol.length - quote.length),
+                quoteAsset: quote,
+                isSpotTradingAllowed: true,
+                permissions: ["SPOT"]
+              }
             })
           }
-        }).pipe(Effect.catch(unavailable)))
-  }))
+        }).pipe(Effect.catch(unavailable))
+      )
+  })
+)
 
 const HistoryHandlers = HttpApiBuilder.group(ReadApi, "history", (handlers) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const history = yield* EventHistory
     return handlers
       .handle("anomalies", ({ query: q }) =>
         history.anomalies(HISTORY_WINDOW).pipe(
           Effect.map((all) =>
-            all.filter((a) => (q.symbol === undefined || a.candle.symbol === q.symbol) && (q.rule === undefined || a.rule === q.rule) && (q.severity === undefined || a.severity === q.severity))
+            all
+              .filter(
+                (a) =>
+                  (q.symbol === undefined || a.candle.symbol === q.symbol) &&
+                  (q.rule === undefined || a.rule === q.rule) &&
+                  (q.severity === undefined || a.severity === q.severity)
+              )
               .slice(0, q.limit ?? 100)
           ),
           Effect.catch(unavailable)
-        ))
+        )
+      )
       .handle("alerts", ({ query: q }) =>
         history.alerts(HISTORY_WINDOW).pipe(
-          Effect.map((all) => all.filter((a) => (q.symbol === undefined || a.symbol === q.symbol) && (q.rule === undefined || a.rule === q.rule)).slice(0, q.limit ?? 100)),
+          Effect.map((all) =>
+            all.filter((a) => (q.symbol === undefined || a.symbol === q.symbol) && (q.rule === undefined || a.rule === q.rule)).slice(0, q.limit ?? 100)
+          ),
           Effect.catch(unavailable)
-        ))
-  }))
+        )
+      )
+  })
+)
 
 const SystemHandlers = HttpApiBuilder.group(ReadApi, "system", (handlers) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const health = yield* HealthReport
     return handlers.handle("health", () => health.current).handle("apiHealth", () => health.current)
-  }))
+  })
+)
 
 /** Binance's code for a query that does not decode: which parameter, and whether it was missing. */
 const badRequestOf = (issue: SchemaIssue.Issue): BadRequest => {
   const msg = oneLine(new Schema.SchemaError(issue))
   const pointer = firstPointer(issue)
   const parameter = pointer?.path[0]
-  if (pointer?.issue._tag === "MissingKey") return { code: -1102, msg: `Mandatory parameter '${String(parameter)}' was not sent, was empty/null, or malformed.` }
+  if (pointer?.issue._tag === "MissingKey")
+    return { code: -1102, msg: `Mandatory parameter '${String(parameter)}' was not sent, was empty/null, or malformed.` }
   if (parameter === "symbol") return { code: -1121, msg: `Invalid symbol. ${msg}` }
   if (parameter === "interval") return { code: -1120, msg: `Invalid interval. ${msg}` }
   return { code: -1100, msg }
@@ -132,7 +165,11 @@ const firstPointer = (issue: SchemaIssue.Issue): SchemaIssue.Pointer | undefined
 /** A query that does not decode becomes Binance's 400 with the code for what was wrong. */
 const BinanceErrorsLive = Layer.succeed(BinanceErrors, (httpEffect) =>
   Effect.catch(httpEffect, (error) =>
-    Effect.fail(HttpApiError.HttpApiSchemaError.is(error) && error.kind === "Query" && Schema.isSchemaError(error.cause) ? badRequestOf(error.cause.issue) : error)))
+    Effect.fail(
+      HttpApiError.HttpApiSchemaError.is(error) && error.kind === "Query" && Schema.isSchemaError(error.cause) ? badRequestOf(error.cause.issue) : error
+    )
+  )
+)
 
 /** The API's routes with `/api/openapi.json`, needing the ports and the deployment's `ServedSymbols` and `HealthReport`. */
 export const readApiRoutes = HttpApiBuilder.layer(ReadApi, { openapiPath: "/api/openapi.json" }).pipe(

@@ -25,19 +25,26 @@ const detect = (env: string | undefined) => {
   const published: Array<DomainEvent> = []
   const ports = {
     ...AWS_PORTS,
-    CandleStore: Layer.succeed(CandleStore, CandleStore.of({
-      putCandles: () => Effect.die("unused"),
-      deleteCandles: () => Effect.die("unused"),
-      candles: (q) => Effect.succeed(history.filter((c) => c.openTime <= (q.endTime ?? Infinity)).slice(-q.limit)),
-      symbols: () => Effect.succeed(["BTCUSDT"])
-    })),
+    CandleStore: Layer.succeed(
+      CandleStore,
+      CandleStore.of({
+        putCandles: () => Effect.die("unused"),
+        deleteCandles: () => Effect.die("unused"),
+        candles: (q) => Effect.succeed(history.filter((c) => c.openTime <= (q.endTime ?? Infinity)).slice(-q.limit)),
+        symbols: () => Effect.succeed(["BTCUSDT"])
+      })
+    ),
     EventBus: Layer.succeed(EventBus, EventBus.of({ publish: (events) => Effect.sync(() => void published.push(...events)) }))
   }
-  return Effect.exit(Effect.scoped(Effect.gen(function*() {
-    const handle = yield* anomalyConsumer.handlerOn(ports)
-    yield* handle(candleClosed(jump))
-    return published.filter((e): e is AnomalyDetected => e._tag === "AnomalyDetected" && e.rule === "price_movement")
-  })))
+  return Effect.exit(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const handle = yield* anomalyConsumer.handlerOn(ports)
+        yield* handle(candleClosed(jump))
+        return published.filter((e): e is AnomalyDetected => e._tag === "AnomalyDetected" && e.rule === "price_movement")
+      })
+    )
+  )
 }
 
 afterEach(() => {
@@ -45,17 +52,21 @@ afterEach(() => {
 })
 
 describe("the anomaly function's settings", () => {
-  it.effect("takes the threshold from ANOMALY_CONFIG: an 8% move fires at the default 5%, not at the stage's 10% for BTCUSDT 1m", () => Effect.gen(function*() {
-    const byDefault = yield* detect(undefined)
-    expect(Exit.isSuccess(byDefault) && byDefault.value.map((a) => [a.threshold, a.severity])).toEqual([[5, "medium"]])
-    const staged = yield* detect(JSON.stringify({ overrides: [{ symbol: "BTCUSDT", interval: "1m", settings: { priceMovementPct: 10 } }] }))
-    expect(Exit.isSuccess(staged) && staged.value).toEqual([])
-    const otherSymbol = yield* detect(JSON.stringify({ overrides: [{ symbol: "ETHUSDT", settings: { priceMovementPct: 10 } }] }))
-    expect(Exit.isSuccess(otherSymbol) && otherSymbol.value.map((a) => a.threshold)).toEqual([5])
-  }))
+  it.effect("takes the threshold from ANOMALY_CONFIG: an 8% move fires at the default 5%, not at the stage's 10% for BTCUSDT 1m", () =>
+    Effect.gen(function* () {
+      const byDefault = yield* detect(undefined)
+      expect(Exit.isSuccess(byDefault) && byDefault.value.map((a) => [a.threshold, a.severity])).toEqual([[5, "medium"]])
+      const staged = yield* detect(JSON.stringify({ overrides: [{ symbol: "BTCUSDT", interval: "1m", settings: { priceMovementPct: 10 } }] }))
+      expect(Exit.isSuccess(staged) && staged.value).toEqual([])
+      const otherSymbol = yield* detect(JSON.stringify({ overrides: [{ symbol: "ETHUSDT", settings: { priceMovementPct: 10 } }] }))
+      expect(Exit.isSuccess(otherSymbol) && otherSymbol.value.map((a) => a.threshold)).toEqual([5])
+    })
+  )
 
-  it.effect("fails naming the variable and the field when the settings do not decode", () => Effect.gen(function*() {
-    const exit = yield* detect(JSON.stringify({ overrides: [{ symbol: "BTCUSDT", settings: { priceMovementPct: "ten" } }] }))
-    expect(Exit.isFailure(exit) && Cause.pretty(exit.cause)).toMatch(/ANOMALY_CONFIG: Expected number[\s\S]*\["priceMovementPct"\]/)
-  }))
+  it.effect("fails naming the variable and the field when the settings do not decode", () =>
+    Effect.gen(function* () {
+      const exit = yield* detect(JSON.stringify({ overrides: [{ symbol: "BTCUSDT", settings: { priceMovementPct: "ten" } }] }))
+      expect(Exit.isFailure(exit) && Cause.pretty(exit.cause)).toMatch(/ANOMALY_CONFIG: Expected number[\s\S]*\["priceMovementPct"\]/)
+    })
+  )
 })

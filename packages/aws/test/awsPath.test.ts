@@ -65,7 +65,8 @@ let inboxUrl: string
 let pipe: ReturnType<typeof startPipe>
 let collector: Awaited<ReturnType<typeof startOtlpReceiver>>
 
-const queueArn = async (url: string) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.["QueueArn"] ?? ""
+const queueArn = async (url: string) =>
+  (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.["QueueArn"] ?? ""
 /** The emulator names its queues under a made-up host: the URL is rebuilt on its address. */
 const createQueue = async (name: string, attributes: Record<string, string>) => {
   await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))
@@ -109,7 +110,9 @@ beforeAll(async () => {
   pipe = startPipe(sqs, queueUrl, await queueArn(queueUrl), { enrichment, target: processor }, { deliverTwice: true, outagePolls: OUTAGE_RECEIPTS })
 
   // The poison message: first in BTCUSDT's message group, before any of its trades.
-  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "this is not a trade batch", MessageGroupId: "BTCUSDT", MessageDeduplicationId: "poison" }))
+  await sqs.send(
+    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "this is not a trade batch", MessageGroupId: "BTCUSDT", MessageDeduplicationId: "poison" })
+  )
 
   // The producer, streaming the recording from a Binance-protocol server into the FIFO queue.
   const replay = new ReplayServer(frames, { pingIntervalMillis: 1_000 })
@@ -119,22 +122,36 @@ beforeAll(async () => {
   const journal = mkdtempSync(join(tmpdir(), "aws-path-journal-"))
   const layers = Layer.mergeAll(
     layerSqsTradeQueue({ client: sqs, queueUrl, maxAttempts: 3, baseDelayMillis: 20 }),
-    layerEventBridgeEventBus({ busName: "market", maxAttempts: 3, baseDelayMillis: 20, client: new (await import("@aws-sdk/client-eventbridge")).EventBridgeClient({ endpoint: bus.endpoint, region: REGION, credentials }) }),
+    layerEventBridgeEventBus({
+      busName: "market",
+      maxAttempts: 3,
+      baseDelayMillis: 20,
+      client: new (await import("@aws-sdk/client-eventbridge")).EventBridgeClient({ endpoint: bus.endpoint, region: REGION, credentials })
+    }),
     Journal.layer(journal),
     OutboundHttp,
-    ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: `http://127.0.0.1:${port}`, timeoutMillis: 2_000, maxRetryAfterMillis: 5_000 }).pipe(Layer.provide(OutboundHttp)),
+    ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: `http://127.0.0.1:${port}`, timeoutMillis: 2_000, maxRetryAfterMillis: 5_000 }).pipe(
+      Layer.provide(OutboundHttp)
+    ),
     // The producer task's tracing, as its entry point builds it.
     otlpTracing({ ...TRACING_OFF, tracesUrl: `${collector.url}/v1/traces`, serviceName: "producer" }).pipe(Layer.provide(OutboundHttp))
   )
-  const trades = (m: { readonly counters: { readonly symbols: ReadonlyMap<string, { readonly trades: number }> } }) => [...m.counters.symbols.values()].reduce((n, s) => n + s.trades, 0)
+  const trades = (m: { readonly counters: { readonly symbols: ReadonlyMap<string, { readonly trades: number }> } }) =>
+    [...m.counters.symbols.values()].reduce((n, s) => n + s.trades, 0)
   await Effect.runPromise(
     Effect.scoped(
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const handle = yield* runProducer({
           resumeFrom: new Map(),
           symbols: ["BTCUSDT", "ETHUSDT"],
           wsUrl: `ws://127.0.0.1:${port}`,
-          client: { connectTimeoutMillis: 2_000, idleTimeoutMillis: 5_000, controlSpacingMillis: 250, backoff: { baseMillis: 50, capMillis: 400 }, maxConnectionAgeMillis: 60 * 60_000 },
+          client: {
+            connectTimeoutMillis: 2_000,
+            idleTimeoutMillis: 5_000,
+            controlSpacingMillis: 250,
+            backoff: { baseMillis: 50, capMillis: 400 },
+            maxConnectionAgeMillis: 60 * 60_000
+          },
           plan: DEFAULT_PLAN,
           batcher: { ...sqsBatcher(2), maxAgeMillis: 500 }
         })
@@ -169,7 +186,10 @@ describe("the AWS path on emulators, end to end", () => {
       expect(expected.length).toBeGreaterThanOrEqual(10)
       const stored = await Effect.runPromise(store.candles({ symbol, interval: "1m", startTime: 0, limit: 1000 }))
       expect(stored.map(klineRow).slice(0, expected.length), symbol).toEqual(expected.map(klineRow))
-      expect(stored.every((c) => c.complete), symbol).toBe(true)
+      expect(
+        stored.every((c) => c.complete),
+        symbol
+      ).toBe(true)
     }
     expect(pipe.stats.invocations).toBeGreaterThan(2)
   })
@@ -184,14 +204,18 @@ describe("the AWS path on emulators, end to end", () => {
     const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: deadLetterUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"] }))
     expect(dead.Messages?.map((m) => m.Body)).toEqual(["this is not a trade batch"])
     expect(Number(dead.Messages?.[0]?.Attributes?.["ApproximateReceiveCount"] ?? 0)).toBeGreaterThanOrEqual(MAX_RECEIVES)
-    const left = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }))
+    const left = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] })
+    )
     expect(left.Attributes).toMatchObject({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0" })
   })
 
   it("archives the closed hour's trades as Parquet in S3, each trade once", async () => {
     const hour = Date.UTC(2024, 7, 8, 23)
     for (const symbol of ["BTCUSDT", "ETHUSDT"]) {
-      const object = await s3.client.send(new GetObjectCommand({ Bucket: "archive", Key: `archive/trades/symbol=${symbol}/date=2024-08-08/hour=23/trades.parquet` }))
+      const object = await s3.client.send(
+        new GetObjectCommand({ Bucket: "archive", Key: `archive/trades/symbol=${symbol}/date=2024-08-08/hour=23/trades.parquet` })
+      )
       const file = join(mkdtempSync(join(tmpdir(), "aws-path-parquet-")), "trades.parquet")
       writeFileSync(file, (await object.Body?.transformToByteArray()) ?? new Uint8Array())
       const connection = await (await DuckDBInstance.create(":memory:")).connect()
@@ -207,11 +231,17 @@ describe("the AWS path on emulators, end to end", () => {
     const byConsumer = (name: string) => bus.delivered.filter((d) => d.consumer === name).map((d) => d.event["detail-type"])
     expect(new Set(byConsumer("anomaly"))).toEqual(new Set(["CandleClosed"]))
     expect(byConsumer("alert").length).toBeGreaterThan(0)
-    const jump = bus.published.filter((e) => e["detail-type"] === "AnomalyDetected" && JSON.stringify(e.detail).includes(`"openTime":${JUMP_AT}`) && JSON.stringify(e.detail).includes("BTCUSDT"))
+    const jump = bus.published.filter(
+      (e) =>
+        e["detail-type"] === "AnomalyDetected" && JSON.stringify(e.detail).includes(`"openTime":${JUMP_AT}`) && JSON.stringify(e.detail).includes("BTCUSDT")
+    )
     expect(jump.length).toBeGreaterThan(0)
     const inbox = await sqs.send(new ReceiveMessageCommand({ QueueUrl: inboxUrl, MaxNumberOfMessages: 10 }))
     const notes = (inbox.Messages ?? []).map((m) => m.Body ?? "")
-    expect(notes.some((n) => n.includes("BTCUSDT") && n.includes("price_movement")), notes.join("\n")).toBe(true)
+    expect(
+      notes.some((n) => n.includes("BTCUSDT") && n.includes("price_movement")),
+      notes.join("\n")
+    ).toBe(true)
   })
 
   it("reconciles the closed hour of each symbol with Binance's klines, keeps it in the history table, and /health sums it", async () => {
@@ -220,7 +250,14 @@ describe("the AWS path on emulators, end to end", () => {
     expect(reconciled.every((d) => d.includes(`"differences":[]`))).toBe(true)
     expect(new Set(bus.delivered.filter((d) => d.consumer === "history").map((d) => d.event["detail-type"]))).toContain("HourReconciled")
     const api = (await import("../src/handlers/api.ts")).handler
-    const health = await api({ version: "2.0", rawPath: "/health", rawQueryString: "", headers: {}, requestContext: { http: { method: "GET", path: "/health" } }, isBase64Encoded: false })
+    const health = await api({
+      version: "2.0",
+      rawPath: "/health",
+      rawQueryString: "",
+      headers: {},
+      requestContext: { http: { method: "GET", path: "/health" } },
+      isBase64Encoded: false
+    })
     expect(health.statusCode).toBe(200)
     expect(JSON.parse(health.body)).toMatchObject({ status: "ok", reconciliation: { hours: 2, mismatches: 0 } })
   })
@@ -245,10 +282,19 @@ describe("the AWS path on emulators, end to end", () => {
   })
 
   it("finds a batch dead-lettered with no later trade of its symbol: the next confirmation names its ids in the stored state, where the producer's read finds them", async () => {
-    const queue = (url: string) => Effect.runPromise(Effect.gen(function*() { return yield* TradeQueue }).pipe(Effect.provide(layerSqsTradeQueue({ client: sqs, queueUrl: url, maxAttempts: 3, baseDelayMillis: 20 }))))
+    const queue = (url: string) =>
+      Effect.runPromise(
+        Effect.gen(function* () {
+          return yield* TradeQueue
+        }).pipe(Effect.provide(layerSqsTradeQueue({ client: sqs, queueUrl: url, maxAttempts: 3, baseDelayMillis: 20 })))
+      )
     const t0 = Date.UTC(2024, 7, 9, 1)
     const row = (id: number): SymbolTrades["trades"][number] => [id, 1_000_000_000n, 100_000_000n, t0 + id * 1_000, false]
-    const part = (trades: ReadonlyArray<number>, extra: Partial<SymbolTrades> = {}): TradeBatch => ({ shard: 0, epoch: 9, symbols: [{ symbol: "SOLUSDT", watermark: t0 + 8_000, trades: trades.map(row), ...extra }] })
+    const part = (trades: ReadonlyArray<number>, extra: Partial<SymbolTrades> = {}): TradeBatch => ({
+      shard: 0,
+      epoch: 9,
+      symbols: [{ symbol: "SOLUSDT", watermark: t0 + 8_000, trades: trades.map(row), ...extra }]
+    })
     await Effect.runPromise((await queue(queueUrl)).publish([part([1, 2, 3, 4, 5])]))
     expect(await pipe.drain()).toBe(true)
     // Trades 6 and 7 were sent, and dead-lettered: the batch lies in the dead-letter queue.

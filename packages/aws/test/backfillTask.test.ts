@@ -45,10 +45,12 @@ beforeAll(async () => {
   copyFileSync(join(out, "backfill.mjs"), join(image, "backfill.mjs"))
   dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE })
   s3 = await startS3rver("archive")
-  archive = await startPublicArchive(new Map([
-    ["data/spot/daily/aggTrades/XRPETH/XRPETH-aggTrades-2019-10-11.zip", readFileSync(sharedFile("XRPETH-aggTrades-2019-10-11.csv"), "utf8")],
-    ...rawTradeFiles(recorded())
-  ]))
+  archive = await startPublicArchive(
+    new Map([
+      ["data/spot/daily/aggTrades/XRPETH/XRPETH-aggTrades-2019-10-11.zip", readFileSync(sharedFile("XRPETH-aggTrades-2019-10-11.csv"), "utf8")],
+      ...rawTradeFiles(recorded())
+    ])
+  )
   eventBridge = createServer((req, res) => {
     let body = ""
     req.on("data", (c) => (body += String(c)))
@@ -108,7 +110,13 @@ describeWithSharedData("the backfill task", () => {
   })
 
   it("loads a day into the candle table and hands its days to the archival function over the bus, once", async () => {
-    const env = { BACKFILL_SYMBOLS: "XRPETH", BACKFILL_FROM: "2019-10-11", BACKFILL_TO: "2019-10-11", BACKFILL_KIND: "aggTrades", BACKFILL_ARCHIVE_URL: archive.url }
+    const env = {
+      BACKFILL_SYMBOLS: "XRPETH",
+      BACKFILL_FROM: "2019-10-11",
+      BACKFILL_TO: "2019-10-11",
+      BACKFILL_KIND: "aggTrades",
+      BACKFILL_ARCHIVE_URL: archive.url
+    }
     const first = await runTask(env)
     expect(first.code, first.output).toBe(0)
     expect(first.output).toMatch(/files 1\/1 \(1 loaded/)
@@ -132,18 +140,27 @@ describeWithSharedData("the backfill task", () => {
     const hour = Date.UTC(2024, 7, 8, 23)
     const live = recorded().filter((t) => t.symbol === "BTCUSDT" && t.time < hour + 3_600_000)
     // Live, the processor staged the first half of the hour's trades.
-    await Effect.runPromise(makeS3TradeStaging({ client: s3.client, bucket: "archive" }).stage(live.slice(0, live.length >> 1).map((t) => ({ ...t, large: false }))))
+    await Effect.runPromise(
+      makeS3TradeStaging({ client: s3.client, bucket: "archive" }).stage(live.slice(0, live.length >> 1).map((t) => ({ ...t, large: false })))
+    )
     putEvents.length = 0
     const run = await runTask({ BACKFILL_SYMBOLS: "BTCUSDT", BACKFILL_FROM: "2024-08-08", BACKFILL_TO: "2024-08-08", BACKFILL_ARCHIVE_URL: archive.url })
     expect(run.code, run.output).toBe(0)
     const handed = putEvents.map((e) => (JSON.parse(e.Detail) as { candle: { interval: string; openTime: number; symbol: string } }).candle)
-    expect(handed.map((c) => [c.symbol, c.interval, c.openTime])).toEqual([["BTCUSDT", "1h", hour], ["BTCUSDT", "1d", Date.UTC(2024, 7, 8)]])
+    expect(handed.map((c) => [c.symbol, c.interval, c.openTime])).toEqual([
+      ["BTCUSDT", "1h", hour],
+      ["BTCUSDT", "1d", Date.UTC(2024, 7, 8)]
+    ])
     // What the archival function does with the 1h revision.
-    await Effect.runPromise(Effect.gen(function*() {
-      const archive = yield* TradeArchive
-      yield* archive.compactHour("BTCUSDT", hour)
-    }).pipe(Effect.provide(layerS3TradeArchive({ client: s3.client, bucket: "archive" }))))
-    const object = await s3.client.send(new GetObjectCommand({ Bucket: "archive", Key: "archive/trades/symbol=BTCUSDT/date=2024-08-08/hour=23/trades.parquet" }))
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        const archive = yield* TradeArchive
+        yield* archive.compactHour("BTCUSDT", hour)
+      }).pipe(Effect.provide(layerS3TradeArchive({ client: s3.client, bucket: "archive" })))
+    )
+    const object = await s3.client.send(
+      new GetObjectCommand({ Bucket: "archive", Key: "archive/trades/symbol=BTCUSDT/date=2024-08-08/hour=23/trades.parquet" })
+    )
     const file = join(mkdtempSync(join(tmpdir(), "backfill-parquet-")), "trades.parquet")
     writeFileSync(file, (await object.Body?.transformToByteArray()) ?? new Uint8Array())
     const connection = await (await DuckDBInstance.create(":memory:")).connect()

@@ -6,12 +6,31 @@
  * what the project's own matcher (core/events/EventPattern.ts) selects: the local runtime and the
  * tests route with that matcher, AWS with EventBridge's.
  */
-import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge"
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+  PutRuleCommand,
+  PutTargetsCommand
+} from "@aws-sdk/client-eventbridge"
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
 import { Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
-import { alertSent, anomalyDetected, candleClosed, candleRetracted, candleRevised, dataGapDetected, dataGapFilled, dataGapOverdue, type DomainEvent, hourReconciled, streamSilent } from "@blockchaincore/core/events/DomainEvent"
+import {
+  alertSent,
+  anomalyDetected,
+  candleClosed,
+  candleRetracted,
+  candleRevised,
+  dataGapDetected,
+  dataGapFilled,
+  dataGapOverdue,
+  type DomainEvent,
+  hourReconciled,
+  streamSilent
+} from "@blockchaincore/core/events/DomainEvent"
 import { envelopeOf } from "@blockchaincore/core/events/EventEnvelope"
 import { matches } from "@blockchaincore/core/events/EventPattern"
 import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
@@ -50,7 +69,12 @@ const anomaly = (severity: "high" | "medium", interval: Candle["interval"] = "1m
 
 /** Every kind of event the project emits, in the variations its patterns tell apart. */
 const EVENTS: ReadonlyArray<DomainEvent> = [
-  ...(["1m", "5m", "15m", "1h", "4h", "1d"] as const).flatMap((interval) => [candleClosed(candle(interval, true)), candleClosed(candle(interval, false)), candleRevised(candle(interval, true)), candleRevised(candle(interval, false))]),
+  ...(["1m", "5m", "15m", "1h", "4h", "1d"] as const).flatMap((interval) => [
+    candleClosed(candle(interval, true)),
+    candleClosed(candle(interval, false)),
+    candleRevised(candle(interval, true)),
+    candleRevised(candle(interval, false))
+  ]),
   dataGapDetected({ symbol: "BTCUSDT", fromId: 5, toId: 9, fromTime: T0, toTime: T0 + 1 }),
   dataGapFilled({ symbol: "BTCUSDT", fromId: 5, toId: 9, fromTime: T0, toTime: T0 + 1 }),
   dataGapOverdue({ symbol: "ETHUSDT", fromId: 5, toId: 9, fromTime: T0, toTime: T0 + 1, openMillis: 600_000, attempts: 9, reason: "REST answered 418" }),
@@ -61,7 +85,15 @@ const EVENTS: ReadonlyArray<DomainEvent> = [
   anomaly("medium"),
   anomaly("high", "1h"),
   alertSent({ anomalyId: anomaly("high").id, symbol: "BTCUSDT", interval: "1m", rule: "price_movement", state: "firing", channel: "sns", sentAt: T0 }),
-  alertSent({ anomalyId: anomaly("high").id, symbol: "BTCUSDT", interval: "1m", rule: "price_movement", state: "resolved", channel: "sns", sentAt: T0 + 60_000 })
+  alertSent({
+    anomalyId: anomaly("high").id,
+    symbol: "BTCUSDT",
+    interval: "1m",
+    rule: "price_movement",
+    state: "resolved",
+    channel: "sns",
+    sentAt: T0 + 60_000
+  })
 ]
 
 /** Near misses no pattern of ours should take: another source, a detail-type we never emit. */
@@ -73,7 +105,11 @@ const MISSES: ReadonlyArray<{ readonly id: string; readonly entry: PutEventsRequ
 ].map(({ source, type }, i) => {
   const id = `miss-${i}`
   const detail = { id, severity: "high", candle: { interval: "1h", complete: true } }
-  return { id, entry: { EventBusName: BUS, Source: source, DetailType: type, Detail: JSON.stringify(detail) }, envelope: { source, "detail-type": type, detail } }
+  return {
+    id,
+    entry: { EventBusName: BUS, Source: source, DetailType: type, Detail: JSON.stringify(detail) },
+    envelope: { source, "detail-type": type, detail }
+  }
 })
 
 const Delivered = Schema.fromJsonString(Schema.Struct({ detail: Schema.Struct({ id: Schema.String }) }))
@@ -100,7 +136,10 @@ describe("the bus's patterns on an EventBridge not written here (moto_server)", 
     const all = [...EVENTS.map((e) => ({ id: e.id, envelope: envelopeOf(e) })), ...MISSES]
     let delivered = 0
     for (const consumer of REGISTRY) {
-      const expected = all.filter((e) => matches(consumer.pattern, e.envelope)).map((e) => e.id).sort()
+      const expected = all
+        .filter((e) => matches(consumer.pattern, e.envelope))
+        .map((e) => e.id)
+        .sort()
       const got = await drain(queues.get(consumer.name) ?? "")
       expect(got, consumer.name).toEqual(expected)
       delivered += got.length

@@ -6,7 +6,9 @@ describe("what CloudFront may keep of an API answer", () => {
   const q = (s: string) => new URLSearchParams(s)
   it("keeps klines of settled windows an hour, anything that may hold the open window 5 seconds", () => {
     // The window holding endTime must have closed SETTLED_AFTER_MILLIS ago: 00:05's minute, not 00:06's.
-    expect(cacheControl(200, "/api/v3/klines", q(`symbol=BTCUSDT&interval=1m&endTime=${now - SETTLED_AFTER_MILLIS - 60_001}`), now)).toBe("public, max-age=3600")
+    expect(cacheControl(200, "/api/v3/klines", q(`symbol=BTCUSDT&interval=1m&endTime=${now - SETTLED_AFTER_MILLIS - 60_001}`), now)).toBe(
+      "public, max-age=3600"
+    )
     expect(cacheControl(200, "/api/v3/klines", q(`symbol=BTCUSDT&interval=1m&endTime=${now - SETTLED_AFTER_MILLIS - 1}`), now)).toBe("public, max-age=5")
     // A month, a week or a day that has not ended is still open, however far back endTime is in it.
     const day = 86_400_000

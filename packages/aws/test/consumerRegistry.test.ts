@@ -25,16 +25,36 @@ const recording = (taken: Set<Port>): PortLayers => {
     return layer
   }
   return {
-    get AnomalySettings() { return take("AnomalySettings", Layer.effect(AnomalySettings, Effect.die("not built"))) },
-    get AlertConditions() { return take("AlertConditions", Layer.effect(AlertConditions, Effect.die("not built"))) },
-    get CandleStore() { return take("CandleStore", Layer.effect(CandleStore, Effect.die("not built"))) },
-    get CandleRepairs() { return take("CandleRepairs", Layer.effect(CandleRepairs, Effect.die("not built"))) },
-    get EventBus() { return take("EventBus", Layer.effect(EventBus, Effect.die("not built"))) },
-    get EventHistory() { return take("EventHistory", Layer.effect(EventHistory, Effect.die("not built"))) },
-    get ExchangeKlines() { return take("ExchangeKlines", Layer.effect(ExchangeKlines, Effect.die("not built"))) },
-    get Notifier() { return take("Notifier", Layer.effect(Notifier, Effect.die("not built"))) },
-    get TradeArchive() { return take("TradeArchive", Layer.effect(TradeArchive, Effect.die("not built"))) },
-    get Webhook() { return take("Webhook", Layer.effect(Webhook, Effect.die("not built"))) }
+    get AnomalySettings() {
+      return take("AnomalySettings", Layer.effect(AnomalySettings, Effect.die("not built")))
+    },
+    get AlertConditions() {
+      return take("AlertConditions", Layer.effect(AlertConditions, Effect.die("not built")))
+    },
+    get CandleStore() {
+      return take("CandleStore", Layer.effect(CandleStore, Effect.die("not built")))
+    },
+    get CandleRepairs() {
+      return take("CandleRepairs", Layer.effect(CandleRepairs, Effect.die("not built")))
+    },
+    get EventBus() {
+      return take("EventBus", Layer.effect(EventBus, Effect.die("not built")))
+    },
+    get EventHistory() {
+      return take("EventHistory", Layer.effect(EventHistory, Effect.die("not built")))
+    },
+    get ExchangeKlines() {
+      return take("ExchangeKlines", Layer.effect(ExchangeKlines, Effect.die("not built")))
+    },
+    get Notifier() {
+      return take("Notifier", Layer.effect(Notifier, Effect.die("not built")))
+    },
+    get TradeArchive() {
+      return take("TradeArchive", Layer.effect(TradeArchive, Effect.die("not built")))
+    },
+    get Webhook() {
+      return take("Webhook", Layer.effect(Webhook, Effect.die("not built")))
+    }
   }
 }
 

@@ -21,13 +21,29 @@ describe("the functions' own metrics, as CloudWatch extracts them", () => {
   })
 
   it("a consumer's failure is a ConsumerFailed datapoint under its name", async () => {
-    const { events } = await lambdaJsonLog(() => Effect.runPromise(countOne("ConsumerFailed", { name: "Consumer", value: "archival" }, { reason: "S3 unavailable" })))
-    expect(events.flatMap(extractEmf).map((p) => [p.metric, p.dimensions])).toEqual([["ConsumerFailed", { Consumer: "archival" }], ["ConsumerFailed", {}]])
+    const { events } = await lambdaJsonLog(() =>
+      Effect.runPromise(countOne("ConsumerFailed", { name: "Consumer", value: "archival" }, { reason: "S3 unavailable" }))
+    )
+    expect(events.flatMap(extractEmf).map((p) => [p.metric, p.dimensions])).toEqual([
+      ["ConsumerFailed", { Consumer: "archival" }],
+      ["ConsumerFailed", {}]
+    ])
   })
 
   it("the same document printed with console is wrapped by Lambda's JSON log format, and CloudWatch extracts nothing from it", async () => {
     const { events } = await lambdaJsonLog(() =>
-      Effect.runPromise(Console.log(JSON.stringify({ _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: "MalformedInput", Unit: "Count" }] }] }, MalformedInput: 1 }))))
+      Effect.runPromise(
+        Console.log(
+          JSON.stringify({
+            _aws: {
+              Timestamp: 1,
+              CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: "MalformedInput", Unit: "Count" }] }]
+            },
+            MalformedInput: 1
+          })
+        )
+      )
+    )
     expect(events).toHaveLength(1)
     expect(events.flatMap(extractEmf)).toEqual([])
   })

@@ -40,7 +40,10 @@ beforeAll(async () => {
     entries.forEach((e, i) => {
       if (!failing[i]) published.push(Schema.decodeUnknownSync(DomainEvent)(JSON.parse(e.Detail)))
     })
-    return json({ FailedEntryCount: failing.filter(Boolean).length, Entries: failing.map((f, i) => (f ? { ErrorCode: "InternalFailure", ErrorMessage: "down" } : { EventId: `e${i}` })) })
+    return json({
+      FailedEntryCount: failing.filter(Boolean).length,
+      Entries: failing.map((f, i) => (f ? { ErrorCode: "InternalFailure", ErrorMessage: "down" } : { EventId: `e${i}` }))
+    })
   })
   Object.assign(process.env, {
     AWS_REGION: "us-east-1",
@@ -61,11 +64,16 @@ afterAll(async () => {
 const batchOf = (symbol: string, shard: number, firstId: number, from: number, count: number, until: number): TradeBatch => ({
   shard,
   epoch: 1,
-  symbols: [{
-    symbol,
-    watermark: until,
-    trades: Array.from({ length: count }, (_, i) => [firstId + i, 6_183_763_000_000n + BigInt(i) * 1_000_000n, 2_000_000n + BigInt(i), from + i * 10_000, i % 2 === 0] as const)
-  }]
+  symbols: [
+    {
+      symbol,
+      watermark: until,
+      trades: Array.from(
+        { length: count },
+        (_, i) => [firstId + i, 6_183_763_000_000n + BigInt(i) * 1_000_000n, 2_000_000n + BigInt(i), from + i * 10_000, i % 2 === 0] as const
+      )
+    }
+  ]
 })
 
 /** An SQS record exactly as an EventBridge Pipe hands it to its enrichment. */
@@ -73,7 +81,15 @@ const sqsRecord = (messageId: string, group: string, body: string) => ({
   messageId,
   receiptHandle: `AQEB${messageId}`,
   body,
-  attributes: { ApproximateReceiveCount: "1", SentTimestamp: String(T0), SequenceNumber: "18849496460467696128", MessageGroupId: group, SenderId: "AIDAEXAMPLE", MessageDeduplicationId: createHash("sha256").update(body).digest("hex"), ApproximateFirstReceiveTimestamp: String(T0) },
+  attributes: {
+    ApproximateReceiveCount: "1",
+    SentTimestamp: String(T0),
+    SequenceNumber: "18849496460467696128",
+    MessageGroupId: group,
+    SenderId: "AIDAEXAMPLE",
+    MessageDeduplicationId: createHash("sha256").update(body).digest("hex"),
+    ApproximateFirstReceiveTimestamp: String(T0)
+  },
   messageAttributes: {},
   md5OfBody: createHash("md5").update(body).digest("hex"),
   eventSource: "aws:sqs",
@@ -88,14 +104,19 @@ const handlers = async () => ({
   api: (await import("../src/handlers/api.ts")).handler
 })
 
-const stored = (symbol: string) => Effect.runPromise(makeDynamoCandleStore({ client: dynamo.client, candlesTable: "candles" }).candles({ symbol, interval: "1m", limit: 100 }))
+const stored = (symbol: string) =>
+  Effect.runPromise(makeDynamoCandleStore({ client: dynamo.client, candlesTable: "candles" }).candles({ symbol, interval: "1m", limit: 100 }))
 
 describe("Lambda handlers", () => {
   it("pipe: enrichment then processor; a malformed message fails alone, its neighbours are stored", async () => {
     const { enrichment, processor } = await handlers()
     const records = [
       sqsRecord("m1", "shard-0", encodeMessageBody(batchOf("BTCUSDT", 0, 100, T0, 12, T0 + 2 * 60_000 + 1_000))),
-      sqsRecord("m2", "shard-0", `gz:${gzipSync(`{"shard":0,"epoch":1,"symbols":[{"symbol":"BTCUSDT","watermark":1,"trades":[[1,"oops"]]}]}`).toString("base64")}`),
+      sqsRecord(
+        "m2",
+        "shard-0",
+        `gz:${gzipSync(`{"shard":0,"epoch":1,"symbols":[{"symbol":"BTCUSDT","watermark":1,"trades":[[1,"oops"]]}]}`).toString("base64")}`
+      ),
       sqsRecord("m3", "shard-1", encodeMessageBody(batchOf("ETHUSDT", 1, 500, T0, 12, T0 + 2 * 60_000 + 1_000)))
     ]
     const items = await enrichment(records)
@@ -103,14 +124,23 @@ describe("Lambda handlers", () => {
     expect(items[1]).toMatchObject({ messageId: "m2", group: "shard-0", malformed: expect.stringMatching(/m2.*not a TradeBatch.*trades/) })
     const report = await processor(items)
     expect(report).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }] })
-    expect((await stored("BTCUSDT")).map((c) => [c.openTime, c.trades])).toEqual([[T0, 6], [T0 + 60_000, 6]])
+    expect((await stored("BTCUSDT")).map((c) => [c.openTime, c.trades])).toEqual([
+      [T0, 6],
+      [T0 + 60_000, 6]
+    ])
     expect((await stored("ETHUSDT")).map((c) => c.trades)).toEqual([6, 6])
-    expect(published.flatMap((e) => (e._tag === "CandleClosed" && e.candle.interval === "1m" ? [`${e.candle.symbol} ${e.candle.openTime - T0}`] : [])).sort()).toEqual(["BTCUSDT 0", "BTCUSDT 60000", "ETHUSDT 0", "ETHUSDT 60000"])
+    expect(
+      published.flatMap((e) => (e._tag === "CandleClosed" && e.candle.interval === "1m" ? [`${e.candle.symbol} ${e.candle.openTime - T0}`] : [])).sort()
+    ).toEqual(["BTCUSDT 0", "BTCUSDT 60000", "ETHUSDT 0", "ETHUSDT 60000"])
     // One staging object for the invocation, holding both symbols' trades, and naming them.
     const staged = await s3.client.send(new ListObjectsV2Command({ Bucket: "archive", Prefix: "staging/" }))
-    expect(staged.Contents?.map((o) => o.Key)).toEqual([expect.stringMatching(new RegExp(`^staging/trades/hour=${T0 - (T0 % 3_600_000)}/[0-9a-f]{32}\\.BTCUSDT~ETHUSDT\\.csv\\.gz$`))])
+    expect(staged.Contents?.map((o) => o.Key)).toEqual([
+      expect.stringMatching(new RegExp(`^staging/trades/hour=${T0 - (T0 % 3_600_000)}/[0-9a-f]{32}\\.BTCUSDT~ETHUSDT\\.csv\\.gz$`))
+    ])
     const object = await s3.client.send(new GetObjectCommand({ Bucket: "archive", Key: staged.Contents?.[0]?.Key ?? "" }))
-    const lines = gunzipSync((await object.Body?.transformToByteArray()) ?? new Uint8Array()).toString("utf8").split("\n")
+    const lines = gunzipSync((await object.Body?.transformToByteArray()) ?? new Uint8Array())
+      .toString("utf8")
+      .split("\n")
     expect(lines.map((l) => l.split(",")[0])).toEqual([...Array(12).fill("BTCUSDT"), ...Array(12).fill("ETHUSDT")])
 
     // The same batch again (SQS delivers at least once): nothing changes.
@@ -160,7 +190,14 @@ describe("Lambda handlers", () => {
 
   it("API: klines from the candle table through a function URL request; a bad query is a 400 naming the field", async () => {
     const { api } = await handlers()
-    const request = (rawPath: string, rawQueryString: string) => ({ version: "2.0", rawPath, rawQueryString, headers: {}, requestContext: { http: { method: "GET", path: rawPath } }, isBase64Encoded: false })
+    const request = (rawPath: string, rawQueryString: string) => ({
+      version: "2.0",
+      rawPath,
+      rawQueryString,
+      headers: {},
+      requestContext: { http: { method: "GET", path: rawPath } },
+      isBase64Encoded: false
+    })
     const klines = await api(request("/api/v3/klines", "symbol=BTCUSDT&interval=1m&limit=2"))
     expect(klines.statusCode).toBe(200)
     const rows: unknown = JSON.parse(klines.body)
@@ -181,7 +218,12 @@ describe("Lambda handlers", () => {
     // With an endTime, as clients paging backwards ask: DynamoDB refuses a key range that ends before it starts, so none is asked.
     const before = await api(request("/api/v3/klines", `symbol=BTCUSDT&interval=30m&endTime=${T0 + 5 * 60_000}`))
     const inOneWindow = await api(request("/api/v3/klines", `symbol=BTCUSDT&interval=30m&startTime=${T0}&endTime=${T0 + 60_000}`))
-    expect([before.statusCode, JSON.parse(before.body).map((r: ReadonlyArray<unknown>) => r[8]), inOneWindow.statusCode, inOneWindow.body]).toEqual([200, [24], 200, "[]"])
+    expect([before.statusCode, JSON.parse(before.body).map((r: ReadonlyArray<unknown>) => r[8]), inOneWindow.statusCode, inOneWindow.body]).toEqual([
+      200,
+      [24],
+      200,
+      "[]"
+    ])
     const second = await api(request("/api/v3/klines", "symbol=BTCUSDT&interval=1s"))
     const zone = await api(request("/api/v3/klines", "symbol=BTCUSDT&interval=1h&timeZone=15:00"))
     expect([second.statusCode, JSON.parse(second.body).code, zone.statusCode, zone.body]).toEqual([400, -1120, 400, expect.stringMatching(/timeZone/)])
@@ -189,19 +231,25 @@ describe("Lambda handlers", () => {
     expect([anomalies.statusCode, JSON.parse(anomalies.body)]).toEqual([200, []])
     // What CloudFront may keep: closed windows an hour, the rest 5 s, failures not at all.
     const closed = await api(request("/api/v3/klines", `symbol=BTCUSDT&interval=1m&endTime=${T0 + 5 * 60_000}`))
-    expect([klines.headers["cache-control"], closed.headers["cache-control"], bad.headers["cache-control"], anomalies.headers["cache-control"]]).toEqual(["public, max-age=5", "public, max-age=3600", "no-store", "public, max-age=5"])
+    expect([klines.headers["cache-control"], closed.headers["cache-control"], bad.headers["cache-control"], anomalies.headers["cache-control"]]).toEqual([
+      "public, max-age=5",
+      "public, max-age=3600",
+      "no-store",
+      "public, max-age=5"
+    ])
   })
 
   it("edges: garbage in the pipe's records, bus events and function URL requests is refused by its schema and spares the good data around it", async () => {
     const { enrichment, processor, consumer, api } = await handlers()
-    const valid = (n: number) => encodeMessageBody(batchOf("BTCUSDT", 0, 50_000_000 + n * 100, T0 + 86_400_000 + n * 600_000, 3, T0 + 86_400_000 + n * 600_000 + 30_000))
+    const valid = (n: number) =>
+      encodeMessageBody(batchOf("BTCUSDT", 0, 50_000_000 + n * 100, T0 + 86_400_000 + n * 600_000, 3, T0 + 86_400_000 + n * 600_000 + 30_000))
     const garbage = fc.oneof(
       fc.string({ maxLength: 200 }),
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
       // A body cut short, anywhere before its end.
       fc.integer({ min: 1, max: valid(0).length - 1 }).map((cut) => valid(0).slice(0, cut)),
       // Its last character gone: Node's lenient base64 would still gunzip this one whole.
-      fc.constantFrom("gz:", "gz:!!!!", valid(0).slice(0, -1), "\u0000", "{\"shard\":-1,\"epoch\":0,\"symbols\":[]}")
+      fc.constantFrom("gz:", "gz:!!!!", valid(0).slice(0, -1), "\u0000", '{"shard":-1,"epoch":0,"symbols":[]}')
     )
     let n = 0
     await fc.assert(

@@ -87,7 +87,11 @@ describe("the producer's image", () => {
   })
 
   it("streams from a Binance-protocol server to the FIFO queue with no package installed, beats healthy, and stops on SIGTERM", async () => {
-    const client = new SQSClient({ endpoint: `http://127.0.0.1:${sqs.port}`, region: "ap-northeast-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } })
+    const client = new SQSClient({
+      endpoint: `http://127.0.0.1:${sqs.port}`,
+      region: "ap-northeast-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" }
+    })
     await client.send(new CreateQueueCommand({ QueueName: "trades.fifo", Attributes: { FifoQueue: "true" } }))
     // The emulator names its queues under a made-up host; the real URL shape with its address.
     const queueUrl = `http://127.0.0.1:${sqs.port}/000000000000/trades.fifo`
@@ -122,7 +126,8 @@ describe("the producer's image", () => {
       // Bounded: at most 30 long polls of one second while the producer sends its first batches.
       for (let poll = 0; poll < 30 && symbols.size < 2; poll++) {
         const page = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }))
-        for (const m of page.Messages ?? []) for (const part of Schema.decodeUnknownSync(TradeBatchFromMessageBody)(m.Body).symbols) if (part.trades.length > 0) symbols.add(part.symbol)
+        for (const m of page.Messages ?? [])
+          for (const part of Schema.decodeUnknownSync(TradeBatchFromMessageBody)(m.Body).symbols) if (part.trades.length > 0) symbols.add(part.symbol)
       }
       expect([...symbols].sort(), stderr).toEqual(["BTCUSDT", "ETHUSDT"])
 
@@ -143,7 +148,10 @@ describe("the producer's image", () => {
     expect(at({ at: now, connectedAt: now - 10 * 60_000, startedAt: now - 20 * 60_000 })).toEqual({ healthy: false, reason: "no stream connection for 600 s" })
     expect(at({ at: now, connectedAt: 0, startedAt: now - 2 * 60_000 })).toEqual({ healthy: true })
     expect(at({ at: now - 5_000, connectedAt: now - 5_000, startedAt: now - 60 * 60_000 })).toEqual({ healthy: true })
-    expect(verdictOnFile(file, { text: "{}" }, now)).toMatchObject({ healthy: false, reason: expect.stringMatching(/^heartbeat file \/var\/run\/health.json: /) })
+    expect(verdictOnFile(file, { text: "{}" }, now)).toMatchObject({
+      healthy: false,
+      reason: expect.stringMatching(/^heartbeat file \/var\/run\/health.json: /)
+    })
     expect(verdictOnFile(file, { missing: "ENOENT" }, now)).toEqual({ healthy: false, reason: "no heartbeat file /var/run/health.json: ENOENT" })
   })
 

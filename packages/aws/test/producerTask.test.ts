@@ -55,25 +55,43 @@ describeWithSharedData("the producer task on the emulators", () => {
       })
       const dir = mkdtempSync(join(tmpdir(), "producer-task-"))
       const healthFile = join(dir, "health.json")
-      const settings = { queueUrl, stateTable: "state", busName: "market", symbols: ["BTCUSDT", "ETHUSDT"], wsUrl: `ws://127.0.0.1:${port}`, restUrl: `http://127.0.0.1:${port}`, journalDir: join(dir, "journal"), healthFile }
+      const settings = {
+        queueUrl,
+        stateTable: "state",
+        busName: "market",
+        symbols: ["BTCUSDT", "ETHUSDT"],
+        wsUrl: `ws://127.0.0.1:${port}`,
+        restUrl: `http://127.0.0.1:${port}`,
+        journalDir: join(dir, "journal"),
+        healthFile
+      }
 
       const sent = new Map<string, Array<number>>()
       const receiveAll = Effect.promise(async () => {
         const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }))
         for (const m of page.Messages ?? []) {
-          for (const part of Schema.decodeUnknownSync(TradeBatchFromMessageBody)(m.Body).symbols) sent.set(part.symbol, [...(sent.get(part.symbol) ?? []), ...part.trades.map(([id]) => id)])
+          for (const part of Schema.decodeUnknownSync(TradeBatchFromMessageBody)(m.Body).symbols)
+            sent.set(part.symbol, [...(sent.get(part.symbol) ?? []), ...part.trades.map(([id]) => id)])
         }
         const received = page.Messages ?? []
-        if (received.length > 0) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: received.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })) }))
+        if (received.length > 0)
+          await sqs.send(
+            new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: received.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })) })
+          )
         return Math.max(0, ...(sent.get("BTCUSDT") ?? []))
       })
       const lastBtc = btc.at(-1)!.trade.lastId
-      await Effect.runPromise(Effect.gen(function*() {
-        const task = yield* Effect.forkChild(runProducerTask(settings))
-        // Bounded: until BTCUSDT's last trade of the recording is in the queue, at most 90 s.
-        yield* receiveAll.pipe(Effect.repeat({ until: (highest) => highest >= lastBtc, schedule: Schedule.spaced("100 millis") }), Effect.timeout("90 seconds"))
-        yield* Fiber.interrupt(task)
-      }))
+      await Effect.runPromise(
+        Effect.gen(function* () {
+          const task = yield* Effect.forkChild(runProducerTask(settings))
+          // Bounded: until BTCUSDT's last trade of the recording is in the queue, at most 90 s.
+          yield* receiveAll.pipe(
+            Effect.repeat({ until: (highest) => highest >= lastBtc, schedule: Schedule.spaced("100 millis") }),
+            Effect.timeout("90 seconds")
+          )
+          yield* Fiber.interrupt(task)
+        })
+      )
       const ids = sent.get("BTCUSDT") ?? []
       expect(Math.min(...ids)).toBe(resumeId + 1)
       expect(new Set(ids).size).toBe(lastBtc - resumeId)

@@ -13,12 +13,26 @@ import { makeDynamoEventHistory } from "../src/dynamodb/DynamoEventHistory.ts"
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 
 /** A dynalite of its own with one table, "contract". */
-const onDynalite = <S>(keys: TableKeys, make: (client: DynamoDBClient) => S) => async () => {
-  const dynamo = await startDynalite({ contract: keys })
-  return { store: make(dynamo.client), close: dynamo.close }
-}
+const onDynalite =
+  <S>(keys: TableKeys, make: (client: DynamoDBClient) => S) =>
+  async () => {
+    const dynamo = await startDynalite({ contract: keys })
+    return { store: make(dynamo.client), close: dynamo.close }
+  }
 
-candleStoreContract("DynamoDB", onDynalite(CANDLES_TABLE, (client) => makeDynamoCandleStore({ client, candlesTable: "contract" })))
-engineStateStoreContract("DynamoDB", onDynalite(STATE_TABLE, (client) => makeDynamoEngineStateStore({ client, stateTable: "contract" })))
-alertConditionsContract("DynamoDB", onDynalite(ALERT_CONDITIONS_TABLE, (client) => makeDynamoAlertConditions(client, "contract")))
-eventHistoryContract("DynamoDB", onDynalite(HISTORY_TABLE, (client) => makeDynamoEventHistory(client, "contract")))
+candleStoreContract(
+  "DynamoDB",
+  onDynalite(CANDLES_TABLE, (client) => makeDynamoCandleStore({ client, candlesTable: "contract" }))
+)
+engineStateStoreContract(
+  "DynamoDB",
+  onDynalite(STATE_TABLE, (client) => makeDynamoEngineStateStore({ client, stateTable: "contract" }))
+)
+alertConditionsContract(
+  "DynamoDB",
+  onDynalite(ALERT_CONDITIONS_TABLE, (client) => makeDynamoAlertConditions(client, "contract"))
+)
+eventHistoryContract(
+  "DynamoDB",
+  onDynalite(HISTORY_TABLE, (client) => makeDynamoEventHistory(client, "contract"))
+)

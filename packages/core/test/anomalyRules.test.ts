@@ -6,12 +6,27 @@ import type { Candle } from "../src/candle/Candle.ts"
 
 const U = 100_000_000n
 const candle = (i: number, close: bigint, volume: bigint = 10n * U): Candle => ({
-  symbol: "BTCUSDT", interval: "1m", openTime: 1_723_161_240_000 + i * 60_000, open: close, high: close, low: close, close, volume,
-  closeTime: 1_723_161_240_000 + i * 60_000 + 59_999, quoteVolume: close * volume, trades: 1, takerBuyBaseVolume: 0n, takerBuyQuoteVolume: 0n,
-  ignore: "0", firstTradeId: i, lastTradeId: i, complete: true
+  symbol: "BTCUSDT",
+  interval: "1m",
+  openTime: 1_723_161_240_000 + i * 60_000,
+  open: close,
+  high: close,
+  low: close,
+  close,
+  volume,
+  closeTime: 1_723_161_240_000 + i * 60_000 + 59_999,
+  quoteVolume: close * volume,
+  trades: 1,
+  takerBuyBaseVolume: 0n,
+  takerBuyQuoteVolume: 0n,
+  ignore: "0",
+  firstTradeId: i,
+  lastTradeId: i,
+  complete: true
 })
 /** Closes that wobble a little around 100, as a quiet market does. */
-const quiet = (n: number) => Array.from({ length: n }, (_, i) => candle(i, (100n * U) + BigInt((i * 37) % 11) * (U / 100n), (10n * U) + BigInt((i * 13) % 7) * (U / 10n)))
+const quiet = (n: number) =>
+  Array.from({ length: n }, (_, i) => candle(i, 100n * U + BigInt((i * 37) % 11) * (U / 100n), 10n * U + BigInt((i * 13) % 7) * (U / 10n)))
 const then = (history: Array<Candle>, close: bigint, volume?: bigint) => [...history, candle(history.length, close, volume)]
 
 describe("price movement (close to close, 5%)", () => {
@@ -62,7 +77,12 @@ describe("robust z-scores (median and MAD, no tuning)", () => {
 
 describe("settings per symbol and interval", () => {
   it("apply overrides in order, and turn rules off", () => {
-    const config = { overrides: [{ symbol: "BTCUSDT", settings: { priceMovementPct: 1 } }, { symbol: "BTCUSDT", interval: "1h" as const, settings: { priceMovementPct: 3 } }] }
+    const config = {
+      overrides: [
+        { symbol: "BTCUSDT", settings: { priceMovementPct: 1 } },
+        { symbol: "BTCUSDT", interval: "1h" as const, settings: { priceMovementPct: 3 } }
+      ]
+    }
     expect(settingsFor(config, "BTCUSDT", "1m").priceMovementPct).toBe(1)
     expect(settingsFor(config, "BTCUSDT", "1h").priceMovementPct).toBe(3)
     expect(settingsFor(config, "ETHUSDT", "1m").priceMovementPct).toBe(5)

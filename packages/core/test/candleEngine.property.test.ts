@@ -23,14 +23,16 @@ describe("the candle engine, for any trades", () => {
         fc.context(),
         ([seqs, a, b], ctx) => {
           const reference = closedOnly(runBatches(seqs.flat()))
-          return fc.assert(
-            fc.property(splits(a.length), (cuts) => {
-              ctx.log(`cuts ${cuts.join(",")}`)
-              expect(closedOnly(runBatches(a, cuts))).toEqual(reference)
-              expect(closedOnly(runBatches(b))).toEqual(reference)
-            }),
-            { numRuns: 3 }
-          ) ?? true
+          return (
+            fc.assert(
+              fc.property(splits(a.length), (cuts) => {
+                ctx.log(`cuts ${cuts.join(",")}`)
+                expect(closedOnly(runBatches(a, cuts))).toEqual(reference)
+                expect(closedOnly(runBatches(b))).toEqual(reference)
+              }),
+              { numRuns: 3 }
+            ) ?? true
+          )
         }
       ),
       RUNS
@@ -86,19 +88,22 @@ describe("the candle engine, for any trades", () => {
 
   it("continues identically from a restored snapshot, through JSON", () => {
     fc.assert(
-      fc.property(market.chain((seqs) => fc.tuple(fc.constant(seqs.flat()), fc.nat())), ([trades, cut]) => {
-        const at = cut % (trades.length + 1)
-        const first = new CandleEngine(ALL_INTERVALS)
-        const outputs: Array<EngineOutput> = []
-        for (const t of trades.slice(0, at)) first.apply(t)
-        outputs.push(...first.drain())
-        const json = Schema.encodeSync(EngineSnapshotFromJson)(first.snapshot())
-        const second = CandleEngine.restore(Schema.decodeUnknownSync(EngineSnapshotFromJson)(json))
-        for (const t of trades) second.apply(t) // a restart redelivers what it had seen: no double count
-        second.flush()
-        outputs.push(...second.drain())
-        expect(outputs).toEqual(runBatches(trades))
-      }),
+      fc.property(
+        market.chain((seqs) => fc.tuple(fc.constant(seqs.flat()), fc.nat())),
+        ([trades, cut]) => {
+          const at = cut % (trades.length + 1)
+          const first = new CandleEngine(ALL_INTERVALS)
+          const outputs: Array<EngineOutput> = []
+          for (const t of trades.slice(0, at)) first.apply(t)
+          outputs.push(...first.drain())
+          const json = Schema.encodeSync(EngineSnapshotFromJson)(first.snapshot())
+          const second = CandleEngine.restore(Schema.decodeUnknownSync(EngineSnapshotFromJson)(json))
+          for (const t of trades) second.apply(t) // a restart redelivers what it had seen: no double count
+          second.flush()
+          outputs.push(...second.drain())
+          expect(outputs).toEqual(runBatches(trades))
+        }
+      ),
       RUNS
     )
   })

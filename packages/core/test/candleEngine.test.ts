@@ -87,7 +87,11 @@ describe("CandleEngine", () => {
     engine.advance("BTCUSDT", T0 + 6 * M) // 10:01 to 10:05 closed without trades
     engine.drain()
     // The klines of the quiet minutes: none for 10:02 and 10:03, a halt between two status checks.
-    engine.setStatuses("BTCUSDT", [{ trading: false, time: T0 + 2 * M }, { trading: true, time: T0 + 4 * M }, { trading: true, time: T0 + 6 * M }])
+    engine.setStatuses("BTCUSDT", [
+      { trading: false, time: T0 + 2 * M },
+      { trading: true, time: T0 + 4 * M },
+      { trading: true, time: T0 + 6 * M }
+    ])
     const outputs = engine.drain()
     expect(outputs.flatMap((o) => (o._tag === "CandleRetracted" ? [(o.openTime - T0) / M] : []))).toEqual([2, 3])
     expect(outputs.flatMap((o) => (o._tag === "CandleRevised" ? [brief(o.candle).at] : []))).toEqual([])
@@ -121,7 +125,11 @@ describe("CandleEngine", () => {
     engine.confirm("BTCUSDT", 7, T0 + 2 * M)
     engine.advance("BTCUSDT", T0 + 2 * M)
     expect(engine.gaps()).toEqual([])
-    expect(engine.drain().flatMap((o) => (o._tag === "CandleClosed" || o._tag === "CandleRevised" ? [[o.candle.openTime - T0, o.candle.trades, o.candle.complete]] : []))).toContainEqual([M, 1, true])
+    expect(
+      engine
+        .drain()
+        .flatMap((o) => (o._tag === "CandleClosed" || o._tag === "CandleRevised" ? [[o.candle.openTime - T0, o.candle.trades, o.candle.complete]] : []))
+    ).toContainEqual([M, 1, true])
   })
 
   it("emits no window without trades while its symbol is not trading, nor a longer one of such windows", () => {
@@ -217,7 +225,20 @@ describe("CandleEngine", () => {
       { at: 7, o: 100n, h: 100n, l: 100n, c: 100n, n: 1, complete: false } // trades 45..49 of 10:07 were made before it
     ])
     // The exchange: 10:07's first trade is 45; its klines of 10:05 and 10:06 hold trades 30..44.
-    const seed = { interval: "5m" as const, openTime: T0 + 5 * M, minutes: 2, trades: 15, open: 90n, high: 99n, low: 88n, close: 95n, volume: 15n, quoteVolume: 1_400n, takerBuyBaseVolume: 5n, takerBuyQuoteVolume: 470n }
+    const seed = {
+      interval: "5m" as const,
+      openTime: T0 + 5 * M,
+      minutes: 2,
+      trades: 15,
+      open: 90n,
+      high: 99n,
+      low: 88n,
+      close: 95n,
+      volume: 15n,
+      quoteVolume: 1_400n,
+      takerBuyBaseVolume: 5n,
+      takerBuyQuoteVolume: 470n
+    }
     engine.open("BTCUSDT", { beforeId: 50, firstId: 45, seeds: [seed] })
     expect(engine.drain()).toEqual([{ _tag: "GapOpened", gap: { symbol: "BTCUSDT", fromId: 45, toId: 49, fromTime: T0 + 7 * M, toTime: T0 + 7 * M + 30 * S } }])
     for (let id = 45; id < 50; id++) engine.apply(trade(id, 7 * M + (id - 44) * S, 98n)) // filled from REST
@@ -227,8 +248,20 @@ describe("CandleEngine", () => {
     engine.apply(trade(51, 10 * M + S, 101n))
     engine.confirm("BTCUSDT", 51, T0 + 11 * M)
     engine.setTrading("BTCUSDT", true, T0 + 11 * M)
-    const fiveMinutes = engine.drain().flatMap((o) => (o._tag !== "GapClosed" && o._tag !== "GapOpened" && o._tag !== "CandleRetracted" && o.candle.interval === "5m" ? [o.candle] : []))
-    expect(fiveMinutes.at(-1)).toMatchObject({ openTime: T0 + 5 * M, open: 90n, high: 100n, low: 88n, close: 100n, trades: 21, firstTradeId: 30, lastTradeId: 50, complete: true })
+    const fiveMinutes = engine
+      .drain()
+      .flatMap((o) => (o._tag !== "GapClosed" && o._tag !== "GapOpened" && o._tag !== "CandleRetracted" && o.candle.interval === "5m" ? [o.candle] : []))
+    expect(fiveMinutes.at(-1)).toMatchObject({
+      openTime: T0 + 5 * M,
+      open: 90n,
+      high: 100n,
+      low: 88n,
+      close: 100n,
+      trades: 21,
+      firstTradeId: 30,
+      lastTradeId: 50,
+      complete: true
+    })
   })
 
   it("takes the exchange's opening said in the same part as the first trade, before it", () => {

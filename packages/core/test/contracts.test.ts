@@ -69,11 +69,21 @@ describe("exact decimals", () => {
 
 describe("stream frames", () => {
   it("decodes a combined trade frame, a raw one, an aggTrade and serverShutdown", () => {
-    const expected = { symbol: "BTCUSDT", firstId: 3735683259, lastId: 3735683259, price: 6_183_763_000_000n, qty: 2_000_000n, time: 1723161255342, buyerIsMaker: true }
+    const expected = {
+      symbol: "BTCUSDT",
+      firstId: 3735683259,
+      lastId: 3735683259,
+      price: 6_183_763_000_000n,
+      qty: 2_000_000n,
+      time: 1723161255342,
+      buyerIsMaker: true
+    }
     expect(decodeFrame(TRADE)).toEqual({ _tag: "Trade", trade: expected })
     const raw = TRADE.slice('{"stream":"btcusdt@trade","data":'.length, -1)
     expect(decodeFrame(raw)).toEqual({ _tag: "Trade", trade: expected })
-    expect(decodeFrame('{"e":"aggTrade","E":1,"s":"XRPETH","a":7,"p":"0.00141342","q":"23.00000000","f":100,"l":102,"T":1570752011620,"m":true,"M":true}')).toEqual({
+    expect(
+      decodeFrame('{"e":"aggTrade","E":1,"s":"XRPETH","a":7,"p":"0.00141342","q":"23.00000000","f":100,"l":102,"T":1570752011620,"m":true,"M":true}')
+    ).toEqual({
       _tag: "Trade",
       trade: { symbol: "XRPETH", firstId: 100, lastId: 102, price: 141_342n, qty: 2_300_000_000n, time: 1570752011620, buyerIsMaker: true }
     })
@@ -153,12 +163,24 @@ describe("public-archive rows", () => {
     const agg = "13519807,0.00141342,23.00000000,15373518,15373520,1570752011620,True,True".split(",")
     expect(detectArchiveFormat(agg)).toEqual({ layout: "aggTrades", unit: "millisecond" })
     expect(Result.getOrThrow(decodeArchiveRow({ layout: "aggTrades", unit: "millisecond" }, "XRPETH", agg))).toEqual({
-      symbol: "XRPETH", firstId: 15373518, lastId: 15373520, price: 141_342n, qty: 2_300_000_000n, time: 1570752011620, buyerIsMaker: true
+      symbol: "XRPETH",
+      firstId: 15373518,
+      lastId: 15373520,
+      price: 141_342n,
+      qty: 2_300_000_000n,
+      time: 1570752011620,
+      buyerIsMaker: true
     })
     const raw = "4321061345,94200.01000000,0.00053000,49.92600530,1735689600123456,False,True".split(",")
     expect(detectArchiveFormat(raw)).toEqual({ layout: "trades", unit: "microsecond" })
     expect(Result.getOrThrow(decodeArchiveRow({ layout: "trades", unit: "microsecond" }, "BTCUSDT", raw))).toEqual({
-      symbol: "BTCUSDT", firstId: 4321061345, lastId: 4321061345, price: 9_420_001_000_000n, qty: 53_000n, time: 1735689600123, buyerIsMaker: false
+      symbol: "BTCUSDT",
+      firstId: 4321061345,
+      lastId: 4321061345,
+      price: 9_420_001_000_000n,
+      qty: 53_000n,
+      time: 1735689600123,
+      buyerIsMaker: false
     })
   })
 
@@ -174,9 +196,23 @@ describe("public-archive rows", () => {
 })
 
 const candle: Candle = {
-  symbol: "BTCUSDT", interval: "1m", openTime: 1723161240000, open: 6_183_763_000_000n, high: 6_183_763_000_000n, low: 6_183_763_000_000n,
-  close: 6_183_763_000_000n, volume: 2_000_000n, closeTime: 1723161299999, quoteVolume: 6_183_763_000_000n * 2_000_000n, trades: 1,
-  takerBuyBaseVolume: 0n, takerBuyQuoteVolume: 0n, ignore: "0", firstTradeId: 3735683259, lastTradeId: 3735683259, complete: true
+  symbol: "BTCUSDT",
+  interval: "1m",
+  openTime: 1723161240000,
+  open: 6_183_763_000_000n,
+  high: 6_183_763_000_000n,
+  low: 6_183_763_000_000n,
+  close: 6_183_763_000_000n,
+  volume: 2_000_000n,
+  closeTime: 1723161299999,
+  quoteVolume: 6_183_763_000_000n * 2_000_000n,
+  trades: 1,
+  takerBuyBaseVolume: 0n,
+  takerBuyQuoteVolume: 0n,
+  ignore: "0",
+  firstTradeId: 3735683259,
+  lastTradeId: 3735683259,
+  complete: true
 }
 
 describe("TradeBatch", () => {
@@ -204,19 +240,37 @@ describe("TradeBatch", () => {
           symbol: fc.constantFrom("BTCUSDT", "ETHUSDT", "XRPETH"),
           watermark: fc.nat(2 ** 45),
           trades: fc
-            .uniqueArray(fc.tuple(fc.nat(2 ** 40), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.nat(2 ** 45), fc.boolean()), { maxLength: 5, selector: (t) => t[0] })
+            .uniqueArray(
+              fc.tuple(fc.nat(2 ** 40), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.nat(2 ** 45), fc.boolean()),
+              { maxLength: 5, selector: (t) => t[0] }
+            )
             .map((ts) => ts.sort((a, b) => a[0] - b[0]))
         }),
         { minLength: 1, maxLength: 3 }
       )
     })
-    fc.assert(fc.property(arbitraryBatch, (b) => {
-      expect(encodeTradeBatchJson(b)).toBe(Schema.encodeSync(TradeBatchFromJson)(b))
-    }))
+    fc.assert(
+      fc.property(arbitraryBatch, (b) => {
+        expect(encodeTradeBatchJson(b)).toBe(Schema.encodeSync(TradeBatchFromJson)(b))
+      })
+    )
   })
 
   it("rejects trades out of id order, and empty batches", () => {
-    const twisted = JSON.stringify({ shard: 0, epoch: 0, symbols: [{ symbol: "BTCUSDT", watermark: 2, trades: [[2, "1", "1", 1, true], [1, "1", "1", 1, true]] }] })
+    const twisted = JSON.stringify({
+      shard: 0,
+      epoch: 0,
+      symbols: [
+        {
+          symbol: "BTCUSDT",
+          watermark: 2,
+          trades: [
+            [2, "1", "1", 1, true],
+            [1, "1", "1", 1, true]
+          ]
+        }
+      ]
+    })
     expect(() => Schema.decodeUnknownSync(TradeBatchFromJson)(twisted)).toThrow(/ascending id order at index 1/)
     expect(() => Schema.decodeUnknownSync(TradeBatchFromJson)('{"shard":0,"epoch":0,"symbols":[]}')).toThrow(/symbols/)
   })

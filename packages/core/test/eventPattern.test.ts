@@ -15,7 +15,16 @@ const ec2Event = {
   time: "2017-12-22T18:43:48Z",
   region: "us-west-1",
   resources: ["arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0"],
-  detail: { "instance-id": "i-1234567890abcdef0", state: "terminated", "c-count": 5, "d-count": 3, "x-limit": 301.8, "source-ip": "10.0.0.1", nothing: null, empty: "" }
+  detail: {
+    "instance-id": "i-1234567890abcdef0",
+    state: "terminated",
+    "c-count": 5,
+    "d-count": 3,
+    "x-limit": 301.8,
+    "source-ip": "10.0.0.1",
+    nothing: null,
+    empty: ""
+  }
 }
 
 const table: ReadonlyArray<readonly [string, EventPattern, boolean]> = [

@@ -13,7 +13,8 @@ import type { Trade } from "../src/trade/Trade.ts"
 import { trade as tradeOf } from "@blockchaincore/testkit/builders"
 
 const T0 = Date.UTC(2024, 7, 8)
-const trade = (id: number, time: number): Trade => tradeOf(id, time, { price: 6_000_000_000_000n + BigInt(id % 1000) * 1_000_000n, qty: 1_000_000n, buyerIsMaker: id % 2 === 0 })
+const trade = (id: number, time: number): Trade =>
+  tradeOf(id, time, { price: 6_000_000_000_000n + BigInt(id % 1000) * 1_000_000n, qty: 1_000_000n, buyerIsMaker: id % 2 === 0 })
 const storedBytes = (engine: CandleEngine) => gzipSync(JSON.stringify(Schema.encodeSync(SymbolSnapshot)(engine.snapshot().symbols[0]!))).length
 
 describe("an unfilled gap", () => {

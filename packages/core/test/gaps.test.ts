@@ -38,7 +38,10 @@ describe("a gap ledger", () => {
     expect(ledger.take(10, 11)).toEqual({ gap, closed: false })
     expect(ledger.take(19, 19)).toEqual({ gap: { ...gap, fromId: 12 }, closed: false })
     expect(ledger.take(14, 15)).toEqual({ gap: { ...gap, fromId: 12, toId: 18 }, closed: false })
-    expect(ledger.open.map((g) => [g.fromId, g.toId])).toEqual([[12, 13], [16, 18]])
+    expect(ledger.open.map((g) => [g.fromId, g.toId])).toEqual([
+      [12, 13],
+      [16, 18]
+    ])
     expect(ledger.take(20, 20)).toBeUndefined()
     expect(ledger.take(13, 16)).toBeUndefined()
     expect(ledger.take(12, 13)).toEqual({ gap: { ...gap, fromId: 12, toId: 13 }, closed: true })

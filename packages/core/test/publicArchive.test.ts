@@ -37,13 +37,15 @@ describe("the public archive's files for a period", () => {
 
   it("covers every millisecond of the range exactly once, in order", () => {
     const day = fc.integer({ min: Date.UTC(2017, 6, 1), max: Date.UTC(2026, 0, 1) }).map((t) => new Date(t).toISOString().slice(0, 10))
-    fc.assert(fc.property(day, fc.integer({ min: 0, max: 120 }), (from, length) => {
-      const to = new Date(Date.parse(`${from}T00:00:00Z`) + length * 86_400_000).toISOString().slice(0, 10)
-      const files = archiveFiles("ETHUSDT", "trades", from, to)
-      expect(files[0]!.from).toBe(Date.parse(`${from}T00:00:00Z`))
-      expect(files.at(-1)!.to).toBe(Date.parse(`${to}T00:00:00Z`) + 86_400_000)
-      for (let i = 1; i < files.length; i++) expect(files[i]!.from).toBe(files[i - 1]!.to)
-    }))
+    fc.assert(
+      fc.property(day, fc.integer({ min: 0, max: 120 }), (from, length) => {
+        const to = new Date(Date.parse(`${from}T00:00:00Z`) + length * 86_400_000).toISOString().slice(0, 10)
+        const files = archiveFiles("ETHUSDT", "trades", from, to)
+        expect(files[0]!.from).toBe(Date.parse(`${from}T00:00:00Z`))
+        expect(files.at(-1)!.to).toBe(Date.parse(`${to}T00:00:00Z`) + 86_400_000)
+        for (let i = 1; i < files.length; i++) expect(files[i]!.from).toBe(files[i - 1]!.to)
+      })
+    )
   })
 })
 
@@ -52,7 +54,9 @@ describe("a CHECKSUM file", () => {
     const hex = "ab".repeat(32)
     expect(checksumOf(`${hex}  BTCUSDT-trades-2024-01-05.zip\n`, "BTCUSDT-trades-2024-01-05.zip")).toEqual({ sha256: hex })
     expect(checksumOf(`${hex.toUpperCase()} *BTCUSDT-trades-2024-01-05.zip`, "BTCUSDT-trades-2024-01-05.zip")).toEqual({ sha256: hex })
-    expect(checksumOf(`${hex}  ETHUSDT-trades-2024-01-05.zip`, "BTCUSDT-trades-2024-01-05.zip")).toEqual({ problem: "the CHECKSUM names ETHUSDT-trades-2024-01-05.zip, not BTCUSDT-trades-2024-01-05.zip" })
+    expect(checksumOf(`${hex}  ETHUSDT-trades-2024-01-05.zip`, "BTCUSDT-trades-2024-01-05.zip")).toEqual({
+      problem: "the CHECKSUM names ETHUSDT-trades-2024-01-05.zip, not BTCUSDT-trades-2024-01-05.zip"
+    })
     expect(checksumOf("<html>Not Found</html>", "x.zip")).toMatchObject({ problem: expect.stringMatching(/not a CHECKSUM line/) })
   })
 })

@@ -17,7 +17,8 @@ const closedCandles = (trades: Iterable<Trade>, interval: Interval): Array<Candl
   const engine = new CandleEngine({ intervals: [interval], graceMillis: 0 })
   const all = [...trades]
   // The archive's file says the symbol traded all day: its windows without trades are klines.
-  for (const symbol of new Set(all.map((t) => t.symbol))) engine.setTrading(symbol, true, Math.max(...all.filter((t) => t.symbol === symbol).map((t) => t.time)))
+  for (const symbol of new Set(all.map((t) => t.symbol)))
+    engine.setTrading(symbol, true, Math.max(...all.filter((t) => t.symbol === symbol).map((t) => t.time)))
   for (const trade of all) engine.apply(trade)
   engine.flush()
   return engine.drain().flatMap((o) => (o._tag === "CandleClosed" ? [o.candle] : []))
@@ -30,8 +31,7 @@ const xrpethTrades = (): Array<Trade> => {
   return rows.map((fields) => Result.getOrThrow(decodeArchiveRow(format, "XRPETH", fields)))
 }
 
-const ohlcv = (c: Candle) =>
-  [c.openTime, ...[c.open, c.high, c.low, c.close, c.volume].map((u) => formatUnits(u, PRICE_SCALE, 8))].join(",")
+const ohlcv = (c: Candle) => [c.openTime, ...[c.open, c.high, c.low, c.close, c.volume].map((u) => formatUnits(u, PRICE_SCALE, 8))].join(",")
 
 describeWithSharedData("XRPETH aggTrades against Binance's klines of 2019-10-11", () => {
   for (const [interval, file, expected] of [

@@ -16,7 +16,7 @@ import { portOf } from "@blockchaincore/testkit/awsStandIns"
 
 const runOn = (file: string, webhookUrl: string, shuffleAndRepeat: boolean) =>
   Effect.scoped(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const rt = yield* runLocalRuntime({
         symbols: undefined,
         wsUrl: "ws://unused",
@@ -45,29 +45,43 @@ const runOn = (file: string, webhookUrl: string, shuffleAndRepeat: boolean) =>
 
 describeWithSharedData("anomalies and alerts on an altered recording", () => {
   for (const shuffleAndRepeat of [false, true]) {
-    it.live(`detects the 20% jump on its candle, alerts once, posts to the webhook${shuffleAndRepeat ? " (bus shuffling and repeating)" : ""}`, () => Effect.gen(function*() {
-      const posts: Array<string> = []
-      const hook = createServer((req, res) => {
-        let body = ""
-        req.on("data", (c) => (body += String(c)))
-        req.on("end", () => {
-          posts.push(body)
-          res.end("ok")
+    it.live(`detects the 20% jump on its candle, alerts once, posts to the webhook${shuffleAndRepeat ? " (bus shuffling and repeating)" : ""}`, () =>
+      Effect.gen(function* () {
+        const posts: Array<string> = []
+        const hook = createServer((req, res) => {
+          let body = ""
+          req.on("data", (c) => (body += String(c)))
+          req.on("end", () => {
+            posts.push(body)
+            res.end("ok")
+          })
         })
+        yield* Effect.acquireRelease(
+          Effect.promise(() => new Promise<void>((r) => hook.listen(0, "127.0.0.1", r))),
+          () => Effect.promise(() => new Promise<void>((r) => hook.close(() => r())))
+        )
+        const {
+          events,
+          served,
+          alerts: servedAlerts,
+          bad
+        } = yield* runOn(alteredRecording(), `http://127.0.0.1:${portOf(hook.address())}/hook`, shuffleAndRepeat)
+        const jumps = events.filter(
+          (e) => e._tag === "AnomalyDetected" && e.rule === "price_movement" && e.candle.symbol === "BTCUSDT" && e.candle.interval === "1m"
+        )
+        expect(jumps.length).toBeGreaterThanOrEqual(1)
+        expect(new Set(jumps.map((e) => e._tag === "AnomalyDetected" && e.candle.openTime))).toEqual(new Set([JUMP_AT]))
+        expect(jumps[0]).toMatchObject({ severity: "high" })
+        const alerts = events.filter(
+          (e) => e._tag === "AlertSent" && e.rule === "price_movement" && e.symbol === "BTCUSDT" && e.interval === "1m" && e.state === "firing"
+        )
+        expect(alerts).toHaveLength(1)
+        expect(posts.some((p) => p.includes("BTCUSDT 1m: price_movement (high)"))).toBe(true)
+        expect(Array.isArray(served) && served.length).toBeGreaterThanOrEqual(1)
+        expect(JSON.stringify(served)).toContain('"rule":"price_movement"')
+        expect(JSON.stringify(servedAlerts)).toContain('"state":"firing"')
+        expect(bad).toBe(400)
       })
-      yield* Effect.acquireRelease(Effect.promise(() => new Promise<void>((r) => hook.listen(0, "127.0.0.1", r))), () => Effect.promise(() => new Promise<void>((r) => hook.close(() => r()))))
-      const { events, served, alerts: servedAlerts, bad } = yield* runOn(alteredRecording(), `http://127.0.0.1:${portOf(hook.address())}/hook`, shuffleAndRepeat)
-      const jumps = events.filter((e) => e._tag === "AnomalyDetected" && e.rule === "price_movement" && e.candle.symbol === "BTCUSDT" && e.candle.interval === "1m")
-      expect(jumps.length).toBeGreaterThanOrEqual(1)
-      expect(new Set(jumps.map((e) => e._tag === "AnomalyDetected" && e.candle.openTime))).toEqual(new Set([JUMP_AT]))
-      expect(jumps[0]).toMatchObject({ severity: "high" })
-      const alerts = events.filter((e) => e._tag === "AlertSent" && e.rule === "price_movement" && e.symbol === "BTCUSDT" && e.interval === "1m" && e.state === "firing")
-      expect(alerts).toHaveLength(1)
-      expect(posts.some((p) => p.includes("BTCUSDT 1m: price_movement (high)"))).toBe(true)
-      expect(Array.isArray(served) && served.length).toBeGreaterThanOrEqual(1)
-      expect(JSON.stringify(served)).toContain('"rule":"price_movement"')
-      expect(JSON.stringify(servedAlerts)).toContain('"state":"firing"')
-      expect(bad).toBe(400)
-    }))
+    )
   }
 })

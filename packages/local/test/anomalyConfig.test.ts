@@ -14,7 +14,14 @@ import { alteredRecording, JUMP_AT } from "@blockchaincore/testkit/alteredRecord
 import { runCli, startCli, waitFor } from "@blockchaincore/testkit/cli"
 
 const scratch = () => mkdtempSync(join(tmpdir(), "blockchaincore-anomaly-config-"))
-const Served = Schema.Array(Schema.Struct({ rule: Schema.String, severity: Schema.String, threshold: Schema.Number, candle: Schema.Struct({ interval: Schema.String, openTime: Schema.Number }) }))
+const Served = Schema.Array(
+  Schema.Struct({
+    rule: Schema.String,
+    severity: Schema.String,
+    threshold: Schema.Number,
+    candle: Schema.Struct({ interval: Schema.String, openTime: Schema.Number })
+  })
+)
 
 describeWithSharedData("start --anomaly-config", () => {
   it("decides the anomaly of BTCUSDT 1m by the file's threshold and high factor; other intervals keep the defaults", async () => {
@@ -22,7 +29,8 @@ describeWithSharedData("start --anomaly-config", () => {
     writeFileSync(file, JSON.stringify({ overrides: [{ symbol: "BTCUSDT", interval: "1m", settings: { priceMovementPct: 10, highFactor: 3 } }] }))
     const rt = await startCli("--replay", alteredRecording(), "--data-dir", scratch(), "--port", "0", "--anomaly-config", file)
     try {
-      const served = async () => Schema.decodeUnknownSync(Served)(await (await fetch(`http://127.0.0.1:${rt.port}/api/anomalies?symbol=BTCUSDT&rule=price_movement`)).json())
+      const served = async () =>
+        Schema.decodeUnknownSync(Served)(await (await fetch(`http://127.0.0.1:${rt.port}/api/anomalies?symbol=BTCUSDT&rule=price_movement`)).json())
       const at = (interval: string) => async () => (await served()).find((a) => a.candle.interval === interval && a.candle.openTime === JUMP_AT)
       await waitFor("the 1m and 5m anomalies of the jump", async () => (await at("1m")()) !== undefined && (await at("5m")()) !== undefined)
       // 20% is above the file's 10%, but below 3 × 10%: medium, where the defaults (5%, × 2) say high.

@@ -21,17 +21,26 @@ describe("bad input on the command line", () => {
     const file = join(scratch(), "a-file")
     writeFileSync(file, "")
     saysOnlyWhy(await runCli("start", "--data-dir", file, "--port", "0"), /--data-dir .*a-file is a file, not a folder/)
-    saysOnlyWhy(await runCli("start", "--data-dir", join(file, "data"), "--port", "0"), /--data-dir .*a-file\/data cannot be made: .*a-file is a file, not a folder/)
+    saysOnlyWhy(
+      await runCli("start", "--data-dir", join(file, "data"), "--port", "0"),
+      /--data-dir .*a-file\/data cannot be made: .*a-file is a file, not a folder/
+    )
   })
 
   it("start --replay given a CSV says it is not a recording, and how one is made", async () => {
     const csv = join(scratch(), "trades.csv")
     writeFileSync(csv, "id,price,qty\n1,2,3\n")
-    saysOnlyWhy(await runCli("start", "--replay", csv, "--data-dir", scratch(), "--port", "0"), /--replay .*trades\.csv is not a recording of Binance's trade stream \(line 1: .*\); one is made with `blockchaincore record`/)
+    saysOnlyWhy(
+      await runCli("start", "--replay", csv, "--data-dir", scratch(), "--port", "0"),
+      /--replay .*trades\.csv is not a recording of Binance's trade stream \(line 1: .*\); one is made with `blockchaincore record`/
+    )
   })
 
   it("record --out into a folder that does not exist names the file", async () => {
     const out = join(scratch(), "missing", "trades.ndjson.gz")
-    saysOnlyWhy(await runCli("record", "--symbols", "btcusdt", "--out", out, "--seconds", "1", "--ws-url", "ws://127.0.0.1:9"), /--out .*missing\/trades\.ndjson\.gz cannot be written: its folder .*missing does not exist/)
+    saysOnlyWhy(
+      await runCli("record", "--symbols", "btcusdt", "--out", out, "--seconds", "1", "--ws-url", "ws://127.0.0.1:9"),
+      /--out .*missing\/trades\.ndjson\.gz cannot be written: its folder .*missing does not exist/
+    )
   })
 })

@@ -60,22 +60,43 @@ const commands = fc.oneof(
   badInput.map((p) => ["--anomaly-config", ["start", "--anomaly-config", p, "--data-dir", place("data"), "--port", "0", ...UNREACHABLE]] as const),
   badInput.map((p) => ["--input", ["candles", "--input", p]] as const),
   badInput.map((p) => ["--input", ["replay-server", "--input", p, "--port", "0"]] as const),
-  fc.oneof(badFolder, fc.constant(null).map(() => place("never-made"))).map((p) => ["--data-dir", ["query", "SELECT 1", "--data-dir", p]] as const),
-  badFolder.map((p) => ["--data-dir", ["backfill", "--symbols", "BTCUSDT", "--from", "2024-01-01", "--to", "2024-01-01", "--data-dir", p, "--archive-url", "http://127.0.0.1:9"]] as const),
+  fc
+    .oneof(
+      badFolder,
+      fc.constant(null).map(() => place("never-made"))
+    )
+    .map((p) => ["--data-dir", ["query", "SELECT 1", "--data-dir", p]] as const),
+  badFolder.map(
+    (p) =>
+      [
+        "--data-dir",
+        ["backfill", "--symbols", "BTCUSDT", "--from", "2024-01-01", "--to", "2024-01-01", "--data-dir", p, "--archive-url", "http://127.0.0.1:9"]
+      ] as const
+  ),
   badFolder.map((p) => ["--journal-dir", ["produce", "--symbols", "btcusdt", "--journal-dir", p, ...UNREACHABLE]] as const),
   badOutput.map((p) => ["--out", ["record", "--symbols", "btcusdt", "--out", p, "--seconds", "1", "--ws-url", "ws://127.0.0.1:9"]] as const)
 )
 
 it("a bad path or file on any command is one line naming the flag, and exit 1, before anything starts", async () => {
-  await fc.assert(fc.asyncProperty(commands, async ([flag, argv]) => {
-    const run = await runCliWithin(30_000, ...argv)
-    const said = `${argv.join(" ")}\n${run.stdout}${run.stderr}`
-    expect(run.code, said).toBe(1)
-    const lines = run.stderr.trim().split("\n").filter((l) => l.startsWith("blockchaincore: "))
-    expect(lines, said).toHaveLength(1)
-    expect(lines[0], said).toMatch(flag === "--replay" || flag === "--anomaly-config" || flag === "--input" ? new RegExp(`${flag}|not a file of trades|line \\d+|${argv[argv.indexOf(flag) + 1]!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) : new RegExp(flag))
-    expect(said).not.toMatch(/\n\s+at [^\n]+:\d+:\d+\)?\n|uncaught|a bug, please report it|Unhandled 'error' event/i)
-    // Nothing started: no API, no connection, no data directory made where one was refused.
-    expect(run.stdout).not.toMatch(/http:\/\/127\.0\.0\.1:\d+\/api|producing|replaying/)
-  }), { numRuns: 30 })
+  await fc.assert(
+    fc.asyncProperty(commands, async ([flag, argv]) => {
+      const run = await runCliWithin(30_000, ...argv)
+      const said = `${argv.join(" ")}\n${run.stdout}${run.stderr}`
+      expect(run.code, said).toBe(1)
+      const lines = run.stderr
+        .trim()
+        .split("\n")
+        .filter((l) => l.startsWith("blockchaincore: "))
+      expect(lines, said).toHaveLength(1)
+      expect(lines[0], said).toMatch(
+        flag === "--replay" || flag === "--anomaly-config" || flag === "--input"
+          ? new RegExp(`${flag}|not a file of trades|line \\d+|${argv[argv.indexOf(flag) + 1]!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`)
+          : new RegExp(flag)
+      )
+      expect(said).not.toMatch(/\n\s+at [^\n]+:\d+:\d+\)?\n|uncaught|a bug, please report it|Unhandled 'error' event/i)
+      // Nothing started: no API, no connection, no data directory made where one was refused.
+      expect(run.stdout).not.toMatch(/http:\/\/127\.0\.0\.1:\d+\/api|producing|replaying/)
+    }),
+    { numRuns: 30 }
+  )
 }, 900_000)

@@ -49,10 +49,22 @@ const stopWith = (argv: ReadonlyArray<string>, ready: RegExp, signals: ReadonlyA
 describe("stopping a command", () => {
   const cases = (): ReadonlyArray<readonly [string, ReadonlyArray<string>, RegExp]> => [
     ["start, replaying", ["start", "--replay", sharedFile(RECORDING), "--data-dir", scratch(), "--port", "0"], /127\.0\.0\.1:\d+\/api/],
-    ["start, connecting to a server that never answers", ["start", "--data-dir", scratch(), "--port", "0", "--ws-url", `ws://${silentUrl}`, "--rest-url", `http://${silentUrl}`], /127\.0\.0\.1:\d+\/api/],
-    ["produce, connecting", ["produce", "--symbols", "btcusdt", "--ws-url", `ws://${silentUrl}`, "--rest-url", `http://${silentUrl}`, "--journal-dir", scratch()], /producing/],
+    [
+      "start, connecting to a server that never answers",
+      ["start", "--data-dir", scratch(), "--port", "0", "--ws-url", `ws://${silentUrl}`, "--rest-url", `http://${silentUrl}`],
+      /127\.0\.0\.1:\d+\/api/
+    ],
+    [
+      "produce, connecting",
+      ["produce", "--symbols", "btcusdt", "--ws-url", `ws://${silentUrl}`, "--rest-url", `http://${silentUrl}`, "--journal-dir", scratch()],
+      /producing/
+    ],
     ["record, connecting", ["record", "--symbols", "btcusdt", "--ws-url", `ws://${silentUrl}`, "--out", join(scratch(), "t.ndjson")], /recording|btcusdt/i],
-    ["backfill, waiting on an archive that never answers", ["backfill", "--symbols", "BTCUSDT", "--from", "2024-01-01", "--to", "2024-01-01", "--data-dir", scratch(), "--archive-url", `http://${silentUrl}`], /backfill/],
+    [
+      "backfill, waiting on an archive that never answers",
+      ["backfill", "--symbols", "BTCUSDT", "--from", "2024-01-01", "--to", "2024-01-01", "--data-dir", scratch(), "--archive-url", `http://${silentUrl}`],
+      /backfill/
+    ],
     ["replay-server, serving", ["replay-server", "--input", sharedFile(RECORDING), "--port", "0"], /ws:\/\/127\.0\.0\.1/]
   ]
 

@@ -10,10 +10,18 @@ import { loadInstruments } from "../src/runtime/Instruments.ts"
 
 const EXCHANGE_INFO = {
   timezone: "UTC",
-  symbols: [{
-    symbol: "SOLUSDT", status: "TRADING", baseAsset: "SOL", quoteAsset: "USDT",
-    filters: [{ filterType: "PRICE_FILTER", minPrice: "0.01000000", maxPrice: "10000.00000000", tickSize: "0.01000000" }, { filterType: "LOT_SIZE", minQty: "0.00100000", maxQty: "9000000.00000000", stepSize: "0.00100000" }]
-  }]
+  symbols: [
+    {
+      symbol: "SOLUSDT",
+      status: "TRADING",
+      baseAsset: "SOL",
+      quoteAsset: "USDT",
+      filters: [
+        { filterType: "PRICE_FILTER", minPrice: "0.01000000", maxPrice: "10000.00000000", tickSize: "0.01000000" },
+        { filterType: "LOT_SIZE", minQty: "0.00100000", maxQty: "9000000.00000000", stepSize: "0.00100000" }
+      ]
+    }
+  ]
 }
 
 /** A loopback Binance answering exchangeInfo, closed with the scope; its URL and the paths it was asked. */
@@ -32,32 +40,43 @@ const exchange = Effect.acquireRelease(
   ({ server }) => Effect.promise(() => new Promise<void>((r) => server.close(() => r())))
 )
 
-it.live("asks Binance, caches its answer, and falls back to the cache and then the bundled excerpt", () => Effect.gen(function*() {
-  const dir = mkdtempSync(join(tmpdir(), "blockchaincore-instruments-"))
-  const { url, live } = yield* Effect.scoped(Effect.gen(function*() {
-    const { url, requests } = yield* exchange
-    const live = yield* loadInstruments(url, ["SOLUSDT"], dir)
-    expect(live).toEqual({ source: "binance", instruments: [{ symbol: "SOLUSDT", baseAsset: "SOL", quoteAsset: "USDT", tickSize: 1_000_000n, stepSize: 100_000n }] })
-    expect(requests[0]).toBe(`/api/v3/exchangeInfo?symbols=${encodeURIComponent('["SOLUSDT"]')}`)
-    return { url, live }
-  }))
+it.live("asks Binance, caches its answer, and falls back to the cache and then the bundled excerpt", () =>
+  Effect.gen(function* () {
+    const dir = mkdtempSync(join(tmpdir(), "blockchaincore-instruments-"))
+    const { url, live } = yield* Effect.scoped(
+      Effect.gen(function* () {
+        const { url, requests } = yield* exchange
+        const live = yield* loadInstruments(url, ["SOLUSDT"], dir)
+        expect(live).toEqual({
+          source: "binance",
+          instruments: [{ symbol: "SOLUSDT", baseAsset: "SOL", quoteAsset: "USDT", tickSize: 1_000_000n, stepSize: 100_000n }]
+        })
+        expect(requests[0]).toBe(`/api/v3/exchangeInfo?symbols=${encodeURIComponent('["SOLUSDT"]')}`)
+        return { url, live }
+      })
+    )
 
-  // Binance gone: the cache it left answers.
-  const cached = yield* loadInstruments(url, ["SOLUSDT"], dir)
-  expect(cached.source).toBe("cache")
-  expect(cached.instruments).toEqual(live.instruments)
+    // Binance gone: the cache it left answers.
+    const cached = yield* loadInstruments(url, ["SOLUSDT"], dir)
+    expect(cached.source).toBe("cache")
+    expect(cached.instruments).toEqual(live.instruments)
 
-  const bundled = yield* loadInstruments(url, ["BTCUSDT"], mkdtempSync(join(tmpdir(), "blockchaincore-instruments-")))
-  expect(bundled.source).toBe("bundled")
-  expect(bundled.instruments.some((i) => i.symbol === "BTCUSDT")).toBe(true)
-}).pipe(Effect.provide(OutboundHttp)))
+    const bundled = yield* loadInstruments(url, ["BTCUSDT"], mkdtempSync(join(tmpdir(), "blockchaincore-instruments-")))
+    expect(bundled.source).toBe("bundled")
+    expect(bundled.instruments.some((i) => i.symbol === "BTCUSDT")).toBe(true)
+  }).pipe(Effect.provide(OutboundHttp))
+)
 
-it.live("asks for every symbol without naming them above 100: a URL of 2,000 would pass common 8 KB limits", () => Effect.gen(function*() {
-  const symbols = [...Array.from({ length: 150 }, (_, i) => `FAKE${i}USDT`), "SOLUSDT"]
-  const { requests, loaded } = yield* Effect.scoped(Effect.gen(function*() {
-    const { url, requests } = yield* exchange
-    return { requests, loaded: yield* loadInstruments(url, symbols, mkdtempSync(join(tmpdir(), "blockchaincore-instruments-"))) }
-  }))
-  expect(requests).toEqual(["/api/v3/exchangeInfo"])
-  expect(loaded.instruments.map((i) => i.symbol)).toEqual(["SOLUSDT"])
-}).pipe(Effect.provide(OutboundHttp)))
+it.live("asks for every symbol without naming them above 100: a URL of 2,000 would pass common 8 KB limits", () =>
+  Effect.gen(function* () {
+    const symbols = [...Array.from({ length: 150 }, (_, i) => `FAKE${i}USDT`), "SOLUSDT"]
+    const { requests, loaded } = yield* Effect.scoped(
+      Effect.gen(function* () {
+        const { url, requests } = yield* exchange
+        return { requests, loaded: yield* loadInstruments(url, symbols, mkdtempSync(join(tmpdir(), "blockchaincore-instruments-"))) }
+      })
+    )
+    expect(requests).toEqual(["/api/v3/exchangeInfo"])
+    expect(loaded.instruments.map((i) => i.symbol)).toEqual(["SOLUSDT"])
+  }).pipe(Effect.provide(OutboundHttp))
+)

@@ -17,19 +17,23 @@ import { alteredRecording } from "@blockchaincore/testkit/alteredRecording"
 
 const BIN = resolve(import.meta.dirname, "../bin/blockchaincore.ts")
 /** What the lists of anomalies and alerts are checked by: each entry's id, and an alert's state. */
-const Listed = Schema.Array(Schema.Struct({
-  id: Schema.String,
-  state: Schema.optionalKey(Schema.String),
-  interval: Schema.optionalKey(Schema.String),
-  rule: Schema.optionalKey(Schema.String)
-}))
+const Listed = Schema.Array(
+  Schema.Struct({
+    id: Schema.String,
+    state: Schema.optionalKey(Schema.String),
+    interval: Schema.optionalKey(Schema.String),
+    rule: Schema.optionalKey(Schema.String)
+  })
+)
 const Klines = Schema.Array(Schema.Array(Schema.Union([Schema.Number, Schema.String])))
 
 const start = (dataDir: string, ...extra: Array<string>) => startOn(sharedFile(RECORDING), dataDir, ...extra)
 
 const startOn = (recording: string, dataDir: string, ...extra: Array<string>) =>
   new Promise<{ child: ChildProcess; port: number }>((done, fail) => {
-    const child = spawn(process.execPath, [BIN, "start", "--replay", recording, "--data-dir", dataDir, "--port", "0", ...extra], { stdio: ["ignore", "pipe", "ignore"] })
+    const child = spawn(process.execPath, [BIN, "start", "--replay", recording, "--data-dir", dataDir, "--port", "0", ...extra], {
+      stdio: ["ignore", "pipe", "ignore"]
+    })
     let out = ""
     child.stdout!.on("data", (d) => {
       out += String(d)

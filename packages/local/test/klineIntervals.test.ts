@@ -18,17 +18,24 @@ import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { csvRows, describeWithSharedData, recordingFrames } from "@blockchaincore/testkit/sharedData"
 import { layerSqliteCandleStore } from "../src/sqlite/SqliteCandleStore.ts"
 
-const ZONES: ReadonlyArray<readonly [string, number]> = [["UTC", 0], ["8", 8 * 60], ["-1:00", -60], ["05:45", 345], ["-3:30", -210]]
+const ZONES: ReadonlyArray<readonly [string, number]> = [
+  ["UTC", 0],
+  ["8", 8 * 60],
+  ["-1:00", -60],
+  ["05:45", 345],
+  ["-3:30", -210]
+]
 const BUILT = KLINE_INTERVALS.filter((i) => i !== "1s")
 
 /** The engine's stored intervals of `trades`, in an SQLite store: what the runtime would hold. */
 const storeOf = (trades: ReadonlyArray<Trade>) => {
   const engine = new CandleEngine({ intervals: INTERVALS, graceMillis: 0 })
-  for (const symbol of new Set(trades.map((t) => t.symbol))) engine.setTrading(symbol, true, Math.max(...trades.filter((t) => t.symbol === symbol).map((t) => t.time)))
+  for (const symbol of new Set(trades.map((t) => t.symbol)))
+    engine.setTrading(symbol, true, Math.max(...trades.filter((t) => t.symbol === symbol).map((t) => t.time)))
   for (const t of trades) engine.apply(t)
   engine.flush()
   const candles = engine.drain().flatMap((o) => (o._tag === "CandleClosed" ? [o.candle] : []))
-  return Effect.gen(function*() {
+  return Effect.gen(function* () {
     const store = yield* CandleStore
     yield* store.putCandles(candles)
     return store
@@ -37,7 +44,7 @@ const storeOf = (trades: ReadonlyArray<Trade>) => {
 
 /** Every window of the answer, paged by startTime as a client pages. */
 const allKlines = (store: CandleStore["Service"], symbol: string, interval: KlineInterval, timeZone: number) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const rows: Array<KlineRow> = []
     let startTime = 0
     for (let page = 0; page < 20; page++) {
@@ -59,26 +66,28 @@ const fromTrades = (trades: ReadonlyArray<Trade>, interval: KlineInterval, timeZ
     else inWindow.push(t)
   }
   const sum = (xs: ReadonlyArray<bigint>) => xs.reduce((a, b) => a + b, 0n)
-  return new Map([...byWindow].map(([open, ts]) => {
-    const sorted = [...ts].sort((a, b) => a.firstId - b.firstId)
-    const prices = sorted.map((t) => t.price)
-    const takers = sorted.filter((t) => !t.buyerIsMaker)
-    const row = klineRow({
-      openTime: open,
-      open: prices[0]!,
-      high: prices.reduce((a, b) => (b > a ? b : a)),
-      low: prices.reduce((a, b) => (b < a ? b : a)),
-      close: prices.at(-1)!,
-      volume: sum(sorted.map((t) => t.qty)),
-      closeTime: 0,
-      quoteVolume: sum(sorted.map((t) => t.price * t.qty)),
-      trades: sorted.reduce((n, t) => n + t.lastId - t.firstId + 1, 0),
-      takerBuyBaseVolume: sum(takers.map((t) => t.qty)),
-      takerBuyQuoteVolume: sum(takers.map((t) => t.price * t.qty)),
-      ignore: "0"
+  return new Map(
+    [...byWindow].map(([open, ts]) => {
+      const sorted = [...ts].sort((a, b) => a.firstId - b.firstId)
+      const prices = sorted.map((t) => t.price)
+      const takers = sorted.filter((t) => !t.buyerIsMaker)
+      const row = klineRow({
+        openTime: open,
+        open: prices[0]!,
+        high: prices.reduce((a, b) => (b > a ? b : a)),
+        low: prices.reduce((a, b) => (b < a ? b : a)),
+        close: prices.at(-1)!,
+        volume: sum(sorted.map((t) => t.qty)),
+        closeTime: 0,
+        quoteVolume: sum(sorted.map((t) => t.price * t.qty)),
+        trades: sorted.reduce((n, t) => n + t.lastId - t.firstId + 1, 0),
+        takerBuyBaseVolume: sum(takers.map((t) => t.qty)),
+        takerBuyQuoteVolume: sum(takers.map((t) => t.price * t.qty)),
+        ignore: "0"
+      })
+      return [open, row] as const
     })
-    return [open, row] as const
-  }))
+  )
 }
 
 const units = (decimal: string): bigint => {
@@ -90,7 +99,7 @@ const units = (decimal: string): bigint => {
 const withoutCloseTime = (r: KlineRow) => [r[0], ...r.slice(1, 6), ...r.slice(7)]
 
 const check = (trades: ReadonlyArray<Trade>, symbol: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const store = yield* storeOf(trades)
     const mine = trades.filter((t) => t.symbol === symbol)
     for (const interval of BUILT) {
@@ -108,7 +117,8 @@ const check = (trades: ReadonlyArray<Trade>, symbol: string) =>
     return store
   })
 
-const run = <A>(effect: Effect.Effect<A, unknown, CandleStore>) => Effect.runPromise(Effect.scoped(effect.pipe(Effect.provide(Layer.fresh(layerSqliteCandleStore(":memory:"))))))
+const run = <A>(effect: Effect.Effect<A, unknown, CandleStore>) =>
+  Effect.runPromise(Effect.scoped(effect.pipe(Effect.provide(Layer.fresh(layerSqliteCandleStore(":memory:"))))))
 
 describeWithSharedData("every Binance interval from the stored candles", () => {
   it("the recording (BTCUSDT and ETHUSDT across midnight): every window of 15 intervals in five time zones equals its trades, trade counts included", async () => {
@@ -116,10 +126,12 @@ describeWithSharedData("every Binance interval from the stored candles", () => {
       const d = decodeFrame(f)
       return d._tag === "Trade" ? [d.trade] : []
     })
-    await run(Effect.gen(function*() {
-      yield* check(trades, "BTCUSDT")
-      yield* check(trades, "ETHUSDT")
-    }))
+    await run(
+      Effect.gen(function* () {
+        yield* check(trades, "BTCUSDT")
+        yield* check(trades, "ETHUSDT")
+      })
+    )
   })
 
   it("XRPETH's day from the archive: every window equals its trades and the sum of Binance's own 1m klines of it", async () => {
@@ -127,24 +139,26 @@ describeWithSharedData("every Binance interval from the stored candles", () => {
     const format = detectArchiveFormat(rows[0]!)!
     const trades = rows.map((fields) => Result.getOrThrow(decodeArchiveRow(format, "XRPETH", fields)))
     const binanceMinutes = csvRows("XRPETH-1m-klines-2019-10-11.ohlcv.csv").map(([t, ...ohlcv]) => ({ time: Number(t), ohlcv: ohlcv.map((d) => units(d)) }))
-    await run(Effect.gen(function*() {
-      const store = yield* check(trades, "XRPETH")
-      for (const interval of BUILT) {
-        for (const [zone, minutes] of ZONES) {
-          const answer = yield* allKlines(store, "XRPETH", interval, minutes)
-          for (const row of answer.filter((r) => r[8] > 0)) {
-            const inside = binanceMinutes.filter((m) => klineWindowOpen(interval, minutes * 60_000, m.time) === row[0] && m.ohlcv[4]! > 0n)
-            const ohlcv = [
-              inside[0]!.ohlcv[0]!,
-              inside.map((m) => m.ohlcv[1]!).reduce((a, b) => (b > a ? b : a)),
-              inside.map((m) => m.ohlcv[2]!).reduce((a, b) => (b < a ? b : a)),
-              inside.at(-1)!.ohlcv[3]!,
-              inside.reduce((s, m) => s + m.ohlcv[4]!, 0n)
-            ].map((u) => formatUnits(u, PRICE_SCALE, 8))
-            expect(row.slice(1, 6), `XRPETH ${interval} timeZone ${zone} ${row[0]}`).toEqual(ohlcv)
+    await run(
+      Effect.gen(function* () {
+        const store = yield* check(trades, "XRPETH")
+        for (const interval of BUILT) {
+          for (const [zone, minutes] of ZONES) {
+            const answer = yield* allKlines(store, "XRPETH", interval, minutes)
+            for (const row of answer.filter((r) => r[8] > 0)) {
+              const inside = binanceMinutes.filter((m) => klineWindowOpen(interval, minutes * 60_000, m.time) === row[0] && m.ohlcv[4]! > 0n)
+              const ohlcv = [
+                inside[0]!.ohlcv[0]!,
+                inside.map((m) => m.ohlcv[1]!).reduce((a, b) => (b > a ? b : a)),
+                inside.map((m) => m.ohlcv[2]!).reduce((a, b) => (b < a ? b : a)),
+                inside.at(-1)!.ohlcv[3]!,
+                inside.reduce((s, m) => s + m.ohlcv[4]!, 0n)
+              ].map((u) => formatUnits(u, PRICE_SCALE, 8))
+              expect(row.slice(1, 6), `XRPETH ${interval} timeZone ${zone} ${row[0]}`).toEqual(ohlcv)
+            }
           }
         }
-      }
-    }))
+      })
+    )
   })
 })

@@ -27,10 +27,14 @@ const expectArchiveExact = async (dir: string) => {
 }
 
 /** Runs the runtime until every trade has been processed (bounded), then lets `check` look, then stops it. */
-const runUntilProcessed = <A>(dataDir: string, options: { deliverTwice?: boolean; speed?: number; stopAfterTrades?: number }, check: (rt: Runtime) => Promise<A>) =>
+const runUntilProcessed = <A>(
+  dataDir: string,
+  options: { deliverTwice?: boolean; speed?: number; stopAfterTrades?: number },
+  check: (rt: Runtime) => Promise<A>
+) =>
   Effect.runPromise(
     Effect.scoped(
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const rt = yield* runLocalRuntime({
           symbols: undefined,
           wsUrl: "ws://unused",

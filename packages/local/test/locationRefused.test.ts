@@ -21,10 +21,25 @@ afterEach(async () => {
 })
 
 it("names a refused location once, with what to do, and retries the stream slowly", async () => {
-  const binance = await startHttp10Peer(() => ({ status: 451, headers: { "content-type": "application/json" }, body: '{"code":0,"msg":"Service unavailable from a restricted location according to \'b. Eligibility\'."}' }))
+  const binance = await startHttp10Peer(() => ({
+    status: 451,
+    headers: { "content-type": "application/json" },
+    body: '{"code":0,"msg":"Service unavailable from a restricted location according to \'b. Eligibility\'."}'
+  }))
   peers.push(binance)
   const ws = binance.url.replace("http://", "ws://")
-  const rt = await startCli("--symbols", "btcusdt,ethusdt", "--ws-url", ws, "--rest-url", binance.url, "--data-dir", mkdtempSync(join(tmpdir(), "blockchaincore-451-")), "--port", "0")
+  const rt = await startCli(
+    "--symbols",
+    "btcusdt,ethusdt",
+    "--ws-url",
+    ws,
+    "--rest-url",
+    binance.url,
+    "--data-dir",
+    mkdtempSync(join(tmpdir(), "blockchaincore-451-")),
+    "--port",
+    "0"
+  )
   try {
     const health = async () => Schema.decodeUnknownSync(PipelineHealth)(await (await fetch(`http://127.0.0.1:${rt.port}/health`)).json())
     await waitFor("/health to name the refusal", async () => (await health()).detail?.includes(LOCATION_REFUSED) === true)
@@ -34,7 +49,9 @@ it("names a refused location once, with what to do, and retries the stream slowl
     expect(bannerText(h)).toContain(LOCATION_REFUSED)
     const out = rt.output()
     // The stream: one line that names it, and the next try minutes away.
-    expect(out).toMatch(new RegExp(`cannot reach ${ws}/[^ ]*: ${LOCATION_REFUSED.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}; retrying in 300\\.0 s \\(attempt 1\\)`))
+    expect(out).toMatch(
+      new RegExp(`cannot reach ${ws}/[^ ]*: ${LOCATION_REFUSED.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}; retrying in 300\\.0 s \\(attempt 1\\)`)
+    )
     expect(binance.requests.filter((r) => r.headers["upgrade"] === "websocket")).toHaveLength(1)
     // The warm start: once, for all 2 symbols × 6 intervals.
     expect(out.split(`warm start skipped: ${LOCATION_REFUSED}`)).toHaveLength(2)

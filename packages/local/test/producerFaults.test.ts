@@ -82,7 +82,13 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     // last frame it sends: they are left out of what must arrive).
     const btc = frames().filter((f) => f.trade.symbol === "BTCUSDT")
     const missing = btc.slice(-20, -10)
-    const lost = { symbol: "BTCUSDT", fromId: missing[0]!.trade.firstId, toId: missing.at(-1)!.trade.lastId, fromTime: missing[0]!.trade.time, toTime: missing.at(-1)!.trade.time }
+    const lost = {
+      symbol: "BTCUSDT",
+      fromId: missing[0]!.trade.firstId,
+      toId: missing.at(-1)!.trade.lastId,
+      fromTime: missing[0]!.trade.time,
+      toTime: missing.at(-1)!.trade.time
+    }
     const expected = frames().filter((f) => !btc.slice(-10).includes(f))
     let reads = 0
     const run = await runAgainstReplay(frames(), {
@@ -97,7 +103,10 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     expect(reads).toBeGreaterThanOrEqual(1)
     // Read again and again, it is one gap: asked for, filled and announced once.
     const gapEvents = run.bus.published.flatMap((e) => (e._tag === "DataGapDetected" || e._tag === "DataGapFilled" ? [[e._tag, e.symbol, e.fromId]] : []))
-    expect(gapEvents).toEqual([["DataGapDetected", "BTCUSDT", lost.fromId], ["DataGapFilled", "BTCUSDT", lost.fromId]])
+    expect(gapEvents).toEqual([
+      ["DataGapDetected", "BTCUSDT", lost.fromId],
+      ["DataGapFilled", "BTCUSDT", lost.fromId]
+    ])
     expect(run.metrics.counters.tradesBackfilled).toBe(10)
   })
 
@@ -127,7 +136,9 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     const silence = silences[0]
     expect(silence).toMatchObject({ symbol: "ETHUSDT" })
     // Binance's id at the announcing check lies past what the stream delivered, within the recording.
-    const lastEth = frames().filter((f) => f.trade.symbol === "ETHUSDT").at(-1)!.trade.lastId
+    const lastEth = frames()
+      .filter((f) => f.trade.symbol === "ETHUSDT")
+      .at(-1)!.trade.lastId
     if (silence?._tag !== "StreamSilent") throw new Error("no StreamSilent event")
     expect(silence.streamLastId < silence.exchangeLastId && silence.exchangeLastId <= lastEth).toBe(true)
     expect(run.metrics.counters.symbols.get("ETHUSDT")?.silentSince).toBeGreaterThan(0)
@@ -159,7 +170,7 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     const run = await runAgainstReplay(frames(), {
       replay: { speed: 400 },
       during: (queue, producer) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           // Stopped once trades flow, started again once the producer has journaled batches the
           // queue refused: each step waits on the event itself (bounded), not on a duration.
           yield* queue.until(() => queue.tradesAccepted >= 3_000, 30_000)
@@ -181,7 +192,10 @@ describeWithSharedData("the producer against a misbehaving replay server", () =>
     const eth = frames().filter((f) => f.trade.symbol === "ETHUSDT")
     const lastBtc = btc[3_000]!.trade
     const lastEth = eth[2_000]!.trade
-    const resumeFrom = new Map([["BTCUSDT", { id: lastBtc.firstId, time: lastBtc.time }], ["ETHUSDT", { id: lastEth.firstId, time: lastEth.time }]])
+    const resumeFrom = new Map([
+      ["BTCUSDT", { id: lastBtc.firstId, time: lastBtc.time }],
+      ["ETHUSDT", { id: lastEth.firstId, time: lastEth.time }]
+    ])
     const expected = frames().filter((f) => f.trade.firstId > (f.trade.symbol === "BTCUSDT" ? lastBtc.firstId : lastEth.firstId))
     // The producer was down while the market moved on 10,000 frames.
     const run = await runAgainstReplay(frames(), { replay: { startAt: 10_000 }, producer: { resumeFrom }, expected })

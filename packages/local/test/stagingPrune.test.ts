@@ -28,7 +28,9 @@ type Step =
 
 /** One process on `dataDir`: the archive's layer, built, used and closed. */
 const process = (dataDir: string, body: Effect.Effect<void, unknown, TradeArchive | TradeStaging>) =>
-  Effect.runPromise(Effect.scoped(Effect.flatMap(Layer.build(layerDuckdbTradeArchive(join(dataDir, "archive"))), (context) => Effect.provideContext(body, context))))
+  Effect.runPromise(
+    Effect.scoped(Effect.flatMap(Layer.build(layerDuckdbTradeArchive(join(dataDir, "archive"))), (context) => Effect.provideContext(body, context)))
+  )
 
 const stagedParts = (dataDir: string): number => {
   const path = join(dataDir, "archive", STAGING_FILE)
@@ -48,8 +50,15 @@ const archivedIds = async (dataDir: string) =>
 const run = async (dataDir: string, steps: ReadonlyArray<Step>) => {
   let pending: Array<Step> = []
   const flush = () =>
-    process(dataDir, Effect.forEach(pending.splice(0), (step): Effect.Effect<void, unknown, TradeArchive | TradeStaging> =>
-      step._tag === "stage" ? TradeStaging.use((s) => s.stage(step.trades)) : TradeArchive.use((a) => Effect.asVoid(a.compactHour("BTCUSDT", step.hour))), { discard: true }))
+    process(
+      dataDir,
+      Effect.forEach(
+        pending.splice(0),
+        (step): Effect.Effect<void, unknown, TradeArchive | TradeStaging> =>
+          step._tag === "stage" ? TradeStaging.use((s) => s.stage(step.trades)) : TradeArchive.use((a) => Effect.asVoid(a.compactHour("BTCUSDT", step.hour))),
+        { discard: true }
+      )
+    )
   for (const step of steps) {
     if (step._tag !== "crashAfterFile") {
       pending.push(step)
@@ -87,7 +96,11 @@ describe("staging, compaction and pruning", () => {
           expect(stagedParts(dataDir)).toBe(0)
           // And a late trade for an hour already compacted ends in its file, once.
           const late = tradeAt("BTCUSDT", 999, HOUR0 + 10)
-          await run(dataDir, [{ _tag: "stage", trades: [late] }, { _tag: "stage", trades: [late] }, { _tag: "compact", hour: HOUR0 }])
+          await run(dataDir, [
+            { _tag: "stage", trades: [late] },
+            { _tag: "stage", trades: [late] },
+            { _tag: "compact", hour: HOUR0 }
+          ])
           expect(await archivedIds(dataDir)).toEqual([999, ...trades.map((t) => t.firstId)])
           expect(stagedParts(dataDir)).toBe(0)
         }
@@ -102,15 +115,18 @@ describe("staging, compaction and pruning", () => {
     const HOURS = 12
     const PER_HOUR = 20_000
     let oneHour = 0
-    await process(dataDir, Effect.gen(function*() {
-      for (let h = 0; h < HOURS; h++) {
-        const hour = Array.from({ length: PER_HOUR }, (_, i) => tradeAt("BTCUSDT", 10_000 + h * PER_HOUR + i, HOUR0 + h * H + Math.floor(i * (H / PER_HOUR))))
-        for (let i = 0; i < hour.length; i += 500) yield* TradeStaging.use((s) => s.stage(hour.slice(i, i + 500)))
-        // What one hour takes staged, before its compaction.
-        if (h === 0) oneHour = statSync(staging).size + statSync(`${staging}-wal`).size
-        yield* TradeArchive.use((a) => a.compactHour("BTCUSDT", HOUR0 + h * H))
-      }
-    }))
+    await process(
+      dataDir,
+      Effect.gen(function* () {
+        for (let h = 0; h < HOURS; h++) {
+          const hour = Array.from({ length: PER_HOUR }, (_, i) => tradeAt("BTCUSDT", 10_000 + h * PER_HOUR + i, HOUR0 + h * H + Math.floor(i * (H / PER_HOUR))))
+          for (let i = 0; i < hour.length; i += 500) yield* TradeStaging.use((s) => s.stage(hour.slice(i, i + 500)))
+          // What one hour takes staged, before its compaction.
+          if (h === 0) oneHour = statSync(staging).size + statSync(`${staging}-wal`).size
+          yield* TradeArchive.use((a) => a.compactHour("BTCUSDT", HOUR0 + h * H))
+        }
+      })
+    )
     expect(stagedParts(dataDir)).toBe(0)
     // The process is gone and its WAL checkpointed: SQLite reused the pages each pruning freed.
     expect(statSync(staging).size).toBeLessThan(2 * oneHour)

@@ -26,7 +26,17 @@ const batchRoots = (spans: ReadonlyArray<ReceivedSpan>) => spans.filter((s) => s
 describeWithSharedData("start --otlp-url", () => {
   it("sends the replay's traces to the collector at the URL, every batch (the default sampler keeps all)", async () => {
     const collector = await receiver()
-    const rt = await startCliWithEnv({ OTEL_BSP_SCHEDULE_DELAY: "200" }, "--replay", sharedFile(RECORDING), "--data-dir", scratch(), "--port", "0", "--otlp-url", collector.url)
+    const rt = await startCliWithEnv(
+      { OTEL_BSP_SCHEDULE_DELAY: "200" },
+      "--replay",
+      sharedFile(RECORDING),
+      "--data-dir",
+      scratch(),
+      "--port",
+      "0",
+      "--otlp-url",
+      collector.url
+    )
     try {
       await waitFor("the replay's batches, traced", async () => batchRoots(collector.spans).length >= 20)
       expect(collector.requests.every((r) => r.path === "/v1/traces")).toBe(true)
@@ -38,10 +48,20 @@ describeWithSharedData("start --otlp-url", () => {
 
   it("reads OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_TRACES_SAMPLER instead: always_off sends no batch's trace", async () => {
     const collector = await receiver()
-    const rt = await startCliWithEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_TRACES_SAMPLER: "always_off", OTEL_BSP_SCHEDULE_DELAY: "200" }, "--replay", sharedFile(RECORDING), "--data-dir", scratch(), "--port", "0")
+    const rt = await startCliWithEnv(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_TRACES_SAMPLER: "always_off", OTEL_BSP_SCHEDULE_DELAY: "200" },
+      "--replay",
+      sharedFile(RECORDING),
+      "--data-dir",
+      scratch(),
+      "--port",
+      "0"
+    )
     try {
       // Bounded, on the runtime's own count: every trade processed.
-      await waitFor("the replay, processed", async () => /blockchaincore_batches_processed_total(\{[^}]*\})? (2[0-9]|[3-9][0-9])/.test(await (await fetch(`http://127.0.0.1:${rt.port}/metrics`)).text()))
+      await waitFor("the replay, processed", async () =>
+        /blockchaincore_batches_processed_total(\{[^}]*\})? (2[0-9]|[3-9][0-9])/.test(await (await fetch(`http://127.0.0.1:${rt.port}/metrics`)).text())
+      )
     } finally {
       expect(await rt.stop()).toBe(130)
     }

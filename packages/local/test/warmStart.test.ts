@@ -28,7 +28,20 @@ const klinesServer = Effect.acquireRelease(
       const lastOpen = NOW - (NOW % MINUTE)
       const rows = Array.from({ length: limit }, (_, i) => {
         const open = lastOpen - (limit - 1 - i) * MINUTE
-        return [open, "100.00000000", "101.00000000", "99.00000000", "100.50000000", "2.00000000", open + MINUTE - 1, "201.00000000", 7, "1.00000000", "100.50000000", "0"]
+        return [
+          open,
+          "100.00000000",
+          "101.00000000",
+          "99.00000000",
+          "100.50000000",
+          "2.00000000",
+          open + MINUTE - 1,
+          "201.00000000",
+          7,
+          "1.00000000",
+          "100.50000000",
+          "0"
+        ]
       })
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(rows))
     })
@@ -42,7 +55,7 @@ const storeLayer = Layer.merge(layerSqliteCandleStore(":memory:"), OutboundHttp)
 
 describe("a warm start", () => {
   it.effect("fills the rules' history from the exchange, marked as its, without the window still open", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* TestClock.setTime(NOW)
       const binance = yield* klinesServer
       const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 })
@@ -55,38 +68,70 @@ describe("a warm start", () => {
       // Enough history now: a second start asks Binance nothing.
       expect(yield* warmStart(rest, ["BTCUSDT"], ["1m"])).toBe(0)
       expect(binance.requests).toHaveLength(1)
-    }).pipe(Effect.scoped, Effect.provide(storeLayer)))
+    }).pipe(Effect.scoped, Effect.provide(storeLayer))
+  )
 
   it.effect("keeps candles made here over the exchange's, and only logs when Binance does not answer", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* TestClock.setTime(NOW)
       const binance = yield* klinesServer
       const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 })
       const store = yield* CandleStore
       const lastClosed = NOW - (NOW % MINUTE) - MINUTE
       const ours: Candle = {
-        symbol: "BTCUSDT", interval: "1m", openTime: lastClosed, open: 1n, high: 1n, low: 1n, close: 1n, volume: 1n, closeTime: lastClosed + MINUTE - 1,
-        quoteVolume: 1n, trades: 1, takerBuyBaseVolume: 0n, takerBuyQuoteVolume: 0n, ignore: "0", firstTradeId: 5, lastTradeId: 5, complete: true
+        symbol: "BTCUSDT",
+        interval: "1m",
+        openTime: lastClosed,
+        open: 1n,
+        high: 1n,
+        low: 1n,
+        close: 1n,
+        volume: 1n,
+        closeTime: lastClosed + MINUTE - 1,
+        quoteVolume: 1n,
+        trades: 1,
+        takerBuyBaseVolume: 0n,
+        takerBuyQuoteVolume: 0n,
+        ignore: "0",
+        firstTradeId: 5,
+        lastTradeId: 5,
+        complete: true
       }
       yield* store.putCandles([ours])
       expect(yield* warmStart(rest, ["BTCUSDT", "DOWNUSDT"], ["1m"])).toBe(59)
       const [kept] = yield* store.candles({ symbol: "BTCUSDT", interval: "1m", startTime: lastClosed, endTime: lastClosed, limit: 1 })
       expect(kept).toEqual(ours)
-    }).pipe(Effect.scoped, Effect.provide(storeLayer)))
+    }).pipe(Effect.scoped, Effect.provide(storeLayer))
+  )
 
   it.effect("completes against a server that answers as HTTP/1.0 servers do (FIN right after each answer), 20 runs of 20", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* TestClock.setTime(NOW)
       const lastOpen = NOW - (NOW % MINUTE)
       const binance = yield* Effect.acquireRelease(
-        Effect.promise(() => startHttp10Peer((request) => {
-          const limit = Number(new URL(request.path, "http://x").searchParams.get("limit"))
-          const rows = Array.from({ length: limit }, (_, i) => {
-            const open = lastOpen - (limit - 1 - i) * MINUTE
-            return [open, "100.00000000", "101.00000000", "99.00000000", "100.50000000", "2.00000000", open + MINUTE - 1, "201.00000000", 7, "1.00000000", "100.50000000", "0"]
+        Effect.promise(() =>
+          startHttp10Peer((request) => {
+            const limit = Number(new URL(request.path, "http://x").searchParams.get("limit"))
+            const rows = Array.from({ length: limit }, (_, i) => {
+              const open = lastOpen - (limit - 1 - i) * MINUTE
+              return [
+                open,
+                "100.00000000",
+                "101.00000000",
+                "99.00000000",
+                "100.50000000",
+                "2.00000000",
+                open + MINUTE - 1,
+                "201.00000000",
+                7,
+                "1.00000000",
+                "100.50000000",
+                "0"
+              ]
+            })
+            return { status: 200, body: JSON.stringify(rows) }
           })
-          return { status: 200, body: JSON.stringify(rows) }
-        })),
+        ),
         (peer) => Effect.promise(() => peer.close())
       )
       const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: binance.url, maxAttempts: 1 })
@@ -96,5 +141,6 @@ describe("a warm start", () => {
         expect(filled).toBe(4 * historyNeeded(DEFAULT_RULES))
       }
       expect(binance.requests).toHaveLength(80)
-    }).pipe(Effect.scoped, Effect.provide(OutboundHttp)))
+    }).pipe(Effect.scoped, Effect.provide(OutboundHttp))
+  )
 })

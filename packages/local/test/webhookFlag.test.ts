@@ -31,7 +31,10 @@ describeWithSharedData("start --webhook-url", () => {
       expect(post).toMatchObject({ method: "POST", path: "/hook" })
       expect(post.headers["content-type"]).toBe("application/json")
       const body: unknown = JSON.parse(post.body)
-      expect(body).toEqual({ text: expect.stringMatching(/^\*BTCUSDT 1m: price_movement \(high\)\*\n/), content: expect.stringMatching(/^\*BTCUSDT 1m: price_movement \(high\)\*\n/) })
+      expect(body).toEqual({
+        text: expect.stringMatching(/^\*BTCUSDT 1m: price_movement \(high\)\*\n/),
+        content: expect.stringMatching(/^\*BTCUSDT 1m: price_movement \(high\)\*\n/)
+      })
     } finally {
       // Ctrl-C: a clean stop, with the shell's status for an interrupted command.
       expect(await rt.stop()).toBe(130)
@@ -39,13 +42,18 @@ describeWithSharedData("start --webhook-url", () => {
   })
 
   it("retries and counts a webhook that hangs, answers 500 or closes mid-answer, and the bus and the other consumers go on", async () => {
-    const faults: ReadonlyArray<PeerAnswer> = [{ status: 500, body: "boom" }, { status: 200, body: "x".repeat(10_000), behaviour: "finMidBody" }, { status: 200, behaviour: "silent" }]
+    const faults: ReadonlyArray<PeerAnswer> = [
+      { status: 500, body: "boom" },
+      { status: 200, body: "x".repeat(10_000), behaviour: "finMidBody" },
+      { status: 200, behaviour: "silent" }
+    ]
     let n = 0
     const hook = await startHttp10Peer(() => faults[n++ % faults.length]!)
     peers.push(hook)
     const rt = await startCli("--replay", alteredRecording(), "--data-dir", scratch(), "--port", "0", "--webhook-url", hook.url)
     try {
-      const failures = async () => Number(/blockchaincore_consumer_failures_total\{consumer="webhook"\} (\d+)/.exec(await getText(rt.port, "/metrics"))?.[1] ?? "0")
+      const failures = async () =>
+        Number(/blockchaincore_consumer_failures_total\{consumer="webhook"\} (\d+)/.exec(await getText(rt.port, "/metrics"))?.[1] ?? "0")
       await waitFor("three failed posts, counted", async () => (await failures()) >= 3)
       // The alert consumer, on the same bus, alerted on the same anomaly meanwhile.
       await waitFor("the alert, served", async () => (await getText(rt.port, "/api/alerts?symbol=BTCUSDT")).includes('"state":"firing"'))

@@ -9,18 +9,32 @@ import { zipLines } from "@blockchaincore/history/archive/ZipLines"
 import { zipOf } from "@blockchaincore/testkit/archiveStandIn"
 
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-zip-"))
-const linesOf = (path: string) => Effect.runPromise(zipLines(path).pipe(Stream.runCollect, Effect.map((chunks) => [...chunks].flat())))
+const linesOf = (path: string) =>
+  Effect.runPromise(
+    zipLines(path).pipe(
+      Stream.runCollect,
+      Effect.map((chunks) => [...chunks].flat())
+    )
+  )
 
 it("reads back every line written, CRLF or LF, with or without a newline at the end", async () => {
-  await fc.assert(fc.asyncProperty(fc.array(fc.stringMatching(/^[0-9a-zA-Z.,]{0,80}$/), { maxLength: 3000 }), fc.boolean(), fc.boolean(), async (lines, crlf, lastNewline) => {
-    const path = join(dir, "entry.zip")
-    const text = lines.join(crlf ? "\r\n" : "\n") + (lastNewline && lines.length > 0 ? "\n" : "")
-    writeFileSync(path, zipOf("entry.csv", text))
-    // A newline ends a line: text ending in one has no empty line after it.
-    const expected = text.split(/\r?\n/)
-    if (expected.at(-1) === "") expected.pop()
-    expect(await linesOf(path)).toEqual(expected)
-  }), { numRuns: 40 })
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.stringMatching(/^[0-9a-zA-Z.,]{0,80}$/), { maxLength: 3000 }),
+      fc.boolean(),
+      fc.boolean(),
+      async (lines, crlf, lastNewline) => {
+        const path = join(dir, "entry.zip")
+        const text = lines.join(crlf ? "\r\n" : "\n") + (lastNewline && lines.length > 0 ? "\n" : "")
+        writeFileSync(path, zipOf("entry.csv", text))
+        // A newline ends a line: text ending in one has no empty line after it.
+        const expected = text.split(/\r?\n/)
+        if (expected.at(-1) === "") expected.pop()
+        expect(await linesOf(path)).toEqual(expected)
+      }
+    ),
+    { numRuns: 40 }
+  )
 })
 
 it("refuses a zip cut short, and a file that is no zip", async () => {

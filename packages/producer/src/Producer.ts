@@ -81,7 +81,9 @@ const KNOWN_GAPS = 10_000
 export const producerConfig = (
   symbols: ReadonlyArray<string>,
   urls: { readonly wsUrl: string },
-  overrides: Partial<Pick<ProducerConfig, "batcher" | "resumeFrom" | "openGaps" | "storedGaps" | "awaitingOpening" | "gapFilling" | "completeness" | "recorded">> = {}
+  overrides: Partial<
+    Pick<ProducerConfig, "batcher" | "resumeFrom" | "openGaps" | "storedGaps" | "awaitingOpening" | "gapFilling" | "completeness" | "recorded">
+  > = {}
 ): ProducerConfig => ({
   symbols,
   wsUrl: urls.wsUrl,
@@ -105,7 +107,9 @@ export interface ProducerHandle {
 
 // Untraced: the parts it forks run for the producer's life, and would all be children of its span
 // (one trace that never ends, whose context the producer's own events would carry).
-export const runProducer = Effect.fnUntraced(function*(config: ProducerConfig): Effect.fn.Return<ProducerHandle, never, TradeQueue | Journal | EventBus | ExchangeRest | Scope.Scope> {
+export const runProducer = Effect.fnUntraced(function* (
+  config: ProducerConfig
+): Effect.fn.Return<ProducerHandle, never, TradeQueue | Journal | EventBus | ExchangeRest | Scope.Scope> {
   const metrics = new ProducerMetrics(yield* Clock.currentTimeMillis)
   const rest = yield* ExchangeRest
   const batcher = new Batcher(config.symbols, config.batcher, 0)
@@ -133,8 +137,7 @@ export const runProducer = Effect.fnUntraced(function*(config: ProducerConfig): 
   }
   const firsts = yield* Queue.unbounded<FirstTrade>()
   for (const first of config.awaitingOpening ?? []) yield* Queue.offer(firsts, { ...first, attempts: 0 })
-  const openLater = (first: FirstTrade, delayMillis: number) =>
-    Queue.offer(firsts, first).pipe(Effect.delay(delayMillis), Effect.forkIn(scope), Effect.asVoid)
+  const openLater = (first: FirstTrade, delayMillis: number) => Queue.offer(firsts, first).pipe(Effect.delay(delayMillis), Effect.forkIn(scope), Effect.asVoid)
   const malformed = yield* Queue.dropping<MalformedSample>(1)
   const deliver = (trade: Parameters<Batcher["add"]>[0], now: number) => batcher.add(trade, now)
 
@@ -149,25 +152,40 @@ export const runProducer = Effect.fnUntraced(function*(config: ProducerConfig): 
       metrics.connectionEvent(event)
       // A new connection is a new epoch for the batches that follow.
       if (event._tag === "Connected") batcher.setEpoch(metrics.counters.connects)
-    }))
+    })
+  )
   const completeness = config.completeness ?? DEFAULT_COMPLETENESS
   const checkCompleteness = makeCompletenessCheck({ symbols, options: completeness, rest, batcher, gaps, announce, metrics })
   const sampler = makeSampler(metrics, publisher)
 
   yield* flushAllAtEnd(batcher, publisher, config.recorded === true)
   const parts = yield* makeProducerParts
-  yield* parts.run("streams", frames.pipe(Stream.runForEachArray((texts) => Clock.currentTimeMillis.pipe(Effect.map((now) => {
-    for (const text of texts) sequence(text, now)
-  })))))
+  yield* parts.run(
+    "streams",
+    frames.pipe(
+      Stream.runForEachArray((texts) =>
+        Clock.currentTimeMillis.pipe(
+          Effect.map((now) => {
+            for (const text of texts) sequence(text, now)
+          })
+        )
+      )
+    )
+  )
   const gapFilling = config.gapFilling ?? DEFAULT_GAP_FILLING
-  yield* parts.run("cold start", Effect.forever(openNextSymbol({
-    firsts,
-    rest,
-    retry: gapFilling.retry,
-    retryLater: openLater,
-    opened: (symbol, { opening, gap }, now) =>
-      Effect.sync(() => batcher.open(symbol, opening)).pipe(Effect.andThen(gap === undefined ? Effect.void : Queue.offer(gaps, ask(gap, now, false))))
-  })))
+  yield* parts.run(
+    "cold start",
+    Effect.forever(
+      openNextSymbol({
+        firsts,
+        rest,
+        retry: gapFilling.retry,
+        retryLater: openLater,
+        opened: (symbol, { opening, gap }, now) =>
+          Effect.sync(() => batcher.open(symbol, opening)).pipe(Effect.andThen(gap === undefined ? Effect.void : Queue.offer(gaps, ask(gap, now, false))))
+      })
+    )
+  )
   yield* parts.run("gap filler", Effect.forever(fillNextGap({ gaps, rest, announce, deliver, metrics, options: gapFilling, retryLater })))
   yield* parts.run("completeness watermark", checkCompleteness.pipe(Effect.delay(completeness.checkEveryMillis), Effect.forever))
   yield* parts.run("flush", flushDueForever(batcher, publisher, config.recorded === true))
@@ -175,7 +193,7 @@ export const runProducer = Effect.fnUntraced(function*(config: ProducerConfig): 
   yield* parts.run("malformed-frame log", logMalformedFrames(malformed, metrics))
   const storedGaps = config.storedGaps
   if (storedGaps !== undefined) {
-    const takeStored = Effect.gen(function*() {
+    const takeStored = Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       for (const gap of yield* storedGaps.read) {
         if (isKnown(gap)) continue

@@ -22,15 +22,20 @@ export interface ProducerRun {
   readonly completeness?: CompletenessOptions
 }
 
-export const runResumedProducer = Effect.fnUntraced(function*(run: ProducerRun) {
+export const runResumedProducer = Effect.fnUntraced(function* (run: ProducerRun) {
   const states = yield* Effect.serviceOption(EngineStateStore)
   const resumed = Option.isSome(states)
-    ? { ...(yield* resumePoints(states.value, run.symbols)), storedGaps: { read: storedGaps(states.value, run.symbols), everyMillis: STORED_GAPS_EVERY_MILLIS } }
+    ? {
+        ...(yield* resumePoints(states.value, run.symbols)),
+        storedGaps: { read: storedGaps(states.value, run.symbols), everyMillis: STORED_GAPS_EVERY_MILLIS }
+      }
     : {}
-  return yield* runProducer(producerConfig(run.symbols, run, {
-    ...resumed,
-    ...(run.batcher === undefined ? {} : { batcher: run.batcher }),
-    ...(run.recorded === undefined ? {} : { recorded: run.recorded }),
-    ...(run.completeness === undefined ? {} : { completeness: run.completeness })
-  }))
+  return yield* runProducer(
+    producerConfig(run.symbols, run, {
+      ...resumed,
+      ...(run.batcher === undefined ? {} : { batcher: run.batcher }),
+      ...(run.recorded === undefined ? {} : { recorded: run.recorded }),
+      ...(run.completeness === undefined ? {} : { completeness: run.completeness })
+    })
+  )
 })

@@ -22,13 +22,15 @@ const turn = Effect.promise(() => new Promise<void>((resolve) => setImmediate(re
 
 describe("an archive download", () => {
   it.effect("gives up on a peer gone silent after the idle time and resumes on the next try", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const archive = yield* Effect.acquireRelease(
         Effect.promise(() => startPublicArchive(new Map([[path, text]]), new Map([[path, { stallAfter: 4_000 }]]))),
         (server) => Effect.promise(() => server.close())
       )
       const dir = mkdtempSync(join(tmpdir(), "archive-download-"))
-      const download = yield* Effect.forkChild(downloadArchiveFile(file, { baseUrl: archive.url, dir, tries: 3, idleMillis: 30_000 }).pipe(Effect.provide(OutboundHttp)))
+      const download = yield* Effect.forkChild(
+        downloadArchiveFile(file, { baseUrl: archive.url, dir, tries: 3, idleMillis: 30_000 }).pipe(Effect.provide(OutboundHttp))
+      )
       for (let i = 0; i < 5_000 && download.pollUnsafe() === undefined; i++) {
         yield* turn
         if (i % 25 === 24) yield* TestClock.adjust("5 seconds")
@@ -39,5 +41,6 @@ describe("an archive download", () => {
       expect(Exit.isSuccess(exit)).toBe(true)
       if (Exit.isSuccess(exit)) expect(readFileSync(exit.value.path).length).toBeGreaterThan(4_000)
       expect(archive.requests.filter((p) => p === path)).toHaveLength(2)
-    }).pipe(Effect.scoped))
+    }).pipe(Effect.scoped)
+  )
 })

@@ -8,7 +8,8 @@ import { Batcher } from "../src/batching/Batcher.ts"
 import { trade as tradeOf } from "@blockchaincore/testkit/builders"
 
 const T0 = 1_723_161_255_000
-const trade = (symbol: string, id: number, time: number, price = 6_183_763_000_000n): Trade => tradeOf(id, time, { symbol, price, qty: 2_000_000n, buyerIsMaker: id % 2 === 0 })
+const trade = (symbol: string, id: number, time: number, price = 6_183_763_000_000n): Trade =>
+  tradeOf(id, time, { symbol, price, qty: 2_000_000n, buyerIsMaker: id % 2 === 0 })
 const size = (b: TradeBatch) => Buffer.byteLength(Schema.encodeSync(TradeBatchFromJson)(b))
 
 describe("Batcher", () => {
@@ -29,20 +30,25 @@ describe("Batcher", () => {
 
   it("never builds a batch over the size limit, and loses and reorders no trade, whether batches are taken after every trade or once after a flood", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.bigInt({ min: 1n, max: 1000n }), fc.bigInt({ min: 1n, max: 10n ** 25n })), { minLength: 1, maxLength: 3_000, size: "max" }), fc.integer({ min: 2_000, max: 30_000 }), fc.boolean(), (prices, maxBytes, takeEach) => {
-        const batcher = new Batcher(["BTCUSDT", "ETHUSDT"], { shards: 1, maxAgeMillis: 1_000, maxBytes, closeAfterMillis: 100 }, 1)
-        const out: Array<TradeBatch> = []
-        prices.forEach((p, i) => {
-          batcher.add(trade(i % 3 === 0 ? "ETHUSDT" : "BTCUSDT", i, T0 + i, p), 0)
-          if (takeEach) out.push(...batcher.takeDue(0))
-        })
-        out.push(...batcher.takeDue(0))
-        out.push(...batcher.takeAll())
-        for (const b of out) expect(size(b)).toBeLessThanOrEqual(maxBytes)
-        const ids = out.flatMap((b) => b.symbols.flatMap(tradesOf)).map((t) => t.firstId)
-        expect([...ids].sort((a, b) => a - b)).toEqual(prices.map((_, i) => i))
-        for (const b of out) for (const part of b.symbols) for (const [, , , time] of part.trades) expect(part.watermark).toBeGreaterThanOrEqual(time)
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.bigInt({ min: 1n, max: 1000n }), fc.bigInt({ min: 1n, max: 10n ** 25n })), { minLength: 1, maxLength: 3_000, size: "max" }),
+        fc.integer({ min: 2_000, max: 30_000 }),
+        fc.boolean(),
+        (prices, maxBytes, takeEach) => {
+          const batcher = new Batcher(["BTCUSDT", "ETHUSDT"], { shards: 1, maxAgeMillis: 1_000, maxBytes, closeAfterMillis: 100 }, 1)
+          const out: Array<TradeBatch> = []
+          prices.forEach((p, i) => {
+            batcher.add(trade(i % 3 === 0 ? "ETHUSDT" : "BTCUSDT", i, T0 + i, p), 0)
+            if (takeEach) out.push(...batcher.takeDue(0))
+          })
+          out.push(...batcher.takeDue(0))
+          out.push(...batcher.takeAll())
+          for (const b of out) expect(size(b)).toBeLessThanOrEqual(maxBytes)
+          const ids = out.flatMap((b) => b.symbols.flatMap(tradesOf)).map((t) => t.firstId)
+          expect([...ids].sort((a, b) => a - b)).toEqual(prices.map((_, i) => i))
+          for (const b of out) for (const part of b.symbols) for (const [, , , time] of part.trades) expect(part.watermark).toBeGreaterThanOrEqual(time)
+        }
+      ),
       { numRuns: 60 }
     )
   })
@@ -55,7 +61,12 @@ describe("Batcher", () => {
         const out = [...batcher.takeDue(0), ...batcher.takeAll()]
         // The schema refuses a batch whose trades are not ascending by id.
         for (const b of out) expect(Schema.decodeUnknownSync(TradeBatchFromJson)(Schema.encodeSync(TradeBatchFromJson)(b))).toEqual(b)
-        expect(out.flatMap((b) => b.symbols.flatMap(tradesOf)).map((t) => t.firstId).sort((a, b) => a - b)).toEqual([...Array(400).keys()])
+        expect(
+          out
+            .flatMap((b) => b.symbols.flatMap(tradesOf))
+            .map((t) => t.firstId)
+            .sort((a, b) => a - b)
+        ).toEqual([...Array(400).keys()])
       }),
       { numRuns: 30 }
     )
@@ -71,7 +82,10 @@ describe("Batcher", () => {
     expect(batcher.takeDue(2_500)).toEqual([])
     batcher.add(trade("BTCUSDT", 2, T0 + 5_000), 3_000)
     const [second] = batcher.takeDue(4_000)
-    expect(second!.symbols.map((s) => [s.symbol, s.watermark])).toEqual([["BTCUSDT", T0 + 5_000], ["QUIETUSDT", T0 + 5_000]])
+    expect(second!.symbols.map((s) => [s.symbol, s.watermark])).toEqual([
+      ["BTCUSDT", T0 + 5_000],
+      ["QUIETUSDT", T0 + 5_000]
+    ])
   })
 
   it("sends every shard at once when the stream passes a minute boundary plus the grace", () => {
@@ -84,7 +98,10 @@ describe("Batcher", () => {
     batcher.add(trade("BTCUSDT", 3, M0 + 120), 30)
     const batches = batcher.takeDue(40) // young batches, but they close the minute
     expect(batches.flatMap((b) => b.symbols.map((s) => [s.symbol, s.watermark]))).toEqual(
-      expect.arrayContaining([["BTCUSDT", M0 + 120], ["ETHUSDT", M0 + 120]])
+      expect.arrayContaining([
+        ["BTCUSDT", M0 + 120],
+        ["ETHUSDT", M0 + 120]
+      ])
     )
     batcher.add(trade("BTCUSDT", 4, M0 + 200), 50)
     expect(batcher.takeDue(60)).toEqual([]) // once per minute

@@ -51,7 +51,8 @@ const market: fc.Arbitrary<Market> = fc
       const inHalt = haltSpan !== undefined && m >= haltSpan.from && m < haltSpan.to
       const n = inHalt ? 0 : Math.max(m === 0 ? 1 : 0, counts[m]!)
       const times = Array.from({ length: n }, () => draws[draw++ % draws.length]!).sort((a, b) => a[1] - b[1])
-      for (const [price, at, maker] of times) trades.push(trade(id++, T0 + m * M + at, { price: BigInt(price) * 100_000_000n, qty: BigInt(at + 1), buyerIsMaker: maker }))
+      for (const [price, at, maker] of times)
+        trades.push(trade(id++, T0 + m * M + at, { price: BigInt(price) * 100_000_000n, qty: BigInt(at + 1), buyerIsMaker: maker }))
     }
     return {
       trades,
@@ -118,14 +119,14 @@ const run = (m: Market, start: number, steps: ReadonlyArray<Step>) => {
       if (o._tag === "CandleRetracted") {
         seen.retracted++
         stored.delete(keyOf(o))
-      }
-      else if (o._tag === "CandleClosed" || o._tag === "CandleRevised") stored.set(keyOf(o.candle), o.candle)
+      } else if (o._tag === "CandleClosed" || o._tag === "CandleRevised") stored.set(keyOf(o.candle), o.candle)
     }
     for (const [key, candle] of stored) {
       if (!candle.complete) continue
       seen.final++
       const theirs = klines.get(key)
-      if (theirs === undefined || klineRow(theirs).join() !== klineRow(candle).join()) wrong.push(`${key}: ours ${klineRow(candle).join()} | theirs ${theirs === undefined ? "(none)" : klineRow(theirs).join()}`)
+      if (theirs === undefined || klineRow(theirs).join() !== klineRow(candle).join())
+        wrong.push(`${key}: ours ${klineRow(candle).join()} | theirs ${theirs === undefined ? "(none)" : klineRow(theirs).join()}`)
     }
   }
 
@@ -178,7 +179,15 @@ const run = (m: Market, start: number, steps: ReadonlyArray<Step>) => {
         else if (at < halt.to) engine.setStatuses("BTCUSDT", [{ trading: false, time: halt.from }])
         else {
           // A halt is said with its dates (from the klines) before any word of trading past it.
-          engine.setStatuses("BTCUSDT", [...(haltSaid ? [] : [{ trading: false, time: halt.from }, { trading: true, time: halt.to }]), { trading: true, time: at }])
+          engine.setStatuses("BTCUSDT", [
+            ...(haltSaid
+              ? []
+              : [
+                  { trading: false, time: halt.from },
+                  { trading: true, time: halt.to }
+                ]),
+            { trading: true, time: at }
+          ])
           haltSaid = true
         }
         break
@@ -213,17 +222,32 @@ describe("final candles, for any market and any way to it", () => {
 
   it("holds where it once failed: a trade after two gaps named by confirmations, the first's windows carrying a close still missing", () => {
     // Trades 1001-1003 lost; a confirmation names 1001-1002, a later one 1003; 1003 is filled, 1004 streams.
-    const trades = [[1000, 2_518, 4, 2_519, true], [1001, 2_854, 2, 2_855, false], [1002, 27_416, 3, 27_417, false], [1003, 213_234, 7, 33_235, true], [1004, 228_562, 9, 48_563, true], [1005, 240_973, 8, 974, false]] as const
+    const trades = [
+      [1000, 2_518, 4, 2_519, true],
+      [1001, 2_854, 2, 2_855, false],
+      [1002, 27_416, 3, 27_417, false],
+      [1003, 213_234, 7, 33_235, true],
+      [1004, 228_562, 9, 48_563, true],
+      [1005, 240_973, 8, 974, false]
+    ] as const
     const m: Market = {
       trades: trades.map(([id, at, price, qty, maker]) => trade(id, T0 + at, { price: BigInt(price) * 100_000_000n, qty: BigInt(qty), buyerIsMaker: maker })),
       halt: undefined,
       end: T0 + 9 * M
     }
     const steps: ReadonlyArray<Step> = [
-      { _tag: "stream", drop: true, repeat: false }, { _tag: "stream", drop: true, repeat: false }, { _tag: "stream", drop: true, repeat: false },
-      { _tag: "confirm", staleness: 0 }, { _tag: "tick", millis: 104_298 }, { _tag: "tick", millis: 81_520 }, { _tag: "confirm", staleness: 0 },
-      { _tag: "stream", drop: true, repeat: false }, { _tag: "stream", drop: true, repeat: true }, { _tag: "status", staleness: 0 },
-      { _tag: "stream", drop: true, repeat: true }, { _tag: "confirm", staleness: 0 }
+      { _tag: "stream", drop: true, repeat: false },
+      { _tag: "stream", drop: true, repeat: false },
+      { _tag: "stream", drop: true, repeat: false },
+      { _tag: "confirm", staleness: 0 },
+      { _tag: "tick", millis: 104_298 },
+      { _tag: "tick", millis: 81_520 },
+      { _tag: "confirm", staleness: 0 },
+      { _tag: "stream", drop: true, repeat: false },
+      { _tag: "stream", drop: true, repeat: true },
+      { _tag: "status", staleness: 0 },
+      { _tag: "stream", drop: true, repeat: true },
+      { _tag: "confirm", staleness: 0 }
     ]
     expect(run(m, 0, steps)).toEqual([])
   })

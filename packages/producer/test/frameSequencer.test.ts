@@ -23,7 +23,14 @@ const run = (frames: ReadonlyArray<string>, resumeFrom?: ReadonlyMap<string, { r
 
 describe("the sequence stage", () => {
   it("passes each new trade on once, drops repeats, and hands on the gap a jump in ids reveals", () => {
-    const r = run([frame("BTCUSDT", 1, 100), frame("BTCUSDT", 2, 110), frame("BTCUSDT", 2, 110), frame("ETHUSDT", 50, 120), frame("BTCUSDT", 6, 130), frame("BTCUSDT", 4, 125)])
+    const r = run([
+      frame("BTCUSDT", 1, 100),
+      frame("BTCUSDT", 2, 110),
+      frame("BTCUSDT", 2, 110),
+      frame("ETHUSDT", 50, 120),
+      frame("BTCUSDT", 6, 130),
+      frame("BTCUSDT", 4, 125)
+    ])
     expect(r.trades.map((t) => `${t.symbol} ${t.firstId}`)).toEqual(["BTCUSDT 1", "BTCUSDT 2", "ETHUSDT 50", "BTCUSDT 6"])
     expect(r.gaps).toEqual([{ symbol: "BTCUSDT", fromId: 3, toId: 5, fromTime: 110, toTime: 130 }])
     expect(r.counters.duplicatesDropped).toBe(2)
@@ -34,7 +41,10 @@ describe("the sequence stage", () => {
   })
 
   it("ignores symbols not asked for, counts and samples a malformed frame, and resumes after a stored point", () => {
-    const r = run([frame("SOLUSDT", 1, 100), "{\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"trade\"}}", frame("BTCUSDT", 40, 100), frame("BTCUSDT", 43, 140)], new Map([["BTCUSDT", { id: 40, time: 90 }]]))
+    const r = run(
+      [frame("SOLUSDT", 1, 100), '{"stream":"btcusdt@trade","data":{"e":"trade"}}', frame("BTCUSDT", 40, 100), frame("BTCUSDT", 43, 140)],
+      new Map([["BTCUSDT", { id: 40, time: 90 }]])
+    )
     expect(r.trades.map((t) => t.firstId)).toEqual([43])
     expect(r.firsts).toEqual([])
     expect(r.gaps).toEqual([{ symbol: "BTCUSDT", fromId: 41, toId: 42, fromTime: 90, toTime: 140 }])

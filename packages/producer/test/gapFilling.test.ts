@@ -18,7 +18,10 @@ import { RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 import { DEFAULT_GAP_FILLING, fillNextGap, type PendingGap, pendingGap, retryDelay } from "../src/gaps/GapFilling.ts"
 import { ProducerMetrics } from "../src/metrics/ProducerMetrics.ts"
 
-const btc = loadRecording(sharedFile(RECORDING)).slice(0, 400).filter((f) => f.trade.symbol === "BTCUSDT").map((f) => f.trade)
+const btc = loadRecording(sharedFile(RECORDING))
+  .slice(0, 400)
+  .filter((f) => f.trade.symbol === "BTCUSDT")
+  .map((f) => f.trade)
 
 /** `historicalTrades` of the trades up to `knownThrough.id`: the database's reach, moved by the test. */
 const laggingRest = Effect.acquireRelease(
@@ -28,15 +31,18 @@ const laggingRest = Effect.acquireRelease(
       const url = new URL(req.url ?? "/", "http://x")
       const fromId = Number(url.searchParams.get("fromId"))
       const limit = Number(url.searchParams.get("limit"))
-      const page = btc.filter((t) => t.firstId >= fromId && t.firstId <= knownThrough.id).slice(0, limit).map((t) => ({
-        id: t.firstId,
-        price: formatUnits(t.price, PRICE_SCALE, 8),
-        qty: formatUnits(t.qty, PRICE_SCALE, 8),
-        quoteQty: formatUnits(t.price * t.qty, QUOTE_SCALE, 8),
-        time: t.time,
-        isBuyerMaker: t.buyerIsMaker,
-        isBestMatch: true
-      }))
+      const page = btc
+        .filter((t) => t.firstId >= fromId && t.firstId <= knownThrough.id)
+        .slice(0, limit)
+        .map((t) => ({
+          id: t.firstId,
+          price: formatUnits(t.price, PRICE_SCALE, 8),
+          qty: formatUnits(t.qty, PRICE_SCALE, 8),
+          quoteQty: formatUnits(t.price * t.qty, QUOTE_SCALE, 8),
+          time: t.time,
+          isBuyerMaker: t.buyerIsMaker,
+          isBestMatch: true
+        }))
       res.writeHead(200, { "content-type": "application/json" })
       res.end(JSON.stringify(page))
     })
@@ -49,7 +55,7 @@ const laggingRest = Effect.acquireRelease(
   (peer) => Effect.promise(peer.close)
 )
 
-const stage = Effect.gen(function*() {
+const stage = Effect.gen(function* () {
   const peer = yield* laggingRest
   const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: peer.url, maxAttempts: 1 })
   const gaps = yield* Queue.unbounded<PendingGap>()
@@ -70,7 +76,7 @@ const stage = Effect.gen(function*() {
 })
 
 it.effect("fills a gap from REST, in id order, between its two announcements", () =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const { gaps, announced, delivered, metrics, fillNext } = yield* stage
     const [a, , , , b] = btc.slice(10, 15)
     yield* Queue.offer(gaps, pendingGap({ symbol: "BTCUSDT", fromId: a!.firstId, toId: b!.firstId, fromTime: a!.time, toTime: b!.time }, 0))
@@ -79,10 +85,11 @@ it.effect("fills a gap from REST, in id order, between its two announcements", (
     expect(announced.map((e) => e._tag)).toEqual(["DataGapDetected", "DataGapFilled"])
     expect(announced[1]).toMatchObject({ fromId: a!.firstId, toId: b!.firstId })
     expect([metrics.counters.gapsFilled, metrics.counters.tradesBackfilled, metrics.counters.gapsWaiting.size]).toEqual([1, 5, 0])
-  }).pipe(Effect.scoped, Effect.provide(OutboundHttp)))
+  }).pipe(Effect.scoped, Effect.provide(OutboundHttp))
+)
 
 it.effect("takes a short page for a lagging database: asks again with backoff until every trade is in, overdue said once by name", () =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const { peer, gaps, announced, delivered, retries, metrics, fillNext } = yield* stage
     const wanted = btc.slice(20, 30)
     const gap = { symbol: "BTCUSDT", fromId: wanted[0]!.firstId, toId: wanted.at(-1)!.firstId, fromTime: wanted[0]!.time, toTime: wanted.at(-1)!.time }
@@ -115,7 +122,8 @@ it.effect("takes a short page for a lagging database: asks again with backoff un
     expect(delivered.map((t) => t.firstId)).toEqual(wanted.map((t) => t.firstId))
     expect(announced.at(-1)).toMatchObject({ _tag: "DataGapFilled", fromId: gap.fromId, toId: gap.toId })
     expect([metrics.counters.gapsFilled, metrics.counters.gapRetries, metrics.counters.gapsWaiting.size]).toEqual([1, 3, 0])
-  }).pipe(Effect.scoped, Effect.provide(OutboundHttp)))
+  }).pipe(Effect.scoped, Effect.provide(OutboundHttp))
+)
 
 it("waits longer each time, up to the cap", () => {
   const policy = { baseMillis: 2_000, capMillis: 300_000 }

@@ -14,20 +14,23 @@ const batch = (n: number): TradeBatch => ({
 })
 
 /** The journal in `dir`, opened afresh for `f` and closed after it: each call is a process of its own. */
-const withJournal = <A, E>(dir: string, f: (j: Journal["Service"]) => Effect.Effect<A, E>) =>
-  Journal.use(f).pipe(Effect.provide(Journal.layer(dir)))
+const withJournal = <A, E>(dir: string, f: (j: Journal["Service"]) => Effect.Effect<A, E>) => Journal.use(f).pipe(Effect.provide(Journal.layer(dir)))
 
-it.effect("keeps batches across a restart, in order, and forgets them once committed", () => Effect.gen(function*() {
-  const dir = join(mkdtempSync(join(tmpdir(), "blockchaincore-journal-")), "j")
-  yield* withJournal(dir, (j) => Effect.gen(function*() {
-    yield* j.append([batch(1), batch(2)])
-    yield* j.append([batch(3)])
-    yield* j.commit(1)
-  }))
-  // A new process: what was not committed is still there, in order.
-  const after = yield* withJournal(dir, (j) => Effect.succeed({ size: j.size(), first: j.peek(10) }))
-  expect(after).toEqual({ size: 2, first: [batch(2), batch(3)] })
-  yield* withJournal(dir, (j) => j.commit(2))
-  expect(yield* withJournal(dir, (j) => Effect.succeed(j.size()))).toBe(0)
-  expect(existsSync(dir) && readdirSync(dir)).toEqual([])
-}))
+it.effect("keeps batches across a restart, in order, and forgets them once committed", () =>
+  Effect.gen(function* () {
+    const dir = join(mkdtempSync(join(tmpdir(), "blockchaincore-journal-")), "j")
+    yield* withJournal(dir, (j) =>
+      Effect.gen(function* () {
+        yield* j.append([batch(1), batch(2)])
+        yield* j.append([batch(3)])
+        yield* j.commit(1)
+      })
+    )
+    // A new process: what was not committed is still there, in order.
+    const after = yield* withJournal(dir, (j) => Effect.succeed({ size: j.size(), first: j.peek(10) }))
+    expect(after).toEqual({ size: 2, first: [batch(2), batch(3)] })
+    yield* withJournal(dir, (j) => j.commit(2))
+    expect(yield* withJournal(dir, (j) => Effect.succeed(j.size()))).toBe(0)
+    expect(existsSync(dir) && readdirSync(dir)).toEqual([])
+  })
+)

@@ -42,13 +42,15 @@ describe("the outbound client against an HTTP/1.0 peer that closes right after a
     const body = randomBytes(6_000_000)
     const server = await peer(() => ({ status: 200, body }))
     for (let i = 0; i < RUNS; i++) {
-      const exit = await run(Effect.gen(function*() {
-        const response = yield* HttpClient.get(server.url)
-        const chunks: Array<Uint8Array> = []
-        // A millisecond per chunk: the socket's bytes and its FIN arrive long before they are read.
-        yield* response.stream.pipe(Stream.runForEach((chunk) => Effect.sleep(1).pipe(Effect.andThen(Effect.sync(() => chunks.push(chunk))))))
-        return sha256(Buffer.concat(chunks))
-      }))
+      const exit = await run(
+        Effect.gen(function* () {
+          const response = yield* HttpClient.get(server.url)
+          const chunks: Array<Uint8Array> = []
+          // A millisecond per chunk: the socket's bytes and its FIN arrive long before they are read.
+          yield* response.stream.pipe(Stream.runForEach((chunk) => Effect.sleep(1).pipe(Effect.andThen(Effect.sync(() => chunks.push(chunk))))))
+          return sha256(Buffer.concat(chunks))
+        })
+      )
       expect(exit).toEqual(Exit.succeed(sha256(body)))
     }
   })
@@ -59,7 +61,10 @@ describe("the outbound client against an HTTP/1.0 peer that closes right after a
     const server = await peer((request) =>
       request.path.endsWith(".CHECKSUM")
         ? { status: 200, body: `${sha256(zip)}  ${file.name}\n` }
-        : request.path === `/${dailyPath("trades", "BTCUSDT", "2024-08-08")}` ? { status: 200, body: zip } : { status: 404 })
+        : request.path === `/${dailyPath("trades", "BTCUSDT", "2024-08-08")}`
+          ? { status: 200, body: zip }
+          : { status: 404 }
+    )
     for (let i = 0; i < RUNS; i++) {
       const dir = mkdtempSync(join(tmpdir(), "outbound-download-"))
       const exit = await run(downloadArchiveFile(file, { baseUrl: server.url, dir, tries: 2 }))
@@ -69,16 +74,43 @@ describe("the outbound client against an HTTP/1.0 peer that closes right after a
   })
 
   it(`gets Binance REST answers (historicalTrades for a gap, klines for a warm start), ${RUNS} runs of ${RUNS}`, async () => {
-    const trades = Array.from({ length: 1000 }, (_, i) => ({ id: 1000 + i, price: formatUnits(6_168_599_000_000n + BigInt(i), PRICE_SCALE, 8), qty: "0.00100000", quoteQty: "61.68599000", time: 1_723_161_255_000 + i, isBuyerMaker: i % 2 === 0, isBestMatch: true }))
-    const klines = Array.from({ length: 61 }, (_, i) => [1_723_161_240_000 + i * 60_000, "61685.99000000", "61700.00000000", "61600.00000000", "61650.00000000", "1.50000000", 1_723_161_299_999 + i * 60_000, "92528.98500000", 12, "0.70000000", "43180.00000000", "0"])
-    const server = await peer((request) => ({ status: 200, headers: { "x-mbx-used-weight-1m": "30" }, body: JSON.stringify(request.path.startsWith("/api/v3/klines") ? klines : trades) }))
+    const trades = Array.from({ length: 1000 }, (_, i) => ({
+      id: 1000 + i,
+      price: formatUnits(6_168_599_000_000n + BigInt(i), PRICE_SCALE, 8),
+      qty: "0.00100000",
+      quoteQty: "61.68599000",
+      time: 1_723_161_255_000 + i,
+      isBuyerMaker: i % 2 === 0,
+      isBestMatch: true
+    }))
+    const klines = Array.from({ length: 61 }, (_, i) => [
+      1_723_161_240_000 + i * 60_000,
+      "61685.99000000",
+      "61700.00000000",
+      "61600.00000000",
+      "61650.00000000",
+      "1.50000000",
+      1_723_161_299_999 + i * 60_000,
+      "92528.98500000",
+      12,
+      "0.70000000",
+      "43180.00000000",
+      "0"
+    ])
+    const server = await peer((request) => ({
+      status: 200,
+      headers: { "x-mbx-used-weight-1m": "30" },
+      body: JSON.stringify(request.path.startsWith("/api/v3/klines") ? klines : trades)
+    }))
     for (let i = 0; i < RUNS; i++) {
-      const exit = await run(Effect.gen(function*() {
-        const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: server.url, maxAttempts: 1 })
-        const got = yield* rest.historicalTrades("BTCUSDT", 1000, 1000)
-        const candles = yield* rest.klines("BTCUSDT", "1m", 61)
-        return { trades: got.length, last: got.at(-1)?.price, candles: candles.length, close: candles[0]?.close }
-      }))
+      const exit = await run(
+        Effect.gen(function* () {
+          const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: server.url, maxAttempts: 1 })
+          const got = yield* rest.historicalTrades("BTCUSDT", 1000, 1000)
+          const candles = yield* rest.klines("BTCUSDT", "1m", 61)
+          return { trades: got.length, last: got.at(-1)?.price, candles: candles.length, close: candles[0]?.close }
+        })
+      )
       expect(exit).toEqual(Exit.succeed({ trades: 1000, last: 6_168_599_000_999n, candles: 61, close: 6_165_000_000_000n }))
     }
   })
@@ -88,15 +120,25 @@ describe("the outbound client against an HTTP/1.0 peer that closes right after a
       const url = new URL(request.path, "http://x")
       const from = Number(url.searchParams.get("fromId"))
       const limit = Number(url.searchParams.get("limit"))
-      const page = Array.from({ length: limit }, (_, i) => ({ id: from + i, price: "61685.99000000", qty: "0.00100000", quoteQty: "61.68599000", time: 1_723_161_255_000 + from + i, isBuyerMaker: false, isBestMatch: true }))
+      const page = Array.from({ length: limit }, (_, i) => ({
+        id: from + i,
+        price: "61685.99000000",
+        qty: "0.00100000",
+        quoteQty: "61.68599000",
+        time: 1_723_161_255_000 + from + i,
+        isBuyerMaker: false,
+        isBestMatch: true
+      }))
       return { status: 200, body: JSON.stringify(page) }
     })
     for (let i = 0; i < RUNS; i++) {
-      const exit = await run(Effect.gen(function*() {
-        const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: server.url, maxAttempts: 1 })
-        const fill = yield* fillGap(rest, { symbol: "BTCUSDT", fromId: 10_000, toId: 12_499, fromTime: 0, toTime: 0 })
-        return { missing: fill.missing, trades: fill.trades.length, ids: fill.trades.every((t, k) => t.firstId === 10_000 + k) }
-      }))
+      const exit = await run(
+        Effect.gen(function* () {
+          const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: server.url, maxAttempts: 1 })
+          const fill = yield* fillGap(rest, { symbol: "BTCUSDT", fromId: 10_000, toId: 12_499, fromTime: 0, toTime: 0 })
+          return { missing: fill.missing, trades: fill.trades.length, ids: fill.trades.every((t, k) => t.firstId === 10_000 + k) }
+        })
+      )
       expect(exit).toEqual(Exit.succeed({ missing: undefined, trades: 2_500, ids: true }))
     }
   })
@@ -104,7 +146,9 @@ describe("the outbound client against an HTTP/1.0 peer that closes right after a
   it(`posts to a webhook and reads its answer, ${RUNS} runs of ${RUNS}`, async () => {
     const server = await peer(() => ({ status: 200, body: "ok" }))
     for (let i = 0; i < RUNS; i++) {
-      const exit = await run(Effect.flatMap(makeWebhookNotifier(server.url), (webhook) => webhook.notify({ subject: "BTCUSDT 1h", body: `close 61685.99 (${i})`, severity: "high" })))
+      const exit = await run(
+        Effect.flatMap(makeWebhookNotifier(server.url), (webhook) => webhook.notify({ subject: "BTCUSDT 1h", body: `close 61685.99 (${i})`, severity: "high" }))
+      )
       expect(Exit.isSuccess(exit)).toBe(true)
     }
     expect(server.requests).toHaveLength(RUNS)
@@ -114,7 +158,9 @@ describe("the outbound client against an HTTP/1.0 peer that closes right after a
 
 describe("the outbound client and redirects", () => {
   it("follows a redirect, as fetch did: a webhook moved, an archive behind a mirror", async () => {
-    const server = await peer((request) => request.path === "/old" ? { status: 302, headers: { location: "/new" } } : { status: 200, body: `at ${request.path}` })
+    const server = await peer((request) =>
+      request.path === "/old" ? { status: 302, headers: { location: "/new" } } : { status: 200, body: `at ${request.path}` }
+    )
     const exit = await run(Effect.flatMap(HttpClient.get(`${server.url}/old`), (response) => response.text))
     expect(exit).toEqual(Exit.succeed("at /new"))
   })
@@ -130,10 +176,12 @@ describe("the outbound client against peers that fail", () => {
   for (const [what, answer] of faults) {
     it(`Binance REST retries a peer that ${what}, then fails with a RestError naming the URL`, async () => {
       const server = await peer(() => answer)
-      const exit = await run(Effect.gen(function*() {
-        const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: server.url, maxAttempts: 2, timeoutMillis: 300 })
-        return yield* rest.historicalTrades("BTCUSDT", 1, 10)
-      }))
+      const exit = await run(
+        Effect.gen(function* () {
+          const rest = yield* makeBinanceRest({ ...DEFAULT_REST, baseUrl: server.url, maxAttempts: 2, timeoutMillis: 300 })
+          return yield* rest.historicalTrades("BTCUSDT", 1, 10)
+        })
+      )
       const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
       expect(error).toBeInstanceOf(RestError)
       expect(error instanceof RestError ? error.url : "").toBe(`${server.url}/api/v3/historicalTrades?symbol=BTCUSDT&fromId=1&limit=10`)
@@ -152,7 +200,9 @@ describe("the outbound client against peers that fail", () => {
   it("the archive download retries a peer that FINs mid-file and fails naming the file", async () => {
     const file = archiveFiles("BTCUSDT", "trades", "2024-08-08", "2024-08-08")[0]!
     const zip = randomBytes(400_000)
-    const server = await peer((request) => request.path.endsWith(".CHECKSUM") ? { status: 200, body: `${sha256(zip)}  ${file.name}\n` } : { status: 200, body: zip, behaviour: "finMidBody" })
+    const server = await peer((request) =>
+      request.path.endsWith(".CHECKSUM") ? { status: 200, body: `${sha256(zip)}  ${file.name}\n` } : { status: 200, body: zip, behaviour: "finMidBody" }
+    )
     const exit = await run(downloadArchiveFile(file, { baseUrl: server.url, dir: mkdtempSync(join(tmpdir(), "outbound-download-")), tries: 2 }))
     expect(Exit.isFailure(exit)).toBe(true)
     expect(String(Exit.isFailure(exit) ? exit.cause : "")).toContain(file.name)
@@ -172,7 +222,9 @@ describe("production code", () => {
     const files = [...sources(join(root, "packages")), ...sources(join(root, "scripts")), ...sources(join(root, "stacks")), join(root, "sst.config.ts")]
     expect(files.length).toBeGreaterThan(100)
     const offenders = files.flatMap((path) => {
-      const code = readFileSync(path, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "")
+      const code = readFileSync(path, "utf8")
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/\/\/.*$/gm, "")
       const rel = relative(root, path)
       const browser = rel.startsWith(join("packages", "web", "src"))
       return /\bfetch\(/.test(code) || (!browser && /FetchHttpClient/.test(code)) ? [rel] : []

@@ -15,8 +15,20 @@ describe("the ticker's last ids", () => {
 
   it("takes an answer below a last id reported before as stale: it proves nothing", () => {
     const trusted = makeTrustedTicker()
-    trusted(new Map([["BTCUSDT", { lastId: 120, closeTime: T }], ["ETHUSDT", { lastId: 7, closeTime: T }]]), T)
-    const behind = trusted(new Map([["BTCUSDT", { lastId: 118, closeTime: T + 30_000 }], ["ETHUSDT", { lastId: 7, closeTime: T + 30_000 }]]), T + 30_000)
+    trusted(
+      new Map([
+        ["BTCUSDT", { lastId: 120, closeTime: T }],
+        ["ETHUSDT", { lastId: 7, closeTime: T }]
+      ]),
+      T
+    )
+    const behind = trusted(
+      new Map([
+        ["BTCUSDT", { lastId: 118, closeTime: T + 30_000 }],
+        ["ETHUSDT", { lastId: 7, closeTime: T + 30_000 }]
+      ]),
+      T + 30_000
+    )
     expect([...behind.lastIds]).toEqual([["ETHUSDT", 7]])
     expect(behind.provenTime.has("BTCUSDT")).toBe(false)
   })

@@ -36,7 +36,10 @@ export class ReplayMarket {
     frames.forEach((f, i) => last.set(f.stream, i))
     for (const i of last.values()) this.lastOfStream.add(i)
     for (const symbol of new Set(frames.map((f) => f.trade.symbol))) {
-      this.bySymbol.set(symbol, frames.filter((f) => f.trade.symbol === symbol))
+      this.bySymbol.set(
+        symbol,
+        frames.filter((f) => f.trade.symbol === symbol)
+      )
     }
   }
 

@@ -83,7 +83,8 @@ const aggTrades = (market: ReplayMarket, url: URL, reply: Reply): void => {
   const startTime = intParam(url, "startTime", 0)
   const endTime = intParam(url, "endTime", Number.MAX_SAFE_INTEGER)
   if (limit === undefined || fromId === undefined || startTime === undefined || endTime === undefined || limit < 1) return reply(400, ILLEGAL)
-  const rows = market.knownTrades(symbol)
+  const rows = market
+    .knownTrades(symbol)
     .filter((t) => t.firstId >= fromId && t.time >= startTime && t.time <= endTime)
     .slice(0, Math.min(1000, limit))
     .map((t) => ({
@@ -127,7 +128,8 @@ const klines = (market: ReplayMarket, url: URL, reply: Reply): void => {
   const endTime = Number(url.searchParams.get("endTime") ?? String(Number.MAX_SAFE_INTEGER))
   const frames = market.bySymbol.get(symbol)
   if (frames === undefined) return reply(400, { code: -1121, msg: "Invalid symbol." })
-  if (Option.isNone(interval) || !Number.isSafeInteger(startTime) || !Number.isSafeInteger(endTime)) return reply(400, { code: -1100, msg: "Illegal characters found in a parameter." })
+  if (Option.isNone(interval) || !Number.isSafeInteger(startTime) || !Number.isSafeInteger(endTime))
+    return reply(400, { code: -1100, msg: "Illegal characters found in a parameter." })
   const known = market.databaseTime()
   const engine = new CandleEngine({ intervals: [interval.value], graceMillis: 0 })
   const halt = market.faults.halt
@@ -135,7 +137,8 @@ const klines = (market: ReplayMarket, url: URL, reply: Reply): void => {
   engine.advance(symbol, known)
   const rows = engine.drain().flatMap((o) => {
     if (o._tag !== "CandleClosed" || o.candle.openTime < startTime || o.candle.openTime > endTime) return []
-    const halted = halt !== undefined && halt.symbol === symbol && o.candle.trades === 0 && o.candle.openTime >= halt.fromTime && o.candle.openTime < halt.toTime
+    const halted =
+      halt !== undefined && halt.symbol === symbol && o.candle.trades === 0 && o.candle.openTime >= halt.fromTime && o.candle.openTime < halt.toTime
     return halted ? [] : [klineRow(o.candle)]
   })
   const limit = Number(url.searchParams.get("limit") ?? "500")
@@ -155,7 +158,10 @@ const ticker = (market: ReplayMarket, url: URL, reply: Reply): void => {
   // As Binance: one symbol it does not list refuses the whole request.
   if (asked.value.some((s) => !market.bySymbol.has(s))) return reply(400, { code: -1121, msg: "Invalid symbol." })
   const closeTime = market.time()
-  reply(200, asked.value.map((symbol) => ({ symbol, lastId: lastIds.get(symbol) ?? -1, closeTime })))
+  reply(
+    200,
+    asked.value.map((symbol) => ({ symbol, lastId: lastIds.get(symbol) ?? -1, closeTime }))
+  )
 }
 
 const TickerSymbols = Schema.fromJsonString(Schema.Array(Schema.String))

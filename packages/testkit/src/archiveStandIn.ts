@@ -16,7 +16,10 @@ import type { Trade } from "@blockchaincore/core/trade/Trade"
 export const dailyPath = (kind: string, symbol: string, day: string) => `data/spot/daily/${kind}/${symbol}/${symbol}-${kind}-${day}.zip`
 
 /** Trades as the archive's raw trades files, per symbol and UTC day; `alter` may change one trade's quantity. */
-export const rawTradeFiles = (trades: ReadonlyArray<Trade>, alter?: { readonly symbol: string; readonly id: number; readonly qty: string }): Map<string, string> => {
+export const rawTradeFiles = (
+  trades: ReadonlyArray<Trade>,
+  alter?: { readonly symbol: string; readonly id: number; readonly qty: string }
+): Map<string, string> => {
   const files = new Map<string, Array<string>>()
   for (const t of trades) {
     const path = dailyPath("trades", t.symbol, new Date(t.time).toISOString().slice(0, 10))
@@ -91,7 +94,18 @@ export const startPublicArchive = async (
   faults: ReadonlyMap<string, ArchiveFault> = new Map(),
   options: { readonly http10?: boolean } = {}
 ): Promise<PublicArchiveServer> => {
-  const zips = new Map([...files].map(([path, text]) => [path, zipOf(path.split("/").at(-1)!.replace(/\.zip$/, ".csv"), text)]))
+  const zips = new Map(
+    [...files].map(([path, text]) => [
+      path,
+      zipOf(
+        path
+          .split("/")
+          .at(-1)!
+          .replace(/\.zip$/, ".csv"),
+        text
+      )
+    ])
+  )
   if (options.http10 === true) return startStaticHttp10Archive(zips)
   const served = new Map<string, number>()
   const requests: Array<string> = []
@@ -117,7 +131,10 @@ export const startPublicArchive = async (
     const start = range === null ? 0 : Number(range[1])
     if (start >= body.length) return void res.writeHead(416).end()
     const part = body.subarray(start)
-    res.writeHead(range === null ? 200 : 206, { "content-length": part.length, ...(range === null ? {} : { "content-range": `bytes ${start}-${body.length - 1}/${body.length}` }) })
+    res.writeHead(range === null ? 200 : 206, {
+      "content-length": part.length,
+      ...(range === null ? {} : { "content-range": `bytes ${start}-${body.length - 1}/${body.length}` })
+    })
     if (n === 1 && fault.stallAfter !== undefined) {
       res.write(part.subarray(0, fault.stallAfter))
       return
@@ -133,10 +150,11 @@ export const startPublicArchive = async (
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    })
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
   }
 }
 

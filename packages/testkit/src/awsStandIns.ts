@@ -45,7 +45,13 @@ export const startS3rver = async (bucket: string) => {
   const address = await server.run()
   // s3rver checks signatures against its one built-in key pair.
   const endpoint = `http://127.0.0.1:${address.port}`
-  const client = new S3Client({ endpoint, region: "us-east-1", credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }, forcePathStyle: true, maxAttempts: 1 })
+  const client = new S3Client({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    forcePathStyle: true,
+    maxAttempts: 1
+  })
   await client.send(new CreateBucketCommand({ Bucket: bucket }))
   return {
     client,
@@ -60,12 +66,20 @@ export const startS3rver = async (bucket: string) => {
 
 /** One dynalite with the given tables, shared by the tests of a `layer(Dynalite.layer(…))` block. */
 export class Dynalite extends Context.Service<Dynalite, Awaited<ReturnType<typeof startDynalite>>>()("@blockchaincore/testkit/Dynalite") {
-  static readonly layer = (tables: Readonly<Record<string, TableKeys>>) => Layer.effect(Dynalite, scopedStandIn(() => startDynalite(tables)))
+  static readonly layer = (tables: Readonly<Record<string, TableKeys>>) =>
+    Layer.effect(
+      Dynalite,
+      scopedStandIn(() => startDynalite(tables))
+    )
 }
 
 /** One s3rver with one bucket, shared by the tests of a `layer(S3rverBucket.layer(…))` block. */
 export class S3rverBucket extends Context.Service<S3rverBucket, Awaited<ReturnType<typeof startS3rver>>>()("@blockchaincore/testkit/S3rverBucket") {
-  static readonly layer = (bucket: string) => Layer.effect(S3rverBucket, scopedStandIn(() => startS3rver(bucket)))
+  static readonly layer = (bucket: string) =>
+    Layer.effect(
+      S3rverBucket,
+      scopedStandIn(() => startS3rver(bucket))
+    )
 }
 
 /** SST's linked-resource variables for the stack's tables, bucket and bus, as the stand-ins name them. */

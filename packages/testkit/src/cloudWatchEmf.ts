@@ -29,7 +29,8 @@ export const extractEmf = (logEvent: string): Array<Datapoint> => {
   if (typeof aws["Timestamp"] !== "number" || !Array.isArray(aws["CloudWatchMetrics"])) return []
   const points: Array<Datapoint> = []
   for (const directive of aws["CloudWatchMetrics"]) {
-    if (!isRecord(directive) || typeof directive["Namespace"] !== "string" || !Array.isArray(directive["Dimensions"]) || !Array.isArray(directive["Metrics"])) continue
+    if (!isRecord(directive) || typeof directive["Namespace"] !== "string" || !Array.isArray(directive["Dimensions"]) || !Array.isArray(directive["Metrics"]))
+      continue
     for (const set of directive["Dimensions"]) {
       if (!Array.isArray(set) || !set.every((d) => typeof d === "string" && typeof root[d] === "string")) continue
       for (const m of directive["Metrics"]) {
@@ -53,10 +54,22 @@ export const lambdaJsonLog = async <A>(run: () => Promise<A>): Promise<{ readonl
   const methods = ["log", "info", "warn", "error", "debug"] as const
   const saved = methods.map((m) => console[m])
   for (const m of methods) {
-    console[m] = (...args: Array<unknown>) => void events.push(JSON.stringify({ timestamp: new Date().toISOString(), level: m === "log" ? "INFO" : m.toUpperCase(), requestId: "test", message: args.map(String).join(" ") }))
+    console[m] = (...args: Array<unknown>) =>
+      void events.push(
+        JSON.stringify({
+          timestamp: new Date().toISOString(),
+          level: m === "log" ? "INFO" : m.toUpperCase(),
+          requestId: "test",
+          message: args.map(String).join(" ")
+        })
+      )
   }
   const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    events.push(...String(chunk).split("\n").filter((l) => l.length > 0))
+    events.push(
+      ...String(chunk)
+        .split("\n")
+        .filter((l) => l.length > 0)
+    )
     return true
   })
   try {

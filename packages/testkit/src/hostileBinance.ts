@@ -12,7 +12,6 @@ import type { Socket } from "node:net"
 import type { RecordedFrame } from "@blockchaincore/replay/Recording"
 import { handshakeAnswerForKey, textFrame } from "./rawWebSocketServer.ts"
 
-
 interface HostileFaults {
   readonly duplicateEvery: number
   readonly withholdEvery: number
@@ -26,7 +25,16 @@ interface HostileFaults {
   readonly rest429: number
 }
 
-const HOSTILE: HostileFaults = { duplicateEvery: 997, withholdEvery: 1_499, corruptEvery: 2_003, dropAt: 8_000, missedOnDrop: 40, shutdownAt: 15_000, lingerFrames: 300, rest429: 2 }
+const HOSTILE: HostileFaults = {
+  duplicateEvery: 997,
+  withholdEvery: 1_499,
+  corruptEvery: 2_003,
+  dropAt: 8_000,
+  missedOnDrop: 40,
+  shutdownAt: 15_000,
+  lingerFrames: 300,
+  rest429: 2
+}
 
 export const startHostileBinance = async (frames: ReadonlyArray<RecordedFrame>, faults: HostileFaults = HOSTILE) => {
   const stats = { connections: 0, duplicated: 0, withheld: 0, corrupted: 0, rest: 0, rest429: 0 }

@@ -32,7 +32,16 @@ export interface Http10Peer {
   readonly close: () => Promise<void>
 }
 
-const REASONS: Readonly<Record<number, string>> = { 200: "OK", 302: "Found", 206: "Partial Content", 404: "Not Found", 416: "Range Not Satisfiable", 429: "Too Many Requests", 451: "Unavailable For Legal Reasons", 500: "Internal Server Error" }
+const REASONS: Readonly<Record<number, string>> = {
+  200: "OK",
+  302: "Found",
+  206: "Partial Content",
+  404: "Not Found",
+  416: "Range Not Satisfiable",
+  429: "Too Many Requests",
+  451: "Unavailable For Legal Reasons",
+  500: "Internal Server Error"
+}
 
 /** Head and body of one request, once all of it (by Content-Length) has arrived. */
 const parseRequest = (bytes: Buffer): PeerRequest | undefined => {
@@ -67,7 +76,12 @@ export const startHttp10Peer = async (route: (request: PeerRequest) => PeerAnswe
       const answer = route(request)
       if (answer.behaviour === "silent") return
       const body = typeof answer.body === "string" ? Buffer.from(answer.body) : Buffer.from(answer.body ?? new Uint8Array())
-      const head = [`HTTP/1.0 ${answer.status} ${REASONS[answer.status] ?? "Status"}`, "Connection: close", `Content-Length: ${body.length}`, ...Object.entries(answer.headers ?? {}).map(([k, v]) => `${k}: ${v}`)]
+      const head = [
+        `HTTP/1.0 ${answer.status} ${REASONS[answer.status] ?? "Status"}`,
+        "Connection: close",
+        `Content-Length: ${body.length}`,
+        ...Object.entries(answer.headers ?? {}).map(([k, v]) => `${k}: ${v}`)
+      ]
       const sent = answer.behaviour === "finMidBody" ? body.subarray(0, Math.floor(body.length / 2)) : body
       // One write, then FIN: the client may not have read a byte of it yet.
       socket.end(Buffer.concat([Buffer.from(`${head.join("\r\n")}\r\n\r\n`, "latin1"), sent]))
@@ -78,9 +92,10 @@ export const startHttp10Peer = async (route: (request: PeerRequest) => PeerAnswe
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy()
-      server.close(() => resolve())
-    })
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      })
   }
 }

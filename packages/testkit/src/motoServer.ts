@@ -31,7 +31,8 @@ export const startMoto = (env: Readonly<Record<string, string>> = {}): Promise<M
     let said = ""
     const exited = new Promise<void>((done) => child.once("exit", () => done()))
     child.once("error", (e: NodeJS.ErrnoException) =>
-      reject(new Error(e.code === "ENOENT" ? `moto_server is not installed: ${MOTO_INSTALL}` : `moto_server: ${e.message}`)))
+      reject(new Error(e.code === "ENOENT" ? `moto_server is not installed: ${MOTO_INSTALL}` : `moto_server: ${e.message}`))
+    )
     child.once("exit", (code) => reject(new Error(`moto_server exited (${code}) before it listened: ${said}`)))
     const listen = (chunk: Buffer) => {
       said += chunk.toString("utf8")

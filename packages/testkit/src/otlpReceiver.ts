@@ -26,22 +26,30 @@ const AnyValue = Schema.Struct({
   doubleValue: Schema.optional(Schema.Number)
 })
 const KeyValues = Schema.Array(Schema.Struct({ key: Schema.String, value: AnyValue }))
-const TracesJson = Schema.fromJsonString(Schema.Struct({
-  resourceSpans: Schema.Array(Schema.Struct({
-    resource: Schema.optional(Schema.Struct({ attributes: Schema.optional(KeyValues) })),
-    scopeSpans: Schema.Array(Schema.Struct({
-      spans: Schema.Array(Schema.Struct({
-        traceId: Schema.String,
-        spanId: Schema.String,
-        parentSpanId: Schema.optional(Schema.String),
-        name: Schema.String,
-        startTimeUnixNano: Schema.String,
-        endTimeUnixNano: Schema.String,
-        attributes: Schema.optional(KeyValues)
-      }))
-    }))
-  }))
-}))
+const TracesJson = Schema.fromJsonString(
+  Schema.Struct({
+    resourceSpans: Schema.Array(
+      Schema.Struct({
+        resource: Schema.optional(Schema.Struct({ attributes: Schema.optional(KeyValues) })),
+        scopeSpans: Schema.Array(
+          Schema.Struct({
+            spans: Schema.Array(
+              Schema.Struct({
+                traceId: Schema.String,
+                spanId: Schema.String,
+                parentSpanId: Schema.optional(Schema.String),
+                name: Schema.String,
+                startTimeUnixNano: Schema.String,
+                endTimeUnixNano: Schema.String,
+                attributes: Schema.optional(KeyValues)
+              })
+            )
+          })
+        )
+      })
+    )
+  })
+)
 
 const valueOf = (v: typeof AnyValue.Type): string | number | boolean =>
   v.stringValue ?? v.boolValue ?? (v.intValue === undefined ? undefined : Number(v.intValue)) ?? v.doubleValue ?? ""
@@ -51,16 +59,18 @@ const attributesOf = (kvs: typeof KeyValues.Type | undefined) => Object.fromEntr
 const fromJson = (body: Buffer): Array<ReceivedSpan> =>
   Schema.decodeUnknownSync(TracesJson)(body.toString("utf8")).resourceSpans.flatMap((rs) => {
     const service = attributesOf(rs.resource?.attributes)["service.name"]
-    return rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({
-      traceId: s.traceId,
-      spanId: s.spanId,
-      parentSpanId: s.parentSpanId === undefined || s.parentSpanId === "" ? undefined : s.parentSpanId,
-      name: s.name,
-      startNanos: BigInt(s.startTimeUnixNano),
-      endNanos: BigInt(s.endTimeUnixNano),
-      attributes: attributesOf(s.attributes),
-      service: typeof service === "string" ? service : undefined
-    })))
+    return rs.scopeSpans.flatMap((ss) =>
+      ss.spans.map((s) => ({
+        traceId: s.traceId,
+        spanId: s.spanId,
+        parentSpanId: s.parentSpanId === undefined || s.parentSpanId === "" ? undefined : s.parentSpanId,
+        name: s.name,
+        startNanos: BigInt(s.startTimeUnixNano),
+        endNanos: BigInt(s.endTimeUnixNano),
+        attributes: attributesOf(s.attributes),
+        service: typeof service === "string" ? service : undefined
+      }))
+    )
   })
 
 /** Protobuf's wire format: each field as its number and its varint, fixed or length-delimited value. */
@@ -113,19 +123,21 @@ const kvsOf = (fields: Array<Field>, n: number) =>
 const fromProtobuf = (body: Buffer): Array<ReceivedSpan> =>
   messages(fieldsOf(body), 1).flatMap((rs) => {
     const service = kvsOf(messages(rs, 1)[0] ?? [], 1)["service.name"]
-    return messages(rs, 2).flatMap((ss) => messages(ss, 2).map((s) => {
-      const parent = bytesOf(s, 4)
-      return {
-        traceId: bytesOf(s, 1)?.toString("hex") ?? "",
-        spanId: bytesOf(s, 2)?.toString("hex") ?? "",
-        parentSpanId: parent === undefined || parent.length === 0 ? undefined : parent.toString("hex"),
-        name: bytesOf(s, 5)?.toString("utf8") ?? "",
-        startNanos: s.find((f) => f.field === 7)?.varint ?? 0n,
-        endNanos: s.find((f) => f.field === 8)?.varint ?? 0n,
-        attributes: kvsOf(s, 9),
-        service: typeof service === "string" ? service : undefined
-      }
-    }))
+    return messages(rs, 2).flatMap((ss) =>
+      messages(ss, 2).map((s) => {
+        const parent = bytesOf(s, 4)
+        return {
+          traceId: bytesOf(s, 1)?.toString("hex") ?? "",
+          spanId: bytesOf(s, 2)?.toString("hex") ?? "",
+          parentSpanId: parent === undefined || parent.length === 0 ? undefined : parent.toString("hex"),
+          name: bytesOf(s, 5)?.toString("utf8") ?? "",
+          startNanos: s.find((f) => f.field === 7)?.varint ?? 0n,
+          endNanos: s.find((f) => f.field === 8)?.varint ?? 0n,
+          attributes: kvsOf(s, 9),
+          service: typeof service === "string" ? service : undefined
+        }
+      })
+    )
   })
 
 export const startOtlpReceiver = async () => {

@@ -12,13 +12,18 @@ const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 /** A server-to-client frame (unmasked). */
 export const frame = (opcode: number, payload: Buffer | string): Buffer => {
   const body = typeof payload === "string" ? Buffer.from(payload) : payload
-  const head = body.length < 126 ? Buffer.from([0x80 | opcode, body.length]) : body.length < 65_536 ? Buffer.from([0x80 | opcode, 126, body.length >> 8, body.length & 0xff]) : (() => {
-    const h = Buffer.alloc(10)
-    h[0] = 0x80 | opcode
-    h[1] = 127
-    h.writeBigUInt64BE(BigInt(body.length), 2)
-    return h
-  })()
+  const head =
+    body.length < 126
+      ? Buffer.from([0x80 | opcode, body.length])
+      : body.length < 65_536
+        ? Buffer.from([0x80 | opcode, 126, body.length >> 8, body.length & 0xff])
+        : (() => {
+            const h = Buffer.alloc(10)
+            h[0] = 0x80 | opcode
+            h[1] = 127
+            h.writeBigUInt64BE(BigInt(body.length), 2)
+            return h
+          })()
   return Buffer.concat([head, body])
 }
 export const textFrame = (text: string) => frame(0x1, text)
@@ -26,7 +31,9 @@ export const pingFrame = (payload: string) => frame(0x9, payload)
 
 /** The 101 answer to a client's `Sec-WebSocket-Key`. */
 export const handshakeAnswerForKey = (key: string): Buffer => {
-  const accept = createHash("sha1").update(key + GUID).digest("base64")
+  const accept = createHash("sha1")
+    .update(key + GUID)
+    .digest("base64")
   return Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
 }
 

@@ -10,7 +10,10 @@ export const ROOT = resolve(import.meta.dirname, "../../..")
 export const README_ONLY = readFileSync(join(ROOT, "README.md"), "utf8")
 /** The pages of docs/, by file name. */
 export const DOCS: ReadonlyMap<string, string> = new Map(
-  readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => [f, readFileSync(join(ROOT, "docs", f), "utf8")])
+  readdirSync(join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .sort()
+    .map((f) => [f, readFileSync(join(ROOT, "docs", f), "utf8")])
 )
 /** The README followed into docs/: what a user reads, as one text. */
 export const README = [README_ONLY, ...DOCS.values()].join("\n")
@@ -45,9 +48,19 @@ export const readmeCommands = (): ReadonlyArray<string> => {
     for (const raw of (block[1] ?? "").split("\n")) {
       const line = raw.replace(/^\$ /, "")
       const settings = SETTINGS.exec(line)?.[1] ?? ""
-      for (const s of settings.trim().split(" ").filter((s) => s.length > 0)) readmeSettings.add(s.split("=")[0]!)
+      for (const s of settings
+        .trim()
+        .split(" ")
+        .filter((s) => s.length > 0))
+        readmeSettings.add(s.split("=")[0]!)
       if (/^\s+\[/.test(raw) && commands.length > 0) commands[commands.length - 1] += ` ${raw.trim()}`
-      else if (/^np[mx] /.test(line.slice(settings.length))) commands.push(line.slice(settings.length).replace(/\s+#.*$/, "").trim())
+      else if (/^np[mx] /.test(line.slice(settings.length)))
+        commands.push(
+          line
+            .slice(settings.length)
+            .replace(/\s+#.*$/, "")
+            .trim()
+        )
     }
   }
   for (const inline of README.matchAll(/`(np[mx] [^`]+)`/g)) commands.push(inline[1]!.replace(/\s+/g, " ").trim())
@@ -73,5 +86,7 @@ export const flagsOf = (command: string) => words(command, true).filter((w) => /
 /** Placeholders filled: each `--flag VALUE` of `fill` takes the value given there, and a flag of `fill` the command lacks is added. */
 export const filled = (argv: ReadonlyArray<string>, fill: Readonly<Record<string, string>>): Array<string> => [
   ...argv.map((w, i) => (i > 0 && argv[i - 1]! in fill ? fill[argv[i - 1]!]! : w)),
-  ...Object.entries(fill).filter(([flag]) => !argv.includes(flag)).flat()
+  ...Object.entries(fill)
+    .filter(([flag]) => !argv.includes(flag))
+    .flat()
 ]

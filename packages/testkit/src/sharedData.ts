@@ -13,7 +13,8 @@ const SHARED_DATA = resolve(import.meta.dirname, "../data")
 
 export const hasSharedData = existsSync(SHARED_DATA)
 
-if (!hasSharedData && process.env["CI"] === "true") throw new Error(`the tests' real data is missing: ${SHARED_DATA} (CI=true: refusing to skip the tests that read it)`)
+if (!hasSharedData && process.env["CI"] === "true")
+  throw new Error(`the tests' real data is missing: ${SHARED_DATA} (CI=true: refusing to skip the tests that read it)`)
 
 /** `describe` when the data is there, a visibly skipped `describe` when it is not. */
 export const describeWithSharedData = (name: string, body: () => void) =>
@@ -25,8 +26,14 @@ export const RECORDING = "binance-spot-trade-stream-BTCUSDT-ETHUSDT-20240808T235
 
 /** The recording's frames, one string each, in receive order. */
 export const recordingFrames = (): Array<string> =>
-  gunzipSync(readFileSync(sharedFile(RECORDING))).toString("utf8").split("\n").filter((l) => l.length > 0)
+  gunzipSync(readFileSync(sharedFile(RECORDING)))
+    .toString("utf8")
+    .split("\n")
+    .filter((l) => l.length > 0)
 
 /** A CSV file's rows as fields. */
 export const csvRows = (name: string): Array<Array<string>> =>
-  readFileSync(sharedFile(name), "utf8").split("\n").filter((l) => l.length > 0).map((l) => l.split(","))
+  readFileSync(sharedFile(name), "utf8")
+    .split("\n")
+    .filter((l) => l.length > 0)
+    .map((l) => l.split(","))

@@ -41,6 +41,10 @@ export const startWireFake = async (answer: (request: WireRequest, index: number
   }
 }
 
-export const json = (body: unknown, status = 200, contentType = "application/x-amz-json-1.1"): WireAnswer => ({ status, contentType, body: JSON.stringify(body) })
+export const json = (body: unknown, status = 200, contentType = "application/x-amz-json-1.1"): WireAnswer => ({
+  status,
+  contentType,
+  body: JSON.stringify(body)
+})
 
 export const TEST_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" }

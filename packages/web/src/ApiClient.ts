@@ -25,9 +25,11 @@ export const klines = (base: string, symbol: string, interval: string, limit = 5
   call(base, (api) => Effect.flatMap(Schema.decodeUnknownEffect(Interval)(interval), (i) => api.klines({ query: { symbol, interval: i, limit } })))
 
 /** Recent anomalies, newest first; undefined where the deployment keeps no history (the API answers 404). */
-export const anomalies = (base: string) => call(base, (api) => api.anomalies({ query: { limit: 500 } }).pipe(Effect.catchIf(isNotFound, () => Effect.succeed(undefined))))
+export const anomalies = (base: string) =>
+  call(base, (api) => api.anomalies({ query: { limit: 500 } }).pipe(Effect.catchIf(isNotFound, () => Effect.succeed(undefined))))
 
-export const alerts = (base: string) => call(base, (api) => api.alerts({ query: { limit: 500 } }).pipe(Effect.catchIf(isNotFound, () => Effect.succeed(undefined))))
+export const alerts = (base: string) =>
+  call(base, (api) => api.alerts({ query: { limit: 500 } }).pipe(Effect.catchIf(isNotFound, () => Effect.succeed(undefined))))
 
 /** The pipeline's health, or where the deployment only says whether its store answers (AWS) that; undefined if it does not answer. */
 export const health = (base: string): Promise<PipelineHealth | StoreHealth | undefined> =>

@@ -5,7 +5,18 @@
  * written on the container's data attributes (candle count, last open time, marker times), for
  * the browser test and for anyone inspecting the page.
  */
-import { CandlestickSeries, createChart, createSeriesMarkers, HistogramSeries, type IChartApi, type ISeriesApi, type ISeriesMarkersPluginApi, type SeriesMarker, type Time, type UTCTimestamp } from "lightweight-charts"
+import {
+  CandlestickSeries,
+  createChart,
+  createSeriesMarkers,
+  HistogramSeries,
+  type IChartApi,
+  type ISeriesApi,
+  type ISeriesMarkersPluginApi,
+  type SeriesMarker,
+  type Time,
+  type UTCTimestamp
+} from "lightweight-charts"
 import type { KlineRow } from "./ApiClient.ts"
 
 interface Marked {
@@ -119,4 +130,8 @@ export class CandleChart {
 }
 
 const candleOf = (r: KlineRow) => ({ time: seconds(r[0]), open: Number(r[1]), high: Number(r[2]), low: Number(r[3]), close: Number(r[4]) })
-const volumeOf = (r: KlineRow) => ({ time: seconds(r[0]), value: Number(r[5]), color: Number(r[4]) >= Number(r[1]) ? "rgba(38,166,154,0.5)" : "rgba(239,83,80,0.5)" })
+const volumeOf = (r: KlineRow) => ({
+  time: seconds(r[0]),
+  value: Number(r[5]),
+  color: Number(r[4]) >= Number(r[1]) ? "rgba(38,166,154,0.5)" : "rgba(239,83,80,0.5)"
+})

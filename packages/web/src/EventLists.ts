@@ -34,13 +34,17 @@ export const renderAnomalies = (list: HTMLElement, all: ReadonlyArray<AnomalyDet
     ...(shown.length === 0
       ? [empty(all.length > 0 ? "No anomaly matches these filters." : kept ? "No anomalies yet." : NOT_KEPT)]
       : shown.slice(0, 200).map((a) =>
-        item(`${time(a.candle.openTime)}  ${a.candle.symbol} ${a.candle.interval}  ${a.rule.replaceAll("_", " ")}  (${a.severity})`, `anomaly ${a.severity}`, {
-          symbol: a.candle.symbol,
-          interval: a.candle.interval,
-          openTime: String(a.candle.openTime),
-          rule: a.rule
-        })
-      ))
+          item(
+            `${time(a.candle.openTime)}  ${a.candle.symbol} ${a.candle.interval}  ${a.rule.replaceAll("_", " ")}  (${a.severity})`,
+            `anomaly ${a.severity}`,
+            {
+              symbol: a.candle.symbol,
+              interval: a.candle.interval,
+              openTime: String(a.candle.openTime),
+              rule: a.rule
+            }
+          )
+        ))
   )
 }
 
@@ -49,6 +53,11 @@ export const renderAlerts = (list: HTMLElement, all: ReadonlyArray<AlertSent>, f
   list.replaceChildren(
     ...(shown.length === 0
       ? [empty(all.length > 0 ? "No alert matches these filters." : kept ? "No alerts yet." : NOT_KEPT)]
-      : shown.slice(0, 200).map((a) => item(`${time(a.sentAt)}  ${a.symbol} ${a.interval}  ${a.rule.replaceAll("_", " ")}  ${a.state}`, `alert ${a.state}`, { symbol: a.symbol, rule: a.rule })))
+      : shown.slice(0, 200).map((a) =>
+          item(`${time(a.sentAt)}  ${a.symbol} ${a.interval}  ${a.rule.replaceAll("_", " ")}  ${a.state}`, `alert ${a.state}`, {
+            symbol: a.symbol,
+            rule: a.rule
+          })
+        ))
   )
 }

@@ -16,9 +16,16 @@ const age = (seconds: number | null) => (seconds === null ? "no trade yet" : sec
 
 /** " · reconciled 3 h, 0 mismatches, last 01:00:02 UTC", or nothing where the deployment does not say. */
 const reconciled = (r: ReconciliationHealth | undefined): string =>
-  r === undefined ? "" : ` · reconciled ${r.hours} h with Binance, ${r.mismatches} mismatch${r.mismatches === 1 ? "" : "es"}${r.lastAt === null ? "" : `, last ${new Date(r.lastAt).toISOString().slice(11, 19)} UTC`}`
+  r === undefined
+    ? ""
+    : ` · reconciled ${r.hours} h with Binance, ${r.mismatches} mismatch${r.mismatches === 1 ? "" : "es"}${r.lastAt === null ? "" : `, last ${new Date(r.lastAt).toISOString().slice(11, 19)} UTC`}`
 
-export const renderHealth = (table: HTMLTableSectionElement, summary: HTMLElement, banner: HTMLElement, reported: PipelineHealth | StoreHealth | undefined): void => {
+export const renderHealth = (
+  table: HTMLTableSectionElement,
+  summary: HTMLElement,
+  banner: HTMLElement,
+  reported: PipelineHealth | StoreHealth | undefined
+): void => {
   // A deployment without the producer beside its API (AWS) says only whether its store answers, and the reconciliations.
   const h = reported !== undefined && "now" in reported ? reported : undefined
   const text = bannerText(h)

@@ -13,7 +13,8 @@ const cell = (text: string, title?: string) => {
   return td
 }
 
-const millis = (value: number | null) => (value === null ? "–" : value < 10 ? `${value.toFixed(1)} ms` : value < 10_000 ? `${Math.round(value)} ms` : `${(value / 1_000).toFixed(1)} s`)
+const millis = (value: number | null) =>
+  value === null ? "–" : value < 10 ? `${value.toFixed(1)} ms` : value < 10_000 ? `${Math.round(value)} ms` : `${(value / 1_000).toFixed(1)} s`
 
 const describe = (hop: string): string | undefined => (hop in HOPS ? HOPS[hop as keyof typeof HOPS] : undefined)
 

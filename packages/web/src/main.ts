@@ -77,12 +77,15 @@ const showNotice = (text: string) => {
 const filters = (): Filters => ({ symbol: ui.filterSymbol.value, rule: ui.filterRule.value, severity: ui.filterSeverity.value })
 
 const legend = (row: Api.KlineRow | undefined) => {
-  ui.legend.textContent = row === undefined ? "" : `${new Date(row[0]).toISOString().slice(0, 16).replace("T", " ")}  O ${row[1]}  H ${row[2]}  L ${row[3]}  C ${row[4]}  V ${row[5]}`
+  ui.legend.textContent =
+    row === undefined ? "" : `${new Date(row[0]).toISOString().slice(0, 16).replace("T", " ")}  O ${row[1]}  H ${row[2]}  L ${row[3]}  C ${row[4]}  V ${row[5]}`
 }
 
 const noData = (empty: boolean) => {
   ui.noData.hidden = !empty
-  ui.noData.textContent = empty ? `No candles yet for ${ui.symbol.value} ${ui.interval.value}: the first appears when its ${ui.interval.value} window closes.` : ""
+  ui.noData.textContent = empty
+    ? `No candles yet for ${ui.symbol.value} ${ui.interval.value}: the first appears when its ${ui.interval.value} window closes.`
+    : ""
 }
 
 const markAnomalies = () =>
@@ -130,11 +133,21 @@ const chosenFromUrl = () => new URLSearchParams(window.location.search)
 
 const start = async () => {
   const symbols = await Api.symbols(base)
-  options(ui.symbol, symbols.map((s) => [s, s]))
+  options(
+    ui.symbol,
+    symbols.map((s) => [s, s])
+  )
   options(ui.filterSymbol, [["", "all symbols"], ...symbols.map((s): [string, string] => [s, s])])
   options(ui.filterRule, [["", "all rules"], ...AnomalyRule.literals.map((r): [string, string] => [r, r.replaceAll("_", " ")])])
-  options(ui.filterSeverity, [["", "all severities"], ["high", "high"], ["medium", "medium"]])
-  options(ui.interval, Interval.literals.map((i) => [i, i]))
+  options(ui.filterSeverity, [
+    ["", "all severities"],
+    ["high", "high"],
+    ["medium", "medium"]
+  ])
+  options(
+    ui.interval,
+    Interval.literals.map((i) => [i, i])
+  )
   const url = chosenFromUrl()
   const wanted = url.get("symbol")?.toUpperCase()
   if (wanted !== undefined && symbols.includes(wanted)) ui.symbol.value = wanted
@@ -171,7 +184,10 @@ start()
         } else if (event._tag === "CandleRetracted") {
           if (event.symbol !== ui.symbol.value || event.interval !== ui.interval.value) return
           // The exchange has no kline for it (a halt): it leaves the chart, and the page says why.
-          if (chart.remove(event.openTime)) showNotice(`${event.symbol} ${event.interval} ${new Date(event.openTime).toISOString().slice(0, 16).replace("T", " ")} UTC retracted: ${event.reason}`)
+          if (chart.remove(event.openTime))
+            showNotice(
+              `${event.symbol} ${event.interval} ${new Date(event.openTime).toISOString().slice(0, 16).replace("T", " ")} UTC retracted: ${event.reason}`
+            )
         } else if (event._tag === "AnomalyDetected") {
           state.anomalies = [event, ...state.anomalies.filter((a) => a.id !== event.id)]
           renderLists()

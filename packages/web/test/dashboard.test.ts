@@ -85,7 +85,11 @@ describeWithSharedData("the dashboard in headless Chromium", () => {
     await shot(page, "1-btcusdt")
 
     await page.selectOption("#symbol", "ETHUSDT")
-    await page.waitForFunction(() => document.getElementById("chart")?.dataset["symbol"] === "ETHUSDT" && Number(document.getElementById("chart")?.dataset["candles"] ?? 0) >= 1, undefined, { timeout: WAIT })
+    await page.waitForFunction(
+      () => document.getElementById("chart")?.dataset["symbol"] === "ETHUSDT" && Number(document.getElementById("chart")?.dataset["candles"] ?? 0) >= 1,
+      undefined,
+      { timeout: WAIT }
+    )
     expect(await page.locator("#legend").textContent()).toMatch(/C 2\d{3}\.\d{8}/) // ETH was about $2,600
     await shot(page, "2-ethusdt")
 
@@ -142,7 +146,16 @@ describeWithSharedData("the dashboard in headless Chromium", () => {
     const own = Effect.runSync(Scope.make())
     try {
       const rt = await Effect.runPromise(
-        runLocalRuntime({ symbols: ["BTCUSDT", "ETHUSDT"], wsUrl: `ws://127.0.0.1:${port}`, restUrl: `http://127.0.0.1:${port}`, replay: undefined, dataDir: mkdtempSync(join(tmpdir(), "blockchaincore-banner-")), port: 0, dashboardDir: WEB_DIST, statusEveryMillis: 3_600_000 }).pipe(Scope.provide(own))
+        runLocalRuntime({
+          symbols: ["BTCUSDT", "ETHUSDT"],
+          wsUrl: `ws://127.0.0.1:${port}`,
+          restUrl: `http://127.0.0.1:${port}`,
+          replay: undefined,
+          dataDir: mkdtempSync(join(tmpdir(), "blockchaincore-banner-")),
+          port: 0,
+          dashboardDir: WEB_DIST,
+          statusEveryMillis: 3_600_000
+        }).pipe(Scope.provide(own))
       )
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
       await page.goto(`http://127.0.0.1:${rt.port}/?symbol=BTCUSDT`)
@@ -150,7 +163,9 @@ describeWithSharedData("the dashboard in headless Chromium", () => {
       await page.waitForFunction(() => Number(document.getElementById("chart")?.dataset["candles"] ?? 0) >= 2, undefined, { timeout: WAIT })
       expect(await page.locator("#banner").isVisible()).toBe(false)
       await server.close()
-      await expect.poll(() => page.locator("#banner").textContent(), { timeout: WAIT }).toMatch(/^The producer is down since \d\d:\d\d:\d\d UTC \(cannot reach ws:\/\/127\.0\.0\.1:\d+\/stream/)
+      await expect
+        .poll(() => page.locator("#banner").textContent(), { timeout: WAIT })
+        .toMatch(/^The producer is down since \d\d:\d\d:\d\d UTC \(cannot reach ws:\/\/127\.0\.0\.1:\d+\/stream/)
       expect(await page.locator("#banner").isVisible()).toBe(true)
       await shot(page, "7-disconnected")
       await page.close()
@@ -174,12 +189,35 @@ describeWithSharedData("the dashboard in headless Chromium", () => {
 })
 
 it("the banner says when the producer is disconnected or a gap is open, and nothing when all is well", () => {
-  const healthy = { status: "ok" as const, now: 0, connectionsUp: 1, reconnects: 0, gapsOpen: 0, gapsFilled: 0, queueDepth: 0, batchesProcessed: 0, journal: 0, symbols: [] }
+  const healthy = {
+    status: "ok" as const,
+    now: 0,
+    connectionsUp: 1,
+    reconnects: 0,
+    gapsOpen: 0,
+    gapsFilled: 0,
+    queueDepth: 0,
+    batchesProcessed: 0,
+    journal: 0,
+    symbols: []
+  }
   expect(bannerText(healthy)).toBeUndefined()
-  expect(bannerText({ ...healthy, status: "disconnected", since: Date.UTC(2024, 7, 9, 0, 1, 2), detail: "cannot reach wss://stream.binance.com:9443/stream: ENOTFOUND", connectionsUp: 0, reconnects: 3 }))
-    .toBe("The producer is down since 00:01:02 UTC (cannot reach wss://stream.binance.com:9443/stream: ENOTFOUND), retrying; 3 reconnects so far: candles are not closing.")
+  expect(
+    bannerText({
+      ...healthy,
+      status: "disconnected",
+      since: Date.UTC(2024, 7, 9, 0, 1, 2),
+      detail: "cannot reach wss://stream.binance.com:9443/stream: ENOTFOUND",
+      connectionsUp: 0,
+      reconnects: 3
+    })
+  ).toBe(
+    "The producer is down since 00:01:02 UTC (cannot reach wss://stream.binance.com:9443/stream: ENOTFOUND), retrying; 3 reconnects so far: candles are not closing."
+  )
   expect(bannerText({ ...healthy, status: "connecting", since: Date.UTC(2024, 7, 9, 0, 1, 2) })).toBe("Connecting to Binance since 00:01:02 UTC…")
   expect(bannerText({ ...healthy, gapsOpen: 1 })).toMatch(/1 gap in the trades is open: the candles it covers are incomplete/)
-  expect(bannerText({ ...healthy, gapsOpen: 1, gapsOverdue: [{ symbol: "ETHUSDT", fromId: 7, toId: 9, openSeconds: 660 }] })).toMatch(/ETHUSDT: trades 7..9 still missing after 11 min/)
+  expect(bannerText({ ...healthy, gapsOpen: 1, gapsOverdue: [{ symbol: "ETHUSDT", fromId: 7, toId: 9, openSeconds: 660 }] })).toMatch(
+    /ETHUSDT: trades 7..9 still missing after 11 min/
+  )
   expect(bannerText(undefined)).toBeUndefined()
 })

@@ -24,7 +24,12 @@ beforeAll(async () => {
   await new Promise<void>((r) => stage.listen(0, "127.0.0.1", r))
   const address = stage.address()
   stageUrl = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`
-  dev = spawn("npm", ["run", "dev"], { cwd: WEB, env: { ...process.env, STAGE_URL: stageUrl, DASHBOARD_PORT: "0" }, stdio: ["ignore", "ignore", "pipe"], detached: true })
+  dev = spawn("npm", ["run", "dev"], {
+    cwd: WEB,
+    env: { ...process.env, STAGE_URL: stageUrl, DASHBOARD_PORT: "0" },
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true
+  })
   exited = new Promise<void>((r) => dev.once("exit", () => r()))
   base = await new Promise<string>((resolve, reject) => {
     let said = ""

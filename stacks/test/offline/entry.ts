@@ -39,13 +39,15 @@ const recorded: Array<Recorded> = []
 const capitalised = (s: string) => s.replace(/[^A-Za-z0-9]/g, "")
 
 /** A policy statement as `getPolicyDocument` takes it, decoded from the call's inputs. */
-const Statements = Schema.Array(Schema.Struct({
-  effect: Schema.optional(Schema.String),
-  actions: Schema.optional(Schema.Array(Schema.String)),
-  resources: Schema.optional(Schema.Array(Schema.String)),
-  principals: Schema.optional(Schema.Array(Schema.Struct({ type: Schema.String, identifiers: Schema.Array(Schema.String) }))),
-  conditions: Schema.optional(Schema.Array(Schema.Struct({ test: Schema.String, variable: Schema.String, values: Schema.Array(Schema.String) })))
-}))
+const Statements = Schema.Array(
+  Schema.Struct({
+    effect: Schema.optional(Schema.String),
+    actions: Schema.optional(Schema.Array(Schema.String)),
+    resources: Schema.optional(Schema.Array(Schema.String)),
+    principals: Schema.optional(Schema.Array(Schema.Struct({ type: Schema.String, identifiers: Schema.Array(Schema.String) }))),
+    conditions: Schema.optional(Schema.Array(Schema.Struct({ test: Schema.String, variable: Schema.String, values: Schema.Array(Schema.String) })))
+  })
+)
 
 /** Pulumi marks values derived from secrets with its signature key: the assertions want the values. */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
@@ -57,7 +59,8 @@ const unsecret = (value: unknown): unknown => {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unsecret(v)]))
 }
 
-const asRecord = (value: unknown): Record<string, unknown> => (typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {})
+const asRecord = (value: unknown): Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {}
 
 pulumi.runtime.setMocks(
   {
@@ -66,7 +69,9 @@ pulumi.runtime.setMocks(
       const service = args.type.split(":")[1]?.split("/")[0] ?? "x"
       const physical = typeof inputs["name"] === "string" ? inputs["name"] : `${capitalised(args.name)}-physical`
       const arn = `arn:aws:${service}:${REGION}:${ACCOUNT}:${physical}`
-      const secretInputs = Object.entries(asRecord(args.inputs)).filter(([, v]) => isSecret(v)).map(([k]) => k)
+      const secretInputs = Object.entries(asRecord(args.inputs))
+        .filter(([, v]) => isSecret(v))
+        .map(([k]) => k)
       recorded.push({ type: args.type, name: args.name, inputs, physical, arn, ...(secretInputs.length > 0 ? { secretInputs } : {}) })
       return {
         id: `${args.name}-id`,
@@ -152,14 +157,16 @@ const main = async () => {
   // The README's consumer example when a test wrote it out (testkit/readme.ts, writeReadmeConsumer), else a small one of our own.
   const readmeConsumer = process.env["OFFLINE_EXTRA_CONSUMER"]
   const pasted: unknown = readmeConsumer === undefined ? undefined : Object.values(await import(readmeConsumer))[0]
-  const extra: Consumer = isConsumer(pasted) ? pasted : defineConsumer({
-    name: "audit",
-    description: "An extra consumer, to see the stacks follow the registry",
-    pattern: { source: ["blockchaincore.market"], "detail-type": ["DataGapDetected"] },
-    needs: ["CandleStore"],
-    layer: (ports) => ports.CandleStore,
-    handle: () => Effect.void
-  })
+  const extra: Consumer = isConsumer(pasted)
+    ? pasted
+    : defineConsumer({
+        name: "audit",
+        description: "An extra consumer, to see the stacks follow the registry",
+        pattern: { source: ["blockchaincore.market"], "detail-type": ["DataGapDetected"] },
+        needs: ["CandleStore"],
+        layer: (ports) => ports.CandleStore,
+        handle: () => Effect.void
+      })
   // Inside a stack, as the SST CLI runs the program: stack transformations need one.
   let resolved: Record<string, unknown> = {}
   // What the program says of keeping each resource (SST's "retain" then keeps its data stores, and

@@ -58,7 +58,10 @@ const bundle = (): Promise<string> =>
     mkdirSync(dir, { recursive: true })
     // $app and $cli are read when components load: they come from the environment the harness sets.
     const preamble = join(dir, "preamble.mjs")
-    writeFileSync(preamble, `globalThis.__OFFLINE_APP = JSON.parse(process.env.OFFLINE_APP);\nglobalThis.__OFFLINE_CLI = JSON.parse(process.env.OFFLINE_CLI);\nglobalThis.__OFFLINE_DEV = process.env.OFFLINE_DEV === "true";\n`)
+    writeFileSync(
+      preamble,
+      `globalThis.__OFFLINE_APP = JSON.parse(process.env.OFFLINE_APP);\nglobalThis.__OFFLINE_CLI = JSON.parse(process.env.OFFLINE_CLI);\nglobalThis.__OFFLINE_DEV = process.env.OFFLINE_DEV === "true";\n`
+    )
     const outfile = join(dir, "app.mjs")
     await build({
       entryPoints: [join(import.meta.dirname, "entry.ts")],
@@ -92,7 +95,14 @@ const startCliStandIn = async () => {
     const call = Schema.decodeUnknownSync(Schema.fromJsonString(CliCall))(body)
     switch (call.method) {
       case "Provider.Aws.Bootstrap":
-        return { asset: "sst-asset-offline", assetEcrRegistryId: "123456789012", assetEcrUrl: "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/sst-asset", state: "sst-state-offline", appsyncHttp: "", appsyncRealtime: "" }
+        return {
+          asset: "sst-asset-offline",
+          assetEcrRegistryId: "123456789012",
+          assetEcrUrl: "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/sst-asset",
+          state: "sst-state-offline",
+          appsyncHttp: "",
+          appsyncRealtime: ""
+        }
       case "Provider.Aws.Appsync":
         return { http: "offline.appsync-api.ap-northeast-1.amazonaws.com", realtime: "offline.appsync-realtime-api.ap-northeast-1.amazonaws.com" }
       case "Runtime.AddTarget":
@@ -130,7 +140,12 @@ const startCliStandIn = async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
   const address = server.address()
   if (address === null || typeof address === "string") throw new Error("no port")
-  return { url: `http://127.0.0.1:${address.port}`, builds: () => Promise.all(builds), devTargets: () => [...devTargets], close: () => new Promise<void>((r) => server.close(() => r())) }
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    builds: () => Promise.all(builds),
+    devTargets: () => [...devTargets],
+    close: () => new Promise<void>((r) => server.close(() => r()))
+  }
 }
 
 /** The app's settings for `stage`, from sst.config.ts's own app(). */
@@ -146,7 +161,12 @@ export const appSettings = async (stage: string): Promise<OfflineRun["app"]> => 
   return config.app({ stage })
 }
 
-export const runOffline = async (stage: string, mode: "config" | "extra", env: Readonly<Record<string, string>> = {}, options: OfflineOptions = {}): Promise<OfflineRun> => {
+export const runOffline = async (
+  stage: string,
+  mode: "config" | "extra",
+  env: Readonly<Record<string, string>> = {},
+  options: OfflineOptions = {}
+): Promise<OfflineRun> => {
   const dev = options.dev ?? false
   const app = await bundle()
   const settings = await appSettings(stage)
@@ -163,7 +183,11 @@ export const runOffline = async (stage: string, mode: "config" | "extra", env: R
           OFFLINE_MODE: mode,
           PULUMI_NODEJS_STACK: stage,
           OFFLINE_APP: JSON.stringify({ ...settings, stage, providers: settings.providers ?? {} }),
-          OFFLINE_CLI: JSON.stringify({ command: dev ? "dev" : "deploy", paths: { root: ROOT, platform: PLATFORM, work: work, home: work }, state: { version: {} } }),
+          OFFLINE_CLI: JSON.stringify({
+            command: dev ? "dev" : "deploy",
+            paths: { root: ROOT, platform: PLATFORM, work: work, home: work },
+            state: { version: {} }
+          }),
           OFFLINE_DEV: String(dev),
           ...env
         },

@@ -5,7 +5,12 @@ export const all = (run: OfflineRun, type: string) => run.resources.filter((r) =
 export const one = (run: OfflineRun, type: string, name: string): Resource => {
   const found = run.resources.filter((r) => r.type === type && r.name === name)
   const [first] = found
-  if (first === undefined || found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${all(run, type).map((r) => r.name).join(", ")}`)
+  if (first === undefined || found.length !== 1)
+    throw new Error(
+      `expected one ${type} named ${name}, found ${found.length}: ${all(run, type)
+        .map((r) => r.name)
+        .join(", ")}`
+    )
   return first
 }
 export const str = (r: Resource, key: string): string => {

@@ -13,7 +13,7 @@ const tradeOf = (symbol: string, a: RestAggTrade): Trade => ({ symbol, firstId: 
 
 /** A window's aggregate trades: the first page by time, the next ones by id, until past the window. */
 const tradesBetween = (rest: BinanceRest, symbol: string, startTime: number, endTime: number) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const trades: Array<Trade> = []
     let page = yield* rest.aggTradesBetween(symbol, startTime, endTime, PAGE)
     for (;;) {
@@ -26,7 +26,7 @@ const tradesBetween = (rest: BinanceRest, symbol: string, startTime: number, end
 
 export const layerBinanceKlines: Layer.Layer<ExchangeKlines, never, ExchangeRest> = Layer.effect(
   ExchangeKlines,
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const rest = yield* ExchangeRest
     return ExchangeKlines.of({
       klines: (symbol, interval, startTime, endTime) => rest.klinesBetween(symbol, interval, startTime, endTime).pipe(Effect.mapError(unavailable)),

@@ -62,7 +62,9 @@ class Again extends Data.TaggedError("Again")<{ readonly error: RestError; reado
 /** The project's retry schedule, except that Binance's Retry-After, when it sends one, is the wait. */
 const REST_RETRY = retrySchedule({ baseMillis: 1_000, capMillis: 30_000 }).pipe(
   Schedule.setInputType<Again | RestError>(),
-  Schedule.modifyDelay(({ duration, input }) => Effect.succeed(input._tag === "Again" && input.retryAfterMillis !== undefined ? Duration.millis(input.retryAfterMillis) : duration))
+  Schedule.modifyDelay(({ duration, input }) =>
+    Effect.succeed(input._tag === "Again" && input.retryAfterMillis !== undefined ? Duration.millis(input.retryAfterMillis) : duration)
+  )
 )
 
 const WEIGHT = { key: "binance-rest-weight", window: "1 minute", algorithm: "fixed-window" } as const
@@ -86,14 +88,20 @@ export class BinanceRest {
 
   /** Up to `limit` (≤ 1000) trades of `symbol` from id `fromId` on, in id order. */
   historicalTrades(symbol: string, fromId: number, limit: number): Effect.Effect<Array<Trade>, RestError> {
-    return this.get(`/api/v3/historicalTrades?symbol=${symbol}&fromId=${fromId}&limit=${Math.min(1000, limit)}`, HISTORICAL_TRADES_WEIGHT, HistoricalTradesFromJson).pipe(
-      Effect.map((trades) => trades.map((t) => tradeOfRest(symbol, t)))
-    )
+    return this.get(
+      `/api/v3/historicalTrades?symbol=${symbol}&fromId=${fromId}&limit=${Math.min(1000, limit)}`,
+      HISTORICAL_TRADES_WEIGHT,
+      HistoricalTradesFromJson
+    ).pipe(Effect.map((trades) => trades.map((t) => tradeOfRest(symbol, t))))
   }
 
   /** Up to `limit` (≤ 1000) aggregate trades of `symbol` made from `startTime` to `endTime` (inclusive), oldest first. */
   aggTradesBetween(symbol: string, startTime: number, endTime: number, limit: number): Effect.Effect<ReadonlyArray<RestAggTrade>, RestError> {
-    return this.get(`/api/v3/aggTrades?symbol=${symbol}&startTime=${startTime}&endTime=${endTime}&limit=${Math.min(1000, limit)}`, AGG_TRADES_WEIGHT, AggTradesFromJson)
+    return this.get(
+      `/api/v3/aggTrades?symbol=${symbol}&startTime=${startTime}&endTime=${endTime}&limit=${Math.min(1000, limit)}`,
+      AGG_TRADES_WEIGHT,
+      AggTradesFromJson
+    )
   }
 
   /** Up to `limit` (≤ 1000) aggregate trades of `symbol` from aggregate id `fromId` on, oldest first. */
@@ -110,9 +118,11 @@ export class BinanceRest {
 
   /** The klines of `symbol` at `interval` opening from `startTime` to `endTime` (at most 1000), oldest first. */
   klinesBetween(symbol: string, interval: Interval, startTime: number, endTime: number): Effect.Effect<Array<Candle>, RestError> {
-    return this.get(`/api/v3/klines?symbol=${symbol}&interval=${interval}&startTime=${startTime}&endTime=${endTime}&limit=1000`, KLINES_WEIGHT, RestKlinesFromJson).pipe(
-      Effect.map((rows) => rows.map((k) => candleOfRestKline(symbol, interval, k)))
-    )
+    return this.get(
+      `/api/v3/klines?symbol=${symbol}&interval=${interval}&startTime=${startTime}&endTime=${endTime}&limit=1000`,
+      KLINES_WEIGHT,
+      RestKlinesFromJson
+    ).pipe(Effect.map((rows) => rows.map((k) => candleOfRestKline(symbol, interval, k))))
   }
 
   /**
@@ -140,7 +150,7 @@ export class BinanceRest {
   private get<A>(path: string, weight: number, schema: Schema.Codec<A, string>): Effect.Effect<A, RestError> {
     const url = `${this.options.baseUrl.replace(/\/+$/, "")}${path}`
     const self = this
-    const attempt: Effect.Effect<A, Again | RestError> = Effect.gen(function*() {
+    const attempt: Effect.Effect<A, Again | RestError> = Effect.gen(function* () {
       yield* self.waitForWeight(weight)
       self.counters.requests++
       const timedOut = () => Effect.fail(new Again({ error: new RestError({ url, message: `no answer in ${self.options.timeoutMillis / 1000} s` }) }))
@@ -161,8 +171,16 @@ export class BinanceRest {
       }
       if (response.status === LOCATION_REFUSED_STATUS) return yield* new RestError({ url, status: response.status, message: LOCATION_REFUSED })
       if (response.status < 200 || response.status > 299) {
-        const code = Schema.decodeUnknownOption(ErrorBodyFromJson)(body).pipe(Option.map((e) => e.code), Option.getOrUndefined)
-        return yield* new RestError({ url, status: response.status, message: `HTTP ${response.status}: ${body.slice(0, 200)}`, ...(code === undefined ? {} : { code }) })
+        const code = Schema.decodeUnknownOption(ErrorBodyFromJson)(body).pipe(
+          Option.map((e) => e.code),
+          Option.getOrUndefined
+        )
+        return yield* new RestError({
+          url,
+          status: response.status,
+          message: `HTTP ${response.status}: ${body.slice(0, 200)}`,
+          ...(code === undefined ? {} : { code })
+        })
       }
       const decoded = Schema.decodeUnknownResult(schema)(body)
       if (Result.isFailure(decoded)) return yield* new RestError({ url, message: `unexpected response: ${decoded.failure.message}` })
@@ -193,23 +211,24 @@ export class BinanceRest {
     return extra <= 0
       ? Effect.void
       : this.limiter.consume({ ...WEIGHT, limit: this.options.weightBudget, tokens: extra, onExceeded: "fail" }).pipe(
-        Effect.map((result) => {
-          this.counted = result.limit - result.remaining
-        }),
-        // Over the budget already: the next request waits for the next window either way.
-        Effect.catchTag("RateLimiterError", () => Effect.void)
-      )
+          Effect.map((result) => {
+            this.counted = result.limit - result.remaining
+          }),
+          // Over the budget already: the next request waits for the next window either way.
+          Effect.catchTag("RateLimiterError", () => Effect.void)
+        )
   }
 }
 
 /** The process's one Binance REST client (see above). */
 export class ExchangeRest extends Context.Service<ExchangeRest, BinanceRest>()("@blockchaincore/adapters/binance/ExchangeRest") {
-  static readonly layer = (options: RestOptions): Layer.Layer<ExchangeRest, never, HttpClient.HttpClient> => Layer.effect(ExchangeRest, makeBinanceRest(options))
+  static readonly layer = (options: RestOptions): Layer.Layer<ExchangeRest, never, HttpClient.HttpClient> =>
+    Layer.effect(ExchangeRest, makeBinanceRest(options))
 }
 
 /** A client with a weight budget of its own: `ExchangeRest.layer` makes the process's one. */
 export const makeBinanceRest = (options: RestOptions): Effect.Effect<BinanceRest, never, HttpClient.HttpClient> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const limiter = yield* RateLimiter.make.pipe(Effect.provide(RateLimiter.layerStoreMemory))
     return new BinanceRest(options, yield* HttpClient.HttpClient, limiter)
   })

@@ -3,7 +3,10 @@
  * most `bytes` in all: how every batch API (SQS, EventBridge, DynamoDB) wants its requests. An
  * item larger than `bytes` alone is a group of its own; callers refuse such an item before.
  */
-export const chunksOf = <A>(items: ReadonlyArray<A>, limits: { readonly count: number; readonly bytes?: number; readonly sizeOf?: (item: A) => number }): Array<Array<A>> => {
+export const chunksOf = <A>(
+  items: ReadonlyArray<A>,
+  limits: { readonly count: number; readonly bytes?: number; readonly sizeOf?: (item: A) => number }
+): Array<Array<A>> => {
   const groups: Array<Array<A>> = []
   let current: Array<A> = []
   let bytes = 0

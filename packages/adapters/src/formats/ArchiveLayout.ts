@@ -7,7 +7,8 @@
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 
-export const TRADE_COLUMNS = "trade_id BIGINT, price DECIMAL(38,8), qty DECIMAL(38,8), quote_qty DECIMAL(38,16), trade_time BIGINT, is_buyer_maker BOOLEAN, is_large BOOLEAN"
+export const TRADE_COLUMNS =
+  "trade_id BIGINT, price DECIMAL(38,8), qty DECIMAL(38,8), quote_qty DECIMAL(38,16), trade_time BIGINT, is_buyer_maker BOOLEAN, is_large BOOLEAN"
 /** A staged trade (StagedTrades.ts): prices and quantities as integer units of 1e-8. */
 export const STAGED_TRADE_COLUMNS = "trade_id BIGINT, price_units HUGEINT, qty_units HUGEINT, trade_time BIGINT, is_buyer_maker BOOLEAN, is_large BOOLEAN"
 /**
@@ -45,18 +46,30 @@ const quote = (u: bigint) => formatUnits(u, QUOTE_SCALE, 16)
 
 /** A candle's values in CANDLE_COLUMNS order. */
 export const candleColumns = (c: Candle): ReadonlyArray<string | number | boolean> => [
-  c.openTime, price(c.open), price(c.high), price(c.low), price(c.close), price(c.volume), c.closeTime,
-  quote(c.quoteVolume), c.trades, price(c.takerBuyBaseVolume), quote(c.takerBuyQuoteVolume), c.complete
+  c.openTime,
+  price(c.open),
+  price(c.high),
+  price(c.low),
+  price(c.close),
+  price(c.volume),
+  c.closeTime,
+  quote(c.quoteVolume),
+  c.trades,
+  price(c.takerBuyBaseVolume),
+  quote(c.takerBuyQuoteVolume),
+  c.complete
 ]
 
 /** "a BIGINT, b DECIMAL(38,8)" as read_csv's columns = {...} argument. */
-export const csvColumnTypes = (columns: string) => columnsOf(columns).map((c) => `'${c.name}': '${c.type}'`).join(", ")
+export const csvColumnTypes = (columns: string) =>
+  columnsOf(columns)
+    .map((c) => `'${c.name}': '${c.type}'`)
+    .join(", ")
 
 const day = (time: number) => new Date(time).toISOString().slice(0, 10)
 const hourOf = (time: number) => new Date(time).toISOString().slice(11, 13)
 
-export const tradesKey = (symbol: string, hourStart: number) =>
-  `trades/symbol=${symbol}/date=${day(hourStart)}/hour=${hourOf(hourStart)}/trades.parquet`
+export const tradesKey = (symbol: string, hourStart: number) => `trades/symbol=${symbol}/date=${day(hourStart)}/hour=${hourOf(hourStart)}/trades.parquet`
 
 export const candlesKey = (interval: string, symbol: string, dayStart: number) =>
   `candles/interval=${interval}/symbol=${symbol}/date=${day(dayStart)}/candles.parquet`

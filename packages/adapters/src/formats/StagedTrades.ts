@@ -92,13 +92,22 @@ export const stagedRows = (bodies: ReadonlyArray<StagedBody>): Array<StagedRow> 
 }
 
 /** Trades of any symbols, each line led by its symbol: for staging objects that hold many symbols. */
-export const encodeStagedWithSymbols = (trades: ReadonlyArray<ArchivedTrade>): string =>
-  trades.map((t) => `${t.symbol},${encodeStaged([t])}`).join("\n")
+export const encodeStagedWithSymbols = (trades: ReadonlyArray<ArchivedTrade>): string => trades.map((t) => `${t.symbol},${encodeStaged([t])}`).join("\n")
 
 /** `symbol`'s trades in staged objects written by `encodeStagedWithSymbols`, each id once, in id order. */
 export const stagedRowsOfSymbol = (symbol: string, bodies: ReadonlyArray<string>): Array<StagedRow> => {
   const prefix = `${symbol},`
-  return stagedRows(bodies.map((body) => body.split("\n").filter((line) => line.startsWith(prefix)).map((line) => line.slice(prefix.length)).join("\n")).filter((b) => b.length > 0))
+  return stagedRows(
+    bodies
+      .map((body) =>
+        body
+          .split("\n")
+          .filter((line) => line.startsWith(prefix))
+          .map((line) => line.slice(prefix.length))
+          .join("\n")
+      )
+      .filter((b) => b.length > 0)
+  )
 }
 
 /** Trades by the hour of their time, for staging per hour. */

@@ -26,7 +26,9 @@ const saysWhy = (e: HttpClientError.HttpClientError): HttpClientError.HttpClient
   const reason = e.reason
   if (reason._tag !== "TransportError" || reason.description !== undefined) return e
   const why = rootCause(reason.cause)
-  return why === undefined ? e : new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request: reason.request, cause: reason.cause, description: why }) })
+  return why === undefined
+    ? e
+    : new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request: reason.request, cause: reason.cause, description: why }) })
 }
 
 /** The client on a scoped undici agent of its own, closed with the layer's scope. */

@@ -18,7 +18,14 @@ const csv = (rows: ReadonlyArray<Row>) => rows.map((r) => (typeof r === "string"
  * `mergeOn`, the rows are added to what the file already holds, each value of that column once:
  * a new row replaces the file's row of the same value (a re-uploaded archive's trade, say).
  */
-export const writeParquetFile = async (duck: DuckDBInstance, file: string, columns: string, rows: ReadonlyArray<Row>, select = "*", mergeOn?: string): Promise<void> => {
+export const writeParquetFile = async (
+  duck: DuckDBInstance,
+  file: string,
+  columns: string,
+  rows: ReadonlyArray<Row>,
+  select = "*",
+  mergeOn?: string
+): Promise<void> => {
   mkdirSync(dirname(file), { recursive: true })
   const source = `${file}.csv`
   const temporary = `${file}.tmp`
@@ -26,9 +33,10 @@ export const writeParquetFile = async (duck: DuckDBInstance, file: string, colum
   const connection = await duck.connect()
   try {
     const fresh = `SELECT ${select} FROM read_csv('${source}', header = false, columns = {${csvColumnTypes(columns)}})`
-    const query = mergeOn !== undefined && existsSync(file)
-      ? `SELECT * EXCLUDE (merge_source) FROM (SELECT *, 0 AS merge_source FROM (${fresh}) UNION ALL SELECT *, 1 AS merge_source FROM read_parquet('${file}', hive_partitioning = false)) QUALIFY row_number() OVER (PARTITION BY ${mergeOn} ORDER BY merge_source) = 1 ORDER BY ${mergeOn}`
-      : fresh
+    const query =
+      mergeOn !== undefined && existsSync(file)
+        ? `SELECT * EXCLUDE (merge_source) FROM (SELECT *, 0 AS merge_source FROM (${fresh}) UNION ALL SELECT *, 1 AS merge_source FROM read_parquet('${file}', hive_partitioning = false)) QUALIFY row_number() OVER (PARTITION BY ${mergeOn} ORDER BY merge_source) = 1 ORDER BY ${mergeOn}`
+        : fresh
     await connection.run(`COPY (${query}) TO '${temporary}' (FORMAT parquet)`)
   } finally {
     connection.closeSync()

@@ -21,7 +21,7 @@ export const makeWebhookNotifier = (url: string, timeoutMillis = WEBHOOK_TIMEOUT
           Effect.flatMap((response) => Effect.as(response.text, response.status)),
           Effect.mapError((e) => failed(e.message)),
           Effect.timeoutOrElse({ duration: Duration.millis(timeoutMillis), orElse: () => Effect.fail(failed(`no answer in ${timeoutMillis / 1000} s`)) }),
-          Effect.flatMap((status) => status >= 200 && status < 300 ? Effect.void : Effect.fail(failed(`HTTP ${status}`)))
+          Effect.flatMap((status) => (status >= 200 && status < 300 ? Effect.void : Effect.fail(failed(`HTTP ${status}`))))
         )
       }
     })

@@ -29,31 +29,49 @@ export interface UrlResponse {
 /** The API's routes as a web handler (a `Request` in, a `Response` out) over the given ports. */
 export const webHandlerOn = (ports: Layer.Layer<CandleStore | EventHistory, unknown>) =>
   HttpRouter.toWebHandler(
-    readApiRoutes.pipe(Layer.provide(Layer.mergeAll(ServedSymbols.fromStore, HealthReport.ofStore).pipe(Layer.provideMerge(ports))), Layer.provide(HttpServer.layerServices)),
+    readApiRoutes.pipe(
+      Layer.provide(Layer.mergeAll(ServedSymbols.fromStore, HealthReport.ofStore).pipe(Layer.provideMerge(ports))),
+      Layer.provide(HttpServer.layerServices)
+    ),
     { disableLogger: true }
   ).handler
 
 /** A function URL event to its answer through `serve`. */
-export const respond = (serve: (request: Request) => Promise<Response>) => (event: unknown): Effect.Effect<UrlResponse> =>
-  Effect.gen(function*() {
-    const request = Schema.decodeUnknownResult(UrlRequest)(event)
-    if (request._tag === "Failure") {
-      return { statusCode: 400, headers: { "content-type": "application/json" }, body: JSON.stringify({ code: -1, msg: `not a function URL request: ${oneLine(request.failure)}` }) }
-    }
-    const { rawPath, rawQueryString, headers, requestContext } = request.success
-    const query = rawQueryString ?? ""
-    const webRequest = Effect.try({
-      try: () => new Request(`https://api.invalid${rawPath}${query === "" ? "" : `?${query}`}`, { method: requestContext.http.method, ...(headers === undefined ? {} : { headers }) }),
-      catch: (e) => errorMessage(e)
+export const respond =
+  (serve: (request: Request) => Promise<Response>) =>
+  (event: unknown): Effect.Effect<UrlResponse> =>
+    Effect.gen(function* () {
+      const request = Schema.decodeUnknownResult(UrlRequest)(event)
+      if (request._tag === "Failure") {
+        return {
+          statusCode: 400,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ code: -1, msg: `not a function URL request: ${oneLine(request.failure)}` })
+        }
+      }
+      const { rawPath, rawQueryString, headers, requestContext } = request.success
+      const query = rawQueryString ?? ""
+      const webRequest = Effect.try({
+        try: () =>
+          new Request(`https://api.invalid${rawPath}${query === "" ? "" : `?${query}`}`, {
+            method: requestContext.http.method,
+            ...(headers === undefined ? {} : { headers })
+          }),
+        catch: (e) => errorMessage(e)
+      })
+      const built = yield* Effect.result(webRequest)
+      if (built._tag === "Failure")
+        return {
+          statusCode: 400,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ code: -1100, msg: `a request no HTTP server would take: ${built.failure}` })
+        }
+      const response = yield* Effect.promise(() => serve(built.success))
+      const body = yield* Effect.promise(() => response.text())
+      const now = yield* Clock.currentTimeMillis
+      return {
+        statusCode: response.status,
+        headers: { ...Object.fromEntries(response.headers), "cache-control": cacheControl(response.status, rawPath, new URLSearchParams(query), now) },
+        body
+      }
     })
-    const built = yield* Effect.result(webRequest)
-    if (built._tag === "Failure") return { statusCode: 400, headers: { "content-type": "application/json" }, body: JSON.stringify({ code: -1100, msg: `a request no HTTP server would take: ${built.failure}` }) }
-    const response = yield* Effect.promise(() => serve(built.success))
-    const body = yield* Effect.promise(() => response.text())
-    const now = yield* Clock.currentTimeMillis
-    return {
-      statusCode: response.status,
-      headers: { ...Object.fromEntries(response.headers), "cache-control": cacheControl(response.status, rawPath, new URLSearchParams(query), now) },
-      body
-    }
-  })

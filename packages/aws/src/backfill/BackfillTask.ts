@@ -27,7 +27,7 @@ import { layerS3BackfillLedger } from "./S3BackfillLedger.ts"
 class BackfillTaskError extends Schema.TaggedError<BackfillTaskError>()("BackfillTaskError", { message: Schema.String }) {}
 
 export const runBackfillTask = (environment: Readonly<Record<string, string | undefined>>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const env = yield* Schema.decodeUnknownEffect(BackfillEnvironment)(environment).pipe(
       Effect.mapError((e) => new BackfillTaskError({ message: `the backfill's environment: ${oneLine(e)}` }))
     )
@@ -36,27 +36,36 @@ export const runBackfillTask = (environment: Readonly<Record<string, string | un
     const layers = Layer.mergeAll(
       layerDynamoCandleStore({ client: new DynamoDBClient({}), candlesTable: linkedName("Candles") }),
       layerS3TradeStaging({ client: s3, bucket }),
-      ArchiveHandoff.viaBus.pipe(Layer.provide(layerEventBridgeEventBus({ client: new EventBridgeClient({ maxAttempts: 1 }), busName: linkedName("Market"), maxAttempts: 6, baseDelayMillis: 200 }))),
+      ArchiveHandoff.viaBus.pipe(
+        Layer.provide(
+          layerEventBridgeEventBus({ client: new EventBridgeClient({ maxAttempts: 1 }), busName: linkedName("Market"), maxAttempts: 6, baseDelayMillis: 200 })
+        )
+      ),
       layerS3BackfillLedger(s3, bucket),
       OutboundHttp
     )
     const progress = new BackfillProgress(yield* Clock.currentTimeMillis)
     const report = Effect.suspend(() => Clock.currentTimeMillis.pipe(Effect.flatMap((t) => Effect.logInfo(progress.line(t)))))
-    const { failures, summary } = yield* Effect.gen(function*() {
+    const { failures, summary } = yield* Effect.gen(function* () {
       yield* Effect.forkScoped(report.pipe(Effect.delay("30 seconds"), Effect.repeat(Schedule.spaced("30 seconds"))))
-      return yield* runBackfill({
-        symbols: env.BACKFILL_SYMBOLS,
-        from: env.BACKFILL_FROM,
-        to: env.BACKFILL_TO,
-        kind: env.BACKFILL_KIND ?? "trades",
-        intervals: DEFAULT_ENGINE.intervals,
-        archiveUrl: archiveUrlOf(env),
-        downloadDir: env.BACKFILL_DOWNLOAD_DIR ?? "/tmp/backfill",
-        tries: DEFAULT_TRIES
-      }, progress)
+      return yield* runBackfill(
+        {
+          symbols: env.BACKFILL_SYMBOLS,
+          from: env.BACKFILL_FROM,
+          to: env.BACKFILL_TO,
+          kind: env.BACKFILL_KIND ?? "trades",
+          intervals: DEFAULT_ENGINE.intervals,
+          archiveUrl: archiveUrlOf(env),
+          downloadDir: env.BACKFILL_DOWNLOAD_DIR ?? "/tmp/backfill",
+          tries: DEFAULT_TRIES
+        },
+        progress
+      )
     }).pipe(Effect.scoped, Effect.provide(layers))
     yield* report
     yield* Effect.logInfo(summary.text)
-    if (summary.nothing && failures.length === 0) return yield* new BackfillTaskError({ message: `nothing was loaded: no file of ${env.BACKFILL_FROM} to ${env.BACKFILL_TO} is published` })
-    if (failures.length > 0) return yield* new BackfillTaskError({ message: `${failures.length} file(s) failed: ${failures.map((f) => `${f.name} (${f.message})`).join("; ")}` })
+    if (summary.nothing && failures.length === 0)
+      return yield* new BackfillTaskError({ message: `nothing was loaded: no file of ${env.BACKFILL_FROM} to ${env.BACKFILL_TO} is published` })
+    if (failures.length > 0)
+      return yield* new BackfillTaskError({ message: `${failures.length} file(s) failed: ${failures.map((f) => `${f.name} (${f.message})`).join("; ")}` })
   })

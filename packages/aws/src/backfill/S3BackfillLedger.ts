@@ -13,26 +13,39 @@ const LEDGER_PREFIX = "backfill/done/"
 const FileDoneJson = Schema.fromJsonString(FileDone)
 
 export const layerS3BackfillLedger = (client: S3Client, bucket: string) =>
-  Layer.succeed(BackfillLedger, BackfillLedger.of({
-    done: (name) =>
-      Effect.tryPromise({
-        try: async () => {
-          try {
-            const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${LEDGER_PREFIX}${name}.json` }))
-            return await object.Body?.transformToString("utf8")
-          } catch (e) {
-            if (e instanceof Error && (e.name === "NoSuchKey" || e.name === "NotFound")) return undefined
-            throw e
-          }
-        },
-        catch: (e) => new LedgerUnavailable({ message: `read ${name}: ${errorMessage(e)}` })
-      }).pipe(
-        Effect.flatMap((text) => (text === undefined ? Effect.succeed(undefined) : Schema.decodeUnknownEffect(FileDoneJson)(text))),
-        Effect.mapError((e) => (e._tag === "LedgerUnavailable" ? e : new LedgerUnavailable({ message: `the ledger's entry for ${name} is corrupt: ${e.message}` })))
-      ),
-    markDone: (entry) =>
-      Effect.tryPromise({
-        try: () => client.send(new PutObjectCommand({ Bucket: bucket, Key: `${LEDGER_PREFIX}${entry.name}.json`, Body: Schema.encodeSync(FileDoneJson)(entry), ContentType: "application/json" })),
-        catch: (e) => new LedgerUnavailable({ message: `record ${entry.name}: ${errorMessage(e)}` })
-      })
-  }))
+  Layer.succeed(
+    BackfillLedger,
+    BackfillLedger.of({
+      done: (name) =>
+        Effect.tryPromise({
+          try: async () => {
+            try {
+              const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${LEDGER_PREFIX}${name}.json` }))
+              return await object.Body?.transformToString("utf8")
+            } catch (e) {
+              if (e instanceof Error && (e.name === "NoSuchKey" || e.name === "NotFound")) return undefined
+              throw e
+            }
+          },
+          catch: (e) => new LedgerUnavailable({ message: `read ${name}: ${errorMessage(e)}` })
+        }).pipe(
+          Effect.flatMap((text) => (text === undefined ? Effect.succeed(undefined) : Schema.decodeUnknownEffect(FileDoneJson)(text))),
+          Effect.mapError((e) =>
+            e._tag === "LedgerUnavailable" ? e : new LedgerUnavailable({ message: `the ledger's entry for ${name} is corrupt: ${e.message}` })
+          )
+        ),
+      markDone: (entry) =>
+        Effect.tryPromise({
+          try: () =>
+            client.send(
+              new PutObjectCommand({
+                Bucket: bucket,
+                Key: `${LEDGER_PREFIX}${entry.name}.json`,
+                Body: Schema.encodeSync(FileDoneJson)(entry),
+                ContentType: "application/json"
+              })
+            ),
+          catch: (e) => new LedgerUnavailable({ message: `record ${entry.name}: ${errorMessage(e)}` })
+        })
+    })
+  )

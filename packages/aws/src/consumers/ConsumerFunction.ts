@@ -36,20 +36,31 @@ export type ConsumerOutcome = "handled" | "malformed"
 class Handler extends Context.Service<Handler, EventHandler>()("@blockchaincore/aws/handlers/consumer/Handler") {}
 
 /** The handler of one registry entry, as its function runs it. */
-export const consumerOn = (ports: PortLayers) => (name: string): ((event: unknown) => Promise<ConsumerOutcome>) => {
-  const entry = REGISTRY.find((c) => c.name === name)
-  const runtime = ManagedRuntime.make(Layer.merge(Layer.effect(Handler, entry === undefined ? Effect.die(`no consumer ${name} in the registry`) : entry.handlerOn(ports)), functionTracing))
-  return (event) =>
-    runtime.runPromise(flushed(Effect.gen(function*() {
-      const decoded = Schema.decodeUnknownResult(BusEvent)(event)
-      if (decoded._tag === "Failure") return yield* reportMalformed(`consumer ${name}`, `event is not a market event: ${oneLine(decoded.failure)}`).pipe(Effect.as("malformed" as const))
-      const traceparent = Option.getOrUndefined(Schema.decodeUnknownOption(Traced)(event))?.detail.traceparent
-      const handled = (yield* Handler)(decoded.success.detail).pipe(
-        Effect.mapError((e) => new ConsumerFailed({ consumer: name, message: `consumer ${name}: ${e._tag}: ${e.message}` })),
-        // Counted before Lambda retries it: a failure that a retry then handles is seen too.
-        Effect.tapError((e) => countOne("ConsumerFailed", { name: "Consumer", value: name }, { level: "error", reason: e.message }))
+export const consumerOn =
+  (ports: PortLayers) =>
+  (name: string): ((event: unknown) => Promise<ConsumerOutcome>) => {
+    const entry = REGISTRY.find((c) => c.name === name)
+    const runtime = ManagedRuntime.make(
+      Layer.merge(Layer.effect(Handler, entry === undefined ? Effect.die(`no consumer ${name} in the registry`) : entry.handlerOn(ports)), functionTracing)
+    )
+    return (event) =>
+      runtime.runPromise(
+        flushed(
+          Effect.gen(function* () {
+            const decoded = Schema.decodeUnknownResult(BusEvent)(event)
+            if (decoded._tag === "Failure")
+              return yield* reportMalformed(`consumer ${name}`, `event is not a market event: ${oneLine(decoded.failure)}`).pipe(
+                Effect.as("malformed" as const)
+              )
+            const traceparent = Option.getOrUndefined(Schema.decodeUnknownOption(Traced)(event))?.detail.traceparent
+            const handled = (yield* Handler)(decoded.success.detail).pipe(
+              Effect.mapError((e) => new ConsumerFailed({ consumer: name, message: `consumer ${name}: ${e._tag}: ${e.message}` })),
+              // Counted before Lambda retries it: a failure that a retry then handles is seen too.
+              Effect.tapError((e) => countOne("ConsumerFailed", { name: "Consumer", value: name }, { level: "error", reason: e.message }))
+            )
+            yield* timedHop("consume", traceparent, handled, { consumer: name })
+            return "handled" as const
+          })
+        )
       )
-      yield* timedHop("consume", traceparent, handled, { consumer: name })
-      return "handled" as const
-    })))
-}
+  }

@@ -23,22 +23,24 @@ export const makeDynamoAlertConditions = (client: DynamoDBClient, table: string)
   const encode = Schema.encodeSync(Body)
   return AlertConditions.of({
     load: (symbol, interval) =>
-      attemptDynamo("load alert conditions", () => doc.send(new GetCommand({ TableName: table, Key: { key: `${symbol}|${interval}` }, ConsistentRead: true }))).pipe(
+      attemptDynamo("load alert conditions", () =>
+        doc.send(new GetCommand({ TableName: table, Key: { key: `${symbol}|${interval}` }, ConsistentRead: true }))
+      ).pipe(
         Effect.flatMap((out) =>
           out.Item === undefined
             ? Effect.succeed(EMPTY_GROUP)
             : Schema.decodeUnknownEffect(Item)(out.Item).pipe(
-              Effect.mapError((e) => new StoreUnavailable({ message: `corrupt alert conditions of ${symbol} ${interval} in ${table}: ${e.message}` })),
-              Effect.map((item) => ({ version: item.version, conditions: new Map(item.body.map((c) => [c.rule, { state: c.state, anomaly: c.anomaly }])) }))
-            )
+                Effect.mapError((e) => new StoreUnavailable({ message: `corrupt alert conditions of ${symbol} ${interval} in ${table}: ${e.message}` })),
+                Effect.map((item) => ({ version: item.version, conditions: new Map(item.body.map((c) => [c.rule, { state: c.state, anomaly: c.anomaly }])) }))
+              )
         )
       ),
-    save: Effect.fn("DynamoAlertConditions.save")(function*(symbol, interval, conditions, expectedVersion) {
-        const key = `${symbol}|${interval}`
-        const now = yield* Clock.currentTimeMillis
-        const body = encode([...conditions].map(([rule, c]) => ({ rule, state: c.state, anomaly: c.anomaly })))
-        yield* putVersioned(doc, { table, key: ["key", key], expectedVersion, attributes: { body, expiresAt: Math.floor(now / 1000) + CONDITION_TTL_SECONDS } })
-      })
+    save: Effect.fn("DynamoAlertConditions.save")(function* (symbol, interval, conditions, expectedVersion) {
+      const key = `${symbol}|${interval}`
+      const now = yield* Clock.currentTimeMillis
+      const body = encode([...conditions].map(([rule, c]) => ({ rule, state: c.state, anomaly: c.anomaly })))
+      yield* putVersioned(doc, { table, key: ["key", key], expectedVersion, attributes: { body, expiresAt: Math.floor(now / 1000) + CONDITION_TTL_SECONDS } })
+    })
   })
 }
 

@@ -31,20 +31,23 @@ export const makeDynamoEngineStateStore = (options: DynamoEngineStateStoreOption
   return EngineStateStore.of({
     loadState: (symbol) =>
       attemptDynamo("loadState", () => doc.send(new GetCommand({ TableName: options.stateTable, Key: { symbol }, ConsistentRead: true }))).pipe(
-        Effect.flatMap((out): Effect.Effect<VersionedState, StoreUnavailable> =>
-          out.Item === undefined
-            ? Effect.succeed({ version: 0, state: undefined })
-            : Schema.decodeUnknownEffect(StateItem)(out.Item).pipe(
-              Effect.map((item) => ({ version: item.version, state: item.body })),
-              Effect.mapError((e) => new StoreUnavailable({ message: `state of ${symbol} in ${options.stateTable} is corrupt: ${e.message}` }))
-            )
+        Effect.flatMap(
+          (out): Effect.Effect<VersionedState, StoreUnavailable> =>
+            out.Item === undefined
+              ? Effect.succeed({ version: 0, state: undefined })
+              : Schema.decodeUnknownEffect(StateItem)(out.Item).pipe(
+                  Effect.map((item) => ({ version: item.version, state: item.body })),
+                  Effect.mapError((e) => new StoreUnavailable({ message: `state of ${symbol} in ${options.stateTable} is corrupt: ${e.message}` }))
+                )
         )
       ),
     saveState: (symbol, state, expectedVersion) => {
       const body = encodeState(state)
       // The engine's gap horizon keeps a state far smaller; past DynamoDB's item limit the put could never succeed.
       if (body.byteLength > STATE_ITEM_LIMIT_BYTES) {
-        return Effect.fail(new StoreUnavailable({ message: `state of ${symbol} is ${Math.round(body.byteLength / 1024)} KB gzipped, over DynamoDB's 400 KB item limit` }))
+        return Effect.fail(
+          new StoreUnavailable({ message: `state of ${symbol} is ${Math.round(body.byteLength / 1024)} KB gzipped, over DynamoDB's 400 KB item limit` })
+        )
       }
       return putVersioned(doc, { table: options.stateTable, key: ["symbol", symbol], expectedVersion, attributes: { body } })
     }

@@ -36,7 +36,15 @@ export const makeDynamoEventHistory = (client: DynamoDBClient, table: string): E
   const doc = DynamoDBDocumentClient.from(client)
   const newest = <A>(kind: string, schema: Schema.Codec<A, string>, limit: number) =>
     attemptDynamo(`recent ${kind}s`, () =>
-      doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: "kind = :kind", ExpressionAttributeValues: { ":kind": kind }, ScanIndexForward: false, Limit: limit }))
+      doc.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: "kind = :kind",
+          ExpressionAttributeValues: { ":kind": kind },
+          ScanIndexForward: false,
+          Limit: limit
+        })
+      )
     ).pipe(
       Effect.flatMap((out) =>
         Effect.forEach(out.Items ?? [], (item) => Schema.decodeUnknownEffect(Schema.Struct({ body: schema }))(item).pipe(Effect.map((i) => i.body))).pipe(
@@ -45,24 +53,28 @@ export const makeDynamoEventHistory = (client: DynamoDBClient, table: string): E
       )
     )
   return EventHistory.of({
-    record: Effect.fn("DynamoEventHistory.record")(function*(event) {
-        const now = yield* Clock.currentTimeMillis
-        const item = { kind: historyKind(event), body: encodeHistoryBody(event), mismatches: mismatchesOf(event) }
-        yield* attemptDynamo("record history", () => doc.send(new PutCommand({ TableName: table, Item: { ...item, at: sortKey(event), expiresAt: Math.floor(now / 1000) + HISTORY_TTL_SECONDS } })))
-      }),
+    record: Effect.fn("DynamoEventHistory.record")(function* (event) {
+      const now = yield* Clock.currentTimeMillis
+      const item = { kind: historyKind(event), body: encodeHistoryBody(event), mismatches: mismatchesOf(event) }
+      yield* attemptDynamo("record history", () =>
+        doc.send(new PutCommand({ TableName: table, Item: { ...item, at: sortKey(event), expiresAt: Math.floor(now / 1000) + HISTORY_TTL_SECONDS } }))
+      )
+    }),
     anomalies: (limit) => newest("anomaly", AnomalyJson, limit),
     alerts: (limit) => newest("alert", AlertJson, limit),
     reconciliation: attemptDynamo("recent reconciliations", () =>
-      doc.send(new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: "kind = :kind",
-        ExpressionAttributeValues: { ":kind": "reconciliation" },
-        // Without the bodies: the sort key starts with the time it was compared.
-        ProjectionExpression: "#at, mismatches",
-        ExpressionAttributeNames: { "#at": "at" },
-        ScanIndexForward: false,
-        Limit: RECONCILIATIONS_SUMMED
-      }))
+      doc.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: "kind = :kind",
+          ExpressionAttributeValues: { ":kind": "reconciliation" },
+          // Without the bodies: the sort key starts with the time it was compared.
+          ProjectionExpression: "#at, mismatches",
+          ExpressionAttributeNames: { "#at": "at" },
+          ScanIndexForward: false,
+          Limit: RECONCILIATIONS_SUMMED
+        })
+      )
     ).pipe(
       Effect.flatMap((out) => Schema.decodeUnknownEffect(Schema.Array(Reconciled))(out.Items ?? [])),
       Effect.mapError((e) => (e._tag === "StoreUnavailable" ? e : new StoreUnavailable({ message: `corrupt reconciliation in ${table}: ${e.message}` }))),
@@ -71,4 +83,5 @@ export const makeDynamoEventHistory = (client: DynamoDBClient, table: string): E
   })
 }
 
-export const layerDynamoEventHistory = (client: DynamoDBClient, table: string): Layer.Layer<EventHistory> => Layer.succeed(EventHistory, makeDynamoEventHistory(client, table))
+export const layerDynamoEventHistory = (client: DynamoDBClient, table: string): Layer.Layer<EventHistory> =>
+  Layer.succeed(EventHistory, makeDynamoEventHistory(client, table))

@@ -18,9 +18,7 @@ const MAX_BATCH_WRITE = 25
 /** Unprocessed items are written again this many times at most (the retry schedule spaces them). */
 const WRITE_RETRY: RetryOptions = { maxAttempts: 8, baseDelayMillis: 50 }
 
-type WriteRequest =
-  | { readonly PutRequest: { readonly Item: Record<string, unknown> } }
-  | { readonly DeleteRequest: { readonly Key: Record<string, unknown> } }
+type WriteRequest = { readonly PutRequest: { readonly Item: Record<string, unknown> } } | { readonly DeleteRequest: { readonly Key: Record<string, unknown> } }
 
 interface Unprocessed {
   readonly PutRequest?: { readonly Item?: Record<string, unknown> | undefined } | undefined
@@ -28,7 +26,11 @@ interface Unprocessed {
 }
 
 const unprocessed = (r: Unprocessed): Array<WriteRequest> =>
-  r.PutRequest?.Item !== undefined ? [{ PutRequest: { Item: r.PutRequest.Item } }] : r.DeleteRequest?.Key !== undefined ? [{ DeleteRequest: { Key: r.DeleteRequest.Key } }] : []
+  r.PutRequest?.Item !== undefined
+    ? [{ PutRequest: { Item: r.PutRequest.Item } }]
+    : r.DeleteRequest?.Key !== undefined
+      ? [{ DeleteRequest: { Key: r.DeleteRequest.Key } }]
+      : []
 
 const sendAll = (doc: DynamoDBDocumentClient, table: string, writes: ReadonlyArray<WriteRequest>): Effect.Effect<void, StoreUnavailable> =>
   Effect.forEach(
@@ -48,7 +50,15 @@ const sendAll = (doc: DynamoDBDocumentClient, table: string, writes: ReadonlyArr
   )
 
 export const writeAll = (doc: DynamoDBDocumentClient, table: string, items: ReadonlyArray<Record<string, unknown>>): Effect.Effect<void, StoreUnavailable> =>
-  sendAll(doc, table, items.map((Item) => ({ PutRequest: { Item } })))
+  sendAll(
+    doc,
+    table,
+    items.map((Item) => ({ PutRequest: { Item } }))
+  )
 
 export const deleteAll = (doc: DynamoDBDocumentClient, table: string, keys: ReadonlyArray<Record<string, unknown>>): Effect.Effect<void, StoreUnavailable> =>
-  sendAll(doc, table, keys.map((Key) => ({ DeleteRequest: { Key } })))
+  sendAll(
+    doc,
+    table,
+    keys.map((Key) => ({ DeleteRequest: { Key } }))
+  )

@@ -32,12 +32,20 @@ export const createTableInput = (name: string, keys: TableKeys): CreateTableComm
   TableName: name,
   BillingMode: "PAY_PER_REQUEST",
   AttributeDefinitions: Object.entries(keys.fields).map(([AttributeName, type]) => ({ AttributeName, AttributeType: type === "string" ? "S" : "N" })),
-  KeySchema: [{ AttributeName: keys.hashKey, KeyType: "HASH" }, ...(keys.rangeKey === undefined ? [] : [{ AttributeName: keys.rangeKey, KeyType: "RANGE" as const }])],
-  ...(keys.indexes === undefined ? {} : {
-    GlobalSecondaryIndexes: Object.entries(keys.indexes).map(([IndexName, index]) => ({
-      IndexName,
-      KeySchema: [{ AttributeName: index.hashKey, KeyType: "HASH" as const }, { AttributeName: index.rangeKey, KeyType: "RANGE" as const }],
-      Projection: { ProjectionType: "KEYS_ONLY" as const }
-    }))
-  })
+  KeySchema: [
+    { AttributeName: keys.hashKey, KeyType: "HASH" },
+    ...(keys.rangeKey === undefined ? [] : [{ AttributeName: keys.rangeKey, KeyType: "RANGE" as const }])
+  ],
+  ...(keys.indexes === undefined
+    ? {}
+    : {
+        GlobalSecondaryIndexes: Object.entries(keys.indexes).map(([IndexName, index]) => ({
+          IndexName,
+          KeySchema: [
+            { AttributeName: index.hashKey, KeyType: "HASH" as const },
+            { AttributeName: index.rangeKey, KeyType: "RANGE" as const }
+          ],
+          Projection: { ProjectionType: "KEYS_ONLY" as const }
+        }))
+      })
 })

@@ -31,11 +31,14 @@ export const entrySize = (e: PutEventsRequestEntry) =>
  * An event's entry; with a trace context, the context rides in its detail (`traceparent`), since
  * an entry has no attributes of its own and EventBridge hands a target only the event.
  */
-export const entryOf = (busName: string, traceparent?: TraceParent) => (event: DomainEvent): PutEventsRequestEntry => {
-  const envelope = envelopeOf(event)
-  const detail = traceparent !== undefined && typeof envelope.detail === "object" && envelope.detail !== null ? { ...envelope.detail, traceparent } : envelope.detail
-  return { EventBusName: busName, Source: envelope.source, DetailType: envelope["detail-type"], Detail: JSON.stringify(detail) }
-}
+export const entryOf =
+  (busName: string, traceparent?: TraceParent) =>
+  (event: DomainEvent): PutEventsRequestEntry => {
+    const envelope = envelopeOf(event)
+    const detail =
+      traceparent !== undefined && typeof envelope.detail === "object" && envelope.detail !== null ? { ...envelope.detail, traceparent } : envelope.detail
+    return { EventBusName: busName, Source: envelope.source, DetailType: envelope["detail-type"], Detail: JSON.stringify(detail) }
+  }
 
 /** Entries in request-sized groups, order kept. */
 const putEventsRequestsOf = (entries: ReadonlyArray<PutEventsRequestEntry>): Array<Array<PutEventsRequestEntry>> => {
@@ -55,9 +58,12 @@ const putAll = (options: EventBridgeEventBusOptions, entries: ReadonlyArray<PutE
       if ((result.FailedEntryCount ?? 0) === 0) return { _tag: "Done" }
       // PutEvents answers entry by entry in request order; a failed one has an ErrorCode.
       const outcomes = result.Entries ?? []
-      const failed = pending.flatMap((entry, i) => (outcomes[i]?.ErrorCode === undefined ? [] : [{ entry, code: outcomes[i]?.ErrorCode ?? "", message: outcomes[i]?.ErrorMessage ?? "" }]))
+      const failed = pending.flatMap((entry, i) =>
+        outcomes[i]?.ErrorCode === undefined ? [] : [{ entry, code: outcomes[i]?.ErrorCode ?? "", message: outcomes[i]?.ErrorMessage ?? "" }]
+      )
       const permanent = failed.find((f) => !RETRYABLE.has(f.code))
-      if (permanent !== undefined) return { _tag: "Refused", reason: `EventBridge refused a ${permanent.entry.DetailType} event: ${permanent.code} ${permanent.message}` }
+      if (permanent !== undefined)
+        return { _tag: "Refused", reason: `EventBridge refused a ${permanent.entry.DetailType} event: ${permanent.code} ${permanent.message}` }
       return { _tag: "Retry", failed: failed.map((f) => f.entry), reason: `${failed.length} entries failed (${failed[0]?.code ?? "?"})` }
     },
     (reason) => new BusUnavailable({ message: reason.startsWith("EventBridge") ? reason : `EventBridge: ${reason}` })
@@ -66,9 +72,13 @@ const putAll = (options: EventBridgeEventBusOptions, entries: ReadonlyArray<PutE
 export const makeEventBridgeEventBus = (options: EventBridgeEventBusOptions): EventBus["Service"] =>
   EventBus.of({
     publish: (events) =>
-      Effect.flatMap(currentTraceparent, (traceparent) => Effect.try({ try: () => putEventsRequestsOf(events.map(entryOf(options.busName, traceparent))), catch: (e) => new BusUnavailable({ message: String(e) }) })).pipe(
-        Effect.flatMap((requests) => Effect.forEach(requests, (entries) => putAll(options, entries), { discard: true }))
-      )
+      Effect.flatMap(currentTraceparent, (traceparent) =>
+        Effect.try({
+          try: () => putEventsRequestsOf(events.map(entryOf(options.busName, traceparent))),
+          catch: (e) => new BusUnavailable({ message: String(e) })
+        })
+      ).pipe(Effect.flatMap((requests) => Effect.forEach(requests, (entries) => putAll(options, entries), { discard: true })))
   })
 
-export const layerEventBridgeEventBus = (options: EventBridgeEventBusOptions): Layer.Layer<EventBus> => Layer.succeed(EventBus, makeEventBridgeEventBus(options))
+export const layerEventBridgeEventBus = (options: EventBridgeEventBusOptions): Layer.Layer<EventBus> =>
+  Layer.succeed(EventBus, makeEventBridgeEventBus(options))

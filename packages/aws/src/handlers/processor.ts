@@ -6,6 +6,13 @@ import { processItems } from "../pipe/ProcessorTarget.ts"
 import { candleStoreLayer, engineStateStoreLayer, eventBusLayer, tradeStagingLayer } from "../runtime/AwsLayers.ts"
 import { flushed, functionTracing } from "../runtime/Tracing.ts"
 
-const runtime = ManagedRuntime.make(Layer.merge(Processor.layer(DEFAULT_ENGINE, "by-caller").pipe(Layer.provideMerge(Layer.mergeAll(candleStoreLayer, engineStateStoreLayer, eventBusLayer, tradeStagingLayer))), functionTracing))
+const runtime = ManagedRuntime.make(
+  Layer.merge(
+    Processor.layer(DEFAULT_ENGINE, "by-caller").pipe(
+      Layer.provideMerge(Layer.mergeAll(candleStoreLayer, engineStateStoreLayer, eventBusLayer, tradeStagingLayer))
+    ),
+    functionTracing
+  )
+)
 
 export const handler = (event: unknown): Promise<BatchItemFailures> => runtime.runPromise(flushed(processItems(event)))

@@ -23,7 +23,7 @@ export const processFifoPartially = <A, R>(
   records: ReadonlyArray<FifoRecord<A>>,
   process: (record: FifoRecord<A>) => Effect.Effect<void, FifoFailure, R>
 ): Effect.Effect<Array<string>, never, R> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const failed: Array<string> = []
     const stopped = new Set<string>()
     for (const record of records) {
@@ -36,7 +36,9 @@ export const processFifoPartially = <A, R>(
       failed.push(record.id)
       if (outcome.failure.alone) continue
       stopped.add(record.group)
-      yield* Effect.logError(`message ${record.id} (group ${record.group}) failed, it and the rest of its group will be redelivered: ${outcome.failure.message}`)
+      yield* Effect.logError(
+        `message ${record.id} (group ${record.group}) failed, it and the rest of its group will be redelivered: ${outcome.failure.message}`
+      )
     }
     return failed
   })

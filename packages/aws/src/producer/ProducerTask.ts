@@ -43,7 +43,7 @@ export const settingsFromEnvironment = (env: Readonly<Record<string, string | un
 /** Rewrites the heartbeat file; "connected" is remembered between beats. */
 const heartbeat = (file: string, metrics: () => MetricsSnapshot, startedAt: number) => {
   let connectedAt = 0
-  return Effect.gen(function*() {
+  return Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
     if (metrics().counters.connectionsUp.size > 0) connectedAt = now
     yield* Effect.try({ try: () => writeFileSync(file, encodeHeartbeat({ at: now, connectedAt, startedAt })), catch: (e) => e }).pipe(
@@ -53,7 +53,7 @@ const heartbeat = (file: string, metrics: () => MetricsSnapshot, startedAt: numb
 }
 
 export const runProducerTask = (settings: ProducerSettings) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const retry = { maxAttempts: 6, baseDelayMillis: 200 }
     // The stage's OTLP settings in the task's environment, as the functions read theirs.
     const tracing = yield* readTracingSettings(ConfigProvider.fromEnv(), { serviceName: "blockchaincore-producer" })
@@ -67,7 +67,7 @@ export const runProducerTask = (settings: ProducerSettings) =>
       layerDynamoEngineStateStore({ client: new DynamoDBClient({}), stateTable: settings.stateTable })
     )
     const startedAt = yield* Clock.currentTimeMillis
-    return yield* Effect.gen(function*() {
+    return yield* Effect.gen(function* () {
       const handle = yield* runResumedProducer({ symbols: settings.symbols, wsUrl: settings.wsUrl, batcher: sqsBatcher(settings.symbols.length) })
       yield* Effect.logInfo(`producing ${settings.symbols.join(",")} from ${settings.wsUrl} to ${settings.queueUrl}`)
       yield* Effect.forkScoped(heartbeat(settings.healthFile, handle.metrics, startedAt).pipe(Effect.repeat(Schedule.spaced(HEARTBEAT_EVERY_MILLIS))))

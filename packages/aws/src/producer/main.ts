@@ -14,7 +14,9 @@ const stoppedOnRequest: Runtime.Teardown = (exit, onExit) =>
 NodeRuntime.runMain(
   settingsFromEnvironment(process.env).pipe(
     Effect.flatMap(runProducerTask),
-    Effect.tapCause((cause) => (Cause.hasInterruptsOnly(cause) ? Effect.logInfo("the producer stopped on request") : Effect.logError("the producer stopped", cause)))
+    Effect.tapCause((cause) =>
+      Cause.hasInterruptsOnly(cause) ? Effect.logInfo("the producer stopped on request") : Effect.logError("the producer stopped", cause)
+    )
   ),
   { teardown: stoppedOnRequest }
 )

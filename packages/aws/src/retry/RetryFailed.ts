@@ -44,8 +44,11 @@ export const sendUntilTaken = <E, X>(
       })
     )
     return attempt.pipe(
-      Effect.retry({ schedule: retrySchedule({ baseMillis: options.baseDelayMillis, capMillis: 10_000 }), times: options.maxAttempts - 1, while: (missed) => missed._tag === "Retryable" }),
+      Effect.retry({
+        schedule: retrySchedule({ baseMillis: options.baseDelayMillis, capMillis: 10_000 }),
+        times: options.maxAttempts - 1,
+        while: (missed) => missed._tag === "Retryable"
+      }),
       Effect.mapError((missed) => unavailable(missed._tag === "Refused" ? missed.reason : `${missed.reason} after ${attempts} attempts`))
     )
   })
-

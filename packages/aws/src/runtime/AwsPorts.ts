@@ -24,23 +24,32 @@ import { FunctionMisconfigured } from "./HandlerErrors.ts"
  * (not from the process's first snapshot: a test sets it just before); undefined when unset or empty.
  */
 const optionalSetting = (name: string) =>
-  Config.String(name).pipe(Config.option, Config.map((value) => Option.getOrUndefined(Option.filter(value, (text) => text !== "")))).parse(ConfigProvider.fromEnv())
+  Config.String(name)
+    .pipe(
+      Config.option,
+      Config.map((value) => Option.getOrUndefined(Option.filter(value, (text) => text !== "")))
+    )
+    .parse(ConfigProvider.fromEnv())
 
 /** The `WebhookUrl` secret is "none" until set: the webhook consumer is then off, as it is locally without `--webhook-url`. */
 export const webhookLayer = Layer.suspend(() => {
   const url = linkedValue("WebhookUrl")
-  return url === "none" || url === "" ? Layer.succeed(Webhook, webhookOff("secret WebhookUrl not set")) : Layer.effect(Webhook, makeWebhookNotifier(url)).pipe(Layer.provide(OutboundHttp))
+  return url === "none" || url === ""
+    ? Layer.succeed(Webhook, webhookOff("secret WebhookUrl not set"))
+    : Layer.effect(Webhook, makeWebhookNotifier(url)).pipe(Layer.provide(OutboundHttp))
 })
 
 /** The stage's anomaly settings, in the anomaly function's environment (stacks/events.ts); the defaults without. */
-const anomalySettingsLayer = Layer.unwrap(Effect.gen(function*() {
-  const text = yield* optionalSetting(ANOMALY_CONFIG_ENV)
-  if (text === undefined) return AnomalySettings.defaults
-  return Result.match(anomalyConfigOf(text, ANOMALY_CONFIG_ENV), {
-    onSuccess: AnomalySettings.layer,
-    onFailure: (problem) => Layer.effect(AnomalySettings, Effect.fail(new FunctionMisconfigured({ message: `the anomaly settings: ${problem}` })))
+const anomalySettingsLayer = Layer.unwrap(
+  Effect.gen(function* () {
+    const text = yield* optionalSetting(ANOMALY_CONFIG_ENV)
+    if (text === undefined) return AnomalySettings.defaults
+    return Result.match(anomalyConfigOf(text, ANOMALY_CONFIG_ENV), {
+      onSuccess: AnomalySettings.layer,
+      onFailure: (problem) => Layer.effect(AnomalySettings, Effect.fail(new FunctionMisconfigured({ message: `the anomaly settings: ${problem}` })))
+    })
   })
-}))
+)
 
 /** The consumer function's `BINANCE_REST_URL` (a stand-in speaking Binance's protocol, in tests), or Binance's. */
 const BINANCE_REST_ENV = "BINANCE_REST_URL"
@@ -49,14 +58,16 @@ const BINANCE_REST_ENV = "BINANCE_REST_URL"
 const binanceKlinesAt = (baseUrl: string) => layerBinanceKlines.pipe(Layer.provide(ExchangeRest.layer({ ...DEFAULT_REST, baseUrl })))
 
 /** Binance's klines for the reconciliation, at the URL the environment names; an unreadable one fails the layer, naming it. */
-const exchangeKlinesLayer = Layer.unwrap(Effect.gen(function*() {
-  const text = yield* optionalSetting(BINANCE_REST_ENV)
-  if (text === undefined) return binanceKlinesAt(BINANCE_REST)
-  return Result.match(Schema.decodeUnknownResult(HttpUrl)(text), {
-    onSuccess: binanceKlinesAt,
-    onFailure: (e) => Layer.effect(ExchangeKlines, Effect.fail(new FunctionMisconfigured({ message: `${BINANCE_REST_ENV}: ${e.message}` })))
+const exchangeKlinesLayer = Layer.unwrap(
+  Effect.gen(function* () {
+    const text = yield* optionalSetting(BINANCE_REST_ENV)
+    if (text === undefined) return binanceKlinesAt(BINANCE_REST)
+    return Result.match(Schema.decodeUnknownResult(HttpUrl)(text), {
+      onSuccess: binanceKlinesAt,
+      onFailure: (e) => Layer.effect(ExchangeKlines, Effect.fail(new FunctionMisconfigured({ message: `${BINANCE_REST_ENV}: ${e.message}` })))
+    })
   })
-})).pipe(Layer.provide(OutboundHttp))
+).pipe(Layer.provide(OutboundHttp))
 
 /** Each port as AWS provides it; a consumer's function builds only those its entry takes. */
 export const AWS_PORTS: PortLayers = {

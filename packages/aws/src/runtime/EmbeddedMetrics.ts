@@ -13,14 +13,24 @@ import { Clock, Config, Effect } from "effect"
 export const METRIC_NAMESPACE = "BlockchainCore"
 
 /** The function's name as Lambda sets it; "local" in tests. */
-const functionName = Config.String("AWS_LAMBDA_FUNCTION_NAME").pipe(Config.withDefault("local"), Effect.orElseSucceed(() => "local"))
+const functionName = Config.String("AWS_LAMBDA_FUNCTION_NAME").pipe(
+  Config.withDefault("local"),
+  Effect.orElseSucceed(() => "local")
+)
 
 /** One count of `metric`, with its dimension and what else the log line should say. */
-export const countOne = Effect.fn("countOne")(function*(metric: string, dimension: { readonly name: string; readonly value?: string }, properties: Readonly<Record<string, string>>) {
+export const countOne = Effect.fn("countOne")(function* (
+  metric: string,
+  dimension: { readonly name: string; readonly value?: string },
+  properties: Readonly<Record<string, string>>
+) {
   const timestamp = yield* Clock.currentTimeMillis
   const value = dimension.value ?? (yield* functionName)
   const document = {
-    _aws: { Timestamp: timestamp, CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [[dimension.name], []], Metrics: [{ Name: metric, Unit: "Count" }] }] },
+    _aws: {
+      Timestamp: timestamp,
+      CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [[dimension.name], []], Metrics: [{ Name: metric, Unit: "Count" }] }]
+    },
     [dimension.name]: value,
     [metric]: 1,
     ...properties

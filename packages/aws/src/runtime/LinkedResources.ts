@@ -11,7 +11,8 @@ import { FunctionMisconfigured } from "./HandlerErrors.ts"
 const decodeLink = <A>(name: string, field: string, schema: Schema.Codec<A, unknown>): A => {
   const all: unknown = Resource
   const decoded = Schema.decodeUnknownResult(Schema.Struct({ [name]: Schema.Struct({ [field]: schema }) }))(all)
-  if (decoded._tag === "Failure") throw new FunctionMisconfigured({ message: `linked resource ${name}: ${decoded.failure.message} (is the function linked to it in stacks/?)` })
+  if (decoded._tag === "Failure")
+    throw new FunctionMisconfigured({ message: `linked resource ${name}: ${decoded.failure.message} (is the function linked to it in stacks/?)` })
   const link = decoded.success[name]
   const value = link?.[field]
   if (value === undefined) throw new FunctionMisconfigured({ message: `linked resource ${name} has no ${field}` })
@@ -19,7 +20,8 @@ const decodeLink = <A>(name: string, field: string, schema: Schema.Codec<A, unkn
 }
 
 /** Tables, buckets and buses: their name. */
-export const linkedName = (name: "Candles" | "EngineState" | "AlertConditions" | "History" | "Archive" | "Market") => decodeLink(name, "name", Schema.NonEmptyString)
+export const linkedName = (name: "Candles" | "EngineState" | "AlertConditions" | "History" | "Archive" | "Market") =>
+  decodeLink(name, "name", Schema.NonEmptyString)
 
 /** Topics: their ARN. */
 export const linkedArn = (name: "Alerts") => decodeLink(name, "arn", Schema.NonEmptyString)

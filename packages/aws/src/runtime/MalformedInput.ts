@@ -6,6 +6,6 @@
 import { Effect } from "effect"
 import { countOne } from "./EmbeddedMetrics.ts"
 
-export const reportMalformed = Effect.fn("reportMalformed")(function*(where: string, reason: string) {
+export const reportMalformed = Effect.fn("reportMalformed")(function* (where: string, reason: string) {
   yield* countOne("MalformedInput", { name: "Function" }, { level: "error", where, reason })
 })

@@ -14,10 +14,15 @@ import { xraySigning } from "./XRayOtlp.ts"
 
 /** Read when the function loads: a bad setting fails every invocation, naming it. */
 export const functionTracing: Layer.Layer<OtlpExporter.Flusher, FunctionMisconfigured> = Layer.unwrap(
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const provider = ConfigProvider.fromEnv()
-    const serviceName = yield* Config.String("AWS_LAMBDA_FUNCTION_NAME").pipe(Config.withDefault("blockchaincore")).parse(provider).pipe(Effect.orElseSucceed(() => "blockchaincore"))
-    const settings = yield* readTracingSettings(provider, { serviceName }).pipe(Effect.mapError((e) => new FunctionMisconfigured({ message: `tracing: ${e.message}` })))
+    const serviceName = yield* Config.String("AWS_LAMBDA_FUNCTION_NAME")
+      .pipe(Config.withDefault("blockchaincore"))
+      .parse(provider)
+      .pipe(Effect.orElseSucceed(() => "blockchaincore"))
+    const settings = yield* readTracingSettings(provider, { serviceName }).pipe(
+      Effect.mapError((e) => new FunctionMisconfigured({ message: `tracing: ${e.message}` }))
+    )
     return otlpTracing(settings).pipe(Layer.provide(xraySigning(OutboundHttp)))
   })
 )
@@ -27,7 +32,10 @@ const FLUSH_LIMIT = Duration.seconds(2)
 
 /** The invocation, then its spans sent: a failed or slow export is logged, never the invocation's failure. */
 export const flushed = <A, E, R>(invocation: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | OtlpExporter.Flusher> =>
-  Effect.ensuring(invocation, Effect.gen(function*() {
-    const sent = yield* (yield* OtlpExporter.Flusher).flush.pipe(Effect.timeoutOption(FLUSH_LIMIT))
-    if (Option.isNone(sent)) yield* Effect.logWarning(`spans not sent within ${Duration.format(FLUSH_LIMIT)}: the invocation goes on without them`)
-  }))
+  Effect.ensuring(
+    invocation,
+    Effect.gen(function* () {
+      const sent = yield* (yield* OtlpExporter.Flusher).flush.pipe(Effect.timeoutOption(FLUSH_LIMIT))
+      if (Option.isNone(sent)) yield* Effect.logWarning(`spans not sent within ${Duration.format(FLUSH_LIMIT)}: the invocation goes on without them`)
+    })
+  )

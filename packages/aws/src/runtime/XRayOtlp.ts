@@ -31,7 +31,13 @@ class Sha256 implements Checksum {
 }
 
 const bytesOf = (data: SourceData): Uint8Array =>
-  typeof data === "string" ? Buffer.from(data, "utf8") : data instanceof Uint8Array ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data)
+  typeof data === "string"
+    ? Buffer.from(data, "utf8")
+    : data instanceof Uint8Array
+      ? data
+      : ArrayBuffer.isView(data)
+        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        : new Uint8Array(data)
 
 const signedRequest = (request: HttpClientRequest.HttpClientRequest, url: URL, region: string, credentials: AwsCredentialIdentityProvider) =>
   Effect.tryPromise({
@@ -49,19 +55,25 @@ const signedRequest = (request: HttpClientRequest.HttpClientRequest, url: URL, r
       })
       return HttpClientRequest.setHeaders(request, signed.headers)
     },
-    catch: (cause) => new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause, description: `signing the spans for ${url.host}` }) })
+    catch: (cause) =>
+      new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause, description: `signing the spans for ${url.host}` }) })
   })
 
 /** Signs every request to a CloudWatch OTLP endpoint with `credentials`. */
-export const signingForXRay = (credentials: AwsCredentialIdentityProvider) => (client: HttpClient.HttpClient): HttpClient.HttpClient =>
-  HttpClient.mapRequestEffect(client, (request) => {
-    const url = new URL(request.url)
-    const region = xrayRegionOf(url)
-    return region === undefined ? Effect.succeed(request) : signedRequest(request, url, region, credentials)
-  })
+export const signingForXRay =
+  (credentials: AwsCredentialIdentityProvider) =>
+  (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+    HttpClient.mapRequestEffect(client, (request) => {
+      const url = new URL(request.url)
+      const region = xrayRegionOf(url)
+      return region === undefined ? Effect.succeed(request) : signedRequest(request, url, region, credentials)
+    })
 
 /** The outbound client, signing for CloudWatch's OTLP endpoint with the role's credentials (the SDK's chain). */
 export const xraySigning = <E, R>(outbound: Layer.Layer<HttpClient.HttpClient, E, R>): Layer.Layer<HttpClient.HttpClient, E, R> =>
-  Layer.effect(HttpClient.HttpClient, Effect.gen(function*() {
-    return signingForXRay(defaultProvider())(yield* HttpClient.HttpClient)
-  })).pipe(Layer.provide(outbound))
+  Layer.effect(
+    HttpClient.HttpClient,
+    Effect.gen(function* () {
+      return signingForXRay(defaultProvider())(yield* HttpClient.HttpClient)
+    })
+  ).pipe(Layer.provide(outbound))

@@ -15,7 +15,15 @@ import { dirname, join } from "node:path"
 import { gunzipSync } from "node:zlib"
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey } from "@aws-sdk/client-s3"
 import { Effect, Layer } from "effect"
-import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, STAGED_TRADE_COLUMNS, TRADES_OF_STAGED, tradesKey } from "@blockchaincore/adapters/formats/ArchiveLayout"
+import {
+  CANDLE_COLUMNS,
+  candleColumns,
+  candlesKey,
+  DAY_MILLIS,
+  STAGED_TRADE_COLUMNS,
+  TRADES_OF_STAGED,
+  tradesKey
+} from "@blockchaincore/adapters/formats/ArchiveLayout"
 import { stagedRowsOfSymbol } from "@blockchaincore/adapters/formats/StagedTrades"
 import { type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { type Row, writeParquetFile } from "@blockchaincore/adapters/parquet/ParquetFile"
@@ -24,7 +32,7 @@ import { ARCHIVE_PREFIX, mayHold, putObject, type S3ArchiveOptions, s3Failure as
 export const layerS3TradeArchive = (options: S3ArchiveOptions): Layer.Layer<TradeArchive, ArchiveUnavailable> =>
   Layer.effect(
     TradeArchive,
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { client, bucket } = options
       const { DuckDBInstance } = yield* Effect.tryPromise({ try: () => import("@duckdb/node-api"), catch: fail("load DuckDB") })
       const duck = yield* Effect.tryPromise({ try: () => DuckDBInstance.create(":memory:"), catch: fail("start DuckDB") })
@@ -65,43 +73,56 @@ export const layerS3TradeArchive = (options: S3ArchiveOptions): Layer.Layer<Trad
           catch: fail(`write ${key}`)
         }).pipe(Effect.flatMap((body) => putObject(options, `${ARCHIVE_PREFIX}${key}`, body, "application/vnd.apache.parquet")))
 
-      const stagedBodies = Effect.fn("stagedBodies")(function*(prefix: string, symbol: string) {
-          const keys: Array<string> = []
-          let token: string | undefined
-          do {
-            const page = yield* Effect.tryPromise({ try: () => client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })), catch: fail(`list ${prefix}`) })
-            for (const o of page.Contents ?? []) if (o.Key !== undefined && mayHold(o.Key.slice(prefix.length), symbol)) keys.push(o.Key)
-            token = page.IsTruncated === true ? page.NextContinuationToken : undefined
-          } while (token !== undefined)
-          return yield* Effect.forEach(
-            keys,
-            (key) =>
-              Effect.tryPromise({
-                try: async () => {
-                  const bytes = await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToByteArray()
-                  return bytes === undefined ? "" : gunzipSync(bytes).toString("utf8")
-                },
-                catch: fail(`get ${key}`)
-              }),
-            { concurrency: 8 }
-          )
-        })
+      const stagedBodies = Effect.fn("stagedBodies")(function* (prefix: string, symbol: string) {
+        const keys: Array<string> = []
+        let token: string | undefined
+        do {
+          const page = yield* Effect.tryPromise({
+            try: () => client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })),
+            catch: fail(`list ${prefix}`)
+          })
+          for (const o of page.Contents ?? []) if (o.Key !== undefined && mayHold(o.Key.slice(prefix.length), symbol)) keys.push(o.Key)
+          token = page.IsTruncated === true ? page.NextContinuationToken : undefined
+        } while (token !== undefined)
+        return yield* Effect.forEach(
+          keys,
+          (key) =>
+            Effect.tryPromise({
+              try: async () => {
+                const bytes = await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToByteArray()
+                return bytes === undefined ? "" : gunzipSync(bytes).toString("utf8")
+              },
+              catch: fail(`get ${key}`)
+            }),
+          { concurrency: 8 }
+        )
+      })
 
       return TradeArchive.of({
-        compactHour: Effect.fn("S3TradeArchive.compactHour")(function*(symbol, hourStart) {
-            const bodies = yield* stagedBodies(stagingPrefix(hourStart), symbol)
-            const rows = yield* Effect.try({ try: () => stagedRowsOfSymbol(symbol, bodies), catch: fail(`read staging of ${symbol}`) })
-            if (rows.length === 0) return 0
-            const key = tradesKey(symbol, hourStart)
-            yield* download(`${ARCHIVE_PREFIX}${key}`, join(scratch, key))
-            yield* uploadParquet(key, STAGED_TRADE_COLUMNS, rows.map((r) => r.line), TRADES_OF_STAGED, "trade_id")
-            return rows.length
-          }),
-        writeCandles: Effect.fn("S3TradeArchive.writeCandles")(function*(candles) {
-            const first = candles[0]
-            if (first === undefined) return
-            yield* uploadParquet(candlesKey(first.interval, first.symbol, first.openTime - (first.openTime % DAY_MILLIS)), CANDLE_COLUMNS, candles.map(candleColumns))
-          })
+        compactHour: Effect.fn("S3TradeArchive.compactHour")(function* (symbol, hourStart) {
+          const bodies = yield* stagedBodies(stagingPrefix(hourStart), symbol)
+          const rows = yield* Effect.try({ try: () => stagedRowsOfSymbol(symbol, bodies), catch: fail(`read staging of ${symbol}`) })
+          if (rows.length === 0) return 0
+          const key = tradesKey(symbol, hourStart)
+          yield* download(`${ARCHIVE_PREFIX}${key}`, join(scratch, key))
+          yield* uploadParquet(
+            key,
+            STAGED_TRADE_COLUMNS,
+            rows.map((r) => r.line),
+            TRADES_OF_STAGED,
+            "trade_id"
+          )
+          return rows.length
+        }),
+        writeCandles: Effect.fn("S3TradeArchive.writeCandles")(function* (candles) {
+          const first = candles[0]
+          if (first === undefined) return
+          yield* uploadParquet(
+            candlesKey(first.interval, first.symbol, first.openTime - (first.openTime % DAY_MILLIS)),
+            CANDLE_COLUMNS,
+            candles.map(candleColumns)
+          )
+        })
       })
     })
   )

@@ -61,7 +61,10 @@ export const makeS3TradeStaging = (options: S3ArchiveOptions): TradeStaging["Ser
         byHour(trades),
         ([hourStart, inHour]) => {
           const body = encodeStagedWithSymbols(inHour)
-          const name = stagedObjectName(createHash("sha256").update(body).digest("hex").slice(0, 32), inHour.map((t) => t.symbol))
+          const name = stagedObjectName(
+            createHash("sha256").update(body).digest("hex").slice(0, 32),
+            inHour.map((t) => t.symbol)
+          )
           return putObject(options, `${stagingPrefix(hourStart)}${name}`, new Uint8Array(gzipSync(body)), "application/gzip")
         },
         { concurrency: 8, discard: true }

@@ -14,7 +14,11 @@ interface SnsNotifierOptions extends RetryOptions {
 }
 
 /** SNS takes printable ASCII in a subject, at most 100 characters, no line breaks. */
-export const snsSubject = (subject: string) => subject.replace(/[^\x20-\x7e]/g, "").trim().slice(0, 100) || "BlockchainCore alert"
+export const snsSubject = (subject: string) =>
+  subject
+    .replace(/[^\x20-\x7e]/g, "")
+    .trim()
+    .slice(0, 100) || "BlockchainCore alert"
 
 export const makeSnsNotifier = (options: SnsNotifierOptions): Notifier["Service"] =>
   Notifier.of({

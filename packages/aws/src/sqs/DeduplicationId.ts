@@ -11,8 +11,6 @@ const wordOf = (part: TradeBatch["symbols"][number]): string =>
   `${part.confirmed === undefined ? "" : `/confirmed ${part.confirmed.lastId}@${part.confirmed.time}`}${(part.statuses ?? []).map((s) => `/${s.trading ? "trading" : "halted"}@${s.time}`).join("")}${part.opening === undefined ? "" : `/opening ${part.opening.firstId}`}`
 
 export const deduplicationId = (batch: TradeBatch): string => {
-  const key = batch.symbols
-    .map((s) => `${s.symbol}:${s.trades[0]?.[0] ?? "-"}-${s.trades.at(-1)?.[0] ?? "-"}@${s.watermark}${wordOf(s)}`)
-    .join(",")
+  const key = batch.symbols.map((s) => `${s.symbol}:${s.trades[0]?.[0] ?? "-"}-${s.trades.at(-1)?.[0] ?? "-"}@${s.watermark}${wordOf(s)}`).join(",")
   return `${batch.shard}-${createHash("sha256").update(key).digest("hex")}`
 }

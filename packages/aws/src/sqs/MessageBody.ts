@@ -20,7 +20,8 @@ const BodyText = Schema.String.pipe(
       const base64 = body.slice(PREFIX.length)
       const compressed = Buffer.from(base64, "base64")
       // Node decodes base64 leniently: a body cut by a character or two can still gunzip whole.
-      if (compressed.toString("base64") !== base64) return Effect.fail(new SchemaIssue.InvalidValue({ message: "a gz: body that is not whole base64 (cut short, or not base64)" }, body, options))
+      if (compressed.toString("base64") !== base64)
+        return Effect.fail(new SchemaIssue.InvalidValue({ message: "a gz: body that is not whole base64 (cut short, or not base64)" }, body, options))
       return Effect.try({
         try: () => gunzipSync(compressed).toString("utf8"),
         catch: (e) => new SchemaIssue.InvalidValue({ message: `a gz: body that does not gunzip (${errorMessage(e)})` }, body, options)

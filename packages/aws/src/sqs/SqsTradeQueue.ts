@@ -24,14 +24,16 @@ interface SqsTradeQueueOptions {
 const MAX_ENTRIES = 10
 const MAX_REQUEST_BYTES = 262_144
 
-
 /** The message attribute a batch's trace context travels in. */
 export const TRACEPARENT_ATTRIBUTE = "traceparent"
 
 /** An entry's size as SQS counts it against 256 KiB: its body and its attributes' names, types and values. */
 const sqsSize = (e: SendMessageBatchRequestEntry) =>
   Buffer.byteLength(e.MessageBody ?? "") +
-  Object.entries(e.MessageAttributes ?? {}).reduce((n, [name, a]) => n + Buffer.byteLength(name) + Buffer.byteLength(a.DataType ?? "") + Buffer.byteLength(a.StringValue ?? ""), 0)
+  Object.entries(e.MessageAttributes ?? {}).reduce(
+    (n, [name, a]) => n + Buffer.byteLength(name) + Buffer.byteLength(a.DataType ?? "") + Buffer.byteLength(a.StringValue ?? ""),
+    0
+  )
 
 /**
  * A batch's message group: its symbol, when it holds one (the producer on AWS gives every symbol
@@ -51,7 +53,9 @@ const requestsOf = (batches: ReadonlyArray<TradeBatch>): Array<Array<SendMessage
     if (size > MAX_REQUEST_BYTES) throw new Error(`a TradeBatch of ${size} bytes is over SQS's limit: the batcher must split it`)
     const entry = { Id: String(i), MessageBody: body, MessageGroupId: messageGroupOf(batch), MessageDeduplicationId: deduplicationId(batch) }
     // The trace travels beside the body, as a message attribute: an untraced batch's message is unchanged.
-    return batch.traceparent === undefined ? entry : { ...entry, MessageAttributes: { [TRACEPARENT_ATTRIBUTE]: { DataType: "String", StringValue: batch.traceparent } } }
+    return batch.traceparent === undefined
+      ? entry
+      : { ...entry, MessageAttributes: { [TRACEPARENT_ATTRIBUTE]: { DataType: "String", StringValue: batch.traceparent } } }
   })
   return chunksOf(entries, { count: MAX_ENTRIES, bytes: MAX_REQUEST_BYTES, sizeOf: sqsSize })
 }

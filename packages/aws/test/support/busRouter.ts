@@ -12,9 +12,11 @@ import type { Consumer } from "@blockchaincore/services/consumers/ConsumerDeclar
 import { json, startWireFake } from "@blockchaincore/testkit/wireFake"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
-const PutEvents = Schema.fromJsonString(Schema.Struct({
-  Entries: Schema.Array(Schema.Struct({ EventBusName: Schema.String, Source: Schema.String, DetailType: Schema.String, Detail: Schema.String }))
-}))
+const PutEvents = Schema.fromJsonString(
+  Schema.Struct({
+    Entries: Schema.Array(Schema.Struct({ EventBusName: Schema.String, Source: Schema.String, DetailType: Schema.String, Detail: Schema.String }))
+  })
+)
 
 export interface Delivery {
   readonly consumer: string
@@ -29,7 +31,17 @@ export const startBusRouter = async (registry: ReadonlyArray<Consumer>, handlers
   const wire = await startWireFake((request) => {
     const entries = Schema.decodeUnknownSync(PutEvents)(request.body).Entries
     for (const entry of entries) {
-      const event = { version: "0", id: randomUUID(), "detail-type": entry.DetailType, source: entry.Source, account: "123456789012", time: new Date().toISOString(), region: "ap-northeast-1", resources: [], detail: JSON.parse(entry.Detail) }
+      const event = {
+        version: "0",
+        id: randomUUID(),
+        "detail-type": entry.DetailType,
+        source: entry.Source,
+        account: "123456789012",
+        time: new Date().toISOString(),
+        region: "ap-northeast-1",
+        resources: [],
+        detail: JSON.parse(entry.Detail)
+      }
       published.push(event)
       for (const consumer of registry) if (matches(consumer.pattern, event)) pending.push({ consumer: consumer.name, event })
     }

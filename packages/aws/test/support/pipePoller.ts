@@ -28,8 +28,12 @@ export const pipeRecord = (queueArn: string) => (m: Message) => ({
   body: m.Body ?? "",
   attributes: m.Attributes ?? {},
   // As Pipes hands them on: camel-cased, each with its string value and type.
-  messageAttributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([name, a]) => [name, { stringValue: a.StringValue, dataType: a.DataType }])),
-  md5OfBody: createHash("md5").update(m.Body ?? "").digest("hex"),
+  messageAttributes: Object.fromEntries(
+    Object.entries(m.MessageAttributes ?? {}).map(([name, a]) => [name, { stringValue: a.StringValue, dataType: a.DataType }])
+  ),
+  md5OfBody: createHash("md5")
+    .update(m.Body ?? "")
+    .digest("hex"),
   eventSource: "aws:sqs",
   eventSourceARN: queueArn,
   awsRegion: "ap-northeast-1"
@@ -45,7 +49,13 @@ export interface PipeStats {
   mostReceipts: number
 }
 
-export const startPipe = (sqs: SQSClient, queueUrl: string, queueArn: string, stages: PipeStages, options: { readonly deliverTwice: boolean; readonly outagePolls?: number }) => {
+export const startPipe = (
+  sqs: SQSClient,
+  queueUrl: string,
+  queueArn: string,
+  stages: PipeStages,
+  options: { readonly deliverTwice: boolean; readonly outagePolls?: number }
+) => {
   const stats: PipeStats = { invocations: 0, failedInvocations: 0, failedMessages: 0, deleted: 0, polls: 0, mostReceipts: 0 }
   const down = () => stats.polls <= (options.outagePolls ?? 0)
   const invoke = async (records: ReadonlyArray<unknown>): Promise<ReadonlySet<string> | "all"> => {
@@ -61,7 +71,15 @@ export const startPipe = (sqs: SQSClient, queueUrl: string, queueArn: string, st
   }
   /** One poll: what it received, and which of those failed. */
   const pollOnce = async (): Promise<number> => {
-    const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"], MessageAttributeNames: ["All"], WaitTimeSeconds: 0 }))
+    const page = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ["All"],
+        MessageAttributeNames: ["All"],
+        WaitTimeSeconds: 0
+      })
+    )
     const messages = page.Messages ?? []
     if (messages.length === 0) return 0
     stats.polls++
@@ -79,11 +97,18 @@ export const startPipe = (sqs: SQSClient, queueUrl: string, queueArn: string, st
     stats.failedMessages += retry.length
     if (done.length > 0) {
       stats.mostReceipts = Math.max(stats.mostReceipts, ...done.map((m) => Number(m.Attributes?.["ApproximateReceiveCount"] ?? 0)))
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })) }))
+      await sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })) })
+      )
       stats.deleted += done.length
     }
     if (retry.length > 0) {
-      await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: retry.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "", VisibilityTimeout: 0 })) }))
+      await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: retry.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "", VisibilityTimeout: 0 }))
+        })
+      )
     }
     return messages.length
   }

@@ -36,7 +36,12 @@ export const onFinding = (policy: AlertPolicy, state: ConditionState | undefined
 }
 
 /** A closed candle without the finding: after enough of them, the condition has resolved. */
-export const onQuietCandle = (policy: AlertPolicy, state: ConditionState | undefined, interval: Interval, openTime: number): [Decision, ConditionState | undefined] => {
+export const onQuietCandle = (
+  policy: AlertPolicy,
+  state: ConditionState | undefined,
+  interval: Interval,
+  openTime: number
+): [Decision, ConditionState | undefined] => {
   if (state === undefined || !state.firing) return ["silent", state]
   if (openTime >= state.lastFiredOpenTime + policy.quietCandles * intervalMillis[interval]) {
     return [state.notified ? "resolved" : "silent", { ...state, firing: false }]

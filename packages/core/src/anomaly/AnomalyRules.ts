@@ -35,7 +35,11 @@ export const priceMovement = (history: ReadonlyArray<Candle>, s: RuleSettings): 
   const [prev, last] = history.slice(-2)
   if (prev === undefined || last === undefined) return []
   const changePct = ratio((last.close - prev.close) * 100n, prev.close)
-  return finding("price_movement", Math.abs(changePct), s.priceMovementPct, s, { changePct, previousClose: ratio(prev.close, 100_000_000n), close: ratio(last.close, 100_000_000n) })
+  return finding("price_movement", Math.abs(changePct), s.priceMovementPct, s, {
+    changePct,
+    previousClose: ratio(prev.close, 100_000_000n),
+    close: ratio(last.close, 100_000_000n)
+  })
 }
 
 export const volumeSpike = (history: ReadonlyArray<Candle>, s: RuleSettings): Array<Finding> => {
@@ -102,12 +106,9 @@ export const robustZscores = (history: ReadonlyArray<Candle>, s: RuleSettings): 
 }
 
 /** Every enabled rule on the last candle of `history`. */
-export const evaluate = (history: ReadonlyArray<Candle>, s: RuleSettings): Array<Finding> =>
-  [
-    ...(s.enabled.price_movement ? priceMovement(history, s) : []),
-    ...(s.enabled.volume_spike ? volumeSpike(history, s) : []),
-    ...(s.enabled.sma_divergence ? smaDivergence(history, s) : []),
-    ...(s.enabled.robust_zscore_return || s.enabled.robust_zscore_volume
-      ? robustZscores(history, s).filter((f) => s.enabled[f.rule])
-      : [])
-  ]
+export const evaluate = (history: ReadonlyArray<Candle>, s: RuleSettings): Array<Finding> => [
+  ...(s.enabled.price_movement ? priceMovement(history, s) : []),
+  ...(s.enabled.volume_spike ? volumeSpike(history, s) : []),
+  ...(s.enabled.sma_divergence ? smaDivergence(history, s) : []),
+  ...(s.enabled.robust_zscore_return || s.enabled.robust_zscore_volume ? robustZscores(history, s).filter((f) => s.enabled[f.rule]) : [])
+]

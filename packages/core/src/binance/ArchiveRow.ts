@@ -89,11 +89,7 @@ export const detectArchiveFormat = (fields: ReadonlyArray<string>): ArchiveForma
  * One archive row as a trade of `symbol` (the archive names the symbol only in the file name),
  * or the reason it is not a valid row of `format`.
  */
-export const decodeArchiveRow = (
-  format: ArchiveFormat,
-  symbol: SymbolName,
-  fields: ReadonlyArray<string>
-): Result.Result<Trade, string> => {
+export const decodeArchiveRow = (format: ArchiveFormat, symbol: SymbolName, fields: ReadonlyArray<string>): Result.Result<Trade, string> => {
   const toMillis = format.unit === "microsecond" ? (t: number) => Math.floor(t / 1000) : (t: number) => t
   if (format.layout === "trades") {
     const row = decoders.trades[format.unit](fields)

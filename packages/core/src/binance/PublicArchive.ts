@@ -55,7 +55,7 @@ const fileOf = (symbol: string, kind: ArchiveKind, period: "daily" | "monthly", 
 export const archiveFiles = (symbol: string, kind: ArchiveKind, from: string, to: string): Array<ArchiveFile> => {
   const files: Array<ArchiveFile> = []
   const end = Date.parse(`${to}T00:00:00Z`) + DAY
-  for (let day = Date.parse(`${from}T00:00:00Z`); day < end;) {
+  for (let day = Date.parse(`${from}T00:00:00Z`); day < end; ) {
     const d = new Date(day)
     const start = monthStart(d.getUTCFullYear(), d.getUTCMonth())
     const next = monthStart(d.getUTCFullYear(), d.getUTCMonth() + 1)

@@ -9,8 +9,18 @@ import { Units16, Units8 } from "../decimal/Decimal.ts"
 import { EpochMillis } from "../trade/Trade.ts"
 
 export const RestKline = Schema.Tuple([
-  EpochMillis, Units8, Units8, Units8, Units8, Units8, EpochMillis, Units16,
-  Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)), Units8, Units16, Schema.String
+  EpochMillis,
+  Units8,
+  Units8,
+  Units8,
+  Units8,
+  Units8,
+  EpochMillis,
+  Units16,
+  Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  Units8,
+  Units16,
+  Schema.String
 ])
 export type RestKline = typeof RestKline.Type
 

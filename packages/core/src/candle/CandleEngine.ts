@@ -136,7 +136,13 @@ export class CandleEngine {
   confirm(symbol: string, lastId: number, time: number): void {
     const state = this.stateOf(symbol)
     if (lastId > state.sequence.lastId && state.sequence.started) {
-      const gap = { symbol, fromId: state.sequence.lastId + 1, toId: lastId, fromTime: state.sequence.lastTime, toTime: Math.max(time, state.sequence.lastTime) }
+      const gap = {
+        symbol,
+        fromId: state.sequence.lastId + 1,
+        toId: lastId,
+        fromTime: state.sequence.lastTime,
+        toTime: Math.max(time, state.sequence.lastTime)
+      }
       // A gap already at the top now has a trade after it, made by `time`: its windows reach there.
       state.gaps.reachTo(state.sequence.lastId, gap.toTime)
       state.sequence.skipTo(lastId, time)
@@ -219,7 +225,11 @@ export class CandleEngine {
     if (this.sink.outputs.length > 0) throw new Error("CandleEngine.snapshot: drain() the outputs first")
     return {
       version: 1,
-      options: { intervals: [...this.options.intervals], graceMillis: this.options.graceMillis, ...(this.options.awaitsOpening === true ? { awaitsOpening: true } : {}) },
+      options: {
+        intervals: [...this.options.intervals],
+        graceMillis: this.options.graceMillis,
+        ...(this.options.awaitsOpening === true ? { awaitsOpening: true } : {})
+      },
       counters: { ...this.counters },
       symbols: [...this.symbols.values()].map(symbolSnapshot)
     }

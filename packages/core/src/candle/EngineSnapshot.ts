@@ -147,5 +147,4 @@ const accumulatorSnapshot = (acc: CandleAccumulator): AccumulatorSnapshot => ({
   ...(acc.hidden ? { hidden: true } : {})
 })
 
-const restoreAccumulator = ({ openTime, ...fields }: AccumulatorSnapshot): CandleAccumulator =>
-  Object.assign(new CandleAccumulator(openTime), fields)
+const restoreAccumulator = ({ openTime, ...fields }: AccumulatorSnapshot): CandleAccumulator => Object.assign(new CandleAccumulator(openTime), fields)

@@ -13,7 +13,10 @@ const quote = (units: bigint) => formatUnits(units, QUOTE_SCALE, 8)
 export type KlineRow = readonly [number, string, string, string, string, string, number, string, number, string, string, string]
 
 /** What a kline row is made of: any window with a kline's numbers, stored or built on request. */
-export type KlineFields = Pick<Candle, "openTime" | "open" | "high" | "low" | "close" | "volume" | "closeTime" | "quoteVolume" | "trades" | "takerBuyBaseVolume" | "takerBuyQuoteVolume" | "ignore">
+export type KlineFields = Pick<
+  Candle,
+  "openTime" | "open" | "high" | "low" | "close" | "volume" | "closeTime" | "quoteVolume" | "trades" | "takerBuyBaseVolume" | "takerBuyQuoteVolume" | "ignore"
+>
 
 export const klineRow = (c: KlineFields): KlineRow => [
   c.openTime,

@@ -52,7 +52,12 @@ export const TimeZone = Schema.String.pipe(
   Schema.decodeTo(Schema.Number, {
     decode: SchemaGetter.transformEffect<number, string>((text) => {
       const m = /^([+-]?)(\d{1,2})(?::(\d{2}))?$/.exec(text.trim())
-      const invalid = Effect.fail(new SchemaIssue.InvalidValue({ message: `timeZone must be hours (8, -1) or hours and minutes (05:45, -1:00) from -12:00 to +14:00, not ${JSON.stringify(text)}` }, text))
+      const invalid = Effect.fail(
+        new SchemaIssue.InvalidValue(
+          { message: `timeZone must be hours (8, -1) or hours and minutes (05:45, -1:00) from -12:00 to +14:00, not ${JSON.stringify(text)}` },
+          text
+        )
+      )
       if (m === null) return invalid
       const minutes = Number(m[3] ?? "0")
       const offset = (m[1] === "-" ? -1 : 1) * (Number(m[2]) * HOUR + minutes * MINUTE)

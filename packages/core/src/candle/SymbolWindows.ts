@@ -177,9 +177,10 @@ export class SymbolWindows {
     if (opening.beforeId !== start.beforeId) return undefined
     this.unknownStart = undefined
     for (const seed of opening.seeds) this.seed(seed, opening.firstId)
-    const gap = opening.firstId < start.beforeId
-      ? { symbol: this.symbol, fromId: opening.firstId, toId: start.beforeId - 1, fromTime: start.minuteOpen, toTime: start.time }
-      : undefined
+    const gap =
+      opening.firstId < start.beforeId
+        ? { symbol: this.symbol, fromId: opening.firstId, toId: start.beforeId - 1, fromTime: start.minuteOpen, toTime: start.time }
+        : undefined
     // Without trades before the first, the windows holding the start may be complete now; with
     // them, they stay incomplete until the gap is filled, which revises them.
     if (gap === undefined) this.gapClosed({ fromTime: start.minuteOpen, toTime: start.time })
@@ -374,7 +375,9 @@ export class SymbolWindows {
     // watermark are let go, or the saved state would grow for as long as it lasts.
     const hiddenHorizon = this.watermark - HIDDEN_HOLD_MILLIS
     if (closed.length > 1 && closed[0]!.openTime < hiddenHorizon) {
-      const kept = closed.filter((acc, i) => i === closed.length - 1 || !(acc.hidden && !acc.revised && acc.openTime < hiddenHorizon && !this.inGap(series.interval, acc.openTime)))
+      const kept = closed.filter(
+        (acc, i) => i === closed.length - 1 || !(acc.hidden && !acc.revised && acc.openTime < hiddenHorizon && !this.inGap(series.interval, acc.openTime))
+      )
       closed.splice(0, closed.length, ...kept)
     }
   }

@@ -84,12 +84,12 @@ const unitsSchema = (scale: number, places: number | { readonly min: number }, e
         const units = parseUnits(s, 0, s.length, scale)
         return units === undefined
           ? Effect.fail(
-            new SchemaIssue.InvalidValue(
-              { message: `Expected a non-negative decimal with at most ${scale} places (like "${example}"), got ${JSON.stringify(s)}` },
-              s,
-              options
+              new SchemaIssue.InvalidValue(
+                { message: `Expected a non-negative decimal with at most ${scale} places (like "${example}"), got ${JSON.stringify(s)}` },
+                s,
+                options
+              )
             )
-          )
           : Effect.succeed(units)
       }),
       encode: SchemaGetter.transform((units: bigint) => formatUnits(units, scale, places))

@@ -77,8 +77,18 @@ export type StreamSilent = typeof StreamSilent.Type
 
 /** A kline as Binance writes it (KlineCsv.ts): twelve columns, decimals as strings. */
 const KlineColumns = Schema.Tuple([
-  Schema.Int, Schema.String, Schema.String, Schema.String, Schema.String, Schema.String,
-  Schema.Int, Schema.String, Schema.Int, Schema.String, Schema.String, Schema.String
+  Schema.Int,
+  Schema.String,
+  Schema.String,
+  Schema.String,
+  Schema.String,
+  Schema.String,
+  Schema.Int,
+  Schema.String,
+  Schema.Int,
+  Schema.String,
+  Schema.String,
+  Schema.String
 ])
 
 /**
@@ -131,7 +141,18 @@ export const AlertSent = Schema.TaggedStruct("AlertSent", {
 })
 export type AlertSent = typeof AlertSent.Type
 
-export const DomainEvent = Schema.Union([CandleClosed, CandleRevised, CandleRetracted, DataGapDetected, DataGapFilled, DataGapOverdue, StreamSilent, HourReconciled, AnomalyDetected, AlertSent])
+export const DomainEvent = Schema.Union([
+  CandleClosed,
+  CandleRevised,
+  CandleRetracted,
+  DataGapDetected,
+  DataGapFilled,
+  DataGapOverdue,
+  StreamSilent,
+  HourReconciled,
+  AnomalyDetected,
+  AlertSent
+])
 export type DomainEvent = typeof DomainEvent.Type
 
 export const DomainEventFromJson = Schema.fromJsonString(DomainEvent)

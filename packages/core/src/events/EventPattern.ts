@@ -87,7 +87,17 @@ const numericMatch = (conditions: ReadonlyArray<string | number>, value: number)
     const bound = conditions[i + 1]
     if (typeof bound !== "number") return false
     const ok =
-      op === "=" ? value === bound : op === "<" ? value < bound : op === "<=" ? value <= bound : op === ">" ? value > bound : op === ">=" ? value >= bound : false
+      op === "="
+        ? value === bound
+        : op === "<"
+          ? value < bound
+          : op === "<="
+            ? value <= bound
+            : op === ">"
+              ? value > bound
+              : op === ">="
+                ? value >= bound
+                : false
     if (!ok) return false
   }
   return conditions.length > 0 && conditions.length % 2 === 0

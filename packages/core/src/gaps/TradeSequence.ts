@@ -29,9 +29,10 @@ export class TradeSequence {
 
   /** Takes a trade that `isAhead`; returns the gap its first id skips, if any. */
   advance(trade: Trade): Gap | undefined {
-    const gap = this.started && trade.firstId > this.lastId + 1
-      ? { symbol: this.symbol, fromId: this.lastId + 1, toId: trade.firstId - 1, fromTime: this.lastTime, toTime: trade.time }
-      : undefined
+    const gap =
+      this.started && trade.firstId > this.lastId + 1
+        ? { symbol: this.symbol, fromId: this.lastId + 1, toId: trade.firstId - 1, fromTime: this.lastTime, toTime: trade.time }
+        : undefined
     this.lastId = trade.lastId
     this.lastTime = trade.time
     return gap

@@ -25,18 +25,28 @@ export interface ConditionGroup {
 
 export const EMPTY_GROUP: ConditionGroup = { version: 0, conditions: new Map() }
 
-export class AlertConditions extends Context.Service<AlertConditions, {
-  readonly load: (symbol: string, interval: Interval) => Effect.Effect<ConditionGroup, StoreUnavailable>
-  /** Writes version `expectedVersion + 1`. */
-  readonly save: (symbol: string, interval: Interval, conditions: ReadonlyMap<AnomalyRule, Condition>, expectedVersion: number) => Effect.Effect<void, StoreUnavailable | VersionConflict>
-}>()("@blockchaincore/core/ports/AlertConditions") {}
+export class AlertConditions extends Context.Service<
+  AlertConditions,
+  {
+    readonly load: (symbol: string, interval: Interval) => Effect.Effect<ConditionGroup, StoreUnavailable>
+    /** Writes version `expectedVersion + 1`. */
+    readonly save: (
+      symbol: string,
+      interval: Interval,
+      conditions: ReadonlyMap<AnomalyRule, Condition>,
+      expectedVersion: number
+    ) => Effect.Effect<void, StoreUnavailable | VersionConflict>
+  }
+>()("@blockchaincore/core/ports/AlertConditions") {}
 
 /** How long a symbol and interval's conditions are kept after their last write. */
 export const CONDITION_RETENTION_MILLIS = 7 * 24 * 3_600_000
 
 /** A group's conditions as both stores keep them: one record per rule. */
-export const ConditionRecords = Schema.Array(Schema.Struct({
-  rule: AnomalyRule,
-  state: Schema.Struct({ firing: Schema.Boolean, lastFiredOpenTime: Schema.Number, lastAlertAt: Schema.Number, notified: Schema.Boolean }),
-  anomaly: AnomalyDetected
-}))
+export const ConditionRecords = Schema.Array(
+  Schema.Struct({
+    rule: AnomalyRule,
+    state: Schema.Struct({ firing: Schema.Boolean, lastFiredOpenTime: Schema.Number, lastAlertAt: Schema.Number, notified: Schema.Boolean }),
+    anomaly: AnomalyDetected
+  })
+)

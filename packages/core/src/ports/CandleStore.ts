@@ -26,12 +26,15 @@ export interface CandleKey {
   readonly openTime: number
 }
 
-export class CandleStore extends Context.Service<CandleStore, {
-  /** Upserts by symbol, interval and open time: a revision replaces the candle it revises. */
-  readonly putCandles: (candles: ReadonlyArray<Candle>) => Effect.Effect<void, StoreUnavailable>
-  /** Deletes retracted candles (windows the exchange has no kline for); a key not stored is no error. */
-  readonly deleteCandles: (keys: ReadonlyArray<CandleKey>) => Effect.Effect<void, StoreUnavailable>
-  readonly candles: (query: CandleQuery) => Effect.Effect<ReadonlyArray<Candle>, StoreUnavailable>
-  /** The symbols the pipeline has seen, sorted. */
-  readonly symbols: () => Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
-}>()("@blockchaincore/core/ports/CandleStore") {}
+export class CandleStore extends Context.Service<
+  CandleStore,
+  {
+    /** Upserts by symbol, interval and open time: a revision replaces the candle it revises. */
+    readonly putCandles: (candles: ReadonlyArray<Candle>) => Effect.Effect<void, StoreUnavailable>
+    /** Deletes retracted candles (windows the exchange has no kline for); a key not stored is no error. */
+    readonly deleteCandles: (keys: ReadonlyArray<CandleKey>) => Effect.Effect<void, StoreUnavailable>
+    readonly candles: (query: CandleQuery) => Effect.Effect<ReadonlyArray<Candle>, StoreUnavailable>
+    /** The symbols the pipeline has seen, sorted. */
+    readonly symbols: () => Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
+  }
+>()("@blockchaincore/core/ports/CandleStore") {}

@@ -13,7 +13,10 @@ export interface VersionedState {
   readonly state: SymbolSnapshot | undefined
 }
 
-export class EngineStateStore extends Context.Service<EngineStateStore, {
-  readonly loadState: (symbol: string) => Effect.Effect<VersionedState, StoreUnavailable>
-  readonly saveState: (symbol: string, state: SymbolSnapshot, expectedVersion: number) => Effect.Effect<number, StoreUnavailable | VersionConflict>
-}>()("@blockchaincore/core/ports/EngineStateStore") {}
+export class EngineStateStore extends Context.Service<
+  EngineStateStore,
+  {
+    readonly loadState: (symbol: string) => Effect.Effect<VersionedState, StoreUnavailable>
+    readonly saveState: (symbol: string, state: SymbolSnapshot, expectedVersion: number) => Effect.Effect<number, StoreUnavailable | VersionConflict>
+  }
+>()("@blockchaincore/core/ports/EngineStateStore") {}

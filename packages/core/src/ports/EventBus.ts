@@ -9,6 +9,9 @@ export class BusUnavailable extends Schema.TaggedError<BusUnavailable>()("BusUna
   message: Schema.String
 }) {}
 
-export class EventBus extends Context.Service<EventBus, {
-  readonly publish: (events: ReadonlyArray<DomainEvent>) => Effect.Effect<void, BusUnavailable>
-}>()("@blockchaincore/core/ports/EventBus") {}
+export class EventBus extends Context.Service<
+  EventBus,
+  {
+    readonly publish: (events: ReadonlyArray<DomainEvent>) => Effect.Effect<void, BusUnavailable>
+  }
+>()("@blockchaincore/core/ports/EventBus") {}

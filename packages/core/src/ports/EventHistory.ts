@@ -19,7 +19,9 @@ export const historyTime = (event: HistoryEvent): number =>
   event._tag === "AnomalyDetected" ? event.candle.openTime : event._tag === "AlertSent" ? event.sentAt : event.checkedAt
 
 /** An event as both stores keep it: its JSON. */
-export const encodeHistoryBody: (event: HistoryEvent) => string = Schema.encodeSync(Schema.fromJsonString(Schema.Union([AnomalyDetected, AlertSent, HourReconciled])))
+export const encodeHistoryBody: (event: HistoryEvent) => string = Schema.encodeSync(
+  Schema.fromJsonString(Schema.Union([AnomalyDetected, AlertSent, HourReconciled]))
+)
 
 /** The kind an event is kept under, and listed by. */
 export const historyKind = (event: HistoryEvent): "anomaly" | "alert" | "reconciliation" =>
@@ -38,14 +40,17 @@ export const reconciliationHealthOf = (kept: ReadonlyArray<{ readonly checkedAt:
 /** What an event adds to the mismatches summed: a reconciliation's differing windows. */
 export const mismatchesOf = (event: HistoryEvent): number => (event._tag === "HourReconciled" ? event.differences.length : 0)
 
-export class EventHistory extends Context.Service<EventHistory, {
-  readonly record: (event: HistoryEvent) => Effect.Effect<void, StoreUnavailable>
-  /** Newest first, at most `limit`. */
-  readonly anomalies: (limit: number) => Effect.Effect<ReadonlyArray<AnomalyDetected>, StoreUnavailable>
-  readonly alerts: (limit: number) => Effect.Effect<ReadonlyArray<AlertSent>, StoreUnavailable>
-  /**
-   * The latest `RECONCILIATIONS_SUMMED` reconciliations summed, read without their rows: `/health`
-   * asks every few seconds for each dashboard open.
-   */
-  readonly reconciliation: Effect.Effect<ReconciliationHealth, StoreUnavailable>
-}>()("@blockchaincore/core/ports/EventHistory") {}
+export class EventHistory extends Context.Service<
+  EventHistory,
+  {
+    readonly record: (event: HistoryEvent) => Effect.Effect<void, StoreUnavailable>
+    /** Newest first, at most `limit`. */
+    readonly anomalies: (limit: number) => Effect.Effect<ReadonlyArray<AnomalyDetected>, StoreUnavailable>
+    readonly alerts: (limit: number) => Effect.Effect<ReadonlyArray<AlertSent>, StoreUnavailable>
+    /**
+     * The latest `RECONCILIATIONS_SUMMED` reconciliations summed, read without their rows: `/health`
+     * asks every few seconds for each dashboard open.
+     */
+    readonly reconciliation: Effect.Effect<ReconciliationHealth, StoreUnavailable>
+  }
+>()("@blockchaincore/core/ports/EventHistory") {}

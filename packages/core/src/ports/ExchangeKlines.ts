@@ -12,9 +12,12 @@ export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>
   message: Schema.String
 }) {}
 
-export class ExchangeKlines extends Context.Service<ExchangeKlines, {
-  /** The exchange's klines of `symbol` at `interval` opening from `startTime` to `endTime` inclusive, oldest first. */
-  readonly klines: (symbol: string, interval: Interval, startTime: number, endTime: number) => Effect.Effect<ReadonlyArray<Candle>, ExchangeUnavailable>
-  /** The exchange's trades of `symbol` made from `startTime` to `endTime` inclusive (aggregates, each standing for its ids), in id order. */
-  readonly trades: (symbol: string, startTime: number, endTime: number) => Effect.Effect<ReadonlyArray<Trade>, ExchangeUnavailable>
-}>()("@blockchaincore/core/ports/ExchangeKlines") {}
+export class ExchangeKlines extends Context.Service<
+  ExchangeKlines,
+  {
+    /** The exchange's klines of `symbol` at `interval` opening from `startTime` to `endTime` inclusive, oldest first. */
+    readonly klines: (symbol: string, interval: Interval, startTime: number, endTime: number) => Effect.Effect<ReadonlyArray<Candle>, ExchangeUnavailable>
+    /** The exchange's trades of `symbol` made from `startTime` to `endTime` inclusive (aggregates, each standing for its ids), in id order. */
+    readonly trades: (symbol: string, startTime: number, endTime: number) => Effect.Effect<ReadonlyArray<Trade>, ExchangeUnavailable>
+  }
+>()("@blockchaincore/core/ports/ExchangeKlines") {}

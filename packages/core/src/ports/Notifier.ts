@@ -14,8 +14,11 @@ export interface Notification {
   readonly severity: "medium" | "high" | "info"
 }
 
-export class Notifier extends Context.Service<Notifier, {
-  /** The channel's name, as `AlertSent` reports it. */
-  readonly channel: string
-  readonly notify: (notification: Notification) => Effect.Effect<void, NotifyFailed>
-}>()("@blockchaincore/core/ports/Notifier") {}
+export class Notifier extends Context.Service<
+  Notifier,
+  {
+    /** The channel's name, as `AlertSent` reports it. */
+    readonly channel: string
+    readonly notify: (notification: Notification) => Effect.Effect<void, NotifyFailed>
+  }
+>()("@blockchaincore/core/ports/Notifier") {}

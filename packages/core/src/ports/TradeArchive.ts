@@ -19,9 +19,12 @@ export interface ArchivedTrade extends Trade {
   readonly large: boolean
 }
 
-export class TradeArchive extends Context.Service<TradeArchive, {
-  /** Writes the staged trades of `symbol` in the hour starting at `hourStart` as that hour's file. */
-  readonly compactHour: (symbol: string, hourStart: number) => Effect.Effect<number, ArchiveUnavailable>
-  /** Writes a day's candles of one symbol and interval as that day's file. */
-  readonly writeCandles: (candles: ReadonlyArray<Candle>) => Effect.Effect<void, ArchiveUnavailable>
-}>()("@blockchaincore/core/ports/TradeArchive") {}
+export class TradeArchive extends Context.Service<
+  TradeArchive,
+  {
+    /** Writes the staged trades of `symbol` in the hour starting at `hourStart` as that hour's file. */
+    readonly compactHour: (symbol: string, hourStart: number) => Effect.Effect<number, ArchiveUnavailable>
+    /** Writes a day's candles of one symbol and interval as that day's file. */
+    readonly writeCandles: (candles: ReadonlyArray<Candle>) => Effect.Effect<void, ArchiveUnavailable>
+  }
+>()("@blockchaincore/core/ports/TradeArchive") {}

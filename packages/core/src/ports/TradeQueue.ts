@@ -9,7 +9,10 @@ export class QueueUnavailable extends Schema.TaggedError<QueueUnavailable>()("Qu
   message: Schema.String
 }) {}
 
-export class TradeQueue extends Context.Service<TradeQueue, {
-  /** Sends the batches, in order; fails only when the queue stays unreachable after retries. */
-  readonly publish: (batches: ReadonlyArray<TradeBatch>) => Effect.Effect<void, QueueUnavailable>
-}>()("@blockchaincore/core/ports/TradeQueue") {}
+export class TradeQueue extends Context.Service<
+  TradeQueue,
+  {
+    /** Sends the batches, in order; fails only when the queue stays unreachable after retries. */
+    readonly publish: (batches: ReadonlyArray<TradeBatch>) => Effect.Effect<void, QueueUnavailable>
+  }
+>()("@blockchaincore/core/ports/TradeQueue") {}

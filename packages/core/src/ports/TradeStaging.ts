@@ -8,6 +8,9 @@
 import { Context, type Effect } from "effect"
 import type { ArchivedTrade, ArchiveUnavailable } from "./TradeArchive.ts"
 
-export class TradeStaging extends Context.Service<TradeStaging, {
-  readonly stage: (trades: ReadonlyArray<ArchivedTrade>) => Effect.Effect<void, ArchiveUnavailable>
-}>()("@blockchaincore/core/ports/TradeStaging") {}
+export class TradeStaging extends Context.Service<
+  TradeStaging,
+  {
+    readonly stage: (trades: ReadonlyArray<ArchivedTrade>) => Effect.Effect<void, ArchiveUnavailable>
+  }
+>()("@blockchaincore/core/ports/TradeStaging") {}

@@ -70,13 +70,19 @@ const millisOf = (seconds: number | undefined) => (seconds === undefined || !Num
 
 /** Every hop's p50 and p99 over the window, the consumers' hop once per consumer named. */
 export const hopLatencies = (consumers: ReadonlyArray<string>): Effect.Effect<Array<HopLatency>> =>
-  Effect.forEach(HOP_NAMES.flatMap((hop): Array<{ hop: Hop; consumer?: string }> => (hop === "consume" ? consumers.map((consumer) => ({ hop, consumer })) : [{ hop }])), (key) =>
-    Effect.map(Metric.value(metricsOf(key.hop, key.consumer)[1]), (state): HopLatency => ({
-      ...key,
-      p50Millis: millisOf(state.quantiles.find(([q]) => q === 0.5)?.[1]),
-      p99Millis: millisOf(state.quantiles.find(([q]) => q === 0.99)?.[1]),
-      count: state.count
-    })))
+  Effect.forEach(
+    HOP_NAMES.flatMap((hop): Array<{ hop: Hop; consumer?: string }> => (hop === "consume" ? consumers.map((consumer) => ({ hop, consumer })) : [{ hop }])),
+    (key) =>
+      Effect.map(
+        Metric.value(metricsOf(key.hop, key.consumer)[1]),
+        (state): HopLatency => ({
+          ...key,
+          p50Millis: millisOf(state.quantiles.find(([q]) => q === 0.5)?.[1]),
+          p99Millis: millisOf(state.quantiles.find(([q]) => q === 0.99)?.[1]),
+          count: state.count
+        })
+      )
+  )
 
 const nanos = (millis: number) => BigInt(Math.round(millis * 1_000)) * 1_000n
 
@@ -105,7 +111,8 @@ export const openSpan = (name: string, startMillis: number, parent: Tracer.AnySp
       kind: "internal",
       root: parent === undefined,
       sampled: parent?.sampled ?? true
-    }))
+    })
+  )
 
 export const endSpan = (span: Tracer.Span, endMillis: number) => span.end(nanos(endMillis), Exit.void)
 
@@ -122,17 +129,30 @@ const UNSAMPLED = Tracer.externalSpan({ traceId: "0".repeat(32), spanId: "0".rep
  * Runs a hop and observes its time; under a carried context, in a span of its own that is a
  * child of it, so the spans the hop makes (a store's call, an event's publish) are its children.
  */
-export const timedHop = <A, E, R>(hop: Hop, parent: TraceParent | undefined, self: Effect.Effect<A, E, R>, options: { readonly consumer?: string } = {}): Effect.Effect<A, E, R> =>
+export const timedHop = <A, E, R>(
+  hop: Hop,
+  parent: TraceParent | undefined,
+  self: Effect.Effect<A, E, R>,
+  options: { readonly consumer?: string } = {}
+): Effect.Effect<A, E, R> =>
   Effect.flatMap(Effect.zip(Clock.currentTimeNanos, Effect.tracer), ([started, tracer]) => {
-    const traced = tracer === Tracer.nativeTracer
-      ? self
-      : parent === undefined
-      ? Effect.withParentSpan(self, UNSAMPLED)
-      : Effect.withSpan(self, options.consumer === undefined ? hop : `${hop} ${options.consumer}`, { parent: parentOf(parent) })
-    return Effect.ensuring(traced, Effect.flatMap(elapsedMillis(started), (millis) => observeHop(hop, millis, options.consumer)))
+    const traced =
+      tracer === Tracer.nativeTracer
+        ? self
+        : parent === undefined
+          ? Effect.withParentSpan(self, UNSAMPLED)
+          : Effect.withSpan(self, options.consumer === undefined ? hop : `${hop} ${options.consumer}`, { parent: parentOf(parent) })
+    return Effect.ensuring(
+      traced,
+      Effect.flatMap(elapsedMillis(started), (millis) => observeHop(hop, millis, options.consumer))
+    )
   })
 
 /** Runs a hop inside the current one (the events' publish inside processing): observed, and a child span when the current span is carried. */
 export const childHop = <A, E, R>(hop: Hop, self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.flatMap(Effect.zip(Clock.currentTimeNanos, currentTraceparent), ([started, carried]) =>
-    Effect.ensuring(carried === undefined ? self : Effect.withSpan(self, hop), Effect.flatMap(elapsedMillis(started), (millis) => observeHop(hop, millis))))
+    Effect.ensuring(
+      carried === undefined ? self : Effect.withSpan(self, hop),
+      Effect.flatMap(elapsedMillis(started), (millis) => observeHop(hop, millis))
+    )
+  )

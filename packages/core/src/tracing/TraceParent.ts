@@ -23,7 +23,7 @@ export const traceparentFrom = (value: unknown): TraceParent | undefined => Opti
  * The context to carry from here: the current span's, when a tracing backend is installed and the
  * span is sampled; otherwise none, so that nothing is added to what is sent.
  */
-export const currentTraceparent: Effect.Effect<TraceParent | undefined> = Effect.gen(function*() {
+export const currentTraceparent: Effect.Effect<TraceParent | undefined> = Effect.gen(function* () {
   if ((yield* Effect.tracer) === Tracer.nativeTracer) return undefined
   const span = yield* Effect.option(Effect.currentSpan)
   return Option.isSome(span) && span.value.sampled ? traceparentOf(span.value) : undefined

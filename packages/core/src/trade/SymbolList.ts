@@ -17,7 +17,14 @@ export const SymbolSpelled = Schema.String.pipe(
 
 export const SymbolList = Schema.String.pipe(
   Schema.decodeTo(Schema.Array(SymbolName).check(Schema.isMinLength(1)), {
-    decode: SchemaGetter.transform((s: string) => [...new Set(s.split(",").map(binanceSpelling).filter((x) => x.length > 0))]),
+    decode: SchemaGetter.transform((s: string) => [
+      ...new Set(
+        s
+          .split(",")
+          .map(binanceSpelling)
+          .filter((x) => x.length > 0)
+      )
+    ]),
     encode: SchemaGetter.transform((symbols: ReadonlyArray<string>) => symbols.join(","))
   })
 )

@@ -7,14 +7,12 @@ import { Units8 } from "../decimal/Decimal.ts"
 
 /** A Binance symbol as the REST API and trade frames spell it: upper case, e.g. "BTCUSDT". */
 export const SymbolName = Schema.String.pipe(
-  Schema.check(Schema.isPattern(/^[A-Z0-9]{2,20}$/, { message: "Expected an upper-case Binance symbol such as \"BTCUSDT\"" }))
+  Schema.check(Schema.isPattern(/^[A-Z0-9]{2,20}$/, { message: 'Expected an upper-case Binance symbol such as "BTCUSDT"' }))
 )
 export type SymbolName = typeof SymbolName.Type
 
 const nonNegativeSafeInt = (what: string) =>
-  Schema.Int.check(
-    Schema.isBetween({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, { message: `Expected ${what}: a non-negative integer` })
-  )
+  Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, { message: `Expected ${what}: a non-negative integer` }))
 
 /** A trade id; ids are consecutive per symbol, which is how lost trades are noticed. */
 export const TradeId = nonNegativeSafeInt("a trade id")

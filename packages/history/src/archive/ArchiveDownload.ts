@@ -52,44 +52,64 @@ const IDLE_MILLIS = 30_000
 
 const RETRY = retrySchedule({ baseMillis: 500, capMillis: 10_000 })
 
-const sizeOf = (path: string) => stat(path).then((s) => s.size, () => 0)
+const sizeOf = (path: string) =>
+  stat(path).then(
+    (s) => s.size,
+    () => 0
+  )
 
 const sha256Of = (path: string) =>
   new Promise<string>((resolve, reject) => {
     const hash = createHash("sha256")
-    createReadStream(path).on("data", (chunk) => hash.update(chunk)).on("error", reject).on("end", () => resolve(hash.digest("hex")))
+    createReadStream(path)
+      .on("data", (chunk) => hash.update(chunk))
+      .on("error", reject)
+      .on("end", () => resolve(hash.digest("hex")))
   })
 
 /**
  * The SHA-256 the archive publishes for `file` now (its `.CHECKSUM`), retried like a download:
  * also how a file loaded before is found re-uploaded (Binance replaces files after fixes).
  */
-export const publishedChecksum = Effect.fn("publishedChecksum")(function*(file: Pick<ArchiveFile, "name" | "path">, options: Pick<DownloadOptions, "baseUrl" | "tries" | "idleMillis">): Effect.fn.Return<string, NotPublished | DownloadFailed, HttpClient.HttpClient> {
-    const client = yield* HttpClient.HttpClient
-    const url = `${options.baseUrl.replace(/\/+$/, "")}/${file.path}`
-    const idle = options.idleMillis ?? IDLE_MILLIS
-    const text = yield* client.execute(HttpClientRequest.get(`${url}.CHECKSUM`)).pipe(
-      Effect.mapError((e) => new Transient({ message: `CHECKSUM: ${e.message}` })),
-      Effect.flatMap((response): Effect.Effect<string, NotPublished | Transient> =>
-        response.status === 404 ? Effect.fail(new NotPublished({ url })) :
-        response.status !== 200 ? Effect.fail(new Transient({ message: `CHECKSUM: HTTP ${response.status}` })) :
-        response.text.pipe(Effect.mapError((e) => new Transient({ message: `CHECKSUM: ${e.message}` })))
-      ),
-      Effect.timeoutOrElse({ duration: Duration.millis(idle), orElse: () => Effect.fail(new Transient({ message: `CHECKSUM: no answer for ${idle / 1000} s` })) }),
-      Effect.retry({ schedule: RETRY, times: options.tries - 1, while: (e) => e._tag === "Transient" }),
-      Effect.catchTag("Transient", (e: Transient) => Effect.fail(new DownloadFailed({ url, message: e.message })))
-    )
-    const published = checksumOf(text, file.name)
-    return "problem" in published ? yield* new DownloadFailed({ url, message: published.problem }) : published.sha256
-  })
+export const publishedChecksum = Effect.fn("publishedChecksum")(function* (
+  file: Pick<ArchiveFile, "name" | "path">,
+  options: Pick<DownloadOptions, "baseUrl" | "tries" | "idleMillis">
+): Effect.fn.Return<string, NotPublished | DownloadFailed, HttpClient.HttpClient> {
+  const client = yield* HttpClient.HttpClient
+  const url = `${options.baseUrl.replace(/\/+$/, "")}/${file.path}`
+  const idle = options.idleMillis ?? IDLE_MILLIS
+  const text = yield* client.execute(HttpClientRequest.get(`${url}.CHECKSUM`)).pipe(
+    Effect.mapError((e) => new Transient({ message: `CHECKSUM: ${e.message}` })),
+    Effect.flatMap(
+      (response): Effect.Effect<string, NotPublished | Transient> =>
+        response.status === 404
+          ? Effect.fail(new NotPublished({ url }))
+          : response.status !== 200
+            ? Effect.fail(new Transient({ message: `CHECKSUM: HTTP ${response.status}` }))
+            : response.text.pipe(Effect.mapError((e) => new Transient({ message: `CHECKSUM: ${e.message}` })))
+    ),
+    Effect.timeoutOrElse({
+      duration: Duration.millis(idle),
+      orElse: () => Effect.fail(new Transient({ message: `CHECKSUM: no answer for ${idle / 1000} s` }))
+    }),
+    Effect.retry({ schedule: RETRY, times: options.tries - 1, while: (e) => e._tag === "Transient" }),
+    Effect.catchTag("Transient", (e: Transient) => Effect.fail(new DownloadFailed({ url, message: e.message })))
+  )
+  const published = checksumOf(text, file.name)
+  return "problem" in published ? yield* new DownloadFailed({ url, message: published.problem }) : published.sha256
+})
 
-export const downloadArchiveFile = (file: Pick<ArchiveFile, "name" | "path">, options: DownloadOptions): Effect.Effect<Downloaded, NotPublished | DownloadFailed, HttpClient.HttpClient> =>
-  Effect.gen(function*() {
+export const downloadArchiveFile = (
+  file: Pick<ArchiveFile, "name" | "path">,
+  options: DownloadOptions
+): Effect.Effect<Downloaded, NotPublished | DownloadFailed, HttpClient.HttpClient> =>
+  Effect.gen(function* () {
     const client = yield* HttpClient.HttpClient
     const url = `${options.baseUrl.replace(/\/+$/, "")}/${file.path}`
     const target = join(options.dir, file.name)
     const partial = `${target}.part`
-    const io = <A>(what: string, run: () => Promise<A>) => Effect.tryPromise({ try: run, catch: (e) => new Transient({ message: `${what}: ${errorMessage(e)}` }) })
+    const io = <A>(what: string, run: () => Promise<A>) =>
+      Effect.tryPromise({ try: run, catch: (e) => new Transient({ message: `${what}: ${errorMessage(e)}` }) })
     yield* io("create the download directory", () => mkdir(options.dir, { recursive: true }))
 
     const idle = options.idleMillis ?? IDLE_MILLIS
@@ -102,10 +122,11 @@ export const downloadArchiveFile = (file: Pick<ArchiveFile, "name" | "path">, op
     const published = { sha256: yield* publishedChecksum(file, options) }
 
     // A verified file from an earlier run is taken as it is.
-    if ((yield* io("hash", () => sizeOf(target))) > 0 && (yield* io("hash", () => sha256Of(target))) === published.sha256) return { path: target, sha256: published.sha256, bytes: 0 }
+    if ((yield* io("hash", () => sizeOf(target))) > 0 && (yield* io("hash", () => sha256Of(target))) === published.sha256)
+      return { path: target, sha256: published.sha256, bytes: 0 }
 
     let fetched = 0
-    const fetchOnce = Effect.gen(function*() {
+    const fetchOnce = Effect.gen(function* () {
       const have = yield* io("stat", () => sizeOf(partial))
       const request = HttpClientRequest.get(url).pipe(have > 0 ? HttpClientRequest.setHeader("range", `bytes=${have}-`) : (r) => r)
       const response = yield* execute(request, file.name)
@@ -117,10 +138,16 @@ export const downloadArchiveFile = (file: Pick<ArchiveFile, "name" | "path">, op
         yield* response.stream.pipe(
           Stream.mapError((e) => new Transient({ message: `the connection broke after ${fetched} bytes: ${e.message}` })),
           Stream.timeoutOrElse({ duration: Duration.millis(idle), orElse: () => Stream.fail(silent(`${file.name} after ${fetched} bytes`)) }),
-          Stream.runForEach((chunk) => io("write", () => handle.write(chunk)).pipe(Effect.tap(() => Effect.sync(() => {
-            fetched += chunk.length
-            options.onBytes?.(chunk.length)
-          })))),
+          Stream.runForEach((chunk) =>
+            io("write", () => handle.write(chunk)).pipe(
+              Effect.tap(() =>
+                Effect.sync(() => {
+                  fetched += chunk.length
+                  options.onBytes?.(chunk.length)
+                })
+              )
+            )
+          ),
           Effect.ensuring(Effect.promise(() => handle.close()))
         )
       }

@@ -46,7 +46,11 @@ const firstEntry = async (path: string): Promise<Entry> => {
     const tailStart = Math.max(0, size - (22 + MAX_COMMENT))
     const tail = await read(handle, tailStart, size - tailStart)
     let at = -1
-    for (let i = tail.length - 22; i >= 0; i--) if (tail.readUInt32LE(i) === EOCD) { at = i; break }
+    for (let i = tail.length - 22; i >= 0; i--)
+      if (tail.readUInt32LE(i) === EOCD) {
+        at = i
+        break
+      }
     if (at < 0) throw new Error("no end of central directory: not a zip, or cut short")
     let entries = tail.readUInt16LE(at + 10)
     let directory = tail.readUInt32LE(at + 16)
@@ -70,13 +74,19 @@ const firstEntry = async (path: string): Promise<Entry> => {
     const variable = await read(handle, directory + 46, nameLength + extraLength)
     const name = variable.subarray(0, nameLength).toString("utf8")
     // ZIP64 extended information: the 64-bit values of the fields that are 0xffffffff, in order.
-    for (let i = nameLength; i + 4 <= variable.length;) {
+    for (let i = nameLength; i + 4 <= variable.length; ) {
       const id = variable.readUInt16LE(i)
       const length = variable.readUInt16LE(i + 2)
       if (id === 0x0001) {
         let field = i + 4
-        if (uncompressedSize === 0xffffffff) { uncompressedSize = Number(variable.readBigUInt64LE(field)); field += 8 }
-        if (compressedSize === 0xffffffff) { compressedSize = Number(variable.readBigUInt64LE(field)); field += 8 }
+        if (uncompressedSize === 0xffffffff) {
+          uncompressedSize = Number(variable.readBigUInt64LE(field))
+          field += 8
+        }
+        if (compressedSize === 0xffffffff) {
+          compressedSize = Number(variable.readBigUInt64LE(field))
+          field += 8
+        }
         if (localOffset === 0xffffffff) localOffset = Number(variable.readBigUInt64LE(field))
       }
       i += 4 + length

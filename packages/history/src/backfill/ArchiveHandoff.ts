@@ -11,12 +11,18 @@ import type { StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import type { ArchiveUnavailable } from "@blockchaincore/core/ports/TradeArchive"
 
-export class ArchiveHandoff extends Context.Service<ArchiveHandoff, {
-  readonly loaded: (revisions: ReadonlyArray<CandleRevised>) => Effect.Effect<void, ArchiveUnavailable | BusUnavailable | StoreUnavailable>
-}>()("@blockchaincore/producer/backfill/ArchiveHandoff") {
+export class ArchiveHandoff extends Context.Service<
+  ArchiveHandoff,
+  {
+    readonly loaded: (revisions: ReadonlyArray<CandleRevised>) => Effect.Effect<void, ArchiveUnavailable | BusUnavailable | StoreUnavailable>
+  }
+>()("@blockchaincore/producer/backfill/ArchiveHandoff") {
   /** Published to the bus, for the archival consumer wherever it runs. */
-  static readonly viaBus = Layer.effect(ArchiveHandoff, Effect.gen(function*() {
-    const bus = yield* EventBus
-    return ArchiveHandoff.of({ loaded: (revisions) => bus.publish(revisions) })
-  }))
+  static readonly viaBus = Layer.effect(
+    ArchiveHandoff,
+    Effect.gen(function* () {
+      const bus = yield* EventBus
+      return ArchiveHandoff.of({ loaded: (revisions) => bus.publish(revisions) })
+    })
+  )
 }

@@ -57,11 +57,18 @@ const DISAGREEMENTS_SHOWN = 5
 const CANDLES_PER_WRITE = 2_000
 
 const sameCandle = (a: Candle, b: Candle) =>
-  a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume &&
-  a.quoteVolume === b.quoteVolume && a.trades === b.trades && a.takerBuyBaseVolume === b.takerBuyBaseVolume && a.takerBuyQuoteVolume === b.takerBuyQuoteVolume
+  a.open === b.open &&
+  a.high === b.high &&
+  a.low === b.low &&
+  a.close === b.close &&
+  a.volume === b.volume &&
+  a.quoteVolume === b.quoteVolume &&
+  a.trades === b.trades &&
+  a.takerBuyBaseVolume === b.takerBuyBaseVolume &&
+  a.takerBuyQuoteVolume === b.takerBuyQuoteVolume
 
 export const runBackfill = (request: BackfillRequest, progress: BackfillProgress) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const store = yield* CandleStore
     const staging = yield* TradeStaging
     const handoff = yield* ArchiveHandoff
@@ -72,17 +79,25 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
 
     /** Writes candles, counting (and showing a few of) those that differ from what the store held. */
     const writeCandles = (file: ArchiveFile, candles: ReadonlyArray<Candle>, shown: { n: number }) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         for (const group of Object.values(Arr.groupBy(candles, (c) => c.interval))) {
           const interval = group[0].interval
-          const stored = yield* store.candles({ symbol: file.symbol, interval, startTime: group[0]!.openTime, endTime: group.at(-1)!.openTime, limit: group.length + 1 })
+          const stored = yield* store.candles({
+            symbol: file.symbol,
+            interval,
+            startTime: group[0]!.openTime,
+            endTime: group.at(-1)!.openTime,
+            limit: group.length + 1
+          })
           const held = new Map(stored.map((c) => [c.openTime, c]))
           for (const c of group) {
             const before = held.get(c.openTime)
             if (before === undefined || sameCandle(before, c)) continue
             progress.disagreements++
             if (shown.n++ < DISAGREEMENTS_SHOWN) {
-              yield* Effect.logWarning(`${file.symbol} ${interval} ${new Date(c.openTime).toISOString()}: the store had close ${before.close} volume ${before.volume} trades ${before.trades}, the archive says ${c.close} / ${c.volume} / ${c.trades}; the archive's is kept`)
+              yield* Effect.logWarning(
+                `${file.symbol} ${interval} ${new Date(c.openTime).toISOString()}: the store had close ${before.close} volume ${before.volume} trades ${before.trades}, the archive says ${c.close} / ${c.volume} / ${c.trades}; the archive's is kept`
+              )
             }
           }
         }
@@ -92,8 +107,13 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
 
     /** One file into the stores; the engine it leaves, for the symbol's next file. */
     const loadFile = (file: ArchiveFile, carried: CandleEngine | undefined) =>
-      Effect.gen(function*() {
-        const downloaded = yield* downloadArchiveFile(file, { baseUrl: request.archiveUrl, dir: request.downloadDir, tries: request.tries, onBytes: (n) => (progress.bytes += n) })
+      Effect.gen(function* () {
+        const downloaded = yield* downloadArchiveFile(file, {
+          baseUrl: request.archiveUrl,
+          dir: request.downloadDir,
+          tries: request.tries,
+          onBytes: (n) => (progress.bytes += n)
+        })
         // Binance's klines are final: no grace, and a window closes when the data passes its end.
         const engine = carried ?? new CandleEngine({ intervals: [...request.intervals], graceMillis: 0 })
         // The archive's file is the exchange's word that the symbol traded through its period (a
@@ -112,7 +132,7 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         let trades = 0
         let candles = 0
         const takeCandles = (all: boolean) =>
-          Effect.gen(function*() {
+          Effect.gen(function* () {
             for (const o of engine.drain()) {
               if (o._tag !== "CandleClosed" && o._tag !== "CandleRevised") continue
               pending.push(o.candle)
@@ -121,13 +141,14 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
             while (pending.length >= CANDLES_PER_WRITE || (all && pending.length > 0)) {
               const batch = pending.splice(0, CANDLES_PER_WRITE)
               yield* writeCandles(file, batch, shown)
-              for (const c of batch) if ((c.interval === "1h" && c.trades > 0 && request.kind === "trades") || c.interval === "1d") archived.set(`${c.interval}@${c.openTime}`, c)
+              for (const c of batch)
+                if ((c.interval === "1h" && c.trades > 0 && request.kind === "trades") || c.interval === "1d") archived.set(`${c.interval}@${c.openTime}`, c)
               candles += batch.length
             }
           })
         yield* zipLines(downloaded.path).pipe(
           Stream.runForEach((chunk) =>
-            Effect.gen(function*() {
+            Effect.gen(function* () {
               const staged: Array<ArchivedTrade> = []
               const before = trades
               for (const text of chunk) {
@@ -137,7 +158,10 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
                 // A header only before the first row: one after it is a bad row.
                 if (format === undefined && isHeaderRow(fields)) continue
                 format ??= detectArchiveFormat(fields)
-                const row = format === undefined ? Result.fail("neither a trades (7 columns) nor an aggTrades (8 columns) row") : decodeArchiveRow(format, file.symbol, fields)
+                const row =
+                  format === undefined
+                    ? Result.fail("neither a trades (7 columns) nor an aggTrades (8 columns) row")
+                    : decodeArchiveRow(format, file.symbol, fields)
                 if (Result.isFailure(row)) {
                   progress.rejected++
                   if (rejectionsShown++ < REJECTIONS_SHOWN) yield* Effect.logWarning(`${file.name} line ${line}: ${row.failure}`)
@@ -163,25 +187,38 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
         progress.klinesDiffering += verdict.differing.length
         engine.confirm(file.symbol, engine.lastApplied(file.symbol), verdict.provenThrough)
         yield* takeCandles(true)
-        if (verdict.halted.length > 0) yield* store.deleteCandles(verdict.halted.map((openTime) => ({ symbol: file.symbol, interval: "1m" as const, openTime })))
+        if (verdict.halted.length > 0)
+          yield* store.deleteCandles(verdict.halted.map((openTime) => ({ symbol: file.symbol, interval: "1m" as const, openTime })))
         yield* handoff.loaded([...archived.values()].map(candleRevised))
         const state = engine.snapshot().symbols.find((s) => s.symbol === file.symbol) ?? null
         yield* ledger.markDone({ name: file.name, trades, candles, state, sha256: downloaded.sha256 })
         // Loaded and recorded: the zip is not needed again (a year of a busy symbol is tens of GB).
-        yield* Effect.tryPromise(() => rm(downloaded.path, { force: true })).pipe(Effect.catch((e) => Effect.logWarning(`could not remove ${downloaded.path}: ${e.message}`)))
+        yield* Effect.tryPromise(() => rm(downloaded.path, { force: true })).pipe(
+          Effect.catch((e) => Effect.logWarning(`could not remove ${downloaded.path}: ${e.message}`))
+        )
         return engine
       })
 
     const sayVerdict = (file: ArchiveFile, verdict: KlinesVerdict) => {
       const through = new Date(verdict.provenThrough).toISOString()
-      if (!verdict.published) return verdict.provenThrough < file.to ? Effect.logInfo(`${file.name}: no klines file to hold it against; its candles are final up to its last trade (${through})`) : Effect.void
+      if (!verdict.published)
+        return verdict.provenThrough < file.to
+          ? Effect.logInfo(`${file.name}: no klines file to hold it against; its candles are final up to its last trade (${through})`)
+          : Effect.void
       const removed = verdict.halted.length === 0 ? "" : `; ${verdict.halted.length} minutes without trades Binance has no kline for (a halt) removed`
-      if (verdict.differing.length === 0) return verdict.halted.length === 0 ? Effect.void : Effect.logInfo(`${file.name}: equals Binance's 1m klines${removed}`)
-      return Effect.logWarning(`${file.name}: ${verdict.differing.length} minutes differ from Binance's 1m klines, the first at ${new Date(verdict.differing[0]!).toISOString()}; its candles are final up to ${through}${removed}`)
+      if (verdict.differing.length === 0)
+        return verdict.halted.length === 0 ? Effect.void : Effect.logInfo(`${file.name}: equals Binance's 1m klines${removed}`)
+      return Effect.logWarning(
+        `${file.name}: ${verdict.differing.length} minutes differ from Binance's 1m klines, the first at ${new Date(verdict.differing[0]!).toISOString()}; its candles are final up to ${through}${removed}`
+      )
     }
 
     /** A monthly file whose month is (partly) loaded from daily files already goes on with its days. */
-    const dayDone = (month: ArchiveFile) => Effect.map(Effect.forEach(daysOf(month), (day) => ledger.done(day.name)), (done) => done.some((d) => d !== undefined))
+    const dayDone = (month: ArchiveFile) =>
+      Effect.map(
+        Effect.forEach(daysOf(month), (day) => ledger.done(day.name)),
+        (done) => done.some((d) => d !== undefined)
+      )
     /** Files not published, and files loaded again because Binance replaced them, by name, for the summary. */
     const missing: Array<string> = []
     const reloaded: Array<string> = []
@@ -249,4 +286,3 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
     const summary = backfillSummary({ symbols: request.symbols, from: request.from, to: request.to, kind: request.kind }, progress, missing, reloaded)
     return { failures, summary }
   })
-

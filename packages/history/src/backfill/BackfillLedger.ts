@@ -25,30 +25,42 @@ export class LedgerUnavailable extends Schema.TaggedError<LedgerUnavailable>()("
 
 const FileDoneJson = Schema.fromJsonString(FileDone)
 
-export class BackfillLedger extends Context.Service<BackfillLedger, {
-  readonly done: (name: string) => Effect.Effect<FileDone | undefined, LedgerUnavailable>
-  readonly markDone: (entry: FileDone) => Effect.Effect<void, LedgerUnavailable>
-}>()("@blockchaincore/producer/backfill/BackfillLedger") {
+export class BackfillLedger extends Context.Service<
+  BackfillLedger,
+  {
+    readonly done: (name: string) => Effect.Effect<FileDone | undefined, LedgerUnavailable>
+    readonly markDone: (entry: FileDone) => Effect.Effect<void, LedgerUnavailable>
+  }
+>()("@blockchaincore/producer/backfill/BackfillLedger") {
   /** The ledger in `dir`, one `NAME.json` per finished file. */
   static readonly directory = (dir: string) =>
-    Layer.succeed(BackfillLedger, BackfillLedger.of({
-      done: (name) =>
-        Effect.tryPromise({
-          try: () => readFile(join(dir, `${name}.json`), "utf8").then((text) => text, (e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : Promise.reject(e))),
-          catch: (e) => new LedgerUnavailable({ message: `read ${name}: ${errorMessage(e)}` })
-        }).pipe(
-          Effect.flatMap((text) => text === undefined ? Effect.succeed(undefined) : Schema.decodeUnknownEffect(FileDoneJson)(text)),
-          Effect.mapError((e) => e._tag === "LedgerUnavailable" ? e : new LedgerUnavailable({ message: `the ledger's entry for ${name} is corrupt: ${e.message}` }))
-        ),
-      markDone: (entry) =>
-        Effect.tryPromise({
-          try: async () => {
-            await mkdir(dir, { recursive: true })
-            const path = join(dir, `${entry.name}.json`)
-            await writeFile(`${path}.tmp`, Schema.encodeSync(FileDoneJson)(entry))
-            await rename(`${path}.tmp`, path)
-          },
-          catch: (e) => new LedgerUnavailable({ message: `record ${entry.name}: ${errorMessage(e)}` })
-        })
-    }))
+    Layer.succeed(
+      BackfillLedger,
+      BackfillLedger.of({
+        done: (name) =>
+          Effect.tryPromise({
+            try: () =>
+              readFile(join(dir, `${name}.json`), "utf8").then(
+                (text) => text,
+                (e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : Promise.reject(e))
+              ),
+            catch: (e) => new LedgerUnavailable({ message: `read ${name}: ${errorMessage(e)}` })
+          }).pipe(
+            Effect.flatMap((text) => (text === undefined ? Effect.succeed(undefined) : Schema.decodeUnknownEffect(FileDoneJson)(text))),
+            Effect.mapError((e) =>
+              e._tag === "LedgerUnavailable" ? e : new LedgerUnavailable({ message: `the ledger's entry for ${name} is corrupt: ${e.message}` })
+            )
+          ),
+        markDone: (entry) =>
+          Effect.tryPromise({
+            try: async () => {
+              await mkdir(dir, { recursive: true })
+              const path = join(dir, `${entry.name}.json`)
+              await writeFile(`${path}.tmp`, Schema.encodeSync(FileDoneJson)(entry))
+              await rename(`${path}.tmp`, path)
+            },
+            catch: (e) => new LedgerUnavailable({ message: `record ${entry.name}: ${errorMessage(e)}` })
+          })
+      })
+    )
 }

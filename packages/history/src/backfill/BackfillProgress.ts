@@ -31,9 +31,11 @@ export class BackfillProgress {
     const worked = this.filesDone + this.filesFailed
     const left = this.files - this.finished
     const eta = worked === 0 || left === 0 ? "" : ` | about ${formatSeconds((seconds / worked) * left)} left`
-    return `backfill: files ${this.finished}/${this.files} (${this.filesDone} loaded, ${this.filesSkipped} already done, ${this.filesMissing} not published, ${this.filesFailed} failed)` +
+    return (
+      `backfill: files ${this.finished}/${this.files} (${this.filesDone} loaded, ${this.filesSkipped} already done, ${this.filesMissing} not published, ${this.filesFailed} failed)` +
       ` | ${(this.bytes / 1_048_576).toFixed(1)} MiB | ${this.trades.toLocaleString("en-US")} trades, ${Math.round(this.trades / seconds).toLocaleString("en-US")}/s` +
       ` | ${this.candles.toLocaleString("en-US")} candles${this.disagreements > 0 ? `, ${this.disagreements} differed from live (archive kept)` : ""}${this.klinesDiffering > 0 ? `, ${this.klinesDiffering} minutes differ from Binance's klines` : ""}${eta}`
+    )
   }
 }
 

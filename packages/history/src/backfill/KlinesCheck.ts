@@ -26,25 +26,38 @@ export interface KlinesVerdict {
 
 /** Binance's 1m klines of `file`'s period, or none when it has not published them (or they cannot be read). */
 const exchangeMinutes = (file: ArchiveFile, options: DownloadOptions) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const klinesFile = minuteKlinesOf(file)
     const downloaded = yield* downloadArchiveFile(klinesFile, options)
     const klines = new Map<number, Candle>()
-    yield* zipLines(downloaded.path).pipe(Stream.runForEach((chunk) => Effect.sync(() => {
-      for (const text of chunk) {
-        const fields = text.split(",")
-        if (text.length === 0 || isKlineHeader(fields)) continue
-        const row = decodeArchiveKline(file.symbol, fields)
-        if (Result.isSuccess(row)) klines.set(row.success.openTime, row.success)
-      }
-    })))
+    yield* zipLines(downloaded.path).pipe(
+      Stream.runForEach((chunk) =>
+        Effect.sync(() => {
+          for (const text of chunk) {
+            const fields = text.split(",")
+            if (text.length === 0 || isKlineHeader(fields)) continue
+            const row = decodeArchiveKline(file.symbol, fields)
+            if (Result.isSuccess(row)) klines.set(row.success.openTime, row.success)
+          }
+        })
+      )
+    )
     return Option.some(klines)
   }).pipe(
-    Effect.catch((e) => (e._tag === "NotPublished" ? Effect.succeed(Option.none()) : Effect.logWarning(`${minuteKlinesOf(file).name}: ${e.message}; not checked`).pipe(Effect.as(Option.none()))))
+    Effect.catch((e) =>
+      e._tag === "NotPublished"
+        ? Effect.succeed(Option.none())
+        : Effect.logWarning(`${minuteKlinesOf(file).name}: ${e.message}; not checked`).pipe(Effect.as(Option.none()))
+    )
   )
 
 /** Our 1m candles of `file`'s period (`ours`, by open time) against Binance's klines of it. */
-export const checkWithKlines = Effect.fn("checkWithKlines")(function*(file: ArchiveFile, ours: ReadonlyMap<number, Candle>, lastTradeTime: number, options: DownloadOptions) {
+export const checkWithKlines = Effect.fn("checkWithKlines")(function* (
+  file: ArchiveFile,
+  ours: ReadonlyMap<number, Candle>,
+  lastTradeTime: number,
+  options: DownloadOptions
+) {
   const throughLastTrade = lastTradeTime < 0 ? file.from : lastTradeTime + 1
   const klines = yield* exchangeMinutes(file, options)
   if (Option.isNone(klines)) return { provenThrough: throughLastTrade, halted: [], differing: [], published: false } satisfies KlinesVerdict

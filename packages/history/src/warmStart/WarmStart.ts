@@ -14,7 +14,7 @@ import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import type { BinanceRest } from "@blockchaincore/adapters/binance/BinanceRest"
 
 export const warmStart = (rest: BinanceRest, symbols: ReadonlyArray<string>, intervals: ReadonlyArray<Interval>, config: AnomalyConfig = { overrides: [] }) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const store = yield* CandleStore
     let filled = 0
     // Refused once (HTTP 451), refused for every symbol and interval: said once, and the rest not asked.
@@ -23,7 +23,7 @@ export const warmStart = (rest: BinanceRest, symbols: ReadonlyArray<string>, int
       for (const interval of intervals) {
         if (refused) break
         const needed = historyNeeded(settingsFor(config, symbol, interval))
-        const fill = Effect.gen(function*() {
+        const fill = Effect.gen(function* () {
           const now = yield* Clock.currentTimeMillis
           const held = yield* store.candles({ symbol, interval, endTime: windowOpen(interval, now) - 1, limit: needed })
           if (held.length >= needed) return 0
@@ -34,13 +34,15 @@ export const warmStart = (rest: BinanceRest, symbols: ReadonlyArray<string>, int
           if (missing.length > 0) yield* store.putCandles(missing)
           return missing.length
         })
-        filled += yield* fill.pipe(Effect.catch((e) => {
-          if (e._tag === "RestError" && e.status === LOCATION_REFUSED_STATUS) {
-            refused = true
-            return Effect.logWarning(`warm start skipped: ${e.message}`).pipe(Effect.as(0))
-          }
-          return Effect.logWarning(`warm start of ${symbol} ${interval} skipped: ${e.message}`).pipe(Effect.as(0))
-        }))
+        filled += yield* fill.pipe(
+          Effect.catch((e) => {
+            if (e._tag === "RestError" && e.status === LOCATION_REFUSED_STATUS) {
+              refused = true
+              return Effect.logWarning(`warm start skipped: ${e.message}`).pipe(Effect.as(0))
+            }
+            return Effect.logWarning(`warm start of ${symbol} ${interval} skipped: ${e.message}`).pipe(Effect.as(0))
+          })
+        )
       }
     }
     yield* Effect.logInfo(`warm start: ${filled} candles of ${symbols.length} symbol(s) taken from Binance's klines`)

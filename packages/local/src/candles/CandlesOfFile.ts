@@ -33,7 +33,7 @@ export const candlesOfFile = <R>(
   options: { readonly interval: Interval; readonly symbol: string | undefined },
   onRejected: (rejection: Rejection) => Effect.Effect<void, never, R>
 ): Effect.Effect<CandlesOfFile, InputFileError, R> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const decoder = new TradeFileDecoder(path, options.symbol)
     // A file is history: every window it covers is final once it has been read, so no grace.
     const engine = new CandleEngine({ intervals: [options.interval], graceMillis: 0 })
@@ -61,7 +61,12 @@ export const candlesOfFile = <R>(
             rejections.push({ line, reason: decoded.reason })
             if (engine.counters.applied + engine.counters.duplicates === 0 && rejected === FIRST_LINES_REJECTED) {
               const first = rejections[0]!
-              return Effect.fail(new InputFileError({ path, message: `not a file of trades: its first ${FIRST_LINES_REJECTED} lines are none (line ${first.line}: ${first.reason}); a recording of Binance's trade stream or a trades or aggTrades file of its public archive is expected` }))
+              return Effect.fail(
+                new InputFileError({
+                  path,
+                  message: `not a file of trades: its first ${FIRST_LINES_REJECTED} lines are none (line ${first.line}: ${first.reason}); a recording of Binance's trade stream or a trades or aggTrades file of its public archive is expected`
+                })
+              )
             }
           }
         }

@@ -37,18 +37,35 @@ export const backfillCommand = Command.make(
   {
     symbols: symbolsFlag,
     from: Flag.String("from").pipe(Flag.withSchema(ArchiveDate), Flag.withDescription("First UTC day, YYYY-MM-DD (required)")),
-    to: Flag.String("to").pipe(Flag.withSchema(ArchiveDate), Flag.optional, Flag.withDescription("Last UTC day, included (default yesterday, the last day published)")),
-    kind: Flag.Literals("kind", ArchiveKind.literals).pipe(Flag.withDefault("trades"), Flag.withDescription(`trades (candles and the trade archive) or aggTrades (candles only) (default trades)`)),
+    to: Flag.String("to").pipe(
+      Flag.withSchema(ArchiveDate),
+      Flag.optional,
+      Flag.withDescription("Last UTC day, included (default yesterday, the last day published)")
+    ),
+    kind: Flag.Literals("kind", ArchiveKind.literals).pipe(
+      Flag.withDefault("trades"),
+      Flag.withDescription(`trades (candles and the trade archive) or aggTrades (candles only) (default trades)`)
+    ),
     dataDir: Flag.String("data-dir").pipe(Flag.withDefault("./data"), Flag.withDescription(`The local runtime's data directory (default ./data)`)),
-    archiveUrl: Flag.String("archive-url").pipe(Flag.withSchema(HttpUrl), Flag.withDefault(BINANCE_PUBLIC_ARCHIVE), Flag.withDescription(`The archive's base URL (or a mirror's) (default ${BINANCE_PUBLIC_ARCHIVE})`)),
-    tries: Flag.Int("tries").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))), Flag.withDefault(DEFAULT_TRIES), Flag.withDescription(`Tries of a file whose download breaks or does not match its checksum (default ${DEFAULT_TRIES})`))
+    archiveUrl: Flag.String("archive-url").pipe(
+      Flag.withSchema(HttpUrl),
+      Flag.withDefault(BINANCE_PUBLIC_ARCHIVE),
+      Flag.withDescription(`The archive's base URL (or a mirror's) (default ${BINANCE_PUBLIC_ARCHIVE})`)
+    ),
+    tries: Flag.Int("tries").pipe(
+      Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))),
+      Flag.withDefault(DEFAULT_TRIES),
+      Flag.withDescription(`Tries of a file whose download breaks or does not match its checksum (default ${DEFAULT_TRIES})`)
+    )
   },
-  Effect.fn("backfill")(function*(flags) {
+  Effect.fn("backfill")(function* (flags) {
     const now = yield* Clock.currentTimeMillis
     const to = Option.getOrElse(flags.to, () => yesterday(now))
     if (to < flags.from) {
       return yield* new BackfillRangeError({
-        message: Option.isSome(flags.to) ? `--to ${to} is before --from ${flags.from}` : `--from ${flags.from} is after ${to}, the last day the archive has published (yesterday)`
+        message: Option.isSome(flags.to)
+          ? `--to ${to} is before --from ${flags.from}`
+          : `--from ${flags.from} is after ${to}, the last day the archive has published (yesterday)`
       })
     }
     const dataDir = yield* writableDirectory("--data-dir", flags.dataDir)
@@ -68,33 +85,53 @@ export const backfillCommand = Command.make(
     const progress = new BackfillProgress(now)
     const report = Effect.suspend(() => Clock.currentTimeMillis.pipe(Effect.flatMap((t) => Console.error(progress.line(t)))))
     const archiveRoot = join(dataDir, "archive")
-    const ports = Layer.mergeAll(layerSqliteCandleStore(join(dataDir, "candles.sqlite")), layerDuckdbTradeArchive(archiveRoot, ArchiveWorker.inThisThread(archiveRoot)))
+    const ports = Layer.mergeAll(
+      layerSqliteCandleStore(join(dataDir, "candles.sqlite")),
+      layerDuckdbTradeArchive(archiveRoot, ArchiveWorker.inThisThread(archiveRoot))
+    )
     // Locally there is no bus between processes: the archival service is called directly.
-    const handoff = Layer.effect(ArchiveHandoff, Effect.gen(function*() {
-      const archiver = yield* Archiver
-      return ArchiveHandoff.of({ loaded: (revisions) => Effect.forEach(revisions, archiver.onCandle, { discard: true }) })
-    })).pipe(Layer.provide(Archiver.layer))
+    const handoff = Layer.effect(
+      ArchiveHandoff,
+      Effect.gen(function* () {
+        const archiver = yield* Archiver
+        return ArchiveHandoff.of({ loaded: (revisions) => Effect.forEach(revisions, archiver.onCandle, { discard: true }) })
+      })
+    ).pipe(Layer.provide(Archiver.layer))
     const stores = Layer.mergeAll(handoff, BackfillLedger.directory(join(dataDir, "backfill", "done")), OutboundHttp).pipe(Layer.provideMerge(ports))
-    const { failures, summary } = yield* Effect.scoped(Effect.gen(function*() {
-      yield* Effect.forkScoped(report.pipe(Effect.repeat(Schedule.spaced("2 seconds")), Effect.delay("2 seconds")))
-      return yield* runBackfill({
-        symbols: flags.symbols,
-        from: flags.from,
-        to,
-        kind: flags.kind,
-        intervals: DEFAULT_ENGINE.intervals,
-        archiveUrl: flags.archiveUrl,
-        downloadDir: join(dataDir, "backfill", "downloads"),
-        tries: flags.tries
-      }, progress)
-    })).pipe(Effect.provide(stores))
+    const { failures, summary } = yield* Effect.scoped(
+      Effect.gen(function* () {
+        yield* Effect.forkScoped(report.pipe(Effect.repeat(Schedule.spaced("2 seconds")), Effect.delay("2 seconds")))
+        return yield* runBackfill(
+          {
+            symbols: flags.symbols,
+            from: flags.from,
+            to,
+            kind: flags.kind,
+            intervals: DEFAULT_ENGINE.intervals,
+            archiveUrl: flags.archiveUrl,
+            downloadDir: join(dataDir, "backfill", "downloads"),
+            tries: flags.tries
+          },
+          progress
+        )
+      })
+    ).pipe(Effect.provide(stores))
     yield* Console.log(progress.line(yield* Clock.currentTimeMillis))
     yield* Console.log(summary.text)
     if (failures.length > 0) {
-      return yield* new BackfillIncomplete({ message: `${failures.length} file(s) failed: ${failures.map((f) => `${f.name} (${f.message})`).join("; ")}. Run the same command again to retry them.` })
+      return yield* new BackfillIncomplete({
+        message: `${failures.length} file(s) failed: ${failures.map((f) => `${f.name} (${f.message})`).join("; ")}. Run the same command again to retry them.`
+      })
     }
-    if (summary.nothing) return yield* new BackfillIncomplete({ message: `nothing was loaded: no file of ${flags.from} to ${to} is published at ${flags.archiveUrl}` })
+    if (summary.nothing)
+      return yield* new BackfillIncomplete({ message: `nothing was loaded: no file of ${flags.from} to ${to} is published at ${flags.archiveUrl}` })
   })
-).pipe(Command.withExamples([
-  { command: "blockchaincore backfill --symbols BTCUSDT,ETHUSDT --from 2024-01-15 --to 2024-01-15", description: "A day's trades: candles, and the trades into the archive" }
-]), Command.withDescription("Load a period from Binance's public data archive into the candle store and the trade archive"))
+).pipe(
+  Command.withExamples([
+    {
+      command: "blockchaincore backfill --symbols BTCUSDT,ETHUSDT --from 2024-01-15 --to 2024-01-15",
+      description: "A day's trades: candles, and the trades into the archive"
+    }
+  ]),
+  Command.withDescription("Load a period from Binance's public data archive into the candle store and the trade archive")
+)

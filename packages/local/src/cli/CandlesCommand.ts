@@ -27,7 +27,6 @@ class RowsRejected extends Schema.TaggedError<RowsRejected>()("RowsRejected", {
   override readonly [Runtime.errorReported] = false
 }
 
-
 /** Rows reported one by one; past this many only the count is given. */
 const REPORTED_ROWS = 100
 
@@ -44,7 +43,7 @@ export const candlesCommand = Command.make(
       Flag.withDescription("Only this symbol (recordings), or the symbol of an archive file not named SYMBOL-trades-DATE.csv")
     )
   },
-  Effect.fn("candles")(function*({ input, interval, symbol }) {
+  Effect.fn("candles")(function* ({ input, interval, symbol }) {
     yield* readableFile("--input", input)
     let reported = 0
     const result = yield* candlesOfFile(input, { interval, symbol: Option.getOrUndefined(symbol) }, ({ line, reason }) =>
@@ -53,9 +52,10 @@ export const candlesCommand = Command.make(
     if (result.candles.length === 0) {
       const wanted = Option.getOrUndefined(symbol)
       return yield* new NoTrades({
-        message: wanted !== undefined && result.symbols.length > 0
-          ? `--symbol ${wanted}: ${input} has no trades of it; it has ${result.symbols.join(", ")}`
-          : `${input} has no trades (${result.lines} lines, ${result.rejected} rejected): a recording of Binance's trade stream or a trades or aggTrades file of its public archive is expected`
+        message:
+          wanted !== undefined && result.symbols.length > 0
+            ? `--symbol ${wanted}: ${input} has no trades of it; it has ${result.symbols.join(", ")}`
+            : `${input} has no trades (${result.lines} lines, ${result.rejected} rejected): a recording of Binance's trade stream or a trades or aggTrades file of its public archive is expected`
       })
     }
     yield* Console.log(result.candles.map(klineCsvRow).join("\n"))
@@ -64,6 +64,12 @@ export const candlesCommand = Command.make(
       return yield* new RowsRejected({ path: input, rejected: result.rejected, lines: result.lines })
     }
   })
-).pipe(Command.withExamples([
-  { command: "blockchaincore candles --input packages/testkit/data/XRPETH-aggTrades-2019-10-11.csv --interval 5m", description: "A day of XRPETH as 5m klines" }
-]), Command.withDescription("Print the candles of a trade file as Binance kline CSV"))
+).pipe(
+  Command.withExamples([
+    {
+      command: "blockchaincore candles --input packages/testkit/data/XRPETH-aggTrades-2019-10-11.csv --interval 5m",
+      description: "A day of XRPETH as 5m klines"
+    }
+  ]),
+  Command.withDescription("Print the candles of a trade file as Binance kline CSV")
+)

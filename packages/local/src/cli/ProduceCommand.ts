@@ -17,10 +17,13 @@ export const produceCommand = Command.make(
     symbols: symbolsFlag,
     wsUrl: wsUrlFlag,
     restUrl: restUrlFlag,
-    journalDir: Flag.String("journal-dir").pipe(Flag.withDefault("./data/journal"), Flag.withDescription(`Where batches wait while the queue is away (default ./data/journal)`)),
+    journalDir: Flag.String("journal-dir").pipe(
+      Flag.withDefault("./data/journal"),
+      Flag.withDescription(`Where batches wait while the queue is away (default ./data/journal)`)
+    ),
     shards: positiveInt("shards", `Shards of symbols, one message group each (default ${DEFAULT_BATCHER.shards})`)
   },
-  Effect.fn("produce")(function*(flags) {
+  Effect.fn("produce")(function* (flags) {
     const journalDir = yield* writableDirectory("--journal-dir", flags.journalDir)
     // The producer (and ws, SQLite) is loaded when this command runs: see cli/main.ts.
     const { runResumedProducer } = yield* Effect.promise(() => import("@blockchaincore/producer/ResumedProducer"))
@@ -31,14 +34,24 @@ export const produceCommand = Command.make(
     const { DEFAULT_REST, ExchangeRest } = yield* Effect.promise(() => import("@blockchaincore/adapters/binance/BinanceRest"))
     const rest = ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: flags.restUrl }).pipe(Layer.provide(OutboundHttp))
     const layers = Layer.mergeAll(new SqliteTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(journalDir), OutboundHttp, rest)
-    yield* Effect.gen(function*() {
+    yield* Effect.gen(function* () {
       // No processor runs beside it: it starts at the live edge.
-      const handle = yield* runResumedProducer({ symbols: flags.symbols, wsUrl: flags.wsUrl, batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) } })
+      const handle = yield* runResumedProducer({
+        symbols: flags.symbols,
+        wsUrl: flags.wsUrl,
+        batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) }
+      })
       yield* Console.error(`producing ${flags.symbols.length} symbols from ${flags.wsUrl}; Ctrl-C to stop`)
-      const status = Effect.suspend(() => Console.error(statusLine(handle.metrics()))).pipe(Effect.repeat(Schedule.spaced(10_000)), Effect.andThen(Effect.never))
+      const status = Effect.suspend(() => Console.error(statusLine(handle.metrics()))).pipe(
+        Effect.repeat(Schedule.spaced(10_000)),
+        Effect.andThen(Effect.never)
+      )
       return yield* Effect.raceFirst(status, handle.stopped)
     }).pipe(Effect.scoped, Effect.provide(layers))
   })
-).pipe(Command.withExamples([
-  { command: "blockchaincore produce --symbols btcusdt,ethusdt", description: "Live trades from Binance onto the local queue, until Ctrl-C" }
-]), Command.withDescription("Run the producer: Binance trades to TradeBatches on the local queue"))
+).pipe(
+  Command.withExamples([
+    { command: "blockchaincore produce --symbols btcusdt,ethusdt", description: "Live trades from Binance onto the local queue, until Ctrl-C" }
+  ]),
+  Command.withDescription("Run the producer: Binance trades to TradeBatches on the local queue")
+)

@@ -22,7 +22,7 @@ export const recordCommand = Command.make(
     wsUrl: wsUrlFlag,
     seconds: positiveInt("seconds", "Stop after this many seconds")
   },
-  Effect.fn("record")(function*({ symbols, out, wsUrl, seconds }) {
+  Effect.fn("record")(function* ({ symbols, out, wsUrl, seconds }) {
     yield* writableFile("--out", out)
     // The connection code (and ws) is loaded when a command needs it: see cli/main.ts.
     const { DEFAULT_SUPERVISOR, superviseConnections } = yield* Effect.promise(() => import("@blockchaincore/producer/stream/ConnectionSupervisor"))
@@ -51,14 +51,23 @@ export const recordCommand = Command.make(
         })
     )
     const stream = superviseConnections(planConnections(wsUrl, symbols), { ...DEFAULT_CONNECTION, ...DEFAULT_SUPERVISOR })
-    yield* Effect.forkScoped(stream.pipe(Stream.runForEachArray((batch) => Effect.sync(() => {
-      for (const text of batch) target.write(`${text}\n`)
-      frames += batch.length
-    }))))
+    yield* Effect.forkScoped(
+      stream.pipe(
+        Stream.runForEachArray((batch) =>
+          Effect.sync(() => {
+            for (const text of batch) target.write(`${text}\n`)
+            frames += batch.length
+          })
+        )
+      )
+    )
     yield* Console.error(`recording ${symbols.join(", ")} to ${out}; Ctrl-C to stop`)
     yield* Effect.raceFirst(Option.match(seconds, { onNone: () => Effect.never, onSome: (s) => Effect.sleep(s * 1000) }), Deferred.await(failed))
     yield* Console.error(`${frames} frames written`)
   }, Effect.scoped)
-).pipe(Command.withExamples([
-  { command: "blockchaincore record --symbols btcusdt,ethusdt --out trades.ndjson.gz --seconds 60", description: "A minute of the live stream" }
-]), Command.withDescription("Record Binance's combined trade stream to a file, frames exactly as received"))
+).pipe(
+  Command.withExamples([
+    { command: "blockchaincore record --symbols btcusdt,ethusdt --out trades.ndjson.gz --seconds 60", description: "A minute of the live stream" }
+  ]),
+  Command.withDescription("Record Binance's combined trade stream to a file, frames exactly as received")
+)

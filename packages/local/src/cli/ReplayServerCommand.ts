@@ -13,8 +13,16 @@ export const replayServerCommand = Command.make(
   "replay-server",
   {
     input: Flag.String("input").pipe(Flag.withDescription("A recording of the combined trade stream (NDJSON, gzipped or not) (required)")),
-    port: Flag.Int("port").pipe(Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))), Flag.withDefault(0), Flag.withDescription(`Port on 127.0.0.1 (0: any free port) (default 0)`)),
-    speed: Flag.Finite("speed").pipe(Flag.withSchema(Schema.Finite.check(Schema.isGreaterThan(0))), Flag.optional, Flag.withDescription("Pace by trade time × this factor; without it, as fast as the client reads")),
+    port: Flag.Int("port").pipe(
+      Flag.withSchema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))),
+      Flag.withDefault(0),
+      Flag.withDescription(`Port on 127.0.0.1 (0: any free port) (default 0)`)
+    ),
+    speed: Flag.Finite("speed").pipe(
+      Flag.withSchema(Schema.Finite.check(Schema.isGreaterThan(0))),
+      Flag.optional,
+      Flag.withDescription("Pace by trade time × this factor; without it, as fast as the client reads")
+    ),
     dropAt: positiveInt("drop-at", "Cut the connection after N frames"),
     stallAt: positiveInt("stall-at", "Go silent (no frames, no pings) after N frames"),
     shutdownAt: positiveInt("shutdown-at", "Send serverShutdown after N frames, close 2 s later"),
@@ -23,7 +31,7 @@ export const replayServerCommand = Command.make(
     malformedEvery: positiveInt("malformed-every", "Send a malformed frame before every N-th frame"),
     rest429: positiveInt("rest-429", "Answer the first N REST requests with 429")
   },
-  Effect.fn("replay-server")(function*(flags) {
+  Effect.fn("replay-server")(function* (flags) {
     yield* readableFile("--input", flags.input)
     const frames = yield* recordingFrames("--input", flags.input)
     const faults: ReplayFaults = Object.fromEntries(
@@ -35,11 +43,21 @@ export const replayServerCommand = Command.make(
     // The server (and ws) is loaded when this command runs: see cli/main.ts.
     const { ReplayServer } = yield* Effect.promise(() => import("@blockchaincore/replay/ReplayServer"))
     const server = new ReplayServer(frames, { port: flags.port, faults, ...(speed === undefined ? {} : { speed }) })
-    const port = yield* Effect.acquireRelease(Effect.promise(() => server.listen()), () => Effect.promise(() => server.close()))
+    const port = yield* Effect.acquireRelease(
+      Effect.promise(() => server.listen()),
+      () => Effect.promise(() => server.close())
+    )
     yield* Console.error(`replaying ${frames.length} frames of ${flags.input}`)
     yield* Console.log(`ws://127.0.0.1:${port}  (REST: http://127.0.0.1:${port})`)
     return yield* Effect.never
   }, Effect.scoped)
-).pipe(Command.withExamples([
-  { command: "blockchaincore replay-server --input packages/testkit/data/binance-spot-trade-stream-BTCUSDT-ETHUSDT-20240808T2354Z.ndjson.gz --speed 10 --drop-at 5000", description: "The recording at 10× its pace, the connection dropped at frame 5,000" }
-]), Command.withDescription("Serve a recording over Binance's protocol on loopback"))
+).pipe(
+  Command.withExamples([
+    {
+      command:
+        "blockchaincore replay-server --input packages/testkit/data/binance-spot-trade-stream-BTCUSDT-ETHUSDT-20240808T2354Z.ndjson.gz --speed 10 --drop-at 5000",
+      description: "The recording at 10× its pace, the connection dropped at frame 5,000"
+    }
+  ]),
+  Command.withDescription("Serve a recording over Binance's protocol on loopback")
+)

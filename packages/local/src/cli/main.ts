@@ -30,8 +30,15 @@ const blockchaincore = Command.make("blockchaincore").pipe(
 const reported = <A, E, R>(program: Effect.Effect<A, E, R>) =>
   program.pipe(
     Effect.tapError((e) => (CliError.isCliError(e) ? Effect.void : Console.error(`blockchaincore: ${errorMessage(e)}`))),
-    Effect.tapDefect((defect) => Console.error(`blockchaincore: a bug, please report it: ${defect instanceof Error ? (defect.stack ?? defect.message) : String(defect)}`))
+    Effect.tapDefect((defect) =>
+      Console.error(`blockchaincore: a bug, please report it: ${defect instanceof Error ? (defect.stack ?? defect.message) : String(defect)}`)
+    )
   )
 
 export const main = () =>
-  Command.run(blockchaincore, { version: "0.1.0" }).pipe((run) => Effect.scoped(Effect.andThen(hardStop, run)), reported, Effect.provide(NodeServices.layer), (program) => NodeRuntime.runMain(program, { disableErrorReporting: true }))
+  Command.run(blockchaincore, { version: "0.1.0" }).pipe(
+    (run) => Effect.scoped(Effect.andThen(hardStop, run)),
+    reported,
+    Effect.provide(NodeServices.layer),
+    (program) => NodeRuntime.runMain(program, { disableErrorReporting: true })
+  )

@@ -11,7 +11,16 @@ import { DatabaseSync } from "node:sqlite"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, type Scope } from "effect"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
-import { CANDLE_COLUMNS, candleColumns, candlesKey, DAY_MILLIS, HOUR_MILLIS, STAGED_TRADE_COLUMNS, TRADES_OF_STAGED, tradesKey } from "@blockchaincore/adapters/formats/ArchiveLayout"
+import {
+  CANDLE_COLUMNS,
+  candleColumns,
+  candlesKey,
+  DAY_MILLIS,
+  HOUR_MILLIS,
+  STAGED_TRADE_COLUMNS,
+  TRADES_OF_STAGED,
+  tradesKey
+} from "@blockchaincore/adapters/formats/ArchiveLayout"
 import { stagedBodyOf, stagedRows } from "@blockchaincore/adapters/formats/StagedTrades"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { ArchiveUnavailable } from "@blockchaincore/core/ports/TradeArchive"
@@ -30,17 +39,22 @@ export interface ArchiveFiles {
 }
 
 export const makeArchiveFiles = (root: string): Effect.Effect<ArchiveFiles, ArchiveUnavailable, Scope.Scope> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     // Closed with the scope, after any file being written: a DuckDB left open when its thread ends
     // aborts the process. Bounded: by default DuckDB may take 80% of the machine's memory, and
     // keeps up to 128 MB it has freed after a query; a file is written every hour or so, so
     // what it freed goes back at once.
     const duck = yield* Effect.acquireRelease(
-      Effect.tryPromise({ try: () => DuckDBInstance.create(":memory:", { memory_limit: "256MB", allocator_flush_threshold: "8MB" }), catch: fail("start DuckDB") }),
+      Effect.tryPromise({
+        try: () => DuckDBInstance.create(":memory:", { memory_limit: "256MB", allocator_flush_threshold: "8MB" }),
+        catch: fail("start DuckDB")
+      }),
       (instance) => Effect.sync(() => instance.closeSync())
     )
     const writeParquet = (key: string, columns: string, rows: ReadonlyArray<Row>, select?: string, mergeOn?: string) =>
-      Effect.tryPromise({ try: () => writeParquetFile(duck, join(root, key), columns, rows, select, mergeOn), catch: fail(`write ${key}`) }).pipe(Effect.uninterruptible)
+      Effect.tryPromise({ try: () => writeParquetFile(duck, join(root, key), columns, rows, select, mergeOn), catch: fail(`write ${key}`) }).pipe(
+        Effect.uninterruptible
+      )
 
     // A read-only connection of its own per compaction: the pipeline's thread is the staging table's one writer.
     const readHour = (symbol: string, hourStart: number) =>
@@ -48,7 +62,9 @@ export const makeArchiveFiles = (root: string): Effect.Effect<ArchiveFiles, Arch
         try: () => {
           const db = new DatabaseSync(join(root, STAGING_FILE), { readOnly: true })
           try {
-            const parts = db.prepare("SELECT first_id, last_id, body FROM staged_parts WHERE symbol = ? AND max_time >= ? AND min_time < ?").all(symbol, hourStart, hourStart + HOUR_MILLIS)
+            const parts = db
+              .prepare("SELECT first_id, last_id, body FROM staged_parts WHERE symbol = ? AND max_time >= ? AND min_time < ?")
+              .all(symbol, hourStart, hourStart + HOUR_MILLIS)
             return {
               rows: stagedRows(parts.map((p) => stagedBodyOf(p["body"]))).filter((r) => r.time >= hourStart && r.time < hourStart + HOUR_MILLIS),
               parts: parts.map((p) => ({ firstId: Number(p["first_id"]), lastId: Number(p["last_id"]) }))
@@ -62,16 +78,27 @@ export const makeArchiveFiles = (root: string): Effect.Effect<ArchiveFiles, Arch
 
     return {
       compactHour: (symbol, hourStart) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const { rows, parts } = yield* readHour(symbol, hourStart)
-          if (rows.length > 0) yield* writeParquet(tradesKey(symbol, hourStart), STAGED_TRADE_COLUMNS, rows.map((r) => r.line), TRADES_OF_STAGED, "trade_id")
+          if (rows.length > 0)
+            yield* writeParquet(
+              tradesKey(symbol, hourStart),
+              STAGED_TRADE_COLUMNS,
+              rows.map((r) => r.line),
+              TRADES_OF_STAGED,
+              "trade_id"
+            )
           return { trades: rows.length, parts }
         }),
       writeCandles: (candles) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const first = candles[0]
           if (first === undefined) return
-          yield* writeParquet(candlesKey(first.interval, first.symbol, first.openTime - (first.openTime % DAY_MILLIS)), CANDLE_COLUMNS, candles.map(candleColumns))
+          yield* writeParquet(
+            candlesKey(first.interval, first.symbol, first.openTime - (first.openTime % DAY_MILLIS)),
+            CANDLE_COLUMNS,
+            candles.map(candleColumns)
+          )
         })
     }
   })

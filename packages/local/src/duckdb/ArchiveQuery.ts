@@ -11,7 +11,14 @@ import { DatabaseSync } from "node:sqlite"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
-import { CANDLE_COLUMNS, candleColumns, csvColumnTypes, STAGED_TRADE_COLUMNS, TRADE_COLUMNS, TRADES_OF_STAGED } from "@blockchaincore/adapters/formats/ArchiveLayout"
+import {
+  CANDLE_COLUMNS,
+  candleColumns,
+  csvColumnTypes,
+  STAGED_TRADE_COLUMNS,
+  TRADE_COLUMNS,
+  TRADES_OF_STAGED
+} from "@blockchaincore/adapters/formats/ArchiveLayout"
 import { stagedBodyOf, stagedRows } from "@blockchaincore/adapters/formats/StagedTrades"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
@@ -39,10 +46,18 @@ const readSqlite = (path: string, read: (db: DatabaseSync) => Array<string>): Ar
 /** Staged trades of the hours no Parquet file holds yet, as CSV lines with their partitions. */
 const stagedTradeLines = (stagingPath: string) =>
   readSqlite(stagingPath, (db) => {
-    const compacted = new Set(db.prepare("SELECT symbol, hour_start FROM compacted_hours").all().map((r) => `${String(r["symbol"])}|${Number(r["hour_start"])}`))
+    const compacted = new Set(
+      db
+        .prepare("SELECT symbol, hour_start FROM compacted_hours")
+        .all()
+        .map((r) => `${String(r["symbol"])}|${Number(r["hour_start"])}`)
+    )
     const lines: Array<string> = []
     for (const { symbol } of db.prepare("SELECT DISTINCT symbol FROM staged_parts").all()) {
-      const bodies = db.prepare("SELECT body FROM staged_parts WHERE symbol = ?").all(String(symbol)).map((r) => stagedBodyOf(r["body"]))
+      const bodies = db
+        .prepare("SELECT body FROM staged_parts WHERE symbol = ?")
+        .all(String(symbol))
+        .map((r) => stagedBodyOf(r["body"]))
       for (const row of stagedRows(bodies)) {
         if (compacted.has(`${String(symbol)}|${row.time - (row.time % 3_600_000)}`)) continue
         lines.push(`${String(symbol)},${dateOf(row.time)},${hourOf(row.time)},${row.line}`)
@@ -55,10 +70,13 @@ const stagedTradeLines = (stagingPath: string) =>
 const storedCandleLines = (storePath: string) =>
   readSqlite(storePath, (db) => {
     const decode = Schema.decodeUnknownSync(Schema.fromJsonString(Candle))
-    return db.prepare("SELECT body FROM candles").all().map((r) => {
-      const c = decode(String(r["body"]))
-      return [c.interval, c.symbol, dateOf(c.openTime), ...candleColumns(c)].join(",")
-    })
+    return db
+      .prepare("SELECT body FROM candles")
+      .all()
+      .map((r) => {
+        const c = decode(String(r["body"]))
+        return [c.interval, c.symbol, dateOf(c.openTime), ...candleColumns(c)].join(",")
+      })
   })
 
 /**
@@ -84,16 +102,31 @@ export const queryArchive = (dataDir: string, sql: string): Effect.Effect<QueryR
       try {
         const archive = join(dataDir, "archive")
         const partitions = "symbol VARCHAR, date VARCHAR, hour VARCHAR"
-        const stagedSql = csvRelation(join(scratch, "staged.csv"), stagedTradeLines(join(archive, "staging.sqlite")), `${partitions}, ${STAGED_TRADE_COLUMNS}`, `symbol, date, hour, ${TRADES_OF_STAGED}`, `${partitions}, ${TRADE_COLUMNS}`)
+        const stagedSql = csvRelation(
+          join(scratch, "staged.csv"),
+          stagedTradeLines(join(archive, "staging.sqlite")),
+          `${partitions}, ${STAGED_TRADE_COLUMNS}`,
+          `symbol, date, hour, ${TRADES_OF_STAGED}`,
+          `${partitions}, ${TRADE_COLUMNS}`
+        )
         const tradesGlob = join(archive, "trades", "*", "*", "*", "*.parquet")
-        const parquet = globSync(tradesGlob).length > 0
-          ? `SELECT symbol, date, hour, ${TRADE_COLUMNS.split(", ").map((x) => x.split(" ")[0]).join(", ")} FROM read_parquet('${tradesGlob}', hive_partitioning = true, hive_types = {'symbol': VARCHAR, 'date': VARCHAR, 'hour': VARCHAR}) UNION ALL `
-          : ""
+        const parquet =
+          globSync(tradesGlob).length > 0
+            ? `SELECT symbol, date, hour, ${TRADE_COLUMNS.split(", ")
+                .map((x) => x.split(" ")[0])
+                .join(
+                  ", "
+                )} FROM read_parquet('${tradesGlob}', hive_partitioning = true, hive_types = {'symbol': VARCHAR, 'date': VARCHAR, 'hour': VARCHAR}) UNION ALL `
+            : ""
         // An hour whose file was written but not yet marked compacted (a stop in between) is in
         // both: the file wins, each trade id once.
         await c.run(`CREATE VIEW trades AS SELECT * FROM (${parquet}${stagedSql}) QUALIFY row_number() OVER (PARTITION BY symbol, trade_id) = 1`)
 
-        const candlesSql = csvRelation(join(scratch, "candles.csv"), storedCandleLines(join(dataDir, "candles.sqlite")), `interval VARCHAR, symbol VARCHAR, date VARCHAR, ${CANDLE_COLUMNS}`)
+        const candlesSql = csvRelation(
+          join(scratch, "candles.csv"),
+          storedCandleLines(join(dataDir, "candles.sqlite")),
+          `interval VARCHAR, symbol VARCHAR, date VARCHAR, ${CANDLE_COLUMNS}`
+        )
         await c.run(`CREATE VIEW candles AS ${candlesSql}`)
 
         const result = await c.runAndReadAll(sql)
@@ -113,11 +146,17 @@ export const queryArchive = (dataDir: string, sql: string): Effect.Effect<QueryR
 export const formatTable = (r: QueryResult): string => {
   const cells = [r.columns, ...r.rows.map((row) => row.map((v) => v ?? "NULL"))]
   const widths = r.columns.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)))
-  const line = (row: ReadonlyArray<string>) => row.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd()
+  const line = (row: ReadonlyArray<string>) =>
+    row
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd()
   return [line(r.columns), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line), `(${r.rows.length} rows)`].join("\n")
 }
 
 export const formatCsv = (r: QueryResult): string =>
-  [r.columns, ...r.rows.map((row) => row.map((v) => v ?? ""))].map((row) => row.map((v) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)).join(",")).join("\n")
+  [r.columns, ...r.rows.map((row) => row.map((v) => v ?? ""))]
+    .map((row) => row.map((v) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)).join(","))
+    .join("\n")
 
 export const formatJson = (r: QueryResult): string => JSON.stringify(r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c, row[i] ?? null]))))

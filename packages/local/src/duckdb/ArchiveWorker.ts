@@ -10,14 +10,16 @@ import { RpcServer, RpcWorker } from "effect/rpc"
 import { makeArchiveFiles } from "./ArchiveFiles.ts"
 import { ArchiveRpcs, ArchiveWorkerInit } from "./ArchiveRpcs.ts"
 
-const handlers = ArchiveRpcs.toLayer(Effect.gen(function*() {
-  const { root } = yield* RpcWorker.initialMessage(ArchiveWorkerInit)
-  const files = yield* makeArchiveFiles(root)
-  return ArchiveRpcs.of({
-    CompactHour: ({ symbol, hourStart }) => files.compactHour(symbol, hourStart),
-    WriteCandles: ({ candles }) => files.writeCandles(candles)
+const handlers = ArchiveRpcs.toLayer(
+  Effect.gen(function* () {
+    const { root } = yield* RpcWorker.initialMessage(ArchiveWorkerInit)
+    const files = yield* makeArchiveFiles(root)
+    return ArchiveRpcs.of({
+      CompactHour: ({ symbol, hourStart }) => files.compactHour(symbol, hourStart),
+      WriteCandles: ({ candles }) => files.writeCandles(candles)
+    })
   })
-}))
+)
 
 const server = RpcServer.layer(ArchiveRpcs).pipe(
   Layer.provide(handlers),

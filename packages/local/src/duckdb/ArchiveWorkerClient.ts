@@ -16,17 +16,24 @@ import { ArchiveRpcs, ArchiveWorkerInit } from "./ArchiveRpcs.ts"
 export class ArchiveWorker extends Context.Service<ArchiveWorker, ArchiveFiles>()("@blockchaincore/local/archive/ArchiveWorker") {
   /** The files under `root`, written by a worker thread of its own. */
   static readonly layer = (root: string): Layer.Layer<ArchiveWorker, ArchiveUnavailable> =>
-    Layer.effect(ArchiveWorker, Effect.gen(function*() {
-      const protocol = yield* RpcClient.makeProtocolWorker({ size: 1 }).pipe(
-        Effect.mapError((e) => new ArchiveUnavailable({ message: `start the archive's worker: ${e.message}` }))
-      )
-      const client = yield* RpcClient.make(ArchiveRpcs).pipe(Effect.provideService(RpcClient.Protocol, protocol))
-      return {
-        compactHour: (symbol, hourStart) => client.CompactHour({ symbol, hourStart }).pipe(Effect.mapError(unreachable)),
-        writeCandles: (candles) => client.WriteCandles({ candles }).pipe(Effect.mapError(unreachable))
-      }
-    })).pipe(
-      Layer.provide(NodeWorker.layer(() => new Worker(new URL("./ArchiveWorker.ts", import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 } }))),
+    Layer.effect(
+      ArchiveWorker,
+      Effect.gen(function* () {
+        const protocol = yield* RpcClient.makeProtocolWorker({ size: 1 }).pipe(
+          Effect.mapError((e) => new ArchiveUnavailable({ message: `start the archive's worker: ${e.message}` }))
+        )
+        const client = yield* RpcClient.make(ArchiveRpcs).pipe(Effect.provideService(RpcClient.Protocol, protocol))
+        return {
+          compactHour: (symbol, hourStart) => client.CompactHour({ symbol, hourStart }).pipe(Effect.mapError(unreachable)),
+          writeCandles: (candles) => client.WriteCandles({ candles }).pipe(Effect.mapError(unreachable))
+        }
+      })
+    ).pipe(
+      Layer.provide(
+        NodeWorker.layer(
+          () => new Worker(new URL("./ArchiveWorker.ts", import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 } })
+        )
+      ),
       Layer.provide(RpcWorker.layerInitialMessage(ArchiveWorkerInit, Effect.succeed({ root })))
     )
 

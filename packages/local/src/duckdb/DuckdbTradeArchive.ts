@@ -35,9 +35,12 @@ const STAGING_SCHEMA = `
 `
 
 /** Staging and compaction share one SQLite file, so one layer provides both ports. */
-export const layerDuckdbTradeArchive = (root: string, files: Layer.Layer<ArchiveWorker, ArchiveUnavailable> = ArchiveWorker.layer(root)): Layer.Layer<TradeArchive | TradeStaging, ArchiveUnavailable> =>
+export const layerDuckdbTradeArchive = (
+  root: string,
+  files: Layer.Layer<ArchiveWorker, ArchiveUnavailable> = ArchiveWorker.layer(root)
+): Layer.Layer<TradeArchive | TradeStaging, ArchiveUnavailable> =>
   Layer.effectContext(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const db = yield* Effect.acquireRelease(
         Effect.try({
           try: () => {
@@ -99,7 +102,10 @@ export const layerDuckdbTradeArchive = (root: string, files: Layer.Layer<Archive
           catch: fail("prune staging")
         })
       const compactHour = (symbol: string, hourStart: number) =>
-        files.compactHour(symbol, hourStart).pipe(Effect.tap((compacted) => settle(symbol, hourStart, compacted)), Effect.map((c) => c.trades))
+        files.compactHour(symbol, hourStart).pipe(
+          Effect.tap((compacted) => settle(symbol, hourStart, compacted)),
+          Effect.map((c) => c.trades)
+        )
       const archive = TradeArchive.of({ compactHour, writeCandles: files.writeCandles })
 
       // Parts still staged for an hour whose file exists: a stop between a file and its pruning, or

@@ -20,15 +20,22 @@ const encodeEvent = Schema.encodeSync(DomainEvent)
 const encodeHealth = Schema.encodeSync(Schema.Union([PipelineHealth, StoreHealth]))
 const event = (name: string, data: unknown) => Sse.encoder.write({ _tag: "Event", event: name, id: undefined, data: JSON.stringify(data) })
 
-export const liveEventsRoute = HttpRouter.add("GET", "/api/events", Effect.gen(function*() {
-  const bus = yield* InProcessEventBus
-  const health = yield* HealthReport
-  const healthEvents = Stream.tick(HEALTH_EVERY).pipe(Stream.mapEffect(() => health.current), Stream.map((h) => event("health", encodeHealth(h))))
-  const busEvents = Stream.unwrap(bus.events(LIVE)).pipe(Stream.map((e) => event(e._tag, encodeEvent(e))))
-  // Retry quickly after a restart of the runtime; the page reloads nothing, it just reconnects.
-  const body = Stream.make(Sse.encoder.write(new Sse.Retry({ duration: Duration.seconds(2), lastEventId: undefined }))).pipe(
-    Stream.concat(Stream.merge(healthEvents, busEvents)),
-    Stream.encodeText
-  )
-  return HttpServerResponse.stream(body, { contentType: "text/event-stream", headers: { "cache-control": "no-store" } })
-}))
+export const liveEventsRoute = HttpRouter.add(
+  "GET",
+  "/api/events",
+  Effect.gen(function* () {
+    const bus = yield* InProcessEventBus
+    const health = yield* HealthReport
+    const healthEvents = Stream.tick(HEALTH_EVERY).pipe(
+      Stream.mapEffect(() => health.current),
+      Stream.map((h) => event("health", encodeHealth(h)))
+    )
+    const busEvents = Stream.unwrap(bus.events(LIVE)).pipe(Stream.map((e) => event(e._tag, encodeEvent(e))))
+    // Retry quickly after a restart of the runtime; the page reloads nothing, it just reconnects.
+    const body = Stream.make(Sse.encoder.write(new Sse.Retry({ duration: Duration.seconds(2), lastEventId: undefined }))).pipe(
+      Stream.concat(Stream.merge(healthEvents, busEvents)),
+      Stream.encodeText
+    )
+    return HttpServerResponse.stream(body, { contentType: "text/event-stream", headers: { "cache-control": "no-store" } })
+  })
+)

@@ -19,7 +19,8 @@ export const DASHBOARD_DIR = resolve(import.meta.dirname, "../../../web/dist")
 
 /** Binance's shape for a path nothing serves. */
 const notFound = HttpRouter.add("*", "/api/*", (request) =>
-  Effect.succeed(HttpServerResponse.jsonUnsafe({ code: -1, msg: `No such endpoint: ${request.method} ${request.url.split("?")[0]}` }, { status: 404 })))
+  Effect.succeed(HttpServerResponse.jsonUnsafe({ code: -1, msg: `No such endpoint: ${request.method} ${request.url.split("?")[0]}` }, { status: 404 }))
+)
 
 /**
  * The browsable reference of the API, with its script inside the page (the runtime may have no
@@ -30,6 +31,13 @@ const docs = HttpApiScalar.layer(ReadApi, { path: "/docs" })
 
 export const localHttpServer = (options: { readonly port: number; readonly dashboardDir: string }) =>
   HttpRouter.serve(
-    Layer.mergeAll(readApiRoutes, docs, liveEventsRoute, metricsRoute, notFound, HttpStaticServer.layer({ root: options.dashboardDir, index: "index.html", cacheControl: "no-cache" })),
+    Layer.mergeAll(
+      readApiRoutes,
+      docs,
+      liveEventsRoute,
+      metricsRoute,
+      notFound,
+      HttpStaticServer.layer({ root: options.dashboardDir, index: "index.html", cacheControl: "no-cache" })
+    ),
     { disableListenLog: true, disableLogger: true }
   ).pipe(Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port, host: "127.0.0.1" })))

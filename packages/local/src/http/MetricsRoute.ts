@@ -10,10 +10,14 @@ import { LocalTradeQueue } from "../sqlite/SqliteTradeQueue.ts"
 import { queueDepth } from "../runtime/PipeMetrics.ts"
 import { ProducerMonitor } from "../runtime/ProducerMonitor.ts"
 
-export const metricsRoute = HttpRouter.add("GET", "/metrics", Effect.gen(function*() {
-  const monitor = yield* ProducerMonitor
-  const queue = yield* LocalTradeQueue
-  yield* monitor.exportMetrics
-  yield* Metric.update(queueDepth, queue.depth)
-  return HttpServerResponse.text(yield* PrometheusMetrics.format(), { contentType: "text/plain; version=0.0.4" })
-}))
+export const metricsRoute = HttpRouter.add(
+  "GET",
+  "/metrics",
+  Effect.gen(function* () {
+    const monitor = yield* ProducerMonitor
+    const queue = yield* LocalTradeQueue
+    yield* monitor.exportMetrics
+    yield* Metric.update(queueDepth, queue.depth)
+    return HttpServerResponse.text(yield* PrometheusMetrics.format(), { contentType: "text/plain; version=0.0.4" })
+  })
+)

@@ -37,6 +37,4 @@ async function* linesOf(path: string): AsyncGenerator<ReadonlyArray<string>> {
 }
 
 export const fileLines = (path: string): Stream.Stream<ReadonlyArray<string>, InputFileError> =>
-  Stream.fromAsyncIterable(linesOf(path), (cause) =>
-    new InputFileError({ path, message: errorMessage(cause) })
-  )
+  Stream.fromAsyncIterable(linesOf(path), (cause) => new InputFileError({ path, message: errorMessage(cause) }))

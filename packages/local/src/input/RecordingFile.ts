@@ -9,5 +9,8 @@ export class RecordingUnreadable extends Schema.TaggedError<RecordingUnreadable>
 export const recordingFrames = (flag: string, file: string): Effect.Effect<Array<RecordedFrame>, RecordingUnreadable> =>
   Effect.try({
     try: () => loadRecording(file),
-    catch: (e) => new RecordingUnreadable({ message: `${flag} ${file} is not a recording of Binance's trade stream (${e instanceof RecordingError ? `line ${e.line}: ${e.message}` : errorMessage(e)}); one is made with \`blockchaincore record\`` })
+    catch: (e) =>
+      new RecordingUnreadable({
+        message: `${flag} ${file} is not a recording of Binance's trade stream (${e instanceof RecordingError ? `line ${e.line}: ${e.message}` : errorMessage(e)}); one is made with \`blockchaincore record\``
+      })
   })

@@ -9,17 +9,12 @@ import { type ArchiveFormat, decodeArchiveRow, detectArchiveFormat, isHeaderRow 
 import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 
-type DecodedLine =
-  | { readonly _tag: "Trade"; readonly trade: Trade }
-  | { readonly _tag: "Skipped" }
-  | { readonly _tag: "Rejected"; readonly reason: string }
+type DecodedLine = { readonly _tag: "Trade"; readonly trade: Trade } | { readonly _tag: "Skipped" } | { readonly _tag: "Rejected"; readonly reason: string }
 
 type FileFormat = { readonly kind: "stream" } | ({ readonly kind: "archive" } & ArchiveFormat)
 
 /** Public-archive files are named SYMBOL-trades-DATE.csv or SYMBOL-aggTrades-DATE.csv. */
-const symbolFromFileName = (path: string): string | undefined =>
-  /^([A-Z0-9]{2,20})-(?:trades|aggTrades)-/.exec(basename(path))?.[1]
-
+const symbolFromFileName = (path: string): string | undefined => /^([A-Z0-9]{2,20})-(?:trades|aggTrades)-/.exec(basename(path))?.[1]
 
 /** Whether a line is JSON at all, for telling a recording from a stray line before its first frame. */
 const decodeJsonObject = Schema.decodeUnknownResult(Schema.fromJsonString(Schema.Record(Schema.String, Schema.Unknown)))

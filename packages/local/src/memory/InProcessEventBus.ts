@@ -26,26 +26,31 @@ export interface Delivery {
   readonly traceparent: TraceParent | undefined
 }
 
-export class InProcessEventBus extends Context.Service<InProcessEventBus, {
-  readonly publish: (events: ReadonlyArray<DomainEvent>) => Effect.Effect<void, BusUnavailable>
-  /**
-   * The events matching `pattern` from now on. The subscription is taken when the stream is
-   * run; with `subscribed`, it is taken at once, so nothing published after it returns is missed.
-   */
-  readonly events: (pattern: EventPattern) => Effect.Effect<Stream.Stream<DomainEvent>, never, Scope.Scope>
-  /** As `events`, each with the trace context it was published under (a consumer's span is its child). */
-  readonly deliveries: (pattern: EventPattern) => Effect.Effect<Stream.Stream<Delivery>, never, Scope.Scope>
-  /** Every event published, if asked for (tests); else empty. */
-  readonly published: ReadonlyArray<DomainEvent>
-  readonly counts: ReadonlyMap<DomainEvent["_tag"], number>
-}>()("@blockchaincore/local/bus/InProcessEventBus") {
+export class InProcessEventBus extends Context.Service<
+  InProcessEventBus,
+  {
+    readonly publish: (events: ReadonlyArray<DomainEvent>) => Effect.Effect<void, BusUnavailable>
+    /**
+     * The events matching `pattern` from now on. The subscription is taken when the stream is
+     * run; with `subscribed`, it is taken at once, so nothing published after it returns is missed.
+     */
+    readonly events: (pattern: EventPattern) => Effect.Effect<Stream.Stream<DomainEvent>, never, Scope.Scope>
+    /** As `events`, each with the trace context it was published under (a consumer's span is its child). */
+    readonly deliveries: (pattern: EventPattern) => Effect.Effect<Stream.Stream<Delivery>, never, Scope.Scope>
+    /** Every event published, if asked for (tests); else empty. */
+    readonly published: ReadonlyArray<DomainEvent>
+    readonly counts: ReadonlyMap<DomainEvent["_tag"], number>
+  }
+>()("@blockchaincore/local/bus/InProcessEventBus") {
   static readonly make = (options: BusOptions = {}) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const pubsub = yield* PubSub.unbounded<Delivery>()
       const published: Array<DomainEvent> = []
       const counts = new Map<DomainEvent["_tag"], number>()
       const subscribe = (pattern: EventPattern) =>
-        Effect.map(PubSub.subscribe(pubsub), (subscription) => Stream.fromSubscription(subscription).pipe(Stream.filter((delivery) => matches(pattern, envelopeOf(delivery.event)))))
+        Effect.map(PubSub.subscribe(pubsub), (subscription) =>
+          Stream.fromSubscription(subscription).pipe(Stream.filter((delivery) => matches(pattern, envelopeOf(delivery.event))))
+        )
       return InProcessEventBus.of({
         publish: (events) =>
           Effect.flatMap(currentTraceparent, (traceparent) => {
@@ -56,7 +61,11 @@ export class InProcessEventBus extends Context.Service<InProcessEventBus, {
             })
             return PubSub.publishAll(pubsub, options.shuffleAndRepeat === true ? shuffle([...deliveries, ...deliveries]) : deliveries)
           }),
-        events: (pattern) => Effect.map(subscribe(pattern), Stream.map((delivery) => delivery.event)),
+        events: (pattern) =>
+          Effect.map(
+            subscribe(pattern),
+            Stream.map((delivery) => delivery.event)
+          ),
         deliveries: (pattern) => subscribe(pattern),
         published,
         counts
@@ -65,10 +74,13 @@ export class InProcessEventBus extends Context.Service<InProcessEventBus, {
 
   /** The bus, both as itself (to subscribe) and as the `EventBus` port (to publish). */
   static readonly layer = (options: BusOptions = {}): Layer.Layer<InProcessEventBus | EventBus> =>
-    Layer.effect(EventBus, Effect.gen(function*() {
-      const bus = yield* InProcessEventBus
-      return EventBus.of({ publish: bus.publish })
-    })).pipe(Layer.provideMerge(Layer.effect(InProcessEventBus, InProcessEventBus.make(options))))
+    Layer.effect(
+      EventBus,
+      Effect.gen(function* () {
+        const bus = yield* InProcessEventBus
+        return EventBus.of({ publish: bus.publish })
+      })
+    ).pipe(Layer.provideMerge(Layer.effect(InProcessEventBus, InProcessEventBus.make(options))))
 }
 
 const shuffle = <A>(xs: Array<A>): Array<A> => {

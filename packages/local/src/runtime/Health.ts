@@ -20,11 +20,18 @@ const producerStatus = (m: MetricsSnapshot | undefined): Pick<PipelineHealth, "s
   const down = worst("down")
   const connecting = worst("connecting")
   if (down[0] !== undefined) return { status: "disconnected", since: down[0].since, detail: down[0].detail }
-  if (connecting[0] !== undefined || states.length === 0) return { status: "connecting", since: connecting[0]?.since ?? null, detail: connecting[0]?.detail ?? "" }
+  if (connecting[0] !== undefined || states.length === 0)
+    return { status: "connecting", since: connecting[0]?.since ?? null, detail: connecting[0]?.detail ?? "" }
   return { status: "ok", since: Math.min(...states.map((s) => s.since)), detail: "" }
 }
 
-const pipelineHealth = (symbols: ReadonlyArray<string>, m: MetricsSnapshot | undefined, queueDepth: number, batchesProcessed: number, now: number): PipelineHealth => {
+const pipelineHealth = (
+  symbols: ReadonlyArray<string>,
+  m: MetricsSnapshot | undefined,
+  queueDepth: number,
+  batchesProcessed: number,
+  now: number
+): PipelineHealth => {
   const c = m?.counters
   return {
     ...producerStatus(m),
@@ -56,18 +63,21 @@ const pipelineHealth = (symbols: ReadonlyArray<string>, m: MetricsSnapshot | und
 
 /** `/health` of the local runtime: connecting until the producer has started, then from its connections. */
 export const localHealthReport = (symbols: ReadonlyArray<string>, consumers: ReadonlyArray<string>) =>
-  Layer.effect(HealthReport, Effect.gen(function*() {
-    const monitor = yield* ProducerMonitor
-    const queue = yield* LocalTradeQueue
-    const pipe = yield* LocalPipeStats
-    const history = yield* EventHistory
-    return {
-      current: Effect.gen(function*() {
-        const health = pipelineHealth(symbols, yield* monitor.metrics, queue.depth, pipe.batches, yield* Clock.currentTimeMillis)
-        // A history that cannot be read costs /health only this part.
-        const reconciliation = yield* history.reconciliation.pipe(Effect.option)
-        const latency = yield* hopLatencies(consumers)
-        return Option.isSome(reconciliation) ? { ...health, reconciliation: reconciliation.value, latency } : { ...health, latency }
-      })
-    }
-  }))
+  Layer.effect(
+    HealthReport,
+    Effect.gen(function* () {
+      const monitor = yield* ProducerMonitor
+      const queue = yield* LocalTradeQueue
+      const pipe = yield* LocalPipeStats
+      const history = yield* EventHistory
+      return {
+        current: Effect.gen(function* () {
+          const health = pipelineHealth(symbols, yield* monitor.metrics, queue.depth, pipe.batches, yield* Clock.currentTimeMillis)
+          // A history that cannot be read costs /health only this part.
+          const reconciliation = yield* history.reconciliation.pipe(Effect.option)
+          const latency = yield* hopLatencies(consumers)
+          return Option.isSome(reconciliation) ? { ...health, reconciliation: reconciliation.value, latency } : { ...health, latency }
+        })
+      }
+    })
+  )

@@ -28,11 +28,15 @@ export const loadInstruments = (
     Effect.flatMap((client) => client.execute(HttpClientRequest.get(url))),
     Effect.flatMap((res) => Effect.map(res.text, (text) => ({ status: res.status, text }))),
     Effect.mapError((e) => e.message),
-    Effect.flatMap(({ status, text }) => status === 200 ? Effect.succeed(text) : Effect.fail(statusText(status))),
+    Effect.flatMap(({ status, text }) => (status === 200 ? Effect.succeed(text) : Effect.fail(statusText(status)))),
     Effect.timeoutOrElse({ duration: Duration.seconds(5), orElse: () => Effect.fail("no answer in 5 s") }),
-    Effect.flatMap((text) => Option.match(decode(text), { onNone: () => Effect.fail("an exchangeInfo that does not decode"), onSome: (info) => Effect.succeed({ text, info }) })),
+    Effect.flatMap((text) =>
+      Option.match(decode(text), { onNone: () => Effect.fail("an exchangeInfo that does not decode"), onSome: (info) => Effect.succeed({ text, info }) })
+    ),
     // A cache that cannot be written (a full disk) costs only the cache.
-    Effect.tap(({ text }) => Effect.try(() => writeFileSync(cacheFile, text)).pipe(Effect.catch((e) => Effect.logWarning(`exchangeInfo not cached in ${cacheFile}: ${e.message}`)))),
+    Effect.tap(({ text }) =>
+      Effect.try(() => writeFileSync(cacheFile, text)).pipe(Effect.catch((e) => Effect.logWarning(`exchangeInfo not cached in ${cacheFile}: ${e.message}`)))
+    ),
     Effect.map(({ info }) => ({ instruments: instrumentsOf(info), source: "binance" as const }))
   )
   const fromCache = Effect.try({ try: () => readFileSync(cacheFile, "utf8"), catch: () => "no cached exchangeInfo" }).pipe(

@@ -31,11 +31,11 @@ interface PipeOptions {
 // Not an Effect.fn: Effect's default loggers add each log line to the current span as an event,
 // and a span around a program that runs for the process's life would keep every one of them.
 export const runLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats, options: PipeOptions = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const processor = yield* Processor
     const enricher = yield* Enricher
     const deliver = deliverer(enricher, processor)
-    const pass = Effect.gen(function*() {
+    const pass = Effect.gen(function* () {
       let moved = false
       let failed = false
       for (const shard of queue.shardsWithBatches()) {
@@ -63,7 +63,7 @@ export const runLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats, options:
     })
     // Closed before each pass, so an arrival during the pass reopens it and is not missed. A
     // pass with a failure fails, and is run again on the retry schedule until one goes through.
-    const cycle = Effect.gen(function*() {
+    const cycle = Effect.gen(function* () {
       yield* queue.arrivals.close
       const { moved, failed } = yield* pass
       if (failed) return yield* new RedeliveryDue()
@@ -74,7 +74,9 @@ export const runLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats, options:
 
 /** Enrichment, then processing: each a hop of the batch's trace. */
 const deliverer = (enricher: Enricher["Service"], processor: Processor["Service"]) => (batch: TradeBatch) =>
-  timedHop("enrich", batch.traceparent, enricher.enrich(batch)).pipe(Effect.flatMap((enriched) => timedHop("process", batch.traceparent, processor.process(enriched))))
+  timedHop("enrich", batch.traceparent, enricher.enrich(batch)).pipe(
+    Effect.flatMap((enriched) => timedHop("process", batch.traceparent, processor.process(enriched)))
+  )
 
 /**
  * The batch's wait in the queue, from its arrival until the pipe first takes it (not again for a
@@ -93,7 +95,7 @@ const REDELIVERY = retrySchedule({ baseMillis: 100, capMillis: 5_000 })
 
 /** Processes whatever is still queued, for a clean stop. */
 export const drainLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const deliver = deliverer(yield* Enricher, yield* Processor)
     for (const shard of queue.shardsWithBatches()) {
       for (let batch = queue.peek(shard); batch !== undefined; batch = queue.peek(shard)) {

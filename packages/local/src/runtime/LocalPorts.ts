@@ -56,8 +56,7 @@ export const localPorts = (config: LocalPortsConfig) =>
   ).pipe(Layer.provide(Layer.effectDiscard(dataDirectory(config.dataDir))))
 
 /** The data directory, made if it is not there: one that cannot be (a file, under a file, /proc, a read-only place) is said by name. */
-const dataDirectory = (dir: string) =>
-  writableDirectory("--data-dir", dir).pipe(Effect.mapError((e) => new DataDirUnusable({ message: e.message })))
+const dataDirectory = (dir: string) => writableDirectory("--data-dir", dir).pipe(Effect.mapError((e) => new DataDirUnusable({ message: e.message })))
 
 export class DataDirUnusable extends Schema.TaggedError<DataDirUnusable>()("DataDirUnusable", { message: Schema.String }) {}
 

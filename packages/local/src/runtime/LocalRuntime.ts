@@ -75,129 +75,161 @@ export interface LocalRuntimeConfig {
 }
 
 /** The running runtime, for the command that started it and for tests. */
-export class LocalRuntime extends Context.Service<LocalRuntime, {
-  readonly port: number
-  readonly symbols: ReadonlyArray<string>
-  readonly queue: SqliteTradeQueue
-  readonly bus: InProcessEventBus["Service"]
-  readonly pipe: PipeStats
-  readonly metrics: () => MetricsSnapshot
-  /** Fails when the producer cannot go on (see ProducerHandle.stopped); never succeeds. */
-  readonly stopped: Effect.Effect<never, ProducerStopped>
-}>()("@blockchaincore/local/runtime/LocalRuntime") {}
+export class LocalRuntime extends Context.Service<
+  LocalRuntime,
+  {
+    readonly port: number
+    readonly symbols: ReadonlyArray<string>
+    readonly queue: SqliteTradeQueue
+    readonly bus: InProcessEventBus["Service"]
+    readonly pipe: PipeStats
+    readonly metrics: () => MetricsSnapshot
+    /** Fails when the producer cannot go on (see ProducerHandle.stopped); never succeeds. */
+    readonly stopped: Effect.Effect<never, ProducerStopped>
+  }
+>()("@blockchaincore/local/runtime/LocalRuntime") {}
 
 const DEFAULT_SYMBOLS = ["BTCUSDT", "ETHUSDT"]
 
-
 /** Where the trades come from: Binance, or a replay server on loopback serving a recording. */
-class MarketSource extends Context.Service<MarketSource, {
-  readonly wsUrl: string
-  readonly restUrl: string
-  readonly symbols: ReadonlyArray<string>
-  readonly progress: () => string
-}>()("@blockchaincore/local/runtime/MarketSource") {
+class MarketSource extends Context.Service<
+  MarketSource,
+  {
+    readonly wsUrl: string
+    readonly restUrl: string
+    readonly symbols: ReadonlyArray<string>
+    readonly progress: () => string
+  }
+>()("@blockchaincore/local/runtime/MarketSource") {
   static readonly layer = (config: LocalRuntimeConfig) =>
-    Layer.effect(MarketSource, Effect.gen(function*() {
-      if (config.replay === undefined) return { wsUrl: config.wsUrl, restUrl: config.restUrl, symbols: config.symbols ?? DEFAULT_SYMBOLS, progress: () => "" }
-      const file = config.replay.file
-      const frames = yield* recordingFrames("--replay", file)
-      const speed = config.replay.speed
-      const server = new ReplayServer(frames, speed === undefined ? {} : { speed })
-      const port = yield* Effect.acquireRelease(Effect.promise(() => server.listen()), () => Effect.promise(() => server.close()))
-      return {
-        wsUrl: `ws://127.0.0.1:${port}`,
-        restUrl: `http://127.0.0.1:${port}`,
-        symbols: config.symbols ?? [...new Set(frames.map((f) => f.trade.symbol))],
-        progress: () => ` | replay ${Math.min(100, Math.floor((server.stats.framesSent / frames.length) * 100))}% of ${frames.length} frames`
-      }
-    }))
+    Layer.effect(
+      MarketSource,
+      Effect.gen(function* () {
+        if (config.replay === undefined) return { wsUrl: config.wsUrl, restUrl: config.restUrl, symbols: config.symbols ?? DEFAULT_SYMBOLS, progress: () => "" }
+        const file = config.replay.file
+        const frames = yield* recordingFrames("--replay", file)
+        const speed = config.replay.speed
+        const server = new ReplayServer(frames, speed === undefined ? {} : { speed })
+        const port = yield* Effect.acquireRelease(
+          Effect.promise(() => server.listen()),
+          () => Effect.promise(() => server.close())
+        )
+        return {
+          wsUrl: `ws://127.0.0.1:${port}`,
+          restUrl: `http://127.0.0.1:${port}`,
+          symbols: config.symbols ?? [...new Set(frames.map((f) => f.trade.symbol))],
+          progress: () => ` | replay ${Math.min(100, Math.floor((server.stats.framesSent / frames.length) * 100))}% of ${frames.length} frames`
+        }
+      })
+    )
 }
 
 /** Enrichment with the instruments from Binance, the cache or the bundled excerpt, and the processor. */
 const pipelineServices = (dataDir: string) =>
   Layer.mergeAll(
     Processor.layer(DEFAULT_ENGINE),
-    Layer.unwrap(Effect.gen(function*() {
-      const source = yield* MarketSource
-      const { instruments } = yield* loadInstruments(source.restUrl, source.symbols, dataDir)
-      return Enricher.layer(defaultEnrichment(instruments))
-    }))
+    Layer.unwrap(
+      Effect.gen(function* () {
+        const source = yield* MarketSource
+        const { instruments } = yield* loadInstruments(source.restUrl, source.symbols, dataDir)
+        return Enricher.layer(defaultEnrichment(instruments))
+      })
+    )
   )
 
 /** Every registry entry on the local ports, each reading its own bus subscription in its own fiber. */
-const consumers = (registry: ReadonlyArray<Consumer>) => Layer.effectDiscard(Effect.gen(function*() {
-  const bus = yield* InProcessEventBus
-  const ports = portLayersOf(yield* Effect.context<LocalPortServices>())
-  for (const entry of registry) {
-    const handle = yield* entry.handlerOn(ports)
-    const deliveries = yield* bus.deliveries(entry.pattern)
-    const failures = Metric.withAttributes(consumerFailures, { consumer: entry.name })
-    const dropped = Metric.withAttributes(consumerDropped, { consumer: entry.name })
-    // A failure is counted, retried, then logged: one consumer's trouble never stops the bus or the others.
-    yield* Effect.forkScoped(Stream.runForEach(deliveries, ({ event, traceparent }) =>
-      timedHop("consume", traceparent, handle(event), { consumer: entry.name }).pipe(
-        Effect.tapError(() => Metric.update(failures, 1)),
-        Effect.retry(CONSUMER_RETRY),
-        Effect.catch((e) => Metric.update(dropped, 1).pipe(Effect.andThen(Effect.logError(`consumer ${entry.name}: ${e.message}`))))
-      )))
-  }
-}))
+const consumers = (registry: ReadonlyArray<Consumer>) =>
+  Layer.effectDiscard(
+    Effect.gen(function* () {
+      const bus = yield* InProcessEventBus
+      const ports = portLayersOf(yield* Effect.context<LocalPortServices>())
+      for (const entry of registry) {
+        const handle = yield* entry.handlerOn(ports)
+        const deliveries = yield* bus.deliveries(entry.pattern)
+        const failures = Metric.withAttributes(consumerFailures, { consumer: entry.name })
+        const dropped = Metric.withAttributes(consumerDropped, { consumer: entry.name })
+        // A failure is counted, retried, then logged: one consumer's trouble never stops the bus or the others.
+        yield* Effect.forkScoped(
+          Stream.runForEach(deliveries, ({ event, traceparent }) =>
+            timedHop("consume", traceparent, handle(event), { consumer: entry.name }).pipe(
+              Effect.tapError(() => Metric.update(failures, 1)),
+              Effect.retry(CONSUMER_RETRY),
+              Effect.catch((e) => Metric.update(dropped, 1).pipe(Effect.andThen(Effect.logError(`consumer ${entry.name}: ${e.message}`))))
+            )
+          )
+        )
+      }
+    })
+  )
 
 /** Logged when the runtime has stopped, after the pipe processed what was queued: what it did. */
-const stoppedSummary = Layer.effectDiscard(Effect.gen(function*() {
-  const monitor = yield* ProducerMonitor
-  const stats = yield* LocalPipeStats
-  yield* Effect.addFinalizer(() =>
-    Effect.flatMap(monitor.metrics, (m) => Effect.logInfo(`stopped: ${m === undefined ? "the producer never started" : statusLine(m)} | processed ${stats.batches} batches`)))
-}))
+const stoppedSummary = Layer.effectDiscard(
+  Effect.gen(function* () {
+    const monitor = yield* ProducerMonitor
+    const stats = yield* LocalPipeStats
+    yield* Effect.addFinalizer(() =>
+      Effect.flatMap(monitor.metrics, (m) =>
+        Effect.logInfo(`stopped: ${m === undefined ? "the producer never started" : statusLine(m)} | processed ${stats.batches} batches`)
+      )
+    )
+  })
+)
 
 const pipe = (options: { readonly deliverTwice?: boolean }) =>
-  Layer.effectDiscard(Effect.gen(function*() {
-    const queue = yield* LocalTradeQueue
-    const stats = yield* LocalPipeStats
-    // Registered before the pipe's fiber is forked, so it runs after that fiber is interrupted.
-    // What is queued at a stop is processed for a few seconds at most: the rest stays in the
-    // durable queue, and the next start processes it first.
-    yield* Effect.addFinalizer(() =>
-      drainLocalPipe(queue, stats).pipe(
-        Effect.timeoutOrElse({ duration: FINAL_DRAIN, orElse: () => Effect.logInfo(`stopping with batches still queued; the next start processes them`) }),
-        Effect.catch((e) => Effect.logError(`final drain: ${e.message}`))
-      ))
-    yield* Effect.forkScoped(runLocalPipe(queue, stats, options))
-  }))
+  Layer.effectDiscard(
+    Effect.gen(function* () {
+      const queue = yield* LocalTradeQueue
+      const stats = yield* LocalPipeStats
+      // Registered before the pipe's fiber is forked, so it runs after that fiber is interrupted.
+      // What is queued at a stop is processed for a few seconds at most: the rest stays in the
+      // durable queue, and the next start processes it first.
+      yield* Effect.addFinalizer(() =>
+        drainLocalPipe(queue, stats).pipe(
+          Effect.timeoutOrElse({ duration: FINAL_DRAIN, orElse: () => Effect.logInfo(`stopping with batches still queued; the next start processes them`) }),
+          Effect.catch((e) => Effect.logError(`final drain: ${e.message}`))
+        )
+      )
+      yield* Effect.forkScoped(runLocalPipe(queue, stats, options))
+    })
+  )
 
 const producer = (config: LocalRuntimeConfig) =>
-  Layer.effect(LocalRuntime, Effect.gen(function*() {
-    const source = yield* MarketSource
-    const queue = yield* LocalTradeQueue
-    const stats = yield* LocalPipeStats
-    const server = yield* HttpServer.HttpServer
-    // Live, the anomaly rules get their history from Binance's klines in the background; a
-    // replay's candles are from another day, so it has none to take.
-    if (config.replay === undefined) {
-      yield* Effect.forkScoped(warmStart(yield* ExchangeRest, source.symbols, DEFAULT_ENGINE.intervals, yield* AnomalySettings))
-    }
-    // Resumed where the processor stands (the engine's state in the data directory).
-    const handle = yield* runResumedProducer({
-      symbols: source.symbols,
-      wsUrl: source.wsUrl,
-      recorded: config.replay !== undefined,
-      ...(config.completeness === undefined ? {} : { completeness: config.completeness })
+  Layer.effect(
+    LocalRuntime,
+    Effect.gen(function* () {
+      const source = yield* MarketSource
+      const queue = yield* LocalTradeQueue
+      const stats = yield* LocalPipeStats
+      const server = yield* HttpServer.HttpServer
+      // Live, the anomaly rules get their history from Binance's klines in the background; a
+      // replay's candles are from another day, so it has none to take.
+      if (config.replay === undefined) {
+        yield* Effect.forkScoped(warmStart(yield* ExchangeRest, source.symbols, DEFAULT_ENGINE.intervals, yield* AnomalySettings))
+      }
+      // Resumed where the processor stands (the engine's state in the data directory).
+      const handle = yield* runResumedProducer({
+        symbols: source.symbols,
+        wsUrl: source.wsUrl,
+        recorded: config.replay !== undefined,
+        ...(config.completeness === undefined ? {} : { completeness: config.completeness })
+      })
+      yield* (yield* ProducerMonitor).attach(handle)
+      const status = Effect.suspend(() => Effect.logInfo(`${statusLine(handle.metrics())} | processed ${stats.batches} batches${source.progress()}`))
+      yield* Effect.forkScoped(
+        status.pipe(Effect.delay(config.statusEveryMillis ?? 60_000), Effect.repeat(Schedule.spaced(config.statusEveryMillis ?? 60_000)))
+      )
+      const address = server.address
+      return {
+        port: address._tag === "UnixPathAddress" ? 0 : address.port,
+        symbols: source.symbols,
+        queue,
+        bus: yield* InProcessEventBus,
+        pipe: stats,
+        metrics: handle.metrics,
+        stopped: handle.stopped
+      }
     })
-    yield* (yield* ProducerMonitor).attach(handle)
-    const status = Effect.suspend(() => Effect.logInfo(`${statusLine(handle.metrics())} | processed ${stats.batches} batches${source.progress()}`))
-    yield* Effect.forkScoped(status.pipe(Effect.delay(config.statusEveryMillis ?? 60_000), Effect.repeat(Schedule.spaced(config.statusEveryMillis ?? 60_000))))
-    const address = server.address
-    return {
-      port: address._tag === "UnixPathAddress" ? 0 : address.port,
-      symbols: source.symbols,
-      queue,
-      bus: yield* InProcessEventBus,
-      pipe: stats,
-      metrics: handle.metrics,
-      stopped: handle.stopped
-    }
-  }))
+  )
 
 /** Everything but the producer: the ports, the services, the HTTP server, the consumers and the pipe. */
 export const localRuntimeBelowProducer = (config: LocalRuntimeConfig) => {
@@ -209,19 +241,41 @@ export const localRuntimeBelowProducer = (config: LocalRuntimeConfig) => {
   })
   // The exchange's klines, for the reconciliation of closed hours, from wherever the market comes from.
   // One REST client for the process: Binance's weight limit is per IP.
-  const rest = Layer.unwrap(Effect.gen(function*() {
-    return ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: (yield* MarketSource).restUrl })
-  }))
+  const rest = Layer.unwrap(
+    Effect.gen(function* () {
+      return ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: (yield* MarketSource).restUrl })
+    })
+  )
   const market = Layer.provideMerge(Layer.provideMerge(layerBinanceKlines, rest), MarketSource.layer(config))
-  const base = Layer.provideMerge(stoppedSummary, Layer.mergeAll(ports, market, ProducerMonitor.layer, Layer.sync(LocalPipeStats, (): PipeStats => ({ batches: 0, failures: 0, redeliveries: 0 })))).pipe(
+  const base = Layer.provideMerge(
+    stoppedSummary,
+    Layer.mergeAll(
+      ports,
+      market,
+      ProducerMonitor.layer,
+      Layer.sync(LocalPipeStats, (): PipeStats => ({ batches: 0, failures: 0, redeliveries: 0 }))
+    )
+  ).pipe(
     // Every call out (REST, exchangeInfo, the webhook) shares the one client.
     Layer.provideMerge(OutboundHttp)
   )
   const withServices = Layer.provideMerge(pipelineServices(config.dataDir), base)
-  const http = Layer.unwrap(Effect.gen(function*() {
-    const source = yield* MarketSource
-    return localHttpServer({ port: config.port, dashboardDir: config.dashboardDir ?? DASHBOARD_DIR }).pipe(Layer.provide(Layer.mergeAll(localHealthReport(source.symbols, (config.consumers ?? REGISTRY).map((c) => c.name)), ServedSymbols.fixed(source.symbols))))
-  }))
+  const http = Layer.unwrap(
+    Effect.gen(function* () {
+      const source = yield* MarketSource
+      return localHttpServer({ port: config.port, dashboardDir: config.dashboardDir ?? DASHBOARD_DIR }).pipe(
+        Layer.provide(
+          Layer.mergeAll(
+            localHealthReport(
+              source.symbols,
+              (config.consumers ?? REGISTRY).map((c) => c.name)
+            ),
+            ServedSymbols.fixed(source.symbols)
+          )
+        )
+      )
+    })
+  )
   const withHttp = Layer.provideMerge(http, withServices)
   return Layer.provideMerge(Layer.mergeAll(consumers(config.consumers ?? REGISTRY), pipe(config.deliverTwice === true ? { deliverTwice: true } : {})), withHttp)
 }
@@ -235,5 +289,7 @@ const localRuntimeLayer = (config: LocalRuntimeConfig) =>
   )
 
 /** Starts the runtime in the caller's scope; it runs until that scope closes. */
-export const runLocalRuntime = (config: LocalRuntimeConfig): Effect.Effect<LocalRuntime["Service"], Layer.Error<ReturnType<typeof localRuntimeLayer>>, Scope.Scope> =>
+export const runLocalRuntime = (
+  config: LocalRuntimeConfig
+): Effect.Effect<LocalRuntime["Service"], Layer.Error<ReturnType<typeof localRuntimeLayer>>, Scope.Scope> =>
   Layer.build(localRuntimeLayer(config)).pipe(Effect.map((context) => Context.get(context, LocalRuntime)))

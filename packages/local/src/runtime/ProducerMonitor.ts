@@ -12,17 +12,23 @@ interface MonitoredProducer {
   readonly exportMetrics: Effect.Effect<void>
 }
 
-export class ProducerMonitor extends Context.Service<ProducerMonitor, {
-  readonly attach: (producer: MonitoredProducer) => Effect.Effect<void>
-  readonly metrics: Effect.Effect<MetricsSnapshot | undefined>
-  readonly exportMetrics: Effect.Effect<void>
-}>()("@blockchaincore/local/runtime/ProducerMonitor") {
-  static readonly layer = Layer.effect(ProducerMonitor, Effect.gen(function*() {
-    const attached = yield* Ref.make<MonitoredProducer | undefined>(undefined)
-    return {
-      attach: (producer) => Ref.set(attached, producer),
-      metrics: Effect.map(Ref.get(attached), (p) => p?.metrics()),
-      exportMetrics: Effect.flatMap(Ref.get(attached), (p) => p?.exportMetrics ?? Effect.void)
-    }
-  }))
+export class ProducerMonitor extends Context.Service<
+  ProducerMonitor,
+  {
+    readonly attach: (producer: MonitoredProducer) => Effect.Effect<void>
+    readonly metrics: Effect.Effect<MetricsSnapshot | undefined>
+    readonly exportMetrics: Effect.Effect<void>
+  }
+>()("@blockchaincore/local/runtime/ProducerMonitor") {
+  static readonly layer = Layer.effect(
+    ProducerMonitor,
+    Effect.gen(function* () {
+      const attached = yield* Ref.make<MonitoredProducer | undefined>(undefined)
+      return {
+        attach: (producer) => Ref.set(attached, producer),
+        metrics: Effect.map(Ref.get(attached), (p) => p?.metrics()),
+        exportMetrics: Effect.flatMap(Ref.get(attached), (p) => p?.exportMetrics ?? Effect.void)
+      }
+    })
+  )
 }

@@ -13,18 +13,22 @@ import { type CompactTrade, Confirmation, exchangeWordOf, TradeBatch, TradingSta
 const UNITS_MARK = "u1"
 
 /** The binary form's header: the batch without its trades, and how many trades each symbol has. */
-const Header = Schema.fromJsonString(Schema.Struct({
-  shard: Schema.Int,
-  epoch: Schema.Int,
-  symbols: Schema.Array(Schema.Struct({
-    symbol: Schema.String,
-    watermark: Schema.Number,
-    count: Schema.Int,
-    confirmed: Schema.optionalKey(Confirmation),
-    statuses: Schema.optionalKey(Schema.Array(TradingStatus)),
-    opening: Schema.optionalKey(Opening)
-  }))
-}))
+const Header = Schema.fromJsonString(
+  Schema.Struct({
+    shard: Schema.Int,
+    epoch: Schema.Int,
+    symbols: Schema.Array(
+      Schema.Struct({
+        symbol: Schema.String,
+        watermark: Schema.Number,
+        count: Schema.Int,
+        confirmed: Schema.optionalKey(Confirmation),
+        statuses: Schema.optionalKey(Schema.Array(TradingStatus)),
+        opening: Schema.optionalKey(Opening)
+      })
+    )
+  })
+)
 const decodeHeader = Schema.decodeUnknownSync(Header)
 
 const UTF8 = new TextDecoder()
@@ -33,11 +37,13 @@ const UTF8 = new TextDecoder()
 const columnsAt = (headerLength: number) => Math.ceil((4 + headerLength) / 8) * 8
 
 const encodeBinary = (batch: TradeBatch): Uint8Array | undefined => {
-  const header = new TextEncoder().encode(JSON.stringify({
-    shard: batch.shard,
-    epoch: batch.epoch,
-    symbols: batch.symbols.map((s) => ({ symbol: s.symbol, watermark: s.watermark, count: s.trades.length, ...exchangeWordOf(s) }))
-  }))
+  const header = new TextEncoder().encode(
+    JSON.stringify({
+      shard: batch.shard,
+      epoch: batch.epoch,
+      symbols: batch.symbols.map((s) => ({ symbol: s.symbol, watermark: s.watermark, count: s.trades.length, ...exchangeWordOf(s) }))
+    })
+  )
   let n = 0
   for (const s of batch.symbols) n += s.trades.length
   const bytes = new Uint8Array(columnsAt(header.length) + n * BYTES_PER_TRADE)
@@ -86,8 +92,9 @@ export const readQueuedBinary = (bytes: Uint8Array): TradeBatch => {
 
 /** Units JSON, written directly (a replacer for the bigints would cost more than the rest of publishing). */
 const encodeUnits = (batch: TradeBatch): string => {
-  const symbols = batch.symbols.map((s) =>
-    `{"symbol":${JSON.stringify(s.symbol)},"watermark":${s.watermark},${exchangeWordJson(s)}"trades":[${s.trades.map((t) => `[${t[0]},"${t[1]}","${t[2]}",${t[3]},${t[4]}]`).join(",")}]}`
+  const symbols = batch.symbols.map(
+    (s) =>
+      `{"symbol":${JSON.stringify(s.symbol)},"watermark":${s.watermark},${exchangeWordJson(s)}"trades":[${s.trades.map((t) => `[${t[0]},"${t[1]}","${t[2]}",${t[3]},${t[4]}]`).join(",")}]}`
   )
   return `${UNITS_MARK}{"shard":${batch.shard},"epoch":${batch.epoch},"symbols":[${symbols.join(",")}]}`
 }
@@ -98,18 +105,22 @@ const exchangeWordJson = (part: TradeBatch["symbols"][number]): string => {
 }
 
 /** The units JSON's shape, before its integers become bigints. */
-const UnitsBody = Schema.fromJsonString(Schema.Struct({
-  shard: Schema.Int,
-  epoch: Schema.Int,
-  symbols: Schema.Array(Schema.Struct({
-    symbol: Schema.String,
-    watermark: Schema.Number,
-    confirmed: Schema.optionalKey(Confirmation),
-    statuses: Schema.optionalKey(Schema.Array(TradingStatus)),
-    opening: Schema.optionalKey(Opening),
-    trades: Schema.Array(Schema.Tuple([Schema.Number, Schema.BigIntFromString, Schema.BigIntFromString, Schema.Number, Schema.Boolean]))
-  }))
-}))
+const UnitsBody = Schema.fromJsonString(
+  Schema.Struct({
+    shard: Schema.Int,
+    epoch: Schema.Int,
+    symbols: Schema.Array(
+      Schema.Struct({
+        symbol: Schema.String,
+        watermark: Schema.Number,
+        confirmed: Schema.optionalKey(Confirmation),
+        statuses: Schema.optionalKey(Schema.Array(TradingStatus)),
+        opening: Schema.optionalKey(Opening),
+        trades: Schema.Array(Schema.Tuple([Schema.Number, Schema.BigIntFromString, Schema.BigIntFromString, Schema.Number, Schema.Boolean]))
+      })
+    )
+  })
+)
 
 const decodeUnits = Schema.decodeUnknownSync(UnitsBody)
 const validate = Schema.decodeUnknownSync(Schema.toType(TradeBatch))
@@ -122,8 +133,8 @@ export const decodeQueuedBody = (body: QueuedBody): TradeBatch =>
   typeof body !== "string"
     ? validate(readQueuedBinary(body))
     : body.startsWith(UNITS_MARK)
-    ? validate(decodeUnits(body.slice(UNITS_MARK.length)))
-    : corrupt(body)
+      ? validate(decodeUnits(body.slice(UNITS_MARK.length)))
+      : corrupt(body)
 
 const corrupt = (body: string): never => {
   throw new Error(`a queued body that is neither binary nor units JSON: ${body.slice(0, 80)}`)

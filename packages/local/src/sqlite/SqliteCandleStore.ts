@@ -31,19 +31,24 @@ export const makeSqliteCandleStore = (db: DatabaseSync): CandleStore["Service"] 
 
   return CandleStore.of({
     putCandles: (candles) =>
-      attempt("putCandles", () => inTransaction(db, () => {
-        for (const c of candles) upsert.run(c.symbol, c.interval, c.openTime, encodeCandle(c))
-      })),
+      attempt("putCandles", () =>
+        inTransaction(db, () => {
+          for (const c of candles) upsert.run(c.symbol, c.interval, c.openTime, encodeCandle(c))
+        })
+      ),
     deleteCandles: (keys) =>
-      attempt("deleteCandles", () => inTransaction(db, () => {
-        for (const k of keys) remove.run(k.symbol, k.interval, k.openTime)
-      })),
+      attempt("deleteCandles", () =>
+        inTransaction(db, () => {
+          for (const k of keys) remove.run(k.symbol, k.interval, k.openTime)
+        })
+      ),
     candles: (q) =>
       attempt("candles", () => {
         const from = q.startTime ?? 0
         const to = q.endTime ?? Number.MAX_SAFE_INTEGER
         // Binance's klines: with a start, the first `limit` from it; without, the most recent.
-        const rows = q.startTime !== undefined ? range.all(q.symbol, q.interval, from, to, q.limit) : latest.all(q.symbol, q.interval, from, to, q.limit).reverse()
+        const rows =
+          q.startTime !== undefined ? range.all(q.symbol, q.interval, from, to, q.limit) : latest.all(q.symbol, q.interval, from, to, q.limit).reverse()
         return rows.map((r) => decodeCandle(String(r["body"])))
       }),
     symbols: () => attempt("symbols", () => symbols.all().map((r) => String(r["symbol"])))

@@ -34,30 +34,35 @@ const AnomalyJson = Schema.fromJsonString(AnomalyDetected)
 const AlertJson = Schema.fromJsonString(AlertSent)
 
 export const layerSqliteEventHistory = (path: string): Layer.Layer<EventHistory, StoreUnavailable> =>
-  Layer.effect(EventHistory, Effect.gen(function*() {
-    const db = yield* openDatabase(path, SCHEMA)
-    const insert = db.prepare("INSERT INTO history (kind, id, at, recorded_at, mismatches, body) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-    const expire = db.prepare("DELETE FROM history WHERE recorded_at < ?")
-    const trim = db.prepare("DELETE FROM history WHERE kind = ? AND id NOT IN (SELECT id FROM history WHERE kind = ? ORDER BY at DESC, id DESC LIMIT ?)")
-    const newest = db.prepare("SELECT body FROM history WHERE kind = ? ORDER BY at DESC, id DESC LIMIT ?")
-    const reconciled = db.prepare("SELECT at, mismatches FROM history WHERE kind = 'reconciliation' ORDER BY at DESC, id DESC LIMIT ?")
-    const list = <A>(kind: string, schema: Schema.Codec<A, string>, limit: number) =>
-      attempt(`recent ${kind}s`, () => newest.all(kind, limit).map((r) => Schema.decodeUnknownSync(schema)(String(r["body"]))))
-    return EventHistory.of({
-      record: (event) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          attempt("record history", () => {
-            const kind = historyKind(event)
-            const body = encodeHistoryBody(event)
-            inTransaction(db, () => {
-              if (Number(insert.run(kind, event.id, historyTime(event), now, mismatchesOf(event), body).changes) === 0) return
-              expire.run(now - HISTORY_RETENTION_MILLIS)
-              trim.run(kind, kind, KEPT)
+  Layer.effect(
+    EventHistory,
+    Effect.gen(function* () {
+      const db = yield* openDatabase(path, SCHEMA)
+      const insert = db.prepare("INSERT INTO history (kind, id, at, recorded_at, mismatches, body) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+      const expire = db.prepare("DELETE FROM history WHERE recorded_at < ?")
+      const trim = db.prepare("DELETE FROM history WHERE kind = ? AND id NOT IN (SELECT id FROM history WHERE kind = ? ORDER BY at DESC, id DESC LIMIT ?)")
+      const newest = db.prepare("SELECT body FROM history WHERE kind = ? ORDER BY at DESC, id DESC LIMIT ?")
+      const reconciled = db.prepare("SELECT at, mismatches FROM history WHERE kind = 'reconciliation' ORDER BY at DESC, id DESC LIMIT ?")
+      const list = <A>(kind: string, schema: Schema.Codec<A, string>, limit: number) =>
+        attempt(`recent ${kind}s`, () => newest.all(kind, limit).map((r) => Schema.decodeUnknownSync(schema)(String(r["body"]))))
+      return EventHistory.of({
+        record: (event) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            attempt("record history", () => {
+              const kind = historyKind(event)
+              const body = encodeHistoryBody(event)
+              inTransaction(db, () => {
+                if (Number(insert.run(kind, event.id, historyTime(event), now, mismatchesOf(event), body).changes) === 0) return
+                expire.run(now - HISTORY_RETENTION_MILLIS)
+                trim.run(kind, kind, KEPT)
+              })
             })
-          })),
-      anomalies: (limit) => list("anomaly", AnomalyJson, limit),
-      alerts: (limit) => list("alert", AlertJson, limit),
-      reconciliation: attempt("recent reconciliations", () =>
-        reconciliationHealthOf(reconciled.all(RECONCILIATIONS_SUMMED).map((r) => ({ checkedAt: Number(r["at"]), mismatches: Number(r["mismatches"]) }))))
+          ),
+        anomalies: (limit) => list("anomaly", AnomalyJson, limit),
+        alerts: (limit) => list("alert", AlertJson, limit),
+        reconciliation: attempt("recent reconciliations", () =>
+          reconciliationHealthOf(reconciled.all(RECONCILIATIONS_SUMMED).map((r) => ({ checkedAt: Number(r["at"]), mismatches: Number(r["mismatches"]) })))
+        )
+      })
     })
-  }))
+  )

@@ -67,14 +67,27 @@ export class SqliteTradeQueue {
       this.db = new DatabaseSync(options.path)
       // WAL with NORMAL sync survives the process being killed (not a power cut) at a fraction of the fsyncs.
       this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
-      this.db.exec("CREATE TABLE IF NOT EXISTS queued (seq INTEGER PRIMARY KEY, shard INTEGER NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL, traceparent TEXT)")
+      this.db.exec(
+        "CREATE TABLE IF NOT EXISTS queued (seq INTEGER PRIMARY KEY, shard INTEGER NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL, traceparent TEXT)"
+      )
       // A queue file from before tracing: its rows gain the columns, their time unknown (NULL).
-      const columns = new Set(this.db.prepare("PRAGMA table_info(queued)").all().map((c) => String(c["name"])))
+      const columns = new Set(
+        this.db
+          .prepare("PRAGMA table_info(queued)")
+          .all()
+          .map((c) => String(c["name"]))
+      )
       if (!columns.has("at")) this.db.exec("ALTER TABLE queued ADD COLUMN at INTEGER")
       if (!columns.has("traceparent")) this.db.exec("ALTER TABLE queued ADD COLUMN traceparent TEXT")
       for (const row of this.db.prepare("SELECT seq, body, at, traceparent FROM queued ORDER BY seq").all()) {
         const batch = decodeQueuedBody(queuedBodyOf(row["body"]))
-        const queued = { seq: Number(row["seq"]), shard: batch.shard, at: row["at"] === null ? undefined : Number(row["at"]), traceparent: traceparentFrom(row["traceparent"]), held: batch }
+        const queued = {
+          seq: Number(row["seq"]),
+          shard: batch.shard,
+          at: row["at"] === null ? undefined : Number(row["at"]),
+          traceparent: traceparentFrom(row["traceparent"]),
+          held: batch
+        }
         this.enqueue(queued)
         this.seq = queued.seq
       }
@@ -94,7 +107,7 @@ export class SqliteTradeQueue {
    */
   until(done: () => boolean, limitMillis: number): Effect.Effect<void, QueueWaitTimedOut> {
     const activity = this.activity
-    const wait: Effect.Effect<void> = Effect.gen(function*() {
+    const wait: Effect.Effect<void> = Effect.gen(function* () {
       for (;;) {
         yield* activity.close
         if (done()) return
@@ -113,7 +126,10 @@ export class SqliteTradeQueue {
     return Effect.flatMap(Clock.currentTimeMillis, (at) => {
       if (!this.running) return Effect.fail(new QueueUnavailable({ message: "the local queue is stopped" }))
       if (this.db === undefined) {
-        this.accept(batches, batches.map((batch) => ({ seq: ++this.seq, shard: batch.shard, at, traceparent: batch.traceparent, held: batch })))
+        this.accept(
+          batches,
+          batches.map((batch) => ({ seq: ++this.seq, shard: batch.shard, at, traceparent: batch.traceparent, held: batch }))
+        )
         return Effect.void
       }
       const db = this.db
@@ -208,16 +224,20 @@ export class SqliteTradeQueue {
 export class LocalTradeQueue extends Context.Service<LocalTradeQueue, SqliteTradeQueue>()("@blockchaincore/local/queue/LocalTradeQueue") {
   /** A durable queue in `path`, closed with the scope; both as itself and as the `TradeQueue` port. */
   static readonly layer = (path: string): Layer.Layer<LocalTradeQueue | TradeQueue, QueueUnavailable> =>
-    Layer.effect(TradeQueue, Effect.gen(function*() {
-      const queue = yield* LocalTradeQueue
-      return TradeQueue.of({ publish: (batches) => queue.publish(batches) })
-    })).pipe(
-      Layer.provideMerge(Layer.effect(LocalTradeQueue, openQueue(path)))
-    )
+    Layer.effect(
+      TradeQueue,
+      Effect.gen(function* () {
+        const queue = yield* LocalTradeQueue
+        return TradeQueue.of({ publish: (batches) => queue.publish(batches) })
+      })
+    ).pipe(Layer.provideMerge(Layer.effect(LocalTradeQueue, openQueue(path))))
 }
 
 const openQueue = (path: string): Effect.Effect<SqliteTradeQueue, QueueUnavailable, Scope.Scope> =>
   Effect.acquireRelease(
-    Effect.try({ try: () => new SqliteTradeQueue({ path }), catch: (e) => new QueueUnavailable({ message: `the local queue's file ${path}: ${errorMessage(e)}` }) }),
+    Effect.try({
+      try: () => new SqliteTradeQueue({ path }),
+      catch: (e) => new QueueUnavailable({ message: `the local queue's file ${path}: ${errorMessage(e)}` })
+    }),
     (queue) => Effect.sync(() => queue.close())
   )

@@ -4,10 +4,22 @@ import { type KlineRow, klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import { RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 import { candlesOfFile } from "../../src/candles/CandlesOfFile.ts"
 
-const KlinesResponse = Schema.Array(Schema.Tuple([
-  Schema.Number, Schema.String, Schema.String, Schema.String, Schema.String, Schema.String,
-  Schema.Number, Schema.String, Schema.Number, Schema.String, Schema.String, Schema.String
-]))
+const KlinesResponse = Schema.Array(
+  Schema.Tuple([
+    Schema.Number,
+    Schema.String,
+    Schema.String,
+    Schema.String,
+    Schema.String,
+    Schema.String,
+    Schema.Number,
+    Schema.String,
+    Schema.Number,
+    Schema.String,
+    Schema.String,
+    Schema.String
+  ])
+)
 
 export const klines = async (port: number, symbol: string, interval = "1m", startTime = 0): Promise<ReadonlyArray<KlineRow>> => {
   const res = await fetch(`http://127.0.0.1:${port}/api/v3/klines?symbol=${symbol}&interval=${interval}&startTime=${startTime}&limit=1000`)
@@ -21,4 +33,3 @@ export const expectedKlines = async (interval: "1m" | "5m") => {
   for (const c of result.candles) bySymbol.set(c.symbol, [...(bySymbol.get(c.symbol) ?? []), klineRow(c)])
   return new Map([...bySymbol].map(([s, rows]) => [s, rows.slice(0, -1)]))
 }
-

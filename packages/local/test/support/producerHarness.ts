@@ -56,7 +56,9 @@ export const testConfig = (port: number, symbols: ReadonlyArray<string>): Produc
 
 /** The process's one REST client, against the replay server on `port`, quick to give up. */
 export const testRest = (port: number) =>
-  ExchangeRest.layer({ baseUrl: `http://127.0.0.1:${port}`, timeoutMillis: 2_000, weightBudget: 4_800, maxAttempts: 5, maxRetryAfterMillis: 5_000 }).pipe(Layer.provide(OutboundHttp))
+  ExchangeRest.layer({ baseUrl: `http://127.0.0.1:${port}`, timeoutMillis: 2_000, weightBudget: 4_800, maxAttempts: 5, maxRetryAfterMillis: 5_000 }).pipe(
+    Layer.provide(OutboundHttp)
+  )
 
 export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, options: HarnessOptions = {}): Promise<HarnessRun> => {
   const server = new ReplayServer(frames, { pingIntervalMillis: 200, ...options.replay })
@@ -70,11 +72,17 @@ export const runAgainstReplay = async (frames: ReadonlyArray<RecordedFrame>, opt
     for (const b of queue.accepted) for (const part of b.symbols) for (const t of part.trades) seen.add(`${part.symbol}:${t[0]}`)
     return [...expected].every((k) => seen.has(k))
   }
-  const layers = Layer.mergeAll(queue.layer(), OutboundHttp, testRest(port), Layer.succeed(EventBus, EventBus.of({ publish: bus.publish })), Journal.layer(mkdtempSync(join(tmpdir(), "blockchaincore-journal-"))))
+  const layers = Layer.mergeAll(
+    queue.layer(),
+    OutboundHttp,
+    testRest(port),
+    Layer.succeed(EventBus, EventBus.of({ publish: bus.publish })),
+    Journal.layer(mkdtempSync(join(tmpdir(), "blockchaincore-journal-")))
+  )
   try {
     const { metrics, complete } = await Effect.runPromise(
       Effect.scoped(
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const handle = yield* runProducer({ ...testConfig(port, symbols), ...options.producer })
           if (options.during !== undefined) yield* Effect.forkScoped(options.during(queue, handle))
           yield* queue.until(arrived, options.maxWaitMillis ?? 60_000)

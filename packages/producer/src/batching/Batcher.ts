@@ -113,7 +113,8 @@ export class Batcher {
     const slot = this.slots.get(symbol)
     if (slot === undefined) return
     const last = slot.statuses.at(-1)
-    if (last !== undefined && trading && slot.statuses.every((s) => s.trading)) slot.statuses[slot.statuses.length - 1] = { trading, time: Math.max(last.time, time) }
+    if (last !== undefined && trading && slot.statuses.every((s) => s.trading))
+      slot.statuses[slot.statuses.length - 1] = { trading, time: Math.max(last.time, time) }
     else slot.statuses.push({ trading, time })
   }
 
@@ -183,7 +184,17 @@ export class Batcher {
   }
 
   private slotOf(symbol: string, shard: number): SymbolSlot {
-    const slot: SymbolSlot = { symbol, shard, trades: [], ascending: true, watermark: -1, sentWatermark: -1, confirmed: undefined, statuses: [], opening: undefined }
+    const slot: SymbolSlot = {
+      symbol,
+      shard,
+      trades: [],
+      ascending: true,
+      watermark: -1,
+      sentWatermark: -1,
+      confirmed: undefined,
+      statuses: [],
+      opening: undefined
+    }
     this.slots.set(symbol, slot)
     this.shards[shard]!.slots.push(slot)
     return slot
@@ -203,7 +214,14 @@ export class Batcher {
       const trades = slot.ascending ? slot.trades : slot.trades.sort((a, b) => a[0] - b[0])
       const watermark = Math.max(slot.watermark, this.streamTime)
       const { confirmed, statuses, opening } = slot
-      if (trades.length === 0 && confirmed === undefined && statuses.length === 0 && opening === undefined && (watermark < 0 || watermark === slot.sentWatermark)) continue
+      if (
+        trades.length === 0 &&
+        confirmed === undefined &&
+        statuses.length === 0 &&
+        opening === undefined &&
+        (watermark < 0 || watermark === slot.sentWatermark)
+      )
+        continue
       slot.sentWatermark = watermark
       slot.trades = []
       slot.ascending = true

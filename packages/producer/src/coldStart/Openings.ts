@@ -44,7 +44,7 @@ export interface Opened {
 }
 
 /** The exchange's trades and klines before `first`, or undefined while its database has not reached the start's minute. */
-export const askOpening = Effect.fn("askOpening")(function*(rest: BinanceRest, first: FirstTrade): Effect.fn.Return<Opened | undefined, RestError> {
+export const askOpening = Effect.fn("askOpening")(function* (rest: BinanceRest, first: FirstTrade): Effect.fn.Return<Opened | undefined, RestError> {
   const minuteOpen = windowOpen("1m", first.time)
   const [earliest] = yield* rest.aggTradesBetween(first.symbol, minuteOpen, first.time, 1)
   if (earliest === undefined) return undefined
@@ -56,7 +56,7 @@ export const askOpening = Effect.fn("askOpening")(function*(rest: BinanceRest, f
 })
 
 /** The exchange's 1m klines of `minuteOpen`'s UTC day before it, oldest first (a halt's minutes have none). */
-const minutesOfDayBefore = Effect.fn("minutesOfDayBefore")(function*(rest: BinanceRest, symbol: string, minuteOpen: number) {
+const minutesOfDayBefore = Effect.fn("minutesOfDayBefore")(function* (rest: BinanceRest, symbol: string, minuteOpen: number) {
   const klines: Array<Candle> = []
   let from = windowOpen("1d", minuteOpen)
   while (from < minuteOpen) {
@@ -107,12 +107,14 @@ interface OpeningsDeps {
 }
 
 /** Asks the exchange for the next symbol's opening; repeated forever by the producer. */
-export const openNextSymbol = Effect.fn("openNextSymbol")(function*({ firsts, rest, retry, opened, retryLater }: OpeningsDeps) {
+export const openNextSymbol = Effect.fn("openNextSymbol")(function* ({ firsts, rest, retry, opened, retryLater }: OpeningsDeps) {
   const first = yield* Queue.take(firsts)
   const answer = yield* askOpening(rest, first).pipe(Effect.result)
   if (answer._tag === "Success" && answer.success !== undefined) {
     const { opening, gap } = answer.success
-    yield* Effect.logInfo(`cold start: ${first.symbol}'s first minute begins at trade ${opening.firstId}${gap === undefined ? "" : `, ${gap.toId - gap.fromId + 1} trades before the stream's first to fill`}; ${opening.seeds.length} longer windows seeded from klines`)
+    yield* Effect.logInfo(
+      `cold start: ${first.symbol}'s first minute begins at trade ${opening.firstId}${gap === undefined ? "" : `, ${gap.toId - gap.fromId + 1} trades before the stream's first to fill`}; ${opening.seeds.length} longer windows seeded from klines`
+    )
     return yield* opened(first.symbol, answer.success, yield* Clock.currentTimeMillis)
   }
   const attempts = first.attempts + 1

@@ -58,7 +58,9 @@ export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, a
    */
   const takeSilentGaps = (exchange: ReadonlyMap<string, number>, now: number, marketTime: number, provenTime: ReadonlyMap<string, number>) =>
     Effect.sync(() => {
-      const delivered = new Map([...symbols].map(([symbol, s]) => [symbol, s.sequence.started ? { id: s.sequence.lastId, time: s.sequence.lastTime } : undefined]))
+      const delivered = new Map(
+        [...symbols].map(([symbol, s]) => [symbol, s.sequence.started ? { id: s.sequence.lastId, time: s.sequence.lastTime } : undefined])
+      )
       const found = silentGaps(delivered, checked, exchange, marketTime)
       for (const gap of found) {
         const state = symbols.get(gap.symbol)
@@ -87,10 +89,16 @@ export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, a
   const takeStatuses = (serverTime: number, statuses: ReadonlyMap<string, string>) =>
     tradingWords(serverTime, statuses).pipe(
       Effect.flatMap((changed) =>
-        Effect.forEach(changed, ({ symbol, status, was }) =>
-          isTrading(status)
-            ? (was === "" ? Effect.void : Effect.logInfo(`${symbol}: Binance says ${status}: trading again`))
-            : Effect.logWarning(`${symbol}: Binance says ${status}, not trading: no candles for its windows without trades until it trades again`), { discard: true })
+        Effect.forEach(
+          changed,
+          ({ symbol, status, was }) =>
+            isTrading(status)
+              ? was === ""
+                ? Effect.void
+                : Effect.logInfo(`${symbol}: Binance says ${status}: trading again`)
+              : Effect.logWarning(`${symbol}: Binance says ${status}, not trading: no candles for its windows without trades until it trades again`),
+          { discard: true }
+        )
       )
     )
 
@@ -107,17 +115,25 @@ export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, a
    * name, and left out of the checks. Nothing more can trade: its windows are final up to now.
    */
   const findUnlisted = (marketTime: number) =>
-    Effect.forEach(listed(), (symbol) =>
-      rest.lastIds([symbol]).pipe(
-        Effect.flip,
-        Effect.flatMap((e) => (refusedSymbol(e) ? markUnlisted(symbol, marketTime) : Effect.fail(e))),
-        Effect.ignore
-      ), { discard: true })
+    Effect.forEach(
+      listed(),
+      (symbol) =>
+        rest.lastIds([symbol]).pipe(
+          Effect.flip,
+          Effect.flatMap((e) => (refusedSymbol(e) ? markUnlisted(symbol, marketTime) : Effect.fail(e))),
+          Effect.ignore
+        ),
+      { discard: true }
+    )
 
   /** Asked without a list (above `LIST_SYMBOLS_UP_TO`), Binance refuses nothing: a symbol it no longer lists is one its answer leaves out. */
   const missingFrom = (answered: ReadonlyMap<string, unknown>, asked: ReadonlyArray<string>, marketTime: number) =>
     asked.length > LIST_SYMBOLS_UP_TO
-      ? Effect.forEach(asked.filter((s) => !answered.has(s)), (symbol) => markUnlisted(symbol, marketTime), { discard: true })
+      ? Effect.forEach(
+          asked.filter((s) => !answered.has(s)),
+          (symbol) => markUnlisted(symbol, marketTime),
+          { discard: true }
+        )
       : Effect.void
 
   const markUnlisted = (symbol: string, marketTime: number) =>
@@ -132,22 +148,25 @@ export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, a
     })
 
   /** Still silent after the set time, with its connection up (a lost connection is said as such): a data-quality event, once per silence. */
-  const announceSilences = Effect.fn("announceSilences")(function*(exchange: ReadonlyMap<string, number>, now: number) {
+  const announceSilences = Effect.fn("announceSilences")(function* (exchange: ReadonlyMap<string, number>, now: number) {
     if (metrics.counters.connectionsUp.size === 0) return
     for (const [symbol, state] of symbols) {
       const since = state.counters.silentSince
       const exchangeLastId = exchange.get(symbol)
-      if (since === 0 || announced.get(symbol) === since || now - since < options.announceAfterMillis || exchangeLastId === undefined || exchangeLastId < 0) continue
+      if (since === 0 || announced.get(symbol) === since || now - since < options.announceAfterMillis || exchangeLastId === undefined || exchangeLastId < 0)
+        continue
       announced.set(symbol, since)
       const event = streamSilent({ symbol, since, silentMillis: now - since, streamLastId: streamLastId.get(symbol) ?? exchangeLastId, exchangeLastId })
-      yield* Effect.logWarning(`${symbol}: Binance has trades its stream has not sent for ${Math.round(event.silentMillis / 1000)} s; filling them from REST meanwhile`)
+      yield* Effect.logWarning(
+        `${symbol}: Binance has trades its stream has not sent for ${Math.round(event.silentMillis / 1000)} s; filling them from REST meanwhile`
+      )
       yield* announce([event])
     }
   })
 
   const trusted = makeTrustedTicker()
 
-  return Effect.gen(function*() {
+  return Effect.gen(function* () {
     // Taken before asking: the answers are at least this recent.
     const marketTime = marketTimeNow()
     const asked = listed()
@@ -163,12 +182,14 @@ export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, a
       yield* takeStatuses(statuses.success.serverTime, statuses.success.statuses)
     }
     const exchange = yield* rest.lastIds(asked).pipe(Effect.result)
-    if (exchange._tag === "Failure") return yield* (refusedSymbol(exchange.failure) ? findUnlisted(marketTime) : sayOnce("ticker", exchange.failure.message))
+    if (exchange._tag === "Failure") return yield* refusedSymbol(exchange.failure) ? findUnlisted(marketTime) : sayOnce("ticker", exchange.failure.message)
     problems.ticker = ""
     const now = yield* Clock.currentTimeMillis
     const { lastIds, provenTime } = trusted(exchange.success, marketTime)
     for (const gap of yield* takeSilentGaps(lastIds, now, marketTime, provenTime)) {
-      yield* Effect.logWarning(`${gap.symbol}: the stream is silent at trade ${gap.fromId - 1} while Binance had ${gap.toId} a check ago: filling ${gap.toId - gap.fromId + 1} trades from REST`)
+      yield* Effect.logWarning(
+        `${gap.symbol}: the stream is silent at trade ${gap.fromId - 1} while Binance had ${gap.toId} a check ago: filling ${gap.toId - gap.fromId + 1} trades from REST`
+      )
       yield* Queue.offer(gaps, pendingGap(gap, now))
     }
     yield* announceSilences(lastIds, now)

@@ -53,9 +53,9 @@ export const makeTradingWords = (symbols: ReadonlyMap<string, StreamedSymbol>, r
   /** The end of a halt seen over at `serverTime`: the first kline since the last answer that said halted. */
   const haltEnd = (symbol: string, serverTime: number) => {
     const from = minuteOf(lastHalted.get(symbol) ?? serverTime)
-    return rest.klinesBetween(symbol, "1m", from, serverTime).pipe(
-      Effect.map((klines) => Math.min(klines[0]?.openTime ?? minuteOf(serverTime), minuteOf(serverTime)))
-    )
+    return rest
+      .klinesBetween(symbol, "1m", from, serverTime)
+      .pipe(Effect.map((klines) => Math.min(klines[0]?.openTime ?? minuteOf(serverTime), minuteOf(serverTime))))
   }
 
   /**
@@ -98,7 +98,7 @@ export const makeTradingWords = (symbols: ReadonlyMap<string, StreamedSymbol>, r
   const all = [...symbols]
 
   return (serverTime: number, statuses: ReadonlyMap<string, string>) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const changed: Array<{ readonly symbol: string; readonly status: string; readonly was: string }> = []
       quietAsked = 0
       first = all.length === 0 ? 0 : (first + QUIET_DATED_PER_ANSWER) % all.length

@@ -16,7 +16,7 @@ export interface GapFill {
   readonly missing?: { readonly gap: Gap; readonly reason: string }
 }
 
-export const fillGap = Effect.fn("fillGap")(function*(rest: BinanceRest, gap: Gap): Effect.fn.Return<GapFill> {
+export const fillGap = Effect.fn("fillGap")(function* (rest: BinanceRest, gap: Gap): Effect.fn.Return<GapFill> {
   const trades: Array<Trade> = []
   const stillMissing = (reason: string): GapFill => ({
     trades,

@@ -61,7 +61,7 @@ export const retryDelay = (policy: RetryPolicy, attempts: number): number =>
 const keyOf = (gap: Gap) => `${gap.symbol}:${gap.toId}`
 
 /** Fills what REST has of the next gap; repeated forever by the producer. */
-export const fillNextGap = Effect.fn("fillNextGap")(function*({ gaps, rest, announce, deliver, metrics, options, retryLater }: GapFillingDeps) {
+export const fillNextGap = Effect.fn("fillNextGap")(function* ({ gaps, rest, announce, deliver, metrics, options, retryLater }: GapFillingDeps) {
   const pending = yield* Queue.take(gaps)
   const { gap } = pending
   if (pending.attempts === 0) {
@@ -69,7 +69,9 @@ export const fillNextGap = Effect.fn("fillNextGap")(function*({ gaps, rest, anno
     metrics.counters.gapsWaiting.set(keyOf(gap), { gap, foundAt: pending.foundAt, overdue: false })
   }
   const size = gap.toId - gap.fromId + 1
-  yield* Effect.logInfo(`backfill: ${gap.symbol} trades ${gap.fromId}..${gap.toId} (${size}) from REST${pending.attempts > 0 ? `, ask ${pending.attempts + 1}` : ""}; ${Queue.sizeUnsafe(gaps)} more gaps waiting`)
+  yield* Effect.logInfo(
+    `backfill: ${gap.symbol} trades ${gap.fromId}..${gap.toId} (${size}) from REST${pending.attempts > 0 ? `, ask ${pending.attempts + 1}` : ""}; ${Queue.sizeUnsafe(gaps)} more gaps waiting`
+  )
   const started = yield* Clock.currentTimeMillis
   const fill = yield* fillGap(rest, gap)
   const now = yield* Clock.currentTimeMillis
@@ -88,11 +90,15 @@ export const fillNextGap = Effect.fn("fillNextGap")(function*({ gaps, rest, anno
   const attempts = pending.attempts + 1
   const delay = retryDelay(options.retry, attempts)
   metrics.counters.gapRetries++
-  yield* Effect.logInfo(`backfill: ${gap.symbol} ${fill.trades.length} of ${size} trades so far (${fill.missing.reason}); asking again for ${still.fromId}..${still.toId} in ${Math.round(delay / 1000)} s`)
+  yield* Effect.logInfo(
+    `backfill: ${gap.symbol} ${fill.trades.length} of ${size} trades so far (${fill.missing.reason}); asking again for ${still.fromId}..${still.toId} in ${Math.round(delay / 1000)} s`
+  )
   const waiting = metrics.counters.gapsWaiting.get(keyOf(gap))
   if (waiting !== undefined && !waiting.overdue && now - waiting.foundAt >= options.overdueAfterMillis) {
     metrics.counters.gapsWaiting.set(keyOf(gap), { ...waiting, overdue: true })
-    yield* Effect.logWarning(`${gap.symbol}: trades ${still.fromId}..${still.toId} still missing after ${Math.round((now - waiting.foundAt) / 1000)} s (${fill.missing.reason}); their candles stay incomplete until REST has them`)
+    yield* Effect.logWarning(
+      `${gap.symbol}: trades ${still.fromId}..${still.toId} still missing after ${Math.round((now - waiting.foundAt) / 1000)} s (${fill.missing.reason}); their candles stay incomplete until REST has them`
+    )
     yield* announce([dataGapOverdue({ ...still, openMillis: now - waiting.foundAt, attempts, reason: fill.missing.reason })])
   }
   yield* retryLater({ ...pending, gap: still, attempts }, delay)

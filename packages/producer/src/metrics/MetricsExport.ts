@@ -26,8 +26,14 @@ const totals: ReadonlyArray<readonly [Metric.Metric<number, unknown>, (m: Metric
   [counter("blockchaincore_rotations_total", "Connections replaced before Binance's 24-hour cut or on serverShutdown"), (m) => m.counters.rotations],
   [counter("blockchaincore_gaps_found_total", "Gaps in trade ids found"), (m) => m.counters.gapsFound],
   [counter("blockchaincore_gaps_filled_total", "Gaps filled from REST"), (m) => m.counters.gapsFilled],
-  [counter("blockchaincore_silent_gaps_total", "Gaps the completeness watermark found: a symbol silent behind the exchange's last trade id"), (m) => m.counters.silentGaps],
-  [counter("blockchaincore_gap_retries_total", "Asks of REST for a gap's trades that came back short, each asked again with backoff"), (m) => m.counters.gapRetries],
+  [
+    counter("blockchaincore_silent_gaps_total", "Gaps the completeness watermark found: a symbol silent behind the exchange's last trade id"),
+    (m) => m.counters.silentGaps
+  ],
+  [
+    counter("blockchaincore_gap_retries_total", "Asks of REST for a gap's trades that came back short, each asked again with backoff"),
+    (m) => m.counters.gapRetries
+  ],
   [counter("blockchaincore_trades_backfilled_total", "Trades fetched from REST to fill gaps"), (m) => m.counters.tradesBackfilled],
   [counter("blockchaincore_bus_failures_total", "Domain events the bus refused"), (m) => m.counters.busFailures],
   [counter("blockchaincore_batches_published_total", "Trade batches published to the queue"), (m) => m.publish.published],
@@ -66,7 +72,7 @@ export const makeMetricsExport = () => {
     return gained
   }
   return (snapshot: MetricsSnapshot): Effect.Effect<void> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       for (const [symbol, c] of snapshot.counters.symbols) {
         const m = metricsOf(symbol)
         const frames = delta(m.frames, c.frames)

@@ -9,11 +9,11 @@ import type { ProducerMetrics } from "../metrics/ProducerMetrics.ts"
 
 export type Announce = (events: ReadonlyArray<DomainEvent>) => Effect.Effect<void>
 
-export const makeAnnouncer = Effect.fn("makeAnnouncer")(function*(metrics: ProducerMetrics) {
+export const makeAnnouncer = Effect.fn("makeAnnouncer")(function* (metrics: ProducerMetrics) {
   const bus = yield* EventBus
   const announce: Announce = (events) =>
-    bus.publish(events).pipe(
-      Effect.catch((e) => Effect.sync(() => metrics.counters.busFailures++).pipe(Effect.andThen(Effect.logWarning(`bus: ${e.message}`))))
-    )
+    bus
+      .publish(events)
+      .pipe(Effect.catch((e) => Effect.sync(() => metrics.counters.busFailures++).pipe(Effect.andThen(Effect.logWarning(`bus: ${e.message}`)))))
   return announce
 })

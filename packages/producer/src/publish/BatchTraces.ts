@@ -24,7 +24,7 @@ interface BatchTrace {
  * plausible.
  */
 const beginTrace = (batch: TradeBatch, opening: BatchOpening | undefined, now: number, recorded: boolean, tracing: boolean) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const untraced = (observed: boolean): BatchTrace => ({ batch, observed, root: undefined })
     if (opening === undefined) return untraced(false)
     const delay = opening.at - opening.tradeTime
@@ -42,7 +42,10 @@ const beginTrace = (batch: TradeBatch, opening: BatchOpening | undefined, now: n
     // Described only once kept: most batches are not, at a low sample rate.
     root.attribute("batch.shard", batch.shard)
     root.attribute("batch.epoch", batch.epoch)
-    root.attribute("batch.trades", batch.symbols.reduce((n, part) => n + part.trades.length, 0))
+    root.attribute(
+      "batch.trades",
+      batch.symbols.reduce((n, part) => n + part.trades.length, 0)
+    )
     root.attribute("batch.symbols", batch.symbols.map((part) => part.symbol).join(","))
     root.attribute("exchange.time", new Date(opening.tradeTime).toISOString())
     if (fromExchange) yield* pastSpan("exchange", start, opening.at, root)
@@ -52,19 +55,28 @@ const beginTrace = (batch: TradeBatch, opening: BatchOpening | undefined, now: n
   })
 
 /** Publishes `batches` as `publish` does, each in its trace. */
-export const publishTraced = <E, R>(batcher: Batcher, batches: ReadonlyArray<TradeBatch>, recorded: boolean, publish: (batches: ReadonlyArray<TradeBatch>) => Effect.Effect<void, E, R>) =>
-  Effect.gen(function*() {
+export const publishTraced = <E, R>(
+  batcher: Batcher,
+  batches: ReadonlyArray<TradeBatch>,
+  recorded: boolean,
+  publish: (batches: ReadonlyArray<TradeBatch>) => Effect.Effect<void, E, R>
+) =>
+  Effect.gen(function* () {
     if (batches.length === 0) return yield* publish(batches)
     const tracing = (yield* Effect.tracer) !== Tracer.nativeTracer
     const taken = yield* Clock.currentTimeMillis
     const traces = yield* Effect.forEach(batches, (batch) => beginTrace(batch, batcher.openingOf(batch), taken, recorded, tracing))
-    return yield* publish(traces.map((t) => t.batch)).pipe(Effect.ensuring(Effect.gen(function*() {
-      const published = yield* Clock.currentTimeMillis
-      for (const { observed, root } of traces) {
-        if (observed) yield* observeHop("publish", published - taken)
-        if (root === undefined) continue
-        yield* pastSpan("publish", taken, published, root)
-        endSpan(root, published)
-      }
-    })))
+    return yield* publish(traces.map((t) => t.batch)).pipe(
+      Effect.ensuring(
+        Effect.gen(function* () {
+          const published = yield* Clock.currentTimeMillis
+          for (const { observed, root } of traces) {
+            if (observed) yield* observeHop("publish", published - taken)
+            if (root === undefined) continue
+            yield* pastSpan("publish", taken, published, root)
+            endSpan(root, published)
+          }
+        })
+      )
+    )
   })

@@ -25,5 +25,7 @@ export const flushDueForever = (batcher: Batcher, publisher: Publisher, recorded
  */
 export const flushAllAtEnd = (batcher: Batcher, publisher: Publisher, recorded: boolean): Effect.Effect<void, never, Scope.Scope> =>
   Effect.addFinalizer(() =>
-    Effect.suspend(() => publishTraced(batcher, batcher.takeAll(), recorded, publisher.publish)).pipe(Effect.catch((e) => Effect.logError(`final flush: ${e.message}`)))
+    Effect.suspend(() => publishTraced(batcher, batcher.takeAll(), recorded, publisher.publish)).pipe(
+      Effect.catch((e) => Effect.logError(`final flush: ${e.message}`))
+    )
   )

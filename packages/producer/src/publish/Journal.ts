@@ -16,18 +16,21 @@ class JournalError extends Schema.TaggedError<JournalError>()("JournalError", {
   message: Schema.String
 }) {}
 
-export class Journal extends Context.Service<Journal, {
-  readonly append: (batches: ReadonlyArray<TradeBatch>) => Effect.Effect<void, JournalError>
-  /** The oldest `n` batches not yet published. */
-  readonly peek: (n: number) => ReadonlyArray<TradeBatch>
-  /** The oldest `n` batches are published: forget them. */
-  readonly commit: (n: number) => Effect.Effect<void, JournalError>
-  readonly size: () => number
-}>()("@blockchaincore/producer/publish/Journal") {
+export class Journal extends Context.Service<
+  Journal,
+  {
+    readonly append: (batches: ReadonlyArray<TradeBatch>) => Effect.Effect<void, JournalError>
+    /** The oldest `n` batches not yet published. */
+    readonly peek: (n: number) => ReadonlyArray<TradeBatch>
+    /** The oldest `n` batches are published: forget them. */
+    readonly commit: (n: number) => Effect.Effect<void, JournalError>
+    readonly size: () => number
+  }
+>()("@blockchaincore/producer/publish/Journal") {
   static readonly layer = (dir: string) =>
     Layer.effect(
       Journal,
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const linesPath = join(dir, "journal.ndjson")
         const offsetPath = join(dir, "journal.offset")
         const io = <A>(path: string, run: () => Promise<A>) =>
@@ -37,7 +40,11 @@ export class Journal extends Context.Service<Journal, {
         const offset = Number(yield* io(offsetPath, () => readFile(offsetPath, "utf8").catch(() => "0"))) || 0
         const encode = Schema.encodeSync(TradeBatchFromJson)
         const decode = Schema.decodeUnknownSync(TradeBatchFromJson)
-        const pending: Array<TradeBatch> = text.split("\n").filter((l) => l.length > 0).slice(offset).map((l) => decode(l))
+        const pending: Array<TradeBatch> = text
+          .split("\n")
+          .filter((l) => l.length > 0)
+          .slice(offset)
+          .map((l) => decode(l))
         let committed = offset
 
         return Journal.of({

@@ -18,13 +18,13 @@ interface PublishStats {
 /** Journal entries sent per attempt while draining (one SQS SendMessageBatch). */
 const DRAIN_CHUNK = 10
 
-export const makePublisher = Effect.gen(function*() {
+export const makePublisher = Effect.gen(function* () {
   const queue = yield* TradeQueue
   const journal = yield* Journal
   const stats: PublishStats = { published: 0, journaled: 0, lastLatencyMillis: 0, failures: 0 }
 
   /** Sends what the journal holds, oldest first; stops at the first failure (the next call retries). */
-  const drain = Effect.gen(function*() {
+  const drain = Effect.gen(function* () {
     while (journal.size() > 0) {
       const entries = journal.peek(DRAIN_CHUNK)
       const sent = yield* queue.publish(entries).pipe(Effect.result)
@@ -39,7 +39,7 @@ export const makePublisher = Effect.gen(function*() {
   })
 
   const publish = (batches: ReadonlyArray<TradeBatch>) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       if (batches.length === 0) return
       if (journal.size() > 0 && !(yield* drain)) {
         yield* journal.append(batches)

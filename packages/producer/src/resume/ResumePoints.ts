@@ -8,19 +8,19 @@ import { Effect } from "effect"
 import type { Gap } from "@blockchaincore/core/gaps/Gap"
 import type { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 
-export const resumePoints = Effect.fn("resumePoints")(function*(store: EngineStateStore["Service"], symbols: ReadonlyArray<string>) {
-    const resumeFrom = new Map<string, { readonly id: number; readonly time: number }>()
-    const openGaps: Array<Gap> = []
-    const awaitingOpening: Array<{ readonly symbol: string; readonly id: number; readonly time: number }> = []
-    for (const symbol of symbols) {
-      const { state } = yield* store.loadState(symbol)
-      if (state === undefined) continue
-      if (state.highestId >= 0) resumeFrom.set(symbol, { id: state.highestId, time: state.lastTradeTime })
-      openGaps.push(...state.gaps)
-      if (state.unknownStart !== undefined) awaitingOpening.push({ symbol, id: state.unknownStart.beforeId, time: state.unknownStart.time })
-    }
-    return { resumeFrom, openGaps, awaitingOpening }
-  })
+export const resumePoints = Effect.fn("resumePoints")(function* (store: EngineStateStore["Service"], symbols: ReadonlyArray<string>) {
+  const resumeFrom = new Map<string, { readonly id: number; readonly time: number }>()
+  const openGaps: Array<Gap> = []
+  const awaitingOpening: Array<{ readonly symbol: string; readonly id: number; readonly time: number }> = []
+  for (const symbol of symbols) {
+    const { state } = yield* store.loadState(symbol)
+    if (state === undefined) continue
+    if (state.highestId >= 0) resumeFrom.set(symbol, { id: state.highestId, time: state.lastTradeTime })
+    openGaps.push(...state.gaps)
+    if (state.unknownStart !== undefined) awaitingOpening.push({ symbol, id: state.unknownStart.beforeId, time: state.unknownStart.time })
+  }
+  return { resumeFrom, openGaps, awaitingOpening }
+})
 
 /**
  * The gaps the stored states hold now, for the producer to read again while it runs: one it does

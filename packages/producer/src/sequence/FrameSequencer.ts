@@ -27,7 +27,12 @@ export const streamedSymbols = (
   metrics: ProducerMetrics,
   resumeFrom: ReadonlyMap<string, { readonly id: number; readonly time: number }> | undefined
 ): ReadonlyMap<string, StreamedSymbol> =>
-  new Map(symbols.map((symbol) => [symbol, { counters: metrics.symbol(symbol), sequence: new TradeSequence(symbol, resumeFrom?.get(symbol)), quiet: new QuietMinutes(resumeFrom?.get(symbol)?.time) }]))
+  new Map(
+    symbols.map((symbol) => [
+      symbol,
+      { counters: metrics.symbol(symbol), sequence: new TradeSequence(symbol, resumeFrom?.get(symbol)), quiet: new QuietMinutes(resumeFrom?.get(symbol)?.time) }
+    ])
+  )
 
 interface Sequenced {
   readonly trade: (trade: Trade, now: number) => void
@@ -37,7 +42,8 @@ interface Sequenced {
   readonly malformed: (sample: { readonly frame: string; readonly reason: string }) => void
 }
 
-export const makeFrameSequencer = (symbols: ReadonlyMap<string, StreamedSymbol>, metrics: ProducerMetrics, out: Sequenced) =>
+export const makeFrameSequencer =
+  (symbols: ReadonlyMap<string, StreamedSymbol>, metrics: ProducerMetrics, out: Sequenced) =>
   (text: string, now: number): void => {
     const decoded = decodeFrame(text)
     if (decoded._tag === "Trade") {

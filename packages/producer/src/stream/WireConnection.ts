@@ -74,7 +74,7 @@ export interface OpenConnection {
 }
 
 export const openConnection = (plan: ConnectionPlan, options: ConnectionOptions): Effect.Effect<OpenConnection, ConnectFailed, Scope.Scope> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const received = yield* Queue.unbounded<Received, ConnectionLost>()
     const opened = yield* Deferred.make<void, ConnectFailed>()
     const subscribed = yield* Deferred.make<void, ConnectionLost>()
@@ -83,7 +83,8 @@ export const openConnection = (plan: ConnectionPlan, options: ConnectionOptions)
     const reply = (text: string) => {
       const id = replyId(text)
       if (!awaitingAcks.delete(id)) return
-      if (text.includes('"error"')) Deferred.doneUnsafe(subscribed, Exit.fail(new ConnectionLost({ reason: "error", detail: `SUBSCRIBE ${id} refused: ${text.slice(0, 200)}` })))
+      if (text.includes('"error"'))
+        Deferred.doneUnsafe(subscribed, Exit.fail(new ConnectionLost({ reason: "error", detail: `SUBSCRIBE ${id} refused: ${text.slice(0, 200)}` })))
       else if (awaitingAcks.size === 0) Deferred.doneUnsafe(subscribed, Exit.void)
     }
     const failed = (reason: string, refused = false) => new ConnectFailed({ url: plan.url, reason, ...(refused ? { refused } : {}) })
@@ -96,7 +97,9 @@ export const openConnection = (plan: ConnectionPlan, options: ConnectionOptions)
       Effect.sync(() => {
         const socket = new WebSocket(plan.url, { perMessageDeflate: false })
         socket.on("open", () => Deferred.doneUnsafe(opened, Exit.void))
-        socket.on("unexpected-response", (_request, response) => lost("error", statusText(response.statusCode), response.statusCode === LOCATION_REFUSED_STATUS))
+        socket.on("unexpected-response", (_request, response) =>
+          lost("error", statusText(response.statusCode), response.statusCode === LOCATION_REFUSED_STATUS)
+        )
         socket.on("message", (data, isBinary) => {
           if (isBinary) {
             Queue.offerUnsafe(received, 0)
@@ -120,7 +123,10 @@ export const openConnection = (plan: ConnectionPlan, options: ConnectionOptions)
         })
     )
     yield* Deferred.await(opened).pipe(
-      Effect.timeoutOrElse({ duration: Duration.millis(options.connectTimeoutMillis), orElse: () => Effect.fail(failed(`no answer within ${options.connectTimeoutMillis} ms`)) })
+      Effect.timeoutOrElse({
+        duration: Duration.millis(options.connectTimeoutMillis),
+        orElse: () => Effect.fail(failed(`no answer within ${options.connectTimeoutMillis} ms`))
+      })
     )
     const send = (message: string) =>
       Effect.sync(() => {
@@ -128,7 +134,12 @@ export const openConnection = (plan: ConnectionPlan, options: ConnectionOptions)
       })
     // Further streams, paced under Binance's limit of 5 incoming messages a second.
     yield* Effect.forkScoped(
-      Effect.forEach(plan.subscribes, (streams, i) => send(JSON.stringify({ method: "SUBSCRIBE", params: streams, id: i + 1 })).pipe(Effect.delay(Duration.millis(options.controlSpacingMillis))), { discard: true })
+      Effect.forEach(
+        plan.subscribes,
+        (streams, i) =>
+          send(JSON.stringify({ method: "SUBSCRIBE", params: streams, id: i + 1 })).pipe(Effect.delay(Duration.millis(options.controlSpacingMillis))),
+        { discard: true }
+      )
     )
     const frames = Stream.fromQueue(received).pipe(
       Stream.timeoutOrElse({

@@ -22,15 +22,21 @@ export interface ProducerParts {
   readonly stopped: Effect.Effect<never, ProducerStopped>
 }
 
-export const makeProducerParts = Effect.gen(function*() {
+export const makeProducerParts = Effect.gen(function* () {
   const stopped = yield* Deferred.make<never, ProducerStopped>()
   const run = (name: string, effect: Effect.Effect<unknown, unknown>) =>
-    Effect.asVoid(Effect.forkScoped(effect.pipe(Effect.onExit((exit) =>
-      Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)
-        ? Effect.logError(`the producer's ${name} stopped`, exit.cause).pipe(
-          Effect.andThen(Deferred.fail(stopped, new ProducerStopped({ part: name, reason: Cause.pretty(exit.cause).split("\n")[0] ?? "" })))
+    Effect.asVoid(
+      Effect.forkScoped(
+        effect.pipe(
+          Effect.onExit((exit) =>
+            Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)
+              ? Effect.logError(`the producer's ${name} stopped`, exit.cause).pipe(
+                  Effect.andThen(Deferred.fail(stopped, new ProducerStopped({ part: name, reason: Cause.pretty(exit.cause).split("\n")[0] ?? "" })))
+                )
+              : Effect.void
+          )
         )
-        : Effect.void
-    ))))
+      )
+    )
   return { run, stopped: Deferred.await(stopped) } satisfies ProducerParts
 })

@@ -16,35 +16,51 @@ import type { StoreUnavailable, VersionConflict } from "@blockchaincore/core/por
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import { Notifier, type NotifyFailed } from "@blockchaincore/core/ports/Notifier"
 
-export class Alerter extends Context.Service<Alerter, {
-  readonly onAnomaly: (event: AnomalyDetected) => Effect.Effect<ReadonlyArray<AlertSent>, AlertFailure>
-  readonly onCandleClosed: (event: CandleClosed) => Effect.Effect<ReadonlyArray<AlertSent>, AlertFailure>
-}>()("@blockchaincore/services/alert/Alerter") {
+export class Alerter extends Context.Service<
+  Alerter,
+  {
+    readonly onAnomaly: (event: AnomalyDetected) => Effect.Effect<ReadonlyArray<AlertSent>, AlertFailure>
+    readonly onCandleClosed: (event: CandleClosed) => Effect.Effect<ReadonlyArray<AlertSent>, AlertFailure>
+  }
+>()("@blockchaincore/services/alert/Alerter") {
   static readonly layer = (policy: AlertPolicy = DEFAULT_ALERT_POLICY) =>
     Layer.effect(
       Alerter,
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const notifier = yield* Notifier
         const bus = yield* EventBus
         const conditions = yield* AlertConditions
 
-        const send = Effect.fn("Alerter.send")(function*(anomaly: AnomalyDetected, state: "firing" | "resolved") {
+        const send = Effect.fn("Alerter.send")(function* (anomaly: AnomalyDetected, state: "firing" | "resolved") {
           const c = anomaly.candle
           const price = formatUnits(c.close, PRICE_SCALE, 8)
           yield* notifier.notify({
             subject: `${state === "firing" ? "⚠" : "✓"} ${c.symbol} ${c.interval} ${anomaly.rule} ${state}`,
-            body: state === "firing"
-              ? `${anomaly.rule} (${anomaly.severity}) on the ${c.interval} candle opening ${new Date(c.openTime).toISOString()}: close ${price}; ${Object.entries(anomaly.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")}; threshold ${anomaly.threshold}`
-              : `${anomaly.rule} on ${c.symbol} ${c.interval} has not fired for ${policy.quietCandles} candles`,
+            body:
+              state === "firing"
+                ? `${anomaly.rule} (${anomaly.severity}) on the ${c.interval} candle opening ${new Date(c.openTime).toISOString()}: close ${price}; ${Object.entries(
+                    anomaly.metrics
+                  )
+                    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+                    .join(", ")}; threshold ${anomaly.threshold}`
+                : `${anomaly.rule} on ${c.symbol} ${c.interval} has not fired for ${policy.quietCandles} candles`,
             severity: state === "firing" ? anomaly.severity : "info"
           })
-          const sent = alertSent({ anomalyId: anomaly.id, symbol: c.symbol, interval: c.interval, rule: anomaly.rule, state, channel: notifier.channel, sentAt: c.closeTime })
+          const sent = alertSent({
+            anomalyId: anomaly.id,
+            symbol: c.symbol,
+            interval: c.interval,
+            rule: anomaly.rule,
+            state,
+            channel: notifier.channel,
+            sentAt: c.closeTime
+          })
           yield* bus.publish([sent])
           return sent
         })
 
         /** Saves the group's new conditions, then notifies; a failed notification puts the group back. */
-        const commit = Effect.fn("Alerter.commit")(function*(
+        const commit = Effect.fn("Alerter.commit")(function* (
           c: AnomalyDetected["candle"],
           group: ConditionGroup,
           next: ReadonlyMap<AnomalyRule, Condition>,
@@ -53,16 +69,18 @@ export class Alerter extends Context.Service<Alerter, {
           yield* conditions.save(c.symbol, c.interval, next, group.version)
           const sent: Array<AlertSent> = []
           for (const [anomaly, state] of notifications) {
-            sent.push(yield* send(anomaly, state).pipe(
-              Effect.tapError(() => conditions.save(c.symbol, c.interval, group.conditions, group.version + 1).pipe(Effect.ignore))
-            ))
+            sent.push(
+              yield* send(anomaly, state).pipe(
+                Effect.tapError(() => conditions.save(c.symbol, c.interval, group.conditions, group.version + 1).pipe(Effect.ignore))
+              )
+            )
           }
           return sent
         })
 
         return Alerter.of({
           onAnomaly: (anomaly) =>
-            Effect.gen(function*() {
+            Effect.gen(function* () {
               const c = anomaly.candle
               const group = yield* conditions.load(c.symbol, c.interval)
               // Event time, not wall-clock time: a replay alerts as the live market would have.
@@ -71,7 +89,7 @@ export class Alerter extends Context.Service<Alerter, {
               return yield* commit(c, group, next, decision === "firing" ? [[anomaly, "firing"]] : [])
             }).pipe(retryOnConflict),
           onCandleClosed: (event) =>
-            Effect.gen(function*() {
+            Effect.gen(function* () {
               const c = event.candle
               const group = yield* conditions.load(c.symbol, c.interval)
               if (group.conditions.size === 0) return []

@@ -13,29 +13,36 @@ import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventB
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { type StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 
-export class AnomalyDetector extends Context.Service<AnomalyDetector, {
-  readonly onCandleClosed: (event: CandleClosed) => Effect.Effect<ReadonlyArray<AnomalyDetected>, StoreUnavailable | BusUnavailable>
-}>()("@blockchaincore/services/anomaly/AnomalyDetector") {
+export class AnomalyDetector extends Context.Service<
+  AnomalyDetector,
+  {
+    readonly onCandleClosed: (event: CandleClosed) => Effect.Effect<ReadonlyArray<AnomalyDetected>, StoreUnavailable | BusUnavailable>
+  }
+>()("@blockchaincore/services/anomaly/AnomalyDetector") {
   /** The rules with the deployment's settings (AnomalySettings), per symbol and interval. */
-  static readonly layer =
-    Layer.effect(
-      AnomalyDetector,
-      Effect.gen(function*() {
-        const config = yield* AnomalySettings
-        const store = yield* CandleStore
-        const bus = yield* EventBus
-        return AnomalyDetector.of({
-          onCandleClosed: Effect.fn("AnomalyDetector.onCandleClosed")(function*(event: CandleClosed) {
-            const { candle } = event
-            const settings = settingsFor(config, candle.symbol, candle.interval)
-            const stored = yield* store.candles({ symbol: candle.symbol, interval: candle.interval, endTime: candle.openTime - 1, limit: historyNeeded(settings) })
-            // The event's own candle is the one judged, whatever the store holds for it by now.
-            const history = [...stored, candle]
-            const anomalies = evaluate(history, settings).map((f) => anomalyDetected({ ...f, metrics: { ...f.metrics }, candle }))
-            if (anomalies.length > 0) yield* bus.publish(anomalies)
-            return anomalies
+  static readonly layer = Layer.effect(
+    AnomalyDetector,
+    Effect.gen(function* () {
+      const config = yield* AnomalySettings
+      const store = yield* CandleStore
+      const bus = yield* EventBus
+      return AnomalyDetector.of({
+        onCandleClosed: Effect.fn("AnomalyDetector.onCandleClosed")(function* (event: CandleClosed) {
+          const { candle } = event
+          const settings = settingsFor(config, candle.symbol, candle.interval)
+          const stored = yield* store.candles({
+            symbol: candle.symbol,
+            interval: candle.interval,
+            endTime: candle.openTime - 1,
+            limit: historyNeeded(settings)
           })
+          // The event's own candle is the one judged, whatever the store holds for it by now.
+          const history = [...stored, candle]
+          const anomalies = evaluate(history, settings).map((f) => anomalyDetected({ ...f, metrics: { ...f.metrics }, candle }))
+          if (anomalies.length > 0) yield* bus.publish(anomalies)
+          return anomalies
         })
       })
-    )
+    })
+  )
 }

@@ -12,16 +12,19 @@ import { type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/port
 
 const DAY = 86_400_000
 
-export class Archiver extends Context.Service<Archiver, {
-  readonly onCandle: (event: CandleClosed | CandleRevised) => Effect.Effect<void, StoreUnavailable | ArchiveUnavailable>
-}>()("@blockchaincore/services/archival/Archiver") {
+export class Archiver extends Context.Service<
+  Archiver,
+  {
+    readonly onCandle: (event: CandleClosed | CandleRevised) => Effect.Effect<void, StoreUnavailable | ArchiveUnavailable>
+  }
+>()("@blockchaincore/services/archival/Archiver") {
   static readonly layer = Layer.effect(
     Archiver,
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const archive = yield* TradeArchive
       const store = yield* CandleStore
       return Archiver.of({
-        onCandle: Effect.fn("Archiver.onCandle")(function*(event: CandleClosed | CandleRevised) {
+        onCandle: Effect.fn("Archiver.onCandle")(function* (event: CandleClosed | CandleRevised) {
           const { symbol, interval, openTime } = event.candle
           if (interval === "1h") {
             const trades = yield* archive.compactHour(symbol, openTime)

@@ -74,6 +74,5 @@ export const defineConsumer = <R>(spec: {
   description: spec.description,
   pattern: spec.pattern,
   needs: spec.needs,
-  handlerOn: (ports) =>
-    Effect.map(Layer.build(spec.layer(ports)), (context) => (event: DomainEvent) => spec.handle(event).pipe(Effect.provideContext(context)))
+  handlerOn: (ports) => Effect.map(Layer.build(spec.layer(ports)), (context) => (event: DomainEvent) => spec.handle(event).pipe(Effect.provideContext(context)))
 })

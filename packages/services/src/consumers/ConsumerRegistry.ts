@@ -66,12 +66,14 @@ export const webhookConsumer = defineConsumer({
   handle: (event) =>
     event._tag === "AnomalyDetected"
       ? Webhook.use((n) =>
-        n.notify({
-          subject: `${event.candle.symbol} ${event.candle.interval}: ${event.rule} (${event.severity})`,
-          body: `close ${decimal(event.candle.close)} at ${new Date(event.candle.openTime).toISOString()}; ${Object.entries(event.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")}`,
-          severity: event.severity
-        })
-      )
+          n.notify({
+            subject: `${event.candle.symbol} ${event.candle.interval}: ${event.rule} (${event.severity})`,
+            body: `close ${decimal(event.candle.close)} at ${new Date(event.candle.openTime).toISOString()}; ${Object.entries(event.metrics)
+              .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+              .join(", ")}`,
+            severity: event.severity
+          })
+        )
       : Effect.void
 })
 

@@ -28,27 +28,33 @@ export const defaultEnrichment = (instruments: ReadonlyArray<Instrument>): Enric
   defaultLargeTradeNotional: 100_000n * 10n ** BigInt(QUOTE_SCALE)
 })
 
-export class Enricher extends Context.Service<Enricher, {
-  readonly enrich: (batch: TradeBatch) => Effect.Effect<EnrichedTradeBatch, StoreUnavailable>
-}>()("@blockchaincore/services/enrichment/Enricher") {
+export class Enricher extends Context.Service<
+  Enricher,
+  {
+    readonly enrich: (batch: TradeBatch) => Effect.Effect<EnrichedTradeBatch, StoreUnavailable>
+  }
+>()("@blockchaincore/services/enrichment/Enricher") {
   static readonly layer = (options: EnrichmentOptions) =>
     Layer.effect(
       Enricher,
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const states = yield* EngineStateStore
         const bySymbol = new Map(options.instruments.map((i) => [i.symbol, i]))
 
-        const fresh = Effect.fn("Enricher.fresh")(function*(part: SymbolTrades) {
+        const fresh = Effect.fn("Enricher.fresh")(function* (part: SymbolTrades) {
           const { state } = yield* states.loadState(part.symbol)
           if (state === undefined) return part
           // Until a cold start's opening is applied, the ids before the first trade may all be its
           // (the opening may be in an earlier message of the same pipe batch): the engine decides.
           const start = state.unknownStart
-          return { ...part, trades: part.trades.filter(([id]) => id > state.highestId || isMissing(state.gaps, id) || (start !== undefined && id < start.beforeId)) }
+          return {
+            ...part,
+            trades: part.trades.filter(([id]) => id > state.highestId || isMissing(state.gaps, id) || (start !== undefined && id < start.beforeId))
+          }
         })
 
         return Enricher.of({
-          enrich: Effect.fn("Enricher.enrich")(function*(batch: TradeBatch) {
+          enrich: Effect.fn("Enricher.enrich")(function* (batch: TradeBatch) {
             const symbols = yield* Effect.forEach(batch.symbols, fresh)
             const before = batch.symbols.reduce((n, s) => n + s.trades.length, 0)
             const after = symbols.reduce((n, s) => n + s.trades.length, 0)

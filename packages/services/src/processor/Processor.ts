@@ -35,9 +35,12 @@ export const DEFAULT_ENGINE: EngineOptions = { intervals: ["1m", "5m", "15m", "1
 /** Tries of a symbol that keeps losing the race for its state before the batch fails (and is redelivered). */
 const MAX_CONFLICTS = 5
 
-export class Processor extends Context.Service<Processor, {
-  readonly process: (batch: EnrichedTradeBatch) => Effect.Effect<ProcessResult, StoreUnavailable | BusUnavailable | ArchiveUnavailable>
-}>()("@blockchaincore/services/processor/Processor") {
+export class Processor extends Context.Service<
+  Processor,
+  {
+    readonly process: (batch: EnrichedTradeBatch) => Effect.Effect<ProcessResult, StoreUnavailable | BusUnavailable | ArchiveUnavailable>
+  }
+>()("@blockchaincore/services/processor/Processor") {
   /**
    * `stagedBy`: "each-batch" stages every batch's trades before saving its state; "by-caller"
    * leaves it to the caller, which stages (durably) before calling `process`, as the AWS
@@ -46,13 +49,13 @@ export class Processor extends Context.Service<Processor, {
   static readonly layer = (options: EngineOptions = DEFAULT_ENGINE, stagedBy: "each-batch" | "by-caller" = "each-batch") =>
     Layer.effect(
       Processor,
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const store = yield* CandleStore
         const states = yield* EngineStateStore
         const bus = yield* EventBus
         const staging = yield* TradeStaging
 
-        const processSymbol = Effect.fn("Processor.processSymbol")(function*(part: SymbolTrades, large: ReadonlySet<string>) {
+        const processSymbol = Effect.fn("Processor.processSymbol")(function* (part: SymbolTrades, large: ReadonlySet<string>) {
           const { version, state } = yield* states.loadState(part.symbol)
           const engine = state === undefined ? new CandleEngine(options) : CandleEngine.forSymbol(options, state)
           const trades = tradesOf(part)
@@ -89,7 +92,12 @@ export class Processor extends Context.Service<Processor, {
             }).pipe(
               Effect.map((results) =>
                 results.reduce<ProcessResult>(
-                  (a, r) => ({ applied: a.applied + r.applied, duplicates: a.duplicates + r.duplicates, candles: a.candles + r.candles, events: a.events + r.events }),
+                  (a, r) => ({
+                    applied: a.applied + r.applied,
+                    duplicates: a.duplicates + r.duplicates,
+                    candles: a.candles + r.candles,
+                    events: a.events + r.events
+                  }),
                   { applied: 0, duplicates: 0, candles: 0, events: 0 }
                 )
               )

@@ -33,22 +33,39 @@ const MINUTE = 60_000
 /** Asked again after about 2, 4, 8, 16, 32 and 60 s: two minutes in all, then compared as it stands. */
 const SETTLE = { schedule: retrySchedule({ baseMillis: 2_000, capMillis: 60_000 }), times: 6 }
 
-const reconciledHours = Metric.counter("blockchaincore_reconciled_hours_total", { description: "Closed hours compared with the exchange's klines", incremental: true })
-export const reconciliationMismatches = Metric.counter("blockchaincore_reconciliation_mismatches_total", { description: "1m windows that differed from the exchange's klines", incremental: true })
-export const reconciliationRepaired = Metric.counter("blockchaincore_reconciliation_repaired_total", { description: "1m windows that differed from the exchange's klines and were made again from its trades", incremental: true })
-export const reconciliationUnrepaired = Metric.counter("blockchaincore_reconciliation_unrepaired_total", { description: "1m windows that still differed from the exchange's klines after a repair was tried", incremental: true })
-const lastReconciliation = Metric.gauge("blockchaincore_last_reconciliation_seconds", { description: "When an hour was last compared with the exchange's klines (Unix seconds)" })
+const reconciledHours = Metric.counter("blockchaincore_reconciled_hours_total", {
+  description: "Closed hours compared with the exchange's klines",
+  incremental: true
+})
+export const reconciliationMismatches = Metric.counter("blockchaincore_reconciliation_mismatches_total", {
+  description: "1m windows that differed from the exchange's klines",
+  incremental: true
+})
+export const reconciliationRepaired = Metric.counter("blockchaincore_reconciliation_repaired_total", {
+  description: "1m windows that differed from the exchange's klines and were made again from its trades",
+  incremental: true
+})
+export const reconciliationUnrepaired = Metric.counter("blockchaincore_reconciliation_unrepaired_total", {
+  description: "1m windows that still differed from the exchange's klines after a repair was tried",
+  incremental: true
+})
+const lastReconciliation = Metric.gauge("blockchaincore_last_reconciliation_seconds", {
+  description: "When an hour was last compared with the exchange's klines (Unix seconds)"
+})
 
 /** The windows either side has. */
 const windowsOf = (ours: ReadonlyArray<{ readonly openTime: number }>, theirs: ReadonlyArray<{ readonly openTime: number }>): number =>
   new Set([...ours, ...theirs].map((c) => c.openTime)).size
 
-export class Reconciler extends Context.Service<Reconciler, {
-  readonly onCandle: (event: CandleClosed | CandleRevised) => Effect.Effect<void, StoreUnavailable | ExchangeUnavailable | BusUnavailable>
-}>()("@blockchaincore/services/reconciliation/Reconciler") {
+export class Reconciler extends Context.Service<
+  Reconciler,
+  {
+    readonly onCandle: (event: CandleClosed | CandleRevised) => Effect.Effect<void, StoreUnavailable | ExchangeUnavailable | BusUnavailable>
+  }
+>()("@blockchaincore/services/reconciliation/Reconciler") {
   static readonly layer = Layer.effect(
     Reconciler,
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const store = yield* CandleStore
       const exchange = yield* ExchangeKlines
       const bus = yield* EventBus
@@ -59,7 +76,7 @@ export class Reconciler extends Context.Service<Reconciler, {
        * 1d windows holding them that have closed as the exchange's own klines of them (the hour's
        * own 5m, 15m and 1h are `reconcileLonger`'s). Returns the repaired minutes' open times.
        */
-      const applyRepairs = Effect.fn("Reconciler.applyRepairs")(function*(symbol: string, repairs: ReadonlyArray<WindowRepair>) {
+      const applyRepairs = Effect.fn("Reconciler.applyRepairs")(function* (symbol: string, repairs: ReadonlyArray<WindowRepair>) {
         const replaced = repairs.flatMap((r) => (r._tag === "Replaced" ? [r.candle] : []))
         const removed = repairs.flatMap((r) => (r._tag === "Removed" ? [r.openTime] : []))
         const minutes = [...replaced.map((c) => c.openTime), ...removed]
@@ -84,7 +101,7 @@ export class Reconciler extends Context.Service<Reconciler, {
        * (settled, as its 1m klines are): one that differs takes the exchange's, one it has no
        * kline for (a halt's) goes. Returns how many differed.
        */
-      const reconcileLonger = Effect.fn("Reconciler.reconcileLonger")(function*(symbol: string, openTime: number, from: number) {
+      const reconcileLonger = Effect.fn("Reconciler.reconcileLonger")(function* (symbol: string, openTime: number, from: number) {
         const endTime = openTime + HOUR - 1
         let found = 0
         for (const interval of ["5m", "15m", "1h"] as const) {
@@ -96,7 +113,9 @@ export class Reconciler extends Context.Service<Reconciler, {
           found += differing.length
           const taken = theirs.filter((k) => differing.some((d) => d.openTime === k.openTime)).map((k) => ({ ...k, complete: true }))
           const gone = differing.filter((d) => d.theirs === null).map((d) => d.openTime)
-          yield* Effect.logWarning(`reconciliation: ${symbol} ${interval} ${differing.map((d) => new Date(d.openTime).toISOString()).join(", ")} differed from Binance's klines: Binance's taken`)
+          yield* Effect.logWarning(
+            `reconciliation: ${symbol} ${interval} ${differing.map((d) => new Date(d.openTime).toISOString()).join(", ")} differed from Binance's klines: Binance's taken`
+          )
           yield* writes.putCandles(taken)
           yield* writes.deleteCandles(gone.map((t) => ({ symbol, interval, openTime: t })))
           yield* bus.publish([...taken.map(candleRevised), ...gone.map((t) => candleRetracted(symbol, interval, t, REPAIRED))])
@@ -105,14 +124,14 @@ export class Reconciler extends Context.Service<Reconciler, {
       })
 
       /** One hour of `symbol` against the exchange; `again`: a day later, where nothing is held for it, nothing is said. */
-      const reconcileHour = Effect.fn("Reconciler.reconcileHour")(function*(symbol: string, openTime: number, again: boolean) {
+      const reconcileHour = Effect.fn("Reconciler.reconcileHour")(function* (symbol: string, openTime: number, again: boolean) {
         const endTime = openTime + HOUR - 1
         // Strongly consistent: the processor's last writes of the hour are in what is compared.
         const ours = yield* store.candles({ symbol, interval: "1m", startTime: openTime, endTime, limit: 60, consistent: true })
         if (again && ours.length === 0) return
-        const asked = yield* exchange.klines(symbol, "1m", openTime, endTime + MINUTE).pipe(
-          Effect.repeat({ ...SETTLE, until: (klines) => klines.some((k) => k.openTime > endTime) })
-        )
+        const asked = yield* exchange
+          .klines(symbol, "1m", openTime, endTime + MINUTE)
+          .pipe(Effect.repeat({ ...SETTLE, until: (klines) => klines.some((k) => k.openTime > endTime) }))
         const from = ours[0]?.openTime ?? openTime
         const theirs = asked.filter((k) => k.openTime >= from && k.openTime <= endTime)
         const differences = differingWindows(ours, theirs)
@@ -124,24 +143,35 @@ export class Reconciler extends Context.Service<Reconciler, {
         if (differences.length === 0) yield* Effect.logInfo(`reconciliation: ${hour} equals Binance's ${theirs.length} klines`)
         else {
           yield* Effect.logWarning(`reconciliation: ${hour}: ${differences.length} of ${windowsOf(ours, theirs)} windows differ from Binance's klines`)
-          for (const d of differences) yield* Effect.logWarning(`  ${new Date(d.openTime).toISOString()} ours ${d.ours?.join(",") ?? "(none)"} | Binance ${d.theirs?.join(",") ?? "(none)"}`)
+          for (const d of differences)
+            yield* Effect.logWarning(
+              `  ${new Date(d.openTime).toISOString()} ours ${d.ours?.join(",") ?? "(none)"} | Binance ${d.theirs?.join(",") ?? "(none)"}`
+            )
         }
         const repairs = yield* Effect.forEach(differences, (d) =>
-          repairMinute(exchange, symbol, d.openTime, theirs.find((k) => k.openTime === d.openTime)).pipe(
-            Effect.catchTag("ExchangeUnavailable", (e) => Effect.succeed<WindowRepair>({ _tag: "Open", openTime: d.openTime, reason: e.message }))
-          ))
+          repairMinute(
+            exchange,
+            symbol,
+            d.openTime,
+            theirs.find((k) => k.openTime === d.openTime)
+          ).pipe(Effect.catchTag("ExchangeUnavailable", (e) => Effect.succeed<WindowRepair>({ _tag: "Open", openTime: d.openTime, reason: e.message })))
+        )
         const repaired = yield* applyRepairs(symbol, repairs)
-        for (const r of repairs) if (r._tag === "Open") yield* Effect.logWarning(`reconciliation: ${symbol} ${new Date(r.openTime).toISOString()} still differs: ${r.reason}`)
-        if (repaired.length > 0) yield* Effect.logInfo(`reconciliation: ${hour}: ${repaired.length} of ${differences.length} windows repaired from Binance's trades`)
+        for (const r of repairs)
+          if (r._tag === "Open") yield* Effect.logWarning(`reconciliation: ${symbol} ${new Date(r.openTime).toISOString()} still differs: ${r.reason}`)
+        if (repaired.length > 0)
+          yield* Effect.logInfo(`reconciliation: ${hour}: ${repaired.length} of ${differences.length} windows repaired from Binance's trades`)
         const longer = yield* reconcileLonger(symbol, openTime, from)
         yield* Metric.update(reconciliationMismatches, longer.found)
         yield* Metric.update(reconciliationRepaired, repaired.length + longer.found)
         yield* Metric.update(reconciliationUnrepaired, differences.length - repaired.length)
-        yield* bus.publish([hourReconciled({ symbol, openTime, windows: windowsOf(ours, theirs), differences, checkedAt, ...(differences.length === 0 ? {} : { repaired }) })])
+        yield* bus.publish([
+          hourReconciled({ symbol, openTime, windows: windowsOf(ours, theirs), differences, checkedAt, ...(differences.length === 0 ? {} : { repaired }) })
+        ])
       })
 
       return Reconciler.of({
-        onCandle: Effect.fn("Reconciler.onCandle")(function*(event: CandleClosed | CandleRevised) {
+        onCandle: Effect.fn("Reconciler.onCandle")(function* (event: CandleClosed | CandleRevised) {
           const { symbol, interval, openTime, complete } = event.candle
           if (interval !== "1h" || !complete) return
           yield* reconcileHour(symbol, openTime, false)

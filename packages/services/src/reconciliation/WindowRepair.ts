@@ -20,18 +20,23 @@ export type WindowRepair =
 const sameKline = (a: Candle, b: Candle) => klineRow(a).join() === klineRow(b).join()
 
 /** The 1m window of `symbol` at `openTime`, as the exchange's trades make it, checked against its kline (`theirs`, if it has one). */
-export const repairMinute = Effect.fn("repairMinute")(function*(exchange: ExchangeKlines["Service"], symbol: string, openTime: number, theirs: Candle | undefined) {
+export const repairMinute = Effect.fn("repairMinute")(function* (
+  exchange: ExchangeKlines["Service"],
+  symbol: string,
+  openTime: number,
+  theirs: Candle | undefined
+) {
   const trades = yield* exchange.trades(symbol, openTime, openTime + intervalMillis["1m"] - 1)
   if (theirs === undefined) {
     return trades.length === 0
-      ? { _tag: "Removed", openTime } satisfies WindowRepair
-      : { _tag: "Open", openTime, reason: `the exchange has ${trades.length} trades but no kline` } satisfies WindowRepair
+      ? ({ _tag: "Removed", openTime } satisfies WindowRepair)
+      : ({ _tag: "Open", openTime, reason: `the exchange has ${trades.length} trades but no kline` } satisfies WindowRepair)
   }
   // A minute without trades is the kline itself: its prices are the close carried from before.
   if (trades.length === 0) {
     return theirs.trades === 0
-      ? { _tag: "Replaced", candle: { ...theirs, complete: true } } satisfies WindowRepair
-      : { _tag: "Open", openTime, reason: "the exchange has no trades of it yet" } satisfies WindowRepair
+      ? ({ _tag: "Replaced", candle: { ...theirs, complete: true } } satisfies WindowRepair)
+      : ({ _tag: "Open", openTime, reason: "the exchange has no trades of it yet" } satisfies WindowRepair)
   }
   const engine = new CandleEngine({ intervals: ["1m"], graceMillis: 0 })
   for (const trade of trades) engine.apply(trade)

@@ -7,14 +7,16 @@ export interface Fresh<S> {
 }
 
 /** Runs `test` on a store of its own, closed whatever the test's end. */
-export const withFresh = <S>(fresh: () => Promise<Fresh<S>>, test: (store: S) => Promise<void>) => async () => {
-  const { store, close } = await fresh()
-  try {
-    await test(store)
-  } finally {
-    await close()
+export const withFresh =
+  <S>(fresh: () => Promise<Fresh<S>>, test: (store: S) => Promise<void>) =>
+  async () => {
+    const { store, close } = await fresh()
+    try {
+      await test(store)
+    } finally {
+      await close()
+    }
   }
-}
 
 /** An adapter built as a layer (SQLite's, which open their file in a scope) as a fresh store. */
 export const freshFromLayer = async <I, S, E>(tag: Context.Key<I, S>, layer: Layer.Layer<I, E>): Promise<Fresh<S>> => {
@@ -27,7 +29,11 @@ export const run = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => Effect.run
 
 /** "success", or the tag of the failure: what a contract asserts of a refused write. */
 export const outcomeOf = <A, E>(effect: Effect.Effect<A, E>): Promise<string> =>
-  Effect.runPromise(effect.pipe(Effect.match({
-    onSuccess: () => "success",
-    onFailure: (e) => (typeof e === "object" && e !== null && "_tag" in e ? String(e._tag) : "failure")
-  })))
+  Effect.runPromise(
+    effect.pipe(
+      Effect.match({
+        onSuccess: () => "success",
+        onFailure: (e) => (typeof e === "object" && e !== null && "_tag" in e ? String(e._tag) : "failure")
+      })
+    )
+  )

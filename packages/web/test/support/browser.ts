@@ -63,5 +63,7 @@ export const launchChromium = async (): Promise<LaunchedBrowser> => {
       tried.push(`${candidate.source}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`)
     }
   }
-  throw new Error(`no Chromium could run the dashboard test. Tried:\n${tried.map((t) => `  - ${t}`).join("\n")}\nInstall Debian's chromium (apt-get install chromium), set CHROMIUM_PATH, or run npm install so that @sparticuz/chromium is there.`)
+  throw new Error(
+    `no Chromium could run the dashboard test. Tried:\n${tried.map((t) => `  - ${t}`).join("\n")}\nInstall Debian's chromium (apt-get install chromium), set CHROMIUM_PATH, or run npm install so that @sparticuz/chromium is there.`
+  )
 }
