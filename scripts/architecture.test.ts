@@ -9,6 +9,7 @@
  * - the live producer, the history and the shared adapters never import a runtime.
  * - a package imports only the packages its package.json declares.
  * - no file imports another package's files by relative path: across packages, only by name.
+ * - the manifests' dependencies form no cycle (a package's own tests may use testkit, a devDependency).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
@@ -129,5 +130,24 @@ describe("the architecture", () => {
   it("no file imports another package's files by relative path", () => {
     const crossing = EDGES.filter((e) => e.to.kind === "relative" && e.to.path.startsWith("packages/") && e.to.pkg !== packageOf(e.file))
     expect(crossing.map((e) => `${e.file} → ${e.specifier}`)).toEqual([])
+  })
+
+  it("no cycle in the packages' manifests: what a package needs to run never needs it back", () => {
+    const packages = readdirSync(join(ROOT, "packages")).filter((p) => statSync(join(ROOT, "packages", p)).isDirectory())
+    const needs = new Map(
+      packages.map((p) => {
+        const manifest = JSON.parse(readFileSync(join(ROOT, "packages", p, "package.json"), "utf8")) as { dependencies?: Record<string, string> }
+        return [p, Object.keys(manifest.dependencies ?? {}).flatMap((d) => (d.startsWith("@blockchaincore/") ? [d.slice("@blockchaincore/".length)] : []))]
+      })
+    )
+    const cycles: Array<string> = []
+    const walk = (p: string, path: ReadonlyArray<string>) => {
+      if (path.includes(p)) return void cycles.push([...path.slice(path.indexOf(p)), p].join(" → "))
+      for (const next of needs.get(p) ?? []) walk(next, [...path, p])
+    }
+    for (const p of packages) walk(p, [])
+    expect(cycles).toEqual([])
+    // The tests' kit is below every runtime: it may not need one.
+    expect(needs.get("testkit")?.filter((d) => ["aws", "local"].includes(d))).toEqual([])
   })
 })

@@ -25,7 +25,7 @@ import { matches } from "@blockchaincore/core/events/EventPattern"
 import { layerDynamoAlertConditions } from "@blockchaincore/aws/dynamodb/DynamoAlertConditions"
 import { layerDynamoCandleStore } from "@blockchaincore/aws/dynamodb/DynamoCandleStore"
 import { layerDynamoEngineStateStore } from "@blockchaincore/aws/dynamodb/DynamoEngineStateStore"
-import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "@blockchaincore/aws/dynamodb/Tables"
+import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, tablesNamed } from "@blockchaincore/aws/dynamodb/Tables"
 import { layerDynamoEventHistory } from "@blockchaincore/aws/dynamodb/DynamoEventHistory"
 import { layerEventBridgeEventBus } from "@blockchaincore/aws/eventbridge/EventBridgeEventBus"
 import { enrichRecords } from "@blockchaincore/aws/pipe/EnrichmentStep"
@@ -84,7 +84,7 @@ const chunks = (bytes: number) => Math.max(1, Math.ceil(bytes / 65_536))
 const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }
 
 export const countedRun = async (symbolNames: ReadonlyArray<string>, rate: number, start: number, minutes: number): Promise<CountedRun> => {
-  const dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE, history: HISTORY_TABLE })
+  const dynamo = await startDynalite(tablesNamed({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE, history: HISTORY_TABLE }))
   const s3 = await startS3rver("archive")
   const sqsBatches: Array<ReadonlyArray<{ Id: string; MessageBody: string; MessageGroupId: string }>> = []
   const sqs = await startWireFake((request) => {

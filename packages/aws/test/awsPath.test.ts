@@ -35,7 +35,7 @@ import { makeDynamoEngineStateStore } from "../src/dynamodb/DynamoEngineStateSto
 import { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import type { SymbolTrades, TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { storedGaps } from "@blockchaincore/producer/resume/ResumePoints"
-import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
+import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, tablesNamed } from "../src/dynamodb/Tables.ts"
 import { layerEventBridgeEventBus } from "../src/eventbridge/EventBridgeEventBus.ts"
 import { layerSqsTradeQueue } from "../src/sqs/SqsTradeQueue.ts"
 import { startBusRouter } from "./support/busRouter.ts"
@@ -79,7 +79,7 @@ beforeAll(async () => {
   // The functions' settings, as the stage sets them (read when each function first runs).
   Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: "100" })
   fauxqs = await startFauxqs({ port: 0, host: "127.0.0.1", logger: false })
-  dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE, history: HISTORY_TABLE })
+  dynamo = await startDynalite(tablesNamed({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE, history: HISTORY_TABLE }))
   s3 = await startS3rver("archive")
   sqs = new SQSClient({ endpoint: `http://127.0.0.1:${fauxqs.port}`, region: REGION, credentials })
   deadLetterUrl = await createQueue("trades-dlq.fifo", { FifoQueue: "true" })

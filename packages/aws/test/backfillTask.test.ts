@@ -25,7 +25,7 @@ import { makeS3TradeStaging } from "../src/s3/S3TradeStaging.ts"
 import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { buildProducer } from "../build.ts"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
-import { CANDLES_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
+import { CANDLES_TABLE, STATE_TABLE, tablesNamed } from "../src/dynamodb/Tables.ts"
 import { linkedResources, portOf, startDynalite, startS3rver } from "@blockchaincore/testkit/awsStandIns"
 
 const recorded = () => loadRecording(sharedFile(RECORDING)).map((f) => f.trade)
@@ -43,7 +43,7 @@ beforeAll(async () => {
   await buildProducer(out)
   image = mkdtempSync(join(tmpdir(), "backfill-image-"))
   copyFileSync(join(out, "backfill.mjs"), join(image, "backfill.mjs"))
-  dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE })
+  dynamo = await startDynalite(tablesNamed({ candles: CANDLES_TABLE, state: STATE_TABLE }))
   s3 = await startS3rver("archive")
   archive = await startPublicArchive(
     new Map([

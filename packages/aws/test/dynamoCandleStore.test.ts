@@ -6,11 +6,11 @@
 import { Effect } from "effect"
 import { describe, expect, layer } from "@effect/vitest"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
-import { CANDLES_TABLE } from "../src/dynamodb/Tables.ts"
+import { CANDLES_TABLE, tablesNamed } from "../src/dynamodb/Tables.ts"
 import { candleAt } from "@blockchaincore/testkit/builders"
 import { Dynalite } from "@blockchaincore/testkit/awsStandIns"
 
-const tables = Dynalite.layer({ candles: CANDLES_TABLE })
+const tables = Dynalite.layer(tablesNamed({ candles: CANDLES_TABLE }))
 const store = Effect.gen(function* () {
   const dynamo = yield* Dynalite
   return makeDynamoCandleStore({ client: dynamo.client, candlesTable: "candles" })

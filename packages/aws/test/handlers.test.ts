@@ -16,7 +16,7 @@ import { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
-import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
+import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, tablesNamed } from "../src/dynamodb/Tables.ts"
 import { encodeMessageBody } from "../src/sqs/MessageBody.ts"
 import { linkedResources, startDynalite, startS3rver } from "@blockchaincore/testkit/awsStandIns"
 import { json, startWireFake } from "@blockchaincore/testkit/wireFake"
@@ -32,7 +32,7 @@ let failSymbol: string | undefined
 const published: Array<DomainEvent> = []
 
 beforeAll(async () => {
-  dynamo = await startDynalite({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE, history: HISTORY_TABLE })
+  dynamo = await startDynalite(tablesNamed({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE, history: HISTORY_TABLE }))
   s3 = await startS3rver("archive")
   eventBridge = await startWireFake((request) => {
     const entries = Schema.decodeUnknownSync(PutEvents)(request.body).Entries

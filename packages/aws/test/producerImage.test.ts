@@ -19,7 +19,7 @@ import { loadRecording } from "@blockchaincore/replay/Recording"
 import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 import { RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 import { buildProducer, PRODUCER_V8_FLAG } from "../build.ts"
-import { STATE_TABLE } from "../src/dynamodb/Tables.ts"
+import { STATE_TABLE, tablesNamed } from "../src/dynamodb/Tables.ts"
 import { encodeHeartbeat, type Heartbeat, verdictOnFile } from "../src/producer/Heartbeat.ts"
 import { TradeBatchFromMessageBody } from "../src/sqs/MessageBody.ts"
 import { portOf, startDynalite } from "@blockchaincore/testkit/awsStandIns"
@@ -40,7 +40,7 @@ beforeAll(async () => {
   image = mkdtempSync(join(tmpdir(), "producer-image-"))
   for (const file of ["producer.mjs", "healthcheck.mjs"]) copyFileSync(join(out, file), join(image, file))
   sqs = await startFauxqs({ port: 0, host: "127.0.0.1", logger: false })
-  dynamo = await startDynalite({ state: STATE_TABLE })
+  dynamo = await startDynalite(tablesNamed({ state: STATE_TABLE }))
   replay = new ReplayServer(loadRecording(sharedFile(RECORDING)).slice(0, 2_000), { pingIntervalMillis: 1_000 })
   replayPort = await replay.listen()
   // EventBridge has no emulator: this endpoint takes PutEvents as the service answers it.

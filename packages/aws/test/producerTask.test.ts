@@ -18,7 +18,7 @@ import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { startDynalite } from "@blockchaincore/testkit/awsStandIns"
 import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 import { makeDynamoEngineStateStore } from "../src/dynamodb/DynamoEngineStateStore.ts"
-import { STATE_TABLE } from "../src/dynamodb/Tables.ts"
+import { STATE_TABLE, tablesNamed } from "../src/dynamodb/Tables.ts"
 import { runProducerTask } from "../src/producer/ProducerTask.ts"
 import { TradeBatchFromMessageBody } from "../src/sqs/MessageBody.ts"
 import { startBusRouter } from "./support/busRouter.ts"
@@ -35,7 +35,7 @@ describeWithSharedData("the producer task on the emulators", () => {
     engine.drain()
     const resumeId = btc[999]!.trade.lastId
     const fauxqs = await startFauxqs({ port: 0, host: "127.0.0.1", logger: false })
-    const dynamo = await startDynalite({ state: STATE_TABLE })
+    const dynamo = await startDynalite(tablesNamed({ state: STATE_TABLE }))
     const bus = await startBusRouter(REGISTRY, {})
     const replay = new ReplayServer(frames, { pingIntervalMillis: 1_000 })
     const port = await replay.listen()

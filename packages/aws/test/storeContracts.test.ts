@@ -5,7 +5,7 @@ import { engineStateStoreContract } from "@blockchaincore/testkit/contracts/engi
 import { eventHistoryContract } from "@blockchaincore/testkit/contracts/eventHistoryContract"
 import { startDynalite } from "@blockchaincore/testkit/awsStandIns"
 import type { TableKeys } from "../src/dynamodb/Tables.ts"
-import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE } from "../src/dynamodb/Tables.ts"
+import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, tablesNamed } from "../src/dynamodb/Tables.ts"
 import { makeDynamoAlertConditions } from "../src/dynamodb/DynamoAlertConditions.ts"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
 import { makeDynamoEngineStateStore } from "../src/dynamodb/DynamoEngineStateStore.ts"
@@ -16,7 +16,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 const onDynalite =
   <S>(keys: TableKeys, make: (client: DynamoDBClient) => S) =>
   async () => {
-    const dynamo = await startDynalite({ contract: keys })
+    const dynamo = await startDynalite(tablesNamed({ contract: keys }))
     return { store: make(dynamo.client), close: dynamo.close }
   }
 

@@ -6,12 +6,11 @@ import { mkdtempSync, rmSync } from "node:fs"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3"
 import dynalite from "dynalite"
 import S3rver from "s3rver"
 import { Context, Layer } from "effect"
-import { createTableInput, type TableKeys } from "@blockchaincore/aws/dynamodb/Tables"
 import { scopedStandIn } from "./scopedStandIn.ts"
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" }
@@ -21,14 +20,13 @@ export const portOf = (address: AddressInfo | string | null): number => {
   return address.port
 }
 
-export const startDynalite = async (tables: Readonly<Record<string, TableKeys>>) => {
+/** A dynalite with `tables` (the stage's own, from aws's `tablesNamed`). */
+export const startDynalite = async (tables: ReadonlyArray<CreateTableCommandInput>) => {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   const endpoint = `http://127.0.0.1:${portOf(server.address())}`
   const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 })
-  for (const [name, keys] of Object.entries(tables)) {
-    await client.send(new CreateTableCommand(createTableInput(name, keys)))
-  }
+  for (const table of tables) await client.send(new CreateTableCommand(table))
   return {
     client,
     endpoint,
@@ -66,7 +64,7 @@ export const startS3rver = async (bucket: string) => {
 
 /** One dynalite with the given tables, shared by the tests of a `layer(Dynalite.layer(…))` block. */
 export class Dynalite extends Context.Service<Dynalite, Awaited<ReturnType<typeof startDynalite>>>()("@blockchaincore/testkit/Dynalite") {
-  static readonly layer = (tables: Readonly<Record<string, TableKeys>>) =>
+  static readonly layer = (tables: ReadonlyArray<CreateTableCommandInput>) =>
     Layer.effect(
       Dynalite,
       scopedStandIn(() => startDynalite(tables))

@@ -49,3 +49,7 @@ export const createTableInput = (name: string, keys: TableKeys): CreateTableComm
         }))
       })
 })
+
+/** Tables by name, as the emulators create them (`startDynalite(tablesNamed({ candles: CANDLES_TABLE }))`). */
+export const tablesNamed = (tables: Readonly<Record<string, TableKeys>>): Array<CreateTableCommandInput> =>
+  Object.entries(tables).map(([name, keys]) => createTableInput(name, keys))
