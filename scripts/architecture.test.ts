@@ -10,6 +10,7 @@
  * - a package imports only the packages its package.json declares.
  * - no file imports another package's files by relative path: across packages, only by name.
  * - the manifests' dependencies form no cycle (a package's own tests may use testkit, a devDependency).
+ * - a service's key names the package, folder and class that define it.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
@@ -149,5 +150,18 @@ describe("the architecture", () => {
     expect(cycles).toEqual([])
     // The tests' kit is below every runtime: it may not need one.
     expect(needs.get("testkit")?.filter((d) => ["aws", "local"].includes(d))).toEqual([])
+  })
+
+  it("every service's key names its package, its folder and its class: where a reader finds it", () => {
+    const misnamed = FILES.filter((f) => /^packages\/[^/]+\/src\//.test(f)).flatMap((file) => {
+      const text = readFileSync(join(ROOT, file), "utf8")
+      const [, pkg, path] = /^packages\/([^/]+)\/src\/(.*)$/.exec(file) ?? []
+      const folder = (path ?? "").split("/").slice(0, -1).join("/")
+      return [...text.matchAll(/class (\w+) extends [\w.]+\.Service<[\s\S]*?>\(\)\(\s*"([^"]+)"/g)].flatMap(([, name, key]) => {
+        const expected = `@blockchaincore/${pkg}/${folder === "" ? "" : `${folder}/`}${name}`
+        return key === expected ? [] : [`${file}: ${key}, not ${expected}`]
+      })
+    })
+    expect(misnamed).toEqual([])
   })
 })

@@ -92,7 +92,7 @@ export type StoreHealth = typeof StoreHealth.Type
  * Turns a query that does not decode into Binance's 400 (which code, from what was wrong), and a
  * store that cannot answer into a 503. Every endpoint has it.
  */
-export class BinanceErrors extends HttpApiMiddleware.Service<BinanceErrors>()("@blockchaincore/services/api/BinanceErrors", {
+export class BinanceErrors extends HttpApiMiddleware.Service<BinanceErrors>()("@blockchaincore/api/BinanceErrors", {
   error: [BadRequest, Unavailable]
 }) {}
 

@@ -21,7 +21,7 @@ export class ServedSymbols extends Context.Service<
   {
     readonly list: Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
   }
->()("@blockchaincore/services/api/ServedSymbols") {
+>()("@blockchaincore/api/ServedSymbols") {
   /** Those the candle store has candles of. */
   static readonly fromStore = Layer.effect(
     ServedSymbols,
@@ -39,7 +39,7 @@ export class HealthReport extends Context.Service<
   {
     readonly current: Effect.Effect<PipelineHealth | StoreHealth>
   }
->()("@blockchaincore/services/api/HealthReport") {
+>()("@blockchaincore/api/HealthReport") {
   /** Whether the candle store answers, and the latest reconciliations: what an API without the producer beside it can tell. */
   static readonly ofStore = Layer.effect(
     HealthReport,

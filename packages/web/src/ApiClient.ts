@@ -1,6 +1,6 @@
 /**
  * The dashboard's view of the API, through a client derived from the API's own definition
- * (services/api/ReadApi.ts): requests are encoded and answers decoded by the same schemas the
+ * (packages/api/src/ReadApi.ts): requests are encoded and answers decoded by the same schemas the
  * server uses, so a wrong answer shows as an error, not as a broken chart, and a change to the
  * API that the page does not follow fails the type check. The base URL is the page's own
  * origin, or the API URL the build was given.

@@ -1,6 +1,6 @@
 /**
  * The read API on AWS as a function URL answers it: a function URL (CORS is the URL's), behind the dashboard's CloudFront
- * distribution, serving the same API definition as the local runtime (services/api/ReadApi.ts)
+ * distribution, serving the same API definition as the local runtime (packages/api/src/ReadApi.ts)
  * through Effect's web handler, over the DynamoDB candle store and the history table the history
  * consumer keeps. Each answer says how long CloudFront may keep it (api/CacheControl.ts).
  */

@@ -33,7 +33,7 @@ export const ConsumerName = Schema.Literals(REGISTRY.map((c) => c.name))
 
 export type ConsumerOutcome = "handled" | "malformed"
 
-class Handler extends Context.Service<Handler, EventHandler>()("@blockchaincore/aws/handlers/consumer/Handler") {}
+class Handler extends Context.Service<Handler, EventHandler>()("@blockchaincore/aws/consumers/Handler") {}
 
 /** The handler of one registry entry, as its function runs it. */
 export const consumerOn =

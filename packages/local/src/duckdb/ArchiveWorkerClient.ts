@@ -13,7 +13,7 @@ import { ArchiveUnavailable } from "@blockchaincore/core/ports/TradeArchive"
 import { type ArchiveFiles, makeArchiveFiles } from "./ArchiveFiles.ts"
 import { ArchiveRpcs, ArchiveWorkerInit } from "./ArchiveRpcs.ts"
 
-export class ArchiveWorker extends Context.Service<ArchiveWorker, ArchiveFiles>()("@blockchaincore/local/archive/ArchiveWorker") {
+export class ArchiveWorker extends Context.Service<ArchiveWorker, ArchiveFiles>()("@blockchaincore/local/duckdb/ArchiveWorker") {
   /** The files under `root`, written by a worker thread of its own. */
   static readonly layer = (root: string): Layer.Layer<ArchiveWorker, ArchiveUnavailable> =>
     Layer.effect(

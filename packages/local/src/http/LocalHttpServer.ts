@@ -1,6 +1,6 @@
 /**
  * The local runtime's one HTTP surface on 127.0.0.1: the read API with `/openapi.json` and
- * `/docs` (services/api/ReadApiServer.ts), the dashboard's live events (`/api/events`), the
+ * `/docs` (packages/api/src/ReadApiServer.ts), the dashboard's live events (`/api/events`), the
  * Prometheus metrics (`/metrics`) and the dashboard's files (`/`), served by Effect's Node HTTP
  * server. A request's failure is a response, never an exception in the process.
  */

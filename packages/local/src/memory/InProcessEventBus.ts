@@ -41,7 +41,7 @@ export class InProcessEventBus extends Context.Service<
     readonly published: ReadonlyArray<DomainEvent>
     readonly counts: ReadonlyMap<DomainEvent["_tag"], number>
   }
->()("@blockchaincore/local/bus/InProcessEventBus") {
+>()("@blockchaincore/local/memory/InProcessEventBus") {
   static readonly make = (options: BusOptions = {}) =>
     Effect.gen(function* () {
       const pubsub = yield* PubSub.unbounded<Delivery>()

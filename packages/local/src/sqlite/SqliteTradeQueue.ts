@@ -221,7 +221,7 @@ export class SqliteTradeQueue {
 }
 
 /** The local runtime's queue, for the pipe that reads it and for what reports its depth. */
-export class LocalTradeQueue extends Context.Service<LocalTradeQueue, SqliteTradeQueue>()("@blockchaincore/local/queue/LocalTradeQueue") {
+export class LocalTradeQueue extends Context.Service<LocalTradeQueue, SqliteTradeQueue>()("@blockchaincore/local/sqlite/LocalTradeQueue") {
   /** A durable queue in `path`, closed with the scope; both as itself and as the `TradeQueue` port. */
   static readonly layer = (path: string): Layer.Layer<LocalTradeQueue | TradeQueue, QueueUnavailable> =>
     Layer.effect(
