@@ -9,13 +9,14 @@ import { Command } from "effect/cli"
 import { BACKFILL_FLAGS, backfillArgs, runTaskRequest } from "./ops/BackfillRun.ts"
 import { runScriptCommand, scriptWork } from "./ops/ScriptCommand.ts"
 import { readStageOutputs } from "./ops/SstOutputs.ts"
+import { DAY_MILLIS, utcDayOf } from "@blockchaincore/core/time/UtcTime"
 
 runScriptCommand(
   Command.make(
     "aws:backfill",
     BACKFILL_FLAGS,
     scriptWork("aws:backfill", async (flags) => {
-      const { stage, region, environment } = backfillArgs(flags, new Date(Date.now() - 86_400_000).toISOString().slice(0, 10))
+      const { stage, region, environment } = backfillArgs(flags, utcDayOf(Date.now() - DAY_MILLIS))
       const outputs = readStageOutputs(resolve(import.meta.dirname, ".."), stage, region)
       const started = await new ECSClient({ region }).send(new RunTaskCommand(runTaskRequest(outputs, environment)))
       const failure = started.failures?.[0]

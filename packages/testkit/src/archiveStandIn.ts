@@ -11,6 +11,7 @@ import { crc32, deflateRawSync } from "node:zlib"
 import { formatUnits, PRICE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { startHttp10Peer } from "./http10Peer.ts"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
+import { utcDayOf } from "@blockchaincore/core/time/UtcTime"
 
 /** The archive's path of a daily file. */
 export const dailyPath = (kind: string, symbol: string, day: string) => `data/spot/daily/${kind}/${symbol}/${symbol}-${kind}-${day}.zip`
@@ -22,7 +23,7 @@ export const rawTradeFiles = (
 ): Map<string, string> => {
   const files = new Map<string, Array<string>>()
   for (const t of trades) {
-    const path = dailyPath("trades", t.symbol, new Date(t.time).toISOString().slice(0, 10))
+    const path = dailyPath("trades", t.symbol, utcDayOf(t.time))
     const qty = alter?.symbol === t.symbol && alter.id === t.firstId ? alter.qty : formatUnits(t.qty, PRICE_SCALE, 8)
     const quote = formatUnits(t.price * t.qty, 2 * PRICE_SCALE, 8)
     const lines = files.get(path) ?? []

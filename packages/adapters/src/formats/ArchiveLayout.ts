@@ -6,6 +6,7 @@
  */
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { formatUnits, PRICE_SCALE, QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
+import { utcDayOf } from "@blockchaincore/core/time/UtcTime"
 
 export const TRADE_COLUMNS =
   "trade_id BIGINT, price DECIMAL(38,8), qty DECIMAL(38,8), quote_qty DECIMAL(38,16), trade_time BIGINT, is_buyer_maker BOOLEAN, is_large BOOLEAN"
@@ -66,13 +67,9 @@ export const csvColumnTypes = (columns: string) =>
     .map((c) => `'${c.name}': '${c.type}'`)
     .join(", ")
 
-const day = (time: number) => new Date(time).toISOString().slice(0, 10)
 const hourOf = (time: number) => new Date(time).toISOString().slice(11, 13)
 
-export const tradesKey = (symbol: string, hourStart: number) => `trades/symbol=${symbol}/date=${day(hourStart)}/hour=${hourOf(hourStart)}/trades.parquet`
+export const tradesKey = (symbol: string, hourStart: number) => `trades/symbol=${symbol}/date=${utcDayOf(hourStart)}/hour=${hourOf(hourStart)}/trades.parquet`
 
 export const candlesKey = (interval: string, symbol: string, dayStart: number) =>
-  `candles/interval=${interval}/symbol=${symbol}/date=${day(dayStart)}/candles.parquet`
-
-export const HOUR_MILLIS = 3_600_000
-export const DAY_MILLIS = 86_400_000
+  `candles/interval=${interval}/symbol=${symbol}/date=${utcDayOf(dayStart)}/candles.parquet`

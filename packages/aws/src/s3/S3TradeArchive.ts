@@ -15,15 +15,8 @@ import { dirname, join } from "node:path"
 import { gunzipSync } from "node:zlib"
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey } from "@aws-sdk/client-s3"
 import { Effect, Layer } from "effect"
-import {
-  CANDLE_COLUMNS,
-  candleColumns,
-  candlesKey,
-  DAY_MILLIS,
-  STAGED_TRADE_COLUMNS,
-  TRADES_OF_STAGED,
-  tradesKey
-} from "@blockchaincore/adapters/formats/ArchiveLayout"
+import { CANDLE_COLUMNS, candleColumns, candlesKey, STAGED_TRADE_COLUMNS, TRADES_OF_STAGED, tradesKey } from "@blockchaincore/adapters/formats/ArchiveLayout"
+import { DAY_MILLIS } from "@blockchaincore/core/time/UtcTime"
 import { stagedRowsOfSymbol } from "@blockchaincore/adapters/formats/StagedTrades"
 import { type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
 import { type Row, writeParquetFile } from "@blockchaincore/adapters/parquet/ParquetFile"

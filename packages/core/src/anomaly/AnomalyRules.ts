@@ -6,19 +6,13 @@
 import type { Candle } from "../candle/Candle.ts"
 import type { AnomalyRule, Severity } from "../events/DomainEvent.ts"
 import type { RuleSettings } from "./AnomalyConfig.ts"
+import { ratio } from "../decimal/DecimalText.ts"
 
 interface Finding {
   readonly rule: AnomalyRule
   readonly severity: Severity
   readonly metrics: Readonly<Record<string, number>>
   readonly threshold: number
-}
-
-/** a / b as a number, from exact integers: 12 significant digits are kept before dividing. */
-const ratio = (a: bigint, b: bigint): number => {
-  if (b === 0n) return Number.NaN
-  const scale = 10n ** 12n
-  return Number((a * scale) / b) / 1e12
 }
 
 const sum = (xs: ReadonlyArray<bigint>) => xs.reduce((a, b) => a + b, 0n)

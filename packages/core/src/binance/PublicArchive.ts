@@ -7,6 +7,7 @@
  * symbols have daily files only). Each zip holds one CSV.
  */
 import { Schema } from "effect"
+import { DAY_MILLIS as DAY, utcDayOf as dayOf } from "../time/UtcTime.ts"
 
 export const BINANCE_PUBLIC_ARCHIVE = "https://data.binance.vision"
 
@@ -39,8 +40,6 @@ export interface ArchiveFile {
   readonly to: number
 }
 
-const DAY = 86_400_000
-const dayOf = (millis: number) => new Date(millis).toISOString().slice(0, 10)
 const monthStart = (year: number, month: number) => Date.UTC(year, month, 1)
 
 const fileOf = (symbol: string, kind: ArchiveKind, period: "daily" | "monthly", stamp: string, from: number, to: number): ArchiveFile => {

@@ -33,6 +33,13 @@ import { type Series, SymbolWindows, type WindowSink } from "./SymbolWindows.ts"
 import type { Gap } from "../gaps/Gap.ts"
 import type { Trade } from "../trade/Trade.ts"
 
+/**
+ * How far past a window's end its symbol's watermark must be before the live pipeline closes it:
+ * trades a few milliseconds late still land in their window. The producer sends every shard at a
+ * minute boundary plus this grace, so the closing batch carries them.
+ */
+export const CLOSE_GRACE_MILLIS = 50
+
 export interface EngineOptions {
   /** The intervals to emit. 1m windows are always built, since the others roll up from them. */
   readonly intervals: ReadonlyArray<Interval>

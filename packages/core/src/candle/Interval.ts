@@ -9,7 +9,7 @@ export const INTERVALS = ["1m", "5m", "15m", "1h", "4h", "1d"] as const
 export const Interval = Schema.Literals(INTERVALS)
 export type Interval = typeof Interval.Type
 
-const MINUTE = 60_000
+import { MINUTE_MILLIS as MINUTE } from "../time/UtcTime.ts"
 
 export const intervalMillis: Readonly<Record<Interval, number>> = {
   "1m": MINUTE,

@@ -13,6 +13,13 @@ interface WindowDifference {
   readonly theirs: KlineRow | null
 }
 
+/** Whether two candles of a window are the same kline: every column Binance writes, equal. */
+export const sameKline = (a: Candle, b: Candle): boolean => {
+  const x = klineRow(a)
+  const y = klineRow(b)
+  return x.every((v, i) => v === y[i])
+}
+
 /** The windows where `ours` and `theirs` differ, by open time; empty when they agree. */
 export const differingWindows = (ours: ReadonlyArray<Candle>, theirs: ReadonlyArray<Candle>): Array<WindowDifference> => {
   const mine = new Map(ours.map((c) => [c.openTime, klineRow(c)]))

@@ -12,15 +12,11 @@
  */
 import { Effect, Schema, SchemaGetter, SchemaIssue } from "effect"
 import { type Interval, INTERVALS, intervalMillis } from "./Interval.ts"
+import { DAY_MILLIS as DAY, HOUR_MILLIS as HOUR, MINUTE_MILLIS as MINUTE, SECOND_MILLIS as SECOND } from "../time/UtcTime.ts"
 
 export const KLINE_INTERVALS = ["1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M"] as const
 export const KlineInterval = Schema.Literals(KLINE_INTERVALS)
 export type KlineInterval = typeof KlineInterval.Type
-
-const SECOND = 1_000
-const MINUTE = 60 * SECOND
-const HOUR = 60 * MINUTE
-const DAY = 24 * HOUR
 
 /** Window lengths of the intervals that have one; weeks and months are calendar windows. */
 const FIXED: Readonly<Record<Exclude<KlineInterval, "1w" | "1M">, number>> = {

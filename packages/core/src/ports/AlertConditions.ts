@@ -11,6 +11,7 @@ import type { ConditionState } from "../alert/AlertPolicy.ts"
 import type { Interval } from "../candle/Interval.ts"
 import { AnomalyDetected, AnomalyRule } from "../events/DomainEvent.ts"
 import type { StoreUnavailable, VersionConflict } from "./StoreErrors.ts"
+import { DAY_MILLIS } from "../time/UtcTime.ts"
 
 export interface Condition {
   readonly state: ConditionState
@@ -40,7 +41,7 @@ export class AlertConditions extends Context.Service<
 >()("@blockchaincore/core/ports/AlertConditions") {}
 
 /** How long a symbol and interval's conditions are kept after their last write. */
-export const CONDITION_RETENTION_MILLIS = 7 * 24 * 3_600_000
+export const CONDITION_RETENTION_MILLIS = 7 * DAY_MILLIS
 
 /** A group's conditions as both stores keep them: one record per rule. */
 export const ConditionRecords = Schema.Array(

@@ -8,11 +8,12 @@ import { Context, type Effect, Schema } from "effect"
 import { AlertSent, AnomalyDetected, HourReconciled } from "../events/DomainEvent.ts"
 import type { ReconciliationHealth } from "../health/PipelineHealth.ts"
 import type { StoreUnavailable } from "./StoreErrors.ts"
+import { DAY_MILLIS } from "../time/UtcTime.ts"
 
 export type HistoryEvent = AnomalyDetected | AlertSent | HourReconciled
 
 /** How long an anomaly or alert is kept after it was recorded. */
-export const HISTORY_RETENTION_MILLIS = 30 * 24 * 3_600_000
+export const HISTORY_RETENTION_MILLIS = 30 * DAY_MILLIS
 
 /** When an event happened, for ordering: its candle's open time, when the alert went out, or when the hour was compared. */
 export const historyTime = (event: HistoryEvent): number =>

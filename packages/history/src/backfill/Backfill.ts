@@ -30,6 +30,7 @@ import { BackfillLedger } from "./BackfillLedger.ts"
 import { type BackfillProgress, backfillSummary } from "./BackfillProgress.ts"
 import { zipLines } from "../archive/ZipLines.ts"
 import { checkWithKlines, type KlinesVerdict } from "./KlinesCheck.ts"
+import { sameKline } from "@blockchaincore/core/candle/KlineComparison"
 
 interface BackfillRequest {
   readonly symbols: ReadonlyArray<string>
@@ -56,17 +57,6 @@ const REJECTIONS_SHOWN = 5
 const DISAGREEMENTS_SHOWN = 5
 const CANDLES_PER_WRITE = 2_000
 
-const sameCandle = (a: Candle, b: Candle) =>
-  a.open === b.open &&
-  a.high === b.high &&
-  a.low === b.low &&
-  a.close === b.close &&
-  a.volume === b.volume &&
-  a.quoteVolume === b.quoteVolume &&
-  a.trades === b.trades &&
-  a.takerBuyBaseVolume === b.takerBuyBaseVolume &&
-  a.takerBuyQuoteVolume === b.takerBuyQuoteVolume
-
 export const runBackfill = (request: BackfillRequest, progress: BackfillProgress) =>
   Effect.gen(function* () {
     const store = yield* CandleStore
@@ -92,7 +82,7 @@ export const runBackfill = (request: BackfillRequest, progress: BackfillProgress
           const held = new Map(stored.map((c) => [c.openTime, c]))
           for (const c of group) {
             const before = held.get(c.openTime)
-            if (before === undefined || sameCandle(before, c)) continue
+            if (before === undefined || sameKline(before, c)) continue
             progress.disagreements++
             if (shown.n++ < DISAGREEMENTS_SHOWN) {
               yield* Effect.logWarning(

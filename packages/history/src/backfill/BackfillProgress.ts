@@ -2,6 +2,8 @@
  * A backfill's progress as it goes: files, bytes, trades, the rate, and the time left, estimated
  * from the files still to do at the pace of those done so far.
  */
+import { DAY_MILLIS } from "@blockchaincore/core/time/UtcTime"
+
 export class BackfillProgress {
   files = 0
   filesDone = 0
@@ -69,7 +71,7 @@ const runsOf = (names: ReadonlyArray<string>): Array<string> => {
     const date = m?.[2]
     const day = date === undefined ? Number.NaN : Date.parse(`${date}T00:00:00Z`)
     const run = runs.at(-1)
-    if (run !== undefined && date !== undefined && run.prefix === prefix && day === run.lastDay + 86_400_000) {
+    if (run !== undefined && date !== undefined && run.prefix === prefix && day === run.lastDay + DAY_MILLIS) {
       run.last = date
       run.lastDay = day
     } else runs.push({ prefix, first: date ?? "", last: date ?? "", lastDay: day })

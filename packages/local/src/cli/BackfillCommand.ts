@@ -14,6 +14,7 @@ import { ArchiveDate, ArchiveKind, BINANCE_PUBLIC_ARCHIVE, DEFAULT_TRIES } from 
 import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
 import { symbolsFlag } from "./flags.ts"
 import { writableDirectory } from "../paths/PathChecks.ts"
+import { DAY_MILLIS, utcDayOf } from "@blockchaincore/core/time/UtcTime"
 
 /**
  * A backfill keeps little (its live heap is ~40 MB) but makes garbage fast, and V8, sizing the
@@ -25,7 +26,7 @@ import { writableDirectory } from "../paths/PathChecks.ts"
  */
 const boundHeapGrowth = Effect.sync(() => setFlagsFromString("--heap-growing-percent=20"))
 
-const yesterday = (now: number) => new Date(now - 86_400_000).toISOString().slice(0, 10)
+const yesterday = (now: number) => utcDayOf(now - DAY_MILLIS)
 
 class BackfillRangeError extends Schema.TaggedError<BackfillRangeError>()("BackfillRangeError", { message: Schema.String }) {}
 

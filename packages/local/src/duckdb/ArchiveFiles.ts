@@ -7,20 +7,12 @@
  * archive's worker thread (ArchiveWorker.ts).
  */
 import { join } from "node:path"
-import { DatabaseSync } from "node:sqlite"
+import { connectSqlite } from "../sqlite/LocalDatabase.ts"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, type Scope } from "effect"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
-import {
-  CANDLE_COLUMNS,
-  candleColumns,
-  candlesKey,
-  DAY_MILLIS,
-  HOUR_MILLIS,
-  STAGED_TRADE_COLUMNS,
-  TRADES_OF_STAGED,
-  tradesKey
-} from "@blockchaincore/adapters/formats/ArchiveLayout"
+import { CANDLE_COLUMNS, candleColumns, candlesKey, STAGED_TRADE_COLUMNS, TRADES_OF_STAGED, tradesKey } from "@blockchaincore/adapters/formats/ArchiveLayout"
+import { DAY_MILLIS, HOUR_MILLIS } from "@blockchaincore/core/time/UtcTime"
 import { stagedBodyOf, stagedRows } from "@blockchaincore/adapters/formats/StagedTrades"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { ArchiveUnavailable } from "@blockchaincore/core/ports/TradeArchive"
@@ -60,7 +52,7 @@ export const makeArchiveFiles = (root: string): Effect.Effect<ArchiveFiles, Arch
     const readHour = (symbol: string, hourStart: number) =>
       Effect.try({
         try: () => {
-          const db = new DatabaseSync(join(root, STAGING_FILE), { readOnly: true })
+          const db = connectSqlite(join(root, STAGING_FILE), "read")
           try {
             const parts = db
               .prepare("SELECT first_id, last_id, body FROM staged_parts WHERE symbol = ? AND max_time >= ? AND min_time < ?")

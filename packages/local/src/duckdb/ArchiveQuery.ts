@@ -7,7 +7,8 @@
 import { existsSync, globSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { DatabaseSync } from "node:sqlite"
+import type { DatabaseSync } from "node:sqlite"
+import { connectSqlite } from "../sqlite/LocalDatabase.ts"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { Effect, Schema } from "effect"
 import { Candle } from "@blockchaincore/core/candle/Candle"
@@ -21,6 +22,7 @@ import {
 } from "@blockchaincore/adapters/formats/ArchiveLayout"
 import { stagedBodyOf, stagedRows } from "@blockchaincore/adapters/formats/StagedTrades"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
+import { utcDayOf as dateOf } from "@blockchaincore/core/time/UtcTime"
 
 class QueryFailed extends Schema.TaggedError<QueryFailed>()("QueryFailed", { message: Schema.String }) {}
 
@@ -29,13 +31,12 @@ interface QueryResult {
   readonly rows: ReadonlyArray<ReadonlyArray<string | null>>
 }
 
-const dateOf = (t: number) => new Date(t).toISOString().slice(0, 10)
 const hourOf = (t: number) => new Date(t).toISOString().slice(11, 13)
 
 /** Runs `read` on the SQLite file at `path`, opened read-only, or gives [] if there is none. */
 const readSqlite = (path: string, read: (db: DatabaseSync) => Array<string>): Array<string> => {
   if (!existsSync(path)) return []
-  const db = new DatabaseSync(path, { readOnly: true })
+  const db = connectSqlite(path, "read")
   try {
     return read(db)
   } finally {

@@ -12,11 +12,12 @@
  * pruned, they are in both, which a compaction merges (each trade id once) and the start-up sweep
  * compacts again; a part staged while its hour was being compacted is not among those pruned.
  */
-import { existsSync, mkdirSync } from "node:fs"
+import { existsSync } from "node:fs"
 import { join } from "node:path"
-import { DatabaseSync } from "node:sqlite"
+import { connectSqlite } from "../sqlite/LocalDatabase.ts"
 import { Context, Effect, Layer } from "effect"
-import { HOUR_MILLIS, tradesKey } from "@blockchaincore/adapters/formats/ArchiveLayout"
+import { tradesKey } from "@blockchaincore/adapters/formats/ArchiveLayout"
+import { HOUR_MILLIS } from "@blockchaincore/core/time/UtcTime"
 import { encodeStagedBody } from "@blockchaincore/adapters/formats/StagedTrades"
 import { Scratch } from "@blockchaincore/adapters/formats/Scratch"
 import { type ArchivedTrade, type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
@@ -44,10 +45,8 @@ export const layerDuckdbTradeArchive = (
       const db = yield* Effect.acquireRelease(
         Effect.try({
           try: () => {
-            mkdirSync(root, { recursive: true })
             // A backfill beside the runtime stages into the same file: a writer waits for the other's lock.
-            const db = new DatabaseSync(join(root, STAGING_FILE), { timeout: 5_000 })
-            db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+            const db = connectSqlite(join(root, STAGING_FILE), "write")
             db.exec(STAGING_SCHEMA)
             return db
           },

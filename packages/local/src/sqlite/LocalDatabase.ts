@@ -14,13 +14,24 @@ import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 export const attempt = <A>(what: string, run: () => A): Effect.Effect<A, StoreUnavailable> =>
   Effect.try({ try: run, catch: (e) => new StoreUnavailable({ message: `${what}: ${errorMessage(e)}` }) })
 
+/**
+ * The one way a SQLite file is opened. A writer's connection journals in WAL mode with NORMAL sync
+ * (it survives the process being killed, not a power cut, at a fraction of the fsyncs) and waits
+ * up to 5 s for another writer's lock (a backfill beside the runtime); a reader's is read-only.
+ */
+export const connectSqlite = (path: string, mode: "write" | "read"): DatabaseSync => {
+  if (mode === "read") return new DatabaseSync(path, { readOnly: true })
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true })
+  const db = new DatabaseSync(path, { timeout: 5_000 })
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+  return db
+}
+
 /** The database in the file at `path` (":memory:" for tests), with `schema` created if missing. */
 export const openDatabase = (path: string, schema: string): Effect.Effect<DatabaseSync, StoreUnavailable, Scope.Scope> =>
   Effect.acquireRelease(
     attempt(`open ${path}`, () => {
-      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true })
-      const db = new DatabaseSync(path, { timeout: 5_000 })
-      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+      const db = connectSqlite(path, "write")
       db.exec(schema)
       return db
     }),

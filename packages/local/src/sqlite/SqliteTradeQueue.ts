@@ -11,6 +11,7 @@ import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { QueueUnavailable, TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { type TraceParent, traceparentFrom } from "@blockchaincore/core/tracing/TraceParent"
+import { connectSqlite } from "./LocalDatabase.ts"
 import { decodeQueuedBody, encodeQueuedBody, type QueuedBody, readQueuedBinary } from "./QueuedBody.ts"
 
 export class QueueWaitTimedOut extends Schema.TaggedError<QueueWaitTimedOut>()("QueueWaitTimedOut", { limitMillis: Schema.Number }) {
@@ -64,9 +65,7 @@ export class SqliteTradeQueue {
   constructor(options: { readonly keepHistory?: boolean; readonly path?: string } = {}) {
     this.keepHistory = options.keepHistory ?? false
     if (options.path !== undefined) {
-      this.db = new DatabaseSync(options.path)
-      // WAL with NORMAL sync survives the process being killed (not a power cut) at a fraction of the fsyncs.
-      this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+      this.db = connectSqlite(options.path, "write")
       this.db.exec(
         "CREATE TABLE IF NOT EXISTS queued (seq INTEGER PRIMARY KEY, shard INTEGER NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL, traceparent TEXT)"
       )

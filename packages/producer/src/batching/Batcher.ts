@@ -7,6 +7,7 @@
  */
 import { type CompactTrade, shardOf, type SymbolTrades, type TradeBatch, type TradingStatus } from "@blockchaincore/core/trade/TradeBatch"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
+import { CLOSE_GRACE_MILLIS } from "@blockchaincore/core/candle/CandleEngine"
 
 export interface BatcherOptions {
   readonly shards: number
@@ -21,7 +22,7 @@ export interface BatcherOptions {
   readonly closeAfterMillis: number
 }
 
-export const DEFAULT_BATCHER: BatcherOptions = { shards: 4, maxAgeMillis: 1_000, maxBytes: 200_000, closeAfterMillis: 50 }
+export const DEFAULT_BATCHER: BatcherOptions = { shards: 4, maxAgeMillis: 1_000, maxBytes: 200_000, closeAfterMillis: CLOSE_GRACE_MILLIS }
 
 /**
  * On SQS every message is paid for (at the queue, the pipe, both functions, and in the S3

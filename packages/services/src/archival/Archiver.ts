@@ -9,8 +9,7 @@ import type { CandleClosed, CandleRevised } from "@blockchaincore/core/events/Do
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { type StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import { type ArchiveUnavailable, TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
-
-const DAY = 86_400_000
+import { DAY_MILLIS as DAY, utcDayOf } from "@blockchaincore/core/time/UtcTime"
 
 export class Archiver extends Context.Service<
   Archiver,
@@ -35,7 +34,7 @@ export class Archiver extends Context.Service<
               const candles = yield* store.candles({ symbol, interval: i, startTime: openTime, endTime: openTime + DAY - 1, limit: 1440 })
               yield* archive.writeCandles(candles)
             }
-            yield* Effect.logInfo(`archive: ${symbol} ${new Date(openTime).toISOString().slice(0, 10)} candles written`)
+            yield* Effect.logInfo(`archive: ${symbol} ${utcDayOf(openTime)} candles written`)
           }
         })
       })

@@ -9,7 +9,7 @@
  */
 import { Context, Effect, Layer } from "effect"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
-import { CandleEngine, type EngineOptions, type EngineOutput } from "@blockchaincore/core/candle/CandleEngine"
+import { CandleEngine, CLOSE_GRACE_MILLIS, type EngineOptions, type EngineOutput } from "@blockchaincore/core/candle/CandleEngine"
 import { candleClosed, candleRetracted, candleRevised, type DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import { childHop } from "@blockchaincore/core/tracing/Hops"
@@ -30,7 +30,7 @@ interface ProcessResult {
 }
 
 /** The live pipeline's engine: a symbol it has no state for starts mid-stream, and waits for the producer's opening. */
-export const DEFAULT_ENGINE: EngineOptions = { intervals: ["1m", "5m", "15m", "1h", "4h", "1d"], graceMillis: 50, awaitsOpening: true }
+export const DEFAULT_ENGINE: EngineOptions = { intervals: ["1m", "5m", "15m", "1h", "4h", "1d"], graceMillis: CLOSE_GRACE_MILLIS, awaitsOpening: true }
 
 /** Tries of a symbol that keeps losing the race for its state before the batch fails (and is redelivered). */
 const MAX_CONFLICTS = 5

@@ -23,13 +23,11 @@ import { type StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import { type BusUnavailable, EventBus } from "@blockchaincore/core/ports/EventBus"
 import { ExchangeKlines, type ExchangeUnavailable } from "@blockchaincore/core/ports/ExchangeKlines"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
+import { DAY_MILLIS as DAY, HOUR_MILLIS as HOUR, MINUTE_MILLIS as MINUTE } from "@blockchaincore/core/time/UtcTime"
 
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
 /** The windows longer than the hour that hold a repaired minute. */
 const BEYOND_THE_HOUR: ReadonlyArray<Interval> = ["4h", "1d"]
 const REPAIRED = "the exchange has no kline and no trade of it (reconciliation)"
-const MINUTE = 60_000
 /** Asked again after about 2, 4, 8, 16, 32 and 60 s: two minutes in all, then compared as it stands. */
 const SETTLE = { schedule: retrySchedule({ baseMillis: 2_000, capMillis: 60_000 }), times: 6 }
 

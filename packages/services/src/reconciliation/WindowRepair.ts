@@ -9,15 +9,13 @@ import { Effect } from "effect"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
 import { intervalMillis } from "@blockchaincore/core/candle/Interval"
-import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
 import type { ExchangeKlines } from "@blockchaincore/core/ports/ExchangeKlines"
+import { sameKline } from "@blockchaincore/core/candle/KlineComparison"
 
 export type WindowRepair =
   | { readonly _tag: "Replaced"; readonly candle: Candle }
   | { readonly _tag: "Removed"; readonly openTime: number }
   | { readonly _tag: "Open"; readonly openTime: number; readonly reason: string }
-
-const sameKline = (a: Candle, b: Candle) => klineRow(a).join() === klineRow(b).join()
 
 /** The 1m window of `symbol` at `openTime`, as the exchange's trades make it, checked against its kline (`theirs`, if it has one). */
 export const repairMinute = Effect.fn("repairMinute")(function* (
