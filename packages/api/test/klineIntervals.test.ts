@@ -5,7 +5,7 @@
  */
 import { Effect, Layer, Result } from "effect"
 import { expect, it } from "vitest"
-import { klinesAnswer } from "@blockchaincore/api/KlinesAnswer"
+import { klinesAnswer } from "../src/KlinesAnswer.ts"
 import { decodeArchiveRow, detectArchiveFormat } from "@blockchaincore/core/binance/ArchiveRow"
 import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
@@ -16,7 +16,7 @@ import { formatUnits, parseUnits, PRICE_SCALE } from "@blockchaincore/core/decim
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { csvRows, describeWithSharedData, recordingFrames } from "@blockchaincore/testkit/sharedData"
-import { layerSqliteCandleStore } from "../src/sqlite/SqliteCandleStore.ts"
+import { memoryCandleStore } from "@blockchaincore/testkit/memoryStores"
 
 const ZONES: ReadonlyArray<readonly [string, number]> = [
   ["UTC", 0],
@@ -118,7 +118,7 @@ const check = (trades: ReadonlyArray<Trade>, symbol: string) =>
   })
 
 const run = <A>(effect: Effect.Effect<A, unknown, CandleStore>) =>
-  Effect.runPromise(Effect.scoped(effect.pipe(Effect.provide(Layer.fresh(layerSqliteCandleStore(":memory:"))))))
+  Effect.runPromise(Effect.scoped(effect.pipe(Effect.provide(Layer.fresh(memoryCandleStore())))))
 
 describeWithSharedData("every Binance interval from the stored candles", () => {
   it("the recording (BTCUSDT and ETHUSDT across midnight): every window of 15 intervals in five time zones equals its trades, trade counts included", async () => {
