@@ -5,7 +5,9 @@
  * public subnets only (no NAT gateway to pay for): the task gets a public address to reach
  * Binance, and nothing reaches it. It may send to the trades queue, read the processor's state
  * table (to resume each symbol after its last processed trade: a restart's missed trades are
- * filled from REST) and announce gaps on the market bus; nothing else.
+ * filled from REST), read and write candles (the warm start: the anomaly rules' history from
+ * Binance's klines where the table has too little, as the local runtime does) and announce gaps
+ * on the market bus; nothing else.
  *
  * The container's health check reads the producer's heartbeat; in `prod` the deploy waits for a
  * healthy, stable task, so a task that crash-loops fails the deploy instead of reporting success.
@@ -16,6 +18,7 @@
  *
  * Beside it, the backfill task: not a service but a task definition run on demand.
  */
+import { ANOMALY_CONFIG_ENV } from "@blockchaincore/core/anomaly/AnomalySettings"
 import type { Grant, Grants } from "./access.ts"
 import type { DeployConfig } from "./config.ts"
 import { tracedEnvironment, tracingGrants } from "./tracing.ts"
@@ -51,9 +54,12 @@ export const producer = (market: Market, storage: Storage, bus: sst.aws.Bus, gra
       STATE_TABLE: storage.engineState.name,
       BUS_NAME: bus.name,
       SYMBOLS: config.symbols.join(","),
+      // The warm start: the anomaly rules' history from Binance's klines, sized by the stage's settings.
+      CANDLES_TABLE: storage.candles.name,
+      ...(config.anomalyConfig === undefined ? {} : { [ANOMALY_CONFIG_ENV]: JSON.stringify(config.anomalyConfig) }),
       ...tracedEnvironment(config)
     },
-    permissions: [sendTrades, grants.readState, grants.publishEvents, ...tracingGrants(config)],
+    permissions: [sendTrades, grants.readState, grants.readCandles, grants.writeCandles, grants.publishEvents, ...tracingGrants(config)],
     health: { command: ["CMD", "node", "/app/healthcheck.mjs"], startPeriod: "60 seconds", interval: "30 seconds", timeout: "5 seconds", retries: 3 },
     wait: $app.stage === "prod",
     ...(config.producerCapacity === "spot" ? { capacity: "spot" as const } : {}),

@@ -134,6 +134,8 @@ describe("the infrastructure program, offline", () => {
       ProducerTaskRole: grants(
         [["sqs:SendMessage"], arn("aws:sqs/queue:Queue", "TradesQueue")],
         [["dynamodb:GetItem"], table("EngineState")],
+        // The warm start: reads what the table holds, writes the exchange's klines where it holds too little.
+        [["dynamodb:Query", "dynamodb:BatchWriteItem"], table("Candles")],
         [["events:PutEvents"], bus],
         // SST's ECS exec channel (`sst shell`), nothing that holds data.
         [["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"], "*"]

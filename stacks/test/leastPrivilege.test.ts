@@ -159,7 +159,7 @@ describe("least privilege, enforced by moto's IAM", () => {
     expect(await refused(store.candles({ symbol: "BTCUSDT", interval: "1m", limit: 5 }))).toMatch(DENIED)
   })
 
-  it("the producer sends to its queue only: not to another queue, and it cannot receive", async () => {
+  it("the producer sends to its queue only (not to another queue, and it cannot receive), reads its resume points without writing them, and warms candles", async () => {
     const credentials = await assume("ProducerTaskRole")
     const sqs = new SQSClient(credentials)
     const batch: TradeBatch = { shard: 0, epoch: 1, symbols: [{ symbol: "BTCUSDT", watermark: T0, trades: [[1, 6_183_763_000_000n, 2_000_000n, T0, true]] }] }
@@ -167,8 +167,12 @@ describe("least privilege, enforced by moto's IAM", () => {
     expect(await refused(makeSqsTradeQueue({ client: sqs, queueUrl: otherUrl, maxAttempts: 1, baseDelayMillis: 1 }).publish([batch]))).toMatch(DENIED)
     expect(await statusOf(sqs.send(new ReceiveMessageCommand({ QueueUrl: tradesUrl })))).toBe(403)
     // Its resume points: read, never written.
+    const states = makeDynamoEngineStateStore({ client: new DynamoDBClient(credentials), stateTable: table("EngineState") })
+    await Effect.runPromise(states.loadState("BTCUSDT"))
+    expect(await refused(states.saveState("BTCUSDT", snapshotOf("BTCUSDT", 3, T0), 0))).toMatch(DENIED)
+    // The warm start: reads the candles held, writes the exchange's klines.
     const store = makeDynamoCandleStore({ client: new DynamoDBClient(credentials), candlesTable: table("Candles") })
-    await Effect.runPromise(makeDynamoEngineStateStore({ client: new DynamoDBClient(credentials), stateTable: table("EngineState") }).loadState("BTCUSDT"))
-    expect(await refused(store.putCandles([candleAt("BTCUSDT", T0)]))).toMatch(DENIED)
+    await Effect.runPromise(store.candles({ symbol: "BTCUSDT", interval: "1m", limit: 5 }))
+    await Effect.runPromise(store.putCandles([candleAt("SOLUSDT", T0)]))
   })
 })

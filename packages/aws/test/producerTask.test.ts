@@ -2,7 +2,8 @@
  * The Fargate task's program (runProducerTask), as main.ts runs it, on the emulators: resumed
  * where the processor's state in DynamoDB stands (dynalite), streaming the recording from a
  * Binance-protocol server into the SQS FIFO queue (fauxqs), its events to the bus (the SDK-boundary
- * router), and its heartbeat file written for the container's health check.
+ * router), its heartbeat file written for the container's health check, and the anomaly rules'
+ * history warmed from the exchange's klines into the candles table.
  */
 import { existsSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -12,13 +13,15 @@ import { Effect, Fiber, Schedule, Schema } from "effect"
 import { startFauxqs } from "fauxqs"
 import { expect, it } from "vitest"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
+import { INTERVALS } from "@blockchaincore/core/candle/Interval"
 import { loadRecording } from "@blockchaincore/replay/Recording"
 import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { startDynalite } from "@blockchaincore/testkit/awsStandIns"
 import { describeWithSharedData, RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 import { makeDynamoEngineStateStore } from "../src/dynamodb/DynamoEngineStateStore.ts"
-import { STATE_TABLE, tablesNamed } from "../src/dynamodb/Tables.ts"
+import { CANDLES_TABLE, STATE_TABLE, tablesNamed } from "../src/dynamodb/Tables.ts"
+import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
 import { runProducerTask } from "../src/producer/ProducerTask.ts"
 import { TradeBatchFromMessageBody } from "../src/sqs/MessageBody.ts"
 import { startBusRouter } from "./support/busRouter.ts"
@@ -26,7 +29,7 @@ import { startBusRouter } from "./support/busRouter.ts"
 const credentials = { accessKeyId: "test", secretAccessKey: "test" }
 
 describeWithSharedData("the producer task on the emulators", () => {
-  it("resumes each symbol after the processor's stored state, sends the rest to the FIFO queue and beats its heartbeat", async () => {
+  it("resumes each symbol after the processor's stored state, sends the rest to the FIFO queue, beats its heartbeat and warms the rules' history", async () => {
     const frames = loadRecording(sharedFile(RECORDING))
     const btc = frames.filter((f) => f.trade.symbol === "BTCUSDT")
     // The processor has applied BTCUSDT's first 1,000 trades: the engine's own state after them.
@@ -35,7 +38,7 @@ describeWithSharedData("the producer task on the emulators", () => {
     engine.drain()
     const resumeId = btc[999]!.trade.lastId
     const fauxqs = await startFauxqs({ port: 0, host: "127.0.0.1", logger: false })
-    const dynamo = await startDynalite(tablesNamed({ state: STATE_TABLE }))
+    const dynamo = await startDynalite(tablesNamed({ state: STATE_TABLE, candles: CANDLES_TABLE }))
     const bus = await startBusRouter(REGISTRY, {})
     const replay = new ReplayServer(frames, { pingIntervalMillis: 1_000 })
     const port = await replay.listen()
@@ -63,7 +66,9 @@ describeWithSharedData("the producer task on the emulators", () => {
         wsUrl: `ws://127.0.0.1:${port}`,
         restUrl: `http://127.0.0.1:${port}`,
         journalDir: join(dir, "journal"),
-        healthFile
+        healthFile,
+        candlesTable: "candles",
+        anomalyConfigText: undefined
       }
 
       const sent = new Map<string, Array<number>>()
@@ -81,6 +86,10 @@ describeWithSharedData("the producer task on the emulators", () => {
         return Math.max(0, ...(sent.get("BTCUSDT") ?? []))
       })
       const lastBtc = btc.at(-1)!.trade.lastId
+      const store = makeDynamoCandleStore({ client: dynamo.client, candlesTable: "candles" })
+      const warmedCandles = Effect.forEach(["BTCUSDT", "ETHUSDT"], (symbol) =>
+        Effect.forEach(INTERVALS, (interval) => store.candles({ symbol, interval, limit: 100 }))
+      ).pipe(Effect.map((all) => all.flat(2)))
       await Effect.runPromise(
         Effect.gen(function* () {
           const task = yield* Effect.forkChild(runProducerTask(settings))
@@ -88,6 +97,11 @@ describeWithSharedData("the producer task on the emulators", () => {
           yield* receiveAll.pipe(
             Effect.repeat({ until: (highest) => highest >= lastBtc, schedule: Schedule.spaced("100 millis") }),
             Effect.timeout("90 seconds")
+          )
+          // Bounded: until the warm start has written (it runs beside the stream), at most 30 s.
+          yield* warmedCandles.pipe(
+            Effect.repeat({ until: (candles) => candles.length > 0, schedule: Schedule.spaced("100 millis") }),
+            Effect.timeout("30 seconds")
           )
           yield* Fiber.interrupt(task)
         })
@@ -98,6 +112,10 @@ describeWithSharedData("the producer task on the emulators", () => {
       // ETHUSDT has no state: a cold start, from the first trade streamed.
       expect(sent.get("ETHUSDT")?.length ?? 0).toBeGreaterThan(0)
       expect(existsSync(healthFile)).toBe(true)
+      // The warm start filled the anomaly rules' history from the exchange's klines, as the local runtime does.
+      const warmed = await Effect.runPromise(warmedCandles)
+      expect(warmed.length).toBeGreaterThan(0)
+      expect(warmed.every((c) => c.source === "exchange")).toBe(true)
     } finally {
       await Promise.all([replay.close(), fauxqs.stop(), dynamo.close(), bus.close()])
     }

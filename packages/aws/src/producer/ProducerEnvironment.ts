@@ -19,7 +19,11 @@ export const ProducerEnvironment = Schema.Struct({
   WS_URL: Schema.optionalKey(WsUrl),
   REST_URL: Schema.optionalKey(HttpUrl),
   JOURNAL_DIR: Schema.optionalKey(Schema.NonEmptyString),
-  HEALTH_FILE: Schema.optionalKey(Schema.NonEmptyString)
+  HEALTH_FILE: Schema.optionalKey(Schema.NonEmptyString),
+  /** The candles table the warm start fills from Binance's klines; without it, no warm start. */
+  CANDLES_TABLE: Schema.optionalKey(TableName),
+  /** The stage's anomaly settings (JSON, as the anomaly function gets them): how much history the warm start fills. */
+  ANOMALY_CONFIG: Schema.optionalKey(Schema.String)
 })
 
 export interface ProducerSettings {
@@ -31,6 +35,9 @@ export interface ProducerSettings {
   readonly restUrl: string
   readonly journalDir: string
   readonly healthFile: string
+  readonly candlesTable: string | undefined
+  /** ANOMALY_CONFIG's text, decoded by the task (`settingsFromEnvironment`). */
+  readonly anomalyConfigText: string | undefined
 }
 
 /** Where the container's health check looks (packages/producer/Dockerfile). */
@@ -44,5 +51,7 @@ export const producerSettings = (env: Schema.Schema.Type<typeof ProducerEnvironm
   wsUrl: env.WS_URL ?? BINANCE_WS,
   restUrl: env.REST_URL ?? BINANCE_REST,
   journalDir: env.JOURNAL_DIR ?? "/tmp/journal",
-  healthFile: env.HEALTH_FILE ?? DEFAULT_HEALTH_FILE
+  healthFile: env.HEALTH_FILE ?? DEFAULT_HEALTH_FILE,
+  candlesTable: env.CANDLES_TABLE,
+  anomalyConfigText: env.ANOMALY_CONFIG
 })

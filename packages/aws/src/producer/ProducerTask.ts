@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs"
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
 import { SQSClient } from "@aws-sdk/client-sqs"
-import { Clock, ConfigProvider, Effect, Layer, Schedule, Schema } from "effect"
+import { Clock, ConfigProvider, Effect, Layer, Result, Schedule, Schema } from "effect"
 import { sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
@@ -21,6 +21,11 @@ import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
 import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
 import { layerDynamoEngineStateStore } from "../dynamodb/DynamoEngineStateStore.ts"
+import { layerDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
+import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
+import { DEFAULT_ENGINE } from "@blockchaincore/services/processor/Processor"
+import { type AnomalyConfig, DEFAULT_ANOMALY_CONFIG } from "@blockchaincore/core/anomaly/AnomalyConfig"
+import { ANOMALY_CONFIG_ENV, anomalyConfigOf } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { layerEventBridgeEventBus } from "../eventbridge/EventBridgeEventBus.ts"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { layerSqsTradeQueue } from "../sqs/SqsTradeQueue.ts"
@@ -37,8 +42,19 @@ const STATUS_EVERY_MILLIS = 60_000
 export const settingsFromEnvironment = (env: Readonly<Record<string, string | undefined>>) =>
   Schema.decodeUnknownEffect(ProducerEnvironment)(env).pipe(
     Effect.map(producerSettings),
-    Effect.mapError((e) => new ProducerConfigError({ message: `the producer's environment: ${oneLine(e)}` }))
+    Effect.mapError((e) => new ProducerConfigError({ message: `the producer's environment: ${oneLine(e)}` })),
+    // The anomaly settings are decoded here too, so a bad one stops the task before it starts.
+    Effect.tap((settings) => anomalySettingsOf(settings))
   )
+
+/** The stage's anomaly settings (how much history the warm start fills), the defaults without. */
+const anomalySettingsOf = (settings: ProducerSettings): Effect.Effect<AnomalyConfig, ProducerConfigError> =>
+  settings.anomalyConfigText === undefined
+    ? Effect.succeed(DEFAULT_ANOMALY_CONFIG)
+    : Result.match(anomalyConfigOf(settings.anomalyConfigText, ANOMALY_CONFIG_ENV), {
+        onSuccess: Effect.succeed,
+        onFailure: (problem) => Effect.fail(new ProducerConfigError({ message: `the producer's environment: ${problem}` }))
+      })
 
 /** Rewrites the heartbeat file; "connected" is remembered between beats. */
 const heartbeat = (file: string, metrics: () => MetricsSnapshot, startedAt: number) => {
@@ -69,6 +85,12 @@ export const runProducerTask = (settings: ProducerSettings) =>
     const startedAt = yield* Clock.currentTimeMillis
     return yield* Effect.gen(function* () {
       const handle = yield* runResumedProducer({ symbols: settings.symbols, wsUrl: settings.wsUrl, batcher: sqsBatcher(settings.symbols.length) })
+      // The anomaly rules' history from Binance's klines, as the local runtime fills it live.
+      if (settings.candlesTable !== undefined) {
+        const candles = layerDynamoCandleStore({ client: new DynamoDBClient({}), candlesTable: settings.candlesTable })
+        const config = yield* anomalySettingsOf(settings)
+        yield* Effect.forkScoped(warmStart(yield* ExchangeRest, settings.symbols, DEFAULT_ENGINE.intervals, config).pipe(Effect.provide(candles)))
+      }
       yield* Effect.logInfo(`producing ${settings.symbols.join(",")} from ${settings.wsUrl} to ${settings.queueUrl}`)
       yield* Effect.forkScoped(heartbeat(settings.healthFile, handle.metrics, startedAt).pipe(Effect.repeat(Schedule.spaced(HEARTBEAT_EVERY_MILLIS))))
       const status = Effect.suspend(() => Effect.logInfo(statusLine(handle.metrics()))).pipe(Effect.delay(STATUS_EVERY_MILLIS), Effect.forever)

@@ -66,6 +66,9 @@ export type AnomalyConfig = typeof AnomalyConfig.Type
 
 export const AnomalyConfigFromJson = Schema.fromJsonString(AnomalyConfig)
 
+/** No overrides: every symbol and interval on the default rules. */
+export const DEFAULT_ANOMALY_CONFIG: AnomalyConfig = { overrides: [] }
+
 /** How many closed candles before the one judged the rules look at. */
 export const historyNeeded = (settings: RuleSettings): number => Math.max(settings.robustWindow, settings.smaSlow, settings.volumeLookback)
 

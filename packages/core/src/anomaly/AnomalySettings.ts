@@ -5,10 +5,10 @@
  * neither is given.
  */
 import { Context, Layer, Result, Schema } from "effect"
-import { type AnomalyConfig, AnomalyConfigFromJson } from "./AnomalyConfig.ts"
+import { type AnomalyConfig, AnomalyConfigFromJson, DEFAULT_ANOMALY_CONFIG } from "./AnomalyConfig.ts"
 
 export class AnomalySettings extends Context.Service<AnomalySettings, AnomalyConfig>()("@blockchaincore/core/anomaly/AnomalySettings") {
-  static readonly defaults = Layer.succeed(AnomalySettings, { overrides: [] })
+  static readonly defaults = Layer.succeed(AnomalySettings, DEFAULT_ANOMALY_CONFIG)
   static readonly layer = (config: AnomalyConfig) => Layer.succeed(AnomalySettings, config)
 }
 
