@@ -2,9 +2,10 @@
  * The test tiers, decided by what a test file reaches, so that no list has to be kept:
  * - end to end: it runs the product as a user does (the CLI or the whole runtime in a process,
  *   the SST program, the browser);
- * - integration: it reaches outside its process by another way (a socket, an emulator, a file
- *   database, a server of its own);
- * - unit: neither; the whole tier runs in under a minute (`npm run test:unit`).
+ * - integration: it reaches outside its process by another way (a socket, an emulator, a server
+ *   of its own, an embedded database it opens itself);
+ * - unit: neither (the code under test may still keep files in a temporary folder); the whole
+ *   tier runs in under a minute (`npm run test:unit`).
  * A file's reach includes the test helpers it imports (its package's test/support, testkit),
  * followed transitively; the code under test is not followed, since a test decides what it runs.
  */
@@ -15,7 +16,7 @@ export type Tier = "unit" | "integration" | "e2e"
 
 const END_TO_END = /\b(startCli|startCliWithEnv|runCli|runLocalRuntime|runOffline|loadAsLambda|launchBrowser|spawn|execFile)\b|node:child_process/
 const OUTSIDE =
-  /\b(startDynalite|Dynalite|startS3rver|S3rverBucket|startFauxqs|startMoto|motoServer|ReplayServer|runAgainstReplay|createServer|listen\(|startOtlpReceiver|startBusRouter|startPipe)\b|node:net|node:http\b|node:sqlite|from "ws"|@duckdb/
+  /\b(startDynalite|Dynalite|startS3rver|S3rverBucket|startFauxqs|startMoto|motoServer|ReplayServer|runAgainstReplay|createServer|startOtlpReceiver|startBusRouter|startPipe)\b|\.listen\(|node:net|node:http\b|node:sqlite|from "ws"|@duckdb/
 
 const importsOf = (file: string, root: string): Array<string> => {
   const text = readFileSync(file, "utf8")

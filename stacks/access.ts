@@ -25,9 +25,9 @@ export interface Granted {
 }
 
 export const grants = ({ storage, bus, alerts, topicsKey }: Granted) => ({
-  /** DynamoCandleStore.loadState */
+  /** DynamoEngineStateStore.loadState */
   readState: on(["dynamodb:GetItem"], storage.engineState.arn),
-  /** DynamoCandleStore.saveState: a conditional put */
+  /** DynamoEngineStateStore.saveState: a conditional put */
   writeState: on(["dynamodb:PutItem"], storage.engineState.arn),
   /** DynamoCandleStore.symbols: the candles table's index of symbols */
   listSymbols: on(["dynamodb:Query"], $interpolate`${storage.candles.arn}/index/${SYMBOLS_INDEX}`),

@@ -38,7 +38,7 @@ const steady = await Effect.runPromise(
   Effect.scoped(
     Effect.gen(function* () {
       const steadyQueue = new SqliteTradeQueue()
-      const handle = yield* runResumedProducer({ symbols, wsUrl: `ws://127.0.0.1:${paced.port}` }).pipe(
+      const handle = yield* runResumedProducer({ symbols, wsUrl: `ws://127.0.0.1:${paced.port}`, states: undefined }).pipe(
         Effect.provide(
           Layer.mergeAll(
             steadyQueue.layer(),
@@ -74,7 +74,9 @@ const floodRun = async (symbolList: ReadonlyArray<string>, journal: string) => {
     Effect.scoped(
       Effect.gen(function* () {
         const started = Date.now()
-        const handle = yield* runResumedProducer({ symbols: symbolList, wsUrl: url }).pipe(Effect.provide(restAt(url.replace("ws://", "http://"))))
+        const handle = yield* runResumedProducer({ symbols: symbolList, wsUrl: url, states: undefined }).pipe(
+          Effect.provide(restAt(url.replace("ws://", "http://")))
+        )
         const deadline = Date.now() + 300_000
         // A consumer takes the batches as they come, as the pipe does: the producer's memory is its own.
         let peakRss = 0

@@ -11,7 +11,7 @@ import { join } from "node:path"
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
 import { Effect, Fiber, Schedule, Schema } from "effect"
 import { startFauxqs } from "fauxqs"
-import { expect, it } from "vitest"
+import { expect, it, vi } from "vitest"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
 import { INTERVALS } from "@blockchaincore/core/candle/Interval"
 import { loadRecording } from "@blockchaincore/replay/Recording"
@@ -48,14 +48,15 @@ describeWithSharedData("the producer task on the emulators", () => {
       await sqs.send(new CreateQueueCommand({ QueueName: "trades.fifo", Attributes: { FifoQueue: "true" } }))
       const queueUrl = `http://127.0.0.1:${fauxqs.port}/000000000000/trades.fifo`
       // The task's SDK clients find the emulators as they find AWS: by the environment.
-      Object.assign(process.env, {
+      const stubbed = {
         AWS_REGION: "us-east-1",
         AWS_ACCESS_KEY_ID: credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
         AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${fauxqs.port}`,
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint
-      })
+      }
+      for (const [name, value] of Object.entries(stubbed)) vi.stubEnv(name, value)
       const dir = mkdtempSync(join(tmpdir(), "producer-task-"))
       const healthFile = join(dir, "health.json")
       const settings = {
@@ -117,6 +118,7 @@ describeWithSharedData("the producer task on the emulators", () => {
       expect(warmed.length).toBeGreaterThan(0)
       expect(warmed.every((c) => c.source === "exchange")).toBe(true)
     } finally {
+      vi.unstubAllEnvs()
       await Promise.all([replay.close(), fauxqs.stop(), dynamo.close(), bus.close()])
     }
   })

@@ -114,7 +114,10 @@ describe("CandleEngine", () => {
     // The producer confirms only ids it sent, and they come in order: 6 and 7 were lost (a batch dead-lettered).
     engine.confirm("BTCUSDT", 7, T0 + M + 5 * S)
     const lost = engine.drain()
-    expect(lost[0]).toEqual({ _tag: "GapOpened", gap: { symbol: "BTCUSDT", fromId: 6, toId: 7, fromTime: T0 + 10 * S, toTime: T0 + M + 5 * S } })
+    expect(lost[0]).toEqual({
+      _tag: "GapOpened",
+      gap: { symbol: "BTCUSDT", fromId: 6, toId: 7, fromTime: T0 + 10 * S, toTime: T0 + M + 5 * S, openEnded: true }
+    })
     expect(lost.slice(1).every((o) => o._tag === "CandleRevised" && !o.candle.complete)).toBe(true)
     expect(engine.gaps()).toHaveLength(1)
     engine.apply(trade(6, 20 * S, 101n))

@@ -35,19 +35,27 @@ describe("a gap ledger", () => {
   it("narrows a gap from either end, splits it in the middle, and closes it when the last ids arrive", () => {
     const ledger = new GapLedger()
     ledger.add(gap)
-    expect(ledger.take(10, 11)).toEqual({ gap, closed: false })
-    expect(ledger.take(19, 19)).toEqual({ gap: { ...gap, fromId: 12 }, closed: false })
-    expect(ledger.take(14, 15)).toEqual({ gap: { ...gap, fromId: 12, toId: 18 }, closed: false })
+    expect(ledger.take(10, 11, 1_100)).toEqual({ gap, closed: false })
+    expect(ledger.take(19, 19, 1_900)).toEqual({ gap: { ...gap, fromId: 12 }, closed: false })
+    expect(ledger.take(14, 15, 1_500)).toEqual({ gap: { ...gap, fromId: 12, toId: 18 }, closed: false })
     expect(ledger.open.map((g) => [g.fromId, g.toId])).toEqual([
       [12, 13],
       [16, 18]
     ])
-    expect(ledger.take(20, 20)).toBeUndefined()
-    expect(ledger.take(13, 16)).toBeUndefined()
-    expect(ledger.take(12, 13)).toEqual({ gap: { ...gap, fromId: 12, toId: 13 }, closed: true })
+    expect(ledger.take(20, 20, 2_100)).toBeUndefined()
+    expect(ledger.take(13, 16, 1_400)).toBeUndefined()
+    expect(ledger.take(12, 13, 1_200)).toEqual({ gap: { ...gap, fromId: 12, toId: 13 }, closed: true })
     expect(ledger.open.map((g) => [g.fromId, g.toId])).toEqual([[16, 18]])
     expect(isMissing(ledger.open, 17)).toBe(true)
     expect(isMissing(ledger.open, 15)).toBe(false)
+  })
+
+  it("bounds what is left below a filled trade by its time, where the gap's own bound was a guess too early", () => {
+    // A confirmation named ids 10-19 at 2,000; trade 19 was in fact made at 5,000.
+    const ledger = new GapLedger()
+    ledger.add(gap)
+    ledger.take(19, 19, 5_000)
+    expect(ledger.open).toEqual([{ ...gap, toId: 18, toTime: 5_000 }])
   })
 
   it("says which windows a gap may fall in, and gives up gaps past the horizon", () => {

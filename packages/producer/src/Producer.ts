@@ -77,6 +77,12 @@ export interface ProducerConfig {
 export const STORED_GAPS_EVERY_MILLIS = 10 * 60_000
 /** The gaps remembered as asked for. */
 const KNOWN_GAPS = 10_000
+/**
+ * A fill delivered this long ago has reached the processor or been dead-lettered on either
+ * runtime (AWS's trades queue keeps a batch through two hours of receipts): a stored gap it
+ * covered that is still open then is a fill lost on the way, asked for again.
+ */
+const FILL_SETTLES_MILLIS = 3 * 60 * 60_000
 
 export const producerConfig = (
   symbols: ReadonlyArray<string>,
@@ -122,15 +128,20 @@ export const runProducer = Effect.fnUntraced(function* (
     Queue.offer(gaps, pending).pipe(Effect.delay(delayMillis), Effect.forkIn(scope), Effect.asVoid)
   const startedAt = yield* Clock.currentTimeMillis
   // Gaps the producer has asked for: a stored gap overlapping one (the same, or what is left of it
-  // while REST catches up) is already being filled.
-  const known: Array<Gap> = []
+  // while REST catches up) is already being filled; once filled, until its trades have surely
+  // reached the processor, after which a stored copy means the fill itself was lost.
+  const known: Array<{ readonly gap: Gap; filledAt: number | undefined }> = []
   const ask = (gap: Gap, now: number, announced = true) => {
-    known.push(gap)
+    known.push({ gap, filledAt: undefined })
     // Bounded: a gap asked for long ago is filled or abandoned by now.
     if (known.length > KNOWN_GAPS) known.shift()
     return pendingGap(gap, now, announced)
   }
-  const isKnown = (gap: Gap) => known.some((k) => k.symbol === gap.symbol && k.fromId <= gap.toId && gap.fromId <= k.toId)
+  const overlapping = (a: Gap, b: Gap) => a.symbol === b.symbol && a.fromId <= b.toId && b.fromId <= a.toId
+  const filled = (gap: Gap, now: number) => {
+    for (const k of known) if (k.filledAt === undefined && overlapping(k.gap, gap)) k.filledAt = now
+  }
+  const isKnown = (gap: Gap, now: number) => known.some((k) => overlapping(k.gap, gap) && (k.filledAt === undefined || now - k.filledAt < FILL_SETTLES_MILLIS))
   for (const gap of config.openGaps ?? []) {
     metrics.counters.gapsFound++
     yield* Queue.offer(gaps, ask(gap, startedAt))
@@ -155,7 +166,7 @@ export const runProducer = Effect.fnUntraced(function* (
     })
   )
   const completeness = config.completeness ?? DEFAULT_COMPLETENESS
-  const checkCompleteness = makeCompletenessCheck({ symbols, options: completeness, rest, batcher, gaps, announce, metrics })
+  const checkCompleteness = makeCompletenessCheck({ symbols, options: completeness, rest, batcher, gaps, ask, announce, metrics })
   const sampler = makeSampler(metrics, publisher)
 
   yield* flushAllAtEnd(batcher, publisher, config.recorded === true)
@@ -186,7 +197,7 @@ export const runProducer = Effect.fnUntraced(function* (
       })
     )
   )
-  yield* parts.run("gap filler", Effect.forever(fillNextGap({ gaps, rest, announce, deliver, metrics, options: gapFilling, retryLater })))
+  yield* parts.run("gap filler", Effect.forever(fillNextGap({ gaps, rest, announce, deliver, metrics, options: gapFilling, retryLater, filled })))
   yield* parts.run("completeness watermark", checkCompleteness.pipe(Effect.delay(completeness.checkEveryMillis), Effect.forever))
   yield* parts.run("flush", flushDueForever(batcher, publisher, config.recorded === true))
   yield* parts.run("sampler", sampler.sampleEverySecond)
@@ -196,7 +207,7 @@ export const runProducer = Effect.fnUntraced(function* (
     const takeStored = Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       for (const gap of yield* storedGaps.read) {
-        if (isKnown(gap)) continue
+        if (isKnown(gap, now)) continue
         metrics.counters.gapsFound++
         yield* Queue.offer(gaps, ask(gap, now))
       }

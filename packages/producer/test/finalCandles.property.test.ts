@@ -7,7 +7,8 @@
  * klines. The client is the engine as the live pipeline runs it, driven by what the producer can
  * truthfully say, in any order and at any time: the stream from a cold start anywhere in the
  * market, with trades dropped or repeated; the opening after the first streamed trade; REST
- * filling gaps late and in short pages; confirmations from stale tickers; status words in order
+ * filling gaps late, in short pages and in any order; confirmations from stale tickers, or dated
+ * before the trades they name; status words in order
  * (a halt said with the klines' dates before any "trading" past it); restarts from the saved
  * state. After every step each final candle is held against the exchange's kline.
  */
@@ -77,18 +78,18 @@ const keyOf = (c: { readonly interval: string; readonly openTime: number }) => `
 type Step =
   | { readonly _tag: "stream"; readonly drop: boolean; readonly repeat: boolean }
   | { readonly _tag: "open" }
-  | { readonly _tag: "fill"; readonly page: number }
+  | { readonly _tag: "fill"; readonly page: number; readonly fromTop: boolean }
   | { readonly _tag: "tick"; readonly millis: number }
-  | { readonly _tag: "confirm"; readonly staleness: number }
+  | { readonly _tag: "confirm"; readonly staleness: number; readonly datedEarly: boolean }
   | { readonly _tag: "status"; readonly staleness: number }
   | { readonly _tag: "restart" }
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ _tag: fc.constant("stream" as const), drop: fc.nat({ max: 9 }).map((n) => n < 3), repeat: fc.boolean() }), weight: 8 },
   { arbitrary: fc.constant({ _tag: "open" as const }), weight: 2 },
-  { arbitrary: fc.record({ _tag: fc.constant("fill" as const), page: fc.integer({ min: 0, max: 5 }) }), weight: 3 },
+  { arbitrary: fc.record({ _tag: fc.constant("fill" as const), page: fc.integer({ min: 0, max: 5 }), fromTop: fc.boolean() }), weight: 3 },
   { arbitrary: fc.record({ _tag: fc.constant("tick" as const), millis: fc.integer({ min: 1, max: 2 * M }) }), weight: 2 },
-  { arbitrary: fc.record({ _tag: fc.constant("confirm" as const), staleness: fc.nat({ max: 3 * M }) }), weight: 3 },
+  { arbitrary: fc.record({ _tag: fc.constant("confirm" as const), staleness: fc.nat({ max: 3 * M }), datedEarly: fc.boolean() }), weight: 3 },
   { arbitrary: fc.record({ _tag: fc.constant("status" as const), staleness: fc.nat({ max: 3 * M }) }), weight: 3 },
   { arbitrary: fc.constant({ _tag: "restart" as const }), weight: 1 }
 )
@@ -155,8 +156,10 @@ const run = (m: Market, start: number, steps: ReadonlyArray<Step>) => {
         break
       }
       case "fill": {
-        // REST gives the lowest missing ids first, a page shorter than asked while its database lags.
-        for (const id of [...missing].sort((a, b) => a - b).slice(0, s.page)) {
+        // REST gives a page shorter than asked while its database lags; the lowest ids first, or (a
+        // later page whose earlier one was lost) the highest.
+        const order = [...missing].sort((a, b) => (s.fromTop ? b - a : a - b))
+        for (const id of order.slice(0, s.page)) {
           missing.delete(id)
           engine.apply(byId.get(id)!)
         }
@@ -168,7 +171,9 @@ const run = (m: Market, start: number, steps: ReadonlyArray<Step>) => {
         break
       case "confirm": {
         const at = Math.max(T0, now - s.staleness)
-        const lastId = m.trades.filter((t) => t.time <= at).at(-1)?.lastId
+        // Dated early: the last id as the market stands now, dated where the stream stood (a stalled
+        // stream's time): it proves less, and any gap it names ends no earlier than its trades.
+        const lastId = m.trades.filter((t) => t.time <= (s.datedEarly ? now : at)).at(-1)?.lastId
         if (lastId !== undefined) engine.confirm("BTCUSDT", lastId, at)
         break
       }
@@ -239,15 +244,64 @@ describe("final candles, for any market and any way to it", () => {
       { _tag: "stream", drop: true, repeat: false },
       { _tag: "stream", drop: true, repeat: false },
       { _tag: "stream", drop: true, repeat: false },
-      { _tag: "confirm", staleness: 0 },
+      { _tag: "confirm", staleness: 0, datedEarly: false },
       { _tag: "tick", millis: 104_298 },
       { _tag: "tick", millis: 81_520 },
-      { _tag: "confirm", staleness: 0 },
+      { _tag: "confirm", staleness: 0, datedEarly: false },
       { _tag: "stream", drop: true, repeat: false },
       { _tag: "stream", drop: true, repeat: true },
       { _tag: "status", staleness: 0 },
       { _tag: "stream", drop: true, repeat: true },
-      { _tag: "confirm", staleness: 0 }
+      { _tag: "confirm", staleness: 0, datedEarly: false }
+    ]
+    expect(run(m, 0, steps)).toEqual([])
+  })
+
+  it("holds where it once failed: confirmations dated before the trades they name, and a gap filled from its top", () => {
+    const trades = [
+      [1000, 16236, 3, 16237, false],
+      [1001, 61710, 9, 1711, true],
+      [1002, 84993, 6, 24994, false],
+      [1003, 109291, 3, 49292, false],
+      [1004, 119586, 3, 59587, false],
+      [1005, 212492, 1, 32493, true],
+      [1006, 217718, 2, 37719, false],
+      [1007, 253719, 8, 13720, false],
+      [1008, 266647, 2, 26648, false],
+      [1009, 271068, 5, 31069, false],
+      [1010, 271477, 1, 31478, true]
+    ] as const
+    const m: Market = {
+      trades: trades.map(([id, at, price, qty, maker]) => trade(id, T0 + at, { price: BigInt(price) * 100_000_000n, qty: BigInt(qty), buyerIsMaker: maker })),
+      halt: { from: T0 + 5 * M, to: T0 + 6 * M },
+      end: T0 + 8 * M
+    }
+    const steps: ReadonlyArray<Step> = [
+      { _tag: "stream", drop: true, repeat: false },
+      { _tag: "stream", drop: true, repeat: false },
+      { _tag: "confirm", staleness: 1711, datedEarly: true },
+      { _tag: "stream", drop: true, repeat: false },
+      { _tag: "confirm", staleness: 24994, datedEarly: true },
+      { _tag: "restart" },
+      { _tag: "open" },
+      { _tag: "confirm", staleness: 0, datedEarly: false },
+      { _tag: "stream", drop: true, repeat: false },
+      { _tag: "stream", drop: false, repeat: false },
+      { _tag: "stream", drop: true, repeat: false },
+      { _tag: "stream", drop: true, repeat: false },
+      { _tag: "confirm", staleness: 0, datedEarly: false },
+      { _tag: "stream", drop: true, repeat: false },
+      { _tag: "fill", page: 0, fromTop: false },
+      { _tag: "restart" },
+      { _tag: "tick", millis: 1 },
+      { _tag: "stream", drop: false, repeat: false },
+      { _tag: "status", staleness: 0 },
+      { _tag: "fill", page: 1, fromTop: true },
+      { _tag: "fill", page: 4, fromTop: true },
+      { _tag: "stream", drop: true, repeat: false },
+      { _tag: "status", staleness: 0 },
+      { _tag: "stream", drop: true, repeat: false },
+      { _tag: "status", staleness: 0 }
     ]
     expect(run(m, 0, steps)).toEqual([])
   })

@@ -21,6 +21,7 @@ import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
 import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
 import { layerDynamoEngineStateStore } from "../dynamodb/DynamoEngineStateStore.ts"
+import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 import { layerDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
 import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
 import { DEFAULT_ENGINE } from "@blockchaincore/services/processor/Processor"
@@ -42,9 +43,7 @@ const STATUS_EVERY_MILLIS = 60_000
 export const settingsFromEnvironment = (env: Readonly<Record<string, string | undefined>>) =>
   Schema.decodeUnknownEffect(ProducerEnvironment)(env).pipe(
     Effect.map(producerSettings),
-    Effect.mapError((e) => new ProducerConfigError({ message: `the producer's environment: ${oneLine(e)}` })),
-    // The anomaly settings are decoded here too, so a bad one stops the task before it starts.
-    Effect.tap((settings) => anomalySettingsOf(settings))
+    Effect.mapError((e) => new ProducerConfigError({ message: `the producer's environment: ${oneLine(e)}` }))
   )
 
 /** The stage's anomaly settings (how much history the warm start fills), the defaults without. */
@@ -70,6 +69,8 @@ const heartbeat = (file: string, metrics: () => MetricsSnapshot, startedAt: numb
 
 export const runProducerTask = (settings: ProducerSettings) =>
   Effect.gen(function* () {
+    // Decoded before anything starts: a bad setting stops the task with its reason.
+    const anomalyConfig = yield* anomalySettingsOf(settings)
     const retry = { maxAttempts: 6, baseDelayMillis: 200 }
     // The stage's OTLP settings in the task's environment, as the functions read theirs.
     const tracing = yield* readTracingSettings(ConfigProvider.fromEnv(), { serviceName: "blockchaincore-producer" })
@@ -84,12 +85,16 @@ export const runProducerTask = (settings: ProducerSettings) =>
     )
     const startedAt = yield* Clock.currentTimeMillis
     return yield* Effect.gen(function* () {
-      const handle = yield* runResumedProducer({ symbols: settings.symbols, wsUrl: settings.wsUrl, batcher: sqsBatcher(settings.symbols.length) })
+      const handle = yield* runResumedProducer({
+        symbols: settings.symbols,
+        wsUrl: settings.wsUrl,
+        batcher: sqsBatcher(settings.symbols.length),
+        states: yield* EngineStateStore
+      })
       // The anomaly rules' history from Binance's klines, as the local runtime fills it live.
       if (settings.candlesTable !== undefined) {
         const candles = layerDynamoCandleStore({ client: new DynamoDBClient({}), candlesTable: settings.candlesTable })
-        const config = yield* anomalySettingsOf(settings)
-        yield* Effect.forkScoped(warmStart(yield* ExchangeRest, settings.symbols, DEFAULT_ENGINE.intervals, config).pipe(Effect.provide(candles)))
+        yield* Effect.forkScoped(warmStart(yield* ExchangeRest, settings.symbols, DEFAULT_ENGINE.intervals, anomalyConfig).pipe(Effect.provide(candles)))
       }
       yield* Effect.logInfo(`producing ${settings.symbols.join(",")} from ${settings.wsUrl} to ${settings.queueUrl}`)
       yield* Effect.forkScoped(heartbeat(settings.healthFile, handle.metrics, startedAt).pipe(Effect.repeat(Schedule.spaced(HEARTBEAT_EVERY_MILLIS))))

@@ -98,8 +98,8 @@ export class CandleEngine {
       const proven = state.provenThrough
       const opened = !state.sequence.started && this.options.awaitsOpening === true ? state.awaitOpening(trade) : undefined
       if (opened !== undefined) this.sink.outputs.push({ _tag: "GapOpened", gap: opened })
-      // A gap named by a confirmation ends at the last id known: the windows up to this trade carried its close.
-      if (state.gaps.reachTo(state.sequence.lastId, trade.time)) state.gapOpened()
+      // A gap named by a confirmation ends where the next trade known is: this one, if it follows it.
+      state.gaps.boundBy(trade)
       const gap = state.sequence.advance(trade)
       if (gap !== undefined) {
         state.gaps.add(gap)
@@ -109,12 +109,14 @@ export class CandleEngine {
       if (trade.time > proven) state.proveWindows(proven)
       if (!state.addToOpenWindow(trade)) return
     } else {
-      const taken = state.gaps.take(trade.firstId, trade.lastId)
+      const taken = state.gaps.take(trade.firstId, trade.lastId, trade.time)
       if (taken === undefined) {
         if (trade.lastId <= state.sequence.lastId) this.counters.duplicates++
         else this.counters.conflicts++
         return
       }
+      state.sequence.filled(trade)
+      state.gaps.boundBy(trade)
       if (taken.closed) {
         this.sink.outputs.push({ _tag: "GapClosed", gap: taken.gap })
         state.gapClosed(taken.gap)
@@ -148,10 +150,9 @@ export class CandleEngine {
         fromId: state.sequence.lastId + 1,
         toId: lastId,
         fromTime: state.sequence.lastTime,
-        toTime: Math.max(time, state.sequence.lastTime)
+        toTime: Math.max(time, state.sequence.lastTime),
+        openEnded: true as const
       }
-      // A gap already at the top now has a trade after it, made by `time`: its windows reach there.
-      state.gaps.reachTo(state.sequence.lastId, gap.toTime)
       state.sequence.skipTo(lastId, time)
       state.gaps.add(gap)
       this.sink.outputs.push({ _tag: "GapOpened", gap })
@@ -159,8 +160,6 @@ export class CandleEngine {
       return
     }
     if (lastId !== state.sequence.lastId || time <= state.confirmedThrough) return
-    // The last trade is one still missing: a window after it carries a close not yet known.
-    if (state.gaps.atTop(lastId) !== undefined) return
     const proven = state.provenThrough
     state.confirmedThrough = time
     if (time > proven) state.proveWindows(proven)

@@ -23,11 +23,17 @@ export const Gap = Schema.Struct({
   toId: TradeId,
   /** The trade times on either side of the gap: the missing trades lie between. */
   fromTime: EpochMillis,
-  toTime: EpochMillis
+  toTime: EpochMillis,
+  /**
+   * No trade after the gap is known yet (a confirmation named its ids): its last trade's price is
+   * the close of every window after `fromTime` until one is, so they all wait for it. `toTime` is
+   * then only where the confirmation stood.
+   */
+  openEnded: Schema.optionalKey(Schema.Literal(true))
 })
 export type Gap = typeof Gap.Type
 
-/** Just a gap's own fields, whatever else the value carries (an event's id, its outcome). */
+/** Just a gap's own fields, whatever else the value carries (an event's id, its outcome, whether it is open-ended). */
 export const gapOf = ({ symbol, fromId, toId, fromTime, toTime }: Gap): Gap => ({ symbol, fromId, toId, fromTime, toTime })
 
 /** Whether `id` is one of the missing ids of any of `gaps`. */

@@ -23,43 +23,40 @@ export class GapLedger {
   }
 
   /**
-   * Takes ids `firstId..lastId` out of the open gap they lie in, if they lie in one: returns it as
-   * it was, and whether it is closed now; undefined if they lie in none.
+   * Takes ids `firstId..lastId` (a trade made at `time`) out of the open gap they lie in, if they
+   * lie in one: returns it as it was, and whether it is closed now; undefined if they lie in none.
    */
-  take(firstId: number, lastId: number): { readonly gap: Gap; readonly closed: boolean } | undefined {
+  take(firstId: number, lastId: number, time: number): { readonly gap: Gap; readonly closed: boolean } | undefined {
     const open = this.open
     for (let i = 0; i < open.length; i++) {
       const gap = open[i]!
       if (firstId < gap.fromId || lastId > gap.toId) continue
       const closed = firstId === gap.fromId && lastId === gap.toId
+      // Ids follow time: the trades still missing below this one were made by its time, and this
+      // trade is the one after them (an open-ended gap's lower part is bounded by it).
+      const below = bounded({ ...gap, toId: firstId - 1 }, time)
+      const above = { ...gap, fromId: lastId + 1 }
       if (closed) open.splice(i, 1)
-      else if (firstId === gap.fromId) open[i] = { ...gap, fromId: lastId + 1 }
-      else if (lastId === gap.toId) open[i] = { ...gap, toId: firstId - 1 }
-      else open.splice(i, 1, { ...gap, toId: firstId - 1 }, { ...gap, fromId: lastId + 1 })
+      else if (firstId === gap.fromId) open[i] = above
+      else if (lastId === gap.toId) open[i] = below
+      else open.splice(i, 1, below, above)
       return { gap, closed }
     }
     return undefined
   }
 
   /**
-   * The open gap that ends at `lastId`, the highest id known (one a confirmation named, with no
-   * trade known after it), if any: the close every later window carries is one of its trades.
+   * A trade made known (streamed, or filled): the open-ended gap just below it, if any, now ends
+   * at its time, and the windows after that no longer wait for it.
    */
-  atTop(lastId: number): Gap | undefined {
-    return this.open.find((g) => g.toId === lastId)
-  }
-
-  /** Widens the gap at the top to reach `toTime` (where the next trade is): the windows up to it carried its unknown close. */
-  reachTo(lastId: number, toTime: number): boolean {
-    const i = this.open.findIndex((g) => g.toId === lastId && g.toTime < toTime)
-    if (i < 0) return false
-    this.open[i] = { ...this.open[i]!, toTime }
-    return true
+  boundBy(trade: { readonly firstId: number; readonly time: number }): void {
+    const i = this.open.findIndex((g) => g.openEnded === true && g.toId === trade.firstId - 1)
+    if (i >= 0) this.open[i] = bounded(this.open[i]!, trade.time)
   }
 
   /** Whether a window `openTime..closeTime` may hold trades of an open gap. */
   overlaps(openTime: number, closeTime: number): boolean {
-    for (const gap of this.open) if (openTime <= gap.toTime && closeTime >= gap.fromTime) return true
+    for (const gap of this.open) if ((gap.openEnded === true || openTime <= gap.toTime) && closeTime >= gap.fromTime) return true
     return false
   }
 
@@ -71,3 +68,6 @@ export class GapLedger {
     return before - this.open.length
   }
 }
+
+/** A gap whose next trade is known, made at `time`: it ends there. */
+const bounded = ({ openEnded: _, ...gap }: Gap, time: number): Gap => ({ ...gap, toTime: Math.max(gap.toTime, time) })

@@ -38,6 +38,11 @@ export class TradeSequence {
     return gap
   }
 
+  /** A trade that filled part of a gap: if it is the highest id known (a gap a confirmation named), a gap found next begins at its time. */
+  filled(trade: Trade): void {
+    if (trade.lastId === this.lastId) this.lastTime = Math.max(this.lastTime, trade.time)
+  }
+
   /** Moves past ids known to be dealt with elsewhere (a gap handed to REST): a frame of them later is a repeat. */
   skipTo(id: number, time: number): void {
     if (!this.started) this.lastTime = time

@@ -2,18 +2,24 @@
  * A warm start: before a symbol's first candle closes here, the candles its anomaly rules look back
  * over (`historyNeeded`, 60 by default) are filled from Binance's REST klines where the store has
  * fewer, marked as the exchange's (`source`). So the rules judge the first candle this runtime
- * closes instead of staying silent for an hour of 1m candles (and days of 1h ones). Candles the
- * store already holds are kept: ours, made from trades, win over the exchange's. Binance being
+ * closes instead of staying silent for an hour of 1m candles (and days of 1h ones). Only windows
+ * older than any the store holds are written: ours, made from trades, win over the exchange's,
+ * even one the processor writes while the warm start runs. Binance being
  * unreachable costs only the warm start, never the runtime: it is logged.
  */
 import { Clock, Effect } from "effect"
-import { type AnomalyConfig, historyNeeded, settingsFor } from "@blockchaincore/core/anomaly/AnomalyConfig"
+import { type AnomalyConfig, DEFAULT_ANOMALY_CONFIG, historyNeeded, settingsFor } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { type Interval, windowOpen } from "@blockchaincore/core/candle/Interval"
 import { LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRefused"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import type { BinanceRest } from "@blockchaincore/adapters/binance/BinanceRest"
 
-export const warmStart = (rest: BinanceRest, symbols: ReadonlyArray<string>, intervals: ReadonlyArray<Interval>, config: AnomalyConfig = { overrides: [] }) =>
+export const warmStart = (
+  rest: BinanceRest,
+  symbols: ReadonlyArray<string>,
+  intervals: ReadonlyArray<Interval>,
+  config: AnomalyConfig = DEFAULT_ANOMALY_CONFIG
+) =>
   Effect.gen(function* () {
     const store = yield* CandleStore
     let filled = 0
@@ -28,9 +34,11 @@ export const warmStart = (rest: BinanceRest, symbols: ReadonlyArray<string>, int
           const held = yield* store.candles({ symbol, interval, endTime: windowOpen(interval, now) - 1, limit: needed })
           if (held.length >= needed) return 0
           const klines = yield* rest.klines(symbol, interval, needed + 1)
-          const ours = new Set(held.map((c) => c.openTime))
-          // The last kline is the window still open: it is ours to make.
-          const missing = klines.filter((k) => k.closeTime < now && !ours.has(k.openTime))
+          // Only windows older than the oldest held: the processor may be writing newer ones as this
+          // runs (a backlog after a restart), and its candles win. The last kline is the window
+          // still open: it is ours to make.
+          const oldestHeld = held[0]?.openTime ?? Number.POSITIVE_INFINITY
+          const missing = klines.filter((k) => k.closeTime < now && k.openTime < oldestHeld)
           if (missing.length > 0) yield* store.putCandles(missing)
           return missing.length
         })

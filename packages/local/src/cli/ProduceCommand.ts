@@ -39,7 +39,8 @@ export const produceCommand = Command.make(
       const handle = yield* runResumedProducer({
         symbols: flags.symbols,
         wsUrl: flags.wsUrl,
-        batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) }
+        batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) },
+        states: undefined
       })
       yield* Console.error(`producing ${flags.symbols.length} symbols from ${flags.wsUrl}; Ctrl-C to stop`)
       const status = Effect.suspend(() => Console.error(statusLine(handle.metrics()))).pipe(

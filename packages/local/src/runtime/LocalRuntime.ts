@@ -17,6 +17,7 @@
 import { Context, Duration, Effect, Layer, Metric, Schedule, type Scope, Stream } from "effect"
 import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { AnomalySettings } from "@blockchaincore/core/anomaly/AnomalySettings"
+import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import type { ProducerStopped } from "@blockchaincore/producer/Producer"
@@ -211,7 +212,8 @@ const producer = (config: LocalRuntimeConfig) =>
         symbols: source.symbols,
         wsUrl: source.wsUrl,
         recorded: config.replay !== undefined,
-        ...(config.completeness === undefined ? {} : { completeness: config.completeness })
+        ...(config.completeness === undefined ? {} : { completeness: config.completeness }),
+        states: yield* EngineStateStore
       })
       yield* (yield* ProducerMonitor).attach(handle)
       const status = Effect.suspend(() => Effect.logInfo(`${statusLine(handle.metrics())} | processed ${stats.batches} batches${source.progress()}`))

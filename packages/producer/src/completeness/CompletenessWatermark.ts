@@ -19,7 +19,8 @@ import type { BinanceRest, RestError } from "@blockchaincore/adapters/binance/Bi
 import { LIST_SYMBOLS_UP_TO } from "@blockchaincore/core/binance/RestTicker"
 import { makeTradingWords } from "./TradingWords.ts"
 import { makeTrustedTicker } from "./TrustedTicker.ts"
-import { type PendingGap, pendingGap } from "../gaps/GapFilling.ts"
+import type { PendingGap } from "../gaps/GapFilling.ts"
+import type { Gap } from "@blockchaincore/core/gaps/Gap"
 import type { ProducerMetrics } from "../metrics/ProducerMetrics.ts"
 import type { Announce } from "../publish/Announcer.ts"
 import type { StreamedSymbol } from "../sequence/FrameSequencer.ts"
@@ -31,6 +32,8 @@ interface CompletenessDeps {
   readonly rest: BinanceRest
   readonly batcher: Batcher
   readonly gaps: Queue.Queue<PendingGap>
+  /** A gap as the producer asks for it: remembered, so the processor's stored copy of it is not asked for again. */
+  readonly ask: (gap: Gap, now: number) => PendingGap
   readonly announce: Announce
   readonly metrics: ProducerMetrics
 }
@@ -38,7 +41,7 @@ interface CompletenessDeps {
 const refusedSymbol = (e: RestError) => e.code === INVALID_SYMBOL
 
 /** One check's effect; the state between checks lives in the closure. */
-export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, announce, metrics }: CompletenessDeps) => {
+export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, ask, announce, metrics }: CompletenessDeps) => {
   const checked = new Map<string, Checked>()
   /** Per silent symbol: the last id its stream delivered, and the silence already announced (by its start). */
   const streamLastId = new Map<string, number>()
@@ -190,7 +193,7 @@ export const makeCompletenessCheck = ({ symbols, options, rest, batcher, gaps, a
       yield* Effect.logWarning(
         `${gap.symbol}: the stream is silent at trade ${gap.fromId - 1} while Binance had ${gap.toId} a check ago: filling ${gap.toId - gap.fromId + 1} trades from REST`
       )
-      yield* Queue.offer(gaps, pendingGap(gap, now))
+      yield* Queue.offer(gaps, ask(gap, now))
     }
     yield* announceSilences(lastIds, now)
   })

@@ -52,6 +52,8 @@ interface GapFillingDeps {
   readonly options: GapFillingOptions
   /** Puts `pending` back on the queue after `delayMillis`, without holding up the other gaps. */
   readonly retryLater: (pending: PendingGap, delayMillis: number) => Effect.Effect<void>
+  /** Told when a gap's every trade has been delivered. */
+  readonly filled?: (gap: Gap, now: number) => void
 }
 
 /** The wait before the `attempts`-th renewed ask: exponential from the base, capped. */
@@ -61,7 +63,7 @@ export const retryDelay = (policy: RetryPolicy, attempts: number): number =>
 const keyOf = (gap: Gap) => `${gap.symbol}:${gap.toId}`
 
 /** Fills what REST has of the next gap; repeated forever by the producer. */
-export const fillNextGap = Effect.fn("fillNextGap")(function* ({ gaps, rest, announce, deliver, metrics, options, retryLater }: GapFillingDeps) {
+export const fillNextGap = Effect.fn("fillNextGap")(function* ({ gaps, rest, announce, deliver, metrics, options, retryLater, filled }: GapFillingDeps) {
   const pending = yield* Queue.take(gaps)
   const { gap } = pending
   if (pending.attempts === 0) {
@@ -83,6 +85,7 @@ export const fillNextGap = Effect.fn("fillNextGap")(function* ({ gaps, rest, ann
     yield* Effect.logInfo(`backfill: ${gap.symbol} filled: ${fill.trades.length} trades in ${now - started} ms`)
     metrics.counters.gapsFilled++
     metrics.counters.gapsWaiting.delete(keyOf(gap))
+    filled?.(whole, now)
     if (pending.announced) yield* announce([dataGapFilled(whole)])
     return
   }
