@@ -7,7 +7,7 @@
  */
 import type { Port } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import type { Storage } from "./storage.ts"
-import { SYMBOLS_INDEX } from "@blockchaincore/aws/dynamodb/Tables"
+import { SYMBOLS_INDEX, WITH_GAPS_INDEX } from "@blockchaincore/aws/dynamodb/Tables"
 
 export interface Grant {
   readonly actions: Array<string>
@@ -27,6 +27,8 @@ export interface Granted {
 export const grants = ({ storage, bus, alerts, topicsKey }: Granted) => ({
   /** DynamoEngineStateStore.loadState */
   readState: on(["dynamodb:GetItem"], storage.engineState.arn),
+  /** DynamoEngineStateStore.symbolsWithGaps: the state table's index of states holding a gap */
+  listGaps: on(["dynamodb:Query"], $interpolate`${storage.engineState.arn}/index/${WITH_GAPS_INDEX}`),
   /** DynamoEngineStateStore.saveState: a conditional put */
   writeState: on(["dynamodb:PutItem"], storage.engineState.arn),
   /** DynamoCandleStore.symbols: the candles table's index of symbols */

@@ -59,7 +59,7 @@ export const producer = (market: Market, storage: Storage, bus: sst.aws.Bus, gra
       ...(config.anomalyConfig === undefined ? {} : { [ANOMALY_CONFIG_ENV]: JSON.stringify(config.anomalyConfig) }),
       ...tracedEnvironment(config)
     },
-    permissions: [sendTrades, grants.readState, grants.readCandles, grants.writeCandles, grants.publishEvents, ...tracingGrants(config)],
+    permissions: [sendTrades, grants.readState, grants.listGaps, grants.readCandles, grants.writeCandles, grants.publishEvents, ...tracingGrants(config)],
     health: { command: ["CMD", "node", "/app/healthcheck.mjs"], startPeriod: "60 seconds", interval: "30 seconds", timeout: "5 seconds", retries: 3 },
     wait: $app.stage === "prod",
     ...(config.producerCapacity === "spot" ? { capacity: "spot" as const } : {}),

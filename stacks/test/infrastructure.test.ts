@@ -11,7 +11,7 @@ import type { Port } from "@blockchaincore/services/consumers/ConsumerDeclaratio
 import { buildDashboard } from "@blockchaincore/web/build"
 import { PRODUCER_V8_FLAG } from "@blockchaincore/aws/build"
 import { MAX_RECEIVES } from "@blockchaincore/aws/sqs/TradesQueueReceipts"
-import { SYMBOLS_INDEX } from "@blockchaincore/aws/dynamodb/Tables"
+import { SYMBOLS_INDEX, WITH_GAPS_INDEX } from "@blockchaincore/aws/dynamodb/Tables"
 import { STAGING_EXPIRY_DAYS } from "../storage.ts"
 import { type OfflineRun, type Resource, runOffline } from "./offline/offlineApp.ts"
 import { all, arnOf, json, namedResources, one, parametersOf, roleStatements, type Statement, statementsOf, str } from "./offline/resources.ts"
@@ -134,6 +134,8 @@ describe("the infrastructure program, offline", () => {
       ProducerTaskRole: grants(
         [["sqs:SendMessage"], arn("aws:sqs/queue:Queue", "TradesQueue")],
         [["dynamodb:GetItem"], table("EngineState")],
+        // Its stored-gaps read: the index of states holding a gap.
+        [["dynamodb:Query"], `${table("EngineState")}/index/${WITH_GAPS_INDEX}`],
         // The warm start: reads what the table holds, writes the exchange's klines where it holds too little.
         [["dynamodb:Query", "dynamodb:BatchWriteItem"], table("Candles")],
         [["events:PutEvents"], bus],
@@ -303,6 +305,12 @@ describe("the infrastructure program, offline", () => {
   it("the candles table lists its symbols through a keys-only index of their markers (DynamoCandleStore.symbols)", () => {
     expect(one(dev, "aws:dynamodb/table:Table", "CandlesTable").inputs["globalSecondaryIndexes"]).toEqual([
       { name: SYMBOLS_INDEX, hashKey: "listed", rangeKey: "symbol", projectionType: "KEYS_ONLY" }
+    ])
+  })
+
+  it("the state table lists the states holding a gap through a keys-only index (DynamoEngineStateStore.symbolsWithGaps)", () => {
+    expect(one(dev, "aws:dynamodb/table:Table", "EngineStateTable").inputs["globalSecondaryIndexes"]).toEqual([
+      { name: WITH_GAPS_INDEX, hashKey: "withGaps", rangeKey: "symbol", projectionType: "KEYS_ONLY" }
     ])
   })
 

@@ -169,6 +169,7 @@ describe("least privilege, enforced by moto's IAM", () => {
     // Its resume points: read, never written.
     const states = makeDynamoEngineStateStore({ client: new DynamoDBClient(credentials), stateTable: table("EngineState") })
     await Effect.runPromise(states.loadState("BTCUSDT"))
+    await Effect.runPromise(states.symbolsWithGaps)
     expect(await refused(states.saveState("BTCUSDT", snapshotOf("BTCUSDT", 3, T0), 0))).toMatch(DENIED)
     // The warm start: reads the candles held, writes the exchange's klines.
     const store = makeDynamoCandleStore({ client: new DynamoDBClient(credentials), candlesTable: table("Candles") })

@@ -68,3 +68,13 @@ export const snapshotOf = (symbol: string, trades: number, time: number): Symbol
   if (state === undefined) throw new Error(`no state for ${symbol}`)
   return state
 }
+
+/** A real engine state holding an open gap: trades 1, 2 and 5 applied, 3 and 4 missing. */
+export const snapshotWithGap = (symbol: string, time: number): SymbolSnapshot => {
+  const engine = new CandleEngine({ intervals: ["1m"], graceMillis: 0 })
+  for (const id of [1, 2, 5]) engine.apply(tradeAt(symbol, id, time + id * 1000))
+  engine.drain()
+  const state = engine.snapshot().symbols.find((s) => s.symbol === symbol)
+  if (state === undefined || state.gaps.length !== 1) throw new Error(`no gap in the state of ${symbol}`)
+  return state
+}

@@ -21,7 +21,8 @@ export const memoryEngineStateStore = (): Layer.Layer<EngineStateStore> =>
           if ((states.get(symbol)?.version ?? 0) !== expectedVersion) return Effect.fail(new VersionConflict({ symbol, expected: expectedVersion }))
           states.set(symbol, { version: expectedVersion + 1, state })
           return Effect.succeed(expectedVersion + 1)
-        })
+        }),
+      symbolsWithGaps: Effect.sync(() => [...states.entries()].flatMap(([symbol, { state }]) => (state.gaps.length > 0 ? [symbol] : [])))
     })
   })
 

@@ -5,7 +5,7 @@
  * both save over one state.
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
-import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb"
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb"
 import { Effect, Layer, Schema } from "effect"
 import { SymbolSnapshot } from "@blockchaincore/core/candle/EngineSnapshot"
 import { EngineStateStore, type VersionedState } from "@blockchaincore/core/ports/EngineStateStore"
@@ -13,6 +13,7 @@ import { StoreUnavailable } from "@blockchaincore/core/ports/StoreErrors"
 import { attemptDynamo } from "./DynamoWrites.ts"
 import { gzippedJson } from "./GzippedJson.ts"
 import { putVersioned } from "./VersionedPut.ts"
+import { WITH_GAPS_INDEX } from "./Tables.ts"
 
 interface DynamoEngineStateStoreOptions {
   readonly client: DynamoDBClient
@@ -21,6 +22,9 @@ interface DynamoEngineStateStoreOptions {
 
 const StateBody = gzippedJson(SymbolSnapshot)
 const StateItem = Schema.Struct({ symbol: Schema.String, version: Schema.Int, body: StateBody })
+const SymbolKey = Schema.Struct({ symbol: Schema.String })
+/** The value of `withGaps` on a state holding an open gap: the index's one partition. */
+const WITH_GAPS = "yes"
 
 /** DynamoDB's item limit is 400 KB, the attribute names and key included: room is left for them. */
 const STATE_ITEM_LIMIT_BYTES = 390 * 1024
@@ -49,8 +53,33 @@ export const makeDynamoEngineStateStore = (options: DynamoEngineStateStoreOption
           new StoreUnavailable({ message: `state of ${symbol} is ${Math.round(body.byteLength / 1024)} KB gzipped, over DynamoDB's 400 KB item limit` })
         )
       }
-      return putVersioned(doc, { table: options.stateTable, key: ["symbol", symbol], expectedVersion, attributes: { body } })
-    }
+      // Only a state with an open gap carries `withGaps`, so the index holds just those.
+      const attributes = state.gaps.length > 0 ? { body, withGaps: WITH_GAPS } : { body }
+      return putVersioned(doc, { table: options.stateTable, key: ["symbol", symbol], expectedVersion, attributes })
+    },
+    symbolsWithGaps: Effect.gen(function* () {
+      const symbols: Array<string> = []
+      let start: Record<string, unknown> | undefined
+      do {
+        const page = yield* attemptDynamo("symbolsWithGaps", () =>
+          doc.send(
+            new QueryCommand({
+              TableName: options.stateTable,
+              IndexName: WITH_GAPS_INDEX,
+              KeyConditionExpression: "withGaps = :yes",
+              ExpressionAttributeValues: { ":yes": WITH_GAPS },
+              ExclusiveStartKey: start
+            })
+          )
+        )
+        for (const item of page.Items ?? []) {
+          const decoded = Schema.decodeUnknownResult(SymbolKey)(item)
+          if (decoded._tag === "Success") symbols.push(decoded.success.symbol)
+        }
+        start = page.LastEvaluatedKey
+      } while (start !== undefined)
+      return symbols
+    })
   })
 }
 

@@ -23,7 +23,14 @@ export const CANDLES_TABLE: TableKeys = {
   rangeKey: "openTime",
   indexes: { [SYMBOLS_INDEX]: { hashKey: "listed", rangeKey: "symbol" } }
 }
-export const STATE_TABLE: TableKeys = { fields: { symbol: "string" }, hashKey: "symbol" }
+/** The state table's index of the symbols whose state holds an open gap (DynamoEngineStateStore). */
+export const WITH_GAPS_INDEX = "WithGaps"
+
+export const STATE_TABLE: TableKeys = {
+  fields: { symbol: "string", withGaps: "string" },
+  hashKey: "symbol",
+  indexes: { [WITH_GAPS_INDEX]: { hashKey: "withGaps", rangeKey: "symbol" } }
+}
 export const ALERT_CONDITIONS_TABLE: TableKeys = { fields: { key: "string" }, hashKey: "key", ttl: "expiresAt" }
 export const HISTORY_TABLE: TableKeys = { fields: { kind: "string", at: "string" }, hashKey: "kind", rangeKey: "at", ttl: "expiresAt" }
 

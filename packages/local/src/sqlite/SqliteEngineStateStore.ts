@@ -26,6 +26,7 @@ const makeSqliteEngineStateStore = (db: DatabaseSync): EngineStateStore["Service
   const known = new Map<string, VersionedState>()
   const insertState = db.prepare("INSERT INTO engine_state (symbol, version, body) VALUES (?, 1, ?) ON CONFLICT DO NOTHING")
   const updateState = db.prepare("UPDATE engine_state SET version = version + 1, body = ? WHERE symbol = ? AND version = ?")
+  const allStates = db.prepare("SELECT body FROM engine_state")
 
   return EngineStateStore.of({
     loadState: (symbol) =>
@@ -47,7 +48,14 @@ const makeSqliteEngineStateStore = (db: DatabaseSync): EngineStateStore["Service
         return saved
       }).pipe(
         Effect.flatMap((saved) => (saved ? Effect.succeed(expectedVersion + 1) : Effect.fail(new VersionConflict({ symbol, expected: expectedVersion }))))
-      )
+      ),
+    // A local runtime holds a few symbols: their states are read whole.
+    symbolsWithGaps: attempt("symbolsWithGaps", () =>
+      allStates.all().flatMap((row) => {
+        const state = Schema.decodeUnknownSync(StateJson)(String(row["body"]))
+        return state.gaps.length > 0 ? [state.symbol] : []
+      })
+    )
   })
 }
 

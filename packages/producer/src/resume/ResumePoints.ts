@@ -27,7 +27,15 @@ export const resumePoints = Effect.fn("resumePoints")(function* (store: EngineSt
  * not know of is trades lost after it sent them. A store that cannot answer gives none this time.
  */
 export const storedGaps = (store: EngineStateStore["Service"], symbols: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<Gap>> =>
-  Effect.forEach(symbols, (symbol) => Effect.map(store.loadState(symbol), ({ state }) => state?.gaps ?? [])).pipe(
+  // Only the states an index says hold a gap are loaded: usually none of thousands.
+  store.symbolsWithGaps.pipe(
+    Effect.map((withGaps) => new Set(withGaps)),
+    Effect.flatMap((withGaps) =>
+      Effect.forEach(
+        symbols.filter((s) => withGaps.has(s)),
+        (symbol) => Effect.map(store.loadState(symbol), ({ state }) => state?.gaps ?? [])
+      )
+    ),
     Effect.map((perSymbol) => perSymbol.flat()),
     Effect.catch((e) => Effect.logWarning(`the stored gaps could not be read (${e.message}); asked again later`).pipe(Effect.as([])))
   )

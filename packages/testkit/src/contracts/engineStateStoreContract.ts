@@ -1,7 +1,7 @@
 /** What every engine state store does (memory, SQLite, DynamoDB): a snapshot kept whole, written only at the version it was read at. */
 import { describe, expect, it } from "vitest"
 import type { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
-import { snapshotOf } from "../builders.ts"
+import { snapshotOf, snapshotWithGap } from "../builders.ts"
 import { type Fresh, outcomeOf, run, withFresh } from "./freshStore.ts"
 
 const T0 = Date.UTC(2024, 7, 8, 23, 0)
@@ -44,6 +44,19 @@ export const engineStateStoreContract = (adapter: string, fresh: () => Promise<F
         await run(store.saveState("BTCUSDT", snapshotOf("BTCUSDT", 3, T0), 0))
         expect(await run(store.loadState("ETHUSDT"))).toEqual({ version: 0, state: undefined })
         expect(await run(store.saveState("ETHUSDT", snapshotOf("ETHUSDT", 4, T0), 0))).toBe(1)
+      })
+    )
+
+    it(
+      "lists the symbols whose saved state holds an open gap, and forgets one once its gap is filled",
+      withFresh(fresh, async (store) => {
+        expect(await run(store.symbolsWithGaps)).toEqual([])
+        await run(store.saveState("BTCUSDT", snapshotWithGap("BTCUSDT", T0), 0))
+        await run(store.saveState("ETHUSDT", snapshotOf("ETHUSDT", 4, T0), 0))
+        await run(store.saveState("SOLUSDT", snapshotWithGap("SOLUSDT", T0), 0))
+        expect([...(await run(store.symbolsWithGaps))].sort()).toEqual(["BTCUSDT", "SOLUSDT"])
+        await run(store.saveState("BTCUSDT", snapshotOf("BTCUSDT", 5, T0), 1))
+        expect(await run(store.symbolsWithGaps)).toEqual(["SOLUSDT"])
       })
     )
   })
