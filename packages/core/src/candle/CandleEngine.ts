@@ -99,14 +99,15 @@ export class CandleEngine {
       const opened = !state.sequence.started && this.options.awaitsOpening === true ? state.awaitOpening(trade) : undefined
       if (opened !== undefined) this.sink.outputs.push({ _tag: "GapOpened", gap: opened })
       // A gap named by a confirmation ends where the next trade known is: this one, if it follows it.
-      state.gaps.boundBy(trade)
+      const freed = state.gaps.boundBy(trade)
       const gap = state.sequence.advance(trade)
       if (gap !== undefined) {
         state.gaps.add(gap)
         this.sink.outputs.push({ _tag: "GapOpened", gap })
         state.gapOpened()
       }
-      if (trade.time > proven) state.proveWindows(proven)
+      // The windows an open-ended gap held are proven again, as far as the proof now reaches.
+      if (trade.time > proven || freed !== undefined) state.proveWindows(freed === undefined ? proven : Math.min(proven, freed.fromTime))
       if (!state.addToOpenWindow(trade)) return
     } else {
       const taken = state.gaps.take(trade.firstId, trade.lastId, trade.time)
@@ -116,12 +117,16 @@ export class CandleEngine {
         return
       }
       state.sequence.filled(trade)
-      state.gaps.boundBy(trade)
+      const freed = state.gaps.boundBy(trade)
       if (taken.closed) {
         this.sink.outputs.push({ _tag: "GapClosed", gap: taken.gap })
         state.gapClosed(taken.gap)
       }
-      if (!state.addLate(trade)) return
+      const placed = state.addLate(trade)
+      // An open-ended gap filled, or bounded by this trade, no longer holds the windows after it.
+      const held = taken.gap.openEnded === true ? taken.gap : freed
+      if (held !== undefined) state.proveWindows(held.fromTime)
+      if (!placed) return
     }
     this.counters.applied++
     if (trade.time > state.watermark) this.advance(trade.symbol, trade.time)

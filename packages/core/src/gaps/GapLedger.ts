@@ -47,11 +47,14 @@ export class GapLedger {
 
   /**
    * A trade made known (streamed, or filled): the open-ended gap just below it, if any, now ends
-   * at its time, and the windows after that no longer wait for it.
+   * at its time, and the windows after that no longer wait for it. Returns that gap as it was.
    */
-  boundBy(trade: { readonly firstId: number; readonly time: number }): void {
+  boundBy(trade: { readonly firstId: number; readonly time: number }): Gap | undefined {
     const i = this.open.findIndex((g) => g.openEnded === true && g.toId === trade.firstId - 1)
-    if (i >= 0) this.open[i] = bounded(this.open[i]!, trade.time)
+    if (i < 0) return undefined
+    const was = this.open[i]!
+    this.open[i] = bounded(was, trade.time)
+    return was
   }
 
   /** Whether a window `openTime..closeTime` may hold trades of an open gap. */
