@@ -6,7 +6,7 @@
  * own errors are in Binance's shape; afterwards the runtime still answers and serves exactly the
  * candles it served before.
  */
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import fc from "fast-check"
@@ -157,7 +157,15 @@ const portOf = (context: Context.Context<HttpServer.HttpServer>) => {
   return address._tag === "UnixPathAddress" ? 0 : address.port
 }
 
+/** A dashboard of one page: the static files are served from a folder that exists, whatever else the suite has built. */
+const dashboard = () => {
+  const dir = mkdtempSync(join(tmpdir(), "blockchaincore-fuzz-dashboard-"))
+  writeFileSync(join(dir, "index.html"), "<!doctype html><title>dashboard</title>")
+  return dir
+}
+
 const config = (dataDir: string): LocalRuntimeConfig => ({
+  dashboardDir: dashboard(),
   symbols: undefined,
   wsUrl: "ws://unused",
   restUrl: "http://unused",
@@ -176,6 +184,9 @@ describeWithSharedData("the local HTTP surface under hostile input", () => {
           const port = portOf(yield* Layer.build(localRuntimeBelowProducer(config(dir))))
           const answers = yield* Effect.promise(() => fuzz(port, 11, 150, 30))
           expectNoServerError(answers)
+          // A name longer than any file system's: the file system is not asked (it would fail with ENAMETOOLONG).
+          for (const length of [256, 4_000]) expect((yield* Effect.promise(() => fetch(`http://127.0.0.1:${port}/${"a".repeat(length)}`))).status).toBe(404)
+          expect((yield* Effect.promise(() => fetch(`http://127.0.0.1:${port}/`))).status).toBe(200)
           const health = yield* Effect.promise(() => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json()))
           expect(Schema.decodeUnknownSync(PipelineHealth)(health).status).toBe("connecting")
           expect((yield* Effect.promise(() => fetch(`http://127.0.0.1:${port}/metrics`))).status).toBe(200)
