@@ -36,12 +36,9 @@ export const hardStop = Effect.acquireRelease(
     }
     process.on("SIGINT", onSignal)
     process.on("SIGTERM", onSignal)
-    return { onSignal, patience: () => patience }
+    return { patience: () => patience }
   }),
-  ({ onSignal, patience }) =>
-    Effect.sync(() => {
-      clearTimeout(patience())
-      process.off("SIGINT", onSignal)
-      process.off("SIGTERM", onSignal)
-    })
+  // The handlers stay to the end: a signal arriving after the stop has finished but before the
+  // process has exited would otherwise meet Node's default action and end it without its code.
+  ({ patience }) => Effect.sync(() => clearTimeout(patience()))
 )
