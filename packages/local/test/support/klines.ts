@@ -1,25 +1,11 @@
 /** Klines as the runtime serves them, and as `blockchaincore candles` computes them from the recording. */
 import { Effect, Schema } from "effect"
 import { type KlineRow, klineRow } from "@blockchaincore/core/candle/KlineCsv"
+import { KlineRow as KlineRowSchema } from "@blockchaincore/api/ReadApi"
 import { RECORDING, sharedFile } from "@blockchaincore/testkit/sharedData"
 import { candlesOfFile } from "../../src/candles/CandlesOfFile.ts"
 
-const KlinesResponse = Schema.Array(
-  Schema.Tuple([
-    Schema.Number,
-    Schema.String,
-    Schema.String,
-    Schema.String,
-    Schema.String,
-    Schema.String,
-    Schema.Number,
-    Schema.String,
-    Schema.Number,
-    Schema.String,
-    Schema.String,
-    Schema.String
-  ])
-)
+const KlinesResponse = Schema.Array(KlineRowSchema)
 
 export const klines = async (port: number, symbol: string, interval = "1m", startTime = 0): Promise<ReadonlyArray<KlineRow>> => {
   const res = await fetch(`http://127.0.0.1:${port}/api/v3/klines?symbol=${symbol}&interval=${interval}&startTime=${startTime}&limit=1000`)
