@@ -7,13 +7,15 @@
  * - the dashboard (web/src) imports core and the API's definition only.
  * - the local and AWS runtimes never import each other.
  * - the live producer, the history and the shared adapters never import a runtime.
- * - a package imports only the packages its package.json declares.
+ * - each TypeScript project references what its manifest declares, and resolves our packages by their
+ *   exports maps, so that `tsc -b` rejects an undeclared or upward import (the compiler holds that rule).
  * - no file imports another package's files by relative path: across packages, only by name.
  * - the manifests' dependencies form no cycle (a package's own tests may use testkit, a devDependency).
  * - a service's key names the package, folder and class that define it.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
+import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 
 const ROOT = resolve(import.meta.dirname, "..")
@@ -26,6 +28,18 @@ const sourceFiles = (dir: string): Array<string> =>
     if (statSync(join(ROOT, path)).isDirectory()) return sourceFiles(path)
     return /\.tsx?$/.test(name) && !name.endsWith(".d.ts") ? [path] : []
   })
+
+const PACKAGES = readdirSync(join(ROOT, "packages")).filter((p) => statSync(join(ROOT, "packages", p)).isDirectory())
+
+const Names = Schema.Record(Schema.String, Schema.String)
+const Manifest = Schema.Struct({ dependencies: Schema.optional(Names), devDependencies: Schema.optional(Names), exports: Schema.optional(Names) })
+const Project = Schema.Struct({
+  references: Schema.optional(Schema.Array(Schema.Struct({ path: Schema.String }))),
+  compilerOptions: Schema.optional(Schema.Struct({ paths: Schema.optional(Schema.Record(Schema.String, Schema.Array(Schema.String))) }))
+})
+
+const readJson = <S extends Schema.Top & { readonly DecodingServices: never }>(schema: S, path: string): S["Type"] =>
+  Schema.decodeUnknownSync(schema)(JSON.parse(readFileSync(join(ROOT, path), "utf8")))
 
 const FILES = [...sourceFiles("packages"), ...sourceFiles("scripts"), ...sourceFiles("stacks"), "sst.config.ts"]
 
@@ -113,19 +127,42 @@ describe("the architecture", () => {
     expect(breaking("packages/producer/src/", (e) => e.to.pkg !== "history")).toEqual([])
   })
 
-  it("a package imports only the packages its package.json declares", () => {
-    const undeclared = EDGES.flatMap((e) => {
-      const from = packageOf(e.file)
-      if (from === undefined || e.to.kind !== "package" || e.to.pkg === from) return []
-      const manifest = JSON.parse(readFileSync(join(ROOT, "packages", from, "package.json"), "utf8")) as {
-        dependencies?: Record<string, string>
-        devDependencies?: Record<string, string>
-      }
-      const test = /\/test\/|\.test\.ts$/.test(e.file) || !e.file.startsWith(`packages/${from}/src/`)
-      const declared = { ...manifest.dependencies, ...(test ? manifest.devDependencies : {}) }
-      return `@blockchaincore/${e.to.pkg}` in declared ? [] : [`${e.file} → ${e.specifier}`]
+  it("the compiler knows the manifests: each project references exactly the packages its package.json declares", () => {
+    // `tsc -b` then rejects an import of any other package, and an upward one (scripts/packageGraph.test.ts plants both).
+    const referenced = (config: string) =>
+      readJson(Project, config)
+        .references?.map((r) => relative(ROOT, resolve(ROOT, config, "..", r.path)))
+        .sort() ?? []
+    const mismatched = PACKAGES.flatMap((pkg) => {
+      const manifest = readJson(Manifest, `packages/${pkg}/package.json`)
+      const ours = (deps: Record<string, string> = {}) =>
+        Object.keys(deps).flatMap((d) => (d.startsWith("@blockchaincore/") ? [`packages/${d.slice(16)}`] : []))
+      const runs = ours(manifest.dependencies).sort()
+      const tests = [...new Set([`packages/${pkg}`, ...runs, ...ours(manifest.devDependencies)])].sort()
+      const found = [[`packages/${pkg}/tsconfig.json`, runs, referenced(`packages/${pkg}/tsconfig.json`)] as const]
+      if (existsSync(join(ROOT, "packages", pkg, "test")))
+        found.push([`packages/${pkg}/test/tsconfig.json`, tests, referenced(`packages/${pkg}/test/tsconfig.json`)])
+      return found.flatMap(([config, expected, actual]) =>
+        expected.join() === actual.join() ? [] : [`${config}: references ${actual.join(", ")}; the manifest says ${expected.join(", ")}`]
+      )
     })
-    expect(undeclared).toEqual([])
+    expect(mismatched).toEqual([])
+  })
+
+  it("the compiler resolves our packages as Node does: the base config's paths are the packages' exports maps", () => {
+    // Resolved through node_modules, another package's file would be a library's, and no project would reject it.
+    const expected = Object.fromEntries(
+      PACKAGES.flatMap((pkg) =>
+        Object.entries(readJson(Manifest, `packages/${pkg}/package.json`).exports ?? {}).flatMap(([entry, file]) =>
+          entry === "./package.json" ? [] : [[`@blockchaincore/${pkg}${entry.slice(1)}`, [`./packages/${pkg}${file.slice(1)}`]]]
+        )
+      )
+    )
+    expect(readJson(Project, "tsconfig.base.json").compilerOptions?.paths).toEqual(expected)
+    const built = (readJson(Project, "tsconfig.json").references ?? []).map((r) => r.path)
+    expect(built.sort()).toEqual(
+      [...PACKAGES.flatMap((p) => [`packages/${p}`, ...(existsSync(join(ROOT, "packages", p, "test")) ? [`packages/${p}/test`] : [])]), "scripts"].sort()
+    )
   })
 
   it("no file imports another package's files by relative path", () => {
@@ -134,10 +171,9 @@ describe("the architecture", () => {
   })
 
   it("no cycle in the packages' manifests: what a package needs to run never needs it back", () => {
-    const packages = readdirSync(join(ROOT, "packages")).filter((p) => statSync(join(ROOT, "packages", p)).isDirectory())
     const needs = new Map(
-      packages.map((p) => {
-        const manifest = JSON.parse(readFileSync(join(ROOT, "packages", p, "package.json"), "utf8")) as { dependencies?: Record<string, string> }
+      PACKAGES.map((p) => {
+        const manifest = readJson(Manifest, `packages/${p}/package.json`)
         return [p, Object.keys(manifest.dependencies ?? {}).flatMap((d) => (d.startsWith("@blockchaincore/") ? [d.slice("@blockchaincore/".length)] : []))]
       })
     )
@@ -146,7 +182,7 @@ describe("the architecture", () => {
       if (path.includes(p)) return void cycles.push([...path.slice(path.indexOf(p)), p].join(" → "))
       for (const next of needs.get(p) ?? []) walk(next, [...path, p])
     }
-    for (const p of packages) walk(p, [])
+    for (const p of PACKAGES) walk(p, [])
     expect(cycles).toEqual([])
     // The tests' kit is below every runtime: it may not need one.
     expect(needs.get("testkit")?.filter((d) => ["aws", "local"].includes(d))).toEqual([])

@@ -24,7 +24,7 @@ import { linkedName } from "../runtime/LinkedResources.ts"
 import { archiveUrlOf, BackfillEnvironment } from "./BackfillEnvironment.ts"
 import { layerS3BackfillLedger } from "./S3BackfillLedger.ts"
 
-class BackfillTaskError extends Schema.TaggedError<BackfillTaskError>()("BackfillTaskError", { message: Schema.String }) {}
+export class BackfillTaskError extends Schema.TaggedError<BackfillTaskError>()("BackfillTaskError", { message: Schema.String }) {}
 
 export const runBackfillTask = (environment: Readonly<Record<string, string | undefined>>) =>
   Effect.gen(function* () {

@@ -34,7 +34,7 @@ import { encodeHeartbeat, HEARTBEAT_EVERY_MILLIS } from "./Heartbeat.ts"
 import { ProducerEnvironment, type ProducerSettings, producerSettings } from "./ProducerEnvironment.ts"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
-class ProducerConfigError extends Schema.TaggedError<ProducerConfigError>()("ProducerConfigError", {
+export class ProducerConfigError extends Schema.TaggedError<ProducerConfigError>()("ProducerConfigError", {
   message: Schema.String
 }) {}
 

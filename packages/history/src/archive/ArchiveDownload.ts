@@ -20,13 +20,13 @@ import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 export class NotPublished extends Schema.TaggedError<NotPublished>()("NotPublished", { url: Schema.String }) {}
 
 /** The file could not be fetched or verified, after the retries. */
-class DownloadFailed extends Schema.TaggedError<DownloadFailed>()("DownloadFailed", {
+export class DownloadFailed extends Schema.TaggedError<DownloadFailed>()("DownloadFailed", {
   url: Schema.String,
   message: Schema.String
 }) {}
 
 /** A transient failure, retried: a cut connection, a 5xx, a digest that does not match. */
-class Transient extends Schema.TaggedError<Transient>()("Transient", { message: Schema.String }) {}
+export class Transient extends Schema.TaggedError<Transient>()("Transient", { message: Schema.String }) {}
 
 interface Downloaded {
   readonly path: string

@@ -11,7 +11,7 @@ import { Schema, Stream } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { lineChunks } from "@blockchaincore/adapters/chunks/lineChunks"
 
-class ZipError extends Schema.TaggedError<ZipError>()("ZipError", {
+export class ZipError extends Schema.TaggedError<ZipError>()("ZipError", {
   path: Schema.String,
   message: Schema.String
 }) {}

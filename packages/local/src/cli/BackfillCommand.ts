@@ -28,10 +28,10 @@ const boundHeapGrowth = Effect.sync(() => setFlagsFromString("--heap-growing-per
 
 const yesterday = (now: number) => utcDayOf(now - DAY_MILLIS)
 
-class BackfillRangeError extends Schema.TaggedError<BackfillRangeError>()("BackfillRangeError", { message: Schema.String }) {}
+export class BackfillRangeError extends Schema.TaggedError<BackfillRangeError>()("BackfillRangeError", { message: Schema.String }) {}
 
 /** Some files could not be loaded; what was loaded stays, and the same command retries the rest. */
-class BackfillIncomplete extends Schema.TaggedError<BackfillIncomplete>()("BackfillIncomplete", { message: Schema.String }) {}
+export class BackfillIncomplete extends Schema.TaggedError<BackfillIncomplete>()("BackfillIncomplete", { message: Schema.String }) {}
 
 export const backfillCommand = Command.make(
   "backfill",

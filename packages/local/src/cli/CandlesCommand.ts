@@ -15,9 +15,9 @@ import { readableFile } from "../paths/PathChecks.ts"
 const EXIT_ROWS_REJECTED = 3
 
 /** A file, or a `--symbol` of it, that gives no candle: said, rather than printing nothing. */
-class NoTrades extends Schema.TaggedError<NoTrades>()("NoTrades", { message: Schema.String }) {}
+export class NoTrades extends Schema.TaggedError<NoTrades>()("NoTrades", { message: Schema.String }) {}
 
-class RowsRejected extends Schema.TaggedError<RowsRejected>()("RowsRejected", {
+export class RowsRejected extends Schema.TaggedError<RowsRejected>()("RowsRejected", {
   path: Schema.String,
   rejected: Schema.Int,
   lines: Schema.Int

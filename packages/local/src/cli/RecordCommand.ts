@@ -12,7 +12,7 @@ import { positiveInt, symbolsFlag, wsUrlFlag } from "./flags.ts"
 import { writableFile } from "../paths/PathChecks.ts"
 
 /** The file to record into cannot be written. */
-class RecordFileError extends Schema.TaggedError<RecordFileError>()("RecordFileError", { message: Schema.String }) {}
+export class RecordFileError extends Schema.TaggedError<RecordFileError>()("RecordFileError", { message: Schema.String }) {}
 
 export const recordCommand = Command.make(
   "record",

@@ -24,7 +24,7 @@ import { stagedBodyOf, stagedRows } from "@blockchaincore/adapters/formats/Stage
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { utcDayOf as dateOf } from "@blockchaincore/core/time/UtcTime"
 
-class QueryFailed extends Schema.TaggedError<QueryFailed>()("QueryFailed", { message: Schema.String }) {}
+export class QueryFailed extends Schema.TaggedError<QueryFailed>()("QueryFailed", { message: Schema.String }) {}
 
 interface QueryResult {
   readonly columns: ReadonlyArray<string>

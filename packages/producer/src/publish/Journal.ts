@@ -11,7 +11,7 @@ import { Context, Effect, Layer, Schema } from "effect"
 import { TradeBatchFromJson, type TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
-class JournalError extends Schema.TaggedError<JournalError>()("JournalError", {
+export class JournalError extends Schema.TaggedError<JournalError>()("JournalError", {
   path: Schema.String,
   message: Schema.String
 }) {}
