@@ -1,7 +1,7 @@
 /**
  * The DynamoDB candle store against dynalite (a DynamoDB that runs here), over HTTP with the real
  * SDK, where DynamoDB differs from other stores: a write of more than its 25 items a batch is
- * split. What every store does is its port's contract (storeContracts.test.ts).
+ * split. What every store does is its port's contract (portContracts.test.ts).
  */
 import { Effect } from "effect"
 import { describe, expect, layer } from "@effect/vitest"

@@ -18,11 +18,17 @@ export const withFresh =
     }
   }
 
-/** An adapter built as a layer (SQLite's, which open their file in a scope) as a fresh store. */
-export const freshFromLayer = async <I, S, E>(tag: Context.Key<I, S>, layer: Layer.Layer<I, E>): Promise<Fresh<S>> => {
+/** The services a layer builds, in a scope of their own (SQLite's adapters open their file in it), closed by `close`. */
+export const freshContext = async <I, E>(layer: Layer.Layer<I, E>): Promise<Fresh<Context.Context<I>>> => {
   const scope = await Effect.runPromise(Scope.make())
   const context = await Effect.runPromise(Layer.buildWithScope(layer, scope))
-  return { store: Context.get(context, tag), close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+  return { store: context, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+}
+
+/** An adapter built as a layer as a fresh store. */
+export const freshFromLayer = async <I, S, E>(tag: Context.Key<I, S>, layer: Layer.Layer<I, E>): Promise<Fresh<S>> => {
+  const { store: context, close } = await freshContext(layer)
+  return { store: Context.get(context, tag), close }
 }
 
 export const run = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => Effect.runPromise(effect)

@@ -1,0 +1,76 @@
+/**
+ * Every port's contract (testkit/contracts) on AWS's adapters: the stores against dynalite with
+ * the stage's tables, the trades queue against a FIFO queue on fauxqs.
+ */
+import { alertConditionsContract } from "@blockchaincore/testkit/contracts/alertConditionsContract"
+import { candleStoreContract } from "@blockchaincore/testkit/contracts/candleStoreContract"
+import { engineStateStoreContract } from "@blockchaincore/testkit/contracts/engineStateStoreContract"
+import { eventHistoryContract } from "@blockchaincore/testkit/contracts/eventHistoryContract"
+import { startDynalite } from "@blockchaincore/testkit/awsStandIns"
+import type { TableKeys } from "../src/dynamodb/Tables.ts"
+import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, tablesNamed } from "../src/dynamodb/Tables.ts"
+import { makeDynamoAlertConditions } from "../src/dynamodb/DynamoAlertConditions.ts"
+import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
+import { makeDynamoEngineStateStore } from "../src/dynamodb/DynamoEngineStateStore.ts"
+import { makeDynamoEventHistory } from "../src/dynamodb/DynamoEventHistory.ts"
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
+import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
+import { Schema } from "effect"
+import { startFauxqs } from "fauxqs"
+import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
+import { tradeQueueContract } from "@blockchaincore/testkit/contracts/tradeQueueContract"
+import { TEST_CREDENTIALS } from "@blockchaincore/testkit/wireFake"
+import { TradeBatchFromMessageBody } from "../src/sqs/MessageBody.ts"
+import { makeSqsTradeQueue, TRACEPARENT_ATTRIBUTE } from "../src/sqs/SqsTradeQueue.ts"
+
+/** A dynalite of its own with one table, "contract". */
+const onDynalite =
+  <S>(keys: TableKeys, make: (client: DynamoDBClient) => S) =>
+  async () => {
+    const dynamo = await startDynalite(tablesNamed({ contract: keys }))
+    return { store: make(dynamo.client), close: dynamo.close }
+  }
+
+candleStoreContract(
+  "DynamoDB",
+  onDynalite(CANDLES_TABLE, (client) => makeDynamoCandleStore({ client, candlesTable: "contract" }))
+)
+engineStateStoreContract(
+  "DynamoDB",
+  onDynalite(STATE_TABLE, (client) => makeDynamoEngineStateStore({ client, stateTable: "contract" }))
+)
+alertConditionsContract(
+  "DynamoDB",
+  onDynalite(ALERT_CONDITIONS_TABLE, (client) => makeDynamoAlertConditions(client, "contract"))
+)
+eventHistoryContract(
+  "DynamoDB",
+  onDynalite(HISTORY_TABLE, (client) => makeDynamoEventHistory(client, "contract"))
+)
+
+tradeQueueContract("SQS FIFO", async () => {
+  const fauxqs = await startFauxqs({ port: 0, host: "127.0.0.1", logger: false })
+  const endpoint = `http://127.0.0.1:${fauxqs.port}`
+  const client = new SQSClient({ endpoint, region: "us-east-1", credentials: TEST_CREDENTIALS })
+  await client.send(new CreateQueueCommand({ QueueName: "trades.fifo", Attributes: { FifoQueue: "true" } }))
+  const queueUrl = `${endpoint}/000000000000/trades.fifo`
+  // As the pipe reads it: ten at a time, each deleted once read, so its group's next is handed out
+  // (bounded: 100 receives); the trace context travels beside the body, as a message attribute.
+  const receiveAll = async () => {
+    const received: Array<TradeBatch> = []
+    for (let i = 0; i < 100; i++) {
+      const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: [TRACEPARENT_ATTRIBUTE] }))
+      if (Messages.length === 0) return received
+      for (const m of Messages) {
+        const traceparent = m.MessageAttributes?.[TRACEPARENT_ATTRIBUTE]?.StringValue
+        received.push({ ...Schema.decodeUnknownSync(TradeBatchFromMessageBody)(m.Body), ...(traceparent === undefined ? {} : { traceparent }) })
+      }
+      await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })) }))
+    }
+    throw new Error("the queue still held messages after 100 receives")
+  }
+  return {
+    store: { queue: makeSqsTradeQueue({ client, queueUrl, maxAttempts: 3, baseDelayMillis: 10 }), receiveAll },
+    close: () => fauxqs.stop()
+  }
+})
