@@ -41,7 +41,9 @@ eventBusContract("EventBridge", async () => {
       const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.get(name), MaxNumberOfMessages: 10 }))
       if (Messages.length === 0) return events
       for (const m of Messages) events.push(Schema.decodeUnknownSync(Schema.fromJsonString(BusEvent))(m.Body).detail)
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queues.get(name), Entries: Messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })) }))
+      await sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: queues.get(name), Entries: Messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })) })
+      )
     }
     throw new Error(`${name}'s queue still held messages after 50 receives`)
   }

@@ -1,12 +1,22 @@
 /**
  * Every port's contract (testkit/contracts) on AWS's adapters: the stores against dynalite with
- * the stage's tables, the trades queue against a FIFO queue on fauxqs.
+ * the stage's tables, the trades queue against a FIFO queue on fauxqs, the archive against s3rver.
  */
 import { alertConditionsContract } from "@blockchaincore/testkit/contracts/alertConditionsContract"
 import { candleStoreContract } from "@blockchaincore/testkit/contracts/candleStoreContract"
 import { engineStateStoreContract } from "@blockchaincore/testkit/contracts/engineStateStoreContract"
 import { eventHistoryContract } from "@blockchaincore/testkit/contracts/eventHistoryContract"
-import { startDynalite } from "@blockchaincore/testkit/awsStandIns"
+import { startDynalite, startS3rver } from "@blockchaincore/testkit/awsStandIns"
+import { freshContext } from "@blockchaincore/testkit/contracts/freshStore"
+import { tradeArchiveContract } from "@blockchaincore/testkit/contracts/tradeArchiveContract"
+import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
+import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
+import { GetObjectCommand, NoSuchKey } from "@aws-sdk/client-s3"
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
+import { layerS3TradeArchive } from "../src/s3/S3TradeArchive.ts"
+import { ARCHIVE_PREFIX, layerS3TradeStaging } from "../src/s3/S3TradeStaging.ts"
 import type { TableKeys } from "../src/dynamodb/Tables.ts"
 import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, tablesNamed } from "../src/dynamodb/Tables.ts"
 import { makeDynamoAlertConditions } from "../src/dynamodb/DynamoAlertConditions.ts"
@@ -15,7 +25,7 @@ import { makeDynamoEngineStateStore } from "../src/dynamodb/DynamoEngineStateSto
 import { makeDynamoEventHistory } from "../src/dynamodb/DynamoEventHistory.ts"
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
-import { Schema } from "effect"
+import { Context, Layer, Schema } from "effect"
 import { startFauxqs } from "fauxqs"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { tradeQueueContract } from "@blockchaincore/testkit/contracts/tradeQueueContract"
@@ -59,18 +69,49 @@ tradeQueueContract("SQS FIFO", async () => {
   const receiveAll = async () => {
     const received: Array<TradeBatch> = []
     for (let i = 0; i < 100; i++) {
-      const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: [TRACEPARENT_ATTRIBUTE] }))
+      const { Messages = [] } = await client.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: [TRACEPARENT_ATTRIBUTE] })
+      )
       if (Messages.length === 0) return received
       for (const m of Messages) {
         const traceparent = m.MessageAttributes?.[TRACEPARENT_ATTRIBUTE]?.StringValue
         received.push({ ...Schema.decodeUnknownSync(TradeBatchFromMessageBody)(m.Body), ...(traceparent === undefined ? {} : { traceparent }) })
       }
-      await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })) }))
+      await client.send(
+        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })) })
+      )
     }
     throw new Error("the queue still held messages after 100 receives")
   }
   return {
     store: { queue: makeSqsTradeQueue({ client, queueUrl, maxAttempts: 3, baseDelayMillis: 10 }), receiveAll },
     close: () => fauxqs.stop()
+  }
+})
+
+tradeArchiveContract("S3", async () => {
+  const s3 = await startS3rver("archive")
+  const { store: built, close } = await freshContext(
+    Layer.merge(layerS3TradeArchive({ client: s3.client, bucket: "archive" }), layerS3TradeStaging({ client: s3.client, bucket: "archive" }))
+  )
+  const scratch = mkdtempSync(join(tmpdir(), "archive-contract-"))
+  // Downloaded as Athena or a user would read it.
+  const fileOf = async (key: string) => {
+    const object = await s3.client.send(new GetObjectCommand({ Bucket: "archive", Key: `${ARCHIVE_PREFIX}${key}` })).catch((e: unknown) => {
+      if (e instanceof NoSuchKey) return undefined
+      throw e
+    })
+    if (object === undefined) return undefined
+    const file = join(scratch, key)
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(file, (await object.Body?.transformToByteArray()) ?? new Uint8Array())
+    return file
+  }
+  return {
+    store: { staging: Context.get(built, TradeStaging), archive: Context.get(built, TradeArchive), fileOf },
+    close: async () => {
+      await close()
+      await s3.close()
+    }
   }
 })

@@ -15,6 +15,12 @@ import { tradeQueueContract } from "@blockchaincore/testkit/contracts/tradeQueue
 import { Context, Effect, Exit, Scope, Stream } from "effect"
 import { eventBusContract, SUBSCRIBERS } from "@blockchaincore/testkit/contracts/eventBusContract"
 import { InProcessEventBus } from "../src/memory/InProcessEventBus.ts"
+import { existsSync } from "node:fs"
+import { dirname } from "node:path"
+import { TradeArchive } from "@blockchaincore/core/ports/TradeArchive"
+import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
+import { tradeArchiveContract } from "@blockchaincore/testkit/contracts/tradeArchiveContract"
+import { layerDuckdbTradeArchive } from "../src/duckdb/DuckdbTradeArchive.ts"
 import { TradeQueue } from "@blockchaincore/core/ports/TradeQueue"
 import { LocalTradeQueue } from "../src/sqlite/SqliteTradeQueue.ts"
 import { layerSqliteAlertConditions } from "../src/sqlite/SqliteAlertConditions.ts"
@@ -34,7 +40,10 @@ tradeQueueContract("SQLite", async () => {
   const local = Context.get(built, LocalTradeQueue)
   return {
     // What the local pipe takes: each shard's batches, oldest first.
-    store: { queue: Context.get(built, TradeQueue), receiveAll: async () => local.shardsWithBatches().flatMap((shard) => local.take(shard, Number.POSITIVE_INFINITY)) },
+    store: {
+      queue: Context.get(built, TradeQueue),
+      receiveAll: async () => local.shardsWithBatches().flatMap((shard) => local.take(shard, Number.POSITIVE_INFINITY))
+    },
     close
   }
 })
@@ -49,7 +58,19 @@ eventBusContract("in process", async () => {
   const delivered = (name: string, lastId: string) => {
     const events = subscriptions.get(name)
     if (events === undefined) throw new Error(`no subscriber ${name}`)
-    return Effect.runPromise(events.pipe(Stream.takeUntil((e) => e.id === lastId), Stream.runCollect))
+    return Effect.runPromise(
+      events.pipe(
+        Stream.takeUntil((e) => e.id === lastId),
+        Stream.runCollect
+      )
+    )
   }
   return { store: { bus, delivered }, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+})
+
+tradeArchiveContract("local files", async () => {
+  const root = dirname(file("archive"))
+  const { store: built, close } = await freshContext(layerDuckdbTradeArchive(root))
+  const fileOf = async (key: string) => (existsSync(join(root, key)) ? join(root, key) : undefined)
+  return { store: { staging: Context.get(built, TradeStaging), archive: Context.get(built, TradeArchive), fileOf }, close }
 })
