@@ -1,6 +1,7 @@
 /**
  * Every port's contract (testkit/contracts) on AWS's adapters: the stores against dynalite with
- * the stage's tables, the trades queue against a FIFO queue on fauxqs, the archive against s3rver.
+ * the stage's tables, the trades queue against a FIFO queue on fauxqs, the archive against s3rver,
+ * the notifier against an SNS topic on fauxqs with a queue subscribed, as a mailbox would be.
  */
 import { alertConditionsContract } from "@blockchaincore/testkit/contracts/alertConditionsContract"
 import { candleStoreContract } from "@blockchaincore/testkit/contracts/candleStoreContract"
@@ -24,7 +25,10 @@ import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
 import { makeDynamoEngineStateStore } from "../src/dynamodb/DynamoEngineStateStore.ts"
 import { makeDynamoEventHistory } from "../src/dynamodb/DynamoEventHistory.ts"
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb"
-import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns"
+import { notifierContract } from "@blockchaincore/testkit/contracts/notifierContract"
+import { makeSnsNotifier } from "../src/sns/SnsNotifier.ts"
 import { Context, Layer, Schema } from "effect"
 import { startFauxqs } from "fauxqs"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
@@ -114,4 +118,40 @@ tradeArchiveContract("S3", async () => {
       await s3.close()
     }
   }
+})
+
+/** An SNS notification as a subscribed queue holds it (not raw): what an e-mail shows is its subject and message. */
+const SnsDelivery = Schema.fromJsonString(
+  Schema.Struct({
+    Subject: Schema.optionalKey(Schema.String),
+    Message: Schema.String,
+    MessageAttributes: Schema.optionalKey(Schema.Record(Schema.String, Schema.Struct({ Value: Schema.String })))
+  })
+)
+
+notifierContract("SNS", async () => {
+  const fauxqs = await startFauxqs({ port: 0, host: "127.0.0.1", logger: false })
+  const config = { endpoint: `http://127.0.0.1:${fauxqs.port}`, region: "us-east-1", credentials: TEST_CREDENTIALS }
+  const sns = new SNSClient(config)
+  const sqs = new SQSClient(config)
+  const topicArn = (await sns.send(new CreateTopicCommand({ Name: "alerts" }))).TopicArn ?? ""
+  await sqs.send(new CreateQueueCommand({ QueueName: "inbox" }))
+  const inbox = `${config.endpoint}/000000000000/inbox`
+  const inboxArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: inbox, AttributeNames: ["QueueArn"] }))).Attributes?.["QueueArn"] ?? ""
+  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: inboxArn }))
+  const received: Array<{ text: string; urgent: boolean }> = []
+  // Bounded: 20 receives of what the inbox holds now.
+  const receive = async () => {
+    for (let i = 0; i < 20; i++) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10 }))
+      if (Messages.length === 0) return received
+      for (const m of Messages) {
+        const note = Schema.decodeUnknownSync(SnsDelivery)(m.Body)
+        received.push({ text: `${note.Subject ?? ""}\n${note.Message}`, urgent: note.MessageAttributes?.["severity"]?.Value !== "info" })
+      }
+      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: inbox, Entries: Messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })) }))
+    }
+    throw new Error("the inbox still held messages after 20 receives")
+  }
+  return { store: { notifier: makeSnsNotifier({ client: sns, topicArn, maxAttempts: 3, baseDelayMillis: 10 }), received: receive }, close: () => fauxqs.stop() }
 })

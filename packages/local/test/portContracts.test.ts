@@ -12,7 +12,10 @@ import { engineStateStoreContract } from "@blockchaincore/testkit/contracts/engi
 import { eventHistoryContract } from "@blockchaincore/testkit/contracts/eventHistoryContract"
 import { freshContext, freshFromLayer } from "@blockchaincore/testkit/contracts/freshStore"
 import { tradeQueueContract } from "@blockchaincore/testkit/contracts/tradeQueueContract"
-import { Context, Effect, Exit, Scope, Stream } from "effect"
+import { Context, Effect, Exit, Logger, LogLevel, Scope, Stream } from "effect"
+import { Notifier } from "@blockchaincore/core/ports/Notifier"
+import { notifierContract } from "@blockchaincore/testkit/contracts/notifierContract"
+import { layerLogNotifier } from "../src/log/LogNotifier.ts"
 import { eventBusContract, SUBSCRIBERS } from "@blockchaincore/testkit/contracts/eventBusContract"
 import { InProcessEventBus } from "../src/memory/InProcessEventBus.ts"
 import { existsSync } from "node:fs"
@@ -73,4 +76,20 @@ tradeArchiveContract("local files", async () => {
   const { store: built, close } = await freshContext(layerDuckdbTradeArchive(root))
   const fileOf = async (key: string) => (existsSync(join(root, key)) ? join(root, key) : undefined)
   return { store: { staging: Context.get(built, TradeStaging), archive: Context.get(built, TradeArchive), fileOf }, close }
+})
+
+notifierContract("the terminal's log", async () => {
+  const { store: built, close } = await freshContext(layerLogNotifier)
+  const notifier = Context.get(built, Notifier)
+  const lines: Array<{ text: string; urgent: boolean }> = []
+  // The log is this channel: what it prints, at the level it prints it.
+  const terminal = Logger.layer([
+    Logger.make(({ message, logLevel }) =>
+      lines.push({ text: (Array.isArray(message) ? message : [message]).map(String).join(" "), urgent: LogLevel.isGreaterThanOrEqualTo(logLevel, "Warn") })
+    )
+  ])
+  return {
+    store: { notifier: { channel: notifier.channel, notify: (n) => notifier.notify(n).pipe(Effect.provide(terminal)) }, received: async () => lines },
+    close
+  }
 })
