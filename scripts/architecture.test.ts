@@ -112,6 +112,19 @@ describe("the architecture", () => {
     ).toEqual([])
   })
 
+  it("the runtimes run the pipeline's stages, never their parts: the pipeline is composed in one file", () => {
+    // What a stage is made of (the resumed producer, the warm start, the instruments, the hops) is
+    // decided in pipeline/Pipeline.ts; a runtime that reached past it could drift from the other.
+    const parts = [/^@blockchaincore\/producer\/ResumedProducer$/, /^@blockchaincore\/history\/warmStart\//, /^@blockchaincore\/pipeline\/Instruments$/]
+    for (const prefix of ["packages/local/src/", "packages/aws/src/", "scripts/"]) {
+      expect(breaking(prefix, (e) => !parts.some((p) => p.test(e.specifier)))).toEqual([])
+    }
+    const hops = FILES.filter((f) => /^packages\/(local|aws)\/src\//.test(f)).filter((f) =>
+      /timedHop\(\s*"(enrich|process|consume)"/.test(readFileSync(join(ROOT, f), "utf8"))
+    )
+    expect(hops).toEqual([])
+  })
+
   it("the local and AWS runtimes never import each other", () => {
     expect(breaking("packages/local/", (e) => e.to.pkg !== "aws")).toEqual([])
     expect(breaking("packages/aws/", (e) => e.to.pkg !== "local")).toEqual([])
@@ -119,7 +132,7 @@ describe("the architecture", () => {
 
   it("the producer, the history and the shared adapters import no runtime, and not each other's insides", () => {
     const runtimes = new Set(["local", "aws", "web"])
-    for (const pkg of ["producer", "history", "adapters", "replay"]) {
+    for (const pkg of ["producer", "history", "adapters", "replay", "pipeline"]) {
       expect(breaking(`packages/${pkg}/src/`, (e) => e.to.pkg === undefined || !runtimes.has(e.to.pkg))).toEqual([])
     }
     expect(breaking("packages/adapters/src/", (e) => e.to.pkg === undefined || e.to.pkg === "adapters" || e.to.pkg === "core")).toEqual([])

@@ -5,10 +5,11 @@
  * packages, never in the checkout a developer is working in.
  */
 import { execFile } from "node:child_process"
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { promisify } from "node:util"
+import { Schema } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 
 const ROOT = resolve(import.meta.dirname, "..")
@@ -37,6 +38,14 @@ const plant = (file: string, specifier: string) => {
 }
 
 describe("tsc -b holds the package graph", () => {
+  it("is the type check `npm run typecheck` runs, and `npm test` runs before any test", () => {
+    const scripts = Schema.decodeUnknownSync(Schema.fromJsonString(Schema.Struct({ scripts: Schema.Record(Schema.String, Schema.String) })))(
+      readFileSync(join(ROOT, "package.json"), "utf8")
+    ).scripts
+    expect(scripts["typecheck"]).toMatch(/&& tsc -b && tsc -p stacks$/)
+    expect(scripts["test"]).toMatch(/&& tsc -b && tsc -p stacks && vitest run$/)
+  })
+
   it("builds the packages as they are", async () => {
     expect(await build("packages/services")).toEqual({ failed: false, output: "" })
   })

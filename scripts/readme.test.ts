@@ -120,6 +120,7 @@ const asCli = (command: string): Array<string> => {
 const NOT_HERE: ReadonlyArray<readonly [RegExp, string]> = [
   [/^npm (install|test)$|^npm (ci|install) && npm test$/, "installs, or runs this very test suite"],
   [/^npm run test:unit$/, "runs a tier of this very test suite: scripts/testTiers.test.ts checks the script"],
+  [/^npm run typecheck$/, "the type check npm test runs first; scripts/packageGraph.test.ts checks the script and runs tsc -b on planted imports"],
   [/^npm run format$/, "rewrites the source files; npm test runs its check (scripts/testTiers.test.ts checks both)"],
   [/^npm start$/, "live Binance, which this machine cannot reach: the same command on loopback is run below"],
   [/^npm run bench$/, "minutes of measurement; it writes docs/benchmarks.md"],

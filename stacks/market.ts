@@ -23,7 +23,7 @@ import {
   VISIBILITY_TIMEOUT_SECONDS
 } from "@blockchaincore/aws/sqs/TradesQueueReceipts"
 
-export const market = (storage: Storage, events: Events, grants: Grants, config: Pick<DeployConfig, "tracing">) => {
+export const market = (storage: Storage, events: Events, grants: Grants, config: Pick<DeployConfig, "tracing" | "symbols">) => {
   const encrypted = { sqsManagedSseEnabled: true }
   const deadLetter = new sst.aws.Queue("TradesDeadLetter", {
     fifo: true,
@@ -46,7 +46,8 @@ export const market = (storage: Storage, events: Events, grants: Grants, config:
     ...baseFunction,
     handler: `${HANDLERS}/enrichment.handler`,
     nodejs: nodejsFor({ duckDb: false, outboundHttp: true }),
-    environment: tracedEnvironment(config),
+    // The instruments of the symbols the producer streams are asked of Binance at a cold start.
+    environment: { ...tracedEnvironment(config), SYMBOLS: config.symbols.join(",") },
     description: "Pipe enrichment: decodes trade batches, drops trades already applied, adds instruments and large-trade flags",
     timeout: `${PIPE_FUNCTION_TIMEOUT_SECONDS} seconds`,
     link: [storage.candles, storage.engineState],

@@ -12,7 +12,7 @@ import { Effect, Layer } from "effect"
 import { InProcessEventBus } from "@blockchaincore/local/memory/InProcessEventBus"
 import { SqliteTradeQueue } from "@blockchaincore/local/sqlite/SqliteTradeQueue"
 import { DEFAULT_BATCHER } from "@blockchaincore/producer/batching/Batcher"
-import { runResumedProducer } from "@blockchaincore/producer/ResumedProducer"
+import { produce } from "@blockchaincore/pipeline/Pipeline"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { Journal } from "@blockchaincore/producer/publish/Journal"
 import { BENCH_DIR, startFramedServerProcess } from "./replayServerProcess.ts"
@@ -38,7 +38,7 @@ const steady = await Effect.runPromise(
   Effect.scoped(
     Effect.gen(function* () {
       const steadyQueue = new SqliteTradeQueue()
-      const handle = yield* runResumedProducer({ symbols, wsUrl: `ws://127.0.0.1:${paced.port}`, states: undefined }).pipe(
+      const handle = yield* produce({ symbols, wsUrl: `ws://127.0.0.1:${paced.port}`, states: undefined }).pipe(
         Effect.provide(
           Layer.mergeAll(
             steadyQueue.layer(),
@@ -74,9 +74,7 @@ const floodRun = async (symbolList: ReadonlyArray<string>, journal: string) => {
     Effect.scoped(
       Effect.gen(function* () {
         const started = Date.now()
-        const handle = yield* runResumedProducer({ symbols: symbolList, wsUrl: url, states: undefined }).pipe(
-          Effect.provide(restAt(url.replace("ws://", "http://")))
-        )
+        const handle = yield* produce({ symbols: symbolList, wsUrl: url, states: undefined }).pipe(Effect.provide(restAt(url.replace("ws://", "http://"))))
         const deadline = Date.now() + 300_000
         // A consumer takes the batches as they come, as the pipe does: the producer's memory is its own.
         let peakRss = 0

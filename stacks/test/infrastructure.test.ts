@@ -375,6 +375,10 @@ describe("the infrastructure program, offline", () => {
     expect(container.environment).toEqual(
       expect.arrayContaining([{ name: "STATE_TABLE", value: one(dev, "aws:dynamodb/table:Table", "EngineStateTable").physical }])
     )
+    // The pipe's enrichment asks Binance for the instruments of the symbols the producer streams, at its cold start.
+    const symbols = container.environment.find((v: { name: string }) => v.name === "SYMBOLS")?.value
+    expect(symbols).toMatch(/^[A-Z]+(,[A-Z]+)+$/)
+    expect(one(dev, "aws:lambda/function:Function", "EnrichmentFunction").inputs["environment"]).toMatchObject({ variables: { SYMBOLS: symbols } })
     // The backfill: the same image's other program, a task definition run on demand (no service).
     const backfill = one(dev, "aws:ecs/taskDefinition:TaskDefinition", "BackfillTask")
     expect(backfill.inputs).toMatchObject({ requiresCompatibilities: ["FARGATE"], runtimePlatform: { cpuArchitecture: "ARM64" } })

@@ -105,6 +105,13 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${fauxqs.port}`,
     ...linkedResources({ Alerts: { arn: topic, type: "sst.aws.SnsTopic" }, WebhookUrl: { value: "none", type: "sst.sst.Secret" } })
   })
+  // A Binance-protocol server serving the recording, up before any function runs: the enrichment
+  // asks it for the instruments of the stage's symbols (SYMBOLS, as the stack sets it) at its cold
+  // start, the reconciliation for Binance's klines, and the producer streams from it.
+  const replay = new ReplayServer(frames, { pingIntervalMillis: 1_000 })
+  const port = await replay.listen()
+  process.env["BINANCE_REST_URL"] = `http://127.0.0.1:${port}`
+  process.env["SYMBOLS"] = [...new Set(frames.map((f) => f.trade.symbol))].join(",")
   const enrichment = (await import("../src/handlers/enrichment.ts")).handler
   const processor = (await import("../src/handlers/processor.ts")).handler
   pipe = startPipe(sqs, queueUrl, await queueArn(queueUrl), { enrichment, target: processor }, { deliverTwice: true, outagePolls: OUTAGE_RECEIPTS })
@@ -114,11 +121,7 @@ beforeAll(async () => {
     new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "this is not a trade batch", MessageGroupId: "BTCUSDT", MessageDeduplicationId: "poison" })
   )
 
-  // The producer, streaming the recording from a Binance-protocol server into the FIFO queue.
-  const replay = new ReplayServer(frames, { pingIntervalMillis: 1_000 })
-  const port = await replay.listen()
-  // The reconciliation asks the same server for Binance's klines.
-  process.env["BINANCE_REST_URL"] = `http://127.0.0.1:${port}`
+  // The producer, streaming the recording into the FIFO queue.
   const journal = mkdtempSync(join(tmpdir(), "aws-path-journal-"))
   const layers = Layer.mergeAll(
     layerSqsTradeQueue({ client: sqs, queueUrl, maxAttempts: 3, baseDelayMillis: 20 }),

@@ -15,6 +15,7 @@ import { HistoricalTradesFromJson, tradeOfRest } from "@blockchaincore/core/bina
 import { LIST_SYMBOLS_UP_TO, type TickerLastId, TickerLastIdsFromJson, tickerWeight } from "@blockchaincore/core/binance/RestTicker"
 import { EXCHANGE_INFO_WEIGHT, SymbolStatusesFromJson } from "@blockchaincore/core/binance/SymbolStatus"
 import { ErrorBodyFromJson } from "@blockchaincore/core/binance/ErrorBody"
+import { type ExchangeInfo, ExchangeInfoFromJson } from "@blockchaincore/core/binance/Instrument"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { candleOfRestKline, RestKlinesFromJson } from "@blockchaincore/core/binance/RestKline"
 import { AGG_TRADES_WEIGHT, AggTradesFromJson, type RestAggTrade } from "@blockchaincore/core/binance/RestAggTrade"
@@ -144,6 +145,11 @@ export class BinanceRest {
     return this.get(`/api/v3/exchangeInfo?${symbolsParam(symbols)}showPermissionSets=false`, EXCHANGE_INFO_WEIGHT, SymbolStatusesFromJson).pipe(
       Effect.map((info) => ({ serverTime: info.serverTime, statuses: new Map([...onlyAsked(symbols, info.symbols)].map(([symbol, s]) => [symbol, s.status])) }))
     )
+  }
+
+  /** `symbols`' instruments (their assets and trading rules), from one exchangeInfo request. */
+  exchangeInfo(symbols: ReadonlyArray<string>): Effect.Effect<ExchangeInfo, RestError> {
+    return this.get(`/api/v3/exchangeInfo?${symbolsParam(symbols)}showPermissionSets=false`, EXCHANGE_INFO_WEIGHT, ExchangeInfoFromJson)
   }
 
   /** A GET within the weight budget, retried on network failures and on Binance's Retry-After, its body decoded by `schema`. */

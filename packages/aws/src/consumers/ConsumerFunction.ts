@@ -6,7 +6,7 @@
  * the subscription's failure destination.
  */
 import { Context, Effect, Layer, ManagedRuntime, Option, Schema } from "effect"
-import { timedHop } from "@blockchaincore/core/tracing/Hops"
+import { consume } from "@blockchaincore/pipeline/Pipeline"
 import { TraceParent } from "@blockchaincore/core/tracing/TraceParent"
 import { flushed, functionTracing } from "../runtime/Tracing.ts"
 import { DomainEvent, EVENT_SOURCE } from "@blockchaincore/core/events/DomainEvent"
@@ -53,12 +53,11 @@ export const consumerOn =
                 Effect.as("malformed" as const)
               )
             const traceparent = Option.getOrUndefined(Schema.decodeUnknownOption(Traced)(event))?.detail.traceparent
-            const handled = (yield* Handler)(decoded.success.detail).pipe(
+            yield* consume(name, yield* Handler)(decoded.success.detail, traceparent).pipe(
               Effect.mapError((e) => new ConsumerFailed({ consumer: name, message: `consumer ${name}: ${e._tag}: ${e.message}` })),
               // Counted before Lambda retries it: a failure that a retry then handles is seen too.
               Effect.tapError((e) => countOne("ConsumerFailed", { name: "Consumer", value: name }, { level: "error", reason: e.message }))
             )
-            yield* timedHop("consume", traceparent, handled, { consumer: name })
             return "handled" as const
           })
         )

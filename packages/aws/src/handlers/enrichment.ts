@@ -1,14 +1,32 @@
-/** The pipe's enrichment function (pipe/EnrichmentStep.ts) on the AWS ports. */
-import { Layer, ManagedRuntime, Schema } from "effect"
-import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
-import { ExchangeInfo, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
-import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
+/**
+ * The pipe's enrichment function (pipe/EnrichmentStep.ts) on the AWS ports. The instruments of
+ * the stage's symbols (`SYMBOLS`, set by stacks/market.ts) are asked of Binance at a cold start,
+ * as the local runtime asks at its start; where Binance does not answer, the bundled excerpt's.
+ */
+import { Effect, Layer, ManagedRuntime, Result, Schema } from "effect"
+import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
+import { enrichment } from "@blockchaincore/pipeline/Pipeline"
 import { enrichRecords } from "../pipe/EnrichmentStep.ts"
 import { engineStateStoreLayer } from "../runtime/AwsLayers.ts"
+import { functionExchangeRest } from "../runtime/FunctionRest.ts"
+import { optionalSetting } from "../runtime/FunctionSettings.ts"
+import { FunctionMisconfigured } from "../runtime/HandlerErrors.ts"
 import { flushed, functionTracing } from "../runtime/Tracing.ts"
 
-/** Instruments from the bundled exchangeInfo: Binance's REST API refuses requests from some AWS regions. */
-const instruments = instrumentsOf(Schema.decodeUnknownSync(ExchangeInfo)(BUNDLED_EXCHANGE_INFO))
-const runtime = ManagedRuntime.make(Layer.merge(Enricher.layer(defaultEnrichment(instruments)).pipe(Layer.provide(engineStateStoreLayer)), functionTracing))
+const SYMBOLS_ENV = "SYMBOLS"
+
+const stageSymbols = Effect.gen(function* () {
+  const text = yield* optionalSetting(SYMBOLS_ENV)
+  if (text === undefined) return []
+  return yield* Result.match(Schema.decodeUnknownResult(SymbolList)(text), {
+    onSuccess: Effect.succeed,
+    onFailure: (e) => Effect.fail(new FunctionMisconfigured({ message: `${SYMBOLS_ENV}: ${e.message}` }))
+  })
+})
+
+const enricher = Layer.unwrap(Effect.map(stageSymbols, (symbols) => enrichment(symbols, undefined))).pipe(
+  Layer.provide(Layer.merge(engineStateStoreLayer, functionExchangeRest))
+)
+const runtime = ManagedRuntime.make(Layer.merge(enricher, functionTracing))
 
 export const handler = (event: unknown): Promise<ReadonlyArray<unknown>> => runtime.runPromise(flushed(enrichRecords(event)))

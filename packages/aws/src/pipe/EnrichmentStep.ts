@@ -5,11 +5,11 @@
  * invocation, and the pipe retries the batch.
  */
 import { Clock, Effect, Option, Schema } from "effect"
-import { pastHop, timedHop } from "@blockchaincore/core/tracing/Hops"
+import { pastHop } from "@blockchaincore/core/tracing/Hops"
+import { enrich } from "@blockchaincore/pipeline/Pipeline"
 import { TraceParent } from "@blockchaincore/core/tracing/TraceParent"
 import { TRACEPARENT_ATTRIBUTE } from "../sqs/SqsTradeQueue.ts"
 import { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
-import { Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { PipeBatch, type PipeItem, PipeSqsRecord } from "./PipePayload.ts"
@@ -27,7 +27,6 @@ export const enrichRecords = Effect.fn("enrichRecords")(function* (event: unknow
   const records = yield* Schema.decodeUnknownEffect(PipeBatch)(event).pipe(
     Effect.mapError((e) => new MalformedPayload({ message: `the pipe's enrichment payload is not a list of records: ${oneLine(e)}` }))
   )
-  const enricher = yield* Enricher
   const out: Array<unknown> = []
   for (const [index, raw] of records.entries()) {
     const record = Schema.decodeUnknownResult(PipeSqsRecord)(raw)
@@ -47,7 +46,7 @@ export const enrichRecords = Effect.fn("enrichRecords")(function* (event: unknow
       out.push({ messageId, group, malformed: reason } satisfies PipeItem)
       continue
     }
-    const enriched = yield* timedHop("enrich", traceparent, enricher.enrich(batch.success))
+    const enriched = yield* enrich(batch.success, traceparent)
     out.push({ messageId, group, enriched: encodeEnriched(enriched), ...(traceparent === undefined ? {} : { traceparent }) })
   }
   return out

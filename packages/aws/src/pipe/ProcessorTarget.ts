@@ -8,11 +8,11 @@
  * again, and compaction takes each trade once.
  */
 import { Effect, Schema } from "effect"
-import { timedHop } from "@blockchaincore/core/tracing/Hops"
+import { process } from "@blockchaincore/pipeline/Pipeline"
 import type { TraceParent } from "@blockchaincore/core/tracing/TraceParent"
 import { TradeStaging } from "@blockchaincore/core/ports/TradeStaging"
 import type { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
-import { archivedTradesOf, Processor } from "@blockchaincore/services/processor/Processor"
+import { archivedTradesOf, type Processor } from "@blockchaincore/services/processor/Processor"
 import { reportMalformed } from "../runtime/MalformedInput.ts"
 import { type FifoRecord, processFifoPartially } from "./FifoPartialBatch.ts"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
@@ -30,7 +30,7 @@ export const processItems = Effect.fn("processItems")(function* (event: unknown)
   const raw = yield* Schema.decodeUnknownEffect(PipeBatch)(event).pipe(
     Effect.mapError((e) => new MalformedPayload({ message: `the pipe's target payload is not a list: ${oneLine(e)}` }))
   )
-  const processor = yield* Processor
+  const context = yield* Effect.context<Processor>()
   const staging = yield* TradeStaging
   const records: Array<FifoRecord<Item>> = []
   for (const [index, entry] of raw.entries()) {
@@ -61,7 +61,8 @@ export const processItems = Effect.fn("processItems")(function* (event: unknown)
   const failed = yield* processFifoPartially(records, ({ item }) =>
     item._tag === "Malformed"
       ? Effect.fail({ alone: true, message: item.reason })
-      : timedHop("process", item.traceparent, processor.process(item.batch)).pipe(
+      : process(item.batch, item.traceparent).pipe(
+          Effect.provideContext(context),
           Effect.mapError((e) => ({ alone: false, message: `${e._tag}: ${e.message}` }))
         )
   )

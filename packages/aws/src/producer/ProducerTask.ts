@@ -13,7 +13,7 @@ import { Clock, ConfigProvider, Effect, Layer, Result, Schedule, Schema } from "
 import { sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
-import { runResumedProducer } from "@blockchaincore/producer/ResumedProducer"
+import { produce } from "@blockchaincore/pipeline/Pipeline"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import { xraySigning } from "../runtime/XRayOtlp.ts"
@@ -22,9 +22,7 @@ import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSet
 import { Journal } from "@blockchaincore/producer/publish/Journal"
 import { layerDynamoEngineStateStore } from "../dynamodb/DynamoEngineStateStore.ts"
 import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
-import { layerDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
-import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
-import { DEFAULT_ENGINE } from "@blockchaincore/services/processor/Processor"
+import { makeDynamoCandleStore } from "../dynamodb/DynamoCandleStore.ts"
 import { type AnomalyConfig, DEFAULT_ANOMALY_CONFIG } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { ANOMALY_CONFIG_ENV, anomalyConfigOf } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { layerEventBridgeEventBus } from "../eventbridge/EventBridgeEventBus.ts"
@@ -85,17 +83,16 @@ export const runProducerTask = (settings: ProducerSettings) =>
     )
     const startedAt = yield* Clock.currentTimeMillis
     return yield* Effect.gen(function* () {
-      const handle = yield* runResumedProducer({
+      // Live, the anomaly rules' history filled from Binance's klines, as the local runtime fills it.
+      const candles =
+        settings.candlesTable === undefined ? undefined : makeDynamoCandleStore({ client: new DynamoDBClient({}), candlesTable: settings.candlesTable })
+      const handle = yield* produce({
         symbols: settings.symbols,
         wsUrl: settings.wsUrl,
         batcher: sqsBatcher(settings.symbols.length),
-        states: yield* EngineStateStore
+        states: yield* EngineStateStore,
+        ...(candles === undefined ? {} : { warmStart: { config: anomalyConfig, candles } })
       })
-      // The anomaly rules' history from Binance's klines, as the local runtime fills it live.
-      if (settings.candlesTable !== undefined) {
-        const candles = layerDynamoCandleStore({ client: new DynamoDBClient({}), candlesTable: settings.candlesTable })
-        yield* Effect.forkScoped(warmStart(yield* ExchangeRest, settings.symbols, DEFAULT_ENGINE.intervals, anomalyConfig).pipe(Effect.provide(candles)))
-      }
       yield* Effect.logInfo(`producing ${settings.symbols.join(",")} from ${settings.wsUrl} to ${settings.queueUrl}`)
       yield* Effect.forkScoped(heartbeat(settings.healthFile, handle.metrics, startedAt).pipe(Effect.repeat(Schedule.spaced(HEARTBEAT_EVERY_MILLIS))))
       const status = Effect.suspend(() => Effect.logInfo(statusLine(handle.metrics()))).pipe(Effect.delay(STATUS_EVERY_MILLIS), Effect.forever)

@@ -26,7 +26,7 @@ export const produceCommand = Command.make(
   Effect.fn("produce")(function* (flags) {
     const journalDir = yield* writableDirectory("--journal-dir", flags.journalDir)
     // The producer (and ws, SQLite) is loaded when this command runs: see cli/main.ts.
-    const { runResumedProducer } = yield* Effect.promise(() => import("@blockchaincore/producer/ResumedProducer"))
+    const { produce } = yield* Effect.promise(() => import("@blockchaincore/pipeline/Pipeline"))
     const { Journal } = yield* Effect.promise(() => import("@blockchaincore/producer/publish/Journal"))
     const { InProcessEventBus } = yield* Effect.promise(() => import("../memory/InProcessEventBus.ts"))
     const { SqliteTradeQueue } = yield* Effect.promise(() => import("../sqlite/SqliteTradeQueue.ts"))
@@ -36,7 +36,7 @@ export const produceCommand = Command.make(
     const layers = Layer.mergeAll(new SqliteTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(journalDir), OutboundHttp, rest)
     yield* Effect.gen(function* () {
       // No processor runs beside it: it starts at the live edge.
-      const handle = yield* runResumedProducer({
+      const handle = yield* produce({
         symbols: flags.symbols,
         wsUrl: flags.wsUrl,
         batcher: { ...DEFAULT_BATCHER, shards: Option.getOrElse(flags.shards, () => DEFAULT_BATCHER.shards) },

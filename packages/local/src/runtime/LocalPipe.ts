@@ -6,11 +6,12 @@
  * is delivered again on the retry schedule (`REDELIVERY`).
  */
 import { Clock, Context, Data, Effect, Metric } from "effect"
-import { pastHop, timedHop } from "@blockchaincore/core/tracing/Hops"
+import { pastHop } from "@blockchaincore/core/tracing/Hops"
+import { enrich, process } from "@blockchaincore/pipeline/Pipeline"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
-import { Enricher } from "@blockchaincore/services/enrichment/Enricher"
-import { Processor } from "@blockchaincore/services/processor/Processor"
+import type { Enricher } from "@blockchaincore/services/enrichment/Enricher"
+import type { Processor } from "@blockchaincore/services/processor/Processor"
 import type { SqliteTradeQueue } from "../sqlite/SqliteTradeQueue.ts"
 import { batchesProcessed, batchFailures } from "./PipeMetrics.ts"
 
@@ -32,9 +33,7 @@ interface PipeOptions {
 // and a span around a program that runs for the process's life would keep every one of them.
 export const runLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats, options: PipeOptions = {}) =>
   Effect.gen(function* () {
-    const processor = yield* Processor
-    const enricher = yield* Enricher
-    const deliver = deliverer(enricher, processor)
+    const deliver = yield* deliverer
     const pass = Effect.gen(function* () {
       let moved = false
       let failed = false
@@ -72,11 +71,15 @@ export const runLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats, options:
     yield* Effect.forever(cycle)
   })
 
-/** Enrichment, then processing: each a hop of the batch's trace. */
-const deliverer = (enricher: Enricher["Service"], processor: Processor["Service"]) => (batch: TradeBatch) =>
-  timedHop("enrich", batch.traceparent, enricher.enrich(batch)).pipe(
-    Effect.flatMap((enriched) => timedHop("process", batch.traceparent, processor.process(enriched)))
-  )
+/** The pipeline's enrichment, then its processing, with the services they run on. */
+const deliverer = Effect.map(
+  Effect.context<Enricher | Processor>(),
+  (services) => (batch: TradeBatch) =>
+    enrich(batch, batch.traceparent).pipe(
+      Effect.flatMap((enriched) => process(enriched, batch.traceparent)),
+      Effect.provideContext(services)
+    )
+)
 
 /**
  * The batch's wait in the queue, from its arrival until the pipe first takes it (not again for a
@@ -96,7 +99,7 @@ const REDELIVERY = retrySchedule({ baseMillis: 100, capMillis: 5_000 })
 /** Processes whatever is still queued, for a clean stop. */
 export const drainLocalPipe = (queue: SqliteTradeQueue, stats: PipeStats) =>
   Effect.gen(function* () {
-    const deliver = deliverer(yield* Enricher, yield* Processor)
+    const deliver = yield* deliverer
     for (const shard of queue.shardsWithBatches()) {
       for (let batch = queue.peek(shard); batch !== undefined; batch = queue.peek(shard)) {
         yield* queueHop(queue, shard, batch)

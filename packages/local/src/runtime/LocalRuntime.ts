@@ -21,11 +21,9 @@ import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import type { ProducerStopped } from "@blockchaincore/producer/Producer"
-import { runResumedProducer } from "@blockchaincore/producer/ResumedProducer"
 import { layerBinanceKlines } from "@blockchaincore/adapters/binance/BinanceKlines"
 import { recordingFrames } from "../input/RecordingFile.ts"
 import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
-import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
 import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import type { CompletenessOptions } from "@blockchaincore/producer/completeness/SilentSymbols"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
@@ -34,20 +32,20 @@ import { TRACING_OFF, type TracingSettings } from "@blockchaincore/adapters/trac
 import { ServedSymbols } from "@blockchaincore/api/ReadApiServer"
 import type { Consumer } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
-import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
 import { HttpServer } from "effect/http"
 import { type BusOptions, InProcessEventBus } from "../memory/InProcessEventBus.ts"
 import { DASHBOARD_DIR, localHttpServer } from "../http/LocalHttpServer.ts"
 import { type SqliteTradeQueue, LocalTradeQueue } from "../sqlite/SqliteTradeQueue.ts"
 import { localHealthReport } from "./Health.ts"
-import { loadInstruments } from "./Instruments.ts"
 import { drainLocalPipe, LocalPipeStats, type PipeStats, runLocalPipe } from "./LocalPipe.ts"
 import { consumerDropped, consumerFailures } from "./PipeMetrics.ts"
 import { localPorts, type LocalPortServices, portLayersOf } from "./LocalPorts.ts"
 import { ProducerMonitor } from "./ProducerMonitor.ts"
 import { CONSUMER_RETRY } from "./ConsumerRetry.ts"
-import { timedHop } from "@blockchaincore/core/tracing/Hops"
+import { consume, enrichment, produce } from "@blockchaincore/pipeline/Pipeline"
+import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
+import { join } from "node:path"
 
 /** How long a stop goes on processing what is queued. */
 const FINAL_DRAIN = Duration.seconds(3)
@@ -125,15 +123,13 @@ class MarketSource extends Context.Service<
     )
 }
 
-/** Enrichment with the instruments from Binance, the cache or the bundled excerpt, and the processor. */
+/** Enrichment, with Binance's answer about the instruments kept in the data directory, and the processor. */
 const pipelineServices = (dataDir: string) =>
   Layer.mergeAll(
     Processor.layer(DEFAULT_ENGINE),
     Layer.unwrap(
       Effect.gen(function* () {
-        const source = yield* MarketSource
-        const { instruments } = yield* loadInstruments(source.restUrl, source.symbols, dataDir)
-        return Enricher.layer(defaultEnrichment(instruments))
+        return enrichment((yield* MarketSource).symbols, join(dataDir, "exchangeInfo.json"))
       })
     )
   )
@@ -152,7 +148,7 @@ const consumers = (registry: ReadonlyArray<Consumer>) =>
         // A failure is counted, retried, then logged: one consumer's trouble never stops the bus or the others.
         yield* Effect.forkScoped(
           Stream.runForEach(deliveries, ({ event, traceparent }) =>
-            timedHop("consume", traceparent, handle(event), { consumer: entry.name }).pipe(
+            consume(entry.name, handle)(event, traceparent).pipe(
               Effect.tapError(() => Metric.update(failures, 1)),
               Effect.retry(CONSUMER_RETRY),
               Effect.catch((e) => Metric.update(dropped, 1).pipe(Effect.andThen(Effect.logError(`consumer ${entry.name}: ${e.message}`))))
@@ -202,18 +198,14 @@ const producer = (config: LocalRuntimeConfig) =>
       const queue = yield* LocalTradeQueue
       const stats = yield* LocalPipeStats
       const server = yield* HttpServer.HttpServer
-      // Live, the anomaly rules get their history from Binance's klines in the background; a
-      // replay's candles are from another day, so it has none to take.
-      if (config.replay === undefined) {
-        yield* Effect.forkScoped(warmStart(yield* ExchangeRest, source.symbols, DEFAULT_ENGINE.intervals, yield* AnomalySettings))
-      }
-      // Resumed where the processor stands (the engine's state in the data directory).
-      const handle = yield* runResumedProducer({
+      // Resumed where the processor stands (the engine's state in the data directory); live, warmed.
+      const handle = yield* produce({
         symbols: source.symbols,
         wsUrl: source.wsUrl,
         recorded: config.replay !== undefined,
         ...(config.completeness === undefined ? {} : { completeness: config.completeness }),
-        states: yield* EngineStateStore
+        states: yield* EngineStateStore,
+        ...(config.replay === undefined ? { warmStart: { config: yield* AnomalySettings, candles: yield* CandleStore } } : {})
       })
       yield* (yield* ProducerMonitor).attach(handle)
       const status = Effect.suspend(() => Effect.logInfo(`${statusLine(handle.metrics())} | processed ${stats.batches} batches${source.progress()}`))

@@ -43,7 +43,7 @@ export interface PortLayers {
 export type Port = keyof PortLayers
 
 /** What a consumer's handling may fail with: retried, then kept as a failure. */
-interface ConsumerFailure {
+export interface ConsumerFailure {
   readonly _tag: string
   readonly message: string
 }

@@ -22,7 +22,7 @@ import type { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTrad
 import { tradesOf, type SymbolTrades } from "@blockchaincore/core/trade/TradeBatch"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 
-interface ProcessResult {
+export interface ProcessResult {
   readonly applied: number
   readonly duplicates: number
   readonly candles: number

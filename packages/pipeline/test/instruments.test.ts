@@ -1,12 +1,17 @@
-/** Instruments come from Binance when it answers, then from the cache it left, then from the bundled excerpt. */
+/** Instruments come from Binance when it answers (through the process's one REST client), then from the answer kept, then from the bundled excerpt. */
 import { createServer } from "node:http"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
-import { loadInstruments } from "../src/runtime/Instruments.ts"
+import { loadInstruments as load } from "../src/Instruments.ts"
+
+/** The loader against the exchange at `url`, through a REST client of its own. */
+const loadInstruments = (url: string, symbols: ReadonlyArray<string>, dir: string) =>
+  load(symbols, join(dir, "exchangeInfo.json")).pipe(Effect.provide(ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: url, maxAttempts: 1 })))
 
 const EXCHANGE_INFO = {
   timezone: "UTC",
@@ -51,7 +56,7 @@ it.live("asks Binance, caches its answer, and falls back to the cache and then t
           source: "binance",
           instruments: [{ symbol: "SOLUSDT", baseAsset: "SOL", quoteAsset: "USDT", tickSize: 1_000_000n, stepSize: 100_000n }]
         })
-        expect(requests[0]).toBe(`/api/v3/exchangeInfo?symbols=${encodeURIComponent('["SOLUSDT"]')}`)
+        expect(requests[0]).toBe(`/api/v3/exchangeInfo?symbols=${encodeURIComponent('["SOLUSDT"]')}&showPermissionSets=false`)
         return { url, live }
       })
     )
@@ -76,7 +81,7 @@ it.live("asks for every symbol without naming them above 100: a URL of 2,000 wou
         return { requests, loaded: yield* loadInstruments(url, symbols, mkdtempSync(join(tmpdir(), "blockchaincore-instruments-"))) }
       })
     )
-    expect(requests).toEqual(["/api/v3/exchangeInfo"])
+    expect(requests).toEqual(["/api/v3/exchangeInfo?showPermissionSets=false"])
     expect(loaded.instruments.map((i) => i.symbol)).toEqual(["SOLUSDT"])
   }).pipe(Effect.provide(OutboundHttp))
 )

@@ -1,0 +1,55 @@
+/**
+ * The instruments enrichment adds, from the best source there is, on either runtime: Binance's
+ * exchangeInfo through the process's one REST client when it answers within 5 s (the answer is
+ * kept in `cacheFile`, where the runtime has one), else the last kept answer, else the excerpt
+ * bundled with the code (Binance refuses requests from some places, AWS regions among them).
+ * Without symbols named there is nothing to ask: the bundled excerpt.
+ */
+import { readFileSync, writeFileSync } from "node:fs"
+import { Duration, Effect, Option, Schema } from "effect"
+import { ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
+import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
+import { ExchangeInfo, ExchangeInfoFromJson, type Instrument, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
+
+export type InstrumentSource = "binance" | "cache" | "bundled"
+
+export interface LoadedInstruments {
+  readonly instruments: ReadonlyArray<Instrument>
+  readonly source: InstrumentSource
+}
+
+const ASK_FOR = Duration.seconds(5)
+
+export const loadInstruments = (symbols: ReadonlyArray<string>, cacheFile: string | undefined): Effect.Effect<LoadedInstruments, never, ExchangeRest> => {
+  const fromBinance = ExchangeRest.pipe(
+    Effect.flatMap((rest) => rest.exchangeInfo(symbols)),
+    Effect.mapError((e) => e.message),
+    Effect.timeoutOrElse({ duration: ASK_FOR, orElse: () => Effect.fail(`no answer in ${Duration.format(ASK_FOR)}`) }),
+    Effect.tap((info) => (cacheFile === undefined ? Effect.void : keep(cacheFile, info))),
+    Effect.map((info): LoadedInstruments => ({ instruments: instrumentsOf(info), source: "binance" }))
+  )
+  const fromCache = Effect.try({ try: () => readFileSync(cacheFile ?? "", "utf8"), catch: () => "no kept exchangeInfo" }).pipe(
+    Effect.flatMap((text) =>
+      Option.match(Schema.decodeUnknownOption(ExchangeInfoFromJson)(text), {
+        onNone: () => Effect.fail("a kept exchangeInfo that does not decode"),
+        onSome: Effect.succeed
+      })
+    ),
+    Effect.map((info): LoadedInstruments => ({ instruments: instrumentsOf(info), source: "cache" }))
+  )
+  const bundled = Effect.sync(
+    (): LoadedInstruments => ({ instruments: instrumentsOf(Schema.decodeUnknownSync(ExchangeInfo)(BUNDLED_EXCHANGE_INFO)), source: "bundled" })
+  )
+  if (symbols.length === 0) return bundled
+  return fromBinance.pipe(
+    Effect.tapError((why) => Effect.logInfo(`exchangeInfo from Binance unavailable (${why}); using the kept or bundled one`)),
+    Effect.catch(() => (cacheFile === undefined ? bundled : fromCache)),
+    Effect.catch(() => bundled)
+  )
+}
+
+/** A cache that cannot be written (a full disk) costs only the cache. */
+const keep = (file: string, info: ExchangeInfo) =>
+  Effect.try(() => writeFileSync(file, Schema.encodeSync(ExchangeInfoFromJson)(info))).pipe(
+    Effect.catch((e) => Effect.logWarning(`exchangeInfo not kept in ${file}: ${e.message}`))
+  )
