@@ -7,8 +7,9 @@
  * - the dashboard (web/src) imports core and the API's definition only.
  * - the local and AWS runtimes never import each other.
  * - the live producer, the history and the shared adapters never import a runtime.
- * - each TypeScript project references what its manifest declares, and resolves our packages by their
- *   exports maps, so that `tsc -b` rejects an undeclared or upward import (the compiler holds that rule).
+ * - each TypeScript project references what its manifest declares, and resolves our packages to
+ *   their own files, so that `tsc -b` rejects an undeclared or upward import (the compiler holds that rule).
+ * - a package is imported by name only through the modules its exports map makes public.
  * - no file imports another package's files by relative path: across packages, only by name.
  * - the manifests' dependencies form no cycle (a package's own tests may use testkit, a devDependency).
  * - a service's key names the package, folder and class that define it.
@@ -162,20 +163,33 @@ describe("the architecture", () => {
     expect(mismatched).toEqual([])
   })
 
-  it("the compiler resolves our packages as Node does: the base config's paths are the packages' exports maps", () => {
+  it("the compiler resolves our packages to their files, as Node does: a path for each package's sources and each export outside them", () => {
     // Resolved through node_modules, another package's file would be a library's, and no project would reject it.
     const expected = Object.fromEntries(
-      PACKAGES.flatMap((pkg) =>
-        Object.entries(readJson(Manifest, `packages/${pkg}/package.json`).exports ?? {}).flatMap(([entry, file]) =>
-          entry === "./package.json" ? [] : [[`@blockchaincore/${pkg}${entry.slice(1)}`, [`./packages/${pkg}${file.slice(1)}`]]]
+      PACKAGES.flatMap((pkg) => [
+        [`@blockchaincore/${pkg}/*`, [`./packages/${pkg}/src/*.ts`]],
+        ...Object.entries(readJson(Manifest, `packages/${pkg}/package.json`).exports ?? {}).flatMap(([entry, file]) =>
+          file.startsWith("./src/") || entry === "./package.json" ? [] : [[`@blockchaincore/${pkg}${entry.slice(1)}`, [`./packages/${pkg}${file.slice(1)}`]]]
         )
-      )
+      ])
     )
     expect(readJson(Project, "tsconfig.base.json").compilerOptions?.paths).toEqual(expected)
     const built = (readJson(Project, "tsconfig.json").references ?? []).map((r) => r.path)
     expect(built.sort()).toEqual(
       [...PACKAGES.flatMap((p) => [`packages/${p}`, ...(existsSync(join(ROOT, "packages", p, "test")) ? [`packages/${p}/test`] : [])]), "scripts"].sort()
     )
+  })
+
+  it("a package is imported by name only through its exports map: the modules it makes public", () => {
+    const unexported = EDGES.flatMap((e) => {
+      if (e.to.kind !== "package") return []
+      const exports = readJson(Manifest, `packages/${e.to.pkg}/package.json`).exports ?? {}
+      return `./${e.to.path}` in exports ? [] : [`${e.file} → ${e.specifier}`]
+    })
+    expect(unexported).toEqual([])
+    // Teeth: a package's exports are the modules others use, not every file it has.
+    const core = Object.keys(readJson(Manifest, "packages/core/package.json").exports ?? {})
+    expect(core.length).toBeLessThan(FILES.filter((f) => f.startsWith("packages/core/src/")).length)
   })
 
   it("no file imports another package's files by relative path", () => {
