@@ -6,7 +6,7 @@
  * - api is the HTTP API's definition and its handlers over the ports: core only.
  * - the dashboard (web/src) imports core and the API's definition only.
  * - the local and AWS runtimes never import each other.
- * - the live producer, the history and the shared adapters never import a runtime.
+ * - the live producer, the backfill and the shared adapters never import a runtime.
  * - each TypeScript project references what its manifest declares, and resolves our packages to
  *   their own files, so that `tsc -b` rejects an undeclared or upward import (the compiler holds that rule).
  * - a package is imported by name only through the modules its exports map makes public.
@@ -116,7 +116,7 @@ describe("the architecture", () => {
   it("the runtimes run the pipeline's stages, never their parts: the pipeline is composed in one file", () => {
     // What a stage is made of (the resumed producer, the warm start, the instruments, the hops) is
     // decided in pipeline/Pipeline.ts; a runtime that reached past it could drift from the other.
-    const parts = [/^@blockchaincore\/producer\/ResumedProducer$/, /^@blockchaincore\/history\/warmStart\//, /^@blockchaincore\/pipeline\/Instruments$/]
+    const parts = [/^@blockchaincore\/producer\/ResumedProducer$/, /^@blockchaincore\/backfill\/warmStart\//, /^@blockchaincore\/pipeline\/Instruments$/]
     for (const prefix of ["packages/local/src/", "packages/aws/src/", "scripts/"]) {
       expect(breaking(prefix, (e) => !parts.some((p) => p.test(e.specifier)))).toEqual([])
     }
@@ -131,14 +131,14 @@ describe("the architecture", () => {
     expect(breaking("packages/aws/", (e) => e.to.pkg !== "local")).toEqual([])
   })
 
-  it("the producer, the history and the shared adapters import no runtime, and not each other's insides", () => {
+  it("the producer, the backfill and the shared adapters import no runtime, and not each other's insides", () => {
     const runtimes = new Set(["local", "aws", "web"])
-    for (const pkg of ["producer", "history", "adapters", "replay", "pipeline"]) {
+    for (const pkg of ["producer", "backfill", "adapters", "replay", "pipeline"]) {
       expect(breaking(`packages/${pkg}/src/`, (e) => e.to.pkg === undefined || !runtimes.has(e.to.pkg))).toEqual([])
     }
     expect(breaking("packages/adapters/src/", (e) => e.to.pkg === undefined || e.to.pkg === "adapters" || e.to.pkg === "core")).toEqual([])
-    expect(breaking("packages/history/src/", (e) => e.to.pkg !== "producer")).toEqual([])
-    expect(breaking("packages/producer/src/", (e) => e.to.pkg !== "history")).toEqual([])
+    expect(breaking("packages/backfill/src/", (e) => e.to.pkg !== "producer")).toEqual([])
+    expect(breaking("packages/producer/src/", (e) => e.to.pkg !== "backfill")).toEqual([])
   })
 
   it("the compiler knows the manifests: each project references exactly the packages its package.json declares", () => {

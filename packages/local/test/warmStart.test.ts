@@ -9,7 +9,7 @@ import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { DEFAULT_REST, makeBinanceRest } from "@blockchaincore/adapters/binance/BinanceRest"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
-import { warmStart } from "@blockchaincore/history/warmStart/WarmStart"
+import { warmStart } from "@blockchaincore/backfill/warmStart/WarmStart"
 import { layerSqliteCandleStore } from "../src/sqlite/SqliteCandleStore.ts"
 import { startHttp10Peer } from "@blockchaincore/testkit/http10Peer"
 

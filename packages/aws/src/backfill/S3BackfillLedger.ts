@@ -6,7 +6,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3"
 import { Effect, Layer, Schema } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
-import { BackfillLedger, FileDone, LedgerUnavailable } from "@blockchaincore/history/backfill/BackfillLedger"
+import { BackfillLedger, FileDone, LedgerUnavailable } from "@blockchaincore/backfill/BackfillLedger"
 
 const LEDGER_PREFIX = "backfill/done/"
 

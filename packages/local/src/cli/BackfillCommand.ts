@@ -71,10 +71,10 @@ export const backfillCommand = Command.make(
     }
     const dataDir = yield* writableDirectory("--data-dir", flags.dataDir)
     // The stores and DuckDB load when a backfill runs, not with the CLI.
-    const { runBackfill } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/Backfill"))
-    const { BackfillProgress } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/BackfillProgress"))
-    const { BackfillLedger } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/BackfillLedger"))
-    const { ArchiveHandoff } = yield* Effect.promise(() => import("@blockchaincore/history/backfill/ArchiveHandoff"))
+    const { runBackfill } = yield* Effect.promise(() => import("@blockchaincore/backfill/Backfill"))
+    const { BackfillProgress } = yield* Effect.promise(() => import("@blockchaincore/backfill/BackfillProgress"))
+    const { BackfillLedger } = yield* Effect.promise(() => import("@blockchaincore/backfill/BackfillLedger"))
+    const { ArchiveHandoff } = yield* Effect.promise(() => import("@blockchaincore/backfill/ArchiveHandoff"))
     const { Archiver } = yield* Effect.promise(() => import("@blockchaincore/services/archival/Archiver"))
     const { layerSqliteCandleStore } = yield* Effect.promise(() => import("../sqlite/SqliteCandleStore.ts"))
     const { layerDuckdbTradeArchive } = yield* Effect.promise(() => import("../duckdb/DuckdbTradeArchive.ts"))

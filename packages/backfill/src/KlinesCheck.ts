@@ -10,8 +10,8 @@ import { decodeArchiveKline, isKlineHeader } from "@blockchaincore/core/binance/
 import { type ArchiveFile, minuteKlinesOf } from "@blockchaincore/core/binance/PublicArchive"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
-import { downloadArchiveFile, type DownloadOptions } from "../archive/ArchiveDownload.ts"
-import { zipLines } from "../archive/ZipLines.ts"
+import { downloadArchiveFile, type DownloadOptions } from "./archive/ArchiveDownload.ts"
+import { zipLines } from "./archive/ZipLines.ts"
 
 export interface KlinesVerdict {
   /** Windows ending before this are proven by the trades file. */

@@ -16,7 +16,7 @@ export class ArchiveHandoff extends Context.Service<
   {
     readonly loaded: (revisions: ReadonlyArray<CandleRevised>) => Effect.Effect<void, ArchiveUnavailable | BusUnavailable | StoreUnavailable>
   }
->()("@blockchaincore/history/backfill/ArchiveHandoff") {
+>()("@blockchaincore/backfill/ArchiveHandoff") {
   /** Published to the bus, for the archival consumer wherever it runs. */
   static readonly viaBus = Layer.effect(
     ArchiveHandoff,

@@ -31,7 +31,7 @@ export class BackfillLedger extends Context.Service<
     readonly done: (name: string) => Effect.Effect<FileDone | undefined, LedgerUnavailable>
     readonly markDone: (entry: FileDone) => Effect.Effect<void, LedgerUnavailable>
   }
->()("@blockchaincore/history/backfill/BackfillLedger") {
+>()("@blockchaincore/backfill/BackfillLedger") {
   /** The ledger in `dir`, one `NAME.json` per finished file. */
   static readonly directory = (dir: string) =>
     Layer.succeed(

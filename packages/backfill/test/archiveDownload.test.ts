@@ -12,7 +12,7 @@ import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { TestClock } from "effect/testing"
 import { archiveFiles } from "@blockchaincore/core/binance/PublicArchive"
 import { dailyPath, startPublicArchive } from "@blockchaincore/testkit/archiveStandIn"
-import { downloadArchiveFile } from "@blockchaincore/history/archive/ArchiveDownload"
+import { downloadArchiveFile } from "@blockchaincore/backfill/archive/ArchiveDownload"
 
 const file = archiveFiles("BTCUSDT", "trades", "2024-08-08", "2024-08-08")[0]!
 const path = dailyPath("trades", "BTCUSDT", "2024-08-08")
