@@ -89,6 +89,8 @@ export class Batcher {
   private epoch: number
   /** When each batch taken had its first trade added, and that trade's exchange time: for the first hops' times. */
   private readonly opened = new WeakMap<TradeBatch, BatchOpening>()
+  /** Told when a batch must go at once (a shard sealed or full, a minute closing), not at its age. */
+  private onUrgent: () => void = () => {}
 
   constructor(symbols: ReadonlyArray<string>, options: BatcherOptions, epoch: number) {
     this.options = options
@@ -125,6 +127,24 @@ export class Batcher {
     if (slot !== undefined) slot.opening = opening
   }
 
+  /** `wake` is called whenever a batch becomes due before its age: the publish stage waits on it. */
+  whenUrgent(wake: () => void): void {
+    this.onUrgent = wake
+  }
+
+  /**
+   * When the next batch falls due by age if nothing urgent happens first: the oldest waiting
+   * trade's shard, or a shard's next heartbeat.
+   */
+  nextDueAt(): number {
+    let next = Infinity
+    this.shards.forEach((shard, index) => {
+      const at = (shard.since >= 0 ? shard.since : (this.lastHeartbeat.get(index) ?? -Infinity)) + this.options.maxAgeMillis
+      if (at < next) next = at
+    })
+    return next
+  }
+
   /** A new connection epoch: later batches carry it. */
   setEpoch(epoch: number): void {
     this.epoch = epoch
@@ -139,6 +159,7 @@ export class Batcher {
     if (shard.waiting > 0 && shard.bytes + tradeBytes + (slot.trades.length === 0 ? SYMBOL_OVERHEAD : 0) > this.options.maxBytes) {
       this.sealed.push(...this.take(slot.shard))
       this.lastHeartbeat.set(slot.shard, now)
+      this.onUrgent()
     }
     const trades = slot.trades
     if (trades.length === 0) {
@@ -158,8 +179,10 @@ export class Batcher {
       if (trade.time >= this.nextClose) {
         this.closeDue = true
         this.nextClose = trade.time - ((trade.time - this.options.closeAfterMillis) % 60_000) + 60_000
+        this.onUrgent()
       }
     }
+    if (shard.bytes >= this.options.maxBytes) this.onUrgent()
   }
 
   /** The batches due at `now`: shards past their age, or past the size at which they must go. */

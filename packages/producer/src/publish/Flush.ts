@@ -1,23 +1,34 @@
 /**
- * The publish stage: every tick the batches due are taken from the batcher and published (to the
- * queue, or the journal while it is away); at the end, whatever is still pending.
+ * The publish stage: the batches due are taken from the batcher and published (to the queue, or
+ * the journal while it is away) as soon as they are due: at once when the batcher says one must
+ * go (a shard full, a minute closing), else when the oldest reaches its age; at the end, whatever
+ * is still pending.
  */
-import { Clock, Effect, Schedule, type Scope } from "effect"
+import { Clock, Effect, Latch, type Scope } from "effect"
 import type { Batcher } from "../batching/Batcher.ts"
 import { publishTraced } from "./BatchTraces.ts"
 import type { Publisher } from "./Publisher.ts"
 
-/** How often due batches are looked for: a window-closing batch waits at most this long. */
-const TICK_MILLIS = 10
-
-// Uninterruptible: batches taken from the batcher must reach the queue or the journal.
 export const flushDueForever = (batcher: Batcher, publisher: Publisher, recorded: boolean) =>
-  Clock.currentTimeMillis.pipe(
-    Effect.flatMap((now) => publishTraced(batcher, batcher.takeDue(now), recorded, publisher.publish)),
-    Effect.catch((e) => Effect.logError(`journal: ${e.message}`)),
-    Effect.uninterruptible,
-    Effect.repeat(Schedule.spaced(TICK_MILLIS))
-  )
+  Effect.gen(function* () {
+    const urgent = Latch.makeUnsafe(false)
+    // The batcher is called from the stream's fiber: it only opens the latch this fiber waits on.
+    batcher.whenUrgent(() => urgent.openUnsafe())
+    // Uninterruptible: batches taken from the batcher must reach the queue or the journal.
+    const publishDue = Clock.currentTimeMillis.pipe(
+      Effect.flatMap((now) => publishTraced(batcher, batcher.takeDue(now), recorded, publisher.publish)),
+      Effect.catch((e) => Effect.logError(`journal: ${e.message}`)),
+      Effect.uninterruptible
+    )
+    // Closed before the batches are taken, so a batch falling due while they are published is not missed.
+    const cycle = Effect.gen(function* () {
+      yield* urgent.close
+      yield* publishDue
+      const wait = batcher.nextDueAt() - (yield* Clock.currentTimeMillis)
+      if (wait > 0) yield* Effect.race(urgent.await, Effect.sleep(wait))
+    })
+    return yield* Effect.forever(cycle)
+  })
 
 /**
  * Publishes what is pending when the scope closes. Finalizers run last first: added before the
