@@ -29,7 +29,7 @@ import { Result, Schema } from "effect"
 import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { anomalyConfigOf } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
-import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
+import { HttpUrl } from "@blockchaincore/core/net/Urls"
 
 export interface DeployConfig {
   readonly symbols: ReadonlyArray<string>

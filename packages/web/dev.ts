@@ -12,7 +12,7 @@ import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Console, Effect, Layer, Schema } from "effect"
 import { HttpClient, HttpRouter, HttpServer, HttpServerResponse, HttpStaticServer } from "effect/http"
-import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
+import { HttpUrl } from "@blockchaincore/core/net/Urls"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { buildDashboard } from "./build.ts"
 

@@ -3,7 +3,7 @@
  * as the producer reads) to batches published on the local queue, and the producer's memory
  * with 200 symbols subscribed once the stream has gone through.
  */
-import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
+import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/binance/rest/BinanceRest"
 import { spawnSync } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process"
 import { existsSync, globSync, mkdtempSync, readFileSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
-import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
+import { decodeFrame } from "@blockchaincore/binance/stream/FrameDecoder"
 import type { RecordedFrame } from "@blockchaincore/replay/Recording"
 import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 

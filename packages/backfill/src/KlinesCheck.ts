@@ -6,12 +6,12 @@
  * file to hold it against, the trades file proves its period up to its last trade only.
  */
 import { Effect, Option, Result, Stream } from "effect"
-import { decodeArchiveKline, isKlineHeader } from "@blockchaincore/core/binance/ArchiveKline"
-import { type ArchiveFile, minuteKlinesOf } from "@blockchaincore/core/binance/PublicArchive"
+import { decodeArchiveKline, isKlineHeader } from "@blockchaincore/binance/archive/ArchiveKline"
+import { type ArchiveFile, minuteKlinesOf } from "@blockchaincore/binance/archive/PublicArchive"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"
-import { downloadArchiveFile, type DownloadOptions } from "./archive/ArchiveDownload.ts"
-import { zipLines } from "./archive/ZipLines.ts"
+import { downloadArchiveFile, type DownloadOptions } from "@blockchaincore/binance/archive/ArchiveDownload"
+import { zipLines } from "@blockchaincore/binance/archive/ZipLines"
 
 export interface KlinesVerdict {
   /** Windows ending before this are proven by the trades file. */

@@ -5,9 +5,9 @@
 import fc from "fast-check"
 import { Result, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { decodeArchiveRow, detectArchiveFormat } from "../src/binance/ArchiveRow.ts"
-import { decodeFrame, scanTradeFrame } from "../src/binance/FrameDecoder.ts"
-import { StreamFrameFromJson } from "../src/binance/StreamFrame.ts"
+import { decodeArchiveRow, detectArchiveFormat } from "@blockchaincore/binance/archive/ArchiveRow"
+import { decodeFrame, scanTradeFrame } from "@blockchaincore/binance/stream/FrameDecoder"
+import { StreamFrameFromJson } from "@blockchaincore/binance/stream/StreamFrame"
 import { Candle } from "../src/candle/Candle.ts"
 import { formatUnits, parseUnits, Units16, Units8 } from "../src/decimal/Decimal.ts"
 import {

@@ -4,8 +4,8 @@
  */
 import { Result } from "effect"
 import { expect, it } from "vitest"
-import { decodeArchiveRow, detectArchiveFormat } from "../src/binance/ArchiveRow.ts"
-import { decodeFrame } from "../src/binance/FrameDecoder.ts"
+import { decodeArchiveRow, detectArchiveFormat } from "@blockchaincore/binance/archive/ArchiveRow"
+import { decodeFrame } from "@blockchaincore/binance/stream/FrameDecoder"
 import type { Candle } from "../src/candle/Candle.ts"
 import { CandleEngine } from "../src/candle/CandleEngine.ts"
 import type { Interval } from "../src/candle/Interval.ts"

@@ -10,7 +10,7 @@ import { join } from "node:path"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { expect, it } from "vitest"
-import { isHeaderRow } from "@blockchaincore/core/binance/ArchiveRow"
+import { isHeaderRow } from "@blockchaincore/binance/archive/ArchiveRow"
 import { candlesOfFile, type Rejection } from "../src/candles/CandlesOfFile.ts"
 import { describeWithSharedData, sharedFile } from "@blockchaincore/testkit/sharedData"
 

@@ -16,7 +16,7 @@
  * both runtimes.
  */
 import { Effect, Layer } from "effect"
-import { ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
+import { ExchangeRest } from "@blockchaincore/binance/rest/BinanceRest"
 import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import type { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
@@ -29,7 +29,7 @@ import { type ProducerRun, runResumedProducer } from "@blockchaincore/producer/R
 import type { EventHandler } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
 import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
-import { loadInstruments } from "./Instruments.ts"
+import { loadInstruments } from "@blockchaincore/binance/instruments/Instruments"
 
 export interface ProduceRun extends ProducerRun {
   /**

@@ -16,7 +16,7 @@ import { ProducerStopped, runProducer } from "../src/Producer.ts"
 import { Journal } from "../src/publish/Journal.ts"
 import { loadRecording } from "@blockchaincore/replay/Recording"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
-import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
+import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/binance/rest/BinanceRest"
 import { ReplayServer } from "@blockchaincore/replay/ReplayServer"
 import { DEFAULT_PLAN } from "../src/stream/StreamPlan.ts"
 

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs"
 import { gunzipSync } from "node:zlib"
 import { Schema } from "effect"
-import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
+import { decodeFrame } from "@blockchaincore/binance/stream/FrameDecoder"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 
 export interface RecordedFrame {

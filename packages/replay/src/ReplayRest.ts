@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { Option, Schema } from "effect"
-import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
+import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/binance/instruments/bundledExchangeInfo"
 import { CandleEngine } from "@blockchaincore/core/candle/CandleEngine"
 import { Interval } from "@blockchaincore/core/candle/Interval"
 import { klineRow } from "@blockchaincore/core/candle/KlineCsv"

@@ -1,8 +1,8 @@
 /** Enrichment over its port: drops what the processor applied, adds instruments and large trades. */
 import { expect, it } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
-import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
-import { ExchangeInfo, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
+import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/binance/instruments/bundledExchangeInfo"
+import { ExchangeInfo, instrumentsOf } from "@blockchaincore/binance/instruments/ExchangeInfo"
 import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"

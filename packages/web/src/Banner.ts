@@ -3,7 +3,7 @@
  * open (and so some candles are incomplete until it is filled), by name when it is overdue;
  * nothing when all is well.
  */
-import { NOT_LISTED } from "@blockchaincore/core/binance/SymbolStatus"
+import { NOT_LISTED } from "@blockchaincore/core/health/PipelineHealth"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
 
 /** "since 13:02:05 UTC" (or nothing where the deployment does not say). */

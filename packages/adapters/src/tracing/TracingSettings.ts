@@ -5,7 +5,7 @@
  * `OTEL_SERVICE_NAME`, `OTEL_SDK_DISABLED`. Off unless an endpoint is given.
  */
 import { Config, type ConfigProvider, Effect, Option, Schema } from "effect"
-import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
+import { HttpUrl } from "@blockchaincore/core/net/Urls"
 
 export const SAMPLERS = ["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"] as const
 export type SamplerName = (typeof SAMPLERS)[number]

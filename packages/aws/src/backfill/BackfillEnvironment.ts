@@ -4,8 +4,8 @@
  * it writes comes from the task's links (the candle and state tables, the archive bucket, the bus).
  */
 import { Schema } from "effect"
-import { ArchiveDate, ArchiveKind, BINANCE_PUBLIC_ARCHIVE } from "@blockchaincore/core/binance/PublicArchive"
-import { HttpUrl } from "@blockchaincore/core/binance/Endpoints"
+import { ArchiveDate, ArchiveKind, BINANCE_PUBLIC_ARCHIVE } from "@blockchaincore/binance/archive/PublicArchive"
+import { HttpUrl } from "@blockchaincore/core/net/Urls"
 import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
 
 export const BackfillEnvironment = Schema.Struct({

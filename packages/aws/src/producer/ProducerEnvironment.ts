@@ -4,7 +4,8 @@
  * at start naming the variable, instead of surfacing as a failed send minutes later.
  */
 import { Schema } from "effect"
-import { BINANCE_REST, BINANCE_WS, HttpUrl, WsUrl } from "@blockchaincore/core/binance/Endpoints"
+import { BINANCE_REST, BINANCE_WS } from "@blockchaincore/binance/Endpoints"
+import { HttpUrl, WsUrl } from "@blockchaincore/core/net/Urls"
 import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
 
 const FifoQueueUrl = Schema.String.check(Schema.isPattern(/^https?:\/\/[^\s]+\.fifo$/, { message: "Expected an SQS FIFO queue URL (ending in .fifo)" }))

@@ -15,7 +15,7 @@ import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerM
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
 import { produce } from "@blockchaincore/pipeline/Pipeline"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
-import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
+import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/binance/rest/BinanceRest"
 import { xraySigning } from "../runtime/XRayOtlp.ts"
 import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
 import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"

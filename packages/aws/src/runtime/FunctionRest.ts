@@ -5,9 +5,10 @@
  */
 import type { Config } from "effect"
 import { Effect, Layer, Result, Schema } from "effect"
-import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
+import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/binance/rest/BinanceRest"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
-import { BINANCE_REST, HttpUrl } from "@blockchaincore/core/binance/Endpoints"
+import { BINANCE_REST } from "@blockchaincore/binance/Endpoints"
+import { HttpUrl } from "@blockchaincore/core/net/Urls"
 import { FunctionMisconfigured } from "./HandlerErrors.ts"
 import { optionalSetting } from "./FunctionSettings.ts"
 

@@ -10,9 +10,9 @@
 import { Clock, Effect } from "effect"
 import { type AnomalyConfig, DEFAULT_ANOMALY_CONFIG, historyNeeded, settingsFor } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import { type Interval, windowOpen } from "@blockchaincore/core/candle/Interval"
-import { LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRefused"
+import { LOCATION_REFUSED_STATUS } from "@blockchaincore/binance/rest/LocationRefused"
 import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
-import type { BinanceRest } from "@blockchaincore/adapters/binance/BinanceRest"
+import type { BinanceRest } from "@blockchaincore/binance/rest/BinanceRest"
 
 export const warmStart = (
   rest: BinanceRest,

@@ -26,6 +26,9 @@ type SymbolHealth = typeof SymbolHealth.Type
 const OverdueGap = Schema.Struct({ symbol: Schema.String, fromId: Schema.Int, toId: Schema.Int, openSeconds: Schema.Int })
 
 /** Closed hours compared with the exchange's klines: how many, how many 1m windows differed, and when last (null before the first). */
+/** Our word, not Binance's, for a symbol the exchange answers "Invalid symbol" for: delisted or renamed. */
+export const NOT_LISTED = "NOT_LISTED"
+
 export const ReconciliationHealth = Schema.Struct({
   hours: Schema.Int,
   mismatches: Schema.Int,

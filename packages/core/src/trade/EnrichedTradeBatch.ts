@@ -3,7 +3,7 @@
  * the instruments of its symbols, and its large trades (notional over the symbol's threshold).
  */
 import { Schema } from "effect"
-import { Instrument } from "../binance/Instrument.ts"
+import { Instrument } from "./Instrument.ts"
 import { Units16 } from "../decimal/Decimal.ts"
 import { SymbolName, TradeId } from "./Trade.ts"
 import { TradeBatch } from "./TradeBatch.ts"

@@ -31,7 +31,7 @@ export const produceCommand = Command.make(
     const { InProcessEventBus } = yield* Effect.promise(() => import("../memory/InProcessEventBus.ts"))
     const { SqliteTradeQueue } = yield* Effect.promise(() => import("../sqlite/SqliteTradeQueue.ts"))
     const { OutboundHttp } = yield* Effect.promise(() => import("@blockchaincore/adapters/http/OutboundHttp"))
-    const { DEFAULT_REST, ExchangeRest } = yield* Effect.promise(() => import("@blockchaincore/adapters/binance/BinanceRest"))
+    const { DEFAULT_REST, ExchangeRest } = yield* Effect.promise(() => import("@blockchaincore/binance/rest/BinanceRest"))
     const rest = ExchangeRest.layer({ ...DEFAULT_REST, baseUrl: flags.restUrl }).pipe(Layer.provide(OutboundHttp))
     const layers = Layer.mergeAll(new SqliteTradeQueue().layer(), InProcessEventBus.layer(), Journal.layer(journalDir), OutboundHttp, rest)
     yield* Effect.gen(function* () {

@@ -1,7 +1,8 @@
 /** Flags shared by the commands, each decoded with a schema. */
 import { Schema } from "effect"
 import { Flag } from "effect/cli"
-import { BINANCE_REST, BINANCE_WS, HttpUrl, WsUrl } from "@blockchaincore/core/binance/Endpoints"
+import { BINANCE_REST, BINANCE_WS } from "@blockchaincore/binance/Endpoints"
+import { HttpUrl, WsUrl } from "@blockchaincore/core/net/Urls"
 import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
 
 export { BINANCE_REST, BINANCE_WS }

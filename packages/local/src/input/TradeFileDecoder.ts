@@ -5,8 +5,8 @@
  */
 import { basename } from "node:path"
 import { Result, Schema } from "effect"
-import { type ArchiveFormat, decodeArchiveRow, detectArchiveFormat, isHeaderRow } from "@blockchaincore/core/binance/ArchiveRow"
-import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
+import { type ArchiveFormat, decodeArchiveRow, detectArchiveFormat, isHeaderRow } from "@blockchaincore/binance/archive/ArchiveRow"
+import { decodeFrame } from "@blockchaincore/binance/stream/FrameDecoder"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 
 type DecodedLine = { readonly _tag: "Trade"; readonly trade: Trade } | { readonly _tag: "Skipped" } | { readonly _tag: "Rejected"; readonly reason: string }

@@ -1,5 +1,5 @@
 /** The local runtime's health (core/health/PipelineHealth.ts) from the producer's metrics, the queue and the pipe. */
-import { isTrading } from "@blockchaincore/core/binance/SymbolStatus"
+import { isTrading } from "@blockchaincore/binance/rest/SymbolStatus"
 import { Clock, Effect, Layer, Option } from "effect"
 import { EventHistory } from "@blockchaincore/core/ports/EventHistory"
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"

@@ -17,7 +17,7 @@ import { type ReplayOptions, ReplayServer } from "@blockchaincore/replay/ReplayS
 import { DEFAULT_PLAN } from "@blockchaincore/producer/stream/StreamPlan"
 import { EventBus } from "@blockchaincore/core/ports/EventBus"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
-import { ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
+import { ExchangeRest } from "@blockchaincore/binance/rest/BinanceRest"
 import { InProcessEventBus } from "../../src/memory/InProcessEventBus.ts"
 import { SqliteTradeQueue } from "../../src/sqlite/SqliteTradeQueue.ts"
 

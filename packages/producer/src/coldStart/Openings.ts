@@ -21,7 +21,7 @@ import type { Candle } from "@blockchaincore/core/candle/Candle"
 import type { Opening, OpeningSeed } from "@blockchaincore/core/candle/Opening"
 import type { Gap } from "@blockchaincore/core/gaps/Gap"
 import type { RetryPolicy } from "@blockchaincore/core/retry/RetrySchedule"
-import type { BinanceRest, RestError } from "@blockchaincore/adapters/binance/BinanceRest"
+import type { BinanceRest, RestError } from "@blockchaincore/binance/rest/BinanceRest"
 import { retryDelay } from "../gaps/GapFilling.ts"
 
 const MINUTE = intervalMillis["1m"]

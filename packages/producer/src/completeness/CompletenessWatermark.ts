@@ -11,12 +11,13 @@
  * - A symbol Binance no longer lists is found, said by name, and left out of the checks.
  */
 import { Clock, Effect, Queue } from "effect"
-import { INVALID_SYMBOL } from "@blockchaincore/core/binance/ErrorBody"
-import { isTrading, NOT_LISTED } from "@blockchaincore/core/binance/SymbolStatus"
+import { INVALID_SYMBOL } from "@blockchaincore/binance/rest/ErrorBody"
+import { isTrading } from "@blockchaincore/binance/rest/SymbolStatus"
+import { NOT_LISTED } from "@blockchaincore/core/health/PipelineHealth"
 import { streamSilent } from "@blockchaincore/core/events/DomainEvent"
 import type { Batcher } from "../batching/Batcher.ts"
-import type { BinanceRest, RestError } from "@blockchaincore/adapters/binance/BinanceRest"
-import { LIST_SYMBOLS_UP_TO } from "@blockchaincore/core/binance/RestTicker"
+import type { BinanceRest, RestError } from "@blockchaincore/binance/rest/BinanceRest"
+import { LIST_SYMBOLS_UP_TO } from "@blockchaincore/binance/rest/RestTicker"
 import { makeTradingWords } from "./TradingWords.ts"
 import { makeTrustedTicker } from "./TrustedTicker.ts"
 import type { PendingGap } from "../gaps/GapFilling.ts"

@@ -13,8 +13,8 @@
  * failed) is left for the next check, so nothing is said rather than something wrong.
  */
 import { Effect } from "effect"
-import type { BinanceRest } from "@blockchaincore/adapters/binance/BinanceRest"
-import { isTrading } from "@blockchaincore/core/binance/SymbolStatus"
+import type { BinanceRest } from "@blockchaincore/binance/rest/BinanceRest"
+import { isTrading } from "@blockchaincore/binance/rest/SymbolStatus"
 import { intervalMillis } from "@blockchaincore/core/candle/Interval"
 import type { Batcher } from "../batching/Batcher.ts"
 import type { StreamedSymbol } from "../sequence/FrameSequencer.ts"

@@ -5,7 +5,7 @@
  * earlier of its `closeTime` and where the stream stood when asked, and an answer below a last id
  * reported before is stale and proves nothing.
  */
-import type { TickerLastId } from "@blockchaincore/core/binance/RestTicker"
+import type { TickerLastId } from "@blockchaincore/binance/rest/RestTicker"
 
 export interface TrustedLastIds {
   /** Per symbol, the last id the exchange had. */

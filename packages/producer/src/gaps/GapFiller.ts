@@ -7,7 +7,7 @@
 import { Effect, Result } from "effect"
 import type { Gap } from "@blockchaincore/core/gaps/Gap"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
-import type { BinanceRest } from "@blockchaincore/adapters/binance/BinanceRest"
+import type { BinanceRest } from "@blockchaincore/binance/rest/BinanceRest"
 
 export interface GapFill {
   /** The trades found, consecutive from the gap's first id. */

@@ -12,7 +12,7 @@ import { dataGapDetected, dataGapFilled, dataGapOverdue } from "@blockchaincore/
 import type { Gap } from "@blockchaincore/core/gaps/Gap"
 import type { RetryPolicy } from "@blockchaincore/core/retry/RetrySchedule"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
-import type { BinanceRest } from "@blockchaincore/adapters/binance/BinanceRest"
+import type { BinanceRest } from "@blockchaincore/binance/rest/BinanceRest"
 import type { ProducerMetrics } from "../metrics/ProducerMetrics.ts"
 import type { Announce } from "../publish/Announcer.ts"
 import { fillGap } from "./GapFiller.ts"

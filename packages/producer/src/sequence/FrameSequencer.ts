@@ -7,7 +7,7 @@
  * It is synchronous and called once per frame: the hot path, with nothing allocated for a frame
  * that is simply the next trade.
  */
-import { decodeFrame } from "@blockchaincore/core/binance/FrameDecoder"
+import { decodeFrame } from "@blockchaincore/binance/stream/FrameDecoder"
 import type { Gap } from "@blockchaincore/core/gaps/Gap"
 import { TradeSequence } from "@blockchaincore/core/gaps/TradeSequence"
 import type { Trade } from "@blockchaincore/core/trade/Trade"

@@ -17,7 +17,7 @@
 import { Clock, Deferred, Duration, Effect, Exit, Fiber, Queue, Schedule, Scope, Stream } from "effect"
 import { type RetryPolicy, retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import { AttemptLimiter } from "./AttemptLimiter.ts"
-import { REFUSED_RETRY_MILLIS } from "@blockchaincore/core/binance/LocationRefused"
+import { REFUSED_RETRY_MILLIS } from "@blockchaincore/binance/rest/LocationRefused"
 import { type ConnectFailed, ConnectionLost, type ConnectionOptions, openConnection, type OpenConnection } from "./WireConnection.ts"
 import type { ConnectionPlan } from "./StreamPlan.ts"
 

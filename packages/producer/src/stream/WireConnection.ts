@@ -11,7 +11,7 @@
  */
 import { Cause, Deferred, Duration, Effect, Exit, Queue, Schema, type Scope, Stream } from "effect"
 import WebSocket from "ws"
-import { LOCATION_REFUSED_STATUS, statusText } from "@blockchaincore/core/binance/LocationRefused"
+import { LOCATION_REFUSED_STATUS, statusText } from "@blockchaincore/binance/rest/LocationRefused"
 import type { ConnectionPlan } from "./StreamPlan.ts"
 
 export interface ConnectionOptions {

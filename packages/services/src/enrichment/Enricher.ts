@@ -6,7 +6,7 @@
  * (price × quantity, exact) reaches the symbol's large-trade threshold.
  */
 import { Context, Effect, Layer } from "effect"
-import type { Instrument } from "@blockchaincore/core/binance/Instrument"
+import type { Instrument } from "@blockchaincore/core/trade/Instrument"
 import { QUOTE_SCALE } from "@blockchaincore/core/decimal/Decimal"
 import { isMissing } from "@blockchaincore/core/gaps/Gap"
 import { EngineStateStore } from "@blockchaincore/core/ports/EngineStateStore"

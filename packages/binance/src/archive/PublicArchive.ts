@@ -7,7 +7,7 @@
  * symbols have daily files only). Each zip holds one CSV.
  */
 import { Schema } from "effect"
-import { DAY_MILLIS as DAY, utcDayOf as dayOf } from "../time/UtcTime.ts"
+import { DAY_MILLIS as DAY, utcDayOf as dayOf } from "@blockchaincore/core/time/UtcTime"
 
 export const BINANCE_PUBLIC_ARCHIVE = "https://data.binance.vision"
 

@@ -5,7 +5,7 @@ import { join } from "node:path"
 import { Effect, Stream } from "effect"
 import fc from "fast-check"
 import { expect, it } from "vitest"
-import { zipLines } from "@blockchaincore/backfill/archive/ZipLines"
+import { zipLines } from "../src/archive/ZipLines.ts"
 import { zipOf } from "@blockchaincore/testkit/archiveStandIn"
 
 const dir = mkdtempSync(join(tmpdir(), "blockchaincore-zip-"))

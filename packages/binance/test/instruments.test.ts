@@ -5,9 +5,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
+import { DEFAULT_REST, ExchangeRest } from "../src/rest/BinanceRest.ts"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
-import { loadInstruments as load } from "../src/Instruments.ts"
+import { loadInstruments as load } from "../src/instruments/Instruments.ts"
 
 /** The loader against the exchange at `url`, through a REST client of its own. */
 const loadInstruments = (url: string, symbols: ReadonlyArray<string>, dir: string) =>

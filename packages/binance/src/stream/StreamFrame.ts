@@ -4,9 +4,9 @@
  * (`/stream?streams=...`: `{"stream":"btcusdt@trade","data":{...}}`).
  */
 import { Schema } from "effect"
-import { Units8 } from "../decimal/Decimal.ts"
-import { EpochMillis, SymbolName, TradeId, type Trade } from "../trade/Trade.ts"
-import { RestAggTrade } from "./RestAggTrade.ts"
+import { Units8 } from "@blockchaincore/core/decimal/Decimal"
+import { EpochMillis, SymbolName, TradeId, type Trade } from "@blockchaincore/core/trade/Trade"
+import { RestAggTrade } from "../rest/RestAggTrade.ts"
 
 /** `<symbol>@trade`. Fields `b` and `a` (order ids) were removed in 2024 and are ignored if present. */
 const TradeEvent = Schema.Struct({

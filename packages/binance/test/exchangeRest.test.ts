@@ -6,8 +6,8 @@ import { Effect, Fiber, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { expect, it } from "@effect/vitest"
 import { startHttp10Peer } from "@blockchaincore/testkit/http10Peer"
-import { DEFAULT_REST, ExchangeRest } from "../src/binance/BinanceRest.ts"
-import { OutboundHttp } from "../src/http/OutboundHttp.ts"
+import { DEFAULT_REST, ExchangeRest } from "../src/rest/BinanceRest.ts"
+import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 
 const TRADES = JSON.stringify([
   { id: 7, price: "61685.99000000", qty: "0.00100000", quoteQty: "61.68599000", time: 1_723_161_255_000, isBuyerMaker: true, isBestMatch: true }

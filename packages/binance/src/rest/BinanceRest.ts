@@ -10,15 +10,15 @@ import { Context, Data, Duration, Effect, Layer, Option, Result, Schedule, Schem
 import { HttpClient, HttpClientRequest } from "effect/http"
 import { RateLimiter } from "effect/persistence"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
-import { LOCATION_REFUSED, LOCATION_REFUSED_STATUS } from "@blockchaincore/core/binance/LocationRefused"
-import { HistoricalTradesFromJson, tradeOfRest } from "@blockchaincore/core/binance/RestTrade"
-import { LIST_SYMBOLS_UP_TO, type TickerLastId, TickerLastIdsFromJson, tickerWeight } from "@blockchaincore/core/binance/RestTicker"
-import { EXCHANGE_INFO_WEIGHT, SymbolStatusesFromJson } from "@blockchaincore/core/binance/SymbolStatus"
-import { ErrorBodyFromJson } from "@blockchaincore/core/binance/ErrorBody"
-import { type ExchangeInfo, ExchangeInfoFromJson } from "@blockchaincore/core/binance/Instrument"
+import { LOCATION_REFUSED, LOCATION_REFUSED_STATUS } from "./LocationRefused.ts"
+import { HistoricalTradesFromJson, tradeOfRest } from "./RestTrade.ts"
+import { LIST_SYMBOLS_UP_TO, type TickerLastId, TickerLastIdsFromJson, tickerWeight } from "./RestTicker.ts"
+import { EXCHANGE_INFO_WEIGHT, SymbolStatusesFromJson } from "./SymbolStatus.ts"
+import { ErrorBodyFromJson } from "./ErrorBody.ts"
+import { type ExchangeInfo, ExchangeInfoFromJson } from "../instruments/ExchangeInfo.ts"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
-import { candleOfRestKline, RestKlinesFromJson } from "@blockchaincore/core/binance/RestKline"
-import { AGG_TRADES_WEIGHT, AggTradesFromJson, type RestAggTrade } from "@blockchaincore/core/binance/RestAggTrade"
+import { candleOfRestKline, RestKlinesFromJson } from "./RestKline.ts"
+import { AGG_TRADES_WEIGHT, AggTradesFromJson, type RestAggTrade } from "./RestAggTrade.ts"
 import type { Candle } from "@blockchaincore/core/candle/Candle"
 import type { Interval } from "@blockchaincore/core/candle/Interval"
 
@@ -227,7 +227,7 @@ export class BinanceRest {
 }
 
 /** The process's one Binance REST client (see above). */
-export class ExchangeRest extends Context.Service<ExchangeRest, BinanceRest>()("@blockchaincore/adapters/binance/ExchangeRest") {
+export class ExchangeRest extends Context.Service<ExchangeRest, BinanceRest>()("@blockchaincore/binance/rest/ExchangeRest") {
   static readonly layer = (options: RestOptions): Layer.Layer<ExchangeRest, never, HttpClient.HttpClient> =>
     Layer.effect(ExchangeRest, makeBinanceRest(options))
 }

@@ -12,7 +12,7 @@ import { mkdir, open, rename, rm, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Duration, Effect, Schema, Stream } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
-import { type ArchiveFile, checksumOf } from "@blockchaincore/core/binance/PublicArchive"
+import { type ArchiveFile, checksumOf } from "./PublicArchive.ts"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 

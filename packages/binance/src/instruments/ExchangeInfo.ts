@@ -1,19 +1,11 @@
 /**
- * What enrichment adds per symbol, from Binance's `GET /api/v3/exchangeInfo`: base and quote
- * asset, tick size (PRICE_FILTER) and step size (LOT_SIZE).
+ * Binance's `GET /api/v3/exchangeInfo`, as far as enrichment reads it: each symbol's instrument,
+ * its base and quote asset, tick size (PRICE_FILTER) and step size (LOT_SIZE).
  */
 import { Option, Schema } from "effect"
-import { Units8 } from "../decimal/Decimal.ts"
-import { SymbolName } from "../trade/Trade.ts"
-
-export const Instrument = Schema.Struct({
-  symbol: SymbolName,
-  baseAsset: Schema.String,
-  quoteAsset: Schema.String,
-  tickSize: Units8,
-  stepSize: Units8
-})
-export type Instrument = typeof Instrument.Type
+import { Units8 } from "@blockchaincore/core/decimal/Decimal"
+import { SymbolName } from "@blockchaincore/core/trade/Trade"
+import type { Instrument } from "@blockchaincore/core/trade/Instrument"
 
 const Filter = Schema.Struct({ filterType: Schema.String, tickSize: Schema.optionalKey(Schema.String), stepSize: Schema.optionalKey(Schema.String) })
 

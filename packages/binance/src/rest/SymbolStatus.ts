@@ -4,7 +4,7 @@
  * (e.g. `BREAK`) and Binance makes no klines, so neither do we.
  */
 import { Schema } from "effect"
-import { EpochMillis, SymbolName } from "../trade/Trade.ts"
+import { EpochMillis, SymbolName } from "@blockchaincore/core/trade/Trade"
 
 /** `serverTime` dates the answer by the exchange's clock: the statuses held then. */
 export const SymbolStatusesFromJson = Schema.fromJsonString(
@@ -15,6 +15,3 @@ export const SymbolStatusesFromJson = Schema.fromJsonString(
 export const EXCHANGE_INFO_WEIGHT = 20
 
 export const isTrading = (status: string): boolean => status === "TRADING"
-
-/** Our word, not Binance's, for a symbol it answers "Invalid symbol" for: delisted or renamed. */
-export const NOT_LISTED = "NOT_LISTED"

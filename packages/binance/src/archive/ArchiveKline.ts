@@ -5,8 +5,8 @@
  * digits). What the backfill holds its candles against.
  */
 import { Result, Schema } from "effect"
-import type { Candle } from "../candle/Candle.ts"
-import { Units16, Units8 } from "../decimal/Decimal.ts"
+import type { Candle } from "@blockchaincore/core/candle/Candle"
+import { Units16, Units8 } from "@blockchaincore/core/decimal/Decimal"
 
 const Count = Schema.FiniteFromString.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0))
 const Time = Schema.String.check(Schema.isPattern(/^[1-9][0-9]{12}(?:[0-9]{3})?$/, { message: "Expected a time of 13 (ms) or 16 (µs) digits" }))

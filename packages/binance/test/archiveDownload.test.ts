@@ -10,9 +10,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Fiber } from "effect"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { TestClock } from "effect/testing"
-import { archiveFiles } from "@blockchaincore/core/binance/PublicArchive"
+import { archiveFiles } from "../src/archive/PublicArchive.ts"
 import { dailyPath, startPublicArchive } from "@blockchaincore/testkit/archiveStandIn"
-import { downloadArchiveFile } from "@blockchaincore/backfill/archive/ArchiveDownload"
+import { downloadArchiveFile } from "../src/archive/ArchiveDownload.ts"
 
 const file = archiveFiles("BTCUSDT", "trades", "2024-08-08", "2024-08-08")[0]!
 const path = dailyPath("trades", "BTCUSDT", "2024-08-08")

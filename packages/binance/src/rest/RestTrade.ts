@@ -3,8 +3,8 @@
  * missed. Rows: `{"id","price","qty","quoteQty","time","isBuyerMaker","isBestMatch"}`.
  */
 import { Schema } from "effect"
-import { Units8 } from "../decimal/Decimal.ts"
-import { EpochMillis, TradeId, type Trade } from "../trade/Trade.ts"
+import { Units8 } from "@blockchaincore/core/decimal/Decimal"
+import { EpochMillis, TradeId, type Trade } from "@blockchaincore/core/trade/Trade"
 
 export const RestTrade = Schema.Struct({
   id: TradeId,

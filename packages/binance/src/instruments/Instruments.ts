@@ -7,9 +7,10 @@
  */
 import { readFileSync, writeFileSync } from "node:fs"
 import { Duration, Effect, Option, Schema } from "effect"
-import { ExchangeRest } from "@blockchaincore/adapters/binance/BinanceRest"
-import { BUNDLED_EXCHANGE_INFO } from "@blockchaincore/core/binance/bundledExchangeInfo"
-import { ExchangeInfo, ExchangeInfoFromJson, type Instrument, instrumentsOf } from "@blockchaincore/core/binance/Instrument"
+import { ExchangeRest } from "../rest/BinanceRest.ts"
+import { BUNDLED_EXCHANGE_INFO } from "./bundledExchangeInfo.ts"
+import { ExchangeInfo, ExchangeInfoFromJson, instrumentsOf } from "./ExchangeInfo.ts"
+import type { Instrument } from "@blockchaincore/core/trade/Instrument"
 
 export type InstrumentSource = "binance" | "cache" | "bundled"
 

@@ -7,8 +7,8 @@
  * unit is detected once per file and a row in the other unit is rejected, not converted.
  */
 import { Result, Schema, SchemaGetter } from "effect"
-import { Units8 } from "../decimal/Decimal.ts"
-import type { SymbolName, Trade } from "../trade/Trade.ts"
+import { Units8 } from "@blockchaincore/core/decimal/Decimal"
+import type { SymbolName, Trade } from "@blockchaincore/core/trade/Trade"
 
 export type ArchiveLayout = "trades" | "aggTrades"
 type TimeUnit = "millisecond" | "microsecond"

@@ -3,10 +3,10 @@
  * decimals as strings. As a `Candle` it is marked as the exchange's (`source`), with no trade ids.
  */
 import { Schema } from "effect"
-import type { Candle } from "../candle/Candle.ts"
-import type { Interval } from "../candle/Interval.ts"
-import { Units16, Units8 } from "../decimal/Decimal.ts"
-import { EpochMillis } from "../trade/Trade.ts"
+import type { Candle } from "@blockchaincore/core/candle/Candle"
+import type { Interval } from "@blockchaincore/core/candle/Interval"
+import { Units16, Units8 } from "@blockchaincore/core/decimal/Decimal"
+import { EpochMillis } from "@blockchaincore/core/trade/Trade"
 
 export const RestKline = Schema.Tuple([
   EpochMillis,

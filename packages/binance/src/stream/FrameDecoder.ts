@@ -9,8 +9,8 @@
  * input it returns what the schema returns.
  */
 import { Result, Schema } from "effect"
-import { PRICE_SCALE, parseUnits } from "../decimal/Decimal.ts"
-import type { Trade } from "../trade/Trade.ts"
+import { PRICE_SCALE, parseUnits } from "@blockchaincore/core/decimal/Decimal"
+import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { eventOf, StreamFrameFromJson, tradeOf } from "./StreamFrame.ts"
 
 type DecodedFrame =

@@ -5,7 +5,7 @@
  * nothing past that time. Other fields are not read. `lastId` is -1 for a symbol with no trade in 24 h.
  */
 import { Schema } from "effect"
-import { EpochMillis, SymbolName } from "../trade/Trade.ts"
+import { EpochMillis, SymbolName } from "@blockchaincore/core/trade/Trade"
 
 const TickerLastId = Schema.Struct({
   symbol: SymbolName,

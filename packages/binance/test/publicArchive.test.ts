@@ -2,7 +2,7 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { Result, Schema } from "effect"
-import { ArchiveDate, archiveFiles, checksumOf, daysOf } from "../src/binance/PublicArchive.ts"
+import { ArchiveDate, archiveFiles, checksumOf, daysOf } from "../src/archive/PublicArchive.ts"
 
 describe("the public archive's files for a period", () => {
   it("takes a whole calendar month as its monthly file and the other days as daily files", () => {

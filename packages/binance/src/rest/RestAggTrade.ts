@@ -4,8 +4,8 @@
  * first row says where the exchange's trades of a window begin.
  */
 import { Schema } from "effect"
-import { Units8 } from "../decimal/Decimal.ts"
-import { EpochMillis, TradeId } from "../trade/Trade.ts"
+import { Units8 } from "@blockchaincore/core/decimal/Decimal"
+import { EpochMillis, TradeId } from "@blockchaincore/core/trade/Trade"
 
 export const RestAggTrade = Schema.Struct({
   a: TradeId,

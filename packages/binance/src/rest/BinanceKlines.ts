@@ -1,6 +1,6 @@
 /** `ExchangeKlines` on Binance's REST API, through the process's one REST client (`ExchangeRest`). */
 import { Effect, Layer } from "effect"
-import type { RestAggTrade } from "@blockchaincore/core/binance/RestAggTrade"
+import type { RestAggTrade } from "./RestAggTrade.ts"
 import { ExchangeKlines, ExchangeUnavailable } from "@blockchaincore/core/ports/ExchangeKlines"
 import type { Trade } from "@blockchaincore/core/trade/Trade"
 import { type BinanceRest, ExchangeRest, type RestError } from "./BinanceRest.ts"
