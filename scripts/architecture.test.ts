@@ -2,7 +2,7 @@
  * The arrows between packages, read from the imports of every TypeScript file in the repository.
  * A package's name says what it holds (docs/architecture.md, "Where things are"); these rules keep it so:
  * - core is the domain: it imports `effect` and nothing else, not even Node.
- * - services are programs over core's ports: core only, no adapter inside.
+ * - services are programs over core's ports: core only (and observability, to time their hops), no adapter inside.
  * - api is the HTTP API's definition and its handlers over the ports: core only.
  * - the dashboard (web/src) imports core and the API's definition only.
  * - the local and AWS runtimes never import each other.
@@ -88,9 +88,12 @@ describe("the architecture", () => {
     expect(breaking("packages/core/src/", (e) => within("core")(e) || e.specifier === "effect" || e.specifier.startsWith("effect/"))).toEqual([])
   })
 
-  it("services import only core", () => {
+  it("services import only core, and observability to time their hops", () => {
     expect(
-      breaking("packages/services/src/", (e) => within("services")(e) || /^effect(\/|$)/.test(e.specifier) || (e.to.kind === "package" && e.to.pkg === "core"))
+      breaking(
+        "packages/services/src/",
+        (e) => within("services")(e) || /^effect(\/|$)/.test(e.specifier) || (e.to.kind === "package" && (e.to.pkg === "core" || e.to.pkg === "observability"))
+      )
     ).toEqual([])
   })
 

@@ -1,6 +1,7 @@
 /** The bench's view of tracing: a collector that takes and drops spans, and the hops' table from `/health`. */
 import { createServer } from "node:http"
-import { HOP_NAMES, type HopLatency, HOPS } from "@blockchaincore/core/tracing/Hops"
+import { HOP_NAMES, HOPS } from "@blockchaincore/core/tracing/Hops"
+import { type HopLatency } from "@blockchaincore/core/health/PipelineHealth"
 import { portOf } from "@blockchaincore/testkit/awsStandIns"
 
 /** An OTLP endpoint that reads each export and answers at once, counting what it was sent. */

@@ -44,8 +44,8 @@ import { KEPT_THROUGH_OUTAGE_MINUTES, MAX_RECEIVES, VISIBILITY_TIMEOUT_SECONDS }
 import { linkedResources, startDynalite, startS3rver } from "@blockchaincore/testkit/awsStandIns"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/binance/rest/BinanceRest"
-import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
-import { TRACING_OFF } from "@blockchaincore/adapters/tracing/TracingSettings"
+import { otlpTracing } from "@blockchaincore/observability/OtlpTracing"
+import { TRACING_OFF } from "@blockchaincore/observability/TracingSettings"
 import { type ReceivedSpan, startOtlpReceiver } from "@blockchaincore/testkit/otlpReceiver"
 
 const REGION = "us-east-1"

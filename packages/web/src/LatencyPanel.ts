@@ -3,7 +3,8 @@
  * consumer (core/tracing/Hops.ts), as the local runtime's health reports them.
  */
 import type { PipelineHealth } from "@blockchaincore/core/health/PipelineHealth"
-import { HOPS, type HopLatency } from "@blockchaincore/core/tracing/Hops"
+import { HOPS } from "@blockchaincore/core/tracing/Hops"
+import { type HopLatency } from "@blockchaincore/core/health/PipelineHealth"
 import type { StoreHealth } from "@blockchaincore/api/ReadApi"
 
 const cell = (text: string, title?: string) => {

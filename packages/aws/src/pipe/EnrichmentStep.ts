@@ -5,7 +5,7 @@
  * invocation, and the pipe retries the batch.
  */
 import { Clock, Effect, Option, Schema } from "effect"
-import { pastHop } from "@blockchaincore/core/tracing/Hops"
+import { pastHop } from "@blockchaincore/observability/HopTiming"
 import { enrich } from "@blockchaincore/pipeline/Pipeline"
 import { TraceParent } from "@blockchaincore/core/tracing/TraceParent"
 import { TRACEPARENT_ATTRIBUTE } from "../sqs/SqsTradeQueue.ts"

@@ -7,8 +7,8 @@
 import { Config, ConfigProvider, Duration, Effect, Layer, Option } from "effect"
 import { OtlpExporter } from "effect/observability"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
-import { otlpTracing } from "@blockchaincore/adapters/tracing/OtlpTracing"
-import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
+import { otlpTracing } from "@blockchaincore/observability/OtlpTracing"
+import { readTracingSettings } from "@blockchaincore/observability/TracingSettings"
 import { FunctionMisconfigured } from "./HandlerErrors.ts"
 import { xraySigning } from "./XRayOtlp.ts"
 

@@ -4,7 +4,6 @@
  * second arrive, reconnects, open gaps, queue depth.
  */
 import { Schema } from "effect"
-import { HopLatency } from "../tracing/Hops.ts"
 
 const ProducerStatus = Schema.Literals(["ok", "connecting", "disconnected"])
 type ProducerStatus = typeof ProducerStatus.Type
@@ -27,6 +26,17 @@ const OverdueGap = Schema.Struct({ symbol: Schema.String, fromId: Schema.Int, to
 
 /** Closed hours compared with the exchange's klines: how many, how many 1m windows differed, and when last (null before the first). */
 /** Our word, not Binance's, for a symbol the exchange answers "Invalid symbol" for: delisted or renamed. */
+/** A hop's latency over the last 15 minutes, as `/health` and the dashboard give it; null before its first batch. */
+export const HopLatency = Schema.Struct({
+  hop: Schema.String,
+  /** On the consumer's hop, which consumer. */
+  consumer: Schema.optionalKey(Schema.String),
+  p50Millis: Schema.NullOr(Schema.Finite),
+  p99Millis: Schema.NullOr(Schema.Finite),
+  count: Schema.Int
+})
+export type HopLatency = typeof HopLatency.Type
+
 export const NOT_LISTED = "NOT_LISTED"
 
 export const ReconciliationHealth = Schema.Struct({

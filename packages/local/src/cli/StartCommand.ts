@@ -10,7 +10,7 @@ import { anomalyConfigOf } from "@blockchaincore/core/anomaly/AnomalySettings"
 import { HttpUrl } from "@blockchaincore/core/net/Urls"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
-import { readTracingSettings } from "@blockchaincore/adapters/tracing/TracingSettings"
+import { readTracingSettings } from "@blockchaincore/observability/TracingSettings"
 import { restUrlFlag, wsUrlFlag } from "./flags.ts"
 import { readableFile, writableDirectory } from "../paths/PathChecks.ts"
 

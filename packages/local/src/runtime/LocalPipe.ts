@@ -6,7 +6,7 @@
  * is delivered again on the retry schedule (`REDELIVERY`).
  */
 import { Clock, Context, Data, Effect, Metric } from "effect"
-import { pastHop } from "@blockchaincore/core/tracing/Hops"
+import { pastHop } from "@blockchaincore/observability/HopTiming"
 import { enrich, process } from "@blockchaincore/pipeline/Pipeline"
 import { retrySchedule } from "@blockchaincore/core/retry/RetrySchedule"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"

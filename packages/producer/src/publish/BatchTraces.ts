@@ -6,7 +6,7 @@
  * the hops' metrics, traced or not.
  */
 import { Clock, Effect, Tracer } from "effect"
-import { endSpan, observeHop, openSpan, pastSpan } from "@blockchaincore/core/tracing/Hops"
+import { endSpan, observeHop, openSpan, pastSpan } from "@blockchaincore/observability/HopTiming"
 import { traceparentOf } from "@blockchaincore/core/tracing/TraceParent"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
 import type { BatchOpening, Batcher } from "../batching/Batcher.ts"

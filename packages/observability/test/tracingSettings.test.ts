@@ -4,8 +4,8 @@
  */
 import { expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Option, Tracer } from "effect"
-import { samplingTracer } from "../src/tracing/OtlpTracing.ts"
-import { readTracingSettings } from "../src/tracing/TracingSettings.ts"
+import { samplingTracer } from "../src/OtlpTracing.ts"
+import { readTracingSettings } from "../src/TracingSettings.ts"
 
 const read = (env: Record<string, string>, otlpUrl?: string) => readTracingSettings(ConfigProvider.fromEnv({ env }), { otlpUrl, serviceName: "blockchaincore" })
 
