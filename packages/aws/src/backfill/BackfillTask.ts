@@ -9,7 +9,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
 import { S3Client } from "@aws-sdk/client-s3"
-import { Clock, Effect, Layer, Schedule, Schema } from "effect"
+import { Clock, Config, ConfigProvider, Effect, Layer, Schedule, Schema } from "effect"
 import { DEFAULT_TRIES } from "@blockchaincore/binance/archive/PublicArchive"
 import { oneLine } from "@blockchaincore/core/errors/errorMessage"
 import { ArchiveHandoff } from "@blockchaincore/backfill/ArchiveHandoff"
@@ -26,11 +26,12 @@ import { layerS3BackfillLedger } from "./S3BackfillLedger.ts"
 
 export class BackfillTaskError extends Schema.TaggedError<BackfillTaskError>()("BackfillTaskError", { message: Schema.String }) {}
 
-export const runBackfillTask = (environment: Readonly<Record<string, string | undefined>>) =>
+export const runBackfillTask = (provider: ConfigProvider.ConfigProvider = ConfigProvider.fromEnv()) =>
   Effect.gen(function* () {
-    const env = yield* Schema.decodeUnknownEffect(BackfillEnvironment)(environment).pipe(
-      Effect.mapError((e) => new BackfillTaskError({ message: `the backfill's environment: ${oneLine(e)}` }))
-    )
+    // Read through Effect's `Config`, as every entry point reads its settings: one schema, the environment.
+    const env = yield* Config.schema(BackfillEnvironment)
+      .parse(provider)
+      .pipe(Effect.mapError((e) => new BackfillTaskError({ message: `the backfill's environment: ${oneLine(e)}` })))
     const s3 = new S3Client({})
     const bucket = linkedName("Archive")
     const layers = Layer.mergeAll(

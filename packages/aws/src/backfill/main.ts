@@ -2,4 +2,4 @@
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { runBackfillTask } from "./BackfillTask.ts"
 
-NodeRuntime.runMain(runBackfillTask(process.env))
+NodeRuntime.runMain(runBackfillTask())

@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs"
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
 import { SQSClient } from "@aws-sdk/client-sqs"
-import { Clock, ConfigProvider, Effect, Layer, Result, Schedule, Schema } from "effect"
+import { Clock, Config, ConfigProvider, Effect, Layer, Result, Schedule, Schema } from "effect"
 import { sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
@@ -38,11 +38,14 @@ export class ProducerConfigError extends Schema.TaggedError<ProducerConfigError>
 
 const STATUS_EVERY_MILLIS = 60_000
 
-export const settingsFromEnvironment = (env: Readonly<Record<string, string | undefined>>) =>
-  Schema.decodeUnknownEffect(ProducerEnvironment)(env).pipe(
-    Effect.map(producerSettings),
-    Effect.mapError((e) => new ProducerConfigError({ message: `the producer's environment: ${oneLine(e)}` }))
-  )
+/** The task's settings, read through Effect's `Config` as every entry point reads its own: one schema, the environment. */
+export const settingsFromEnvironment = (provider: ConfigProvider.ConfigProvider = ConfigProvider.fromEnv()) =>
+  Config.schema(ProducerEnvironment)
+    .parse(provider)
+    .pipe(
+      Effect.map(producerSettings),
+      Effect.mapError((e) => new ProducerConfigError({ message: `the producer's environment: ${oneLine(e)}` }))
+    )
 
 /** The stage's anomaly settings (how much history the warm start fills), the defaults without. */
 const anomalySettingsOf = (settings: ProducerSettings): Effect.Effect<AnomalyConfig, ProducerConfigError> =>

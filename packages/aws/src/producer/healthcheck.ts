@@ -4,11 +4,13 @@
  * reason on stderr otherwise.
  */
 import { readFileSync } from "node:fs"
+import { Config, ConfigProvider, Effect } from "effect"
 import { verdictOnFile } from "./Heartbeat.ts"
 import { DEFAULT_HEALTH_FILE } from "./ProducerEnvironment.ts"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 
-const file = process.env["HEALTH_FILE"] ?? DEFAULT_HEALTH_FILE
+// Read as the task reads it (ProducerEnvironment.ts): through Effect's Config, from the environment.
+const file = Effect.runSync(Config.String("HEALTH_FILE").pipe(Config.withDefault(DEFAULT_HEALTH_FILE)).parse(ConfigProvider.fromEnv()))
 const read = (() => {
   try {
     return { text: readFileSync(file, "utf8") }

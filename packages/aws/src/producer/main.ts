@@ -12,7 +12,7 @@ const stoppedOnRequest: Runtime.Teardown = (exit, onExit) =>
   Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause) ? onExit(0) : Runtime.defaultTeardown(exit, onExit)
 
 NodeRuntime.runMain(
-  settingsFromEnvironment(process.env).pipe(
+  settingsFromEnvironment().pipe(
     Effect.flatMap(runProducerTask),
     Effect.tapCause((cause) =>
       Cause.hasInterruptsOnly(cause) ? Effect.logInfo("the producer stopped on request") : Effect.logError("the producer stopped", cause)
