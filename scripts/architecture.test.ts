@@ -166,6 +166,12 @@ describe("the architecture", () => {
     expect(mismatched).toEqual([])
   })
 
+  it("the scripts' project references exactly the packages the scripts import", () => {
+    const imported = [...new Set(EDGES.filter((e) => e.file.startsWith("scripts/") && e.to.kind === "package").map((e) => `packages/${e.to.pkg}`))].sort()
+    const referenced = (readJson(Project, "scripts/tsconfig.json").references ?? []).map((r) => relative(ROOT, resolve(ROOT, "scripts", r.path))).sort()
+    expect(referenced).toEqual(imported)
+  })
+
   it("the compiler resolves our packages to their files, as Node does: a path for each package's sources and each export outside them", () => {
     // Resolved through node_modules, another package's file would be a library's, and no project would reject it.
     const expected = Object.fromEntries(
