@@ -119,7 +119,11 @@ describe("the architecture", () => {
   it("the runtimes run the pipeline's stages, never their parts: the pipeline is composed in one file", () => {
     // What a stage is made of (the resumed producer, the warm start, the instruments, the hops) is
     // decided in pipeline/Pipeline.ts; a runtime that reached past it could drift from the other.
-    const parts = [/^@blockchaincore\/producer\/ResumedProducer$/, /^@blockchaincore\/backfill\/warmStart\//, /^@blockchaincore\/pipeline\/Instruments$/]
+    const parts = [
+      /^@blockchaincore\/producer\/ResumedProducer$/,
+      /^@blockchaincore\/backfill\/warmStart\//,
+      /^@blockchaincore\/binance\/instruments\/Instruments$/
+    ]
     for (const prefix of ["packages/local/src/", "packages/aws/src/", "scripts/"]) {
       expect(breaking(prefix, (e) => !parts.some((p) => p.test(e.specifier)))).toEqual([])
     }

@@ -9,6 +9,7 @@
  * dead-letter queue (and the ops alarm fires).
  */
 import type { DeployConfig } from "./config.ts"
+import { LIST_SYMBOLS_UP_TO } from "@blockchaincore/binance/rest/RestTicker"
 import { tracedEnvironment, tracingGrants } from "./tracing.ts"
 import type { Grants } from "./access.ts"
 import type { Events } from "./events.ts"
@@ -46,8 +47,9 @@ export const market = (storage: Storage, events: Events, grants: Grants, config:
     ...baseFunction,
     handler: `${HANDLERS}/enrichment.handler`,
     nodejs: nodejsFor({ duckDb: false, outboundHttp: true }),
-    // The instruments of the symbols the producer streams are asked of Binance at a cold start.
-    environment: { ...tracedEnvironment(config), SYMBOLS: config.symbols.join(",") },
+    // The instruments of the symbols the producer streams are asked of Binance at a cold start;
+    // above 100 symbols Binance is asked for all (and a Lambda's environment holds only 4 KB).
+    environment: { ...tracedEnvironment(config), SYMBOLS: config.symbols.length > LIST_SYMBOLS_UP_TO ? "*" : config.symbols.join(",") },
     description: "Pipe enrichment: decodes trade batches, drops trades already applied, adds instruments and large-trade flags",
     timeout: `${PIPE_FUNCTION_TIMEOUT_SECONDS} seconds`,
     link: [storage.candles, storage.engineState],

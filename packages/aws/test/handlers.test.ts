@@ -7,6 +7,7 @@
  * linked-resource variables, exactly as in Lambda.
  */
 import { createHash } from "node:crypto"
+import { createServer, type Server } from "node:http"
 import { gunzipSync, gzipSync } from "node:zlib"
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
 import fc from "fast-check"
@@ -18,7 +19,7 @@ import { REGISTRY } from "@blockchaincore/services/consumers/ConsumerRegistry"
 import { makeDynamoCandleStore } from "../src/dynamodb/DynamoCandleStore.ts"
 import { ALERT_CONDITIONS_TABLE, CANDLES_TABLE, HISTORY_TABLE, STATE_TABLE, tablesNamed } from "../src/dynamodb/Tables.ts"
 import { encodeMessageBody } from "../src/sqs/MessageBody.ts"
-import { linkedResources, startDynalite, startS3rver } from "@blockchaincore/testkit/awsStandIns"
+import { linkedResources, portOf, startDynalite, startS3rver } from "@blockchaincore/testkit/awsStandIns"
 import { json, startWireFake } from "@blockchaincore/testkit/wireFake"
 
 const T0 = Date.UTC(2024, 7, 8, 23, 54)
@@ -30,6 +31,20 @@ let eventBridge: Awaited<ReturnType<typeof startWireFake>>
 /** While set, PutEvents fails every entry of this symbol (an outage seen by one shard's events). */
 let failSymbol: string | undefined
 const published: Array<DomainEvent> = []
+/** Binance on loopback, answering exchangeInfo with a tick size of its own (0.5) and recording what it was asked. */
+let binance: Server
+const binanceAsked: Array<string> = []
+const EXCHANGE_INFO = {
+  symbols: ["BTCUSDT", "ETHUSDT"].map((symbol) => ({
+    symbol,
+    baseAsset: symbol.slice(0, 3),
+    quoteAsset: "USDT",
+    filters: [
+      { filterType: "PRICE_FILTER", tickSize: "0.50000000" },
+      { filterType: "LOT_SIZE", stepSize: "0.00001000" }
+    ]
+  }))
+}
 
 beforeAll(async () => {
   dynamo = await startDynalite(tablesNamed({ candles: CANDLES_TABLE, state: STATE_TABLE, conditions: ALERT_CONDITIONS_TABLE, history: HISTORY_TABLE }))
@@ -45,7 +60,16 @@ beforeAll(async () => {
       Entries: failing.map((f, i) => (f ? { ErrorCode: "InternalFailure", ErrorMessage: "down" } : { EventId: `e${i}` }))
     })
   })
+  binance = createServer((req, res) => {
+    binanceAsked.push(req.url ?? "")
+    res.writeHead(200, { "content-type": "application/json" })
+    res.end(JSON.stringify(EXCHANGE_INFO))
+  })
+  await new Promise<void>((listening) => binance.listen(0, "127.0.0.1", listening))
   Object.assign(process.env, {
+    // As the stack sets them: the stage's symbols, whose instruments the enrichment asks for at its cold start.
+    SYMBOLS: "BTCUSDT,ETHUSDT",
+    BINANCE_REST_URL: `http://127.0.0.1:${portOf(binance.address())}`,
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "S3RVER",
     AWS_SECRET_ACCESS_KEY: "S3RVER",
@@ -57,7 +81,7 @@ beforeAll(async () => {
   })
 })
 afterAll(async () => {
-  await Promise.all([dynamo.close(), s3.close(), eventBridge.close()])
+  await Promise.all([dynamo.close(), s3.close(), eventBridge.close(), new Promise((closed) => binance.close(closed))])
 })
 
 /** `minutes` of one trade every 10 s, ids from `firstId`, stream time advanced to `until`. */
@@ -121,6 +145,9 @@ describe("Lambda handlers", () => {
     ]
     const items = await enrichment(records)
     expect(items).toHaveLength(3)
+    // The instruments are Binance's answer at the cold start, not the bundled excerpt's.
+    expect(binanceAsked).toEqual([`/api/v3/exchangeInfo?symbols=${encodeURIComponent('["BTCUSDT","ETHUSDT"]')}&showPermissionSets=false`])
+    expect(items[0]).toMatchObject({ enriched: { instruments: [{ symbol: "BTCUSDT", tickSize: "0.50000000" }] } })
     expect(items[1]).toMatchObject({ messageId: "m2", group: "shard-0", malformed: expect.stringMatching(/m2.*not a TradeBatch.*trades/) })
     const report = await processor(items)
     expect(report).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }] })

@@ -30,8 +30,24 @@ const credentials = { accessKeyId: "test", secretAccessKey: "test" }
 
 describeWithSharedData("the producer task on the emulators", () => {
   it("resumes each symbol after the processor's stored state, sends the rest to the FIFO queue, beats its heartbeat and warms the rules' history", async () => {
-    const frames = loadRecording(sharedFile(RECORDING))
-    const btc = frames.filter((f) => f.trade.symbol === "BTCUSDT")
+    const recorded = loadRecording(sharedFile(RECORDING))
+    const btc = recorded.filter((f) => f.trade.symbol === "BTCUSDT")
+    // On a live market the next minute's trades close the recording's last minute, whose batch
+    // then goes to the queue; here one ETHUSDT trade two minutes on does it (SQS batches wait for
+    // their minute's close, or two minutes).
+    const last = recorded.filter((f) => f.trade.symbol === "ETHUSDT").at(-1)!
+    const next = { id: last.trade.lastId + 1, time: last.trade.time + 120_000 }
+    const frames = [
+      ...recorded,
+      {
+        ...last,
+        text: last.text
+          .replace(/"t":\d+/, `"t":${next.id}`)
+          .replace(/"T":\d+/, `"T":${next.time}`)
+          .replace(/"E":\d+/, `"E":${next.time}`),
+        trade: { ...last.trade, firstId: next.id, lastId: next.id, time: next.time }
+      }
+    ]
     // The processor has applied BTCUSDT's first 1,000 trades: the engine's own state after them.
     const engine = new CandleEngine({ intervals: ["1m"], graceMillis: 0 })
     for (const f of btc.slice(0, 1_000)) engine.apply(f.trade)

@@ -13,48 +13,25 @@
  *
  * Each stage is timed as its hop (core/tracing/Hops.ts) and continues the batch's trace; what a
  * stage does (the warm start, where instruments come from) is decided here, so it is the same on
- * both runtimes.
+ * both runtimes. `produce` is in ProduceStage.ts, beside this file: the pipe's and the consumers'
+ * functions import this one, and would otherwise bundle the producer and its WebSocket client.
  */
 import { Effect, Layer } from "effect"
-import { ExchangeRest } from "@blockchaincore/binance/rest/BinanceRest"
-import type { AnomalyConfig } from "@blockchaincore/core/anomaly/AnomalyConfig"
 import type { DomainEvent } from "@blockchaincore/core/events/DomainEvent"
-import { CandleStore } from "@blockchaincore/core/ports/CandleStore"
 import { timedHop } from "@blockchaincore/observability/HopTiming"
 import type { TraceParent } from "@blockchaincore/core/tracing/TraceParent"
 import type { EnrichedTradeBatch } from "@blockchaincore/core/trade/EnrichedTradeBatch"
 import type { TradeBatch } from "@blockchaincore/core/trade/TradeBatch"
-import { warmStart } from "@blockchaincore/backfill/warmStart/WarmStart"
-import { type ProducerRun, runResumedProducer } from "@blockchaincore/producer/ResumedProducer"
 import type { EventHandler } from "@blockchaincore/services/consumers/ConsumerDeclaration"
 import { defaultEnrichment, Enricher } from "@blockchaincore/services/enrichment/Enricher"
-import { DEFAULT_ENGINE, Processor } from "@blockchaincore/services/processor/Processor"
+import { Processor } from "@blockchaincore/services/processor/Processor"
 import { loadInstruments } from "@blockchaincore/binance/instruments/Instruments"
-
-export interface ProduceRun extends ProducerRun {
-  /**
-   * Live, the anomaly rules' history is filled from Binance's klines in the background, into
-   * `candles`, by `config`'s lookbacks; a replay's candles are another day's, so it has none.
-   */
-  readonly warmStart?: { readonly config: AnomalyConfig; readonly candles: CandleStore["Service"] }
-}
-
-/** Binance → the trades queue: the producer, resumed where the processor's state stands, and the warm start. */
-export const produce = Effect.fnUntraced(function* (run: ProduceRun) {
-  const warm = run.warmStart
-  if (warm !== undefined) {
-    yield* Effect.forkScoped(
-      warmStart(yield* ExchangeRest, run.symbols, DEFAULT_ENGINE.intervals, warm.config).pipe(Effect.provideService(CandleStore, warm.candles))
-    )
-  }
-  return yield* runResumedProducer(run)
-})
 
 /**
  * Enrichment with the instruments of `symbols` from the best source there is (Instruments.ts);
  * `cacheFile` keeps Binance's answer for a start when it does not answer.
  */
-export const enrichment = (symbols: ReadonlyArray<string>, cacheFile: string | undefined) =>
+export const enrichment = (symbols: ReadonlyArray<string> | "all", cacheFile: string | undefined) =>
   Layer.unwrap(Effect.map(loadInstruments(symbols, cacheFile), ({ instruments }) => Enricher.layer(defaultEnrichment(instruments))))
 
 /** The queue → enrichment: one batch, its repeats dropped, its instruments and large trades added. */

@@ -1,7 +1,8 @@
 /**
  * The pipe's enrichment function (pipe/EnrichmentStep.ts) on the AWS ports. The instruments of
- * the stage's symbols (`SYMBOLS`, set by stacks/market.ts) are asked of Binance at a cold start,
- * as the local runtime asks at its start; where Binance does not answer, the bundled excerpt's.
+ * the stage's symbols (`SYMBOLS`, set by stacks/market.ts: the list, or "*" for all) are asked of
+ * Binance at a cold start, as the local runtime asks at its start; where Binance does not answer,
+ * the bundled excerpt's.
  */
 import { Effect, Layer, ManagedRuntime, Result, Schema } from "effect"
 import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
@@ -14,10 +15,13 @@ import { FunctionMisconfigured } from "../runtime/HandlerErrors.ts"
 import { flushed, functionTracing } from "../runtime/Tracing.ts"
 
 const SYMBOLS_ENV = "SYMBOLS"
+export const ALL_SYMBOLS = "*"
 
+/** The stage's symbols, or "*" for every symbol: above 100, Binance is asked for all of them anyway (and a Lambda's environment holds 4 KB). */
 const stageSymbols = Effect.gen(function* () {
   const text = yield* optionalSetting(SYMBOLS_ENV)
   if (text === undefined) return []
+  if (text === ALL_SYMBOLS) return "all" as const
   return yield* Result.match(Schema.decodeUnknownResult(SymbolList)(text), {
     onSuccess: Effect.succeed,
     onFailure: (e) => Effect.fail(new FunctionMisconfigured({ message: `${SYMBOLS_ENV}: ${e.message}` }))

@@ -13,7 +13,7 @@ import { Clock, Config, ConfigProvider, Effect, Layer, Result, Schedule, Schema 
 import { sqsBatcher } from "@blockchaincore/producer/batching/Batcher"
 import type { MetricsSnapshot } from "@blockchaincore/producer/metrics/ProducerMetrics"
 import { statusLine } from "@blockchaincore/producer/metrics/statusLine"
-import { produce } from "@blockchaincore/pipeline/Pipeline"
+import { produce } from "@blockchaincore/pipeline/ProduceStage"
 import { OutboundHttp } from "@blockchaincore/adapters/http/OutboundHttp"
 import { DEFAULT_REST, ExchangeRest } from "@blockchaincore/binance/rest/BinanceRest"
 import { xraySigning } from "../runtime/XRayOtlp.ts"

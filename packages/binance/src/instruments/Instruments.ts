@@ -1,6 +1,6 @@
 /**
  * The instruments enrichment adds, from the best source there is, on either runtime: Binance's
- * exchangeInfo through the process's one REST client when it answers within 5 s (the answer is
+ * exchangeInfo through the process's one REST client when its one attempt answers within 5 s (the answer is
  * kept in `cacheFile`, where the runtime has one), else the last kept answer, else the excerpt
  * bundled with the code (Binance refuses requests from some places, AWS regions among them).
  * Without symbols named there is nothing to ask: the bundled excerpt.
@@ -21,9 +21,13 @@ export interface LoadedInstruments {
 
 const ASK_FOR = Duration.seconds(5)
 
-export const loadInstruments = (symbols: ReadonlyArray<string>, cacheFile: string | undefined): Effect.Effect<LoadedInstruments, never, ExchangeRest> => {
+export const loadInstruments = (
+  symbols: ReadonlyArray<string> | "all",
+  cacheFile: string | undefined
+): Effect.Effect<LoadedInstruments, never, ExchangeRest> => {
+  // One attempt: with the kept answer and the excerpt behind it, a start does not wait out retries.
   const fromBinance = ExchangeRest.pipe(
-    Effect.flatMap((rest) => rest.exchangeInfo(symbols)),
+    Effect.flatMap((rest) => rest.exchangeInfo(symbols, 1)),
     Effect.mapError((e) => e.message),
     Effect.timeoutOrElse({ duration: ASK_FOR, orElse: () => Effect.fail(`no answer in ${Duration.format(ASK_FOR)}`) }),
     Effect.tap((info) => (cacheFile === undefined ? Effect.void : keep(cacheFile, info))),
@@ -41,7 +45,7 @@ export const loadInstruments = (symbols: ReadonlyArray<string>, cacheFile: strin
   const bundled = Effect.sync(
     (): LoadedInstruments => ({ instruments: instrumentsOf(Schema.decodeUnknownSync(ExchangeInfo)(BUNDLED_EXCHANGE_INFO)), source: "bundled" })
   )
-  if (symbols.length === 0) return bundled
+  if (symbols !== "all" && symbols.length === 0) return bundled
   return fromBinance.pipe(
     Effect.tapError((why) => Effect.logInfo(`exchangeInfo from Binance unavailable (${why}); using the kept or bundled one`)),
     Effect.catch(() => (cacheFile === undefined ? bundled : fromCache)),

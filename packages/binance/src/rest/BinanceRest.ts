@@ -147,13 +147,17 @@ export class BinanceRest {
     )
   }
 
-  /** `symbols`' instruments (their assets and trading rules), from one exchangeInfo request. */
-  exchangeInfo(symbols: ReadonlyArray<string>): Effect.Effect<ExchangeInfo, RestError> {
-    return this.get(`/api/v3/exchangeInfo?${symbolsParam(symbols)}showPermissionSets=false`, EXCHANGE_INFO_WEIGHT, ExchangeInfoFromJson)
+  /**
+   * The instruments (assets and trading rules) of `symbols`, or of every symbol, from one
+   * exchangeInfo request; `attempts` 1 for a caller with a fallback of its own.
+   */
+  exchangeInfo(symbols: ReadonlyArray<string> | "all", attempts = this.options.maxAttempts): Effect.Effect<ExchangeInfo, RestError> {
+    const listed = symbols === "all" ? "" : symbolsParam(symbols)
+    return this.get(`/api/v3/exchangeInfo?${listed}showPermissionSets=false`, EXCHANGE_INFO_WEIGHT, ExchangeInfoFromJson, attempts)
   }
 
   /** A GET within the weight budget, retried on network failures and on Binance's Retry-After, its body decoded by `schema`. */
-  private get<A>(path: string, weight: number, schema: Schema.Codec<A, string>): Effect.Effect<A, RestError> {
+  private get<A>(path: string, weight: number, schema: Schema.Codec<A, string>, attempts = this.options.maxAttempts): Effect.Effect<A, RestError> {
     const url = `${this.options.baseUrl.replace(/\/+$/, "")}${path}`
     const self = this
     const attempt: Effect.Effect<A, Again | RestError> = Effect.gen(function* () {
@@ -193,7 +197,7 @@ export class BinanceRest {
       return decoded.success
     })
     return attempt.pipe(
-      Effect.retry({ schedule: REST_RETRY, times: this.options.maxAttempts - 1, while: (e) => e._tag === "Again" }),
+      Effect.retry({ schedule: REST_RETRY, times: attempts - 1, while: (e) => e._tag === "Again" }),
       Effect.mapError((e) => (e._tag === "Again" ? e.error : e))
     )
   }

@@ -26,7 +26,7 @@ export const produceCommand = Command.make(
   Effect.fn("produce")(function* (flags) {
     const journalDir = yield* writableDirectory("--journal-dir", flags.journalDir)
     // The producer (and ws, SQLite) is loaded when this command runs: see cli/main.ts.
-    const { produce } = yield* Effect.promise(() => import("@blockchaincore/pipeline/Pipeline"))
+    const { produce } = yield* Effect.promise(() => import("@blockchaincore/pipeline/ProduceStage"))
     const { Journal } = yield* Effect.promise(() => import("@blockchaincore/producer/publish/Journal"))
     const { InProcessEventBus } = yield* Effect.promise(() => import("../memory/InProcessEventBus.ts"))
     const { SqliteTradeQueue } = yield* Effect.promise(() => import("../sqlite/SqliteTradeQueue.ts"))
