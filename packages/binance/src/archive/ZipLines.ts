@@ -10,6 +10,7 @@ import { createInflateRaw } from "node:zlib"
 import { Schema, Stream } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { lineChunks } from "@blockchaincore/adapters/chunks/lineChunks"
+import { textChunks } from "@blockchaincore/adapters/chunks/textChunks"
 
 export class ZipError extends Schema.TaggedError<ZipError>()("ZipError", {
   path: Schema.String,
@@ -110,8 +111,7 @@ async function* linesOf(path: string): AsyncGenerator<ReadonlyArray<string>> {
     const raw = handle.createReadStream({ start: entry.dataStart, end: entry.dataStart + entry.compressedSize - 1, autoClose: false })
     // pipeline() carries an error of either stream to the one read from.
     const source = entry.method === DEFLATED ? pipeline(raw, createInflateRaw({ chunkSize: 256 * 1024 }), () => {}) : raw
-    source.setEncoding("utf8")
-    yield* lineChunks(source)
+    yield* lineChunks(textChunks(source))
   } finally {
     await handle.close()
   }

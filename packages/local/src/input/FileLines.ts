@@ -10,6 +10,7 @@ import { createGunzip } from "node:zlib"
 import { Schema, Stream } from "effect"
 import { errorMessage } from "@blockchaincore/core/errors/errorMessage"
 import { lineChunks } from "@blockchaincore/adapters/chunks/lineChunks"
+import { textChunks } from "@blockchaincore/adapters/chunks/textChunks"
 
 export class InputFileError extends Schema.TaggedError<InputFileError>()("InputFileError", {
   path: Schema.String,
@@ -29,8 +30,7 @@ async function* linesOf(path: string): AsyncGenerator<ReadonlyArray<string>> {
     const gzipped = bytesRead === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]
     // pipeline() carries an error of either stream to the one we read from.
     const source = gzipped ? pipeline(raw, createGunzip({ chunkSize: CHUNK_BYTES }), () => {}) : raw
-    source.setEncoding("utf8")
-    yield* lineChunks(source)
+    yield* lineChunks(textChunks(source))
   } finally {
     await handle.close()
   }
