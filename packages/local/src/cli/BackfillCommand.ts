@@ -7,24 +7,14 @@
  * directory, what it stores is served at once.
  */
 import { join } from "node:path"
-import { setFlagsFromString } from "node:v8"
 import { Clock, Console, Effect, Layer, Option, Schedule, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { ArchiveDate, ArchiveKind, BINANCE_PUBLIC_ARCHIVE, DEFAULT_TRIES } from "@blockchaincore/binance/archive/PublicArchive"
 import { HttpUrl } from "@blockchaincore/core/net/Urls"
 import { symbolsFlag } from "./flags.ts"
+import { boundHeapGrowth } from "./HeapGrowth.ts"
 import { writableDirectory } from "../paths/PathChecks.ts"
 import { DAY_MILLIS, utcDayOf } from "@blockchaincore/core/time/UtcTime"
-
-/**
- * A backfill keeps little (its live heap is ~40 MB) but makes garbage fast, and V8, sizing the
- * heap for a 4 GB limit, lets it grow several times the live set between collections. Each
- * collection's next limit is set from this growth, read anew each time, so setting it at run time
- * works; a fixed `--max-old-space-size` cannot be set now, and in the shebang it would bound
- * `start` too. Measured by the bench: peak RSS 383–409 MiB without it, 256–271 MiB with it, at
- * the same speed.
- */
-const boundHeapGrowth = Effect.sync(() => setFlagsFromString("--heap-growing-percent=20"))
 
 const yesterday = (now: number) => utcDayOf(now - DAY_MILLIS)
 

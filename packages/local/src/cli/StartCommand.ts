@@ -13,6 +13,7 @@ import { SymbolList } from "@blockchaincore/core/trade/SymbolList"
 import { readTracingSettings } from "@blockchaincore/observability/TracingSettings"
 import { restUrlFlag, wsUrlFlag } from "./flags.ts"
 import { readableFile, writableDirectory } from "../paths/PathChecks.ts"
+import { boundHeapGrowth } from "./HeapGrowth.ts"
 
 /** The --anomaly-config file is not settings: its path and the field at fault. */
 export class AnomalyConfigError extends Schema.TaggedError<AnomalyConfigError>()("AnomalyConfigError", { message: Schema.String }) {}
@@ -77,6 +78,8 @@ export const startCommand = Command.make(
     // Loaded when `start` runs, not with the CLI: the runtime (HTTP server, DuckDB, the producer)
     // would add half a second and 70 MB to every other command, `candles` included.
     const { runLocalRuntime } = yield* Effect.promise(() => import("../runtime/LocalRuntime.ts"))
+    // A runtime catching up on a backlog makes garbage as fast as a backfill does: its heap bounded the same way.
+    yield* boundHeapGrowth
     const anomalyConfig = yield* Option.match(flags.anomalyConfig, { onNone: () => Effect.succeed(undefined), onSome: readAnomalyConfig })
     const tracing = yield* readTracingSettings(ConfigProvider.fromEnv(), { otlpUrl: Option.getOrUndefined(flags.otlpUrl), serviceName: "blockchaincore" })
     const config: LocalRuntimeConfig = {
