@@ -34,5 +34,14 @@ describe("text from chunks of bytes", () => {
     for (let cut = 0; cut <= euro.length; cut++) expect(await decodeInChunks(euro, [cut])).toBe("price € 61,685.99\n")
     const broken = Buffer.concat([Buffer.from("ok\n"), Buffer.from([0xe2, 0x82]), Buffer.from("\nok\n")])
     for (const cut of [4, 5]) expect(await decodeInChunks(broken, [cut])).toBe(broken.toString("utf8"))
+    // An empty chunk between a character's start and the ASCII after it.
+    async function* withEmpty() {
+      yield Buffer.from([0x61, 0xe2, 0x82])
+      yield Buffer.alloc(0)
+      yield Buffer.from("b")
+    }
+    let text = ""
+    for await (const part of textChunks(withEmpty())) text += part
+    expect(text).toBe(Buffer.from([0x61, 0xe2, 0x82, 0x62]).toString("utf8"))
   })
 })

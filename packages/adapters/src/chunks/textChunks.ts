@@ -13,12 +13,14 @@ export async function* textChunks(chunks: AsyncIterable<Buffer>): AsyncGenerator
   // Whether the decoder may hold the start of a character: only after a chunk that ends past ASCII.
   let pending = false
   for await (const chunk of chunks) {
+    // An empty chunk says nothing of a character the decoder may hold.
+    if (chunk.length === 0) continue
     if (!pending && isAscii(chunk)) {
       yield chunk.toString("latin1")
       continue
     }
     yield utf8.write(chunk)
-    pending = chunk.length > 0 && chunk[chunk.length - 1]! >= 0x80
+    pending = chunk[chunk.length - 1]! >= 0x80
   }
   const last = utf8.end()
   if (last.length > 0) yield last
