@@ -31,10 +31,15 @@ const build = (project: string) =>
     (e: { stdout?: string }) => ({ failed: true, output: e.stdout ?? "" })
   )
 
-const plant = (file: string, specifier: string) => {
+/** Builds `project` with `file` planted in it, importing the producer's journal by `specifier`; the copy is left as it was. */
+const buildPlanted = async (project: string, file: string, specifier: string) => {
   const path = join(copy, file)
   writeFileSync(path, `import { Journal } from "${specifier}"\nexport const planted = Journal\n`)
-  return () => rmSync(path)
+  try {
+    return await build(project)
+  } finally {
+    rmSync(path)
+  }
 }
 
 describe("tsc -b holds the package graph", () => {
@@ -51,26 +56,20 @@ describe("tsc -b holds the package graph", () => {
   })
 
   it("fails on an upward import: the domain importing the producer", async () => {
-    const remove = plant("packages/core/src/Planted.ts", "@blockchaincore/producer/publish/Journal")
-    const result = await build("packages/core")
-    remove()
+    const result = await buildPlanted("packages/core", "packages/core/src/Planted.ts", "@blockchaincore/producer/publish/Journal")
     expect(result.failed).toBe(true)
     expect(result.output).toContain("packages/core/src/Planted.ts")
     expect(result.output).toMatch(/error TS6307: File '.*packages\/producer\/src\/publish\/Journal\.ts' is not listed within the file list of project/)
   })
 
   it("fails on an import its manifest does not declare: the services importing the producer", async () => {
-    const remove = plant("packages/services/src/Planted.ts", "@blockchaincore/producer/publish/Journal")
-    const result = await build("packages/services")
-    remove()
+    const result = await buildPlanted("packages/services", "packages/services/src/Planted.ts", "@blockchaincore/producer/publish/Journal")
     expect(result.failed).toBe(true)
     expect(result.output).toMatch(/packages\/services\/src\/Planted\.ts.*error TS6307/)
   })
 
   it("fails on a relative path into a package it does not reference", async () => {
-    const remove = plant("packages/services/src/Planted.ts", "../../producer/src/publish/Journal.ts")
-    const result = await build("packages/services")
-    remove()
+    const result = await buildPlanted("packages/services", "packages/services/src/Planted.ts", "../../producer/src/publish/Journal.ts")
     expect(result.failed).toBe(true)
     expect(result.output).toContain("error TS6307")
   })
